@@ -1,0 +1,3 @@
+"""GridWorker: offline-first field app for community grid governance."""
+
+__version__ = "0.1.0"

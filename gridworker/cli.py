@@ -1,0 +1,236 @@
+"""`gridworker` console entry (DESIGN.md §9).
+
+A stable interface: admins script it and the tests drive it. Secrets come from
+a prompt or from GRIDWORKER_PASSPHRASE. Every failure exits non-zero with one
+line saying why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_USAGE = 2
+EXIT_PARTIAL = 3  # import finished but some rows were refused
+
+
+class CliError(Exception):
+    """A failure reported as one line on stderr with a non-zero exit."""
+
+    def __init__(self, message: str, code: int = EXIT_FAIL) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def default_profile() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("GridWorker", appauthor=False)) / "profile"
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return str(args.lang or os.environ.get("GRIDWORKER_LANG") or "zh_CN")
+
+
+def read_passphrase(*, confirm: bool = False) -> str:
+    env = os.environ.get("GRIDWORKER_PASSPHRASE")
+    if env is not None:
+        return env
+    if not sys.stdin.isatty():
+        raise CliError("no passphrase: set GRIDWORKER_PASSPHRASE or run in a terminal")
+    first = getpass.getpass("Passphrase / 本地密码: ")
+    if confirm and getpass.getpass("Again / 再次输入: ") != first:
+        raise CliError("the two passphrases differ")
+    return first
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from gridworker.services.workspace import open_workspace
+
+    return open_workspace(Path(args.profile), read_passphrase(), lock_timeout=args.wait)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from gridworker.domain.enums import Role
+    from gridworker.services.workspace import init_profile
+
+    grids = [g for part in args.grid for g in part.split(",") if g.strip()]
+    ws = init_profile(
+        Path(args.profile),
+        read_passphrase(confirm=True),
+        username=args.username,
+        grids=grids,
+        role=Role.parse(args.role),
+        display_name=args.display_name or "",
+        district_key=_read_district_key(args.district_key),
+    )
+    try:
+        print(f"profile created in {ws.profile.path} for {ws.actor.username} "
+              f"({', '.join(ws.actor.grids)})")
+    finally:
+        ws.close()
+    return EXIT_OK
+
+
+def _read_district_key(path: str | None) -> bytes | None:
+    """The district id secret file: hex text (as the admin tool writes it) or raw bytes."""
+    if not path:
+        return None
+    data = Path(path).read_bytes().strip()
+    try:
+        return bytes.fromhex(data.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        return data
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from gridworker.services.importing import import_file
+
+    ws = _open(args)
+    try:
+        report = import_file(ws, Path(args.file), lang=_lang(args))
+    finally:
+        ws.close()
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(f"{report.file}: {report.imported} of {report.rows} rows imported "
+              f"({report.households} households, {report.residents} residents), "
+              f"{len(report.errors)} refused")
+        for err in report.errors:
+            print(f"  line {err.line}: {err.reason}")
+    return EXIT_PARTIAL if report.errors else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from gridworker.services.exporting import export
+
+    out = Path(args.output) if args.output else Path(f"{args.kind}.{args.format}")
+    ws = _open(args)
+    try:
+        result = export(ws, kind=args.kind, fmt=args.format, out=out,
+                        unmasked=args.unmasked, lang=_lang(args))
+    finally:
+        ws.close()
+    note = "masked" if result.masked else "UNMASKED (logged)"
+    print(f"{result.records} {result.kind} written to {result.path} ({note})")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from gridworker.services.status import status
+
+    ws = _open(args)
+    try:
+        info = status(ws)
+    finally:
+        ws.close()
+    if args.json:
+        _print_json(info)
+    else:
+        print(f"user {info['user']} ({info['role']}), grids {', '.join(info['grids'])}")
+        print(f"pending changes: {info['pending']}, open conflicts: {info['conflicts']}")
+        print(f"last sync: {info['last_sync'] or 'never'}; server: {info['server'] or 'none'}; "
+              f"{'online' if info['online'] else 'offline'}")
+    return EXIT_OK
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from gridworker.services.selftest import run_self_test
+
+    results = run_self_test()
+    width = max(len(r.name) for r in results)
+    for r in results:
+        print(f"{r.name:<{width}}  {'ok' if r.ok else 'FAIL'}  {r.detail}")
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAIL
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gridworker", description="GridWorker 网格通 field client")
+    p.add_argument("--profile", default=None, help="profile folder (default: user data dir)")
+    p.add_argument("--lang", default=None, help="zh_CN (default) or en")
+    p.add_argument("--wait", type=float, default=0,
+                   help="seconds to wait if another GridWorker process has the profile open")
+    p.add_argument("--self-test", action="store_true",
+                   help="check SQLCipher, crypto and translations in a temporary profile")
+    sub = p.add_subparsers(dest="command")
+
+    s = sub.add_parser("init", help="create an encrypted profile offline")
+    s.add_argument("--username", required=True)
+    s.add_argument("--grid", action="append", required=True,
+                   help="a 15-digit grid code (repeat or comma-separate)")
+    s.add_argument("--role", default="grid_worker")
+    s.add_argument("--display-name", default=None)
+    s.add_argument("--district-key", default=None,
+                   help="file with the district id secret, so ids match other laptops before "
+                        "enrollment")
+    s.set_defaults(func=cmd_init)
+
+    s = sub.add_parser("import", help="import a roster (.csv/.xlsx) or an export (.jsonl)")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true", help="print the report as JSON")
+    s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("export", help="export records (masked unless --unmasked)")
+    s.add_argument("--kind", required=True, choices=["households", "residents", "visits",
+                                                      "inspections", "rectifications", "cases"])
+    s.add_argument("--format", required=True, choices=["jsonl", "csv", "xlsx"])
+    s.add_argument("-o", "--output", default=None)
+    s.add_argument("--unmasked", action="store_true",
+                   help="full ID numbers and phones (the export is audit-logged)")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("status", help="pending changes, conflicts, last sync")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_status)
+    return p
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from gridworker.domain.errors import DomainError
+    from gridworker.services.tabular import FileFormatError
+    from gridworker.services.workspace import ServiceError
+    from gridworker.storage.profile import ProfileError
+
+    return (CliError, ServiceError, ProfileError, DomainError, FileFormatError, OSError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.profile = args.profile or str(default_profile())
+    func: Callable[[argparse.Namespace], int] | None
+    if args.self_test:
+        func = cmd_self_test
+    else:
+        func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        print("gridworker: interrupted", file=sys.stderr)
+        return 130
+    except _known_errors() as exc:
+        from gridworker.domain.errors import DomainError
+
+        message = exc.message(_lang(args)) if isinstance(exc, DomainError) else str(exc)
+        print(f"gridworker: {message}", file=sys.stderr)
+        return exc.code if isinstance(exc, CliError) else EXIT_FAIL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

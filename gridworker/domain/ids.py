@@ -1,0 +1,53 @@
+"""Record ids.
+
+Records with a natural key get a deterministic id (DESIGN.md §4) so that the same
+roster imported on two laptops yields the same households and residents: a
+UUIDv5 of an HMAC of the natural key under a district-wide secret. The HMAC keeps
+an ID number from being recoverable from the id by trying every birth date.
+Every other record gets a time-ordered UUIDv7.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+
+import uuid6
+
+# Fixed namespace for GridWorker's deterministic ids (never change it: ids would move).
+NAMESPACE = uuid.UUID("6f1c2a7e-5d0b-4c1e-9a43-0b7d3c2e8f11")
+
+
+def new_id() -> str:
+    """A random, time-ordered id (UUIDv7) for records without a natural key."""
+    return str(uuid6.uuid7())
+
+
+def _keyed(secret: bytes, *parts: str) -> str:
+    if not secret:
+        raise ValueError("a deterministic id needs a non-empty secret")
+    msg = "\x1f".join(parts).encode("utf-8")
+    digest = hmac.new(secret, msg, hashlib.sha256).hexdigest()
+    return str(uuid.uuid5(NAMESPACE, digest))
+
+
+def household_id(secret: bytes, grid_code: str, household_no: str) -> str:
+    """Households are keyed by grid code + 户号."""
+    return _keyed(secret, "household", grid_code.strip(), household_no.strip())
+
+
+def resident_id(secret: bytes, id_number: str) -> str:
+    """Residents are keyed by their (normalised, upper-case X) ID number."""
+    return _keyed(secret, "resident", id_number.strip().upper())
+
+
+def resident_tag_id(resident_id_: str, tag: str) -> str:
+    """One row per (resident, tag): re-importing a roster updates, never duplicates."""
+    return str(uuid.uuid5(NAMESPACE, f"resident_tag\x1f{resident_id_}\x1f{tag}"))
+
+
+def id_number_hash(secret: bytes, id_number: str) -> str:
+    """Keyed hash of an ID number for duplicate checks without the number itself."""
+    msg = b"id_number\x1f" + id_number.strip().upper().encode("ascii", "replace")
+    return hmac.new(secret, msg, hashlib.sha256).hexdigest()

@@ -1,0 +1,1 @@
+"""Central sync server (FastAPI)."""

@@ -1,0 +1,1 @@
+"""Use cases called by the UI, the CLI and the tests alike."""

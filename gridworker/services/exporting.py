@@ -1,0 +1,266 @@
+"""`gridworker export`: households, residents, visits, inspections, rectifications, cases.
+
+Masked by default (ID numbers `360302********1234`, phones `138****5678`,
+DESIGN.md §7); `unmasked=True` is an audited action. In .xlsx, ID numbers are
+written as text so they keep all 18 characters and a final X. The file is
+written to a temporary name beside the target and moved into place, so a failed
+export leaves nothing half-written behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from gridworker.domain.enums import Role
+from gridworker.domain.masking import mask_id_number, mask_phone
+from gridworker.services.records import PHONE_FIELDS, to_wire
+from gridworker.services.workspace import ServiceError, Workspace
+from gridworker.storage.models import (
+    CaseRow,
+    HouseholdRow,
+    InspectionRow,
+    RectificationRow,
+    ResidentRow,
+    SyncRecord,
+    VisitRow,
+)
+
+FORMATS = ("jsonl", "csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    model: type[SyncRecord]
+    # (field, 中文表头, English header) in column order
+    columns: tuple[tuple[str, str, str], ...]
+
+
+COMMON_HEAD = (("id", "记录编号", "Record id"), ("grid_code", "网格编码", "Grid code"))
+
+KINDS: dict[str, ExportKind] = {
+    "households": ExportKind(HouseholdRow, COMMON_HEAD + (
+        ("household_no", "户号", "Household no."),
+        ("address", "地址", "Address"),
+        ("head_name", "户主姓名", "Head of household"),
+        ("phone", "联系电话", "Phone"),
+        ("economic_status", "经济状况", "Economic status"),
+        ("residence_type", "居住类型", "Residence type"),
+        ("note", "备注", "Note"),
+    )),
+    "residents": ExportKind(ResidentRow, COMMON_HEAD + (
+        ("household_id", "所属户编号", "Household id"),
+        ("name", "姓名", "Name"),
+        ("gender", "性别", "Gender"),
+        ("id_number", "身份证号码", "ID number"),
+        ("birth_date", "出生日期", "Birth date"),
+        ("phone", "联系电话", "Phone"),
+        ("relationship", "与户主关系", "Relationship to head"),
+        ("health", "健康状况", "Health"),
+    )),
+    "visits": ExportKind(VisitRow, COMMON_HEAD + (
+        ("household_id", "走访户编号", "Household id"),
+        ("visited_at", "走访时间", "Visited at"),
+        ("mode", "走访方式", "Mode"),
+        ("visitor", "走访人", "Visitor"),
+        ("co_visitor", "陪同人", "Co-visitor"),
+        ("people_met", "见面人员", "People met"),
+        ("situation", "走访情况", "Situation"),
+    )),
+    "inspections": ExportKind(InspectionRow, COMMON_HEAD + (
+        ("site_id", "场所编号", "Site id"),
+        ("template_code", "检查表", "Checklist"),
+        ("template_version", "检查表版本", "Checklist version"),
+        ("kind", "检查类型", "Kind"),
+        ("inspector", "检查人", "Inspector"),
+        ("inspected_at", "检查时间", "Inspected at"),
+        ("result", "检查结果", "Result"),
+        ("note", "备注", "Note"),
+    )),
+    "rectifications": ExportKind(RectificationRow, COMMON_HEAD + (
+        ("site_id", "场所编号", "Site id"),
+        ("item_code", "检查项", "Item"),
+        ("description", "隐患描述", "Description"),
+        ("measures", "整改措施", "Measures"),
+        ("deadline", "整改期限", "Deadline"),
+        ("status", "状态", "Status"),
+        ("closed_at", "销号时间", "Closed at"),
+        ("close_basis", "销号依据", "Close-out basis"),
+    )),
+    "cases": ExportKind(CaseRow, COMMON_HEAD + (
+        ("title", "事件标题", "Title"),
+        ("category", "事件类别", "Category"),
+        ("urgency", "紧急程度", "Urgency"),
+        ("source", "来源", "Source"),
+        ("state", "状态", "State"),
+        ("reported_at", "上报时间", "Reported at"),
+        ("deadline_at", "办理期限", "Deadline"),
+        ("reporter", "上报人", "Reporter"),
+        ("address", "地点", "Place"),
+    )),
+}
+
+BULK_EXPORT_ROLES = frozenset({Role.grid_worker, Role.supervisor, Role.admin})
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    kind: str
+    format: str
+    records: int
+    masked: bool
+
+
+def _mask(field: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if field == "id_number":
+        return mask_id_number(str(value))
+    if field in PHONE_FIELDS:
+        return mask_phone(str(value))
+    return value
+
+
+def _rows(ws: Workspace, kind: ExportKind) -> Iterator[SyncRecord]:
+    with ws.read() as s:
+        stmt = select(kind.model).where(kind.model.deleted.is_(False)).order_by(kind.model.id)
+        yield from s.scalars(stmt.execution_options(yield_per=1000))
+
+
+def _display(value: Any, lang: str) -> Any:
+    """Cell text for csv/xlsx: enum labels in the reader's language, ISO dates."""
+    if isinstance(value, Enum):
+        label = getattr(value, "label", None)
+        return label(lang) if callable(label) else value.value
+    if isinstance(value, datetime):
+        return value.astimezone(datetime.now().astimezone().tzinfo).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang.startswith("zh") else ("yes" if value else "no")
+    return value
+
+
+def export(
+    ws: Workspace,
+    *,
+    kind: str,
+    fmt: str,
+    out: Path,
+    unmasked: bool = False,
+    lang: str = "zh_CN",
+) -> ExportResult:
+    """Write one kind of record to `out`; see the module docstring."""
+    if kind not in KINDS:
+        raise ServiceError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+    if fmt not in FORMATS:
+        raise ServiceError(f"unknown format {fmt!r}: use jsonl, csv or xlsx")
+    if ws.actor.role not in BULK_EXPORT_ROLES:
+        raise ServiceError("your role may not make bulk exports")
+    spec = KINDS[kind]
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".gw-export-", suffix="." + fmt, dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        count = _write(ws, spec, fmt, tmp, unmasked, lang)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    with ws.write() as s:
+        ws.audit(
+            s,
+            "export",
+            entity=kind,
+            detail={"format": fmt, "records": count, "masked": not unmasked, "file": out.name},
+        )
+    return ExportResult(out, kind, fmt, count, not unmasked)
+
+
+def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool, lang: str) -> int:
+    count = 0
+    fields = [c[0] for c in spec.columns]
+    headers = [c[1] if lang.startswith("zh") else c[2] for c in spec.columns]
+
+    def cells(row: SyncRecord) -> list[Any]:
+        values = []
+        for f in fields:
+            v = getattr(row, f)
+            values.append(_display(v if unmasked else _mask(f, v), lang))
+        return values
+
+    if fmt == "jsonl":
+        with tmp.open("w", encoding="utf-8") as fh:
+            for row in _rows(ws, spec):
+                record = to_wire(row)
+                if not unmasked:
+                    record = {k: _mask(k, v) for k, v in record.items()}
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+    elif fmt == "csv":
+        # BOM so that Excel on Chinese Windows reads UTF-8 instead of guessing GBK.
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(headers)
+            for row in _rows(ws, spec):
+                writer.writerow(cells(row))
+                count += 1
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        sheet = wb.create_sheet(title=_sheet_title(spec, lang))
+        sheet.freeze_panes = "A2"
+        sheet.append(headers)
+        text_columns = {i for i, f in enumerate(fields) if f == "id_number" or f in PHONE_FIELDS}
+        from openpyxl.cell import WriteOnlyCell
+
+        for row in _rows(ws, spec):
+            values = cells(row)
+            out_row: list[Any] = []
+            for i, v in enumerate(values):
+                if i in text_columns and v is not None:
+                    cell = WriteOnlyCell(sheet, value=str(v))
+                    cell.number_format = "@"  # text: 18 digits and a final X survive
+                    out_row.append(cell)
+                else:
+                    out_row.append(v)
+            sheet.append(out_row)
+            count += 1
+        sheet.auto_filter.ref = f"A1:{_col(len(fields))}{count + 1}"
+        wb.save(tmp)
+    return count
+
+
+def _sheet_title(spec: ExportKind, lang: str) -> str:
+    names = {
+        "household": ("住户", "Households"),
+        "resident": ("居民", "Residents"),
+        "visit": ("走访", "Visits"),
+        "inspection": ("隐患排查", "Inspections"),
+        "rectification": ("整改", "Rectifications"),
+        "case": ("事件", "Cases"),
+    }
+    zh, en = names[spec.model.__entity__]
+    return zh if lang.startswith("zh") else en
+
+
+def _col(n: int) -> str:
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -1,0 +1,158 @@
+"""The unlocked profile plus who is working in it: what every service receives.
+
+A Workspace is made once per unlock (UI) or per command (CLI) and passed
+explicitly; there is no global app object.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from gridworker.domain.calendar import WorkCalendar, default_calendar
+from gridworker.domain.enums import Role, SupervisorLevel
+from gridworker.domain.validation import validate_grid_code
+from gridworker.storage import profile as profiles
+from gridworker.storage.engine import read_session, write_session
+from gridworker.storage.keyvault import KdfParams
+from gridworker.storage.models import LocalAudit, Setting
+from gridworker.storage.profile import OpenProfile
+
+
+class ServiceError(Exception):
+    """A use case refused: the message is for the person at the keyboard."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person signed in to this profile."""
+
+    username: str
+    role: Role
+    grids: tuple[str, ...]
+    display_name: str = ""
+    supervisor_level: SupervisorLevel | None = None
+    department_id: str | None = None
+
+    def to_setting(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "role": self.role.value,
+            "grids": list(self.grids),
+            "display_name": self.display_name,
+            "supervisor_level": self.supervisor_level.value if self.supervisor_level else None,
+            "department_id": self.department_id,
+        }
+
+    @classmethod
+    def from_setting(cls, value: dict[str, Any]) -> Actor:
+        level = value.get("supervisor_level")
+        return cls(
+            username=value["username"],
+            role=Role(value["role"]),
+            grids=tuple(value.get("grids") or ()),
+            display_name=value.get("display_name") or "",
+            supervisor_level=SupervisorLevel(level) if level else None,
+            department_id=value.get("department_id"),
+        )
+
+
+@dataclass
+class Workspace:
+    profile: OpenProfile
+    actor: Actor
+    id_secret: bytes = field(repr=False)
+    calendar: WorkCalendar
+    clock: Any = None  # a callable returning an aware datetime; tests fake it
+
+    def now(self) -> datetime:
+        return self.clock() if self.clock is not None else datetime.now(UTC)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with write_session(self.profile.sessions) as s:
+            yield s
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with read_session(self.profile.sessions) as s:
+            yield s
+
+    def audit(
+        self,
+        session: Session,
+        action: str,
+        *,
+        entity: str | None = None,
+        record_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        session.add(
+            LocalAudit(
+                at=self.now(),
+                actor=self.actor.username,
+                action=action,
+                entity=entity,
+                record_id=record_id,
+                detail=detail,
+            )
+        )
+
+    def close(self) -> None:
+        self.profile.close()
+
+
+def init_profile(
+    path: Path,
+    passphrase: str,
+    *,
+    username: str,
+    grids: list[str],
+    role: Role = Role.grid_worker,
+    display_name: str = "",
+    kdf_params: KdfParams | None = None,
+    district_key: bytes | None = None,
+) -> Workspace:
+    """Create an encrypted profile offline (`gridworker init`).
+
+    Deterministic ids (DESIGN.md §4) use the district's id secret when the
+    admin handed one out (`district_key`, e.g. from a file); otherwise a local
+    secret until enrollment delivers the district's.
+    """
+    if not username.strip():
+        raise ServiceError("a username is needed")
+    codes = [validate_grid_code(g) for g in grids]
+    if not codes:
+        raise ServiceError("at least one grid code is needed")
+    if len(passphrase) < 8:
+        raise ServiceError("the passphrase must have at least 8 characters")
+    prof = profiles.create_profile(path, passphrase, kdf_params=kdf_params)
+    actor = Actor(username=username.strip(), role=role, grids=tuple(codes), display_name=display_name)
+    if district_key is not None and len(district_key) < 16:
+        raise ServiceError("the district key is too short (at least 16 bytes)")
+    secret = district_key or secrets.token_bytes(32)
+    source = "district" if district_key else "local"
+    with write_session(prof.sessions) as s:
+        s.add(Setting(key="actor", value=actor.to_setting()))
+        s.add(Setting(key="id_secret", value={"hex": secret.hex(), "source": source}))
+        s.add(Setting(key="created_at", value=datetime.now(UTC).isoformat()))
+    return Workspace(prof, actor, secret, default_calendar())
+
+
+def open_workspace(path: Path, passphrase: str, *, lock_timeout: float = 0) -> Workspace:
+    prof = profiles.open_profile(path, passphrase, lock_timeout=lock_timeout)
+    try:
+        settings = prof.settings()
+        actor = Actor.from_setting(settings["actor"])
+        secret = bytes.fromhex(settings["id_secret"]["hex"])
+    except (KeyError, TypeError, ValueError) as exc:
+        prof.close()
+        raise ServiceError("the profile is incomplete: its user settings are missing") from exc
+    return Workspace(prof, actor, secret, default_calendar())

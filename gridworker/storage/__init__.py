@@ -1,0 +1,1 @@
+"""Encrypted local store: SQLCipher engine, key vault, models, outbox, attachments."""

@@ -1,0 +1,128 @@
+"""The SQLCipher engine: raw-key open, WAL, BEGIN IMMEDIATE for writes.
+
+DESIGN.md §3: open through a `creator` that issues the raw key; a pool fit for
+several threads (SQLAlchemy's default SingletonThreadPool for pysqlcipher closes
+connections past five threads, so we use a QueuePool); write transactions begin
+IMMEDIATE because a deferred read-then-write in WAL mode fails with SQLITE_BUSY
+at once instead of waiting; `hide_parameters=True` keeps personal data out of
+error messages and logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from gridworker.storage.keyvault import raw_key_pragma
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseKeyError(Exception):
+    """The database could not be opened with the key (wrong key or not a GridWorker file)."""
+
+
+class DatabaseCorrupt(Exception):
+    """The database file failed SQLCipher's page authentication (tampered or damaged)."""
+
+
+def open_connection(db_path: Path, data_key: bytes) -> Any:
+    """One keyed SQLCipher connection with the pragmas every connection needs."""
+    conn = sqlcipher3.connect(
+        str(db_path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    try:
+        conn.execute(f'PRAGMA key = "{raw_key_pragma(data_key)}"')
+        # Temp tables and sort spills stay in memory: SQLCipher does not encrypt
+        # temp files, and DESIGN.md §3 allows nothing plaintext on disk.
+        conn.execute("PRAGMA temp_store = MEMORY")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            raise DatabaseKeyError(
+                "the database cannot be opened with this key (wrong key or not a GridWorker profile)"
+            ) from exc
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed field record survives a power cut, not just a crash.
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def make_engine(db_path: Path, data_key: bytes, *, pool_size: int = 4) -> Engine:
+    """An Engine over the encrypted file; sessions from `session_factory`."""
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        module=sqlcipher3.dbapi2,
+        creator=lambda: open_connection(db_path, data_key),
+        poolclass=QueuePool,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        hide_parameters=True,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose transaction starts with BEGIN IMMEDIATE and commits on success."""
+    with factory() as session:
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def read_session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A read-only unit of work; closing ends its (deferred) transaction.
+
+    Loaded objects stay readable after the block (detached, not expired).
+    """
+    with factory() as session:
+        yield session
+
+
+def check_integrity(engine: Engine) -> list[str]:
+    """Problems reported by PRAGMA cipher_integrity_check and integrity_check (empty if sound).
+
+    cipher_integrity_check verifies every page's HMAC without interpreting it;
+    integrity_check then walks the b-trees and may itself fail on a bad page,
+    which is reported as a problem rather than raised.
+    """
+    problems: list[str] = []
+    for pragma in ("cipher_integrity_check", "integrity_check"):
+        try:
+            with engine.connect() as conn:
+                rows = [str(r[0]) for r in conn.exec_driver_sql(f"PRAGMA {pragma}")]
+        except DBAPIError as exc:
+            problems.append(f"{pragma}: {exc.orig}")
+            continue
+        problems += [f"{pragma}: {r}" for r in rows if r != "ok"]
+    return problems

@@ -1,0 +1,189 @@
+"""Change capture: every local write appends its outbox row in the same flush.
+
+A `before_flush` hook on the profile's sessions turns each new, changed or
+tombstoned synced record into an outbox entry (DESIGN.md §4), so no code path
+can write a record and forget to queue it. The sync engine applies pulled rows
+with capture switched off (`without_capture`).
+
+Rules:
+- create: the full record; update: only the changed fields, `{field: new}`, with
+  the old values kept for display; delete: the tombstone (`deleted` set true).
+- An update of a record that already has a *pending* (not yet sent) entry is
+  coalesced into it, keeping its mutation id and base_version: two unsent edits
+  never conflict with each other.
+- Case workflow fields (`__command_fields__`) change only through actions, so
+  they are never captured as updates; a new append-only row (CaseAction) is a
+  `command`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, UOWTransaction
+
+from gridworker.domain.version import SCHEMA_VERSION
+from gridworker.storage.models import APPEND_ONLY, OutboxEntry, SyncRecord
+
+CAPTURE_KEY = "gridworker.capture"
+
+
+def wire_value(value: Any) -> Any:
+    """A field value as it travels in JSON: enums by code, dates and times as ISO text."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextmanager
+def without_capture(session: Session) -> Iterator[Session]:
+    """Writes inside this block (pulled rows, acknowledgements) queue nothing.
+
+    The block's changes are flushed before capture is switched back on, so a
+    commit after the block cannot capture them by accident.
+    """
+    previous = session.info.get(CAPTURE_KEY, True)
+    session.info[CAPTURE_KEY] = False
+    try:
+        yield session
+        session.flush()
+    finally:
+        session.info[CAPTURE_KEY] = previous
+
+
+def _changes(obj: SyncRecord) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    new: dict[str, Any] = {}
+    old: dict[str, Any] = {}
+    skip = SyncRecord.LOCAL_COLUMNS | obj.__command_fields__ | {"id"}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in skip:
+            continue
+        hist = state.attrs[key].history
+        if not hist.has_changes():
+            continue
+        before = hist.deleted[0] if hist.deleted else None
+        after = hist.added[0] if hist.added else None
+        if wire_value(before) == wire_value(after):
+            continue
+        new[key] = wire_value(after)
+        old[key] = wire_value(before)
+    return new, old
+
+
+def _pending_entry(session: Session, entity: str, record_id: str) -> OutboxEntry | None:
+    for pending in session.new:
+        if (
+            isinstance(pending, OutboxEntry)
+            and pending.entity == entity
+            and pending.record_id == record_id
+            and pending.op in ("create", "update")
+        ):
+            return pending
+    with session.no_autoflush:
+        return session.scalars(
+            select(OutboxEntry)
+            .where(
+                OutboxEntry.entity == entity,
+                OutboxEntry.record_id == record_id,
+                OutboxEntry.status == "pending",
+                OutboxEntry.op.in_(("create", "update")),
+            )
+            .order_by(OutboxEntry.mutation_id.desc())
+            .limit(1)
+        ).first()
+
+
+def _enqueue(
+    session: Session,
+    *,
+    op: str,
+    obj: SyncRecord,
+    payload: dict[str, Any],
+    old: dict[str, Any] | None,
+) -> None:
+    session.add(
+        OutboxEntry(
+            op=op,
+            entity=obj.__entity__,
+            record_id=obj.id,
+            grid_code=obj.grid_code,
+            base_version=obj.version or 0,
+            schema_version=SCHEMA_VERSION,
+            payload=payload,
+            old=old,
+            created_at=now_utc(),
+            status="pending",
+            attempts=0,
+        )
+    )
+
+
+def _apply_column_defaults(obj: SyncRecord) -> None:
+    # Column defaults fire only at INSERT; the queued payload must carry them already.
+    for column in obj.__table__.columns:
+        default = column.default
+        if default is not None and default.is_scalar and getattr(obj, column.key) is None:
+            setattr(obj, column.key, default.arg)
+
+
+def capture(session: Session, flush_context: UOWTransaction, instances: object) -> None:
+    if not session.info.get(CAPTURE_KEY, True):
+        return
+    now = now_utc()
+    for obj in list(session.new):
+        if not isinstance(obj, SyncRecord):
+            continue
+        obj.created_at = obj.created_at or now
+        obj.updated_at = now
+        _apply_column_defaults(obj)
+        fields = {k: wire_value(v) for k, v in obj.to_fields().items()}
+        op = "command" if obj.__entity__ in APPEND_ONLY else "create"
+        _enqueue(session, op=op, obj=obj, payload=fields, old=None)
+    for obj in list(session.dirty):
+        if not isinstance(obj, SyncRecord) or not session.is_modified(obj):
+            continue
+        if obj.__entity__ in APPEND_ONLY:
+            raise ValueError(f"{obj.__entity__} rows are append-only and cannot be changed")
+        new, old = _changes(obj)
+        if not new:
+            continue
+        obj.updated_at = now
+        if new.get("deleted") is True:
+            _enqueue(session, op="delete", obj=obj, payload={"deleted": True}, old=old)
+            continue
+        pending = _pending_entry(session, obj.__entity__, obj.id)
+        if pending is not None:
+            # Coalesce: keep the earlier base_version and mutation id; the first old value wins.
+            pending.payload = {**pending.payload, **new}
+            if pending.op == "update":
+                pending.old = {**old, **(pending.old or {})}
+            pending.grid_code = obj.grid_code
+            continue
+        _enqueue(session, op="update", obj=obj, payload=new, old=old)
+    for obj in list(session.deleted):
+        if isinstance(obj, SyncRecord):
+            raise ValueError(
+                "synced records are tombstoned (deleted=True), never removed: "
+                f"{obj.__entity__} {obj.id}"
+            )
+
+
+def install(session_class: type[Session] | Any) -> None:
+    """Attach change capture to a sessionmaker (or Session class)."""
+    if not event.contains(session_class, "before_flush", capture):
+        event.listen(session_class, "before_flush", capture)

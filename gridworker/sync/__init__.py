@@ -1,0 +1,1 @@
+"""Sync protocol and client. No Qt."""

@@ -1,0 +1,1 @@
+"""PySide6 desktop client. The only package that imports Qt."""

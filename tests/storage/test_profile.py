@@ -1,0 +1,107 @@
+"""The encrypted profile: key handling, locking, integrity and what plain SQLite sees."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from gridworker.services.workspace import open_workspace
+from gridworker.storage import profile as profiles
+from gridworker.storage.engine import check_integrity
+from tests.conftest import PASSPHRASE
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "profile.lock"
+    }
+
+
+def test_plain_sqlite_cannot_open_the_database(profile_dir: Path) -> None:
+    """Proves the database file is encrypted: sqlite3 without the key cannot read it."""
+    conn = sqlite3.connect(profile_dir / profiles.DB_NAME)
+    with pytest.raises(sqlite3.DatabaseError):
+        conn.execute("SELECT name FROM sqlite_master").fetchall()
+    conn.close()
+
+
+def test_wrong_passphrase_is_refused_and_changes_nothing(profile_dir: Path) -> None:
+    """Proves a wrong passphrase raises WrongPassphrase and leaves every file byte-identical."""
+    before = _digests(profile_dir)
+    with pytest.raises(profiles.WrongPassphrase):
+        open_workspace(profile_dir, "not the passphrase")
+    assert _digests(profile_dir) == before
+    open_workspace(profile_dir, PASSPHRASE).close()  # and the right one still works
+
+
+def test_second_process_is_told_the_profile_is_in_use(profile_dir: Path) -> None:
+    """Proves the profile lock: a second open while one is open fails with ProfileLocked."""
+    first = open_workspace(profile_dir, PASSPHRASE)
+    try:
+        with pytest.raises(profiles.ProfileLocked, match="another GridWorker process"):
+            open_workspace(profile_dir, PASSPHRASE, lock_timeout=0.2)
+    finally:
+        first.close()
+    open_workspace(profile_dir, PASSPHRASE).close()
+
+
+def test_passphrase_change_rewraps_without_reencrypting(profile_dir: Path) -> None:
+    """Proves a passphrase change leaves the database file untouched and swaps the passphrase."""
+    db = profile_dir / profiles.DB_NAME
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    profiles.change_passphrase(profile_dir, PASSPHRASE, "a new long passphrase")
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    with pytest.raises(profiles.WrongPassphrase):
+        open_workspace(profile_dir, PASSPHRASE)
+    open_workspace(profile_dir, "a new long passphrase").close()
+
+
+def test_integrity_checks_pass_on_a_fresh_profile(profile_dir: Path) -> None:
+    """Proves PRAGMA integrity_check and cipher_integrity_check both report ok."""
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    try:
+        assert check_integrity(ws.profile.engine) == []
+    finally:
+        ws.close()
+
+
+def _flip(db: Path, offset: int) -> None:
+    data = bytearray(db.read_bytes())
+    data[offset] ^= 0xFF
+    db.write_bytes(bytes(data))
+
+
+def test_tampered_schema_page_is_refused_with_a_clear_error(profile_dir: Path) -> None:
+    """Proves a flipped byte in a page read at open gives ProfileCorrupt, not a crash."""
+    db = profile_dir / profiles.DB_NAME
+    for page in range(1, db.stat().st_size // 4096):
+        _flip(db, page * 4096 + 100)
+    with pytest.raises(profiles.ProfileCorrupt, match="damaged or was altered"):
+        open_workspace(profile_dir, PASSPHRASE)
+
+
+def test_tampered_data_page_is_found_by_the_integrity_check(profile_dir: Path) -> None:
+    """Proves a flipped byte in the last page is reported by cipher_integrity_check."""
+    db = profile_dir / profiles.DB_NAME
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    ws.close()  # checkpoint: every page is in the main file
+    _flip(db, db.stat().st_size - 4096 + 100)
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    try:
+        assert any("cipher_integrity_check" in p for p in check_integrity(ws.profile.engine))
+    finally:
+        ws.close()
+
+
+def test_wipe_removes_the_key_first_and_leaves_nothing_readable(profile_dir: Path) -> None:
+    """Proves a wipe deletes the key file and the database, so the profile cannot be opened."""
+    profiles.wipe_profile(profile_dir)
+    assert not (profile_dir / profiles.KEY_NAME).exists()
+    assert not (profile_dir / profiles.DB_NAME).exists()
+    with pytest.raises(profiles.ProfileMissing):
+        open_workspace(profile_dir, PASSPHRASE)
