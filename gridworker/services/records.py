@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import fields
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
 
@@ -13,6 +15,8 @@ from gridworker.domain.validation import validate_grid_code, validate_id_number,
 from gridworker.storage.models import SyncRecord
 from gridworker.storage.outbox import wire_value
 from gridworker.storage.types import EnumCode, ISODate, UTCDateTime
+
+E = TypeVar("E")
 
 PHONE_FIELDS = frozenset({"phone", "emergency_phone", "building_head_phone", "responsible_phone"})
 
@@ -79,3 +83,17 @@ def _coerce(key: str, ctype: Any, value: Any) -> Any:
         except (TypeError, ValueError):
             raise ValueError(f"{key}: expected a number") from None
     return str(value)
+
+
+def to_entity(row: SyncRecord, entity_cls: type[E]) -> E:
+    """The domain entity for a row (same field names, DESIGN.md §2's one vocabulary)."""
+    names = {f.name for f in fields(entity_cls)}  # type: ignore[arg-type]
+    return entity_cls(**{k: getattr(row, k) for k in names})
+
+
+def copy_entity(entity: Any, row: SyncRecord, names: Iterable[str]) -> None:
+    """Set `names` on `row` from the entity where they differ."""
+    for name in names:
+        value = getattr(entity, name)
+        if getattr(row, name) != value:
+            setattr(row, name, value)

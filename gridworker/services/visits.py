@@ -1,0 +1,88 @@
+"""Household visits (入户走访) and the needs found on them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from gridworker.domain import ids
+from gridworker.domain.enums import NeedCategory, Role, VisitMode
+from gridworker.domain.validation import validate_text
+from gridworker.services.register import check_grid
+from gridworker.services.workspace import ServiceError, Workspace
+from gridworker.storage.models import HouseholdRow, NeedRow, VisitRow
+
+VISIT_ROLES = frozenset({Role.grid_worker, Role.adviser, Role.supervisor})
+
+
+@dataclass
+class NeedInput:
+    category: NeedCategory
+    text: str
+    solved_on_spot: bool = False
+    follow_up_date: date | None = None
+
+
+@dataclass(frozen=True)
+class VisitRecorded:
+    visit_id: str
+    need_ids: list[str]
+
+
+def record_visit(
+    ws: Workspace,
+    *,
+    household_id: str,
+    mode: VisitMode,
+    visited_at: datetime | None = None,
+    people_met: str | None = None,
+    situation: str | None = None,
+    co_visitor: str | None = None,
+    needs: Sequence[NeedInput] = (),
+    lat: float | None = None,
+    lon: float | None = None,
+) -> VisitRecorded:
+    """Log one visit and its needs in one transaction (each need a child row)."""
+    if ws.actor.role not in VISIT_ROLES:
+        raise ServiceError("your role does not record visits")
+    when = visited_at or ws.now()
+    if when.tzinfo is None:
+        raise ServiceError("the visit time needs a time zone")
+    if when > ws.now():
+        raise ServiceError("a visit cannot be in the future")
+    for need in needs:
+        validate_text(need.text, field="text", required=True)
+    with ws.write() as s:
+        household = s.get(HouseholdRow, household_id)
+        if household is None or household.deleted:
+            raise ServiceError("the household does not exist")
+        check_grid(ws, household.grid_code)
+        visit = VisitRow(
+            id=ids.new_id(),
+            grid_code=household.grid_code,
+            household_id=household.id,
+            visitor=ws.actor.username,
+            co_visitor=co_visitor,
+            visited_at=when,
+            mode=mode,
+            people_met=people_met,
+            situation=situation,
+            lat=lat,
+            lon=lon,
+        )
+        s.add(visit)
+        need_ids = []
+        for need in needs:
+            row = NeedRow(
+                id=ids.new_id(),
+                grid_code=household.grid_code,
+                visit_id=visit.id,
+                category=need.category,
+                text=need.text.strip(),
+                solved_on_spot=need.solved_on_spot,
+                follow_up_date=need.follow_up_date,
+            )
+            s.add(row)
+            need_ids.append(row.id)
+        return VisitRecorded(visit.id, need_ids)
