@@ -77,8 +77,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         district_key=_read_district_key(args.district_key),
     )
     try:
-        print(f"profile created in {ws.profile.path} for {ws.actor.username} "
-              f"({', '.join(ws.actor.grids)})")
+        print(
+            f"profile created in {ws.profile.path} for {ws.actor.username} "
+            f"({', '.join(ws.actor.grids)})"
+        )
     finally:
         ws.close()
     return EXIT_OK
@@ -106,9 +108,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.to_json())
     else:
-        print(f"{report.file}: {report.imported} of {report.rows} rows imported "
-              f"({report.households} households, {report.residents} residents), "
-              f"{len(report.errors)} refused")
+        print(
+            f"{report.file}: {report.imported} of {report.rows} rows imported "
+            f"({report.households} households, {report.residents} residents), "
+            f"{len(report.errors)} refused"
+        )
         for err in report.errors:
             print(f"  line {err.line}: {err.reason}")
     return EXIT_PARTIAL if report.errors else EXIT_OK
@@ -120,8 +124,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else Path(f"{args.kind}.{args.format}")
     ws = _open(args)
     try:
-        result = export(ws, kind=args.kind, fmt=args.format, out=out,
-                        unmasked=args.unmasked, lang=_lang(args))
+        result = export(
+            ws, kind=args.kind, fmt=args.format, out=out, unmasked=args.unmasked, lang=_lang(args)
+        )
     finally:
         ws.close()
     note = "masked" if result.masked else "UNMASKED (logged)"
@@ -142,8 +147,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         print(f"user {info['user']} ({info['role']}), grids {', '.join(info['grids'])}")
         print(f"pending changes: {info['pending']}, open conflicts: {info['conflicts']}")
-        print(f"last sync: {info['last_sync'] or 'never'}; server: {info['server'] or 'none'}; "
-              f"{'online' if info['online'] else 'offline'}")
+        print(
+            f"last sync: {info['last_sync'] or 'never'}; server: {info['server'] or 'none'}; "
+            f"{'online' if info['online'] else 'offline'}"
+        )
     return EXIT_OK
 
 
@@ -161,21 +168,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gridworker", description="GridWorker 网格通 field client")
     p.add_argument("--profile", default=None, help="profile folder (default: user data dir)")
     p.add_argument("--lang", default=None, help="zh_CN (default) or en")
-    p.add_argument("--wait", type=float, default=0,
-                   help="seconds to wait if another GridWorker process has the profile open")
-    p.add_argument("--self-test", action="store_true",
-                   help="check SQLCipher, crypto and translations in a temporary profile")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        help="seconds to wait if another GridWorker process has the profile open",
+    )
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check SQLCipher, crypto and translations in a temporary profile",
+    )
     sub = p.add_subparsers(dest="command")
 
     s = sub.add_parser("init", help="create an encrypted profile offline")
     s.add_argument("--username", required=True)
-    s.add_argument("--grid", action="append", required=True,
-                   help="a 15-digit grid code (repeat or comma-separate)")
+    s.add_argument(
+        "--grid",
+        action="append",
+        required=True,
+        help="a 15-digit grid code (repeat or comma-separate)",
+    )
     s.add_argument("--role", default="grid_worker")
     s.add_argument("--display-name", default=None)
-    s.add_argument("--district-key", default=None,
-                   help="file with the district id secret, so ids match other laptops before "
-                        "enrollment")
+    s.add_argument(
+        "--district-key",
+        default=None,
+        help="file with the district id secret, so ids match other laptops before enrollment",
+    )
     s.set_defaults(func=cmd_init)
 
     s = sub.add_parser("import", help="import a roster (.csv/.xlsx) or an export (.jsonl)")
@@ -184,12 +204,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("export", help="export records (masked unless --unmasked)")
-    s.add_argument("--kind", required=True, choices=["households", "residents", "visits",
-                                                      "inspections", "rectifications", "cases"])
+    s.add_argument(
+        "--kind",
+        required=True,
+        choices=["households", "residents", "visits", "inspections", "rectifications", "cases"],
+    )
     s.add_argument("--format", required=True, choices=["jsonl", "csv", "xlsx"])
     s.add_argument("-o", "--output", default=None)
-    s.add_argument("--unmasked", action="store_true",
-                   help="full ID numbers and phones (the export is audit-logged)")
+    s.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="full ID numbers and phones (the export is audit-logged)",
+    )
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("status", help="pending changes, conflicts, last sync")
@@ -212,10 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.profile = args.profile or str(default_profile())
     func: Callable[[argparse.Namespace], int] | None
-    if args.self_test:
-        func = cmd_self_test
-    else:
-        func = getattr(args, "func", None)
+    func = cmd_self_test if args.self_test else getattr(args, "func", None)
     if func is None:
         parser.print_help()
         return EXIT_USAGE

@@ -12,7 +12,9 @@ from datetime import date, timedelta
 
 from gridworker.domain.validation import id_check_digit
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘钟蒋蔡余杜叶程"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘钟蒋蔡余杜叶程"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红梅海波晨阳鑫宇浩然子轩欣怡"
 ESTATES = ["凤凰小区", "城南新村", "安源花园", "五一路社区", "建设路家属院", "东门小区", "八一新村"]
 TAGS = ["独居老人", "空巢老人", "残疾人", "低保", "留守儿童", "退役军人", "自闭症儿童"]
@@ -32,11 +34,30 @@ class RosterLine:
     tags: str
 
     def as_list(self) -> list[str]:
-        return [self.grid_code, self.address, self.household_no, self.name, self.gender,
-                self.id_number, self.phone, self.relationship, self.tags]
+        return [
+            self.grid_code,
+            self.address,
+            self.household_no,
+            self.name,
+            self.gender,
+            self.id_number,
+            self.phone,
+            self.relationship,
+            self.tags,
+        ]
 
 
-ROSTER_HEADER = ["网格编码", "地址", "户号", "姓名", "性别", "身份证号码", "联系电话", "与户主关系", "人员标签"]
+ROSTER_HEADER = [
+    "网格编码",
+    "地址",
+    "户号",
+    "姓名",
+    "性别",
+    "身份证号码",
+    "联系电话",
+    "与户主关系",
+    "人员标签",
+]
 
 
 def make_id_number(rng: random.Random, birth: date, male: bool, county: str = DEMO_COUNTY) -> str:
@@ -79,15 +100,17 @@ def make_roster(households: int, *, grid_codes: list[str], seed: int = 7) -> lis
             if age < 14 and rng.random() < 0.1:
                 tags.append("留守儿童")
             phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}" if age >= 16 else ""
-            lines.append(RosterLine(
-                grid_code=grid,
-                address=address,
-                household_no=household_no,
-                name=name,
-                gender="男" if male else "女",
-                id_number=make_id_number(rng, birth, male),
-                phone=phone,
-                relationship=relationship,
-                tags="、".join(dict.fromkeys(tags)),
-            ))
+            lines.append(
+                RosterLine(
+                    grid_code=grid,
+                    address=address,
+                    household_no=household_no,
+                    name=name,
+                    gender="男" if male else "女",
+                    id_number=make_id_number(rng, birth, male),
+                    phone=phone,
+                    relationship=relationship,
+                    tags="、".join(dict.fromkeys(tags)),
+                )
+            )
     return lines

@@ -20,7 +20,10 @@ from gridworker.services.workspace import Workspace, init_profile, open_workspac
 from gridworker.storage.keyvault import KdfParams
 
 settings.register_profile(
-    "ci", derandomize=True, deadline=None, print_blob=True,
+    "ci",
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", deadline=None, max_examples=50)
@@ -37,8 +40,13 @@ DISTRICT_KEY = bytes.fromhex("5a" * 32)
 def template_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "profile"
     ws = init_profile(
-        path, PASSPHRASE, username="wang.wei", grids=[GRID, GRID2],
-        display_name="王伟", kdf_params=KdfParams.fast(), district_key=DISTRICT_KEY,
+        path,
+        PASSPHRASE,
+        username="wang.wei",
+        grids=[GRID, GRID2],
+        display_name="王伟",
+        kdf_params=KdfParams.fast(),
+        district_key=DISTRICT_KEY,
     )
     ws.close()
     return path

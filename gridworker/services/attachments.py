@@ -38,13 +38,23 @@ def attach(
         grid_code = owner.grid_code
     check_grid(ws, grid_code)
     store = ws.profile.attachments
-    stored = (store.put_bytes(data, strip_gps=not is_evidence) if data is not None
-              else store.put_file(path, strip_gps=not is_evidence))  # type: ignore[arg-type]
+    if data is not None:
+        stored = store.put_bytes(data, strip_gps=not is_evidence)
+    else:
+        assert path is not None
+        stored = store.put_file(path, strip_gps=not is_evidence)
     with ws.write() as s:
         row = AttachmentRow(
-            id=ids.new_id(), grid_code=grid_code, owner_entity=owner_entity, owner_id=owner_id,
-            sha256=stored.sha256, mime=stored.mime, size=stored.size, caption=caption,
-            is_evidence=is_evidence, taken_at=ws.now(),
+            id=ids.new_id(),
+            grid_code=grid_code,
+            owner_entity=owner_entity,
+            owner_id=owner_id,
+            sha256=stored.sha256,
+            mime=stored.mime,
+            size=stored.size,
+            caption=caption,
+            is_evidence=is_evidence,
+            taken_at=ws.now(),
         )
         s.add(row)
         return row.id
@@ -52,5 +62,10 @@ def attach(
 
 def attachments_of(ws: Workspace, owner_id: str) -> list[AttachmentRow]:
     with ws.read() as s:
-        return list(s.scalars(select(AttachmentRow).where(
-            AttachmentRow.owner_id == owner_id, AttachmentRow.deleted.is_(False))))
+        return list(
+            s.scalars(
+                select(AttachmentRow).where(
+                    AttachmentRow.owner_id == owner_id, AttachmentRow.deleted.is_(False)
+                )
+            )
+        )

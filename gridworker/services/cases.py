@@ -60,10 +60,21 @@ def report_case(
     """Create a case as a draft and, unless `submit` is False, report it (上报) at once."""
     check_grid(ws, grid_code)
     case = Case(
-        id=ids.new_id(), grid_code=grid_code, title=title, category=category, urgency=urgency,
-        source=source, reporter=ws.actor.username, description=description,
-        subcategory=subcategory, hotline_type=hotline_type, address=address, lat=lat, lon=lon,
-        confidential=confidential, need_id=need_id,
+        id=ids.new_id(),
+        grid_code=grid_code,
+        title=title,
+        category=category,
+        urgency=urgency,
+        source=source,
+        reporter=ws.actor.username,
+        description=description,
+        subcategory=subcategory,
+        hotline_type=hotline_type,
+        address=address,
+        lat=lat,
+        lon=lon,
+        confidential=confidential,
+        need_id=need_id,
     ).validate()
     with ws.write() as s:
         row = CaseRow(**{f: getattr(case, f) for f in CaseRow.synced_fields()})
@@ -91,8 +102,13 @@ def need_to_case(
             raise ServiceError("this need already has a case")
         grid_code, category, text = need.grid_code, need.category, need.text
     return report_case(
-        ws, grid_code=grid_code, title=title or text[:60], description=text,
-        category=NEED_TO_CASE[category], urgency=urgency, need_id=need_id,
+        ws,
+        grid_code=grid_code,
+        title=title or text[:60],
+        description=text,
+        category=NEED_TO_CASE[category],
+        urgency=urgency,
+        need_id=need_id,
     )
 
 
@@ -111,8 +127,9 @@ def act_on_case(
         if row is None or row.deleted:
             raise ServiceError("the case does not exist")
         check_grid(ws, row.grid_code)
-        return _apply(ws, s, row, action, note=note, department_id=department_id,
-                      new_deadline=new_deadline)
+        return _apply(
+            ws, s, row, action, note=note, department_id=department_id, new_deadline=new_deadline
+        )
 
 
 def _apply(
@@ -125,17 +142,35 @@ def _apply(
     department_id: str | None = None,
     new_deadline: datetime | None = None,
 ) -> CaseState:
-    has_photo = s.scalar(select(AttachmentRow.id).where(
-        AttachmentRow.owner_id == row.id, AttachmentRow.deleted.is_(False)).limit(1)) is not None
+    has_photo = (
+        s.scalar(
+            select(AttachmentRow.id)
+            .where(AttachmentRow.owner_id == row.id, AttachmentRow.deleted.is_(False))
+            .limit(1)
+        )
+        is not None
+    )
     case = to_entity(row, Case)
     action = CaseAction(
-        id=ids.new_id(), grid_code=row.grid_code, case_id=row.id, action=kind,
-        actor=ws.actor.username, actor_role=ws.actor.role, at=ws.now(), note=note,
-        department_id=department_id, new_deadline=new_deadline,
+        id=ids.new_id(),
+        grid_code=row.grid_code,
+        case_id=row.id,
+        action=kind,
+        actor=ws.actor.username,
+        actor_role=ws.actor.role,
+        at=ws.now(),
+        note=note,
+        department_id=department_id,
+        new_deadline=new_deadline,
     )
     new_case, applied = apply_action(
-        case, action, calendar=ws.calendar, rules=DEFAULT_RULES, now=ws.now(),
-        supervisor_level=ws.actor.supervisor_level, has_photo=has_photo,
+        case,
+        action,
+        calendar=ws.calendar,
+        rules=DEFAULT_RULES,
+        now=ws.now(),
+        supervisor_level=ws.actor.supervisor_level,
+        has_photo=has_photo,
     )
     copy_entity(new_case, row, CASE_COMMAND_FIELDS)
     s.add(CaseActionRow(**{f: getattr(applied, f) for f in CaseActionRow.synced_fields()}))
@@ -144,5 +179,10 @@ def _apply(
 
 def case_timeline(ws: Workspace, case_id: str) -> list[CaseActionRow]:
     with ws.read() as s:
-        return list(s.scalars(select(CaseActionRow).where(CaseActionRow.case_id == case_id)
-                              .order_by(CaseActionRow.at, CaseActionRow.id)))
+        return list(
+            s.scalars(
+                select(CaseActionRow)
+                .where(CaseActionRow.case_id == case_id)
+                .order_by(CaseActionRow.at, CaseActionRow.id)
+            )
+        )

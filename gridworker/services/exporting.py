@@ -49,65 +49,89 @@ class ExportKind:
 COMMON_HEAD = (("id", "记录编号", "Record id"), ("grid_code", "网格编码", "Grid code"))
 
 KINDS: dict[str, ExportKind] = {
-    "households": ExportKind(HouseholdRow, COMMON_HEAD + (
-        ("household_no", "户号", "Household no."),
-        ("address", "地址", "Address"),
-        ("head_name", "户主姓名", "Head of household"),
-        ("phone", "联系电话", "Phone"),
-        ("economic_status", "经济状况", "Economic status"),
-        ("residence_type", "居住类型", "Residence type"),
-        ("note", "备注", "Note"),
-    )),
-    "residents": ExportKind(ResidentRow, COMMON_HEAD + (
-        ("household_id", "所属户编号", "Household id"),
-        ("name", "姓名", "Name"),
-        ("gender", "性别", "Gender"),
-        ("id_number", "身份证号码", "ID number"),
-        ("birth_date", "出生日期", "Birth date"),
-        ("phone", "联系电话", "Phone"),
-        ("relationship", "与户主关系", "Relationship to head"),
-        ("health", "健康状况", "Health"),
-    )),
-    "visits": ExportKind(VisitRow, COMMON_HEAD + (
-        ("household_id", "走访户编号", "Household id"),
-        ("visited_at", "走访时间", "Visited at"),
-        ("mode", "走访方式", "Mode"),
-        ("visitor", "走访人", "Visitor"),
-        ("co_visitor", "陪同人", "Co-visitor"),
-        ("people_met", "见面人员", "People met"),
-        ("situation", "走访情况", "Situation"),
-    )),
-    "inspections": ExportKind(InspectionRow, COMMON_HEAD + (
-        ("site_id", "场所编号", "Site id"),
-        ("template_code", "检查表", "Checklist"),
-        ("template_version", "检查表版本", "Checklist version"),
-        ("kind", "检查类型", "Kind"),
-        ("inspector", "检查人", "Inspector"),
-        ("inspected_at", "检查时间", "Inspected at"),
-        ("result", "检查结果", "Result"),
-        ("note", "备注", "Note"),
-    )),
-    "rectifications": ExportKind(RectificationRow, COMMON_HEAD + (
-        ("site_id", "场所编号", "Site id"),
-        ("item_code", "检查项", "Item"),
-        ("description", "隐患描述", "Description"),
-        ("measures", "整改措施", "Measures"),
-        ("deadline", "整改期限", "Deadline"),
-        ("status", "状态", "Status"),
-        ("closed_at", "销号时间", "Closed at"),
-        ("close_basis", "销号依据", "Close-out basis"),
-    )),
-    "cases": ExportKind(CaseRow, COMMON_HEAD + (
-        ("title", "事件标题", "Title"),
-        ("category", "事件类别", "Category"),
-        ("urgency", "紧急程度", "Urgency"),
-        ("source", "来源", "Source"),
-        ("state", "状态", "State"),
-        ("reported_at", "上报时间", "Reported at"),
-        ("deadline_at", "办理期限", "Deadline"),
-        ("reporter", "上报人", "Reporter"),
-        ("address", "地点", "Place"),
-    )),
+    "households": ExportKind(
+        HouseholdRow,
+        COMMON_HEAD
+        + (
+            ("household_no", "户号", "Household no."),
+            ("address", "地址", "Address"),
+            ("head_name", "户主姓名", "Head of household"),
+            ("phone", "联系电话", "Phone"),
+            ("economic_status", "经济状况", "Economic status"),
+            ("residence_type", "居住类型", "Residence type"),
+            ("note", "备注", "Note"),
+        ),
+    ),
+    "residents": ExportKind(
+        ResidentRow,
+        COMMON_HEAD
+        + (
+            ("household_id", "所属户编号", "Household id"),
+            ("name", "姓名", "Name"),
+            ("gender", "性别", "Gender"),
+            ("id_number", "身份证号码", "ID number"),
+            ("birth_date", "出生日期", "Birth date"),
+            ("phone", "联系电话", "Phone"),
+            ("relationship", "与户主关系", "Relationship to head"),
+            ("health", "健康状况", "Health"),
+        ),
+    ),
+    "visits": ExportKind(
+        VisitRow,
+        COMMON_HEAD
+        + (
+            ("household_id", "走访户编号", "Household id"),
+            ("visited_at", "走访时间", "Visited at"),
+            ("mode", "走访方式", "Mode"),
+            ("visitor", "走访人", "Visitor"),
+            ("co_visitor", "陪同人", "Co-visitor"),
+            ("people_met", "见面人员", "People met"),
+            ("situation", "走访情况", "Situation"),
+        ),
+    ),
+    "inspections": ExportKind(
+        InspectionRow,
+        COMMON_HEAD
+        + (
+            ("site_id", "场所编号", "Site id"),
+            ("template_code", "检查表", "Checklist"),
+            ("template_version", "检查表版本", "Checklist version"),
+            ("kind", "检查类型", "Kind"),
+            ("inspector", "检查人", "Inspector"),
+            ("inspected_at", "检查时间", "Inspected at"),
+            ("result", "检查结果", "Result"),
+            ("note", "备注", "Note"),
+        ),
+    ),
+    "rectifications": ExportKind(
+        RectificationRow,
+        COMMON_HEAD
+        + (
+            ("site_id", "场所编号", "Site id"),
+            ("item_code", "检查项", "Item"),
+            ("description", "隐患描述", "Description"),
+            ("measures", "整改措施", "Measures"),
+            ("deadline", "整改期限", "Deadline"),
+            ("status", "状态", "Status"),
+            ("closed_at", "销号时间", "Closed at"),
+            ("close_basis", "销号依据", "Close-out basis"),
+        ),
+    ),
+    "cases": ExportKind(
+        CaseRow,
+        COMMON_HEAD
+        + (
+            ("title", "事件标题", "Title"),
+            ("category", "事件类别", "Category"),
+            ("urgency", "紧急程度", "Urgency"),
+            ("source", "来源", "Source"),
+            ("state", "状态", "State"),
+            ("reported_at", "上报时间", "Reported at"),
+            ("deadline_at", "办理期限", "Deadline"),
+            ("reporter", "上报人", "Reporter"),
+            ("address", "地点", "Place"),
+        ),
+    ),
 }
 
 BULK_EXPORT_ROLES = frozenset({Role.grid_worker, Role.supervisor, Role.admin})

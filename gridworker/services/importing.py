@@ -44,8 +44,17 @@ ROSTER_HEADERS: dict[str, str] = {
     "与户主关系": "relationship",
     "人员标签": "tags",
 }
-ROSTER_FIELDS = ("grid_code", "address", "household_no", "name", "gender", "id_number",
-                 "phone", "relationship", "tags")
+ROSTER_FIELDS = (
+    "grid_code",
+    "address",
+    "household_no",
+    "name",
+    "gender",
+    "id_number",
+    "phone",
+    "relationship",
+    "tags",
+)
 REQUIRED = ("grid_code", "address", "household_no", "name")
 TAG_SEPARATORS = re.compile(r"[、,，;；]+")
 
@@ -106,7 +115,9 @@ def parse_roster_row(row: SourceRow, lang: str = "zh_CN") -> RosterRow:
     tags: list[TagKind] = []
     if values.get("tags"):
         tags = [TagKind.parse(t) for t in TAG_SEPARATORS.split(str(values["tags"])) if t.strip()]
-    relationship = Relationship.parse(values["relationship"]) if values.get("relationship") else None
+    relationship = (
+        Relationship.parse(values["relationship"]) if values.get("relationship") else None
+    )
     household = HouseholdInput(
         grid_code=str(values["grid_code"]),
         household_no=str(values["household_no"]),
@@ -126,7 +137,8 @@ def parse_roster_row(row: SourceRow, lang: str = "zh_CN") -> RosterRow:
 
         if resident.gender is not id_gender(resident.id_number):
             raise ValueError(
-                "性别与身份证号码不符" if lang.startswith("zh")
+                "性别与身份证号码不符"
+                if lang.startswith("zh")
                 else "gender does not match the ID number"
             )
     return RosterRow(row.line, household, resident)
@@ -162,7 +174,9 @@ def import_file(ws: Workspace, path: Path, *, lang: str = "zh_CN") -> ImportRepo
     return report
 
 
-def _import_roster(ws: Workspace, rows: Iterator[SourceRow], report: ImportReport, lang: str) -> None:
+def _import_roster(
+    ws: Workspace, rows: Iterator[SourceRow], report: ImportReport, lang: str
+) -> None:
     seen_households: set[str] = set()
     seen_people: set[str] = set()
     for chunk in _chunks(rows, CHUNK):
@@ -179,14 +193,19 @@ def _import_roster(ws: Workspace, rows: Iterator[SourceRow], report: ImportRepor
         if not parsed:
             continue
         with ws.write() as s:
-            hids = [ids.household_id(ws.id_secret, p.household.grid_code, p.household.household_no)
-                    for p in parsed]
+            hids = [
+                ids.household_id(ws.id_secret, p.household.grid_code, p.household.household_no)
+                for p in parsed
+            ]
             prefetch(s, HouseholdRow, hids)
             prefetch(
                 s,
                 ResidentRow,
-                [ids.resident_id(ws.id_secret, p.resident.id_number)
-                 for p in parsed if p.resident.id_number],
+                [
+                    ids.resident_id(ws.id_secret, p.resident.id_number)
+                    for p in parsed
+                    if p.resident.id_number
+                ],
             )
             for item in parsed:
                 household = save_household(ws, s, item.household)
@@ -198,7 +217,9 @@ def _import_roster(ws: Workspace, rows: Iterator[SourceRow], report: ImportRepor
     report.residents = len(seen_people)
 
 
-def _import_jsonl(ws: Workspace, rows: Iterator[SourceRow], report: ImportReport, lang: str) -> None:
+def _import_jsonl(
+    ws: Workspace, rows: Iterator[SourceRow], report: ImportReport, lang: str
+) -> None:
     """Lines of the export format: {"entity": ..., "id": ..., fields...} (unmasked only)."""
     from gridworker.services.records import coerce_fields
 

@@ -76,9 +76,16 @@ def register_site(
     """Add a hazard site: a C/D building, a small premises or a gas user."""
     check_grid(ws, grid_code)
     site = HazardSite(
-        id=ids.new_id(), grid_code=grid_code, kind=kind, name=name, address=address,
-        premises_type=premises_type, danger_grade=danger_grade, appraisal=appraisal,
-        responsible_person=responsible_person, responsible_phone=responsible_phone,
+        id=ids.new_id(),
+        grid_code=grid_code,
+        kind=kind,
+        name=name,
+        address=address,
+        premises_type=premises_type,
+        danger_grade=danger_grade,
+        appraisal=appraisal,
+        responsible_person=responsible_person,
+        responsible_phone=responsible_phone,
         building_id=building_id,
     ).validate()
     with ws.write() as s:
@@ -92,7 +99,9 @@ def template_for(site_kind: HazardKind) -> ChecklistTemplate:
     return templates[TEMPLATE_FOR_KIND[site_kind]]
 
 
-def form_items(ws: Workspace, site_id: str) -> tuple[ChecklistTemplate, list[checklists.ChecklistItem]]:
+def form_items(
+    ws: Workspace, site_id: str
+) -> tuple[ChecklistTemplate, list[checklists.ChecklistItem]]:
     """The template and the items to ask for this site (premises type and grade applied)."""
     with ws.read() as s:
         site = s.get(HazardSiteRow, site_id)
@@ -146,37 +155,56 @@ def record_inspection(
         template, answers, today=today, premises_type=premises, grade=grade
     )
     failed_codes = {item.code for item in evaluation.failed}
-    result = InspectionResult(evaluation.result)
+    result = InspectionResult.parse(evaluation.result)
     with ws.write() as s:
         inspection = InspectionRow(
-            id=ids.new_id(), grid_code=grid_code, site_id=site_id, template_code=template.code,
-            template_version=template.version, kind=kind, inspector=ws.actor.username,
-            inspected_at=when, result=result, note=note, rectification_id=rectification_id,
+            id=ids.new_id(),
+            grid_code=grid_code,
+            site_id=site_id,
+            template_code=template.code,
+            template_version=template.version,
+            kind=kind,
+            inspector=ws.actor.username,
+            inspected_at=when,
+            result=result,
+            note=note,
+            rectification_id=rectification_id,
         )
         s.add(inspection)
         for code, raw in answers.items():
             item = template.item(code)
             answer = _item_answer(item.answer, raw, code in failed_codes)
-            s.add(InspectionItemRow(
-                id=ids.new_id(), grid_code=grid_code, inspection_id=inspection.id,
-                item_code=code, answer=answer,
-                value=None if item.answer == "yes_no" else raw.strip(), note=notes.get(code),
-            ))
+            s.add(
+                InspectionItemRow(
+                    id=ids.new_id(),
+                    grid_code=grid_code,
+                    inspection_id=inspection.id,
+                    item_code=code,
+                    answer=answer,
+                    value=None if item.answer == "yes_no" else raw.strip(),
+                    note=notes.get(code),
+                )
+            )
         opened: list[str] = []
         if rectification_id is not None:
             _reinspect(ws, s, rectification_id, site_id, failed_codes, when)
         else:
             for item, default in evaluation.rectifications:
                 row = RectificationRow(
-                    id=ids.new_id(), grid_code=grid_code, site_id=site_id,
-                    inspection_id=inspection.id, item_code=item.code,
+                    id=ids.new_id(),
+                    grid_code=grid_code,
+                    site_id=site_id,
+                    inspection_id=inspection.id,
+                    item_code=item.code,
                     description=notes.get(item.code) or label(item.text, "zh_CN"),
-                    deadline=_deadline(ws, default, when), status=RectificationStatus.open,
+                    deadline=_deadline(ws, default, when),
+                    status=RectificationStatus.open,
                 )
                 s.add(row)
                 opened.append(row.id)
-        return InspectionOutcome(inspection.id, result, sorted(failed_codes),
-                                 evaluation.missing, opened)
+        return InspectionOutcome(
+            inspection.id, result, sorted(failed_codes), evaluation.missing, opened
+        )
 
 
 def _item_answer(answer_type: str, raw: str, failed: bool) -> ItemAnswer:
@@ -185,8 +213,9 @@ def _item_answer(answer_type: str, raw: str, failed: bool) -> ItemAnswer:
     return ItemAnswer.fail if failed else ItemAnswer.pass_
 
 
-def _reinspect(ws: Workspace, s: Any, rect_id: str, site_id: str, failed: set[str],
-               when: datetime) -> None:
+def _reinspect(
+    ws: Workspace, s: Any, rect_id: str, site_id: str, failed: set[str], when: datetime
+) -> None:
     rect = s.get(RectificationRow, rect_id)
     if rect is None or rect.deleted or rect.site_id != site_id:
         raise ServiceError("the rectification does not belong to this site")
@@ -219,8 +248,11 @@ def close_out(ws: Workspace, rectification_id: str, *, basis: CloseBasis) -> Non
     with ws.write() as s:
         rect = _open_rect(ws, s, rectification_id)
         if basis is CloseBasis.verification and rect.status is not RectificationStatus.verified:
-            raise WorkflowError("not_verified", zh="销号前须复查合格", en="Close-out needs a passed "
-                                "re-inspection first")
+            raise WorkflowError(
+                "not_verified",
+                zh="销号前须复查合格",
+                en="Close-out needs a passed re-inspection first",
+            )
         rect.status = RectificationStatus.closed
         rect.close_basis = basis
         rect.closed_at = ws.now()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, exists, or_, select
 
@@ -33,12 +33,12 @@ class HouseholdItem:
 
 
 def _household_filter(
-    stmt: Select[tuple[HouseholdRow]],
+    stmt: Select[Any],
     *,
     grid_code: str | None,
     text: str | None,
     tag: TagKind | None,
-) -> Select[tuple[HouseholdRow]]:
+) -> Select[Any]:
     stmt = stmt.where(HouseholdRow.deleted.is_(False))
     if grid_code:
         stmt = stmt.where(HouseholdRow.grid_code.startswith(grid_code, autoescape=True))
@@ -81,13 +81,15 @@ def search_households(
     limit: int = 100,
 ) -> Page[HouseholdItem]:
     """Households ordered by grid and 户号, `limit` at a time after the key `after`."""
-    sort_key = HouseholdRow.grid_code + "\x1f" + HouseholdRow.household_no + "\x1f" + HouseholdRow.id
+    sort_key = (
+        HouseholdRow.grid_code + "\x1f" + HouseholdRow.household_no + "\x1f" + HouseholdRow.id
+    )
     stmt = _household_filter(select(HouseholdRow), grid_code=grid_code, text=text, tag=tag)
     if after:
         stmt = stmt.where(sort_key > after)
     stmt = stmt.order_by(sort_key).limit(limit + 1)
     with ws.read() as s:
-        rows = list(s.scalars(stmt))
+        rows: list[HouseholdRow] = list(s.scalars(stmt))
     items = [
         HouseholdItem(
             id=r.id,

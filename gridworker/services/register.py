@@ -231,11 +231,15 @@ def remove_tag(ws: Workspace, resident_id: str, tag: TagKind) -> None:
             row.deleted = True
 
 
-def edit_record(ws: Workspace, model: type[SyncRecord], record_id: str, changes: dict[str, Any]) -> None:
+def edit_record(
+    ws: Workspace, model: type[SyncRecord], record_id: str, changes: dict[str, Any]
+) -> None:
     """Change some fields of one record; only the changed fields are queued for sync."""
     forbidden = set(changes) & ({"id", "version", "deleted"} | model.__command_fields__)
     if forbidden:
-        raise ServiceError(f"these fields cannot be edited directly: {', '.join(sorted(forbidden))}")
+        raise ServiceError(
+            f"these fields cannot be edited directly: {', '.join(sorted(forbidden))}"
+        )
     with ws.write() as s:
         row = s.get(model, record_id)
         if row is None or row.deleted:

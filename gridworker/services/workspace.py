@@ -56,10 +56,10 @@ class Actor:
         level = value.get("supervisor_level")
         return cls(
             username=value["username"],
-            role=Role(value["role"]),
+            role=Role.parse(value["role"]),
             grids=tuple(value.get("grids") or ()),
             display_name=value.get("display_name") or "",
-            supervisor_level=SupervisorLevel(level) if level else None,
+            supervisor_level=SupervisorLevel.parse(level) if level else None,
             department_id=value.get("department_id"),
         )
 
@@ -134,7 +134,9 @@ def init_profile(
     if len(passphrase) < 8:
         raise ServiceError("the passphrase must have at least 8 characters")
     prof = profiles.create_profile(path, passphrase, kdf_params=kdf_params)
-    actor = Actor(username=username.strip(), role=role, grids=tuple(codes), display_name=display_name)
+    actor = Actor(
+        username=username.strip(), role=role, grids=tuple(codes), display_name=display_name
+    )
     if district_key is not None and len(district_key) < 16:
         raise ServiceError("the district key is too short (at least 16 bytes)")
     secret = district_key or secrets.token_bytes(32)

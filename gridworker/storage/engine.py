@@ -48,7 +48,8 @@ def open_connection(db_path: Path, data_key: bytes) -> Any:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:
             raise DatabaseKeyError(
-                "the database cannot be opened with this key (wrong key or not a GridWorker profile)"
+                "the database cannot be opened with this key "
+                "(wrong key or not a GridWorker profile)"
             ) from exc
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")

@@ -75,9 +75,7 @@ class SyncRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    LOCAL_COLUMNS: ClassVar[frozenset[str]] = frozenset(
-        {"version", "created_at", "updated_at"}
-    )
+    LOCAL_COLUMNS: ClassVar[frozenset[str]] = frozenset({"version", "created_at", "updated_at"})
 
     @classmethod
     def synced_fields(cls) -> list[str]:

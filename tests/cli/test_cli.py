@@ -16,14 +16,19 @@ from tests.conftest import GRID, PASSPHRASE
 from tests.services.test_importing import write_csv
 
 
-def run(profile: Path, *args: str, passphrase: str | None = PASSPHRASE,
-        check: bool = False) -> subprocess.CompletedProcess[str]:
+def run(
+    profile: Path, *args: str, passphrase: str | None = PASSPHRASE, check: bool = False
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
     if passphrase is not None:
         env["GRIDWORKER_PASSPHRASE"] = passphrase
     proc = subprocess.run(
         [sys.executable, "-m", "gridworker.cli", "--profile", str(profile), *args],
-        capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
     )
     if check:
         assert proc.returncode == 0, proc.stderr
@@ -36,8 +41,17 @@ def cli_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     key = base / "district.key"
     key.write_text("ab" * 32)
     profile = base / "profile"
-    run(profile, "init", "--username", "wang.wei", "--grid", GRID, "--district-key", str(key),
-        check=True)
+    run(
+        profile,
+        "init",
+        "--username",
+        "wang.wei",
+        "--grid",
+        GRID,
+        "--district-key",
+        str(key),
+        check=True,
+    )
     return profile
 
 
@@ -55,8 +69,7 @@ def test_init_import_status_export(cli_profile: Path, tmp_path: Path) -> None:
     assert status["online"] is False and status["server"] is None
 
     out = tmp_path / "residents.csv"
-    run(cli_profile, "export", "--kind", "residents", "--format", "csv", "-o", str(out),
-        check=True)
+    run(cli_profile, "export", "--kind", "residents", "--format", "csv", "-o", str(out), check=True)
     text = out.read_text(encoding="utf-8-sig")
     assert lines[0].name in text and lines[0].id_number not in text
     assert lines[0].id_number[:6] + "********" + lines[0].id_number[-4:] in text
@@ -73,15 +86,20 @@ def test_bad_rows_exit_non_zero_with_line_numbers(cli_profile: Path, tmp_path: P
 
 def test_wrong_passphrase_exits_non_zero_and_changes_nothing(cli_profile: Path) -> None:
     """Proves a wrong passphrase gives one line on stderr, exit 1, and no file changes."""
+
     def digests() -> dict[str, str]:
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in cli_profile.rglob("*") if p.is_file() and p.name != "profile.lock"}
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in cli_profile.rglob("*")
+            if p.is_file() and p.name != "profile.lock"
+        }
 
     before = digests()
     proc = run(cli_profile, "status", passphrase="wrong passphrase")
     assert proc.returncode == 1
-    assert proc.stderr.strip().splitlines() == ["gridworker: wrong passphrase: the profile was "
-                                                "not opened"]
+    assert proc.stderr.strip().splitlines() == [
+        "gridworker: wrong passphrase: the profile was not opened"
+    ]
     assert digests() == before
 
 
@@ -102,7 +120,11 @@ def test_missing_profile_and_bad_grid_code(tmp_path: Path) -> None:
 
 def test_self_test_passes() -> None:
     """Proves --self-test runs every check in a temporary profile and reports ok."""
-    proc = subprocess.run([sys.executable, "-m", "gridworker.cli", "--self-test"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gridworker.cli", "--self-test"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "sqlcipher" in proc.stdout and "FAIL" not in proc.stdout

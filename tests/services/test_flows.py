@@ -44,8 +44,9 @@ def worker(ws: Workspace) -> Workspace:
 
 
 def as_supervisor(ws: Workspace) -> Workspace:
-    ws.actor = dataclasses.replace(ws.actor, role=Role.supervisor,
-                                   supervisor_level=SupervisorLevel.street)
+    ws.actor = dataclasses.replace(
+        ws.actor, role=Role.supervisor, supervisor_level=SupervisorLevel.street
+    )
     return ws
 
 
@@ -53,8 +54,11 @@ def household(ws: Workspace, no: str = "0001", grid: str = GRID) -> str:
     return register.register_household(
         ws,
         register.HouseholdInput(grid_code=grid, household_no=no, address=f"凤凰小区{no}室"),
-        [register.ResidentInput(name="张秀英", id_number="360302195003070025",
-                                tags=[TagKind.living_alone_elderly])],
+        [
+            register.ResidentInput(
+                name="张秀英", id_number="360302195003070025", tags=[TagKind.living_alone_elderly]
+            )
+        ],
     )
 
 
@@ -63,8 +67,12 @@ def test_visit_need_becomes_a_reported_case_with_a_deadline(worker: Workspace) -
     3-working-day deadline (Fri → Wed), and that it syncs as create + command."""
     hid = household(worker)
     recorded = visits.record_visit(
-        worker, household_id=hid, mode=VisitMode.home, people_met="张秀英",
-        situation="独居，行动不便", needs=[visits.NeedInput(NeedCategory.livelihood, "楼道灯坏了")],
+        worker,
+        household_id=hid,
+        mode=VisitMode.home,
+        people_met="张秀英",
+        situation="独居，行动不便",
+        needs=[visits.NeedInput(NeedCategory.livelihood, "楼道灯坏了")],
     )
     case_id = cases.need_to_case(worker, recorded.need_ids[0])
     with worker.read() as s:
@@ -82,8 +90,13 @@ def test_visit_need_becomes_a_reported_case_with_a_deadline(worker: Workspace) -
 def test_workflow_is_enforced_by_role_and_state(worker: Workspace) -> None:
     """Proves a worker cannot accept, a street supervisor can accept and dispatch, the department
     step is refused to a worker, and a closed case refuses further actions."""
-    case_id = cases.report_case(worker, grid_code=GRID, title="占道经营",
-                                category=CaseCategory.dispute, urgency=Urgency.normal)
+    case_id = cases.report_case(
+        worker,
+        grid_code=GRID,
+        title="占道经营",
+        category=CaseCategory.dispute,
+        urgency=Urgency.normal,
+    )
     with pytest.raises(WorkflowError) as refused:
         cases.act_on_case(worker, case_id, CaseActionKind.accept)
     assert refused.value.code == "forbidden_role"
@@ -101,14 +114,15 @@ def test_workflow_is_enforced_by_role_and_state(worker: Workspace) -> None:
         cases.act_on_case(sup, case_id, CaseActionKind.escalate)
     assert late.value.code == "invalid_transition"
     timeline = cases.case_timeline(sup, case_id)
-    assert [a.action for a in timeline][0] is CaseActionKind.report
+    assert next(a.action for a in timeline) is CaseActionKind.report
     assert [a.to_state for a in timeline][-1] is CaseState.closed
 
 
 def test_solving_on_the_spot_needs_a_photo(worker: Workspace) -> None:
     """Proves 当场办结 is refused without a photo and allowed once one is attached."""
-    case_id = cases.report_case(worker, grid_code=GRID, title="井盖松动",
-                                category=CaseCategory.hazard, submit=False)
+    case_id = cases.report_case(
+        worker, grid_code=GRID, title="井盖松动", category=CaseCategory.hazard, submit=False
+    )
     with pytest.raises(WorkflowError) as refused:
         cases.act_on_case(worker, case_id, CaseActionKind.solve_on_spot)
     assert refused.value.code == "photo_required"
@@ -122,21 +136,28 @@ def test_failed_item_opens_a_rectification_then_reinspection_and_close_out(
     """Proves an inspection with a failed item opens a rectification with the template's
     deadline, a passing re-inspection verifies it, and only a supervisor closes it out."""
     site = inspections.register_site(
-        worker, grid_code=GRID, kind=HazardKind.fire_safety, name="老王小炒",
+        worker,
+        grid_code=GRID,
+        kind=HazardKind.fire_safety,
+        name="老王小炒",
         premises_type=PremisesType.small_restaurant,
     )
-    template, items = inspections.form_items(worker, site)
+    _template, items = inspections.form_items(worker, site)
     answers = {item.code: "pass" for item in items if item.answer == "yes_no"}
     answers["FS-ELEC-02"] = "fail"  # cables not in conduit: 3 working days
-    outcome = inspections.record_inspection(worker, site_id=site, answers=answers,
-                                            notes={"FS-ELEC-02": "后厨电线裸露"})
+    outcome = inspections.record_inspection(
+        worker, site_id=site, answers=answers, notes={"FS-ELEC-02": "后厨电线裸露"}
+    )
     assert outcome.failed_items == ["FS-ELEC-02"] and len(outcome.rectification_ids) == 1
     [rect] = inspections.open_rectifications(worker)
     assert rect.description == "后厨电线裸露" and rect.deadline.isoformat() == "2026-12-02"
     inspections.mark_rectified(worker, rect.id, measures="已穿管")
     again = inspections.record_inspection(
-        worker, site_id=site, answers={"FS-ELEC-02": "pass"},
-        kind=InspectionKind.reinspection, rectification_id=rect.id,
+        worker,
+        site_id=site,
+        answers={"FS-ELEC-02": "pass"},
+        kind=InspectionKind.reinspection,
+        rectification_id=rect.id,
     )
     assert again.rectification_ids == []
     assert inspections.open_rectifications(worker)[0].status is RectificationStatus.verified
@@ -157,8 +178,9 @@ def test_search_pages_through_households_by_text_and_tag(worker: Workspace) -> N
     for n in range(25):
         register.register_household(
             worker,
-            register.HouseholdInput(grid_code=GRID if n % 2 else GRID2, household_no=f"{n:04d}",
-                                    address=f"建设路{n}号"),
+            register.HouseholdInput(
+                grid_code=GRID if n % 2 else GRID2, household_no=f"{n:04d}", address=f"建设路{n}号"
+            ),
             [register.ResidentInput(name=f"李{n}")],
         )
     household(worker, no="9999")

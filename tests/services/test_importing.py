@@ -104,8 +104,13 @@ def test_same_roster_in_two_new_profiles_gives_the_same_ids(
         finally:
             ws.close()
     assert found[0] == found[1] and len(found[0][0]) == 10
-    local = init_profile(tmp_path / "local", PASSPHRASE, username="li", grids=[GRID, GRID2],
-                         kdf_params=KdfParams.fast())
+    local = init_profile(
+        tmp_path / "local",
+        PASSPHRASE,
+        username="li",
+        grids=[GRID, GRID2],
+        kdf_params=KdfParams.fast(),
+    )
     try:
         import_file(local, path)
         assert ids_of(local)[0].isdisjoint(found[0][0])
@@ -128,7 +133,8 @@ def test_importing_again_updates_instead_of_duplicating(ws: Workspace, tmp_path:
     with ws.read() as s:
         entries = list(s.scalars(select(OutboxEntry)))
     assert [(e.op, e.entity, e.payload) for e in entries] == [
-        ("update", "resident", {"phone": "13907970000"})]
+        ("update", "resident", {"phone": "13907970000"})
+    ]
 
 
 def test_tags_become_child_rows(ws: Workspace, tmp_path: Path) -> None:

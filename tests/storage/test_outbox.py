@@ -13,8 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
-from gridworker.domain.enums import CaseActionKind, CaseCategory, CaseSource, CaseState, Role
-from gridworker.domain.enums import Urgency
+from gridworker.domain.enums import (
+    CaseActionKind,
+    CaseCategory,
+    CaseSource,
+    CaseState,
+    Role,
+    Urgency,
+)
 from gridworker.services.workspace import Workspace, open_workspace
 from gridworker.storage.models import CaseActionRow, CaseRow, HouseholdRow, OutboxEntry
 from gridworker.storage.outbox import without_capture
@@ -37,8 +43,11 @@ def test_each_changed_record_gets_one_entry_in_the_same_transaction(ws: Workspac
     with ws.write() as s:
         s.add_all([_household(1), _household(2), _household(3)])
     created = _entries(ws)
-    assert [(e.op, e.record_id) for e in created] == [("create", "h1"), ("create", "h2"),
-                                                      ("create", "h3")]
+    assert [(e.op, e.record_id) for e in created] == [
+        ("create", "h1"),
+        ("create", "h2"),
+        ("create", "h3"),
+    ]
     assert created[0].payload["address"] == "凤凰小区1栋" and created[0].payload["deleted"] is False
     with ws.write() as s:  # mark as sent, so the next edits are not coalesced into the creates
         for e in s.scalars(select(OutboxEntry)):
@@ -49,7 +58,9 @@ def test_each_changed_record_gets_one_entry_in_the_same_transaction(ws: Workspac
         s.get_one(HouseholdRow, "h3").address = "凤凰小区3栋"  # same value: no change
     updates = [e for e in _entries(ws) if e.op == "update"]
     assert [(e.record_id, e.payload) for e in updates] == [
-        ("h1", {"address": "新地址"}), ("h2", {"head_name": "张三"})]
+        ("h1", {"address": "新地址"}),
+        ("h2", {"head_name": "张三"}),
+    ]
     assert updates[0].old == {"address": "凤凰小区1栋"}
 
 
@@ -101,14 +112,33 @@ def test_tombstone_is_a_delete_and_hard_delete_is_refused(ws: Workspace) -> None
 def test_workflow_fields_travel_only_as_commands(ws: Workspace) -> None:
     """Proves case.state changes are not captured as updates, and an action is a `command`."""
     with ws.write() as s:
-        s.add(CaseRow(id="c1", grid_code=GRID, title="楼道堆物", category=CaseCategory.hazard,
-                      urgency=Urgency.normal, source=CaseSource.grid_worker, reporter="wang.wei",
-                      state=CaseState.draft))
+        s.add(
+            CaseRow(
+                id="c1",
+                grid_code=GRID,
+                title="楼道堆物",
+                category=CaseCategory.hazard,
+                urgency=Urgency.normal,
+                source=CaseSource.grid_worker,
+                reporter="wang.wei",
+                state=CaseState.draft,
+            )
+        )
     with ws.write() as s:
         s.get_one(CaseRow, "c1").state = CaseState.reported
-        s.add(CaseActionRow(id="a1", grid_code=GRID, case_id="c1", action=CaseActionKind.report,
-                            actor="wang.wei", actor_role=Role.grid_worker, at=NOW,
-                            from_state=CaseState.draft, to_state=CaseState.reported))
+        s.add(
+            CaseActionRow(
+                id="a1",
+                grid_code=GRID,
+                case_id="c1",
+                action=CaseActionKind.report,
+                actor="wang.wei",
+                actor_role=Role.grid_worker,
+                at=NOW,
+                from_state=CaseState.draft,
+                to_state=CaseState.reported,
+            )
+        )
     ops = [(e.op, e.entity) for e in _entries(ws)]
     assert ops == [("create", "case"), ("command", "case_action")]
     assert "state" not in _entries(ws)[0].payload or _entries(ws)[0].payload["state"] == "draft"
@@ -145,8 +175,12 @@ KILL_SCRIPT = textwrap.dedent("""
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 def test_a_process_killed_before_commit_leaves_neither_rows_nor_entries(profile_dir: Path) -> None:
     """Proves atomicity: SIGKILL after flush but before commit leaves no record and no entry."""
-    proc = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(profile_dir), PASSPHRASE],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, str(profile_dir), PASSPHRASE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert "flushed" in proc.stdout
     ws = open_workspace(profile_dir, PASSPHRASE)
