@@ -154,6 +154,36 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gridworker.services.demo import DEMO_PASSPHRASE, open_or_build_demo, summary
+
+    path = Path(args.profile)
+    ws = open_or_build_demo(path, reset=args.reset)
+    try:
+        info = summary(ws, _lang(args))
+    finally:
+        ws.close()
+    zh = _lang(args).startswith("zh")
+    print(("演示档案" if zh else "Demo profile") + f": {path}  (passphrase: {DEMO_PASSPHRASE})")
+    print(
+        f"住户 {info.households}，居民 {info.residents}，走访 {info.visits}"
+        if zh
+        else f"{info.households} households, {info.residents} residents, {info.visits} visits"
+    )
+    print("办理中的事件：" if zh else "Open cases:")
+    for title, state, deadline in info.open_cases:
+        print(f"  [{state}] {title}  {deadline}")
+    print("待整改隐患：" if zh else "Open rectifications:")
+    for description, deadline in info.rectifications:
+        print(f"  {description}  {'期限' if zh else 'due'} {deadline}")
+    print(
+        "试试：gridworker --profile … status / export --kind residents --format xlsx"
+        if zh
+        else "Try: gridworker --profile … status / export --kind residents --format xlsx"
+    )
+    return EXIT_OK
+
+
 def cmd_self_test(args: argparse.Namespace) -> int:
     from gridworker.services.selftest import run_self_test
 
@@ -218,6 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_export)
 
+    s = sub.add_parser("demo", help="build (or open) the demo profile and show its first screen")
+    s.add_argument("--reset", action="store_true", help="rebuild the demo profile from scratch")
+    s.set_defaults(func=cmd_demo)
+
     s = sub.add_parser("status", help="pending changes, conflicts, last sync")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_status)
@@ -236,7 +270,9 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.profile = args.profile or str(default_profile())
+    if args.profile is None:
+        name = "demo" if getattr(args, "command", None) == "demo" else "profile"
+        args.profile = str(default_profile().with_name(name))
     func: Callable[[argparse.Namespace], int] | None
     func = cmd_self_test if args.self_test else getattr(args, "func", None)
     if func is None:

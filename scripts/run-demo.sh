@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up on a fresh machine and run the demo (DESIGN.md §9 `gridworker demo`).
+# Extra arguments go to `gridworker demo`, e.g. --reset or --lang en.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+exec .venv/bin/gridworker --profile .demo/profile demo "$@"
