@@ -1,0 +1,240 @@
+"""Domain errors with a stable code and a message a grid worker can act on, in zh and en.
+
+The code travels (sync rejections, the JSON error body of DESIGN.md §4); the
+message is rendered in the reader's language when shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+# code -> (zh, en). Placeholders are filled from the error's params; {field} is the
+# field's label in the message language.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # generic
+    "required": ("{field}不能为空", "{field} is required"),
+    "too_long": ("{field}不能超过{max}个字符", "{field} must be at most {max} characters"),
+    "invalid_chars": (
+        "{field}含有不可见的控制字符",
+        "{field} contains invisible control characters",
+    ),
+    "invalid_value": ("{field}的值“{value}”无效", "{field}: “{value}” is not a valid value"),
+    "negative": ("{field}不能为负数", "{field} cannot be negative"),
+    "out_of_range": ("{field}超出允许范围", "{field} is out of range"),
+    "naive_datetime": ("{field}缺少时区", "{field} has no time zone"),
+    "date_order": ("结束日期不能早于开始日期", "The end date is before the start date"),
+    # ID numbers
+    "id_length": (
+        "身份证号码应为18位（现为{length}位）",
+        "The ID number must have 18 characters (it has {length})",
+    ),
+    "id_format": (
+        "身份证号码前17位应为数字，最后一位为数字或X",
+        "The ID number must be 17 digits followed by a digit or X",
+    ),
+    "id_checksum": ("身份证号码校验位错误", "ID number check digit is wrong"),
+    "id_birth_date": (
+        "身份证号码中的出生日期无效",
+        "The birth date in the ID number is not valid",
+    ),
+    "id_region": (
+        "身份证号码前6位不是有效的行政区划代码",
+        "The first 6 digits of the ID number are not a valid region code",
+    ),
+    "id_gender_mismatch": (
+        "性别与身份证号码不一致",
+        "The gender does not match the ID number",
+    ),
+    "id_birth_mismatch": (
+        "出生日期与身份证号码不一致",
+        "The birth date does not match the ID number",
+    ),
+    # phones and codes
+    "phone_format": (
+        "电话号码格式不正确（手机11位，座机如0797-1234567）",
+        "The phone number is not valid (mobile: 11 digits; landline like 0797-1234567)",
+    ),
+    "grid_code_format": (
+        "网格编码应为15位数字",
+        "The grid code must be 15 digits",
+    ),
+    "grid_code_range": (
+        "网格编码无效：街道/乡镇段应为001–399，社区段和网格段不能为000",
+        "The grid code is not valid: street part 001–399, community and grid parts not 000",
+    ),
+    "region_code_format": (
+        "区划代码应为6、9或12位数字",
+        "The region code must be 6, 9 or 12 digits",
+    ),
+    "region_code_range": (
+        "区划代码无效：街道/乡镇段应为001–399，社区段不能为000",
+        "The region code is not valid: street part 001–399, community part not 000",
+    ),
+    "sha256_format": ("文件校验值格式不正确", "The file checksum is not a valid SHA-256"),
+    # register and inspections
+    "danger_grade_required": (
+        "危房必须填写危险性等级（A–D）",
+        "A dangerous building needs a danger grade (A–D)",
+    ),
+    "rectification_required": (
+        "复查必须关联整改单",
+        "A re-inspection must refer to its rectification",
+    ),
+    "supervisor_level_required": (
+        "督办员须指定社区级或街道级",
+        "A supervisor must be community or street level",
+    ),
+    "hotline_type_required": (
+        "12345热线来件须填写工单类型",
+        "A 12345 hotline case needs its work-order type",
+    ),
+    # rectifications
+    "rectification_not_open": (
+        "只有整改中的事项才能标记为已整改",
+        "Only an open item can be marked done",
+    ),
+    "rectification_not_done": ("该事项尚未整改，不能复查", "The item has not been marked done yet"),
+    "reinspection_mismatch": (
+        "这次检查不是该整改单的复查",
+        "This inspection is not a re-inspection of this item",
+    ),
+    "reinspection_no_result": ("复查还没有结论", "The re-inspection has no result yet"),
+    "close_basis_required": (
+        "销号须注明依据（复查合格、解危证明或拆除）",
+        "Close-out needs a basis (re-inspection, certificate or demolition)",
+    ),
+    "rectification_not_verified": (
+        "复查通过后才能以“复查合格”销号",
+        "Close-out on re-inspection needs a passed re-inspection first",
+    ),
+    "already_closed": ("已经销号", "Already closed out"),
+    # case workflow
+    "invalid_transition": (
+        "事件当前为“{state}”，不能执行“{action}”",
+        "The case is “{state}”: “{action}” is not possible now",
+    ),
+    "forbidden_role": ("您的角色不能执行“{action}”", "Your role may not “{action}”"),
+    "photo_required": ("“{action}”须附现场照片", "“{action}” needs a photo"),
+    "extension_not_pending": ("没有待审批的延期申请", "There is no pending extension request"),
+    "extension_already_pending": (
+        "已有待审批的延期申请",
+        "An extension request is already pending",
+    ),
+    "department_required": ("派遣须选择处置部门", "Choose the department to dispatch to"),
+    "new_deadline_required": ("同意延期须填写新的办理时限", "Give the new deadline to approve"),
+    "new_deadline_not_later": (
+        "新的办理时限须晚于原时限",
+        "The new deadline must be later than the current one",
+    ),
+    "case_mismatch": ("操作不属于这个事件", "The action belongs to another case"),
+    "deadline_rule_invalid": ("办理时限规则无效：{detail}", "Invalid deadline rule: {detail}"),
+}
+
+# Field labels for messages; fields not listed appear by name.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "id": ("编号", "Id"),
+    "grid_code": ("网格编码", "Grid code"),
+    "name": ("姓名", "Name"),
+    "id_number": ("身份证号码", "ID number"),
+    "phone": ("联系电话", "Phone"),
+    "emergency_phone": ("紧急联系人电话", "Emergency contact phone"),
+    "building_head_phone": ("楼栋长电话", "Building head phone"),
+    "responsible_phone": ("责任人电话", "Responsible person phone"),
+    "property_contact": ("物业联系电话", "Property contact"),
+    "estate_name": ("小区名称", "Estate name"),
+    "building_no": ("楼栋号", "Building number"),
+    "number": ("门牌号", "House number"),
+    "household_no": ("户号", "Household number"),
+    "address": ("地址", "Address"),
+    "title": ("标题", "Title"),
+    "reporter": ("上报人", "Reporter"),
+    "text": ("内容", "Text"),
+    "description": ("描述", "Description"),
+    "visitor": ("走访人", "Visitor"),
+    "inspector": ("检查人", "Inspector"),
+    "username": ("用户名", "Username"),
+    "display_name": ("显示名", "Display name"),
+    "subcategory": ("子类别", "Subcategory"),
+    "lat": ("纬度", "Latitude"),
+    "lon": ("经度", "Longitude"),
+    "size": ("文件大小", "File size"),
+    "mime": ("文件类型", "File type"),
+    "visit_interval_days": ("走访周期（天）", "Visit interval (days)"),
+}
+
+
+def field_label(field: str | None, lang: str = "zh_CN") -> str:
+    """Human label of a field in ``lang`` (the field name itself when unknown)."""
+    if field is None:
+        return "该项" if not lang.lower().startswith("en") else "This field"
+    zh, en = FIELD_LABELS.get(field, (field, field))
+    return en if lang.lower().startswith("en") else zh
+
+
+class BiText(NamedTuple):
+    """A short text in both languages, for message parameters such as an action's name."""
+
+    zh: str
+    en: str
+
+    def label(self, lang: str = "zh_CN") -> str:
+        """The text in ``lang``."""
+        return self.en if lang.lower().startswith("en") else self.zh
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; ``code`` is stable, ``message()`` is for people."""
+
+    code: str
+    field: str | None
+    params: Mapping[str, object]
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        field: str | None = None,
+        zh: str | None = None,
+        en: str | None = None,
+        **params: object,
+    ) -> None:
+        self.code = code
+        self.field = field
+        self.params = params
+        self._zh = zh
+        self._en = en
+        super().__init__(f"{code}: {self.message('en')}")
+
+    def message(self, lang: str = "zh_CN") -> str:
+        """The message in ``lang`` (English for any "en…", Chinese otherwise)."""
+        english = lang.lower().startswith("en")
+        explicit = self._en if english else self._zh
+        if explicit is not None:
+            return explicit
+        template = MESSAGES.get(self.code)
+        if template is None:
+            return self.code if self.field is None else f"{self.field}: {self.code}"
+        text = template[1] if english else template[0]
+        values = {key: _render(value, lang) for key, value in self.params.items()}
+        values["field"] = field_label(self.field, lang)
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError):
+            # A missing parameter must not hide the error itself.
+            return text
+
+
+def _render(value: object, lang: str) -> str:
+    label = getattr(value, "label", None)
+    if callable(label):
+        return str(label(lang))
+    return str(value)
+
+
+class ValidationError(DomainError):
+    """A value is malformed or a record breaks a rule on its own fields."""
+
+
+class WorkflowError(DomainError):
+    """An action is not allowed in the record's current state or for the actor's role."""

@@ -1,0 +1,54 @@
+"""Domain errors: stable codes and bilingual messages a grid worker understands."""
+
+from __future__ import annotations
+
+from gridworker.domain.enums import CaseActionKind, CaseState
+from gridworker.domain.errors import (
+    MESSAGES,
+    BiText,
+    DomainError,
+    ValidationError,
+    WorkflowError,
+    field_label,
+)
+
+
+def test_id_checksum_message_in_both_languages() -> None:
+    """The check-digit error reads naturally in Chinese and English."""
+    error = ValidationError("id_checksum", field="id_number")
+    assert isinstance(error, DomainError)
+    assert error.code == "id_checksum" and error.field == "id_number"
+    assert error.message() == "身份证号码校验位错误"
+    assert error.message("en_US") == "ID number check digit is wrong"
+    assert "id_checksum" in str(error)
+
+
+def test_parameters_and_field_labels_are_rendered_per_language() -> None:
+    """Placeholders take field labels and enum labels in the message's language."""
+    error = WorkflowError(
+        "invalid_transition", state=CaseState.closed, action=CaseActionKind.dispatch
+    )
+    assert error.message() == "事件当前为“已办结”，不能执行“派遣”"
+    assert "“Closed”" in error.message("en") and "“Dispatch”" in error.message("en")
+    assert ValidationError("required", field="name").message() == "姓名不能为空"
+    assert ValidationError("required", field="name").message("en") == "Name is required"
+    assert WorkflowError("forbidden_role", action=BiText("销号", "close out")).message("en") == (
+        "Your role may not “close out”"
+    )
+
+
+def test_unknown_code_and_missing_parameter_still_give_a_message() -> None:
+    """An uncatalogued code or a missing parameter never breaks message()."""
+    assert DomainError("strange", field="x").message() == "x: strange"
+    assert DomainError("too_long", field="name").message("en") == (
+        "{field} must be at most {max} characters"
+    )
+    assert DomainError("custom", zh="中文", en="English").message("en") == "English"
+
+
+def test_every_catalogued_message_has_both_languages() -> None:
+    """Each message code has a non-empty Chinese and English text."""
+    for code, (zh, en) in MESSAGES.items():
+        assert zh and en, code
+    assert field_label("phone", "en") == "Phone"
+    assert field_label("unknown_field") == "unknown_field"
