@@ -57,10 +57,12 @@ from gridworker.domain.validation import (
     validate_id_number,
     validate_name,
     validate_region_code,
+    validate_text,
 )
 
 _R = TypeVar("_R", bound="Record")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+MAX_TITLE_LENGTH = 200
 
 
 # --- reference data ----------------------------------------------------------------
@@ -485,6 +487,7 @@ class Case(Record):
         """Normalised copy; a dispute or hazard subcategory is stored as its GB/T 31000
         code, and a 12345 case needs its work-order type (its deadline depends on it)."""
         case = _validate_record(self)
+        validate_text(case.title, field="title", required=True, max_length=MAX_TITLE_LENGTH)
         if case.source is CaseSource.hotline and case.hotline_type is None:
             raise ValidationError("hotline_type_required", field="hotline_type")
         sub = case.subcategory

@@ -27,11 +27,15 @@ class LabeledEnum(StrEnum):
     _zh: str
     _en: str
 
-    def __new__(cls, code: str, zh: str, en: str, *_extra: object) -> Self:
+    # Members are declared as (code, zh, en, *extras). The signature takes *rest so that
+    # value lookup, ``Gender("1")``, type-checks as the one-argument call it is.
+    def __new__(cls, code: str, *rest: object) -> Self:
+        if len(rest) < 2 or not isinstance(rest[0], str) or not isinstance(rest[1], str):
+            raise TypeError(f"{cls.__name__} {code!r}: declare as (code, zh, en, ...)")
         obj = str.__new__(cls, code)
         obj._value_ = code
-        obj._zh = zh
-        obj._en = en
+        obj._zh = rest[0]
+        obj._en = rest[1]
         return obj
 
     def __str__(self) -> str:
@@ -256,20 +260,20 @@ class TagKind(LabeledEnum):
     _sensitive: bool
     _interval: int
 
-    def __init__(
-        self,
-        code: str,
-        zh: str,
-        en: str,
-        group: TagGroup,
-        restricted: bool,
-        sensitive: bool,
-        visit_interval_days: int,
-    ) -> None:
+    def __init__(self, *args: object) -> None:
+        # (code, zh, en, group, restricted, sensitive, visit_interval_days)
+        group, restricted, sensitive, interval = args[3:]
+        if not (
+            isinstance(group, TagGroup)
+            and isinstance(restricted, bool)
+            and isinstance(sensitive, bool)
+            and isinstance(interval, int)
+        ):
+            raise TypeError(f"TagKind {args[0]!r}: bad group/restricted/sensitive/interval")
         self._group = group
         self._restricted = restricted
         self._sensitive = sensitive
-        self._interval = visit_interval_days
+        self._interval = interval
 
     @property
     def group(self) -> TagGroup:
@@ -391,7 +395,11 @@ class DangerGrade(LabeledEnum):
     _desc_zh: str
     _desc_en: str
 
-    def __init__(self, code: str, zh: str, en: str, desc_zh: str, desc_en: str) -> None:
+    def __init__(self, *args: object) -> None:
+        # (code, zh, en, description_zh, description_en)
+        desc_zh, desc_en = args[3:]
+        if not (isinstance(desc_zh, str) and isinstance(desc_en, str)):
+            raise TypeError(f"DangerGrade {args[0]!r}: descriptions must be text")
         self._desc_zh = desc_zh
         self._desc_en = desc_en
 

@@ -206,6 +206,10 @@ class DomainError(Exception):
         self._en = en
         super().__init__(f"{code}: {self.message('en')}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only arguments are lost by the default exception pickling.
+        return (_rebuild, (type(self), self.code, self.field, self._zh, self._en, self.params))
+
     def message(self, lang: str = "zh_CN") -> str:
         """The message in ``lang`` (English for any "en…", Chinese otherwise)."""
         english = lang.lower().startswith("en")
@@ -223,6 +227,17 @@ class DomainError(Exception):
         except (KeyError, IndexError):
             # A missing parameter must not hide the error itself.
             return text
+
+
+def _rebuild(
+    cls: type[DomainError],
+    code: str,
+    field: str | None,
+    zh: str | None,
+    en: str | None,
+    params: Mapping[str, object],
+) -> DomainError:
+    return cls(code, field=field, zh=zh, en=en, **params)
 
 
 def _render(value: object, lang: str) -> str:

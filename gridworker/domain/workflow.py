@@ -17,8 +17,8 @@ from gridworker.domain.entities import Case, CaseAction
 from gridworker.domain.enums import CaseActionKind, CaseState, Role, SupervisorLevel
 from gridworker.domain.errors import DomainError, ValidationError, WorkflowError
 
-A = CaseActionKind
-S = CaseState
+_A = CaseActionKind
+_S = CaseState
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,25 +42,25 @@ _HANDLERS = frozenset({Role.department, Role.supervisor})
 OPEN_STATES: tuple[CaseState, ...] = tuple(state for state in CaseState if state.is_open)
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(S.draft, A.report, S.reported, _REPORTERS),
-    Transition(S.draft, A.solve_on_spot, S.handled, _WORKER, needs_photo=True),
-    Transition(S.reported, A.accept, S.accepted, _SUPERVISOR),
-    Transition(S.reported, A.return_, S.draft, _SUPERVISOR),
-    Transition(S.reported, A.reject, S.cancelled, _SUPERVISOR),
-    Transition(S.accepted, A.dispatch, S.dispatched, _SUPERVISOR, street_only=True),
-    Transition(S.accepted, A.handle_directly, S.in_progress, _SUPERVISOR),
-    Transition(S.dispatched, A.sign, S.in_progress, _DEPARTMENT),
-    Transition(S.dispatched, A.refuse, S.accepted, _DEPARTMENT),
-    Transition(S.in_progress, A.request_extension, S.in_progress, _DEPARTMENT),
-    Transition(S.in_progress, A.approve_extension, S.in_progress, _SUPERVISOR, street_only=True),
-    Transition(S.in_progress, A.deny_extension, S.in_progress, _SUPERVISOR, street_only=True),
-    Transition(S.in_progress, A.park, S.suspended, _SUPERVISOR, street_only=True),
-    Transition(S.suspended, A.resume, S.in_progress, _SUPERVISOR, street_only=True),
-    Transition(S.in_progress, A.report_done, S.handled, _HANDLERS),
-    Transition(S.handled, A.verify_ok, S.verified, _WORKER),
-    Transition(S.handled, A.verify_fail, S.in_progress, _WORKER),
-    Transition(S.verified, A.close, S.closed, _SUPERVISOR),
-    *(Transition(s, A.escalate, s, _SUPERVISOR, street_only=True) for s in OPEN_STATES),
+    Transition(_S.draft, _A.report, _S.reported, _REPORTERS),
+    Transition(_S.draft, _A.solve_on_spot, _S.handled, _WORKER, needs_photo=True),
+    Transition(_S.reported, _A.accept, _S.accepted, _SUPERVISOR),
+    Transition(_S.reported, _A.return_, _S.draft, _SUPERVISOR),
+    Transition(_S.reported, _A.reject, _S.cancelled, _SUPERVISOR),
+    Transition(_S.accepted, _A.dispatch, _S.dispatched, _SUPERVISOR, street_only=True),
+    Transition(_S.accepted, _A.handle_directly, _S.in_progress, _SUPERVISOR),
+    Transition(_S.dispatched, _A.sign, _S.in_progress, _DEPARTMENT),
+    Transition(_S.dispatched, _A.refuse, _S.accepted, _DEPARTMENT),
+    Transition(_S.in_progress, _A.request_extension, _S.in_progress, _DEPARTMENT),
+    Transition(_S.in_progress, _A.approve_extension, _S.in_progress, _SUPERVISOR, street_only=True),
+    Transition(_S.in_progress, _A.deny_extension, _S.in_progress, _SUPERVISOR, street_only=True),
+    Transition(_S.in_progress, _A.park, _S.suspended, _SUPERVISOR, street_only=True),
+    Transition(_S.suspended, _A.resume, _S.in_progress, _SUPERVISOR, street_only=True),
+    Transition(_S.in_progress, _A.report_done, _S.handled, _HANDLERS),
+    Transition(_S.handled, _A.verify_ok, _S.verified, _WORKER),
+    Transition(_S.handled, _A.verify_fail, _S.in_progress, _WORKER),
+    Transition(_S.verified, _A.close, _S.closed, _SUPERVISOR),
+    *(Transition(s, _A.escalate, s, _SUPERVISOR, street_only=True) for s in OPEN_STATES),
 )
 """DESIGN.md §5, row by row; escalation is allowed from every open state."""
 
@@ -86,9 +86,9 @@ def _refusal(
     # An unknown level counts as community: the lesser right.
     if transition.street_only and supervisor_level is not SupervisorLevel.street:
         return "forbidden_role"
-    if transition.action in (A.approve_extension, A.deny_extension) and not extension_pending:
+    if transition.action in (_A.approve_extension, _A.deny_extension) and not extension_pending:
         return "extension_not_pending"
-    if transition.action is A.request_extension and extension_pending:
+    if transition.action is _A.request_extension and extension_pending:
         return "extension_already_pending"
     return None
 
@@ -167,43 +167,43 @@ def apply_action(
     at = min(action.at, now)
     changes: dict[str, Any] = {"state": transition.to_state}
     kind = action.action
-    if kind in (A.report, A.solve_on_spot):
+    if kind in (_A.report, _A.solve_on_spot):
         changes["reported_at"] = at
         changes["deadline_at"] = compute_deadline(case, at, calendar, rules)
-    elif kind is A.accept:
+    elif kind is _A.accept:
         # The supervisor may have corrected the urgency; the clock still runs from the report.
         start = case.reported_at if case.reported_at is not None else at
         changes["deadline_at"] = compute_deadline(case, start, calendar, rules)
-    elif kind is A.return_:
+    elif kind is _A.return_:
         changes.update(deadline_at=None, department_id=None, extension_pending=False)
-    elif kind is A.dispatch:
+    elif kind is _A.dispatch:
         if action.department_id is None:
             raise WorkflowError("department_required", field="department_id")
         changes["department_id"] = action.department_id
-    elif kind in (A.handle_directly, A.refuse):
+    elif kind in (_A.handle_directly, _A.refuse):
         changes["department_id"] = None
-    elif kind is A.request_extension:
+    elif kind is _A.request_extension:
         if action.new_deadline is not None:
             _check_later(action.new_deadline, case.deadline_at)
         changes["extension_pending"] = True
-    elif kind is A.approve_extension:
+    elif kind is _A.approve_extension:
         if action.new_deadline is None:
             raise WorkflowError("new_deadline_required", field="new_deadline")
         _check_later(action.new_deadline, case.deadline_at)
         changes.update(deadline_at=action.new_deadline, extension_pending=False)
-    elif kind is A.deny_extension:
+    elif kind is _A.deny_extension:
         changes["extension_pending"] = False
-    elif kind is A.park:
+    elif kind is _A.park:
         changes["suspended_at"] = at
-    elif kind is A.resume:
+    elif kind is _A.resume:
         if case.suspended_at is not None and at > case.suspended_at:
             paused = calendar.working_seconds_between(case.suspended_at, at)
             changes["suspended_seconds"] = case.suspended_seconds + round(paused)
         changes["suspended_at"] = None
-    elif kind is A.report_done:
+    elif kind is _A.report_done:
         # A request still pending when the work is done is moot.
         changes["extension_pending"] = False
-    elif kind is A.escalate:
+    elif kind is _A.escalate:
         changes["escalated"] = True
 
     new_case = replace(case, **changes)

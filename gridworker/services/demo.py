@@ -126,7 +126,8 @@ def summary(ws: Workspace, lang: str = "zh_CN") -> DemoSummary:
     for row in rows:
         if not row.state.is_open:
             continue
-        status = case_deadline_status(to_entity(row, Case), now, ws.calendar).label(lang)
+        state = case_deadline_status(to_entity(row, Case), now, ws.calendar)
+        status = state.label(lang) if state is not None else ""
         deadline = row.deadline_at.astimezone(ws.calendar.zone) if row.deadline_at else None
         when = f"{deadline:%m-%d %H:%M} " if deadline else ""
         open_cases.append((row.title, row.state.label(lang), when + status))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,7 +34,7 @@ def at(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=TZ)
 
 
-def case(**changes: object) -> Case:
+def case(**changes: Any) -> Case:
     base = Case(id="c", grid_code="360302001001001", title="路灯不亮",
                 category=CaseCategory.livelihood, urgency=Urgency.normal,
                 source=CaseSource.grid_worker, reporter="wang")

@@ -45,11 +45,13 @@ def test_codes_and_labels_are_unique_and_unambiguous(enum: type[LabeledEnum]) ->
     assert len(codes) == len(set(codes))
     owner: dict[str, LabeledEnum] = {}
     for member in enum:
-        keys = {member.code, member.zh, member.en, *member.zh.split("/")}
+        keys = {member.code, member.zh, member.en, member.name, *member.zh.split("/")}
         for key in keys:
             folded = key.casefold()
             assert owner.setdefault(folded, member) is member, f"{key!r} is ambiguous"
         assert member.zh and member.en
+    for alias, code in enum._aliases().items():
+        assert owner.setdefault(alias.casefold(), enum(code)).code == code, alias
 
 
 @pytest.mark.parametrize("member", ALL_MEMBERS, ids=lambda m: f"{type(m).__name__}.{m.name}")
@@ -76,7 +78,8 @@ def test_value_str_format_and_json_are_the_code() -> None:
     assert str(Gender.male) == "1"
     assert f"{Role.grid_worker}" == "grid_worker"
     assert json.dumps({"role": Role.admin}) == '{"role": "admin"}'
-    assert EconomicStatus.poor == "04"
+    assert EconomicStatus.poor.value == "04"
+    assert {"04": "poor"}[EconomicStatus.poor] == "poor"  # hashes and compares as its code
     assert CaseActionKind.return_.value == "return"
     assert ItemAnswer.pass_.value == "pass" and InspectionResult.pass_.value == "pass"
 
@@ -148,7 +151,7 @@ def test_item_answer_accepts_yes_no() -> None:
 
 
 def test_tag_privacy_classes() -> None:
-    """Exactly the special groups are restricted; they, disability, autism and youth are sensitive."""
+    """Only special groups are restricted; they, disability, autism and youth are sensitive."""
     for tag in TagKind:
         assert tag.restricted == (tag.group is TagGroup.special)
         if tag.group in (TagGroup.special, TagGroup.key_youth):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 from gridworker.domain.enums import CaseActionKind, CaseState
 from gridworker.domain.errors import (
     MESSAGES,
@@ -52,3 +54,11 @@ def test_every_catalogued_message_has_both_languages() -> None:
         assert zh and en, code
     assert field_label("phone", "en") == "Phone"
     assert field_label("unknown_field") == "unknown_field"
+
+
+def test_errors_survive_pickling() -> None:
+    """An error sent across a process boundary keeps its class, code, field and parameters."""
+    error = ValidationError("too_long", field="name", max=50)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is ValidationError
+    assert (copy.code, copy.field, copy.message()) == ("too_long", "name", "姓名不能超过50个字符")
