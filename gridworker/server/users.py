@@ -1,0 +1,146 @@
+"""Accounts, departments and grids (keyword-only CRUD, called by the CLI and tests)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gridworker.domain.enums import Role, SupervisorLevel
+from gridworker.domain.validation import validate_grid_code, validate_region_code
+from gridworker.server.core.config import Settings
+from gridworker.server.models import Department, Device, Grid, Region, Token, User
+from gridworker.server.security import hash_password
+
+
+class AdminError(Exception):
+    """A refused admin operation; the message says why."""
+
+
+def _grids(codes: list[str] | None) -> list[str]:
+    return [validate_grid_code(c) for c in codes or []]
+
+
+def create_user(
+    session: Session,
+    *,
+    settings: Settings,
+    username: str,
+    password: str,
+    role: str,
+    grids: list[str] | None = None,
+    area_code: str | None = None,
+    department_id: str | None = None,
+    display_name: str = "",
+    supervisor_level: str | None = None,
+    special_access: bool = False,
+) -> User:
+    role = Role.parse(role).code
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise AdminError(f"user {username} already exists")
+    if len(password) < 8:
+        raise AdminError("the password must have at least 8 characters")
+    if role == "department" and not department_id:
+        raise AdminError("a department user needs --department")
+    if department_id and session.get(Department, department_id) is None:
+        raise AdminError(f"no department {department_id}")
+    if area_code:
+        area_code = validate_region_code(area_code)
+    if role == "supervisor" and supervisor_level is None:
+        # A street-level area (9 digits) makes a street supervisor (派遣, 延期, 挂账).
+        supervisor_level = "street" if area_code and len(area_code) <= 9 else "community"
+    if supervisor_level:
+        supervisor_level = SupervisorLevel.parse(supervisor_level).code
+    user = User(
+        id=str(uuid.uuid4()),
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(settings, password),
+        role=role,
+        grids=_grids(grids),
+        area_code=area_code,
+        department_id=department_id,
+        supervisor_level=supervisor_level,
+        special_access=special_access,
+        disabled=False,
+        created_at=datetime.now(UTC),
+    )
+    session.add(user)
+    return user
+
+
+def update_user(
+    session: Session,
+    *,
+    username: str,
+    grids: list[str] | None = None,
+    area_code: str | None = None,
+    role: str | None = None,
+    disable: bool = False,
+) -> User:
+    """Scope changes take effect at the user's next pull (back-fill or eviction)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AdminError(f"no user {username}")
+    if grids is not None:
+        user.grids = _grids(grids)
+    if area_code is not None:
+        user.area_code = validate_region_code(area_code) if area_code else None
+    if role is not None:
+        user.role = Role.parse(role).code
+    if disable:
+        user.disabled = True
+        for token in session.scalars(select(Token).where(Token.user_id == user.id)):
+            token.revoked = True
+    return user
+
+
+def create_department(session: Session, *, name: str, code: str | None = None) -> Department:
+    if session.scalar(select(Department).where(Department.name == name)) is not None:
+        raise AdminError(f"department {name} already exists")
+    dept = Department(id=str(uuid.uuid4()), name=name, code=code)
+    session.add(dept)
+    return dept
+
+
+def import_grids(session: Session, geojson: dict[str, Any]) -> int:
+    """Upsert grids from a FeatureCollection with properties grid_code, name and a polygon."""
+    features = geojson.get("features")
+    if geojson.get("type") != "FeatureCollection" or not isinstance(features, list):
+        raise AdminError("expected a GeoJSON FeatureCollection")
+    count = 0
+    for n, feature in enumerate(features, start=1):
+        props = feature.get("properties") or {}
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            raise AdminError(f"feature {n}: the geometry must be a Polygon or MultiPolygon")
+        try:
+            code = validate_grid_code(str(props.get("grid_code", "")))
+        except Exception as exc:
+            raise AdminError(f"feature {n}: {exc}") from exc
+        name = str(props.get("name") or code)
+        grid = session.get(Grid, code) or Grid(code=code, name=name, community_code=code[:12])
+        grid.name = name
+        grid.grid_type = str(props.get("grid_type") or "basic")
+        grid.boundary_geojson = json.dumps(geometry, ensure_ascii=False)
+        session.merge(grid)
+        for level, region in (("community", code[:12]), ("street", code[:9]), ("county", code[:6])):
+            if session.get(Region, region) is None:
+                parent = {"community": code[:9], "street": code[:6], "county": None}[level]
+                session.add(Region(code=region, name=region, level=level, parent_code=parent))
+        count += 1
+    return count
+
+
+def revoke_device(session: Session, *, device_id: str) -> Device:
+    device = session.get(Device, device_id)
+    if device is None:
+        raise AdminError(f"no device {device_id}")
+    device.revoked_at = datetime.now(UTC)
+    for token in session.scalars(select(Token).where(Token.device_id == device_id)):
+        token.revoked = True
+    return device
