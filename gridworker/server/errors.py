@@ -103,3 +103,10 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             body(ErrorCode.server_error, en if wants_english(request) else zh), status_code=500
         )
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for routes: each listed status returns the ErrorBody."""
+    from gridworker.sync.protocol import ErrorBody
+
+    return {status: {"model": ErrorBody} for status in statuses}

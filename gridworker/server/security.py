@@ -31,7 +31,10 @@ def verify_password(settings: Settings, stored: str, password: str) -> bool:
 
 
 # Spent on unknown usernames so that timing does not reveal which usernames exist.
-_DUMMY = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0ohKpCtJ4EPe8wgrpeanBKDH4mmz3VnGBaFQWUudmVM"
+_DUMMY = (
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+    "0ohKpCtJ4EPe8wgrpeanBKDH4mmz3VnGBaFQWUudmVM"
+)
 
 
 def burn_time(settings: Settings, password: str) -> None:

@@ -14,16 +14,10 @@ from gridworker.server.errors import ApiError
 from gridworker.server.meta import get_epoch, get_id_secret
 from gridworker.server.models import Device, LoginFailure, Token, User
 from gridworker.server.security import burn_time, new_token, token_hash, verify_password
-from gridworker.sync.protocol import ErrorBody, ErrorCode, LoginRequest, LoginResponse, UserInfo
+from gridworker.sync.protocol import ErrorCode, LoginRequest, LoginResponse, UserInfo
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
-ERRORS = {
-    401: {"model": ErrorBody},
-    403: {"model": ErrorBody},
-    409: {"model": ErrorBody},
-    426: {"model": ErrorBody},
-    429: {"model": ErrorBody},
-}
+ERRORS = error_responses(401, 403, 409, 422, 426, 429)
 
 
 def _address(request: Request) -> str:

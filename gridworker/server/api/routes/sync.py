@@ -6,7 +6,6 @@ from fastapi import APIRouter
 
 from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep
 from gridworker.sync.protocol import (
-    ErrorBody,
     PullRequest,
     PullResponse,
     PushRequest,
@@ -14,7 +13,7 @@ from gridworker.sync.protocol import (
 )
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
-ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 403, 409, 410, 412, 413, 422, 426, 429)}
+ERRORS = error_responses(400, 401, 403, 409, 410, 412, 413, 422, 426, 429)
 
 
 @router.post("/push", response_model=PushResponse, responses=ERRORS)
