@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from gridworker.server import audit
 from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep, check_protocol
 from gridworker.server.core.db import transaction
-from gridworker.server.errors import ApiError
+from gridworker.server.errors import ApiError, error_responses
 from gridworker.server.meta import get_epoch, get_id_secret
 from gridworker.server.models import Device, LoginFailure, Token, User
 from gridworker.server.security import burn_time, new_token, token_hash, verify_password

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep
+from gridworker.server.errors import error_responses
 from gridworker.sync.protocol import (
     PullRequest,
     PullResponse,
