@@ -83,8 +83,10 @@ def make_engine(db_path: Path, data_key: bytes, *, pool_size: int = 4) -> Engine
     return engine
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def session_factory(
+    engine: Engine, *, session_class: type[Session] = Session
+) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, class_=session_class, expire_on_commit=False)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Boolean, Float, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from gridworker.domain.entities import APPEND_ONLY as DOMAIN_APPEND_ONLY
 from gridworker.domain.enums import (
     Appraisal,
     CaseActionKind,
@@ -436,5 +437,7 @@ SYNC_MODELS: dict[str, type[SyncRecord]] = {
         AttachmentRow,
     )
 }
-# Entities whose rows are never edited after creation: each one is a command.
-APPEND_ONLY = frozenset({"case_action"})
+# Rows never edited after creation (DESIGN.md §4): a correction is a new row.
+APPEND_ONLY = DOMAIN_APPEND_ONLY
+# New rows of these entities travel as workflow commands, applied by the server in order.
+COMMAND_ENTITIES = frozenset({"case_action"})

@@ -12,8 +12,9 @@ Rules:
   coalesced into it, keeping its mutation id and base_version: two unsent edits
   never conflict with each other.
 - Case workflow fields (`__command_fields__`) change only through actions, so
-  they are never captured as updates; a new append-only row (CaseAction) is a
-  `command`.
+  they are never captured as updates; a new CaseAction is a `command`.
+- Append-only rows (visits, inspections and their results, case actions) are
+  never updated: a correction is a new row.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from gridworker.domain.version import SCHEMA_VERSION
-from gridworker.storage.models import APPEND_ONLY, OutboxEntry, SyncRecord
+from gridworker.storage.models import APPEND_ONLY, COMMAND_ENTITIES, OutboxEntry, SyncRecord
 
 CAPTURE_KEY = "gridworker.capture"
 
@@ -152,7 +153,7 @@ def capture(session: Session, flush_context: UOWTransaction, instances: object) 
         obj.updated_at = now
         _apply_column_defaults(obj)
         fields = {k: wire_value(v) for k, v in obj.to_fields().items()}
-        op = "command" if obj.__entity__ in APPEND_ONLY else "create"
+        op = "command" if obj.__entity__ in COMMAND_ENTITIES else "create"
         _enqueue(session, op=op, obj=obj, payload=fields, old=None)
     for obj in list(session.dirty):
         if not isinstance(obj, SyncRecord) or not session.is_modified(obj):
@@ -183,7 +184,10 @@ def capture(session: Session, flush_context: UOWTransaction, instances: object) 
             )
 
 
-def install(session_class: type[Session] | Any) -> None:
-    """Attach change capture to a sessionmaker (or Session class)."""
-    if not event.contains(session_class, "before_flush", capture):
-        event.listen(session_class, "before_flush", capture)
+class CapturingSession(Session):
+    """The profile's session class: every flush queues its changes in the outbox."""
+
+
+# Listening on one class defined once (rather than per sessionmaker) keeps the hook
+# from being skipped when a new sessionmaker's class reuses a collected one's id.
+event.listen(CapturingSession, "before_flush", capture)

@@ -131,8 +131,7 @@ def _open_with_key(path: Path, data_key: bytes, lock: FileLock) -> OpenProfile:
     except BaseException:
         engine.dispose()
         raise
-    factory = session_factory(engine)
-    outbox.install(factory)
+    factory = session_factory(engine, session_class=outbox.CapturingSession)
     store = AttachmentStore(path / ATTACHMENTS, data_key)
     return OpenProfile(path, engine, factory, store, lock, data_key)
 
