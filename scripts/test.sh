@@ -12,7 +12,7 @@ pg_start
 export QT_QPA_PLATFORM=offscreen
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-$([ -n "${CI:-}" ] && echo ci || echo dev)}"
 V=.venv/bin
-echo "== ruff";          $V/ruff check gridworker tests bench
+echo "== ruff";          $V/ruff check gridworker tests $( [ -d bench ] && echo bench )
 echo "== import-linter"; $V/lint-imports --no-cache
 echo "== mypy";          $V/mypy
 echo "== pytest";        $V/python -m pytest "$@"
