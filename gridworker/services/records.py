@@ -1,88 +1,17 @@
-"""Converting records between their wire form (JSON values) and column values."""
+"""Domain entities from rows and back (the wire codec lives in storage.codec)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import fields
-from datetime import date, datetime
-from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy import inspect as sa_inspect
-
-from gridworker.domain.errors import ValidationError
-from gridworker.domain.validation import validate_grid_code, validate_id_number, validate_phone
+from gridworker.storage.codec import PHONE_FIELDS, coerce_fields, to_wire
 from gridworker.storage.models import SyncRecord
-from gridworker.storage.outbox import wire_value
-from gridworker.storage.types import EnumCode, ISODate, UTCDateTime
 
 E = TypeVar("E")
 
-PHONE_FIELDS = frozenset({"phone", "emergency_phone", "building_head_phone", "responsible_phone"})
-
-
-def to_wire(row: SyncRecord) -> dict[str, Any]:
-    """A record as one JSON object: entity, id, then its synced fields."""
-    out: dict[str, Any] = {"entity": row.__entity__}
-    out.update({k: wire_value(v) for k, v in row.to_fields().items()})
-    out["version"] = row.version
-    return out
-
-
-def coerce_fields(model: type[SyncRecord], values: dict[str, Any]) -> dict[str, Any]:
-    """Wire values to column values for `model`; unknown keys are ignored.
-
-    Raises ValueError / ValidationError naming the field for a bad value, and
-    refuses masked values (an export made without --unmasked cannot be re-imported).
-    """
-    columns = {c.key: c for c in sa_inspect(model).columns}
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if key in ("entity", "id", "version") or key in SyncRecord.LOCAL_COLUMNS:
-            continue
-        column = columns.get(key)
-        if column is None:
-            continue
-        out[key] = _coerce(key, column.type, value)
-    if not out.get("grid_code"):
-        raise ValidationError("required", field="grid_code")
-    out["grid_code"] = validate_grid_code(out["grid_code"])
-    return out
-
-
-def _coerce(key: str, ctype: Any, value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str) and "*" in value and (key == "id_number" or key in PHONE_FIELDS):
-        raise ValueError(f"{key} is masked: import an export made with --unmasked")
-    if key == "id_number":
-        return validate_id_number(str(value))
-    if key in PHONE_FIELDS:
-        return validate_phone(str(value))
-    try:
-        if isinstance(ctype, EnumCode):
-            enum_cls: type[Enum] = ctype.enum_cls
-            return enum_cls(value)
-        if isinstance(ctype, UTCDateTime):
-            parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-            if parsed.tzinfo is None:
-                raise ValueError("a time needs its UTC offset")
-            return parsed
-        if isinstance(ctype, ISODate):
-            return value if isinstance(value, date) else date.fromisoformat(str(value))
-        python_type = ctype.python_type
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{key}: {exc}") from exc
-    if python_type is bool:
-        if isinstance(value, bool):
-            return value
-        raise ValueError(f"{key}: expected true or false")
-    if python_type in (int, float):
-        try:
-            return python_type(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{key}: expected a number") from None
-    return str(value)
+__all__ = ["PHONE_FIELDS", "coerce_fields", "copy_entity", "to_entity", "to_wire"]
 
 
 def to_entity(row: SyncRecord, entity_cls: type[E]) -> E:

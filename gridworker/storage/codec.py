@@ -1,0 +1,89 @@
+"""Records between their wire form (JSON values) and column values.
+
+Used by import/export (strict: a bad or masked value is refused with a reason)
+and by the sync engine applying pulled rows (lenient: the server's data is
+taken as it is, only converted to column types).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+
+from gridworker.domain.errors import ValidationError
+from gridworker.domain.validation import validate_grid_code, validate_id_number, validate_phone
+from gridworker.storage.models import SyncRecord
+from gridworker.storage.outbox import wire_value
+from gridworker.storage.types import EnumCode, ISODate, UTCDateTime
+
+PHONE_FIELDS = frozenset({"phone", "emergency_phone", "building_head_phone", "responsible_phone"})
+
+
+def to_wire(row: SyncRecord) -> dict[str, Any]:
+    """A record as one JSON object: entity, id, then its synced fields."""
+    out: dict[str, Any] = {"entity": row.__entity__}
+    out.update({k: wire_value(v) for k, v in row.to_fields().items()})
+    out["version"] = row.version
+    return out
+
+
+def coerce_fields(
+    model: type[SyncRecord], values: dict[str, Any], *, strict: bool = True
+) -> dict[str, Any]:
+    """Wire values to column values for `model`; unknown keys are ignored.
+
+    Strict: raises ValueError / ValidationError naming the field for a bad value,
+    and refuses masked values (an export made without --unmasked cannot be
+    re-imported). Lenient: only converts types.
+    """
+    columns = {c.key: c for c in sa_inspect(model).columns}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in ("entity", "id", "version") or key in SyncRecord.LOCAL_COLUMNS:
+            continue
+        column = columns.get(key)
+        if column is None:
+            continue
+        out[key] = _coerce(key, column.type, value, strict)
+    if not strict:
+        return out
+    if not out.get("grid_code"):
+        raise ValidationError("required", field="grid_code")
+    out["grid_code"] = validate_grid_code(out["grid_code"])
+    return out
+
+
+def _coerce(key: str, ctype: Any, value: Any, strict: bool) -> Any:
+    if value is None or value == "":
+        return None
+    if strict and (key == "id_number" or key in PHONE_FIELDS):
+        if isinstance(value, str) and "*" in value:
+            raise ValueError(f"{key} is masked: import an export made with --unmasked")
+        return validate_id_number(str(value)) if key == "id_number" else validate_phone(str(value))
+    try:
+        if isinstance(ctype, EnumCode):
+            enum_cls: type[Enum] = ctype.enum_cls
+            return enum_cls(value)
+        if isinstance(ctype, UTCDateTime):
+            parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+            if parsed.tzinfo is None:
+                raise ValueError("a time needs its UTC offset")
+            return parsed
+        if isinstance(ctype, ISODate):
+            return value if isinstance(value, date) else date.fromisoformat(str(value))
+        python_type = ctype.python_type
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{key}: {exc}") from exc
+    if python_type is bool:
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"{key}: expected true or false")
+    if python_type in (int, float):
+        try:
+            return python_type(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{key}: expected a number") from None
+    return str(value)
