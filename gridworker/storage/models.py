@@ -395,6 +395,43 @@ class OutboxEntry(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Set on re-sends after a server restore (epoch change): the record in full.
+    full_state: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LocalConflict(Base):
+    """A conflict as this laptop knows it: server and local values side by side.
+
+    `fields` holds, per field, base / server (+ author) / local (+ author). A
+    resolution chosen here waits in `resolution` until the next sync sends it.
+    """
+
+    __tablename__ = "conflict"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # field | delete | workflow
+    entity: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(64), index=True)
+    grid_code: Mapped[str] = mapped_column(String(18))
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    fields: Mapped[list[dict[str, Any]]] = mapped_column(JSONText())
+    action: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
+    reject_code: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolution: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Transfer(Base):
+    """An attachment still to upload or download (resumable, retried)."""
+
+    __tablename__ = "transfer"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8), primary_key=True)  # up | down
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class Setting(Base):

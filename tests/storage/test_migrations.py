@@ -40,3 +40,25 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
             assert migrated == {c.name for c in table.columns}, name
     finally:
         engine.dispose()
+
+
+def test_outbox_keeps_autoincrement_through_every_migration(tmp_path: Path) -> None:
+    """Proves no migration rebuilds the outbox without AUTOINCREMENT (ids must never repeat),
+    at head and after a downgrade to the first revision and back."""
+    engine = make_engine(tmp_path / "m.db", secrets.token_bytes(32))
+
+    def outbox_sql() -> str:
+        with engine.connect() as conn:
+            return str(
+                conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'outbox'").scalar()
+            )
+
+    try:
+        migrate.upgrade(engine)
+        assert "AUTOINCREMENT" in outbox_sql()
+        migrate.downgrade(engine, "0001")
+        assert "AUTOINCREMENT" in outbox_sql()
+        migrate.upgrade(engine)
+        assert "AUTOINCREMENT" in outbox_sql()
+    finally:
+        engine.dispose()
