@@ -1,0 +1,361 @@
+"""The sync cycle: push the outbox, then pull pages, then move attachments.
+
+Every step commits what it learned before the next network call, so a cycle
+cut off anywhere (network, crash, SIGKILL) resumes without duplicates or loss:
+- entries being pushed are frozen (`sending`) and re-sent with the same
+  mutation ids; the server answers a replay with the recorded outcome;
+- each pulled page is stored with its cursor in one transaction;
+- transfers are remembered until the file is on the other side.
+
+Lifecycle answers (DESIGN.md §4): `device_revoked` wipes the profile (and
+nothing else does); `epoch_changed` re-sends what the restored server lacks and
+resyncs keeping the outbox; `cursor_expired` resyncs from zero; `client_cloned`
+and authentication errors go back to the caller, which must sign in again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import cast
+
+from sqlalchemy import func, select, update
+
+from gridworker.storage.engine import write_session
+from gridworker.storage.models import SYNC_MODELS, LocalConflict, OutboxEntry, SyncRecord
+from gridworker.storage.outbox import now_utc, wire_value, without_capture
+from gridworker.storage.profile import OpenProfile, wipe_profile
+from gridworker.sync import apply, transfers
+from gridworker.sync.client import SyncClient, SyncError
+from gridworker.sync.faults import killpoint
+from gridworker.sync.protocol import (
+    Cursor,
+    ErrorCode,
+    Mutation,
+    Op,
+    PullRequest,
+    PushRequest,
+    ResolveRequest,
+)
+from gridworker.sync.state import SyncState
+
+
+class Cancelled(Exception):
+    """The cycle was cancelled between two steps; everything done so far is kept."""
+
+
+class DeviceRevoked(Exception):
+    """The server revoked this device; the profile has been wiped."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    phase: str  # push | pull | upload | download | done
+    done: int
+    total: int | None = None
+
+
+@dataclass
+class CycleReport:
+    pushed: int = 0
+    applied: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    evicted: list[str] = field(default_factory=list)
+    uploaded: int = 0
+    downloaded: int = 0
+    resynced: bool = False
+    restored: int = 0  # records re-sent after a server restore
+
+    def summary(self) -> str:
+        return (
+            f"pushed {self.pushed} (conflicts {self.conflicts}, rejected {self.rejected}), "
+            f"pulled {self.pulled}, files up {self.uploaded} down {self.downloaded}"
+        )
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        profile: OpenProfile,
+        client: SyncClient,
+        *,
+        username: str,
+        progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
+        push_batch: int = 200,
+        pull_limit: int = 1000,
+    ) -> None:
+        self.profile = profile
+        self.client = client
+        self.username = username
+        self.progress = progress or (lambda p: None)
+        self.cancel = cancel or threading.Event()
+        self.push_batch = push_batch
+        self.pull_limit = pull_limit
+
+    # --- the cycle -----------------------------------------------------------------
+
+    def run_cycle(self) -> CycleReport:
+        report = CycleReport()
+        try:
+            self._cycle(report)
+        except SyncError as exc:
+            if exc.code is ErrorCode.device_revoked:
+                self.profile.close()
+                wipe_profile(self.profile.path)
+                raise DeviceRevoked(exc.args[0]) from exc
+            self._remember_error(exc)
+            raise
+        self._finish()
+        self.progress(Progress("done", 1, 1))
+        return report
+
+    def _cycle(self, report: CycleReport) -> None:
+        for _attempt in range(3):
+            try:
+                self._push(report)
+                self._send_resolutions()
+                self._pull(report)
+                break
+            except SyncError as exc:
+                if exc.code is ErrorCode.epoch_changed and exc.body is not None:
+                    report.restored += self._after_restore(exc.body.epoch, exc.body.high_water)
+                    report.resynced = True
+                elif exc.code is ErrorCode.cursor_expired:
+                    self._reset_cursor(epoch=None)
+                    report.resynced = True
+                else:
+                    raise
+        transfers.run(self, report)
+
+    def progress_file(self, direction: str, report: CycleReport) -> None:
+        done = report.uploaded if direction == "up" else report.downloaded
+        self.progress(Progress("upload" if direction == "up" else "download", done, None))
+
+    def check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled("sync cancelled")
+
+    # --- push ------------------------------------------------------------------------
+
+    def _push(self, report: CycleReport) -> None:
+        with self.profile.sessions() as s:
+            total = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(OutboxEntry)
+                    .where(OutboxEntry.status.in_(apply.UNSENT))
+                )
+                or 0
+            )
+        done = 0
+        while True:
+            self.check_cancel()
+            with write_session(self.profile.sessions) as s:
+                state = SyncState.load(s)
+                entries = list(
+                    s.scalars(
+                        select(OutboxEntry)
+                        .where(OutboxEntry.status.in_(apply.UNSENT))
+                        .order_by(OutboxEntry.mutation_id)
+                        .limit(self.push_batch)
+                    )
+                )
+                if not entries:
+                    return
+                for entry in entries:  # frozen: later edits get entries of their own
+                    entry.status = "sending"
+                    entry.attempts += 1
+                mutations = [
+                    Mutation(
+                        mutation_id=e.mutation_id,
+                        op=cast(Op, e.op),
+                        entity=e.entity,
+                        record_id=e.record_id,
+                        grid_code=e.grid_code,
+                        base_version=e.base_version,
+                        schema_version=e.schema_version,
+                        payload=e.payload,
+                        full_state=e.full_state,
+                    )
+                    for e in entries
+                ]
+            killpoint("push.before_send")
+            response = self.client.push(
+                PushRequest(device_id=self.client.device_id, epoch=state.epoch, mutations=mutations)
+            )
+            killpoint("push.after_send")
+            with write_session(self.profile.sessions) as s, without_capture(s):
+                for outcome in response.outcomes:
+                    sent = s.get(OutboxEntry, outcome.mutation_id)
+                    if sent is None:
+                        continue
+                    status = apply.apply_outcome(s, sent, outcome, self.username)
+                    if status == "applied":
+                        report.applied += 1
+                    elif status == "merged":
+                        report.merged += 1
+                    elif status == "conflict":
+                        report.conflicts += 1
+                    else:
+                        report.rejected += 1
+                    if sent.entity == "attachment" and status != "rejected":
+                        transfers.queue_upload(s, sent.payload)
+            killpoint("push.after_apply")
+            report.pushed += len(mutations)
+            done += len(mutations)
+            self.progress(Progress("push", done, max(total, done)))
+            if len(response.outcomes) < len(mutations):
+                return  # the server stopped early; the rest goes in the next cycle
+
+    def _send_resolutions(self) -> None:
+        with self.profile.sessions() as s:
+            waiting = [
+                (c.id, dict(c.resolution or {}))
+                for c in s.scalars(
+                    select(LocalConflict).where(
+                        LocalConflict.resolution.is_not(None), LocalConflict.status == "open"
+                    )
+                )
+            ]
+        for conflict_id, resolution in waiting:
+            self.check_cancel()
+            try:
+                self.client.request(
+                    "POST",
+                    f"/api/v1/conflicts/{conflict_id}/resolve",
+                    json=ResolveRequest.model_validate(resolution).model_dump(mode="json"),
+                )
+            except SyncError as exc:
+                if exc.status not in (404, 400):
+                    raise
+            with write_session(self.profile.sessions) as s:
+                conflict = s.get(LocalConflict, conflict_id)
+                if conflict is not None:
+                    conflict.status = "resolved"
+                    conflict.resolved_by = conflict.resolved_by or self.username
+                    conflict.resolved_at = conflict.resolved_at or now_utc()
+
+    # --- pull ------------------------------------------------------------------------
+
+    def _pull(self, report: CycleReport) -> None:
+        while True:
+            self.check_cancel()
+            with self.profile.sessions() as s:
+                state = SyncState.load(s)
+            cursor = Cursor(epoch=state.epoch, seq=state.seq) if state.epoch else None
+            response = self.client.pull(
+                PullRequest(
+                    device_id=self.client.device_id,
+                    cursor=cursor,
+                    backfill=state.backfill,
+                    limit=self.pull_limit,
+                )
+            )
+            killpoint("pull.before_apply")
+            with write_session(self.profile.sessions) as s, without_capture(s):
+                for grid in response.evicted:
+                    apply.evict_grid(s, grid)
+                for row in response.rows:
+                    apply.apply_row(s, row)
+                state = SyncState.load(s)
+                state.epoch = response.epoch
+                state.seq = response.cursor.seq
+                state.backfill = dict(response.backfill)
+                state.save(s)
+            killpoint("pull.after_apply")
+            report.pulled += len(response.rows)
+            report.evicted += list(response.evicted)
+            self.progress(Progress("pull", report.pulled, None))
+            if not response.has_more:
+                return
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def _reset_cursor(self, *, epoch: str | None) -> None:
+        with write_session(self.profile.sessions) as s:
+            state = SyncState.load(s)
+            state.epoch = epoch
+            state.seq = 0
+            state.backfill = {}
+            state.save(s)
+
+    def _after_restore(self, epoch: str | None, high_water: int | None) -> int:
+        """The server was restored from a backup: re-send, in full, every record it lacks
+        (local version above its high-water mark), then resync from zero keeping the outbox."""
+        mark = high_water or 0
+        queued = 0
+        with write_session(self.profile.sessions) as s, without_capture(s):
+            rows: list[SyncRecord] = []
+            for model in SYNC_MODELS.values():
+                rows += list(s.scalars(select(model).where(model.version > mark)))
+            rows.sort(key=lambda r: r.version)
+            for row in rows:
+                op = "command" if row.__entity__ == "case_action" else "create"
+                s.add(
+                    OutboxEntry(
+                        op=op,
+                        entity=row.__entity__,
+                        record_id=row.id,
+                        grid_code=row.grid_code,
+                        base_version=0,
+                        schema_version=_schema_version(),
+                        payload={k: wire_value(v) for k, v in row.to_fields().items()},
+                        old=None,
+                        created_at=now_utc(),
+                        status="pending",
+                        attempts=0,
+                        full_state=True,
+                    )
+                )
+                queued += 1
+            # The restored server numbers changes anew from its high-water mark: local
+            # versions from the old timeline would hide rows on the resync, so forget them.
+            for model in SYNC_MODELS.values():
+                s.execute(update(model).values(version=0))
+            state = SyncState.load(s)
+            state.epoch = epoch
+            state.seq = 0
+            state.backfill = {}
+            state.save(s)
+        return queued
+
+    def _remember_error(self, exc: SyncError) -> None:
+        try:
+            with write_session(self.profile.sessions) as s:
+                state = SyncState.load(s)
+                state.online = exc.status is not None  # the server answered, even if with an error
+                state.last_error = f"{exc.code.value}: {exc.args[0]}"
+                state.save(s)
+        except Exception:  # pragma: no cover - never hide the original error
+            pass
+
+    def _finish(self) -> None:
+        with write_session(self.profile.sessions) as s:
+            state = SyncState.load(s)
+            state.online = True
+            state.last_error = None
+            state.last_sync = datetime.now(UTC).isoformat(timespec="seconds")
+            state.open_conflicts = int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(LocalConflict)
+                    .where(LocalConflict.status == "open")
+                )
+                or 0
+            )
+            state.save(s)
+
+
+def _schema_version() -> int:
+    from gridworker.domain.version import SCHEMA_VERSION
+
+    return SCHEMA_VERSION
