@@ -184,6 +184,101 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def read_password(*, required: bool = True) -> str | None:
+    env = os.environ.get("GRIDWORKER_PASSWORD")
+    if env is not None:
+        return env
+    if not sys.stdin.isatty():
+        if required:
+            raise CliError("no password: set GRIDWORKER_PASSWORD or run in a terminal")
+        return None
+    return getpass.getpass("Server password / 服务器密码: ")
+
+
+def _progress(args: argparse.Namespace) -> Callable[[Any], None]:
+    last: dict[str, int] = {}
+
+    def show(p: Any) -> None:
+        if p.phase == "done" or args.quiet:
+            return
+        # Throttled: a line per phase and every 1,000 rows, never a flood.
+        if p.phase in last and p.done - last[p.phase] < 1000:
+            return
+        last[p.phase] = p.done
+        total = f"/{p.total}" if p.total else ""
+        print(f"  {p.phase} {p.done}{total}", file=sys.stderr)
+
+    return show
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    from gridworker.services.syncing import enroll
+
+    password = read_password()
+    assert password is not None
+    ws, report = enroll(
+        Path(args.profile),
+        server_url=args.server,
+        username=args.username,
+        password=password,
+        passphrase=read_passphrase(confirm=not Path(args.profile, "key.json").exists()),
+        ca_bundle=args.ca_bundle,
+        progress=_progress(args),
+        lang=_lang(args),
+    )
+    try:
+        print(
+            f"enrolled {ws.actor.username} ({ws.actor.role.value}) with {args.server}; "
+            f"{report.pulled} records pulled"
+        )
+    finally:
+        ws.close()
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from gridworker.services.syncing import sync_now
+
+    ws = _open(args)
+    try:
+        report = sync_now(
+            ws, password=read_password(required=False), progress=_progress(args), lang=_lang(args)
+        )
+    finally:
+        ws.close()
+    print(f"sync done: {report.summary()}")
+    if report.conflicts:
+        print(f"{report.conflicts} conflicts to review: gridworker conflicts list")
+    return EXIT_OK
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from gridworker.services.syncing import list_conflicts, resolve_conflict
+
+    ws = _open(args)
+    try:
+        if args.conflicts_command == "resolve":
+            resolve_conflict(ws, args.id, keep=args.keep, field=args.field, value=args.value)
+            print(f"conflict {args.id} resolved; the choice is sent with the next sync")
+            return EXIT_OK
+        views = list_conflicts(ws, status=args.status)
+    finally:
+        ws.close()
+    if args.json:
+        _print_json([v.to_json() for v in views])
+        return EXIT_OK
+    if not views:
+        print("no conflicts")
+    for v in views:
+        print(f"{v.id}  {v.kind:<8} {v.entity} {v.record_id}  grid {v.grid_code}  {v.status}")
+        for f in v.fields:
+            print(
+                f"    {f['field']}: server={f['server']!r} ({f.get('server_author') or '?'})"
+                f"  local={f['local']!r} ({f.get('local_author') or '?'})"
+            )
+    return EXIT_OK
+
+
 def cmd_self_test(args: argparse.Namespace) -> int:
     from gridworker.services.selftest import run_self_test
 
@@ -248,6 +343,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_export)
 
+    s = sub.add_parser("enroll", help="sign in once online and register this laptop")
+    s.add_argument("--server", required=True, help="https://server[:port]")
+    s.add_argument("--username", required=True)
+    s.add_argument("--ca-bundle", default=None, help="CA certificates to trust for the server")
+    s.add_argument("--quiet", action="store_true")
+    s.set_defaults(func=cmd_enroll)
+
+    s = sub.add_parser("sync", help="one push-then-pull cycle")
+    s.add_argument("--quiet", action="store_true")
+    s.set_defaults(func=cmd_sync)
+
+    s = sub.add_parser("conflicts", help="list or resolve sync conflicts")
+    csub = s.add_subparsers(dest="conflicts_command", required=True)
+    c = csub.add_parser("list")
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--status", default="open", choices=["open", "resolved", "all"])
+    c.set_defaults(func=cmd_conflicts)
+    c = csub.add_parser("resolve")
+    c.add_argument("id")
+    c.add_argument("--keep", choices=["local", "server"])
+    c.add_argument("--field")
+    c.add_argument("--value")
+    c.set_defaults(func=cmd_conflicts)
+
     s = sub.add_parser("demo", help="build (or open) the demo profile and show its first screen")
     s.add_argument("--reset", action="store_true", help="rebuild the demo profile from scratch")
     s.set_defaults(func=cmd_demo)
@@ -263,8 +382,21 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from gridworker.services.tabular import FileFormatError
     from gridworker.services.workspace import ServiceError
     from gridworker.storage.profile import ProfileError
+    from gridworker.sync.client import InsecureServer, SyncError
+    from gridworker.sync.engine import Cancelled, DeviceRevoked
 
-    return (CliError, ServiceError, ProfileError, DomainError, FileFormatError, OSError)
+    return (
+        CliError,
+        ServiceError,
+        ProfileError,
+        DomainError,
+        FileFormatError,
+        OSError,
+        SyncError,
+        InsecureServer,
+        DeviceRevoked,
+        Cancelled,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -112,9 +112,7 @@ WRITE_ROLES = frozenset({Role.grid_worker, Role.supervisor, Role.admin})
 
 def check_grid(ws: Workspace, grid_code: str) -> None:
     """Workers and advisers write only in their own grids; supervisors within their area."""
-    if ws.actor.role is Role.admin:
-        return
-    if any(grid_code == g or grid_code.startswith(g) for g in ws.actor.grids):
+    if ws.actor.covers(grid_code):
         return
     raise ServiceError(f"grid {grid_code} is outside your grids")
 

@@ -7,21 +7,30 @@ from typing import Any
 from sqlalchemy import func, select
 
 from gridworker.services.workspace import Workspace
-from gridworker.storage.models import OutboxEntry
+from gridworker.storage.models import LocalConflict, OutboxEntry
+from gridworker.sync.state import ServerConfig, SyncState
 
 
 def status(ws: Workspace) -> dict[str, Any]:
-    """Keys of DESIGN.md §9: pending, conflicts, last_sync, server, online (+ who and where)."""
+    """Keys of DESIGN.md §9: pending, conflicts, last_sync, server, online (+ who and where).
+
+    `online` means the last contact with the server succeeded.
+    """
     with ws.read() as s:
-        pending = s.scalar(select(func.count()).select_from(OutboxEntry)) or 0
-    settings = ws.profile.settings()
-    sync_state = settings.get("sync") or {}
+        counts = dict(s.execute(
+            select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status)).all())
+        conflicts = s.scalar(select(func.count()).select_from(LocalConflict).where(
+            LocalConflict.status == "open")) or 0
+        state = SyncState.load(s)
+        server = ServerConfig.load(s)
     return {
-        "pending": int(pending),
-        "conflicts": int(sync_state.get("open_conflicts", 0)),
-        "last_sync": sync_state.get("last_sync"),
-        "server": (settings.get("server") or {}).get("url"),
-        "online": bool(sync_state.get("online", False)),
+        "pending": int(counts.get("pending", 0) + counts.get("sending", 0)),
+        "rejected": int(counts.get("rejected", 0)),
+        "conflicts": int(conflicts),
+        "last_sync": state.last_sync,
+        "server": server.url if server else None,
+        "online": state.online,
+        "last_error": state.last_error,
         "user": ws.actor.username,
         "role": ws.actor.role.value,
         "grids": list(ws.actor.grids),

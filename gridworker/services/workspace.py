@@ -7,6 +7,7 @@ explicitly; there is no global app object.
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,14 @@ class Actor:
     display_name: str = ""
     supervisor_level: SupervisorLevel | None = None
     department_id: str | None = None
+    area_code: str | None = None  # a supervisor's community or street: every grid under it
+
+    def covers(self, grid_code: str) -> bool:
+        if self.role is Role.admin:
+            return True
+        if grid_code in self.grids:
+            return True
+        return bool(self.area_code) and grid_code.startswith(self.area_code or "")
 
     def to_setting(self) -> dict[str, Any]:
         return {
@@ -49,6 +58,7 @@ class Actor:
             "display_name": self.display_name,
             "supervisor_level": self.supervisor_level.value if self.supervisor_level else None,
             "department_id": self.department_id,
+            "area_code": self.area_code,
         }
 
     @classmethod
@@ -61,6 +71,7 @@ class Actor:
             display_name=value.get("display_name") or "",
             supervisor_level=SupervisorLevel.parse(level) if level else None,
             department_id=value.get("department_id"),
+            area_code=value.get("area_code"),
         )
 
 
@@ -119,6 +130,9 @@ def init_profile(
     display_name: str = "",
     kdf_params: KdfParams | None = None,
     district_key: bytes | None = None,
+    area_code: str | None = None,
+    supervisor_level: SupervisorLevel | None = None,
+    department_id: str | None = None,
 ) -> Workspace:
     """Create an encrypted profile offline (`gridworker init`).
 
@@ -129,13 +143,14 @@ def init_profile(
     if not username.strip():
         raise ServiceError("a username is needed")
     codes = [validate_grid_code(g) for g in grids]
-    if not codes:
+    if not codes and role in (Role.grid_worker, Role.adviser):
         raise ServiceError("at least one grid code is needed")
     if len(passphrase) < 8:
         raise ServiceError("the passphrase must have at least 8 characters")
     prof = profiles.create_profile(path, passphrase, kdf_params=kdf_params)
     actor = Actor(
-        username=username.strip(), role=role, grids=tuple(codes), display_name=display_name
+        username=username.strip(), role=role, grids=tuple(codes), display_name=display_name,
+        area_code=area_code, supervisor_level=supervisor_level, department_id=department_id,
     )
     if district_key is not None and len(district_key) < 16:
         raise ServiceError("the district key is too short (at least 16 bytes)")
@@ -145,6 +160,9 @@ def init_profile(
         s.add(Setting(key="actor", value=actor.to_setting()))
         s.add(Setting(key="id_secret", value={"hex": secret.hex(), "source": source}))
         s.add(Setting(key="created_at", value=datetime.now(UTC).isoformat()))
+        # This profile's device id: what the server registers and keys mutation ids by.
+        s.add(Setting(key="device", value={"device_id": str(uuid.uuid4()), "token": None,
+                                           "username": actor.username}))
     return Workspace(prof, actor, secret, default_calendar())
 
 
