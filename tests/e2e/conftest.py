@@ -40,6 +40,10 @@ class LiveServer:
     process: subprocess.Popen[str]
     settings: Settings
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -96,7 +100,7 @@ def prepare_database(db_url: str, files: Path) -> Settings:
     return settings
 
 
-def start_server(db_url: str, files: Path, *, workers: int = 1) -> LiveServer:
+def start_server(db_url: str, files: Path, *, workers: int = 1, port: int = 0) -> LiveServer:
     env = {**os.environ, "GRIDWORKER_SERVER_DB": db_url, "GRIDWORKER_SERVER_FILES": str(files)}
     proc = subprocess.Popen(
         [
@@ -109,7 +113,7 @@ def start_server(db_url: str, files: Path, *, workers: int = 1) -> LiveServer:
             "--host",
             "127.0.0.1",
             "--port",
-            "0",
+            str(port),
             "--workers",
             str(workers),
         ],
