@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from gridworker.storage.engine import write_session
 from gridworker.storage.models import SYNC_MODELS, LocalConflict, OutboxEntry, SyncRecord
@@ -130,7 +130,7 @@ class SyncEngine:
                     report.restored += self._after_restore(exc.body.epoch, exc.body.high_water)
                     report.resynced = True
                 elif exc.code is ErrorCode.cursor_expired:
-                    self._reset_cursor(epoch=None)
+                    self._resync_from_zero()
                     report.resynced = True
                 else:
                     raise
@@ -280,10 +280,20 @@ class SyncEngine:
 
     # --- lifecycle ---------------------------------------------------------------------
 
-    def _reset_cursor(self, *, epoch: str | None) -> None:
-        with write_session(self.profile.sessions) as s:
+    def _resync_from_zero(self) -> None:
+        """Our cursor predates purged tombstones: deletes may have been missed. Drop every
+        synced row that has no unsent change (the full pull brings back what still exists),
+        keep the outbox and the rows it refers to, and start again from zero."""
+        with write_session(self.profile.sessions) as s, without_capture(s):
+            pending = set(s.execute(select(OutboxEntry.entity, OutboxEntry.record_id).where(
+                OutboxEntry.status.in_((*apply.UNSENT, "rejected")))).tuples())
+            for entity, model in SYNC_MODELS.items():
+                keep = [rid for (e, rid) in pending if e == entity]
+                stmt = delete(model)
+                if keep:
+                    stmt = stmt.where(model.id.not_in(keep))
+                s.execute(stmt)
             state = SyncState.load(s)
-            state.epoch = epoch
             state.seq = 0
             state.backfill = {}
             state.save(s)

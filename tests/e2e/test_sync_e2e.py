@@ -26,11 +26,14 @@ from tests.e2e.conftest import GRID_A, GRID_B, LiveServer, enrolled
 
 
 def snapshot(ws: Workspace, grid: str = GRID_A) -> dict[tuple[str, str], dict[str, Any]]:
-    """Every record of a grid as plain values, without local bookkeeping."""
+    """Every live record of a grid as plain values, without local bookkeeping (a tombstone
+    counts as absence: once purged on the server it is simply gone)."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
     with ws.read() as s:
         for entity, model in SYNC_MODELS.items():
-            for row in s.scalars(select(model).where(model.grid_code == grid)):
+            for row in s.scalars(
+                select(model).where(model.grid_code == grid, model.deleted.is_(False))
+            ):
                 fields = row.to_fields()
                 fields["version"] = row.version
                 out[(entity, row.id)] = fields
