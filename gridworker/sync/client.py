@@ -278,7 +278,7 @@ class SyncClient:
         return int(response.headers.get("Upload-Offset", "0"))
 
     def start_upload(self, sha256: str, size: int) -> UploadStatus:
-        response = self.request("POST", f"/api/v1/attachments/{sha256}", json={"size": size})
+        response = self.request("PUT", f"/api/v1/attachments/{sha256}", json={"size": size})
         return parse(response, UploadStatus)
 
     def upload_chunk(self, sha256: str, offset: int, chunk: bytes) -> UploadStatus:

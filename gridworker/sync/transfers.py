@@ -87,11 +87,21 @@ def _upload(engine: SyncEngine, sha: str) -> None:
     data = store.open_bytes(sha)
     offset = engine.client.upload_status(sha)
     if offset is None:
-        offset = engine.client.start_upload(sha, len(data)).offset
+        declared = engine.client.start_upload(sha, len(data))
+        if declared.complete:
+            return  # the server already holds this file (another laptop sent it)
+        offset = declared.offset
     while offset < len(data):
         engine.check_cancel()
         chunk = data[offset : offset + ATTACHMENT_CHUNK]
-        status = engine.client.upload_chunk(sha, offset, chunk)
+        try:
+            status = engine.client.upload_chunk(sha, offset, chunk)
+        except SyncError as exc:
+            if exc.status != 409:
+                raise
+            # Out of step (a chunk landed but its answer was lost): ask where to go on.
+            offset = engine.client.upload_status(sha) or 0
+            continue
         killpoint("upload.after_chunk")
         offset = status.offset
         if status.complete:

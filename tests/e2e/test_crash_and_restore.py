@@ -127,3 +127,39 @@ def test_server_restored_from_an_older_backup_gets_every_edit_back(tmp_path: Pat
         a.close()
         a2.close()
         server.stop()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+@pytest.mark.parametrize("kill_at", ["upload.after_chunk", "download.after_fetch"])
+def test_sigkill_during_attachment_transfer_then_resume(
+    live_server: LiveServer, tmp_path: Path, kill_at: str
+) -> None:
+    """Proves a process killed after the first uploaded chunk (or after fetching a download)
+    resumes and ends with the photo, byte for byte, on both laptops."""
+    import hashlib
+
+    from gridworker.services.attachments import attach
+
+    photo = bytes(range(256)) * 12_000  # ~3 MB: three chunks
+    sha = hashlib.sha256(photo).hexdigest()
+    a = enrolled(live_server, tmp_path, "worker.a")
+    a2 = enrolled(live_server, tmp_path, "worker.a2")
+    hid = add_household(a, "5900")
+    attach(a, owner_entity="household", owner_id=hid, data=photo, is_evidence=True)
+    a.close()
+    a2.close()
+    uploader, downloader = tmp_path / "worker.a", tmp_path / "worker.a2"
+    if kill_at == "upload.after_chunk":
+        assert run_sync(uploader, kill_at).returncode == -signal.SIGKILL
+        assert run_sync(uploader).returncode == 0
+    else:
+        assert run_sync(uploader).returncode == 0
+        assert run_sync(downloader, kill_at).returncode == -signal.SIGKILL
+    assert run_sync(downloader).returncode == 0
+    for profile in (uploader, downloader):
+        ws = open_workspace(profile, PASSPHRASE)
+        try:
+            assert ws.profile.attachments.open_bytes(sha) == photo
+            assert outbox_size(ws) == 0
+        finally:
+            ws.close()
