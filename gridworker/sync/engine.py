@@ -24,7 +24,13 @@ from typing import cast
 from sqlalchemy import delete, func, select, update
 
 from gridworker.storage.engine import write_session
-from gridworker.storage.models import SYNC_MODELS, LocalConflict, OutboxEntry, SyncRecord
+from gridworker.storage.models import (
+    SYNC_MODELS,
+    CaseActionRow,
+    LocalConflict,
+    OutboxEntry,
+    SyncRecord,
+)
 from gridworker.storage.outbox import now_utc, wire_value, without_capture
 from gridworker.storage.profile import OpenProfile, wipe_profile
 from gridworker.sync import apply, transfers
@@ -285,8 +291,13 @@ class SyncEngine:
         synced row that has no unsent change (the full pull brings back what still exists),
         keep the outbox and the rows it refers to, and start again from zero."""
         with write_session(self.profile.sessions) as s, without_capture(s):
-            pending = set(s.execute(select(OutboxEntry.entity, OutboxEntry.record_id).where(
-                OutboxEntry.status.in_((*apply.UNSENT, "rejected")))).tuples())
+            pending = set(
+                s.execute(
+                    select(OutboxEntry.entity, OutboxEntry.record_id).where(
+                        OutboxEntry.status.in_((*apply.UNSENT, "rejected"))
+                    )
+                ).tuples()
+            )
             for entity, model in SYNC_MODELS.items():
                 keep = [rid for (e, rid) in pending if e == entity]
                 stmt = delete(model)
@@ -309,6 +320,8 @@ class SyncEngine:
                 rows += list(s.scalars(select(model).where(model.version > mark)))
             rows.sort(key=lambda r: r.version)
             for row in rows:
+                if isinstance(row, CaseActionRow) and row.actor != self.username:
+                    continue  # an action is re-sent by its own actor's laptop, never on behalf
                 op = "command" if row.__entity__ == "case_action" else "create"
                 s.add(
                     OutboxEntry(
