@@ -131,7 +131,5 @@ def summary(ws: Workspace, lang: str = "zh_CN") -> DemoSummary:
         deadline = row.deadline_at.astimezone(ws.calendar.zone) if row.deadline_at else None
         when = f"{deadline:%m-%d %H:%M} " if deadline else ""
         open_cases.append((row.title, row.state.label(lang), when + status))
-    rects = [
-        (r.description, r.deadline.isoformat()) for r in inspections.open_rectifications(ws)
-    ]
+    rects = [(r.description, r.deadline.isoformat()) for r in inspections.open_rectifications(ws)]
     return DemoSummary(counts[0], counts[1], counts[2], open_cases, rects)

@@ -27,7 +27,13 @@ from gridworker.services.register import (
 )
 from gridworker.services.tabular import SourceRow, read_rows
 from gridworker.services.workspace import ServiceError, Workspace
-from gridworker.storage.models import SYNC_MODELS, HouseholdRow, ResidentRow, SyncRecord
+from gridworker.storage.models import (
+    SYNC_MODELS,
+    HouseholdRow,
+    ResidentRow,
+    ResidentTagRow,
+    SyncRecord,
+)
 
 CHUNK = 500
 
@@ -179,6 +185,7 @@ def _import_roster(
 ) -> None:
     seen_households: set[str] = set()
     seen_people: set[str] = set()
+    first_line_of: dict[str, int] = {}  # ID number -> the line that brought it
     for chunk in _chunks(rows, CHUNK):
         parsed: list[RosterRow] = []
         for row in chunk:
@@ -186,25 +193,43 @@ def _import_roster(
             try:
                 item = parse_roster_row(row, lang)
                 check_grid(ws, item.household.grid_code)
+                number = item.resident.id_number
+                if number and first_line_of.setdefault(number, row.line) != row.line:
+                    # One person, two lines: keeping both would make the last one win silently.
+                    first = first_line_of[number]
+                    raise ValueError(
+                        f"身份证号码与第{first}行重复"
+                        if lang.startswith("zh")
+                        else f"the same ID number as line {first}"
+                    )
             except (DomainError, ValueError, ServiceError) as exc:
                 report.errors.append(RowError(row.line, _reason(exc, lang)))
                 continue
             parsed.append(item)
         if not parsed:
             continue
-        with ws.write() as s:
+        with ws.write() as s, s.no_autoflush:
             hids = [
                 ids.household_id(ws.id_secret, p.household.grid_code, p.household.household_no)
                 for p in parsed
             ]
             prefetch(s, HouseholdRow, hids)
+            rids = [
+                ids.resident_id(ws.id_secret, p.resident.id_number)
+                for p in parsed
+                if p.resident.id_number
+            ]
+            prefetch(s, ResidentRow, rids)
             prefetch(
                 s,
-                ResidentRow,
+                ResidentTagRow,
                 [
-                    ids.resident_id(ws.id_secret, p.resident.id_number)
+                    ids.resident_tag_id(
+                        ids.resident_id(ws.id_secret, p.resident.id_number), tag.value
+                    )
                     for p in parsed
                     if p.resident.id_number
+                    for tag in p.resident.tags
                 ],
             )
             for item in parsed:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -117,12 +117,25 @@ def check_grid(ws: Workspace, grid_code: str) -> None:
     raise ServiceError(f"grid {grid_code} is outside your grids")
 
 
+PREFETCHED = "gridworker.prefetched"
+
+
 def upsert(session: Session, model: type[R], record_id: str, values: dict[str, Any]) -> R:
     """Create the record or set only the fields whose value changed (captured per field)."""
-    row = session.get(model, record_id)
+    cache: dict[tuple[type[SyncRecord], str], SyncRecord | None] | None = session.info.get(
+        PREFETCHED
+    )
+    row: R | None
+    if cache is not None and (model, record_id) in cache:
+        # Known present or absent: no query, so no autoflush either.
+        row = cast("R | None", cache[(model, record_id)])
+    else:
+        row = session.get(model, record_id)
     if row is None:
         row = model(id=record_id, version=0, deleted=False, **values)
         session.add(row)
+        if cache is not None:
+            cache[(model, record_id)] = row
         return row
     for key, value in values.items():
         if getattr(row, key) != value:
@@ -133,10 +146,16 @@ def upsert(session: Session, model: type[R], record_id: str, values: dict[str, A
 
 
 def prefetch(session: Session, model: type[SyncRecord], record_ids: Iterable[str]) -> None:
-    """Load existing rows into the identity map in one query (bulk import)."""
-    wanted = list(set(record_ids))
+    """Look rows up in bulk before a batch of upserts (import): one query per 500 ids, and
+    `upsert` then knows which ids exist without a query (and a flush) per row. The cache
+    holds strong references, so the session's weak identity map cannot drop them."""
+    cache = session.info.setdefault(PREFETCHED, {})
+    wanted = [rid for rid in set(record_ids) if (model, rid) not in cache]
     for start in range(0, len(wanted), 500):
-        list(session.scalars(select(model).where(model.id.in_(wanted[start : start + 500]))))
+        part = wanted[start : start + 500]
+        found = {row.id: row for row in session.scalars(select(model).where(model.id.in_(part)))}
+        for rid in part:
+            cache[(model, rid)] = found.get(rid)
 
 
 def household_values(h: HouseholdInput) -> dict[str, Any]:

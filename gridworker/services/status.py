@@ -17,10 +17,17 @@ def status(ws: Workspace) -> dict[str, Any]:
     `online` means the last contact with the server succeeded.
     """
     with ws.read() as s:
-        counts = dict(s.execute(
-            select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status)).all())
-        conflicts = s.scalar(select(func.count()).select_from(LocalConflict).where(
-            LocalConflict.status == "open")) or 0
+        counts = dict(
+            s.execute(select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status)).all()
+        )
+        conflicts = (
+            s.scalar(
+                select(func.count())
+                .select_from(LocalConflict)
+                .where(LocalConflict.status == "open")
+            )
+            or 0
+        )
         state = SyncState.load(s)
         server = ServerConfig.load(s)
     return {

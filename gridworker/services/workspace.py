@@ -149,8 +149,13 @@ def init_profile(
         raise ServiceError("the passphrase must have at least 8 characters")
     prof = profiles.create_profile(path, passphrase, kdf_params=kdf_params)
     actor = Actor(
-        username=username.strip(), role=role, grids=tuple(codes), display_name=display_name,
-        area_code=area_code, supervisor_level=supervisor_level, department_id=department_id,
+        username=username.strip(),
+        role=role,
+        grids=tuple(codes),
+        display_name=display_name,
+        area_code=area_code,
+        supervisor_level=supervisor_level,
+        department_id=department_id,
     )
     if district_key is not None and len(district_key) < 16:
         raise ServiceError("the district key is too short (at least 16 bytes)")
@@ -161,8 +166,12 @@ def init_profile(
         s.add(Setting(key="id_secret", value={"hex": secret.hex(), "source": source}))
         s.add(Setting(key="created_at", value=datetime.now(UTC).isoformat()))
         # This profile's device id: what the server registers and keys mutation ids by.
-        s.add(Setting(key="device", value={"device_id": str(uuid.uuid4()), "token": None,
-                                           "username": actor.username}))
+        s.add(
+            Setting(
+                key="device",
+                value={"device_id": str(uuid.uuid4()), "token": None, "username": actor.username},
+            )
+        )
     return Workspace(prof, actor, secret, default_calendar())
 
 

@@ -86,27 +86,31 @@ def _changes(obj: SyncRecord) -> tuple[dict[str, Any], dict[str, Any]]:
     return new, old
 
 
-def _pending_entry(session: Session, entity: str, record_id: str) -> OutboxEntry | None:
-    for pending in session.new:
-        if (
-            isinstance(pending, OutboxEntry)
-            and pending.entity == entity
-            and pending.record_id == record_id
-            and pending.op in ("create", "update")
-        ):
-            return pending
+def _pending_entries(
+    session: Session, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], OutboxEntry]:
+    """The latest unsent create/update entry of each record, in one query per 500 records
+    per entity (a bulk edit must not cost a query per row)."""
+    found: dict[tuple[str, str], OutboxEntry] = {}
+    by_entity: dict[str, list[str]] = {}
+    for entity, record_id in keys:
+        by_entity.setdefault(entity, []).append(record_id)
     with session.no_autoflush:
-        return session.scalars(
-            select(OutboxEntry)
-            .where(
-                OutboxEntry.entity == entity,
-                OutboxEntry.record_id == record_id,
-                OutboxEntry.status == "pending",
-                OutboxEntry.op.in_(("create", "update")),
-            )
-            .order_by(OutboxEntry.mutation_id.desc())
-            .limit(1)
-        ).first()
+        for entity, record_ids in by_entity.items():
+            for start in range(0, len(record_ids), 500):
+                rows = session.scalars(
+                    select(OutboxEntry)
+                    .where(
+                        OutboxEntry.entity == entity,
+                        OutboxEntry.record_id.in_(record_ids[start : start + 500]),
+                        OutboxEntry.status == "pending",
+                        OutboxEntry.op.in_(("create", "update")),
+                    )
+                    .order_by(OutboxEntry.mutation_id)
+                )
+                for row in rows:
+                    found[(entity, row.record_id)] = row  # ascending: the latest wins
+    return found
 
 
 def _enqueue(
@@ -116,22 +120,22 @@ def _enqueue(
     obj: SyncRecord,
     payload: dict[str, Any],
     old: dict[str, Any] | None,
-) -> None:
-    session.add(
-        OutboxEntry(
-            op=op,
-            entity=obj.__entity__,
-            record_id=obj.id,
-            grid_code=obj.grid_code,
-            base_version=obj.version or 0,
-            schema_version=SCHEMA_VERSION,
-            payload=payload,
-            old=old,
-            created_at=now_utc(),
-            status="pending",
-            attempts=0,
-        )
+) -> OutboxEntry:
+    entry = OutboxEntry(
+        op=op,
+        entity=obj.__entity__,
+        record_id=obj.id,
+        grid_code=obj.grid_code,
+        base_version=obj.version or 0,
+        schema_version=SCHEMA_VERSION,
+        payload=payload,
+        old=old,
+        created_at=now_utc(),
+        status="pending",
+        attempts=0,
     )
+    session.add(entry)
+    return entry
 
 
 def _apply_column_defaults(obj: SyncRecord) -> None:
@@ -155,19 +159,30 @@ def capture(session: Session, flush_context: UOWTransaction, instances: object) 
         fields = {k: wire_value(v) for k, v in obj.to_fields().items()}
         op = "command" if obj.__entity__ in COMMAND_ENTITIES else "create"
         _enqueue(session, op=op, obj=obj, payload=fields, old=None)
+    changed: list[tuple[SyncRecord, dict[str, Any], dict[str, Any]]] = []
     for obj in list(session.dirty):
         if not isinstance(obj, SyncRecord) or not session.is_modified(obj):
             continue
         if obj.__entity__ in APPEND_ONLY:
             raise ValueError(f"{obj.__entity__} rows are append-only and cannot be changed")
         new, old = _changes(obj)
-        if not new:
-            continue
+        if new:
+            changed.append((obj, new, old))
+    if not changed:
+        pending_by_record: dict[tuple[str, str], OutboxEntry] = {}
+    else:
+        pending_by_record = _pending_entries(
+            session, [(o.__entity__, o.id) for o, new, _ in changed if "deleted" not in new]
+        )
+        for entry in session.new:  # entries queued earlier in this same flush
+            if isinstance(entry, OutboxEntry) and entry.op in ("create", "update"):
+                pending_by_record[(entry.entity, entry.record_id)] = entry
+    for obj, new, old in changed:
         obj.updated_at = now
         if new.get("deleted") is True:
             _enqueue(session, op="delete", obj=obj, payload={"deleted": True}, old=old)
             continue
-        pending = _pending_entry(session, obj.__entity__, obj.id)
+        pending = pending_by_record.get((obj.__entity__, obj.id))
         if pending is not None:
             # Coalesce: keep the earlier base_version and mutation id; the first old value wins.
             pending.payload = {**pending.payload, **new}
@@ -175,7 +190,9 @@ def capture(session: Session, flush_context: UOWTransaction, instances: object) 
                 pending.old = {**old, **(pending.old or {})}
             pending.grid_code = obj.grid_code
             continue
-        _enqueue(session, op="update", obj=obj, payload=new, old=old)
+        pending_by_record[(obj.__entity__, obj.id)] = _enqueue(
+            session, op="update", obj=obj, payload=new, old=old
+        )
     for obj in list(session.deleted):
         if isinstance(obj, SyncRecord):
             raise ValueError(

@@ -182,3 +182,13 @@ def test_jsonl_export_round_trips_and_masked_lines_are_refused(
         assert "改名" not in set(s.scalars(select(ResidentRow.name)))
     refused = import_file(ws, masked.path)
     assert len(refused.errors) == masked.records and "masked" in refused.errors[0].reason
+
+
+def test_the_same_person_twice_in_one_file_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    """Proves a second line with an ID number already seen in the file is reported, naming the
+    first line, instead of silently overwriting it."""
+    rows = roster(3)
+    duplicate = list(rows[2])
+    duplicate[5] = rows[0][5]
+    report = import_file(ws, write_csv(tmp_path / "dup.csv", [*rows[:2], duplicate]))
+    assert [(e.line, e.reason) for e in report.errors] == [(4, "身份证号码与第2行重复")]
