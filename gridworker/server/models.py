@@ -61,6 +61,8 @@ class Region(Base):
     name: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(16))
     parent_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    # Reference data is pulled like records: the sequence number of its last change.
+    version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
 
 
 class Grid(Base):
@@ -72,6 +74,7 @@ class Grid(Base):
     boundary_geojson: Mapped[str | None] = mapped_column(Text)
     valid_from: Mapped[str | None] = mapped_column(String(10))
     valid_to: Mapped[str | None] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
 
 
 class Department(Base):
@@ -79,6 +82,7 @@ class Department(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     code: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
 
 
 class User(Base):
@@ -110,6 +114,9 @@ class Device(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(TZ)
     last_mutation_id: Mapped[int] = mapped_column(BigInteger, default=0)
     grids: Mapped[list[str] | None] = mapped_column(JSONType)
+    # Grids removed from the scope whose eviction the device has not yet confirmed:
+    # {grid: cursor seq of the pull that first announced it} (see server/pull.py).
+    evicting: Mapped[dict[str, int] | None] = mapped_column(JSONType)
 
 
 class Token(Base):

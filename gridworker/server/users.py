@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from gridworker.domain.enums import Role, SupervisorLevel
 from gridworker.domain.validation import validate_grid_code, validate_region_code
 from gridworker.server.core.config import Settings
+from gridworker.server.meta import ensure_initialised
 from gridworker.server.models import Department, Device, Grid, Region, Token, User
 from gridworker.server.security import hash_password
+from gridworker.server.sequence import next_seq
 
 
 class AdminError(Exception):
@@ -23,6 +25,18 @@ class AdminError(Exception):
 
 def _grids(codes: list[str] | None) -> list[str]:
     return [validate_grid_code(c) for c in codes or []]
+
+
+def _reference_seq(session: Session) -> int:
+    """A change-log number for reference data, which clients pull like records.
+
+    Taken from the same counter as record changes (its row lock orders commits, see
+    sequence.py); the counter row may not exist yet when an admin command runs right
+    after `init`, hence ensure_initialised.
+    """
+    ensure_initialised(session)
+    session.flush()
+    return next_seq(session)
 
 
 def create_user(
@@ -102,7 +116,7 @@ def update_user(
 def create_department(session: Session, *, name: str, code: str | None = None) -> Department:
     if session.scalar(select(Department).where(Department.name == name)) is not None:
         raise AdminError(f"department {name} already exists")
-    dept = Department(id=str(uuid.uuid4()), name=name, code=code)
+    dept = Department(id=str(uuid.uuid4()), name=name, code=code, version=_reference_seq(session))
     session.add(dept)
     return dept
 
@@ -124,14 +138,32 @@ def import_grids(session: Session, geojson: dict[str, Any]) -> int:
             raise AdminError(f"feature {n}: {exc}") from exc
         name = str(props.get("name") or code)
         grid = session.get(Grid, code) or Grid(code=code, name=name, community_code=code[:12])
+        grid_type = str(props.get("grid_type") or "basic")
+        boundary = json.dumps(geometry, ensure_ascii=False)
+        # A new version only when something changed: re-importing the same file must not
+        # send every grid to every client again.
+        if grid.version is None or (grid.name, grid.grid_type, grid.boundary_geojson) != (
+            name,
+            grid_type,
+            boundary,
+        ):
+            grid.version = _reference_seq(session)
         grid.name = name
-        grid.grid_type = str(props.get("grid_type") or "basic")
-        grid.boundary_geojson = json.dumps(geometry, ensure_ascii=False)
+        grid.grid_type = grid_type
+        grid.boundary_geojson = boundary
         session.merge(grid)
         for level, region in (("community", code[:12]), ("street", code[:9]), ("county", code[:6])):
             if session.get(Region, region) is None:
                 parent = {"community": code[:9], "street": code[:6], "county": None}[level]
-                session.add(Region(code=region, name=region, level=level, parent_code=parent))
+                session.add(
+                    Region(
+                        code=region,
+                        name=region,
+                        level=level,
+                        parent_code=parent,
+                        version=_reference_seq(session),
+                    )
+                )
         count += 1
     return count
 

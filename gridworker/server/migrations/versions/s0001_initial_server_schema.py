@@ -81,9 +81,13 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("code", sa.String(length=32), nullable=True),
+        sa.Column("version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_department")),
         sa.UniqueConstraint("name", name=op.f("uq_department_name")),
     )
+    with op.batch_alter_table("department", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_department_version"), ["version"], unique=False)
+
     op.create_table(
         "grid",
         sa.Column("code", sa.String(length=18), nullable=False),
@@ -93,12 +97,14 @@ def upgrade() -> None:
         sa.Column("boundary_geojson", sa.Text(), nullable=True),
         sa.Column("valid_from", sa.String(length=10), nullable=True),
         sa.Column("valid_to", sa.String(length=10), nullable=True),
+        sa.Column("version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_grid")),
     )
     with op.batch_alter_table("grid", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_grid_community_code"), ["community_code"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_grid_version"), ["version"], unique=False)
 
     op.create_table(
         "login_failure",
@@ -178,10 +184,12 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("level", sa.String(length=16), nullable=False),
         sa.Column("parent_code", sa.String(length=12), nullable=True),
+        sa.Column("version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_region")),
     )
     with op.batch_alter_table("region", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_region_parent_code"), ["parent_code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_region_version"), ["version"], unique=False)
 
     op.create_table(
         "server_meta",
@@ -241,6 +249,11 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=True,
         ),
+        sa.Column(
+            "evicting",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
         sa.ForeignKeyConstraint(
             ["user_id"], ["app_user.id"], name=op.f("fk_device_user_id_app_user")
         ),
@@ -282,6 +295,7 @@ def downgrade() -> None:
     op.drop_table("upload")
     op.drop_table("server_meta")
     with op.batch_alter_table("region", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_region_version"))
         batch_op.drop_index(batch_op.f("ix_region_parent_code"))
 
     op.drop_table("region")
@@ -306,9 +320,13 @@ def downgrade() -> None:
 
     op.drop_table("login_failure")
     with op.batch_alter_table("grid", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_grid_version"))
         batch_op.drop_index(batch_op.f("ix_grid_community_code"))
 
     op.drop_table("grid")
+    with op.batch_alter_table("department", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_department_version"))
+
     op.drop_table("department")
     op.drop_table("counter")
     with op.batch_alter_table("conflict", schema=None) as batch_op:

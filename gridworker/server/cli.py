@@ -1,0 +1,532 @@
+"""`gridworker-server [--db URL] COMMAND`: the server's admin command line (DESIGN.md §9).
+
+A stable interface: admins script it and the tests drive it. Every failure exits
+non-zero with one line `gridworker-server: reason` on stderr; passwords come
+from GRIDWORKER_PASSWORD or a prompt, never from the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from gridworker.domain.errors import DomainError
+from gridworker.server import meta, users
+from gridworker.server.core.config import Settings, default_db_url
+from gridworker.server.core.db import make_engine, session_factory, transaction
+from gridworker.server.epoch import new_epoch
+from gridworker.server.models import Department, Device, Grid, User
+
+PROG = "gridworker-server"
+ROLES = ("grid_worker", "adviser", "supervisor", "department", "admin")
+
+
+class CliError(Exception):
+    """A refused command; the message is the one line the admin sees."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, like every other failure (argparse would print the usage too).
+        sys.stderr.write(f"{PROG}: {message} (see {PROG} --help)\n")
+        raise SystemExit(2)
+
+
+def _lang() -> str:
+    env = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh_CN" if env.lower().startswith("zh") else "en"
+
+
+def _db_url(value: str) -> str:
+    """A database URL; a bare path means a SQLite file."""
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _shown(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(invalid URL)"
+
+
+# --- database ------------------------------------------------------------------------
+
+
+@contextmanager
+def _engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.db_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _initialise(settings: Settings) -> str:
+    """Migrate to head and create the epoch, id secret and counter; return the epoch."""
+    from gridworker.server.migrate import upgrade
+
+    with _engine(settings) as engine:
+        upgrade(engine)
+        with transaction(session_factory(engine)) as s:
+            meta.ensure_initialised(s)
+            return meta.get_epoch(s)
+
+
+def _check_ready(engine: Engine) -> None:
+    from alembic.script import ScriptDirectory  # not alembic.command: a quick start matters
+
+    heads = set(ScriptDirectory(str(Path(__file__).parent / "migrations")).get_heads())
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            raise CliError(f"the database is not initialised: run `{PROG} init` first")
+        current = set(conn.scalars(text("SELECT version_num FROM alembic_version")))
+    if not current:
+        raise CliError(f"the database is not initialised: run `{PROG} init` first")
+    if current != heads:
+        raise CliError(f"the database schema is not current: run `{PROG} init` to migrate it")
+
+
+@contextmanager
+def _session(settings: Settings, *, write: bool = True) -> Iterator[Session]:
+    """One transaction on an initialised database (refuses to create one by accident)."""
+    url = make_url(settings.db_url)
+    on_disk = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if on_disk and not Path(str(url.database)).is_file():
+        raise CliError(f"no database at {url.database}: run `{PROG} init` first")
+    with _engine(settings) as engine:
+        _check_ready(engine)
+        with transaction(session_factory(engine), write=write) as s:
+            yield s
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [c.strip() for c in value.replace("，", ",").split(",") if c.strip()]
+
+
+def _password() -> str:
+    from_env = os.environ.get("GRIDWORKER_PASSWORD")
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise CliError("no password: set GRIDWORKER_PASSWORD or run in a terminal")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != first:
+        raise CliError("the passwords differ")
+    return first
+
+
+def _department_id(session: Session, value: str | None) -> str | None:
+    if not value:
+        return None
+    dept = session.get(Department, value) or session.scalar(
+        select(Department).where(Department.name == value)
+    )
+    if dept is None:
+        raise CliError(f"no department {value} (create it with `{PROG} create-department`)")
+    return dept.id
+
+
+def _area_grids(session: Session, area: str) -> list[str]:
+    codes = list(
+        session.scalars(select(Grid.code).where(Grid.code.startswith(area, autoescape=True)))
+    )
+    if not codes:
+        raise CliError(f"no grids under {area}: import the grids first")
+    return codes
+
+
+def _when(value: datetime | None) -> str:
+    if value is None:
+        return "-"
+    return value.replace(tzinfo=value.tzinfo or UTC).astimezone(UTC).strftime("%Y-%m-%d %H:%MZ")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> None:
+    epoch = _initialise(settings)
+    print(f"database ready at {_shown(settings.db_url)} (schema at head, epoch {epoch})")
+
+
+def cmd_create_user(args: argparse.Namespace, settings: Settings) -> None:
+    password = _password()
+    with _session(settings) as s:
+        grids = _codes(args.grids) or []
+        if args.area and args.role != "supervisor":
+            # A supervisor's area stays live (new grids join it); others get today's grids.
+            grids = sorted(set(grids) | set(_area_grids(s, args.area)))
+        user = users.create_user(
+            s,
+            settings=settings,
+            username=args.username,
+            password=password,
+            role=args.role,
+            grids=grids,
+            area_code=args.area,
+            department_id=_department_id(s, args.department),
+            display_name=args.display_name or "",
+            special_access=args.special_access,
+        )
+        scope = f"area {user.area_code}" if user.area_code else f"{len(user.grids)} grid(s)"
+        print(f"created user {user.username} ({user.role}, {scope})")
+
+
+def cmd_update_user(args: argparse.Namespace, settings: Settings) -> None:
+    with _session(settings) as s:
+        grids = _codes(args.grids)
+        current = s.scalar(select(User).where(User.username == args.username))
+        role = args.role or (current.role if current is not None else None)
+        if args.area and role != "supervisor":
+            grids = sorted(set(grids or []) | set(_area_grids(s, args.area)))
+        user = users.update_user(
+            s,
+            username=args.username,
+            grids=grids,
+            area_code=args.area,
+            role=args.role,
+            disable=args.disable,
+        )
+        parts = [user.role, f"{len(user.grids or [])} grid(s)"]
+        if user.area_code:
+            parts.append(f"area {user.area_code}")
+        if user.disabled:
+            parts.append("disabled, signed out everywhere")
+        summary = ", ".join(parts)
+        print(f"updated user {user.username} ({summary}); scope changes apply at the next pull")
+
+
+def cmd_create_department(args: argparse.Namespace, settings: Settings) -> None:
+    with _session(settings) as s:
+        dept = users.create_department(s, name=args.name.strip(), code=args.code)
+        print(f"created department {dept.name} (id {dept.id})")
+
+
+def cmd_import_grids(args: argparse.Namespace, settings: Settings) -> None:
+    path = Path(args.file)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise CliError(f"{path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise CliError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise CliError(f"{path}: expected a GeoJSON FeatureCollection")
+    with _session(settings) as s:
+        count = users.import_grids(s, data)
+    print(f"imported {count} grid(s) from {path.name}")
+
+
+def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server.seed import seed_demo
+
+    started = time.monotonic()
+    with _session(settings) as s:
+        summary = seed_demo(s, settings)
+    print(f"seeded the demo district in {time.monotonic() - started:.1f} s:")
+    for line in summary.lines():
+        print(f"  {line}")
+    print('  every demo account has the password "demo-password" (demo.worker, demo.admin, ...)')
+
+
+def cmd_list_devices(args: argparse.Namespace, settings: Settings) -> None:
+    with _session(settings, write=False) as s:
+        stmt = select(Device, User.username).join(User, User.id == Device.user_id)
+        if args.username:
+            if s.scalar(select(User.id).where(User.username == args.username)) is None:
+                raise CliError(f"no user {args.username}")
+            stmt = stmt.where(User.username == args.username)
+        rows = [
+            [
+                d.id,
+                name,
+                d.name or "-",
+                _when(d.registered_at),
+                _when(d.last_seen),
+                _when(d.revoked_at) if d.revoked_at else "no",
+            ]
+            for d, name in s.execute(stmt.order_by(Device.registered_at, Device.id))
+        ]
+    if not rows:
+        print("no devices")
+        return
+    print(_table(["id", "user", "name", "registered", "last seen", "revoked"], rows))
+
+
+def cmd_revoke_device(args: argparse.Namespace, settings: Settings) -> None:
+    with _session(settings) as s:
+        device = users.revoke_device(s, device_id=args.id)
+        owner = s.get(User, device.user_id)
+        who = owner.username if owner is not None else device.user_id
+    print(f"revoked device {args.id} of {who}: it wipes its profile at its next contact")
+
+
+def cmd_new_epoch(args: argparse.Namespace, settings: Settings) -> None:
+    with _session(settings) as s:
+        epoch, high_water = new_epoch(s)
+    print(f"new epoch {epoch}")
+    print(f"high-water mark {high_water}")
+    print(
+        "Restore procedure: run this once, right after restoring the database and the "
+        "attachments, before clients reconnect. Each client then re-sends every record whose "
+        f"local version is above {high_water}, and resyncs from zero keeping its outbox "
+        "(docs/deployment.md)."
+    )
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server.purge import purge_tombstones
+
+    with _session(settings) as s:
+        result = purge_tombstones(s, older_than_days=settings.tombstone_days)
+    print(
+        f"purged {result.tombstones} tombstone(s) and {result.mutation_logs} mutation-log row(s)"
+        f" older than {settings.tombstone_days} days; purged through {result.purged_through}"
+    )
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    if args.workers < 1:
+        raise CliError("--workers must be at least 1")
+    if bool(args.certfile) != bool(args.keyfile):
+        raise CliError("--certfile and --keyfile go together")
+    for path in (args.certfile, args.keyfile):
+        if path and not Path(path).is_file():
+            raise CliError(f"{path}: no such file")
+    # uvicorn re-raises the stop signal after a graceful shutdown: end with status 0.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _stopped)
+    _initialise(settings)  # once, here: workers never race to migrate
+    # Workers build their settings from the environment (gridworker.server.asgi).
+    os.environ["GRIDWORKER_SERVER_DB"] = settings.db_url
+    os.environ["GRIDWORKER_SERVER_FILES"] = str(Path(settings.attachment_dir).resolve())
+    sock = _bind(args.host, args.port)
+    scheme = "https" if args.certfile else "http"
+    url = f"{scheme}://{_url_host(args.host)}:{sock.getsockname()[1]}"
+    log_config: dict[str, Any] = json.loads(json.dumps(LOGGING_CONFIG))
+    log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"  # stdout: the ready line
+    config = uvicorn.Config(
+        "gridworker.server.asgi:app_factory",
+        factory=True,
+        workers=args.workers,
+        ssl_certfile=args.certfile,
+        ssl_keyfile=args.keyfile,
+        log_config=log_config,
+        timeout_graceful_shutdown=10,
+    )
+    threading.Thread(target=_announce, args=(url,), daemon=True).start()
+    if args.workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, sockets=[sock]).run()
+        return
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    if not server.started:
+        raise CliError("the server did not start (see the log above)")
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family=family)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url_host(host: str) -> str:
+    # A wildcard address is not one a client can use; name the loopback instead.
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"[{host}]" if ":" in host else host
+
+
+def _announce(url: str, timeout: float = 120.0) -> None:
+    """Print `ready URL` once GET /health answers 200 (the workers import the app first)."""
+    import ssl
+    import urllib.request
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # a self-signed certificate is fine for this probe
+    # Straight to our own socket, whatever http_proxy says.
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context)
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with opener.open(f"{url}/health", timeout=2) as reply:
+                if reply.status == 200:
+                    print(f"ready {url}", flush=True)
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    sys.stderr.write(f"{PROG}: no answer from {url}/health after {timeout:.0f} s\n")
+
+
+# --- parser and main -------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="GridWorker sync server: database, accounts, grids, serving (DESIGN.md §9).",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=os.environ.get("GRIDWORKER_SERVER_DB") or default_db_url(),
+        help="database URL (sqlite:///FILE or postgresql://...) or a SQLite file path; "
+        "default: GRIDWORKER_SERVER_DB or a SQLite file in the platform data dir",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def add(
+        name: str, handler: Callable[[argparse.Namespace, Settings], None], help_: str
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(handler=handler)
+        return p
+
+    add("init", cmd_init, "migrate the database to the current schema")
+    p = add("serve", cmd_serve, "serve the API; prints `ready URL` once it answers")
+    p.add_argument("--host", required=True, help="address to listen on, e.g. 127.0.0.1")
+    p.add_argument("--port", required=True, type=int, help="0 picks a free port")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--certfile", help="TLS certificate (PEM); with --keyfile")
+    p.add_argument("--keyfile", help="TLS private key (PEM)")
+
+    p = add("create-user", cmd_create_user, "create an account (password: GRIDWORKER_PASSWORD)")
+    p.add_argument("--username", required=True)
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--grids", metavar="CODE,...", help="grid codes, comma-separated")
+    p.add_argument("--area", metavar="CODE", help="a community or street code: every grid under it")
+    p.add_argument("--department", metavar="D", help="department name or id")
+    p.add_argument("--display-name", help="name shown in the app")
+    p.add_argument(
+        "--special-access",
+        action="store_true",
+        help="a named officer who sees special-group tags in the user's grids",
+    )
+
+    p = add(
+        "update-user", cmd_update_user, "change an account's grids, area or role, or disable it"
+    )
+    p.add_argument("--username", required=True)
+    p.add_argument("--grids", metavar="CODE,...", help='new grid list ("" for none)')
+    p.add_argument("--area", metavar="CODE", help='new area code ("" to clear)')
+    p.add_argument("--role", choices=ROLES)
+    p.add_argument("--disable", action="store_true", help="disable and sign out everywhere")
+
+    p = add("create-department", cmd_create_department, "create a department (部门)")
+    p.add_argument("name")
+    p.add_argument("--code", help="a short code, e.g. cgj")
+
+    p = add("import-grids", cmd_import_grids, "import grids from a GeoJSON FeatureCollection")
+    p.add_argument("file", metavar="FILE.geojson")
+
+    add("seed-demo", cmd_seed_demo, "fill an empty database with the demo district")
+
+    p = add("list-devices", cmd_list_devices, "registered devices")
+    p.add_argument("--username")
+
+    p = add("revoke-device", cmd_revoke_device, "revoke a device: it wipes its profile next time")
+    p.add_argument("id")
+
+    add("new-epoch", cmd_new_epoch, "start a new epoch after restoring a backup (restore step)")
+    add("purge", cmd_purge, "remove tombstones older than the horizon (180 days)")
+    return parser
+
+
+def _fail(message: str, code: int = 1) -> int:
+    line = " ".join(str(message).split()) or "failed"
+    sys.stderr.write(f"{PROG}: {line}\n")
+    return code
+
+
+def _db_problem(exc: SQLAlchemyError) -> str:
+    origin = getattr(exc, "orig", None) or exc
+    text = str(origin).strip().splitlines()
+    return text[0] if text else type(origin).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings(db_url=_db_url(args.db))
+        make_url(settings.db_url)
+        args.handler(args, settings)
+    except (CliError, users.AdminError) as exc:
+        return _fail(str(exc))
+    except DomainError as exc:
+        return _fail(exc.message(_lang()))
+    except ValueError as exc:
+        return _fail(str(exc))
+    except ArgumentError:
+        return _fail(f"not a database URL: {args.db}")
+    except OperationalError as exc:
+        return _fail(f"cannot use the database {_shown(_db_url(args.db))}: {_db_problem(exc)}")
+    except SQLAlchemyError as exc:
+        return _fail(f"database error: {_db_problem(exc)}")
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,259 @@
+"""Conflicts: opened by push, listed for the people concerned, resolved by one of them.
+
+A conflict is visible to the user who pushed the losing side, and to the grid
+workers and supervisors whose scope covers the conflict's grid (DESIGN.md §4);
+one about a restricted record (a special-group tag) only to those of them who
+may see restricted records. Resolving writes the chosen values to the record as
+a new change by the resolver, and gives the conflict itself a new sequence
+number so that pulls deliver its new status.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from gridworker.server import audit
+from gridworker.server.errors import ApiError
+from gridworker.server.merge import (
+    DELETED,
+    GRID,
+    Rejected,
+    check_entity,
+    command_fields,
+    current_values,
+    resolution_changes,
+    typed_values,
+    values_equal,
+    write_changes,
+)
+from gridworker.server.models import Conflict, Record
+from gridworker.server.scope import Scope
+from gridworker.server.sequence import lock_sequence, next_seq
+from gridworker.sync.protocol import (
+    ConflictField,
+    ConflictInfo,
+    ConflictKind,
+    ErrorCode,
+    ResolveRequest,
+)
+
+# Roles that review the conflicts of the grids they cover; others see only their own.
+REVIEWERS = frozenset({"grid_worker", "supervisor", "admin"})
+StatusFilter = Literal["open", "resolved", "all"]
+
+
+def open_conflict(
+    session: Session,
+    *,
+    kind: ConflictKind,
+    entity: str,
+    record_id: str,
+    grid_code: str,
+    fields: list[ConflictField],
+    author: str,
+    now: datetime,
+    action: dict[str, Any] | None = None,
+    reject_code: str | None = None,
+) -> Conflict:
+    """Store an open conflict with a sequence number of its own (pulls deliver it)."""
+    conflict = Conflict(
+        id=str(uuid.uuid4()),
+        kind=kind,
+        entity=entity,
+        record_id=record_id,
+        grid_code=grid_code,
+        status="open",
+        fields=[f.model_dump(mode="json") for f in fields],
+        action=action,
+        reject_code=reject_code,
+        created_at=now,
+        created_by=author,
+        version=next_seq(session),
+    )
+    session.add(conflict)
+    return conflict
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=value.tzinfo or UTC).isoformat()
+
+
+def to_info(conflict: Conflict) -> ConflictInfo:
+    return ConflictInfo(
+        id=conflict.id,
+        kind=conflict.kind,  # type: ignore[arg-type]  # stored from a ConflictKind
+        entity=conflict.entity,
+        record_id=conflict.record_id,
+        grid_code=conflict.grid_code,
+        status="resolved" if conflict.status == "resolved" else "open",
+        created_at=_iso(conflict.created_at) or "",
+        fields=[ConflictField.model_validate(f) for f in conflict.fields or []],
+        action=conflict.action,
+        reject_code=conflict.reject_code,
+        resolved_by=conflict.resolved_by,
+        resolved_at=_iso(conflict.resolved_at),
+    )
+
+
+def visible(scope: Scope, conflict: Conflict, *, restricted: bool) -> bool:
+    """Whether the caller may see (and so resolve) this conflict."""
+    if conflict.created_by == scope.username:
+        return True
+    if scope.role not in REVIEWERS or not scope.covers_grid(conflict.grid_code):
+        return False
+    return not restricted or scope.sees_restricted(conflict.grid_code)
+
+
+def list_conflicts(
+    session: Session, scope: Scope, *, status: StatusFilter = "open", limit: int = 500
+) -> list[ConflictInfo]:
+    """The conflicts the caller may see, newest first."""
+    query = select(Conflict, Record.restricted).outerjoin(
+        Record, and_(Record.entity == Conflict.entity, Record.id == Conflict.record_id)
+    )
+    if status != "all":
+        query = query.where(Conflict.status == status)
+    if not scope.everything:
+        mine = Conflict.created_by == scope.username
+        if scope.role in REVIEWERS and scope.grids:
+            query = query.where(or_(mine, Conflict.grid_code.in_(sorted(scope.grids))))
+        else:
+            query = query.where(mine)
+    query = query.order_by(Conflict.created_at.desc(), Conflict.id).limit(limit)
+    return [
+        to_info(conflict)
+        for conflict, restricted in session.execute(query)
+        if visible(scope, conflict, restricted=bool(restricted))
+    ]
+
+
+def resolve_conflict(
+    session: Session,
+    scope: Scope,
+    conflict_id: str,
+    request: ResolveRequest,
+    *,
+    device_id: str | None = None,
+    now: datetime | None = None,
+) -> ConflictInfo:
+    """Resolve one conflict (in the caller's write transaction).
+
+    `server` keeps the server's values; `local` writes the values the losing push
+    sent; `values` writes typed values for fields of the conflict. A workflow
+    conflict is only acknowledged: its action stays rejected (a new action is the
+    way to move the case on). Raises ApiError.
+    """
+    now = now or datetime.now(UTC)
+    lock_sequence(session)  # this writes change-log numbers: keep them commit-ordered
+    conflict = session.get(Conflict, conflict_id)
+    if conflict is None:
+        raise ApiError(ErrorCode.not_found, "找不到该冲突", "No such conflict")
+    record = session.get(Record, (conflict.entity, conflict.record_id))
+    if not visible(scope, conflict, restricted=bool(record is not None and record.restricted)):
+        raise ApiError(
+            ErrorCode.out_of_scope,
+            "该冲突不在您的管辖范围内",
+            "This conflict is outside your scope",
+        )
+    if conflict.status == "resolved":
+        raise ApiError(
+            ErrorCode.bad_request,
+            f"该冲突已由{conflict.resolved_by}处理，无需再次处理",
+            f"This conflict was already resolved by {conflict.resolved_by}",
+        )
+    written: list[str] = []
+    if conflict.kind != "workflow":
+        written = _apply_resolution(session, scope, conflict, record, request, now)
+    conflict.status = "resolved"
+    conflict.resolved_by = scope.username
+    conflict.resolved_at = now
+    conflict.version = next_seq(session)
+    audit.record(
+        session,
+        "resolve_conflict",
+        username=scope.username,
+        device_id=device_id,
+        entity=conflict.entity,
+        record_id=conflict.record_id,
+        detail={
+            "conflict": conflict.id,
+            "kind": conflict.kind,
+            "choice": request.choice,
+            "fields": written,
+        },
+    )
+    session.flush()
+    return to_info(conflict)
+
+
+def _apply_resolution(
+    session: Session,
+    scope: Scope,
+    conflict: Conflict,
+    record: Record | None,
+    request: ResolveRequest,
+    now: datetime,
+) -> list[str]:
+    """Write the chosen values of a field or delete conflict; return the fields written."""
+    if not scope.may_write(conflict.entity):
+        raise ApiError(
+            ErrorCode.forbidden, "您的角色不能修改这类记录", "Your role may not change this record"
+        )
+    try:
+        chosen = resolution_changes(conflict.fields or [], request.choice, request.values)
+        if request.choice == "values":
+            chosen = typed_values(conflict.entity, chosen)
+    except ValueError as exc:
+        raise ApiError(
+            ErrorCode.bad_request, f"处理冲突的取值无效：{exc}", f"Invalid resolution: {exc}"
+        ) from None
+    if not chosen:
+        return []
+    if record is None:
+        raise ApiError(
+            ErrorCode.record_deleted,
+            "该记录已被彻底清除，冲突只能忽略",
+            "The record was purged; the conflict can only be dismissed",
+        )
+    if set(chosen) & command_fields(conflict.entity):
+        raise ApiError(
+            ErrorCode.validation,
+            "事件状态只能通过办理操作改变",
+            "A case's state changes only through workflow actions",
+        )
+    if record.deleted and DELETED not in chosen:
+        # Editing a tombstone would not bring it back: dismiss this conflict instead.
+        raise ApiError(
+            ErrorCode.record_deleted,
+            "该记录已被删除，只能保留服务器的值",
+            "The record has been deleted since: keep the server's values to dismiss this",
+        )
+    current = current_values(record)
+    changes = {
+        field: value
+        for field, value in chosen.items()
+        if not values_equal(record.deleted if field == DELETED else current.get(field), value)
+    }
+    target = changes.get(GRID)
+    if target is not None and not scope.covers_grid(str(target)):
+        raise ApiError(
+            ErrorCode.out_of_scope,
+            "不能把记录移到您管辖范围外的网格",
+            "That grid is outside your scope",
+        )
+    deleted = bool(changes.get(DELETED, record.deleted))
+    if changes and not deleted:
+        resulting = {**current, **{k: v for k, v in changes.items() if k != DELETED}}
+        try:
+            check_entity(conflict.entity, record.id, resulting)
+        except Rejected as exc:
+            raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
+    write_changes(session, record, changes, author=scope.username, now=now)
+    return sorted(changes)

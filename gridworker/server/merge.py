@@ -1,0 +1,468 @@
+"""Field-level merge of pushed changes (DESIGN.md §4, server side).
+
+The rules are pure functions over plain dicts, so they are tested without a
+database: `merge_update`, `delete_conflicts`, `edit_against_delete` and
+`resolution_changes` decide, and `to_entity`/`check_entity` hold the resulting
+values to the domain's validation. The functions at the bottom of the module
+(`new_record`, `write_changes`) are the one place where a decision is written to
+a `Record` row, each change with a fresh change-log number of its own (push,
+workflow commands and conflict resolution all write through them).
+
+A record's values are its `data` plus `grid_code` (a field like any other, whose
+change is a move). `field_meta` maps each field to `[seq, author]` of its last
+change; `author` is the username. A field conflicts only when another author
+changed it after the pusher's `base_version` *and* the values differ. A change by
+the pusher itself is never news to it: it neither conflicts nor turns `applied`
+into `merged`. There is no wall-clock tie-breaking anywhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any, Literal, TypeVar
+
+from sqlalchemy.orm import Session
+
+from gridworker.domain.entities import COMMAND_FIELDS, SYNC_ENTITIES
+from gridworker.domain.entities import Record as DomainRecord
+from gridworker.domain.enums import TagKind
+from gridworker.domain.errors import DomainError
+from gridworker.server.models import Move, Record
+from gridworker.server.sequence import next_seq
+from gridworker.sync.protocol import ConflictField
+
+# Keys of a payload that are not fields of `data`: the row's own columns.
+ENVELOPE = frozenset({"id", "version", "deleted"})
+# The pseudo-field of a delete conflict: its server and incoming values say who
+# deleted and who edited, and resolving with "local" applies the incoming side.
+DELETED = "deleted"
+GRID = "grid_code"
+
+MergeStatus = Literal["applied", "merged", "conflict"]
+_R = TypeVar("_R", bound=DomainRecord)
+
+
+class Rejected(Exception):
+    """A mutation refused as a whole (scope, role, validation): its savepoint rolls back."""
+
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.code = code
+        self.zh = zh
+        self.en = en
+
+    def reason(self, lang: str = "zh_CN") -> str:
+        return self.en if lang.lower().startswith("en") else self.zh
+
+
+# --- values --------------------------------------------------------------------------
+
+
+def values_equal(a: Any, b: Any) -> bool:
+    """JSON equality: 1 == 1.0, but True is not 1 (a flag is not a count)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(type(a) is type(b) and a == b)
+
+
+def wire_value(value: Any) -> Any:
+    """A domain value as it travels: enums by code, times as UTC ISO text (as the client)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def last_change(meta: Mapping[str, Sequence[Any]], field: str) -> tuple[int, str | None]:
+    """`(seq, author)` of the field's last change; `(0, None)` if never recorded."""
+    entry = meta.get(field)
+    if not entry:
+        return 0, None
+    return int(entry[0]), (str(entry[1]) if len(entry) > 1 and entry[1] is not None else None)
+
+
+def changed_by_others(
+    meta: Mapping[str, Sequence[Any]], *, since: int, author: str
+) -> dict[str, tuple[int, str | None]]:
+    """Fields another author changed after sequence number `since`."""
+    out: dict[str, tuple[int, str | None]] = {}
+    for field in meta:
+        seq, who = last_change(meta, field)
+        if seq > since and who != author:
+            out[field] = (seq, who)
+    return out
+
+
+# --- the rules -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What an update does: the fields to write, the conflicts, and what else moved."""
+
+    changes: dict[str, Any]
+    conflicts: tuple[ConflictField, ...]
+    # Fields the update did not send that another author changed since its base: the
+    # client lacks them, so it gets the resulting values back ("merged").
+    others_changed: frozenset[str]
+
+    @property
+    def status(self) -> MergeStatus:
+        if self.conflicts:
+            return "conflict"
+        return "merged" if self.others_changed else "applied"
+
+
+def merge_update(
+    current: Mapping[str, Any],
+    meta: Mapping[str, Sequence[Any]],
+    incoming: Mapping[str, Any],
+    *,
+    base_version: int,
+    author: str,
+) -> MergeResult:
+    """Merge `{field: new}` made from `base_version` into the current values.
+
+    Per field: equal to the current value → nothing to do (no conflict even if
+    another author set it); changed by another author after the base → conflict,
+    the server value stays as the provisional winner; otherwise → applied.
+    """
+    others = changed_by_others(meta, since=base_version, author=author)
+    changes: dict[str, Any] = {}
+    conflicts: list[ConflictField] = []
+    for field, value in incoming.items():
+        server = current.get(field)
+        if field in current and values_equal(server, value):
+            continue
+        if field not in current and value is None:
+            # An absent field reads as null: setting it to null changes nothing.
+            continue
+        if field in others:
+            conflicts.append(
+                ConflictField(
+                    field=field,
+                    base=None,  # the client sends only new values; the server keeps no history
+                    server=server,
+                    server_author=others[field][1],
+                    incoming=value,
+                    incoming_author=author,
+                )
+            )
+            continue
+        changes[field] = value
+    return MergeResult(
+        changes=changes,
+        conflicts=tuple(conflicts),
+        others_changed=frozenset(f for f in others if f not in incoming and f != DELETED),
+    )
+
+
+def delete_conflicts(
+    current: Mapping[str, Any],
+    meta: Mapping[str, Sequence[Any]],
+    *,
+    base_version: int,
+    author: str,
+) -> list[ConflictField]:
+    """Why a delete made from `base_version` must not simply win: the edits another
+    author made since, which the delete would discard unseen. Empty: delete.
+
+    The first entry is the `deleted` pseudo-field (server: still there, incoming:
+    deleted); the others show each edited field with its author and no incoming
+    value (`incoming_author` None: the delete did not send a value for it).
+    """
+    others = changed_by_others(meta, since=base_version, author=author)
+    others.pop(DELETED, None)
+    if not others:
+        return []
+    latest = max(others.values(), key=lambda change: change[0])
+    fields = [
+        ConflictField(
+            field=DELETED,
+            base=False,
+            server=False,
+            server_author=latest[1],
+            incoming=True,
+            incoming_author=author,
+        )
+    ]
+    fields.extend(
+        ConflictField(field=f, server=current.get(f), server_author=who)
+        for f, (_seq, who) in sorted(others.items())
+    )
+    return fields
+
+
+def edit_against_delete(
+    current: Mapping[str, Any],
+    meta: Mapping[str, Sequence[Any]],
+    incoming: Mapping[str, Any],
+    *,
+    author: str,
+) -> list[ConflictField]:
+    """An edit of a tombstoned record: the tombstone stays the provisional winner, and
+    the conflict holds the edit (the `deleted` pseudo-field, then each edited field)."""
+    _seq, deleted_by = last_change(meta, DELETED)
+    fields = [
+        ConflictField(
+            field=DELETED,
+            base=False,
+            server=True,
+            server_author=deleted_by,
+            incoming=False,
+            incoming_author=author,
+        )
+    ]
+    for field, value in incoming.items():
+        server = current.get(field)
+        if field in current and values_equal(server, value):
+            continue
+        fields.append(
+            ConflictField(
+                field=field,
+                server=server,
+                server_author=last_change(meta, field)[1],
+                incoming=value,
+                incoming_author=author,
+            )
+        )
+    return fields
+
+
+def resolution_changes(
+    fields: Iterable[Mapping[str, Any]],
+    choice: Literal["server", "local", "values"],
+    values: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The field values a resolution writes.
+
+    `server` keeps what the server holds (nothing to write); `local` writes the
+    incoming side of every field the pushed mutation sent; `values` writes the
+    typed values, which must name fields of the conflict. Raises ValueError.
+    """
+    entries = list(fields)
+    if choice == "server":
+        return {}
+    if choice == "local":
+        return {
+            str(e["field"]): e.get("incoming")
+            for e in entries
+            if e.get("incoming_author") is not None
+        }
+    if not values:
+        raise ValueError("no values given")
+    names = {str(e["field"]) for e in entries}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise ValueError(f"not fields of this conflict: {', '.join(unknown)}")
+    return dict(values)
+
+
+# --- wire values and domain records ----------------------------------------------------
+
+
+_FIELD_TYPES: dict[str, dict[str, tuple[type, ...]]] = {}
+
+
+def _field_types(cls: type[DomainRecord]) -> dict[str, tuple[type, ...]]:
+    """Field name → the non-None types its annotation allows (cached per class)."""
+    cached = _FIELD_TYPES.get(cls.__qualname__)
+    if cached is not None:
+        return cached
+    hints = typing.get_type_hints(cls)
+    out: dict[str, tuple[type, ...]] = {}
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        out[f.name] = tuple(a for a in args if isinstance(a, type) and a is not type(None))
+    _FIELD_TYPES[cls.__qualname__] = out
+    return out
+
+
+def _from_wire(name: str, kinds: tuple[type, ...], value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if datetime in kinds and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if date in kinds and isinstance(value, str):
+        return date.fromisoformat(value)
+    if isinstance(value, str) and (int in kinds or float in kinds) and str not in kinds:
+        # Typed in by a person resolving a conflict ("--value 6"): the column's number.
+        return int(value) if int in kinds and value.strip().lstrip("-").isdigit() else float(value)
+    if bool in kinds and isinstance(value, str):
+        if value.strip().lower() in ("true", "1", "yes", "是"):
+            return True
+        if value.strip().lower() in ("false", "0", "no", "否"):
+            return False
+        raise ValueError(f"{name}: expected true or false")
+    return value
+
+
+def to_entity(cls: type[_R], values: Mapping[str, Any]) -> _R:
+    """The domain record for wire values, validated (unknown keys are ignored here; the
+    stored data keeps them). Raises ValidationError, ValueError or TypeError."""
+    kinds = _field_types(cls)
+    kwargs: dict[str, Any] = {}
+    for name in kinds:
+        if name not in values or name == "version":
+            continue
+        try:
+            kwargs[name] = _from_wire(name, kinds[name], values[name])
+        except (ValueError, TypeError):
+            # Name the field, never echo the value (it may be personal data).
+            raise ValueError(f"{name}: invalid value") from None
+    return cls(**kwargs).validate()
+
+
+def typed_values(entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values typed by a person, in their wire form (a count as a number, not text)."""
+    cls = SYNC_ENTITIES.get(entity)
+    kinds = _field_types(cls) if cls is not None else {}
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == DELETED:
+            out[name] = bool(_from_wire(name, (bool,), value))
+        elif name in kinds:
+            out[name] = wire_value(_from_wire(name, kinds[name], value))
+        else:
+            out[name] = value
+    return out
+
+
+def check_entity(entity: str, record_id: str, values: Mapping[str, Any]) -> None:
+    """Validate a record's resulting values with the domain's rules; raise Rejected."""
+    cls = SYNC_ENTITIES.get(entity)
+    if cls is None:
+        return
+    try:
+        to_entity(cls, {**values, "id": record_id})
+    except DomainError as exc:
+        raise Rejected("validation", exc.message("zh_CN"), exc.message("en")) from None
+    except (ValueError, TypeError) as exc:
+        # A missing required field or a malformed date: the text names the field only.
+        raise Rejected("validation", f"数据不符合要求：{exc}", f"Invalid record: {exc}") from None
+
+
+def command_fields(entity: str) -> frozenset[str]:
+    return COMMAND_FIELDS.get(entity, frozenset())
+
+
+# --- writing to a Record row -----------------------------------------------------------
+
+
+def is_restricted(entity: str, data: Mapping[str, Any]) -> bool:
+    """A special-group tag goes only to named officers; an unknown tag is treated as one."""
+    if entity != "resident_tag":
+        return False
+    try:
+        return TagKind.parse(str(data.get("tag"))).restricted
+    except ValueError:
+        return True
+
+
+def current_values(record: Record) -> dict[str, Any]:
+    """The values merge works on: `data` plus `grid_code`."""
+    return {**record.data, GRID: record.grid_code}
+
+
+def record_values(record: Record) -> dict[str, Any]:
+    """The record as the client holds it: id, grid_code, deleted and its fields."""
+    return {"id": record.id, GRID: record.grid_code, DELETED: record.deleted, **record.data}
+
+
+def new_record(
+    session: Session,
+    *,
+    entity: str,
+    record_id: str,
+    grid_code: str,
+    data: Mapping[str, Any],
+    author: str,
+    now: datetime,
+    department_id: str | None = None,
+) -> Record:
+    """Insert a record with every field stamped by its author at a new sequence number."""
+    seq = next_seq(session)
+    fields = {k: v for k, v in data.items() if k not in ENVELOPE and k != GRID}
+    meta = {field: [seq, author] for field in (*fields, GRID)}
+    record = Record(
+        entity=entity,
+        id=record_id,
+        grid_code=grid_code,
+        version=seq,
+        deleted=False,
+        deleted_at=None,
+        data=fields,
+        field_meta=meta,
+        department_id=fields.get("department_id") if entity == "case" else department_id,
+        restricted=is_restricted(entity, fields),
+        created_by=author,
+        updated_at=now,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def write_changes(
+    session: Session,
+    record: Record,
+    changes: Mapping[str, Any],
+    *,
+    author: str,
+    now: datetime,
+) -> int | None:
+    """Write field changes as one new change of the record; return its sequence number.
+
+    `grid_code` moves the record (a Move row tells the old grid's clients to evict
+    it); `deleted` tombstones or revives it. Nothing to change: None, no number taken.
+    """
+    if not changes:
+        return None
+    seq = next_seq(session)
+    data = dict(record.data)
+    meta = dict(record.field_meta)
+    for field, value in changes.items():
+        meta[field] = [seq, author]
+        if field == GRID:
+            if value != record.grid_code:
+                session.add(
+                    Move(
+                        seq=seq,
+                        entity=record.entity,
+                        record_id=record.id,
+                        old_grid=record.grid_code,
+                        new_grid=value,
+                    )
+                )
+                record.grid_code = str(value)
+        elif field == DELETED:
+            record.deleted = bool(value)
+            record.deleted_at = now if value else None
+        else:
+            data[field] = value
+    # New dicts, not in-place edits: plain JSON columns do not track mutation.
+    record.data = data
+    record.field_meta = meta
+    record.version = seq
+    record.updated_at = now
+    record.restricted = is_restricted(record.entity, data)
+    if record.entity == "case":
+        record.department_id = data.get("department_id")
+    session.flush()
+    return seq

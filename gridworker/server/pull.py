@@ -1,0 +1,527 @@
+"""Pull: changed rows in the caller's scope, a page at a time (DESIGN.md §4).
+
+The cursor rule
+---------------
+Every versioned write (records, conflicts, moves, reference data) takes its
+number from the counter row (sequence.py), whose lock is held until commit. At
+any moment at most one transaction holds numbers that are not yet committed,
+and they are above the committed counter value. So if a pull reads the counter
+*first* and bounds every query by `version <= high_water`, all of those versions
+are committed and visible to it: the cursor may then move up to `high_water`
+even when the caller's scope had nothing there, and nothing below it can
+appear later. Reading the counter *after* the rows would be wrong under
+PostgreSQL's READ COMMITTED (a commit between the two statements would be
+skipped); we read it first and additionally run the pull in one REPEATABLE
+READ snapshot (SQLite's WAL read transaction is a snapshot already). The
+new cursor is the last returned version when the page was cut, else
+`high_water`. tests/server/test_pull_concurrency.py proves it under real
+concurrency, and shows that a plain PostgreSQL sequence would lose changes.
+
+Streams and scope
+-----------------
+A page merges, ordered by version: records, conflicts (entity "conflict",
+fields = ConflictInfo) and moved-out records (a tombstone row with empty
+fields in the old grid) of the grids in scope, plus reference data ("grid"
+with its boundary, "region", "department"; they carry a version like records,
+set by gridworker.server.users) for everyone. Grid roles see records of their
+grids, special-group rows (Record.restricted) only where Scope.sees_restricted;
+a department sees the records whose department_id is its own; the admin sees
+every grid. A page that ends inside a group of rows sharing one version is
+extended to the whole group, since the cursor cannot point inside it.
+
+Scope changes
+-------------
+Device.grids is the set of grids the device is known to hold. A grid added to
+the scope since then is back-filled from 0 with its own cursor (and left out of
+the main stream meanwhile); the back-fill of a grid covers versions up to the
+main cursor of the same reply, so when it ends, the main stream carries on from
+there with no gap and no duplicate. A grid stays listed in the reply's
+`backfill` until the client has sent it back and nothing is left (so a lost
+reply simply starts the back-fill again), and `has_more` is true while any is
+listed. A grid removed from the scope is listed in `evicted` until the client's
+cursor has moved past the pull that first announced it (Device.evicting), so a
+lost reply does not leave the grid's rows on the laptop. A full pull (cursor 0)
+needs no back-fill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import Boolean, ColumnElement, and_, false, func, not_, or_, select, true
+from sqlalchemy.orm import Session, sessionmaker
+
+from gridworker.server import meta, sequence
+from gridworker.server.api.deps import Caller
+from gridworker.server.core.config import Settings
+from gridworker.server.core.db import transaction
+from gridworker.server.errors import ApiError
+from gridworker.server.models import Conflict, Department, Device, Grid, Move, Record, Region
+from gridworker.server.scope import Scope
+from gridworker.sync.protocol import ConflictInfo, Cursor, ErrorCode, PullRequest, PullResponse, Row
+
+# last_seen is refreshed at most this often when nothing else about the device changed,
+# so that frequent pulls do not all take SQLite's write lock.
+LAST_SEEN_EVERY = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class _Item:
+    version: int
+    key: tuple[str, str]
+    row: Row
+
+
+# (after, upto, limit) -> items with after < version <= upto, ordered by version.
+Source = Callable[[int, int, int | None], list[_Item]]
+
+
+def _sort_key(item: _Item) -> tuple[int, str, str]:
+    return (item.version, *item.key)
+
+
+@dataclass(frozen=True)
+class _View:
+    """Which rows a stream covers: some grids, every grid, or a department's cases."""
+
+    grids: frozenset[str] | None  # None: every grid
+    department_id: str | None = None
+    # Grids whose special-group rows the caller may see; None: all of them.
+    restricted_grids: frozenset[str] | None = frozenset()
+
+    def condition(self, grid: Any, restricted: Any, department: Any) -> ColumnElement[bool]:
+        if self.department_id is not None:
+            cond: ColumnElement[bool] = department == self.department_id
+        elif self.grids is None:
+            cond = true()
+        elif self.grids:
+            cond = grid.in_(sorted(self.grids))
+        else:
+            cond = false()
+        # coalesce: `restricted` comes from an outer join for conflicts and moves.
+        hidden = func.coalesce(restricted, false(), type_=Boolean)
+        if self.restricted_grids is None:
+            return cond
+        if not self.restricted_grids:
+            return and_(cond, not_(hidden))
+        return and_(cond, or_(not_(hidden), grid.in_(sorted(self.restricted_grids))))
+
+
+def _view(scope: Scope, grids: Iterable[str] | None) -> _View:
+    if scope.role == "department":
+        return _View(grids=frozenset(), department_id=scope.department_id or "")
+    if grids is None:
+        return _View(grids=None, restricted_grids=None if scope.special_access else frozenset())
+    chosen = frozenset(grids)
+    return _View(
+        grids=chosen, restricted_grids=frozenset(g for g in chosen if scope.sees_restricted(g))
+    )
+
+
+# --- sources --------------------------------------------------------------------
+
+
+def _records(s: Session, view: _View) -> Source:
+    cond = view.condition(Record.grid_code, Record.restricted, Record.department_id)
+    columns = (Record.entity, Record.id, Record.grid_code, Record.version, Record.deleted)
+
+    def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
+        q = (
+            select(*columns, Record.data)
+            .where(Record.version > after, Record.version <= upto, cond)
+            .order_by(Record.version, Record.entity, Record.id)
+            .limit(limit)
+        )
+        return [
+            _Item(
+                r.version,
+                (r.entity, r.id),
+                Row(
+                    entity=r.entity,
+                    id=r.id,
+                    grid_code=r.grid_code,
+                    version=r.version,
+                    deleted=r.deleted,
+                    fields=dict(r.data or {}),
+                ),
+            )
+            for r in s.execute(q)
+        ]
+
+    return fetch
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def _conflicts(s: Session, view: _View) -> Source:
+    """Conflicts reach whoever sees their record (its special-group flag, its department)."""
+    joined = and_(Record.entity == Conflict.entity, Record.id == Conflict.record_id)
+    cond = view.condition(Conflict.grid_code, Record.restricted, Record.department_id)
+
+    def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
+        q = (
+            select(Conflict)
+            .outerjoin(Record, joined)
+            .where(Conflict.version > after, Conflict.version <= upto, cond)
+            .order_by(Conflict.version, Conflict.id)
+            .limit(limit)
+        )
+        items = []
+        for c in s.scalars(q):
+            info = ConflictInfo.model_validate(
+                {
+                    "id": c.id,
+                    "kind": c.kind,
+                    "entity": c.entity,
+                    "record_id": c.record_id,
+                    "grid_code": c.grid_code,
+                    "status": c.status,
+                    "created_at": _iso(c.created_at),
+                    "fields": c.fields or [],
+                    "action": c.action,
+                    "reject_code": c.reject_code,
+                    "resolved_by": c.resolved_by,
+                    "resolved_at": _iso(c.resolved_at),
+                }
+            )
+            row = Row(
+                entity="conflict",
+                id=c.id,
+                grid_code=c.grid_code,
+                version=c.version,
+                fields=info.model_dump(mode="json"),
+            )
+            items.append(_Item(c.version, ("conflict", c.id), row))
+        return items
+
+    return fetch
+
+
+def _moves_out(s: Session, grids: frozenset[str], visible: _View) -> Source:
+    """Records moved out of `grids` that the caller no longer sees: a tombstone in the old
+    grid, with no fields (the record's values now belong to a grid outside the scope)."""
+    joined = and_(Record.entity == Move.entity, Record.id == Move.record_id)
+    still_visible = visible.condition(Record.grid_code, Record.restricted, Record.department_id)
+
+    def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
+        if not grids:
+            return []
+        q = (
+            select(Move.seq, Move.entity, Move.record_id, Move.old_grid)
+            .outerjoin(Record, joined)
+            .where(
+                Move.seq > after,
+                Move.seq <= upto,
+                Move.old_grid.in_(sorted(grids)),
+                or_(Record.id.is_(None), not_(still_visible)),
+            )
+            .order_by(Move.seq)
+            .limit(limit)
+        )
+        return [
+            _Item(
+                m.seq,
+                (m.entity, m.record_id),
+                Row(
+                    entity=m.entity,
+                    id=m.record_id,
+                    grid_code=m.old_grid,
+                    version=m.seq,
+                    deleted=True,
+                    fields={},
+                ),
+            )
+            for m in s.execute(q)
+        ]
+
+    return fetch
+
+
+def _reference(s: Session) -> list[Source]:
+    """Grids (with boundaries), regions and departments: district-wide, for everyone."""
+
+    def grids(after: int, upto: int, limit: int | None) -> list[_Item]:
+        q = (
+            select(Grid)
+            .where(Grid.version > after, Grid.version <= upto)
+            .order_by(Grid.version, Grid.code)
+            .limit(limit)
+        )
+        return [
+            _Item(
+                g.version,
+                ("grid", g.code),
+                Row(
+                    entity="grid",
+                    id=g.code,
+                    grid_code=g.code,
+                    version=g.version,
+                    fields={
+                        "code": g.code,
+                        "name": g.name,
+                        "community_code": g.community_code,
+                        "grid_type": g.grid_type,
+                        "boundary_geojson": g.boundary_geojson,
+                        "valid_from": g.valid_from,
+                        "valid_to": g.valid_to,
+                    },
+                ),
+            )
+            for g in s.scalars(q)
+        ]
+
+    def regions(after: int, upto: int, limit: int | None) -> list[_Item]:
+        q = (
+            select(Region)
+            .where(Region.version > after, Region.version <= upto)
+            .order_by(Region.version, Region.code)
+            .limit(limit)
+        )
+        return [
+            _Item(
+                r.version,
+                ("region", r.code),
+                Row(
+                    entity="region",
+                    id=r.code,
+                    grid_code="",
+                    version=r.version,
+                    fields={
+                        "code": r.code,
+                        "name": r.name,
+                        "level": r.level,
+                        "parent_code": r.parent_code,
+                    },
+                ),
+            )
+            for r in s.scalars(q)
+        ]
+
+    def departments(after: int, upto: int, limit: int | None) -> list[_Item]:
+        q = (
+            select(Department)
+            .where(Department.version > after, Department.version <= upto)
+            .order_by(Department.version, Department.id)
+            .limit(limit)
+        )
+        return [
+            _Item(
+                d.version,
+                ("department", d.id),
+                Row(
+                    entity="department",
+                    id=d.id,
+                    grid_code="",
+                    version=d.version,
+                    fields={"id": d.id, "name": d.name, "code": d.code},
+                ),
+            )
+            for d in s.scalars(q)
+        ]
+
+    return [grids, regions, departments]
+
+
+def _page(sources: list[Source], after: int, upto: int, room: int) -> tuple[list[_Item], bool]:
+    """Up to `room` items with after < version <= upto, never cutting a version in two.
+
+    Returns the items and whether more remain below `upto`.
+    """
+    if upto <= after:
+        return [], False
+    if room <= 0:
+        return [], any(src(after, upto, 1) for src in sources)
+    fetched = [src(after, upto, room + 1) for src in sources]
+    merged = sorted(chain.from_iterable(fetched), key=_sort_key)
+    if len(merged) <= room:
+        return merged, False
+    cut = merged[room - 1].version
+    page: list[_Item] = []
+    more = False
+    for src, got in zip(sources, fetched, strict=True):
+        if len(got) > room and got[-1].version == cut:
+            # This source stopped inside the cut version: fetch the rest of that group.
+            got = [i for i in got if i.version < cut] + src(cut - 1, cut, None)
+            more = more or bool(src(cut, upto, 1))
+        else:
+            more = more or any(i.version > cut for i in got)
+        page.extend(i for i in got if i.version <= cut)
+    page.sort(key=_sort_key)
+    return page, more
+
+
+# --- scope changes -----------------------------------------------------------------
+
+
+@dataclass
+class _ScopePlan:
+    grids: frozenset[str] | None  # the scope for the main stream (None: every grid)
+    in_scope: frozenset[str]  # every grid in scope, back-filling or not
+    backfill: dict[str, int] = field(default_factory=dict)  # grid -> its cursor
+    echoed: frozenset[str] = frozenset()  # back-fills the client already knows about
+    evicted: list[str] = field(default_factory=list)
+    snapshot: list[str] = field(default_factory=list)  # Device.grids to store
+    evicting: dict[str, int] = field(default_factory=dict)  # Device.evicting to store
+
+
+def _plan_scope(
+    s: Session, scope: Scope, device: Device | None, cursor: int, requested: dict[str, int]
+) -> _ScopePlan:
+    if scope.everything:
+        in_scope = frozenset(s.scalars(select(Grid.code)))
+    elif scope.role == "department":
+        in_scope = frozenset()
+    else:
+        in_scope = scope.grids
+    previous = device.grids if device is not None else None
+    # Never pulled (or pulled before snapshots existed): nothing to compare with.
+    held = set(in_scope if previous is None else previous)
+    backfill: dict[str, int] = {}
+    echoed: set[str] = set()
+    if cursor > 0 and not scope.everything:
+        backfill = {g: b for g, b in requested.items() if g in in_scope}
+        echoed = set(backfill)
+        for grid in in_scope - held - echoed:
+            backfill[grid] = 0
+    # A full pull delivers every grid in scope, so the device then holds them all;
+    # otherwise a newly added grid counts as held once the client echoes its back-fill.
+    snapshot = set(in_scope) if cursor == 0 else (held & in_scope) | echoed
+    pending = {
+        g: since
+        for g, since in ((device.evicting or {}) if device is not None else {}).items()
+        if cursor <= since and g not in in_scope
+    }
+    for grid in held - in_scope:
+        pending.setdefault(grid, cursor)
+    evicted = sorted(set(pending) | (set(requested) - in_scope))
+    main = None if scope.everything else in_scope - set(backfill)
+    return _ScopePlan(
+        grids=main,
+        in_scope=in_scope,
+        backfill=backfill,
+        echoed=frozenset(echoed),
+        evicted=evicted,
+        snapshot=sorted(snapshot),
+        evicting=pending,
+    )
+
+
+# --- the pull ------------------------------------------------------------------------
+
+
+def _epoch_changed(s: Session, epoch: str, high_water: int, *, same_epoch: bool) -> ApiError:
+    restored = meta.get(s, meta.RESTORED_HIGH_WATER)
+    mark = high_water if same_epoch or restored is None else int(restored)
+    return ApiError(
+        ErrorCode.epoch_changed,
+        "服务器已从备份恢复：本机将重新上传较新的数据并从头同步",
+        "The server was restored from a backup: this laptop re-sends newer changes and resyncs",
+        high_water=mark,
+        epoch=epoch,
+    )
+
+
+def _cursor_expired() -> ApiError:
+    return ApiError(
+        ErrorCode.cursor_expired,
+        "同步位置已过期，需要从头重新同步（未同步的数据会保留）",
+        "The sync position is too old: resync from the start (unsent changes are kept)",
+    )
+
+
+def _snapshot(s: Session) -> None:
+    """One consistent, read-only snapshot for the whole pull on PostgreSQL."""
+    bind = s.get_bind()
+    if bind.dialect.name == "postgresql":
+        s.connection(
+            execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        )
+
+
+def build_pull(
+    sessions: sessionmaker[Session], caller: Caller, request: PullRequest, settings: Settings
+) -> PullResponse:
+    """Rows changed since the cursor in the caller's scope, one page (see the module doc)."""
+    if request.device_id != caller.device_id:
+        raise ApiError(
+            ErrorCode.bad_request,
+            "设备编号与登录的设备不一致",
+            "The device id does not match the signed-in device",
+        )
+    scope = caller.scope
+    cursor = request.cursor.seq if request.cursor is not None else 0
+    with transaction(sessions, write=False) as s:
+        _snapshot(s)
+        # The counter first: everything at or below it is committed (module doc).
+        high_water = sequence.current_seq(s)
+        epoch = meta.get_epoch(s)
+        if request.cursor is not None and request.cursor.epoch != epoch:
+            raise _epoch_changed(s, epoch, high_water, same_epoch=False)
+        if cursor > high_water:
+            # A cursor from the future: the database went back in time without new-epoch.
+            raise _epoch_changed(s, epoch, high_water, same_epoch=True)
+        purged = int(meta.get(s, meta.PURGED_THROUGH, 0) or 0)
+        if 0 < cursor < purged or (
+            cursor > 0 and any(0 < b < purged for b in request.backfill.values())
+        ):
+            raise _cursor_expired()
+        device = s.get(Device, caller.device_id)
+        plan = _plan_scope(s, scope, device, cursor, request.backfill)
+
+        main_view = _view(scope, plan.grids)
+        sources = [_records(s, main_view), _conflicts(s, main_view), *_reference(s)]
+        if plan.grids and scope.role != "department":
+            sources.append(_moves_out(s, plan.grids, _view(scope, plan.in_scope)))
+        items, main_more = _page(sources, cursor, high_water, request.limit)
+        new_cursor = items[-1].version if main_more else high_water
+
+        still_backfilling: dict[str, int] = {}
+        for grid in sorted(plan.backfill):
+            start = plan.backfill[grid]
+            grid_view = _view(scope, [grid])
+            grid_sources = [
+                _records(s, grid_view),
+                _conflicts(s, grid_view),
+                _moves_out(s, frozenset([grid]), _view(scope, plan.in_scope)),
+            ]
+            got, more = _page(grid_sources, start, new_cursor, request.limit - len(items))
+            items.extend(got)
+            if more:
+                still_backfilling[grid] = got[-1].version if got else start
+            elif grid not in plan.echoed:
+                # Done up to the main cursor; listed once more so that the client
+                # confirms it holds the grid (see the module doc).
+                still_backfilling[grid] = max(start, new_cursor)
+
+        touch = device is not None and (
+            device.grids != plan.snapshot
+            or (device.evicting or {}) != plan.evicting
+            or device.last_seen is None
+            or device.last_seen.replace(tzinfo=device.last_seen.tzinfo or UTC)
+            < datetime.now(UTC) - LAST_SEEN_EVERY
+        )
+    if touch:
+        with transaction(sessions) as s:
+            row = s.get(Device, caller.device_id)
+            if row is not None:
+                row.grids = plan.snapshot
+                row.evicting = plan.evicting or None
+                row.last_seen = datetime.now(UTC)
+    items.sort(key=_sort_key)
+    return PullResponse(
+        epoch=epoch,
+        cursor=Cursor(epoch=epoch, seq=new_cursor),
+        rows=[i.row for i in items],
+        has_more=main_more or bool(still_backfilling),
+        backfill=still_backfilling,
+        evicted=plan.evicted,
+        high_water=high_water,
+    )

@@ -1,0 +1,489 @@
+"""Push: apply a batch of mutations idempotently (DESIGN.md §4, server side).
+
+One write transaction per batch. It first takes the change-log counter's lock
+(sequence.py), so the sequence numbers it hands out become visible in commit
+order. Each mutation runs in its own savepoint: a rejected one rolls back alone
+and the others stand. Its outcome is logged per (device, mutation_id) with the
+SHA-256 of the mutation in the same transaction as its effects, so a replay
+returns the recorded outcome and changes nothing, and a different mutation under
+a logged id (a cloned or restored laptop) refuses the whole push.
+
+Every mutation is checked against the caller's scope and role, whatever the
+laptop allowed offline. Field changes go through the field-level merge
+(merge.py), workflow actions through the state machine (commands.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from gridworker.domain.entities import SYNC_ENTITIES
+from gridworker.domain.enums import SupervisorLevel
+from gridworker.domain.errors import DomainError
+from gridworker.domain.validation import validate_grid_code
+from gridworker.server import audit, meta
+from gridworker.server.api.deps import Caller
+from gridworker.server.commands import Actor, apply_command, case_children
+from gridworker.server.conflicts import open_conflict
+from gridworker.server.core.config import Settings
+from gridworker.server.core.db import transaction
+from gridworker.server.errors import ApiError
+from gridworker.server.merge import (
+    ENVELOPE,
+    GRID,
+    Rejected,
+    check_entity,
+    command_fields,
+    current_values,
+    delete_conflicts,
+    edit_against_delete,
+    is_restricted,
+    merge_update,
+    new_record,
+    record_values,
+    write_changes,
+)
+from gridworker.server.models import Device, MutationLog, Record, User
+from gridworker.server.sequence import current_seq, lock_sequence
+from gridworker.sync import protocol
+from gridworker.sync.protocol import (
+    ErrorCode,
+    Mutation,
+    MutationOutcome,
+    OutcomeStatus,
+    PushRequest,
+    PushResponse,
+)
+
+# A new case starts as a draft: its workflow fields are set by the actions that follow.
+CASE_DRAFT: dict[str, Any] = {
+    "state": "draft",
+    "reported_at": None,
+    "deadline_at": None,
+    "department_id": None,
+    "escalated": False,
+    "extension_pending": False,
+    "suspended_at": None,
+    "suspended_seconds": 0,
+}
+
+
+def payload_hash(mutation: Mutation) -> str:
+    """SHA-256 of the mutation's canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(
+        mutation.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _cloned() -> ApiError:
+    return ApiError(
+        ErrorCode.client_cloned,
+        "此设备的同步记录与服务器不一致（可能是复制或还原的电脑），请重新注册设备后再同步",
+        "This device's sync history does not match the server (a cloned or restored "
+        "laptop): register it again as a new device, then sync",
+    )
+
+
+def apply_push(
+    sessions: sessionmaker[Session],
+    caller: Caller,
+    request: PushRequest,
+    settings: Settings,
+    *,
+    lang: str = "zh_CN",
+) -> PushResponse:
+    """Apply a batch; one outcome per mutation, in order. Raises ApiError for the batch:
+    forbidden (another device), epoch_changed, client_too_old, client_cloned."""
+    if request.device_id != caller.device_id:
+        raise ApiError(
+            ErrorCode.forbidden,
+            "只能以本设备的身份推送",
+            "A push must come from the device it names",
+        )
+    now = datetime.now(UTC)
+    with transaction(sessions) as s:
+        lock_sequence(s)
+        epoch = meta.get_epoch(s)
+        if request.epoch is not None and request.epoch != epoch:
+            high_water = meta.get(s, meta.RESTORED_HIGH_WATER)
+            raise ApiError(
+                ErrorCode.epoch_changed,
+                "服务器已从备份恢复，请按提示重新同步",
+                "The server was restored from a backup: resynchronise",
+                high_water=int(high_water if high_water is not None else current_seq(s)),
+                epoch=epoch,
+            )
+        # Looked up on the module at call time, not imported by name: a test can raise it.
+        if any(m.schema_version < protocol.OLDEST_SCHEMA_ACCEPTED for m in request.mutations):
+            raise ApiError(
+                ErrorCode.client_too_old,
+                "客户端版本过旧，请升级后再同步（未同步的数据会保留）",
+                "This client is too old: update it to sync (unsent changes are kept)",
+            )
+        device = s.get(Device, caller.device_id)
+        user = s.get(User, caller.user_id)
+        if device is None or user is None:
+            raise ApiError(ErrorCode.auth_required, "请重新登录", "Sign in again")
+        level = SupervisorLevel.parse(user.supervisor_level) if user.supervisor_level else None
+        actor = Actor(scope=caller.scope, supervisor_level=level, now=now, lang=lang)
+        last_before = device.last_mutation_id or 0
+        outcomes: list[MutationOutcome] = []
+        counts: Counter[str] = Counter()
+        for mutation in request.mutations:
+            digest = payload_hash(mutation)
+            logged = s.get(MutationLog, (device.id, mutation.mutation_id))
+            if logged is not None:
+                if logged.payload_hash != digest:
+                    raise _cloned()
+                outcomes.append(MutationOutcome.model_validate(logged.outcome))
+                counts["replayed"] += 1
+                continue
+            if mutation.mutation_id <= last_before:
+                # Below the last id but not in the log: the log was purged, or this
+                # laptop's outbox was restored from a copy. Either way not a replay.
+                raise _cloned()
+            outcome = _apply_in_savepoint(s, actor, mutation, lang)
+            s.add(
+                MutationLog(
+                    device_id=device.id,
+                    mutation_id=mutation.mutation_id,
+                    payload_hash=digest,
+                    outcome=outcome.model_dump(mode="json"),
+                    at=now,
+                )
+            )
+            s.flush()  # a repeated id later in this batch must find it
+            outcomes.append(outcome)
+            counts[outcome.status] += 1
+        if request.mutations:
+            device.last_mutation_id = max(
+                last_before, max(m.mutation_id for m in request.mutations)
+            )
+        device.last_seen = now
+        # Counts only: an audit row never holds field values.
+        audit.record(
+            s,
+            "push",
+            username=caller.username,
+            device_id=caller.device_id,
+            detail={"mutations": len(request.mutations), **dict(sorted(counts.items()))},
+        )
+        return PushResponse(epoch=epoch, outcomes=outcomes)
+
+
+def _rejected(mutation: Mutation, code: str, reason: str) -> MutationOutcome:
+    return MutationOutcome(
+        mutation_id=mutation.mutation_id, status="rejected", code=code, reason=reason
+    )
+
+
+def _apply_in_savepoint(s: Session, actor: Actor, mutation: Mutation, lang: str) -> MutationOutcome:
+    try:
+        with s.begin_nested():
+            return _apply_one(s, actor, mutation)
+    except Rejected as exc:
+        return _rejected(mutation, exc.code, exc.reason(lang))
+    except DomainError as exc:
+        return _rejected(mutation, ErrorCode.validation.value, exc.message(lang))
+    except (ValueError, TypeError) as exc:
+        return _rejected(mutation, ErrorCode.validation.value, str(exc))
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A record-level mutation after the checks that do not need the stored record."""
+
+    mutation: Mutation
+    entity: str
+    author: str
+
+
+def _apply_one(s: Session, actor: Actor, mutation: Mutation) -> MutationOutcome:
+    scope = actor.scope
+    if mutation.entity not in SYNC_ENTITIES:
+        raise Rejected(
+            "validation",
+            f"未知的记录类型：{mutation.entity}",
+            f"Unknown record type: {mutation.entity}",
+        )
+    validate_grid_code(mutation.grid_code)
+    if not scope.may_write(mutation.entity):
+        raise Rejected(
+            "forbidden",
+            "您的角色不能修改这类记录",
+            f"Your role may not change {mutation.entity} records",
+        )
+    if mutation.op == "command" or mutation.entity == "case_action":
+        if mutation.op != "command" or mutation.entity != "case_action":
+            raise Rejected(
+                "validation",
+                "办理操作只能以命令提交，且不能修改或删除",
+                "Workflow actions are pushed as commands and never changed or deleted",
+            )
+        return apply_command(s, actor, mutation)
+    if scope.role != "department" and not scope.covers_grid(mutation.grid_code):
+        raise _out_of_scope()
+    record = s.get(Record, (mutation.entity, mutation.record_id))
+    target = _Target(mutation, mutation.entity, scope.username)
+    if mutation.op == "create":
+        return _create(s, actor, target, record)
+    if record is None:
+        if mutation.op == "update" and mutation.full_state:
+            # Re-sent after a restore that predates the record: it is a create again.
+            return _create(s, actor, target, None)
+        raise Rejected(
+            "record_deleted",
+            "该记录已在服务器上被清除",
+            "The record no longer exists on the server",
+        )
+    if mutation.op == "update":
+        incoming = _fields(mutation, for_create=False)
+        return _update_existing(s, actor, target, record, incoming, mutation.base_version)
+    return _delete(s, actor, target, record)
+
+
+def _out_of_scope() -> Rejected:
+    return Rejected("out_of_scope", "该记录不在您管辖的网格内", "The record is outside your grids")
+
+
+def _fields(mutation: Mutation, *, for_create: bool) -> dict[str, Any]:
+    """The payload's fields (unknown ones kept), checked against the envelope."""
+    payload = mutation.payload
+    if payload.get("id", mutation.record_id) != mutation.record_id:
+        raise Rejected("validation", "记录编号不一致", "The payload id does not match the record")
+    fields = {k: v for k, v in payload.items() if k not in ENVELOPE}
+    if for_create:
+        if fields.get(GRID, mutation.grid_code) != mutation.grid_code:
+            raise Rejected("validation", "网格编码不一致", "The payload grid code does not match")
+        fields[GRID] = mutation.grid_code
+    elif GRID in fields:
+        validate_grid_code(str(fields[GRID]))
+    locked = set(fields) & command_fields(mutation.entity)
+    if locked and not for_create and not mutation.full_state:
+        raise Rejected(
+            "validation",
+            "事件状态只能通过办理操作改变",
+            "A case's state changes only through workflow actions: " + ", ".join(sorted(locked)),
+        )
+    return fields
+
+
+def _case_department(s: Session, entity: str, fields: dict[str, Any]) -> str | None:
+    """The department an attachment of a case follows (None for other records)."""
+    if entity != "attachment" or fields.get("owner_entity") != "case":
+        return None
+    case = s.get(Record, ("case", str(fields.get("owner_id"))))
+    return case.department_id if case is not None else None
+
+
+def _check_department_attachment(
+    actor: Actor, mutation: Mutation, fields: dict[str, Any], s: Session
+) -> None:
+    """A department attaches files only to cases dispatched to it, in the case's grid."""
+    case = None
+    if fields.get("owner_entity") == "case":
+        case = s.get(Record, ("case", str(fields.get("owner_id"))))
+    if case is None or case.department_id != actor.scope.department_id:
+        raise Rejected(
+            "out_of_scope",
+            "只能为派遣给本部门的事件添加附件",
+            "Attach files only to cases dispatched to your department",
+        )
+    if case.grid_code != mutation.grid_code:
+        raise Rejected("validation", "附件的网格须与事件一致", "Use the case's grid code")
+
+
+def _create(s: Session, actor: Actor, target: _Target, record: Record | None) -> MutationOutcome:
+    mutation = target.mutation
+    fields = _fields(mutation, for_create=True)
+    locked = command_fields(target.entity)
+    if record is not None:
+        # The same deterministic id created elsewhere (one roster, two laptops): an
+        # update from nothing. Workflow fields are not a create's to set on a live record.
+        incoming = {k: v for k, v in fields.items() if k not in locked}
+        return _update_existing(s, actor, target, record, incoming, 0)
+    if target.entity == "case":
+        fields.update(CASE_DRAFT)
+    if actor.scope.role == "department":
+        _check_department_attachment(actor, mutation, fields, s)
+    _check_restricted(actor, target.entity, mutation.grid_code, fields)
+    check_entity(target.entity, mutation.record_id, fields)
+    created = new_record(
+        s,
+        entity=target.entity,
+        record_id=mutation.record_id,
+        grid_code=mutation.grid_code,
+        data=fields,
+        author=target.author,
+        now=actor.now,
+        department_id=_case_department(s, target.entity, fields),
+    )
+    status: OutcomeStatus = "applied"
+    if target.entity == "case" and any(
+        f in mutation.payload and mutation.payload[f] != v for f, v in CASE_DRAFT.items()
+    ):
+        status = "merged"  # the laptop's workflow fields were replaced: send the truth back
+    return MutationOutcome(
+        mutation_id=mutation.mutation_id,
+        status=status,
+        version=created.version,
+        record=record_values(created) if status == "merged" else None,
+    )
+
+
+def _check_restricted(actor: Actor, entity: str, grid_code: str, data: dict[str, Any]) -> None:
+    """A special-group tag is written only by those who may see it (DESIGN.md §6)."""
+    if is_restricted(entity, data) and not actor.scope.sees_restricted(grid_code):
+        raise Rejected(
+            "out_of_scope",
+            "特殊人群标签只有责任网格员和指定人员可以修改",
+            "Only the responsible worker and named officers may change special-group tags",
+        )
+
+
+def _check_existing(actor: Actor, record: Record, new_grid: Any) -> None:
+    """Changing a record needs its current grid; moving it needs the new one too."""
+    scope = actor.scope
+    if scope.role == "department":
+        if record.department_id is None or record.department_id != scope.department_id:
+            raise Rejected(
+                "out_of_scope",
+                "该记录不属于派遣给本部门的事件",
+                "The record does not belong to a case dispatched to your department",
+            )
+        if new_grid is not None and new_grid != record.grid_code:
+            raise Rejected("forbidden", "部门不能移动记录", "A department may not move records")
+        return
+    if not scope.covers_grid(record.grid_code):
+        raise _out_of_scope()
+    if new_grid is not None and not scope.covers_grid(str(new_grid)):
+        raise Rejected(
+            "out_of_scope",
+            "不能把记录移到您管辖范围外的网格",
+            "The record cannot move to a grid outside your scope",
+        )
+
+
+def _update_existing(
+    s: Session,
+    actor: Actor,
+    target: _Target,
+    record: Record,
+    incoming: dict[str, Any],
+    base_version: int,
+) -> MutationOutcome:
+    mutation = target.mutation
+    _check_existing(actor, record, incoming.get(GRID))
+    if record.restricted or target.entity == "resident_tag":
+        # Both the tag as stored and the tag it would become.
+        _check_restricted(actor, target.entity, record.grid_code, record.data)
+        _check_restricted(actor, target.entity, record.grid_code, {**record.data, **incoming})
+    # A full-state re-send carries the workflow fields; only actions may set them.
+    incoming = {k: v for k, v in incoming.items() if k not in command_fields(target.entity)}
+    current = current_values(record)
+    if record.deleted:
+        fields = edit_against_delete(current, record.field_meta, incoming, author=target.author)
+        conflict = open_conflict(
+            s,
+            kind="delete",
+            entity=target.entity,
+            record_id=record.id,
+            grid_code=record.grid_code,
+            fields=fields,
+            author=target.author,
+            now=actor.now,
+        )
+        return MutationOutcome(
+            mutation_id=mutation.mutation_id,
+            status="conflict",
+            version=record.version,
+            record=record_values(record),
+            conflict_id=conflict.id,
+        )
+    result = merge_update(
+        current, record.field_meta, incoming, base_version=base_version, author=target.author
+    )
+    if result.changes:
+        check_entity(target.entity, record.id, {**current, **result.changes})
+    owner_changed = target.entity == "attachment" and {"owner_entity", "owner_id"} & set(
+        result.changes
+    )
+    if owner_changed and actor.scope.role == "department":
+        _check_department_attachment(actor, mutation, {**record.data, **result.changes}, s)
+    # A case moving to another grid takes its actions and photos along, so that the
+    # new grid's clients get its history and the old grid's evict all of it.
+    children = (
+        case_children(s, record) if target.entity == "case" and GRID in result.changes else []
+    )
+    write_changes(s, record, result.changes, author=target.author, now=actor.now)
+    for child in children:
+        write_changes(s, child, {GRID: record.grid_code}, author=target.author, now=actor.now)
+    if owner_changed:
+        record.department_id = _case_department(s, target.entity, record.data)
+    conflict_id = None
+    if result.conflicts:
+        conflict_id = open_conflict(
+            s,
+            kind="field",
+            entity=target.entity,
+            record_id=record.id,
+            grid_code=record.grid_code,
+            fields=list(result.conflicts),
+            author=target.author,
+            now=actor.now,
+        ).id
+    status = result.status
+    return MutationOutcome(
+        mutation_id=mutation.mutation_id,
+        status=status,
+        version=record.version,
+        record=None if status == "applied" else record_values(record),
+        conflict_id=conflict_id,
+    )
+
+
+def _delete(s: Session, actor: Actor, target: _Target, record: Record) -> MutationOutcome:
+    mutation = target.mutation
+    _check_existing(actor, record, None)
+    _check_restricted(actor, target.entity, record.grid_code, record.data)
+    if record.deleted:
+        # Deleted twice (two laptops): the same outcome, nothing to change.
+        return MutationOutcome(
+            mutation_id=mutation.mutation_id, status="applied", version=record.version
+        )
+    fields = delete_conflicts(
+        current_values(record),
+        record.field_meta,
+        base_version=mutation.base_version,
+        author=target.author,
+    )
+    if fields:
+        conflict = open_conflict(
+            s,
+            kind="delete",
+            entity=target.entity,
+            record_id=record.id,
+            grid_code=record.grid_code,
+            fields=fields,
+            author=target.author,
+            now=actor.now,
+        )
+        return MutationOutcome(
+            mutation_id=mutation.mutation_id,
+            status="conflict",
+            version=record.version,
+            record=record_values(record),
+            conflict_id=conflict.id,
+        )
+    write_changes(s, record, {"deleted": True}, author=target.author, now=actor.now)
+    return MutationOutcome(
+        mutation_id=mutation.mutation_id, status="applied", version=record.version
+    )

@@ -1,0 +1,514 @@
+"""Push: idempotency, field-level merge, scope and savepoints, on SQLite and PostgreSQL.
+
+The helpers at the top (a Laptop that signs in and pushes, record payloads as the
+client's outbox builds them) are shared by test_commands.py and test_conflicts.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, func, select
+
+from gridworker.server import meta
+from gridworker.server.core.db import transaction
+from gridworker.server.models import Audit, Conflict, Move, MutationLog, Record
+from gridworker.server.sequence import current_seq
+from gridworker.sync import protocol
+from tests.server.conftest import GRID_A, GRID_B, login
+
+
+class Laptop:
+    """A signed-in device that numbers its mutations like the client's outbox."""
+
+    def __init__(self, client: TestClient, username: str) -> None:
+        self.client = client
+        self.username = username
+        self.device_id = f"dev-{username}-{uuid.uuid4().hex[:8]}"
+        self.headers = login(client, username, self.device_id)
+        self.next_id = 1
+
+    def mutation(
+        self,
+        op: str,
+        entity: str,
+        record_id: str,
+        payload: dict[str, Any],
+        *,
+        grid: str = GRID_A,
+        base: int = 0,
+        mutation_id: int | None = None,
+    ) -> dict[str, Any]:
+        if mutation_id is None:
+            mutation_id = self.next_id
+            self.next_id += 1
+        return {
+            "mutation_id": mutation_id,
+            "op": op,
+            "entity": entity,
+            "record_id": record_id,
+            "grid_code": grid,
+            "base_version": base,
+            "schema_version": 1,
+            "payload": payload,
+        }
+
+    def send(self, *mutations: dict[str, Any], epoch: str | None = None) -> Any:
+        body: dict[str, Any] = {"device_id": self.device_id, "mutations": list(mutations)}
+        if epoch is not None:
+            body["epoch"] = epoch
+        return self.client.post("/api/v1/sync/push", json=body, headers=self.headers)
+
+    def push(self, *mutations: dict[str, Any]) -> list[dict[str, Any]]:
+        """Push and return the outcomes (the push itself must succeed)."""
+        response = self.send(*mutations)
+        assert response.status_code == 200, response.text
+        outcomes: list[dict[str, Any]] = response.json()["outcomes"]
+        return outcomes
+
+    def one(self, mutation: dict[str, Any]) -> dict[str, Any]:
+        return self.push(mutation)[0]
+
+    # record-level shortcuts, shaped as storage/outbox.py builds them
+    def create(self, entity: str, payload: dict[str, Any], **kw: Any) -> dict[str, Any]:
+        return self.one(self.mutation("create", entity, payload["id"], payload, **kw))
+
+    def update(
+        self, entity: str, record_id: str, fields: dict[str, Any], base: int, **kw: Any
+    ) -> dict[str, Any]:
+        return self.one(self.mutation("update", entity, record_id, fields, base=base, **kw))
+
+    def delete(self, entity: str, record_id: str, base: int, **kw: Any) -> dict[str, Any]:
+        return self.one(
+            self.mutation("delete", entity, record_id, {"deleted": True}, base=base, **kw)
+        )
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def household(grid: str = GRID_A, **fields: Any) -> dict[str, Any]:
+    record = {
+        "id": new_id(),
+        "grid_code": grid,
+        "deleted": False,
+        "household_no": "0101",
+        "address": "城南路1号1栋101",
+        "house_id": None,
+        "head_name": "张三",
+        "economic_status": None,
+        "residence_type": None,
+        "phone": "13800138000",
+        "note": None,
+    }
+    record.update(fields)
+    return record
+
+
+def case_payload(grid: str = GRID_A, **fields: Any) -> dict[str, Any]:
+    record = {
+        "id": new_id(),
+        "grid_code": grid,
+        "deleted": False,
+        "title": "楼道堆放杂物",
+        "description": None,
+        "category": "hazard",
+        "subcategory": None,
+        "hotline_type": None,
+        "urgency": "normal",
+        "scale": None,
+        "source": "grid_worker",
+        "address": None,
+        "lat": None,
+        "lon": None,
+        "reporter": "worker.a",
+        "confidential": False,
+        "state": "draft",
+        "reported_at": None,
+        "deadline_at": None,
+        "department_id": None,
+        "escalated": False,
+        "extension_pending": False,
+        "suspended_at": None,
+        "suspended_seconds": 0,
+        "need_id": None,
+    }
+    record.update(fields)
+    return record
+
+
+def action_payload(
+    case: dict[str, Any], action: str, actor: str, role: str, **fields: Any
+) -> dict[str, Any]:
+    record = {
+        "id": new_id(),
+        "grid_code": case["grid_code"],
+        "deleted": False,
+        "case_id": case["id"],
+        "action": action,
+        "actor": actor,
+        "actor_role": role,
+        "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+        "note": None,
+        "department_id": None,
+        "new_deadline": None,
+        "from_state": None,
+        "to_state": None,
+        "rejected": False,
+        "reject_code": None,
+    }
+    record.update(fields)
+    return record
+
+
+def stored(app: FastAPI, entity: str, record_id: str) -> Record | None:
+    with transaction(app.state.sessions, write=False) as s:
+        return s.get(Record, (entity, record_id))
+
+
+def seq_now(app: FastAPI) -> int:
+    with transaction(app.state.sessions, write=False) as s:
+        return current_seq(s)
+
+
+def count(app: FastAPI, model: type[Any]) -> int:
+    with transaction(app.state.sessions, write=False) as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+# --- idempotency -----------------------------------------------------------------------
+
+
+def test_replayed_push_changes_nothing(app: FastAPI, client: TestClient) -> None:
+    """Proves a replayed batch returns the recorded outcomes and takes no new sequence
+    number: the record keeps its version and nothing new is logged."""
+    laptop = Laptop(client, "worker.a")
+    h = household()
+    batch = [
+        laptop.mutation("create", "household", h["id"], h),
+        laptop.mutation("update", "household", h["id"], {"phone": "13900139000"}, base=0),
+    ]
+    first = laptop.push(*batch)
+    assert [o["status"] for o in first] == ["applied", "applied"]
+    version, seq, logs = (
+        stored(app, "household", h["id"]).version,
+        seq_now(app),
+        count(app, MutationLog),
+    )
+    again = laptop.push(*batch)
+    assert again == first
+    assert stored(app, "household", h["id"]).version == version
+    assert seq_now(app) == seq and count(app, MutationLog) == logs
+
+
+def test_replay_with_other_payload_is_client_cloned(app: FastAPI, client: TestClient) -> None:
+    """Proves a logged mutation id arriving with another payload refuses the whole push
+    with 409 client_cloned (the batch's new mutations are not applied), and so does an
+    id at or below the device's last one that the log no longer holds (purged); gaps in
+    the ids are fine."""
+    laptop = Laptop(client, "worker.a")
+    h = household()
+    laptop.push(laptop.mutation("create", "household", h["id"], h, mutation_id=5))
+    other = household()
+    r = laptop.send(
+        laptop.mutation("create", "household", other["id"], other, mutation_id=6),
+        laptop.mutation("create", "household", h["id"], {**h, "note": "改过"}, mutation_id=5),
+    )
+    assert r.status_code == 409 and r.json()["code"] == "client_cloned"
+    assert stored(app, "household", other["id"]) is None
+    with transaction(app.state.sessions) as s:
+        s.execute(delete(MutationLog))
+    r = laptop.send(laptop.mutation("update", "household", h["id"], {"note": "x"}, mutation_id=3))
+    assert r.status_code == 409 and r.json()["code"] == "client_cloned"
+    ok = laptop.one(laptop.mutation("update", "household", h["id"], {"note": "x"}, mutation_id=9))
+    assert ok["status"] == "applied"
+
+
+def test_batch_level_refusals(
+    app: FastAPI, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves another device's id → 403 forbidden, a stale epoch → 412 epoch_changed with
+    the high-water mark and epoch, and an old schema → 426 client_too_old, each applying
+    nothing."""
+    laptop = Laptop(client, "worker.a")
+    h = household()
+    m = laptop.mutation("create", "household", h["id"], h)
+    seq = seq_now(app)
+    r = client.post(
+        "/api/v1/sync/push",
+        json={"device_id": "dev-someone-else", "mutations": [m]},
+        headers=laptop.headers,
+    )
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    with transaction(app.state.sessions) as s:
+        meta.put(s, meta.RESTORED_HIGH_WATER, 41)
+        epoch = meta.get_epoch(s)
+    r = laptop.send(m, epoch="an-older-epoch")
+    assert r.status_code == 412
+    assert r.json() | {"message": ""} == {
+        "code": "epoch_changed",
+        "message": "",
+        "high_water": 41,
+        "epoch": epoch,
+    }
+    monkeypatch.setattr(protocol, "OLDEST_SCHEMA_ACCEPTED", 2)
+    r = laptop.send(m, epoch=epoch)
+    assert r.status_code == 426 and r.json()["code"] == "client_too_old"
+    assert stored(app, "household", h["id"]) is None and seq_now(app) == seq
+
+
+# --- the merge table -------------------------------------------------------------------
+
+
+def _shared_household(client: TestClient) -> tuple[Laptop, Laptop, dict[str, Any], int]:
+    worker, sup = Laptop(client, "worker.a"), Laptop(client, "sup.street")
+    h = household()
+    version = worker.create("household", h)["version"]
+    return worker, sup, h, version
+
+
+def test_one_side_changed_is_applied(app: FastAPI, client: TestClient) -> None:
+    """Proves an update with nothing else changed since its base is `applied` with a new
+    version, field_meta records its sequence number and author, fields the server does
+    not know (a newer client's) are kept, and the author's own later edit from the same
+    base is no conflict."""
+    worker, _sup, h, v0 = _shared_household(client)
+    out = worker.update("household", h["id"], {"phone": "13900139000", "floor_area": 86.5}, base=v0)
+    assert out["status"] == "applied" and out["version"] > v0 and out["record"] is None
+    record = stored(app, "household", h["id"])
+    assert record.data["phone"] == "13900139000" and record.data["floor_area"] == 86.5
+    assert record.field_meta["phone"] == [out["version"], "worker.a"]
+    assert record.field_meta["address"] == [v0, "worker.a"]
+    # A second edit by the same person from the old base: never news to its author.
+    again = worker.update("household", h["id"], {"phone": "13700137000"}, base=v0)
+    assert again["status"] == "applied"
+    assert stored(app, "household", h["id"]).data["phone"] == "13700137000"
+
+
+def test_both_changed_to_the_same_value_is_no_conflict(app: FastAPI, client: TestClient) -> None:
+    """Proves two people setting a field to the same value from the same base do not
+    conflict, and the second takes no new version."""
+    worker, sup, h, v0 = _shared_household(client)
+    first = sup.update("household", h["id"], {"phone": "13900139000"}, base=v0)
+    second = worker.update("household", h["id"], {"phone": "13900139000"}, base=v0)
+    assert second["status"] == "applied" and second["version"] == first["version"]
+    assert count(app, Conflict) == 0
+
+
+def test_both_changed_to_different_values_is_a_conflict(app: FastAPI, client: TestClient) -> None:
+    """Proves differing edits of one field from the same base make a field conflict that
+    holds the server value and author and the incoming value and author, while the
+    server value stays as the provisional winner."""
+    worker, sup, h, v0 = _shared_household(client)
+    sup.update("household", h["id"], {"phone": "13900139000"}, base=v0)
+    out = worker.update("household", h["id"], {"phone": "13700137000"}, base=v0)
+    assert out["status"] == "conflict" and out["conflict_id"]
+    assert out["record"]["phone"] == "13900139000"
+    assert stored(app, "household", h["id"]).data["phone"] == "13900139000"
+    with transaction(app.state.sessions, write=False) as s:
+        conflict = s.get(Conflict, out["conflict_id"])
+        assert conflict.kind == "field" and conflict.created_by == "worker.a"
+        assert conflict.fields == [
+            {
+                "field": "phone",
+                "base": None,
+                "server": "13900139000",
+                "server_author": "sup.street",
+                "incoming": "13700137000",
+                "incoming_author": "worker.a",
+            }
+        ]
+
+
+def test_different_fields_by_two_people_merge(app: FastAPI, client: TestClient) -> None:
+    """Proves edits of different fields of one record by two people both apply: the
+    second is `merged` and gets the resulting values, with no conflict."""
+    worker, sup, h, v0 = _shared_household(client)
+    sup.update("household", h["id"], {"note": "低保复核中"}, base=v0)
+    out = worker.update("household", h["id"], {"phone": "13700137000"}, base=v0)
+    assert out["status"] == "merged" and out["conflict_id"] is None
+    assert out["record"]["note"] == "低保复核中" and out["record"]["phone"] == "13700137000"
+    assert out["record"]["id"] == h["id"] and out["record"]["grid_code"] == GRID_A
+    assert count(app, Conflict) == 0
+
+
+def test_edit_against_delete_is_a_conflict(app: FastAPI, client: TestClient) -> None:
+    """Proves an edit of a record someone deleted is a `delete` conflict (not "delete
+    wins"): the tombstone stays, and the conflict holds the edit."""
+    worker, sup, h, v0 = _shared_household(client)
+    assert sup.delete("household", h["id"], base=v0)["status"] == "applied"
+    out = worker.update("household", h["id"], {"phone": "13700137000"}, base=v0)
+    assert out["status"] == "conflict" and out["record"]["deleted"] is True
+    record = stored(app, "household", h["id"])
+    assert record.deleted and record.data["phone"] == "13800138000"
+    with transaction(app.state.sessions, write=False) as s:
+        conflict = s.get(Conflict, out["conflict_id"])
+        assert conflict.kind == "delete"
+        by_field = {f["field"]: f for f in conflict.fields}
+        assert by_field["deleted"]["server"] is True
+        assert by_field["deleted"]["server_author"] == "sup.street"
+        assert by_field["phone"]["incoming"] == "13700137000"
+
+
+def test_delete_against_edit_is_a_conflict(app: FastAPI, client: TestClient) -> None:
+    """Proves a delete made from a base older than someone else's edit is a `delete`
+    conflict that keeps the record alive and shows the edit it would discard."""
+    worker, sup, h, v0 = _shared_household(client)
+    sup.update("household", h["id"], {"note": "已核实"}, base=v0)
+    out = worker.delete("household", h["id"], base=v0)
+    assert out["status"] == "conflict" and out["record"]["deleted"] is False
+    assert not stored(app, "household", h["id"]).deleted
+    with transaction(app.state.sessions, write=False) as s:
+        conflict = s.get(Conflict, out["conflict_id"])
+        assert conflict.kind == "delete"
+        assert [f["field"] for f in conflict.fields] == ["deleted", "note"]
+        assert conflict.fields[1]["server_author"] == "sup.street"
+
+
+def test_update_of_a_missing_record_is_record_deleted(app: FastAPI, client: TestClient) -> None:
+    """Proves an update or delete of a record the server does not hold (purged) is
+    rejected with record_deleted and creates nothing."""
+    worker = Laptop(client, "worker.a")
+    missing = new_id()
+    out = worker.update("household", missing, {"phone": "13700137000"}, base=3)
+    assert out["status"] == "rejected" and out["code"] == "record_deleted" and out["reason"]
+    assert worker.delete("household", missing, base=3)["code"] == "record_deleted"
+    assert stored(app, "household", missing) is None
+
+
+def test_same_deterministic_record_created_twice(app: FastAPI, client: TestClient) -> None:
+    """Proves a create of an id that exists (one roster imported on two laptops) is an
+    update from version 0: equal values merge silently, differing ones conflict."""
+    _worker, sup, h, v0 = _shared_household(client)
+    same = sup.create("household", h)
+    assert same["status"] == "applied" and same["version"] == v0
+    differing = sup.create("household", {**h, "head_name": "张叁"})
+    assert differing["status"] == "conflict"
+    assert stored(app, "household", h["id"]).data["head_name"] == "张三"
+
+
+# --- scope, role and savepoints -----------------------------------------------------------
+
+
+def test_worker_cannot_push_into_another_grid(app: FastAPI, client: TestClient) -> None:
+    """Proves worker.a's create in grid B is rejected out_of_scope with nothing written,
+    and so is moving its own household to grid B; a street supervisor may move it, which
+    records a Move for the old grid's clients."""
+    worker, sup = Laptop(client, "worker.a"), Laptop(client, "sup.street")
+    h = household(GRID_B)
+    out = worker.create("household", h, grid=GRID_B)
+    assert out["status"] == "rejected" and out["code"] == "out_of_scope"
+    assert stored(app, "household", h["id"]) is None
+    mine = household()
+    v0 = worker.create("household", mine)["version"]
+    moved = worker.update("household", mine["id"], {"grid_code": GRID_B}, base=v0)
+    assert moved["code"] == "out_of_scope"
+    assert stored(app, "household", mine["id"]).grid_code == GRID_A
+    ok = sup.update("household", mine["id"], {"grid_code": GRID_B}, base=v0)
+    assert ok["status"] == "applied" and stored(app, "household", mine["id"]).grid_code == GRID_B
+    with transaction(app.state.sessions, write=False) as s:
+        move = s.scalars(select(Move)).one()
+        assert (move.seq, move.old_grid, move.new_grid) == (ok["version"], GRID_A, GRID_B)
+    # Worker.a no longer covers the record's grid: its edits are refused.
+    late = worker.update("household", mine["id"], {"note": "x"}, base=v0)
+    assert late["code"] == "out_of_scope"
+
+
+def test_roles_limit_what_may_be_written(app: FastAPI, client: TestClient) -> None:
+    """Proves an adviser cannot write households (forbidden) but may write visits, and a
+    department cannot write register records."""
+    adviser, dept = Laptop(client, "adviser.a"), Laptop(client, "dept.cg")
+    h = household()
+    assert adviser.create("household", h)["code"] == "forbidden"
+    assert dept.create("household", household())["code"] == "forbidden"
+    visit = {
+        "id": new_id(),
+        "grid_code": GRID_A,
+        "deleted": False,
+        "household_id": h["id"],
+        "visitor": "adviser.a",
+        "visited_at": "2026-11-27T02:30:00.000000+00:00",
+        "mode": "home",
+    }
+    assert adviser.create("visit", visit)["status"] == "applied"
+
+
+def test_one_rejected_mutation_does_not_undo_the_others(app: FastAPI, client: TestClient) -> None:
+    """Proves each mutation has its own savepoint: in one batch the good creates and
+    update stand around an out-of-scope create, an invalid record and a forbidden
+    workflow-field update; every mutation id is logged and the push audited by counts."""
+    worker = Laptop(client, "worker.a")
+    a, b, bad, c = household(), household(GRID_B), household(household_no=""), case_payload()
+    outcomes = worker.push(
+        worker.mutation("create", "household", a["id"], a),
+        worker.mutation("create", "household", b["id"], b, grid=GRID_B),
+        worker.mutation("create", "household", bad["id"], bad),
+        worker.mutation("create", "case", c["id"], c),
+        worker.mutation("update", "case", c["id"], {"state": "closed"}, base=0),
+        worker.mutation("update", "household", a["id"], {"note": "ok"}, base=0),
+    )
+    assert [o["status"] for o in outcomes] == [
+        "applied",
+        "rejected",
+        "rejected",
+        "applied",
+        "rejected",
+        "applied",
+    ]
+    assert [o["code"] for o in outcomes if o["status"] == "rejected"] == [
+        "out_of_scope",
+        "validation",
+        "validation",
+    ]
+    assert stored(app, "household", a["id"]).data["note"] == "ok"
+    assert stored(app, "household", bad["id"]) is None
+    assert stored(app, "case", c["id"]).data["state"] == "draft"
+    assert count(app, MutationLog) == 6
+    # The push is audited with counts only, never field values.
+    with transaction(app.state.sessions, write=False) as s:
+        row = s.scalars(select(Audit).where(Audit.action == "push")).one()
+    assert row.detail == {"mutations": 6, "applied": 3, "rejected": 3}
+
+
+def test_case_create_starts_as_draft(app: FastAPI, client: TestClient) -> None:
+    """Proves a case created with workflow fields set is stored as a draft with those
+    fields cleared (only actions set them), and the outcome sends the truth back."""
+    worker = Laptop(client, "worker.a")
+    c = case_payload(state="closed", department_id="somewhere", escalated=True)
+    out = worker.create("case", c)
+    assert out["status"] == "merged" and out["record"]["state"] == "draft"
+    record = stored(app, "case", c["id"])
+    assert record.data["state"] == "draft" and record.data["department_id"] is None
+    assert record.department_id is None and not record.data["escalated"]
+
+
+def test_restricted_tags_are_flagged_and_guarded(app: FastAPI, client: TestClient) -> None:
+    """Proves a special-group tag is stored restricted and a care tag is not, and that a
+    supervisor without special access may write the care tag but not the restricted one."""
+    worker, sup = Laptop(client, "worker.a"), Laptop(client, "sup.street")
+    tags = {}
+    for tag in ("community_correction", "living_alone_elderly"):
+        payload = {
+            "id": new_id(),
+            "grid_code": GRID_A,
+            "deleted": False,
+            "resident_id": new_id(),
+            "tag": tag,
+        }
+        tags[tag] = (payload["id"], worker.create("resident_tag", payload)["version"])
+    restricted_id, v_restricted = tags["community_correction"]
+    care_id, v_care = tags["living_alone_elderly"]
+    assert stored(app, "resident_tag", restricted_id).restricted
+    assert not stored(app, "resident_tag", care_id).restricted
+    assert sup.update("resident_tag", care_id, {"note": "x"}, base=v_care)["status"] == "applied"
+    denied = sup.update("resident_tag", restricted_id, {"note": "x"}, base=v_restricted)
+    assert denied["code"] == "out_of_scope"
+    # Turning a care tag into a special-group one is the same write.
+    upgraded = sup.update("resident_tag", care_id, {"tag": "drug_user"}, base=v_care)
+    assert upgraded["code"] == "out_of_scope"
