@@ -1,0 +1,82 @@
+"""Starting the desktop app: language, fonts, unlock or enroll, then the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QDialog
+
+from gridworker.services.workspace import Workspace
+from gridworker.storage.profile import profile_exists
+from gridworker.ui.i18n import current_language, install_translators
+from gridworker.ui.tasks import TaskManager
+
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "WenQuanYi Micro Hei",
+)
+
+
+def make_app(argv: list[str] | None = None, *, lang: str | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("GridWorker")
+    app.setOrganizationName("GridWorker")
+    families = set(QFontDatabase.families())
+    for family in CJK_FAMILIES:
+        if family in families:
+            app.setFont(QFont(family, 10))
+            break
+    install_translators(app, lang or current_language())
+    return app
+
+
+def open_main_window(
+    workspace: Workspace, *, password: str | None = None, background_sync: bool = True
+) -> object:
+    from gridworker.ui.main_window import MainWindow
+    from gridworker.ui.session import AppSession
+
+    tasks = TaskManager()
+    session = AppSession(workspace, tasks, background_sync=background_sync)
+    session.set_password(password)
+    window = MainWindow(session)
+    window.show()
+    return window
+
+
+def run(
+    profile: Path,
+    *,
+    workspace: Workspace | None = None,
+    password: str | None = None,
+    lang: str | None = None,
+) -> int:
+    """The desktop app on `profile`: unlock (or enroll on first run), then the main window."""
+    app = make_app(lang=lang)
+    if workspace is None:
+        if profile_exists(profile):
+            from gridworker.ui.dialogs.unlock import UnlockDialog
+
+            unlock = UnlockDialog(profile)
+            if unlock.exec() != QDialog.DialogCode.Accepted or unlock.workspace is None:
+                return 1
+            workspace = unlock.workspace
+        else:
+            from gridworker.ui.dialogs.enroll import EnrollDialog
+
+            enroll = EnrollDialog(profile)
+            if enroll.exec() != QDialog.DialogCode.Accepted or enroll.workspace is None:
+                return 1
+            workspace, password = enroll.workspace, enroll.password_used
+    window = open_main_window(workspace, password=password)
+    code = app.exec()
+    del window
+    return int(code)

@@ -1,0 +1,62 @@
+"""Unlock with the local passphrase: works offline; a wrong one changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridworker.services.workspace import ServiceError, Workspace, open_workspace
+from gridworker.storage.profile import ProfileError
+
+
+class UnlockDialog(QDialog):
+    def __init__(
+        self, profile: Path, parent: QWidget | None = None, *, username: str | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.profile = profile
+        self.workspace: Workspace | None = None
+        self.setWindowTitle(self.tr("Unlock GridWorker"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            self.tr("Enter your local passphrase to open your data. No network is needed.")
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setObjectName("passphrase")
+        form.addRow(self.tr("Passphrase"), self.passphrase)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setStyleSheet("color: #b3261e")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Unlock"))
+        buttons.accepted.connect(self.try_unlock)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def try_unlock(self) -> None:
+        try:
+            self.workspace = open_workspace(self.profile, self.passphrase.text(), lock_timeout=2)
+        except (ProfileError, ServiceError) as exc:
+            self.error.setText(self.tr("Could not unlock: %1").replace("%1", str(exc)))
+            self.passphrase.selectAll()
+            self.passphrase.setFocus()
+            return
+        self.accept()

@@ -1,0 +1,221 @@
+"""The main window: navigation on the left, one screen at a time, sync in the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from gridworker.storage.profile import ProfileError
+from gridworker.ui.screens.base import Placeholder, Screen
+from gridworker.ui.session import AppSession, StatusInfo
+
+STYLE = """
+QListWidget#nav { background: #1f3b5a; color: #e8eef5; border: none; font-size: 15px; }
+QListWidget#nav::item { padding: 12px 16px; }
+QListWidget#nav::item:selected { background: #2f6ea5; color: white; }
+QLabel#heading { font-size: 20px; font-weight: 600; margin: 4px 0 8px 0; }
+QLabel#error { color: #b3261e; }
+"""
+
+
+class ActivityFilter(QObject):
+    """Any key or mouse input counts as activity for auto-lock."""
+
+    def __init__(self, on_activity: Callable[[], None]) -> None:
+        super().__init__()
+        self.on_activity = on_activity
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
+            self.on_activity()
+        return False
+
+
+ScreenFactory = Callable[[AppSession], Screen]
+
+
+def default_screens() -> list[tuple[str, ScreenFactory]]:
+    """(key, factory) for each navigation entry, in order; built lazily by name."""
+    from gridworker.ui import screens
+
+    return screens.registry()
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, session: AppSession, screens: list[tuple[str, ScreenFactory]] | None = None
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.setWindowTitle(self.tr("GridWorker — %1").replace("%1", session.username))
+        self.resize(1280, 800)
+        self.setStyleSheet(STYLE)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(180)
+        self.stack = QStackedWidget()
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.central = central
+        self.screens: dict[str, Screen] = {}
+        for key, factory in screens if screens is not None else default_screens():
+            screen = factory(session)
+            self.screens[key] = screen
+            self.stack.addWidget(screen)
+            item = QListWidgetItem(screen.title())
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        self._build_toolbar()
+        self._build_status_bar()
+        session.status_changed.connect(self.show_status)
+        session.sync_started.connect(self._sync_started)
+        session.sync_progress.connect(self._sync_progress)
+        session.sync_finished.connect(self._sync_finished)
+        session.locked_changed.connect(self._locked_changed)
+        self._activity = ActivityFilter(session.user_activity)
+        QApplication.instance().installEventFilter(self._activity)  # type: ignore[union-attr]
+        QTimer.singleShot(0, session.refresh_status)
+
+    def show_screen(self, key: str) -> Screen:
+        keys = list(self.screens)
+        self.nav.setCurrentRow(keys.index(key))
+        return self.screens[key]
+
+    # --- toolbar and status bar ------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Main"))
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.sync_action = QAction(self.tr("Sync now"), self)
+        self.sync_action.setShortcut(QKeySequence("F5"))
+        self.sync_action.triggered.connect(self.session.sync_now)
+        bar.addAction(self.sync_action)
+        self.lock_action = QAction(self.tr("Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.session.lock)
+        bar.addAction(self.lock_action)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.online_label = QLabel()
+        self.online_label.setObjectName("online")
+        self.last_sync_label = QLabel()
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("pending")
+        self.conflicts_label = QLabel()
+        self.conflicts_label.setObjectName("conflicts")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.session.cancel_sync)
+        for widget in (
+            self.online_label,
+            self.last_sync_label,
+            self.pending_label,
+            self.conflicts_label,
+        ):
+            bar.addWidget(widget)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+
+    def show_status(self, info: StatusInfo) -> None:
+        if info.server is None:
+            self.online_label.setText(self.tr("● Not enrolled (offline profile)"))
+            self.online_label.setStyleSheet("color: #6b7280")
+        elif info.online:
+            self.online_label.setText(self.tr("● Online"))
+            self.online_label.setStyleSheet("color: #15803d")
+        else:
+            self.online_label.setText(self.tr("● Offline"))
+            self.online_label.setStyleSheet("color: #b45309")
+        self.last_sync_label.setText(
+            self.tr("Last sync: %1").replace(
+                "%1", (info.last_sync or self.tr("never")).replace("T", " ")[:16]
+            )
+        )
+        self.pending_label.setText(self.tr("Pending changes: %1").replace("%1", str(info.pending)))
+        self.conflicts_label.setText(
+            self.tr("Open conflicts: %1").replace("%1", str(info.conflicts))
+        )
+        self.conflicts_label.setStyleSheet("color: #b3261e" if info.conflicts else "")
+
+    def _sync_started(self) -> None:
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.cancel_button.setVisible(True)
+        self.sync_action.setEnabled(False)
+
+    def _sync_progress(self, phase: str, done: int, total: int) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        self.progress.setFormat(f"{phase} {done}")
+
+    def _sync_finished(self, report: object, error: object) -> None:
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.sync_action.setEnabled(True)
+        if error is not None:
+            self.statusBar().showMessage(
+                self.tr("Sync failed: %1").replace("%1", str(error)), 10_000
+            )
+
+    # --- lock ------------------------------------------------------------------------
+
+    def _locked_changed(self, locked: bool) -> None:
+        if not locked:
+            self.central.setEnabled(True)
+            return
+        self.central.setEnabled(False)
+        QTimer.singleShot(0, self.ask_unlock)
+
+    def ask_unlock(self) -> None:
+        while self.session.locked:
+            text, ok = QInputDialog.getText(
+                self,
+                self.tr("Locked"),
+                self.tr("GridWorker is locked. Enter your passphrase:"),
+                QLineEdit.EchoMode.Password,
+            )
+            if not ok:
+                self.close()
+                return
+            try:
+                self.session.unlock(text)
+            except ProfileError as exc:
+                QMessageBox.warning(self, self.tr("Locked"), str(exc))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.session.close()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "Placeholder"]

@@ -1,0 +1,103 @@
+"""同步: the sync state, last sync, pending changes, progress, errors and a log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridworker.sync.engine import CycleReport
+from gridworker.ui.screens.base import Screen, heading
+from gridworker.ui.session import AppSession, StatusInfo
+
+
+class SyncScreen(Screen):
+    watches = frozenset({"outbox"})
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.title()))
+        form = QFormLayout()
+        self.server = QLabel()
+        self.state = QLabel()
+        self.state.setObjectName("sync_state")
+        self.last_sync = QLabel()
+        self.pending = QLabel()
+        self.pending.setObjectName("sync_pending")
+        self.rejected = QLabel()
+        self.conflicts = QLabel()
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        form.addRow(self.tr("Server"), self.server)
+        form.addRow(self.tr("State"), self.state)
+        form.addRow(self.tr("Last sync"), self.last_sync)
+        form.addRow(self.tr("Pending changes"), self.pending)
+        form.addRow(self.tr("Refused by the server"), self.rejected)
+        form.addRow(self.tr("Open conflicts"), self.conflicts)
+        form.addRow(self.tr("Last error"), self.error)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.sync_button = QPushButton(self.tr("Sync now"))
+        self.sync_button.setObjectName("sync_now")
+        self.sync_button.clicked.connect(session.sync_now)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(session.cancel_sync)
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel(self.tr("Log")))
+        self.log = QPlainTextEdit()
+        self.log.setObjectName("sync_log")
+        self.log.setReadOnly(True)
+        layout.addWidget(self.log, 1)
+        session.status_changed.connect(self.show_status)
+        session.sync_started.connect(self._started)
+        session.sync_finished.connect(self._finished)
+
+    def title(self) -> str:
+        return self.tr("Sync")
+
+    def refresh(self) -> None:
+        self.session.refresh_status()
+
+    def show_status(self, info: StatusInfo) -> None:
+        self.server.setText(info.server or self.tr("not enrolled: this profile works offline"))
+        self.state.setText(self.tr("online") if info.online else self.tr("offline"))
+        self.last_sync.setText((info.last_sync or self.tr("never")).replace("T", " ")[:19])
+        self.pending.setText(str(info.pending))
+        self.rejected.setText(str(info.rejected))
+        self.conflicts.setText(str(info.conflicts))
+        self.error.setText(info.last_error or "")
+        self.sync_button.setEnabled(info.server is not None)
+
+    def _log(self, text: str) -> None:
+        self.log.appendPlainText(f"{datetime.now():%H:%M:%S}  {text}")
+
+    def _started(self) -> None:
+        self.cancel_button.setEnabled(True)
+        self._log(self.tr("sync started"))
+
+    def _finished(self, report: object, error: object) -> None:
+        self.cancel_button.setEnabled(False)
+        if error is not None:
+            self._log(self.tr("sync failed: %1").replace("%1", str(error)))
+        elif isinstance(report, CycleReport):
+            self._log(
+                self.tr("sent %1, received %2, conflicts %3, refused %4")
+                .replace("%1", str(report.pushed))
+                .replace("%2", str(report.pulled))
+                .replace("%3", str(report.conflicts))
+                .replace("%4", str(report.rejected))
+            )

@@ -1,0 +1,205 @@
+"""The signed-in session behind the main window: workspace, background sync, auto-lock.
+
+Widgets talk to the workspace only through `tasks` (and the services); sync runs
+on the scheduler's thread; everything it reports reaches the GUI thread through
+queued signals.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+
+from gridworker.services.status import status
+from gridworker.services.syncing import sync_now
+from gridworker.services.workspace import Workspace, open_workspace
+from gridworker.sync.engine import CycleReport, Progress
+from gridworker.sync.scheduler import SyncScheduler
+from gridworker.ui.tasks import EVERYTHING, TaskManager
+
+DEFAULT_IDLE_LOCK_MINUTES = 15
+SYNC_INTERVAL_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    online: bool
+    last_sync: str | None
+    pending: int
+    rejected: int
+    conflicts: int
+    server: str | None
+    last_error: str | None
+
+
+class AppSession(QObject):
+    status_changed = Signal(object)  # StatusInfo
+    sync_started = Signal()
+    sync_progress = Signal(str, int, int)  # phase, done, total (0 = unknown)
+    sync_finished = Signal(object, object)  # CycleReport | None, error | None
+    locked_changed = Signal(bool)
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        tasks: TaskManager,
+        *,
+        idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES,
+        background_sync: bool = True,
+    ) -> None:
+        super().__init__()
+        self.workspace: Workspace | None = workspace
+        self.profile_path: Path = workspace.profile.path
+        self.username = workspace.actor.username
+        self.tasks = tasks
+        self._password: str | None = None
+        self._sync_lock = threading.Lock()
+        self.scheduler: SyncScheduler | None = None
+        self._finished_bridge.connect(self._on_sync_finished, Qt.ConnectionType.QueuedConnection)
+        self._progress_bridge.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self.tasks.changed.connect(lambda _c: self.refresh_status())
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.setInterval(idle_lock_minutes * 60_000)
+        self.idle_timer.timeout.connect(self.lock)
+        if idle_lock_minutes > 0:
+            self.idle_timer.start()
+        if background_sync and self.enrolled():
+            self.scheduler = SyncScheduler(
+                self._run_sync, interval=SYNC_INTERVAL_SECONDS, on_result=self._sync_result
+            )
+            self.scheduler.start()
+
+    _finished_bridge = Signal(object, object)
+    _progress_bridge = Signal(str, int, int)
+
+    # --- workspace access ----------------------------------------------------------
+
+    @property
+    def ws(self) -> Workspace:
+        if self.workspace is None:
+            raise RuntimeError("the profile is locked")
+        return self.workspace
+
+    @property
+    def locked(self) -> bool:
+        return self.workspace is None
+
+    def enrolled(self) -> bool:
+        return status(self.ws).get("server") is not None
+
+    def user_activity(self) -> None:
+        """Any keyboard or mouse input restarts the idle timer."""
+        if self.idle_timer.interval() > 0 and not self.locked:
+            self.idle_timer.start()
+
+    @Slot()
+    def lock(self) -> None:
+        """Drop the key: close the database; background sync pauses until unlocked."""
+        if self.workspace is None:
+            return
+        if self.scheduler is not None:
+            self.scheduler.pause()
+        with self._sync_lock:  # wait for a running cycle to stop touching the database
+            self.tasks.shutdown_db_wait()
+            self.workspace.close()
+            self.workspace = None
+        self._password = None
+        self.locked_changed.emit(True)
+
+    def unlock(self, passphrase: str) -> None:
+        """Reopen offline with the passphrase (WrongPassphrase propagates)."""
+        self.workspace = open_workspace(self.profile_path, passphrase, lock_timeout=5)
+        if self.scheduler is not None:
+            self.scheduler.resume()
+        if self.idle_timer.interval() > 0:
+            self.idle_timer.start()
+        self.locked_changed.emit(False)
+        self.tasks.changed.emit(EVERYTHING)
+
+    def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop(timeout=10)
+        if self.workspace is not None:
+            self.tasks.shutdown_db_wait()
+            self.workspace.close()
+            self.workspace = None
+
+    # --- status --------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        if self.locked:
+            return
+
+        def read(_state: Any) -> StatusInfo:
+            info = status(self.ws)
+            return StatusInfo(
+                info["online"],
+                info["last_sync"],
+                info["pending"],
+                info["rejected"],
+                info["conflicts"],
+                info["server"],
+                info["last_error"],
+            )
+
+        self.tasks.run_db(read, done=self.status_changed.emit)
+
+    # --- sync ----------------------------------------------------------------------
+
+    def set_password(self, password: str | None) -> None:
+        """Kept in memory only, to sign in again when the token expires."""
+        self._password = password
+
+    def sync_now(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.request("manual")
+        elif not self.locked and self.enrolled():
+            threading.Thread(
+                target=lambda: self._sync_result("manual", *self._guarded(threading.Event())),
+                daemon=True,
+            ).start()
+
+    def cancel_sync(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.cancel_current()
+
+    def network_changed(self, reachable: bool) -> None:
+        if self.scheduler is not None:
+            self.scheduler.network_changed(reachable)
+
+    def _guarded(self, cancel: threading.Event) -> tuple[Any, BaseException | None]:
+        try:
+            return self._run_sync(cancel), None
+        except BaseException as exc:
+            return None, exc
+
+    def _run_sync(self, cancel: threading.Event) -> CycleReport | None:
+        with self._sync_lock:
+            if self.workspace is None:
+                return None
+            self.sync_started.emit()
+            return sync_now(
+                self.workspace, password=self._password, cancel=cancel, progress=self._emit_progress
+            )
+
+    def _emit_progress(self, p: Progress) -> None:
+        self._progress_bridge.emit(p.phase, p.done, p.total or 0)
+
+    def _sync_result(self, reason: str, result: Any, error: BaseException | None) -> None:
+        self._finished_bridge.emit(result, error)
+
+    @Slot(str, int, int)
+    def _on_progress(self, phase: str, done: int, total: int) -> None:
+        self.sync_progress.emit(phase, done, total)
+
+    @Slot(object, object)
+    def _on_sync_finished(self, result: Any, error: Any) -> None:
+        self.sync_finished.emit(result, error)
+        if error is None and result is not None:
+            self.tasks.changed.emit(EVERYTHING)
+        self.refresh_status()

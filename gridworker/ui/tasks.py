@@ -1,0 +1,165 @@
+"""Background work for the UI (Anki's taskman, Orange3's TaskState).
+
+- One serialized executor for work that touches the local database
+  (max_workers=1), a separate pool for network calls.
+- Workers get plain values and a small `TaskState` (progress, cancelled), never a
+  widget; results come back to the GUI thread only through queued signals.
+- After a change, `changed` is emitted once with what changed (an `OpChanges`), and
+  each view decides whether to refresh.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+
+@dataclass(frozen=True)
+class OpChanges:
+    """What an operation changed: entity names ("household", "case", ...), or everything."""
+
+    entities: frozenset[str] = frozenset()
+    everything: bool = False
+
+    def touches(self, *names: str) -> bool:
+        return self.everything or bool(self.entities & set(names))
+
+
+EVERYTHING = OpChanges(everything=True)
+
+
+class TaskState:
+    """Handed to a worker: report progress (throttled) and check for cancellation."""
+
+    def __init__(self, emit: Callable[[float, str], None]) -> None:
+        self._emit = emit
+        self._cancel = threading.Event()
+        self._last = -1.0
+        self._last_at = 0.0
+
+    def report(self, fraction: float, message: str = "") -> None:
+        # Re-emit only when progress moved by 0.1 or 150 ms passed (Orange3 / Anki).
+        now = time.monotonic()
+        if abs(fraction - self._last) >= 0.1 or now - self._last_at >= 0.15:
+            self._last, self._last_at = fraction, now
+            self._emit(fraction, message)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancel_event(self) -> threading.Event:
+        return self._cancel
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+@dataclass
+class _Job:
+    done: Callable[[Any], None] | None
+    failed: Callable[[BaseException], None] | None
+    progress: Callable[[float, str], None] | None
+    changes: OpChanges | None
+    state: TaskState = field(init=False)
+
+
+class TaskManager(QObject):
+    """Runs callables off the GUI thread; every callback runs on the GUI thread."""
+
+    _finished = Signal(object, object, object)  # job, result, error
+    _progressed = Signal(object, float, str)
+    changed = Signal(object)  # OpChanges
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gw-db")
+        self._net = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gw-net")
+        self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self._progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self._running = 0
+
+    def run_db(
+        self,
+        fn: Callable[[TaskState], Any],
+        *,
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+        progress: Callable[[float, str], None] | None = None,
+        changes: OpChanges | None = None,
+    ) -> TaskState:
+        """Work on the local database, one task at a time, in submission order."""
+        return self._submit(self._db, fn, done, failed, progress, changes)
+
+    def run_net(
+        self,
+        fn: Callable[[TaskState], Any],
+        *,
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+        progress: Callable[[float, str], None] | None = None,
+        changes: OpChanges | None = None,
+    ) -> TaskState:
+        """Network work that does not hold the database (e.g. a health probe)."""
+        return self._submit(self._net, fn, done, failed, progress, changes)
+
+    def _submit(
+        self,
+        pool: ThreadPoolExecutor,
+        fn: Callable[[TaskState], Any],
+        done: Callable[[Any], None] | None,
+        failed: Callable[[BaseException], None] | None,
+        progress: Callable[[float, str], None] | None,
+        changes: OpChanges | None,
+    ) -> TaskState:
+        job = _Job(done, failed, progress, changes)
+        job.state = TaskState(lambda f, m: self._progressed.emit(job, f, m))
+        self._running += 1
+        if self._running == 1:
+            self.busy_changed.emit(True)
+
+        def work() -> None:
+            try:
+                result = fn(job.state)
+            except BaseException as exc:  # reported on the GUI thread
+                self._finished.emit(job, None, exc)
+                return
+            self._finished.emit(job, result, None)
+
+        future: Future[None] = pool.submit(work)
+        del future
+        return job.state
+
+    @Slot(object, object, object)
+    def _on_finished(self, job: _Job, result: Any, error: BaseException | None) -> None:
+        self._running -= 1
+        if self._running == 0:
+            self.busy_changed.emit(False)
+        if error is not None:
+            if job.failed is not None:
+                job.failed(error)
+            return
+        if job.done is not None:
+            job.done(result)
+        if job.changes is not None:
+            self.changed.emit(job.changes)
+
+    @Slot(object, float, str)
+    def _on_progress(self, job: _Job, fraction: float, message: str) -> None:
+        if job.progress is not None:
+            job.progress(fraction, message)
+
+    def shutdown_db_wait(self) -> None:
+        """Wait until every database task queued so far has finished (before a lock)."""
+        self._db.submit(lambda: None).result(timeout=60)
+
+    def shutdown(self) -> None:
+        self._db.shutdown(wait=True, cancel_futures=True)
+        self._net.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,54 @@
+"""UI fixtures: real widgets, offscreen, over a real SQLCipher profile (no mocks)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from gridworker.services.workspace import Workspace  # noqa: E402
+from gridworker.ui.app import make_app  # noqa: E402
+from gridworker.ui.session import AppSession  # noqa: E402
+from gridworker.ui.tasks import TaskManager  # noqa: E402
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def qapp_args() -> list[str]:
+    return ["gridworker-tests"]
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp_args: list[str]):  # type: ignore[no-untyped-def]
+    """The app as users get it: zh_CN translations and a CJK font when one is installed."""
+    return make_app(qapp_args, lang=os.environ.get("GRIDWORKER_TEST_LANG", "zh_CN"))
+
+
+@pytest.fixture
+def session(ws: Workspace, qapp) -> Iterator[AppSession]:  # type: ignore[no-untyped-def]
+    """An unlocked session over a fresh profile, with no background sync or auto-lock."""
+    tasks = TaskManager()
+    app_session = AppSession(ws, tasks, idle_lock_minutes=0, background_sync=False)
+    yield app_session
+    app_session.close()
+    tasks.shutdown()
+
+
+def wait_idle(qtbot, session: AppSession, timeout: int = 10_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until every queued database task has run and its result reached the GUI."""
+    session.tasks.shutdown_db_wait()
+    qtbot.wait(50)
+
+
+def grab(widget, name: str) -> Path:  # type: ignore[no-untyped-def]
+    """Save a screenshot to docs/screenshots/<name>.png (looked at, committed)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    widget.grab().save(str(path))
+    return path

@@ -1,0 +1,59 @@
+"""The main window: navigation, status bar, lock and unlock, driven as a person would."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from gridworker.services import register
+from gridworker.ui.main_window import MainWindow
+from gridworker.ui.session import AppSession
+from tests.conftest import GRID, PASSPHRASE
+from tests.ui.conftest import grab, wait_idle
+
+
+def test_navigation_and_status_bar(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves every navigation entry opens its screen and the status bar shows the offline
+    profile's pending changes after an edit."""
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    register.register_household(session.ws, register.HouseholdInput(
+        grid_code=GRID, household_no="0001", address="凤凰小区1栋"))
+    session.refresh_status()
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: "1" in window.pending_label.text(), timeout=5000)
+    assert window.nav.count() == 7
+    for row in range(window.nav.count()):
+        window.nav.setCurrentRow(row)
+        assert window.stack.currentIndex() == row
+    window.show_screen("sync")
+    wait_idle(qtbot, session)
+    grab(window, "main-window-sync")
+
+
+def test_lock_and_unlock(qtbot, session: AppSession, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Proves Lock drops the workspace (the key), disables the window, and the passphrase
+    prompt unlocks it again offline; a wrong passphrase keeps it locked."""
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    answers = iter([("wrong passphrase", True), (PASSPHRASE, True), ("", False)])
+    monkeypatch.setattr(QInputDialog, "getText",
+                        lambda *a, **k: next(answers))
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    window.lock_action.trigger()
+    assert session.locked and not window.central.isEnabled()
+    qtbot.waitUntil(lambda: not session.locked, timeout=10_000)
+    assert window.central.isEnabled() and warnings and "wrong passphrase" in warnings[0]
+    assert session.ws.actor.username == "wang.wei"
+
+
+def test_idle_timer_locks(qtbot, session: AppSession, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Proves the idle timer locks the profile when it fires (auto-lock)."""
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    monkeypatch.setattr(MainWindow, "ask_unlock", lambda self: None)
+    session.idle_timer.setInterval(50)
+    session.idle_timer.start()
+    qtbot.waitUntil(lambda: session.locked, timeout=5000)
