@@ -6,15 +6,15 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from gridworker.services.workspace import Workspace  # noqa: E402
-from gridworker.ui.app import make_app  # noqa: E402
-from gridworker.ui.session import AppSession  # noqa: E402
-from gridworker.ui.tasks import TaskManager  # noqa: E402
+from gridworker.services.workspace import Workspace
+from gridworker.ui.app import make_app
+from gridworker.ui.session import AppSession
+from gridworker.ui.tasks import TaskManager
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
