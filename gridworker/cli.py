@@ -154,17 +154,75 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from gridworker.services.demo import DEMO_PASSPHRASE, open_or_build_demo, summary
+def _start_demo_server(folder: Path) -> tuple[Any, str]:
+    """The embedded sync server on SQLite with the demo district, on a free local port."""
+    import subprocess
 
-    path = Path(args.profile)
-    ws = open_or_build_demo(path, reset=args.reset)
+    folder.mkdir(parents=True, exist_ok=True)
+    db = f"sqlite:///{folder / 'server.db'}"
+    env = {**os.environ, "GRIDWORKER_SERVER_FILES": str(folder / "files")}
+    server = [sys.executable, "-m", "gridworker.server.cli", "--db", db]
+    if not (folder / "server.db").exists():
+        print("preparing the demo district (first run only) ...", file=sys.stderr)
+        for command in (["init"], ["seed-demo"]):
+            done = subprocess.run([*server, *command], capture_output=True, text=True, env=env)
+            if done.returncode != 0:
+                (folder / "server.db").unlink(missing_ok=True)
+                raise CliError(f"the demo server could not be prepared: {done.stderr.strip()}")
+    proc = subprocess.Popen(
+        [*server, "serve", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("ready "):
+            return proc, line.split()[1]
+    raise CliError("the demo server did not start")
+
+
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gridworker.services.demo import DEMO_PASSPHRASE, DEMO_PASSWORD, open_demo_profile
+
+    base = Path(args.profile)
+    proc, url = _start_demo_server(base / "server")
     try:
-        info = summary(ws, _lang(args))
+        ws = open_demo_profile(base / "profile", url)
+        gui = not args.no_gui and _has_display()
+        if not gui:
+            try:
+                _print_demo(ws, base, url, args)
+            finally:
+                ws.close()
+            return EXIT_OK
+        print(f"demo server {url}; profile {base / 'profile'} (passphrase {DEMO_PASSPHRASE})")
+        from gridworker.ui.app import run
+
+        return run(base / "profile", workspace=ws, password=DEMO_PASSWORD, lang=args.lang)
     finally:
-        ws.close()
+        proc.terminate()
+        proc.wait(20)
+
+
+def _print_demo(ws: Any, base: Path, url: str, args: argparse.Namespace) -> None:
+    from gridworker.services.demo import DEMO_PASSPHRASE, summary
+
+    info = summary(ws, _lang(args))
     zh = _lang(args).startswith("zh")
-    print(("演示档案" if zh else "Demo profile") + f": {path}  (passphrase: {DEMO_PASSPHRASE})")
+    print(
+        ("演示档案" if zh else "Demo profile")
+        + f": {base / 'profile'}  (passphrase: {DEMO_PASSPHRASE}); server {url}"
+    )
     print(
         f"住户 {info.households}，居民 {info.residents}，走访 {info.visits}"
         if zh
@@ -176,12 +234,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("待整改隐患：" if zh else "Open rectifications:")
     for description, deadline in info.rectifications:
         print(f"  {description}  {'期限' if zh else 'due'} {deadline}")
-    print(
-        "试试：gridworker --profile … status / export --kind residents --format xlsx"
-        if zh
-        else "Try: gridworker --profile … status / export --kind residents --format xlsx"
-    )
-    return EXIT_OK
+    if not args.no_gui:
+        print("(no display: the desktop app needs one; this is the text summary)")
 
 
 def read_password(*, required: bool = True) -> str | None:
@@ -279,6 +333,17 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    """No command: the desktop app (unlock, or enroll on first run)."""
+    if not _has_display():
+        raise CliError(
+            "no display for the desktop app: use a command (see gridworker --help)", EXIT_USAGE
+        )
+    from gridworker.ui.app import run
+
+    return run(Path(args.profile), lang=args.lang)
+
+
 def cmd_self_test(args: argparse.Namespace) -> int:
     from gridworker.services.selftest import run_self_test
 
@@ -367,8 +432,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--value")
     c.set_defaults(func=cmd_conflicts)
 
-    s = sub.add_parser("demo", help="build (or open) the demo profile and show its first screen")
-    s.add_argument("--reset", action="store_true", help="rebuild the demo profile from scratch")
+    s = sub.add_parser(
+        "demo",
+        help="embedded server with the demo district, and the app "
+        "signed in as the demo grid worker",
+    )
+    s.add_argument("--no-gui", action="store_true", help="print the first screen as text")
     s.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("status", help="pending changes, conflicts, last sync")
@@ -405,11 +474,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.profile is None:
         name = "demo" if getattr(args, "command", None) == "demo" else "profile"
         args.profile = str(default_profile().with_name(name))
+    if args.lang is None and getattr(args, "command", None) is None:
+        args.lang = None  # the app reads the language setting (zh_CN by default)
     func: Callable[[argparse.Namespace], int] | None
-    func = cmd_self_test if args.self_test else getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return EXIT_USAGE
+    func = cmd_self_test if args.self_test else getattr(args, "func", cmd_app)
     try:
         return func(args)
     except KeyboardInterrupt:

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-exec .venv/bin/gridworker --profile .demo/profile demo "$@"
+exec .venv/bin/gridworker --profile .demo demo "$@"

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from gridworker.domain.enums import GridType
+from gridworker.domain.enums import GridType, RegionLevel
 from gridworker.storage.codec import coerce_fields
 from gridworker.storage.models import (
     SYNC_MODELS,
@@ -22,6 +22,7 @@ from gridworker.storage.models import (
     GridRow,
     LocalConflict,
     OutboxEntry,
+    RegionRow,
     SyncRecord,
 )
 from gridworker.sync.protocol import MutationOutcome, Row
@@ -75,7 +76,7 @@ def apply_row(session: Session, row: Row) -> None:
     if row.entity == "conflict":
         store_conflict(session, row.fields, row.version)
         return
-    if row.entity in ("grid", "department"):
+    if row.entity in ("grid", "department", "region"):
         store_reference(session, row)
         return
     model = SYNC_MODELS.get(row.entity)
@@ -85,6 +86,11 @@ def apply_row(session: Session, row: Row) -> None:
     if local is not None and local.version >= row.version:
         return  # our own change coming back, or an older copy
     pending = pending_fields(session, row.entity, row.id)
+    if row.deleted and not row.fields:
+        # Moved to a grid outside this user's scope: evicted locally, no delete is queued.
+        if local is not None and not pending:
+            session.delete(local)
+        return
     values = coerce_fields(model, {**row.fields, "grid_code": row.grid_code}, strict=False)
     if local is None:
         if row.deleted:
@@ -123,6 +129,13 @@ def store_reference(session: Session, row: Row) -> None:
         )
         grid.version = row.version
         session.merge(grid)
+    elif row.entity == "region":
+        region = session.get(RegionRow, row.id) or RegionRow(code=row.id)
+        region.name = f.get("name") or row.id
+        region.level = RegionLevel.parse(f.get("level") or "community")
+        region.parent_code = f.get("parent_code")
+        region.version = row.version
+        session.merge(region)
     else:
         dept = session.get(DepartmentRow, row.id) or DepartmentRow(id=row.id)
         dept.name = f.get("name") or row.id

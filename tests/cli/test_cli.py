@@ -128,3 +128,14 @@ def test_self_test_passes() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "sqlcipher" in proc.stdout and "FAIL" not in proc.stdout
+
+
+def test_demo_without_a_display_prints_the_first_screen(tmp_path: Path) -> None:
+    """Proves `gridworker demo --no-gui` prepares the embedded server with the demo district,
+    enrolls the demo worker and prints what the first screen shows; a second run reuses both."""
+    for _ in range(2):
+        proc = run(tmp_path / "demo", "demo", "--no-gui", passphrase=None)
+        assert proc.returncode == 0, proc.stderr
+        assert "住户" in proc.stdout and "办理中的事件" in proc.stdout
+    assert (tmp_path / "demo" / "server" / "server.db").exists()
+    assert (tmp_path / "demo" / "profile" / "key.json").exists()
