@@ -245,89 +245,71 @@ def _moves_out(s: Session, grids: frozenset[str], visible: _View) -> Source:
     return fetch
 
 
+def _reference_source(
+    s: Session,
+    model: Any,
+    entity: str,
+    key: Any,
+    fields: Callable[[Any], dict[str, Any]],
+    *,
+    is_grid: bool = False,
+) -> Source:
+    def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
+        q = (
+            select(model)
+            .where(model.version > after, model.version <= upto)
+            .order_by(model.version, key)
+            .limit(limit)
+        )
+        items = []
+        for obj in s.scalars(q):
+            ident = str(getattr(obj, key.key))
+            row = Row(
+                entity=entity,
+                id=ident,
+                # Only a grid belongs to a grid; the other reference rows are district-wide.
+                grid_code=ident if is_grid else "",
+                version=obj.version,
+                fields=fields(obj),
+            )
+            items.append(_Item(obj.version, (entity, ident), row))
+        return items
+
+    return fetch
+
+
 def _reference(s: Session) -> list[Source]:
     """Grids (with boundaries), regions and departments: district-wide, for everyone."""
-
-    def grids(after: int, upto: int, limit: int | None) -> list[_Item]:
-        q = (
-            select(Grid)
-            .where(Grid.version > after, Grid.version <= upto)
-            .order_by(Grid.version, Grid.code)
-            .limit(limit)
-        )
-        return [
-            _Item(
-                g.version,
-                ("grid", g.code),
-                Row(
-                    entity="grid",
-                    id=g.code,
-                    grid_code=g.code,
-                    version=g.version,
-                    fields={
-                        "code": g.code,
-                        "name": g.name,
-                        "community_code": g.community_code,
-                        "grid_type": g.grid_type,
-                        "boundary_geojson": g.boundary_geojson,
-                        "valid_from": g.valid_from,
-                        "valid_to": g.valid_to,
-                    },
-                ),
-            )
-            for g in s.scalars(q)
-        ]
-
-    def regions(after: int, upto: int, limit: int | None) -> list[_Item]:
-        q = (
-            select(Region)
-            .where(Region.version > after, Region.version <= upto)
-            .order_by(Region.version, Region.code)
-            .limit(limit)
-        )
-        return [
-            _Item(
-                r.version,
-                ("region", r.code),
-                Row(
-                    entity="region",
-                    id=r.code,
-                    grid_code="",
-                    version=r.version,
-                    fields={
-                        "code": r.code,
-                        "name": r.name,
-                        "level": r.level,
-                        "parent_code": r.parent_code,
-                    },
-                ),
-            )
-            for r in s.scalars(q)
-        ]
-
-    def departments(after: int, upto: int, limit: int | None) -> list[_Item]:
-        q = (
-            select(Department)
-            .where(Department.version > after, Department.version <= upto)
-            .order_by(Department.version, Department.id)
-            .limit(limit)
-        )
-        return [
-            _Item(
-                d.version,
-                ("department", d.id),
-                Row(
-                    entity="department",
-                    id=d.id,
-                    grid_code="",
-                    version=d.version,
-                    fields={"id": d.id, "name": d.name, "code": d.code},
-                ),
-            )
-            for d in s.scalars(q)
-        ]
-
-    return [grids, regions, departments]
+    grid_fields = ("code", "name", "community_code", "grid_type", "boundary_geojson")
+    return [
+        _reference_source(
+            s,
+            Grid,
+            "grid",
+            Grid.code,
+            lambda g: {name: getattr(g, name) for name in (*grid_fields, "valid_from", "valid_to")},
+            is_grid=True,
+        ),
+        _reference_source(
+            s,
+            Region,
+            "region",
+            Region.code,
+            lambda r: {
+                "code": r.code,
+                "name": r.name,
+                "level": r.level,
+                "parent_code": r.parent_code,
+            },
+        ),
+        _reference_source(
+            s,
+            Department,
+            "department",
+            Department.id,
+            lambda d: {"id": d.id, "name": d.name, "code": d.code},
+        ),
+    ]
 
 
 def _page(sources: list[Source], after: int, upto: int, room: int) -> tuple[list[_Item], bool]:
