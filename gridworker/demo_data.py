@@ -71,6 +71,7 @@ def make_roster(households: int, *, grid_codes: list[str], seed: int = 7) -> lis
     """About 2.5 residents per household, spread over `grid_codes`."""
     rng = random.Random(seed)
     lines: list[RosterLine] = []
+    used: set[str] = set()  # a real roster never has one ID number twice
     for h in range(households):
         grid = grid_codes[h % len(grid_codes)]
         estate = ESTATES[h % len(ESTATES)]
@@ -100,6 +101,10 @@ def make_roster(households: int, *, grid_codes: list[str], seed: int = 7) -> lis
             if age < 14 and rng.random() < 0.1:
                 tags.append("留守儿童")
             phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}" if age >= 16 else ""
+            id_number = make_id_number(rng, birth, male)
+            while id_number in used:
+                id_number = make_id_number(rng, birth, male)
+            used.add(id_number)
             lines.append(
                 RosterLine(
                     grid_code=grid,
@@ -107,7 +112,7 @@ def make_roster(households: int, *, grid_codes: list[str], seed: int = 7) -> lis
                     household_no=household_no,
                     name=name,
                     gender="男" if male else "女",
-                    id_number=make_id_number(rng, birth, male),
+                    id_number=id_number,
                     phone=phone,
                     relationship=relationship,
                     tags="、".join(dict.fromkeys(tags)),
