@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -19,10 +20,18 @@ def alembic_config() -> Config:
     return cfg
 
 
+@cache
 def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+def ensure_head(engine: Engine) -> None:
+    """Migrate only when needed: a profile already at head opens without Alembic's upgrade
+    machinery (tens of milliseconds on every unlock otherwise)."""
+    if current_revision(engine) != head_revision():
+        upgrade(engine)
 
 
 def current_revision(engine: Engine) -> str | None:

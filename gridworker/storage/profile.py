@@ -120,7 +120,7 @@ def _acquire(path: Path, timeout: float) -> FileLock:
 def _open_with_key(path: Path, data_key: bytes, lock: FileLock) -> OpenProfile:
     engine = make_engine(path / DB_NAME, data_key)
     try:
-        migrate.upgrade(engine)
+        migrate.ensure_head(engine)
     except (DBAPIError, DatabaseKeyError) as exc:
         engine.dispose()
         # With the right key, a page that fails SQLCipher's HMAC means damage or tampering.
