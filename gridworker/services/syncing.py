@@ -201,6 +201,10 @@ class ConflictView:
     fields: list[dict[str, Any]]
     reject_code: str | None
     pending_resolution: bool
+    created_at: str = ""
+    action: dict[str, Any] | None = None
+    record_label: str = ""
+    resolution: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -208,15 +212,39 @@ class ConflictView:
             "kind": self.kind,
             "entity": self.entity,
             "record_id": self.record_id,
+            "record_label": self.record_label,
             "grid_code": self.grid_code,
             "status": self.status,
+            "created_at": self.created_at,
             "fields": self.fields,
+            "action": self.action,
             "reject_code": self.reject_code,
             "pending_resolution": self.pending_resolution,
         }
 
 
+# What names a record for a person: the field shown in place of its id.
+LABEL_FIELDS = {
+    "household": "address",
+    "resident": "name",
+    "case": "title",
+    "hazard_site": "name",
+    "building": "estate_name",
+    "visit": "visited_at",
+    "rectification": "description",
+}
+
+
+def _record_label(s: Any, entity: str, record_id: str) -> str:
+    model = SYNC_MODELS.get(entity)
+    field = LABEL_FIELDS.get(entity)
+    row = s.get(model, record_id) if model is not None else None
+    value = getattr(row, field, None) if row is not None and field else None
+    return str(value) if value else f"…{record_id[-8:]}"
+
+
 def list_conflicts(ws: Workspace, *, status: str = "open") -> list[ConflictView]:
+    """Conflicts with what a person needs to judge them: both sides, who, and which record."""
     stmt = select(LocalConflict).order_by(LocalConflict.created_at)
     if status != "all":
         stmt = stmt.where(LocalConflict.status == status)
@@ -232,6 +260,10 @@ def list_conflicts(ws: Workspace, *, status: str = "open") -> list[ConflictView]
                 list(c.fields),
                 c.reject_code,
                 c.resolution is not None,
+                created_at=c.created_at.isoformat(timespec="seconds") if c.created_at else "",
+                action=c.action,
+                record_label=_record_label(s, c.entity, c.record_id),
+                resolution=c.resolution,
             )
             for c in s.scalars(stmt)
         ]
@@ -264,9 +296,18 @@ def resolve_conflict(
             if field not in {f["field"] for f in conflict.fields}:
                 raise ServiceError(f"the conflict has no field {field}")
             values = {field: value}
-            resolution: dict[str, Any] = {"choice": "values", "values": values}
+            # Fields are resolved one call at a time: earlier choices stay in the resolution.
+            earlier = conflict.resolution or {}
+            chosen = dict(earlier.get("values") or {}) if earlier.get("choice") == "values" else {}
+            resolution: dict[str, Any] = {"choice": "values", "values": {**chosen, **values}}
         elif keep == "local":
-            values = {f["field"]: f["local"] for f in conflict.fields}
+            # Only what this laptop sent: a delete conflict also lists the other side's edits,
+            # which have no local value to keep.
+            values = {
+                f["field"]: f["local"]
+                for f in conflict.fields
+                if f.get("local_author") is not None or f["field"] == "deleted"
+            }
             resolution = {"choice": "local", "values": {}}
         else:
             resolution = {"choice": "server", "values": {}}

@@ -88,6 +88,10 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(screen.title())
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
+        for screen in self.screens.values():
+            signal = getattr(screen, "navigate", None)
+            if signal is not None:
+                signal.connect(self.navigate)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
         self._build_toolbar()
@@ -100,6 +104,15 @@ class MainWindow(QMainWindow):
         self._activity = ActivityFilter(session.user_activity)
         QApplication.instance().installEventFilter(self._activity)  # type: ignore[union-attr]
         QTimer.singleShot(0, session.refresh_status)
+
+    def navigate(self, key: str, record_id: str) -> None:
+        """Open a screen at a record (a screen that can select one has `select(record_id)`)."""
+        if key not in self.screens:
+            return
+        screen = self.show_screen(key)
+        select = getattr(screen, "select", None)
+        if callable(select) and record_id:
+            select(record_id)
 
     def show_screen(self, key: str) -> Screen:
         keys = list(self.screens)

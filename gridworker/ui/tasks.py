@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 
@@ -68,6 +69,11 @@ class _Job:
     progress: Callable[[float, str], None] | None
     changes: OpChanges | None
     state: TaskState = field(init=False)
+    owners: list[QObject] = field(default_factory=list)
+
+    def alive(self) -> bool:
+        """False once a widget whose method is a callback was deleted (window closed)."""
+        return all(shiboken6.isValid(owner) for owner in self.owners)
 
 
 class TaskManager(QObject):
@@ -120,6 +126,8 @@ class TaskManager(QObject):
         changes: OpChanges | None,
     ) -> TaskState:
         job = _Job(done, failed, progress, changes)
+        owners = (getattr(cb, "__self__", None) for cb in (done, failed, progress))
+        job.owners = [owner for owner in owners if isinstance(owner, QObject)]
         job.state = TaskState(lambda f, m: self._progressed.emit(job, f, m))
         self._running += 1
         if self._running == 1:
@@ -142,6 +150,10 @@ class TaskManager(QObject):
         self._running -= 1
         if self._running == 0:
             self.busy_changed.emit(False)
+        if not job.alive():
+            if job.changes is not None and error is None:
+                self.changed.emit(job.changes)
+            return
         if error is not None:
             if job.failed is not None:
                 job.failed(error)
@@ -153,7 +165,7 @@ class TaskManager(QObject):
 
     @Slot(object, float, str)
     def _on_progress(self, job: _Job, fraction: float, message: str) -> None:
-        if job.progress is not None:
+        if job.progress is not None and job.alive():
             job.progress(fraction, message)
 
     def shutdown_db_wait(self) -> None:

@@ -1,0 +1,119 @@
+"""工作台 screen: the three panels and the header counts, driven through real widgets."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from gridworker.domain.enums import VisitMode
+from gridworker.services import visits
+from gridworker.ui.main_window import MainWindow
+from gridworker.ui.screens import ENTRIES
+from gridworker.ui.screens.base import Placeholder, Screen
+from gridworker.ui.screens.conflicts import ConflictsScreen
+from gridworker.ui.screens.today import TodayScreen
+from gridworker.ui.session import AppSession
+from gridworker.ui.tasks import OpChanges
+from tests.services.test_today import NOW, seed_day
+from tests.ui.conftest import grab, wait_idle
+
+MINE = {"today": TodayScreen, "conflicts": ConflictsScreen}
+
+
+def window_with_my_screens(session: AppSession) -> MainWindow:
+    """The main window with its full navigation; screens other than these two are placeholders
+    (others build them at the same time)."""
+
+    def factory(key: str, title: str):  # type: ignore[no-untyped-def]
+        def make(s: AppSession) -> Screen:
+            return MINE[key](s) if key in MINE else Placeholder(s, title)
+
+        return make
+
+    return MainWindow(session, [(key, factory(key, title)) for key, _m, _c, title in ENTRIES])
+
+
+def test_panels_show_whats_due(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves the three panels list the overdue elder, the overdue and the near rectification
+    and the two cases near their deadline, with the header counts, and nothing that is not due."""
+    seeded = seed_day(session.ws)
+    screen = TodayScreen(session)
+    qtbot.addWidget(screen)
+    screen.resize(1100, 700)
+    screen.show()
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: screen.day is not None, timeout=5000)
+    visits_rows = screen.visits.texts()
+    assert [row[0] for row in visits_rows] == ["陈德福", "王建国", "张秀英", "赵淑珍", "刘小宇"]
+    zhang = visits_rows[2]
+    assert zhang[1] == "独居老人" and zhang[3] == "11-17" and "3" in zhang[4]
+    assert visits_rows[0][1] == "低保、退役军人"
+    assert "李桂兰" not in str(visits_rows)
+    rects = screen.rectifications.texts()
+    assert [r[0] for r in rects] == ["老王小炒", "星辰网吧"]
+    assert rects[0][1] == "后厨电线裸露未穿管" and rects[0][2] == "11-19" and "8" in rects[0][3]
+    cases = screen.cases.texts()
+    assert [c[0] for c in cases] == ["小区路灯损坏，夜间无照明", "楼道堆放杂物占用消防通道"]
+    assert cases[1][1] == "待受理" and cases[1][2] == "11-27 17:30" and "6" in cases[1][3]
+    assert screen.visits_card.number.text() == "5" and "3" in screen.visits_card.overdue.text()
+    assert screen.rects_card.number.text() == "2" and screen.cases_card.number.text() == "2"
+    # Red for overdue: the first rectification's status cell.
+    index = screen.rectifications.model.index(0, 3)
+    brush = screen.rectifications.model.data(index, Qt.ItemDataRole.ForegroundRole)
+    assert brush.color().name() == "#b3261e"
+    # Double-clicking a case asks the lead's window to open it.
+    table = screen.cases.table
+    rect = table.visualRect(table.model().index(1, 0))
+    with qtbot.waitSignal(screen.navigate, timeout=2000) as opened:
+        QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args == ["cases", seeded.due_soon_case]
+
+
+def test_a_visit_takes_the_resident_off_the_list(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves recording a visit (a change touching "visit") refreshes the panel: the visited
+    elder is gone and the count drops."""
+    seeded = seed_day(session.ws)
+    screen = TodayScreen(session)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: screen.visits_card.number.text() == "5", timeout=5000)
+    ws = session.ws
+    session.tasks.run_db(
+        lambda _s: visits.record_visit(
+            ws, household_id=seeded.households["张秀英"], mode=VisitMode.phone, visited_at=NOW
+        ),
+        changes=OpChanges(frozenset({"visit"})),
+    )
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: screen.visits_card.number.text() == "4", timeout=5000)
+    assert "张秀英" not in [row[0] for row in screen.visits.texts()]
+
+
+def test_empty_day_says_so(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves a fresh profile shows the friendly empty lines instead of empty tables."""
+    session.ws.clock = lambda: NOW
+    screen = TodayScreen(session)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: screen.day is not None, timeout=5000)
+    for panel in (screen.visits, screen.rectifications, screen.cases):
+        assert panel.stack.currentWidget() is panel.empty
+    assert screen.visits_card.number.text() == "0"
+
+
+def test_screenshot_today(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves the screen renders in the main window with Chinese data (docs/screenshots)."""
+    seed_day(session.ws)
+    window = window_with_my_screens(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_screen("today")
+    wait_idle(qtbot, session)
+    screen = window.screens["today"]
+    assert isinstance(screen, TodayScreen)
+    qtbot.waitUntil(lambda: screen.day is not None, timeout=5000)
+    wait_idle(qtbot, session)
+    grab(window, "today")
