@@ -23,6 +23,7 @@ from gridworker.domain.deadlines import DEFAULT_RULES
 from gridworker.domain.entities import CASE_COMMAND_FIELDS, Case, CaseAction
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import WorkflowError
+from gridworker.domain.wire import wire_value
 from gridworker.domain.workflow import apply_action, find_transition, reject_action
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.merge import (
@@ -33,7 +34,6 @@ from gridworker.server.merge import (
     record_values,
     to_entity,
     values_equal,
-    wire_value,
     write_changes,
 )
 from gridworker.server.models import Conflict, Record

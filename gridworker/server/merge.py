@@ -23,8 +23,7 @@ import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from enum import Enum
+from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy.orm import Session
@@ -33,6 +32,7 @@ from gridworker.domain.entities import COMMAND_FIELDS, SYNC_ENTITIES
 from gridworker.domain.entities import Record as DomainRecord
 from gridworker.domain.enums import TagKind
 from gridworker.domain.errors import DomainError
+from gridworker.domain.wire import wire_value
 from gridworker.server.models import Move, Record
 from gridworker.server.sequence import next_seq
 from gridworker.sync.protocol import ConflictField
@@ -75,17 +75,6 @@ def values_equal(a: Any, b: Any) -> bool:
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
     return bool(type(a) is type(b) and a == b)
-
-
-def wire_value(value: Any) -> Any:
-    """A domain value as it travels: enums by code, times as UTC ISO text (as the client)."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def last_change(meta: Mapping[str, Sequence[Any]], field: str) -> tuple[int, str | None]:

@@ -23,7 +23,6 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import func, select
@@ -75,6 +74,7 @@ from gridworker.domain.enums import (
     Urgency,
     VisitMode,
 )
+from gridworker.domain.wire import wire_value as _wire
 from gridworker.domain.workflow import apply_action
 from gridworker.resources import resource
 from gridworker.server import audit, meta
@@ -316,16 +316,6 @@ class SeedSummary:
             f"open cases by deadline: {show(self.deadlines)}",
             f"{self.files} attachment files",
         ]
-
-
-def _wire(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def wire_fields(record: Record) -> dict[str, Any]:

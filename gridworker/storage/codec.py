@@ -15,8 +15,8 @@ from sqlalchemy import inspect as sa_inspect
 
 from gridworker.domain.errors import ValidationError
 from gridworker.domain.validation import validate_grid_code, validate_id_number, validate_phone
+from gridworker.domain.wire import wire_value
 from gridworker.storage.models import SyncRecord
-from gridworker.storage.outbox import wire_value
 from gridworker.storage.types import EnumCode, ISODate, UTCDateTime
 
 PHONE_FIELDS = frozenset({"phone", "emergency_phone", "building_head_phone", "responsible_phone"})

@@ -21,28 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from enum import Enum
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from gridworker.domain.version import SCHEMA_VERSION
+from gridworker.domain.wire import wire_value
 from gridworker.storage.models import APPEND_ONLY, COMMAND_ENTITIES, OutboxEntry, SyncRecord
 
 CAPTURE_KEY = "gridworker.capture"
-
-
-def wire_value(value: Any) -> Any:
-    """A field value as it travels in JSON: enums by code, dates and times as ISO text."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def now_utc() -> datetime:

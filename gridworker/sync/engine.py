@@ -23,6 +23,7 @@ from typing import cast
 
 from sqlalchemy import delete, func, select, update
 
+from gridworker.domain.wire import wire_value
 from gridworker.storage.engine import write_session
 from gridworker.storage.models import (
     SYNC_MODELS,
@@ -31,7 +32,7 @@ from gridworker.storage.models import (
     OutboxEntry,
     SyncRecord,
 )
-from gridworker.storage.outbox import now_utc, wire_value, without_capture
+from gridworker.storage.outbox import now_utc, without_capture
 from gridworker.storage.profile import OpenProfile, wipe_profile
 from gridworker.sync import apply, transfers
 from gridworker.sync.client import SyncClient, SyncError
