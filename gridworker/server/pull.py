@@ -46,6 +46,7 @@ needs no back-fill.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -55,7 +56,7 @@ from typing import Any
 from sqlalchemy import Boolean, ColumnElement, and_, false, func, not_, or_, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
-from gridworker.server import meta, sequence
+from gridworker.server import audit, meta, sequence
 from gridworker.server.api.deps import Caller
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
@@ -66,6 +67,7 @@ from gridworker.sync.protocol import ConflictInfo, Cursor, ErrorCode, PullReques
 
 # last_seen is refreshed at most this often when nothing else about the device changed,
 # so that frequent pulls do not all take SQLite's write lock.
+PERSONAL_ENTITIES = frozenset({"household", "resident", "resident_tag", "visit", "need"})
 LAST_SEEN_EVERY = timedelta(seconds=60)
 
 
@@ -490,13 +492,23 @@ def build_pull(
             or device.last_seen.replace(tzinfo=device.last_seen.tzinfo or UTC)
             < datetime.now(UTC) - LAST_SEEN_EVERY
         )
-    if touch:
+    # Personal records handed out are "viewed" (PIPL): who received how many, never values.
+    viewed = Counter(i.row.entity for i in items if i.row.entity in PERSONAL_ENTITIES)
+    if touch or viewed:
         with transaction(sessions) as s:
             row = s.get(Device, caller.device_id)
-            if row is not None:
+            if row is not None and touch:
                 row.grids = plan.snapshot
                 row.evicting = plan.evicting or None
                 row.last_seen = datetime.now(UTC)
+            if viewed:
+                audit.record(
+                    s,
+                    "pull",
+                    username=caller.username,
+                    device_id=caller.device_id,
+                    detail={"records": dict(viewed), "cursor": new_cursor},
+                )
     items.sort(key=_sort_key)
     return PullResponse(
         epoch=epoch,

@@ -325,3 +325,32 @@ def test_pull_checks_the_device(client: TestClient) -> None:
     laptop = Laptop(client, "worker.a")
     r = client.post(PULL, json={"device_id": "dev-someone-else"}, headers=laptop.headers)
     assert r.status_code == 400 and r.json()["code"] == "bad_request"
+
+
+def test_personal_records_pulled_are_audited_without_values(app, client) -> None:  # type: ignore[no-untyped-def]
+    """Proves a pull that hands out residents writes an audit row with counts only."""
+    from sqlalchemy import select
+
+    from gridworker.server.core.db import transaction
+    from gridworker.server.models import Audit
+    from gridworker.server.records import put_record
+    from gridworker.server.sequence import lock_sequence
+    from tests.server.conftest import GRID_A, login
+
+    with transaction(app.state.sessions) as s:
+        lock_sequence(s)
+        put_record(
+            s,
+            entity="resident",
+            id="r-audit-1",
+            grid_code=GRID_A,
+            data={"name": "张秀英", "household_id": "h1"},
+            author="worker.a",
+        )
+    headers = login(client, "worker.a", "dev-audit-0001")
+    r = client.post("/api/v1/sync/pull", json={"device_id": "dev-audit-0001"}, headers=headers)
+    assert r.status_code == 200
+    with transaction(app.state.sessions, write=False) as s:
+        rows = [a for a in s.scalars(select(Audit).where(Audit.action == "pull"))]
+    assert rows and rows[-1].detail["records"]["resident"] == 1
+    assert "张秀英" not in str(rows[-1].detail)
