@@ -133,10 +133,10 @@ def test_report_then_supervisor_accepts(
     row = screen.model.row_of(screen.case_id or "")
     item = screen.model.item(row)
     assert item.title == "楼上漏水引发邻里纠纷" and item.state is CaseState.reported
-    assert screen.model.data(screen.model.index(row, screen.model.LEFT)) == "3 d 6 h"
+    assert screen.model.data(screen.model.index(row, screen.model.LEFT)) == "3天6小时"
     detail = screen.detail
     qtbot.waitUntil(lambda: detail.case_id == item.id)
-    assert detail.countdown.text() == "3 d 6 h left"
+    assert detail.countdown.text() == "剩余3天6小时"
     assert CaseActionKind.accept not in detail.action_buttons
     assert detail.findChild(type(screen.report_button), "action_accept") is None
     assert detail.no_actions.isVisibleTo(detail)
@@ -177,8 +177,8 @@ def test_overdue_and_due_soon_cases_are_coloured(qtbot: QtBot, screen: CasesScre
         i.title: screen.model.data(screen.model.index(n, screen.model.LEFT))
         for n, i in enumerate(screen.model.items)
     }
-    assert texts["6栋楼顶违章搭建彩钢房"] == "overdue 1 d 1 h"  # same day: due Monday 17:30
-    assert texts["凤凰小区东门路灯不亮"] == "6 h"  # due Wednesday 17:30
+    assert texts["6栋楼顶违章搭建彩钢房"] == "已超时1天1小时"  # same day: due Monday 17:30
+    assert texts["凤凰小区东门路灯不亮"] == "6小时"  # due Wednesday 17:30
     first = screen.model.index(0, screen.model.LEFT)
     assert screen.model.data(first, Qt.ItemDataRole.ForegroundRole).color().name() == "#b3261e"
 

@@ -188,10 +188,10 @@ def test_choose_per_field_then_resolve(qtbot, session: AppSession) -> None:  # t
     }
     [view] = [v for v in list_conflicts(session.ws) if v.id == seeded.field_conflict]
     assert view.pending_resolution and view.status == "open"
-    assert screen.pending.isVisible() and "waiting for sync" in screen.pending.text()
+    assert screen.pending.isVisible() and "待同步" in screen.pending.text()
     assert not screen.resolve_button.isEnabled() and not screen.rows["note"].local.isEnabled()
     row = screen.model.row_of(seeded.field_conflict)
-    assert screen.model.index(row, 4).data() == "Waiting for sync"
+    assert screen.model.index(row, 4).data() == "待同步"
 
 
 def test_all_mine_keeps_every_local_value(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
@@ -256,7 +256,7 @@ def test_delete_conflict_offers_only_what_each_side_has(qtbot, session: AppSessi
     click_conflict(qtbot, screen, seeded.delete_conflict)
     assert not screen.rows["occupation"].local.isEnabled()
     assert not screen.rows["deleted"].other.isEnabled()
-    assert screen.rows["deleted"].local_text.text() == "deleted"
+    assert screen.rows["deleted"].local_text.text() == "已删除"
     qtbot.mouseClick(screen.rows["deleted"].local, Qt.MouseButton.LeftButton)
     resolve_and_wait(qtbot, session, screen, screen.resolve_button)
     with session.ws.read() as s:
@@ -274,7 +274,7 @@ def test_workflow_conflict_is_acknowledged(qtbot, session: AppSession) -> None: 
     screen = open_screen(qtbot, session)
     click_conflict(qtbot, screen, seeded.workflow_conflict)
     assert screen.pages.currentWidget() is screen.workflow_page
-    assert "acted on the case first" in screen.reason_label.text()
+    assert "他人已先行办理该事件" in screen.reason_label.text()
     resolve_and_wait(qtbot, session, screen, screen.ack_button)
     assert stored(session.ws, seeded.workflow_conflict) == {"choice": "server", "values": {}}
     with session.ws.write() as s:  # what the next sync does once the server accepted it

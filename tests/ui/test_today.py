@@ -8,8 +8,6 @@ from PySide6.QtTest import QTest
 from gridworker.domain.enums import VisitMode
 from gridworker.services import visits
 from gridworker.ui.main_window import MainWindow
-from gridworker.ui.screens import ENTRIES
-from gridworker.ui.screens.base import Placeholder, Screen
 from gridworker.ui.screens.conflicts import ConflictsScreen
 from gridworker.ui.screens.today import TodayScreen
 from gridworker.ui.session import AppSession
@@ -21,16 +19,8 @@ MINE = {"today": TodayScreen, "conflicts": ConflictsScreen}
 
 
 def window_with_my_screens(session: AppSession) -> MainWindow:
-    """The main window with its full navigation; screens other than these two are placeholders
-    (others build them at the same time)."""
-
-    def factory(key: str, title: str):  # type: ignore[no-untyped-def]
-        def make(s: AppSession) -> Screen:
-            return MINE[key](s) if key in MINE else Placeholder(s, title)
-
-        return make
-
-    return MainWindow(session, [(key, factory(key, title)) for key, _m, _c, title in ENTRIES])
+    """The main window with every screen, as users get it."""
+    return MainWindow(session)
 
 
 def test_panels_show_whats_due(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,1762 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>CaseCountdown</name>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1天%2小时</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1天</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1小时</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1分钟</translation>
+    </message>
+    <message>
+        <source>overdue %1</source>
+        <translation>已超时%1</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDetailView</name>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>上报人</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办理期限</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>承办部门</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <source>No action is yours to take now</source>
+        <translation>当前没有需要您办理的操作</translation>
+    </message>
+    <message>
+        <source>Note for the action (optional)</source>
+        <translation>办理意见（选填）</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>办理过程</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余%1</translation>
+    </message>
+    <message>
+        <source>confidential</source>
+        <translation>保密</translation>
+    </message>
+    <message>
+        <source>escalated to the district</source>
+        <translation>已升级至区级</translation>
+    </message>
+    <message>
+        <source>extension requested</source>
+        <translation>已申请延期</translation>
+    </message>
+    <message>
+        <source>(no description)</source>
+        <translation>（无描述）</translation>
+    </message>
+    <message>
+        <source>to %1</source>
+        <translation>派至%1</translation>
+    </message>
+    <message>
+        <source>new deadline %1</source>
+        <translation>新期限%1</translation>
+    </message>
+    <message>
+        <source>No departments are known on this laptop yet: sync, then dispatch.</source>
+        <translation>本机暂无职能部门信息：请先同步，再派遣。</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>Department to handle the case</source>
+        <translation>承办部门：</translation>
+    </message>
+    <message>
+        <source>New deadline</source>
+        <translation>新的办理期限</translation>
+    </message>
+</context>
+<context>
+    <name>CasesModel</name>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办理期限</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>confidential</source>
+        <translation>保密</translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation>已升级</translation>
+    </message>
+</context>
+<context>
+    <name>CasesScreen</name>
+    <message>
+        <source>Report a case</source>
+        <translation>上报事件</translation>
+    </message>
+    <message>
+        <source>All open</source>
+        <translation>全部在办</translation>
+    </message>
+    <message>
+        <source>Pick a case to see its details and actions.</source>
+        <translation>选择一个事件，查看详情并办理。</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>事件</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeGuard</name>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的修改</translation>
+    </message>
+    <message>
+        <source>Discard changes?</source>
+        <translation>放弃所做的修改？</translation>
+    </message>
+</context>
+<context>
+    <name>Conflicts</name>
+    <message>
+        <source>Building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <source>House</source>
+        <translation>房屋</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <source>Resident</source>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <source>Resident tag</source>
+        <translation>人员标签</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Hazard site</source>
+        <translation>隐患点位</translation>
+    </message>
+    <message>
+        <source>Inspection</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Inspection item</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <source>Rectification</source>
+        <translation>整改</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Case action</source>
+        <translation>事件办理记录</translation>
+    </message>
+    <message>
+        <source>Attachment</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>Field conflict</source>
+        <translation>字段冲突</translation>
+    </message>
+    <message>
+        <source>Delete conflict</source>
+        <translation>删除冲突</translation>
+    </message>
+    <message>
+        <source>Workflow conflict</source>
+        <translation>流程冲突</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <source>not deleted</source>
+        <translation>未删除</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Waiting for sync</source>
+        <translation>待同步</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Your workflow action on this case</source>
+        <translation>您对该事件的办理操作</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>操作人：%1</translation>
+    </message>
+    <message>
+        <source>Someone acted on the case first: your action no longer applies.</source>
+        <translation>他人已先行办理该事件，您的操作不再适用。</translation>
+    </message>
+    <message>
+        <source>Your role may not take this action.</source>
+        <translation>您的角色无权执行此操作。</translation>
+    </message>
+    <message>
+        <source>This action needs a photo of the site.</source>
+        <translation>此操作须附现场照片。</translation>
+    </message>
+    <message>
+        <source>The server did not say why.</source>
+        <translation>服务器未说明原因。</translation>
+    </message>
+    <message>
+        <source>Type the value for “%1”, or choose one side.</source>
+        <translation>请输入“%1”的值，或选择一方的值。</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>冲突类型</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>产生时间</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsScreen</name>
+    <message>
+        <source>before: %1</source>
+        <translation>原值：%1</translation>
+    </message>
+    <message>
+        <source>(nothing sent from here)</source>
+        <translation>（本机未提交）</translation>
+    </message>
+    <message>
+        <source>type a value</source>
+        <translation>输入值</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>修改人：%1</translation>
+    </message>
+    <message>
+        <source>Show resolved</source>
+        <translation>显示已解决</translation>
+    </message>
+    <message>
+        <source>A conflict means two people changed the same record while apart. Nothing is lost: choose what stays, field by field.</source>
+        <translation>冲突是指两人在各自离线时修改了同一条记录。数据不会丢失：请逐个字段选择保留哪个值。</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>No open conflicts: nothing to decide.</source>
+        <translation>没有待处理的冲突。</translation>
+    </message>
+    <message>
+        <source>All server values</source>
+        <translation>全部采用服务器值</translation>
+    </message>
+    <message>
+        <source>All my values</source>
+        <translation>全部采用本机值</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>解决冲突</translation>
+    </message>
+    <message>
+        <source>This action was refused by the server:</source>
+        <translation>服务器拒绝了此操作：</translation>
+    </message>
+    <message>
+        <source>The case keeps the state it has on the server. Acknowledge to close this conflict; if the action is still needed, take it again from the case.</source>
+        <translation>该事件保持服务器上的状态。点击“确认”关闭此冲突；如仍需办理，请在事件中重新操作。</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>grid %1</source>
+        <translation>网格 %1</translation>
+    </message>
+    <message>
+        <source>One side deleted this record while the other changed it. Keep it deleted, or keep it with the values you choose.</source>
+        <translation>一方删除了此记录，另一方修改了它。可保持删除，或按您选择的值保留该记录。</translation>
+    </message>
+    <message>
+        <source>These fields were changed on this laptop and by someone else. For each field, keep the server&apos;s value, yours, or type the right one.</source>
+        <translation>这些字段在本机和他人处都被修改过。请为每个字段选择保留服务器的值、本机的值，或输入正确的值。</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>This laptop</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Other value</source>
+        <translation>其他值</translation>
+    </message>
+    <message>
+        <source>Resolution waiting for sync: your choice is applied on this laptop and will be sent with the next sync.</source>
+        <translation>处理结果待同步：您的选择已在本机生效，将在下次同步时提交。</translation>
+    </message>
+    <message>
+        <source>Resolved.</source>
+        <translation>已解决。</translation>
+    </message>
+</context>
+<context>
+    <name>EnrollDialog</name>
+    <message>
+        <source>Sign in to GridWorker</source>
+        <translation>登录 GridWorker</translation>
+    </message>
+    <message>
+        <source>Sign in once while online. Afterwards GridWorker works offline and opens with your local passphrase.</source>
+        <translation>请在联网时登录一次。此后 GridWorker 可离线使用，用本机口令打开。</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Local passphrase</source>
+        <translation>本机口令</translation>
+    </message>
+    <message>
+        <source>Passphrase again</source>
+        <translation>确认口令</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>very weak</source>
+        <translation>很弱</translation>
+    </message>
+    <message>
+        <source>weak</source>
+        <translation>弱</translation>
+    </message>
+    <message>
+        <source>fair</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>good</source>
+        <translation>较强</translation>
+    </message>
+    <message>
+        <source>strong</source>
+        <translation>强</translation>
+    </message>
+    <message>
+        <source>Strength: %1</source>
+        <translation>强度：%1</translation>
+    </message>
+    <message>
+        <source>The passphrase needs at least 8 characters.</source>
+        <translation>口令至少需要8个字符。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>两次输入的口令不一致。</translation>
+    </message>
+    <message>
+        <source>Enter your username and password.</source>
+        <translation>请输入用户名和密码。</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>Could not sign in: %1</source>
+        <translation>登录失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>GuardedDialog</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>HazardsScreen</name>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Search name or address</source>
+        <translation>搜索名称或地址</translation>
+    </message>
+    <message>
+        <source>New site</source>
+        <translation>新增点位</translation>
+    </message>
+    <message>
+        <source>Pick a site, or add a new one.</source>
+        <translation>请选择点位，或新增点位。</translation>
+    </message>
+    <message>
+        <source>Hazards</source>
+        <translation>隐患排查</translation>
+    </message>
+    <message>
+        <source>Problem: %1 · deadline %2</source>
+        <translation>问题：%1 · 整改期限 %2</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdDialog</name>
+    <message>
+        <source>New household</source>
+        <translation>新增住户</translation>
+    </message>
+    <message>
+        <source>e.g. 凤凰小区3栋2单元501室</source>
+        <translation>例：凤凰小区3栋2单元501室</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Economic situation</source>
+        <translation>经济状况</translation>
+    </message>
+    <message>
+        <source>Residence type</source>
+        <translation>居住类型</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Relationship</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>人员标签</translation>
+    </message>
+    <message>
+        <source>Add resident…</source>
+        <translation>添加居民…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Residents</source>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <source>This household number is already registered here</source>
+        <translation>该网格已登记此户号</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdsModel</name>
+    <message>
+        <source>Grid %1</source>
+        <translation>网格%1</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionForm</name>
+    <message>
+        <source>Kind</source>
+        <translation>检查类型</translation>
+    </message>
+    <message>
+        <source>Unanswered yes/no items pass</source>
+        <translation>未答的是否项记为合格</translation>
+    </message>
+    <message>
+        <source>Overall note (optional)</source>
+        <translation>总体情况（选填）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Save inspection</source>
+        <translation>保存检查</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Re-inspection</source>
+        <translation>复查</translation>
+    </message>
+    <message>
+        <source>%1 item(s) not answered: %2</source>
+        <translation>%1项未填写：%2</translation>
+    </message>
+    <message>
+        <source>Add a photo for: %1</source>
+        <translation>请为以下项目拍照：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ItemEditor</name>
+    <message>
+        <source>major</source>
+        <translation>重大</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>A photo is needed for this item</source>
+        <translation>此项须拍照</translation>
+    </message>
+    <message>
+        <source>Photo added</source>
+        <translation>已添加照片</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>GridWorker — %1</source>
+        <translation>GridWorker — %1</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>● Not enrolled (offline profile)</source>
+        <translation>● 未登录服务器（仅离线使用）</translation>
+    </message>
+    <message>
+        <source>● Online</source>
+        <translation>● 在线</translation>
+    </message>
+    <message>
+        <source>● Offline</source>
+        <translation>● 离线</translation>
+    </message>
+    <message>
+        <source>Last sync: %1</source>
+        <translation>上次同步：%1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <source>Pending changes: %1</source>
+        <translation>待同步的修改：%1</translation>
+    </message>
+    <message>
+        <source>Open conflicts: %1</source>
+        <translation>待处理冲突：%1</translation>
+    </message>
+    <message>
+        <source>Sync failed: %1</source>
+        <translation>同步失败：%1</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>GridWorker is locked. Enter your passphrase:</source>
+        <translation>GridWorker 已锁定，请输入本机口令：</translation>
+    </message>
+</context>
+<context>
+    <name>Navigation</name>
+    <message>
+        <source>My day</source>
+        <translation>今日待办</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <source>Hazards</source>
+        <translation>隐患排查</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+</context>
+<context>
+    <name>NeedsEditor</name>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Solved</source>
+        <translation>当场解决</translation>
+    </message>
+    <message>
+        <source>Follow up on</source>
+        <translation>跟进日期</translation>
+    </message>
+    <message>
+        <source>What does the household need?</source>
+        <translation>住户有什么需求？</translation>
+    </message>
+</context>
+<context>
+    <name>NewSiteDialog</name>
+    <message>
+        <source>New hazard site</source>
+        <translation>新增隐患点位</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>隐患类型</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Premises type</source>
+        <translation>场所类型</translation>
+    </message>
+    <message>
+        <source>Danger grade</source>
+        <translation>危险性等级</translation>
+    </message>
+    <message>
+        <source>Appraisal</source>
+        <translation>鉴定结论</translation>
+    </message>
+    <message>
+        <source>Responsible person</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Give the site a name</source>
+        <translation>请填写点位名称</translation>
+    </message>
+    <message>
+        <source>A dangerous building needs its grade (A–D)</source>
+        <translation>危房须填写危险性等级（A–D）</translation>
+    </message>
+</context>
+<context>
+    <name>Panel</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoStrip</name>
+    <message>
+        <source>+ Photo</source>
+        <translation>+ 照片</translation>
+    </message>
+    <message>
+        <source>Add photo…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <source>Pick photo files</source>
+        <translation>选择照片文件</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Paste a photo from the clipboard</source>
+        <translation>从剪贴板粘贴照片</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <source>Evidence photos keep their GPS location; other photos lose it</source>
+        <translation>证据照片保留GPS位置信息，其他照片将去除位置信息</translation>
+    </message>
+    <message>
+        <source>Add photos</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <source>Photos (%1)</source>
+        <translation>照片 (%1)</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no picture</source>
+        <translation>剪贴板中没有图片</translation>
+    </message>
+    <message>
+        <source>pasted</source>
+        <translation>粘贴的图片</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>evidence (location kept)</source>
+        <translation>证据（保留位置）</translation>
+    </message>
+</context>
+<context>
+    <name>RectificationsModel</name>
+    <message>
+        <source>Item</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>Measures</source>
+        <translation>整改措施</translation>
+    </message>
+    <message>
+        <source>%1 (overdue)</source>
+        <translation>%1（已逾期）</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterScreen</name>
+    <message>
+        <source>All my grids</source>
+        <translation>我的全部网格</translation>
+    </message>
+    <message>
+        <source>All tags</source>
+        <translation>全部标签</translation>
+    </message>
+    <message>
+        <source>Search name, address or household no.</source>
+        <translation>搜索姓名、地址或户号</translation>
+    </message>
+    <message>
+        <source>New household</source>
+        <translation>新增住户</translation>
+    </message>
+    <message>
+        <source>Select a household to see its residents.</source>
+        <translation>选择住户以查看家庭成员。</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Economy / residence</source>
+        <translation>经济/居住</translation>
+    </message>
+    <message>
+        <source>Add resident…</source>
+        <translation>添加居民…</translation>
+    </message>
+    <message>
+        <source>Record a visit</source>
+        <translation>记录走访</translation>
+    </message>
+    <message>
+        <source>Show full ID number…</source>
+        <translation>查看完整身份证号码…</translation>
+    </message>
+    <message>
+        <source>Show full phone…</source>
+        <translation>查看完整电话…</translation>
+    </message>
+    <message>
+        <source>Viewing a full number is logged with your reason.</source>
+        <translation>查看完整号码将连同理由一并记录。</translation>
+    </message>
+    <message>
+        <source>Recent visits</source>
+        <translation>近期走访</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <source>%1 shown, scroll for more</source>
+        <translation>已显示%1户，滚动加载更多</translation>
+    </message>
+    <message>
+        <source>%1 shown</source>
+        <translation>已显示%1户</translation>
+    </message>
+    <message>
+        <source>Select a resident first.</source>
+        <translation>请先选择居民。</translation>
+    </message>
+    <message>
+        <source>the ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>the phone number</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Verify identity on a visit</source>
+        <translation>走访时核实身份</translation>
+    </message>
+    <message>
+        <source>Apply for a benefit or service for the resident</source>
+        <translation>为居民代办补贴或服务</translation>
+    </message>
+    <message>
+        <source>Contact the resident</source>
+        <translation>联系居民</translation>
+    </message>
+    <message>
+        <source>Show full number</source>
+        <translation>查看完整号码</translation>
+    </message>
+    <message>
+        <source>Why do you need %1 of %2? The reason is logged.</source>
+        <translation>为何需要查看%2的%1？查看理由将被记录。</translation>
+    </message>
+    <message>
+        <source>Shown in full; this view was logged.</source>
+        <translation>已完整显示，本次查看已记录。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportForm</name>
+    <message>
+        <source>Report a case</source>
+        <translation>上报事件</translation>
+    </message>
+    <message>
+        <source>What happened, who is affected, since when</source>
+        <translation>发生了什么、涉及哪些人、从何时开始</translation>
+    </message>
+    <message>
+        <source>Place or address</source>
+        <translation>地点或地址</translation>
+    </message>
+    <message>
+        <source>Confidential (保密)</source>
+        <translation>保密</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Subcategory</source>
+        <translation>子类别</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Save as draft</source>
+        <translation>存为草稿</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Give the case a title</source>
+        <translation>请填写事件标题</translation>
+    </message>
+    <message>
+        <source>Choose the grid</source>
+        <translation>请选择网格</translation>
+    </message>
+</context>
+<context>
+    <name>ResidentDialog</name>
+    <message>
+        <source>Resident</source>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <source>18 characters; gender and birth date follow</source>
+        <translation>18位，自动识别性别和出生日期</translation>
+    </message>
+    <message>
+        <source>From the ID number</source>
+        <translation>按身份证号码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Relationship to head</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>人员标签</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+</context>
+<context>
+    <name>ResidentsModel</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Relationship</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>人员标签</translation>
+    </message>
+</context>
+<context>
+    <name>SitePanel</name>
+    <message>
+        <source>New inspection</source>
+        <translation>新建检查</translation>
+    </message>
+    <message>
+        <source>Rectifications</source>
+        <translation>整改</translation>
+    </message>
+    <message>
+        <source>Measures taken</source>
+        <translation>已采取的整改措施</translation>
+    </message>
+    <message>
+        <source>Mark rectified</source>
+        <translation>标记已整改</translation>
+    </message>
+    <message>
+        <source>Re-inspect</source>
+        <translation>复查</translation>
+    </message>
+    <message>
+        <source>Close out (销号)</source>
+        <translation>销号</translation>
+    </message>
+    <message>
+        <source>Inspections</source>
+        <translation>检查记录</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>检查类型</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>检查人</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Failed items</source>
+        <translation>不合格项</translation>
+    </message>
+    <message>
+        <source>responsible: %1</source>
+        <translation>责任人：%1</translation>
+    </message>
+    <message>
+        <source>grid %1</source>
+        <translation>网格 %1</translation>
+    </message>
+    <message>
+        <source>Inspection saved: %1</source>
+        <translation>检查已保存：%1</translation>
+    </message>
+    <message>
+        <source>Rectification %1 is now: %2</source>
+        <translation>整改项 %1 当前状态：%2</translation>
+    </message>
+    <message>
+        <source>Rectification opened: %1 %2 — deadline %3</source>
+        <translation>已发起整改：%1 %2，整改期限 %3</translation>
+    </message>
+</context>
+<context>
+    <name>SitesModel</name>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>未销号</translation>
+    </message>
+    <message>
+        <source>Last inspected</source>
+        <translation>上次检查</translation>
+    </message>
+    <message>
+        <source>Rectifications not closed out yet</source>
+        <translation>尚未销号的整改项</translation>
+    </message>
+    <message>
+        <source>%1 (%2 overdue)</source>
+        <translation>%1（逾期%2）</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScreen</name>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last sync</source>
+        <translation>上次同步</translation>
+    </message>
+    <message>
+        <source>Pending changes</source>
+        <translation>待同步的修改</translation>
+    </message>
+    <message>
+        <source>Refused by the server</source>
+        <translation>被服务器拒绝</translation>
+    </message>
+    <message>
+        <source>Open conflicts</source>
+        <translation>待处理冲突</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>not enrolled: this profile works offline</source>
+        <translation>未登录服务器：本机仅离线使用</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <source>sync started</source>
+        <translation>开始同步</translation>
+    </message>
+    <message>
+        <source>sync failed: %1</source>
+        <translation>同步失败：%1</translation>
+    </message>
+    <message>
+        <source>sent %1, received %2, conflicts %3, refused %4</source>
+        <translation>发送%1条，接收%2条，冲突%3条，被拒%4条</translation>
+    </message>
+</context>
+<context>
+    <name>TodayScreen</name>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>visits due</source>
+        <translation>待走访</translation>
+    </message>
+    <message>
+        <source>rectifications due this week</source>
+        <translation>本周到期整改</translation>
+    </message>
+    <message>
+        <source>cases near their deadline</source>
+        <translation>即将超时事件</translation>
+    </message>
+    <message>
+        <source>Visits due</source>
+        <translation>待走访</translation>
+    </message>
+    <message>
+        <source>No visits due. Everyone has been seen.</source>
+        <translation>暂无待走访对象，均已按期走访。</translation>
+    </message>
+    <message>
+        <source>Rectifications due</source>
+        <translation>到期整改</translation>
+    </message>
+    <message>
+        <source>No rectification deadline this week.</source>
+        <translation>本周没有到期的整改。</translation>
+    </message>
+    <message>
+        <source>Cases near deadline</source>
+        <translation>即将超时的事件</translation>
+    </message>
+    <message>
+        <source>No case is close to its deadline.</source>
+        <translation>没有即将超时的事件。</translation>
+    </message>
+    <message>
+        <source>My day</source>
+        <translation>今日待办</translation>
+    </message>
+    <message>
+        <source>Could not load the day: %1</source>
+        <translation>无法加载今日待办：%1</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>人员标签</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>上次走访</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>走访期限</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>点位</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>整改项</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Working time left</source>
+        <translation>剩余工作时间</translation>
+    </message>
+    <message>
+        <source>%1 overdue</source>
+        <translation>逾期%1</translation>
+    </message>
+    <message>
+        <source>never visited</source>
+        <translation>从未走访</translation>
+    </message>
+    <message>
+        <source>due today</source>
+        <translation>今天到期</translation>
+    </message>
+    <message>
+        <source>due tomorrow</source>
+        <translation>明天到期</translation>
+    </message>
+    <message>
+        <source>due in %1 days</source>
+        <translation>%1天后到期</translation>
+    </message>
+    <message>
+        <source>1 day overdue</source>
+        <translation>逾期1天</translation>
+    </message>
+    <message>
+        <source>%1 days overdue</source>
+        <translation>逾期%1天</translation>
+    </message>
+    <message>
+        <source>1 day left</source>
+        <translation>剩余1天</translation>
+    </message>
+    <message>
+        <source>%1 days left</source>
+        <translation>剩余%1天</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1天%2小时</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1天</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1小时%2分钟</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1小时</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1分钟</translation>
+    </message>
+    <message>
+        <source>%1 past deadline</source>
+        <translation>已超时%1</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余%1</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <source>Unlock GridWorker</source>
+        <translation>解锁 GridWorker</translation>
+    </message>
+    <message>
+        <source>Enter your local passphrase to open your data. No network is needed.</source>
+        <translation>输入本机口令即可打开数据，无需联网。</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Could not unlock: %1</source>
+        <translation>解锁失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>VisitForm</name>
+    <message>
+        <source>Who you spoke with</source>
+        <translation>与谁交谈</translation>
+    </message>
+    <message>
+        <source>e.g. the party-building adviser</source>
+        <translation>如：党建指导员</translation>
+    </message>
+    <message>
+        <source>What you saw and heard</source>
+        <translation>所见所闻</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>走访方式</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>走访时间</translation>
+    </message>
+    <message>
+        <source>People met</source>
+        <translation>见面人员</translation>
+    </message>
+    <message>
+        <source>Co-visitor</source>
+        <translation>陪同人员</translation>
+    </message>
+    <message>
+        <source>Situation</source>
+        <translation>走访情况</translation>
+    </message>
+    <message>
+        <source>Needs</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Add need</source>
+        <translation>添加需求</translation>
+    </message>
+    <message>
+        <source>Remove need</source>
+        <translation>删除需求</translation>
+    </message>
+    <message>
+        <source>Save visit</source>
+        <translation>保存走访</translation>
+    </message>
+    <message>
+        <source>Discard draft</source>
+        <translation>放弃草稿</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Visit to %1 (%2)</source>
+        <translation>走访：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Draft of %1 restored</source>
+        <translation>已恢复 %1 的草稿</translation>
+    </message>
+    <message>
+        <source>This visit is not saved. Close the form? What you typed is kept as a draft for this household.</source>
+        <translation>本次走访尚未保存，确定关闭吗？已填写的内容将作为该住户的草稿保留。</translation>
+    </message>
+    <message>
+        <source>Draft saved %1</source>
+        <translation>草稿已保存 %1</translation>
+    </message>
+    <message>
+        <source>Visit saved.</source>
+        <translation>走访已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitHistory</name>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Recent visits</source>
+        <translation>近期走访</translation>
+    </message>
+    <message>
+        <source>Solved on the spot</source>
+        <translation>当场解决</translation>
+    </message>
+    <message>
+        <source>Report as case</source>
+        <translation>上报为事件</translation>
+    </message>
+    <message>
+        <source>Reported as case %1.</source>
+        <translation>已上报为事件 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>Visits</name>
+    <message>
+        <source>Time</source>
+        <translation>走访时间</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>走访方式</translation>
+    </message>
+    <message>
+        <source>Visitor</source>
+        <translation>走访人</translation>
+    </message>
+    <message>
+        <source>Needs</source>
+        <translation>需求数</translation>
+    </message>
+    <message>
+        <source>Situation</source>
+        <translation>走访情况</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsScreen</name>
+    <message>
+        <source>Find a household: name, address, no.</source>
+        <translation>查找住户：姓名、地址、户号</translation>
+    </message>
+    <message>
+        <source>Choose a household on the left to record a visit.</source>
+        <translation>在左侧选择住户以记录走访。</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>走访</translation>
+    </message>
+</context>
+</TS>
