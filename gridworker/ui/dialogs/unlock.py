@@ -48,10 +48,13 @@ class UnlockDialog(QDialog):
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Unlock"))
         buttons.accepted.connect(self.try_unlock)
+        self.passphrase.returnPressed.connect(self.try_unlock)  # Enter unlocks
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
     def try_unlock(self) -> None:
+        if self.workspace is not None:  # Enter may reach both the field and the default button
+            return
         try:
             self.workspace = open_workspace(self.profile, self.passphrase.text(), lock_timeout=2)
         except (ProfileError, ServiceError) as exc:
