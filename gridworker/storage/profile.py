@@ -107,7 +107,8 @@ class OpenProfile:
 
 
 def _acquire(path: Path, timeout: float) -> FileLock:
-    lock = FileLock(str(path / LOCK_NAME), timeout=timeout)
+    # Not thread-local: a profile opened on a worker thread (enrollment) is closed on another.
+    lock = FileLock(str(path / LOCK_NAME), timeout=timeout, thread_local=False)
     try:
         lock.acquire()
     except Timeout as exc:

@@ -297,7 +297,7 @@ class SyncEngine:
                     select(OutboxEntry.entity, OutboxEntry.record_id).where(
                         OutboxEntry.status.in_((*apply.UNSENT, "rejected"))
                     )
-                ).tuples()
+                ).all()
             )
             for entity, model in SYNC_MODELS.items():
                 keep = [rid for (e, rid) in pending if e == entity]

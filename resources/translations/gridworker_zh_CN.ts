@@ -537,6 +537,10 @@
         <translation>正在登录…</translation>
     </message>
     <message>
+        <source>Downloading your grids&apos; data: %1 records</source>
+        <translation>正在下载您所辖网格的数据：%1 条</translation>
+    </message>
+    <message>
         <source>Could not sign in: %1</source>
         <translation>登录失败：%1</translation>
     </message>

@@ -44,7 +44,9 @@ def test_enroll_unlock_register_visit_case_sync(
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     assert enroll.workspace is None and enroll.error.text()  # the passphrases differ
     enroll.passphrase2.setText(PASSPHRASE)
-    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(enroll.accepted, timeout=60_000):
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)  # signs in and pulls in the background
+        assert not enroll.progress.isHidden() and not enroll.username.isEnabled()
     assert enroll.workspace is not None
     enroll.workspace.close()
 
@@ -56,7 +58,8 @@ def test_enroll_unlock_register_visit_case_sync(
     unlock.passphrase.setText(PASSPHRASE)
     qtbot.keyClick(unlock.passphrase, Qt.Key.Key_Return)
     ws = unlock.workspace
-    assert ws is not None and ws.actor.username == "worker.a"
+    assert ws is not None, unlock.error.text()
+    assert ws.actor.username == "worker.a"
 
     tasks = TaskManager()
     session = AppSession(ws, tasks, idle_lock_minutes=0, background_sync=False)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
@@ -21,11 +23,15 @@ from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.keyvault import KdfParams, passphrase_strength
 from gridworker.storage.profile import ProfileError
 from gridworker.sync.client import InsecureServer, SyncError
+from gridworker.sync.engine import Progress
 
 MIN_PASSPHRASE = 8
 
 
 class EnrollDialog(QDialog):
+    _finished = Signal(object, str)  # workspace or None, error message
+    _progressed = Signal(str, int)
+
     def __init__(
         self, profile: Path, parent: QWidget | None = None, *, kdf_params: KdfParams | None = None
     ) -> None:
@@ -79,7 +85,15 @@ class EnrollDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign in"))
         buttons.accepted.connect(self.try_enroll)
         buttons.rejected.connect(self.reject)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: the size of the first pull is not known
+        self.progress.setVisible(False)
+        layout.addWidget(self.progress)
         layout.addWidget(buttons)
+        self.buttons = buttons
+        self._running = False
+        self._finished.connect(self._done, Qt.ConnectionType.QueuedConnection)
+        self._progressed.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
         self.passphrase.textChanged.connect(self._show_strength)
 
     def _show_strength(self, text: str) -> None:
@@ -106,25 +120,76 @@ class EnrollDialog(QDialog):
         return None
 
     def try_enroll(self) -> None:
+        """Sign in and pull the first data in the background; the dialog shows progress."""
+        if self._running:
+            return
         problem = self.validate()
         if problem:
             self.error.setText(problem)
             return
         self.error.setText(self.tr("Signing in…"))
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.workspace, _report = enroll(
-                self.profile,
-                server_url=self.server.text().strip(),
-                username=self.username.text().strip(),
-                password=self.password.text(),
-                passphrase=self.passphrase.text(),
-                kdf_params=self.kdf_params,
+        self._set_busy(True)
+        server_url = self.server.text().strip()
+        username = self.username.text().strip()
+        password = self.password.text()
+        passphrase = self.passphrase.text()
+
+        def work() -> None:
+            try:
+                ws, _report = enroll(
+                    self.profile,
+                    server_url=server_url,
+                    username=username,
+                    password=password,
+                    passphrase=passphrase,
+                    kdf_params=self.kdf_params,
+                    progress=self._on_progress,
+                )
+            except (SyncError, InsecureServer, ServiceError, ProfileError) as exc:
+                self._finished.emit(None, str(exc))
+                return
+            except Exception as exc:  # shown, never swallowed: the dialog stays usable
+                self._finished.emit(None, f"{type(exc).__name__}: {exc}")
+                return
+            self._finished.emit(ws, "")
+
+        threading.Thread(target=work, name="gw-enroll", daemon=True).start()
+
+    def _on_progress(self, p: Progress) -> None:
+        self._progressed.emit(p.phase, p.done)
+
+    def _show_progress(self, phase: str, done: int) -> None:
+        if phase == "pull":
+            self.error.setText(
+                self.tr("Downloading your grids' data: %1 records").replace("%1", str(done))
             )
-        except (SyncError, InsecureServer, ServiceError, ProfileError) as exc:
-            self.error.setText(self.tr("Could not sign in: %1").replace("%1", str(exc)))
+
+    def _done(self, workspace: Workspace | None, message: str) -> None:
+        self._set_busy(False)
+        if workspace is None:
+            self.error.setText(self.tr("Could not sign in: %1").replace("%1", message))
             return
-        finally:
-            QApplication.restoreOverrideCursor()
+        self.workspace = workspace
         self.password_used = self.password.text()
         self.accept()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._running = busy
+        for widget in (
+            self.server,
+            self.username,
+            self.password,
+            self.passphrase,
+            self.passphrase2,
+            self.buttons,
+        ):
+            widget.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        if busy:
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        else:
+            QApplication.restoreOverrideCursor()
+
+    def reject(self) -> None:
+        if not self._running:  # never walk away from a profile half made
+            super().reject()
