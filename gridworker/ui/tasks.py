@@ -76,6 +76,20 @@ class _Job:
         return all(shiboken6.isValid(owner) for owner in self.owners)
 
 
+def _qobjects_of(callback: Callable[..., Any] | None) -> list[QObject]:
+    """The widgets a callback belongs to: a bound method's object, or the objects a lambda
+    closes over (``lambda v: self._show(v)``). Its result is dropped once one is deleted."""
+    if callback is None:
+        return []
+    found = [getattr(callback, "__self__", None)]
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            found.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            continue
+    return [obj for obj in found if isinstance(obj, QObject)]
+
+
 class TaskManager(QObject):
     """Runs callables off the GUI thread; every callback runs on the GUI thread."""
 
@@ -126,8 +140,7 @@ class TaskManager(QObject):
         changes: OpChanges | None,
     ) -> TaskState:
         job = _Job(done, failed, progress, changes)
-        owners = (getattr(cb, "__self__", None) for cb in (done, failed, progress))
-        job.owners = [owner for owner in owners if isinstance(owner, QObject)]
+        job.owners = [o for cb in (done, failed, progress) for o in _qobjects_of(cb)]
         job.state = TaskState(lambda f, m: self._progressed.emit(job, f, m))
         self._running += 1
         if self._running == 1:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,303 +15,38 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from gridworker.domain.enums import EconomicStatus, Gender, Relationship, ResidenceType, TagKind
-from gridworker.domain.errors import DomainError, ValidationError
-from gridworker.domain.masking import mask_id_number
-from gridworker.domain.validation import (
-    id_gender,
-    validate_grid_code,
-    validate_id_number,
-    validate_name,
-    validate_phone,
-    validate_text,
-)
+from gridworker.domain.enums import TagKind
 from gridworker.services import privacy
 from gridworker.services.household_detail import (
     HouseholdDetail,
     VisitSummary,
-    find_household,
     grid_choices,
     household_detail,
     recent_visits,
 )
-from gridworker.services.register import (
-    HouseholdInput,
-    ResidentInput,
-    add_resident,
-    register_household,
-)
+from gridworker.ui.dialogs.household import HouseholdDialog, ResidentDialog
 from gridworker.ui.forms import (
-    EnumChecklist,
-    EnumCombo,
     GuardedDialog,
     error_text,
     hint_label,
     search_box,
     table_view,
-    text_table,
 )
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.households import HouseholdsModel
 from gridworker.ui.models.residents import ResidentsModel
 from gridworker.ui.screens.base import Screen, heading
-from gridworker.ui.screens.visits import show_visits, visits_table
 from gridworker.ui.session import AppSession
-from gridworker.ui.tasks import OpChanges
+from gridworker.ui.widgets.visits import show_visits, visits_table
 
-REGISTER_CHANGES = OpChanges(frozenset({"household", "resident", "resident_tag"}))
 REMASK_AFTER_MS = 60_000
-
-
-class ResidentDialog(GuardedDialog):
-    """One resident. With a household id it saves (add_resident); without, it hands the
-    validated input to the household form (`collected`)."""
-
-    collected = Signal(object)  # ResidentInput
-    saved = Signal(str)
-
-    def __init__(
-        self,
-        session: AppSession,
-        parent: QWidget | None = None,
-        *,
-        household_id: str | None = None,
-        taken_ids: frozenset[str] = frozenset(),
-    ) -> None:
-        super().__init__(parent)
-        self.session, self.household_id, self.taken_ids = session, household_id, taken_ids
-        self.lang = current_language()
-        self.setWindowTitle(self.tr("Resident"))
-        self.setMinimumWidth(640)
-        self.name = QLineEdit()
-        self.id_number = QLineEdit()
-        self.id_number.setPlaceholderText(self.tr("18 characters; gender and birth date follow"))
-        self.gender = EnumCombo(
-            [Gender.male, Gender.female], self.lang, none_label=self.tr("From the ID number")
-        )
-        self.relationship = EnumCombo(Relationship, self.lang, none_label="—")
-        self.phone = QLineEdit()
-        self.tags = EnumChecklist(TagKind, self.lang)
-        self.tags.setObjectName("tags")
-        self.form.add("name", self.tr("Name"), self.name, lambda: validate_name(self.name.text()))
-        self.form.add("id_number", self.tr("ID number"), self.id_number, self._check_id)
-        self.form.add("gender", self.tr("Gender"), self.gender, self._check_gender)
-        self.form.add("relationship", self.tr("Relationship to head"), self.relationship)
-        self.form.add("phone", self.tr("Phone"), self.phone, self._check_phone)
-        self.form.layout.addRow(self.tr("Tags"), self.tags)  # the full width: 22 tags
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form.layout)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons(self.tr("Save") if household_id else self.tr("Add")))
-        self.guard.watch(self.name, self.id_number, self.gender, self.relationship, self.phone)
-        self.guard.watch(self.tags)
-
-    def _check_id(self) -> str | None:
-        text = self.id_number.text().strip()
-        if not text:
-            return None
-        number = validate_id_number(text)
-        if number in self.taken_ids:
-            raise ValidationError(
-                "duplicate",
-                field="id_number",
-                zh="这个身份证号码已在本户名单中",
-                en="This ID number is already on the list",
-            )
-        return number
-
-    def _check_gender(self) -> None:
-        chosen = self.gender.value()
-        try:
-            number = validate_id_number(self.id_number.text()) if self.id_number.text() else None
-        except DomainError:
-            return  # reported beside the ID number
-        if chosen is not None and number and id_gender(number) is not chosen:
-            raise ValidationError("id_gender_mismatch", field="gender")
-
-    def _check_phone(self) -> str | None:
-        text = self.phone.text().strip()
-        return validate_phone(text) if text else None
-
-    def resident_input(self) -> ResidentInput:
-        return ResidentInput(
-            name=validate_name(self.name.text()),
-            id_number=self._check_id(),
-            gender=self.gender.value(),
-            phone=self._check_phone(),
-            relationship=self.relationship.value(),
-            tags=tuple(self.tags.values()),
-        )
-
-    def accept(self) -> None:
-        if not self.form.check_all():
-            return
-        person = self.resident_input()
-        if self.household_id is None:
-            self.collected.emit(person)
-            self.accept_saved()
-            return
-        ws, hid = self.session.ws, self.household_id
-        self.submit(
-            self.session.tasks,
-            lambda _s: add_resident(ws, hid, person),
-            changes=REGISTER_CHANGES,
-            done=self._saved,
-        )
-
-    def _saved(self, resident_id: str) -> None:
-        self.saved.emit(resident_id)
-        self.accept_saved()
-
-
-class HouseholdDialog(GuardedDialog):
-    """A new household and its residents, registered in one transaction."""
-
-    saved = Signal(str)
-
-    def __init__(
-        self,
-        session: AppSession,
-        grids: list[tuple[str, str | None]],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.lang = current_language()
-        self.people: list[ResidentInput] = []
-        self.resident_dialog: ResidentDialog | None = None
-        self.setWindowTitle(self.tr("New household"))
-        self.setMinimumWidth(720)
-        self.grid = QComboBox()
-        self.grid.setEditable(not grids)
-        for code, name in grids:
-            self.grid.addItem(f"{name}  {code}" if name else code, code)
-        self.household_no = QLineEdit()
-        self.address = QLineEdit()
-        self.address.setPlaceholderText(self.tr("e.g. 凤凰小区3栋2单元501室"))
-        self.phone = QLineEdit()
-        self.economic = EnumCombo(EconomicStatus, self.lang, none_label="—")
-        self.residence = EnumCombo(ResidenceType, self.lang, none_label="—")
-        self.form.add("grid_code", self.tr("Grid"), self.grid, self._grid_code)
-        self.form.add("household_no", self.tr("Household no."), self.household_no, self._number)
-        self.form.add("address", self.tr("Address"), self.address, self._address)
-        self.form.add("phone", self.tr("Phone"), self.phone, self._phone)
-        self.form.add("economic_status", self.tr("Economic situation"), self.economic)
-        self.form.add("residence_type", self.tr("Residence type"), self.residence)
-        self.residents = text_table(
-            self.tr("Name"), self.tr("Relationship"), self.tr("ID number"), self.tr("Tags")
-        )
-        self.residents.setMinimumHeight(130)
-        self.add_button = QPushButton(self.tr("Add resident…"))
-        self.add_button.setShortcut(QKeySequence("Ctrl+R"))
-        self.add_button.clicked.connect(self.open_resident_dialog)
-        self.remove_button = QPushButton(self.tr("Remove"))
-        self.remove_button.clicked.connect(self._remove_resident)
-        for button in (self.add_button, self.remove_button):
-            button.setAutoDefault(False)
-        people_row = QHBoxLayout()
-        people_row.addWidget(QLabel(self.tr("Residents")))
-        people_row.addStretch(1)
-        people_row.addWidget(self.add_button)
-        people_row.addWidget(self.remove_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form.layout)
-        layout.addLayout(people_row)
-        layout.addWidget(self.residents, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons(self.tr("Register")))
-        self.guard.watch(self.grid, self.household_no, self.address, self.phone)
-        self.guard.watch(self.economic, self.residence)
-        self.setTabOrder(self.residence, self.add_button)
-
-    def _grid_code(self) -> str:
-        return validate_grid_code(self.grid.currentData() or self.grid.currentText())
-
-    def _number(self) -> str:
-        return str(validate_text(self.household_no.text(), field="household_no", required=True))
-
-    def _address(self) -> str:
-        return str(validate_text(self.address.text(), field="address", required=True))
-
-    def _phone(self) -> str | None:
-        text = self.phone.text().strip()
-        return validate_phone(text) if text else None
-
-    def open_resident_dialog(self) -> None:
-        taken = frozenset(p.id_number for p in self.people if p.id_number)
-        dialog = ResidentDialog(self.session, self, taken_ids=taken)
-        if not self.people:
-            dialog.relationship.set_value(Relationship.head)
-            dialog.guard.mark_clean()
-        dialog.collected.connect(self._add_person)
-        dialog.finished.connect(dialog.deleteLater)
-        self.resident_dialog = dialog
-        dialog.open()
-
-    def _add_person(self, person: ResidentInput) -> None:
-        self.people.append(person)
-        self.guard.mark()
-        row = self.residents.rowCount()
-        self.residents.insertRow(row)
-        cells = (
-            person.name,
-            person.relationship.label(self.lang) if person.relationship else "",
-            mask_id_number(person.id_number) if person.id_number else "",
-            "、".join(t.label(self.lang) for t in person.tags),
-        )
-        for column, text in enumerate(cells):
-            self.residents.setItem(row, column, QTableWidgetItem(text))
-        for column in range(3):  # the tags column keeps the spare width
-            self.residents.resizeColumnToContents(column)
-
-    def _remove_resident(self) -> None:
-        row = self.residents.currentRow()
-        if row >= 0:
-            self.residents.removeRow(row)
-            del self.people[row]
-            self.guard.mark()
-
-    def accept(self) -> None:
-        if not self.form.check_all():
-            return
-        household = HouseholdInput(
-            grid_code=self._grid_code(),
-            household_no=self._number(),
-            address=self._address(),
-            phone=self._phone(),
-            economic_status=self.economic.value(),
-            residence_type=self.residence.value(),
-        )
-        people = list(self.people)
-        ws = self.session.ws
-
-        def save(_state: object) -> tuple[bool, str]:
-            existing = find_household(ws, household.grid_code, household.household_no)
-            if existing is not None:
-                return False, existing
-            return True, register_household(ws, household, people)
-
-        self.submit(self.session.tasks, save, changes=REGISTER_CHANGES, done=self._saved)
-
-    def _saved(self, result: tuple[bool, str]) -> None:
-        created, household_id = result
-        if not created:
-            self.form.set_error(
-                "household_no", self.tr("This household number is already registered here")
-            )
-            self.household_no.setFocus()
-            return
-        self.saved.emit(household_id)
-        self.accept_saved()
 
 
 class RegisterScreen(Screen):
