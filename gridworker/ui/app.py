@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog
@@ -12,6 +13,9 @@ from gridworker.services.workspace import Workspace
 from gridworker.storage.profile import profile_exists
 from gridworker.ui.i18n import current_language, install_translators
 from gridworker.ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from gridworker.ui.session import AppSession
 
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -47,9 +51,28 @@ def open_main_window(
     tasks = TaskManager()
     session = AppSession(workspace, tasks, background_sync=background_sync)
     session.set_password(password)
+    watch_network(session)
     window = MainWindow(session)
     window.show()
     return window
+
+
+def watch_network(session: AppSession) -> None:
+    """Feed the operating system's reachability changes to the sync scheduler.
+
+    A change only triggers an attempt: "online" means the server answered (offscreen,
+    Qt reports online with no network at all)."""
+    from PySide6.QtNetwork import QNetworkInformation
+
+    if not QNetworkInformation.loadDefaultBackend():
+        return
+    info = QNetworkInformation.instance()
+    if info is None:
+        return
+    online = QNetworkInformation.Reachability.Online
+    info.reachabilityChanged.connect(
+        lambda reachability: session.network_changed(reachability == online)
+    )
 
 
 def run(
