@@ -25,7 +25,7 @@ from gridworker.domain.enums import (
     Urgency,
 )
 from gridworker.domain.workflow import apply_action
-from gridworker.services.records import copy_entity, to_entity
+from gridworker.services.records import copy_entity, row_from, to_entity
 from gridworker.services.register import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import AttachmentRow, CaseActionRow, CaseRow, NeedRow
@@ -77,7 +77,7 @@ def report_case(
         need_id=need_id,
     ).validate()
     with ws.write() as s:
-        row = CaseRow(**{f: getattr(case, f) for f in CaseRow.synced_fields()})
+        row = row_from(CaseRow, case)
         s.add(row)
         if need_id is not None:
             need = s.get(NeedRow, need_id)
@@ -173,7 +173,7 @@ def _apply(
         has_photo=has_photo,
     )
     copy_entity(new_case, row, CASE_COMMAND_FIELDS)
-    s.add(CaseActionRow(**{f: getattr(applied, f) for f in CaseActionRow.synced_fields()}))
+    s.add(row_from(CaseActionRow, applied))
     return new_case.state
 
 

@@ -32,6 +32,7 @@ from gridworker.domain.enums import (
     Role,
 )
 from gridworker.domain.errors import WorkflowError
+from gridworker.services.records import row_from
 from gridworker.services.register import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
@@ -89,7 +90,7 @@ def register_site(
         building_id=building_id,
     ).validate()
     with ws.write() as s:
-        row = HazardSiteRow(**{f: getattr(site, f) for f in HazardSiteRow.synced_fields()})
+        row = row_from(HazardSiteRow, site)
         s.add(row)
         return row.id
 
