@@ -52,11 +52,11 @@ class ActivityFilter(QObject):
 ScreenFactory = Callable[[AppSession], Screen]
 
 
-def default_screens() -> list[tuple[str, ScreenFactory]]:
-    """(key, factory) for each navigation entry, in order; built lazily by name."""
+def default_screens(session: AppSession) -> list[tuple[str, ScreenFactory]]:
+    """(key, factory) for each navigation entry the signed-in role sees, in order."""
     from gridworker.ui import screens
 
-    return screens.registry()
+    return screens.registry(session.actor.role)
 
 
 class MainWindow(QMainWindow):
@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.central = central
         self.screens: dict[str, Screen] = {}
-        for key, factory in screens if screens is not None else default_screens():
+        for key, factory in screens if screens is not None else default_screens(session):
             screen = factory(session)
             self.screens[key] = screen
             self.stack.addWidget(screen)

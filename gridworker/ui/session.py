@@ -55,6 +55,7 @@ class AppSession(QObject):
         self.workspace: Workspace | None = workspace
         self.profile_path: Path = workspace.profile.path
         self.username = workspace.actor.username
+        self.actor = workspace.actor  # who is signed in; kept while locked
         self.tasks = tasks
         self._password: str | None = None
         self._sync_lock = threading.Lock()

@@ -805,6 +805,26 @@
         <translation>今日待办</translation>
     </message>
     <message>
+        <source>Dashboard</source>
+        <translation>数据看板</translation>
+    </message>
+    <message>
+        <source>Case desk</source>
+        <translation>事件受理台</translation>
+    </message>
+    <message>
+        <source>Hazard desk</source>
+        <translation>隐患督办台</translation>
+    </message>
+    <message>
+        <source>Grid map</source>
+        <translation>网格地图</translation>
+    </message>
+    <message>
+        <source>Ledgers</source>
+        <translation>台账</translation>
+    </message>
+    <message>
         <source>Households</source>
         <translation>住户</translation>
     </message>

@@ -12,8 +12,8 @@ from tests.ui.conftest import grab, wait_idle
 
 
 def test_navigation_and_status_bar(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
-    """Proves every navigation entry opens its screen and the status bar shows the offline
-    profile's pending changes after an edit."""
+    """Proves a grid worker's navigation holds the field screens (no desks or ledgers),
+    every entry opens its screen, and the status bar shows pending changes after an edit."""
     window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()
@@ -22,7 +22,8 @@ def test_navigation_and_status_bar(qtbot, session: AppSession) -> None:  # type:
     session.refresh_status()
     wait_idle(qtbot, session)
     qtbot.waitUntil(lambda: "1" in window.pending_label.text(), timeout=5000)
-    assert window.nav.count() == 7
+    assert list(window.screens) == [
+        "today", "map", "register", "visits", "hazards", "cases", "conflicts", "sync"]
     for row in range(window.nav.count()):
         window.nav.setCurrentRow(row)
         assert window.stack.currentIndex() == row
@@ -57,3 +58,16 @@ def test_idle_timer_locks(qtbot, session: AppSession, monkeypatch) -> None:  # t
     session.idle_timer.setInterval(50)
     session.idle_timer.start()
     qtbot.waitUntil(lambda: session.locked, timeout=5000)
+
+
+def test_supervisor_sees_the_desks() -> None:
+    """Proves navigation follows the role (DESIGN §6): desks and ledgers for supervisors and
+    the admin, field screens for workers, a department only its cases."""
+    from gridworker.domain.enums import Role
+    from gridworker.ui.screens import registry
+
+    keys = {role: [key for key, _ in registry(role)] for role in Role}
+    assert keys[Role.supervisor][:3] == ["dashboard", "casedesk", "hazarddesk"]
+    assert "ledgers" in keys[Role.admin] and "ledgers" not in keys[Role.adviser]
+    assert keys[Role.department] == ["today", "cases", "conflicts", "sync"]
+    assert "dashboard" not in keys[Role.grid_worker]

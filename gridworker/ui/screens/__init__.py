@@ -1,7 +1,9 @@
-"""The main window's screens, in navigation order.
+"""The main window's screens, in navigation order, and who sees each.
 
-Each entry is (key, factory). A screen not built yet shows as a placeholder so the
-navigation stays complete while features land.
+Each entry is (key, factory). What a person sees follows their role (DESIGN §6):
+the supervisor and the admin get the dashboard and the desks, a department gets
+its cases. A screen not built yet shows as a placeholder so the navigation stays
+complete while features land.
 """
 
 from __future__ import annotations
@@ -11,18 +13,28 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 
+from gridworker.domain.enums import Role
 from gridworker.ui.screens.base import Placeholder, Screen
 from gridworker.ui.session import AppSession
 
-# key, module, class, English title (for the placeholder)
-ENTRIES: list[tuple[str, str, str, str]] = [
-    ("today", "gridworker.ui.screens.today", "TodayScreen", "My day"),
-    ("register", "gridworker.ui.screens.register", "RegisterScreen", "Households"),
-    ("visits", "gridworker.ui.screens.visits", "VisitsScreen", "Visits"),
-    ("hazards", "gridworker.ui.screens.hazards", "HazardsScreen", "Hazards"),
-    ("cases", "gridworker.ui.screens.cases", "CasesScreen", "Cases"),
-    ("conflicts", "gridworker.ui.screens.conflicts", "ConflictsScreen", "Conflicts"),
-    ("sync", "gridworker.ui.screens.sync_page", "SyncScreen", "Sync"),
+_FIELD = frozenset({Role.grid_worker, Role.adviser})
+_DESK = frozenset({Role.supervisor, Role.admin})
+_ALL = frozenset(Role)
+
+# key, module, class, English title (for the placeholder), roles that see it
+ENTRIES: list[tuple[str, str, str, str, frozenset[Role]]] = [
+    ("today", "gridworker.ui.screens.today", "TodayScreen", "My day", _FIELD | {Role.department}),
+    ("dashboard", "gridworker.ui.screens.dashboard", "DashboardScreen", "Dashboard", _DESK),
+    ("casedesk", "gridworker.ui.screens.case_desk", "CaseDeskScreen", "Case desk", _DESK),
+    ("hazarddesk", "gridworker.ui.screens.hazard_desk", "HazardDeskScreen", "Hazard desk", _DESK),
+    ("map", "gridworker.ui.screens.grid_map", "GridMapScreen", "Grid map", _FIELD | _DESK),
+    ("register", "gridworker.ui.screens.register", "RegisterScreen", "Households", _FIELD | _DESK),
+    ("visits", "gridworker.ui.screens.visits", "VisitsScreen", "Visits", _FIELD | _DESK),
+    ("hazards", "gridworker.ui.screens.hazards", "HazardsScreen", "Hazards", {Role.grid_worker}),
+    ("cases", "gridworker.ui.screens.cases", "CasesScreen", "Cases", _ALL),
+    ("ledgers", "gridworker.ui.screens.ledgers", "LedgersScreen", "Ledgers", _DESK),
+    ("conflicts", "gridworker.ui.screens.conflicts", "ConflictsScreen", "Conflicts", _ALL),
+    ("sync", "gridworker.ui.screens.sync_page", "SyncScreen", "Sync", _ALL),
 ]
 
 
@@ -38,14 +50,24 @@ def _factory(module: str, cls: str, title: str) -> Callable[[AppSession], Screen
     return make
 
 
-def registry() -> list[tuple[str, Callable[[AppSession], Screen]]]:
-    return [(key, _factory(module, cls, title)) for key, module, cls, title in ENTRIES]
+def registry(role: Role | None = None) -> list[tuple[str, Callable[[AppSession], Screen]]]:
+    """The screens `role` sees (every screen when role is None)."""
+    return [
+        (key, _factory(module, cls, title))
+        for key, module, cls, title, roles in ENTRIES
+        if role is None or role in roles
+    ]
 
 
 def _titles_for_lupdate() -> list[str]:
     # Never called: lupdate reads these literal calls so the titles get translated.
     return [
         QCoreApplication.translate("Navigation", "My day"),
+        QCoreApplication.translate("Navigation", "Dashboard"),
+        QCoreApplication.translate("Navigation", "Case desk"),
+        QCoreApplication.translate("Navigation", "Hazard desk"),
+        QCoreApplication.translate("Navigation", "Grid map"),
+        QCoreApplication.translate("Navigation", "Ledgers"),
         QCoreApplication.translate("Navigation", "Households"),
         QCoreApplication.translate("Navigation", "Visits"),
         QCoreApplication.translate("Navigation", "Hazards"),
