@@ -156,6 +156,14 @@ class MainWindow(QMainWindow):
             self.conflicts_label,
         ):
             bar.addWidget(widget)
+        self.grid_filter_button = QPushButton()
+        self.grid_filter_button.setObjectName("gridFilter")
+        self.grid_filter_button.setFlat(True)
+        self.grid_filter_button.setVisible(False)
+        self.grid_filter_button.setToolTip(self.tr("Show all my grids again"))
+        self.grid_filter_button.clicked.connect(lambda: self.session.set_grid_filter(None))
+        self.session.grid_filter_changed.connect(self._grid_filter_changed)
+        bar.addPermanentWidget(self.grid_filter_button)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
 
@@ -179,6 +187,10 @@ class MainWindow(QMainWindow):
             self.tr("Open conflicts: %1").replace("%1", str(info.conflicts))
         )
         self.conflicts_label.setStyleSheet("color: #b3261e" if info.conflicts else "")
+
+    def _grid_filter_changed(self, grid_code: str) -> None:
+        self.grid_filter_button.setVisible(bool(grid_code))
+        self.grid_filter_button.setText(self.tr("Grid: %1  ✕").replace("%1", grid_code))
 
     def _sync_started(self) -> None:
         self.progress.setVisible(True)

@@ -56,6 +56,7 @@ class AppSession(QObject):
         self.profile_path: Path = workspace.profile.path
         self.username = workspace.actor.username
         self.actor = workspace.actor  # who is signed in; kept while locked
+        self.grid_filter = ""
         self.tasks = tasks
         self._password: str | None = None
         self._sync_lock = threading.Lock()
@@ -75,6 +76,9 @@ class AppSession(QObject):
             )
             self.scheduler.start()
 
+    # The grid every screen narrows to (a click on the map); "" means all my grids.
+    grid_filter_changed = Signal(str)
+
     _finished_bridge = Signal(object, object)
     _progress_bridge = Signal(str, int, int)
 
@@ -92,6 +96,13 @@ class AppSession(QObject):
 
     def enrolled(self) -> bool:
         return status(self.ws).get("server") is not None
+
+    def set_grid_filter(self, grid_code: str | None) -> None:
+        """Narrow every screen to one grid (None or "" shows everything again)."""
+        code = grid_code or ""
+        if code != self.grid_filter:
+            self.grid_filter = code
+            self.grid_filter_changed.emit(code)
 
     def user_activity(self) -> None:
         """Any keyboard or mouse input restarts the idle timer."""

@@ -758,6 +758,10 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>Show all my grids again</source>
+        <translation>显示我负责的全部网格</translation>
+    </message>
+    <message>
         <source>● Not enrolled (offline profile)</source>
         <translation>● 未登录服务器（仅离线使用）</translation>
     </message>
@@ -784,6 +788,10 @@
     <message>
         <source>Open conflicts: %1</source>
         <translation>待处理冲突：%1</translation>
+    </message>
+    <message>
+        <source>Grid: %1  ✕</source>
+        <translation>网格：%1  ✕</translation>
     </message>
     <message>
         <source>Sync failed: %1</source>

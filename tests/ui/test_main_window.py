@@ -71,3 +71,22 @@ def test_supervisor_sees_the_desks() -> None:
     assert "ledgers" in keys[Role.admin] and "ledgers" not in keys[Role.adviser]
     assert keys[Role.department] == ["today", "cases", "conflicts", "sync"]
     assert "dashboard" not in keys[Role.grid_worker]
+
+
+def test_grid_filter_reaches_every_screen(qtbot, session: AppSession, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Proves narrowing to one grid (a click on the map) reaches every screen's
+    apply_grid_filter and shows a chip in the status bar that clears it again."""
+    from gridworker.ui.screens.base import Screen
+
+    seen: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(Screen, "apply_grid_filter",
+                        lambda self, code: seen.append((type(self).__name__, code)))
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    session.set_grid_filter(GRID)
+    assert window.grid_filter_button.isVisible() and GRID in window.grid_filter_button.text()
+    assert {code for _, code in seen} == {GRID} and len(seen) == len(window.screens)
+    window.grid_filter_button.click()
+    assert session.grid_filter == "" and not window.grid_filter_button.isVisible()
+    assert seen[-1][1] is None

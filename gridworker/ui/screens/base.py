@@ -17,6 +17,7 @@ class Screen(QWidget):
         super().__init__(parent)
         self.session = session
         session.tasks.changed.connect(self._on_changes)
+        session.grid_filter_changed.connect(self._on_grid_filter)
 
     def title(self) -> str:
         raise NotImplementedError
@@ -27,6 +28,13 @@ class Screen(QWidget):
 
     def refresh(self) -> None:
         """Reload what the screen shows (in the background)."""
+
+    def _on_grid_filter(self, grid_code: str) -> None:
+        self.apply_grid_filter(grid_code or None)
+
+    def apply_grid_filter(self, grid_code: str | None) -> None:
+        """Narrow the screen to one grid (None: all). Screens that list records override
+        this; `session.grid_filter` holds the current value for screens built later."""
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
