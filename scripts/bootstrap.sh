@@ -9,11 +9,25 @@ cd "$here"
 need_apt=()
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need_apt+=(postgresql)
-if [ "${#need_apt[@]}" -gt 0 ]; then
+# Ledger tests: the app's PDFs embed the system CJK font (fontconfig finds it) and are
+# checked with pdftotext; the .xlsx ledgers must open in LibreOffice headless.
+lean_apt=()
+command -v fc-match >/dev/null 2>&1 || lean_apt+=(fontconfig)
+{ command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh-cn file)" ]; } || lean_apt+=(fonts-noto-cjk)
+command -v pdftotext >/dev/null 2>&1 || lean_apt+=(poppler-utils)
+command -v soffice >/dev/null 2>&1 || lean_apt+=(libreoffice-calc-nogui)
+if [ "${#need_apt[@]}" -gt 0 ] || [ "${#lean_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    if [ "${#need_apt[@]}" -gt 0 ]; then
+      apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    fi
+    if [ "${#lean_apt[@]}" -gt 0 ]; then
+      apt-get install -y -qq --no-install-recommends "${lean_apt[@]}" >/dev/null
+    fi
   else
-    echo "bootstrap: please install: ${need_apt[*]}" >&2
+    echo "bootstrap: please install: ${need_apt[*]} ${lean_apt[*]}" >&2
   fi
 fi
 

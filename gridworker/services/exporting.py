@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -146,13 +147,16 @@ class ExportResult:
     masked: bool
 
 
-def _mask(field: str, value: Any) -> Any:
+def mask_field(field: str, value: Any) -> Any:
+    """An ID number or phone masked for a list or export; other fields unchanged."""
     if value is None:
         return None
     if field == "id_number":
         return mask_id_number(str(value))
     if field in PHONE_FIELDS:
         return mask_phone(str(value))
+    if field == "birth_date":
+        return None  # the birth date is the eight digits an ID mask hides
     return value
 
 
@@ -162,7 +166,7 @@ def _rows(ws: Workspace, kind: ExportKind) -> Iterator[SyncRecord]:
         yield from s.scalars(stmt.execution_options(yield_per=1000))
 
 
-def _display(value: Any, lang: str) -> Any:
+def display_value(value: Any, lang: str) -> Any:
     """Cell text for csv/xlsx: enum labels in the reader's language, ISO dates."""
     if isinstance(value, Enum):
         label = getattr(value, "label", None)
@@ -223,7 +227,7 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
         values = []
         for f in fields:
             v = getattr(row, f)
-            values.append(_display(v if unmasked else _mask(f, v), lang))
+            values.append(display_value(v if unmasked else mask_field(f, v), lang))
         return values
 
     if fmt == "jsonl":
@@ -231,7 +235,7 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
             for row in _rows(ws, spec):
                 record = to_wire(row)
                 if not unmasked:
-                    record = {k: _mask(k, v) for k, v in record.items()}
+                    record = {k: mask_field(k, v) for k, v in record.items()}
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
                 count += 1
     elif fmt == "csv":
@@ -246,40 +250,72 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
         from openpyxl import Workbook
 
         wb = Workbook(write_only=True)
-        sheet = wb.create_sheet(title=_sheet_title(spec, lang))
-        sheet.freeze_panes = "A2"
-        sheet.append(headers)
-        text_columns = {i for i, f in enumerate(fields) if f == "id_number" or f in PHONE_FIELDS}
-        from openpyxl.cell import WriteOnlyCell
-
-        for row in _rows(ws, spec):
-            values = cells(row)
-            out_row: list[Any] = []
-            for i, v in enumerate(values):
-                if i in text_columns and v is not None:
-                    cell = WriteOnlyCell(sheet, value=str(v))
-                    cell.number_format = "@"  # text: 18 digits and a final X survive
-                    out_row.append(cell)
-                else:
-                    out_row.append(v)
-            sheet.append(out_row)
-            count += 1
-        sheet.auto_filter.ref = f"A1:{_col(len(fields))}{count + 1}"
+        try:
+            sheet = wb.create_sheet(title=sheet_title(spec.model.__entity__, lang))
+            sheet.freeze_panes = "A2"
+            sheet.append(headers)
+            text_columns = {i for i, f in enumerate(fields) if is_text_field(f)}
+            for row in _rows(ws, spec):
+                values = cells(row)
+                sheet.append(
+                    [
+                        text_cell(sheet, v) if i in text_columns and v is not None else v
+                        for i, v in enumerate(values)
+                    ]
+                )
+                count += 1
+            sheet.auto_filter.ref = f"A1:{_col(len(fields))}{count + 1}"
+        except BaseException:
+            discard_workbook(wb)
+            raise
         wb.save(tmp)
     return count
 
 
-def _sheet_title(spec: ExportKind, lang: str) -> str:
-    names = {
-        "household": ("住户", "Households"),
-        "resident": ("居民", "Residents"),
-        "visit": ("走访", "Visits"),
-        "inspection": ("隐患排查", "Inspections"),
-        "rectification": ("整改", "Rectifications"),
-        "case": ("事件", "Cases"),
-    }
-    zh, en = names[spec.model.__entity__]
+SHEET_TITLES: dict[str, tuple[str, str]] = {
+    "household": ("住户", "Households"),
+    "resident": ("居民", "Residents"),
+    "visit": ("走访", "Visits"),
+    "inspection": ("隐患排查", "Inspections"),
+    "rectification": ("整改", "Rectifications"),
+    "case": ("事件", "Cases"),
+}
+"""Sheet name (zh, en) per entity, shared by single-kind exports and ledgers."""
+
+
+def sheet_title(entity: str, lang: str) -> str:
+    zh, en = SHEET_TITLES[entity]
     return zh if lang.startswith("zh") else en
+
+
+def is_text_field(field: str) -> bool:
+    """Fields always written as text cells: ID numbers and phones (masked or not)."""
+    return field == "id_number" or field in PHONE_FIELDS
+
+
+def text_cell(sheet: Any, value: Any) -> Any:
+    """A write-only cell holding `value` as text, so 18 digits and a final X survive."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=str(value))
+    cell.number_format = "@"
+    return cell
+
+
+def discard_workbook(wb: Any) -> None:
+    """Delete the sheets' temporary XML files now (they hold the rows in plain text);
+    openpyxl would otherwise leave them in the temp folder until the process exits."""
+    for sheet in wb.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        rows = getattr(sheet, "_rows", None)
+        with suppress(Exception):  # finish the XML stream before its file goes
+            if rows is not None:
+                rows.close()
+            writer.close()
+        with suppress(OSError, ValueError):
+            writer.cleanup()
 
 
 def _col(n: int) -> str:

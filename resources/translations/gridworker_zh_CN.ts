@@ -25,7 +25,117 @@
     </message>
 </context>
 <context>
+    <name>CaseDesk</name>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1天%2小时</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1小时%2分</translation>
+    </message>
+    <message>
+        <source>%1 past deadline</source>
+        <translation>已超时%1</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余%1</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <source>Working time left</source>
+        <translation>剩余工作时间</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>承办部门</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDeskScreen</name>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Nothing waiting in this queue.</source>
+        <translation>此队列暂无待办案件。</translation>
+    </message>
+    <message>
+        <source>Case desk</source>
+        <translation>办件台</translation>
+    </message>
+    <message>
+        <source>Awaiting acceptance</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>Extension requests</source>
+        <translation>延期申请</translation>
+    </message>
+    <message>
+        <source>Parked</source>
+        <translation>挂账</translation>
+    </message>
+    <message>
+        <source>Awaiting closing</source>
+        <translation>待结案</translation>
+    </message>
+    <message>
+        <source>Note (reason, instructions)</source>
+        <translation>办理意见（原因、要求）</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>派遣部门</translation>
+    </message>
+    <message>
+        <source>Grid: %1</source>
+        <translation>网格：%1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 cases done</source>
+        <translation>共%2件，已办理%1件</translation>
+    </message>
+</context>
+<context>
     <name>CaseDetailView</name>
+    <message>
+        <source>Print / PDF…</source>
+        <translation>打印/导出PDF</translation>
+    </message>
+    <message>
+        <source>Save the case handling sheet as a PDF to print</source>
+        <translation>将事件处置单保存为 PDF 以便打印</translation>
+    </message>
     <message>
         <source>Category</source>
         <translation>类别</translation>
@@ -127,6 +237,14 @@
         <translation>新期限%1</translation>
     </message>
     <message>
+        <source>Saved %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
         <source>No departments are known on this laptop yet: sync, then dispatch.</source>
         <translation>本机暂无职能部门信息：请先同步，再派遣。</translation>
     </message>
@@ -141,6 +259,13 @@
     <message>
         <source>New deadline</source>
         <translation>新的办理期限</translation>
+    </message>
+</context>
+<context>
+    <name>CaseListDialog</name>
+    <message>
+        <source>%1: %2 cases</source>
+        <translation>%1：共%2件</translation>
     </message>
 </context>
 <context>
@@ -189,6 +314,14 @@
 <context>
     <name>CasesScreen</name>
     <message>
+        <source>All my grids</source>
+        <translation>我的全部网格</translation>
+    </message>
+    <message>
+        <source>Search title or place</source>
+        <translation>搜索标题或地点</translation>
+    </message>
+    <message>
         <source>Report a case</source>
         <translation>上报事件</translation>
     </message>
@@ -203,6 +336,14 @@
     <message>
         <source>Cases</source>
         <translation>事件</translation>
+    </message>
+    <message>
+        <source>%1 shown, scroll for more</source>
+        <translation>已显示%1件，滚动加载更多</translation>
+    </message>
+    <message>
+        <source>%1 shown</source>
+        <translation>已显示%1件</translation>
     </message>
 </context>
 <context>
@@ -463,6 +604,128 @@
     </message>
 </context>
 <context>
+    <name>DashboardScreen</name>
+    <message>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>统计期间</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Cases received per day</source>
+        <translation>每日受理件数</translation>
+    </message>
+    <message>
+        <source>By category</source>
+        <translation>按事件类别</translation>
+    </message>
+    <message>
+        <source>By area</source>
+        <translation>按区域</translation>
+    </message>
+    <message>
+        <source>No cases in this scope and period.</source>
+        <translation>该范围和期间内没有办件。</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>数据看板</translation>
+    </message>
+    <message>
+        <source>Cases received</source>
+        <translation>累计办件</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>正在办理</translation>
+    </message>
+    <message>
+        <source>Received today</source>
+        <translation>今日办件</translation>
+    </message>
+    <message>
+        <source>Due soon</source>
+        <translation>即将超时</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>Parked</source>
+        <translation>挂账</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>本年</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>近30天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>近7天</translation>
+    </message>
+    <message>
+        <source>Could not compute the figures: %1</source>
+        <translation>无法统计：%1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <source>Figures as of %1; data as of the last sync %2</source>
+        <translation>统计截至 %1；数据截至上次同步 %2</translation>
+    </message>
+    <message>
+        <source>By street</source>
+        <translation>按街道（乡镇）</translation>
+    </message>
+    <message>
+        <source>By community</source>
+        <translation>按社区（村）</translation>
+    </message>
+    <message>
+        <source>By grid</source>
+        <translation>按网格</translation>
+    </message>
+    <message>
+        <source>Everything synced</source>
+        <translation>全部已同步数据</translation>
+    </message>
+</context>
+<context>
+    <name>DraftKeeper</name>
+    <message>
+        <source>Draft of %1 restored</source>
+        <translation>已恢复 %1 的草稿</translation>
+    </message>
+    <message>
+        <source>Draft saved %1</source>
+        <translation>草稿已保存 %1</translation>
+    </message>
+</context>
+<context>
     <name>EnrollDialog</name>
     <message>
         <source>Sign in to GridWorker</source>
@@ -546,6 +809,192 @@
     </message>
 </context>
 <context>
+    <name>GridConflictsPanel</name>
+    <message>
+        <source>Fetched from the server: needs a connection.</source>
+        <translation>从服务器获取，需要联网。</translation>
+    </message>
+    <message>
+        <source>Fetch again</source>
+        <translation>重新获取</translation>
+    </message>
+    <message>
+        <source>Resolve on the server</source>
+        <translation>提交处理结果</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>冲突字段</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <source>Fetching the conflicts of my grids…</source>
+        <translation>正在获取所辖网格的冲突……</translation>
+    </message>
+    <message>
+        <source>%1 open conflicts in the grids I oversee.</source>
+        <translation>所辖网格共有%1条待处理冲突。</translation>
+    </message>
+    <message>
+        <source>Could not fetch from the server: %1</source>
+        <translation>无法从服务器获取：%1</translation>
+    </message>
+    <message>
+        <source>Choose a conflict to review.</source>
+        <translation>请选择要处理的冲突。</translation>
+    </message>
+    <message>
+        <source>Refused action %1 (%2): acknowledging keeps the server&apos;s state.</source>
+        <translation>被拒绝的操作 %1（%2）：确认后保持服务器上的状态。</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器值</translation>
+    </message>
+    <message>
+        <source>Incoming</source>
+        <translation>上报值</translation>
+    </message>
+    <message>
+        <source>Or type</source>
+        <translation>或输入新值</translation>
+    </message>
+    <message>
+        <source>a new value</source>
+        <translation>新的值</translation>
+    </message>
+    <message>
+        <source>Resolved. The grid&apos;s laptops get it with their next sync.</source>
+        <translation>已解决。该网格的终端下次同步时获取结果。</translation>
+    </message>
+    <message>
+        <source>On this laptop</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Grids I oversee</source>
+        <translation>所辖网格</translation>
+    </message>
+</context>
+<context>
+    <name>GridMapScreen</name>
+    <message>
+        <source>Colour by</source>
+        <translation>着色依据</translation>
+    </message>
+    <message>
+        <source>Whole district</source>
+        <translation>全区</translation>
+    </message>
+    <message>
+        <source>Zoom out to show every grid</source>
+        <translation>缩放至显示全部网格</translation>
+    </message>
+    <message>
+        <source>Grid map</source>
+        <translation>网格地图</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>在办事件</translation>
+    </message>
+    <message>
+        <source>Hazards</source>
+        <translation>安全隐患</translation>
+    </message>
+    <message>
+        <source>Overdue visits</source>
+        <translation>逾期走访</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <source>Hazard sites needing attention</source>
+        <translation>需关注的隐患点</translation>
+    </message>
+    <message>
+        <source>Open rectifications</source>
+        <translation>未销号整改</translation>
+    </message>
+    <message>
+        <source>Overdue rectifications</source>
+        <translation>逾期整改</translation>
+    </message>
+    <message>
+        <source>C/D dangerous buildings</source>
+        <translation>C/D级危房</translation>
+    </message>
+    <message>
+        <source>Residents overdue for a visit</source>
+        <translation>逾期未走访人员</translation>
+    </message>
+    <message>
+        <source>Households of this grid</source>
+        <translation>本网格住户</translation>
+    </message>
+    <message>
+        <source>Cases of this grid</source>
+        <translation>本网格事件</translation>
+    </message>
+    <message>
+        <source>Hazards of this grid</source>
+        <translation>本网格隐患</translation>
+    </message>
+    <message>
+        <source>Show all grids</source>
+        <translation>显示全部网格</translation>
+    </message>
+    <message>
+        <source>Click a grid to see its figures; every screen then shows that grid only. Scroll to zoom, drag to move the map.</source>
+        <translation>点击网格查看其数据，其他页面随之只显示该网格。滚动滚轮缩放，拖动平移地图。</translation>
+    </message>
+    <message>
+        <source>No grid boundaries yet: they arrive with the reference data at sync.</source>
+        <translation>暂无网格边界：同步时随基础数据下发。</translation>
+    </message>
+    <message>
+        <source>%1 grids drawn; %2 skipped (no or malformed boundary).</source>
+        <translation>已绘制 %1 个网格；%2 个因缺少边界或边界数据有误未绘制。</translation>
+    </message>
+    <message>
+        <source>%1 grids</source>
+        <translation>共 %1 个网格</translation>
+    </message>
+    <message>
+        <source>No grid selected</source>
+        <translation>未选择网格</translation>
+    </message>
+</context>
+<context>
     <name>GuardedDialog</name>
     <message>
         <source>Cancel</source>
@@ -553,15 +1002,110 @@
     </message>
 </context>
 <context>
+    <name>HazardDeskScreen</name>
+    <message>
+        <source>All grids</source>
+        <translation>全部网格</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>C/D</source>
+        <translation>C/D级危房</translation>
+    </message>
+    <message>
+        <source>Patrol overdue</source>
+        <translation>巡查逾期</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>未销号</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>To close out</source>
+        <translation>待销号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <source>Item to fix</source>
+        <translation>整改事项</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>Building</source>
+        <translation>房屋</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>危险等级</translation>
+    </message>
+    <message>
+        <source>Appraisal</source>
+        <translation>鉴定结论</translation>
+    </message>
+    <message>
+        <source>Last patrol</source>
+        <translation>上次巡查</translation>
+    </message>
+    <message>
+        <source>Patrol due</source>
+        <translation>应巡查日期</translation>
+    </message>
+    <message>
+        <source>Rectifications</source>
+        <translation>整改事项</translation>
+    </message>
+    <message>
+        <source>C/D buildings</source>
+        <translation>C/D级危房</translation>
+    </message>
+    <message>
+        <source>Hazard desk</source>
+        <translation>隐患督办台</translation>
+    </message>
+    <message>
+        <source>Grid %1</source>
+        <translation>网格 %1</translation>
+    </message>
+    <message>
+        <source>All my grids</source>
+        <translation>我的全部网格</translation>
+    </message>
+    <message>
+        <source>%1 days</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未巡查</translation>
+    </message>
+    <message>
+        <source> (overdue %1 days)</source>
+        <translation>（逾期 %1 天）</translation>
+    </message>
+    <message>
+        <source>%1 open rectifications, %2 overdue; %3 C/D buildings</source>
+        <translation>未销号整改 %1 项，其中逾期 %2 项；C/D级危房 %3 处</translation>
+    </message>
+</context>
+<context>
     <name>HazardsScreen</name>
-    <message>
-        <source>All</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <source>Search name or address</source>
-        <translation>搜索名称或地址</translation>
-    </message>
     <message>
         <source>New site</source>
         <translation>新增点位</translation>
@@ -708,6 +1252,10 @@
         <translation>复查</translation>
     </message>
     <message>
+        <source>Discard this inspection? Its autosaved draft is deleted too.</source>
+        <translation>放弃本次检查？自动保存的草稿也将删除。</translation>
+    </message>
+    <message>
         <source>%1 item(s) not answered: %2</source>
         <translation>%1项未填写：%2</translation>
     </message>
@@ -733,6 +1281,180 @@
     <message>
         <source>Photo added</source>
         <translation>已添加照片</translation>
+    </message>
+</context>
+<context>
+    <name>Ledgers</name>
+    <message>
+        <source>Cases</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Inspections</source>
+        <translation>隐患排查</translation>
+    </message>
+    <message>
+        <source>Rectifications</source>
+        <translation>整改</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <source>Residents</source>
+        <translation>住户人员</translation>
+    </message>
+    <message>
+        <source>Save PDF</source>
+        <translation>保存 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>LedgersScreen</name>
+    <message>
+        <source>Ledgers</source>
+        <translation>台账</translation>
+    </message>
+    <message>
+        <source>Scope and period</source>
+        <translation>范围和时间段</translation>
+    </message>
+    <message>
+        <source>All my area</source>
+        <translation>我的全部辖区</translation>
+    </message>
+    <message>
+        <source>Everything, whatever the date</source>
+        <translation>不限日期（全部）</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>时间段</translation>
+    </message>
+    <message>
+        <source>Excel ledger (.xlsx)</source>
+        <translation>导出 Excel 台账（.xlsx）</translation>
+    </message>
+    <message>
+        <source>Sheets:</source>
+        <translation>包含的表：</translation>
+    </message>
+    <message>
+        <source>ID numbers and phones:</source>
+        <translation>身份证号和电话：</translation>
+    </message>
+    <message>
+        <source>Masked (recommended)</source>
+        <translation>脱敏（推荐）</translation>
+    </message>
+    <message>
+        <source>In full (asks first; logged)</source>
+        <translation>完整显示（需确认，记入审计日志）</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开所在文件夹</translation>
+    </message>
+    <message>
+        <source>Inspection records (PDF)</source>
+        <translation>隐患排查记录（PDF）</translation>
+    </message>
+    <message>
+        <source>Inspected</source>
+        <translation>检查时间</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation>检查表</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>检查结果</translation>
+    </message>
+    <message>
+        <source>Failed items</source>
+        <translation>不合格项</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Print inspection record (PDF)…</source>
+        <translation>打印隐患排查记录（PDF）…</translation>
+    </message>
+    <message>
+        <source>Choose at least one sheet.</source>
+        <translation>请至少选择一张表。</translation>
+    </message>
+    <message>
+        <source>The period ends before it starts.</source>
+        <translation>截止日期早于起始日期。</translation>
+    </message>
+    <message>
+        <source>Save ledger</source>
+        <translation>保存台账</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Export in full?</source>
+        <translation>导出完整信息？</translation>
+    </message>
+    <message>
+        <source>The ledger will hold full ID numbers and phone numbers. Keep the file safe and delete it when done. The export is recorded in the audit log. Continue?</source>
+        <translation>台账将包含完整的身份证号码和电话号码。请妥善保管文件，用完及时删除。本次导出将记入审计日志。是否继续？</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2 条</translation>
+    </message>
+    <message>
+        <source>masked</source>
+        <translation>已脱敏</translation>
+    </message>
+    <message>
+        <source>in full, logged</source>
+        <translation>未脱敏，已记入审计日志</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2): %3</source>
+        <translation>已保存 %1（%2）：%3</translation>
+    </message>
+    <message>
+        <source>The export was cancelled; no file was written.</source>
+        <translation>已取消导出，未生成文件。</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>正在生成…</translation>
     </message>
 </context>
 <context>
@@ -994,6 +1716,140 @@
     </message>
 </context>
 <context>
+    <name>RectificationPanel</name>
+    <message>
+        <source>Measures taken</source>
+        <translation>整改措施</translation>
+    </message>
+    <message>
+        <source>Mark rectified</source>
+        <translation>标记已整改</translation>
+    </message>
+    <message>
+        <source>Re-inspect</source>
+        <translation>复查</translation>
+    </message>
+    <message>
+        <source>Close out (销号)</source>
+        <translation>销号</translation>
+    </message>
+</context>
+<context>
+    <name>RectificationReview</name>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Item to fix</source>
+        <translation>整改事项</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Responsible person</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Measures taken</source>
+        <translation>整改措施</translation>
+    </message>
+    <message>
+        <source>Inspection that found it</source>
+        <translation>发现问题的检查</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>No photo before the fix</source>
+        <translation>无整改前照片</translation>
+    </message>
+    <message>
+        <source>No photo after the fix yet</source>
+        <translation>尚无整改后照片</translation>
+    </message>
+    <message>
+        <source>Add photo after the fix…</source>
+        <translation>上传整改后照片…</translation>
+    </message>
+    <message>
+        <source>Before the fix</source>
+        <translation>整改前</translation>
+    </message>
+    <message>
+        <source>After the fix</source>
+        <translation>整改后</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <source>Re-inspected: fixed</source>
+        <translation>复查通过</translation>
+    </message>
+    <message>
+        <source>You checked the reported fix on site and it holds</source>
+        <translation>已现场复查，整改到位</translation>
+    </message>
+    <message>
+        <source>Close out on</source>
+        <translation>销号依据</translation>
+    </message>
+    <message>
+        <source>Close out</source>
+        <translation>销号</translation>
+    </message>
+    <message>
+        <source>Why it is not fixed (required to refuse)</source>
+        <translation>退回理由（必填）</translation>
+    </message>
+    <message>
+        <source>New deadline</source>
+        <translation>重新限期</translation>
+    </message>
+    <message>
+        <source>Refuse: fix again</source>
+        <translation>退回重新整改</translation>
+    </message>
+    <message>
+        <source> (overdue %1 days)</source>
+        <translation>（已逾期 %1 天）</translation>
+    </message>
+    <message>
+        <source>Re-inspection recorded: awaiting close-out</source>
+        <translation>复查已记录，待销号</translation>
+    </message>
+    <message>
+        <source>Closed out</source>
+        <translation>已销号</translation>
+    </message>
+    <message>
+        <source>Sent back to be fixed again</source>
+        <translation>已退回重新整改</translation>
+    </message>
+    <message>
+        <source>Photos after the fix</source>
+        <translation>整改后照片</translation>
+    </message>
+    <message>
+        <source>Photo added</source>
+        <translation>照片已上传</translation>
+    </message>
+</context>
+<context>
     <name>RectificationsModel</name>
     <message>
         <source>Item</source>
@@ -1198,6 +2054,10 @@
         <translation>上报</translation>
     </message>
     <message>
+        <source>Discard this report? Its autosaved draft is deleted too.</source>
+        <translation>放弃本次上报？自动保存的草稿也将删除。</translation>
+    </message>
+    <message>
         <source>Give the case a title</source>
         <translation>请填写事件标题</translation>
     </message>
@@ -1281,6 +2141,21 @@
     </message>
 </context>
 <context>
+    <name>SiteList</name>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>All my grids</source>
+        <translation>我的全部网格</translation>
+    </message>
+    <message>
+        <source>Search name or address</source>
+        <translation>搜索名称或地址</translation>
+    </message>
+</context>
+<context>
     <name>SitePanel</name>
     <message>
         <source>New inspection</source>
@@ -1289,22 +2164,6 @@
     <message>
         <source>Rectifications</source>
         <translation>整改</translation>
-    </message>
-    <message>
-        <source>Measures taken</source>
-        <translation>已采取的整改措施</translation>
-    </message>
-    <message>
-        <source>Mark rectified</source>
-        <translation>标记已整改</translation>
-    </message>
-    <message>
-        <source>Re-inspect</source>
-        <translation>复查</translation>
-    </message>
-    <message>
-        <source>Close out (销号)</source>
-        <translation>销号</translation>
     </message>
     <message>
         <source>Inspections</source>

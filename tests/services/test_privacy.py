@@ -60,7 +60,8 @@ def test_no_profile_file_holds_a_name_id_number_or_phone(
 
 
 def test_xlsx_export_is_masked_and_keeps_id_numbers_as_text(ws: Workspace, tmp_path: Path) -> None:
-    """Proves a default .xlsx export masks ID numbers and phones, and --unmasked writes all 18
+    """Proves a default .xlsx export masks ID numbers and phones (and leaves out the birth
+    date, which would give the masked digits back), and --unmasked writes all 18
     characters as text (a final X survives) and is audit-logged."""
     lines = make_roster(8, grid_codes=[GRID])
     import_file(ws, write_csv(tmp_path / "r.csv", [line.as_list() for line in lines]))
@@ -75,6 +76,9 @@ def test_xlsx_export_is_masked_and_keeps_id_numbers_as_text(ws: Workspace, tmp_p
 
     masked_ids = column(masked.path, "身份证号码")
     assert all(isinstance(v, str) and v[6:14] == "********" for v in masked_ids)
+    # the birth date is the part the mask hides: a masked export must not give it back
+    assert set(column(masked.path, "出生日期")) == {None}
+    assert all(v for v in column(full.path, "出生日期"))
     assert all("****" in v for v in column(masked.path, "联系电话") if v)
     full_ids = column(full.path, "身份证号码")
     assert sorted(full_ids) == sorted(line.id_number for line in lines)

@@ -20,6 +20,7 @@ from gridworker.ui.session import AppSession
 _FIELD = frozenset({Role.grid_worker, Role.adviser})
 _DESK = frozenset({Role.supervisor, Role.admin})
 _ALL = frozenset(Role)
+_WORKER = frozenset({Role.grid_worker})
 
 # key, module, class, English title (for the placeholder), roles that see it
 ENTRIES: list[tuple[str, str, str, str, frozenset[Role]]] = [
@@ -30,7 +31,7 @@ ENTRIES: list[tuple[str, str, str, str, frozenset[Role]]] = [
     ("map", "gridworker.ui.screens.grid_map", "GridMapScreen", "Grid map", _FIELD | _DESK),
     ("register", "gridworker.ui.screens.register", "RegisterScreen", "Households", _FIELD | _DESK),
     ("visits", "gridworker.ui.screens.visits", "VisitsScreen", "Visits", _FIELD | _DESK),
-    ("hazards", "gridworker.ui.screens.hazards", "HazardsScreen", "Hazards", {Role.grid_worker}),
+    ("hazards", "gridworker.ui.screens.hazards", "HazardsScreen", "Hazards", _WORKER),
     ("cases", "gridworker.ui.screens.cases", "CasesScreen", "Cases", _ALL),
     ("ledgers", "gridworker.ui.screens.ledgers", "LedgersScreen", "Ledgers", _DESK),
     ("conflicts", "gridworker.ui.screens.conflicts", "ConflictsScreen", "Conflicts", _ALL),

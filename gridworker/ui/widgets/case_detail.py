@@ -73,6 +73,15 @@ class CaseDetailView(QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(self.state)
         top.addWidget(self.countdown)
+        self.print_note = QLabel()
+        self.print_note.setObjectName("print_note")
+        self.print_note.setStyleSheet("color: #6b7280")
+        self.print_button = QPushButton(self.tr("Print / PDF…"))
+        self.print_button.setObjectName("print_case")
+        self.print_button.setToolTip(self.tr("Save the case handling sheet as a PDF to print"))
+        self.print_button.clicked.connect(self.print_pdf)
+        top.addWidget(self.print_note)
+        top.addWidget(self.print_button)
         layout.addLayout(top)
         self.fields = QGridLayout()
         self.fields.setHorizontalSpacing(12)
@@ -150,6 +159,7 @@ class CaseDetailView(QWidget):
         ws = self.session.ws
         if case_id != self.case_id:
             self.error.setText("")
+            self.print_note.setText("")
             self.note.clear()
         self.session.tasks.run_db(
             lambda _s: (case_detail(ws, case_id), departments(ws)),
@@ -249,6 +259,25 @@ class CaseDetailView(QWidget):
                 if entry.rejected:
                     cell.setForeground(QColor("#b3261e"))
                 self.timeline.setItem(n, column, cell)
+
+    def print_pdf(self) -> None:
+        """Save the case's 事件处置单 as a PDF, written in the background."""
+        detail = self.detail
+        if detail is None:
+            return
+        from gridworker.ui.screens.ledgers import save_case_pdf
+
+        self.error.setText("")
+        started = save_case_pdf(
+            self,
+            self.session,
+            detail.item.id,
+            detail.item.title,
+            done=lambda path: self.print_note.setText(self.tr("Saved %1").replace("%1", path.name)),
+            failed=lambda exc: self.error.setText(error_text(exc)),
+        )
+        if started:
+            self.print_note.setText(self.tr("Printing…"))
 
     # --- acting -----------------------------------------------------------------------
 
