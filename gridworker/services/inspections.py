@@ -31,7 +31,7 @@ from gridworker.domain.enums import (
     RectificationStatus,
     Role,
 )
-from gridworker.domain.errors import WorkflowError
+from gridworker.domain.errors import BiText, WorkflowError
 from gridworker.services.records import row_from
 from gridworker.services.register import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
@@ -44,6 +44,8 @@ from gridworker.storage.models import (
 
 INSPECT_ROLES = frozenset({Role.grid_worker, Role.supervisor})
 CLOSE_ROLES = frozenset({Role.supervisor, Role.admin})
+_VERIFY = BiText("复查", "re-inspect")
+_REFUSE = BiText("退回整改", "refuse the close-out")
 TEMPLATE_FOR_KIND = {
     HazardKind.dangerous_building: "dangerous_building",
     HazardKind.fire_safety: "fire_safety",
@@ -281,3 +283,94 @@ def open_rectifications(ws: Workspace, *, grid_code: str | None = None) -> list[
         stmt = stmt.where(RectificationRow.grid_code.startswith(grid_code, autoescape=True))
     with ws.read() as s:
         return list(s.scalars(stmt.order_by(RectificationRow.deadline, RectificationRow.id)))
+
+
+def _desk_review(
+    ws: Workspace, s: Any, rect: RectificationRow, *, passed: bool, note: str | None
+) -> InspectionRow:
+    """The supervisor's own re-inspection of one rectified item (an append-only record)."""
+    with_site = s.get(HazardSiteRow, rect.site_id)
+    template = template_for(with_site.kind) if with_site is not None else None
+    result = InspectionResult.pass_ if passed else InspectionResult.fail
+    inspection = InspectionRow(
+        id=ids.new_id(),
+        grid_code=rect.grid_code,
+        site_id=rect.site_id,
+        template_code=template.code if template else "dangerous_building",
+        template_version=template.version if template else 1,
+        kind=InspectionKind.reinspection,
+        inspector=ws.actor.username,
+        inspected_at=ws.now(),
+        result=result,
+        note=note,
+        rectification_id=rect.id,
+    )
+    s.add(inspection)
+    if rect.item_code:
+        s.add(
+            InspectionItemRow(
+                id=ids.new_id(),
+                grid_code=rect.grid_code,
+                inspection_id=inspection.id,
+                item_code=rect.item_code,
+                answer=ItemAnswer.pass_ if passed else ItemAnswer.fail,
+                note=note,
+            )
+        )
+    return inspection
+
+
+def verify_rectification(ws: Workspace, rectification_id: str, *, note: str | None = None) -> str:
+    """The supervisor re-inspects a rectified item (已整改待复查) and finds it fixed: it is
+    verified (复查通过待销号). Returns the re-inspection's id."""
+    if ws.actor.role not in INSPECT_ROLES:
+        raise WorkflowError("forbidden_role", field="inspector", action=_VERIFY)
+    with ws.write() as s:
+        rect = _open_rect(ws, s, rectification_id)
+        if rect.status is not RectificationStatus.done:
+            raise WorkflowError("rectification_not_done", field="status")
+        inspection = _desk_review(ws, s, rect, passed=True, note=(note or "").strip() or None)
+        rect.status = RectificationStatus.verified
+        rect.verified_at = inspection.inspected_at
+        rect.verified_by = ws.actor.username
+        return inspection.id
+
+
+def refuse_close_out(
+    ws: Workspace, rectification_id: str, *, reason: str, new_deadline: date | None = None
+) -> str:
+    """The supervisor refuses the reported fix or the close-out request (退回重新整改):
+    the item goes back to 整改中 with the reason on a failed re-inspection, and
+    optionally a new deadline. Returns the re-inspection's id."""
+    if ws.actor.role not in CLOSE_ROLES:
+        raise WorkflowError("forbidden_role", field="closed_by", action=_REFUSE)
+    text = reason.strip()
+    if not text:
+        raise WorkflowError(
+            "reason_required", field="note", zh="退回须说明理由", en="Give the reason for refusing"
+        )
+    today = ws.now().astimezone(ws.calendar.zone).date()
+    if new_deadline is not None and new_deadline < today:
+        raise WorkflowError(
+            "deadline_past",
+            field="deadline",
+            zh="新的整改期限不能早于今天",
+            en="The new deadline cannot be in the past",
+        )
+    with ws.write() as s:
+        rect = _open_rect(ws, s, rectification_id)
+        if rect.status not in (RectificationStatus.done, RectificationStatus.verified):
+            raise WorkflowError(
+                "nothing_to_refuse",
+                field="status",
+                zh="该事项还在整改中，没有待审核的整改结果",
+                en="The item is still being rectified: there is nothing to refuse",
+            )
+        inspection = _desk_review(ws, s, rect, passed=False, note=text)
+        rect.status = RectificationStatus.open
+        rect.done_at = None
+        rect.verified_at = None
+        rect.verified_by = None
+        if new_deadline is not None:
+            rect.deadline = new_deadline
+        return inspection.id

@@ -2272,6 +2272,14 @@
         <translation>最近错误</translation>
     </message>
     <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
@@ -2304,8 +2312,48 @@
         <translation>从未同步</translation>
     </message>
     <message>
+        <source>connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
         <source>sync started</source>
         <translation>开始同步</translation>
+    </message>
+    <message>
+        <source>sending changes</source>
+        <translation>发送变更</translation>
+    </message>
+    <message>
+        <source>receiving changes</source>
+        <translation>接收变更</translation>
+    </message>
+    <message>
+        <source>uploading photos</source>
+        <translation>上传照片</translation>
+    </message>
+    <message>
+        <source>downloading photos</source>
+        <translation>下载照片</translation>
+    </message>
+    <message>
+        <source>finishing</source>
+        <translation>收尾</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1：%2 / %3</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
     </message>
     <message>
         <source>sync failed: %1</source>

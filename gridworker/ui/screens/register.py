@@ -196,7 +196,23 @@ class RegisterScreen(Screen):
         for code, name in grids:
             self.grid_filter.addItem(f"{name} {code[-3:]}" if name else code, code)
         self.grid_filter.blockSignals(with_signals)
+        if self.session.grid_filter:  # a grid picked on the map before this screen loaded
+            self.apply_grid_filter(self.session.grid_filter)
+            return
         self.apply_filter()
+
+    def apply_grid_filter(self, grid_code: str | None) -> None:
+        """Show the households of one grid (the map's or the chip's choice); None: all."""
+        index = self.grid_filter.findData(grid_code) if grid_code else 0
+        if index < 0:  # a grid the choices do not hold yet (not loaded, or outside them)
+            if self.grids is None:
+                return  # _grids_loaded applies session.grid_filter
+            self.grid_filter.addItem(grid_code or "", grid_code)
+            index = self.grid_filter.count() - 1
+        if index == self.grid_filter.currentIndex():
+            self.apply_filter()
+        else:
+            self.grid_filter.setCurrentIndex(index)  # apply_filter runs on the change
 
     def apply_filter(self) -> None:
         self.model.set_filter(

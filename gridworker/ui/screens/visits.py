@@ -352,6 +352,7 @@ class VisitsScreen(Screen):
         layout.addWidget(heading(self.title()))
         self.search = search_box(self.tr("Find a household: name, address, no."), self.apply_filter)
         self.model = HouseholdsModel(session, parent=self)
+        self.model.grid_code = session.grid_filter or None  # the first load honours the map
         self.model.loaded.connect(self._loaded)
         self.picker = table_view(self.model)
         for column in (HouseholdsModel.GRID, HouseholdsModel.PHONE):
@@ -401,7 +402,11 @@ class VisitsScreen(Screen):
         self.history.load(self.form.household_id)
 
     def apply_filter(self) -> None:
-        self.model.set_filter(text=self.search.text())
+        self.model.set_filter(grid_code=self.session.grid_filter or None, text=self.search.text())
+
+    def apply_grid_filter(self, grid_code: str | None) -> None:
+        """Pick households of one grid only (the map's or the chip's choice); None: all."""
+        self.apply_filter()
 
     def select_household(self, household_id: str) -> bool:
         """Open the visit form for a household (from this list or another screen).
