@@ -134,6 +134,59 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date_arg(value: str | None, option: str) -> Any:
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"{option} {value!r} is not a date: use YYYY-MM-DD", EXIT_USAGE) from None
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from gridworker.services.ledgers import LEDGER_KINDS, write_ledger
+
+    kinds = [k.strip() for part in args.kind or [] for k in part.split(",") if k.strip()]
+    start, end = _date_arg(args.date_from, "--from"), _date_arg(args.date_to, "--to")
+    ws = _open(args)
+    try:
+        result = write_ledger(
+            ws,
+            Path(args.output),
+            kinds=kinds or LEDGER_KINDS,
+            scope=args.scope,
+            start=start,
+            end=end,
+            unmasked=args.unmasked,
+            lang=_lang(args),
+        )
+    finally:
+        ws.close()
+    sheets = ", ".join(
+        f"{title} {n}" for title, n in zip(result.sheets, result.counts.values(), strict=True)
+    )
+    note = "masked" if result.masked else "UNMASKED (logged)"
+    print(f"ledger written to {result.path}: {sheets} ({note})")
+    return EXIT_OK
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from gridworker.services.printing import print_case, print_inspection
+
+    ws = _open(args)
+    try:
+        if args.case:
+            path = print_case(ws, args.case, Path(args.output))
+        else:
+            path = print_inspection(ws, args.inspection, Path(args.output))
+    finally:
+        ws.close()
+    print(f"{'case' if args.case else 'inspection'} sheet written to {path}")
+    return EXIT_OK
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from gridworker.services.status import status
 
@@ -154,6 +207,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _server_command() -> list[str]:
+    """How to run `gridworker-server`: with this interpreter from a pip install, or the
+    executable beside this one in a PyInstaller bundle (which has no python to run -m)."""
+    if getattr(sys, "frozen", False):
+        exe = Path(sys.executable).with_name("gridworker-server" + Path(sys.executable).suffix)
+        return [str(exe)]
+    return [sys.executable, "-m", "gridworker.server.cli"]
+
+
 def _start_demo_server(folder: Path) -> tuple[Any, str]:
     """The embedded sync server on SQLite with the demo district, on a free local port."""
     import subprocess
@@ -161,7 +223,7 @@ def _start_demo_server(folder: Path) -> tuple[Any, str]:
     folder.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{folder / 'server.db'}"
     env = {**os.environ, "GRIDWORKER_SERVER_FILES": str(folder / "files")}
-    server = [sys.executable, "-m", "gridworker.server.cli", "--db", db]
+    server = [*_server_command(), "--db", db]
     if not (folder / "server.db").exists():
         print("preparing the demo district (first run only) ...", file=sys.stderr)
         for command in (["init"], ["seed-demo"]):
@@ -205,7 +267,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             finally:
                 ws.close()
             return EXIT_OK
-        print(f"demo server {url}; profile {base / 'profile'} (passphrase {DEMO_PASSPHRASE})")
+        print(
+            f"demo server {url}; profile {base / 'profile'} (passphrase {DEMO_PASSPHRASE})",
+            flush=True,  # read by whoever started the demo, long before the app exits
+        )
         from gridworker.ui.app import run
 
         return run(base / "profile", workspace=ws, password=DEMO_PASSWORD, lang=args.lang)
@@ -333,6 +398,23 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from gridworker.services.dashboard import dashboard, describe, query_from_cli
+
+    ws = _open(args)
+    try:
+        query = query_from_cli(ws, scope=args.scope, as_of=args.as_of, since=args.since)
+        board = dashboard(ws, query)
+        zone = ws.calendar.zone
+    finally:
+        ws.close()
+    if args.json:
+        _print_json(board.to_json())
+    else:
+        print("\n".join(describe(board, zone)))
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """No command: the desktop app (unlock, or enroll on first run)."""
     if not _has_display():
@@ -408,6 +490,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_export)
 
+    s = sub.add_parser("ledger", help="台账: one .xlsx with a sheet per kind (masked by default)")
+    s.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    s.add_argument("--scope", default=None, help="street, community or grid code (a prefix)")
+    s.add_argument("--from", dest="date_from", default=None, help="first day, YYYY-MM-DD")
+    s.add_argument("--to", dest="date_to", default=None, help="last day, YYYY-MM-DD")
+    s.add_argument(
+        "--kind",
+        action="append",
+        default=None,
+        help="cases, inspections, rectifications, visits, residents (default: all)",
+    )
+    s.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="full ID numbers and phones (the export is audit-logged)",
+    )
+    s.set_defaults(func=cmd_ledger)
+
+    s = sub.add_parser("print", help="a printable PDF of a case (处置单) or an inspection")
+    which = s.add_mutually_exclusive_group(required=True)
+    which.add_argument("--case", default=None, help="case id")
+    which.add_argument("--inspection", default=None, help="inspection id")
+    s.add_argument("-o", "--output", required=True, help="the .pdf file to write")
+    s.set_defaults(func=cmd_print)
+
     s = sub.add_parser("enroll", help="sign in once online and register this laptop")
     s.add_argument("--server", required=True, help="https://server[:port]")
     s.add_argument("--username", required=True)
@@ -439,6 +546,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--no-gui", action="store_true", help="print the first screen as text")
     s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("dashboard", help="case figures for a scope, from the synced data")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--scope", default=None, help="district, street, community or grid code")
+    s.add_argument("--as-of", default=None, help="ISO 8601 date or time (default: now)")
+    s.add_argument("--since", default=None, help="count only cases reported from then on")
+    s.set_defaults(func=cmd_dashboard)
 
     s = sub.add_parser("status", help="pending changes, conflicts, last sync")
     s.add_argument("--json", action="store_true")
@@ -489,6 +603,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = exc.message(_lang(args)) if isinstance(exc, DomainError) else str(exc)
         print(f"gridworker: {message}", file=sys.stderr)
         return exc.code if isinstance(exc, CliError) else EXIT_FAIL
+    except _database_errors() as exc:
+        # A full disk or a damaged profile file: one line, no traceback. Only the driver's
+        # own message (never the statement or its values, which may hold personal data).
+        reason = getattr(exc, "orig", None) or type(exc).__name__
+        print(
+            f"gridworker: the local database failed ({reason}): "
+            "is the disk full, or the profile file damaged? Work saved before this is kept.",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    from sqlalchemy.exc import DatabaseError
+
+    return (DatabaseError,)
 
 
 if __name__ == "__main__":  # pragma: no cover

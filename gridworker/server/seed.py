@@ -246,7 +246,7 @@ CASES = (
     ("老旧小区外墙瓷砖脱落", "hazard 07 normal overdue -", "report accept dispatch:住建局"),
     ("居民反映楼顶违章搭建", "livelihood - complex week need",
      "report accept dispatch:城管局 sign"),
-    ("低保年审材料咨询", "policy - immediate today -", "report accept handle_directly"),
+    ("低保年审材料咨询", "policy - normal today -", "report accept handle_directly"),
     ("地下车库积水严重", "livelihood - difficult due_soon -",
      "report accept dispatch:住建局 sign request_extension"),
     ("电动车楼道充电屡劝不改", "hazard 02 normal overdue -",
@@ -257,7 +257,7 @@ CASES = (
     ("楼上漏水邻里纠纷", "dispute 02 complex week -",
      "report accept dispatch:住建局 sign park resume"),
     ("小区路面塌陷", "hazard 99 normal ok -", "report accept dispatch:城管局 sign report_done"),
-    ("3栋楼道声控灯损坏", "livelihood - immediate today photo", "solve_on_spot"),
+    ("3栋楼道声控灯损坏", "livelihood - immediate today photo", "solve_on_spot verify_ok close"),
     ("燃气管道锈蚀", "hazard 08 normal week -",
      "report accept dispatch:燃气公司 sign report_done verify_ok"),
     ("垃圾清运不及时", "livelihood - normal old -",
@@ -271,15 +271,40 @@ CASES = (
     ("空置房屋漏水", "livelihood - normal ok -", "report return"),
     ("12345转办：物业不作为", "livelihood - normal week hotline", "report accept dispatch:住建局"),
 )  # fmt: skip
-OTHER_CASES = (  # one or two in each other street, reported by its grid worker
-    ("村道护栏缺失", "hazard 99 normal ok -", "report"),
-    ("困难家庭申请临时救助", "policy - normal overdue -", "report accept dispatch:民政局 sign"),
+OTHER_CASES = (  # one in each of the other streets' worker grids, in turn
+    ("村道护栏缺失", "hazard 99 normal today -", "report"),
+    ("困难家庭申请临时救助", "policy - normal today -", "report accept"),
+    ("小区监控损坏", "hazard 01 normal today -", "report accept dispatch:公安分局"),
+    ("路边井盖松动", "hazard 99 immediate today photo", "solve_on_spot verify_ok close"),
+    ("楼道小广告清理", "livelihood - immediate today photo", "solve_on_spot verify_ok close"),
+    ("咨询高龄津贴申领条件", "policy - immediate today photo", "solve_on_spot verify_ok close"),
+    ("邻里噪音当场调解", "dispute 02 immediate today photo", "solve_on_spot verify_ok close"),
+    ("垃圾桶满溢", "livelihood - immediate today photo", "solve_on_spot verify_ok close"),
     ("宅基地边界纠纷", "dispute 09 complex old -",
      "report accept handle_directly report_done verify_ok close"),
-    ("废弃矿井口未封闭", "hazard 99 normal week -",
-     "report accept dispatch:应急管理局 sign report_done"),
-    ("小区监控损坏", "hazard 01 difficult due_soon -", "report accept dispatch:公安分局"),
+    ("废弃矿井口未封闭", "hazard 99 normal old -",
+     "report accept dispatch:应急管理局 sign report_done verify_ok close"),
 )  # fmt: skip
+# The district's closed cases of the past months, spread over the worker grids: with the
+# cases above the dashboard shows 累计办件 559, 办结 538, 正在办理 21, 今日办件 12 and
+# 即将超时 2 as of the seed time (tests/cli/test_dashboard_cli.py checks it).
+HISTORY_CLOSED = 527
+HISTORY_TITLES = {
+    "livelihood": ("楼道声控灯损坏", "小区路面坑洼积水", "垃圾清运不及时", "路灯不亮",
+                   "自来水管漏水", "绿化带杂草丛生", "下水道堵塞"),
+    "policy": ("咨询低保申请条件", "咨询高龄津贴申领", "咨询医保异地备案", "咨询残疾证办理",
+               "咨询临时救助政策"),
+    "dispute": ("邻里噪音纠纷", "楼上漏水邻里矛盾", "停车位纠纷", "物业费纠纷", "家庭赡养纠纷"),
+    "hazard": ("楼道堆放杂物", "电动车楼道充电", "燃气软管老化", "外墙瓷砖松动",
+               "窨井盖破损", "消防通道占用"),
+}  # fmt: skip
+HISTORY_SUBCATEGORIES = {"dispute": ("02", "05", "07"), "hazard": ("02", "08", "99")}
+HISTORY_WORKFLOWS = (
+    "report accept handle_directly report_done verify_ok close",
+    "report accept dispatch:城管局 sign report_done verify_ok close",
+    "report accept dispatch:住建局 sign report_done verify_ok close",
+    "report accept dispatch:民政局 sign report_done verify_ok close",
+)
 
 
 # --- the seeder -------------------------------------------------------------------------
@@ -884,10 +909,30 @@ class _Seeder:
         for n, spec in enumerate(CASES):
             self.case(demo[n % len(demo)] if n % 3 else DEMO_GRIDS[n % 2], *spec)
         others = [g for g in self.worker_of if not g.startswith("360302001")]
-        for n, grid in enumerate(others):
-            self.case(grid, *OTHER_CASES[n % len(OTHER_CASES)])
-            if n % 2 == 0:
-                self.case(grid, *OTHER_CASES[(n + 2) % len(OTHER_CASES)])
+        for n, spec in enumerate(OTHER_CASES):
+            self.case(others[n % len(others)], *spec)
+        self._history()
+
+    def _history(self) -> None:
+        """Closed cases reported 2 to 150 working days ago, handled in hours or days."""
+        grids = list(self.worker_of)
+        categories = list(HISTORY_TITLES)
+        for n in range(HISTORY_CLOSED):
+            category = categories[n % len(categories)]
+            sub = self.rng.choice(HISTORY_SUBCATEGORIES.get(category, ("-",)))
+            urgency = self.rng.choice(("normal", "normal", "immediate", "complex"))
+            title = self.rng.choice(HISTORY_TITLES[category])
+            workflow = self.rng.choice(HISTORY_WORKFLOWS)
+            back = 2 + self.rng.randrange(149)
+            # Handled within hours, or over days when there is time for it before now.
+            hours = self.rng.choice((1, 2, 24)) if back >= 10 else self.rng.choice((1, 2))
+            self.case(
+                self.rng.choice(grids),
+                title,
+                f"{category} {sub} {urgency} back:{back} -",
+                workflow,
+                gap=timedelta(hours=hours),
+            )
 
     def reported_at(self, timing: str) -> datetime:
         local_now = self.now.astimezone(self.cal.zone)
@@ -902,11 +947,15 @@ class _Seeder:
         if timing == "due_soon":  # 15 working days (疑难) ending at the next close of business
             due = ref if local_now < self.cal.day_end(ref) else self.cal.next_working_day(ref)
             day = self.working_days_back(due, 15)
+        elif timing.startswith("back:"):  # the history: so many working days ago
+            day = self.working_days_back(ref, int(timing[5:]))
         else:
             day = self.working_days_back(ref, {"ok": 1, "week": 4, "overdue": 9, "old": 30}[timing])
         return datetime.combine(day, time(10), tzinfo=self.cal.zone).astimezone(UTC)
 
-    def case(self, grid: str, title: str, spec: str, workflow: str) -> None:
+    def case(
+        self, grid: str, title: str, spec: str, workflow: str, *, gap: timedelta | None = None
+    ) -> None:
         category_code, sub, urgency_code, timing, extra = spec.split()
         category, urgency = CaseCategory(category_code), Urgency(urgency_code)
         subcategory = None if sub == "-" else sub
@@ -943,7 +992,7 @@ class _Seeder:
                 )
                 case = dataclasses.replace(case, need_id=need.id)
         start = self.reported_at(timing)
-        gap = min(timedelta(hours=3), (self.now - start) / (len(steps) + 1))
+        gap = min(gap or timedelta(hours=3), (self.now - start) / (len(steps) + 1))
         actions: list[CaseAction] = []
         for i, step in enumerate(steps):
             kind = CaseActionKind.parse(step.split(":")[0])

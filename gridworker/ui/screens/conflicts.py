@@ -54,6 +54,7 @@ from gridworker.ui.models.conflicts import (
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
+from gridworker.ui.widgets.grid_conflicts import add_grid_review
 
 VALUE_WIDTH = 260  # a value wraps within this width
 
@@ -238,6 +239,8 @@ class ConflictsScreen(Screen):
         splitter.setStretchFactor(1, 7)
         splitter.setSizes([400, 700])
         layout.addWidget(splitter, 1)
+        # Supervisors and the admin also review the server's conflicts in the grids they oversee.
+        self.grid_review = add_grid_review(session, layout, splitter)
 
     def title(self) -> str:
         return self.tr("Conflicts")
