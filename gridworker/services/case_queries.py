@@ -13,14 +13,13 @@ import io
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import TypeVar
+from typing import TypeVar, TypeVarTuple
 
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from gridworker.domain.deadlines import (
-    DEFAULT_RULES,
     DeadlineStatus,
     case_deadline_status,
     case_effective_deadline,
@@ -49,6 +48,7 @@ from gridworker.domain.enums import (
 from gridworker.domain.masking import mask_phone
 from gridworker.domain.workflow import available_actions
 from gridworker.services.inspections import template_for
+from gridworker.services.queries import Page
 from gridworker.services.records import to_entity
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
@@ -64,6 +64,7 @@ from gridworker.storage.models import (
 )
 
 T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 
 SUBCATEGORIES: Mapping[CaseCategory, type[LabeledEnum]] = {
     CaseCategory.dispute: DisputeType,
@@ -156,12 +157,13 @@ def subcategory_label(category: CaseCategory, code: str | None, lang: str = "zh_
 
 
 def _countdown(ws: Workspace, case: Case, now: datetime) -> Countdown:
-    calendar = ws.calendar
+    # The synced terms; callers refresh them once per query (ws.deadline_terms).
+    calendar, rules = ws.calendar, ws.rules
     per_day = calendar.working_seconds_per_day
-    status = case_deadline_status(case, now, calendar, DEFAULT_RULES)
+    status = case_deadline_status(case, now, calendar, rules)
     if status is None:
         return Countdown(None, case.deadline_at, None, per_day)
-    deadline = case_effective_deadline(case, now, calendar, DEFAULT_RULES)
+    deadline = case_effective_deadline(case, now, calendar, rules)
     left = calendar.working_seconds_between(now, deadline) if deadline is not None else None
     return Countdown(status, deadline, left, per_day)
 
@@ -194,19 +196,104 @@ def list_cases(
         stmt = stmt.where(CaseRow.grid_code.startswith(grid_code, autoescape=True))
     stmt = stmt.order_by(CaseRow.updated_at.desc()).limit(limit)
     with ws.read() as s:
+        ws.deadline_terms(s)
         items = [_case_item(ws, row, when) for row in s.scalars(stmt)]
     return sorted(items, key=_sort_key)
 
 
-def count_cases(ws: Workspace) -> dict[CaseState, int]:
-    """How many cases are in each state (states with none are left out)."""
-    stmt = (
-        select(CaseRow.state, func.count())
-        .where(CaseRow.deleted.is_(False))
-        .group_by(CaseRow.state)
-    )
+def _case_filter(stmt: Select[*Ts], *, grid_code: str | None, text: str | None) -> Select[*Ts]:
+    stmt = stmt.where(CaseRow.deleted.is_(False))
+    if grid_code:
+        stmt = stmt.where(CaseRow.grid_code.startswith(grid_code, autoescape=True))
+    if text and text.strip():
+        like = f"%{text.strip()}%"
+        stmt = stmt.where(or_(CaseRow.title.like(like), CaseRow.address.like(like)))
+    return stmt
+
+
+def count_cases(
+    ws: Workspace, *, grid_code: str | None = None, text: str | None = None
+) -> dict[CaseState, int]:
+    """How many cases are in each state (states with none are left out), within the
+    same grid and text filter as `search_cases`."""
+    # Grouped by the text of the state, not through the state index: a scan of the
+    # table beats 100,000 index-ordered row lookups (see _state_in).
+    code = type_coerce(CaseRow.state, String()).concat("")
+    stmt = _case_filter(select(code, func.count()), grid_code=grid_code, text=text).group_by(code)
     with ws.read() as s:
-        return {state: int(n) for state, n in s.execute(stmt)}
+        return {CaseState.parse(str(state)): int(n) for state, n in s.execute(stmt)}
+
+
+# Cases still running against a deadline come soonest-due first; the rest (drafts,
+# closed, cancelled) newest first. Both orders are one text key per row, so a page
+# continues after the last key of the previous one (keyset paging: page 1,000 of
+# 100,000 cases costs what page 1 does). The stored deadline stands in for the
+# countdown here: working time left grows with the deadline, except that a parked
+# case's clock may be stopped, which moves it later than its stored deadline says.
+_FAR = "9999-12-31T00:00:00"
+
+
+def _deadline_key() -> ColumnElement[str]:
+    deadline = type_coerce(CaseRow.deadline_at, String())  # the stored ISO text, as text
+    return func.coalesce(deadline, _FAR, type_=String()) + "\x1f" + CaseRow.id
+
+
+def _recent_key() -> ColumnElement[str]:
+    reported = type_coerce(CaseRow.reported_at, String())
+    updated = type_coerce(CaseRow.updated_at, String())
+    return func.coalesce(reported, updated, type_=String()) + "\x1f" + CaseRow.id
+
+
+def _state_in(states: Collection[CaseState]) -> ColumnElement[bool]:
+    """`state IN states`; for more than two states without the state index: reading most
+    rows of the table through the index, one random lookup each, cost four times a scan
+    of the table (the ``state || ''`` hides the index from SQLite's planner)."""
+    if len(states) <= 2:
+        return CaseRow.state.in_(list(states))
+    plain = type_coerce(CaseRow.state, String()).concat("")
+    return plain.in_([s.code for s in states])
+
+
+def _by_deadline(states: Collection[CaseState] | None) -> bool:
+    return states is None or any(s.is_open and s is not CaseState.draft for s in states)
+
+
+def search_cases(
+    ws: Workspace,
+    *,
+    states: Collection[CaseState] | None = None,
+    grid_code: str | None = None,
+    text: str | None = None,
+    after: str | None = None,
+    limit: int = 100,
+    now: datetime | None = None,
+) -> Page[CaseItem]:
+    """Cases in `states` (all when None) matching the grid prefix and a title/address text,
+    `limit` at a time after the key `after` (the previous page's `next_after`).
+
+    Open cases come soonest deadline first; when only drafts or finished states are
+    asked for, newest first. Each item carries its working-time countdown at `now`.
+    """
+    when = now or ws.now()
+    by_deadline = _by_deadline(states)
+    key = _deadline_key() if by_deadline else _recent_key()
+    # Sort only (id, key) pairs, then read the page's rows: a sort of whole case rows
+    # (title, description...) cost seconds at 100,000 cases.
+    keys = _case_filter(select(CaseRow.id, key), grid_code=grid_code, text=text)
+    if states is not None:
+        keys = keys.where(_state_in(states))
+    if after:
+        keys = keys.where(key > after if by_deadline else key < after)
+    keys = keys.order_by(key if by_deadline else key.desc()).limit(limit + 1)
+    with ws.read() as s:
+        ws.deadline_terms(s)
+        page = [(str(case_id), str(k)) for case_id, k in s.execute(keys)]
+        wanted = [case_id for case_id, _k in page[:limit]]
+        rows = {r.id: r for r in s.scalars(select(CaseRow).where(CaseRow.id.in_(wanted)))}
+        ws.deadline_terms(s)
+        items = [_case_item(ws, rows[case_id], when) for case_id in wanted]
+    more = len(page) > limit
+    return Page(items, page[limit - 1][1] if more and items else None)
 
 
 def _department_names(s: Session, ids: set[str]) -> dict[str, str]:
@@ -234,6 +321,7 @@ def case_detail(ws: Workspace, case_id: str, *, now: datetime | None = None) -> 
         if row.department_id:
             wanted.add(row.department_id)
         names = _department_names(s, wanted)
+        ws.deadline_terms(s)
         item = _case_item(ws, row, when)
         timeline = [
             _from_row(
@@ -391,11 +479,18 @@ def _is_overdue(status: RectificationStatus, deadline: date, today: date) -> boo
 
 
 def list_sites(
-    ws: Workspace, *, kind: HazardKind | None = None, text: str | None = None
+    ws: Workspace,
+    *,
+    kind: HazardKind | None = None,
+    text: str | None = None,
+    grid_code: str | None = None,
 ) -> list[SiteItem]:
-    """Hazard sites, those with open rectifications first, then by name."""
+    """Hazard sites (in grids under `grid_code`, when given), those with open
+    rectifications first, then by name."""
     today = _today(ws)
     stmt = select(HazardSiteRow).where(HazardSiteRow.deleted.is_(False))
+    if grid_code:
+        stmt = stmt.where(HazardSiteRow.grid_code.startswith(grid_code, autoescape=True))
     if kind is not None:
         stmt = stmt.where(HazardSiteRow.kind == kind)
     if text and text.strip():
@@ -509,3 +604,16 @@ def inspection_item_ids(ws: Workspace, inspection_id: str) -> dict[str, str]:
             )
         )
         return {code: item_id for code, item_id in rows}
+
+
+def locate_hazard_record(ws: Workspace, record_id: str) -> tuple[str, str | None] | None:
+    """(site id, rectification id or None) for a site's or a rectification's id; None when
+    neither exists (to open the Hazards screen at a record another screen points to)."""
+    with ws.read() as s:
+        site = s.get(HazardSiteRow, record_id)
+        if site is not None and not site.deleted:
+            return site.id, None
+        rect = s.get(RectificationRow, record_id)
+        if rect is not None and not rect.deleted:
+            return rect.site_id, rect.id
+    return None

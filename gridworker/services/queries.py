@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, or_, select, tuple_
 
 from gridworker.domain.enums import TagKind
 from gridworker.domain.masking import mask_phone
@@ -42,19 +42,25 @@ def _household_filter(
     stmt = stmt.where(HouseholdRow.deleted.is_(False))
     if grid_code:
         stmt = stmt.where(HouseholdRow.grid_code.startswith(grid_code, autoescape=True))
-    if text:
-        like = f"%{text.strip()}%"
-        member = exists().where(
-            ResidentRow.household_id == HouseholdRow.id,
+    if text and text.strip():
+        term = text.strip()
+        like = f"%{term}%"
+        # Households are walked in list order and the walk stops once a page is full, so
+        # a common term (a surname, an estate) answers at once; residents match by the
+        # start of their name (surname or full name) through the name index, collected
+        # once per query. A correlated EXISTS with LIKE over residents cost seconds at
+        # 100,000 households; a term found nowhere still reads every household.
+        member = select(ResidentRow.household_id).where(
+            ResidentRow.name >= term,
+            ResidentRow.name < term + "\U0010ffff",
             ResidentRow.deleted.is_(False),
-            ResidentRow.name.like(like),
         )
         stmt = stmt.where(
             or_(
                 HouseholdRow.address.like(like),
                 HouseholdRow.household_no.like(like),
                 HouseholdRow.head_name.like(like),
-                member,
+                HouseholdRow.id.in_(member),
             )
         )
     if tag is not None:
@@ -80,14 +86,18 @@ def search_households(
     after: str | None = None,
     limit: int = 100,
 ) -> Page[HouseholdItem]:
-    """Households ordered by grid and 户号, `limit` at a time after the key `after`."""
-    sort_key = (
-        HouseholdRow.grid_code + "\x1f" + HouseholdRow.household_no + "\x1f" + HouseholdRow.id
-    )
+    """Households ordered by grid and 户号, `limit` at a time after the key `after`.
+
+    The order is that of the (grid, 户号) index, so a page reads `limit` rows of it
+    instead of sorting every household: the first page and the thousandth cost the
+    same. `text` matches address, 户号 and head contained anywhere, and any
+    resident whose name starts with it.
+    """
+    order = (HouseholdRow.grid_code, HouseholdRow.household_no, HouseholdRow.id)
     stmt = _household_filter(select(HouseholdRow), grid_code=grid_code, text=text, tag=tag)
     if after:
-        stmt = stmt.where(sort_key > after)
-    stmt = stmt.order_by(sort_key).limit(limit + 1)
+        stmt = stmt.where(tuple_(*order) > tuple_(*after.split("\x1f", 2)))
+    stmt = stmt.order_by(*order).limit(limit + 1)
     with ws.read() as s:
         rows: list[HouseholdRow] = list(s.scalars(stmt))
     items = [

@@ -167,14 +167,18 @@ def sync_now(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     lang: str = "zh_CN",
+    pull_limit: int | None = None,
 ) -> CycleReport:
     """One push-then-pull cycle. With `password`, an expired sign-in or a cloned profile is
-    handled by signing in again; without it, NeedsSignIn says so."""
+    handled by signing in again; without it, NeedsSignIn says so. `pull_limit` caps the
+    records a pull page carries (the server's maximum when None)."""
     client = client_for(ws, lang=lang)
     for attempt in range(2):
         engine = SyncEngine(
             ws.profile, client, username=ws.actor.username, progress=progress, cancel=cancel
         )
+        if pull_limit is not None:
+            engine.pull_limit = pull_limit
         try:
             return engine.run_cycle()
         except SyncError as exc:

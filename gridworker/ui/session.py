@@ -23,6 +23,10 @@ from gridworker.ui.tasks import EVERYTHING, TaskManager
 
 DEFAULT_IDLE_LOCK_MINUTES = 15
 SYNC_INTERVAL_SECONDS = 15 * 60
+# Records per pull page while the window is open. Decoding and validating a page holds
+# the GIL in one call (pydantic's model_validate_json): 5,000 records froze the window
+# for up to ~0.5 s on a busy 2-core laptop; 500 keep each freeze short (bench/bench_ui.py).
+UI_PULL_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -196,7 +200,11 @@ class AppSession(QObject):
                 return None
             self.sync_started.emit()
             return sync_now(
-                self.workspace, password=self._password, cancel=cancel, progress=self._emit_progress
+                self.workspace,
+                password=self._password,
+                cancel=cancel,
+                progress=self._emit_progress,
+                pull_limit=UI_PULL_LIMIT,
             )
 
     def _emit_progress(self, p: Progress) -> None:

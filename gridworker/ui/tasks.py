@@ -160,6 +160,17 @@ class TaskManager(QObject):
 
     @Slot(object, object, object)
     def _on_finished(self, job: _Job, result: Any, error: BaseException | None) -> None:
+        try:
+            self._deliver(job, result, error)
+        finally:
+            # A job and its TaskState refer to each other (a cycle only the garbage collector
+            # frees, in whichever thread it happens to run). Dropping the callbacks here, on
+            # the GUI thread, keeps widgets they hold from being deleted by a collection on
+            # the database thread, which crashed the interpreter.
+            job.done = job.failed = job.progress = None
+            job.owners = []
+
+    def _deliver(self, job: _Job, result: Any, error: BaseException | None) -> None:
         self._running -= 1
         if self._running == 0:
             self.busy_changed.emit(False)

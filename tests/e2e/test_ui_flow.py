@@ -8,7 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from gridworker.domain.enums import NeedCategory, VisitMode
@@ -31,7 +31,8 @@ def test_enroll_unlock_register_visit_case_sync(
 ) -> None:
     """Proves the first-run path through real dialogs: enroll (with the passphrase typed twice),
     a wrong passphrase refused then unlock offline, register and visit with a need that becomes
-    a case, and a sync from the toolbar that leaves nothing pending and shows online."""
+    a case, and a sync from the toolbar that leaves nothing pending and shows online, with the
+    sync screen's log naming each phase and its progress bar done."""
     profile = tmp_path / "laptop"
     enroll = EnrollDialog(profile, kdf_params=KdfParams.fast())
     qtbot.addWidget(enroll)
@@ -91,6 +92,13 @@ def test_enroll_unlock_register_visit_case_sync(
             timeout=5000,
         )
         assert "#15803d" in window.online_label.styleSheet()  # shown as online
+        sync = window.show_screen("sync")
+        qtbot.waitUntil(lambda: sync.pending.text() == "0", timeout=5000)
+        log = sync.log.toPlainText()
+        for line in ("sync started", "sending changes", "receiving changes"):
+            assert QCoreApplication.translate("SyncScreen", line) in log
+        assert sync.progress.text() == QCoreApplication.translate("SyncScreen", "done")
+        assert sync.state.text() == QCoreApplication.translate("SyncScreen", "online")
     finally:
         session.close()
         tasks.shutdown()

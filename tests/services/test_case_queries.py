@@ -193,3 +193,100 @@ def test_photo_thumbnails_are_small_pngs(worker: Workspace) -> None:
     assert thumb.caption == "现场" and thumb.mime == "image/jpeg" and thumb.png is not None
     with Image.open(io.BytesIO(thumb.png)) as image:
         assert image.size == (100, 75)
+
+
+def test_search_cases_pages_by_deadline_without_gaps_and_filters(worker: Workspace) -> None:
+    """Proves search_cases returns open cases soonest deadline first, a page at a time with
+    every case exactly once across pages, narrows by grid prefix and by title/place text,
+    and that count_cases counts within the same filter."""
+    made: dict[str, str] = {}
+    urgencies = [Urgency.immediate, Urgency.normal, Urgency.complex]
+    for n in range(11):
+        worker.clock = lambda n=n: NOW.replace(minute=n)  # distinct report times
+        made[f"case {n}"] = cases.report_case(
+            worker,
+            grid_code=GRID if n % 2 else GRID2,
+            title=f"路灯不亮 {n}" if n % 3 else f"井盖缺失 {n}",
+            category=CaseCategory.livelihood,
+            urgency=urgencies[n % 3],
+            address="凤凰小区" if n < 5 else "建设路",
+        )
+    worker.clock = lambda: NOW
+    seen, after = [], None
+    while True:
+        page = case_queries.search_cases(worker, after=after, limit=4)
+        seen += page.items
+        if page.next_after is None:
+            break
+        after = page.next_after
+    assert len(seen) == len({i.id for i in seen}) == 11
+    deadlines = [i.countdown.deadline_at for i in seen]
+    assert deadlines == sorted(deadlines)  # type: ignore[type-var]
+    assert seen[0].urgency is Urgency.immediate
+    lefts = [i.countdown.working_seconds_left for i in seen]
+    assert lefts == sorted(lefts)  # type: ignore[type-var]  # least time left first
+
+    mine = case_queries.search_cases(worker, grid_code=GRID).items
+    assert {i.grid_code for i in mine} == {GRID} and len(mine) == 5
+    lids = case_queries.search_cases(worker, text="井盖").items
+    assert sorted(i.title for i in lids) == ["井盖缺失 0", "井盖缺失 3", "井盖缺失 6", "井盖缺失 9"]
+    place = case_queries.search_cases(worker, text="建设路", grid_code=GRID).items
+    assert {i.id for i in place} == {made["case 5"], made["case 7"], made["case 9"]}
+    assert case_queries.count_cases(worker, grid_code=GRID) == {CaseState.reported: 5}
+    assert case_queries.count_cases(worker, text="井盖") == {CaseState.reported: 4}
+    assert case_queries.search_cases(worker, states=[CaseState.closed]).items == []
+
+
+def test_search_cases_lists_drafts_newest_first_across_pages(worker: Workspace) -> None:
+    """Proves a tab without a running clock (drafts) lists newest first, and keyset paging
+    continues in that order without repeating or skipping a case."""
+    ids = []
+    for n in range(5):
+        worker.clock = lambda n=n: NOW.replace(hour=n)
+        ids.append(
+            cases.report_case(
+                worker,
+                grid_code=GRID,
+                title=f"草稿 {n}",
+                category=CaseCategory.policy,
+                submit=False,
+            )
+        )
+    first = case_queries.search_cases(worker, states=[CaseState.draft], limit=2)
+    second = case_queries.search_cases(
+        worker, states=[CaseState.draft], limit=2, after=first.next_after
+    )
+    third = case_queries.search_cases(
+        worker, states=[CaseState.draft], limit=2, after=second.next_after
+    )
+    listed = [i.id for p in (first, second, third) for i in p.items]
+    assert listed == ids[::-1] and third.next_after is None
+
+
+def test_sites_narrow_to_a_grid_and_records_locate_their_site(worker: Workspace) -> None:
+    """Proves list_sites keeps to the grid asked for, and locate_hazard_record finds the site
+    of a site id and of a rectification id (None for an unknown id)."""
+    here = inspections.register_site(
+        worker,
+        grid_code=GRID,
+        kind=HazardKind.fire_safety,
+        name="老王小炒",
+        premises_type=PremisesType.small_restaurant,
+    )
+    inspections.register_site(
+        worker,
+        grid_code=GRID2,
+        kind=HazardKind.gas_safety,
+        name="李家",
+        premises_type=PremisesType.household,
+    )
+    assert [s.name for s in case_queries.list_sites(worker, grid_code=GRID2)] == ["李家"]
+    assert [s.name for s in case_queries.list_sites(worker, grid_code=GRID)] == ["老王小炒"]
+    _template, items = inspections.form_items(worker, here)
+    answers = {i.code: "pass" for i in items if i.answer == "yes_no"}
+    answers["FS-ELEC-02"] = "fail"
+    outcome = inspections.record_inspection(worker, site_id=here, answers=answers)
+    [rect_id] = outcome.rectification_ids
+    assert case_queries.locate_hazard_record(worker, here) == (here, None)
+    assert case_queries.locate_hazard_record(worker, rect_id) == (here, rect_id)
+    assert case_queries.locate_hazard_record(worker, "no-such-id") is None

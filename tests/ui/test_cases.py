@@ -127,10 +127,11 @@ def test_report_then_supervisor_accepts(
     qtbot.waitUntil(
         lambda: (
             screen.current_filter() == CaseState.reported.code
-            and screen.model.row_of(screen.case_id or "") >= 0
+            and screen.model.row_of(screen.case_id or "") is not None
         )
     )
     row = screen.model.row_of(screen.case_id or "")
+    assert row is not None
     item = screen.model.item(row)
     assert item.title == "楼上漏水引发邻里纠纷" and item.state is CaseState.reported
     assert screen.model.data(screen.model.index(row, screen.model.LEFT)) == "3天6小时"
@@ -212,3 +213,49 @@ def test_photo_strip_stores_png_encrypted(
     QApplication.clipboard().setImage(image)
     qtbot.mouseClick(unbound.paste_button, Qt.MouseButton.LeftButton)
     assert unbound.count() == 1 and unbound.pending()[0].data.startswith(b"\x89PNG")
+
+
+def test_list_pages_and_narrows_by_grid_and_search(qtbot: QtBot, session: AppSession) -> None:
+    """Proves the cases list loads a page at a time as the view asks (every case once), the
+    map's grid filter (session.set_grid_filter) narrows the list and the tab counts to that
+    grid and clearing it shows all again, and a typed search narrows by title."""
+    ws = session.ws
+    for n in range(23):
+        ws.clock = lambda n=n: NOW.replace(minute=n)
+        cases.report_case(
+            ws,
+            grid_code=GRID if n % 2 else GRID2,
+            title=f"井盖缺失 {n}" if n % 5 == 0 else f"路灯不亮 {n}",
+            category=CaseCategory.livelihood,
+            address=f"凤凰小区{n}栋",
+        )
+    ws.clock = lambda: NOW
+    screen = CasesScreen(session)
+    qtbot.addWidget(screen)
+    screen.model.page_size = 5
+    screen.resize(1100, 400)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.model.rowCount() >= 5)
+    for _ in range(10):  # scroll to the end until every page is in
+        screen.view.scrollToBottom()
+        qtbot.wait(30)
+        if not screen.model.has_more:
+            break
+    qtbot.waitUntil(lambda: not screen.model.has_more and not screen.model.loading)
+    ids = [i.id for i in screen.model.items]
+    assert len(ids) == len(set(ids)) == 23
+    assert screen.count_label.text() == "已显示23件"
+
+    session.set_grid_filter(GRID2)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 12 and not screen.model.loading)
+    assert {i.grid_code for i in screen.model.items} == {GRID2}
+    assert screen.grid_filter.currentData() == GRID2
+    qtbot.waitUntil(lambda: screen.tabs.tabText(0) == "全部在办 (12)")
+    session.set_grid_filter(None)
+    qtbot.waitUntil(lambda: screen.tabs.tabText(0) == "全部在办 (23)")
+
+    ime_type(screen.search, "井盖")
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 5 and not screen.model.loading)
+    assert all(i.title.startswith("井盖缺失") for i in screen.model.items)
+    qtbot.waitUntil(lambda: screen.tabs.tabText(0) == "全部在办 (5)")

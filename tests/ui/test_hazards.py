@@ -35,7 +35,7 @@ from gridworker.storage.models import AttachmentRow, InspectionItemRow
 from gridworker.ui.main_window import STYLE
 from gridworker.ui.screens.hazards import HazardsScreen
 from gridworker.ui.session import AppSession
-from tests.conftest import GRID
+from tests.conftest import GRID, GRID2
 from tests.ui.conftest import grab, wait_idle
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Wednesday 10:00 in Shanghai
@@ -153,34 +153,36 @@ def test_inspection_rectification_reinspection_and_close_out(
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
 
     panel = screen.panel
-    qtbot.waitUntil(lambda: panel.banner.isVisible() and panel.rects.rowCount() == 1)
+    fixes = panel.rectifications
+    qtbot.waitUntil(lambda: panel.banner.isVisible() and fixes.rects.rowCount() == 1)
     assert "FS-ELEC-02" in panel.banner.text() and "2026-11-30" in panel.banner.text()
-    rect = panel.rects.items[0]
+    rect = fixes.rects.items[0]
     assert rect.deadline.isoformat() == "2026-11-30" and rect.description == "后厨电线裸露，未穿管"
-    assert panel.rects.data(panel.rects.index(0, 2)) == "整改中"
+    assert fixes.rects.data(fixes.rects.index(0, 2)) == "整改中"
+    grab(screen, "hazards")
     with session.ws.read() as s:
         item_id = s.scalar(
             select(InspectionItemRow.id).where(InspectionItemRow.item_code == "FS-ELEC-02")
         )
         assert s.scalar(select(AttachmentRow.id).where(AttachmentRow.owner_id == item_id))
-    assert panel.close_button.isHidden() and panel.basis.isHidden()  # a worker cannot 销号
+    assert fixes.close_button.isHidden() and fixes.basis.isHidden()  # a worker cannot 销号
 
-    click_row(qtbot, panel.rect_view, 0)
-    ime_type(panel.measures, "电线已穿PVC管固定")
-    qtbot.mouseClick(panel.rectified_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.rects.items[0].measures == "电线已穿PVC管固定")
-    assert panel.rects.data(panel.rects.index(0, 2)) == "已整改待复查"
+    click_row(qtbot, fixes.rect_view, 0)
+    ime_type(fixes.measures, "电线已穿PVC管固定")
+    qtbot.mouseClick(fixes.rectified_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: fixes.rects.items[0].measures == "电线已穿PVC管固定")
+    assert fixes.rects.data(fixes.rects.index(0, 2)) == "已整改待复查"
 
-    click_row(qtbot, panel.rect_view, 0)
-    qtbot.mouseClick(panel.reinspect_button, Qt.MouseButton.LeftButton)
+    click_row(qtbot, fixes.rect_view, 0)
+    qtbot.mouseClick(fixes.reinspect_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: [e.item.code for e in form.editors] == ["FS-ELEC-02"])
     assert not form.kind.isEnabled() and form.kind.currentText() == "复查"
     click_radio(qtbot, form.editor("FS-ELEC-02"), "answer_pass")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: (
-            panel.rects.rowCount() == 1
-            and panel.rects.data(panel.rects.index(0, 2)) == "复查通过待销号"
+            fixes.rects.rowCount() == 1
+            and fixes.rects.data(fixes.rects.index(0, 2)) == "复查通过待销号"
         )
     )
     assert screen.pages.currentWidget() is panel
@@ -190,12 +192,12 @@ def test_inspection_rectification_reinspection_and_close_out(
     )
     screen.refresh()
     wait_idle(qtbot, session)
-    click_row(qtbot, panel.rect_view, 0)
-    assert panel.close_button.isVisible() and panel.close_button.isEnabled()
-    panel.basis.setCurrentIndex(panel.basis.findData(CloseBasis.verification.code))
-    qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.rects.items[0].close_basis is CloseBasis.verification)
-    assert panel.rects.data(panel.rects.index(0, 2)) == "已销号（复查合格）"
+    click_row(qtbot, fixes.rect_view, 0)
+    assert fixes.close_button.isVisible() and fixes.close_button.isEnabled()
+    fixes.basis.setCurrentIndex(fixes.basis.findData(CloseBasis.verification.code))
+    qtbot.mouseClick(fixes.close_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: fixes.rects.items[0].close_basis is CloseBasis.verification)
+    assert fixes.rects.data(fixes.rects.index(0, 2)) == "已销号（复查合格）"
     assert inspections.open_rectifications(session.ws) == []
 
 
@@ -222,10 +224,48 @@ def test_close_out_before_verification_shows_the_domain_message(
     qtbot.waitUntil(lambda: screen.sites.rowCount() == 3)
     click_row(qtbot, screen.site_view, screen.sites.row_of(site))
     panel = screen.panel
-    qtbot.waitUntil(lambda: panel.rects.rowCount() == 1)
-    click_row(qtbot, panel.rect_view, 0)
-    panel.basis.setCurrentIndex(panel.basis.findData(CloseBasis.verification.code))
-    qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.error.text() != "")
-    assert panel.error.text() == "销号前须复查合格"
-    assert panel.rects.data(panel.rects.index(0, 2)) == "整改中"
+    fixes = panel.rectifications
+    qtbot.waitUntil(lambda: fixes.rects.rowCount() == 1)
+    click_row(qtbot, fixes.rect_view, 0)
+    fixes.basis.setCurrentIndex(fixes.basis.findData(CloseBasis.verification.code))
+    qtbot.mouseClick(fixes.close_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: fixes.error.text() != "")
+    assert fixes.error.text() == "销号前须复查合格"
+    assert fixes.rects.data(fixes.rects.index(0, 2)) == "整改中"
+
+
+def test_grid_filter_and_opening_a_rectification_from_elsewhere(
+    qtbot: QtBot, session: AppSession, screen: HazardsScreen
+) -> None:
+    """Proves the session's grid filter narrows the site list to that grid and clearing it
+    lists every site again, and select(rectification id) (工作台's link) opens its site with
+    the rectification selected."""
+    other = inspections.register_site(
+        session.ws,
+        grid_code=GRID2,
+        kind=HazardKind.fire_safety,
+        name="好运来网吧",
+        premises_type=PremisesType.internet_cafe,
+    )
+    _template, items = inspections.form_items(session.ws, other)
+    answers = {i.code: "pass" for i in items if i.answer == "yes_no"}
+    answers.update({"FS-EXIT-01": "fail", "FS-EQP-01": "4"})
+    [rect_id] = inspections.record_inspection(
+        session.ws, site_id=other, answers=answers
+    ).rectification_ids
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.sites.rowCount() == 3)
+    session.set_grid_filter(GRID2)
+    qtbot.waitUntil(lambda: screen.sites.rowCount() == 1)
+    assert screen.sites.items[0].name == "好运来网吧"
+    assert screen.site_list.grid_filter.currentData() == GRID2
+    session.set_grid_filter(None)
+    qtbot.waitUntil(lambda: screen.sites.rowCount() == 3)
+
+    screen.select(rect_id)
+    fixes = screen.panel.rectifications
+    qtbot.waitUntil(lambda: screen.panel.name.text() == "好运来网吧")
+    qtbot.waitUntil(lambda: fixes.selected() is not None)
+    selected = fixes.selected()
+    assert selected is not None and selected.id == rect_id
+    assert screen.pages.currentWidget() is screen.panel

@@ -1,11 +1,19 @@
-"""Household and resident forms of the 住户 screen: validation beside each field, guarded close."""
+"""Household and resident forms of the 住户 screen: validation beside each field, guarded close.
+
+The new-household form autosaves a draft (services.drafts, encrypted in the profile)
+while it is filled in, residents included; opening the form again brings it back.
+Registering the household, or cancelling and agreeing to lose the edits, removes it.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +34,7 @@ from gridworker.domain.validation import (
     validate_phone,
     validate_text,
 )
+from gridworker.services import drafts
 from gridworker.services.household_detail import (
     find_household,
 )
@@ -39,13 +48,38 @@ from gridworker.ui.forms import (
     EnumChecklist,
     EnumCombo,
     GuardedDialog,
+    hint_label,
     text_table,
 )
 from gridworker.ui.i18n import current_language
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
+from gridworker.ui.widgets.drafts import DraftKeeper
 
 REGISTER_CHANGES = OpChanges(frozenset({"household", "resident", "resident_tag"}))
+DRAFT_KIND, NEW = "household", "new"  # one draft of a household not registered yet
+
+
+def resident_to_json(person: ResidentInput) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "id_number": person.id_number,
+        "gender": person.gender.code if person.gender else None,
+        "phone": person.phone,
+        "relationship": person.relationship.code if person.relationship else None,
+        "tags": [t.code for t in person.tags],
+    }
+
+
+def resident_from_json(data: dict[str, Any]) -> ResidentInput:
+    return ResidentInput(
+        name=str(data["name"]),
+        id_number=data.get("id_number"),
+        gender=Gender.parse(data["gender"]) if data.get("gender") else None,
+        phone=data.get("phone"),
+        relationship=Relationship.parse(data["relationship"]) if data.get("relationship") else None,
+        tags=tuple(TagKind.parse(t) for t in data.get("tags") or ()),
+    )
 
 
 class ResidentDialog(GuardedDialog):
@@ -204,10 +238,68 @@ class HouseholdDialog(GuardedDialog):
         layout.addLayout(people_row)
         layout.addWidget(self.residents, 1)
         layout.addWidget(self.error)
+        self.draft_label = hint_label()
+        self.draft_label.setObjectName("draft_note")
+        layout.addWidget(self.draft_label)
         layout.addWidget(self.buttons(self.tr("Register")))
         self.guard.watch(self.grid, self.household_no, self.address, self.phone)
         self.guard.watch(self.economic, self.residence)
         self.setTabOrder(self.residence, self.add_button)
+        self.keeper = DraftKeeper(
+            session, self.guard, DRAFT_KIND, self.snapshot, is_empty=self._empty, parent=self
+        )
+        self.keeper.show_in(self.draft_label)
+        self.keeper.open(NEW, self.restore)
+
+    # --- drafts ------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        economic, residence = self.economic.value(), self.residence.value()
+        return {
+            "grid_code": self.grid.currentData() or self.grid.currentText(),
+            "household_no": self.household_no.text(),
+            "address": self.address.text(),
+            "phone": self.phone.text(),
+            "economic_status": economic.code if economic else None,
+            "residence_type": residence.code if residence else None,
+            "residents": [resident_to_json(p) for p in self.people],
+        }
+
+    @staticmethod
+    def _empty(data: dict[str, Any]) -> bool:
+        typed = (data["household_no"], data["address"], data["phone"], data["residents"])
+        return not any(typed) and not data["economic_status"] and not data["residence_type"]
+
+    def restore(self, data: dict[str, Any]) -> None:
+        grid = str(data.get("grid_code") or "")
+        index = self.grid.findData(grid)
+        if index >= 0:
+            self.grid.setCurrentIndex(index)
+        elif self.grid.isEditable():
+            self.grid.setEditText(grid)
+        self.household_no.setText(str(data.get("household_no") or ""))
+        self.address.setText(str(data.get("address") or ""))
+        self.phone.setText(str(data.get("phone") or ""))
+        self.economic.set_value(data.get("economic_status"))
+        self.residence.set_value(data.get("residence_type"))
+        self.people.clear()
+        self.residents.setRowCount(0)
+        for person in data.get("residents") or []:
+            try:
+                self._add_person(resident_from_json(person))
+            except (KeyError, ValueError):
+                continue  # a draft from an older version: keep what still reads
+
+    def reject(self) -> None:
+        """Cancel: after asking, the edits and their draft are thrown away."""
+        dirty = self.guard.dirty
+        if self.guard.confirm_discard(self):  # its draft goes too
+            if dirty:
+                self.keeper.discard()
+            else:
+                self.keeper.stop()  # nothing typed: a draft still loading stays for next time
+            self.guard.mark_clean()
+            QDialog.reject(self)
 
     def _grid_code(self) -> str:
         return validate_grid_code(self.grid.currentData() or self.grid.currentText())
@@ -274,8 +366,11 @@ class HouseholdDialog(GuardedDialog):
             existing = find_household(ws, household.grid_code, household.household_no)
             if existing is not None:
                 return False, existing
-            return True, register_household(ws, household, people)
+            household_id = register_household(ws, household, people)
+            drafts.discard_draft(ws, DRAFT_KIND, NEW)
+            return True, household_id
 
+        self.keeper.hold()
         self.submit(self.session.tasks, save, changes=REGISTER_CHANGES, done=self._saved)
 
     def _saved(self, result: tuple[bool, str]) -> None:
@@ -286,5 +381,6 @@ class HouseholdDialog(GuardedDialog):
             )
             self.household_no.setFocus()
             return
+        self.keeper.stop()
         self.saved.emit(household_id)
         self.accept_saved()

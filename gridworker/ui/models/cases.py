@@ -1,15 +1,19 @@
-"""Table model of cases, with the deadline countdown and due-soon / overdue colours."""
+"""Table model of cases, paged, with the deadline countdown and due-soon / overdue colours."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from gridworker.domain.deadlines import DeadlineStatus
-from gridworker.services.case_queries import CaseItem, Countdown, subcategory_label
+from gridworker.domain.enums import CaseState
+from gridworker.services.case_queries import CaseItem, Countdown, search_cases, subcategory_label
+from gridworker.ui.models.paged import PAGE_SIZE, PagedTableModel, Reader
+from gridworker.ui.session import AppSession
 
 OVERDUE_FG, OVERDUE_BG = QColor("#b3261e"), QColor("#fdecea")
 DUE_SOON_FG, DUE_SOON_BG = QColor("#9a5b00"), QColor("#fff4e0")
@@ -59,14 +63,26 @@ def countdown_colors(status: DeadlineStatus | None) -> tuple[QColor | None, QCol
     return None, None
 
 
-class CasesModel(QAbstractTableModel):
+class CasesModel(PagedTableModel[CaseItem]):
+    """Cases of one state tab, a page at a time (`search_cases`), within a grid and text filter."""
+
     TITLE, LEFT, DEADLINE, CATEGORY, URGENCY, PLACE, STATE, REPORTED = range(8)
 
-    def __init__(self, zone: tzinfo, lang: str, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        session: AppSession,
+        zone: tzinfo,
+        lang: str,
+        *,
+        page_size: int = PAGE_SIZE,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(session, page_size=page_size, parent=parent)
         self.zone = zone
         self.lang = lang
-        self.items: list[CaseItem] = []
+        self.states: frozenset[CaseState] | None = None
+        self.grid_code: str | None = None
+        self.text: str | None = None
         self.headers = [
             self.tr("Title"),
             self.tr("Time left"),
@@ -78,19 +94,25 @@ class CasesModel(QAbstractTableModel):
             self.tr("Reported"),
         ]
 
-    def set_items(self, items: list[CaseItem]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
+    def set_filter(
+        self,
+        *,
+        states: Collection[CaseState] | None = None,
+        grid_code: str | None = None,
+        text: str | None = None,
+    ) -> None:
+        """Show the cases matching the filter, starting again from the first page."""
+        self.states = frozenset(states) if states is not None else None
+        self.grid_code = grid_code or None
+        self.text = (text or "").strip() or None
+        self.restart()
 
-    def item(self, row: int) -> CaseItem:
-        return self.items[row]
-
-    def row_of(self, case_id: str) -> int:
-        return next((n for n, i in enumerate(self.items) if i.id == case_id), -1)
-
-    def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
+    def reader(self) -> Reader:
+        ws = self.session.ws
+        states, grid_code, text = self.states, self.grid_code, self.text
+        return lambda after, limit: search_cases(
+            ws, states=states, grid_code=grid_code, text=text, after=after, limit=limit
+        )
 
     def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
@@ -103,7 +125,7 @@ class CasesModel(QAbstractTableModel):
     def data(self, index: Any, role: int = 0) -> Any:
         if not index.isValid():
             return None
-        item = self.items[index.row()]
+        item = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(item, column)

@@ -1,17 +1,16 @@
-"""事件: report a case, follow cases by state with their deadline countdown, act on them."""
+"""事件: report a case, follow cases by state with their deadline countdown, act on them.
+
+The list is a paged model (models/cases.py over `search_cases`): 100,000 cases open as
+fast as 100, narrowed by state tab, grid and a title/place search."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -21,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridworker.domain.enums import CaseCategory, CaseState, Urgency
+from gridworker.domain.enums import CaseState
 from gridworker.services import case_queries
-from gridworker.services.case_queries import SUBCATEGORIES, CaseItem, Choice
-from gridworker.services.cases import report_case
+from gridworker.services.case_queries import Choice
+from gridworker.ui.forms import search_box
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.cases import CasesModel
 from gridworker.ui.screens.base import Screen, heading
@@ -32,8 +31,10 @@ from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets import setup_table
 from gridworker.ui.widgets.case_detail import CaseDetailView
-from gridworker.ui.widgets.photos import PhotoStrip, error_text, store_photos
+from gridworker.ui.widgets.case_report import ReportForm
 
+# Title, time left, deadline, category, urgency, place, state (reported stretches).
+COLUMN_WIDTHS = {0: 200, 1: 120, 2: 128, 3: 150, 4: 64, 5: 160, 6: 72}
 REPORT_CHANGES = OpChanges(frozenset({"case", "case_action", "attachment"}))
 ALL_OPEN = "open"
 TAB_STATES: tuple[CaseState, ...] = (
@@ -50,160 +51,38 @@ TAB_STATES: tuple[CaseState, ...] = (
 )
 
 
-class ReportForm(QWidget):
-    """事件上报: what, where, how urgent, photos; reported at once or kept as a draft."""
-
-    reported = Signal(str, object)  # case id, CaseState
-    cancelled = Signal()
-
-    def __init__(self, session: AppSession, lang: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.lang = lang
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(heading(self.tr("Report a case")))
-        form = QFormLayout()
-        self.title = QLineEdit()
-        self.title.setObjectName("title")
-        self.title.setMaxLength(200)
-        self.description = QPlainTextEdit()
-        self.description.setObjectName("description")
-        self.description.setPlaceholderText(self.tr("What happened, who is affected, since when"))
-        self.category = QComboBox()
-        self.category.setObjectName("category")
-        for code, text in CaseCategory.choices(lang):
-            self.category.addItem(text, code)
-        self.subcategory = QComboBox()
-        self.subcategory.setObjectName("subcategory")
-        self.urgency = QComboBox()
-        self.urgency.setObjectName("urgency")
-        for code, text in Urgency.choices(lang):
-            self.urgency.addItem(text, code)
-        self.urgency.setCurrentIndex(self.urgency.findData(Urgency.normal.code))
-        self.address = QLineEdit()
-        self.address.setObjectName("address")
-        self.address.setPlaceholderText(self.tr("Place or address"))
-        self.grid = QComboBox()
-        self.grid.setObjectName("grid")
-        self.confidential = QCheckBox(self.tr("Confidential (保密)"))
-        self.confidential.setObjectName("confidential")
-        self.photos = PhotoStrip(session)
-        form.addRow(self.tr("Title"), self.title)
-        form.addRow(self.tr("Description"), self.description)
-        form.addRow(self.tr("Category"), self.category)
-        form.addRow(self.tr("Subcategory"), self.subcategory)
-        form.addRow(self.tr("Urgency"), self.urgency)
-        form.addRow(self.tr("Place"), self.address)
-        form.addRow(self.tr("Grid"), self.grid)
-        form.addRow("", self.confidential)
-        form.addRow(self.tr("Photos"), self.photos)
-        layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.clicked.connect(self.cancelled.emit)
-        self.draft_button = QPushButton(self.tr("Save as draft"))
-        self.draft_button.setObjectName("save_draft")
-        self.draft_button.clicked.connect(lambda: self.submit(draft=True))
-        self.submit_button = QPushButton(self.tr("Report"))
-        self.submit_button.setObjectName("submit_report")
-        self.submit_button.setDefault(True)
-        self.submit_button.clicked.connect(lambda: self.submit(draft=False))
-        for button in (self.cancel_button, self.draft_button, self.submit_button):
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
-        self.category.currentIndexChanged.connect(self._category_changed)
-        self._category_changed()
-
-    def reset(self) -> None:
-        """An empty form, with the user's grids loaded."""
-        self.title.clear()
-        self.description.clear()
-        self.address.clear()
-        self.confidential.setChecked(False)
-        self.category.setCurrentIndex(0)
-        self.urgency.setCurrentIndex(self.urgency.findData(Urgency.normal.code))
-        self.photos.bind(None, None)
-        self.error.setText("")
-        ws = self.session.ws
-        self.session.tasks.run_db(lambda _s: case_queries.my_grids(ws), done=self._show_grids)
-
-    def _show_grids(self, grids: list[Choice]) -> None:
-        self.grid.clear()
-        for grid in grids:
-            self.grid.addItem(f"{grid.code} {grid.name}".strip(), grid.code)
-
-    def _category_changed(self, *_args: object) -> None:
-        category = CaseCategory.parse(str(self.category.currentData()))
-        table = SUBCATEGORIES.get(category)
-        self.subcategory.clear()
-        if table is not None:
-            self.subcategory.addItem("—", None)
-            for code, text in table.choices(self.lang):
-                self.subcategory.addItem(text, code)
-        self.subcategory.setEnabled(table is not None)
-
-    def submit(self, *, draft: bool) -> None:
-        title = self.title.text().strip()
-        if not title:
-            self.error.setText(self.tr("Give the case a title"))
-            self.title.setFocus()
-            return
-        if self.grid.currentData() is None:
-            self.error.setText(self.tr("Choose the grid"))
-            return
-        values = {
-            "grid_code": str(self.grid.currentData()),
-            "title": title,
-            "description": self.description.toPlainText().strip() or None,
-            "category": CaseCategory.parse(str(self.category.currentData())),
-            "subcategory": self.subcategory.currentData(),
-            "urgency": Urgency.parse(str(self.urgency.currentData())),
-            "address": self.address.text().strip() or None,
-            "confidential": self.confidential.isChecked(),
-        }
-        photos, ws = self.photos.pending(), self.session.ws
-
-        def work(_s: object) -> str:
-            case_id = report_case(ws, submit=not draft, **values)
-            store_photos(ws, "case", case_id, photos)
-            return case_id
-
-        def done(case_id: str) -> None:
-            self.submit_button.setEnabled(True)
-            self.reported.emit(case_id, CaseState.draft if draft else CaseState.reported)
-
-        def failed(exc: BaseException) -> None:
-            self.submit_button.setEnabled(True)
-            self.error.setText(error_text(exc))
-
-        self.submit_button.setEnabled(False)
-        self.error.setText("")
-        self.session.tasks.run_db(work, done=done, failed=failed, changes=REPORT_CHANGES)
-
-
 class CasesScreen(Screen):
+    """Cases by state tab, a page at a time, narrowed by grid and by a title/place search."""
+
     watches = frozenset({"case", "case_action"})
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.lang = current_language()
         self.case_id: str | None = None
+        self.grids: list[Choice] | None = None
+        self._grids_asked = False
+        self._counts_generation = 0
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(heading(self.title()))
         top.addStretch(1)
+        self.grid_filter = QComboBox()
+        self.grid_filter.setObjectName("grid_filter")
+        self.grid_filter.addItem(self.tr("All my grids"), None)
+        self.grid_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.search = search_box(self.tr("Search title or place"), self.apply_filter)
+        self.search.setObjectName("search")
+        self.search.setMinimumWidth(220)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count")
         self.report_button = QPushButton(self.tr("Report a case"))
         self.report_button.setObjectName("report_case")
         self.report_button.clicked.connect(self.start_report)
-        top.addWidget(self.report_button)
+        for widget in (self.grid_filter, self.search, self.count_label, self.report_button):
+            top.addWidget(widget)
         layout.addLayout(top)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus)
         self.tabs = QTabBar()
         self.tabs.setObjectName("state_tabs")
         self.tabs.setExpanding(False)
@@ -213,17 +92,22 @@ class CasesScreen(Screen):
         for state in TAB_STATES:
             index = self.tabs.addTab(state.label(self.lang))
             self.tabs.setTabData(index, state.code)
-        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+        self.tabs.currentChanged.connect(lambda _i: self.apply_filter())
+        self.grid_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         layout.addWidget(self.tabs)
         splitter = QSplitter()
-        self.model = CasesModel(session.ws.calendar.zone, self.lang, self)
+        self.model = CasesModel(session, session.ws.calendar.zone, self.lang, parent=self)
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(self.count_label.setText)
         self.view = QTableView()
         self.view.setObjectName("cases")
         self.view.setModel(self.model)
         setup_table(self.view)
         header = self.view.horizontalHeader()
-        # The title and the countdown first, whole; the rest may scroll on a narrow screen.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths are set once, not from the contents: measuring every loaded row on each
+        # page would cost more the further one scrolls.
+        for column, width in COLUMN_WIDTHS.items():
+            self.view.setColumnWidth(column, width)
         header.setStretchLastSection(True)
         self.view.selectionModel().selectionChanged.connect(self._case_selected)
         splitter.addWidget(self.view)
@@ -247,6 +131,10 @@ class CasesScreen(Screen):
     def current_filter(self) -> str:
         return str(self.tabs.tabData(self.tabs.currentIndex()))
 
+    def current_states(self) -> list[CaseState]:
+        key = self.current_filter()
+        return [s for s in CaseState if s.is_open] if key == ALL_OPEN else [CaseState.parse(key)]
+
     def show_tab(self, key: str) -> None:
         """Switch to the tab of a state code, or ALL_OPEN."""
         for index in range(self.tabs.count()):
@@ -256,21 +144,75 @@ class CasesScreen(Screen):
     # --- loading ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        key = self.current_filter()
-        states = [s for s in CaseState if s.is_open] if key == ALL_OPEN else [CaseState.parse(key)]
-        ws = self.session.ws
-        self.session.tasks.run_db(
-            lambda _s: (case_queries.list_cases(ws, states=states), case_queries.count_cases(ws)),
-            done=lambda result: self._show_cases(key, *result),
-        )
+        if self.grids is None:
+            if self._grids_asked:
+                return  # _grids_loaded loads the list
+            ws = self.session.ws
+            self._grids_asked = True
+            self.session.tasks.run_db(
+                lambda _s: case_queries.my_grids(ws),
+                done=self._grids_loaded,
+                failed=lambda _e: self._grids_loaded([]),
+            )
+            return
+        if self.model.started:
+            self.model.reload()
+            self._load_counts()
+        else:
+            self.apply_filter()
         if self.case_id is not None and self.pages.currentWidget() is self.detail:
             self.detail.load(self.case_id)
 
-    def _show_cases(self, key: str, items: list[CaseItem], counts: dict[CaseState, int]) -> None:
-        if key != self.current_filter():
+    def _grids_loaded(self, grids: list[Choice]) -> None:
+        self.grids = grids
+        with_signals = self.grid_filter.blockSignals(True)
+        for grid in grids:
+            self.grid_filter.addItem(
+                f"{grid.name} {grid.code[-3:]}" if grid.name else grid.code, grid.code
+            )
+        self.grid_filter.blockSignals(with_signals)
+        if self.session.grid_filter:  # a grid picked on the map before this screen loaded
+            self.apply_grid_filter(self.session.grid_filter)
             return
-        self.model.set_items(items)
-        self.view.setColumnHidden(CasesModel.STATE, key != ALL_OPEN)  # the tab says it
+        self.apply_filter()
+
+    def apply_grid_filter(self, grid_code: str | None) -> None:
+        """Show the cases of one grid (the map's or the status chip's choice); None: all."""
+        index = self.grid_filter.findData(grid_code) if grid_code else 0
+        if index < 0:  # a grid the choices do not hold (not loaded yet, or outside them)
+            if self.grids is None:
+                return  # _grids_loaded applies session.grid_filter
+            self.grid_filter.addItem(grid_code or "", grid_code)
+            index = self.grid_filter.count() - 1
+        if index == self.grid_filter.currentIndex():
+            self.apply_filter()
+        else:
+            self.grid_filter.setCurrentIndex(index)  # apply_filter runs on the change
+
+    def apply_filter(self) -> None:
+        """Start the list again from its first page for the tab, grid and search text."""
+        if self.session.locked:
+            return
+        self.view.setColumnHidden(CasesModel.STATE, self.current_filter() != ALL_OPEN)
+        self.model.set_filter(
+            states=self.current_states(),
+            grid_code=self.grid_filter.currentData(),
+            text=self.search.text(),
+        )
+        self._load_counts()
+
+    def _load_counts(self) -> None:
+        self._counts_generation += 1
+        generation, ws = self._counts_generation, self.session.ws
+        grid_code, text = self.model.grid_code, self.model.text
+        self.session.tasks.run_db(
+            lambda _s: case_queries.count_cases(ws, grid_code=grid_code, text=text),
+            done=lambda counts: self._show_counts(generation, counts),
+        )
+
+    def _show_counts(self, generation: int, counts: dict[CaseState, int]) -> None:
+        if generation != self._counts_generation:
+            return
         for index in range(self.tabs.count()):
             code = self.tabs.tabData(index)
             if code == ALL_OPEN:
@@ -279,17 +221,26 @@ class CasesScreen(Screen):
                 state = CaseState.parse(str(code))
                 n, text = counts.get(state, 0), state.label(self.lang)
             self.tabs.setTabText(index, f"{text} ({n})" if n else text)
+
+    def _loaded(self) -> None:
+        n = self.model.rowCount()
+        self.count_label.setText(
+            (
+                self.tr("%1 shown, scroll for more") if self.model.has_more else self.tr("%1 shown")
+            ).replace("%1", str(n))
+        )
         self._select_current()
 
     def _select_current(self) -> None:
-        row = self.model.row_of(self.case_id) if self.case_id else -1
+        row = self.model.row_of(self.case_id) if self.case_id else None
         selection = self.view.selectionModel()
         selection.blockSignals(True)
-        if row >= 0:
+        if row is not None:
             self.view.selectRow(row)
         else:
             self.view.clearSelection()
         selection.blockSignals(False)
+        self.view.viewport().update()
 
     def _case_selected(self, *_args: object) -> None:
         rows = self.view.selectionModel().selectedRows()
@@ -297,9 +248,16 @@ class CasesScreen(Screen):
             self.show_case(self.model.item(rows[0].row()).id)
 
     def show_case(self, case_id: str) -> None:
+        if self.pages.currentWidget() is self.form:
+            self.form.leave()  # what was typed stays as the report's draft
         self.case_id = case_id
         self.pages.setCurrentWidget(self.detail)
         self.detail.load(case_id)
+
+    def select(self, case_id: str) -> None:
+        """Open a case (navigation from another screen)."""
+        self.show_case(case_id)
+        self._select_current()
 
     # --- reporting ----------------------------------------------------------------------
 
@@ -312,7 +270,7 @@ class CasesScreen(Screen):
         self.case_id = case_id
         self.pages.setCurrentWidget(self.detail)
         if self.current_filter() != state.code:
-            self.show_tab(state.code)  # refreshes the list
+            self.show_tab(state.code)  # reloads the list
         self.detail.load(case_id)
 
     def _back(self) -> None:

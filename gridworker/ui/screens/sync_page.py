@@ -1,4 +1,5 @@
-"""同步: the sync state, last sync, pending changes, progress, errors and a log."""
+"""同步: the sync state, last sync, pending changes, progress (phase and count), errors
+and a log of each cycle."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -45,6 +47,13 @@ class SyncScreen(Screen):
         form.addRow(self.tr("Refused by the server"), self.rejected)
         form.addRow(self.tr("Open conflicts"), self.conflicts)
         form.addRow(self.tr("Last error"), self.error)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("sync_progress")
+        self.progress.setTextVisible(True)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("idle"))
+        form.addRow(self.tr("Progress"), self.progress)
         layout.addLayout(form)
         buttons = QHBoxLayout()
         self.sync_button = QPushButton(self.tr("Sync now"))
@@ -64,7 +73,9 @@ class SyncScreen(Screen):
         layout.addWidget(self.log, 1)
         session.status_changed.connect(self.show_status)
         session.sync_started.connect(self._started)
+        session.sync_progress.connect(self._progressed)
         session.sync_finished.connect(self._finished)
+        self._phase = ""
 
     def title(self) -> str:
         return self.tr("Sync")
@@ -87,10 +98,42 @@ class SyncScreen(Screen):
 
     def _started(self) -> None:
         self.cancel_button.setEnabled(True)
+        self.sync_button.setEnabled(False)
+        self.progress.setRange(0, 0)  # busy until the first count arrives
+        self.progress.setFormat(self.tr("connecting…"))
+        self._phase = ""
         self._log(self.tr("sync started"))
+
+    def phase_text(self, phase: str) -> str:
+        return {
+            "push": self.tr("sending changes"),
+            "pull": self.tr("receiving changes"),
+            "upload": self.tr("uploading photos"),
+            "download": self.tr("downloading photos"),
+            "done": self.tr("finishing"),
+        }.get(phase, phase)
+
+    def _progressed(self, phase: str, done: int, total: int) -> None:
+        # Counts arrive throttled (TaskState-like, engine side); a phase change goes to the log.
+        if phase != self._phase:
+            self._phase = phase
+            if phase != "done":
+                self._log(self.phase_text(phase))
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+            text = self.tr("%1: %2 of %3").replace("%2", str(done)).replace("%3", str(total))
+        else:
+            self.progress.setRange(0, 0)
+            text = self.tr("%1: %2").replace("%2", str(done))
+        self.progress.setFormat(text.replace("%1", self.phase_text(phase)))
 
     def _finished(self, report: object, error: object) -> None:
         self.cancel_button.setEnabled(False)
+        self.sync_button.setEnabled(True)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1 if error is None else 0)
+        self.progress.setFormat(self.tr("done") if error is None else self.tr("failed"))
         if error is not None:
             self._log(self.tr("sync failed: %1").replace("%1", str(error)))
         elif isinstance(report, CycleReport):

@@ -5,46 +5,49 @@ control by its answer type, a note and a photo strip. Items whose photo rule is
 "on_fail" ask for a photo once failed, "required" ones always. Saving records the
 inspection (services.inspections.record_inspection) and stores each item's
 photos on its answer row, all in one background task.
+
+While it is filled in, the form autosaves a draft of its answers and notes
+(services.drafts, encrypted in the profile; photos are not part of it) keyed by the
+site, or by the rectification when re-inspecting; opening the same form again
+brings the answers back. Saving the inspection, or cancelling and agreeing to lose
+the edits, removes the draft.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
-    QDateEdit,
-    QDoubleSpinBox,
-    QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from gridworker.domain.checklists import NA, AnswerError, ChecklistItem, ChecklistTemplate, label
+from gridworker.domain.checklists import ChecklistItem, ChecklistTemplate, label
 from gridworker.domain.enums import InspectionKind, ItemAnswer
+from gridworker.services import drafts
 from gridworker.services.case_queries import inspection_item_ids
 from gridworker.services.inspections import InspectionOutcome, form_items, record_inspection
+from gridworker.ui.forms import ChangeGuard, hint_label
 from gridworker.ui.i18n import current_language
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
-from gridworker.ui.widgets.photos import PendingPhoto, PhotoStrip, error_text, store_photos
+from gridworker.ui.widgets.drafts import DraftKeeper
+from gridworker.ui.widgets.inspection_item import ItemEditor
+from gridworker.ui.widgets.photos import PendingPhoto, error_text, store_photos
 
 INSPECTION_CHANGES = OpChanges(
     frozenset({"inspection", "inspection_item", "rectification", "attachment", "hazard_site"})
 )
-_NO_DATE = QDate(2000, 1, 1)  # shown as "—": not answered yet
-_COUNT_UNITS = ("具", "个", "台", "处", "pcs")
+DRAFT_KIND = "inspection"
 
 
 @dataclass(frozen=True)
@@ -57,158 +60,10 @@ class FormTarget:
     item_code: str | None = None
     context: str = ""  # e.g. the problem and deadline of the rectification re-inspected
 
-
-class ItemEditor(QFrame):
-    """One checklist item: text, answer control, note, photos."""
-
-    answer_changed = Signal()
-
-    def __init__(self, session: AppSession, item: ChecklistItem, lang: str, today: date) -> None:
-        super().__init__()
-        self.item = item
-        self.today = today
-        self.setObjectName(f"item_{item.code}")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(8, 6, 8, 6)
-        grid.setVerticalSpacing(4)
-        text = label(item.text, lang)
-        self.text_label = QLabel(f"<b>{item.code}</b>&nbsp;&nbsp;{text}")
-        self.text_label.setWordWrap(True)
-        if item.hint:
-            self.text_label.setToolTip(label(item.hint, lang))
-            self.setToolTip(label(item.hint, lang))
-        grid.addWidget(self.text_label, 0, 0, 1, 3)
-        if item.major:
-            major = QLabel(self.tr("major"))
-            major.setStyleSheet("color: #b3261e; font-weight: 600;")
-            grid.addWidget(major, 0, 3, Qt.AlignmentFlag.AlignRight)
-        self.answer_widget = self._answer_control(lang)
-        grid.addWidget(self.answer_widget, 1, 0)
-        self.note = QLineEdit()
-        self.note.setObjectName("note")
-        self.note.setPlaceholderText(self.tr("Note"))
-        grid.addWidget(self.note, 1, 1)
-        self.photos = PhotoStrip(session, compact=True)
-        self.photos.changed.connect(self._restyle)
-        grid.addWidget(self.photos, 1, 2, 1, 2)
-        self.photo_hint = QLabel()
-        self.photo_hint.setObjectName("photo_hint")
-        grid.addWidget(self.photo_hint, 2, 0, 1, 4)
-        grid.setColumnStretch(1, 1)
-        self.answer_changed.connect(self._restyle)
-        self._restyle()
-
-    def _answer_control(self, lang: str) -> QWidget:
-        item = self.item
-        self.group: QButtonGroup | None = None
-        self.spin: QDoubleSpinBox | None = None
-        self.date_edit: QDateEdit | None = None
-        self.text_edit: QLineEdit | None = None
-        if item.answer == "yes_no":
-            box = QWidget()
-            row = QHBoxLayout(box)
-            row.setContentsMargins(0, 0, 0, 0)
-            self.group = QButtonGroup(box)
-            for answer in (ItemAnswer.pass_, ItemAnswer.fail, ItemAnswer.na):
-                radio = QRadioButton(answer.label(lang))
-                radio.setObjectName(f"answer_{answer.code}")
-                radio.setProperty("code", answer.code)
-                self.group.addButton(radio)
-                row.addWidget(radio)
-            self.group.buttonToggled.connect(lambda *_: self.answer_changed.emit())
-            return box
-        if item.answer == "number":
-            self.spin = QDoubleSpinBox()
-            self.spin.setObjectName("answer_number")
-            unit = label(item.unit, lang) if item.unit else ""
-            self.spin.setDecimals(0 if unit in _COUNT_UNITS else 1)
-            self.spin.setRange(-1, 100_000)
-            self.spin.setSpecialValueText("—")  # at the minimum: not answered
-            self.spin.setValue(-1)
-            self.spin.setMinimumWidth(100)
-            self.spin.valueChanged.connect(lambda *_: self.answer_changed.emit())
-            box = QWidget()
-            row = QHBoxLayout(box)
-            row.setContentsMargins(0, 0, 0, 0)
-            row.addWidget(self.spin)
-            row.addWidget(QLabel(unit))  # shown even while the box says "—"
-            return box
-        if item.answer == "date":
-            self.date_edit = QDateEdit()
-            self.date_edit.setObjectName("answer_date")
-            self.date_edit.setDisplayFormat("yyyy-MM-dd")
-            self.date_edit.setCalendarPopup(True)
-            self.date_edit.setMinimumDate(_NO_DATE)
-            self.date_edit.setMaximumDate(QDate(self.today.year, self.today.month, self.today.day))
-            self.date_edit.setSpecialValueText("—")
-            self.date_edit.setDate(_NO_DATE)
-            self.date_edit.dateChanged.connect(lambda *_: self.answer_changed.emit())
-            return self.date_edit
-        self.text_edit = QLineEdit()
-        self.text_edit.setObjectName("answer_text")
-        self.text_edit.textChanged.connect(lambda *_: self.answer_changed.emit())
-        return self.text_edit
-
-    # --- reading ----------------------------------------------------------------------
-
-    def answer(self) -> str:
-        """The answer as record_inspection takes it; "" when not answered."""
-        if self.group is not None:
-            checked = self.group.checkedButton()
-            return str(checked.property("code")) if checked is not None else ""
-        if self.spin is not None:
-            value = self.spin.value()
-            return "" if value <= self.spin.minimum() else f"{value:g}"
-        if self.date_edit is not None:
-            when = self.date_edit.date()
-            return "" if when <= _NO_DATE else when.toString("yyyy-MM-dd")
-        assert self.text_edit is not None
-        return self.text_edit.text().strip()
-
-    def set_answer(self, code: str) -> None:
-        """Tick a yes/no answer ("pass", "fail", "na")."""
-        if self.group is None:
-            return
-        for button in self.group.buttons():
-            if button.property("code") == code:
-                button.setChecked(True)
-
-    def failed(self) -> bool:
-        answer = self.answer()
-        if not answer:
-            return False
-        try:
-            return self.item.fails(answer, today=self.today)
-        except AnswerError:
-            return False
-
-    def needs_photo(self) -> bool:
-        if self.answer() == NA:
-            return False
-        rule = self.item.photo
-        return rule == "required" or (rule == "on_fail" and self.failed())
-
-    def photo_missing(self) -> bool:
-        return self.needs_photo() and self.photos.count() == 0
-
-    def _restyle(self) -> None:
-        failed = self.failed()
-        self.setStyleSheet(
-            f"QFrame#{self.objectName()} {{ background: #fdecea; border: 1px solid #e8a39c; }}"
-            if failed
-            else ""
-        )
-        if self.needs_photo():
-            self.photo_hint.setText(
-                self.tr("A photo is needed for this item")
-                if self.photos.count() == 0
-                else self.tr("Photo added")
-            )
-            self.photo_hint.setStyleSheet(
-                "color: #15803d" if self.photos.count() else "color: #b3261e"
-            )
-        self.photo_hint.setVisible(self.needs_photo())
+    @property
+    def draft_id(self) -> str:
+        """What the form's draft is kept under: the rectification re-inspected, or the site."""
+        return self.rectification_id or self.site_id
 
 
 class InspectionForm(QWidget):
@@ -260,8 +115,12 @@ class InspectionForm(QWidget):
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        self.draft_label = hint_label()
+        self.draft_label.setObjectName("draft_note")
+        self.draft_label.setWordWrap(False)
+        buttons.addWidget(self.draft_label)
         self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.clicked.connect(self.cancelled.emit)
+        self.cancel_button.clicked.connect(self.cancel)
         self.save_button = QPushButton(self.tr("Save inspection"))
         self.save_button.setObjectName("save_inspection")
         self.save_button.setDefault(True)
@@ -269,6 +128,12 @@ class InspectionForm(QWidget):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
+        self.guard = ChangeGuard(self)
+        self.guard.watch(self.kind, self.overall_note)
+        self.keeper = DraftKeeper(
+            session, self.guard, DRAFT_KIND, self.snapshot, is_empty=self._empty, parent=self
+        )
+        self.keeper.show_in(self.draft_label)
 
     @property
     def reinspection(self) -> bool:
@@ -276,10 +141,14 @@ class InspectionForm(QWidget):
 
     def load(self, target: FormTarget) -> None:
         """Build the form for `target` (the template is read in the background)."""
+        self.keeper.close()  # the previous target's edits stay in its draft
         self.target = target
         self._clear()
         self.error.setText("")
-        self.overall_note.clear()
+        self.draft_label.clear()
+        with self.guard.quiet():
+            self.overall_note.clear()
+        self.guard.mark_clean()
         self.title_label.setText(self.tr("Loading…"))
         ws = self.session.ws
         self.session.tasks.run_db(
@@ -293,6 +162,14 @@ class InspectionForm(QWidget):
     ) -> None:
         if target is not self.target:
             return
+        with self.guard.quiet():
+            self._fill(target, template, items)
+        self.guard.mark_clean()
+        self.keeper.open(target.draft_id, self.restore)
+
+    def _fill(
+        self, target: FormTarget, template: ChecklistTemplate, items: list[ChecklistItem]
+    ) -> None:
         self.template = template
         today = self.session.ws.now().astimezone(self.session.ws.calendar.zone).date()
         self.kind.clear()
@@ -321,6 +198,9 @@ class InspectionForm(QWidget):
                 editor = ItemEditor(self.session, item, self.lang, today)
                 editor.answer_changed.connect(self._recheck)
                 editor.photos.changed.connect(self._recheck)
+                editor.answer_changed.connect(self.guard.mark)
+                editor.photos.changed.connect(self.guard.mark)
+                self.guard.watch(editor.note)
                 self.editors.append(editor)
                 box_layout.addWidget(editor)
             self.body_layout.addWidget(box)
@@ -342,6 +222,48 @@ class InspectionForm(QWidget):
         for editor in self.editors:
             if editor.item.answer == "yes_no" and not editor.answer():
                 editor.set_answer(ItemAnswer.pass_.code)
+
+    # --- drafts and leaving --------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.currentData(),
+            "answers": {e.item.code: e.answer() for e in self.editors if e.answer()},
+            "notes": {e.item.code: e.note.text() for e in self.editors if e.note.text()},
+            "note": self.overall_note.text(),
+        }
+
+    @staticmethod
+    def _empty(data: dict[str, Any]) -> bool:
+        return not (data["answers"] or data["notes"] or data["note"].strip())
+
+    def restore(self, data: dict[str, Any]) -> None:
+        index = self.kind.findData(data.get("kind"))
+        if index >= 0:
+            self.kind.setCurrentIndex(index)
+        answers, notes = data.get("answers") or {}, data.get("notes") or {}
+        for editor in self.editors:
+            code = editor.item.code
+            if code in answers:
+                editor.set_value(str(answers[code]))
+            if code in notes:
+                editor.note.setText(str(notes[code]))
+        self.overall_note.setText(str(data.get("note") or ""))
+
+    def cancel(self) -> bool:
+        """Leave the form; edits are thrown away (with their draft) only once confirmed."""
+        dirty = self.guard.dirty
+        if not self.guard.confirm_discard(
+            self, self.tr("Discard this inspection? Its autosaved draft is deleted too.")
+        ):
+            return False
+        if dirty:
+            self.keeper.discard()
+        else:
+            self.keeper.stop()
+        self.guard.mark_clean()
+        self.cancelled.emit()
+        return True
 
     # --- saving -----------------------------------------------------------------------
 
@@ -410,8 +332,10 @@ class InspectionForm(QWidget):
                 rows = inspection_item_ids(ws, outcome.inspection_id)
                 for code, pending in photos.items():
                     store_photos(ws, "inspection_item", rows[code], pending)
+            drafts.discard_draft(ws, DRAFT_KIND, target.draft_id)
             return outcome
 
+        self.keeper.hold()
         self.save_button.setEnabled(False)
         self.error.setText("")
         self.session.tasks.run_db(
@@ -420,6 +344,9 @@ class InspectionForm(QWidget):
 
     def _saved(self, outcome: InspectionOutcome) -> None:
         self.save_button.setEnabled(True)
+        self.keeper.stop()
+        self.guard.mark_clean()
+        self.draft_label.clear()
         self.saved.emit(outcome)
 
     def _failed(self, exc: BaseException) -> None:
