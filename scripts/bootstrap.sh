@@ -16,6 +16,10 @@ command -v fc-match >/dev/null 2>&1 || lean_apt+=(fontconfig)
 { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh-cn file)" ]; } || lean_apt+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || lean_apt+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || lean_apt+=(libreoffice-calc-nogui)
+# The desktop bundle (build/): Qt's xcb platform plugin links these two; PyInstaller can
+# only put them in dist/gridworker/ if the build machine has them.
+ldconfig -p 2>/dev/null | grep -q 'libxcb-icccm\.so\.4' || lean_apt+=(libxcb-icccm4)
+ldconfig -p 2>/dev/null | grep -q 'libxcb-keysyms\.so\.1' || lean_apt+=(libxcb-keysyms1)
 if [ "${#need_apt[@]}" -gt 0 ] || [ "${#lean_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive

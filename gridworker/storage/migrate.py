@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
+# The newest migration. Opening a profile compares against this constant so that an
+# up-to-date profile never imports Alembic (most of a second of start-up on a busy
+# laptop); tests/storage/test_migrations.py checks it against Alembic's own head.
+HEAD_REVISION = "0002"
+
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
@@ -22,6 +30,9 @@ def alembic_config() -> Config:
 
 @cache
 def head_revision() -> str:
+    """The head as Alembic computes it from the migration scripts."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -30,16 +41,22 @@ def head_revision() -> str:
 def ensure_head(engine: Engine) -> None:
     """Migrate only when needed: a profile already at head opens without Alembic's upgrade
     machinery (tens of milliseconds on every unlock otherwise)."""
-    if current_revision(engine) != head_revision():
+    if current_revision(engine) != HEAD_REVISION:
         upgrade(engine)
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The profile's schema revision (None for an empty database), read with plain SQL."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError:
+            return None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -47,6 +64,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

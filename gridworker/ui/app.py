@@ -75,6 +75,27 @@ def watch_network(session: AppSession) -> None:
     )
 
 
+def close_on_signals(app: QApplication) -> None:
+    """Ctrl+C, `kill` or a session logout (SIGINT/SIGTERM) close the windows the normal way:
+    the session stops syncing and closes the profile, and `gridworker demo` stops its server.
+
+    Python runs signal handlers only between bytecodes, so a timer lets it in while Qt waits.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def close(signum: int, frame: object) -> None:
+        app.closeAllWindows()
+        app.quit()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, close)
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
+
+
 def run(
     profile: Path,
     *,
@@ -100,6 +121,7 @@ def run(
                 return 1
             workspace, password = enroll.workspace, enroll.password_used
     window = open_main_window(workspace, password=password)
+    close_on_signals(app)
     code = app.exec()
     del window
     return int(code)

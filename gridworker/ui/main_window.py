@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridworker.storage.profile import ProfileError
+from gridworker.ui.screens import ScreenEntry, registry
 from gridworker.ui.screens.base import Placeholder, Screen
 from gridworker.ui.session import AppSession, StatusInfo
 
@@ -49,20 +50,13 @@ class ActivityFilter(QObject):
         return False
 
 
-ScreenFactory = Callable[[AppSession], Screen]
-
-
-def default_screens(session: AppSession) -> list[tuple[str, ScreenFactory]]:
-    """(key, factory) for each navigation entry the signed-in role sees, in order."""
-    from gridworker.ui import screens
-
-    return screens.registry(session.actor.role)
+def default_screens(session: AppSession) -> list[ScreenEntry]:
+    """The navigation entries the signed-in role sees, in order."""
+    return registry(session.actor.role)
 
 
 class MainWindow(QMainWindow):
-    def __init__(
-        self, session: AppSession, screens: list[tuple[str, ScreenFactory]] | None = None
-    ) -> None:
+    def __init__(self, session: AppSession, entries: list[ScreenEntry] | None = None) -> None:
         super().__init__()
         self.session = session
         self.setWindowTitle(self.tr("GridWorker — %1").replace("%1", session.username))
@@ -80,20 +74,19 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.central = central
-        self.screens: dict[str, Screen] = {}
-        for key, factory in screens if screens is not None else default_screens(session):
-            screen = factory(session)
-            self.screens[key] = screen
-            self.stack.addWidget(screen)
-            item = QListWidgetItem(screen.title())
-            item.setData(Qt.ItemDataRole.UserRole, key)
+        self.entries = entries if entries is not None else default_screens(session)
+        self.keys = [entry.key for entry in self.entries]
+        self.screens: dict[str, Screen] = {}  # built so far (a screen is built when first shown)
+        for entry in self.entries:
+            self.stack.addWidget(QWidget())  # stands in until the screen is built
+            item = QListWidgetItem(entry.title)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
             self.nav.addItem(item)
-        for screen in self.screens.values():
-            signal = getattr(screen, "navigate", None)
-            if signal is not None:
-                signal.connect(self.navigate)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
+        for entry in self.entries:
+            if entry.eager:
+                self.screen_for(entry.key)
         self._build_toolbar()
         self._build_status_bar()
         session.status_changed.connect(self.show_status)
@@ -105,9 +98,37 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self._activity)  # type: ignore[union-attr]
         QTimer.singleShot(0, session.refresh_status)
 
+    def screen_for(self, key: str) -> Screen:
+        """The screen for `key`, built now if it has not been shown yet."""
+        built = self.screens.get(key)
+        if built is not None:
+            return built
+        index = self.keys.index(key)
+        screen = self.entries[index].build(self.session)
+        stand_in = self.stack.widget(index)
+        assert stand_in is not None
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, screen)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        self.stack.setCurrentIndex(current)
+        self.screens[key] = screen
+        signal = getattr(screen, "navigate", None)
+        if signal is not None:
+            signal.connect(self.navigate)
+        if self.session.grid_filter:
+            screen.apply_grid_filter(self.session.grid_filter)
+        return screen
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.screen_for(self.keys[row])
+        self.stack.setCurrentIndex(row)
+
     def navigate(self, key: str, record_id: str) -> None:
         """Open a screen at a record (a screen that can select one has `select(record_id)`)."""
-        if key not in self.screens:
+        if key not in self.keys:
             return
         screen = self.show_screen(key)
         select = getattr(screen, "select", None)
@@ -115,9 +136,8 @@ class MainWindow(QMainWindow):
             select(record_id)
 
     def show_screen(self, key: str) -> Screen:
-        keys = list(self.screens)
-        self.nav.setCurrentRow(keys.index(key))
-        return self.screens[key]
+        self.nav.setCurrentRow(self.keys.index(key))
+        return self.screen_for(key)
 
     # --- toolbar and status bar ------------------------------------------------------
 

@@ -22,11 +22,13 @@ def test_navigation_and_status_bar(qtbot, session: AppSession) -> None:  # type:
     session.refresh_status()
     wait_idle(qtbot, session)
     qtbot.waitUntil(lambda: "1" in window.pending_label.text(), timeout=5000)
-    assert list(window.screens) == [
+    assert window.keys == [
         "today", "map", "register", "visits", "hazards", "cases", "conflicts", "sync"]
+    assert list(window.screens) == ["today", "sync"]  # the others are built when first shown
     for row in range(window.nav.count()):
         window.nav.setCurrentRow(row)
         assert window.stack.currentIndex() == row
+        assert window.stack.currentWidget() is window.screens[window.keys[row]]
     window.show_screen("sync")
     wait_idle(qtbot, session)
     grab(window, "main-window-sync")
@@ -66,7 +68,7 @@ def test_supervisor_sees_the_desks() -> None:
     from gridworker.domain.enums import Role
     from gridworker.ui.screens import registry
 
-    keys = {role: [key for key, _ in registry(role)] for role in Role}
+    keys = {role: [entry.key for entry in registry(role)] for role in Role}
     assert keys[Role.supervisor][:3] == ["dashboard", "casedesk", "hazarddesk"]
     assert "ledgers" in keys[Role.admin] and "ledgers" not in keys[Role.adviser]
     assert keys[Role.department] == ["today", "cases", "conflicts", "sync"]
@@ -80,7 +82,8 @@ def test_grid_filter_reaches_every_screen(qtbot, session: AppSession, monkeypatc
     window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()
-    for key, screen in window.screens.items():  # record the calls, whichever class serves them
+    for key in window.keys:  # record the calls, whichever class serves them
+        screen = window.screen_for(key)
         monkeypatch.setattr(screen, "apply_grid_filter",
                             lambda code, key=key: seen.append((key, code)))
     session.set_grid_filter(GRID)
@@ -89,3 +92,20 @@ def test_grid_filter_reaches_every_screen(qtbot, session: AppSession, monkeypatc
     window.grid_filter_button.click()
     assert session.grid_filter == "" and not window.grid_filter_button.isVisible()
     assert seen[-1][1] is None
+
+
+def test_a_screen_built_later_gets_the_grid_filter(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves a screen first opened after the map narrowed to a grid starts narrowed too."""
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    session.set_grid_filter(GRID)
+    from gridworker.ui.screens.base import Screen
+
+    calls: list[str | None] = []
+    original = Screen.apply_grid_filter
+    try:
+        Screen.apply_grid_filter = lambda self, code: calls.append(code)  # type: ignore[method-assign]
+        window.show_screen("conflicts")
+    finally:
+        Screen.apply_grid_filter = original  # type: ignore[method-assign]
+    assert calls == [GRID]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
@@ -51,10 +52,29 @@ def _factory(module: str, cls: str, title: str) -> Callable[[AppSession], Screen
     return make
 
 
-def registry(role: Role | None = None) -> list[tuple[str, Callable[[AppSession], Screen]]]:
-    """The screens `role` sees (every screen when role is None)."""
+@dataclass(frozen=True)
+class ScreenEntry:
+    """A navigation entry: built on first use, so start-up pays only for the first screen."""
+
+    key: str
+    title: str  # translated
+    build: Callable[[AppSession], Screen]
+    eager: bool = False  # built at start-up: it records what happens before it is opened
+
+
+# The sync screen keeps the log of every cycle since start-up, so it exists from the start.
+EAGER = frozenset({"sync"})
+
+
+def registry(role: Role | None = None) -> list[ScreenEntry]:
+    """The screens `role` sees (every screen when role is None), in navigation order."""
     return [
-        (key, _factory(module, cls, title))
+        ScreenEntry(
+            key,
+            QCoreApplication.translate("Navigation", title),
+            _factory(module, cls, title),
+            eager=key in EAGER,
+        )
         for key, module, cls, title, roles in ENTRIES
         if role is None or role in roles
     ]

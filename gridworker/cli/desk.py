@@ -1,0 +1,86 @@
+"""The supervisor's desk: dashboard figures, 台账 ledgers, printable sheets."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from gridworker.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    language,
+    open_profile,
+    print_json,
+)
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from gridworker.services.dashboard import dashboard, describe, query_from_cli
+
+    ws = open_profile(args)
+    try:
+        query = query_from_cli(ws, scope=args.scope, as_of=args.as_of, since=args.since)
+        board = dashboard(ws, query)
+        zone = ws.calendar.zone
+    finally:
+        ws.close()
+    if args.json:
+        print_json(board.to_json())
+    else:
+        print("\n".join(describe(board, zone)))
+    return EXIT_OK
+
+
+def _date_arg(value: str | None, option: str) -> Any:
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"{option} {value!r} is not a date: use YYYY-MM-DD", EXIT_USAGE) from None
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from gridworker.services.ledgers import LEDGER_KINDS, write_ledger
+
+    kinds = [k.strip() for part in args.kind or [] for k in part.split(",") if k.strip()]
+    start, end = _date_arg(args.date_from, "--from"), _date_arg(args.date_to, "--to")
+    ws = open_profile(args)
+    try:
+        result = write_ledger(
+            ws,
+            Path(args.output),
+            kinds=kinds or LEDGER_KINDS,
+            scope=args.scope,
+            start=start,
+            end=end,
+            unmasked=args.unmasked,
+            lang=language(args),
+        )
+    finally:
+        ws.close()
+    sheets = ", ".join(
+        f"{title} {n}" for title, n in zip(result.sheets, result.counts.values(), strict=True)
+    )
+    note = "masked" if result.masked else "UNMASKED (logged)"
+    print(f"ledger written to {result.path}: {sheets} ({note})")
+    return EXIT_OK
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from gridworker.services.printing import print_case, print_inspection
+
+    ws = open_profile(args)
+    try:
+        if args.case:
+            path = print_case(ws, args.case, Path(args.output))
+        else:
+            path = print_inspection(ws, args.inspection, Path(args.output))
+    finally:
+        ws.close()
+    print(f"{'case' if args.case else 'inspection'} sheet written to {path}")
+    return EXIT_OK
