@@ -40,6 +40,11 @@ def _zone(name: str) -> tzinfo:
         raise
 
 
+def time_zone(name: str) -> tzinfo:
+    """The zone called ``name`` (an IANA name); KeyError/ValueError if there is none."""
+    return _zone(name)
+
+
 def _require_aware(value: datetime, what: str) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} must be timezone-aware, got {value!r}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridworker import __version__
 from gridworker.server import errors
@@ -12,6 +14,58 @@ from gridworker.server.core.config import Settings
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.meta import ensure_initialised
 from gridworker.server.migrate import upgrade
+from gridworker.sync.protocol import HTTP_STATUS, ErrorCode
+
+
+class BodyLimit:
+    """413 `too_large` for a request body over `max_bytes`, before anything parses it.
+
+    A declared Content-Length is checked up front; a chunked body is counted as it
+    arrives. Without this, a 100 MB JSON body would be read into memory and parsed.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from starlette.requests import Request
+
+        request = Request(scope)
+        message = "Request too large" if errors.wants_english(request) else "请求内容过大"
+        response = JSONResponse(
+            errors.body(ErrorCode.too_large, message), status_code=HTTP_STATUS[ErrorCode.too_large]
+        )
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -32,9 +86,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.sessions = sessions
     # Large pull pages compress well (JSON with repeated keys).
     app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     errors.install(app)
     app.include_router(auth.router)
-    for name in ("sync", "conflicts", "attachments"):
+    for name in ("sync", "conflicts", "attachments", "reference"):
         try:
             module = __import__(f"gridworker.server.api.routes.{name}", fromlist=["router"])
         except ModuleNotFoundError:

@@ -255,6 +255,58 @@ def cmd_import_grids(args: argparse.Namespace, settings: Settings) -> None:
     print(f"imported {count} grid(s) from {path.name}")
 
 
+def _read_document(path: Path, what: str) -> object:
+    from gridworker.domain.rules_data import parse_json
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise CliError(f"{path}: {exc.strerror or exc}") from None
+    return parse_json(text, f"{path.name} ({what})")
+
+
+def _publish(kind: str, args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server.calendar_rules import current_document, publish
+
+    path = Path(args.file)
+    label = kind.replace("_", " ")
+    data = _read_document(path, label)
+    with _session(settings) as s:
+        before = current_document(s, kind)["revision"]
+        revision = publish(s, kind, data, username=f"cli:{getpass.getuser()}").revision
+    if revision == before:
+        print(f"{label} unchanged (revision {revision})")
+    else:
+        print(f"{label} revision {revision} published from {path.name}; sent at the next sync")
+
+
+def _show(kind: str, args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server.calendar_rules import current_document, revision_document
+
+    with _session(settings, write=False) as s:
+        if args.revision is None:
+            document = current_document(s, kind)
+        else:
+            document = revision_document(s, kind, args.revision)
+    print(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def cmd_set_calendar(args: argparse.Namespace, settings: Settings) -> None:
+    _publish("calendar", args, settings)
+
+
+def cmd_set_rules(args: argparse.Namespace, settings: Settings) -> None:
+    _publish("deadline_rules", args, settings)
+
+
+def cmd_show_calendar(args: argparse.Namespace, settings: Settings) -> None:
+    _show("calendar", args, settings)
+
+
+def cmd_show_rules(args: argparse.Namespace, settings: Settings) -> None:
+    _show("deadline_rules", args, settings)
+
+
 def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> None:
     from gridworker.server.seed import seed_demo
 
@@ -478,6 +530,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.geojson")
 
     add("seed-demo", cmd_seed_demo, "fill an empty database with the demo district")
+
+    for name, handler, help_ in (
+        ("set-calendar", cmd_set_calendar, "publish the working-day calendar (工作日历) from JSON"),
+        ("set-rules", cmd_set_rules, "publish the deadline rules (办理时限) from JSON"),
+    ):
+        p = add(name, handler, help_ + "; every laptop gets it at its next sync")
+        p.add_argument("file", metavar="FILE.json")
+    for name, handler, help_ in (
+        ("show-calendar", cmd_show_calendar, "print the working-day calendar in force as JSON"),
+        ("show-rules", cmd_show_rules, "print the deadline rules in force as JSON"),
+    ):
+        p = add(name, handler, help_)
+        p.add_argument(
+            "--revision", type=int, metavar="N", help="an earlier revision (0: built-in default)"
+        )
 
     p = add("list-devices", cmd_list_devices, "registered devices")
     p.add_argument("--username")

@@ -20,7 +20,6 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from gridworker.domain.deadlines import (
-    DEFAULT_RULES,
     DeadlineStatus,
     case_deadline_status,
     case_effective_deadline,
@@ -121,7 +120,8 @@ def _requested_deadlines(s: Session, ids: Collection[str]) -> dict[str, datetime
 
 
 def _items(ws: Workspace, s: Session, rows: Sequence[CaseRow], now: datetime) -> list[DeskCase]:
-    calendar = ws.calendar
+    terms = ws.deadline_terms(s)
+    calendar, rules = terms.calendar, terms.rules
     grids = {r.grid_code for r in rows}
     depts = {r.department_id for r in rows if r.department_id}
     grid_names: dict[str, str] = {
@@ -141,8 +141,8 @@ def _items(ws: Workspace, s: Session, rows: Sequence[CaseRow], now: datetime) ->
     items = []
     for row in rows:
         case = to_entity(row, Case)
-        status = case_deadline_status(case, now, calendar, DEFAULT_RULES)
-        deadline = case_effective_deadline(case, now, calendar, DEFAULT_RULES)
+        status = case_deadline_status(case, now, calendar, rules)
+        deadline = case_effective_deadline(case, now, calendar, rules)
         left = None
         if status is not None and deadline is not None:
             left = calendar.working_seconds_between(now, deadline)

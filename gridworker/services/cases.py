@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridworker.domain import ids
-from gridworker.domain.deadlines import DEFAULT_RULES
 from gridworker.domain.entities import CASE_COMMAND_FIELDS, Case, CaseAction
 from gridworker.domain.enums import (
     CaseActionKind,
@@ -163,11 +162,12 @@ def _apply(
         department_id=department_id,
         new_deadline=new_deadline,
     )
+    terms = ws.deadline_terms(s)
     new_case, applied = apply_action(
         case,
         action,
-        calendar=ws.calendar,
-        rules=DEFAULT_RULES,
+        calendar=terms.calendar,
+        rules=terms.rules,
         now=ws.now(),
         supervisor_level=ws.actor.supervisor_level,
         has_photo=has_photo,

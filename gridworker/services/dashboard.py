@@ -31,7 +31,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
-from gridworker.domain.deadlines import DEFAULT_RULES, DeadlineStatus, case_deadline_status
+from gridworker.domain.deadlines import DeadlineStatus, case_deadline_status
 from gridworker.domain.entities import Case
 from gridworker.domain.enums import CaseCategory, CaseState, RegionLevel, Role
 from gridworker.services.records import to_entity
@@ -223,10 +223,11 @@ def _deadline_statuses(
     else:  # the current state: found through its index, no scan of the closed cases
         stmt = select(CaseRow, CaseRow.state).where(*_filters(query, as_of, CaseRow.state))
         stmt = stmt.where(CaseRow.state.in_(_OPEN))
+    terms = ws.deadline_terms(s)
     out: dict[str, DeadlineStatus] = {}
     for row, state in s.execute(stmt):
         entity = dataclasses.replace(to_entity(row, Case), state=state)
-        status = case_deadline_status(entity, as_of, ws.calendar, DEFAULT_RULES)
+        status = case_deadline_status(entity, as_of, terms.calendar, terms.rules)
         if status is not None:
             out[row.id] = status
     return out

@@ -68,7 +68,7 @@ def summary(ws: Workspace, lang: str = "zh_CN") -> DemoSummary:
     for row in rows:
         if not row.state.is_open:
             continue
-        state = case_deadline_status(to_entity(row, Case), now, ws.calendar)
+        state = case_deadline_status(to_entity(row, Case), now, ws.calendar, ws.rules)
         status = state.label(lang) if state is not None else ""
         deadline = row.deadline_at.astimezone(ws.calendar.zone) if row.deadline_at else None
         when = f"{deadline:%m-%d %H:%M} " if deadline else ""

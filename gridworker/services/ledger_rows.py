@@ -248,9 +248,9 @@ def _case_rows(
     zh = lang.startswith("zh")
     for row, grid_name, department, closed_at in s.execute(stmt.execution_options(yield_per=500)):
         case = to_entity(row, Case)
-        status: Any = case_deadline_status(case, now, ws.calendar)
+        status: Any = case_deadline_status(case, now, ws.calendar, ws.rules)
         if row.state is CaseState.closed and closed_at is not None and row.deadline_at:
-            deadline = case_effective_deadline(case, closed_at, ws.calendar)
+            deadline = case_effective_deadline(case, closed_at, ws.calendar, ws.rules)
             on_time = deadline is None or closed_at <= deadline
             status = (_ON_TIME if on_time else _LATE)[0 if zh else 1]
         yield {

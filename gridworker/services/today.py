@@ -22,7 +22,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, or_, select
 
 from gridworker.domain.deadlines import (
-    DEFAULT_RULES,
     DeadlineRules,
     DeadlineStatus,
     case_deadline_status,
@@ -152,9 +151,12 @@ def my_day(
     now: datetime | None = None,
     visit_horizon_days: int = VISIT_HORIZON_DAYS,
     rectification_horizon_days: int = RECTIFICATION_HORIZON_DAYS,
-    rules: DeadlineRules = DEFAULT_RULES,
+    rules: DeadlineRules | None = None,
 ) -> MyDay:
-    """The 工作台 of the signed-in user at `now` (default: the workspace clock)."""
+    """The 工作台 of the signed-in user at `now` (default: the workspace clock).
+
+    `rules` default to the workspace's (the district's as synced, else built-in).
+    """
     moment = now or ws.now()
     today = moment.astimezone(ws.calendar.zone).date()
     return MyDay(
@@ -313,7 +315,7 @@ def rectifications_due(
 
 
 def cases_near_deadline(
-    ws: Workspace, *, now: datetime, rules: DeadlineRules = DEFAULT_RULES
+    ws: Workspace, *, now: datetime, rules: DeadlineRules | None = None
 ) -> list[CaseDue]:
     """Open cases due soon or overdue (DESIGN.md §5), nearest deadline first."""
     stmt = select(CaseRow).where(
@@ -324,9 +326,10 @@ def cases_near_deadline(
     scope = _in_scope(ws, CaseRow.grid_code)
     if scope is not None:
         stmt = stmt.where(scope)
-    calendar = ws.calendar
     out: list[CaseDue] = []
     with ws.read() as s:
+        terms = ws.deadline_terms(s)
+        calendar, rules = terms.calendar, rules or terms.rules
         for row in s.scalars(stmt):
             case = to_entity(row, Case)
             status = case_deadline_status(case, now, calendar, rules)

@@ -18,13 +18,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gridworker.domain.calendar import WorkCalendar, default_calendar
+from gridworker.domain.deadlines import DEFAULT_RULES, DeadlineRules
 from gridworker.domain.enums import Role, SupervisorLevel
+from gridworker.domain.rules_data import DeadlineTerms
 from gridworker.domain.validation import validate_grid_code
 from gridworker.storage import profile as profiles
 from gridworker.storage.engine import read_session, write_session
 from gridworker.storage.keyvault import KdfParams
 from gridworker.storage.models import LocalAudit, Setting
 from gridworker.storage.profile import OpenProfile
+from gridworker.storage.reference_terms import load_terms
 
 
 class ServiceError(Exception):
@@ -82,9 +85,29 @@ class Workspace:
     id_secret: bytes = field(repr=False)
     calendar: WorkCalendar
     clock: Any = None  # a callable returning an aware datetime; tests fake it
+    rules: DeadlineRules = DEFAULT_RULES
+    # Revisions of the synced calendar and rules that `calendar` and `rules` hold (0: default).
+    terms_revisions: tuple[int, int] = (0, 0)
 
     def now(self) -> datetime:
         return self.clock() if self.clock is not None else datetime.now(UTC)
+
+    def deadline_terms(self, session: Session | None = None) -> DeadlineTerms:
+        """The calendar and deadline rules to compute deadlines with (DESIGN.md §5).
+
+        The district's, as last synced, else the built-in default. `calendar` and
+        `rules` follow: when a sync brought a new revision they are replaced.
+        """
+        if session is None:
+            with self.read() as s:
+                stored = load_terms(s)
+        else:
+            stored = load_terms(session)
+        revisions = (stored.calendar_revision, stored.rules_revision)
+        if revisions != self.terms_revisions:
+            self.calendar, self.rules = stored.calendar, stored.rules
+            self.terms_revisions = revisions
+        return DeadlineTerms(self.calendar, self.rules, *revisions)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -184,4 +207,6 @@ def open_workspace(path: Path, passphrase: str, *, lock_timeout: float = 0) -> W
     except (KeyError, TypeError, ValueError) as exc:
         prof.close()
         raise ServiceError("the profile is incomplete: its user settings are missing") from exc
-    return Workspace(prof, actor, secret, default_calendar())
+    ws = Workspace(prof, actor, secret, default_calendar())
+    ws.deadline_terms()  # the synced calendar and rules, if any
+    return ws
