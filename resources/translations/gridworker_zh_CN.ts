@@ -2170,6 +2170,14 @@
         <translation>检查记录</translation>
     </message>
     <message>
+        <source>Print record / PDF…</source>
+        <translation>打印排查记录/PDF…</translation>
+    </message>
+    <message>
+        <source>Save the selected (or latest) inspection&apos;s record as a PDF to print</source>
+        <translation>将选中（或最近一次）的排查记录保存为PDF以便打印</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -2208,6 +2216,10 @@
     <message>
         <source>Rectification opened: %1 %2 — deadline %3</source>
         <translation>已发起整改：%1 %2，整改期限 %3</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
     </message>
 </context>
 <context>

@@ -168,3 +168,25 @@ def test_case_detail_prints_the_case_sheet(
     assert asked[0].endswith("事件处置单_楼道堆放杂物堵塞消防通道.pdf")
     text = extract(tmp_path / "case.pdf")
     assert "楼道堆放杂物堵塞消防通道" in text and "派往：区城管局；请尽快清理" in text
+
+
+def test_hazard_site_panel_prints_the_inspection_record(
+    qtbot: QtBot, session: AppSession, seeded: Seeded, tmp_path: Path, monkeypatch
+) -> None:
+    """Proves the hazard site panel's print button saves the latest inspection's 隐患排查记录
+    as a PDF holding its checklist text."""
+    from gridworker.services.case_queries import site_detail
+    from gridworker.ui.widgets.hazard_site_panel import SitePanel
+
+    panel = SitePanel(session, "zh_CN")
+    qtbot.addWidget(panel)
+    panel.show()
+    assert not panel.print_button.isEnabled()  # nothing shown yet
+    panel.show_detail(site_detail(session.ws, seeded.site_id))
+    assert panel.print_button.isEnabled()
+    asked: list[str] = []
+    save_to(monkeypatch, tmp_path / "site.pdf", asked)
+    qtbot.mouseClick(panel.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "site.pdf" in panel.banner.text(), timeout=30_000)
+    assert asked[0].endswith("隐患排查记录_老王小炒.pdf")
+    assert "电线穿管保护，无裸露" in extract(tmp_path / "site.pdf")

@@ -61,7 +61,17 @@ class SitePanel(QWidget):
         self.rectifications = RectificationPanel(session, lang)
         self.rectifications.acted.connect(lambda: self.banner.setVisible(False))
         layout.addWidget(self.rectifications, 2)
-        layout.addWidget(section_label(self.tr("Inspections")))
+        history_head = QHBoxLayout()
+        history_head.addWidget(section_label(self.tr("Inspections")))
+        history_head.addStretch(1)
+        self.print_button = QPushButton(self.tr("Print record / PDF…"))
+        self.print_button.setObjectName("print_inspection")
+        self.print_button.setToolTip(
+            self.tr("Save the selected (or latest) inspection's record as a PDF to print")
+        )
+        self.print_button.clicked.connect(self.print_pdf)
+        history_head.addWidget(self.print_button)
+        layout.addLayout(history_head)
         self.history = QTableWidget(0, 5)
         self.history.setObjectName("inspections")
         self.history.setHorizontalHeaderLabels(
@@ -149,5 +159,31 @@ class SitePanel(QWidget):
         self.banner.setText("<br>".join(html.escape(line) for line in lines))
         self.banner.setVisible(True)
 
+    def print_pdf(self) -> None:
+        """Save the selected inspection's 隐患排查记录 (the latest if none is selected)."""
+        if self.detail is None or not self.detail.inspections:
+            return
+        from gridworker.ui.screens.ledgers import save_inspection_pdf
+
+        row = max(self.history.currentRow(), 0)
+        inspection = self.detail.inspections[row]
+
+        def note(text: str, colour: str) -> None:
+            self.banner.setStyleSheet(f"background: {colour}; padding: 6px; border-radius: 4px;")
+            self.banner.setText(html.escape(text))
+            self.banner.setVisible(True)
+
+        save_inspection_pdf(
+            self,
+            self.session,
+            inspection.id,
+            self.detail.site.name,
+            done=lambda path: note(
+                self.tr("Saved %1").replace("%1", path.name), "#e7f5ea; color: #14532d"
+            ),
+            failed=lambda exc: note(str(exc), "#fdecea; color: #7f1d1d"),
+        )
+
     def _update_buttons(self) -> None:
+        self.print_button.setEnabled(bool(self.detail and self.detail.inspections))
         self.inspect_button.setVisible(self.session.ws.actor.role in inspections.INSPECT_ROLES)
