@@ -12,6 +12,7 @@ which is exact (China has had no daylight saving time since 1991).
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -65,6 +66,9 @@ class WorkCalendar:
     tz: str = DEFAULT_TZ
     years: frozenset[int] = frozenset()
     _tzinfo: tzinfo = field(init=False, repr=False, compare=False)
+    # Sorted exceptions to the weekday rule, so counting working days is two bisections.
+    _weekday_holidays: tuple[date, ...] = field(init=False, repr=False, compare=False)
+    _weekend_makeups: tuple[date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         clash = self.holidays & self.makeup_workdays
@@ -78,6 +82,10 @@ class WorkCalendar:
                 raise ValueError("working periods must be ordered and must not overlap")
             previous_end = end
         object.__setattr__(self, "_tzinfo", _zone(self.tz))
+        weekday_holidays = sorted(d for d in self.holidays if d.weekday() < 5)
+        weekend_makeups = sorted(d for d in self.makeup_workdays if d.weekday() >= 5)
+        object.__setattr__(self, "_weekday_holidays", tuple(weekday_holidays))
+        object.__setattr__(self, "_weekend_makeups", tuple(weekend_makeups))
 
     # --- days -------------------------------------------------------------------------
 
@@ -102,6 +110,19 @@ class WorkCalendar:
                 return candidate
             candidate += _ONE_DAY
         raise ValueError("the calendar has no working day within a year")
+
+    def working_days_between(self, first: date, last: date) -> int:
+        """How many working days lie in ``first`` … ``last`` (both included); O(log n)."""
+        if last < first:
+            return 0
+        weeks, extra = divmod((last - first).days + 1, 7)
+        start = first.weekday()
+        weekdays = weeks * 5 + sum(1 for i in range(extra) if (start + i) % 7 < 5)
+
+        def within(days: tuple[date, ...]) -> int:
+            return bisect_right(days, last) - bisect_left(days, first)
+
+        return weekdays - within(self._weekday_holidays) + within(self._weekend_makeups)
 
     def covers(self, d: date) -> bool:
         """True if the holiday data includes d's year (outside it only weekends count)."""
@@ -190,14 +211,32 @@ class WorkCalendar:
         return self.add_working_seconds(start, hours * 3600)
 
     def working_seconds_between(self, a: datetime, b: datetime) -> float:
-        """Working time from ``a`` to ``b`` in seconds (negative if b is before a)."""
+        """Working time from ``a`` to ``b`` in seconds (negative if b is before a).
+
+        The first and last days are measured period by period; every whole day between
+        counts as a full working day, counted in O(log n) (a case overdue for months
+        costs the same as one due tomorrow). Period boundaries are in local time: a
+        daylight-saving change at night does not change a working day's length.
+        """
         _require_aware(a, "a")
         _require_aware(b, "b")
         if b < a:
             return -self.working_seconds_between(b, a)
+        first, last = self._local_date(a), self._local_date(b)
+        if (last - first).days <= 2:
+            return self._seconds_by_day(a, b, first, last)
+        whole = self.working_days_between(first + _ONE_DAY, last - _ONE_DAY)
+        return (
+            self._seconds_by_day(a, b, first, first)
+            + whole * self.working_seconds_per_day
+            + self._seconds_by_day(a, b, last, last)
+        )
+
+    def _seconds_by_day(self, a: datetime, b: datetime, first: date, last: date) -> float:
+        """Working time in [a, b] on the days first … last, walking day by day."""
         a_utc, b_utc = a.astimezone(UTC), b.astimezone(UTC)
         total = timedelta(0)
-        day, last = self._local_date(a), self._local_date(b)
+        day = first
         while day <= last:
             if self.is_working_day(day):
                 for begin, end in self._periods(day):

@@ -160,3 +160,38 @@ def test_calendar_arithmetic_is_monotonic(a: datetime, b: datetime, h1: float, h
     assert CAL.add_working_days(a, n1) <= CAL.add_working_days(b, n1)
     deadline = CAL.add_working_days(a, n1)
     assert deadline >= a and CAL.is_working_day(deadline.date())
+
+
+_days = st.dates(min_value=date(2025, 11, 1), max_value=date(2027, 2, 28))
+_moments = st.datetimes(
+    min_value=datetime(2025, 11, 1), max_value=datetime(2027, 2, 28), timezones=st.just(TZ)
+)
+
+
+@given(
+    holidays=st.frozensets(_days, max_size=30),
+    makeups=st.frozensets(_days, max_size=10),
+    first=_days,
+    last=_days,
+)
+def test_counting_working_days_matches_walking_them(
+    holidays: frozenset[date], makeups: frozenset[date], first: date, last: date
+) -> None:
+    """Proves working_days_between (two bisections) counts exactly the days a walk over the
+    range finds working, for any holidays and make-up days."""
+    cal = WorkCalendar(holidays=holidays - makeups, makeup_workdays=makeups)
+    walked = sum(
+        cal.is_working_day(first + timedelta(days=i)) for i in range((last - first).days + 1)
+    )
+    assert cal.working_days_between(first, last) == walked
+
+
+@given(a=_moments, b=_moments)
+def test_working_time_over_long_spans_matches_the_day_by_day_walk(a: datetime, b: datetime) -> None:
+    """Proves the O(log n) working_seconds_between equals walking every day period by period,
+    on the real 2026 calendar, over spans from minutes to more than a year."""
+    lo, hi = min(a, b), max(a, b)
+    walked = CAL._seconds_by_day(lo, hi, lo.date(), hi.date())
+    assert CAL.working_seconds_between(a, b) == pytest.approx(
+        walked if b >= a else -walked, abs=1e-6
+    )
