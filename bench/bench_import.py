@@ -42,10 +42,11 @@ from bench import common
 from bench import import_baselines as baselines
 from gridworker.demo_data import ROSTER_HEADER, make_roster
 
-VARIANTS = ("gridworker", "sqlcipher", "cipherlib", "sqlite")
+VARIANTS = ("gridworker", "outbox", "sqlcipher", "cipherlib", "sqlite")
 BASELINES = frozenset(VARIANTS) - {"gridworker"}
 LABELS = {
     "gridworker": "(a) GridWorker `import_file` (SQLCipher + ORM + validation + outbox)",
+    "outbox": "(d) `executemany`, SQLCipher, the same rows + one outbox entry each (JSON)",
     "sqlcipher": "(c) `executemany`, SQLCipher (raw key, WAL, FULL)",
     "cipherlib": "`executemany`, sqlcipher3 without a key (same SQLite build, unencrypted)",
     "sqlite": "(b) `executemany`, stdlib sqlite3 (unencrypted, WAL, FULL)",
@@ -53,6 +54,7 @@ LABELS = {
 # (numerator, denominator, timed field, what the ratio prices). The baselines parse
 # the CSV identically, so comparing them on insert + commit alone is sharper.
 RATIOS = (
+    ("gridworker", "outbox", "seconds", "the service against rows + outbox entries (a/d; ≤ 2×)"),
     ("gridworker", "sqlite", "seconds", "the whole service against plain sqlite3 (a/b)"),
     ("gridworker", "sqlcipher", "seconds", "ORM, validation, outbox, per-chunk commits (a/c)"),
     ("sqlcipher", "sqlite", "seconds", "encryption and the other SQLite build (c/b)"),
@@ -170,6 +172,7 @@ def _timed_import(ws: Any, csv_path: Path) -> dict[str, Any]:
 
 WORKERS: dict[str, Callable[[Path, Path], dict[str, Any]]] = {
     "gridworker": run_gridworker,
+    "outbox": baselines.run_sqlcipher_outbox,
     "sqlcipher": baselines.run_sqlcipher,
     "cipherlib": baselines.run_cipherlib,
     "sqlite": baselines.run_sqlite,
@@ -492,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"{common.HOUSEHOLDS_QUICK:,} households instead of {common.HOUSEHOLDS_FULL:,}",
     )
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions (default 3, min 3)")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions (default 3)")
     parser.add_argument(
         "--baseline-runs", type=int, default=3, help="runs of each baseline per repetition"
     )
@@ -500,6 +503,9 @@ def main(argv: list[str] | None = None) -> int:
         "--profile",
         action="store_true",
         help="instead of the comparison, profile one GridWorker import",
+    )
+    parser.add_argument(
+        "--households", type=int, default=None, help="another size (results: import-<N>)"
     )
     parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
@@ -510,12 +516,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(WORKERS[args.worker](args.csv, args.workdir)))
         return 0
     households = common.HOUSEHOLDS_QUICK if args.quick else common.HOUSEHOLDS_FULL
+    name = "import"
+    if args.households:
+        households, name = args.households, f"import-{args.households}"
     if args.profile:
         print(profile(households, args.quick))
         return 0
-    data = benchmark(households, max(3, args.repeat), max(1, args.baseline_runs), args.quick)
+    data = benchmark(households, max(1, args.repeat), max(1, args.baseline_runs), args.quick)
     text = markdown(data)
-    json_path, md_path = common.save_results(common.result_name("import", args.quick), data, text)
+    json_path, md_path = common.save_results(common.result_name(name, args.quick), data, text)
     print()
     print(text)
     for problem in data["problems"]:

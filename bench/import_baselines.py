@@ -56,8 +56,51 @@ INSERT_RESIDENT = (
 )
 HEAD = "户主"
 
+# The profile's outbox table (migrations 0001 + 0002), for the baseline that also
+# writes what the service must write anyway: one `create` entry per new record.
+OUTBOX_DDL = """
+CREATE TABLE outbox (
+    mutation_id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, op VARCHAR(16) NOT NULL,
+    entity VARCHAR(32) NOT NULL, record_id VARCHAR(36) NOT NULL,
+    grid_code VARCHAR(18) NOT NULL, base_version INTEGER NOT NULL,
+    schema_version INTEGER NOT NULL, payload TEXT NOT NULL, old TEXT,
+    created_at VARCHAR(32) NOT NULL, status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL,
+    last_error TEXT, full_state BOOLEAN NOT NULL
+);
+CREATE INDEX ix_outbox_record ON outbox (entity, record_id);
+CREATE INDEX ix_outbox_status ON outbox (status);
+"""
+INSERT_OUTBOX = (
+    "INSERT INTO outbox (mutation_id, op, entity, record_id, grid_code, base_version,"
+    " schema_version, payload, old, created_at, status, attempts, last_error, full_state)"
+    " VALUES (?, 'create', ?, ?, ?, 0, ?, ?, NULL, ?, 'pending', 0, NULL, 0)"
+)
+HOUSEHOLD_FIELDS = ("id", "grid_code", "household_no", "address", "head_name")
+RESIDENT_FIELDS = (
+    "id", "grid_code", "household_id", "name", "id_number", "gender", "birth_date", "phone",
+    "relationship",
+)  # fmt: skip
 
-HEAD = "户主"
+
+def outbox_rows(
+    households: list[tuple[Any, ...]], residents: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """One `create` entry per household and resident, the record's fields as JSON."""
+    import json
+
+    from gridworker.domain.version import SCHEMA_VERSION
+
+    out: list[tuple[Any, ...]] = []
+    for entity, fields, rows in (
+        ("household", HOUSEHOLD_FIELDS, households),
+        ("resident", RESIDENT_FIELDS, residents),
+    ):
+        for row in rows:
+            payload = dict(zip(fields, row, strict=False))
+            payload.update(version=0, deleted=False)
+            text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+            out.append((len(out) + 1, entity, row[0], row[1], SCHEMA_VERSION, text, row[-1]))
+    return out
 
 
 # --- baselines -------------------------------------------------------------------------
@@ -104,14 +147,18 @@ def parse_for_baseline(
     return [tuple(h) for h in households.values()], list(residents.values())
 
 
-def baseline_load(conn: Any, csv_path: Path) -> dict[str, Any]:
-    """Timed part of a baseline: parse the CSV and insert everything in one transaction."""
+def baseline_load(conn: Any, csv_path: Path, *, outbox: bool = False) -> dict[str, Any]:
+    """Timed part of a baseline: parse the CSV and insert everything in one transaction
+    (with `outbox`, also one outbox entry per record, its fields as JSON)."""
     start = time.perf_counter()
     households, residents = parse_for_baseline(csv_path)
+    entries = outbox_rows(households, residents) if outbox else []
     parsed = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(INSERT_HOUSEHOLD, households)
     conn.executemany(INSERT_RESIDENT, residents)
+    if outbox:
+        conn.executemany(INSERT_OUTBOX, entries)
     conn.execute("COMMIT")
     seconds = time.perf_counter() - start
     counted = {
@@ -158,5 +205,17 @@ def run_sqlcipher(csv_path: Path, workdir: Path) -> dict[str, Any]:
     try:
         conn.executescript(BASELINE_DDL)
         return common.measured(lambda: baseline_load(conn, csv_path))
+    finally:
+        conn.close()
+
+
+def run_sqlcipher_outbox(csv_path: Path, workdir: Path) -> dict[str, Any]:
+    """(c) plus the outbox rows: the baseline of the ≤ 2× target (issue 8)."""
+    import secrets
+
+    conn = open_connection(workdir / "cipher-outbox.db", secrets.token_bytes(32))
+    try:
+        conn.executescript(BASELINE_DDL + OUTBOX_DDL)
+        return common.measured(lambda: baseline_load(conn, csv_path, outbox=True))
     finally:
         conn.close()

@@ -1,9 +1,16 @@
-"""Run every benchmark, one after another, each in its own process.
+"""Run every benchmark, one after another, each in its own process, then the report.
 
-    .venv/bin/python -m bench.run [--quick] [--profile] [--only import,unlock]
+    .venv/bin/python -m bench.run [--quick] [--profile] [--only import,sync,...]
+    scripts/bench.sh [--quick]            (the same; `make bench` / `make bench-quick`)
 
-The import runs first: it leaves the profile that the unlock benchmark opens.
-Results go to bench/results/ (<name>.json, <name>.md and the README.md index).
+Order: the imports first (they leave the profiles that the unlock and memory
+benchmarks open), then unlock, sync, memory, the desktop app (bench/bench_ui.py,
+when present), and last `bench.report`, which writes bench/results.json and the
+generated table of docs/performance.md. Full mode adds the 100,000-household
+import and the 100,000-record sync; --quick uses small sizes (a few minutes).
+
+A PostgreSQL server database is benchmarked too when $GRIDWORKER_BENCH_PG_URL is set
+(a URL whose user may CREATE DATABASE; each run makes and drops its own databases).
 """
 
 from __future__ import annotations
@@ -15,10 +22,20 @@ import time
 
 from bench import common
 
-BENCHMARKS: dict[str, str] = {
-    "import": "bench.bench_import",
-    "unlock": "bench.bench_unlock",
-    "sync": "bench.bench_sync",
+FULL: dict[str, list[list[str]]] = {
+    "import": [["bench.bench_import"], ["bench.bench_import", "--households", "100000",
+                                        "--repeat", "1", "--baseline-runs", "1"]],
+    "unlock": [["bench.bench_unlock"]],
+    "sync": [["bench.bench_sync"]],
+    "memory": [["bench.bench_memory", "--households", "100000"]],
+    "ui": [["bench.bench_ui"]],
+}  # fmt: skip
+QUICK: dict[str, list[list[str]]] = {
+    "import": [["bench.bench_import", "--quick", "--baseline-runs", "1"]],
+    "unlock": [["bench.bench_unlock", "--quick"]],
+    "sync": [["bench.bench_sync", "--quick"]],
+    "memory": [["bench.bench_memory", "--quick"]],
+    "ui": [["bench.bench_ui", "--quick"]],
 }
 
 
@@ -29,22 +46,26 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", action="store_true", help="also profile one GridWorker import with cProfile"
     )
     parser.add_argument(
-        "--only",
-        default=",".join(BENCHMARKS),
-        help=f"comma-separated subset of: {', '.join(BENCHMARKS)}",
+        "--only", default=",".join(FULL), help=f"comma-separated subset of: {', '.join(FULL)}"
     )
     args = parser.parse_args(argv)
 
+    plan = QUICK if args.quick else FULL
     wanted = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = sorted(set(wanted) - set(BENCHMARKS))
+    unknown = sorted(set(wanted) - set(plan))
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     runs: list[tuple[str, list[str]]] = []
     for name in wanted:
-        cmd = [sys.executable, "-m", BENCHMARKS[name]] + (["--quick"] if args.quick else [])
-        runs.append((name, cmd))
+        if name == "ui" and not (common.BENCH_DIR / "bench_ui.py").exists():
+            print("(bench/bench_ui.py is not there yet: no UI figures)")
+            continue
+        for step in plan[name]:
+            label = " ".join([name, *step[1:]])
+            runs.append((label, [sys.executable, "-m", *step]))
         if name == "import" and args.profile:
-            runs.append(("import --profile", [*cmd, "--profile"]))
+            profile = [sys.executable, "-m", "bench.bench_import", "--profile"]
+            runs.append(("import --profile", profile))
 
     failed: list[str] = []
     for name, cmd in runs:
@@ -54,9 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"=== {name}: exit {code} after {time.perf_counter() - start:.0f} s", flush=True)
         if code != 0:
             failed.append(name)
-    index = common.write_index() if common.RESULTS_DIR.exists() else None
-    if index is not None:
-        print(f"\nresults: {index.relative_to(common.REPO)}")
+    if common.RESULTS_DIR.exists():
+        common.write_index()
+    report = [sys.executable, "-m", "bench.report", *(["--quick"] if args.quick else [])]
+    if subprocess.run(report, cwd=common.REPO, check=False).returncode != 0:
+        failed.append("report")
     if failed:
         print(f"FAILED: {', '.join(failed)}")
     return 1 if failed else 0

@@ -18,13 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridworker.domain.calendar import default_calendar
-from gridworker.domain.deadlines import DEFAULT_RULES
 from gridworker.domain.entities import CASE_COMMAND_FIELDS, Case, CaseAction
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import WorkflowError
 from gridworker.domain.wire import wire_value
 from gridworker.domain.workflow import apply_action, find_transition, reject_action
+from gridworker.server.calendar_rules import current_terms
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.merge import (
     ENVELOPE,
@@ -127,12 +126,13 @@ def apply_command(session: Session, actor: Actor, mutation: Mutation) -> Mutatio
     if case.deleted:
         error = WorkflowError("record_deleted", zh="该事件已被删除", en="The case was deleted")
         return _store_rejected(session, actor, mutation, case, current, action, values, error)
+    terms = current_terms(session)  # the district's published calendar and rules
     try:
         new_case, applied = apply_action(
             current,
             action,
-            calendar=default_calendar(),
-            rules=DEFAULT_RULES,
+            calendar=terms.calendar,
+            rules=terms.rules,
             now=actor.now,
             supervisor_level=actor.supervisor_level,
             has_photo=_needs_photo(current, action) and has_photo(session, case),

@@ -403,8 +403,8 @@ def new_record(
         created_by=author,
         updated_at=now,
     )
+    # Not flushed here: a push flushes its batch at once, and any later query autoflushes.
     session.add(record)
-    session.flush()
     return record
 
 
@@ -453,5 +453,4 @@ def write_changes(
     record.restricted = is_restricted(record.entity, data)
     if record.entity == "case":
         record.department_id = data.get("department_id")
-    session.flush()
     return seq

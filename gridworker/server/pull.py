@@ -58,6 +58,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gridworker.server import audit, meta, sequence
 from gridworker.server.api.deps import Caller
+from gridworker.server.calendar_rules import ENTITY as REFERENCE_DOC
+from gridworker.server.calendar_rules import ReferenceDoc, wire_fields
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError
@@ -311,6 +313,8 @@ def _reference(s: Session) -> list[Source]:
             Department.id,
             lambda d: {"id": d.id, "name": d.name, "code": d.code},
         ),
+        # The district's calendar and deadline rules (server/calendar_rules.py).
+        _reference_source(s, ReferenceDoc, REFERENCE_DOC, ReferenceDoc.kind, wire_fields),
     ]
 
 

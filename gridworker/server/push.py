@@ -2,11 +2,12 @@
 
 One write transaction per batch. It first takes the change-log counter's lock
 (sequence.py), so the sequence numbers it hands out become visible in commit
-order. Each mutation runs in its own savepoint: a rejected one rolls back alone
-and the others stand. Its outcome is logged per (device, mutation_id) with the
-SHA-256 of the mutation in the same transaction as its effects, so a replay
-returns the recorded outcome and changes nothing, and a different mutation under
-a logged id (a cloned or restored laptop) refuses the whole push.
+order. A rejected mutation rolls back alone and the others stand (the batch
+shares one savepoint until a mutation is rejected: see `_apply_batch`). Its
+outcome is logged per (device, mutation_id) with the SHA-256 of the mutation in
+the same transaction as its effects, so a replay returns the recorded outcome
+and changes nothing, and a different mutation under a logged id (a cloned or
+restored laptop) refuses the whole push.
 
 Every mutation is checked against the caller's scope and role, whatever the
 laptop allowed offline. Field changes go through the field-level merge
@@ -18,17 +19,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
-from gridworker.server import audit, meta
+from gridworker.server import audit, meta, sequence
 from gridworker.server.api.deps import Caller
 from gridworker.server.commands import Actor, apply_command, case_children
 from gridworker.server.conflicts import open_conflict
@@ -62,6 +65,13 @@ from gridworker.sync.protocol import (
     PushResponse,
 )
 
+_LOG_TABLE = cast(Table, MutationLog.__table__)
+
+MAX_INT64 = 2**63 - 1
+
+# Ids per IN (...) list: well under SQLite's limit on bound parameters.
+CHUNK = 500
+
 # A new case starts as a draft: its workflow fields are set by the actions that follow.
 CASE_DRAFT: dict[str, Any] = {
     "state": "draft",
@@ -80,7 +90,35 @@ def payload_hash(mutation: Mutation) -> str:
     text = json.dumps(
         mutation.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate (refused later, as that mutation's outcome) must not
+    # fail the whole batch here; valid text encodes exactly as with the strict codec.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def check_text(value: Any) -> None:
+    """Refuse text that no database can hold: a NUL character (PostgreSQL rejects it) or a
+    lone surrogate (not encodable as UTF-8). Raises Rejected (validation), which refuses
+    that one mutation, instead of failing the whole batch at the INSERT."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise Rejected(
+                "validation", "文本中含有空字符（NUL），无法保存", "Text contains a NUL character"
+            )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Rejected(
+                "validation",
+                "文本中含有无效的 Unicode 字符，无法保存",
+                "Text contains invalid Unicode (a lone surrogate)",
+            ) from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key)
+            check_text(item)
+    elif isinstance(value, list):
+        for item in value:
+            check_text(item)
 
 
 def _cloned() -> ApiError:
@@ -108,9 +146,16 @@ def apply_push(
             "只能以本设备的身份推送",
             "A push must come from the device it names",
         )
+    if any(m.mutation_id > MAX_INT64 or m.base_version > MAX_INT64 for m in request.mutations):
+        # The protocol bounds them only from below; a 64-bit column holds no more.
+        raise ApiError(
+            ErrorCode.validation,
+            "同步编号超出范围",
+            "A mutation id or base version is out of range (at most 2**63 - 1)",
+        )
     now = datetime.now(UTC)
     with transaction(sessions) as s:
-        lock_sequence(s)
+        start = lock_sequence(s)
         epoch = meta.get_epoch(s)
         if request.epoch is not None and request.epoch != epoch:
             high_water = meta.get(s, meta.RESTORED_HIGH_WATER)
@@ -135,34 +180,37 @@ def apply_push(
         level = SupervisorLevel.parse(user.supervisor_level) if user.supervisor_level else None
         actor = Actor(scope=caller.scope, supervisor_level=level, now=now, lang=lang)
         last_before = device.last_mutation_id or 0
+        plan = _plan(s, device.id, request.mutations, last_before)
+        todo = [request.mutations[i] for i, step in enumerate(plan) if step.logged is None]
+        with sequence.allocating(s, start):
+            applied = iter(_apply_batch(s, actor, todo, lang, _Records(s, todo)))
         outcomes: list[MutationOutcome] = []
+        by_id: dict[int, MutationOutcome] = {}
         counts: Counter[str] = Counter()
-        for mutation in request.mutations:
-            digest = payload_hash(mutation)
-            logged = s.get(MutationLog, (device.id, mutation.mutation_id))
-            if logged is not None:
-                if logged.payload_hash != digest:
-                    raise _cloned()
-                outcomes.append(MutationOutcome.model_validate(logged.outcome))
+        logs: list[dict[str, Any]] = []
+        for mutation, step in zip(request.mutations, plan, strict=True):
+            if step.logged is not None or mutation.mutation_id in by_id:
+                outcome = by_id.get(mutation.mutation_id) or MutationOutcome.model_validate(
+                    step.logged
+                )
+                outcomes.append(outcome)
                 counts["replayed"] += 1
                 continue
-            if mutation.mutation_id <= last_before:
-                # Below the last id but not in the log: the log was purged, or this
-                # laptop's outbox was restored from a copy. Either way not a replay.
-                raise _cloned()
-            outcome = _apply_in_savepoint(s, actor, mutation, lang)
-            s.add(
-                MutationLog(
-                    device_id=device.id,
-                    mutation_id=mutation.mutation_id,
-                    payload_hash=digest,
-                    outcome=outcome.model_dump(mode="json"),
-                    at=now,
-                )
+            outcome = next(applied)
+            by_id[mutation.mutation_id] = outcome
+            logs.append(
+                {
+                    "device_id": device.id,
+                    "mutation_id": mutation.mutation_id,
+                    "payload_hash": step.digest,
+                    "outcome": outcome.model_dump(mode="json"),
+                    "at": now,
+                }
             )
-            s.flush()  # a repeated id later in this batch must find it
             outcomes.append(outcome)
             counts[outcome.status] += 1
+        if logs:
+            s.execute(insert(_LOG_TABLE), logs)  # one executemany
         if request.mutations:
             device.last_mutation_id = max(
                 last_before, max(m.mutation_id for m in request.mutations)
@@ -185,15 +233,148 @@ def _rejected(mutation: Mutation, code: str, reason: str) -> MutationOutcome:
     )
 
 
-def _apply_in_savepoint(s: Session, actor: Actor, mutation: Mutation, lang: str) -> MutationOutcome:
+@dataclass(frozen=True)
+class _Step:
+    """What the mutation at one position of a batch is: its hash, and its logged outcome
+    if it is a replay of one applied by an earlier push (None: apply it, or, for an id
+    repeated within this batch, replay the first one's outcome)."""
+
+    digest: str
+    logged: dict[str, Any] | None
+
+
+def _plan(
+    s: Session, device_id: str, mutations: Sequence[Mutation], last_before: int
+) -> list[_Step]:
+    """Sort a batch into replays and mutations to apply, reading the mutation log once.
+
+    Raises client_cloned for a logged id with another payload, and for an id at or below
+    the device's last one that is not in the log (the log was purged, or the laptop's
+    outbox was restored from a copy: either way not a replay)."""
+    ids = sorted({m.mutation_id for m in mutations})
+    logged: dict[int, MutationLog] = {}
+    for begin in range(0, len(ids), CHUNK):
+        for log in s.scalars(
+            select(MutationLog).where(
+                MutationLog.device_id == device_id,
+                MutationLog.mutation_id.in_(ids[begin : begin + CHUNK]),
+            )
+        ):
+            logged[log.mutation_id] = log
+    seen: dict[int, str] = {}
+    plan: list[_Step] = []
+    for mutation in mutations:
+        digest = payload_hash(mutation)
+        row = logged.get(mutation.mutation_id)
+        earlier = seen.get(mutation.mutation_id)
+        if row is not None:
+            if row.payload_hash != digest:
+                raise _cloned()
+            plan.append(_Step(digest, dict(row.outcome)))
+        elif earlier is not None:
+            if earlier != digest:
+                raise _cloned()
+            plan.append(_Step(digest, None))  # a repeat within the batch: the first's outcome
+        elif mutation.mutation_id <= last_before:
+            raise _cloned()
+        else:
+            seen[mutation.mutation_id] = digest
+            plan.append(_Step(digest, None))
+    return plan
+
+
+class _Records:
+    """The stored records a batch names, read with one query per entity and CHUNK ids.
+
+    Holds them strongly (the session's identity map is weak) and learns the records the
+    batch creates; a key it was never asked about, or any key after `forget`, goes to
+    the session as before."""
+
+    def __init__(self, s: Session, mutations: Sequence[Mutation]) -> None:
+        self.s = s
+        self.known: dict[tuple[str, str], Record | None] = {}
+        by_entity: dict[str, list[str]] = {}
+        for m in mutations:
+            if m.op != "command":
+                by_entity.setdefault(m.entity, []).append(m.record_id)
+        for entity, ids in by_entity.items():
+            unique = list(dict.fromkeys(ids))
+            for begin in range(0, len(unique), CHUNK):
+                chunk = unique[begin : begin + CHUNK]
+                self.known.update({(entity, i): None for i in chunk})
+                for record in s.scalars(
+                    select(Record).where(Record.entity == entity, Record.id.in_(chunk))
+                ):
+                    self.known[(entity, record.id)] = record
+
+    def get(self, entity: str, record_id: str) -> Record | None:
+        key = (entity, record_id)
+        if key in self.known:
+            return self.known[key]
+        return self.s.get(Record, key)
+
+    def created(self, record: Record) -> None:
+        self.known[(record.entity, record.id)] = record
+
+    def forget(self) -> None:
+        """After a rollback: what was read or created may no longer be so."""
+        self.known.clear()
+
+
+# What rejects one mutation (its savepoint rolls back) rather than the whole push.
+_REJECTIONS = (Rejected, DomainError, ValueError, TypeError)
+
+
+def _apply_batch(
+    s: Session, actor: Actor, todo: Sequence[Mutation], lang: str, records: _Records
+) -> list[MutationOutcome]:
+    """Apply mutations in order, one outcome each, as if each ran in its own savepoint.
+
+    A savepoint per mutation costs a round trip and a flush each; so the batch runs in
+    one savepoint, with one flush at its end. When a mutation is rejected, that savepoint
+    rolls back, the mutations before the rejected one run again in savepoints of their
+    own (they do the same again: nothing else ran in between), the rejected one is
+    recorded, and the rest of the batch goes on in a new shared savepoint. A rejection
+    at the final flush, which names no mutation, reruns the rest one by one.
+    """
+    out: list[MutationOutcome] = []
+    begin = 0
+    while begin < len(todo):
+        done: list[MutationOutcome] = []
+        failed_at: int | None = None
+        try:
+            with s.begin_nested():
+                for mutation in todo[begin:]:
+                    try:
+                        done.append(_apply_one(s, actor, mutation, records))
+                    except _REJECTIONS:
+                        failed_at = begin + len(done)
+                        raise
+        except _REJECTIONS:
+            records.forget()
+            end = len(todo) - 1 if failed_at is None else failed_at
+            out += [_apply_in_savepoint(s, actor, m, lang, records) for m in todo[begin : end + 1]]
+            begin = end + 1
+            continue
+        out += done
+        break
+    return out
+
+
+def _apply_in_savepoint(
+    s: Session, actor: Actor, mutation: Mutation, lang: str, records: _Records
+) -> MutationOutcome:
     try:
         with s.begin_nested():
-            return _apply_one(s, actor, mutation)
+            return _apply_one(s, actor, mutation, records)
     except Rejected as exc:
+        records.forget()
         return _rejected(mutation, exc.code, exc.reason(lang))
     except DomainError as exc:
+        records.forget()
         return _rejected(mutation, ErrorCode.validation.value, exc.message(lang))
     except (ValueError, TypeError) as exc:
+        records.forget()
         return _rejected(mutation, ErrorCode.validation.value, str(exc))
 
 
@@ -206,8 +387,10 @@ class _Target:
     author: str
 
 
-def _apply_one(s: Session, actor: Actor, mutation: Mutation) -> MutationOutcome:
+def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) -> MutationOutcome:
     scope = actor.scope
+    check_text(mutation.payload)
+    check_text(mutation.record_id)
     if mutation.entity not in SYNC_ENTITIES:
         raise Rejected(
             "validation",
@@ -231,14 +414,14 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation) -> MutationOutcome:
         return apply_command(s, actor, mutation)
     if scope.role != "department" and not scope.covers_grid(mutation.grid_code):
         raise _out_of_scope()
-    record = s.get(Record, (mutation.entity, mutation.record_id))
+    record = records.get(mutation.entity, mutation.record_id)
     target = _Target(mutation, mutation.entity, scope.username)
     if mutation.op == "create":
-        return _create(s, actor, target, record)
+        return _create(s, actor, target, record, records)
     if record is None:
         if mutation.op == "update" and mutation.full_state:
             # Re-sent after a restore that predates the record: it is a create again.
-            return _create(s, actor, target, None)
+            return _create(s, actor, target, None, records)
         raise Rejected(
             "record_deleted",
             "该记录已在服务器上被清除",
@@ -301,7 +484,9 @@ def _check_department_attachment(
         raise Rejected("validation", "附件的网格须与事件一致", "Use the case's grid code")
 
 
-def _create(s: Session, actor: Actor, target: _Target, record: Record | None) -> MutationOutcome:
+def _create(
+    s: Session, actor: Actor, target: _Target, record: Record | None, records: _Records
+) -> MutationOutcome:
     mutation = target.mutation
     fields = _fields(mutation, for_create=True)
     locked = command_fields(target.entity)
@@ -326,6 +511,7 @@ def _create(s: Session, actor: Actor, target: _Target, record: Record | None) ->
         now=actor.now,
         department_id=_case_department(s, target.entity, fields),
     )
+    records.created(created)
     status: OutcomeStatus = "applied"
     if target.entity == "case" and any(
         f in mutation.payload and mutation.payload[f] != v for f, v in CASE_DRAFT.items()

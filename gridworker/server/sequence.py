@@ -10,6 +10,8 @@ SQLite, BEGIN IMMEDIATE already serializes writers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import cast
 
 from sqlalchemy import Table, select, update
@@ -29,11 +31,46 @@ _NEXT = (
 )
 
 
+_ALLOCATED = "gridworker.sequence.allocated"
+
+
 def next_seq(session: Session) -> int:
+    allocated = session.info.get(_ALLOCATED)
+    if allocated is not None:
+        # Inside `allocating`: this transaction holds the counter's lock, so the next
+        # number is known without asking the database.
+        session.info[_ALLOCATED] = allocated + 1
+        return int(allocated) + 1
     # A Core statement on the session's connection: the ORM's bulk-update machinery
-    # costs more than the update itself, and this runs once per changed record.
+    # costs more than the update itself.
     value = session.connection().execute(_NEXT).scalar_one()
     return int(value)
+
+
+@contextmanager
+def allocating(session: Session, locked_value: int) -> Iterator[None]:
+    """Hand out the numbers after `locked_value` from memory, then store the last one.
+
+    For a transaction that already holds the counter's lock (`lock_sequence` returned
+    `locked_value`): nobody else can take a number before it commits, so one UPDATE at
+    the end replaces one per changed record, and the numbers still become visible in
+    commit order. A number taken in a savepoint that rolls back is skipped, never
+    reused (a gap; a pull reads ranges, gaps are harmless). On an exception nothing is
+    stored: the transaction is rolled back anyway.
+    """
+    if _ALLOCATED in session.info:
+        raise RuntimeError("sequence numbers are already being allocated in this session")
+    session.info[_ALLOCATED] = locked_value
+    try:
+        yield
+    except BaseException:
+        session.info.pop(_ALLOCATED, None)
+        raise
+    last = int(session.info.pop(_ALLOCATED))
+    if last != locked_value:
+        session.connection().execute(
+            update(_COUNTER).where(_COUNTER.c.name == CHANGES).values(value=last)
+        )
 
 
 def current_seq(session: Session) -> int:

@@ -17,6 +17,7 @@ from gridworker.domain import ids
 from gridworker.domain.enums import Gender, Relationship, TagKind
 from gridworker.domain.errors import DomainError
 from gridworker.services.register import (
+    BULK_NEW,
     HouseholdInput,
     ResidentInput,
     check_grid,
@@ -34,6 +35,7 @@ from gridworker.storage.models import (
     ResidentTagRow,
     SyncRecord,
 )
+from gridworker.storage.outbox import insert_new
 
 CHUNK = 500
 
@@ -209,6 +211,11 @@ def _import_roster(
         if not parsed:
             continue
         with ws.write() as s, s.no_autoflush:
+            # New records are collected and written in bulk with their outbox entries
+            # (storage.outbox.insert_new); changes to existing ones go through the ORM
+            # and its change capture, field by field.
+            new_records: list[SyncRecord] = []
+            s.info[BULK_NEW] = new_records
             hids = [
                 ids.household_id(ws.id_secret, p.household.grid_code, p.household.household_no)
                 for p in parsed
@@ -238,6 +245,8 @@ def _import_roster(
                 seen_households.add(household.id)
                 seen_people.add(person.id)
                 report.imported += 1
+            del s.info[BULK_NEW]
+            insert_new(s, new_records)
     report.households = len(seen_households)
     report.residents = len(seen_people)
 

@@ -118,6 +118,8 @@ def check_grid(ws: Workspace, grid_code: str) -> None:
 
 
 PREFETCHED = "gridworker.prefetched"
+# A list in session.info: new records to write with outbox.insert_new (a bulk import).
+BULK_NEW = "gridworker.bulk_new"
 
 
 def upsert(session: Session, model: type[R], record_id: str, values: dict[str, Any]) -> R:
@@ -133,7 +135,12 @@ def upsert(session: Session, model: type[R], record_id: str, values: dict[str, A
         row = session.get(model, record_id)
     if row is None:
         row = model(id=record_id, version=0, deleted=False, **values)
-        session.add(row)
+        bulk: list[SyncRecord] | None = session.info.get(BULK_NEW)
+        if bulk is not None and cache is not None:
+            # Collected for outbox.insert_new: written with its outbox entry in bulk.
+            bulk.append(row)
+        else:
+            session.add(row)
         if cache is not None:
             cache[(model, record_id)] = row
         return row

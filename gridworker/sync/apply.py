@@ -8,10 +8,12 @@ pending mutation keeps its original base_version.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from gridworker.domain.enums import GridType, RegionLevel
@@ -25,9 +27,12 @@ from gridworker.storage.models import (
     RegionRow,
     SyncRecord,
 )
+from gridworker.storage.reference_terms import store_reference_doc
 from gridworker.sync.protocol import MutationOutcome, Row
 
 UNSENT = ("pending", "sending")
+# Ids per IN (...) list: well under SQLite's limit on bound parameters.
+CHUNK = 500
 
 
 class AllFields(frozenset[str]):
@@ -59,6 +64,35 @@ def pending_fields(
     return frozenset(fields)
 
 
+def pending_fields_many(
+    session: Session, entity: str, record_ids: Iterable[str]
+) -> dict[str, frozenset[str]]:
+    """`pending_fields` for many records of one entity, one query per CHUNK ids.
+
+    Records without unsent entries are absent from the result."""
+    ids = list(dict.fromkeys(record_ids))
+    found: dict[str, set[str] | AllFields] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            select(
+                OutboxEntry.record_id, OutboxEntry.op, OutboxEntry.full_state, OutboxEntry.payload
+            ).where(
+                OutboxEntry.entity == entity,
+                OutboxEntry.record_id.in_(ids[start : start + CHUNK]),
+                OutboxEntry.status.in_(UNSENT),
+            )
+        )
+        for record_id, op, full_state, payload in rows:
+            seen = found.setdefault(record_id, set())
+            if isinstance(seen, AllFields):
+                continue
+            if op in ("create", "command") or full_state:
+                found[record_id] = ALL
+            else:
+                seen |= set(payload or {})
+    return {k: v if isinstance(v, AllFields) else frozenset(v) for k, v in found.items()}
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -79,39 +113,127 @@ def apply_row(session: Session, row: Row) -> None:
     if row.entity in ("grid", "department", "region"):
         store_reference(session, row)
         return
+    if row.entity == "reference_doc":  # the district's calendar or deadline rules
+        store_reference_doc(session, row.id, version=row.version, fields=row.fields)
+        return
     model = SYNC_MODELS.get(row.entity)
     if model is None:
         return  # an entity this client version does not know: ignored until it updates
     local = session.get(model, row.id)
     if local is not None and local.version >= row.version:
         return  # our own change coming back, or an older copy
-    pending = pending_fields(session, row.entity, row.id)
-    if row.deleted and not row.fields:
-        # Moved to a grid outside this user's scope: evicted locally, no delete is queued.
-        if local is not None and not pending:
-            session.delete(local)
-        return
-    values = coerce_fields(model, {**row.fields, "grid_code": row.grid_code}, strict=False)
     if local is None:
         if row.deleted:
             return
-        now = _now()
-        with session.begin_nested():
-            session.add(
-                model(
-                    id=row.id,
-                    version=row.version,
-                    deleted=False,
-                    created_at=now,
-                    updated_at=now,
-                    **values,
-                )
-            )
+        session.add(model(**_new_values(model, row)))
+        session.flush()
         return
+    _apply_existing(session, model, local, row, pending_fields(session, row.entity, row.id))
+
+
+def _new_values(model: type[SyncRecord], row: Row) -> dict[str, Any]:
+    now = _now()
+    values = coerce_fields(model, {**row.fields, "grid_code": row.grid_code}, strict=False)
+    return {
+        "id": row.id,
+        "version": row.version,
+        "deleted": False,
+        "created_at": now,
+        "updated_at": now,
+        **values,
+    }
+
+
+def _apply_existing(
+    session: Session, model: type[SyncRecord], local: SyncRecord, row: Row, pending: frozenset[str]
+) -> None:
+    if row.deleted and not row.fields:
+        # Moved to a grid outside this user's scope: evicted locally, no delete is queued.
+        if not pending:
+            session.delete(local)
+        return
+    values = coerce_fields(model, {**row.fields, "grid_code": row.grid_code}, strict=False)
     set_fields(local, values, pending)
     if not pending:
         local.deleted = row.deleted
     local.version = row.version
+
+
+def apply_rows(session: Session, rows: Sequence[Row]) -> None:
+    """Store a page of pulled rows, with the effect of `apply_row` on each in order.
+
+    Built for pages of thousands: the local copies and the unsent outbox entries of
+    the page's records are read with one query per entity and CHUNK ids, records new
+    to this laptop are inserted with one executemany per entity (no ORM unit of work),
+    and only rows that change a local record go through the ORM (the rebase rule).
+    """
+    keys = [(r.entity, r.id) for r in rows if r.entity in SYNC_MODELS]
+    if len(set(keys)) != len(keys):
+        # The same record twice in one page: keep the strict one-by-one order.
+        for row in rows:
+            apply_row(session, row)
+        return
+    ids_by_entity: dict[str, list[str]] = {}
+    for entity, record_id in keys:
+        ids_by_entity.setdefault(entity, []).append(record_id)
+    local: dict[tuple[str, str], SyncRecord] = {}
+    pending: dict[tuple[str, str], frozenset[str]] = {}
+    for entity, ids in ids_by_entity.items():
+        known_model = SYNC_MODELS[entity]
+        for start in range(0, len(ids), CHUNK):
+            for obj in session.scalars(
+                select(known_model).where(known_model.id.in_(ids[start : start + CHUNK]))
+            ):
+                local[(entity, obj.id)] = obj  # a strong reference: the identity map is weak
+        known = [i for i in ids if (entity, i) in local]
+        if known:
+            for record_id, fields in pending_fields_many(session, entity, known).items():
+                pending[(entity, record_id)] = fields
+    inserts: dict[tuple[str, frozenset[str]], list[dict[str, Any]]] = {}
+    for row in rows:
+        model = SYNC_MODELS.get(row.entity)
+        if model is None:
+            apply_row(session, row)  # conflicts, reference data, unknown entities
+            continue
+        existing = local.get((row.entity, row.id))
+        if existing is None:
+            if row.deleted:
+                continue  # a tombstone or eviction of a record this laptop never had
+            values = _new_values(model, row)
+            inserts.setdefault((row.entity, frozenset(values)), []).append(values)
+            continue
+        if existing.version >= row.version:
+            continue  # our own change coming back, or an older copy
+        _apply_existing(
+            session, model, existing, row, pending.get((row.entity, row.id), frozenset())
+        )
+    session.flush()
+    for (entity, names), batch in inserts.items():
+        _insert_many(session, SYNC_MODELS[entity], sorted(names), batch)
+
+
+def _insert_many(
+    session: Session, model: type[SyncRecord], keys: list[str], batch: list[dict[str, Any]]
+) -> None:
+    """One executemany at the driver: the column types' own bind processing (the same
+    stored form as an ORM insert), without SQLAlchemy's per-row parameter handling,
+    which costs more than the insert itself at thousands of rows."""
+    conn = session.connection()
+    dialect = conn.dialect
+    mapper = sa_inspect(model)
+    columns = [mapper.columns[k] for k in keys]
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    prepared = dialect.identifier_preparer
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        prepared.format_table(model.__table__),
+        ", ".join(prepared.format_column(c) for c in columns),
+        ", ".join("?" for _ in columns),
+    )
+    pairs = list(zip(keys, processors, strict=True))
+    conn.exec_driver_sql(
+        sql,
+        [tuple(v[k] if p is None or v[k] is None else p(v[k]) for k, p in pairs) for v in batch],
+    )
 
 
 def store_reference(session: Session, row: Row) -> None:
@@ -203,7 +325,9 @@ def apply_outcome(
         _conflict_from_outcome(session, entry, outcome, author)
     if row is not None and model is not None and outcome.version is not None:
         if outcome.record and outcome.status in ("merged", "conflict"):
-            # Take the server's values, except where a later unsent edit stays on top.
+            # Take the server's values, except where a later unsent edit stays on top
+            # (earlier outcomes of this batch flushed first: their entries are settled).
+            session.flush()
             pending = pending_fields(
                 session, entry.entity, entry.record_id, exclude=entry.mutation_id
             )
@@ -264,3 +388,61 @@ def evict_grid(session: Session, grid_code: str) -> int:
         removed += int(getattr(result, "rowcount", 0) or 0)
     session.execute(delete(LocalConflict).where(LocalConflict.grid_code == grid_code))
     return removed
+
+
+def settle_applied(session: Session, settled: Sequence[tuple[int, str, str, int | None]]) -> None:
+    """Settle plain `applied` outcomes in bulk, as `apply_outcome` would one by one: each
+    `(mutation_id, entity, record_id, version)` entry is removed and its record takes
+    the new version unless it already holds a newer one."""
+    if not settled:
+        return
+    by_entity: dict[str, list[dict[str, Any]]] = {}
+    for _mutation_id, entity, record_id, version in settled:
+        if version is not None and entity in SYNC_MODELS:
+            by_entity.setdefault(entity, []).append({"rid": record_id, "v": version})
+    for entity, params in by_entity.items():
+        table = SYNC_MODELS[entity].__table__
+        session.execute(
+            update(table)  # type: ignore[arg-type]
+            .where(table.c.id == bindparam("rid"), table.c.version < bindparam("v"))
+            .values(version=bindparam("v")),
+            params,
+        )
+    ids = [mutation_id for mutation_id, *_rest in settled]
+    for start in range(0, len(ids), CHUNK):
+        session.execute(
+            delete(OutboxEntry)
+            .where(OutboxEntry.mutation_id.in_(ids[start : start + CHUNK]))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def load_entries(
+    session: Session, mutation_ids: Sequence[int]
+) -> tuple[dict[int, OutboxEntry], list[SyncRecord]]:
+    """Outbox entries by mutation id, and the local records they name (one query per
+    entity and CHUNK ids), so that settling a pushed batch reads no row one at a time.
+
+    Keep the list while settling: the session's identity map holds unchanged rows
+    only weakly, and `apply_outcome` finds them there."""
+    entries: dict[int, OutboxEntry] = {}
+    ids = list(mutation_ids)
+    for start in range(0, len(ids), CHUNK):
+        for entry in session.scalars(
+            select(OutboxEntry).where(OutboxEntry.mutation_id.in_(ids[start : start + CHUNK]))
+        ):
+            entries[entry.mutation_id] = entry
+    by_entity: dict[str, list[str]] = {}
+    for entry in entries.values():
+        by_entity.setdefault(entry.entity, []).append(entry.record_id)
+    records: list[SyncRecord] = []
+    for entity, record_ids in by_entity.items():
+        model = SYNC_MODELS.get(entity)
+        if model is None:
+            continue
+        unique = list(dict.fromkeys(record_ids))
+        for start in range(0, len(unique), CHUNK):
+            records += session.scalars(
+                select(model).where(model.id.in_(unique[start : start + CHUNK]))
+            )
+    return entries, records

@@ -38,6 +38,8 @@ from gridworker.sync import apply, transfers
 from gridworker.sync.client import SyncClient, SyncError
 from gridworker.sync.faults import killpoint
 from gridworker.sync.protocol import (
+    MAX_PULL_LIMIT,
+    MAX_PUSH_MUTATIONS,
     Cursor,
     ErrorCode,
     Mutation,
@@ -47,6 +49,19 @@ from gridworker.sync.protocol import (
     ResolveRequest,
 )
 from gridworker.sync.state import SyncState
+
+# What a push sends of each outbox entry (read as plain rows, not ORM objects).
+_OUTBOX_COLUMNS = (
+    OutboxEntry.mutation_id,
+    OutboxEntry.op,
+    OutboxEntry.entity,
+    OutboxEntry.record_id,
+    OutboxEntry.grid_code,
+    OutboxEntry.base_version,
+    OutboxEntry.schema_version,
+    OutboxEntry.payload,
+    OutboxEntry.full_state,
+)
 
 
 class Cancelled(Exception):
@@ -97,8 +112,8 @@ class SyncEngine:
         username: str,
         progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
-        push_batch: int = 200,
-        pull_limit: int = 1000,
+        push_batch: int = MAX_PUSH_MUTATIONS,
+        pull_limit: int = MAX_PULL_LIMIT,
     ) -> None:
         self.profile = profile
         self.client = client
@@ -168,19 +183,21 @@ class SyncEngine:
             self.check_cancel()
             with write_session(self.profile.sessions) as s:
                 state = SyncState.load(s)
-                entries = list(
-                    s.scalars(
-                        select(OutboxEntry)
-                        .where(OutboxEntry.status.in_(apply.UNSENT))
-                        .order_by(OutboxEntry.mutation_id)
-                        .limit(self.push_batch)
-                    )
-                )
+                entries = s.execute(
+                    select(*_OUTBOX_COLUMNS)
+                    .where(OutboxEntry.status.in_(apply.UNSENT))
+                    .order_by(OutboxEntry.mutation_id)
+                    .limit(self.push_batch)
+                ).all()
                 if not entries:
                     return
-                for entry in entries:  # frozen: later edits get entries of their own
-                    entry.status = "sending"
-                    entry.attempts += 1
+                # Frozen: later edits get entries of their own.
+                s.execute(
+                    update(OutboxEntry)
+                    .where(OutboxEntry.mutation_id.in_([e.mutation_id for e in entries]))
+                    .values(status="sending", attempts=OutboxEntry.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                )
                 mutations = [
                     Mutation(
                         mutation_id=e.mutation_id,
@@ -200,9 +217,35 @@ class SyncEngine:
                 PushRequest(device_id=self.client.device_id, epoch=state.epoch, mutations=mutations)
             )
             killpoint("push.after_send")
-            with write_session(self.profile.sessions) as s, without_capture(s):
-                for outcome in response.outcomes:
-                    sent = s.get(OutboxEntry, outcome.mutation_id)
+            sent_ids = {m.mutation_id: m for m in mutations}
+            with write_session(self.profile.sessions) as s, without_capture(s), s.no_autoflush:
+                # The common case, a plain `applied`, is settled in bulk: the entry goes,
+                # the record takes the new version. Everything else goes one by one.
+                plain = [
+                    o
+                    for o in response.outcomes
+                    if o.mutation_id in sent_ids
+                    and o.status == "applied"
+                    and sent_ids[o.mutation_id].entity != "attachment"
+                ]
+                apply.settle_applied(
+                    s,
+                    [
+                        (
+                            o.mutation_id,
+                            sent_ids[o.mutation_id].entity,
+                            sent_ids[o.mutation_id].record_id,
+                            o.version,
+                        )
+                        for o in plain
+                    ],
+                )
+                report.applied += len(plain)
+                settled = {o.mutation_id for o in plain}
+                rest = [o for o in response.outcomes if o.mutation_id not in settled]
+                sent_entries, _records = apply.load_entries(s, [o.mutation_id for o in rest])
+                for outcome in rest:
+                    sent = sent_entries.get(outcome.mutation_id)
                     if sent is None:
                         continue
                     status = apply.apply_outcome(s, sent, outcome, self.username)
@@ -215,6 +258,7 @@ class SyncEngine:
                     else:
                         report.rejected += 1
                     if sent.entity == "attachment" and status != "rejected":
+                        s.flush()  # an upload queued earlier in this batch must be found
                         transfers.queue_upload(s, sent.payload)
             killpoint("push.after_apply")
             report.pushed += len(mutations)
@@ -271,8 +315,7 @@ class SyncEngine:
             with write_session(self.profile.sessions) as s, without_capture(s):
                 for grid in response.evicted:
                     apply.evict_grid(s, grid)
-                for row in response.rows:
-                    apply.apply_row(s, row)
+                apply.apply_rows(s, response.rows)
                 state = SyncState.load(s)
                 state.epoch = response.epoch
                 state.seq = response.cursor.seq
