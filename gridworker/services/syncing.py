@@ -168,10 +168,12 @@ def sync_now(
     cancel: threading.Event | None = None,
     lang: str = "zh_CN",
     pull_limit: int | None = None,
+    push_batch: int | None = None,
 ) -> CycleReport:
     """One push-then-pull cycle. With `password`, an expired sign-in or a cloned profile is
     handled by signing in again; without it, NeedsSignIn says so. `pull_limit` caps the
-    records a pull page carries (the server's maximum when None)."""
+    records a pull page carries and `push_batch` the changes a push request sends (the
+    protocol's maxima when None)."""
     client = client_for(ws, lang=lang)
     for attempt in range(2):
         engine = SyncEngine(
@@ -179,6 +181,8 @@ def sync_now(
         )
         if pull_limit is not None:
             engine.pull_limit = pull_limit
+        if push_batch is not None:
+            engine.push_batch = push_batch
         try:
             return engine.run_cycle()
         except SyncError as exc:

@@ -27,6 +27,9 @@ SYNC_INTERVAL_SECONDS = 15 * 60
 # the GIL in one call (pydantic's model_validate_json): 5,000 records froze the window
 # for up to ~0.5 s on a busy 2-core laptop; 500 keep each freeze short (bench/bench_ui.py).
 UI_PULL_LIMIT = 500
+# Changes per push request while the window is open, for the same reason (measured in
+# bench/bench_ui.py: the longest stall during a 10,000-change push).
+UI_PUSH_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ class AppSession(QObject):
                 cancel=cancel,
                 progress=self._emit_progress,
                 pull_limit=UI_PULL_LIMIT,
+                push_batch=UI_PUSH_BATCH,
             )
 
     def _emit_progress(self, p: Progress) -> None:
