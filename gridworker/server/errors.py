@@ -89,10 +89,14 @@ def install(app: FastAPI) -> None:
         code, zh, en = STATUS_CODES.get(
             exc.status_code, (ErrorCode.bad_request, "请求无法处理", "Request cannot be handled")
         )
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # Each method is its own route, so Starlette's Allow names only the first match.
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
         return JSONResponse(
             body(code, en if wants_english(request) else zh),
             status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
+            headers=headers or None,
         )
 
     @app.exception_handler(Exception)
@@ -103,6 +107,16 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             body(ErrorCode.server_error, en if wants_english(request) else zh), status_code=500
         )
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route serves at this path (for the Allow header of a 405)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -25,6 +25,16 @@ from gridworker.server.errors import ApiError, error_responses
 from gridworker.sync.protocol import ErrorCode, UploadStatus
 
 router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
+
+# Documented in the OpenAPI (so generated requests know the shape); checked by
+# attachments.check_sha256, which answers 400 bad_request like the rest of the API.
+Sha256 = Annotated[
+    str,
+    Path(
+        description="SHA-256 of the file's bytes, 64 hexadecimal digits",
+        json_schema_extra={"pattern": "^[0-9a-fA-F]{64}$"},
+    ),
+]
 
 OFFSET = "Upload-Offset"
 LENGTH = "Upload-Length"
@@ -44,10 +54,13 @@ def _upload_headers(status: UploadStatus) -> dict[str, str]:
 @router.put(
     "/{sha256}",
     response_model=UploadStatus,
-    responses=error_responses(400, 401, 403, 413, 422, 426),
+    responses={
+        201: {"model": UploadStatus, "description": "A new upload: send its bytes"},
+        **error_responses(400, 401, 403, 413, 422, 426),
+    },
 )
 def declare(
-    sha256: str,
+    sha256: Sha256,
     body: UploadDeclaration,
     response: Response,
     caller: CallerDep,
@@ -74,9 +87,16 @@ def declare(
     return declared.status
 
 
-@router.head("/{sha256}", responses=error_responses(400, 401, 403, 404))
+@router.head(
+    "/{sha256}",
+    response_class=Response,
+    responses={
+        200: {"description": "Upload-Offset and Upload-Length headers, no body", "content": {}},
+        **error_responses(400, 401, 403, 404),
+    },
+)
 def offset(
-    sha256: str, caller: CallerDep, sessions: SessionsDep, settings: SettingsDep
+    sha256: Sha256, caller: CallerDep, sessions: SessionsDep, settings: SettingsDep
 ) -> Response:
     """How many bytes the server holds (Upload-Offset) of the declared size (Upload-Length)."""
     sha = attachments.check_sha256(sha256)
@@ -93,13 +113,14 @@ def offset(
     responses=error_responses(400, 401, 403, 404, 409, 413, 422),
     openapi_extra={
         "requestBody": {
-            "required": True,
+            # An empty chunk is accepted and changes nothing (the reply gives the offset).
+            "required": False,
             "content": {"application/offset+octet-stream": {"schema": {"format": "binary"}}},
         }
     },
 )
 async def append(
-    sha256: str,
+    sha256: Sha256,
     request: Request,
     caller: CallerDep,
     sessions: SessionsDep,
@@ -180,7 +201,7 @@ async def append(
     },
 )
 def download(
-    sha256: str,
+    sha256: Sha256,
     request: Request,
     caller: CallerDep,
     sessions: SessionsDep,

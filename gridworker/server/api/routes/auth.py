@@ -17,7 +17,7 @@ from gridworker.server.security import burn_time, new_token, token_hash, verify_
 from gridworker.sync.protocol import ErrorCode, LoginRequest, LoginResponse, UserInfo
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
-ERRORS = error_responses(401, 403, 409, 422, 426, 429)
+ERRORS = error_responses(400, 401, 403, 409, 422, 426, 429)
 
 
 def _address(request: Request) -> str:

@@ -15,7 +15,7 @@ from gridworker.sync.protocol import ConflictInfo, ConflictList, ResolveRequest
 router = APIRouter(prefix="/api/v1/conflicts", tags=["conflicts"])
 
 
-@router.get("", response_model=ConflictList, responses=error_responses(401, 403, 422))
+@router.get("", response_model=ConflictList, responses=error_responses(400, 401, 403, 422))
 def get_conflicts(
     caller: CallerDep,
     sessions: SessionsDep,

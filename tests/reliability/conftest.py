@@ -1,0 +1,174 @@
+"""Reliability fixtures: a real server process with its log captured to a file, real profiles.
+
+`RELIABILITY_FULL=1` (set by scripts/reliability.sh) turns the representative CI sizes into
+the long run: more Hypothesis examples, more kill points, more schemathesis cases.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from gridworker.domain.wire import wire_value
+from gridworker.server.core.db import make_engine, session_factory, transaction
+from gridworker.server.models import Conflict, Record, User
+from gridworker.server.scope import scope_for
+from gridworker.services.workspace import Workspace
+from gridworker.storage.models import SYNC_MODELS, OutboxEntry
+from tests.e2e.conftest import LiveServer, prepare_database
+
+FULL = os.environ.get("RELIABILITY_FULL") == "1"
+
+
+def scaled(ci: int, full: int) -> int:
+    """A size for CI, or for the full run (scripts/reliability.sh)."""
+    return full if FULL else ci
+
+
+def start_logged_server(
+    db_url: str, files: Path, log_file: Path, *, workers: int = 1, port: int = 0
+) -> LiveServer:
+    """`gridworker-server serve` like tests/e2e's, but its stdout and stderr (the access log
+    and every server log line) go to `log_file`, so a test can read what the server wrote."""
+    env = {**os.environ, "GRIDWORKER_SERVER_DB": db_url, "GRIDWORKER_SERVER_FILES": str(files)}
+    start = log_file.stat().st_size if log_file.exists() else 0  # a restart appends
+    log = log_file.open("a", encoding="utf-8")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gridworker.server.cli",
+            "--db",
+            db_url,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    log.close()
+    deadline = time.monotonic() + 90
+    url = None
+    while time.monotonic() < deadline and url is None:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}: {log_file.read_text()}")
+        with log_file.open("rb") as f:
+            f.seek(start)
+            fresh = f.read().decode("utf-8", "replace")
+        for line in fresh.splitlines():
+            if line.startswith("ready "):
+                url = line.split()[1].strip()
+        time.sleep(0.05)
+    assert url, "the server never printed its ready line"
+    assert requests.get(url + "/health", timeout=10).status_code == 200
+    from gridworker.server.core.config import Settings
+
+    return LiveServer(url, db_url, proc, Settings(db_url=db_url, attachment_dir=files))
+
+
+@dataclass
+class LoggedServer:
+    server: LiveServer
+    log_file: Path
+    files: Path
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+@pytest.fixture
+def logged_server(tmp_path: Path) -> Iterator[LoggedServer]:
+    db_url = f"sqlite:///{tmp_path / 'server.db'}"
+    prepare_database(db_url, tmp_path / "files")
+    log_file = tmp_path / "server.log"
+    server = start_logged_server(db_url, tmp_path / "files", log_file)
+    yield LoggedServer(server, log_file, tmp_path / "files")
+    server.stop()
+
+
+# --- views for the convergence invariants -------------------------------------------------
+
+
+Key = tuple[str, str]
+
+
+def client_view(ws: Workspace) -> dict[Key, dict[str, Any]]:
+    """Every live record a client holds, as wire values with its version."""
+    out: dict[Key, dict[str, Any]] = {}
+    with ws.read() as s:
+        for entity, model in SYNC_MODELS.items():
+            for row in s.scalars(select(model).where(model.deleted.is_(False))):
+                fields = {k: wire_value(v) for k, v in row.to_fields().items()}
+                fields["version"] = row.version
+                out[(entity, row.id)] = fields
+    return out
+
+
+def outbox_rows(ws: Workspace) -> list[OutboxEntry]:
+    with ws.read() as s:
+        rows = list(s.scalars(select(OutboxEntry)))
+        s.expunge_all()
+        return rows
+
+
+class ServerDb:
+    """Read-only look at the server's database, to compare clients against it."""
+
+    def __init__(self, db_url: str) -> None:
+        self.engine = make_engine(db_url)
+        self.sessions = session_factory(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def records(self) -> dict[Key, Record]:
+        with transaction(self.sessions, write=False) as s:
+            rows = list(s.scalars(select(Record)))
+            s.expunge_all()
+        return {(r.entity, r.id): r for r in rows}
+
+    def conflicts(self) -> list[Conflict]:
+        with transaction(self.sessions, write=False) as s:
+            rows = list(s.scalars(select(Conflict)))
+            s.expunge_all()
+        return rows
+
+    def view_for(self, username: str) -> dict[Key, dict[str, Any]]:
+        """The live records a user may see (grid scope; special-group rows only for those
+        allowed), as the server holds them."""
+        with transaction(self.sessions, write=False) as s:
+            user = s.scalars(select(User).where(User.username == username)).one()
+            scope = scope_for(s, user)
+            rows = list(s.scalars(select(Record).where(Record.deleted.is_(False))))
+            s.expunge_all()
+        out: dict[Key, dict[str, Any]] = {}
+        for r in rows:
+            if not scope.covers_grid(r.grid_code):
+                continue
+            if r.restricted and not scope.sees_restricted(r.grid_code):
+                continue
+            out[(r.entity, r.id)] = {
+                **r.data,
+                "id": r.id,
+                "grid_code": r.grid_code,
+                "version": r.version,
+            }
+        return out
