@@ -100,8 +100,17 @@ def _cell_text(value: Any) -> Any:
 
 
 def read_jsonl(path: Path) -> Iterator[SourceRow]:
-    with path.open("r", encoding="utf-8-sig") as fh:
-        for number, line in enumerate(fh, start=1):
+    """One JSON object a line, UTF-8 (a BOM is allowed); a line that is not valid UTF-8 or
+    not a JSON object is reported by number and the others are kept."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield SourceRow(number, {"__error__": f"not valid UTF-8 (byte {exc.start + 1})"})
+                continue
             if not line.strip():
                 continue
             try:

@@ -427,24 +427,7 @@ MALFORMED = {
 }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=UnicodeDecodeError,
-                reason="services/tabular.read_jsonl opens the file as strict UTF-8: a .jsonl "
-                "with invalid bytes raises UnicodeDecodeError (a traceback from the CLI) "
-                "instead of refusing that line",
-            ),
-        )
-        if name == "broken.jsonl"
-        else name
-        for name in sorted(MALFORMED)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(MALFORMED))
 def test_malformed_import_files(ws: Workspace, tmp_path: Path, name: str) -> None:
     """Proves a malformed roster (empty, binary, wrong headers, garbled GB18030, random
     bytes named .xlsx, a zip without a sheet, broken JSON lines, NULs, injection and

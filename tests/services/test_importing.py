@@ -192,3 +192,18 @@ def test_the_same_person_twice_in_one_file_is_refused(ws: Workspace, tmp_path: P
     duplicate[5] = rows[0][5]
     report = import_file(ws, write_csv(tmp_path / "dup.csv", [*rows[:2], duplicate]))
     assert [(e.line, e.reason) for e in report.errors] == [(4, "身份证号码与第2行重复")]
+
+
+def test_a_jsonl_line_that_is_not_utf8_is_refused_and_the_rest_kept(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Proves a .jsonl export with a line of invalid UTF-8 bytes reports that line by number
+    (not a crash) and still reads the lines around it."""
+    from gridworker.services.tabular import read_jsonl
+
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"id": "a"}\n\xff\xfe\n{"id": "b"}\n')
+    rows = list(read_jsonl(path))
+    assert [r.line for r in rows] == [1, 2, 3]
+    assert rows[0].values == {"id": "a"} and rows[2].values == {"id": "b"}
+    assert "UTF-8" in rows[1].values["__error__"]
