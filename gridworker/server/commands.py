@@ -53,6 +53,9 @@ class Actor:
     supervisor_level: SupervisorLevel | None
     now: datetime
     lang: str = "zh_CN"  # of the reasons given in outcomes
+    # The laptop that pushed. Field updates are stamped with it (merge.py); workflow
+    # writes are not, so a case's new state is news to every laptop, its own included.
+    device_id: str | None = None
 
     @property
     def username(self) -> str:

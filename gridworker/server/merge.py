@@ -10,10 +10,16 @@ workflow commands and conflict resolution all write through them).
 
 A record's values are its `data` plus `grid_code` (a field like any other, whose
 change is a move). `field_meta` maps each field to `[seq, author]` of its last
-change; `author` is the username. A field conflicts only when another author
-changed it after the pusher's `base_version` *and* the values differ. A change by
-the pusher itself is never news to it: it neither conflicts nor turns `applied`
-into `merged`. There is no wall-clock tie-breaking anywhere.
+change, or `[seq, author, device]` when a laptop's push made it; `author` is the
+username (what a person sees), `device` the laptop it came from. Who changed a
+field is decided by device: one person's two laptops are two clients, so an edit
+from the other laptop is news (`merged`) and a different value for the same field
+is a conflict, as between two people. An entry without a device (written on the
+server: a resolution, seed data, data from before devices were recorded) is judged
+by username for conflicts, and always counts as news. A field conflicts only when
+another client changed it after the pusher's `base_version` *and* the values
+differ. A change by the pushing laptop itself is never news to it: it neither
+conflicts nor turns `applied` into `merged`. There is no wall-clock tie-breaking.
 """
 
 from __future__ import annotations
@@ -85,16 +91,43 @@ def last_change(meta: Mapping[str, Sequence[Any]], field: str) -> tuple[int, str
     return int(entry[0]), (str(entry[1]) if len(entry) > 1 and entry[1] is not None else None)
 
 
+def changed_by(meta: Mapping[str, Sequence[Any]], field: str) -> str | None:
+    """The device of the field's last change; None if not recorded (a server-side write)."""
+    entry = meta.get(field)
+    if not entry or len(entry) < 3 or entry[2] is None:
+        return None
+    return str(entry[2])
+
+
 def changed_by_others(
-    meta: Mapping[str, Sequence[Any]], *, since: int, author: str
+    meta: Mapping[str, Sequence[Any]], *, since: int, author: str, device: str | None = None
 ) -> dict[str, tuple[int, str | None]]:
-    """Fields another author changed after sequence number `since`."""
+    """Fields another client changed after sequence number `since`: another device when
+    both the change and the pusher name one, else another author."""
     out: dict[str, tuple[int, str | None]] = {}
     for field in meta:
         seq, who = last_change(meta, field)
-        if seq > since and who != author:
+        if seq <= since:
+            continue
+        stamped = changed_by(meta, field)
+        other = stamped != device if stamped is not None and device is not None else who != author
+        if other:
             out[field] = (seq, who)
     return out
+
+
+def news_since(
+    meta: Mapping[str, Sequence[Any]], *, since: int, author: str, device: str | None = None
+) -> frozenset[str]:
+    """Fields changed after `since` that the pushing laptop may not hold: any change not
+    stamped with its own device (without a device to compare, another author's)."""
+    if device is None:
+        return frozenset(changed_by_others(meta, since=since, author=author))
+    return frozenset(
+        field
+        for field in meta
+        if last_change(meta, field)[0] > since and changed_by(meta, field) != device
+    )
 
 
 # --- the rules -----------------------------------------------------------------------
@@ -106,8 +139,8 @@ class MergeResult:
 
     changes: dict[str, Any]
     conflicts: tuple[ConflictField, ...]
-    # Fields the update did not send that another author changed since its base: the
-    # client lacks them, so it gets the resulting values back ("merged").
+    # Fields the update did not send that changed since its base on another laptop (or
+    # on the server): the client lacks them, so it gets the resulting values back ("merged").
     others_changed: frozenset[str]
 
     @property
@@ -124,14 +157,17 @@ def merge_update(
     *,
     base_version: int,
     author: str,
+    device: str | None = None,
 ) -> MergeResult:
     """Merge `{field: new}` made from `base_version` into the current values.
 
     Per field: equal to the current value → nothing to do (no conflict even if
-    another author set it); changed by another author after the base → conflict,
-    the server value stays as the provisional winner; otherwise → applied.
+    another client set it); changed by another client (`changed_by_others`) after
+    the base → conflict, the server value stays as the provisional winner;
+    otherwise → applied.
     """
-    others = changed_by_others(meta, since=base_version, author=author)
+    others = changed_by_others(meta, since=base_version, author=author, device=device)
+    news = news_since(meta, since=base_version, author=author, device=device)
     changes: dict[str, Any] = {}
     conflicts: list[ConflictField] = []
     for field, value in incoming.items():
@@ -157,7 +193,7 @@ def merge_update(
     return MergeResult(
         changes=changes,
         conflicts=tuple(conflicts),
-        others_changed=frozenset(f for f in others if f not in incoming and f != DELETED),
+        others_changed=frozenset(f for f in news if f not in incoming and f != DELETED),
     )
 
 
@@ -167,15 +203,16 @@ def delete_conflicts(
     *,
     base_version: int,
     author: str,
+    device: str | None = None,
 ) -> list[ConflictField]:
     """Why a delete made from `base_version` must not simply win: the edits another
-    author made since, which the delete would discard unseen. Empty: delete.
+    client made since, which the delete would discard unseen. Empty: delete.
 
     The first entry is the `deleted` pseudo-field (server: still there, incoming:
     deleted); the others show each edited field with its author and no incoming
     value (`incoming_author` None: the delete did not send a value for it).
     """
-    others = changed_by_others(meta, since=base_version, author=author)
+    others = changed_by_others(meta, since=base_version, author=author, device=device)
     others.pop(DELETED, None)
     if not others:
         return []
@@ -374,6 +411,11 @@ def record_values(record: Record) -> dict[str, Any]:
     return {"id": record.id, GRID: record.grid_code, DELETED: record.deleted, **record.data}
 
 
+def _stamp(seq: int, author: str, device: str | None) -> list[Any]:
+    """A field_meta entry: `[seq, author]`, plus the device when a laptop made the change."""
+    return [seq, author] if device is None else [seq, author, device]
+
+
 def new_record(
     session: Session,
     *,
@@ -384,11 +426,13 @@ def new_record(
     author: str,
     now: datetime,
     department_id: str | None = None,
+    device: str | None = None,
 ) -> Record:
-    """Insert a record with every field stamped by its author at a new sequence number."""
+    """Insert a record with every field stamped by its author (and the device it came
+    from, if any) at a new sequence number."""
     seq = next_seq(session)
     fields = {k: v for k, v in data.items() if k not in ENVELOPE and k != GRID}
-    meta = {field: [seq, author] for field in (*fields, GRID)}
+    meta = {field: _stamp(seq, author, device) for field in (*fields, GRID)}
     record = Record(
         entity=entity,
         id=record_id,
@@ -415,6 +459,7 @@ def write_changes(
     *,
     author: str,
     now: datetime,
+    device: str | None = None,
 ) -> int | None:
     """Write field changes as one new change of the record; return its sequence number.
 
@@ -427,7 +472,7 @@ def write_changes(
     data = dict(record.data)
     meta = dict(record.field_meta)
     for field, value in changes.items():
-        meta[field] = [seq, author]
+        meta[field] = _stamp(seq, author, device)
         if field == GRID:
             if value != record.grid_code:
                 session.add(

@@ -146,7 +146,8 @@ class Record(Base):
 
     `version` is the sequence number of its last change: pulling `version > cursor`
     returns every change since the cursor. `field_meta` maps each field to
-    `[seq, author]` of its last change. `department_id` is denormalised from the
+    `[seq, author]` of its last change, `[seq, author, device]` when a laptop's push
+    made it (merge.py decides by device). `department_id` is denormalised from the
     case (for cases, their actions and attachments) for the department scope.
     """
 

@@ -178,7 +178,13 @@ def apply_push(
         if device is None or user is None:
             raise ApiError(ErrorCode.auth_required, "请重新登录", "Sign in again")
         level = SupervisorLevel.parse(user.supervisor_level) if user.supervisor_level else None
-        actor = Actor(scope=caller.scope, supervisor_level=level, now=now, lang=lang)
+        actor = Actor(
+            scope=caller.scope,
+            supervisor_level=level,
+            now=now,
+            lang=lang,
+            device_id=caller.device_id,
+        )
         last_before = device.last_mutation_id or 0
         plan = _plan(s, device.id, request.mutations, last_before)
         todo = [request.mutations[i] for i, step in enumerate(plan) if step.logged is None]
@@ -384,7 +390,8 @@ class _Target:
 
     mutation: Mutation
     entity: str
-    author: str
+    author: str  # the person (shown as the author of a field or a conflict)
+    device: str | None  # the laptop: who changed a field, for the merge
 
 
 def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) -> MutationOutcome:
@@ -415,7 +422,7 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
     if scope.role != "department" and not scope.covers_grid(mutation.grid_code):
         raise _out_of_scope()
     record = records.get(mutation.entity, mutation.record_id)
-    target = _Target(mutation, mutation.entity, scope.username)
+    target = _Target(mutation, mutation.entity, scope.username, actor.device_id)
     if mutation.op == "create":
         return _create(s, actor, target, record, records)
     if record is None:
@@ -510,6 +517,7 @@ def _create(
         author=target.author,
         now=actor.now,
         department_id=_case_department(s, target.entity, fields),
+        device=target.device,
     )
     records.created(created)
     status: OutcomeStatus = "applied"
@@ -595,7 +603,12 @@ def _update_existing(
             conflict_id=conflict.id,
         )
     result = merge_update(
-        current, record.field_meta, incoming, base_version=base_version, author=target.author
+        current,
+        record.field_meta,
+        incoming,
+        base_version=base_version,
+        author=target.author,
+        device=target.device,
     )
     if result.changes:
         check_entity(target.entity, record.id, {**current, **result.changes})
@@ -609,9 +622,12 @@ def _update_existing(
     children = (
         case_children(s, record) if target.entity == "case" and GRID in result.changes else []
     )
-    write_changes(s, record, result.changes, author=target.author, now=actor.now)
+    author, device = target.author, target.device
+    write_changes(s, record, result.changes, author=author, now=actor.now, device=device)
     for child in children:
-        write_changes(s, child, {GRID: record.grid_code}, author=target.author, now=actor.now)
+        write_changes(
+            s, child, {GRID: record.grid_code}, author=author, now=actor.now, device=device
+        )
     if owner_changed:
         record.department_id = _case_department(s, target.entity, record.data)
     conflict_id = None
@@ -650,6 +666,7 @@ def _delete(s: Session, actor: Actor, target: _Target, record: Record) -> Mutati
         record.field_meta,
         base_version=mutation.base_version,
         author=target.author,
+        device=target.device,
     )
     if fields:
         conflict = open_conflict(
@@ -669,7 +686,9 @@ def _delete(s: Session, actor: Actor, target: _Target, record: Record) -> Mutati
             record=record_values(record),
             conflict_id=conflict.id,
         )
-    write_changes(s, record, {"deleted": True}, author=target.author, now=actor.now)
+    write_changes(
+        s, record, {"deleted": True}, author=target.author, now=actor.now, device=target.device
+    )
     return MutationOutcome(
         mutation_id=mutation.mutation_id, status="applied", version=record.version
     )

@@ -215,13 +215,6 @@ def test_cloned_laptop_is_detected_and_nothing_is_lost(
         clone.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server merge keys field authorship by username (push.py _Target.author): an edit "
-    "from the same user's other laptop is not 'changed by others', so the push is answered "
-    "'applied' instead of 'merged' and the laptop then skips the pulled row (same version): "
-    "it never receives the other laptop's field",
-)
 def test_same_user_on_two_laptops_converges(logged_server: LoggedServer, tmp_path: Path) -> None:
     """Proves one worker enrolled on two laptops (a replacement laptop, or the office PC)
     editing different fields of one household ends with both laptops holding both edits."""

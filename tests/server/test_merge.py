@@ -28,6 +28,53 @@ META = {
 }
 
 
+# wang on two laptops: "pc" created it at 10, "tab" changed the phone at 12 and the note
+# at 14; the head's name was set on the server at 16 (a resolution: no device).
+TWO_LAPTOPS = {
+    "phone": [12, "wang", "tab"],
+    "note": [14, "wang", "tab"],
+    "head_name": [16, "wang"],
+    "grid_code": [10, "wang", "pc"],
+}
+
+
+def test_one_persons_other_laptop_is_another_client() -> None:
+    """Proves authorship is by device: the same person's edit from another laptop is news
+    to this one (merged, not applied), the same field changed differently on both is a
+    conflict naming the person on both sides, and the laptop's own later edit is not."""
+    other = merge_update(
+        CURRENT, TWO_LAPTOPS, {"grid_code": "g2"}, base_version=10, author="wang", device="pc"
+    )
+    assert other.changes == {"grid_code": "g2"} and not other.conflicts
+    assert other.status == "merged" and other.others_changed == {"phone", "note", "head_name"}
+    both = merge_update(
+        CURRENT, TWO_LAPTOPS, {"phone": "137"}, base_version=10, author="wang", device="pc"
+    )
+    assert both.status == "conflict" and not both.changes
+    (field,) = both.conflicts
+    assert (field.field, field.server_author, field.incoming_author) == ("phone", "wang", "wang")
+    own = merge_update(
+        CURRENT, TWO_LAPTOPS, {"phone": "137"}, base_version=10, author="wang", device="tab"
+    )
+    assert own.changes == {"phone": "137"} and not own.conflicts
+    # A server-side change without a device: no conflict with its author, but news.
+    assert own.status == "merged" and own.others_changed == {"head_name"}
+    assert merge_update(
+        CURRENT, TWO_LAPTOPS, {"head_name": "张叁"}, base_version=10, author="wang", device="tab"
+    ).changes == {"head_name": "张叁"}
+    assert changed_by_others(TWO_LAPTOPS, since=10, author="wang", device="pc") == {
+        "phone": (12, "wang"),
+        "note": (14, "wang"),
+    }
+    assert [
+        f.field
+        for f in delete_conflicts(CURRENT, TWO_LAPTOPS, base_version=10, author="wang", device="pc")
+    ] == ["deleted", "note", "phone"]
+    assert (
+        delete_conflicts(CURRENT, TWO_LAPTOPS, base_version=10, author="wang", device="tab") == []
+    )
+
+
 def test_nothing_changed_since_base_is_applied() -> None:
     """Proves an edit from the latest version applies as is, with status applied."""
     result = merge_update(CURRENT, META, {"phone": "139"}, base_version=14, author="wang")

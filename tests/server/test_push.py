@@ -275,7 +275,7 @@ def _shared_household(client: TestClient) -> tuple[Laptop, Laptop, dict[str, Any
 
 def test_one_side_changed_is_applied(app: FastAPI, client: TestClient) -> None:
     """Proves an update with nothing else changed since its base is `applied` with a new
-    version, field_meta records its sequence number and author, fields the server does
+    version, field_meta records its sequence number, author and device, fields the server does
     not know (a newer client's) are kept, and the author's own later edit from the same
     base is no conflict."""
     worker, _sup, h, v0 = _shared_household(client)
@@ -283,8 +283,8 @@ def test_one_side_changed_is_applied(app: FastAPI, client: TestClient) -> None:
     assert out["status"] == "applied" and out["version"] > v0 and out["record"] is None
     record = stored(app, "household", h["id"])
     assert record.data["phone"] == "13900139000" and record.data["floor_area"] == 86.5
-    assert record.field_meta["phone"] == [out["version"], "worker.a"]
-    assert record.field_meta["address"] == [v0, "worker.a"]
+    assert record.field_meta["phone"] == [out["version"], "worker.a", worker.device_id]
+    assert record.field_meta["address"] == [v0, "worker.a", worker.device_id]
     # A second edit by the same person from the old base: never news to its author.
     again = worker.update("household", h["id"], {"phone": "13700137000"}, base=v0)
     assert again["status"] == "applied"
