@@ -67,4 +67,4 @@ def test_outbox_keeps_autoincrement_through_every_migration(tmp_path: Path) -> N
 def test_the_head_constant_is_alembics_head() -> None:
     """Proves HEAD_REVISION (what opening a profile compares against, so that an up-to-date
     profile never imports Alembic) names the newest migration script."""
-    assert migrate.HEAD_REVISION == migrate.head_revision()
+    assert migrate.head_revision() == migrate.HEAD_REVISION
