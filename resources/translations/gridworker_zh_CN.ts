@@ -614,6 +614,14 @@
         <translation>统计期间</translation>
     </message>
     <message>
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <source>Figures as they stood at the end of an earlier day</source>
+        <translation>查看截至往日结束时的统计数据</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>

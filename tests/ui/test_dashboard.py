@@ -131,3 +131,34 @@ def test_scope_picker_and_grid_filter(qtbot: QtBot, admin_session: AppSession) -
     qtbot.waitUntil(lambda: screen.board.scope == "360302001001001")
     assert screen.board.scope == "360302001001001"
     assert screen.board.total < 559 and screen.by_area.title == "按网格"
+
+
+def test_as_of_an_earlier_day(qtbot: QtBot, admin_session: AppSession) -> None:
+    """Proves ticking 截至 and picking an earlier day shows the figures as they stood at the
+    end of that day (the service's as-of figures, not today's), and unticking goes back."""
+    from datetime import datetime, time, timedelta
+
+    from PySide6.QtCore import QDate
+
+    from gridworker.services.dashboard import DashboardQuery, dashboard
+
+    screen = shown(qtbot, admin_session)
+    ws = admin_session.ws
+    zone = ws.calendar.zone
+    day = SEED_TIME.astimezone(zone).date() - timedelta(days=7)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone) - timedelta(
+        microseconds=1
+    )
+    expected = dashboard(ws, DashboardQuery(scope=screen.scope, as_of=end))
+    now = screen.board
+    assert now is not None and expected.figure(Figure.total) < now.figure(Figure.total)
+    screen.as_of_check.setChecked(True)  # today (not over yet): counts up to now
+    assert screen.as_of_date.date() == QDate(SEED_TIME.astimezone(zone).date())
+    screen.as_of_date.setDate(QDate(day.year, day.month, day.day))
+    qtbot.waitUntil(lambda: screen.board is not None and screen.board.as_of == end)
+    for figure, tile in screen.tiles.items():
+        assert tile.number.text() == str(expected.figure(figure)), figure
+    assert day.isoformat() in screen.stamp.text()
+    screen.as_of_check.setChecked(False)
+    qtbot.waitUntil(lambda: screen.board is not None and screen.board.as_of == SEED_TIME)
+    assert screen.tiles[Figure.total].number.text() == "559"

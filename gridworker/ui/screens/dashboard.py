@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -118,6 +120,24 @@ class DashboardScreen(Screen):
             self.period_box.addItem(text, key)
         self.period_box.currentIndexChanged.connect(lambda _n: self.refresh())
         top.addWidget(self.period_box)
+        top.addSpacing(8)
+        # As of an earlier day: each case as it stood at the end of that day (DESIGN §5).
+        self.as_of_check = QCheckBox(self.tr("As of"))
+        self.as_of_check.setObjectName("as_of_check")
+        self.as_of_check.setToolTip(self.tr("Figures as they stood at the end of an earlier day"))
+        self.as_of_date = QDateEdit()
+        self.as_of_date.setObjectName("as_of")
+        self.as_of_date.setCalendarPopup(True)
+        self.as_of_date.setDisplayFormat("yyyy-MM-dd")
+        self.as_of_date.setEnabled(False)
+        today = session.ws.now().astimezone(session.ws.calendar.zone).date()
+        self.as_of_date.setDate(QDate(today.year, today.month, today.day))
+        self.as_of_check.toggled.connect(self._as_of_toggled)
+        self.as_of_date.dateChanged.connect(
+            lambda _d: self.refresh() if self.as_of_check.isChecked() else None
+        )
+        top.addWidget(self.as_of_check)
+        top.addWidget(self.as_of_date)
         top.addStretch(1)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
@@ -184,11 +204,28 @@ class DashboardScreen(Screen):
 
     # --- loading -----------------------------------------------------------------------
 
+    def _as_of_toggled(self, on: bool) -> None:
+        self.as_of_date.setEnabled(on)
+        self.refresh()
+
+    def _as_of(self) -> datetime | None:
+        """The end of the picked day in the calendar's zone, or None for now (a day not
+        yet over counts up to now)."""
+        if not self.as_of_check.isChecked():
+            return None
+        ws = self.session.ws
+        picked = self.as_of_date.date().toPython()
+        assert isinstance(picked, date)
+        end = datetime.combine(picked + timedelta(days=1), time(), tzinfo=ws.calendar.zone)
+        end -= timedelta(microseconds=1)
+        return min(end, ws.now())
+
     def _since(self) -> datetime | None:
         key = self.period_box.currentData()
         ws = self.session.ws
         zone = ws.calendar.zone
-        today = ws.now().astimezone(zone).date()
+        as_of = self._as_of()
+        today = (as_of or ws.now()).astimezone(zone).date()
         first: date | None = {
             "year": date(today.year, 1, 1),
             "month": date(today.year, today.month, 1),
@@ -204,7 +241,7 @@ class DashboardScreen(Screen):
         load_scopes = not self._scopes_loaded
         if load_scopes:
             self.scope = self.session.grid_filter or default_scope(ws)
-        query = DashboardQuery(scope=self.scope, since=self._since())
+        query = DashboardQuery(scope=self.scope, as_of=self._as_of(), since=self._since())
 
         def load(_state: object) -> tuple[Dashboard, list[ScopeChoice] | None]:
             return dashboard(ws, query), scope_choices(ws) if load_scopes else None
