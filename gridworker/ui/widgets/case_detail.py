@@ -40,6 +40,7 @@ from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets import section_label
 from gridworker.ui.widgets.photos import PhotoStrip, error_text
+from gridworker.ui.widgets.printing import save_case_pdf
 
 CASE_CHANGES = OpChanges(frozenset({"case", "case_action"}))
 _A = CaseActionKind
@@ -265,8 +266,6 @@ class CaseDetailView(QWidget):
         detail = self.detail
         if detail is None:
             return
-        from gridworker.ui.screens.ledgers import save_case_pdf
-
         self.error.setText("")
         started = save_case_pdf(
             self,

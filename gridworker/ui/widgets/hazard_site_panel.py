@@ -27,6 +27,7 @@ from gridworker.ui.models.sites import site_class
 from gridworker.ui.session import AppSession
 from gridworker.ui.widgets import section_label, setup_table
 from gridworker.ui.widgets.hazard_rectifications import RectificationPanel
+from gridworker.ui.widgets.printing import save_inspection_pdf
 
 
 class SitePanel(QWidget):
@@ -163,8 +164,6 @@ class SitePanel(QWidget):
         """Save the selected inspection's 隐患排查记录 (the latest if none is selected)."""
         if self.detail is None or not self.detail.inspections:
             return
-        from gridworker.ui.screens.ledgers import save_inspection_pdf
-
         row = max(self.history.currentRow(), 0)
         inspection = self.detail.inspections[row]
 
