@@ -28,8 +28,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -110,23 +108,6 @@ def _prepare(db_url: str, files: Path) -> None:
             grids=common.GRID_CODES,
         )
     engine.dispose()
-
-
-def _serve(db_url: str, files: Path) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "GRIDWORKER_SERVER_DB": db_url, "GRIDWORKER_SERVER_FILES": str(files)}
-    cmd = [sys.executable, "-m", "gridworker.server.cli", "--db", db_url, "serve"]
-    proc = subprocess.Popen(
-        [*cmd, "--host", "127.0.0.1", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith("ready "):
-            return proc, line.split()[1]
-    raise RuntimeError("the server did not start")
 
 
 # --- clients -----------------------------------------------------------------------
@@ -296,7 +277,7 @@ def run_phase(size: int, backend: str, pg: str | None, tmp: Path) -> dict[str, A
 
     db_url = _fresh_pg(pg, "srv") if pg else f"sqlite:///{tmp / 'server.db'}"
     _prepare(db_url, tmp / "files")
-    proc, url = _serve(db_url, tmp / "files")
+    proc, url = common.serve(db_url, tmp / "files")
     out: dict[str, Any] = {"size": size, "backend": backend}
     try:
         households = max(1, round(size / RECORDS_PER_HOUSEHOLD))

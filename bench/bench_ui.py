@@ -507,25 +507,6 @@ def _prepare_server(db_url: str, files: Path) -> None:
     engine.dispose()
 
 
-def _serve(db_url: str, files: Path) -> tuple[subprocess.Popen[str], str]:
-    """`gridworker-server serve` on a free loopback port; returns (process, URL)."""
-    env = {**os.environ, "GRIDWORKER_SERVER_DB": db_url, "GRIDWORKER_SERVER_FILES": str(files)}
-    cmd = [sys.executable, "-m", "gridworker.server.cli", "--db", db_url, "serve"]
-    proc = subprocess.Popen(
-        [*cmd, "--host", "127.0.0.1", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith("ready "):
-            return proc, line.split()[1]
-    proc.kill()
-    raise RuntimeError("the server did not start")
-
-
 def measure_sync(records: int, tmp: Path) -> dict[str, Any]:
     """Laptop A imports a roster of about `records` records and pushes them from the app;
     laptop B (enrolled before) pulls them from the app. Real server on loopback."""
@@ -538,7 +519,7 @@ def measure_sync(records: int, tmp: Path) -> dict[str, Any]:
 
     db_url = f"sqlite:///{tmp / 'server.db'}"
     _prepare_server(db_url, tmp / "files")
-    proc, url = _serve(db_url, tmp / "files")
+    proc, url = common.serve(db_url, tmp / "files")
     try:
         fast = KdfParams.fast()
         a, _ = enroll(

@@ -14,6 +14,7 @@ import os
 import platform
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -212,3 +213,22 @@ def write_index() -> Path:
     index = RESULTS_DIR / "README.md"
     index.write_text("\n".join(parts) + "\n", encoding="utf-8")
     return index
+
+
+def serve(db_url: str, files: Path) -> tuple[subprocess.Popen[str], str]:
+    """`gridworker-server serve` on a free loopback port; returns (process, URL)."""
+    env = {**os.environ, "GRIDWORKER_SERVER_DB": db_url, "GRIDWORKER_SERVER_FILES": str(files)}
+    cmd = [sys.executable, "-m", "gridworker.server.cli", "--db", db_url, "serve"]
+    proc = subprocess.Popen(
+        [*cmd, "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("ready "):
+            return proc, line.split()[1]
+    proc.kill()
+    raise RuntimeError("the server did not start")
