@@ -52,3 +52,22 @@ def grab(widget, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = SCREENSHOTS / f"{name}.png"
     widget.grab().save(str(path))
     return path
+
+
+def enroll_demo(server_url: str, username: str, folder: Path, passphrase: str) -> Path:
+    """A profile enrolled as a demo account of a seeded server (fast KDF), closed again."""
+    from gridworker.server.seed import DEMO_PASSWORD
+    from gridworker.services.syncing import enroll
+    from gridworker.storage.keyvault import KdfParams
+
+    ws, _report = enroll(
+        folder / "profile",
+        server_url=server_url,
+        username=username,
+        password=DEMO_PASSWORD,
+        passphrase=passphrase,
+        kdf_params=KdfParams.fast(),
+    )
+    path = ws.profile.path
+    ws.close()
+    return path

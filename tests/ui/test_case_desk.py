@@ -10,18 +10,15 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from gridworker.domain.enums import CaseActionKind, CaseState
-from gridworker.server.seed import DEMO_PASSWORD
 from gridworker.services import cases
 from gridworker.services.case_desk import Queue
-from gridworker.services.syncing import enroll
 from gridworker.services.workspace import open_workspace
-from gridworker.storage.keyvault import KdfParams
 from gridworker.ui.main_window import STYLE
 from gridworker.ui.screens.case_desk import CaseDeskScreen
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import TaskManager
 from tests.cli.test_dashboard_cli import SEED_TIME, Seeded, seeded_server  # noqa: F401
-from tests.ui.conftest import grab
+from tests.ui.conftest import enroll_demo, grab
 
 PASSPHRASE = "case desk ui passphrase"
 
@@ -31,17 +28,9 @@ def street_profile(
     seeded_server: Seeded,  # noqa: F811
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
-    ws, _report = enroll(
-        tmp_path_factory.mktemp("desk-street") / "profile",
-        server_url=seeded_server.server.url,
-        username="demo.street",
-        password=DEMO_PASSWORD,
-        passphrase=PASSPHRASE,
-        kdf_params=KdfParams.fast(),
+    return enroll_demo(
+        seeded_server.server.url, "demo.street", tmp_path_factory.mktemp("desk-street"), PASSPHRASE
     )
-    path = ws.profile.path
-    ws.close()
-    return path
 
 
 @pytest.fixture

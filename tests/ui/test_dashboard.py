@@ -9,16 +9,13 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from pytestqt.qtbot import QtBot
 
-from gridworker.server.seed import DEMO_PASSWORD
 from gridworker.services.dashboard import Figure
-from gridworker.services.syncing import enroll
-from gridworker.storage.keyvault import KdfParams
 from gridworker.ui.main_window import STYLE
 from gridworker.ui.screens.dashboard import DashboardScreen
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import TaskManager
 from tests.cli.test_dashboard_cli import SEED_TIME, Seeded, seeded_server  # noqa: F401
-from tests.ui.conftest import grab
+from tests.ui.conftest import enroll_demo, grab
 
 PASSPHRASE = "dashboard ui passphrase"
 
@@ -28,17 +25,9 @@ def admin_profile(
     seeded_server: Seeded,  # noqa: F811
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
-    ws, _report = enroll(
-        tmp_path_factory.mktemp("dash-admin") / "profile",
-        server_url=seeded_server.server.url,
-        username="demo.admin",
-        password=DEMO_PASSWORD,
-        passphrase=PASSPHRASE,
-        kdf_params=KdfParams.fast(),
+    return enroll_demo(
+        seeded_server.server.url, "demo.admin", tmp_path_factory.mktemp("dash-admin"), PASSPHRASE
     )
-    path = ws.profile.path
-    ws.close()
-    return path
 
 
 @pytest.fixture
