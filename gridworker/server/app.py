@@ -84,8 +84,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
-    # Large pull pages compress well (JSON with repeated keys).
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    # Large pull pages compress well (JSON with repeated keys). Level 6, not Starlette's
+    # 9: on a 5,000-row page 9 took 6x the time for a body only 6% smaller.
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=6)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     errors.install(app)
     app.include_router(auth.router)

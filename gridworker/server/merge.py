@@ -416,6 +416,38 @@ def _stamp(seq: int, author: str, device: str | None) -> list[Any]:
     return [seq, author] if device is None else [seq, author, device]
 
 
+def new_record_values(
+    seq: int,
+    *,
+    entity: str,
+    record_id: str,
+    grid_code: str,
+    data: Mapping[str, Any],
+    author: str,
+    now: datetime,
+    department_id: str | None = None,
+    device: str | None = None,
+) -> dict[str, Any]:
+    """The columns of a new `Record` row at sequence number `seq`, every field stamped by
+    its author (and the device it came from, if any)."""
+    fields = {k: v for k, v in data.items() if k not in ENVELOPE and k != GRID}
+    stamp = _stamp(seq, author, device)
+    return {
+        "entity": entity,
+        "id": record_id,
+        "grid_code": grid_code,
+        "version": seq,
+        "deleted": False,
+        "deleted_at": None,
+        "data": fields,
+        "field_meta": {field: list(stamp) for field in (*fields, GRID)},
+        "department_id": fields.get("department_id") if entity == "case" else department_id,
+        "restricted": is_restricted(entity, fields),
+        "created_by": author,
+        "updated_at": now,
+    }
+
+
 def new_record(
     session: Session,
     *,
@@ -428,26 +460,21 @@ def new_record(
     department_id: str | None = None,
     device: str | None = None,
 ) -> Record:
-    """Insert a record with every field stamped by its author (and the device it came
-    from, if any) at a new sequence number."""
-    seq = next_seq(session)
-    fields = {k: v for k, v in data.items() if k not in ENVELOPE and k != GRID}
-    meta = {field: _stamp(seq, author, device) for field in (*fields, GRID)}
+    """Insert a record (`new_record_values` at a new sequence number) through the ORM.
+    Not flushed here: a push flushes its batch at once, and any later query autoflushes."""
     record = Record(
-        entity=entity,
-        id=record_id,
-        grid_code=grid_code,
-        version=seq,
-        deleted=False,
-        deleted_at=None,
-        data=fields,
-        field_meta=meta,
-        department_id=fields.get("department_id") if entity == "case" else department_id,
-        restricted=is_restricted(entity, fields),
-        created_by=author,
-        updated_at=now,
+        **new_record_values(
+            next_seq(session),
+            entity=entity,
+            record_id=record_id,
+            grid_code=grid_code,
+            data=data,
+            author=author,
+            now=now,
+            department_id=department_id,
+            device=device,
+        )
     )
-    # Not flushed here: a push flushes its batch at once, and any later query autoflushes.
     session.add(record)
     return record
 

@@ -26,6 +26,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.util import identity_key
 
 from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
@@ -39,6 +40,7 @@ from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError
 from gridworker.server.merge import (
+    DELETED,
     ENVELOPE,
     GRID,
     Rejected,
@@ -50,11 +52,12 @@ from gridworker.server.merge import (
     is_restricted,
     merge_update,
     new_record,
+    new_record_values,
     record_values,
     write_changes,
 )
 from gridworker.server.models import Device, MutationLog, Record, User
-from gridworker.server.sequence import current_seq, lock_sequence
+from gridworker.server.sequence import current_seq, lock_sequence, next_seq
 from gridworker.sync import protocol
 from gridworker.sync.protocol import (
     ErrorCode,
@@ -66,6 +69,7 @@ from gridworker.sync.protocol import (
 )
 
 _LOG_TABLE = cast(Table, MutationLog.__table__)
+_RECORD_TABLE = cast(Table, Record.__table__)
 
 MAX_INT64 = 2**63 - 1
 
@@ -294,11 +298,20 @@ class _Records:
 
     Holds them strongly (the session's identity map is weak) and learns the records the
     batch creates; a key it was never asked about, or any key after `forget`, goes to
-    the session as before."""
+    the session as before.
+
+    Plain creates are not ORM objects: their rows wait in `pending` and go in with one
+    executemany (`insert_pending`), which a push of thousands of new records needs (the
+    unit of work cost more than the rest of the create). Anything that may read a
+    record from the database first inserts what is pending (`_apply_one`), and so does
+    asking for a pending key here, so no query misses a record the batch created.
+    """
 
     def __init__(self, s: Session, mutations: Sequence[Mutation]) -> None:
         self.s = s
         self.known: dict[tuple[str, str], Record | None] = {}
+        self.pending: dict[tuple[str, str], dict[str, Any]] = {}
+        self.inserted: set[tuple[str, str]] = set()
         by_entity: dict[str, list[str]] = {}
         for m in mutations:
             if m.op != "command":
@@ -315,6 +328,8 @@ class _Records:
 
     def get(self, entity: str, record_id: str) -> Record | None:
         key = (entity, record_id)
+        if key in self.pending:
+            self.insert_pending()
         if key in self.known:
             return self.known[key]
         return self.s.get(Record, key)
@@ -322,9 +337,29 @@ class _Records:
     def created(self, record: Record) -> None:
         self.known[(record.entity, record.id)] = record
 
+    def create_later(self, values: dict[str, Any]) -> None:
+        """A new record's row (merge.new_record_values), inserted by `insert_pending`."""
+        key = (values["entity"], values["id"])
+        self.known.pop(key, None)
+        self.pending[key] = values
+
+    def insert_pending(self) -> None:
+        if self.pending:
+            self.s.execute(insert(_RECORD_TABLE), list(self.pending.values()))
+            self.inserted.update(self.pending)
+            self.pending.clear()
+
     def forget(self) -> None:
-        """After a rollback: what was read or created may no longer be so."""
+        """After a rollback: what was read or created may no longer be so. A row inserted
+        here and loaded since is in the session's identity map, which a rollback does not
+        clear of it (the ORM did not insert it): it goes, so `get` asks the database."""
         self.known.clear()
+        self.pending.clear()
+        for key in self.inserted:
+            loaded = self.s.identity_map.get(identity_key(Record, key))
+            if loaded is not None:
+                self.s.expunge(loaded)
+        self.inserted.clear()
 
 
 # What rejects one mutation (its savepoint rolls back) rather than the whole push.
@@ -356,6 +391,7 @@ def _apply_batch(
                     except _REJECTIONS:
                         failed_at = begin + len(done)
                         raise
+                records.insert_pending()
         except _REJECTIONS:
             records.forget()
             end = len(todo) - 1 if failed_at is None else failed_at
@@ -372,7 +408,9 @@ def _apply_in_savepoint(
 ) -> MutationOutcome:
     try:
         with s.begin_nested():
-            return _apply_one(s, actor, mutation, records)
+            outcome = _apply_one(s, actor, mutation, records)
+            records.insert_pending()
+            return outcome
     except Rejected as exc:
         records.forget()
         return _rejected(mutation, exc.code, exc.reason(lang))
@@ -411,6 +449,8 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
             "您的角色不能修改这类记录",
             f"Your role may not change {mutation.entity} records",
         )
+    if not _deferrable(actor, mutation):
+        records.insert_pending()  # what follows may read records from the database
     if mutation.op == "command" or mutation.entity == "case_action":
         if mutation.op != "command" or mutation.entity != "case_action":
             raise Rejected(
@@ -438,6 +478,16 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
         incoming = _fields(mutation, for_create=False)
         return _update_existing(s, actor, target, record, incoming, mutation.base_version)
     return _delete(s, actor, target, record)
+
+
+def _deferrable(actor: Actor, mutation: Mutation) -> bool:
+    """A create whose checks read no other record: its row may wait in `pending`. An
+    attachment reads its case, and a department's create checks the case too."""
+    return (
+        mutation.op == "create"
+        and mutation.entity not in ("attachment", "case_action")
+        and actor.scope.role != "department"
+    )
 
 
 def _out_of_scope() -> Rejected:
@@ -508,28 +558,45 @@ def _create(
         _check_department_attachment(actor, mutation, fields, s)
     _check_restricted(actor, target.entity, mutation.grid_code, fields)
     check_entity(target.entity, mutation.record_id, fields)
-    created = new_record(
-        s,
-        entity=target.entity,
-        record_id=mutation.record_id,
-        grid_code=mutation.grid_code,
-        data=fields,
-        author=target.author,
-        now=actor.now,
-        department_id=_case_department(s, target.entity, fields),
-        device=target.device,
-    )
-    records.created(created)
     status: OutcomeStatus = "applied"
     if target.entity == "case" and any(
         f in mutation.payload and mutation.payload[f] != v for f, v in CASE_DRAFT.items()
     ):
         status = "merged"  # the laptop's workflow fields were replaced: send the truth back
+    if _deferrable(actor, mutation):
+        values = new_record_values(
+            next_seq(s),
+            entity=target.entity,
+            record_id=mutation.record_id,
+            grid_code=mutation.grid_code,
+            data=fields,
+            author=target.author,
+            now=actor.now,
+            device=target.device,
+        )
+        records.create_later(values)
+        version = int(values["version"])
+        as_stored = {"id": values["id"], GRID: values["grid_code"], DELETED: False}
+        as_stored.update(values["data"])  # what record_values gives for the stored row
+    else:
+        created = new_record(
+            s,
+            entity=target.entity,
+            record_id=mutation.record_id,
+            grid_code=mutation.grid_code,
+            data=fields,
+            author=target.author,
+            now=actor.now,
+            department_id=_case_department(s, target.entity, fields),
+            device=target.device,
+        )
+        records.created(created)
+        version, as_stored = created.version, record_values(created)
     return MutationOutcome(
         mutation_id=mutation.mutation_id,
         status=status,
-        version=created.version,
-        record=record_values(created) if status == "merged" else None,
+        version=version,
+        record=as_stored if status == "merged" else None,
     )
 
 
