@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import cast
@@ -45,6 +46,7 @@ from gridworker.sync.protocol import (
     Mutation,
     Op,
     PullRequest,
+    PullResponse,
     PushRequest,
     ResolveRequest,
 )
@@ -298,35 +300,60 @@ class SyncEngine:
     # --- pull ------------------------------------------------------------------------
 
     def _pull(self, report: CycleReport) -> None:
-        while True:
-            self.check_cancel()
-            with self.profile.sessions() as s:
-                state = SyncState.load(s)
-            cursor = Cursor(epoch=state.epoch, seq=state.seq) if state.epoch else None
-            response = self.client.pull(
-                PullRequest(
-                    device_id=self.client.device_id,
-                    cursor=cursor,
-                    backfill=state.backfill,
-                    limit=self.pull_limit,
-                )
-            )
-            killpoint("pull.before_apply")
-            with write_session(self.profile.sessions) as s, without_capture(s):
-                for grid in response.evicted:
-                    apply.evict_grid(s, grid)
-                apply.apply_rows(s, response.rows)
-                state = SyncState.load(s)
-                state.epoch = response.epoch
-                state.seq = response.cursor.seq
-                state.backfill = dict(response.backfill)
-                state.save(s)
-            killpoint("pull.after_apply")
-            report.pulled += len(response.rows)
-            report.evicted += list(response.evicted)
-            self.progress(Progress("pull", report.pulled, None))
-            if not response.has_more:
-                return
+        """Pull pages until the server has no more, each stored with its cursor.
+
+        While a page is being stored, the next one is already asked for (one request
+        ahead, on a helper thread), so the server's work and ours overlap. Only after a
+        plain page, one that neither evicts nor back-fills a grid: the server takes a
+        pull's cursor as "stored up to here" for evictions and back-fills, so such a
+        request waits until its page is stored. A plain request ahead changes nothing
+        on the server that the same request after the store would not.
+        """
+        ahead: Future[PullResponse] | None = None
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-pull")
+        try:
+            while True:
+                self.check_cancel()
+                if ahead is not None:
+                    response, ahead = ahead.result(), None
+                else:
+                    with self.profile.sessions() as s:
+                        state = SyncState.load(s)
+                    cursor = Cursor(epoch=state.epoch, seq=state.seq) if state.epoch else None
+                    response = self.client.pull(
+                        PullRequest(
+                            device_id=self.client.device_id,
+                            cursor=cursor,
+                            backfill=state.backfill,
+                            limit=self.pull_limit,
+                        )
+                    )
+                if response.has_more and not response.evicted and not response.backfill:
+                    following = PullRequest(
+                        device_id=self.client.device_id,
+                        cursor=Cursor(epoch=response.epoch, seq=response.cursor.seq),
+                        limit=self.pull_limit,
+                    )
+                    ahead = pool.submit(self.client.pull, following)
+                killpoint("pull.before_apply")
+                with write_session(self.profile.sessions) as s, without_capture(s):
+                    for grid in response.evicted:
+                        apply.evict_grid(s, grid)
+                    apply.apply_rows(s, response.rows)
+                    state = SyncState.load(s)
+                    state.epoch = response.epoch
+                    state.seq = response.cursor.seq
+                    state.backfill = dict(response.backfill)
+                    state.save(s)
+                killpoint("pull.after_apply")
+                report.pulled += len(response.rows)
+                report.evicted += list(response.evicted)
+                self.progress(Progress("pull", report.pulled, None))
+                if not response.has_more:
+                    return
+        finally:
+            # Cancelled or failed: a request still in flight finishes on its own, unread.
+            pool.shutdown(wait=False, cancel_futures=True)
 
     # --- lifecycle ---------------------------------------------------------------------
 
