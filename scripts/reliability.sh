@@ -4,7 +4,7 @@
 # schedules, on a throwaway PostgreSQL; `--load` adds the district-size load waves.
 #
 #   scripts/reliability.sh            # convergence, security, bad input, crash safety
-#   scripts/reliability.sh --load     # ... and 360 / 3,600 clients on PostgreSQL
+#   scripts/reliability.sh --load     # ... and 360 real clients, 3,600 protocol-level, PostgreSQL
 #   scripts/reliability.sh --load-only
 #
 # Figures (load JSON, the convergence counts) go to $RELIABILITY_RESULTS
