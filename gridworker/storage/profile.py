@@ -152,11 +152,16 @@ def create_profile(
         path.chmod(0o700)
     lock = _acquire(path, lock_timeout)
     try:
+        # Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
+        (path / DB_NAME).touch(mode=0o600, exist_ok=False)
         data_key = keyvault.create_key_file(
             path / KEY_NAME, passphrase, params=kdf_params or keyvault.KdfParams.default()
         )
         return _open_with_key(path, data_key, lock)
     except BaseException:
+        db = path / DB_NAME
+        if db.exists() and db.stat().st_size == 0:
+            db.unlink()  # nothing was made: the next attempt may start again
         lock.release()
         raise
 

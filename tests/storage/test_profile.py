@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from gridworker.services.workspace import open_workspace
 from gridworker.storage import profile as profiles
@@ -105,3 +108,20 @@ def test_wipe_removes_the_key_first_and_leaves_nothing_readable(profile_dir: Pat
     assert not (profile_dir / profiles.DB_NAME).exists()
     with pytest.raises(profiles.ProfileMissing):
         open_workspace(profile_dir, PASSPHRASE)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_profile_files_are_readable_by_their_owner_only(profile_dir: Path) -> None:
+    """Proves the profile folder is 0700 and the database and its WAL/SHM files are 0600
+    while the profile is open (the ciphertext is not handed to other local users)."""
+    assert stat.S_IMODE(profile_dir.stat().st_mode) == 0o700
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    try:
+        with ws.read() as s:
+            s.execute(text("SELECT 1"))
+        files = [profile_dir / profiles.DB_NAME, *profile_dir.glob(profiles.DB_NAME + "-*")]
+        assert len(files) >= 2, files  # the database and at least its WAL
+        for path in files:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    finally:
+        ws.close()
