@@ -216,32 +216,32 @@ def _import_roster(
             # and its change capture, field by field.
             new_records: list[SyncRecord] = []
             s.info[BULK_NEW] = new_records
+            # Each id derived once (an HMAC each): the prefetches and the saves share them.
             hids = [
                 ids.household_id(ws.id_secret, p.household.grid_code, p.household.household_no)
                 for p in parsed
             ]
-            prefetch(s, HouseholdRow, hids)
             rids = [
                 ids.resident_id(ws.id_secret, p.resident.id_number)
-                for p in parsed
                 if p.resident.id_number
+                else None
+                for p in parsed
             ]
-            prefetch(s, ResidentRow, rids)
+            prefetch(s, HouseholdRow, hids)
+            prefetch(s, ResidentRow, [r for r in rids if r])
             prefetch(
                 s,
                 ResidentTagRow,
                 [
-                    ids.resident_tag_id(
-                        ids.resident_id(ws.id_secret, p.resident.id_number), tag.value
-                    )
-                    for p in parsed
-                    if p.resident.id_number
+                    ids.resident_tag_id(rid, tag.value)
+                    for p, rid in zip(parsed, rids, strict=True)
+                    if rid
                     for tag in p.resident.tags
                 ],
             )
-            for item in parsed:
-                household = save_household(ws, s, item.household)
-                person = save_resident(ws, s, household, item.resident)
+            for item, hid, rid in zip(parsed, hids, rids, strict=True):
+                household = save_household(ws, s, item.household, hid=hid)
+                person = save_resident(ws, s, household, item.resident, rid=rid)
                 seen_households.add(household.id)
                 seen_people.add(person.id)
                 report.imported += 1

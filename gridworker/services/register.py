@@ -178,16 +178,26 @@ def household_values(h: HouseholdInput) -> dict[str, Any]:
     return values
 
 
-def save_household(ws: Workspace, session: Session, h: HouseholdInput) -> HouseholdRow:
+def save_household(
+    ws: Workspace, session: Session, h: HouseholdInput, *, hid: str | None = None
+) -> HouseholdRow:
+    """`hid`: the household's id when the caller already derived it (an import)."""
     check_grid(ws, h.grid_code)
-    hid = ids.household_id(ws.id_secret, h.grid_code, h.household_no)
+    hid = hid or ids.household_id(ws.id_secret, h.grid_code, h.household_no)
     return upsert(session, HouseholdRow, hid, household_values(h))
 
 
 def save_resident(
-    ws: Workspace, session: Session, household: HouseholdRow, r: ResidentInput
+    ws: Workspace,
+    session: Session,
+    household: HouseholdRow,
+    r: ResidentInput,
+    *,
+    rid: str | None = None,
 ) -> ResidentRow:
-    rid = ids.resident_id(ws.id_secret, r.id_number) if r.id_number else ids.new_id()
+    """`rid`: the resident's id when the caller already derived it (an import)."""
+    if rid is None:
+        rid = ids.resident_id(ws.id_secret, r.id_number) if r.id_number else ids.new_id()
     values: dict[str, Any] = {
         "grid_code": household.grid_code,
         "household_id": household.id,

@@ -24,11 +24,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, func, insert, inspect, select, text
+from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
 from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.domain.wire import wire_value
+from gridworker.storage.bulk import insert_rows
 from gridworker.storage.models import APPEND_ONLY, COMMAND_ENTITIES, OutboxEntry, SyncRecord
 
 CAPTURE_KEY = "gridworker.capture"
@@ -271,8 +272,8 @@ def insert_new(session: Session, records: list[SyncRecord]) -> int:
             }
         )
     for (table, _keys), rows in by_table.items():
-        session.execute(insert(table), rows)
-    session.execute(insert(OutboxEntry.__table__), entries)  # type: ignore[arg-type]
+        insert_rows(session, table, rows)
+    insert_rows(session, OutboxEntry.__table__, entries)  # type: ignore[arg-type]
     session.info.pop(_NEXT_ID_KEY, None)  # the next flush reads the ids afresh
     return len(records)
 

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from gridworker.domain.enums import GridType, RegionLevel
+from gridworker.storage.bulk import insert_rows
 from gridworker.storage.codec import coerce_fields
 from gridworker.storage.models import (
     SYNC_MODELS,
@@ -208,32 +208,8 @@ def apply_rows(session: Session, rows: Sequence[Row]) -> None:
             session, model, existing, row, pending.get((row.entity, row.id), frozenset())
         )
     session.flush()
-    for (entity, names), batch in inserts.items():
-        _insert_many(session, SYNC_MODELS[entity], sorted(names), batch)
-
-
-def _insert_many(
-    session: Session, model: type[SyncRecord], keys: list[str], batch: list[dict[str, Any]]
-) -> None:
-    """One executemany at the driver: the column types' own bind processing (the same
-    stored form as an ORM insert), without SQLAlchemy's per-row parameter handling,
-    which costs more than the insert itself at thousands of rows."""
-    conn = session.connection()
-    dialect = conn.dialect
-    mapper = sa_inspect(model)
-    columns = [mapper.columns[k] for k in keys]
-    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-    prepared = dialect.identifier_preparer
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        prepared.format_table(model.__table__),
-        ", ".join(prepared.format_column(c) for c in columns),
-        ", ".join("?" for _ in columns),
-    )
-    pairs = list(zip(keys, processors, strict=True))
-    conn.exec_driver_sql(
-        sql,
-        [tuple(v[k] if p is None or v[k] is None else p(v[k]) for k, p in pairs) for v in batch],
-    )
+    for (entity, _keys), batch in inserts.items():
+        insert_rows(session, SYNC_MODELS[entity].__table__, batch)  # type: ignore[arg-type]
 
 
 def store_reference(session: Session, row: Row) -> None:
