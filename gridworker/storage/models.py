@@ -190,6 +190,20 @@ class ResidentRow(SyncRecord):
     __table_args__ = (Index("ix_resident_name", "name"),)
 
 
+class HouseholdSearchRow(Base):
+    """Local only, never synced: one row per live household, in the list's order, with
+    the lower-cased text the households filter scans (户号, address, head and living
+    residents' names). SQLite triggers of migration 0003 keep it in step with
+    `household` and `resident`; nothing in Python writes it."""
+
+    __tablename__ = "household_search"
+    grid_code: Mapped[str] = mapped_column(String(18), primary_key=True)
+    household_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
 class ResidentTagRow(SyncRecord):
     __tablename__ = "resident_tag"
     __entity__ = "resident_tag"
