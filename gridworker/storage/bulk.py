@@ -32,8 +32,28 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         ", ".join(prepared.format_column(c) for c in columns),
         ", ".join("?" for _ in columns),
     )
-    pairs = list(zip(keys, processors, strict=True))
-    conn.exec_driver_sql(
-        sql,
-        [tuple(v[k] if p is None or v[k] is None else p(v[k]) for k, p in pairs) for v in rows],
-    )
+    conn.exec_driver_sql(sql, [tuple(row) for row in _bound(keys, processors, rows)])
+
+
+def _bound(keys: list[str], processors: list[Any], rows: Sequence[dict[str, Any]]) -> Any:
+    """Each row's values through its column's processor, one list per row. A value that
+    is the very object the row before had (the stamp every row of a batch shares) reuses
+    that result: a timestamp's conversion cost more than the rest of the row."""
+    last: list[Any] = [_NOTHING] * len(keys)
+    done: list[Any] = [None] * len(keys)
+    for row in rows:
+        out = []
+        for i, key in enumerate(keys):
+            value = row[key]
+            process = processors[i]
+            if value is None or process is None:
+                out.append(value)
+            elif value is last[i]:
+                out.append(done[i])
+            else:
+                last[i], done[i] = value, process(value)
+                out.append(done[i])
+        yield out
+
+
+_NOTHING = object()

@@ -24,6 +24,8 @@ from sqlalchemy.pool import QueuePool
 from gridworker.storage.keyvault import raw_key_pragma
 
 BUSY_TIMEOUT_MS = 30_000
+# Page cache per connection (KiB), see open_connection.
+CACHE_KIB = 32_768
 
 
 class DatabaseKeyError(Exception):
@@ -56,6 +58,12 @@ def open_connection(db_path: Path, data_key: bytes) -> Any:
         # FULL: a committed field record survives a power cut, not just a crash.
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Every page read from the file is decrypted (and written, re-encrypted): with
+        # records keyed by random ids, a 100,000-household profile's b-trees outgrow
+        # the default 8 MiB cache and bulk inserts miss it on almost every row (5.5 vs
+        # 1.6 s for 10,000 households into such a profile). The cache grows only as
+        # pages are read, so a small profile costs no more memory than before.
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     except BaseException:
         conn.close()
         raise
@@ -72,6 +80,9 @@ def make_engine(db_path: Path, data_key: bytes, *, pool_size: int = 4) -> Engine
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=False,
+        # The most recently returned connection first: the one with the warm cache
+        # (a pool handing them out in turn gave each query a cold one).
+        pool_use_lifo=True,
         hide_parameters=True,
     )
 

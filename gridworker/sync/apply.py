@@ -131,8 +131,8 @@ def apply_row(session: Session, row: Row) -> None:
     _apply_existing(session, model, local, row, pending_fields(session, row.entity, row.id))
 
 
-def _new_values(model: type[SyncRecord], row: Row) -> dict[str, Any]:
-    now = _now()
+def _new_values(model: type[SyncRecord], row: Row, now: datetime | None = None) -> dict[str, Any]:
+    now = now or _now()
     values = coerce_fields(model, {**row.fields, "grid_code": row.grid_code}, strict=False)
     return {
         "id": row.id,
@@ -190,6 +190,7 @@ def apply_rows(session: Session, rows: Sequence[Row]) -> None:
             for record_id, fields in pending_fields_many(session, entity, known).items():
                 pending[(entity, record_id)] = fields
     inserts: dict[tuple[str, frozenset[str]], list[dict[str, Any]]] = {}
+    now = _now()  # one stamp for the page's new rows (stored once, see storage/bulk.py)
     for row in rows:
         model = SYNC_MODELS.get(row.entity)
         if model is None:
@@ -199,7 +200,7 @@ def apply_rows(session: Session, rows: Sequence[Row]) -> None:
         if existing is None:
             if row.deleted:
                 continue  # a tombstone or eviction of a record this laptop never had
-            values = _new_values(model, row)
+            values = _new_values(model, row, now)
             inserts.setdefault((row.entity, frozenset(values)), []).append(values)
             continue
         if existing.version >= row.version:

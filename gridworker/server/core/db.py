@@ -41,6 +41,9 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous = FULL")
             cur.execute("PRAGMA busy_timeout = 60000")
             cur.execute("PRAGMA foreign_keys = ON")
+            # The embedded server's record table outgrows SQLite's 2 MiB default cache at
+            # a district's size; pages are cached only as they are read.
+            cur.execute("PRAGMA cache_size = -65536")
             cur.close()
 
         @event.listens_for(engine, "begin")
