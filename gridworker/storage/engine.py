@@ -86,10 +86,16 @@ def make_engine(db_path: Path, data_key: bytes, *, pool_size: int = 4) -> Engine
         hide_parameters=True,
     )
 
+    event.listen(engine, "checkin", _restore_full_sync)
+
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        options = conn.get_execution_options()
+        if options.get(_RELAXED):
+            # Outside a transaction: SQLite refuses to change it inside one.
+            conn.exec_driver_sql("PRAGMA synchronous = NORMAL")
+            conn.info[_RELAXED] = True  # the pool's checkin restores FULL
+        conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
     return engine
 
@@ -101,16 +107,33 @@ def session_factory(
 
 
 @contextmanager
-def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose transaction starts with BEGIN IMMEDIATE and commits on success."""
+def write_session(factory: sessionmaker[Session], *, durable: bool = True) -> Iterator[Session]:
+    """A session whose transaction starts with BEGIN IMMEDIATE and commits on success.
+
+    `durable=False` commits without waiting for the disk (`synchronous = NORMAL` for this
+    transaction): a process crash still loses nothing (WAL), a power cut may lose this
+    commit and those since the last durable one, never corrupts. Only for work that is
+    done again when lost: the sync engine's bookkeeping, which the protocol makes
+    idempotent (a lost settle re-sends, a lost page re-pulls). A person's edits are
+    always durable; their next commit also makes every earlier one durable.
+    """
     with factory() as session:
-        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        options = {"sqlite_begin": "IMMEDIATE", _RELAXED: not durable}
+        session.connection(execution_options=options)
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+_RELAXED = "gridworker.relaxed_sync"
+
+
+def _restore_full_sync(dbapi_conn: Any, record: Any) -> None:
+    if record.info.pop(_RELAXED, False):
+        dbapi_conn.execute("PRAGMA synchronous = FULL")
 
 
 @contextmanager

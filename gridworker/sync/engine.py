@@ -18,11 +18,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import cast
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from gridworker.domain.wire import wire_value
 from gridworker.storage.engine import write_session
@@ -125,6 +127,14 @@ class SyncEngine:
         self.push_batch = push_batch
         self.pull_limit = pull_limit
 
+    def _bookkeeping(self) -> AbstractContextManager[Session]:
+        """A write transaction of the cycle's own bookkeeping (freezing and settling a
+        batch, storing a page and its cursor, the sync state): committed without waiting
+        for the disk. Each is done again if a power cut loses it: unsettled entries are
+        re-sent and the server replays their logged outcomes, a lost page is pulled
+        again from the stored cursor (see storage.engine.write_session)."""
+        return write_session(self.profile.sessions, durable=False)
+
     # --- the cycle -----------------------------------------------------------------
 
     def run_cycle(self) -> CycleReport:
@@ -183,7 +193,7 @@ class SyncEngine:
         done = 0
         while True:
             self.check_cancel()
-            with write_session(self.profile.sessions) as s:
+            with self._bookkeeping() as s:
                 state = SyncState.load(s)
                 entries = s.execute(
                     select(*_OUTBOX_COLUMNS)
@@ -220,7 +230,7 @@ class SyncEngine:
             )
             killpoint("push.after_send")
             sent_ids = {m.mutation_id: m for m in mutations}
-            with write_session(self.profile.sessions) as s, without_capture(s), s.no_autoflush:
+            with self._bookkeeping() as s, without_capture(s), s.no_autoflush:
                 # The common case, a plain `applied`, is settled in bulk: the entry goes,
                 # the record takes the new version. Everything else goes one by one.
                 plain = [
@@ -290,7 +300,7 @@ class SyncEngine:
             except SyncError as exc:
                 if exc.status not in (404, 400):
                     raise
-            with write_session(self.profile.sessions) as s:
+            with self._bookkeeping() as s:
                 conflict = s.get(LocalConflict, conflict_id)
                 if conflict is not None:
                     conflict.status = "resolved"
@@ -336,7 +346,7 @@ class SyncEngine:
                     )
                     ahead = pool.submit(self.client.pull, following)
                 killpoint("pull.before_apply")
-                with write_session(self.profile.sessions) as s, without_capture(s):
+                with self._bookkeeping() as s, without_capture(s):
                     for grid in response.evicted:
                         apply.evict_grid(s, grid)
                     apply.apply_rows(s, response.rows)
@@ -424,7 +434,7 @@ class SyncEngine:
 
     def _remember_error(self, exc: SyncError) -> None:
         try:
-            with write_session(self.profile.sessions) as s:
+            with self._bookkeeping() as s:
                 state = SyncState.load(s)
                 state.online = exc.status is not None  # the server answered, even if with an error
                 state.last_error = f"{exc.code.value}: {exc.args[0]}"
@@ -433,7 +443,7 @@ class SyncEngine:
             pass
 
     def _finish(self) -> None:
-        with write_session(self.profile.sessions) as s:
+        with self._bookkeeping() as s:
             state = SyncState.load(s)
             state.online = True
             state.last_error = None

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from gridworker.services.workspace import open_workspace
 from gridworker.storage import profile as profiles
-from gridworker.storage.engine import check_integrity
+from gridworker.storage.engine import check_integrity, read_session, write_session
 from tests.conftest import PASSPHRASE
 
 
@@ -123,5 +123,23 @@ def test_profile_files_are_readable_by_their_owner_only(profile_dir: Path) -> No
         assert len(files) >= 2, files  # the database and at least its WAL
         for path in files:
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    finally:
+        ws.close()
+
+
+def test_only_sync_bookkeeping_commits_without_waiting_for_the_disk(profile_dir: Path) -> None:
+    """Proves `write_session(durable=False)` runs its transaction at synchronous=NORMAL and
+    hands the connection back at FULL: every other write (a person's edit) still waits
+    for the disk, on whichever pooled connection it gets."""
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    try:
+        factory = ws.profile.sessions
+        with write_session(factory, durable=False) as s:
+            assert s.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        for _ in range(3):  # LIFO pool: the same connection comes back first
+            with write_session(factory) as s:
+                assert s.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+            with read_session(factory) as s:
+                assert s.execute(text("PRAGMA synchronous")).scalar() == 2
     finally:
         ws.close()
