@@ -51,7 +51,6 @@ from gridworker.server.merge import (
     edit_against_delete,
     is_restricted,
     merge_update,
-    new_record,
     new_record_values,
     record_values,
     write_changes,
@@ -563,35 +562,27 @@ def _create(
         f in mutation.payload and mutation.payload[f] != v for f, v in CASE_DRAFT.items()
     ):
         status = "merged"  # the laptop's workflow fields were replaced: send the truth back
-    if _deferrable(actor, mutation):
-        values = new_record_values(
-            next_seq(s),
-            entity=target.entity,
-            record_id=mutation.record_id,
-            grid_code=mutation.grid_code,
-            data=fields,
-            author=target.author,
-            now=actor.now,
-            device=target.device,
-        )
+    deferred = _deferrable(actor, mutation)
+    values = new_record_values(
+        next_seq(s),
+        entity=target.entity,
+        record_id=mutation.record_id,
+        grid_code=mutation.grid_code,
+        data=fields,
+        author=target.author,
+        now=actor.now,
+        department_id=None if deferred else _case_department(s, target.entity, fields),
+        device=target.device,
+    )
+    if deferred:
         records.create_later(values)
-        version = int(values["version"])
-        as_stored = {"id": values["id"], GRID: values["grid_code"], DELETED: False}
-        as_stored.update(values["data"])  # what record_values gives for the stored row
     else:
-        created = new_record(
-            s,
-            entity=target.entity,
-            record_id=mutation.record_id,
-            grid_code=mutation.grid_code,
-            data=fields,
-            author=target.author,
-            now=actor.now,
-            department_id=_case_department(s, target.entity, fields),
-            device=target.device,
-        )
+        created = Record(**values)
+        s.add(created)  # flushed with the batch, or by the next query
         records.created(created)
-        version, as_stored = created.version, record_values(created)
+    version = int(values["version"])
+    # What record_values gives for the stored row.
+    as_stored = {"id": values["id"], GRID: values["grid_code"], DELETED: False, **values["data"]}
     return MutationOutcome(
         mutation_id=mutation.mutation_id,
         status=status,
