@@ -56,13 +56,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from gridworker.domain.validation import id_check_digit
-from gridworker.domain.wire import wire_value
 from gridworker.services import register
 from gridworker.services.syncing import device_identity, enroll, sync_now
 from gridworker.services.workspace import Workspace
 from gridworker.storage.keyvault import KdfParams
-from gridworker.storage.models import SYNC_MODELS, HouseholdRow, OutboxEntry
+from gridworker.storage.models import HouseholdRow, OutboxEntry
 from gridworker.sync.client import SyncError
+from tests.reliability.conftest import client_view
 from tests.reliability.load import PASSWORD, Account
 
 PASSPHRASE = "load profile passphrase"
@@ -171,18 +171,6 @@ def prepare_client(
 def pending(ws: Workspace) -> int:
     with ws.read() as s:
         return int(s.scalar(select(func.count()).select_from(OutboxEntry)) or 0)
-
-
-def records_of(ws: Workspace) -> dict[tuple[str, str], dict[str, Any]]:
-    """Every live record the laptop holds, as wire values with its version."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    with ws.read() as s:
-        for entity, model in SYNC_MODELS.items():
-            for row in s.scalars(select(model).where(model.deleted.is_(False))):
-                fields = {k: wire_value(v) for k, v in row.to_fields().items()}
-                fields["version"] = row.version
-                out[(entity, row.id)] = fields
-    return out
 
 
 @dataclass
@@ -306,7 +294,7 @@ def _client_process(share: _Share, barrier: Any, out: Any) -> None:
     for account, ws in clients:
         o = by_user[account.username]
         o.outbox_after = pending(ws)
-        o.records = records_of(ws)
+        o.records = client_view(ws)
         ws.close()
     out.put(("done", share.index, outcomes))
 
