@@ -6,10 +6,12 @@ the long run: more Hypothesis examples, more kill points, more schemathesis case
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from gridworker.server.scope import scope_for
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import SYNC_MODELS, OutboxEntry
 from tests.e2e.conftest import LiveServer, prepare_database
+from tests.server.conftest import _pg_database
 
 FULL = os.environ.get("RELIABILITY_FULL") == "1"
 
@@ -172,3 +175,46 @@ class ServerDb:
                 "version": r.version,
             }
         return out
+
+
+def assert_equals_server(name: str, ws: Workspace, db: ServerDb, username: str) -> None:
+    """The client's live records are the server's records in the user's scope, field by
+    field and version by version."""
+    mine, theirs = client_view(ws), db.view_for(username)
+    assert set(mine) == set(theirs), (name, sorted(set(mine) ^ set(theirs))[:10])
+    for key, fields in mine.items():
+        diff = {
+            f: (v, theirs[key].get(f))
+            for f, v in fields.items()
+            if f != "deleted" and theirs[key].get(f) != v
+        }
+        assert not diff, (name, key, diff)
+
+
+DATABASES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=DATABASES)
+def convergence_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    """The real server process: on SQLite with one worker, or on a fresh PostgreSQL database
+    with two worker processes (so requests of different clients, and a held request and the
+    newer one it overlaps, are handled by different processes)."""
+    if request.param == "sqlite":
+        db_url, cleanup = f"sqlite:///{tmp_path / 'server.db'}", None
+        workers = 1
+    else:
+        cleanup = _pg_database(f"gw_{uuid.uuid4().hex[:12]}")
+        db_url, workers = next(cleanup), 2
+    try:
+        prepare_database(db_url, tmp_path / "files")
+        server = start_logged_server(
+            db_url, tmp_path / "files", tmp_path / "server.log", workers=workers
+        )
+        try:
+            yield server
+        finally:
+            server.stop()
+    finally:
+        if cleanup is not None:
+            with contextlib.suppress(StopIteration):
+                next(cleanup)  # _pg_database's finally: the database is dropped
