@@ -10,19 +10,22 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from gridworker.services.status import status
-from gridworker.services.syncing import sync_now
 from gridworker.services.workspace import Workspace, open_workspace
-from gridworker.sync.engine import CycleReport, Progress
 from gridworker.sync.scheduler import SyncScheduler
 from gridworker.ui.tasks import EVERYTHING, TaskManager
 
+if TYPE_CHECKING:
+    from gridworker.sync.engine import CycleReport, Progress
+
 DEFAULT_IDLE_LOCK_MINUTES = 15
 SYNC_INTERVAL_SECONDS = 15 * 60
+# The background scheduler starts this long after the event loop does (see __init__).
+SCHEDULER_START_MS = 500
 # Records per pull page while the window is open. Decoding and validating a page holds
 # the GIL in one call (pydantic's model_validate_json): 5,000 records froze the window
 # for up to ~0.5 s on a busy 2-core laptop; 500 keep each freeze short (bench/bench_ui.py).
@@ -81,7 +84,10 @@ class AppSession(QObject):
             self.scheduler = SyncScheduler(
                 self._run_sync, interval=SYNC_INTERVAL_SECONDS, on_result=self._sync_result
             )
-            self.scheduler.start()
+            # Once the event loop runs (the window is up): the first cycle imports the
+            # sync stack (requests, the protocol models) on the scheduler's thread, and
+            # neither it nor the cycle then competes with building the window.
+            QTimer.singleShot(SCHEDULER_START_MS, self.scheduler.start)
 
     # The grid every screen narrows to (a click on the map); "" means all my grids.
     grid_filter_changed = Signal(str)
@@ -198,6 +204,8 @@ class AppSession(QObject):
             return None, exc
 
     def _run_sync(self, cancel: threading.Event) -> CycleReport | None:
+        from gridworker.services.syncing import sync_now  # on this thread, not at start-up
+
         with self._sync_lock:
             if self.workspace is None:
                 return None

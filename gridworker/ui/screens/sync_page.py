@@ -4,6 +4,7 @@ and a log of each cycle."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -16,9 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridworker.sync.engine import CycleReport
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession, StatusInfo
+
+if TYPE_CHECKING:
+    # Only a type here: sync.engine (and requests with it) loads with the first sync.
+    from gridworker.sync.engine import CycleReport
 
 
 class SyncScreen(Screen):
@@ -128,7 +132,7 @@ class SyncScreen(Screen):
             text = self.tr("%1: %2").replace("%2", str(done))
         self.progress.setFormat(text.replace("%1", self.phase_text(phase)))
 
-    def _finished(self, report: object, error: object) -> None:
+    def _finished(self, report: CycleReport | None, error: object) -> None:
         self.cancel_button.setEnabled(False)
         self.sync_button.setEnabled(True)
         self.progress.setRange(0, 1)
@@ -136,7 +140,7 @@ class SyncScreen(Screen):
         self.progress.setFormat(self.tr("done") if error is None else self.tr("failed"))
         if error is not None:
             self._log(self.tr("sync failed: %1").replace("%1", str(error)))
-        elif isinstance(report, CycleReport):
+        elif report is not None:
             self._log(
                 self.tr("sent %1, received %2, conflicts %3, refused %4")
                 .replace("%1", str(report.pushed))
