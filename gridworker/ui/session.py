@@ -22,6 +22,13 @@ from gridworker.ui.tasks import EVERYTHING, TaskManager
 if TYPE_CHECKING:
     from gridworker.sync.engine import CycleReport, Progress
 
+
+def _load_sync_stack_in_background() -> None:
+    def load() -> None:
+        import gridworker.services.syncing  # noqa: F401
+
+    threading.Thread(target=load, name="gridworker-sync-import", daemon=True).start()
+
 DEFAULT_IDLE_LOCK_MINUTES = 15
 SYNC_INTERVAL_SECONDS = 15 * 60
 # The background scheduler starts this long after the event loop does (see __init__).
@@ -80,13 +87,15 @@ class AppSession(QObject):
         self.idle_timer.timeout.connect(self.lock)
         if idle_lock_minutes > 0:
             self.idle_timer.start()
+        if self.enrolled():
+            # The sync stack (requests, the protocol models: a third of the start-up
+            # imports) loads once the event loop runs, on a thread of its own, so the
+            # window shows without it and a first sync does not pay for it.
+            QTimer.singleShot(SCHEDULER_START_MS, _load_sync_stack_in_background)
         if background_sync and self.enrolled():
             self.scheduler = SyncScheduler(
                 self._run_sync, interval=SYNC_INTERVAL_SECONDS, on_result=self._sync_result
             )
-            # Once the event loop runs (the window is up): the first cycle imports the
-            # sync stack (requests, the protocol models) on the scheduler's thread, and
-            # neither it nor the cycle then competes with building the window.
             QTimer.singleShot(SCHEDULER_START_MS, self.scheduler.start)
 
     # The grid every screen narrows to (a click on the map); "" means all my grids.
