@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from sqlalchemy import select
 from gridworker.domain.wire import wire_value
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.models import Conflict, Record, User
-from gridworker.server.scope import scope_for
+from gridworker.server.scope import Scope, scope_for
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import SYNC_MODELS, OutboxEntry
 from tests.e2e.conftest import LiveServer, prepare_database
@@ -162,19 +162,25 @@ class ServerDb:
             scope = scope_for(s, user)
             rows = list(s.scalars(select(Record).where(Record.deleted.is_(False))))
             s.expunge_all()
-        out: dict[Key, dict[str, Any]] = {}
-        for r in rows:
-            if not scope.covers_grid(r.grid_code):
-                continue
-            if r.restricted and not scope.sees_restricted(r.grid_code):
-                continue
-            out[(r.entity, r.id)] = {
-                **r.data,
-                "id": r.id,
-                "grid_code": r.grid_code,
-                "version": r.version,
-            }
-        return out
+        return scoped_view(rows, scope)
+
+
+def scoped_view(rows: Iterable[Record], scope: Scope) -> dict[Key, dict[str, Any]]:
+    """Of the server's live `rows`, those a user with `scope` holds (grid scope;
+    special-group rows only for those allowed), as wire values with the version."""
+    out: dict[Key, dict[str, Any]] = {}
+    for r in rows:
+        if not scope.covers_grid(r.grid_code):
+            continue
+        if r.restricted and not scope.sees_restricted(r.grid_code):
+            continue
+        out[(r.entity, r.id)] = {
+            **r.data,
+            "id": r.id,
+            "grid_code": r.grid_code,
+            "version": r.version,
+        }
+    return out
 
 
 def assert_equals_server(name: str, ws: Workspace, db: ServerDb, username: str) -> None:

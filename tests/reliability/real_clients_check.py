@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.models import MutationLog, Record, User
 from gridworker.server.scope import scope_for
+from tests.reliability.conftest import scoped_view
 from tests.reliability.real_clients import ChangePlan, RealWaveResult
 
 
@@ -115,19 +116,8 @@ def verify(db_url: str, result: RealWaveResult) -> Verification:
         if residents != plan.residents:
             v.residents_wrong.append(f"{o.grid}: {residents} residents, not {plan.residents}")
         scope = scopes[o.username]
-        theirs: dict[tuple[str, str], dict[str, Any]] = {}
-        for grid, grid_rows in by_grid.items():
-            if not scope.covers_grid(grid):
-                continue
-            for r in grid_rows:
-                if r.restricted and not scope.sees_restricted(r.grid_code):
-                    continue
-                theirs[(r.entity, r.id)] = {
-                    **r.data,
-                    "id": r.id,
-                    "grid_code": r.grid_code,
-                    "version": r.version,
-                }
+        mine = (r for grid, rows in by_grid.items() if scope.covers_grid(grid) for r in rows)
+        theirs = scoped_view(mine, scope)
         differs = set(o.records) ^ set(theirs)
         if not differs:
             differs = {
