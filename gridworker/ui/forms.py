@@ -101,9 +101,12 @@ class EnumChecklist(QListWidget):
         return [m for row, m in enumerate(self.members) if self.item(row).checkState() == checked]
 
 
-def error_text(exc: BaseException, lang: str) -> str:
-    """What to show for a failed task: the domain's message in `lang`, else the text."""
-    return exc.message(lang) if isinstance(exc, DomainError) else str(exc)
+def error_text(exc: BaseException, lang: str | None = None) -> str:
+    """What to show for a refused or failed task: the domain's message in `lang` (default:
+    the UI language), else the exception's text (or its name, when it has none)."""
+    if isinstance(exc, DomainError):
+        return exc.message(lang or current_language())
+    return str(exc) or type(exc).__name__
 
 
 def hint_label(text: str = "") -> QLabel:

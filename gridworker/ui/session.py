@@ -29,6 +29,7 @@ def _load_sync_stack_in_background() -> None:
 
     threading.Thread(target=load, name="gridworker-sync-import", daemon=True).start()
 
+
 DEFAULT_IDLE_LOCK_MINUTES = 15
 SYNC_INTERVAL_SECONDS = 15 * 60
 # The background scheduler starts this long after the event loop does (see __init__).

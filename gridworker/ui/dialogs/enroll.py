@@ -24,6 +24,7 @@ from gridworker.storage.keyvault import KdfParams, passphrase_strength
 from gridworker.storage.profile import ProfileError
 from gridworker.sync.client import InsecureServer, SyncError
 from gridworker.sync.engine import Progress
+from gridworker.ui.forms import error_label
 
 MIN_PASSPHRASE = 8
 
@@ -74,10 +75,7 @@ class EnrollDialog(QDialog):
         form.addRow("", self.strength)
         form.addRow(self.tr("Passphrase again"), self.passphrase2)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b3261e")
-        self.error.setWordWrap(True)
+        self.error = error_label("error")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

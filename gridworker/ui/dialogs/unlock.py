@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from gridworker.services.workspace import ServiceError, Workspace, open_workspace
 from gridworker.storage.profile import ProfileError
+from gridworker.ui.forms import error_label
 
 
 class UnlockDialog(QDialog):
@@ -38,10 +39,7 @@ class UnlockDialog(QDialog):
         self.passphrase.setObjectName("passphrase")
         form.addRow(self.tr("Passphrase"), self.passphrase)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b3261e")
-        self.error.setWordWrap(True)
+        self.error = error_label("error")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -38,6 +38,7 @@ from gridworker.services.dashboard import (
     default_scope,
     scope_choices,
 )
+from gridworker.ui.forms import error_label
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.screens.case_desk import CaseListDialog
@@ -146,8 +147,7 @@ class DashboardScreen(Screen):
         self.stamp = QLabel()
         self.stamp.setObjectName("stamp")
         layout.addWidget(self.stamp)
-        self.error = QLabel()
-        self.error.setObjectName("error")
+        self.error = error_label("error")
         self.error.setVisible(False)
         layout.addWidget(self.error)
         tiles = QGridLayout()

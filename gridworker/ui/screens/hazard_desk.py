@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
 from gridworker.domain.enums import RectificationStatus
 from gridworker.services import hazard_desk
 from gridworker.services.hazard_desk import HazardDesk
-from gridworker.ui.forms import hint_label, text_table
+from gridworker.ui.forms import error_text, hint_label, text_table
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
-from gridworker.ui.widgets.photos import error_text
 from gridworker.ui.widgets.rectification_review import OVERDUE, RectificationReview
 
 WAITING = QColor("#1d4ed8")

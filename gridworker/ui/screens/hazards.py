@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from gridworker.services import case_queries, inspections
 from gridworker.services.case_queries import SiteDetail
 from gridworker.services.inspections import InspectionOutcome
+from gridworker.ui.forms import error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
@@ -29,7 +30,6 @@ from gridworker.ui.widgets.hazard_site_dialog import NewSiteDialog
 from gridworker.ui.widgets.hazard_site_list import SiteList
 from gridworker.ui.widgets.hazard_site_panel import SitePanel
 from gridworker.ui.widgets.inspection_form import FormTarget, InspectionForm
-from gridworker.ui.widgets.photos import error_text
 
 __all__ = ["HazardsScreen", "NewSiteDialog", "SitePanel"]
 

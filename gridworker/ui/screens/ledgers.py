@@ -43,11 +43,11 @@ from gridworker.services.ledgers import (
     scope_choices,
     write_ledger,
 )
+from gridworker.ui.forms import error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import TaskState
-from gridworker.ui.widgets.photos import error_text
 from gridworker.ui.widgets.printing import ask_save_path, save_inspection_pdf
 
 STYLE = """

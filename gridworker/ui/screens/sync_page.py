@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridworker.ui.forms import error_label
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession, StatusInfo
 
@@ -41,9 +42,7 @@ class SyncScreen(Screen):
         self.pending.setObjectName("sync_pending")
         self.rejected = QLabel()
         self.conflicts = QLabel()
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
+        self.error = error_label("error")
         form.addRow(self.tr("Server"), self.server)
         form.addRow(self.tr("State"), self.state)
         form.addRow(self.tr("Last sync"), self.last_sync)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from gridworker.services.today import CaseDue, MyDay, RectificationDue, VisitDue, my_day
+from gridworker.ui.forms import error_label
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
@@ -219,9 +220,7 @@ class TodayScreen(Screen):
         self.refresh_button.clicked.connect(self.refresh)
         top.addWidget(self.refresh_button)
         layout.addLayout(top)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
+        self.error = error_label("error")
         self.error.setVisible(False)
         layout.addWidget(self.error)
         cards = QHBoxLayout()

@@ -35,11 +35,12 @@ from gridworker.domain.enums import CaseActionKind, CaseState
 from gridworker.services.case_queries import CaseDetail, Choice, case_detail, departments
 from gridworker.services.case_queries import subcategory_label as sub_label
 from gridworker.services.cases import act_on_case
+from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.models.cases import countdown_colors, countdown_text, local_time
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets import section_label
-from gridworker.ui.widgets.photos import PhotoStrip, error_text
+from gridworker.ui.widgets.photos import PhotoStrip
 from gridworker.ui.widgets.printing import save_case_pdf
 
 CASE_CHANGES = OpChanges(frozenset({"case", "case_action"}))
@@ -131,9 +132,7 @@ class CaseDetailView(QWidget):
         self.buttons = QHBoxLayout()
         actions.addLayout(self.buttons)
         layout.addLayout(actions)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
+        self.error = error_label("error")
         layout.addWidget(self.error)
         layout.addWidget(section_label(self.tr("Timeline")))
         self.timeline = QTableWidget(0, 5)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -28,12 +27,12 @@ from gridworker.domain.enums import CaseCategory, CaseState, Urgency
 from gridworker.services import case_queries, drafts
 from gridworker.services.case_queries import SUBCATEGORIES, Choice
 from gridworker.services.cases import report_case
-from gridworker.ui.forms import ChangeGuard, hint_label
+from gridworker.ui.forms import ChangeGuard, error_label, error_text, hint_label
 from gridworker.ui.screens.base import heading
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets.drafts import DraftKeeper
-from gridworker.ui.widgets.photos import PhotoStrip, error_text, store_photos
+from gridworker.ui.widgets.photos import PhotoStrip, store_photos
 
 REPORT_CHANGES = OpChanges(frozenset({"case", "case_action", "attachment"}))
 DRAFT_KIND, NEW = "case", "new"  # one draft of a case not reported yet
@@ -88,9 +87,7 @@ class ReportForm(QWidget):
         form.addRow("", self.confidential)
         form.addRow(self.tr("Photos"), self.photos)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
+        self.error = error_label("error")
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

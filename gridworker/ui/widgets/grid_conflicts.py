@@ -35,6 +35,7 @@ from gridworker.services.conflict_review import (
     grid_conflicts,
     resolve_grid_conflict,
 )
+from gridworker.ui.forms import error_label
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.conflicts import entity_label, field_label, value_text
 from gridworker.ui.screens.case_desk import make_table
@@ -80,9 +81,7 @@ class GridConflictsPanel(QWidget):
         self.grid = QGridLayout()
         self.detail.addLayout(self.grid)
         self.detail.addStretch(1)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
+        self.error = error_label("error")
         self.detail.addWidget(self.error)
         self.resolve_button = QPushButton(self.tr("Resolve on the server"))
         self.resolve_button.setObjectName("resolve_on_server")

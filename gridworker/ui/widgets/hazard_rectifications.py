@@ -9,7 +9,6 @@ from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -20,11 +19,11 @@ from PySide6.QtWidgets import (
 from gridworker.domain.enums import CloseBasis, RectificationStatus
 from gridworker.services import inspections
 from gridworker.services.case_queries import RectificationItem
+from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.models.sites import RectificationsModel
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets import combo, setup_table
-from gridworker.ui.widgets.photos import error_text
 
 RECT_CHANGES = OpChanges(frozenset({"rectification"}))
 
@@ -68,9 +67,7 @@ class RectificationPanel(QWidget):
         actions.addWidget(self.basis)
         actions.addWidget(self.close_button)
         layout.addLayout(actions)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
+        self.error = error_label("error")
         layout.addWidget(self.error)
         self.rectified_button.clicked.connect(self.mark_rectified)
         self.close_button.clicked.connect(self.close_out)

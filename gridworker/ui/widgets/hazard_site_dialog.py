@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
 
 from gridworker.domain.enums import Appraisal, DangerGrade, HazardKind, PremisesType
 from gridworker.services import case_queries
+from gridworker.ui.forms import error_label
 from gridworker.ui.widgets import combo
 
 
@@ -36,8 +37,7 @@ class NewSiteDialog(QDialog):
         self.appraisal = combo("appraisal", Appraisal.choices(lang), "—")
         self.person = QLineEdit()
         self.phone = QLineEdit()
-        self.error = QLabel()
-        self.error.setObjectName("error")
+        self.error = error_label("error")
         form.addRow(self.tr("Grid"), self.grid)
         form.addRow(self.tr("Kind"), self.kind)
         form.addRow(self.tr("Name"), self.name)

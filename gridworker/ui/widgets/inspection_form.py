@@ -36,13 +36,13 @@ from gridworker.domain.enums import InspectionKind, ItemAnswer
 from gridworker.services import drafts
 from gridworker.services.case_queries import inspection_item_ids
 from gridworker.services.inspections import InspectionOutcome, form_items, record_inspection
-from gridworker.ui.forms import ChangeGuard, hint_label
+from gridworker.ui.forms import ChangeGuard, error_label, error_text, hint_label
 from gridworker.ui.i18n import current_language
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets.drafts import DraftKeeper
 from gridworker.ui.widgets.inspection_item import ItemEditor
-from gridworker.ui.widgets.photos import PendingPhoto, error_text, store_photos
+from gridworker.ui.widgets.photos import PendingPhoto, store_photos
 
 INSPECTION_CHANGES = OpChanges(
     frozenset({"inspection", "inspection_item", "rectification", "attachment", "hazard_site"})
@@ -109,9 +109,7 @@ class InspectionForm(QWidget):
         self.overall_note.setObjectName("overall_note")
         self.overall_note.setPlaceholderText(self.tr("Overall note (optional)"))
         layout.addWidget(self.overall_note)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
+        self.error = error_label("error")
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

@@ -23,11 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridworker.domain.errors import DomainError
 from gridworker.services.attachments import attach
 from gridworker.services.case_queries import PhotoThumb, photo_thumbnails
 from gridworker.services.workspace import Workspace
-from gridworker.ui.i18n import current_language
+from gridworker.ui.forms import error_text
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 
@@ -60,13 +59,6 @@ def store_photos(
         )
         for p in photos
     ]
-
-
-def error_text(exc: BaseException) -> str:
-    """What to show for a refused or failed task: a domain message in the UI language."""
-    if isinstance(exc, DomainError):
-        return exc.message(current_language())
-    return str(exc) or type(exc).__name__
 
 
 def image_png(image: QImage) -> bytes:

@@ -31,11 +31,11 @@ from gridworker.services import hazard_desk, inspections
 from gridworker.services.attachments import attach
 from gridworker.services.case_queries import PhotoThumb
 from gridworker.services.hazard_desk import RectificationDetail
-from gridworker.ui.forms import EnumCombo, error_label, hint_label
+from gridworker.ui.forms import EnumCombo, error_label, error_text, hint_label
 from gridworker.ui.i18n import current_language
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
-from gridworker.ui.widgets.photos import IMAGE_FILTER, error_text
+from gridworker.ui.widgets.photos import IMAGE_FILTER
 
 DESK_CHANGES = OpChanges(
     frozenset({"rectification", "inspection", "inspection_item", "attachment"})
