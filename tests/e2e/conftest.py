@@ -100,31 +100,33 @@ def prepare_database(db_url: str, files: Path) -> Settings:
     return settings
 
 
-def start_server(db_url: str, files: Path, *, workers: int = 1, port: int = 0) -> LiveServer:
+def start_server(
+    db_url: str, files: Path, *, workers: int = 1, port: int = 0, log_file: Path | None = None
+) -> LiveServer:
+    """`gridworker-server serve` on a free loopback port, ready when /health answers. With
+    `log_file`, its stdout and stderr (the access log and every server log line) are
+    appended there, so a test can read what the server wrote."""
     env = {**os.environ, "GRIDWORKER_SERVER_DB": db_url, "GRIDWORKER_SERVER_FILES": str(files)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gridworker.server.cli",
-            "--db",
-            db_url,
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
+    cmd = [sys.executable, "-m", "gridworker.server.cli", "--db", db_url, "serve"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    if log_file is None:
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+        )
+        url = _ready_on_stdout(proc)
+    else:
+        start = log_file.stat().st_size if log_file.exists() else 0  # a restart appends
+        with log_file.open("a", encoding="utf-8") as log:
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
+        url = _ready_in_log(proc, log_file, start)
+    assert url, "the server never printed its ready line"
+    assert requests.get(url + "/health", timeout=10).status_code == 200
+    return LiveServer(url, db_url, proc, Settings(db_url=db_url, attachment_dir=files))
+
+
+def _ready_on_stdout(proc: subprocess.Popen[str]) -> str | None:
     assert proc.stdout is not None
     deadline = time.monotonic() + 60
-    url = None
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
         if not line:
@@ -132,11 +134,23 @@ def start_server(db_url: str, files: Path, *, workers: int = 1, port: int = 0) -
                 raise RuntimeError(f"server exited with {proc.returncode}")
             continue
         if line.startswith("ready "):
-            url = line.split()[1].strip()
-            break
-    assert url, "the server never printed its ready line"
-    assert requests.get(url + "/health", timeout=10).status_code == 200
-    return LiveServer(url, db_url, proc, Settings(db_url=db_url, attachment_dir=files))
+            return line.split()[1].strip()
+    return None
+
+
+def _ready_in_log(proc: subprocess.Popen[str], log_file: Path, start: int) -> str | None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}: {log_file.read_text()}")
+        with log_file.open("rb") as f:
+            f.seek(start)
+            fresh = f.read().decode("utf-8", "replace")
+        for line in fresh.splitlines():
+            if line.startswith("ready "):
+                return line.split()[1].strip()
+        time.sleep(0.05)
+    return None
 
 
 @pytest.fixture
