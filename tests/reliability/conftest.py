@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
+from fastapi import FastAPI
 from sqlalchemy import select
 
 from gridworker.domain.wire import wire_value
@@ -27,7 +24,7 @@ from gridworker.server.models import Conflict, Record, User
 from gridworker.server.scope import Scope, scope_for
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import SYNC_MODELS, OutboxEntry
-from tests.e2e.conftest import LiveServer, prepare_database
+from tests.e2e.conftest import LiveServer, prepare_database, start_server
 from tests.server.conftest import _pg_database
 
 FULL = os.environ.get("RELIABILITY_FULL") == "1"
@@ -41,49 +38,8 @@ def scaled(ci: int, full: int) -> int:
 def start_logged_server(
     db_url: str, files: Path, log_file: Path, *, workers: int = 1, port: int = 0
 ) -> LiveServer:
-    """`gridworker-server serve` like tests/e2e's, but its stdout and stderr (the access log
-    and every server log line) go to `log_file`, so a test can read what the server wrote."""
-    env = {**os.environ, "GRIDWORKER_SERVER_DB": db_url, "GRIDWORKER_SERVER_FILES": str(files)}
-    start = log_file.stat().st_size if log_file.exists() else 0  # a restart appends
-    log = log_file.open("a", encoding="utf-8")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gridworker.server.cli",
-            "--db",
-            db_url,
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    log.close()
-    deadline = time.monotonic() + 90
-    url = None
-    while time.monotonic() < deadline and url is None:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}: {log_file.read_text()}")
-        with log_file.open("rb") as f:
-            f.seek(start)
-            fresh = f.read().decode("utf-8", "replace")
-        for line in fresh.splitlines():
-            if line.startswith("ready "):
-                url = line.split()[1].strip()
-        time.sleep(0.05)
-    assert url, "the server never printed its ready line"
-    assert requests.get(url + "/health", timeout=10).status_code == 200
-    from gridworker.server.core.config import Settings
-
-    return LiveServer(url, db_url, proc, Settings(db_url=db_url, attachment_dir=files))
+    """tests/e2e's server with its output in `log_file` (the access log, every log line)."""
+    return start_server(db_url, files, workers=workers, port=port, log_file=log_file)
 
 
 @dataclass
@@ -224,3 +180,36 @@ def convergence_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         if cleanup is not None:
             with contextlib.suppress(StopIteration):
                 next(cleanup)  # _pg_database's finally: the database is dropped
+
+
+def one_grid_app(db_url: str, files: Path, **settings: Any) -> FastAPI:
+    """The server app (cheap password hashing) with grid A and its grid worker `worker.a`."""
+    from gridworker.server.app import create_app
+    from gridworker.server.core.config import Settings
+    from gridworker.server.users import create_user, import_grids
+    from tests.server.conftest import GRID_A, PASSWORD, square
+
+    config = Settings(
+        db_url=db_url,
+        attachment_dir=files,
+        password_time_cost=1,
+        password_memory_kib=1024,
+        **settings,
+    )
+    app = create_app(config)
+    feature = {
+        "type": "Feature",
+        "properties": {"grid_code": GRID_A, "name": "网格"},
+        "geometry": square(113.85, 27.62),
+    }
+    with transaction(app.state.sessions) as s:
+        import_grids(s, {"type": "FeatureCollection", "features": [feature]})
+        create_user(
+            s,
+            settings=config,
+            username="worker.a",
+            password=PASSWORD,
+            role="grid_worker",
+            grids=[GRID_A],
+        )
+    return app

@@ -19,15 +19,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from gridworker.domain.errors import DomainError
-from gridworker.server.app import create_app
-from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.models import Record
-from gridworker.server.users import create_user, import_grids
 from gridworker.services.importing import import_file
 from gridworker.services.tabular import FileFormatError
 from gridworker.services.workspace import ServiceError, Workspace
-from tests.server.conftest import GRID_A, PASSWORD, _pg_database, square
+from tests.reliability.conftest import one_grid_app
+from tests.server.conftest import GRID_A, PASSWORD, _pg_database
 from tests.server.test_push import action_payload, case_payload, household
 
 PUSH, PULL, LOGIN = "/api/v1/sync/push", "/api/v1/sync/pull", "/api/v1/auth/login"
@@ -55,35 +53,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FastAPI]:
     else:
         cleanup = _pg_database(f"gw_{uuid.uuid4().hex[:12]}")
         db_url = next(cleanup)
-    settings = Settings(
-        db_url=db_url,
-        attachment_dir=tmp_path / "files",
-        password_time_cost=1,
-        password_memory_kib=1024,
-    )
-    application = create_app(settings)
-    with transaction(application.state.sessions) as s:
-        import_grids(
-            s,
-            {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "properties": {"grid_code": GRID_A, "name": "网格"},
-                        "geometry": square(113.85, 27.62),
-                    }
-                ],
-            },
-        )
-        create_user(
-            s,
-            settings=settings,
-            username="worker.a",
-            password=PASSWORD,
-            role="grid_worker",
-            grids=[GRID_A],
-        )
+    application = one_grid_app(db_url, tmp_path / "files")
     yield application
     application.state.engine.dispose()
     if cleanup is not None:

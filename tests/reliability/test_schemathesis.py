@@ -21,46 +21,15 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
-from gridworker.server.app import create_app
-from gridworker.server.core.config import Settings
-from gridworker.server.core.db import transaction
-from gridworker.server.users import create_user, import_grids
-from tests.reliability.conftest import scaled
-from tests.server.conftest import GRID_A, PASSWORD, square
+from tests.reliability.conftest import one_grid_app, scaled
+from tests.server.conftest import PASSWORD
 
 
 def make_app(tmp: Path) -> FastAPI:
-    settings_ = Settings(
-        db_url=f"sqlite:///{tmp / 'server.db'}",
-        attachment_dir=tmp / "files",
-        password_time_cost=1,
-        password_memory_kib=1024,
-        login_failures_allowed=1_000_000,  # generated logins must not lock the next ones out
+    # Generated logins must not lock the next ones out.
+    return one_grid_app(
+        f"sqlite:///{tmp / 'server.db'}", tmp / "files", login_failures_allowed=10**6
     )
-    app = create_app(settings_)
-    with transaction(app.state.sessions) as s:
-        import_grids(
-            s,
-            {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "properties": {"grid_code": GRID_A, "name": "网格"},
-                        "geometry": square(113.85, 27.62),
-                    }
-                ],
-            },
-        )
-        create_user(
-            s,
-            settings=settings_,
-            username="worker.a",
-            password=PASSWORD,
-            role="grid_worker",
-            grids=[GRID_A],
-        )
-    return app
 
 
 # schemathesis parametrizes at collection time, so the app exists from import on (a
