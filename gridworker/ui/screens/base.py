@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
@@ -60,3 +62,21 @@ class Placeholder(Screen):
 
     def title(self) -> str:
         return self._name
+
+
+def select_grid(
+    choices: QComboBox, grid_code: str | None, *, loaded: bool, apply: Callable[[], None]
+) -> None:
+    """Pick `grid_code` in a screen's grid list (None: its first entry, all grids) and
+    filter: a grid the list does not hold is added, unless the list is still loading
+    (then the screen applies `session.grid_filter` when it has loaded)."""
+    index = choices.findData(grid_code) if grid_code else 0
+    if index < 0:  # a grid the choices do not hold (not loaded yet, or outside them)
+        if not loaded:
+            return
+        choices.addItem(grid_code or "", grid_code)
+        index = choices.count() - 1
+    if index == choices.currentIndex():
+        apply()
+    else:
+        choices.setCurrentIndex(index)  # the screen filters on the change

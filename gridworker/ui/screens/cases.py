@@ -26,7 +26,7 @@ from gridworker.services.case_queries import Choice
 from gridworker.ui.forms import search_box
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.cases import CasesModel
-from gridworker.ui.screens.base import Screen, heading
+from gridworker.ui.screens.base import Screen, heading, select_grid
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets import setup_table
@@ -178,16 +178,9 @@ class CasesScreen(Screen):
 
     def apply_grid_filter(self, grid_code: str | None) -> None:
         """Show the cases of one grid (the map's or the status chip's choice); None: all."""
-        index = self.grid_filter.findData(grid_code) if grid_code else 0
-        if index < 0:  # a grid the choices do not hold (not loaded yet, or outside them)
-            if self.grids is None:
-                return  # _grids_loaded applies session.grid_filter
-            self.grid_filter.addItem(grid_code or "", grid_code)
-            index = self.grid_filter.count() - 1
-        if index == self.grid_filter.currentIndex():
-            self.apply_filter()
-        else:
-            self.grid_filter.setCurrentIndex(index)  # apply_filter runs on the change
+        select_grid(
+            self.grid_filter, grid_code, loaded=self.grids is not None, apply=self.apply_filter
+        )
 
     def apply_filter(self) -> None:
         """Start the list again from its first page for the tab, grid and search text."""

@@ -42,7 +42,7 @@ from gridworker.ui.forms import (
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.households import HouseholdsModel
 from gridworker.ui.models.residents import ResidentsModel
-from gridworker.ui.screens.base import Screen, heading
+from gridworker.ui.screens.base import Screen, heading, select_grid
 from gridworker.ui.session import AppSession
 from gridworker.ui.widgets.visits import show_visits, visits_table
 
@@ -203,16 +203,9 @@ class RegisterScreen(Screen):
 
     def apply_grid_filter(self, grid_code: str | None) -> None:
         """Show the households of one grid (the map's or the chip's choice); None: all."""
-        index = self.grid_filter.findData(grid_code) if grid_code else 0
-        if index < 0:  # a grid the choices do not hold yet (not loaded, or outside them)
-            if self.grids is None:
-                return  # _grids_loaded applies session.grid_filter
-            self.grid_filter.addItem(grid_code or "", grid_code)
-            index = self.grid_filter.count() - 1
-        if index == self.grid_filter.currentIndex():
-            self.apply_filter()
-        else:
-            self.grid_filter.setCurrentIndex(index)  # apply_filter runs on the change
+        select_grid(
+            self.grid_filter, grid_code, loaded=self.grids is not None, apply=self.apply_filter
+        )
 
     def apply_filter(self) -> None:
         self.model.set_filter(
