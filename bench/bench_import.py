@@ -41,6 +41,7 @@ from typing import Any
 from bench import common
 from bench import import_baselines as baselines
 from gridworker.demo_data import ROSTER_HEADER, make_roster
+from gridworker.process import tune_gc
 
 VARIANTS = ("gridworker", "outbox", "sqlcipher", "cipherlib", "sqlite")
 BASELINES = frozenset(VARIANTS) - {"gridworker"}
@@ -489,6 +490,7 @@ def profile(households: int, quick: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    tune_gc()  # as the app's processes do (gridworker.cli.main)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
         "--quick",

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import common
+from gridworker.process import tune_gc
 
 TARGET_MIB = 300.0
 
@@ -74,6 +75,7 @@ def _worker(profile: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    tune_gc()  # as the app's processes do (gridworker.cli.main)
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--households", type=int, default=None)

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import common
+from gridworker.process import tune_gc
 
 PASSWORD = "bench-password-123"
 # Roster lines per household (household + residents + tags), measured on make_roster.
@@ -468,6 +469,7 @@ def markdown(data: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    tune_gc()  # as the app's processes do (gridworker.cli.main)
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="sizes 1,000 and 5,000")
     parser.add_argument("--sizes", default=None, help="comma-separated record counts")

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import common
+from gridworker.process import tune_gc
 from gridworker.services.workspace import init_profile, open_workspace
 from gridworker.storage import keyvault, migrate
 from gridworker.storage.engine import make_engine
@@ -237,6 +238,7 @@ def markdown(data: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    tune_gc()  # as the app's processes do (gridworker.cli.main)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
         "--quick",

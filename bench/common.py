@@ -56,6 +56,7 @@ CODE_FILES = (
     "gridworker/storage/profile.py",
     "gridworker/domain/ids.py",
     "gridworker/domain/validation.py",
+    "gridworker/process.py",
 )
 
 

@@ -28,6 +28,7 @@ from gridworker.cli.common import (
 )
 from gridworker.cli.parser import build_parser
 from gridworker.cli.sync import read_password
+from gridworker.process import tune_gc
 
 __all__ = [
     "EXIT_FAIL",
@@ -66,6 +67,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tune_gc()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.profile is None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from gridworker.process import tune_gc
 from gridworker.server.app import create_app
 from gridworker.server.core.config import Settings
 
 
 def app_factory() -> FastAPI:
-    return create_app(Settings(), migrate=False)
+    app = create_app(Settings(), migrate=False)
+    tune_gc()  # after the app is built: its objects stay out of later collections
+    return app
