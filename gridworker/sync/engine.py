@@ -50,6 +50,7 @@ from gridworker.sync.protocol import (
     PullRequest,
     PullResponse,
     PushRequest,
+    PushResponse,
     ResolveRequest,
 )
 from gridworker.sync.state import SyncState
@@ -181,6 +182,16 @@ class SyncEngine:
     # --- push ------------------------------------------------------------------------
 
     def _push(self, report: CycleReport) -> None:
+        """Push the outbox in batches, in order (the server refuses a device's later batch
+        before its earlier one).
+
+        The work on either side overlaps: while the server applies a batch, the next one
+        is read and frozen here, and it goes out as soon as the answer comes, so that the
+        server applies it while the answer before is settled here. The request runs on a
+        helper thread; the database is used on this one only. A frozen batch that is not
+        sent (an error, a cancel, the server stopping early) is simply sent again by the
+        next cycle, like one cut off by a crash.
+        """
         with self.profile.sessions() as s:
             total = (
                 s.scalar(
@@ -191,93 +202,118 @@ class SyncEngine:
                 or 0
             )
         done = 0
-        while True:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-push")
+        try:
             self.check_cancel()
-            with self._bookkeeping() as s:
-                state = SyncState.load(s)
-                entries = s.execute(
-                    select(*_OUTBOX_COLUMNS)
-                    .where(OutboxEntry.status.in_(apply.UNSENT))
-                    .order_by(OutboxEntry.mutation_id)
-                    .limit(self.push_batch)
-                ).all()
-                if not entries:
-                    return
-                # Frozen: later edits get entries of their own.
-                s.execute(
-                    update(OutboxEntry)
-                    .where(OutboxEntry.mutation_id.in_([e.mutation_id for e in entries]))
-                    .values(status="sending", attempts=OutboxEntry.attempts + 1)
-                    .execution_options(synchronize_session=False)
-                )
-                mutations = [
-                    Mutation(
-                        mutation_id=e.mutation_id,
-                        op=cast(Op, e.op),
-                        entity=e.entity,
-                        record_id=e.record_id,
-                        grid_code=e.grid_code,
-                        base_version=e.base_version,
-                        schema_version=e.schema_version,
-                        payload=e.payload,
-                        full_state=e.full_state,
-                    )
-                    for e in entries
-                ]
-            killpoint("push.before_send")
-            response = self.client.push(
-                PushRequest(device_id=self.client.device_id, epoch=state.epoch, mutations=mutations)
+            batch = self._freeze_batch(after=0)
+            in_flight = self._send_batch(pool, batch) if batch is not None else None
+            while batch is not None and in_flight is not None:
+                self.check_cancel()
+                following = self._freeze_batch(after=batch.mutations[-1].mutation_id)
+                response = in_flight.result()
+                killpoint("push.after_send")
+                mutations = batch.mutations
+                stopped = len(response.outcomes) < len(mutations)  # the rest: next cycle
+                in_flight = None
+                if following is not None and not stopped and not self.cancel.is_set():
+                    in_flight = self._send_batch(pool, following)
+                self._settle_batch(mutations, response, report)
+                killpoint("push.after_apply")
+                report.pushed += len(mutations)
+                done += len(mutations)
+                self.progress(Progress("push", done, max(total, done)))
+                batch = following
+        finally:
+            # Failed or cancelled: a request still in flight finishes on its own, unread.
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _freeze_batch(self, *, after: int) -> PushRequest | None:
+        """The next batch of unsent entries past mutation id `after`, frozen (`sending`):
+        later edits get entries of their own. Entries left `sending` by an earlier cycle
+        are unsent too, and go again. Mutation ids only grow (storage.outbox), so the
+        batch being pushed is never read twice. None when nothing is left."""
+        with self._bookkeeping() as s:
+            state = SyncState.load(s)
+            entries = s.execute(
+                select(*_OUTBOX_COLUMNS)
+                .where(OutboxEntry.status.in_(apply.UNSENT), OutboxEntry.mutation_id > after)
+                .order_by(OutboxEntry.mutation_id)
+                .limit(self.push_batch)
+            ).all()
+            if not entries:
+                return None
+            s.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.mutation_id.in_([e.mutation_id for e in entries]))
+                .values(status="sending", attempts=OutboxEntry.attempts + 1)
+                .execution_options(synchronize_session=False)
             )
-            killpoint("push.after_send")
-            sent_ids = {m.mutation_id: m for m in mutations}
-            with self._bookkeeping() as s, without_capture(s), s.no_autoflush:
-                # The common case, a plain `applied`, is settled in bulk: the entry goes,
-                # the record takes the new version. Everything else goes one by one.
-                plain = [
-                    o
-                    for o in response.outcomes
-                    if o.mutation_id in sent_ids
-                    and o.status == "applied"
-                    and sent_ids[o.mutation_id].entity != "attachment"
-                ]
-                apply.settle_applied(
-                    s,
-                    [
-                        (
-                            o.mutation_id,
-                            sent_ids[o.mutation_id].entity,
-                            sent_ids[o.mutation_id].record_id,
-                            o.version,
-                        )
-                        for o in plain
-                    ],
-                )
-                report.applied += len(plain)
-                settled = {o.mutation_id for o in plain}
-                rest = [o for o in response.outcomes if o.mutation_id not in settled]
-                sent_entries, _records = apply.load_entries(s, [o.mutation_id for o in rest])
-                for outcome in rest:
-                    sent = sent_entries.get(outcome.mutation_id)
-                    if sent is None:
-                        continue
-                    status = apply.apply_outcome(s, sent, outcome, self.username)
-                    if status == "applied":
-                        report.applied += 1
-                    elif status == "merged":
-                        report.merged += 1
-                    elif status == "conflict":
-                        report.conflicts += 1
-                    else:
-                        report.rejected += 1
-                    if sent.entity == "attachment" and status != "rejected":
-                        s.flush()  # an upload queued earlier in this batch must be found
-                        transfers.queue_upload(s, sent.payload)
-            killpoint("push.after_apply")
-            report.pushed += len(mutations)
-            done += len(mutations)
-            self.progress(Progress("push", done, max(total, done)))
-            if len(response.outcomes) < len(mutations):
-                return  # the server stopped early; the rest goes in the next cycle
+        mutations = [
+            Mutation(
+                mutation_id=e.mutation_id,
+                op=cast(Op, e.op),
+                entity=e.entity,
+                record_id=e.record_id,
+                grid_code=e.grid_code,
+                base_version=e.base_version,
+                schema_version=e.schema_version,
+                payload=e.payload,
+                full_state=e.full_state,
+            )
+            for e in entries
+        ]
+        return PushRequest(device_id=self.client.device_id, epoch=state.epoch, mutations=mutations)
+
+    def _send_batch(self, pool: ThreadPoolExecutor, batch: PushRequest) -> Future[PushResponse]:
+        killpoint("push.before_send")
+        return pool.submit(self.client.push, batch)
+
+    def _settle_batch(
+        self, mutations: list[Mutation], response: PushResponse, report: CycleReport
+    ) -> None:
+        sent_ids = {m.mutation_id: m for m in mutations}
+        with self._bookkeeping() as s, without_capture(s), s.no_autoflush:
+            # The common case, a plain `applied`, is settled in bulk: the entry goes,
+            # the record takes the new version. Everything else goes one by one.
+            plain = [
+                o
+                for o in response.outcomes
+                if o.mutation_id in sent_ids
+                and o.status == "applied"
+                and sent_ids[o.mutation_id].entity != "attachment"
+            ]
+            apply.settle_applied(
+                s,
+                [
+                    (
+                        o.mutation_id,
+                        sent_ids[o.mutation_id].entity,
+                        sent_ids[o.mutation_id].record_id,
+                        o.version,
+                    )
+                    for o in plain
+                ],
+            )
+            report.applied += len(plain)
+            settled = {o.mutation_id for o in plain}
+            rest = [o for o in response.outcomes if o.mutation_id not in settled]
+            sent_entries, _records = apply.load_entries(s, [o.mutation_id for o in rest])
+            for outcome in rest:
+                sent = sent_entries.get(outcome.mutation_id)
+                if sent is None:
+                    continue
+                status = apply.apply_outcome(s, sent, outcome, self.username)
+                if status == "applied":
+                    report.applied += 1
+                elif status == "merged":
+                    report.merged += 1
+                elif status == "conflict":
+                    report.conflicts += 1
+                else:
+                    report.rejected += 1
+                if sent.entity == "attachment" and status != "rejected":
+                    s.flush()  # an upload queued earlier in this batch must be found
+                    transfers.queue_upload(s, sent.payload)
 
     def _send_resolutions(self) -> None:
         with self.profile.sessions() as s:

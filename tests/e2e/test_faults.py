@@ -60,6 +60,39 @@ def test_each_fault_on_push_then_recovery(
         a2.close()
 
 
+@pytest.mark.parametrize("fault", ["lose_response", "drop", "error_503", "timeout"])
+@pytest.mark.parametrize("at", [1, 2])
+def test_a_fault_between_pipelined_push_batches(
+    live_server: LiveServer, tmp_path: Path, fault: str, at: int
+) -> None:
+    """Proves the overlapped push (the next batch frozen while one is in flight, sent before
+    the one before is settled) loses and doubles nothing when the network fails on a later
+    batch: the batches before it are settled, the frozen ones go again, and the next clean
+    sync converges with every record once."""
+    a = enrolled(live_server, tmp_path, "worker.a")
+    a2 = enrolled(live_server, tmp_path, "worker.a2")
+    try:
+        ids = [add_household(a, f"71{n:02d}") for n in range(7)]
+        queued = outbox_size(a)  # sent in batches of 2
+        plan = FaultPlan(script=[None] * at + [fault], only=lambda r: r.path_url.endswith("/push"))
+        engine = SyncEngine(a.profile, faulty_client(a, plan), username="worker.a", push_batch=2)
+        try:
+            engine.run_cycle()
+        except SyncError:
+            # Each batch before the fault was answered and settled; nothing after it was.
+            assert 0 < outbox_size(a) <= queued - 2 * at
+        assert [f for f, _ in plan.log] == [fault]
+        sync_now(a)
+        sync_now(a2)
+        assert outbox_size(a) == 0
+        view = snapshot(a2)
+        assert sorted(k[1] for k in view if k[0] == "household") == sorted(ids)
+        assert snapshot(a) == view
+    finally:
+        a.close()
+        a2.close()
+
+
 def test_random_faults_over_many_cycles_converge(live_server: LiveServer, tmp_path: Path) -> None:
     """Proves two clients editing through a network that drops, duplicates, delays, loses
     responses and answers 503 at random still converge once the network heals."""

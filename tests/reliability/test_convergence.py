@@ -101,6 +101,9 @@ OVERLAP = 0.35
 # this often (a stale replay), decided by the adapter's seeded random. (With the rate drawn
 # by Hypothesis from [0, 0.2, 0.5], a 60-example run on each database made no replay.)
 REPLAY = 0.3
+# A faulty sync pushes and pulls in small steps (the clean ones use the app's sizes).
+FAULTY_PUSH_BATCH = 2
+FAULTY_PULL_LIMIT = 5
 NAMES = ["张秀英", "李建国", "王芳", "刘洋", "陈静", "杨帆"]
 TEXTS = ["楼道灯坏了", "独居需要关注", "漏水", "邻里噪音", "", "门牌缺失", "燃气表老化"]
 ADDRESSES = ["凤凰小区1栋101", "凤凰小区2栋", "老街3号", "新村路8号"]
@@ -460,7 +463,16 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
                 token=good.token,
             )
             try:
-                SyncEngine(ws.profile, client, username=ws.actor.username).run_cycle()
+                # Small batches and pages: a cycle makes several requests, so a fault can
+                # land between two batches (the next one already frozen, the one before
+                # still being settled) or between two pages (the next one asked ahead).
+                SyncEngine(
+                    ws.profile,
+                    client,
+                    username=ws.actor.username,
+                    push_batch=FAULTY_PUSH_BATCH,
+                    pull_limit=FAULTY_PULL_LIMIT,
+                ).run_cycle()
                 stats["faulty syncs that completed"] += 1
             except SyncError:
                 stats["faulty syncs that failed cleanly"] += 1
