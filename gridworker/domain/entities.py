@@ -53,6 +53,7 @@ from gridworker.domain.validation import (
     id_birth_date,
     id_gender,
     normalise_record,
+    normalised_changes,
     validate_grid_code,
     validate_id_number,
     validate_name,
@@ -168,9 +169,18 @@ class Record:
 
 
 def _validate_record(record: _R) -> _R:
-    record = normalise_record(record)
-    code = validate_grid_code(record.grid_code)
-    return record if code == record.grid_code else replace(record, grid_code=code)
+    changes = _record_changes(record)
+    return replace(record, **changes) if changes else record
+
+
+def _record_changes(record: Record) -> dict[str, Any]:
+    """What `_validate_record` changes: `normalise_record`'s changes and the grid code's."""
+    changes = normalised_changes(record)
+    grid = changes.get("grid_code", record.grid_code)
+    code = validate_grid_code(grid)
+    if code != record.grid_code:
+        changes["grid_code"] = code
+    return changes
 
 
 def _check_dates(start: date | None, end: date | None) -> None:
@@ -254,23 +264,29 @@ class Resident(Record):
         Given values that contradict the ID number are an error rather than being
         overwritten silently: one of the two was mistyped and a person must decide.
         """
-        resident = _validate_record(self)
-        changes: dict[str, Any] = {"name": validate_name(resident.name)}
-        if resident.id_number is not None:
-            number = validate_id_number(resident.id_number, today=today)
+        # One copy for the record's common checks and these (this runs for every resident
+        # an import or a push brings).
+        changes = _record_changes(self)
+        name = changes.get("name", self.name)
+        id_number = changes.get("id_number", self.id_number)
+        given_gender = changes.get("gender", self.gender)
+        given_birth = changes.get("birth_date", self.birth_date)
+        changes["name"] = validate_name(name)
+        if id_number is not None:
+            number = validate_id_number(id_number, today=today)
             changes["id_number"] = number
             gender, born = id_gender(number), id_birth_date(number)
-            if resident.gender is None:
+            if given_gender is None:
                 changes["gender"] = gender
-            elif resident.gender in (Gender.male, Gender.female) and resident.gender != gender:
+            elif given_gender in (Gender.male, Gender.female) and given_gender != gender:
                 raise ValidationError("id_gender_mismatch", field="gender")
-            if resident.birth_date is None:
+            if given_birth is None:
                 changes["birth_date"] = born
-            elif resident.birth_date != born:
+            elif given_birth != born:
                 raise ValidationError("id_birth_mismatch", field="birth_date")
-        elif resident.birth_date is not None and resident.birth_date > (today or date.today()):
+        elif given_birth is not None and given_birth > (today or date.today()):
             raise ValidationError("out_of_range", field="birth_date")
-        return replace(resident, **changes)
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

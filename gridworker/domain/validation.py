@@ -10,7 +10,7 @@ import re
 import types
 import typing
 import unicodedata
-from dataclasses import MISSING, fields, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -225,6 +225,72 @@ def _enum_fields(cls: type[Any]) -> dict[str, type[LabeledEnum]]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _FieldRule:
+    """What `normalised_changes` checks of one field, worked out once per class."""
+
+    name: str
+    optional: bool  # defaults to None: empty text becomes None
+    required: bool  # no default: None is an error
+    enum: type[LabeledEnum] | None
+    phone: bool
+
+
+@cache
+def _field_rules(cls: type[DataclassInstance]) -> tuple[_FieldRule, ...]:
+    enums = _enum_fields(cls)
+    return tuple(
+        _FieldRule(
+            f.name,
+            optional=f.default is None,
+            required=f.default is MISSING,
+            enum=enums.get(f.name),
+            phone=f.name in _PHONE_FIELDS,
+        )
+        for f in fields(cls)
+    )
+
+
+def normalised_changes(record: DataclassInstance) -> dict[str, Any]:
+    """The fields `normalise_record` would change, with their new values (see there).
+    For a caller that has changes of its own to make: one copy instead of two."""
+    changes: dict[str, Any] = {}
+    for rule in _field_rules(type(record)):
+        value = getattr(record, rule.name)
+        if isinstance(value, str) and not isinstance(value, LabeledEnum):
+            text = value.strip()
+            if rule.enum is not None:
+                if not text and rule.optional:
+                    changes[rule.name] = None
+                    continue
+                try:
+                    changes[rule.name] = rule.enum.parse(value)
+                except ValueError:
+                    raise ValidationError("invalid_value", field=rule.name, value=value) from None
+            elif not text:
+                if not rule.optional:
+                    raise ValidationError("required", field=rule.name)
+                changes[rule.name] = None
+            elif rule.phone:
+                changes[rule.name] = validate_phone(text, field=rule.name)
+            elif text != value:
+                changes[rule.name] = text
+        elif value is None:
+            if rule.required:
+                raise ValidationError("required", field=rule.name)
+        elif isinstance(value, datetime):
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise ValidationError("naive_datetime", field=rule.name)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if rule.name == "lat" and not -90 <= value <= 90:
+                raise ValidationError("out_of_range", field=rule.name)
+            if rule.name == "lon" and not -180 <= value <= 180:
+                raise ValidationError("out_of_range", field=rule.name)
+            if rule.name not in ("lat", "lon") and value < 0:
+                raise ValidationError("negative", field=rule.name)
+    return changes
+
+
 def normalise_record(record: _D) -> _D:
     """Checks and clean-ups that apply to every domain record (a dataclass instance).
 
@@ -233,39 +299,5 @@ def normalise_record(record: _D) -> _D:
     timestamps must carry a time zone; counts and sizes cannot be negative;
     coordinates must be on the globe; phone numbers are normalised.
     """
-    enums = _enum_fields(type(record))
-    changes: dict[str, object] = {}
-    for f in fields(record):
-        value = getattr(record, f.name)
-        optional = f.default is None
-        if f.name in enums and isinstance(value, str) and not isinstance(value, LabeledEnum):
-            if not value.strip() and optional:
-                changes[f.name] = None
-                continue
-            try:
-                changes[f.name] = enums[f.name].parse(value)
-            except ValueError:
-                raise ValidationError("invalid_value", field=f.name, value=value) from None
-        elif isinstance(value, str) and not isinstance(value, LabeledEnum):
-            text = value.strip()
-            if not text:
-                if not optional:
-                    raise ValidationError("required", field=f.name)
-                changes[f.name] = None
-            elif f.name in _PHONE_FIELDS:
-                changes[f.name] = validate_phone(text, field=f.name)
-            elif text != value:
-                changes[f.name] = text
-        elif isinstance(value, datetime):
-            if value.tzinfo is None or value.utcoffset() is None:
-                raise ValidationError("naive_datetime", field=f.name)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            if f.name == "lat" and not -90 <= value <= 90:
-                raise ValidationError("out_of_range", field=f.name)
-            if f.name == "lon" and not -180 <= value <= 180:
-                raise ValidationError("out_of_range", field=f.name)
-            if f.name not in ("lat", "lon") and value < 0:
-                raise ValidationError("negative", field=f.name)
-        elif value is None and f.default is MISSING:
-            raise ValidationError("required", field=f.name)
+    changes = normalised_changes(record)
     return replace(record, **changes) if changes else record

@@ -185,6 +185,58 @@ def count(app: FastAPI, model: type[Any]) -> int:
 # --- idempotency -----------------------------------------------------------------------
 
 
+def test_payload_hash_is_pinned() -> None:
+    """Proves the mutation's digest (kept in the mutation log, compared with each replay) is
+    the same as the one every earlier version stored: a push logged before an upgrade and
+    replayed after it is still recognised, not refused as a cloned client."""
+    from gridworker.server.push import payload_hash
+
+    edit = protocol.Mutation(
+        mutation_id=7,
+        op="update",
+        entity="resident",
+        record_id="r-1",
+        grid_code="360302001001001",
+        base_version=3,
+        schema_version=2,
+        payload={
+            "name": "张秀英",
+            "floors": 6,
+            "lat": 28.5,
+            "note": 'a\nb"c',
+            "tags": ["x", None, True],
+            "nested": {"b": 1, "a": [1.0, -0.0]},
+        },
+    )
+    create = protocol.Mutation(
+        mutation_id=8,
+        op="create",
+        entity="household",
+        record_id="h-1",
+        grid_code="360302001001001",
+        base_version=0,
+        schema_version=2,
+        payload={},
+        full_state=True,
+    )
+    # Computed with the code before this change (model_dump(mode="json")).
+    assert payload_hash(edit) == "af0fe1aa49d12d9c9ff7eae52002037955d9444d2d905f328b3fd1e69936a23a"
+    assert (
+        payload_hash(create) == "1e6ec0555d99949d9b4f98eb0be5648f7221d1c02e62b5b7165e753056f7dcb3"
+    )
+    assert set(protocol.Mutation.model_fields) == {
+        "mutation_id",
+        "op",
+        "entity",
+        "record_id",
+        "grid_code",
+        "base_version",
+        "schema_version",
+        "payload",
+        "full_state",
+    }  # a new field must be added to payload_hash too
+
+
 def test_replayed_push_changes_nothing(app: FastAPI, client: TestClient) -> None:
     """Proves a replayed batch returns the recorded outcomes and takes no new sequence
     number: the record keeps its version and nothing new is logged."""
