@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from gridworker.domain import jsontext
+
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
@@ -31,6 +33,8 @@ def make_engine(url: str) -> Engine:
             url,
             connect_args={"timeout": 60, "check_same_thread": False},
             hide_parameters=True,
+            json_serializer=jsontext.dumps,
+            json_deserializer=jsontext.loads,
         )
 
         @event.listens_for(engine, "connect")
@@ -55,7 +59,13 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return create_engine(
-        parsed, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+        parsed,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        hide_parameters=True,
+        json_serializer=jsontext.dumps,
+        json_deserializer=jsontext.loads,
     )
 
 
