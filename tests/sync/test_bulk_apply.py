@@ -211,3 +211,92 @@ def test_resident_values_survive_the_driver_level_insert(ws: Workspace) -> None:
         assert person.created_at.tzinfo is not None
         assert person.version == 4 and person.deleted is False
         assert s.scalars(select(OutboxEntry)).all() == []  # pulled rows queue nothing
+
+
+def _sample(column: Any, n: int) -> Any:
+    """A wire value for `column` of each kind the columns have (text, codes, times with an
+    offset, dates, numbers, flags, JSON)."""
+    from gridworker.storage.types import EnumCode, ISODate, JSONText, UTCDateTime
+
+    ctype = column.type
+    if isinstance(ctype, EnumCode):
+        return list(ctype.enum_cls)[n % len(ctype.enum_cls)].value
+    if isinstance(ctype, UTCDateTime):
+        return f"2026-03-0{n % 9 + 1}T05:06:07.12345{n % 10}+08:00"
+    if isinstance(ctype, ISODate):
+        return f"2026-03-0{n % 9 + 1}"
+    if isinstance(ctype, JSONText):
+        return {"b": [n, "二"], "a": None}
+    python_type = ctype.python_type
+    if python_type is bool:
+        return n % 2 == 0
+    if python_type is int:
+        return n + 3
+    if python_type is float:
+        return n + 0.25
+    return f"文本{n}"
+
+
+def test_new_records_reach_the_driver_in_the_orm_stored_form(
+    ws: Workspace, profile_dir: Path
+) -> None:
+    """Proves a page's new records, inserted at the driver with each column's own bind
+    processor (`storage/bulk.py`), are stored byte for byte as the ORM stores them, for every
+    synced entity and every column kind, including empty text and nulls, with a record whose
+    fields come in another order in the same page."""
+    page: list[Row] = []
+    for number, (entity, model) in enumerate(sorted(SYNC_MODELS.items())):
+        for n in range(3):
+            fields = {
+                c.key: _sample(c, n)
+                for c in model.__table__.columns
+                if c.key not in ("id", "version", "deleted", "created_at", "updated_at")
+            }
+            if n == 1:
+                fields = dict(reversed(list(fields.items())))  # another key order
+                optional = [c.key for c in model.__table__.columns if c.nullable]
+                for key in optional[:2]:
+                    fields[key] = "" if len(fields) % 2 else None
+            grid = fields.pop("grid_code", GRID)
+            page.append(
+                Row(
+                    entity=entity,
+                    id=HID.format(10 * number + n),
+                    grid_code=grid,
+                    version=100 + 3 * number + n,
+                    fields=fields,
+                )
+            )
+    twin = _twin(ws, profile_dir)
+    first = open_workspace(profile_dir, PASSPHRASE)
+    try:
+        with first.write() as s, without_capture(s):
+            for row in page:
+                apply.apply_row(s, row)
+        with twin.write() as s, without_capture(s):
+            apply.apply_rows(s, page)
+        orm, bulk = _stored(first), _stored(twin)
+    finally:
+        first.close()
+        twin.close()
+    assert bulk == orm
+    assert sum(len(rows) for rows in bulk.values()) == len(page)
+
+
+def _stored(ws: Workspace) -> dict[str, list[tuple[Any, ...]]]:
+    """Every synced row as the driver returns it (the stored text), without the local
+    timestamps."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with ws.read() as s:
+        conn = s.connection()
+        quote = conn.dialect.identifier_preparer
+        for entity, model in SYNC_MODELS.items():
+            table = model.__table__
+            names = [
+                quote.format_column(c)
+                for c in table.columns
+                if c.key not in ("created_at", "updated_at")
+            ]
+            sql = f"SELECT {', '.join(names)} FROM {quote.format_table(table)} ORDER BY id"
+            out[entity] = [tuple(r) for r in conn.exec_driver_sql(sql)]
+    return out
