@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Connection, Select, func, select, tuple_
 
 from gridworker.domain.enums import TagKind
 from gridworker.domain.masking import mask_phone
@@ -115,7 +115,7 @@ def search_households(
     stmt = stmt.order_by(*order).limit(limit + 1)
     with ws.read() as s:
         if text and text.strip():
-            s.connection().exec_driver_sql(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}")
+            _raise_search_cache(s.connection())
         rows: list[HouseholdRow] = list(s.scalars(stmt))
     items = [
         HouseholdItem(
@@ -131,3 +131,30 @@ def search_households(
     ]
     more = len(rows) > limit
     return Page(items, items[-1].sort_key if more and items else None)
+
+
+def warm_household_search(ws: Workspace) -> int:
+    """Read the name filter's table into the page cache of the connection that the next
+    search gets, so that the first search after unlock or after a sync is served from the
+    cache (~25 ms for a term found nowhere at 100,000 households) instead of decrypting
+    the table (~100 ms more). Returns how many households it read.
+
+    An optimisation for the UI: call it on the thread that searches (the database
+    thread), when a search is likely (the search box takes focus). The profile's pool
+    hands out the most recently returned connection first, so that thread's next session
+    gets this warm connection. In WAL mode SQLite drops a connection's whole cache when
+    another connection has committed since its last read (a sync's thread), so warm again
+    after a change; on a connection whose cache is still valid it costs the ~25 ms scan.
+    """
+    with ws.read() as s:
+        conn = s.connection()
+        _raise_search_cache(conn)
+        # length() of a TEXT value reads all of it (overflow pages too): every page the
+        # filter's instr() reads in a scan of the whole table.
+        row = conn.exec_driver_sql("SELECT count(*), sum(length(text)) FROM household_search")
+        return int(row.one()[0])
+
+
+def _raise_search_cache(conn: Connection) -> None:
+    """Let this connection's page cache hold household_search (see SEARCH_CACHE_KIB)."""
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}")

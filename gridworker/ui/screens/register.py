@@ -4,9 +4,10 @@ add residents through keyboard-friendly forms."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,6 +32,7 @@ from gridworker.services.household_detail import (
     household_detail,
     recent_visits,
 )
+from gridworker.services.queries import warm_household_search
 from gridworker.ui.dialogs.household import HouseholdDialog, ResidentDialog
 from gridworker.ui.forms import (
     GuardedDialog,
@@ -44,9 +46,12 @@ from gridworker.ui.models.households import HouseholdsModel
 from gridworker.ui.models.residents import ResidentsModel
 from gridworker.ui.screens.base import Screen, heading, select_grid
 from gridworker.ui.session import AppSession
+from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets.visits import show_visits, visits_table
 
 REMASK_AFTER_MS = 60_000
+
+log = logging.getLogger(__name__)
 
 
 class RegisterScreen(Screen):
@@ -60,6 +65,10 @@ class RegisterScreen(Screen):
         self._select_after_load: str | None = None
         self._detail_generation = 0
         self.dialog: GuardedDialog | None = None
+        # The name filter's table read into the database thread's cache since the last
+        # change (warm_search); once warmed, it is warmed again after each change.
+        self._search_warm = False
+        self._search_warmed_once = False
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.title()))
         filters = QHBoxLayout()
@@ -86,6 +95,7 @@ class RegisterScreen(Screen):
         filters.addWidget(self.new_button)
         layout.addLayout(filters)
         QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus)
+        self.search.installEventFilter(self)
         self.grid_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.tag_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
 
@@ -188,6 +198,37 @@ class RegisterScreen(Screen):
         self.model.reload()
         if self.detail is not None:
             self.show_household(self.detail.id)
+        if self._search_warmed_once:  # the user searches: keep the next search warm
+            self.warm_search()
+
+    def _on_changes(self, changes: OpChanges) -> None:
+        # A commit by another connection (a sync's) drops the search connection's cache;
+        # a change made on the database thread keeps it, and warming it again then costs
+        # only a scan of the cached table.
+        self._search_warm = False
+        super()._on_changes(changes)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.FocusIn:
+            self.warm_search()
+        return super().eventFilter(watched, event)
+
+    def warm_search(self) -> None:
+        """Read the name filter's table into the database thread's page cache in the
+        background (services.queries.warm_household_search), once per change: the first
+        search after unlock or a sync then does not wait for its decryption."""
+        if self._search_warm or self.session.locked:
+            return
+        self._search_warm = self._search_warmed_once = True
+        ws = self.session.ws
+        self.session.tasks.run_db(
+            lambda _s: warm_household_search(ws), failed=self._search_warm_failed
+        )
+
+    def _search_warm_failed(self, exc: BaseException) -> None:
+        # Only an optimisation: the search itself reports any real problem.
+        log.debug("warming the households filter failed: %r", exc)
+        self._search_warm = False
 
     def _grids_loaded(self, grids: list[tuple[str, str | None]]) -> None:
         self.grids = grids

@@ -1,0 +1,70 @@
+"""A roster CSV is read as the import goes (issue 8: the whole text of a 100,000-household
+roster and the StringIO over it held ~100 MB through the import), with the encoding still
+decided on the whole file before the first row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tracemalloc
+from pathlib import Path
+
+from gridworker.services.tabular import read_rows
+from tests.services.test_importing import roster, write_csv
+
+
+def big_roster(path: Path, lines: int) -> Path:
+    """A UTF-8 roster of `lines` lines (the same few people over and over: only the size
+    matters here)."""
+    rows = roster(20)
+    return write_csv(path, [rows[n % len(rows)] for n in range(lines)])
+
+
+def test_a_big_csv_is_not_held_whole(tmp_path: Path) -> None:
+    """Proves reading the first rows of an 8 MB roster allocates a fraction of the file
+    (the reader holds a block, not the text), and every row still comes with its line."""
+    path = big_roster(tmp_path / "big.csv", 70_000)
+    size = path.stat().st_size
+    assert size > 8_000_000
+
+    tracemalloc.start()
+    try:
+        rows = read_rows(path)
+        first = [next(rows) for _ in range(3)]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert peak < size / 3, (peak, size)
+    assert [r.line for r in first] == [2, 3, 4]
+    assert first[0].values["姓名"]
+    assert [r.line for r in rows][-1] == 70_001
+
+
+def test_the_encoding_is_decided_on_the_whole_file(tmp_path: Path) -> None:
+    """Proves a GB18030 roster whose only Chinese text is on its last line (every line
+    before is also valid UTF-8) is read as GB18030 from the first row to the last."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["grid_code", "address", "household_no", "name"])
+    writer.writerows(
+        [["360302001001001", f"No. {n} Road", f"A-{n}", "Li Lei"] for n in range(5000)]
+    )
+    writer.writerow(["360302001001001", "凤凰小区3栋", "B-1", "王建国"])
+    path = tmp_path / "gb.csv"
+    path.write_bytes(buf.getvalue().encode("gb18030"))
+
+    rows = list(read_rows(path))
+
+    assert len(rows) == 5001
+    assert rows[0].values == {
+        "grid_code": "360302001001001",
+        "address": "No. 0 Road",
+        "household_no": "A-0",
+        "name": "Li Lei",
+    }
+    assert (rows[-1].line, rows[-1].values["name"], rows[-1].values["address"]) == (
+        5002,
+        "王建国",
+        "凤凰小区3栋",
+    )
