@@ -17,12 +17,12 @@ import gc
 GC_YOUNG_THRESHOLD = 50_000
 
 
-def tune_gc(*, collect: bool = True) -> None:
-    """Collect less often, and leave what is loaded so far (modules, the app's long-lived
-    objects) out of every later collection (`gc.freeze`). Safe to call again once more has
-    been loaded; `collect=False` skips the full collection first (for the UI thread)."""
-    if collect:
-        gc.collect()
+def tune_gc() -> None:
+    """Collect less often, and leave what is loaded so far (the modules) out of every later
+    collection (`gc.freeze`). Call it at process start or once the process is set up and
+    quiet: an object frozen while alive that later becomes cyclic garbage is never freed.
+    (The desktop app also freezes its start-up heap once the window is shown.)"""
+    gc.collect()
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)

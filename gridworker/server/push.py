@@ -95,22 +95,30 @@ def payload_hash(mutation: Mutation) -> str:
     (tests/server/test_push.py pins it). The fields are read directly: what
     `model_dump(mode="json")` gives for them, at a third of the cost (the payload comes
     from parsed JSON and holds JSON values only)."""
-    text = json.dumps(
-        {
-            "mutation_id": mutation.mutation_id,
-            "op": mutation.op,
-            "entity": mutation.entity,
-            "record_id": mutation.record_id,
-            "grid_code": mutation.grid_code,
-            "base_version": mutation.base_version,
-            "schema_version": mutation.schema_version,
-            "payload": mutation.payload,
-            "full_state": mutation.full_state,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    fields = {
+        "mutation_id": mutation.mutation_id,
+        "op": mutation.op,
+        "entity": mutation.entity,
+        "record_id": mutation.record_id,
+        "grid_code": mutation.grid_code,
+        "base_version": mutation.base_version,
+        "schema_version": mutation.schema_version,
+        "payload": mutation.payload,
+        "full_state": mutation.full_state,
+    }
+    try:
+        text = json.dumps(
+            fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+    except ValueError:
+        # NaN or ±Infinity in the payload (accepted by the request's JSON parser): null,
+        # as model_dump gave them.
+        text = json.dumps(
+            mutation.model_dump(mode="json"),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
     # surrogatepass: a lone surrogate (refused later, as that mutation's outcome) must not
     # fail the whole batch here; valid text encodes exactly as with the strict codec.
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

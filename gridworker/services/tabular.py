@@ -69,12 +69,20 @@ def read_csv(path: Path) -> Iterator[SourceRow]:
             raise FileFormatError(f"{path.name} is empty") from None
         if not any(header):
             raise FileFormatError(f"{path.name} has no header row")
-        for values in reader:
-            # reader.line_num is the physical line where the record ended (quoted newlines).
-            if not any(v.strip() for v in values):
-                continue
-            row = {h: _clean(v) for h, v in zip(header, values, strict=False) if h}
-            yield SourceRow(reader.line_num, row)
+        try:
+            for values in reader:
+                # reader.line_num is the physical line where the record ended (quoted
+                # newlines).
+                if not any(v.strip() for v in values):
+                    continue
+                row = {h: _clean(v) for h, v in zip(header, values, strict=False) if h}
+                yield SourceRow(reader.line_num, row)
+        except UnicodeDecodeError:
+            # The encoding was checked on the whole file first: it changed while being read.
+            raise FileFormatError(
+                f"{path.name} changed while it was read (after line {reader.line_num}): "
+                "import it again"
+            ) from None
 
 
 def _stream_encoding(path: Path) -> str | None:

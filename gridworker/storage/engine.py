@@ -21,7 +21,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from gridworker.domain import jsontext
 from gridworker.storage.keyvault import raw_key_pragma
 
 BUSY_TIMEOUT_MS = 30_000
@@ -85,8 +84,6 @@ def make_engine(db_path: Path, data_key: bytes, *, pool_size: int = 4) -> Engine
         # (a pool handing them out in turn gave each query a cold one).
         pool_use_lifo=True,
         hide_parameters=True,
-        json_serializer=jsontext.dumps,
-        json_deserializer=jsontext.loads,
     )
 
     event.listen(engine, "checkin", _restore_full_sync)

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import cast
+from typing import TypeVar, cast
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -67,6 +67,10 @@ _OUTBOX_COLUMNS = (
     OutboxEntry.payload,
     OutboxEntry.full_state,
 )
+
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 
 class Cancelled(Exception):
@@ -202,36 +206,32 @@ class SyncEngine:
                 or 0
             )
         done = 0
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-push")
-        try:
+        self.check_cancel()
+        batch = self._freeze_batch(after=0)
+        in_flight = self._send_batch(batch) if batch is not None else None
+        while batch is not None and in_flight is not None:
             self.check_cancel()
-            batch = self._freeze_batch(after=0)
-            in_flight = self._send_batch(pool, batch) if batch is not None else None
-            while batch is not None and in_flight is not None:
-                self.check_cancel()
-                following = self._freeze_batch(after=batch.mutations[-1].mutation_id)
-                response = in_flight.result()
-                killpoint("push.after_send")
-                mutations = batch.mutations
-                stopped = len(response.outcomes) < len(mutations)  # the rest: next cycle
-                in_flight = None
-                if following is not None and not stopped and not self.cancel.is_set():
-                    in_flight = self._send_batch(pool, following)
-                self._settle_batch(mutations, response, report)
-                killpoint("push.after_apply")
-                report.pushed += len(mutations)
-                done += len(mutations)
-                self.progress(Progress("push", done, max(total, done)))
-                batch = following
-        finally:
-            # Failed or cancelled: a request still in flight finishes on its own, unread.
-            pool.shutdown(wait=False, cancel_futures=True)
+            following = self._freeze_batch(after=batch.mutations[-1].mutation_id)
+            response = in_flight.result()
+            killpoint("push.after_send")
+            mutations = batch.mutations
+            stopped = len(response.outcomes) < len(mutations)  # the rest: next cycle
+            in_flight = None
+            if following is not None and not stopped and not self.cancel.is_set():
+                in_flight = self._send_batch(following)
+            self._settle_batch(mutations, response, report)
+            killpoint("push.after_apply")
+            report.pushed += len(mutations)
+            done += len(mutations)
+            self.progress(Progress("push", done, max(total, done)))
+            batch = following
 
     def _freeze_batch(self, *, after: int) -> PushRequest | None:
         """The next batch of unsent entries past mutation id `after`, frozen (`sending`):
         later edits get entries of their own. Entries left `sending` by an earlier cycle
         are unsent too, and go again. Mutation ids only grow (storage.outbox), so the
-        batch being pushed is never read twice. None when nothing is left."""
+        batch being pushed is never read twice. None when nothing is left. (`attempts`
+        counts freezes: a batch frozen ahead and then not sent counts one too.)"""
         with self._bookkeeping() as s:
             state = SyncState.load(s)
             entries = s.execute(
@@ -264,9 +264,9 @@ class SyncEngine:
         ]
         return PushRequest(device_id=self.client.device_id, epoch=state.epoch, mutations=mutations)
 
-    def _send_batch(self, pool: ThreadPoolExecutor, batch: PushRequest) -> Future[PushResponse]:
+    def _send_batch(self, batch: PushRequest) -> Future[PushResponse]:
         killpoint("push.before_send")
-        return pool.submit(self.client.push, batch)
+        return _in_background(self.client.push, batch, "gridworker-push")
 
     def _settle_batch(
         self, mutations: list[Mutation], response: PushResponse, report: CycleReport
@@ -356,50 +356,45 @@ class SyncEngine:
         on the server that the same request after the store would not.
         """
         ahead: Future[PullResponse] | None = None
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-pull")
-        try:
-            while True:
-                self.check_cancel()
-                if ahead is not None:
-                    response, ahead = ahead.result(), None
-                else:
-                    with self.profile.sessions() as s:
-                        state = SyncState.load(s)
-                    cursor = Cursor(epoch=state.epoch, seq=state.seq) if state.epoch else None
-                    response = self.client.pull(
-                        PullRequest(
-                            device_id=self.client.device_id,
-                            cursor=cursor,
-                            backfill=state.backfill,
-                            limit=self.pull_limit,
-                        )
-                    )
-                if response.has_more and not response.evicted and not response.backfill:
-                    following = PullRequest(
+        while True:
+            self.check_cancel()
+            if ahead is not None:
+                response, ahead = ahead.result(), None
+            else:
+                with self.profile.sessions() as s:
+                    state = SyncState.load(s)
+                cursor = Cursor(epoch=state.epoch, seq=state.seq) if state.epoch else None
+                response = self.client.pull(
+                    PullRequest(
                         device_id=self.client.device_id,
-                        cursor=Cursor(epoch=response.epoch, seq=response.cursor.seq),
+                        cursor=cursor,
+                        backfill=state.backfill,
                         limit=self.pull_limit,
                     )
-                    ahead = pool.submit(self.client.pull, following)
-                killpoint("pull.before_apply")
-                with self._bookkeeping() as s, without_capture(s):
-                    for grid in response.evicted:
-                        apply.evict_grid(s, grid)
-                    apply.apply_rows(s, response.rows)
-                    state = SyncState.load(s)
-                    state.epoch = response.epoch
-                    state.seq = response.cursor.seq
-                    state.backfill = dict(response.backfill)
-                    state.save(s)
-                killpoint("pull.after_apply")
-                report.pulled += len(response.rows)
-                report.evicted += list(response.evicted)
-                self.progress(Progress("pull", report.pulled, None))
-                if not response.has_more:
-                    return
-        finally:
-            # Cancelled or failed: a request still in flight finishes on its own, unread.
-            pool.shutdown(wait=False, cancel_futures=True)
+                )
+            if response.has_more and not response.evicted and not response.backfill:
+                following = PullRequest(
+                    device_id=self.client.device_id,
+                    cursor=Cursor(epoch=response.epoch, seq=response.cursor.seq),
+                    limit=self.pull_limit,
+                )
+                ahead = _in_background(self.client.pull, following, "gridworker-pull")
+            killpoint("pull.before_apply")
+            with self._bookkeeping() as s, without_capture(s):
+                for grid in response.evicted:
+                    apply.evict_grid(s, grid)
+                apply.apply_rows(s, response.rows)
+                state = SyncState.load(s)
+                state.epoch = response.epoch
+                state.seq = response.cursor.seq
+                state.backfill = dict(response.backfill)
+                state.save(s)
+            killpoint("pull.after_apply")
+            report.pulled += len(response.rows)
+            report.evicted += list(response.evicted)
+            self.progress(Progress("pull", report.pulled, None))
+            if not response.has_more:
+                return
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -493,6 +488,25 @@ class SyncEngine:
                 or 0
             )
             state.save(s)
+
+
+def _in_background(call: Callable[[_In], _Out], arg: _In, name: str) -> Future[_Out]:
+    """`call(arg)` on a daemon thread of its own. A request left in flight by a failure or
+    a cancel finishes there, unread, and never holds up the process's exit (the threads of
+    a ThreadPoolExecutor are joined at exit: a stuck request would keep `gridworker sync`
+    or a closing app waiting for the transport's timeouts and retries)."""
+    future: Future[_Out] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(call(arg))
+        except BaseException as exc:  # handed to whoever reads the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 def _schema_version() -> int:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from gridworker.process import tune_gc
 from gridworker.services.status import status
 from gridworker.services.workspace import Workspace, open_workspace
 from gridworker.sync.scheduler import SyncScheduler
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
 def _load_sync_stack_in_background() -> None:
     def load() -> None:
         import gridworker.services.syncing  # noqa: F401
-
-        tune_gc(collect=False)  # the window and the sync stack stay out of later collections
 
     threading.Thread(target=load, name="gridworker-sync-import", daemon=True).start()
 

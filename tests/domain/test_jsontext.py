@@ -14,7 +14,7 @@ def test_what_the_standard_library_stored_still_round_trips() -> None:
     written by older versions (ASCII escapes, `NaN`)."""
     values = [
         {"name": "张秀英", "floors": 6, "lat": 28.5, "tags": ["x", None, True]},
-        {"big": 2**70, "negative": -(2**65)},
+        {"big": 2**70 + 1, "negative": -(2**65) - 1, "u64": 2**64 - 1},
         {"text": "lone \ud800 surrogate"},
         {1: "int key"},
     ]
@@ -24,6 +24,25 @@ def test_what_the_standard_library_stored_still_round_trips() -> None:
     assert jsontext.loads(json.dumps({"name": "张秀英"})) == {"name": "张秀英"}  # \u escapes
     nan = jsontext.loads('{"area": NaN}')["area"]
     assert math.isnan(nan)
+
+
+def test_what_the_standard_library_refused_is_still_refused() -> None:
+    """Proves a datetime or a dataclass in a JSON column is still an error (as with the
+    standard library) rather than stored silently in orjson's own text form, and that a
+    non-finite float, which JSON has no text for, is written as null."""
+    import dataclasses
+    from datetime import UTC, datetime
+
+    import pytest
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+
+    for value in ({"at": datetime(2026, 1, 2, tzinfo=UTC)}, {"p": Point(1)}):
+        with pytest.raises(TypeError):
+            jsontext.dumps(value)
+    assert jsontext.loads(jsontext.dumps({"area": float("nan")})) == {"area": None}
 
 
 def test_written_compact_and_readable_by_the_standard_library() -> None:

@@ -6,6 +6,7 @@ client's outbox builds them) are shared by test_commands.py and test_conflicts.p
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -224,6 +225,15 @@ def test_payload_hash_is_pinned() -> None:
     assert (
         payload_hash(create) == "1e6ec0555d99949d9b4f98eb0be5648f7221d1c02e62b5b7165e753056f7dcb3"
     )
+    # NaN and ±Infinity, which the request's JSON parser accepts: null, as before.
+    odd = protocol.Mutation.model_validate(
+        json.loads(
+            '{"mutation_id": 9, "op": "update", "entity": "building", "record_id": "b-1",'
+            ' "grid_code": "360302001001001", "base_version": 1, "schema_version": 2,'
+            ' "payload": {"built_area": NaN, "x": [Infinity, 1e400]}}'
+        )
+    )
+    assert payload_hash(odd) == "ac63c1734134a3ed67cc6c6152d7ed8ceea64c3909a99f212466c07f9376ab8a"
     assert set(protocol.Mutation.model_fields) == {
         "mutation_id",
         "op",

@@ -9,6 +9,8 @@ import io
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 from gridworker.services.tabular import read_rows
 from tests.services.test_importing import roster, write_csv
 
@@ -68,3 +70,25 @@ def test_the_encoding_is_decided_on_the_whole_file(tmp_path: Path) -> None:
         "王建国",
         "凤凰小区3栋",
     )
+
+
+def test_a_file_changed_while_read_is_a_clear_error(tmp_path: Path) -> None:
+    """Proves a roster rewritten with bytes of another encoding while it is being read (its
+    encoding was checked on the whole file first) stops with a FileFormatError naming the
+    file, not a raw decoding error."""
+    from gridworker.services.tabular import FileFormatError
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["grid_code", "address", "household_no", "name"])
+    writer.writerows([["360302001001001", f"城南路{n}号", f"A-{n}", "李雷"] for n in range(5000)])
+    path = tmp_path / "changing.csv"
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+    rows = read_rows(path)
+    assert next(rows).values["name"] == "李雷"
+    with path.open("r+b") as fh:  # the end of the file, not yet read, becomes invalid UTF-8
+        fh.seek(-2000, 2)
+        fh.write(b"\xff\xfe" * 500)
+    with pytest.raises(FileFormatError, match=r"changing\.csv changed while it was read"):
+        for _row in rows:
+            pass

@@ -66,9 +66,8 @@ class RegisterScreen(Screen):
         self._detail_generation = 0
         self.dialog: GuardedDialog | None = None
         # The name filter's table read into the database thread's cache since the last
-        # change (warm_search); once warmed, it is warmed again after each change.
+        # change (warm_search).
         self._search_warm = False
-        self._search_warmed_once = False
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.title()))
         filters = QHBoxLayout()
@@ -198,7 +197,7 @@ class RegisterScreen(Screen):
         self.model.reload()
         if self.detail is not None:
             self.show_household(self.detail.id)
-        if self._search_warmed_once:  # the user searches: keep the next search warm
+        if self.search.hasFocus():  # the person is at the search box: keep it warm
             self.warm_search()
 
     def _on_changes(self, changes: OpChanges) -> None:
@@ -219,7 +218,7 @@ class RegisterScreen(Screen):
         search after unlock or a sync then does not wait for its decryption."""
         if self._search_warm or self.session.locked:
             return
-        self._search_warm = self._search_warmed_once = True
+        self._search_warm = True
         ws = self.session.ws
         self.session.tasks.run_db(
             lambda _s: warm_household_search(ws), failed=self._search_warm_failed
