@@ -32,6 +32,17 @@ def faulty_client(ws, plan: FaultPlan) -> SyncClient:  # type: ignore[no-untyped
     return SyncClient(transport, device_id=good.device_id, token=good.token)
 
 
+def assert_converge(a, a2, ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Clean syncs of both laptops: the outbox empties and both hold exactly `ids`'s
+    households (each once) and the same records."""
+    sync_now(a)
+    sync_now(a2)
+    assert outbox_size(a) == 0
+    view = snapshot(a2)
+    assert sorted(k[1] for k in view if k[0] == "household") == sorted(ids)
+    assert snapshot(a) == view
+
+
 @pytest.mark.parametrize("fault", ["lose_response", "duplicate", "drop", "error_503", "timeout"])
 def test_each_fault_on_push_then_recovery(
     live_server: LiveServer, tmp_path: Path, fault: str
@@ -49,12 +60,7 @@ def test_each_fault_on_push_then_recovery(
         except SyncError:
             assert outbox_size(a) > 0  # nothing acknowledged was dropped
         assert plan.log and plan.log[0][0] == fault
-        sync_now(a)
-        sync_now(a2)
-        assert outbox_size(a) == 0
-        view = snapshot(a2)
-        assert sorted(k[1] for k in view if k[0] == "household") == sorted(ids)
-        assert snapshot(a) == view
+        assert_converge(a, a2, ids)
     finally:
         a.close()
         a2.close()
@@ -82,12 +88,7 @@ def test_a_fault_between_pipelined_push_batches(
             # Each batch before the fault was answered and settled; nothing after it was.
             assert 0 < outbox_size(a) <= queued - 2 * at
         assert [f for f, _ in plan.log] == [fault]
-        sync_now(a)
-        sync_now(a2)
-        assert outbox_size(a) == 0
-        view = snapshot(a2)
-        assert sorted(k[1] for k in view if k[0] == "household") == sorted(ids)
-        assert snapshot(a) == view
+        assert_converge(a, a2, ids)
     finally:
         a.close()
         a2.close()
