@@ -63,6 +63,23 @@ def _snapshot(ws: Workspace) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def _both_ways(ws: Workspace, profile_dir: Path, page: list[Row], view: Any) -> tuple[Any, Any]:
+    """`view` of two copies of the profile: one that stored `page` row by row (apply_row),
+    one that stored it in bulk (apply_rows)."""
+    twin = _twin(ws, profile_dir)
+    first = open_workspace(profile_dir, PASSPHRASE)
+    try:
+        with first.write() as s, without_capture(s):
+            for row in page:
+                apply.apply_row(s, row)
+        with twin.write() as s, without_capture(s):
+            apply.apply_rows(s, page)
+        return view(first), view(twin)
+    finally:
+        first.close()
+        twin.close()
+
+
 def _twin(ws: Workspace, profile_dir: Path) -> Workspace:
     """A second profile with the same contents as `ws` (closed while copying)."""
     ws.close()
@@ -130,18 +147,7 @@ def test_apply_rows_stores_a_page_like_apply_row_one_by_one(
         *(_household(n, 30 + n) for n in range(10, 20)),
         *(_resident(n, 40 + n) for n in range(10, 20)),
     ]
-    twin = _twin(ws, profile_dir)
-    first = open_workspace(profile_dir, PASSPHRASE)
-    try:
-        with first.write() as s, without_capture(s):
-            for row in page:
-                apply.apply_row(s, row)
-        with twin.write() as s, without_capture(s):
-            apply.apply_rows(s, page)
-        one_by_one, bulk = _snapshot(first), _snapshot(twin)
-    finally:
-        first.close()
-        twin.close()
+    one_by_one, bulk = _both_ways(ws, profile_dir, page, _snapshot)
     assert bulk == one_by_one
     households = {h["id"]: h for h in bulk["household"]}
     assert households[HID.format(1)]["address"] == "本机改的地址"  # the unsent edit stays
@@ -267,18 +273,7 @@ def test_new_records_reach_the_driver_in_the_orm_stored_form(
                     fields=fields,
                 )
             )
-    twin = _twin(ws, profile_dir)
-    first = open_workspace(profile_dir, PASSPHRASE)
-    try:
-        with first.write() as s, without_capture(s):
-            for row in page:
-                apply.apply_row(s, row)
-        with twin.write() as s, without_capture(s):
-            apply.apply_rows(s, page)
-        orm, bulk = _stored(first), _stored(twin)
-    finally:
-        first.close()
-        twin.close()
+    orm, bulk = _both_ways(ws, profile_dir, page, _stored)
     assert bulk == orm
     assert sum(len(rows) for rows in bulk.values()) == len(page)
 
