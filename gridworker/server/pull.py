@@ -282,54 +282,39 @@ def _reference_source(
     return fetch
 
 
-def _reference(s: Session) -> list[tuple[str, Source]]:
-    """Grids (with boundaries), regions and departments: district-wide, for everyone.
-    Each with its name in `_changed_streams`."""
-    grid_fields = ("code", "name", "community_code", "grid_type", "boundary_geojson")
+_GRID_FIELDS = ("code", "name", "community_code", "grid_type", "boundary_geojson")
+
+# District-wide reference data, for everyone: (entity, model, key, its fields). Grids come
+# with their boundaries; the calendar and deadline rules are server/calendar_rules.py's.
+_REFERENCE: tuple[tuple[str, Any, Any, Callable[[Any], dict[str, Any]]], ...] = (
+    (
+        "grid",
+        Grid,
+        Grid.code,
+        lambda g: {name: getattr(g, name) for name in (*_GRID_FIELDS, "valid_from", "valid_to")},
+    ),
+    (
+        "region",
+        Region,
+        Region.code,
+        lambda r: {"code": r.code, "name": r.name, "level": r.level, "parent_code": r.parent_code},
+    ),
+    (
+        "department",
+        Department,
+        Department.id,
+        lambda d: {"id": d.id, "name": d.name, "code": d.code},
+    ),
+    (REFERENCE_DOC, ReferenceDoc, ReferenceDoc.kind, wire_fields),
+)
+
+
+def _reference(s: Session, streams: frozenset[str]) -> list[Source]:
+    """The reference streams among `streams` (see `_changed_streams`)."""
     return [
-        (
-            "grid",
-            _reference_source(
-                s,
-                Grid,
-                "grid",
-                Grid.code,
-                lambda g: {
-                    name: getattr(g, name) for name in (*grid_fields, "valid_from", "valid_to")
-                },
-                is_grid=True,
-            ),
-        ),
-        (
-            "region",
-            _reference_source(
-                s,
-                Region,
-                "region",
-                Region.code,
-                lambda r: {
-                    "code": r.code,
-                    "name": r.name,
-                    "level": r.level,
-                    "parent_code": r.parent_code,
-                },
-            ),
-        ),
-        (
-            "department",
-            _reference_source(
-                s,
-                Department,
-                "department",
-                Department.id,
-                lambda d: {"id": d.id, "name": d.name, "code": d.code},
-            ),
-        ),
-        # The district's calendar and deadline rules (server/calendar_rules.py).
-        (
-            "reference",
-            _reference_source(s, ReferenceDoc, REFERENCE_DOC, ReferenceDoc.kind, wire_fields),
-        ),
+        _reference_source(s, model, entity, key, fields, is_grid=entity == "grid")
+        for entity, model, key, fields in _REFERENCE
+        if entity in streams
     ]
 
 
@@ -337,10 +322,7 @@ def _reference(s: Session) -> list[tuple[str, Source]]:
 _STREAM_VERSIONS = (
     ("conflict", Conflict.version),
     ("move", Move.seq),
-    ("grid", Grid.version),
-    ("region", Region.version),
-    ("department", Department.version),
-    ("reference", ReferenceDoc.version),
+    *((entity, model.version) for entity, model, _key, _fields in _REFERENCE),
 )
 
 
@@ -510,7 +492,7 @@ def build_pull(
         sources = [_records(s, main_view)]
         if "conflict" in changed:
             sources.append(_conflicts(s, main_view))
-        sources += [source for name, source in _reference(s) if name in changed]
+        sources += _reference(s, changed)
         if plan.grids and scope.role != "department" and "move" in changed:
             sources.append(_moves_out(s, plan.grids, _view(scope, plan.in_scope)))
         items, main_more = _page(sources, cursor, high_water, request.limit)
