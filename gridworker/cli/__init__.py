@@ -26,7 +26,7 @@ from gridworker.cli.common import (
     language,
     read_passphrase,
 )
-from gridworker.cli.parser import build_parser
+from gridworker.cli.parser import build_parser, wants_english
 from gridworker.cli.sync import read_password
 from gridworker.process import tune_gc
 
@@ -44,63 +44,35 @@ __all__ = [
 ]
 
 
-def _known_errors() -> tuple[type[BaseException], ...]:
-    from gridworker.domain.errors import DomainError
-    from gridworker.services.tabular import FileFormatError
-    from gridworker.services.workspace import ServiceError
-    from gridworker.storage.profile import ProfileError
-    from gridworker.sync.client import InsecureServer, SyncError
-    from gridworker.sync.engine import Cancelled, DeviceRevoked
-
-    return (
-        CliError,
-        ServiceError,
-        ProfileError,
-        DomainError,
-        FileFormatError,
-        OSError,
-        SyncError,
-        InsecureServer,
-        DeviceRevoked,
-        Cancelled,
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     tune_gc()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.profile is None:
-        name = "demo" if getattr(args, "command", None) == "demo" else "profile"
-        args.profile = str(default_profile().with_name(name))
-    if args.lang is None and getattr(args, "command", None) is None:
-        args.lang = None  # the app reads the language setting (zh_CN by default)
-    func: Callable[[argparse.Namespace], int] | None
-    func = cmd_self_test if args.self_test else getattr(args, "func", cmd_app)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = argparse.Namespace(lang="en" if wants_english(words) else None)
     try:
+        args = build_parser(english=wants_english(words)).parse_args(words)
+        if args.profile is None:
+            name = "demo" if getattr(args, "command", None) == "demo" else "profile"
+            args.profile = str(default_profile().with_name(name))
+        func: Callable[[argparse.Namespace], int]
+        func = cmd_self_test if args.self_test else getattr(args, "func", cmd_app)
         return func(args)
     except KeyboardInterrupt:
-        print("gridworker: interrupted", file=sys.stderr)
+        print(f"gridworker: {CliError('interrupted').message(language(args))}", file=sys.stderr)
         return 130
-    except _known_errors() as exc:
-        from gridworker.domain.errors import DomainError
+    except _reported() as exc:
+        # One line in the reader's language, never a traceback: coded failures say what
+        # they are; a file, disk or database failure says which (services/errors.py).
+        from gridworker.services.errors import user_message
 
-        message = exc.message(language(args)) if isinstance(exc, DomainError) else str(exc)
-        print(f"gridworker: {message}", file=sys.stderr)
-        return exc.code if isinstance(exc, CliError) else EXIT_FAIL
-    except _database_errors() as exc:
-        # A full disk or a damaged profile file: one line, no traceback. Only the driver's
-        # own message (never the statement or its values, which may hold personal data).
-        reason = getattr(exc, "orig", None) or type(exc).__name__
-        print(
-            f"gridworker: the local database failed ({reason}): "
-            "is the disk full, or the profile file damaged? Work saved before this is kept.",
-            file=sys.stderr,
-        )
-        return EXIT_FAIL
+        print(f"gridworker: {user_message(exc, language(args))}", file=sys.stderr)
+        return exc.exit_code if isinstance(exc, CliError) else EXIT_FAIL
 
 
-def _database_errors() -> tuple[type[BaseException], ...]:
+def _reported() -> tuple[type[BaseException], ...]:
     from sqlalchemy.exc import DatabaseError
 
-    return (DatabaseError,)
+    from gridworker.domain.errors import CodedError
+    from gridworker.services.tabular import FileFormatError
+    from gridworker.sync.engine import Cancelled, DeviceRevoked
+
+    return (CodedError, OSError, DatabaseError, DeviceRevoked, Cancelled, FileFormatError)

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from gridworker.domain import ids
+from gridworker.domain.errors import noun
 from gridworker.services.register import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import SYNC_MODELS, AttachmentRow
@@ -28,13 +29,13 @@ def attach(
     """
     model = SYNC_MODELS.get(owner_entity)
     if model is None:
-        raise ServiceError(f"cannot attach to {owner_entity!r}")
+        raise ServiceError("attach_target")
     if (data is None) == (path is None):
-        raise ServiceError("give either the bytes or a file path")
+        raise ServiceError("attach_source")
     with ws.read() as s:
         owner = s.get(model, owner_id)
         if owner is None or owner.deleted:
-            raise ServiceError("the record to attach to does not exist")
+            raise ServiceError("record_missing", what=noun("attach_owner"))
         grid_code = owner.grid_code
     check_grid(ws, grid_code)
     store = ws.profile.attachments

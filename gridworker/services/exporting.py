@@ -191,11 +191,11 @@ def export(
 ) -> ExportResult:
     """Write one kind of record to `out`; see the module docstring."""
     if kind not in KINDS:
-        raise ServiceError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+        raise ServiceError("export_kind", kind=kind, kinds=", ".join(KINDS))
     if fmt not in FORMATS:
-        raise ServiceError(f"unknown format {fmt!r}: use jsonl, csv or xlsx")
+        raise ServiceError("export_format", fmt=fmt)
     if ws.actor.role not in BULK_EXPORT_ROLES:
-        raise ServiceError("your role may not make bulk exports")
+        raise ServiceError("role_no_bulk_export")
     spec = KINDS[kind]
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)

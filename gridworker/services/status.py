@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import LocalConflict, OutboxEntry
 from gridworker.sync.state import ServerConfig, SyncState
+
+if TYPE_CHECKING:
+    from gridworker.sync.engine import CycleReport
 
 
 def status(ws: Workspace) -> dict[str, Any]:
@@ -43,3 +46,32 @@ def status(ws: Workspace) -> dict[str, Any]:
         "grids": list(ws.actor.grids),
         "profile": str(ws.profile.path),
     }
+
+
+# The sync engine's phases (sync.engine.Progress.phase) as people read them.
+PHASES: dict[str, tuple[str, str]] = {
+    "push": ("上传修改", "uploading changes"),
+    "pull": ("下载数据", "downloading data"),
+    "upload": ("上传照片", "uploading photos"),
+    "download": ("下载照片", "downloading photos"),
+    "done": ("完成", "done"),
+}
+
+
+def phase_label(phase: str, lang: str = "zh_CN") -> str:
+    """A sync phase in `lang` ("上传修改" for push)."""
+    zh, en = PHASES.get(phase, (phase, phase))
+    return en if lang.lower().startswith("en") else zh
+
+
+def sync_summary(report: CycleReport, lang: str = "zh_CN") -> str:
+    """One line saying what a sync cycle did, in `lang`."""
+    if lang.lower().startswith("en"):
+        return (
+            f"pushed {report.pushed} (conflicts {report.conflicts}, rejected {report.rejected}), "
+            f"pulled {report.pulled}, files up {report.uploaded} down {report.downloaded}"
+        )
+    return (
+        f"上传 {report.pushed} 条修改（冲突 {report.conflicts}，被拒 {report.rejected}），"
+        f"下载 {report.pulled} 条记录，照片上传 {report.uploaded}、下载 {report.downloaded}"
+    )

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from gridworker.domain.enums import LabeledEnum
 from gridworker.domain.errors import DomainError
+from gridworker.services.errors import user_message
 from gridworker.ui.i18n import current_language
 from gridworker.ui.tasks import OpChanges, TaskManager
 
@@ -102,11 +103,10 @@ class EnumChecklist(QListWidget):
 
 
 def error_text(exc: BaseException, lang: str | None = None) -> str:
-    """What to show for a refused or failed task: the domain's message in `lang` (default:
-    the UI language), else the exception's text (or its name, when it has none)."""
-    if isinstance(exc, DomainError):
-        return exc.message(lang or current_language())
-    return str(exc) or type(exc).__name__
+    """What to show for a refused or failed task, in `lang` (default: the UI language): the
+    coded message, or the catalogue's words for the kind of failure; never the exception's
+    raw (English, technical) text (services/errors.py)."""
+    return user_message(exc, lang or current_language())
 
 
 def hint_label(text: str = "") -> QLabel:

@@ -97,9 +97,7 @@ def test_wrong_passphrase_exits_non_zero_and_changes_nothing(cli_profile: Path) 
     before = digests()
     proc = run(cli_profile, "status", passphrase="wrong passphrase")
     assert proc.returncode == 1
-    assert proc.stderr.strip().splitlines() == [
-        "gridworker: wrong passphrase: the profile was not opened"
-    ]
+    assert proc.stderr.strip().splitlines() == ["gridworker: 本地密码不正确，档案没有打开"]
     assert digests() == before
 
 
@@ -112,7 +110,7 @@ def test_no_passphrase_and_no_terminal_says_how(cli_profile: Path) -> None:
 def test_missing_profile_and_bad_grid_code(tmp_path: Path) -> None:
     """Proves a missing profile and a malformed grid code each fail with a clear line."""
     proc = run(tmp_path / "none", "status")
-    assert proc.returncode == 1 and "gridworker init" in proc.stderr
+    assert proc.returncode == 1 and "还没有网格通本机档案" in proc.stderr
     proc = run(tmp_path / "new", "init", "--username", "x", "--grid", "12345")
     assert proc.returncode == 1 and "15" in proc.stderr
     assert not (tmp_path / "new" / "key.json").exists()

@@ -34,6 +34,7 @@ from shiboken6 import isValid
 from gridworker.domain.enums import CaseActionKind
 from gridworker.services import case_desk, case_queries
 from gridworker.services.case_desk import BatchResult, DeskCase, Queue
+from gridworker.ui.forms import error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.screens.today import AMBER, GREY, RED, STYLE, Column, RowsModel
@@ -403,7 +404,7 @@ class CaseDeskScreen(Screen):
     def _failed(self, error: BaseException) -> None:
         if isValid(self):
             self.results.clear()
-            self.results.addItem(f"✗ {error}")
+            self.results.addItem(f"✗ {error_text(error)}")
             self.results.setVisible(True)
 
     def _open_selected(self, _index: object) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridworker.ui.forms import error_label
+from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession, StatusInfo
 
@@ -131,14 +131,14 @@ class SyncScreen(Screen):
             text = self.tr("%1: %2").replace("%2", str(done))
         self.progress.setFormat(text.replace("%1", self.phase_text(phase)))
 
-    def _finished(self, report: CycleReport | None, error: object) -> None:
+    def _finished(self, report: CycleReport | None, error: BaseException | None) -> None:
         self.cancel_button.setEnabled(False)
         self.sync_button.setEnabled(True)
         self.progress.setRange(0, 1)
         self.progress.setValue(1 if error is None else 0)
         self.progress.setFormat(self.tr("done") if error is None else self.tr("failed"))
         if error is not None:
-            self._log(self.tr("sync failed: %1").replace("%1", str(error)))
+            self._log(self.tr("sync failed: %1").replace("%1", error_text(error)))
         elif report is not None:
             self._log(
                 self.tr("sent %1, received %2, conflicts %3, refused %4")

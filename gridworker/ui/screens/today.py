@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from gridworker.services.today import CaseDue, MyDay, RectificationDue, VisitDue, my_day
-from gridworker.ui.forms import error_label
+from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
@@ -286,7 +286,7 @@ class TodayScreen(Screen):
     def _failed(self, error: BaseException) -> None:
         if not isValid(self):  # closed while the task ran
             return
-        self.error.setText(self.tr("Could not load the day: %1").replace("%1", str(error)))
+        self.error.setText(self.tr("Could not load the day: %1").replace("%1", error_text(error)))
         self.error.setVisible(True)
 
     def show_day(self, day: MyDay) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
 from gridworker.services import drafts
-from gridworker.ui.forms import ChangeGuard
+from gridworker.ui.forms import ChangeGuard, error_text
 from gridworker.ui.session import AppSession
 
 AUTOSAVE_MS = 2000
@@ -79,7 +79,7 @@ class DraftKeeper(QObject):
         self.session.tasks.run_db(
             lambda _s: drafts.load_draft(ws, kind, record_id),
             done=lambda draft: self._loaded(generation, draft, restore),
-            failed=lambda exc: self.failed.emit(str(exc)),
+            failed=lambda exc: self.failed.emit(error_text(exc)),
         )
 
     def _loaded(
@@ -122,7 +122,7 @@ class DraftKeeper(QObject):
             return drafts.save_draft(ws, kind, record_id, data)
 
         self.session.tasks.run_db(
-            write, done=self._written, failed=lambda exc: self.failed.emit(str(exc))
+            write, done=self._written, failed=lambda exc: self.failed.emit(error_text(exc))
         )
 
     def _written(self, saved_at: datetime | None) -> None:
