@@ -167,6 +167,15 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
         "服务器出错：请稍后再试；本机的修改都保留着",
         "The server failed: try again later; your changes are kept",
     ),
+    "sync_offline": (
+        "连不上服务器：您的工作都安全地保存在这台电脑上，服务器能连上时会自动发送",
+        "The server cannot be reached: your work is safe on this laptop and goes out when "
+        "the server answers",
+    ),
+    "sync_failed": (
+        "同步没有完成：{reason}；您的工作都安全地保存在这台电脑上",
+        "The sync did not finish: {reason}; your work is safe on this laptop",
+    ),
     "sync_cancelled": (
         "同步已取消；已完成的部分都已保存",
         "Sync cancelled; what was done so far is kept",

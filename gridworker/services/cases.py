@@ -91,22 +91,28 @@ def report_case(
 
 
 def need_to_case(
-    ws: Workspace, need_id: str, *, title: str | None = None, urgency: Urgency = Urgency.normal
+    ws: Workspace,
+    need_id: str,
+    *,
+    title: str | None = None,
+    urgency: Urgency = Urgency.normal,
+    category: CaseCategory | None = None,
 ) -> str:
-    """Turn a need found on a visit into a reported case in one step."""
+    """Turn a need found on a visit into a reported case in one step (the category is the
+    need's, unless the person chose another)."""
     with ws.read() as s:
         need = s.get(NeedRow, need_id)
         if need is None or need.deleted:
             raise ServiceError("record_missing", what=noun("need"))
         if need.case_id:
             raise ServiceError("need_has_case")
-        grid_code, category, text = need.grid_code, need.category, need.text
+        grid_code, found, text = need.grid_code, need.category, need.text
     return report_case(
         ws,
         grid_code=grid_code,
         title=title or text[:60],
         description=text,
-        category=NEED_TO_CASE[category],
+        category=category or NEED_TO_CASE[found],
         urgency=urgency,
         need_id=need_id,
     )

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from gridworker.services.workspace import Workspace
 from gridworker.storage.profile import profile_exists
+from gridworker.ui.geometry import install_dialog_fitter
 from gridworker.ui.i18n import current_language, install_translators
 from gridworker.ui.tasks import TaskManager
 
@@ -39,6 +40,8 @@ def make_app(argv: list[str] | None = None, *, lang: str | None = None) -> QAppl
             app.setFont(QFont(family, 10))
             break
     install_translators(app, lang or current_language())
+    if not hasattr(app, "_gridworker_fitter"):
+        app._gridworker_fitter = install_dialog_fitter(app)  # type: ignore[attr-defined]
     return app
 
 

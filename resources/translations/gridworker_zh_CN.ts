@@ -20,6 +20,10 @@
         <translation>%1分钟</translation>
     </message>
     <message>
+        <source>overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
         <source>overdue %1</source>
         <translation>已超时%1</translation>
     </message>
@@ -1484,50 +1488,6 @@
         <translation>锁定</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Show all my grids again</source>
-        <translation>显示我负责的全部网格</translation>
-    </message>
-    <message>
-        <source>● Not enrolled (offline profile)</source>
-        <translation>● 未登录服务器（仅离线使用）</translation>
-    </message>
-    <message>
-        <source>● Online</source>
-        <translation>● 在线</translation>
-    </message>
-    <message>
-        <source>● Offline</source>
-        <translation>● 离线</translation>
-    </message>
-    <message>
-        <source>Last sync: %1</source>
-        <translation>上次同步：%1</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>从未同步</translation>
-    </message>
-    <message>
-        <source>Pending changes: %1</source>
-        <translation>待同步的修改：%1</translation>
-    </message>
-    <message>
-        <source>Open conflicts: %1</source>
-        <translation>待处理冲突：%1</translation>
-    </message>
-    <message>
-        <source>Grid: %1  ✕</source>
-        <translation>网格：%1  ✕</translation>
-    </message>
-    <message>
-        <source>Sync failed: %1</source>
-        <translation>同步失败：%1</translation>
-    </message>
-    <message>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
@@ -1585,6 +1545,33 @@
     <message>
         <source>Sync</source>
         <translation>同步</translation>
+    </message>
+</context>
+<context>
+    <name>NeedCaseDialog</name>
+    <message>
+        <source>Report as a case</source>
+        <translation>上报为事件</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>事件类别</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Give the case a title.</source>
+        <translation>请填写事件标题。</translation>
     </message>
 </context>
 <context>
@@ -1745,6 +1732,10 @@
 <context>
     <name>RectificationReview</name>
     <message>
+        <source>Choose a rectification in the list to review it.</source>
+        <translation>在左侧列表中选择一项整改，查看详情并审核。</translation>
+    </message>
+    <message>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
@@ -1841,8 +1832,12 @@
         <translation>复查已记录，待销号</translation>
     </message>
     <message>
-        <source>Closed out</source>
-        <translation>已销号</translation>
+        <source>Close out “%1” at %2 on the basis “%3”? A closed-out item cannot be reopened.</source>
+        <translation>确定以“%3”为依据，将%2的“%1”销号吗？销号后不能撤回。</translation>
+    </message>
+    <message>
+        <source>Closed out: %1 (%2)</source>
+        <translation>已销号：%1（%2）</translation>
     </message>
     <message>
         <source>Sent back to be fixed again</source>
@@ -2376,12 +2371,67 @@
         <translation>失败</translation>
     </message>
     <message>
-        <source>sync failed: %1</source>
-        <translation>同步失败：%1</translation>
-    </message>
-    <message>
         <source>sent %1, received %2, conflicts %3, refused %4</source>
         <translation>发送%1条，接收%2条，冲突%3条，被拒%4条</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusBar</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Show all my grids again</source>
+        <translation>重新显示我的全部网格</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <source>Last sync: %1</source>
+        <translation>上次同步：%1</translation>
+    </message>
+    <message>
+        <source>Pending changes: %1</source>
+        <translation>待同步的修改：%1</translation>
+    </message>
+    <message>
+        <source>Open conflicts: %1</source>
+        <translation>待处理冲突：%1</translation>
+    </message>
+    <message>
+        <source>● Not enrolled (offline profile)</source>
+        <translation>● 未登录服务器（仅离线使用）</translation>
+    </message>
+    <message>
+        <source>● Online</source>
+        <translation>● 在线</translation>
+    </message>
+    <message>
+        <source>● Offline</source>
+        <translation>● 离线</translation>
+    </message>
+    <message>
+        <source>The server does not answer. Your work is kept on this laptop.</source>
+        <translation>服务器没有响应。您的工作都保存在这台电脑上。</translation>
+    </message>
+    <message>
+        <source>Grid: %1  ✕</source>
+        <translation>网格：%1  ✕</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>正在同步……</translation>
+    </message>
+    <message>
+        <source>%1 %2 of %3</source>
+        <translation>%1 %2/%3</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
     </message>
 </context>
 <context>
@@ -2539,6 +2589,14 @@
         <translation>%1分钟</translation>
     </message>
     <message>
+        <source>past deadline</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>due now</source>
+        <translation>已到期</translation>
+    </message>
+    <message>
         <source>%1 past deadline</source>
         <translation>已超时%1</translation>
     </message>
@@ -2676,8 +2734,8 @@
         <translation>上报为事件</translation>
     </message>
     <message>
-        <source>Reported as case %1.</source>
-        <translation>已上报为事件 %1。</translation>
+        <source>Reported as a case: %1</source>
+        <translation>已上报为事件：%1</translation>
     </message>
 </context>
 <context>

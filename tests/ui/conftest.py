@@ -25,8 +25,16 @@ def qapp_args() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def qapp(qapp_args: list[str]):  # type: ignore[no-untyped-def]
-    """The app as users get it: zh_CN translations and a CJK font when one is installed."""
+def qapp(qapp_args: list[str], tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The app as users get it: zh_CN translations and a CJK font when one is installed.
+    QSettings (window geometry, language) go to a folder of the test run, not the user's."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(
+        QSettings.Format.NativeFormat,
+        QSettings.Scope.UserScope,
+        str(tmp_path_factory.mktemp("qsettings")),
+    )
     return make_app(qapp_args, lang=os.environ.get("GRIDWORKER_TEST_LANG", "zh_CN"))
 
 

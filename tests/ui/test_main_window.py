@@ -28,7 +28,8 @@ def test_navigation_and_status_bar(qtbot, session: AppSession) -> None:  # type:
     for row in range(window.nav.count()):
         window.nav.setCurrentRow(row)
         assert window.stack.currentIndex() == row
-        assert window.stack.currentWidget() is window.screens[window.keys[row]]
+        assert window.current_screen() is window.screens[window.keys[row]]
+        assert window.stack.currentWidget().widget() is window.screens[window.keys[row]]
     window.show_screen("sync")
     wait_idle(qtbot, session)
     grab(window, "main-window-sync")
@@ -48,7 +49,7 @@ def test_lock_and_unlock(qtbot, session: AppSession, monkeypatch) -> None:  # ty
     window.lock_action.trigger()
     assert session.locked and not window.central.isEnabled()
     qtbot.waitUntil(lambda: not session.locked, timeout=10_000)
-    assert window.central.isEnabled() and warnings and "wrong passphrase" in warnings[0]
+    assert window.central.isEnabled() and warnings == ["本地密码不正确，档案没有打开"]
     assert session.ws.actor.username == "wang.wei"
 
 

@@ -53,6 +53,8 @@ class HazardDeskScreen(Screen):
         self.lang = current_language()
         self.desk: HazardDesk | None = None
         self._wanted: str | None = None
+        self._note = ""  # what the supervisor just did
+        self._counts = ""
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(heading(self.title()))
@@ -102,6 +104,7 @@ class HazardDeskScreen(Screen):
         self.tabs.addTab(self.buildings, self.tr("C/D buildings"))
         self.panel = RectificationReview(session)
         self.panel.acted.connect(self._acted)
+        self.panel.closed_out.connect(self._closed_out)
         lists = QSplitter(Qt.Orientation.Vertical)
         lists.addWidget(self.grids)
         lists.addWidget(self.tabs)
@@ -180,6 +183,12 @@ class HazardDeskScreen(Screen):
                 self.rects.setItem(row, col, _cell(text, colour, r.id))
             if r.id in (self._wanted, current):
                 select_row = row
+        if select_row is None and current is not None and current != self._wanted:
+            # What the pane showed has left the list (closed out, or out of the filter):
+            # no row is selected, so the pane says so too.
+            self.rects.clearSelection()
+            self.rects.setCurrentCell(-1, -1)
+            self.panel.clear()
         self.rects.blockSignals(blocked)
         self.buildings.setRowCount(len(desk.buildings))
         for row, b in enumerate(desk.buildings):
@@ -197,12 +206,13 @@ class HazardDeskScreen(Screen):
                 self.buildings.setItem(row, col, _cell(text, OVERDUE if late else None, b.site_id))
         self.buildings.resizeColumnsToContents()
         overdue = sum(1 for r in desk.rectifications if r.overdue)
-        self.status.setText(
+        self._counts = (
             self.tr("%1 open rectifications, %2 overdue; %3 C/D buildings")
             .replace("%1", str(len(desk.rectifications)))
             .replace("%2", str(overdue))
             .replace("%3", str(len(desk.buildings)))
         )
+        self._show_status()
         if select_row is not None:
             self.rects.selectRow(select_row)
             self._rect_selected(select_row)
@@ -225,7 +235,28 @@ class HazardDeskScreen(Screen):
         self.refresh()
 
     def _acted(self, text: str) -> None:
-        self.status.setText(text)
+        self._note = text
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """What was just done (until the page is left), then the desk's counts."""
+        self.status.setText("。".join(t for t in (self._note, self._counts) if t))
+
+    def hideEvent(self, event: object) -> None:
+        super().hideEvent(event)  # type: ignore[arg-type]
+        self._note = ""  # a message belongs to the visit of the page that showed it
+
+    def _closed_out(self, rectification_id: str) -> None:
+        """销号 recorded: the item leaves the list; no row stays selected and the pane is
+        empty until another is chosen (the list and the pane always agree)."""
+        blocked = self.rects.blockSignals(True)
+        self.rects.clearSelection()
+        self.rects.setCurrentCell(-1, -1)
+        row = self.rect_row(rectification_id)
+        if row is not None:
+            self.rects.removeRow(row)
+        self.rects.blockSignals(blocked)
+        self.panel.clear()
 
     def rect_row(self, rectification_id: str) -> int | None:
         for row in range(self.rects.rowCount()):

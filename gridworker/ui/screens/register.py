@@ -309,7 +309,7 @@ class RegisterScreen(Screen):
         self.facts["phone"].setText(detail.phone_masked or "—")
         economy = [e.label(lang) for e in (detail.economic_status, detail.residence_type) if e]
         self.facts["economy"].setText(" / ".join(economy) or "—")
-        show_visits(self.visits, visits, lang)
+        show_visits(self.visits, visits, lang, self.session.zone)
         self.residents.set_residents(detail.residents)
         self.resident_table.resizeColumnsToContents()
         if detail.residents and not self.resident_table.currentIndex().isValid():

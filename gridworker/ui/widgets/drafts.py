@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
+from gridworker.domain.clock import district_text
 from gridworker.services import drafts
 from gridworker.ui.forms import ChangeGuard, error_text
 from gridworker.ui.session import AppSession
@@ -66,8 +67,10 @@ class DraftKeeper(QObject):
             return ""
         if restored:
             text = self.tr("Draft of %1 restored")
-            return text.replace("%1", f"{when.astimezone():%m-%d %H:%M}")
-        return self.tr("Draft saved %1").replace("%1", f"{when.astimezone():%H:%M:%S}")
+            return text.replace("%1", district_text(when, self.session.zone, "%m-%d %H:%M"))
+        return self.tr("Draft saved %1").replace(
+            "%1", district_text(when, self.session.zone, "%H:%M:%S")
+        )
 
     def open(self, record_id: str, restore: Callable[[dict[str, Any]], None]) -> None:
         """Keep drafts for `record_id` from now on; put its saved draft back (in the
