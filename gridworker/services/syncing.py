@@ -20,7 +20,7 @@ from gridworker.storage.models import SYNC_MODELS, LocalConflict, Setting
 from gridworker.storage.outbox import without_capture
 from gridworker.storage.profile import profile_exists
 from gridworker.sync.client import SyncClient, SyncError, make_transport
-from gridworker.sync.engine import CycleReport, Progress, SyncEngine
+from gridworker.sync.engine import Cancelled, CycleReport, Progress, SyncEngine
 from gridworker.sync.protocol import ErrorCode, LoginResponse
 from gridworker.sync.state import DeviceIdentity, ServerConfig, SyncState
 
@@ -66,8 +66,12 @@ def enroll(
     kdf_params: KdfParams | None = None,
     progress: ProgressFn | None = None,
     lang: str = "zh_CN",
+    cancel: threading.Event | None = None,
 ) -> tuple[Workspace, CycleReport]:
-    """Sign in once online, register the device, create (or attach) the profile, first pull."""
+    """Sign in once online, register the device, create (or attach) the profile, first pull.
+
+    `cancel` stops the first pull between two pages (sync.engine.Cancelled): the profile
+    is then enrolled with what arrived, and the next sync fetches the rest."""
     server = ServerConfig(url=server_url, ca_bundle=ca_bundle)
     if profile_exists(path):
         ws = open_ws(path, passphrase)
@@ -84,6 +88,10 @@ def enroll(
         if ws is not None:
             ws.close()
         raise
+    if cancel is not None and cancel.is_set():  # stopped while signing in: nothing is made
+        if ws is not None:
+            ws.close()
+        raise Cancelled("enrollment stopped before the profile was made")
     secret = bytes.fromhex(login.id_secret)
     if ws is None:
         actor = _actor_from(login)
@@ -106,7 +114,12 @@ def enroll(
     else:
         _adopt_district_secret(ws, secret)
     _store_login(ws, login, server, device_id)
-    report = SyncEngine(ws.profile, client, username=username, progress=progress).run_cycle()
+    engine = SyncEngine(ws.profile, client, username=username, progress=progress, cancel=cancel)
+    try:
+        report = engine.run_cycle()
+    except BaseException:
+        ws.close()  # not left open (and its profile locked) when the first pull fails
+        raise
     return ws, report
 
 

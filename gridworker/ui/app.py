@@ -108,6 +108,7 @@ def run(
 ) -> int:
     """The desktop app on `profile`: unlock (or enroll on first run), then the main window."""
     app = make_app(lang=lang)
+    note = ""
     if workspace is None:
         if profile_exists(profile):
             from gridworker.ui.dialogs.unlock import UnlockDialog
@@ -123,7 +124,10 @@ def run(
             if enroll.exec() != QDialog.DialogCode.Accepted or enroll.workspace is None:
                 return 1
             workspace, password = enroll.workspace, enroll.password_used
+            note = enroll.note
     window = open_main_window(workspace, password=password)
+    if note:  # e.g. the first download was stopped: the rest comes with the next sync
+        window.statusBar().showMessage(note)  # type: ignore[attr-defined]
     close_on_signals(app)
     code = app.exec()
     del window

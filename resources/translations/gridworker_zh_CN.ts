@@ -768,6 +768,14 @@
         <translation>确认口令</translation>
     </message>
     <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop signing in; a download already started goes on at the next sync</source>
+        <translation>停止登录；已经开始的下载会在下次同步时继续</translation>
+    </message>
+    <message>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
@@ -812,12 +820,24 @@
         <translation>正在登录…</translation>
     </message>
     <message>
+        <source>Signing in was stopped. Nothing was kept.</source>
+        <translation>已停止登录，本机没有保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止……</translation>
+    </message>
+    <message>
         <source>Downloading your grids&apos; data: %1 records</source>
         <translation>正在下载您所辖网格的数据：%1 条</translation>
     </message>
     <message>
         <source>Could not sign in: %1</source>
         <translation>登录失败：%1</translation>
+    </message>
+    <message>
+        <source>The first download was stopped. What arrived is on this laptop; the rest comes with the next sync.</source>
+        <translation>首次下载已停止：已下载的数据保存在这台电脑上，其余的会在下次同步时下载。</translation>
     </message>
 </context>
 <context>
@@ -2622,10 +2642,6 @@
     <message>
         <source>Unlock</source>
         <translation>解锁</translation>
-    </message>
-    <message>
-        <source>Could not unlock: %1</source>
-        <translation>解锁失败：%1</translation>
     </message>
 </context>
 <context>
