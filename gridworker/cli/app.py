@@ -53,7 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return EXIT_OK
         say(
             args,
-            f"演示服务器 {url}；演示档案 {folder}（本地密码 {DEMO_PASSPHRASE}）",
+            f"演示服务器 {url}；演示档案 {folder}（本机口令 {DEMO_PASSPHRASE}）",
             f"demo server {url}; profile {folder} (passphrase {DEMO_PASSPHRASE})",
         )
         from gridworker.ui.app import run
@@ -87,7 +87,7 @@ def _print_demo(ws: Any, folder: Path, url: str, args: argparse.Namespace) -> No
     info = summary(ws, language(args))
     zh = not english(args)
     print(
-        f"演示档案：{folder}（本地密码 {DEMO_PASSPHRASE}）；服务器 {url}"
+        f"演示档案：{folder}（本机口令 {DEMO_PASSPHRASE}）；服务器 {url}"
         if zh
         else f"Demo profile: {folder} (passphrase: {DEMO_PASSPHRASE}); server {url}"
     )

@@ -56,7 +56,7 @@ def read_passphrase(*, confirm: bool = False) -> str:
         return env
     if not sys.stdin.isatty():
         raise CliError("no_passphrase")
-    first = getpass.getpass("本地密码 Passphrase: ")
+    first = getpass.getpass("本机口令 Passphrase: ")
     if confirm and getpass.getpass("再次输入 Again: ") != first:
         raise CliError("passphrases_differ")
     return first

@@ -40,11 +40,11 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
         "A profile already exists here ({path})",
     ),
     "wrong_passphrase": (
-        "本地密码不正确，档案没有打开",
+        "本机口令不正确，档案没有打开",
         "Wrong passphrase: the profile was not opened",
     ),
     "wrong_passphrase_unchanged": (
-        "原本地密码不正确，密码没有修改",
+        "原本机口令不正确，口令没有修改",
         "Wrong passphrase: it was not changed",
     ),
     "profile_corrupt": (
@@ -267,7 +267,7 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     "draft_invalid": ("草稿无法保存", "The draft cannot be saved"),
     "grid_required": ("至少需要一个网格编码", "At least one grid code is needed"),
     "passphrase_short": (
-        "本地密码至少需要8个字符",
+        "本机口令至少需要8个字符",
         "The passphrase must have at least 8 characters",
     ),
     "district_key_short": (
@@ -286,10 +286,10 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- the command line ---------------------------------------------------------------
     "no_passphrase": (
-        "没有本地密码：请设置 GRIDWORKER_PASSPHRASE，或在终端中运行",
+        "没有本机口令：请设置 GRIDWORKER_PASSPHRASE，或在终端中运行",
         "No passphrase: set GRIDWORKER_PASSPHRASE or run in a terminal",
     ),
-    "passphrases_differ": ("两次输入的本地密码不一致", "The two passphrases differ"),
+    "passphrases_differ": ("两次输入的本机口令不一致", "The two passphrases differ"),
     "no_password": (
         "没有服务器密码：请设置 GRIDWORKER_PASSWORD，或在终端中运行",
         "No password: set GRIDWORKER_PASSWORD or run in a terminal",

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QObject, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -128,6 +129,51 @@ def search_box(placeholder: str, search: Callable[[], None], *, delay_ms: int = 
     box.returnPressed.connect(timer.stop)
     box.returnPressed.connect(search)
     return box
+
+
+class EmptyHint(QObject):
+    """Says so over an item view while it has no rows ("no households match"), instead of
+    an empty white box; hidden while a paged model is still loading."""
+
+    def __init__(self, view: QAbstractItemView, text: str | Callable[[], str]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.text = text
+        self.label = QLabel(view.viewport())
+        self.label.setObjectName("emptyHint")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet("color: #6b7280; background: transparent;")
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self.update)
+        model.layoutChanged.connect(self.update)
+        loaded = getattr(model, "loaded", None)
+        if loaded is not None:
+            loaded.connect(self.update)
+        self.update()
+
+    def update(self, *_args: object) -> None:
+        if not shiboken6.isValid(self.view) or not shiboken6.isValid(self.label):
+            return  # the view is being destroyed (its model says its rows went)
+        model = self.view.model()
+        empty = model.rowCount() == 0 and not getattr(model, "loading", False)
+        if empty:
+            self.label.setText(self.text() if callable(self.text) else self.text)
+            self.label.setGeometry(self.view.viewport().rect().adjusted(12, 12, -12, -12))
+        self.label.setVisible(empty)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.label.setGeometry(self.view.viewport().rect().adjusted(12, 12, -12, -12))
+        return False
+
+
+def empty_hint(view: QAbstractItemView, text: str | Callable[[], str]) -> EmptyHint:
+    """Show `text` over `view` whenever it has no rows (see EmptyHint)."""
+    return EmptyHint(view, text)
 
 
 def table_view(model: QAbstractItemModel) -> QTableView:

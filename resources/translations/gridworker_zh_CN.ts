@@ -82,6 +82,10 @@
         <translation>刷新</translation>
     </message>
     <message>
+        <source>No case waits in this queue.</source>
+        <translation>这个队列里没有待办的事件。</translation>
+    </message>
+    <message>
         <source>Nothing waiting in this queue.</source>
         <translation>此队列暂无待办案件。</translation>
     </message>
@@ -271,6 +275,10 @@
         <source>%1: %2 cases</source>
         <translation>%1：共%2件</translation>
     </message>
+    <message>
+        <source>No case.</source>
+        <translation>没有事件。</translation>
+    </message>
 </context>
 <context>
     <name>CasesModel</name>
@@ -332,6 +340,10 @@
     <message>
         <source>All open</source>
         <translation>全部在办</translation>
+    </message>
+    <message>
+        <source>No case here.</source>
+        <translation>这里没有事件。</translation>
     </message>
     <message>
         <source>Pick a case to see its details and actions.</source>
@@ -741,11 +753,11 @@
     <name>EnrollDialog</name>
     <message>
         <source>Sign in to GridWorker</source>
-        <translation>登录 GridWorker</translation>
+        <translation>登录网格通</translation>
     </message>
     <message>
         <source>Sign in once while online. Afterwards GridWorker works offline and opens with your local passphrase.</source>
-        <translation>请在联网时登录一次。此后 GridWorker 可离线使用，用本机口令打开。</translation>
+        <translation>请在联网时登录一次。此后网格通可离线使用，用本机口令打开。</translation>
     </message>
     <message>
         <source>Server address</source>
@@ -1064,6 +1076,10 @@
         <translation>待销号</translation>
     </message>
     <message>
+        <source>No grid to show.</source>
+        <translation>没有可显示的网格。</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1078,6 +1094,10 @@
     <message>
         <source>Deadline</source>
         <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>No rectification is open here.</source>
+        <translation>这里没有未销号的整改。</translation>
     </message>
     <message>
         <source>Building</source>
@@ -1098,6 +1118,10 @@
     <message>
         <source>Patrol due</source>
         <translation>应巡查日期</translation>
+    </message>
+    <message>
+        <source>No C/D-grade dangerous building here.</source>
+        <translation>这里没有C/D级危房。</translation>
     </message>
     <message>
         <source>Rectifications</source>
@@ -1409,6 +1433,10 @@
         <translation>隐患排查记录（PDF）</translation>
     </message>
     <message>
+        <source>No inspection in this scope and period.</source>
+        <translation>这个范围和期间内没有检查记录。</translation>
+    </message>
+    <message>
         <source>Inspected</source>
         <translation>检查时间</translation>
     </message>
@@ -1493,7 +1521,7 @@
     <name>MainWindow</name>
     <message>
         <source>GridWorker — %1</source>
-        <translation>GridWorker — %1</translation>
+        <translation>网格通 — %1</translation>
     </message>
     <message>
         <source>Main</source>
@@ -1513,7 +1541,7 @@
     </message>
     <message>
         <source>GridWorker is locked. Enter your passphrase:</source>
-        <translation>GridWorker 已锁定，请输入本机口令：</translation>
+        <translation>网格通已锁定，请输入本机口令：</translation>
     </message>
 </context>
 <context>
@@ -1733,6 +1761,10 @@
 <context>
     <name>RectificationPanel</name>
     <message>
+        <source>No rectification at this site.</source>
+        <translation>这个点位没有整改事项。</translation>
+    </message>
+    <message>
         <source>Measures taken</source>
         <translation>整改措施</translation>
     </message>
@@ -1950,6 +1982,10 @@
         <translation>记录走访</translation>
     </message>
     <message>
+        <source>No resident registered in this household yet.</source>
+        <translation>这一户还没有登记居民。</translation>
+    </message>
+    <message>
         <source>Show full ID number…</source>
         <translation>查看完整身份证号码…</translation>
     </message>
@@ -1966,8 +2002,20 @@
         <translation>近期走访</translation>
     </message>
     <message>
+        <source>No visit yet.</source>
+        <translation>还没有走访记录。</translation>
+    </message>
+    <message>
         <source>Households</source>
         <translation>住户</translation>
+    </message>
+    <message>
+        <source>No household matches the filter.</source>
+        <translation>没有符合筛选条件的住户。</translation>
+    </message>
+    <message>
+        <source>No household registered yet: add one with “New household”.</source>
+        <translation>还没有登记住户：点击“新增住户”登记。</translation>
     </message>
     <message>
         <source>%1 shown, scroll for more</source>
@@ -2012,6 +2060,14 @@
     <message>
         <source>Shown in full; this view was logged.</source>
         <translation>已完整显示，本次查看已记录。</translation>
+    </message>
+    <message>
+        <source>Registered. The list&apos;s filter was cleared so that it shows there.</source>
+        <translation>已登记。为了在列表中显示它，已清除列表的筛选条件。</translation>
+    </message>
+    <message>
+        <source>Registered.</source>
+        <translation>已登记。</translation>
     </message>
 </context>
 <context>
@@ -2176,6 +2232,10 @@
     <message>
         <source>Search name or address</source>
         <translation>搜索名称或地址</translation>
+    </message>
+    <message>
+        <source>No site matches: add one with “New site”.</source>
+        <translation>没有符合条件的点位：点击“新增点位”添加。</translation>
     </message>
 </context>
 <context>
@@ -2629,7 +2689,7 @@
     <name>UnlockDialog</name>
     <message>
         <source>Unlock GridWorker</source>
-        <translation>解锁 GridWorker</translation>
+        <translation>解锁网格通</translation>
     </message>
     <message>
         <source>Enter your local passphrase to open your data. No network is needed.</source>
@@ -2738,6 +2798,14 @@
         <translation>事件</translation>
     </message>
     <message>
+        <source>No visit to this household yet.</source>
+        <translation>还没有走访过这一户。</translation>
+    </message>
+    <message>
+        <source>No need was noted on this visit.</source>
+        <translation>这次走访没有记录需求。</translation>
+    </message>
+    <message>
         <source>Recent visits</source>
         <translation>近期走访</translation>
     </message>
@@ -2782,6 +2850,10 @@
     <message>
         <source>Find a household: name, address, no.</source>
         <translation>查找住户：姓名、地址、户号</translation>
+    </message>
+    <message>
+        <source>No household matches.</source>
+        <translation>没有符合条件的住户。</translation>
     </message>
     <message>
         <source>Choose a household on the left to record a visit.</source>

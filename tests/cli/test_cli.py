@@ -97,7 +97,7 @@ def test_wrong_passphrase_exits_non_zero_and_changes_nothing(cli_profile: Path) 
     before = digests()
     proc = run(cli_profile, "status", passphrase="wrong passphrase")
     assert proc.returncode == 1
-    assert proc.stderr.strip().splitlines() == ["gridworker: 本地密码不正确，档案没有打开"]
+    assert proc.stderr.strip().splitlines() == ["gridworker: 本机口令不正确，档案没有打开"]
     assert digests() == before
 
 

@@ -49,7 +49,7 @@ def test_lock_and_unlock(qtbot, session: AppSession, monkeypatch) -> None:  # ty
     window.lock_action.trigger()
     assert session.locked and not window.central.isEnabled()
     qtbot.waitUntil(lambda: not session.locked, timeout=10_000)
-    assert window.central.isEnabled() and warnings == ["本地密码不正确，档案没有打开"]
+    assert window.central.isEnabled() and warnings == ["本机口令不正确，档案没有打开"]
     assert session.ws.actor.username == "wang.wei"
 
 

@@ -370,3 +370,30 @@ def test_screenshot_register(qtbot, session: AppSession) -> None:  # type: ignor
     screen.resident_table.selectRow(0)
     wait_idle(qtbot, session)
     assert grab(screen, "register").exists()
+
+
+def test_a_new_household_shows_in_the_list_under_a_filter(
+    qtbot, session: AppSession
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves a household registered while the list is narrowed to a tag and a search that
+    it does not match still shows in the list, selected: the filter is cleared and the
+    status line says why."""
+    register_household(
+        session.ws, HouseholdInput(grid_code=GRID2, household_no="0900", address="别处小区")
+    )
+    screen = open_screen(qtbot, session)
+    screen.tag_filter.setCurrentIndex(screen.tag_filter.findData(TagKind.disabled.code))
+    screen.search.setText("别处")
+    screen.apply_filter()
+    qtbot.waitUntil(lambda: not screen.model.loading and screen.model.rowCount() == 0)
+    household = screen.new_household()
+    qtbot.keyClicks(household.household_no, "0302")
+    type_text(qtbot, household.address, "凤凰小区3栋1单元302室")
+    with qtbot.waitSignal(household.finished, timeout=5000):
+        qtbot.keyClick(household.address, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.detail is not None and screen.detail.household_no == "0302")
+    qtbot.waitUntil(lambda: screen.model.row_of(screen.detail.id) is not None, timeout=5000)  # type: ignore[union-attr]
+    row = screen.model.row_of(screen.detail.id)  # type: ignore[union-attr]
+    assert screen.table.currentIndex().row() == row
+    assert screen.search.text() == "" and screen.tag_filter.currentIndex() == 0
+    assert screen.status.text() == "已登记。为了在列表中显示它，已清除列表的筛选条件。"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from gridworker.domain.enums import RectificationStatus
 from gridworker.services import hazard_desk
 from gridworker.services.hazard_desk import HazardDesk
-from gridworker.ui.forms import error_text, hint_label, text_table
+from gridworker.ui.forms import empty_hint, error_text, hint_label, text_table
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
@@ -76,6 +76,7 @@ class HazardDeskScreen(Screen):
         )
         self.grids.setObjectName("grids")
         self.grids.cellClicked.connect(self._grid_clicked)
+        empty_hint(self.grids, self.tr("No grid to show."))
         self.rects = text_table(
             self.tr("Status"),
             self.tr("Grid"),
@@ -90,6 +91,7 @@ class HazardDeskScreen(Screen):
         self.rects.horizontalHeader().setStretchLastSection(False)
         self.rects.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.rects.currentCellChanged.connect(lambda row, *_: self._rect_selected(row))
+        empty_hint(self.rects, self.tr("No rectification is open here."))
         self.buildings = text_table(
             self.tr("Grid"),
             self.tr("Building"),
@@ -99,6 +101,7 @@ class HazardDeskScreen(Screen):
             self.tr("Patrol due"),
         )
         self.buildings.setObjectName("buildings")
+        empty_hint(self.buildings, self.tr("No C/D-grade dangerous building here."))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.rects, self.tr("Rectifications"))
         self.tabs.addTab(self.buildings, self.tr("C/D buildings"))

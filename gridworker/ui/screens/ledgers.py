@@ -43,7 +43,7 @@ from gridworker.services.ledgers import (
     scope_choices,
     write_ledger,
 )
-from gridworker.ui.forms import error_text
+from gridworker.ui.forms import empty_hint, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
@@ -186,6 +186,7 @@ class LedgersScreen(Screen):
         column = QVBoxLayout(box)
         self.table = QTableWidget(0, 6)
         self.table.setObjectName("inspections")
+        empty_hint(self.table, self.tr("No inspection in this scope and period."))
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Inspected"),

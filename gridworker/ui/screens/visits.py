@@ -46,6 +46,7 @@ from gridworker.ui.forms import (
     ChangeGuard,
     EnumCombo,
     FieldForm,
+    empty_hint,
     error_label,
     hint_label,
     search_box,
@@ -369,6 +370,7 @@ class VisitsScreen(Screen):
         )
         self.picker.setColumnWidth(HouseholdsModel.HEAD, 70)
         self.picker.selectionModel().currentRowChanged.connect(self._picked)
+        empty_hint(self.picker, self.tr("No household matches."))
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)

@@ -42,6 +42,7 @@ from gridworker.services.visits import NeedInput
 from gridworker.ui.forms import (
     ChangeGuard,
     EnumCombo,
+    empty_hint,
     error_label,
     error_text,
     hint_label,
@@ -212,6 +213,8 @@ class VisitHistory(QWidget):
         self.needs = text_table(self.tr("Category"), self.tr("Need"), self.tr("Case"))
         self.needs.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_needs(row))
+        empty_hint(self.table, self.tr("No visit to this household yet."))
+        empty_hint(self.needs, self.tr("No need was noted on this visit."))
         self.status = hint_label()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
