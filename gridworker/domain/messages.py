@@ -280,6 +280,21 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
         "No Chinese font for the PDF: install Noto Sans CJK (Source Han Sans) or name a font "
         "file in GRIDWORKER_PDF_FONT",
     ),
+    "answer_invalid": ("检查项的回答无效", "An answer does not fit its item"),
+    "answer_not_choice": (
+        "“{item}”只能选合格、不合格或不适用",
+        "“{item}”: answer pass, fail or not applicable",
+    ),
+    "answer_not_number": ("“{item}”应填写数字", "“{item}” needs a number"),
+    "answer_not_date": (
+        "“{item}”应填写日期（如 2026-11-27 或 2026-11）",
+        "“{item}” needs a date (e.g. 2026-11-27 or 2026-11)",
+    ),
+    "answer_future_date": ("“{item}”的日期不能晚于今天", "“{item}”: the date is in the future"),
+    "answer_wrong_template": (
+        "检查表的版本与记录不符：请关闭后重新打开检查表",
+        "The checklist version does not match: close and open the checklist again",
+    ),
     "unexpected_error": (
         "出现了意外错误，操作没有完成；之前保存的工作不受影响",
         "An unexpected error stopped the operation; work saved before is not affected",

@@ -49,14 +49,24 @@ ERROR_STYLE = "color: #b3261e;"
 ERROR_WIDTH = 250
 
 
+TRANSIENT = "transientMessage"  # a label whose text belongs to one visit of its page
+
+
+def transient(label: QLabel) -> QLabel:
+    """Mark `label` as a passing message: its screen clears it when the page is left, so a
+    message never carries over to the next time (or the next page)."""
+    label.setProperty(TRANSIENT, True)
+    return label
+
+
 def error_label(name: str = "") -> QLabel:
-    """A red, word-wrapped label for a validation or service message."""
+    """A red, word-wrapped label for a validation or service message (transient)."""
     label = QLabel()
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
     if name:
         label.setObjectName(name)
-    return label
+    return transient(label)
 
 
 class EnumCombo(QComboBox):

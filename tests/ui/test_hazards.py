@@ -140,7 +140,8 @@ def test_inspection_rectification_reinspection_and_close_out(
     form.editor("FS-KIT-04").date_edit.setDate(QDate(2026, 10, 8))  # type: ignore[union-attr]
     assert failed.failed() and not failed.photo_hint.isHidden()
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    assert "FS-ELEC-02" in form.error.text()  # an on_fail item asks for its photo
+    # an on_fail item asks for its photo, named by what it says (not FS-ELEC-02)
+    assert form.error.text() == "请为以下项目拍照：“电线穿管保护，无裸露”"
     photo = png_file(tmp_path)
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(photo)], ""))
     qtbot.mouseClick(failed.photos.add_button, Qt.MouseButton.LeftButton)

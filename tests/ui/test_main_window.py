@@ -110,3 +110,19 @@ def test_a_screen_built_later_gets_the_grid_filter(qtbot, session: AppSession) -
     finally:
         Screen.apply_grid_filter = original  # type: ignore[method-assign]
     assert calls == [GRID]
+
+
+def test_messages_do_not_carry_over_between_pages(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves a page's passing message (住户's "select a resident first") and the status
+    bar's message are gone once the person moves to another page and back."""
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    register_screen = window.show_screen("register")
+    register_screen.reveal("id_number")  # type: ignore[attr-defined]  # nobody selected
+    assert register_screen.status.text() == "请先选择居民。"  # type: ignore[attr-defined]
+    window.statusBar().showMessage("同步没有完成")
+    window.show_screen("visits")
+    assert window.statusBar().currentMessage() == ""
+    window.show_screen("register")
+    assert register_screen.status.text() == ""  # type: ignore[attr-defined]

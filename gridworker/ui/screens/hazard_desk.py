@@ -10,7 +10,7 @@ to the outbox like any edit.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QHideEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -245,9 +245,10 @@ class HazardDeskScreen(Screen):
         """What was just done (until the page is left), then the desk's counts."""
         self.status.setText("。".join(t for t in (self._note, self._counts) if t))
 
-    def hideEvent(self, event: object) -> None:
-        super().hideEvent(event)  # type: ignore[arg-type]
-        self._note = ""  # a message belongs to the visit of the page that showed it
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if not event.spontaneous():
+            self._note = ""  # a message belongs to the visit of the page that showed it
 
     def _closed_out(self, rectification_id: str) -> None:
         """销号 recorded: the item leaves the list; no row stays selected and the pane is

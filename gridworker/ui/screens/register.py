@@ -41,6 +41,7 @@ from gridworker.ui.forms import (
     hint_label,
     search_box,
     table_view,
+    transient,
 )
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.households import HouseholdsModel
@@ -171,7 +172,7 @@ class RegisterScreen(Screen):
         self.visits = visits_table()
         empty_hint(self.visits, self.tr("No visit yet."))
         box.addWidget(self.visits, 2)
-        self.status = QLabel()
+        self.status = transient(QLabel())
         self.status.setWordWrap(True)
         box.addWidget(self.status)
         return panel

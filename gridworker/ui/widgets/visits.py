@@ -48,6 +48,7 @@ from gridworker.ui.forms import (
     hint_label,
     set_rows,
     text_table,
+    transient,
 )
 from gridworker.ui.i18n import current_language
 from gridworker.ui.session import AppSession
@@ -215,7 +216,7 @@ class VisitHistory(QWidget):
         self.table.currentCellChanged.connect(lambda row, *_: self._show_needs(row))
         empty_hint(self.table, self.tr("No visit to this household yet."))
         empty_hint(self.needs, self.tr("No need was noted on this visit."))
-        self.status = hint_label()
+        self.status = transient(hint_label())
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.table, 1)
