@@ -23,7 +23,12 @@ from PySide6.QtWidgets import (
 
 from gridworker.domain.errors import CodedError
 from gridworker.ui.forms import error_text
-from gridworker.ui.geometry import place_main_window, remember_main_window, scrolling
+from gridworker.ui.geometry import (
+    fit_inside,
+    place_main_window,
+    remember_main_window,
+    scrolling,
+)
 from gridworker.ui.screens import ScreenEntry, registry
 from gridworker.ui.screens.base import Placeholder, Screen
 from gridworker.ui.session import AppSession, StatusInfo
@@ -223,6 +228,8 @@ class MainWindow(QMainWindow):
         if not self._heap_frozen:
             self._heap_frozen = True
             QTimer.singleShot(0, freeze_startup_heap)
+            # Once shown the window manager's frame is known: keep it all on the screen.
+            QTimer.singleShot(0, lambda: fit_inside(self))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         remember_main_window(self)

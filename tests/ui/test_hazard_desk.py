@@ -28,7 +28,7 @@ from gridworker.ui.session import AppSession
 from tests.conftest import GRID, GRID2
 from tests.e2e.conftest import LiveServer
 from tests.services.test_hazard_desk import NOW, fire_rect
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
 from tests.ui.test_grid_map import seeded_server, synced_window
 
 __all__ = ["seeded_server"]  # the module-scoped fixture, shared with the map's tests
@@ -229,7 +229,6 @@ def test_desk_of_a_synced_street(
         qtbot.waitUntil(lambda: panel.detail is not None and panel.detail.item.id == waiting.id)
         assert panel.after.count >= 1 and panel.close_button.isEnabled()
         wait_idle(qtbot, session)
-        grab(window, "hazard-desk")
         answer_close_out(monkeypatch, [True])
         qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: status_of(session, waiting.id) is RectificationStatus.closed)

@@ -8,7 +8,7 @@ from gridworker.services import register
 from gridworker.ui.main_window import MainWindow
 from gridworker.ui.session import AppSession
 from tests.conftest import GRID, PASSPHRASE
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
 
 
 def test_navigation_and_status_bar(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +32,6 @@ def test_navigation_and_status_bar(qtbot, session: AppSession) -> None:  # type:
         assert window.stack.currentWidget().widget() is window.screens[window.keys[row]]
     window.show_screen("sync")
     wait_idle(qtbot, session)
-    grab(window, "main-window-sync")
 
 
 def test_lock_and_unlock(qtbot, session: AppSession, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from gridworker.ui.screens.today import TodayScreen
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from tests.services.test_today import NOW, seed_day
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
 
 MINE = {"today": TodayScreen, "conflicts": ConflictsScreen}
 
@@ -106,4 +106,3 @@ def test_screenshot_today(qtbot, session: AppSession) -> None:  # type: ignore[n
     assert isinstance(screen, TodayScreen)
     qtbot.waitUntil(lambda: screen.day is not None, timeout=5000)
     wait_idle(qtbot, session)
-    grab(window, "today")

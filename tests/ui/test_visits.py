@@ -28,7 +28,7 @@ from gridworker.ui.screens.visits import AUTOSAVE_MS, VisitsScreen
 from gridworker.ui.session import AppSession
 from gridworker.ui.widgets.visits import NeedCaseDialog
 from tests.conftest import GRID
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
 from tests.ui.test_register import HEAD_ID, register_realistic, type_text
 
 
@@ -241,4 +241,3 @@ def test_screenshot_visit_form(qtbot, session: AppSession) -> None:  # type: ign
     type_text(qtbot, need, "申请辅助器具（轮椅）适配")
     qtbot.waitUntil(lambda: form.draft_saved_at is not None, timeout=AUTOSAVE_MS + 3000)
     wait_idle(qtbot, session)
-    assert grab(screen, "visit-form").exists()
