@@ -220,8 +220,8 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     "conflict_done": ("这个冲突已经处理过了", "This conflict is already resolved"),
     "conflict_no_field": ("这个冲突里没有字段“{name}”", "The conflict has no field {name}"),
     "resolve_how": (
-        "请选择保留哪一方（--keep local 或 server），或为一个字段填写取值"
-        "（--field 字段 --value 取值）",
+        "请选择保留哪一方：--keep local（本机的值）或 --keep server（服务器的值）；"
+        "或为一个字段填写取值：--field 字段 --value 取值",
         "Choose --keep local|server, or --field F --value V",
     ),
     "resolve_keep": (
@@ -323,7 +323,7 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "demo_server_failed": ("演示服务器没有启动", "The demo server did not start"),
     "interrupted": ("已中断", "Interrupted"),
-    "usage_required": ("缺少必需的参数：{args}", "Missing required arguments: {args}"),
+    "usage_required": ("缺少必需的参数：“{args}”", "Missing required arguments: {args}"),
     "usage_one_required": (
         "须给出其中一个参数：{args}",
         "One of these arguments is required: {args}",
@@ -334,7 +334,7 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "usage_value": ("{arg} 的值“{value}”无效", "{arg}: “{value}” is not valid"),
     "usage_expects_value": ("{arg} 后面需要一个值", "{arg} expects a value"),
-    "usage_unknown": ("无法识别的参数：{args}", "Unrecognized arguments: {args}"),
+    "usage_unknown": ("无法识别的参数：“{args}”", "Unrecognized arguments: {args}"),
     "usage_exclusive": ("{arg} 不能与 {other} 同时使用", "{arg} cannot be used with {other}"),
     "usage_command": (
         "没有“{value}”这个命令：可选 {choices}",

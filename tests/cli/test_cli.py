@@ -17,16 +17,21 @@ from tests.services.test_importing import write_csv
 
 
 def run(
-    profile: Path, *args: str, passphrase: str | None = PASSPHRASE, check: bool = False
+    profile: Path,
+    *args: str,
+    passphrase: str | None = PASSPHRASE,
+    check: bool = False,
+    env: list[str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
     if passphrase is not None:
-        env["GRIDWORKER_PASSPHRASE"] = passphrase
+        environ["GRIDWORKER_PASSPHRASE"] = passphrase
+    environ.update(item.split("=", 1) for item in env or ())
     proc = subprocess.run(
         [sys.executable, "-m", "gridworker.cli", "--profile", str(profile), *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=environ,
         timeout=120,
         stdin=subprocess.DEVNULL,
     )
