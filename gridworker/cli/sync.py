@@ -82,7 +82,8 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from gridworker.services.status import sync_summary
+    from gridworker.domain.errors import CodedError
+    from gridworker.services.status import sync_failure_text, sync_summary
     from gridworker.services.syncing import sync_now
 
     ws = open_profile(args)
@@ -93,6 +94,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
             progress=_progress(args),
             lang=language(args),
         )
+    except Exception as exc:
+        # Said kindly: the work is safe on this laptop (and goes when the server answers).
+        zh, en = sync_failure_text(exc, "zh_CN"), sync_failure_text(exc, "en")
+        raise CodedError("sync_failed", zh=zh, en=en) from exc
     finally:
         ws.close()
     zh, en = sync_summary(report, "zh_CN"), sync_summary(report, "en")

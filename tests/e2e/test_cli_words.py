@@ -1,0 +1,43 @@
+"""What `gridworker enroll` and `sync` say, in order, against a live server: progress lines
+(the phases in Chinese) come before the one result line, even when both streams go to the
+same pipe."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.e2e.conftest import PASSPHRASE, PASSWORD, LiveServer
+
+
+def gw_merged(profile: Path, *args: str) -> list[str]:
+    """Run the command with stderr and stdout in one pipe; its lines in arrival order."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
+    env.update(GRIDWORKER_PASSPHRASE=PASSPHRASE, GRIDWORKER_PASSWORD=PASSWORD)
+    done = subprocess.run(
+        [sys.executable, "-m", "gridworker.cli", "--profile", str(profile), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stdout
+    return done.stdout.rstrip().splitlines()
+
+
+def test_progress_comes_before_the_result_line(live_server: LiveServer, tmp_path: Path) -> None:
+    """Proves enroll and sync print their progress (下载数据 …) first and the result line
+    last, in Chinese, when stdout and stderr share one pipe."""
+    laptop = tmp_path / "laptop"
+    lines = gw_merged(laptop, "enroll", "--server", live_server.url, "--username", "worker.a")
+    progress, result = lines[:-1], lines[-1]
+    assert progress and all(re.fullmatch(r"  (上传修改|下载数据|上传照片|下载照片) \d+(/\d+)?", p)
+                            for p in progress), lines  # fmt: skip
+    assert re.fullmatch(r"worker\.a（网格员）已登录 http://\S+，下载了 \d+ 条记录", result), lines
+    lines = gw_merged(laptop, "sync")
+    assert lines[-1].startswith("同步完成：上传 0 条修改"), lines
