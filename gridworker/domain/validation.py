@@ -44,7 +44,9 @@ _LANDLINE = re.compile(r"0(?:(10|2\d)|([3-9]\d{2}))([1-9]\d{6,7})")
 _PHONE_NOISE = re.compile(r"[\s\-()（）]+")
 
 MAX_NAME_LENGTH = 50
-_PHONE_FIELDS = frozenset({"phone", "emergency_phone", "building_head_phone", "responsible_phone"})
+_PHONE_FIELDS = frozenset(
+    {"phone", "other_phone", "emergency_phone", "building_head_phone", "responsible_phone"}
+)
 
 
 def _nfkc(value: str) -> str:
