@@ -162,3 +162,52 @@ def test_unknown_relationship_and_gender_conflict_keep_the_person(
     person = people(ws)["胡强"]
     assert person.gender is not None and person.gender.zh == "男"
     assert person.relationship is None
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_unmasked_residents_export_reimports_as_the_same_records(
+    ws: Workspace, tmp_path: Path, fmt: str
+) -> None:
+    """Proves the residents export carries 网格编码/户号/地址/人员标签 and the register's other
+    fields, and that importing it (unmasked) finds the same households and people, the one
+    without an ID number too (by 记录编号), and restores what was changed since."""
+    from gridworker.services.exporting import export
+
+    import_file(ws, write_census_xlsx(tmp_path / "花名册.xlsx"))
+    extra = tmp_path / "no-id.csv"
+    extra.write_text(
+        f"网格编码,地址,户号,姓名,人员标签\n{rosters.GRID},{rosters.ADDRESS_2},0002,小宝,留守儿童\n",
+        encoding="utf-8",
+    )
+    import_file(ws, extra)
+    before = {name: (r.id, r.household_id, r.phone, r.other_phone, r.education)
+              for name, r in people(ws).items()}
+    out = export(ws, kind="residents", fmt=fmt, out=tmp_path / f"居民.{fmt}", unmasked=True)
+    with ws.write() as s:
+        for r in s.scalars(select(ResidentRow)):
+            r.name = r.name + "改"
+    report = import_file(ws, out.path)
+    assert report.errors == [] and report.problems == []
+    assert (report.new_households, report.new_residents) == (0, 0)
+    assert {c.field for c in report.columns if c.field} >= {
+        "grid_code", "household_no", "address", "tags", "record_id", "id_number",
+    }
+    after = {name: (r.id, r.household_id, r.phone, r.other_phone, r.education)
+             for name, r in people(ws).items()}
+    assert after == before
+    assert count(ws, ResidentTagRow) == 4
+
+
+def test_a_masked_export_is_refused_with_one_line(ws: Workspace, tmp_path: Path) -> None:
+    """Proves importing a masked export fails as a whole with one clear sentence, writing
+    nothing (it would otherwise put starred-out ID numbers into the register)."""
+    from gridworker.services.exporting import export
+
+    import_file(ws, write_census_xlsx(tmp_path / "花名册.xlsx"))
+    out = export(ws, kind="residents", fmt="xlsx", out=tmp_path / "masked.xlsx")
+    entries = count(ws, OutboxEntry)
+    with pytest.raises(ServiceError) as refused:
+        import_file(ws, out.path)
+    message = str(refused.value)
+    assert "脱敏" in message and "--unmasked" in message and "\n" not in message
+    assert count(ws, OutboxEntry) == entries
