@@ -19,7 +19,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -36,6 +36,7 @@ from gridworker.server.epoch import new_epoch
 from gridworker.server.models import Department, Device, Grid, User
 
 PROG = "gridworker-server"
+CHINA = timezone(timedelta(hours=8))  # the district's day, for the December warning
 ROLES = ("grid_worker", "adviser", "supervisor", "department", "admin")
 
 
@@ -292,7 +293,48 @@ def _show(kind: str, args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_set_calendar(args: argparse.Namespace, settings: Settings) -> None:
-    _publish("calendar", args, settings)
+    """The project's calendar document, or one holiday-cn file per year (merged into the
+    calendar in force, the other years kept)."""
+    from gridworker.domain.calendar_files import merge_calendar_files
+    from gridworker.server.calendar_rules import current_document, publish
+
+    paths = [Path(f) for f in args.file]
+    files = [(p.name, _read_document(p, "calendar")) for p in paths]
+    with _session(settings) as s:
+        current = current_document(s, "calendar")
+        before = current["revision"]
+        update = merge_calendar_files(current, files, allow_empty=args.allow_empty)
+        doc = publish(
+            s,
+            "calendar",
+            update.document,
+            username=f"cli:{getpass.getuser()}",
+            allow_empty=args.allow_empty,
+        )
+        revision, covered = doc.revision, sorted(int(y) for y in doc.data.get("years", {}))
+    for note in update.notes:
+        print(f"note: {note}")
+    names = ", ".join(p.name for p in paths)
+    years = ", ".join(str(y) for y in covered)
+    if revision == before:
+        print(f"calendar unchanged (revision {revision}), years {years}")
+    else:
+        print(
+            f"calendar revision {revision} published from {names} (years {years}); "
+            "sent at the next sync"
+        )
+    _warn_next_year(covered)
+
+
+def _warn_next_year(covered: Sequence[int], today: date | None = None) -> None:
+    """From December on, tell the admin when next year's holidays are not published yet."""
+    today = today or datetime.now(CHINA).date()
+    if today.month == 12 and today.year + 1 not in covered:
+        sys.stderr.write(
+            f"{PROG}: warning: the calendar does not cover {today.year + 1} yet; deadlines "
+            f"in {today.year + 1} count only weekends as days off. Publish it with set-calendar "
+            "once the State Council's holiday notice is out\n"
+        )
 
 
 def cmd_set_rules(args: argparse.Namespace, settings: Settings) -> None:
@@ -301,6 +343,11 @@ def cmd_set_rules(args: argparse.Namespace, settings: Settings) -> None:
 
 def cmd_show_calendar(args: argparse.Namespace, settings: Settings) -> None:
     _show("calendar", args, settings)
+    from gridworker.server.calendar_rules import current_document
+
+    with _session(settings, write=False) as s:
+        document = current_document(s, "calendar")
+    _warn_next_year(sorted(int(y) for y in document.get("years", {})))
 
 
 def cmd_show_rules(args: argparse.Namespace, settings: Settings) -> None:
@@ -531,12 +578,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("seed-demo", cmd_seed_demo, "fill an empty database with the demo district")
 
-    for name, handler, help_ in (
-        ("set-calendar", cmd_set_calendar, "publish the working-day calendar (工作日历) from JSON"),
-        ("set-rules", cmd_set_rules, "publish the deadline rules (办理时限) from JSON"),
-    ):
-        p = add(name, handler, help_ + "; every laptop gets it at its next sync")
-        p.add_argument("file", metavar="FILE.json")
+    p = add(
+        "set-calendar",
+        cmd_set_calendar,
+        "publish the working-day calendar (工作日历): the project's JSON document, or holiday-cn "
+        "files (one a year, e.g. 2027.json); every laptop gets it at its next sync",
+    )
+    p.add_argument("file", metavar="FILE.json", nargs="+")
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="accept a year with no day off (refused by default: the notice is not out yet)",
+    )
+    p = add(
+        "set-rules",
+        cmd_set_rules,
+        "publish the deadline rules (办理时限) from JSON; every laptop gets it at its next sync",
+    )
+    p.add_argument("file", metavar="FILE.json")
     for name, handler, help_ in (
         ("show-calendar", cmd_show_calendar, "print the working-day calendar in force as JSON"),
         ("show-rules", cmd_show_rules, "print the deadline rules in force as JSON"),
