@@ -242,18 +242,57 @@ def cmd_create_department(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_import_grids(args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server.grids import (
+        GridFileError,
+        check_features,
+        read_divisions,
+        read_features,
+        write_grids,
+    )
+
     path = Path(args.file)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise CliError(f"{path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise CliError(f"{path}: not valid JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise CliError(f"{path}: expected a GeoJSON FeatureCollection")
+    features = read_features(path)
+    grids, problems = check_features(
+        features, code_field=args.code_field, name_field=args.name_field, convert=args.convert
+    )
+    if problems:
+        raise GridFileError(path.name, problems)
+    divisions = read_divisions(Path(args.divisions)) if args.divisions else None
     with _session(settings) as s:
-        count = users.import_grids(s, data)
-    print(f"imported {count} grid(s) from {path.name}")
+        result = write_grids(s, grids, divisions=divisions)
+    converted = f", converted from {args.convert.upper()} to WGS-84" if args.convert else ""
+    print(
+        f"imported {result.grids} grid(s) from {path.name} ({result.changed} new or changed"
+        f"{converted}; {result.regions_named} street/community name(s) set)"
+    )
+
+
+def cmd_list_grids(args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server.grids import list_grids
+
+    with _session(settings, write=False) as s:
+        grids = list_grids(s)
+    if args.json:
+        print(json.dumps(grids, ensure_ascii=False, indent=2))
+        return
+    rows = [[g["code"], g["name"], g["street"] or "", g["community"] or ""] for g in grids]
+    print(_table(["code", "name", "street", "community"], rows))
+
+
+def cmd_set_regions(args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server.grids import read_divisions, set_region_names
+
+    if args.divisions:
+        names = read_divisions(Path(args.divisions))
+    elif args.code and args.name:
+        from gridworker.domain.validation import validate_region_code
+
+        names = {validate_region_code(args.code): args.name}
+    else:
+        raise CliError("give a division list (FILE.csv) or --code CODE --name NAME")
+    with _session(settings) as s:
+        changed = set_region_names(s, names)
+    print(f"{changed} street/community name(s) changed; laptops get them at their next sync")
 
 
 def _read_document(path: Path, what: str) -> object:
@@ -573,8 +612,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--code", help="a short code, e.g. cgj")
 
-    p = add("import-grids", cmd_import_grids, "import grids from a GeoJSON FeatureCollection")
-    p.add_argument("file", metavar="FILE.geojson")
+    p = add(
+        "import-grids",
+        cmd_import_grids,
+        "import grids from GeoJSON or a zipped Shapefile; a file with any bad feature is "
+        "refused whole, each bad feature named",
+    )
+    p.add_argument("file", metavar="FILE.geojson|FILE.zip")
+    p.add_argument("--code-field", help="the property holding the 15-digit grid code")
+    p.add_argument("--name-field", help="the property holding the grid's name")
+    p.add_argument(
+        "--from",
+        dest="convert",
+        choices=["gcj02", "bd09"],
+        help="the drawing's coordinates are Amap/Tencent (gcj02) or Baidu (bd09): convert to "
+        "WGS-84",
+    )
+    p.add_argument(
+        "--divisions",
+        metavar="FILE.csv",
+        help="the statistics bureau's division list (统计用区划代码, 名称) for street and "
+        "community names the file does not carry",
+    )
+    p = add("list-grids", cmd_list_grids, "grids with their street and community names")
+    p.add_argument("--json", action="store_true", help="JSON: code, name, street, community")
+    p = add(
+        "set-regions",
+        cmd_set_regions,
+        "set street/community names: from a division list, or one with --code and --name",
+    )
+    p.add_argument("divisions", nargs="?", metavar="FILE.csv")
+    p.add_argument("--code", help="a 6, 9 or 12-digit division code")
+    p.add_argument("--name", help="its name, e.g. 凤凰街道")
 
     add("seed-demo", cmd_seed_demo, "fill an empty database with the demo district")
 
