@@ -91,7 +91,7 @@ def merge_calendar_files(
         if is_holiday_cn(data):
             assert isinstance(data, Mapping)
             year, days = _holiday_cn_days(data, f"calendar ({name})")
-            entry = {
+            entry: dict[str, Any] = {
                 "holidays": sorted(
                     d.isoformat() for d, off in days.items() if off and d.year == year
                 ),
