@@ -16,7 +16,8 @@ from typing import Any, NoReturn
 from gridworker.cli.app import cmd_demo
 from gridworker.cli.common import EXIT_USAGE, CliError
 from gridworker.cli.desk import cmd_dashboard, cmd_ledger, cmd_print
-from gridworker.cli.profile import cmd_export, cmd_import, cmd_init, cmd_status
+from gridworker.cli.importing import cmd_import
+from gridworker.cli.profile import cmd_export, cmd_init, cmd_status
 from gridworker.cli.sync import cmd_conflicts, cmd_enroll, cmd_sync
 
 ROLES = ["grid_worker", "adviser", "supervisor", "department", "admin"]
@@ -172,14 +173,58 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
     s = sub.add_parser(
         "import",
         help=h(
-            "导入花名册（.csv/.xlsx）或导出文件（.jsonl）",
-            "import a roster (.csv/.xlsx) or an export (.jsonl)",
+            "导入花名册（.csv/.xlsx）或导出文件（.jsonl）；--template 写出花名册模板",
+            "import a roster (.csv/.xlsx) or an export (.jsonl); --template writes the roster "
+            "template",
         ),
     )
-    s.add_argument("file", help=h("要导入的文件", "the file to import"))
+    s.add_argument(
+        "file",
+        help=h(
+            "要导入的文件（与 --template 一起：要写出的 .xlsx）",
+            "the file to import (with --template: the .xlsx to write)",
+        ),
+    )
     s.add_argument(
         "--json", action="store_true", help=h("以 JSON 输出导入报告", "print the report as JSON")
     )
+    s.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=h(
+            "只读取并检查文件，显示列的对应和计数，不写入",
+            "read and check the file, show the mapping and the counts, write nothing",
+        ),
+    )
+    s.add_argument(
+        "--map",
+        action="append",
+        metavar="列名=FIELD",
+        help=h(
+            "指定某列对应的字段（如 手机号码=phone；备注=ignore），可重复",
+            "map a column to a field (e.g. 手机号码=phone; 备注=ignore); repeatable",
+        ),
+    )
+    s.add_argument(
+        "--area-code",
+        default="0799",
+        help=h(
+            "7–8位本地电话号码前加的区号（默认 0799；'' 表示不加）",
+            "area code added to 7-8 digit local phone numbers (default 0799; '' for none)",
+        ),
+    )
+    s.add_argument(
+        "--relationship-codes",
+        choices=["gbt", "census"],
+        default=None,
+        help=h(
+            "一位数的与户主关系代码按 gbt（GB/T 4761）还是 census（人口普查表）解读",
+            "what one-digit 与户主关系 codes mean: GB/T 4761 classes or the census form's",
+        ),
+    )
+    s.add_argument("--template", action="store_true", help=h(
+        "把花名册模板（带下拉选项的 .xlsx）写到 FILE 后结束",
+        "write the roster template (.xlsx with drop-down lists) to FILE and stop"))  # fmt: skip
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser(

@@ -43,6 +43,7 @@ from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
+from gridworker.ui.widgets.calendar_notice import CalendarNotice
 
 RED = "#b3261e"
 AMBER = "#b45309"
@@ -224,6 +225,8 @@ class TodayScreen(Screen):
         self.error = error_label("error")
         self.error.setVisible(False)
         layout.addWidget(self.error)
+        self.calendar_notice = CalendarNotice(session)
+        layout.addWidget(self.calendar_notice)
         cards = QHBoxLayout()
         self.visits_card = Card(self.tr("visits due"))
         self.rects_card = Card(self.tr("rectifications due this week"))
@@ -279,6 +282,7 @@ class TodayScreen(Screen):
         self.session.tasks.run_db(
             lambda _state: my_day(ws), done=self.show_day, failed=self._failed
         )
+        self.calendar_notice.refresh()
 
     def _tick(self) -> None:
         if self.isVisible():
