@@ -225,7 +225,7 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
         "Choose --keep local|server, or --field F --value V",
     ),
     "resolve_keep": (
-        "--keep 只能是 local（本机）或 server（服务器）",
+        "只能用 --keep local（保留本机的值）或 --keep server（保留服务器的值）",
         "--keep takes local or server",
     ),
     "resolve_side": (
@@ -234,7 +234,7 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "resolve_values": ("请至少填写一个字段的取值", "Give at least one field's value"),
     "conflict_status": (
-        "状态只能是 open（待处理）、resolved（已处理）或 all（全部）",
+        "状态只能是“open”（待处理）、“resolved”（已处理）或“all”（全部）",
         "Status is open, resolved or all",
     ),
     "ledger_kinds": ("台账种类只能是：{kinds}", "Ledger kinds: choose from {kinds}"),

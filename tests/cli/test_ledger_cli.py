@@ -48,7 +48,10 @@ def test_ledger_command_writes_the_workbook_for_a_scope_and_period(
     rows = list(load_workbook(out)["事件"].iter_rows(values_only=True))
     assert [r[3] for r in rows[1:]] == ["邻里噪音纠纷"]
     full = tmp_path / "full.xlsx"
-    run(profile_dir, "ledger", "-o", str(full), "--kind", "residents", "--unmasked", check=True)
+    unmasked = run(
+        profile_dir, "ledger", "-o", str(full), "--kind", "residents", "--unmasked", check=True
+    )
+    assert unmasked.stdout.strip().endswith("（未脱敏，已记入审计日志）")
     sheet = load_workbook(full)["住户人员"]
     ids = {c.value for c in next(sheet.iter_cols(min_col=8, max_col=8, min_row=2))}
     assert ids == {seeded.id_x, seeded.id_plain}

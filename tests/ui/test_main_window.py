@@ -125,3 +125,37 @@ def test_messages_do_not_carry_over_between_pages(qtbot, session: AppSession) ->
     assert window.statusBar().currentMessage() == ""
     window.show_screen("register")
     assert register_screen.status.text() == ""  # type: ignore[attr-defined]
+
+
+def test_the_window_remembers_its_place_and_settings_hold_nothing_personal(
+    qtbot, session: AppSession
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves a closed window's size and position come back on the next start, and that
+    QSettings then holds only the window geometry (and the language): no name, grid or
+    server."""
+    from gridworker.ui.i18n import settings
+
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.setGeometry(140, 90, 1100, 700)
+    qtbot.wait(50)
+    placed = window.geometry()
+    window.close()  # closes the session as the app does
+    from gridworker.services.workspace import open_workspace
+
+    again_ws = open_workspace(session.profile_path, PASSPHRASE)
+    again = AppSession(again_ws, session.tasks, idle_lock_minutes=0, background_sync=False)
+    try:
+        second = MainWindow(again)
+        qtbot.addWidget(second)
+        second.show()
+        assert second.geometry() == placed
+    finally:
+        again.close()
+    stored = settings()
+    keys = set(stored.allKeys())
+    assert keys <= {"mainWindow/geometry", "language"}, keys
+    dump = repr([stored.value(k) for k in keys])
+    for personal in ("wang.wei", "王伟", GRID):
+        assert personal not in dump

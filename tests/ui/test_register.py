@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox, QWidget
 from sqlalchemy import func, select
 
 from gridworker.demo_data import RosterLine, make_roster
@@ -396,3 +396,22 @@ def test_a_new_household_shows_in_the_list_under_a_filter(
     assert screen.table.currentIndex().row() == row
     assert screen.search.text() == "" and screen.tag_filter.currentIndex() == 0
     assert screen.status.text() == "已登记。为了在列表中显示它，已清除列表的筛选条件。"
+
+
+def test_an_empty_list_says_why(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves the households list says there is none yet on a fresh profile, and that none
+    matches when a search finds nothing (instead of an empty white box)."""
+    screen = open_screen(qtbot, session)
+    hint = screen.table.viewport().findChild(QLabel, "emptyHint")
+    assert hint is not None and hint.isVisible()
+    assert hint.text() == "还没有登记住户：点击“新增住户”登记。"
+    register_household(
+        session.ws, HouseholdInput(grid_code=GRID, household_no="0001", address="凤凰小区")
+    )
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=5000)
+    assert not hint.isVisible()
+    screen.search.setText("没有这个人")
+    screen.apply_filter()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 0 and not screen.model.loading)
+    assert hint.isVisible() and hint.text() == "没有符合筛选条件的住户。"
