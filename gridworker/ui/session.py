@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from gridworker.services.status import probe_target, server_answers, status
 from gridworker.services.workspace import Workspace, open_workspace
 from gridworker.sync.scheduler import SyncScheduler
+from gridworker.ui.i18n import current_language
 from gridworker.ui.tasks import EVERYTHING, TaskManager
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ class AppSession(QObject):
         self.username = workspace.actor.username
         self.actor = workspace.actor  # who is signed in; kept while locked
         self.zone = workspace.zone  # the district's clock, also while locked
+        self.lang = current_language()
         self.grid_filter = ""
         # What the last probe found (None: no probe yet, the last sync's word stands).
         self.reachable: bool | None = None
@@ -278,6 +280,7 @@ class AppSession(QObject):
                 progress=self._emit_progress,
                 pull_limit=UI_PULL_LIMIT,
                 push_batch=UI_PUSH_BATCH,
+                lang=self.lang,  # the server's messages in the app's language
             )
 
     def _emit_progress(self, p: Progress) -> None:
