@@ -286,3 +286,23 @@ def test_windows_fit_1366x768_at_100_and_125_percent(profiles: dict[str, Path], 
     for scale, size in (("1", [1366, 768]), ("1.25", [1093, 614])):
         result = fit(profiles[role], scale)
         assert result == {"available": size, "problems": []}, scale
+
+
+def test_every_dialog_is_in_chinese(
+    qtbot: QtBot, window_of: Callable[[str], MainWindow]
+) -> None:
+    """Proves each dialog the app opens (new household, resident, new hazard site, need to
+    case, sign in, unlock, a figure's case list, the photo file dialog, a confirmation)
+    shows no visible string that is not Chinese."""
+    from tests.ui.fit_check import dialogs
+
+    window = window_of("worker")
+    settle(qtbot, window)
+    problems: list[str] = []
+    for name, make in dialogs(window.session, window).items():
+        dialog = make()  # a child of the window (closed with it), or closed here
+        dialog.show()
+        settle(qtbot, window, 100)
+        problems += untranslated(dialog, f"dialog {name}")
+        dialog.close()
+    assert problems == []
