@@ -1,31 +1,38 @@
 """End to end through the CLI, as a user waits for it, side by side with PouchDB 9.
 
-GridWorker (per server database: SQLite file, and PostgreSQL with --pg), each step a
+GridWorker, per server database (a SQLite file; PostgreSQL with --pg), every step a
 real process on loopback:
 
     server    `gridworker-server serve` (one worker), a grid worker of two grids
-    laptop A  `gridworker enroll` (default Argon2id), `gridworker import roster.csv`
-              (a 20,000-resident roster in the project's roster format: not timed)
-    push      ONE `gridworker sync` process: unlock, push the imported records, pull,
-              exit (timed from process start to exit)
+    laptop A  `gridworker enroll` (default Argon2id), then `gridworker import roster.csv`:
+              a 20,000-resident roster in the project's roster format (not timed)
+    push      ONE `gridworker sync` process: unlock, push every imported record, the
+              cycle's pull, exit. Timed from process start to exit.
     pull      a fresh laptop B: ONE `gridworker enroll` process: sign-in, new encrypted
-              profile, the whole first pull, exit (timed from process start to exit)
+              profile, the whole first pull, exit. Timed from process start to exit.
 
-The peer, in the same run, on the same records: every record laptop A pushes, as a
-JSON document with the same fields (`{"_id": "<entity>:<id>", "type": <entity>, ...}`),
-loaded into a PouchDB 9 database (LevelDB on disk, Node's default adapter; not timed),
-then ONE `node client.js push` process replicating it to express-pouchdb (LevelDB on
-disk), and ONE `node client.js pull` process replicating it into a fresh database.
+The state after laptop A's import (the server database and A's profile folder) is
+made once per run and copied for each repetition, so a repetition is the two timed
+steps on a fresh copy (same port, so A's stored server URL holds).
 
-Repetitions alternate the order of the variants. Reported per variant: wall seconds
-and records/s, the server process's CPU per record (from /proc, before and after
-each client process; PostgreSQL's backends separately), the client process's CPU; and
-per repetition the ratios GridWorker records/s over PouchDB docs/s, push and pull.
-`--profile` adds one run per server database under py-spy (server and clients) and
-the stage breakdown in µs per record (bench/stages.py).
+The peer, in the same run, on the same records: every record A pushes, as a JSON
+document with the same fields (`{"_id": "<entity>:<id>", "type": <entity>, ...}`),
+loaded once into a PouchDB 9 database (LevelDB on disk, Node's default adapter; not
+timed) and copied for each repetition; then ONE `node client.js push` process
+replicating it to express-pouchdb (LevelDB on disk), and ONE `node client.js pull`
+process replicating it into a fresh database.
 
-    .venv/bin/python -m bench.bench_e2e [--quick] [--repeat N] [--pg URL] [--no-pouchdb]
-                                        [--profile] [--residents N]
+Each repetition runs every variant, in an order rotated from one repetition to the
+next. Reported: wall seconds and records/s, the server process's CPU per record (from
+/proc around each client process; PostgreSQL's backends apart), the client process's
+CPU, and per repetition GridWorker records/s over PouchDB docs/s, push and pull.
+`--append` adds repetitions to the last result file (runs of a few minutes each, with
+pauses between them, instead of one long run on a shared machine). `--profile` adds
+one run per server database with every process under py-spy and the stage breakdown
+(bench/profile_sync.py, bench/stages.py).
+
+    .venv/bin/python -m bench.bench_e2e [--quick] [--repeat N] [--append] [--pg URL]
+        [--no-sqlite] [--no-pouchdb] [--pouchdb-batch 100,500] [--profile] [--residents N]
 """
 
 from __future__ import annotations
@@ -35,23 +42,19 @@ import json
 import os
 import re
 import shutil
-import signal
-import statistics
 import subprocess
-import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import common, procstat
-from bench import stages as stage_profile
+from bench import common, e2e_report, procstat
 from bench.bench_sync import PASSWORD, _drop_pg, _fresh_pg, _prepare
 from gridworker.process import tune_gc
 
 RESIDENTS_FULL = 20_000
 RESIDENTS_QUICK = 2_000
 NODE_DIR = common.BENCH_DIR / "pouchdb"
-PYSPY_RATE = 250  # samples per second: enough for µs-per-record stages over 20k records
 
 
 # --- inputs ------------------------------------------------------------------------------
@@ -67,10 +70,11 @@ def write_roster(path: Path, residents: int) -> dict[str, int]:
     generated = make_roster(round(residents / 2.8) + 50, grid_codes=common.GRID_CODES)
     lines, households = [], 0
     for i, line in enumerate(generated):
-        if len(lines) >= residents and line.household_no != generated[i - 1].household_no:
+        new_household = i == 0 or line.household_no != generated[i - 1].household_no
+        if len(lines) >= residents and new_household:
             break
         lines.append(line)
-        households += i == 0 or line.household_no != generated[i - 1].household_no
+        households += new_household
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(ROSTER_HEADER)
@@ -102,12 +106,9 @@ def export_documents(roster: Path, tmp: Path, out: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     try:
         import_file(ws, roster)
+        query = select(OutboxEntry.entity, OutboxEntry.record_id, OutboxEntry.payload)
         with ws.read() as s, out.open("w", encoding="utf-8") as fh:
-            for entity, record_id, payload in s.execute(
-                select(OutboxEntry.entity, OutboxEntry.record_id, OutboxEntry.payload).order_by(
-                    OutboxEntry.mutation_id
-                )
-            ):
+            for entity, record_id, payload in s.execute(query.order_by(OutboxEntry.mutation_id)):
                 doc = {"_id": f"{entity}:{record_id}", "type": entity, **payload}
                 fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
                 counts[entity] = counts.get(entity, 0) + 1
@@ -117,16 +118,9 @@ def export_documents(roster: Path, tmp: Path, out: Path) -> dict[str, int]:
     return counts
 
 
-# --- processes ---------------------------------------------------------------------------
-
-
-def _console(name: str, module: str) -> list[str]:
-    """The console script a user runs (`gridworker`, `gridworker-server`)."""
-    script = Path(sys.executable).parent / name
-    return [str(script)] if script.exists() else [sys.executable, "-m", module]
-
-
-def _env() -> dict[str, str]:
+def env() -> dict[str, str]:
+    """The CLI's environment: the server password and the profile passphrase (what a
+    person types), and loopback never through a proxy."""
     return {
         **os.environ,
         "GRIDWORKER_PASSWORD": PASSWORD,
@@ -136,126 +130,138 @@ def _env() -> dict[str, str]:
     }
 
 
-def _pyspy(out: Path) -> list[str]:
-    exe = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    rate = str(PYSPY_RATE)
+def gridworker_cli() -> list[str]:
+    return procstat.console("gridworker", "gridworker.cli")
+
+
+def server_cmd(db_url: str, port: int) -> list[str]:
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    return [*procstat.console("gridworker-server", "gridworker.server.cli"), "--db", db_url, *serve]
+
+
+def enroll_cmd(profile: Path, url: str) -> list[str]:
     return [
-        exe,
-        "record",
-        "-o",
-        str(out),
-        "--format",
-        "speedscope",
-        "--rate",
-        rate,
-        "--nonblocking",
-        "--",
+        *gridworker_cli(),
+        "--profile",
+        str(profile),
+        "enroll",
+        "--server",
+        url,
+        "--username",
+        common.USERNAME,
+        "--quiet",
     ]
 
 
-class Server:
-    """A server process on a free loopback port: `pid` is the server itself (under py-spy
-    it is py-spy's child), `cpu()` its CPU so far."""
-
-    def __init__(self, cmd: list[str], cwd: Path, ready: str = "ready ") -> None:
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=cwd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=_env(),
-            start_new_session=True,
+def _checked(timed: procstat.Timed, what: str) -> procstat.Timed:
+    if timed.returncode != 0:
+        raise RuntimeError(
+            f"{what}: exit {timed.returncode}\n{timed.stdout[-800:]}{timed.stderr[-3000:]}"
         )
-        assert self.proc.stdout is not None
-        self.url = ""
-        for line in self.proc.stdout:
-            if line.startswith(ready):
-                self.url = line.split()[1]
-                break
-        if not self.url:
-            self.proc.kill()
-            raise RuntimeError(f"no {ready!r} line from {cmd}")
-        self.pid = self.proc.pid
-        kids = procstat.child_pids(self.proc.pid)
-        if kids and "py-spy" in cmd[0]:
-            self.pid = kids[0]
-
-    def cpu(self) -> float:
-        return procstat.cpu_seconds(self.pid) or 0.0
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.kill(self.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+    return timed
 
 
-def _cpu_delta(server: Server, pg_pid: int | None, step: Any) -> dict[str, Any]:
-    """Run `step()` (a timed client process); add the server's and PostgreSQL's CPU."""
+def _with_cpu(server: procstat.Server, pg_pid: int | None, run: Any) -> dict[str, Any]:
+    """Run `run()` (a timed client process) and read the server's and PostgreSQL's CPU
+    before and after it."""
     s0 = server.cpu()
     p0 = procstat.tree_cpu_seconds(pg_pid) if pg_pid else None
-    timed: procstat.Timed = step()
-    out = {
+    timed: procstat.Timed = run()
+    out: dict[str, Any] = {
         "wall_s": timed.wall_s,
         "client_cpu_s": timed.cpu_s,
         "server_cpu_s": server.cpu() - s0,
+        "postgres_cpu_s": procstat.tree_cpu_seconds(pg_pid) - p0
+        if pg_pid and p0 is not None
+        else None,
         "stdout": timed.stdout.strip()[-400:],
     }
-    if pg_pid and p0 is not None:
-        out["postgres_cpu_s"] = procstat.tree_cpu_seconds(pg_pid) - p0
-    if timed.returncode != 0:
-        raise RuntimeError(f"exit {timed.returncode}: {timed.stdout[-800:]}{timed.stderr[-2000:]}")
+    _checked(timed, "client")
     return out
 
 
 # --- GridWorker --------------------------------------------------------------------------
 
 
-def run_gridworker(backend: str, pg: str | None, roster: Path, tmp: Path) -> dict[str, Any]:
-    """One repetition: server, laptop A imports and syncs (timed), laptop B enrolls (timed)."""
-    db_url = _fresh_pg(pg, "e2e") if pg else f"sqlite:///{tmp / 'server.db'}"
-    _prepare(db_url, tmp / "files")
-    gw = _console("gridworker", "gridworker.cli")
-    server_cmd = [
-        *_console("gridworker-server", "gridworker.server.cli"),
-        "--db",
-        db_url,
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-    ]
-    server = Server(server_cmd, tmp)
-    pg_pid = procstat.postmaster_pid(db_url) if pg else None
-    out: dict[str, Any] = {"variant": f"gridworker-{backend}", "backend": backend}
+@dataclass(frozen=True)
+class Template:
+    """The state after laptop A's import, copied for each repetition."""
+
+    backend: str
+    admin_url: str | None  # PostgreSQL: where to CREATE DATABASE ... TEMPLATE
+    db: str  # SQLite: the database file; PostgreSQL: the template database's URL
+    port: int
+    laptop: Path
+    import_s: float
+
+
+def make_template(backend: str, pg: str | None, roster: Path, root: Path) -> Template:
+    folder = root / f"template-{backend}"
+    folder.mkdir()
+    db_url = _fresh_pg(pg, "tpl") if pg else f"sqlite:///{folder / 'server.db'}"
+    _prepare(db_url, folder / "files")
+    port = procstat.free_port()
+    server = procstat.Server(server_cmd(db_url, port), folder, env())
     try:
-        a, b = tmp / "a", tmp / "b"
-        enroll_a = [
-            *gw,
-            "--profile",
-            str(a),
-            "enroll",
-            "--server",
-            server.url,
-            "--username",
-            common.USERNAME,
-            "--quiet",
-        ]
-        setup = procstat.run_timed(enroll_a, env=_env(), log=tmp / "enroll-a")
-        assert setup.returncode == 0, setup.stderr[-2000:]
-        imported = procstat.run_timed(
-            [*gw, "--profile", str(a), "import", str(roster)], env=_env(), log=tmp / "import"
+        laptop = folder / "a"
+        _checked(
+            procstat.run_timed(enroll_cmd(laptop, server.url), env=env(), log=folder / "enroll"),
+            "enroll A",
         )
-        assert imported.returncode == 0, imported.stderr[-2000:] + imported.stdout[-500:]
-        out["import_s"] = imported.wall_s
-        sync = [*gw, "--profile", str(a), "sync", "--quiet"]
-        out["push"] = _cpu_delta(
-            server, pg_pid, lambda: procstat.run_timed(sync, env=_env(), log=tmp / "sync")
+        imported = procstat.run_timed(
+            [*gridworker_cli(), "--profile", str(laptop), "import", str(roster)],
+            env=env(),
+            log=folder / "import",
+        )
+        _checked(imported, "import")
+    finally:
+        server.stop()
+    db = db_url if pg else str(folder / "server.db")
+    return Template(backend, pg, db, port, laptop, imported.wall_s)
+
+
+def _copy_pg(template: Template) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    assert template.admin_url is not None
+    source = make_url(template.db)
+    name = f"{source.database}_r{os.getpid()}_{procstat.free_port()}"
+    admin = create_engine(template.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source.database}"'))
+    admin.dispose()
+    return source.set(database=name).render_as_string(hide_password=False)
+
+
+def copy_template(template: Template, tmp: Path) -> str:
+    """A fresh copy of the template's server database (its URL) and of laptop A (tmp/a)."""
+    if template.admin_url:
+        db_url = _copy_pg(template)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            if Path(template.db + suffix).exists():
+                shutil.copy(template.db + suffix, tmp / f"server.db{suffix}")
+        db_url = f"sqlite:///{tmp / 'server.db'}"
+    shutil.copytree(template.laptop, tmp / "a")
+    return db_url
+
+
+def run_gridworker(template: Template, tmp: Path) -> dict[str, Any]:
+    """One repetition on a fresh copy of the template: A's `gridworker sync` (timed), then
+    a fresh laptop B's `gridworker enroll` (timed)."""
+    db_url = copy_template(template, tmp)
+    a, b = tmp / "a", tmp / "b"
+    server = procstat.Server(server_cmd(db_url, template.port), tmp, env())
+    pg_pid = procstat.postmaster_pid(db_url) if template.admin_url else None
+    out: dict[str, Any] = {
+        "variant": f"gridworker-{template.backend}",
+        "import_s": template.import_s,
+    }
+    try:
+        sync = [*gridworker_cli(), "--profile", str(a), "sync", "--quiet"]
+        out["push"] = _with_cpu(
+            server, pg_pid, lambda: procstat.run_timed(sync, env=env(), log=tmp / "sync")
         )
         found = re.search(
             r"pushed (\d+) \(conflicts (\d+), rejected (\d+)\), pulled (\d+)", out["push"]["stdout"]
@@ -264,19 +270,9 @@ def run_gridworker(backend: str, pg: str | None, roster: Path, tmp: Path) -> dic
         pushed, conflicts, rejected, pulled_back = (int(x) for x in found.groups())
         assert conflicts == 0 and rejected == 0, out["push"]["stdout"]
         out["push"].update(records=pushed, pulled_back=pulled_back)
-        enroll_b = [
-            *gw,
-            "--profile",
-            str(b),
-            "enroll",
-            "--server",
-            server.url,
-            "--username",
-            common.USERNAME,
-            "--quiet",
-        ]
-        out["pull"] = _cpu_delta(
-            server, pg_pid, lambda: procstat.run_timed(enroll_b, env=_env(), log=tmp / "enroll")
+        enroll = enroll_cmd(b, server.url)
+        out["pull"] = _with_cpu(
+            server, pg_pid, lambda: procstat.run_timed(enroll, env=env(), log=tmp / "enroll")
         )
         found = re.search(r"(\d+) records pulled", out["pull"]["stdout"])
         assert found, out["pull"]["stdout"]
@@ -284,9 +280,23 @@ def run_gridworker(backend: str, pg: str | None, roster: Path, tmp: Path) -> dic
         assert out["pull"]["records"] >= pushed, "laptop B pulled fewer records than A pushed"
     finally:
         server.stop()
-        if pg:
+        if template.admin_url:
             _drop_pg(db_url)
     return out
+
+
+def postgres_settings(url: str) -> dict[str, str]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                name: str(conn.execute(text(f"SHOW {name}")).scalar_one())
+                for name in ("server_version", "fsync", "synchronous_commit", "shared_buffers")
+            }
+    finally:
+        engine.dispose()
 
 
 # --- PouchDB -----------------------------------------------------------------------------
@@ -295,8 +305,7 @@ def run_gridworker(backend: str, pg: str | None, roster: Path, tmp: Path) -> dic
 def pouchdb_missing() -> str | None:
     """Why the PouchDB peer cannot run here (None: it can). Installs its npm packages
     (bench/pouchdb/package-lock.json) on first use when npm is there."""
-    node = shutil.which("node")
-    if node is None:
+    if shutil.which("node") is None:
         return "node is not installed: the PouchDB peer is skipped (install Node.js 20+)"
     if not (NODE_DIR / "node_modules" / "pouchdb").exists():
         npm = shutil.which("npm")
@@ -309,32 +318,40 @@ def pouchdb_missing() -> str | None:
     return None
 
 
+def _node() -> list[str]:
+    return [shutil.which("node") or "node", str(NODE_DIR / "client.js")]
+
+
 def _node_json(timed: procstat.Timed) -> dict[str, Any]:
-    if timed.returncode != 0:
-        raise RuntimeError(f"node exit {timed.returncode}: {timed.stderr[-2000:]}")
+    _checked(timed, "node")
     result: dict[str, Any] = json.loads(timed.stdout.strip().splitlines()[-1])
     return result
 
 
-def run_pouchdb(docs: Path, tmp: Path, batch_size: int | None) -> dict[str, Any]:
+def load_pouchdb(docs: Path, root: Path) -> tuple[Path, dict[str, Any]]:
+    """The peer's laptop after its "import": the documents in a LevelDB database."""
+    folder = root / "pouchdb-template"
+    loaded = procstat.run_timed(
+        [*_node(), "load", str(folder), str(docs)], env=env(), log=root / "load"
+    )
+    return folder, _node_json(loaded)
+
+
+def run_pouchdb(template: Path, tmp: Path, batch_size: int) -> dict[str, Any]:
     node = shutil.which("node") or "node"
-    server = Server([node, str(NODE_DIR / "server.js"), str(tmp / "srv")], NODE_DIR)
-    (tmp / "srv").mkdir(exist_ok=True)
-    client = [node, str(NODE_DIR / "client.js")]
-    extra = [str(batch_size)] if batch_size else []
+    (tmp / "srv").mkdir()
+    server = procstat.Server([node, str(NODE_DIR / "server.js"), str(tmp / "srv")], NODE_DIR, env())
+    shutil.copytree(template, tmp / "a")
     remote = f"{server.url}/bench"
-    out: dict[str, Any] = {"variant": "pouchdb", "backend": "leveldb"}
+    name = "pouchdb" if batch_size == 100 else f"pouchdb-b{batch_size}"
+    out: dict[str, Any] = {"variant": name}
     try:
-        loaded = procstat.run_timed(
-            [*client, "load", str(tmp / "a"), str(docs)], env=_env(), log=tmp / "load"
-        )
-        out["load"] = _node_json(loaded)
         for op, local in (("push", tmp / "a"), ("pull", tmp / "b")):
-            cmd = [*client, op, str(local), remote, *extra]
-            step = _cpu_delta(
+            cmd = [*_node(), op, str(local), remote, str(batch_size)]
+            step = _with_cpu(
                 server,
                 None,
-                lambda cmd=cmd, op=op: procstat.run_timed(cmd, env=_env(), log=tmp / op),
+                lambda cmd=cmd, op=op: procstat.run_timed(cmd, env=env(), log=tmp / op),
             )
             info = json.loads(step.pop("stdout").splitlines()[-1])
             assert info["ok"] and not info["doc_write_failures"], info
@@ -343,136 +360,6 @@ def run_pouchdb(docs: Path, tmp: Path, batch_size: int | None) -> dict[str, Any]
     finally:
         server.stop()
     return out
-
-
-# --- summary -----------------------------------------------------------------------------
-
-
-def _spread(values: list[float]) -> dict[str, float]:
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
-
-
-def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    by_variant: dict[str, list[dict[str, Any]]] = {}
-    for run in runs:
-        by_variant.setdefault(run["variant"], []).append(run)
-    summary: dict[str, Any] = {}
-    for variant, mine in by_variant.items():
-        s: dict[str, Any] = {}
-        for op in ("push", "pull"):
-            steps = [r[op] for r in mine]
-            s[op] = {
-                "records": steps[0]["records"],
-                "wall_s": _spread([x["wall_s"] for x in steps]),
-                "rps": _spread([x["records"] / x["wall_s"] for x in steps]),
-                "server_us_per_record": _spread(
-                    [x["server_cpu_s"] * 1e6 / x["records"] for x in steps]
-                ),
-                "client_us_per_record": _spread(
-                    [x["client_cpu_s"] * 1e6 / x["records"] for x in steps]
-                ),
-            }
-            if "postgres_cpu_s" in steps[0]:
-                s[op]["postgres_us_per_record"] = _spread(
-                    [x["postgres_cpu_s"] * 1e6 / x["records"] for x in steps]
-                )
-        summary[variant] = s
-    return summary
-
-
-def ratios(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """GridWorker records/s over PouchDB docs/s, per repetition (measured side by side)."""
-    out: dict[str, Any] = {}
-    reps = sorted({r["rep"] for r in runs})
-    for variant in sorted({r["variant"] for r in runs} - {"pouchdb"}):
-        for op in ("push", "pull"):
-            per_rep = []
-            for rep in reps:
-                gw = [r for r in runs if r["rep"] == rep and r["variant"] == variant]
-                peer = [r for r in runs if r["rep"] == rep and r["variant"] == "pouchdb"]
-                if gw and peer:
-                    gw_rate = gw[0][op]["records"] / gw[0][op]["wall_s"]
-                    per_rep.append(gw_rate / (peer[0][op]["records"] / peer[0][op]["wall_s"]))
-            if per_rep:
-                out[f"{variant} {op}"] = {**_spread(per_rep), "per_rep": per_rep}
-    return out
-
-
-def _fmt(spread: dict[str, float], fmt: str = "{:,.0f}") -> str:
-    return (
-        f"{fmt.format(spread['median'])} ({fmt.format(spread['min'])}–{fmt.format(spread['max'])})"
-    )
-
-
-def markdown(data: dict[str, Any]) -> str:
-    rows = []
-    for variant, s in data["summary"].items():
-        for op in ("push", "pull"):
-            x = s[op]
-            pg = x.get("postgres_us_per_record")
-            rows.append(
-                [
-                    variant,
-                    op,
-                    f"{x['records']:,}",
-                    _fmt(x["wall_s"], "{:.2f}"),
-                    _fmt(x["rps"]),
-                    _fmt(x["server_us_per_record"]),
-                    _fmt(pg) if pg else "–",
-                    _fmt(x["client_us_per_record"]),
-                ]
-            )
-    ratio_rows = [
-        [name, _fmt(r, "{:.2f}") + "×", ", ".join(f"{v:.2f}" for v in r["per_rep"])]
-        for name, r in data["ratios"].items()
-    ]
-    params = data["params"]
-    parts = [
-        "## End to end through the CLI, side by side with PouchDB 9 (issue 23)",
-        "",
-        f"{data['date']} · roster of {params['residents']:,} residents in "
-        f"{params['households']:,} households = {params['records']:,} records "
-        f"({', '.join(f'{k} {v:,}' for k, v in params['entities'].items())}); "
-        f"{params['repeat']} repetitions, variants alternated; median (min–max).",
-        "",
-        common.md_table(
-            [
-                "variant",
-                "step",
-                "records",
-                "wall s (process start to exit)",
-                "records/s",
-                "server CPU µs/record",
-                "PostgreSQL CPU µs/record",
-                "client CPU µs/record",
-            ],
-            rows,
-        ),
-        "",
-    ]
-    if ratio_rows:
-        parts += [
-            "GridWorker records/s over PouchDB docs/s in the same repetition (> 1: GridWorker "
-            "faster):",
-            "",
-            common.md_table(["ratio", "median (min–max)", "per repetition"], ratio_rows),
-            "",
-        ]
-    elif data.get("pouchdb_skipped"):
-        parts += [f"PouchDB peer skipped: {data['pouchdb_skipped']}", ""]
-    parts += [
-        "push = one `gridworker sync` process (unlock, push, the cycle's pull, exit) / one "
-        "`node client.js push` (PouchDB → express-pouchdb); pull = one `gridworker enroll` of "
-        "a fresh laptop (sign-in, new profile with the default Argon2id, first pull) / one "
-        "`node client.js pull` into a fresh LevelDB. Server CPU: the server process from "
-        "/proc before and after the client process; PostgreSQL's backends apart.",
-        "",
-        common.machine_line(data["machine"]),
-        f"Load average at end: {data['machine'].get('loadavg_at_end')}.",
-    ]
-    if data.get("stages"):
-        parts += ["", stage_profile.markdown(data["stages"])]
-    return "\n".join(parts)
 
 
 # --- main --------------------------------------------------------------------------------
@@ -484,79 +371,94 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2,000 residents, 2 repetitions")
     parser.add_argument("--residents", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=None, help="repetitions (default 3)")
+    parser.add_argument("--append", action="store_true", help="add to the last result file")
     parser.add_argument(
         "--pg",
         default=os.environ.get("GRIDWORKER_BENCH_PG_URL"),
         help="a PostgreSQL URL (a user that may CREATE DATABASE): also a PostgreSQL server",
     )
-    parser.add_argument("--no-pouchdb", action="store_true", help="GridWorker only")
     parser.add_argument("--no-sqlite", action="store_true", help="no SQLite server variant")
-    parser.add_argument("--batch-size", type=int, default=None, help="PouchDB batch_size")
+    parser.add_argument("--no-pouchdb", action="store_true", help="GridWorker only")
+    parser.add_argument(
+        "--pouchdb-batch", default="100", help="PouchDB batch_size(s), comma-separated"
+    )
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="after the timed runs, one run per server database under py-spy: stage breakdown",
+        help="then one run per server database under py-spy: the stage breakdown",
     )
     args = parser.parse_args(argv)
     residents = args.residents or (RESIDENTS_QUICK if args.quick else RESIDENTS_FULL)
-    repeat = args.repeat or (2 if args.quick else 3)
-    root = Path(tempfile.mkdtemp(prefix="gw-bench-e2e-"))
-    data: dict[str, Any] = {
-        "benchmark": "e2e",
-        "date": common.now_iso(),
-        "machine": common.machine_info(),
-        "runs": [],
-    }
-    try:
-        roster = root / "roster.csv"
-        params = {"repeat": repeat, **write_roster(roster, residents)}
-        docs = root / "docs.jsonl"
-        params["entities"] = export_documents(roster, root, docs)
-        params["records"] = sum(params["entities"].values())
-        params["pouchdb_batch_size"] = args.batch_size or 100
-        data["params"] = params
-        print(f"roster: {params}", flush=True)
-        variants: list[tuple[str, str | None]] = []
-        if not args.no_sqlite:
-            variants.append(("sqlite", None))
-        if args.pg:
-            variants.append(("postgresql", args.pg))
-        skipped = "--no-pouchdb" if args.no_pouchdb else pouchdb_missing()
-        if skipped:
-            print(f"PouchDB peer: {skipped}", flush=True)
-            data["pouchdb_skipped"] = skipped
-        names = [*(v[0] for v in variants), *([] if skipped else ["pouchdb"])]
-        for rep in range(repeat):
-            order = names[rep % len(names) :] + names[: rep % len(names)]
-            for name in order:
-                tmp = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root))
-                if name == "pouchdb":
-                    run = run_pouchdb(docs, tmp, args.batch_size)
-                else:
-                    run = run_gridworker(name, dict(variants)[name], roster, tmp)
-                shutil.rmtree(tmp, ignore_errors=True)
-                run["rep"] = rep
-                data["runs"].append(run)
-                print(
-                    f"  [{rep}] {run['variant']}: push {run['push']['records']:,} in "
-                    f"{run['push']['wall_s']:.2f} s, pull {run['pull']['records']:,} in "
-                    f"{run['pull']['wall_s']:.2f} s (server CPU {run['push']['server_cpu_s']:.2f}"
-                    f" / {run['pull']['server_cpu_s']:.2f} s)",
-                    flush=True,
-                )
-        data["summary"] = summarise(data["runs"])
-        data["ratios"] = ratios(data["runs"])
-        if args.profile:
-            from bench.profile_sync import profile_all
-
-            data["stages"] = profile_all(variants, roster, root, data["summary"])
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    data["machine"]["loadavg_at_end"] = common.loadavg()
-    text = markdown(data)
+    repeat = args.repeat if args.repeat is not None else (2 if args.quick else 3)
     name = common.result_name("e2e", args.quick)
     if args.residents and not args.quick:
         name = f"e2e-{residents}"
+    previous = common.RESULTS_DIR / f"{name}.json"
+    data: dict[str, Any] = {"benchmark": "e2e", "runs": [], "loads": []}
+    if args.append and previous.exists():
+        data = json.loads(previous.read_text(encoding="utf-8"))
+    data.update(date=common.now_iso(), machine=common.machine_info())
+    first_rep = 1 + max((r["rep"] for r in data["runs"]), default=-1)
+    batches = [int(x) for x in args.pouchdb_batch.split(",") if x.strip()]
+    root = Path(tempfile.mkdtemp(prefix="gw-bench-e2e-"))
+    templates: dict[str, Template] = {}
+    try:
+        roster, docs = root / "roster.csv", root / "docs.jsonl"
+        params: dict[str, Any] = write_roster(roster, residents)
+        params["entities"] = export_documents(roster, root, docs)
+        params["records"] = sum(params["entities"].values())
+        params["pouchdb_batch_sizes"] = batches
+        if data.get("params") and data["params"]["records"] != params["records"]:
+            raise SystemExit("--append: the last result file is of another roster")
+        data["params"] = params
+        print(f"roster: {params}", flush=True)
+        if not args.no_sqlite:
+            templates["sqlite"] = make_template("sqlite", None, roster, root)
+        if args.pg:
+            templates["postgresql"] = make_template("postgresql", args.pg, roster, root)
+            data["postgresql"] = postgres_settings(args.pg)
+        skipped = "--no-pouchdb" if args.no_pouchdb else pouchdb_missing()
+        names: list[str] = list(templates)
+        if skipped:
+            print(f"PouchDB peer: {skipped}", flush=True)
+            data["pouchdb_skipped"] = skipped
+        else:
+            pouch_template, data["pouchdb_load"] = load_pouchdb(docs, root)
+            names += [f"pouchdb:{b}" for b in batches]
+        print(f"set up in {root}; variants {names}", flush=True)
+        for rep in range(first_rep, first_rep + repeat):
+            data["loads"].append(os.getloadavg()[0])
+            shift = rep % len(names)
+            for variant in names[shift:] + names[:shift]:
+                tmp = Path(tempfile.mkdtemp(prefix="rep-", dir=root))
+                if variant.startswith("pouchdb:"):
+                    run = run_pouchdb(pouch_template, tmp, int(variant.split(":")[1]))
+                else:
+                    run = run_gridworker(templates[variant], tmp)
+                shutil.rmtree(tmp, ignore_errors=True)
+                run["rep"] = rep
+                data["runs"].append(run)
+                push, pull = run["push"], run["pull"]
+                print(
+                    f"  [{rep}] {run['variant']}: push {push['records']:,} in "
+                    f"{push['wall_s']:.2f} s, pull {pull['records']:,} in {pull['wall_s']:.2f} s "
+                    "(server CPU "
+                    f"{push['server_cpu_s']:.2f} / {pull['server_cpu_s']:.2f} s)",
+                    flush=True,
+                )
+        data["summary"] = e2e_report.summarise(data["runs"])
+        data["ratios"] = e2e_report.ratios(data["runs"])
+        if args.profile:
+            from bench.profile_sync import profile_all
+
+            data["stages"] = profile_all(list(templates.values()), root, data["summary"])
+    finally:
+        for template in templates.values():
+            if template.admin_url:
+                _drop_pg(template.db)
+        shutil.rmtree(root, ignore_errors=True)
+    data["machine"]["loadavg_at_end"] = common.loadavg()
+    text = e2e_report.markdown(data)
     common.save_results(name, data, text)
     print(text)
     return 0

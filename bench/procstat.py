@@ -9,7 +9,11 @@ their CPU is read from the postmaster's children.
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -145,3 +149,84 @@ def _watch(parent: int, readings: list[float]) -> None:
         elif not Path(f"/proc/{parent}").exists():
             return
         time.sleep(0.02)
+
+
+# --- commands and servers ----------------------------------------------------------------
+
+
+def console(name: str, module: str) -> list[str]:
+    """The console script a user runs (`gridworker`, `gridworker-server`)."""
+    script = Path(sys.executable).parent / name
+    return [str(script)] if script.exists() else [sys.executable, "-m", module]
+
+
+PYSPY_RATE = 250  # samples a second: enough for stages of a few µs per record over 20k
+
+
+def pyspy(out: Path, rate: int = PYSPY_RATE) -> list[str]:
+    """`py-spy record` in front of a command: the command runs as py-spy's child (py-spy
+    cannot attach to a running process in this container, but it can start one)."""
+    exe = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return [
+        exe,
+        "record",
+        "-o",
+        str(out),
+        "--format",
+        "speedscope",
+        "--rate",
+        str(rate),
+        "--nonblocking",
+        "--",
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """A server process that prints `<ready> URL` once it listens. `pid` is the server
+    itself (under py-spy, py-spy's child); `cpu()` its CPU time so far."""
+
+    def __init__(
+        self, cmd: list[str], cwd: Path, env: dict[str, str], ready: str = "ready "
+    ) -> None:
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            start_new_session=True,
+        )
+        assert self.proc.stdout is not None
+        self.url = ""
+        for line in self.proc.stdout:
+            if line.startswith(ready):
+                self.url = line.split()[1]
+                break
+        if not self.url:
+            self.proc.kill()
+            self.proc.wait(10)
+            raise RuntimeError(f"no {ready!r} line from {cmd}")
+        self.pid = self.proc.pid
+        kids = child_pids(self.proc.pid)
+        if kids and "py-spy" in Path(cmd[0]).name:
+            self.pid = kids[0]
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.pid) or 0.0
+
+    def stop(self) -> None:
+        """SIGTERM to the server (a graceful stop; py-spy then writes its file)."""
+        if self.proc.poll() is None:
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)

@@ -1,8 +1,9 @@
 """The sync's processes under py-spy, one phase per server process, for a clean split.
 
-Per server database, on the roster of bench_e2e:
+Per server database, on a copy of bench_e2e's template (the server database and
+laptop A after `gridworker enroll` and `gridworker import` of the roster), each phase
+with a server process of its own on the template's port:
 
-    setup      a plain server; laptop A enrolls and imports (`gridworker` CLI)
     push       server under py-spy; laptop A pushes its outbox and nothing else, in a
                process of its own under py-spy (`python -m bench.profile_sync push A`:
                the engine's push of `gridworker sync`, without the cycle's pull)
@@ -30,8 +31,8 @@ from typing import Any
 
 from bench import common, procstat
 from bench import stages as stage_profile
-from bench.bench_e2e import Server, _console, _env, _pyspy
-from bench.bench_sync import _drop_pg, _fresh_pg, _prepare
+from bench.bench_e2e import Template, copy_template, enroll_cmd, env, gridworker_cli, server_cmd
+from bench.bench_sync import _drop_pg
 
 PHASES = ("push", "pull", "pullback")
 
@@ -53,79 +54,35 @@ def push_only(profile: Path) -> dict[str, Any]:
     return {"pushed": report.pushed, "rejected": report.rejected, "conflicts": report.conflicts}
 
 
-def profile_gridworker(
-    backend: str, pg: str | None, roster: Path, tmp: Path, out_dir: Path
-) -> dict[str, Any]:
-    """The four phases above; returns per phase the server's and client's CPU, the
-    records, and where the profiles are (`out_dir/<backend>-<phase>-{server,client}.json`)."""
-    db_url = _fresh_pg(pg, "prof") if pg else f"sqlite:///{tmp / 'server.db'}"
-    _prepare(db_url, tmp / "files")
-    # One port for every phase's server: the laptops keep the URL they enrolled with.
-    server_cmd = [
-        *_console("gridworker-server", "gridworker.server.cli"),
-        "--db",
-        db_url,
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(_free_port()),
-    ]
-    gw = _console("gridworker", "gridworker.cli")
+def profile_gridworker(template: Template, tmp: Path, out_dir: Path) -> dict[str, Any]:
+    """The phases above on a copy of bench_e2e's template (the server database and laptop
+    A after its import); returns per phase the server's and the laptop's CPU, the records,
+    and the profiles (`out_dir/<backend>-<phase>-{server,client}.json`)."""
+    db_url = copy_template(template, tmp)
     a, b = tmp / "a", tmp / "b"
+    backend = template.backend
     result: dict[str, Any] = {"backend": backend, "phases": {}}
     try:
-        server = Server(server_cmd, tmp)
-        try:
-            for cmd, log in (
-                (
-                    [
-                        *gw,
-                        "--profile",
-                        str(a),
-                        "enroll",
-                        "--server",
-                        server.url,
-                        "--username",
-                        common.USERNAME,
-                        "--quiet",
-                    ],
-                    "enroll-a",
-                ),
-                ([*gw, "--profile", str(a), "import", "--json", str(roster)], "import"),
-            ):
-                done = procstat.run_timed(cmd, env=_env(), log=tmp / log)
-                assert done.returncode == 0, done.stdout[-500:] + done.stderr[-2000:]
-        finally:
-            server.stop()
         for phase in PHASES:
             spy_server = out_dir / f"{backend}-{phase}-server.json"
             spy_client = out_dir / f"{backend}-{phase}-client.json"
-            server = Server([*_pyspy(spy_server), *server_cmd], tmp)
-            pg_pid = procstat.postmaster_pid(db_url) if pg else None
+            server = procstat.Server(
+                [*procstat.pyspy(spy_server), *server_cmd(db_url, template.port)], tmp, env()
+            )
+            pg_pid = procstat.postmaster_pid(db_url) if template.admin_url else None
             try:
                 if phase == "push":
                     cmd = [sys.executable, "-m", "bench.profile_sync", "push", str(a)]
                 elif phase == "pull":
-                    cmd = [
-                        *gw,
-                        "--profile",
-                        str(b),
-                        "enroll",
-                        "--server",
-                        server.url,
-                        "--username",
-                        common.USERNAME,
-                        "--quiet",
-                    ]
+                    cmd = enroll_cmd(b, server.url)
                 else:
-                    cmd = [*gw, "--profile", str(a), "sync", "--quiet"]
+                    cmd = [*gridworker_cli(), "--profile", str(a), "sync", "--quiet"]
                 s0 = server.cpu()
                 p0 = procstat.tree_cpu_seconds(pg_pid) if pg_pid else None
                 t0 = time.perf_counter()
                 done = procstat.run_timed(
-                    [*_pyspy(spy_client), *cmd],
-                    env=_env(),
+                    [*procstat.pyspy(spy_client), *cmd],
+                    env=env(),
                     cwd=common.REPO,
                     log=tmp / phase,
                     watch_child=True,
@@ -149,21 +106,13 @@ def profile_gridworker(
             }
             print(
                 f"    {backend} {phase}: {result['phases'][phase]['records']:,} records, "
-                f"server CPU {server_cpu:.2f} s",
+                f"server CPU {server_cpu:.2f} s, laptop CPU {done.cpu_s:.2f} s",
                 flush=True,
             )
     finally:
-        if pg:
+        if template.admin_url:
             _drop_pg(db_url)
     return result
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _records(phase: str, stdout: str) -> int:
@@ -180,23 +129,23 @@ def _records(phase: str, stdout: str) -> int:
     return int(found.group(1))
 
 
-def profile_all(
-    variants: list[tuple[str, str | None]], roster: Path, root: Path, summary: dict[str, Any]
-) -> dict[str, Any]:
-    """Every server database's phases, classified (bench.stages), profiles kept in
-    bench/results/profiles/ (not committed: large)."""
+def profile_all(templates: list[Template], root: Path, summary: dict[str, Any]) -> dict[str, Any]:
+    """Every server database's phases, classified (bench.stages); the profiles are kept
+    in bench/results/profiles/ (large: not committed)."""
     import shutil
     import tempfile
 
     keep = common.RESULTS_DIR / "profiles"
     keep.mkdir(parents=True, exist_ok=True)
     out: dict[str, Any] = {}
-    for backend, pg in variants:
-        tmp = Path(tempfile.mkdtemp(prefix=f"profile-{backend}-", dir=root))
+    for template in templates:
+        tmp = Path(tempfile.mkdtemp(prefix=f"profile-{template.backend}-", dir=root))
         t0 = time.perf_counter()
-        run = profile_gridworker(backend, pg, roster, tmp, keep)
-        print(f"  profiled {backend} in {time.perf_counter() - t0:.0f} s", flush=True)
-        out[backend] = stage_profile.breakdown(run, summary.get(f"gridworker-{backend}"))
+        run = profile_gridworker(template, tmp, keep)
+        print(f"  profiled {template.backend} in {time.perf_counter() - t0:.0f} s", flush=True)
+        out[template.backend] = stage_profile.breakdown(
+            run, summary.get(f"gridworker-{template.backend}")
+        )
         shutil.rmtree(tmp, ignore_errors=True)
     return out
 
