@@ -65,29 +65,41 @@ def raw_bad_text(body: bytes) -> bool:
 _RAW_TRIGGER = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
-def time_variants(variants: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
-    """Seconds of each variant per round, the order rotated each round (one warm-up)."""
+def time_variants(
+    variants: dict[str, Callable[[], Any]], rounds: int, before: Callable[[], Any] | None = None
+) -> dict[str, list[tuple[float, float]]]:
+    """(wall, this process's CPU) seconds of each variant per round, the order rotated each
+    round, after one warm-up of each; `before` runs untimed before every call."""
     names = list(variants)
     for name in names:
+        if before:
+            before()
         variants[name]()
-    out: dict[str, list[float]] = {n: [] for n in names}
+    out: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
     for r in range(rounds):
         for name in names[r % len(names) :] + names[: r % len(names)]:
-            t0 = time.perf_counter()
+            if before:
+                before()
+            t0, c0 = time.perf_counter(), time.process_time()
             variants[name]()
-            out[name].append(time.perf_counter() - t0)
+            out[name].append((time.perf_counter() - t0, time.process_time() - c0))
     return out
 
 
-def per_item(times: dict[str, list[float]], items: int) -> dict[str, dict[str, float]]:
-    return {
-        name: {
-            "us": statistics.median(ts) * 1e6 / items,
-            "min_us": min(ts) * 1e6 / items,
-            "max_us": max(ts) * 1e6 / items,
+def per_item(
+    times: dict[str, list[tuple[float, float]]], items: int
+) -> dict[str, dict[str, float]]:
+    """µs per item: the median wall time (min, max) and the median CPU time of this process."""
+    out = {}
+    for name, ts in times.items():
+        wall = [t[0] for t in ts]
+        out[name] = {
+            "us": statistics.median(wall) * 1e6 / items,
+            "min_us": min(wall) * 1e6 / items,
+            "max_us": max(wall) * 1e6 / items,
+            "cpu_us": statistics.median(t[1] for t in ts) * 1e6 / items,
         }
-        for name, ts in times.items()
-    }
+    return out
 
 
 # --- the workload ------------------------------------------------------------------------
@@ -360,13 +372,11 @@ def _inserts_on(backend: str, url: str, rows: list[dict[str, Any]], rounds: int)
         return [tuple(jsontext.dumps(r[c]) if c in json_cols else r[c] for c in cols) for r in rows]
 
     def via_sqlalchemy() -> None:
-        clear()
         with engine.begin() as conn:
             for b in range(0, len(rows), BATCH):
                 conn.execute(insert(table), rows[b : b + BATCH])
 
     def via_driver() -> None:
-        clear()
         values = raw_values()
         with engine.begin() as conn:
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -376,7 +386,6 @@ def _inserts_on(backend: str, url: str, rows: list[dict[str, Any]], rounds: int)
                 )
 
     def via_copy() -> None:
-        clear()
         values = raw_values()
         with engine.begin() as conn:
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -392,7 +401,7 @@ def _inserts_on(backend: str, url: str, rows: list[dict[str, Any]], rounds: int)
     if backend == "postgresql":
         variants["COPY (JSON pre-encoded)"] = via_copy
     try:
-        return per_item(time_variants(variants, rounds), len(rows))
+        return per_item(time_variants(variants, rounds, before=clear), len(rows))
     finally:
         engine.dispose()
 
@@ -474,16 +483,15 @@ def markdown(data: dict[str, Any]) -> str:
         f"Body bytes per mutation: {data['bytes_per_mutation']:.0f} as the laptop sends "
         f"it (ASCII, \\u escapes), {data['bytes_per_mutation_utf8']:.0f} in UTF-8.",
         "",
-        "| stage | variant | µs | min–max |",
-        "|---|---|---|---|",
+        "| stage | variant | µs (wall) | min–max | µs CPU of this process |",
+        "|---|---|---|---|---|",
     ]
 
     def add(stage: str, results: dict[str, Any]) -> None:
         for name, r in results.items():
             if isinstance(r, dict) and "us" in r:
-                lines.append(
-                    f"| {stage} | {name} | {r['us']:.2f} | {r['min_us']:.2f}–{r['max_us']:.2f} |"
-                )
+                spread = f"{r['min_us']:.2f}–{r['max_us']:.2f}"
+                lines.append(f"| {stage} | {name} | {r['us']:.2f} | {spread} | {r['cpu_us']:.2f} |")
 
     for stage, results in data["stages"].items():
         if stage == "check":
