@@ -10,6 +10,8 @@ real process on loopback:
               cycle's pull, exit. Timed from process start to exit.
     pull      a fresh laptop B: ONE `gridworker enroll` process: sign-in, new encrypted
               profile, the whole first pull, exit. Timed from process start to exit.
+    noop      laptop B's `gridworker sync` with nothing to push or pull: the fixed cost
+              of a sync process (the peer: a replication with nothing to replicate).
 
 The state after laptop A's import (the server database and A's profile folder) is
 made once per run and copied for each repetition, so a repetition is the two timed
@@ -278,6 +280,12 @@ def run_gridworker(template: Template, tmp: Path) -> dict[str, Any]:
         assert found, out["pull"]["stdout"]
         out["pull"]["records"] = int(found.group(1))
         assert out["pull"]["records"] >= pushed, "laptop B pulled fewer records than A pushed"
+        # Nothing to do: B syncs again (the fixed cost of a sync process).
+        again = [*gridworker_cli(), "--profile", str(b), "sync", "--quiet"]
+        out["noop"] = _with_cpu(
+            server, pg_pid, lambda: procstat.run_timed(again, env=env(), log=tmp / "noop")
+        )
+        assert "pushed 0 " in out["noop"]["stdout"] and "pulled 0," in out["noop"]["stdout"]
     finally:
         server.stop()
         if template.admin_url:
@@ -346,8 +354,8 @@ def run_pouchdb(template: Path, tmp: Path, batch_size: int) -> dict[str, Any]:
     name = "pouchdb" if batch_size == 100 else f"pouchdb-b{batch_size}"
     out: dict[str, Any] = {"variant": name}
     try:
-        for op, local in (("push", tmp / "a"), ("pull", tmp / "b")):
-            cmd = [*_node(), op, str(local), remote, str(batch_size)]
+        for op, local in (("push", tmp / "a"), ("pull", tmp / "b"), ("noop", tmp / "b")):
+            cmd = [*_node(), "pull" if op == "noop" else op, str(local), remote, str(batch_size)]
             step = _with_cpu(
                 server,
                 None,
@@ -355,6 +363,7 @@ def run_pouchdb(template: Path, tmp: Path, batch_size: int) -> dict[str, Any]:
             )
             info = json.loads(step.pop("stdout").splitlines()[-1])
             assert info["ok"] and not info["doc_write_failures"], info
+            assert op != "noop" or info["docs_written"] == 0, info
             step.update(records=info["docs_written"], node=info)
             out[op] = step
     finally:

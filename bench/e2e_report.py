@@ -40,6 +40,13 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
                 s[op]["postgres_us_per_record"] = spread(
                     [x["postgres_cpu_s"] * 1e6 / x["records"] for x in steps]
                 )
+        noop = [r["noop"] for r in mine if "noop" in r]
+        if noop:
+            s["noop"] = {
+                "wall_s": spread([x["wall_s"] for x in noop]),
+                "client_cpu_s": spread([x["client_cpu_s"] for x in noop]),
+                "server_cpu_s": spread([x["server_cpu_s"] for x in noop]),
+            }
         summary[variant] = s
     return summary
 
@@ -90,6 +97,16 @@ def markdown(data: dict[str, Any]) -> str:
                     _fmt(x["client_us_per_record"]),
                 ]
             )
+    noop_rows = [
+        [
+            variant,
+            _fmt(s["noop"]["wall_s"], "{:.2f}"),
+            _fmt(s["noop"]["client_cpu_s"], "{:.2f}"),
+            _fmt(s["noop"]["server_cpu_s"], "{:.3f}"),
+        ]
+        for variant, s in data["summary"].items()
+        if "noop" in s
+    ]
     ratio_rows = [
         [name, _fmt(r, "{:.2f}") + "×", ", ".join(f"{v:.2f}" for v in r["per_rep"])]
         for name, r in data["ratios"].items()
@@ -120,6 +137,14 @@ def markdown(data: dict[str, Any]) -> str:
         ),
         "",
     ]
+    if noop_rows:
+        parts += [
+            "Nothing to do (laptop B syncs again right after its enrollment; the peer "
+            "replicates again): the fixed cost of one sync process.",
+            "",
+            common.md_table(["variant", "wall s", "client CPU s", "server CPU s"], noop_rows),
+            "",
+        ]
     if ratio_rows:
         parts += [
             "GridWorker records/s over PouchDB docs/s, paired within each repetition "
