@@ -46,7 +46,8 @@ class Sampler(threading.Thread):
             db_url,
             every,
         )
-        self.samples: list[tuple[float, float, float, Counter[str]]] = []
+        # (time, server CPU, PostgreSQL CPU, wait events, lock waits by statement)
+        self.samples: list[tuple[float, float, float, Counter[str], Counter[str]]] = []
         self.stop_event = threading.Event()
 
     def run(self) -> None:
@@ -55,10 +56,12 @@ class Sampler(threading.Thread):
 
         database = make_url(self.db_url).database
         engine = create_engine(self.db_url, pool_size=1)
+        # The statement a waiting backend runs says which lock it waits for.
         query = text(
             "SELECT coalesce(wait_event_type, 'CPU') AS kind, coalesce(wait_event, state) AS ev,"
-            " count(*) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"
-            " AND state <> 'idle' GROUP BY 1, 2"
+            " CASE WHEN wait_event_type = 'Lock' THEN left(regexp_replace(query, '\\s+', ' ',"
+            " 'g'), 48) END AS stmt, count(*) FROM pg_stat_activity WHERE datname = :db"
+            " AND pid <> pg_backend_pid() AND state <> 'idle' GROUP BY 1, 2, 3"
         )
         try:
             with engine.connect() as conn:
@@ -67,10 +70,13 @@ class Sampler(threading.Thread):
                     server = procstat.tree_cpu_seconds(self.server_pid)
                     pg = procstat.tree_cpu_seconds(self.postmaster) if self.postmaster else 0.0
                     waits: Counter[str] = Counter()
-                    for kind, event, n in conn.execute(query, {"db": database}):
+                    statements: Counter[str] = Counter()
+                    for kind, event, stmt, n in conn.execute(query, {"db": database}):
                         waits[f"{kind}: {event}"] += int(n)
+                        if stmt:
+                            statements[f"{event}: {stmt}"] += int(n)
                     conn.rollback()
-                    self.samples.append((t, server, pg, waits))
+                    self.samples.append((t, server, pg, waits, statements))
                     self.stop_event.wait(self.every)
         finally:
             engine.dispose()
@@ -83,9 +89,12 @@ class Sampler(threading.Thread):
         first = before or (inside[0] if inside else self.samples[0])
         last = after or (inside[-1] if inside else self.samples[-1])
         waits: Counter[str] = Counter()
+        statements: Counter[str] = Counter()
         for s in inside:
             waits.update(s[3])
+            statements.update(s[4])
         return {
+            "lock_waits_by_statement": dict(statements.most_common(8)),
             "server_cpu_s": last[1] - first[1],
             "postgres_cpu_s": last[2] - first[2],
             "measured_over_s": last[0] - first[0],
@@ -222,8 +231,8 @@ def markdown(data: dict[str, Any]) -> str:
             "",
             f"PostgreSQL backends of the wave's database, summed over {w['samples']} samples "
             f"(every 100 ms): {waits}. At most {w['max_waiting_on_transactionid']} backends "
-            "waited at once on another transaction (Lock: transactionid: the change counter's "
-            "row lock, which a push holds until it commits).",
+            "waited at once on another transaction (Lock: transactionid). Lock waits by the "
+            f"statement waiting: {w.get('lock_waits_by_statement')}.",
             "",
             f"Requests by status: {s.get('requests_by_status')}. Load average (1 min) as the "
             f"wave began: {s.get('loadavg_at_start', '?')}; at the end: "
