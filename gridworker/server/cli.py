@@ -34,6 +34,7 @@ from gridworker.server.core.config import Settings, default_db_url
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.epoch import new_epoch
 from gridworker.server.models import Department, Device, Grid, User
+from gridworker.server.special_tags import rekey_special_tags
 
 PROG = "gridworker-server"
 ROLES = ("grid_worker", "adviser", "supervisor", "department", "admin")
@@ -89,6 +90,9 @@ def _initialise(settings: Settings) -> str:
         upgrade(engine)
         with transaction(session_factory(engine)) as s:
             meta.ensure_initialised(s)
+            s.flush()
+            # Special-group tags made before their ids were keyed (special_tags.py).
+            rekey_special_tags(s)
             return meta.get_epoch(s)
 
 

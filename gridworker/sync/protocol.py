@@ -111,6 +111,9 @@ class LoginResponse(Wire):
     expires_at: str
     user: UserInfo
     id_secret: str  # hex: the district's secret for deterministic ids
+    # hex: the secret that keys special-group tag ids; only for those who may see such
+    # tags (grid workers, named officers), None for everyone else (DESIGN.md §4).
+    special_id_secret: str | None = None
     epoch: str
     server_time: str
 

@@ -91,6 +91,7 @@ class Seeder:
         self.today = self.now.astimezone(self.cal.zone).date()
         self.rng = random.Random(20261129)
         self.secret = bytes.fromhex(meta.get_id_secret(session))
+        self.special_key = meta.get_special_id_secret(session)
         self.summary = SeedSummary()
         self.actors: dict[str, Actor] = {}
         self.worker_of: dict[str, str] = {}

@@ -11,9 +11,10 @@ from gridworker.server import audit
 from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep, check_protocol
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError, error_responses
-from gridworker.server.meta import get_epoch, get_id_secret
+from gridworker.server.meta import get_epoch, get_id_secret, get_special_id_secret
 from gridworker.server.models import Device, LoginFailure, Token, User
 from gridworker.server.security import burn_time, new_token, token_hash, verify_password
+from gridworker.server.special_tags import receives_special_secret
 from gridworker.sync.protocol import ErrorCode, LoginRequest, LoginResponse, UserInfo
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -118,6 +119,9 @@ def login(
             expires_at=expires.isoformat(),
             user=info,
             id_secret=get_id_secret(s),
+            special_id_secret=get_special_id_secret(s).hex()
+            if receives_special_secret(user.role, user.special_access)
+            else None,
             epoch=get_epoch(s),
             server_time=now.isoformat(),
         )
