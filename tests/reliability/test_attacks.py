@@ -1,0 +1,276 @@
+"""Issue 16's attacks, made with ordinary accounts against a real server process, and what
+they get now: no existence oracle on push, no special-group tag ids for those who may not
+see them, no references across grids, no wrongly typed or unknown fields, no workflow
+conflicts from actions a role can never take."""
+
+from __future__ import annotations
+
+import statistics
+import time
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from gridworker.domain import ids
+from gridworker.server.core.db import make_engine, session_factory, transaction
+from gridworker.server.models import Audit, Conflict, Record
+from tests.reliability.attack import GRID_A, GRID_B, AttackServer, sign_in
+from tests.reliability.attack import attack_server  # noqa: F401 - the fixture
+from tests.reliability.records import family, new_id, payload
+from tests.server.test_push import action_payload
+
+def _rows(db_url: str, model: Any, *where: Any) -> list[Any]:
+    engine = make_engine(db_url)
+    try:
+        with transaction(session_factory(engine), write=False) as s:
+            rows = list(s.scalars(select(model).where(*where)))
+            s.expunge_all()
+            return rows
+    finally:
+        engine.dispose()
+
+
+def _answer(outcome: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in outcome.items() if k != "mutation_id"}
+
+
+def _seed_grid_b(server: AttackServer) -> dict[str, dict[str, Any]]:
+    """worker.b registers one record of every kind in grid B."""
+    b = sign_in(server, "worker.b")
+    records = family(GRID_B)
+    outcomes = b.push(*(b.mutation("create", e, r) for e, r in records.items()))
+    assert all(o["status"] == "applied" for o in outcomes), outcomes
+    return records
+
+
+def test_push_answers_the_same_for_missing_and_out_of_scope(attack_server: AttackServer) -> None:
+    """Proves a grid-A worker probing grid B's records of every kind by update, delete and
+    create-by-reference gets for each existing record exactly the answer (HTTP status,
+    outcome, code and text) an id that exists nowhere gets; the probes change nothing it
+    can pull, and the server audits every one of them, existing or not."""
+    grid_b = _seed_grid_b(attack_server)
+    a = sign_in(attack_server, "worker.a")
+    before = {(r["entity"], r["id"]) for r in a.pull_all()}
+    probes = 0
+    for entity, record in grid_b.items():
+        for op, body in (("update", {"note": None}), ("delete", {"deleted": True})):
+            body = {"grid_code": GRID_A} if op == "update" else body
+            there = a.push_raw(a.mutation(op, entity, {**body, "id": record["id"]}, base=1))
+            ghost = a.push_raw(a.mutation(op, entity, {**body, "id": new_id()}, base=1))
+            assert there.status_code == ghost.status_code == 200
+            [t], [g] = there.json()["outcomes"], ghost.json()["outcomes"]
+            assert _answer(t) == _answer(g), (entity, op, t, g)
+            assert t["status"] == "rejected" and t["code"] == "out_of_scope"
+            probes += 2
+    # A workflow action on grid B's case, and on a case that does not exist.
+    case = grid_b["case"]
+    acts = [
+        a.push(
+            a.mutation(
+                "command",
+                "case_action",
+                action_payload(target, "report", "worker.a", "grid_worker"),
+            )
+        )[0]
+        for target in (case, {**case, "id": new_id()})
+    ]
+    assert _answer(acts[0]) == _answer(acts[1]), acts
+    probes += 2
+    after = {(r["entity"], r["id"]) for r in a.pull_all()}
+    assert after == before  # nothing new, nothing gone: no count to compare either
+    audited = _rows(attack_server.db_url, Audit, Audit.action == "push_unreachable")
+    assert len(audited) == probes
+    assert {bool((row.detail or {}).get("existed")) for row in audited} == {True, False}
+
+
+def test_probe_timing_does_not_tell_existing_from_missing(attack_server: AttackServer) -> None:
+    """Proves the time of an answer does not tell either: 120 interleaved update probes
+    of a grid-B household and of ids that exist nowhere take the same time within a
+    generous bound (medians and lower quartiles within 25 % of each other)."""
+    grid_b = _seed_grid_b(attack_server)
+    a = sign_in(attack_server, "worker.a")
+    target = grid_b["household"]["id"]
+    timings: dict[str, list[float]] = {"there": [], "ghost": []}
+    for n in range(240):
+        kind = ("there", "ghost")[n % 2]
+        record_id = target if kind == "there" else new_id()
+        m = a.mutation("update", "household", {"id": record_id, "note": "x"}, base=1)
+        start = time.perf_counter()
+        r = a.push_raw(m)
+        timings[kind].append(time.perf_counter() - start)
+        assert r.status_code == 200
+    for stat in (statistics.median, lambda xs: statistics.quantiles(xs, n=4)[0]):
+        there, ghost = stat(timings["there"][20:]), stat(timings["ghost"][20:])
+        assert 0.8 < there / ghost < 1.25, (there, ghost)
+
+
+def test_special_group_tags_cannot_be_probed(attack_server: AttackServer) -> None:
+    """Proves a supervisor without special access can learn nothing about a resident's
+    special-group tag: sign-in gives the key of those tag ids only to the grid worker and
+    the named officer; the tag's unkeyed id (what anyone could compute) is not the id it
+    has; an update of the real id, of the unkeyed id and of an id of nothing answer alike;
+    a create naming the unkeyed id is refused for its id whether or not the tag exists."""
+    worker = sign_in(attack_server, "worker.a")
+    officer = sign_in(attack_server, "sup.officer")
+    sup = sign_in(attack_server, "sup.street")
+    adviser = sign_in(attack_server, "adviser.a")
+    assert worker.login_body["special_id_secret"] and officer.login_body["special_id_secret"]
+    assert sup.login_body.get("special_id_secret") is None
+    assert adviser.login_body.get("special_id_secret") is None
+    key = bytes.fromhex(worker.login_body["special_id_secret"])
+    people = family(GRID_A)
+    assert all(
+        o["status"] == "applied"
+        for o in worker.push(
+            *(worker.mutation("create", e, people[e]) for e in ("household", "resident"))
+        )
+    )
+    tagged = people["resident"]["id"]
+    untagged = payload("resident", GRID_A, {"household": people["household"]["id"]})
+    assert worker.create("resident", untagged)["status"] == "applied"
+    tag = payload("resident_tag", GRID_A, {"resident": tagged}, tag="drug_user")
+    tag["id"] = ids.resident_tag_id(tagged, "drug_user", special_key=key)
+    assert worker.create("resident_tag", tag)["status"] == "applied"
+    assert tag["id"] != ids.unkeyed_resident_tag_id(tagged, "drug_user")
+    # The supervisor's probes: by update (real id, the computable id, nothing)...
+    answers = [
+        _answer(sup.push(sup.mutation("update", "resident_tag", {"id": i, "note": "x"}, base=1))[0])
+        for i in (
+            tag["id"],
+            ids.unkeyed_resident_tag_id(tagged, "drug_user"),
+            new_id(),
+        )
+    ]
+    assert answers[0] == answers[1] == answers[2], answers
+    # ... and by create, with a care tag's content under the special tag's computable id.
+    for resident in (tagged, untagged["id"]):
+        probe = payload(
+            "resident_tag",
+            GRID_A,
+            {"resident": resident},
+            tag="living_alone_elderly",
+            id=ids.unkeyed_resident_tag_id(resident, "drug_user"),
+        )
+        probe["id"] = ids.unkeyed_resident_tag_id(resident, "drug_user")
+        out = sup.create("resident_tag", probe)
+        assert out["status"] == "rejected" and out["code"] == "validation", out
+    # Those who may see it do.
+    assert ("resident_tag", tag["id"]) in {(r["entity"], r["id"]) for r in officer.pull_all()}
+    assert ("resident_tag", tag["id"]) not in {(r["entity"], r["id"]) for r in sup.pull_all()}
+
+
+def test_unkeyed_special_tags_are_rekeyed_when_the_server_starts(
+    attack_server: AttackServer,
+) -> None:
+    """Proves a special-group tag stored under the unkeyed id (made before the key, or by
+    a profile without it) gets its keyed id when the server (re)starts: the keyed copy
+    holds the same values, the unkeyed one is a tombstone, and the grid worker's pull
+    carries both changes while the supervisor's carries neither."""
+    worker = sign_in(attack_server, "worker.a")
+    people = family(GRID_A)
+    for e in ("household", "resident"):
+        assert worker.create(e, people[e])["status"] == "applied"
+    rid = people["resident"]["id"]
+    old = payload("resident_tag", GRID_A, {"resident": rid}, tag="community_correction")
+    assert old["id"] == ids.unkeyed_resident_tag_id(rid, "community_correction")
+    assert worker.create("resident_tag", old)["status"] == "applied"
+    cursor_rows = {(r["entity"], r["id"]) for r in worker.pull_all()}
+    assert ("resident_tag", old["id"]) in cursor_rows
+    server = attack_server.server
+    server.stop()
+    restarted = start_again(attack_server)
+    try:
+        key = bytes.fromhex(sign_in(attack_server, "worker.a").login_body["special_id_secret"])
+        new = ids.resident_tag_id(rid, "community_correction", special_key=key)
+        [copy] = _rows(attack_server.db_url, Record, Record.id == new)
+        [gone] = _rows(attack_server.db_url, Record, Record.id == old["id"])
+        assert gone.deleted and not copy.deleted and copy.restricted
+        assert copy.data["tag"] == "community_correction" and copy.data["resident_id"] == rid
+        again = sign_in(attack_server, "worker.a")
+        seen = {(r["entity"], r["id"]): r for r in again.pull_all()}
+        assert not seen[("resident_tag", new)]["deleted"]
+        sup_rows = {(r["entity"], r["id"]) for r in sign_in(attack_server, "sup.street").pull_all()}
+        assert ("resident_tag", new) not in sup_rows and ("resident_tag", old["id"]) not in sup_rows
+    finally:
+        restarted.stop()
+
+
+def start_again(server: AttackServer) -> Any:
+    from tests.reliability.conftest import start_logged_server
+
+    server.server = start_logged_server(server.db_url, server.files, server.log_file)
+    return server.server
+
+
+def test_references_across_grids_are_refused(attack_server: AttackServer) -> None:
+    """Proves a grid-A worker cannot push a visit for a grid-B household, nor an attachment
+    owned by a grid-B case dispatched to a department (so the department never receives
+    it): both are refused with the out-of-scope answer and nothing is stored, while a
+    resident naming a household its own laptop has not pushed yet is kept (offline work)."""
+    grid_b = _seed_grid_b(attack_server)
+    a = sign_in(attack_server, "worker.a")
+    visit = payload("visit", GRID_A, {"household": grid_b["household"]["id"]})
+    photo = payload("attachment", GRID_A, {"case": grid_b["case"]["id"]})
+    outcomes = a.push(
+        a.mutation("create", "visit", visit), a.mutation("create", "attachment", photo)
+    )
+    assert [(o["status"], o["code"]) for o in outcomes] == [("rejected", "out_of_scope")] * 2
+    assert _rows(attack_server.db_url, Record, Record.id.in_([visit["id"], photo["id"]])) == []
+    later = payload("household", GRID_A, {})
+    early = payload("resident", GRID_A, {"household": later["id"]})
+    outcomes = a.push(
+        a.mutation("create", "resident", early), a.mutation("create", "household", later)
+    )
+    assert [o["status"] for o in outcomes] == ["applied", "applied"], outcomes
+
+
+def test_wrong_types_and_unknown_fields_are_refused_per_mutation(
+    attack_server: AttackServer,
+) -> None:
+    """Proves a household with a number for a name, a list for a phone or a field the
+    server does not know is refused as that mutation's `validation` outcome (the message
+    names the fields, not the values), while the good record in the same batch applies."""
+    a = sign_in(attack_server, "worker.a")
+    good = payload("household", GRID_A, {})
+    bad = [
+        payload("household", GRID_A, {}, head_name=12345),
+        payload("household", GRID_A, {}, phone=["a"]),
+        payload("household", GRID_A, {}, secret_flag=True),
+        payload("household", GRID_A, {}, note={"x": 1}),
+    ]
+    outcomes = a.push(*(a.mutation("create", "household", r) for r in (*bad, good)))
+    assert [o["status"] for o in outcomes] == ["rejected"] * 4 + ["applied"], outcomes
+    assert {o["code"] for o in outcomes[:4]} == {"validation"}
+    assert "head_name" in outcomes[0]["reason"] and "12345" not in outcomes[0]["reason"]
+    assert "secret_flag" in outcomes[2]["reason"]
+    stored = _rows(attack_server.db_url, Record, Record.entity == "household")
+    assert [r.id for r in stored] == [good["id"]]
+    # An update may not slip them in either.
+    [upd] = a.push(a.mutation("update", "household", {"id": good["id"], "phone": ["a"]}, base=1))
+    assert upd["status"] == "rejected" and upd["code"] == "validation"
+
+
+def test_role_forbidden_workflow_actions_leave_no_conflict(attack_server: AttackServer) -> None:
+    """Proves a grid worker's `dispatch` and an adviser's `close` are refused outright
+    (`forbidden`, with the action named), store no action and open no workflow conflict
+    on a supervisor's desk, however many are sent."""
+    worker = sign_in(attack_server, "worker.a")
+    adviser = sign_in(attack_server, "adviser.a")
+    case = payload("case", GRID_A, {})
+    assert worker.create("case", case)["status"] == "applied"
+    sent = []
+    for account, action, role in (
+        (worker, "dispatch", "grid_worker"),
+        (adviser, "close", "adviser"),
+    ):
+        for _ in range(20):
+            act = action_payload(case, action, account.username, role)
+            sent.append(act["id"])
+            [out] = account.push(account.mutation("command", "case_action", act))
+            assert out["status"] == "rejected" and out["code"] == "forbidden", out
+    assert _rows(attack_server.db_url, Conflict) == []
+    assert _rows(attack_server.db_url, Record, Record.id.in_(sent)) == []
+    assert uuid.UUID(case["id"])  # the case itself is untouched
+    [stored] = _rows(attack_server.db_url, Record, Record.id == case["id"])
+    assert stored.data["state"] == "draft"
