@@ -1,27 +1,24 @@
 """An attacker's toolkit for the attack tests: ordinary accounts against a real server process.
 
-`attack_server` starts `gridworker-server serve` on a SQLite file with the e2e users plus
-an adviser, a named officer (special access) and an admin; `Account` signs one of them in
-over HTTP and pushes, pulls and transfers files as any client could, with no help from the
-app.
+The `attack_server` fixture (conftest.py) starts `gridworker-server serve` on a SQLite
+file with the e2e users plus an adviser, a named officer (special access) and an admin;
+`Account` signs one of them in over HTTP and pushes, pulls and transfers files as any
+client could, with no help from the app.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.users import create_user
 from tests.e2e.conftest import GRID_A, GRID_B, PASSWORD, LiveServer, prepare_database
-from tests.reliability.conftest import start_logged_server
 
 
 @dataclass
@@ -49,16 +46,6 @@ def prepare_attack_database(db_url: str, files: Path) -> None:
                 s, settings=settings, username=username, password=PASSWORD, role=role, **kwargs
             )
     engine.dispose()
-
-
-@pytest.fixture
-def attack_server(tmp_path: Path) -> Iterator[AttackServer]:
-    db_url = f"sqlite:///{tmp_path / 'server.db'}"
-    prepare_attack_database(db_url, tmp_path / "files")
-    log_file = tmp_path / "server.log"
-    server = start_logged_server(db_url, tmp_path / "files", log_file)
-    yield AttackServer(server, log_file, tmp_path / "files", db_url)
-    server.stop()
 
 
 @dataclass
@@ -179,4 +166,4 @@ def sign_in(server: AttackServer, username: str) -> Account:
     return Account(server.url, username).sign_in()
 
 
-__all__ = ["GRID_A", "GRID_B", "Account", "AttackServer", "attack_server", "sign_in"]
+__all__ = ["GRID_A", "GRID_B", "Account", "AttackServer", "sign_in"]

@@ -16,9 +16,10 @@ from gridworker.domain import ids
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.models import Audit, Conflict, Record
 from tests.reliability.attack import GRID_A, GRID_B, AttackServer, sign_in
-from tests.reliability.attack import attack_server  # noqa: F401 - the fixture
+from tests.reliability.conftest import start_logged_server
 from tests.reliability.records import family, new_id, payload
 from tests.server.test_push import action_payload
+
 
 def _rows(db_url: str, model: Any, *where: Any) -> list[Any]:
     engine = make_engine(db_url)
@@ -197,8 +198,6 @@ def test_unkeyed_special_tags_are_rekeyed_when_the_server_starts(
 
 
 def start_again(server: AttackServer) -> Any:
-    from tests.reliability.conftest import start_logged_server
-
     server.server = start_logged_server(server.db_url, server.files, server.log_file)
     return server.server
 
