@@ -1,13 +1,21 @@
 """Issue 16's attacks, made with ordinary accounts against a real server process, and what
 they get now: no existence oracle on push, no special-group tag ids for those who may not
 see them, no references across grids, no wrongly typed or unknown fields, no workflow
-conflicts from actions a role can never take."""
+conflicts from actions a role can never take, no file for knowing its hash, and server
+data at rest owner-only and encrypted."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import stat
 import statistics
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +23,7 @@ from sqlalchemy import select
 from gridworker.domain import ids
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.models import Audit, Conflict, Record
-from tests.reliability.attack import GRID_A, GRID_B, AttackServer, sign_in
+from tests.reliability.attack import GRID_A, GRID_B, Account, AttackServer, sign_in
 from tests.reliability.conftest import start_logged_server
 from tests.reliability.records import family, new_id, payload
 from tests.server.test_push import action_payload
@@ -101,8 +109,8 @@ def test_probe_timing_does_not_tell_existing_from_missing(attack_server: AttackS
         r = a.push_raw(m)
         timings[kind].append(time.perf_counter() - start)
         assert r.status_code == 200
-    for stat in (statistics.median, lambda xs: statistics.quantiles(xs, n=4)[0]):
-        there, ghost = stat(timings["there"][20:]), stat(timings["ghost"][20:])
+    for measure in (statistics.median, lambda xs: statistics.quantiles(xs, n=4)[0]):
+        there, ghost = measure(timings["there"][20:]), measure(timings["ghost"][20:])
         assert 0.8 < there / ghost < 1.25, (there, ghost)
 
 
@@ -273,3 +281,121 @@ def test_role_forbidden_workflow_actions_leave_no_conflict(attack_server: Attack
     assert uuid.UUID(case["id"])  # the case itself is untouched
     [stored] = _rows(attack_server.db_url, Record, Record.id == case["id"])
     assert stored.data["state"] == "draft"
+
+
+# --- attachments: download rights and data at rest ----------------------------------------
+
+
+def _file_probe(account: Account, sha: str) -> dict[str, Any]:
+    """What HEAD, PUT and GET tell `account` about a hash (the hash itself left out)."""
+    url = f"{account.url}/api/v1/attachments/{sha}"
+    head = account.http.head(url, headers=account.headers, timeout=30)
+    get = account.http.get(url, headers=account.headers, timeout=30)
+    put = account.http.put(url, json={"size": 4321}, headers=account.headers, timeout=30)
+    body = {k: v for k, v in put.json().items() if k != "sha256"}
+    return {
+        "head": (head.status_code, head.headers.get("Upload-Offset")),
+        "get": (get.status_code, get.json()),
+        "put": (put.status_code, body),
+    }
+
+
+def test_knowing_a_hash_grants_nothing(attack_server: AttackServer) -> None:
+    """Proves a grid-A worker who knows the SHA-256 of a grid-B photo can neither probe it
+    (HEAD, PUT and GET answer exactly as for a hash nobody ever uploaded), nor fetch it by
+    pushing an attachment record of its own that names the hash: not itself, nor the
+    adviser of its grid who can read that record. Sending the photo's bytes (proof of
+    possession) is what makes it theirs."""
+    grid_b = _seed_grid_b(attack_server)
+    b = sign_in(attack_server, "worker.b")
+    photo = b"\xff\xd8\xff\xe0" + uuid.uuid4().bytes * 300
+    sha = b.upload(photo)
+    [out] = b.push(
+        b.mutation(
+            "create",
+            "attachment",
+            payload(
+                "attachment", GRID_B, {"case": grid_b["case"]["id"]}, sha256=sha, size=len(photo)
+            ),
+        )
+    )
+    assert out["status"] == "applied"
+    url = f"{attack_server.url}/api/v1/attachments/{sha}"
+    assert b.http.get(url, headers=b.headers, timeout=30).content == photo
+
+    a = sign_in(attack_server, "worker.a")
+    never = hashlib.sha256(uuid.uuid4().bytes).hexdigest()
+    assert _file_probe(a, sha) == _file_probe(a, never)
+    assert _file_probe(a, sha)["get"][0] == 404
+    # A record of its own naming the hash, in its own grid, on its own case.
+    case = payload("case", GRID_A, {})
+    assert a.create("case", case)["status"] == "applied"
+    bait = payload("attachment", GRID_A, {"case": case["id"]}, sha256=sha, size=len(photo))
+    assert a.create("attachment", bait)["status"] == "applied"  # a file "waiting" is allowed
+    adviser = sign_in(attack_server, "adviser.a")
+    for who in (a, adviser):
+        assert who.http.get(url, headers=who.headers, timeout=30).status_code == 404
+    # With the bytes (which prove possession), the upload completes and the file is theirs.
+    assert a.upload(photo) == sha
+    assert a.http.get(url, headers=a.headers, timeout=30).content == photo
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_server_data_at_rest_is_owner_only_and_encrypted(attack_server: AttackServer) -> None:
+    """Proves the embedded server's SQLite database (and its WAL and SHM files) is 0600,
+    the attachment folders 0700 and files 0600, the photo's bytes are nowhere on disk in
+    plaintext (the stored file is AES-GCM, its key in a 0600 key ring outside the
+    database and outside the attachment folder), and `gridworker-server rotate-file-key`
+    re-encrypts every file under a new key, drops the old one, and downloads still work."""
+    worker = sign_in(attack_server, "worker.a")
+    marker = b"PLAINTEXT-PHOTO-" + uuid.uuid4().hex.encode()
+    photo = marker * 3000  # three 64 KiB segments
+    sha = worker.upload(photo)
+    case = payload("case", GRID_A, {})
+    assert worker.create("case", case)["status"] == "applied"
+    record = payload("attachment", GRID_A, {"case": case["id"]}, sha256=sha, size=len(photo))
+    assert worker.create("attachment", record)["status"] == "applied"
+    db = Path(attack_server.db_url.removeprefix("sqlite:///"))
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        assert path.exists() and _mode(path) == 0o600, (path, oct(_mode(path)))
+    files = attack_server.files
+    assert _mode(files) == 0o700
+    stored = [p for p in files.rglob("*") if p.is_file()]
+    assert stored and all(_mode(p) == 0o600 for p in stored)
+    assert all(_mode(p) == 0o700 for p in files.rglob("*") if p.is_dir())
+    ring = files.parent / "file-keys.json"
+    assert _mode(ring) == 0o600 and not ring.is_relative_to(files)
+    keys = json.loads(ring.read_text())["keys"]
+    everything = b"".join(p.read_bytes() for p in (*stored, db) if p.exists())
+    assert marker not in everything
+    assert not any(
+        bytes.fromhex(k) in everything or k.encode() in everything for k in keys.values()
+    )
+    url = f"{attack_server.url}/api/v1/attachments/{sha}"
+    # A range across segment boundaries decrypts only what it needs, and exactly that.
+    ranged = worker.http.get(url, headers={**worker.headers, "Range": "bytes=65500-131100"})
+    assert ranged.status_code == 206 and ranged.content == photo[65500:131101]
+
+    rotated = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gridworker.server.cli",
+            "--db",
+            attack_server.db_url,
+            "rotate-file-key",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "GRIDWORKER_SERVER_FILES": str(files)},
+    )
+    assert rotated.returncode == 0, rotated.stderr
+    assert "1 file(s) re-encrypted" in rotated.stdout
+    new_keys = json.loads(ring.read_text())["keys"]
+    assert len(new_keys) == 1 and not set(new_keys) & set(keys)
+    assert worker.http.get(url, headers=worker.headers, timeout=30).content == photo
+    assert marker not in b"".join(p.read_bytes() for p in files.rglob("*") if p.is_file())

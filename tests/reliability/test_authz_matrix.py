@@ -381,13 +381,18 @@ def expect_declare(w: World, who: str, grid: str, scope: str) -> Call:
 
 
 def expect_head(w: World, who: str, grid: str, scope: str) -> Call:
-    # Any signed-in device may ask how much of an upload (by hash) the server holds: to
-    # ask, it must already have the file's SHA-256, i.e. the file.
-    return Call(DENIED[who][0] if who in DENIED else 200)
+    # "in": the caller's own upload; "out": another user's upload of a file the caller
+    # names by hash, which is answered as a file nobody declared (knowing a hash grants
+    # nothing, DESIGN.md §4).
+    if who in DENIED:
+        return Call(DENIED[who][0])
+    return Call(200 if scope == "in" else 404)
 
 
 def expect_patch(w: World, who: str, grid: str, scope: str) -> Call:
-    return Call(DENIED[who][0] if who in DENIED else 200)
+    if who in DENIED:
+        return Call(DENIED[who][0])
+    return Call(200 if scope == "in" else 404)
 
 
 def expect_download(w: World, who: str, grid: str, scope: str) -> Call:
@@ -493,8 +498,10 @@ def send(w: World, method: str, path: str, who: str, grid: str, scope: str) -> A
             return c.put(url, json={"size": len(data)}, headers=headers)
         if method == "get":
             return c.get(path.replace("{sha256}", w.files[grid]), headers=headers)
-        # HEAD and PATCH on an upload declared (by the admin) just before.
-        c.put(url, json={"size": len(data)}, headers=w.headers["admin"])
+        # HEAD and PATCH on an upload declared just before: by the caller ("in"), or by
+        # another admin ("out").
+        owner = w.headers[who] if scope == "in" else w.headers["admin2"]
+        c.put(url, json={"size": len(data)}, headers=owner)
         if method == "head":
             return c.head(url, headers=headers)
         return c.patch(
