@@ -15,14 +15,20 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import requests
 from sqlalchemy import select
 
 from gridworker.domain import ids
+from gridworker.server.core.config import Settings
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.models import Audit, Conflict, Record
+from gridworker.server.users import create_user, update_user
+from tests.e2e.conftest import PASSWORD, LiveServer
 from tests.reliability.attack import GRID_A, GRID_B, Account, AttackServer, sign_in
 from tests.reliability.conftest import start_logged_server
 from tests.reliability.records import family, new_id, payload
@@ -399,3 +405,99 @@ def test_server_data_at_rest_is_owner_only_and_encrypted(attack_server: AttackSe
     assert len(new_keys) == 1 and not set(new_keys) & set(keys)
     assert worker.http.get(url, headers=worker.headers, timeout=30).content == photo
     assert marker not in b"".join(p.read_bytes() for p in files.rglob("*") if p.is_file())
+
+
+# --- sign-in -------------------------------------------------------------------------------
+
+
+def _login(url: str, username: str, password: str, device: str | None = None) -> requests.Response:
+    return requests.post(
+        url + "/api/v1/auth/login",
+        json={
+            "username": username,
+            "password": password,
+            "device_id": device or f"dev-{uuid.uuid4().hex[:12]}",
+        },
+        timeout=120,
+    )
+
+
+def test_parallel_guesses_are_counted_atomically(convergence_server: LiveServer) -> None:
+    """Proves forty wrong passwords sent at once for one account (on SQLite, and on
+    PostgreSQL with two server workers) let exactly the allowed five reach the password
+    check: five 401s, thirty-five 429s with Retry-After."""
+    with ThreadPoolExecutor(40) as pool:
+        answers = list(
+            pool.map(lambda n: _login(convergence_server.url, "worker.a", f"guess-{n}"), range(40))
+        )
+    codes = Counter(r.status_code for r in answers)
+    assert codes == {401: 5, 429: 35}, codes
+    assert all(int(r.headers["Retry-After"]) >= 1 for r in answers if r.status_code == 429)
+
+
+def test_guessing_locks_out_neither_the_office_nor_the_owners_laptop(
+    attack_server: AttackServer,
+) -> None:
+    """Proves the limits are per account and per address, and the account's own laptop is
+    never locked out: after an attacker's guesses at worker.a from the office's address,
+    a colleague behind the same address signs in at once; an unknown device is refused
+    even with the right password; worker.a's registered laptop, with the right password,
+    waits a short delay (Retry-After) that grows with each further failure, then gets
+    in, which clears the account's count."""
+    url = attack_server.url
+    laptop = f"dev-laptop-{uuid.uuid4().hex[:8]}"
+    assert _login(url, "worker.a", PASSWORD, laptop).status_code == 200  # registered
+    answers = [_login(url, "worker.a", f"guess-{n}").status_code for n in range(8)]
+    assert answers == [401] * 5 + [429] * 3
+    assert _login(url, "worker.b", PASSWORD).status_code == 200  # same address, other account
+    assert _login(url, "worker.a", PASSWORD).status_code == 429  # an unknown device
+    waited = _login(url, "worker.a", PASSWORD, laptop)
+    assert waited.status_code == 429 and int(waited.headers["Retry-After"]) == 1
+    time.sleep(1.1)
+    # One more wrong password from the laptop doubles the wait.
+    assert _login(url, "worker.a", "typo", laptop).status_code == 401
+    again = _login(url, "worker.a", PASSWORD, laptop)
+    assert again.status_code == 429 and int(again.headers["Retry-After"]) == 2
+    time.sleep(2.1)
+    assert _login(url, "worker.a", PASSWORD, laptop).status_code == 200
+    assert _login(url, "worker.a", PASSWORD).status_code == 200  # the count was cleared
+
+
+def test_a_disabled_account_answers_as_slowly_as_an_active_one(
+    attack_server: AttackServer,
+) -> None:
+    """Proves the time of a refused sign-in does not tell a disabled account from an active
+    one: both do the same Argon2 work (accounts hashed at the production cost); medians
+    of interleaved attempts within a generous bound of each other."""
+    settings = Settings(db_url=attack_server.db_url, attachment_dir=attack_server.files)
+    engine = make_engine(attack_server.db_url)
+    names = {
+        "active": [f"active.{n}" for n in range(4)],
+        "disabled": [f"gone.{n}" for n in range(4)],
+    }
+    with transaction(session_factory(engine)) as s:
+        for users in names.values():
+            for name in users:
+                create_user(
+                    s,
+                    settings=settings,
+                    username=name,
+                    password=PASSWORD,
+                    role="grid_worker",
+                    grids=[GRID_A],
+                )
+    with transaction(session_factory(engine)) as s:
+        for name in names["disabled"]:
+            update_user(s, username=name, disable=True)
+    engine.dispose()
+    timings: dict[str, list[float]] = {"active": [], "disabled": []}
+    for attempt in range(4):  # within the per-account limit: every one reaches the check
+        for n in range(4):
+            for kind in ("active", "disabled"):
+                password = "wrong-password" if kind == "active" else PASSWORD
+                start = time.perf_counter()
+                r = _login(attack_server.url, names[kind][n], password)
+                timings[kind].append(time.perf_counter() - start)
+                assert r.status_code == 401, (kind, attempt, r.text)
+    ratio = statistics.median(timings["disabled"]) / statistics.median(timings["active"])
+    assert 0.67 < ratio < 1.5, (ratio, timings)
