@@ -501,3 +501,38 @@ def test_a_disabled_account_answers_as_slowly_as_an_active_one(
                 assert r.status_code == 401, (kind, attempt, r.text)
     ratio = statistics.median(timings["disabled"]) / statistics.median(timings["active"])
     assert 0.67 < ratio < 1.5, (ratio, timings)
+
+
+def test_numbers_past_any_limit_are_4xx_with_the_error_shape(attack_server: AttackServer) -> None:
+    """Proves the two requests that were server errors are refused with the error body:
+    a pull whose `backfill` cursor is -10**20 (or past 64 bits) is a 422, and a download
+    with `Range: bytes=<5,000 digits>-` is a 416 with `Content-Range: bytes */size`, while
+    the server goes on answering."""
+    a = sign_in(attack_server, "worker.a")
+    first = a.http.post(
+        attack_server.url + "/api/v1/sync/pull",
+        json={"device_id": a.device_id},
+        headers=a.headers,
+        timeout=30,
+    ).json()
+    for value in (-(10**20), 10**20, -1):
+        r = a.http.post(
+            attack_server.url + "/api/v1/sync/pull",
+            json={"device_id": a.device_id, "cursor": first["cursor"], "backfill": {GRID_A: value}},
+            headers=a.headers,
+            timeout=30,
+        )
+        assert r.status_code == 422, r.text
+        assert set(r.json()) == {"code", "message"} and r.json()["code"] == "validation"
+    data = b"range me" * 100
+    sha = a.upload(data)
+    url = f"{attack_server.url}/api/v1/attachments/{sha}"
+    for spec in ("9" * 5000 + "-", "0-" + "9" * 5000):
+        r = a.http.get(url, headers={**a.headers, "Range": f"bytes={spec}"}, timeout=30)
+        if spec.startswith("0-"):
+            assert r.status_code == 206 and r.content == data  # "to the end"
+        else:
+            assert r.status_code == 416 and r.headers["Content-Range"] == f"bytes */{len(data)}"
+            assert r.json()["code"] == "bad_request"
+    assert "server_error" not in attack_server.log_file.read_text(encoding="utf-8")
+    assert "unexpected" not in attack_server.log_file.read_text(encoding="utf-8")
