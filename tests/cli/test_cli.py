@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,42 @@ def test_unreadable_inputs_answer_one_chinese_line(cli_profile: Path, tmp_path: 
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 8, text  # Chinese
     assert "2000000" in imported.stderr or "131072" in imported.stderr
     assert "密钥文件" in opened.stderr
+
+
+def test_unmasked_export_without_a_file_goes_to_the_profile_folder(
+    cli_profile: Path, tmp_path: Path
+) -> None:
+    """Proves `export --unmasked` without -o writes nothing into the folder it runs in: the
+    file lands in the profile's exports folder (0700), owner-only (0600), and the command
+    says where."""
+    here = tmp_path / "shared"
+    here.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
+    env["GRIDWORKER_PASSPHRASE"] = PASSPHRASE
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gridworker.cli",
+            "--profile",
+            str(cli_profile),
+            "export",
+            "--kind",
+            "residents",
+            "--format",
+            "csv",
+            "--unmasked",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=here,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    assert list(here.iterdir()) == []
+    [written] = (cli_profile / "exports").glob("residents-unmasked-*.csv")
+    assert str(written) in done.stdout
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert stat.S_IMODE((cli_profile / "exports").stat().st_mode) == 0o700
