@@ -115,6 +115,15 @@ def test_probe_timing_does_not_tell_existing_from_missing(attack_server: AttackS
         r = a.push_raw(m)
         timings[kind].append(time.perf_counter() - start)
         assert r.status_code == 200
+    q1 = lambda xs: statistics.quantiles(xs, n=4)[0]  # noqa: E731
+    figures = [
+        1000 * f(timings[k][20:]) for k in ("there", "ghost") for f in (statistics.median, q1)
+    ]
+    print(
+        "probe timing (ms): existing median {:.2f}, q1 {:.2f}; missing {:.2f}, {:.2f}".format(
+            *figures
+        )
+    )
     for measure in (statistics.median, lambda xs: statistics.quantiles(xs, n=4)[0]):
         there, ghost = measure(timings["there"][20:]), measure(timings["ghost"][20:])
         assert 0.8 < there / ghost < 1.25, (there, ghost)
@@ -500,6 +509,8 @@ def test_a_disabled_account_answers_as_slowly_as_an_active_one(
                 timings[kind].append(time.perf_counter() - start)
                 assert r.status_code == 401, (kind, attempt, r.text)
     ratio = statistics.median(timings["disabled"]) / statistics.median(timings["active"])
+    active, disabled = (1000 * statistics.median(timings[k]) for k in ("active", "disabled"))
+    print(f"sign-in timing (ms): active median {active:.1f}, disabled median {disabled:.1f}")
     assert 0.67 < ratio < 1.5, (ratio, timings)
 
 
