@@ -334,16 +334,20 @@ def _finish(session: Session, settings: Settings, part: UploadPart) -> bool:
         return False
     upload = session.get(Upload, sha)
     if upload is None:
-        session.add(
-            Upload(
-                sha256=sha,
-                size=part.size,
-                received=part.size,
-                complete=True,
-                uploaded_by=username,
-                created_at=datetime.now(UTC),
-            )
-        )
+        try:
+            with session.begin_nested():  # another user may store the same file right now
+                session.add(
+                    Upload(
+                        sha256=sha,
+                        size=part.size,
+                        received=part.size,
+                        complete=True,
+                        uploaded_by=username,
+                        created_at=datetime.now(UTC),
+                    )
+                )
+        except IntegrityError:
+            pass  # theirs holds the same bytes: the hash is the name
     else:
         upload.size = upload.received = part.size
         upload.complete = True

@@ -536,7 +536,8 @@ def _out_of_scope() -> Rejected:
 
 
 def _fields(mutation: Mutation, *, for_create: bool) -> dict[str, Any]:
-    """The payload's fields (unknown ones kept), checked against the envelope."""
+    """The payload's fields, checked against the envelope (unknown fields and wrong types
+    were refused before: authz.check_fields)."""
     payload = mutation.payload
     if payload.get("id", mutation.record_id) != mutation.record_id:
         raise Rejected("validation", "记录编号不一致", "The payload id does not match the record")
