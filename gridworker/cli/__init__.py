@@ -12,6 +12,7 @@ print) and ``app`` (the desktop app, demo, self-test).
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from collections.abc import Callable, Sequence
 
@@ -84,19 +85,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except _known_errors() as exc:
         from gridworker.domain.errors import DomainError
+        from gridworker.storage.profile import ProfileError
 
-        message = exc.message(language(args)) if isinstance(exc, DomainError) else str(exc)
+        if isinstance(exc, DomainError | ProfileError):
+            message = exc.message(language(args))
+        else:
+            message = str(exc)
         print(f"gridworker: {message}", file=sys.stderr)
         return exc.code if isinstance(exc, CliError) else EXIT_FAIL
+    except csv.Error as exc:
+        # The csv module's own refusal (a cell past its 128 KiB limit, a stray NUL): one
+        # line, not a traceback; its text names no cell content.
+        if language(args).lower().startswith("en"):
+            print(f"gridworker: the CSV file cannot be read: {exc}", file=sys.stderr)
+        else:
+            limit = csv.field_size_limit()
+            too_long = "field larger than field limit" in str(exc)
+            why = f"有单元格超过 {limit} 个字符" if too_long else "格式错误"
+            print(f"gridworker: CSV 文件无法读取：{why}", file=sys.stderr)
+        return EXIT_FAIL
     except _database_errors() as exc:
         # A full disk or a damaged profile file: one line, no traceback. Only the driver's
         # own message (never the statement or its values, which may hold personal data).
         reason = getattr(exc, "orig", None) or type(exc).__name__
-        print(
-            f"gridworker: the local database failed ({reason}): "
-            "is the disk full, or the profile file damaged? Work saved before this is kept.",
-            file=sys.stderr,
-        )
+        if language(args).lower().startswith("en"):
+            line = (
+                f"the local database failed ({reason}): is the disk full, or the profile "
+                "file damaged? Work saved before this is kept."
+            )
+        else:
+            line = (
+                f"本地数据库出错（{reason}）：磁盘是否已满，或配置文件已损坏？此前保存的工作仍在。"
+            )
+        print(f"gridworker: {line}", file=sys.stderr)
         return EXIT_FAIL
 
 

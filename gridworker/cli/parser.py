@@ -88,7 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["households", "residents", "visits", "inspections", "rectifications", "cases"],
     )
     s.add_argument("--format", required=True, choices=["jsonl", "csv", "xlsx"])
-    s.add_argument("-o", "--output", default=None)
+    s.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        help="the file to write (default: a new file in the profile's exports folder)",
+    )
     s.add_argument(
         "--unmasked",
         action="store_true",
