@@ -12,6 +12,7 @@ print) and ``app`` (the desktop app, demo, self-test).
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from collections.abc import Callable, Sequence
 
@@ -66,6 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"gridworker: {user_message(exc, language(args))}", file=sys.stderr)
         return exc.exit_code if isinstance(exc, CliError) else EXIT_FAIL
+    except csv.Error as exc:
+        # The csv module's own refusal (a cell past its 128 KiB limit, a stray NUL): one
+        # line, not a traceback; its text names no cell content.
+        if language(args).lower().startswith("en"):
+            print(f"gridworker: the CSV file cannot be read: {exc}", file=sys.stderr)
+        else:
+            limit = csv.field_size_limit()
+            too_long = "field larger than field limit" in str(exc)
+            why = f"有单元格超过 {limit} 个字符" if too_long else "格式错误"
+            print(f"gridworker: CSV 文件无法读取：{why}", file=sys.stderr)
+        return EXIT_FAIL
 
 
 def _reported() -> tuple[type[BaseException], ...]:

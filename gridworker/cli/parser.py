@@ -245,7 +245,15 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
         choices=["jsonl", "csv", "xlsx"],
         help=h("文件格式", "file format"),
     )
-    s.add_argument("-o", "--output", default=None, help=h("输出文件", "the file to write"))
+    s.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        help=h(
+            "输出文件（默认：本机档案的导出文件夹中的新文件）",
+            "the file to write (default: a new file in the profile's exports folder)",
+        ),
+    )
     s.add_argument(
         "--unmasked",
         action="store_true",

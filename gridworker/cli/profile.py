@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+from datetime import datetime
 from pathlib import Path
 
 from gridworker.cli.common import (
@@ -56,9 +58,9 @@ def _read_district_key(path: str | None) -> bytes | None:
 def cmd_export(args: argparse.Namespace) -> int:
     from gridworker.services.exporting import export
 
-    out = Path(args.output) if args.output else Path(f"{args.kind}.{args.format}")
     ws = open_profile(args)
     try:
+        out = Path(args.output) if args.output else _default_export(Path(args.profile), args)
         result = export(
             ws,
             kind=args.kind,
@@ -77,6 +79,19 @@ def cmd_export(args: argparse.Namespace) -> int:
         + ("(masked)" if result.masked else "(not masked; logged)"),
     )
     return EXIT_OK
+
+
+def _default_export(profile: Path, args: argparse.Namespace) -> Path:
+    """Without -o, an export goes to the profile's own `exports` folder (0700; the file
+    itself is 0600, see services/exporting.py), never into whatever folder the command
+    runs in: a file of full ID numbers left in a shared folder is a leak."""
+    folder = profile / "exports"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        os.chmod(folder, 0o700)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    tag = "-unmasked" if args.unmasked else ""
+    return folder / f"{args.kind}{tag}-{stamp}.{args.format}"
 
 
 def cmd_status(args: argparse.Namespace) -> int:

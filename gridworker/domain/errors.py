@@ -76,6 +76,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The region code is not valid: street part 001–599, community part not 000",
     ),
     "sha256_format": ("文件校验值格式不正确", "The file checksum is not a valid SHA-256"),
+    "not_an_image": (
+        "这个文件不是图片（JPEG、PNG、WebP 或 TIFF），不能作为照片",
+        "This file is not a picture (JPEG, PNG, WebP or TIFF): it cannot be a photo",
+    ),
     # register and inspections
     "danger_grade_required": (
         "危房必须填写危险性等级（A–D）",

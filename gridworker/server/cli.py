@@ -35,6 +35,7 @@ from gridworker.server.core.config import Settings, default_db_url
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.epoch import new_epoch
 from gridworker.server.models import Department, Device, Grid, User
+from gridworker.server.special_tags import rekey_special_tags
 
 PROG = "gridworker-server"
 CHINA = timezone(timedelta(hours=8))  # the district's day, for the December warning
@@ -84,13 +85,21 @@ def _engine(settings: Settings) -> Iterator[Engine]:
 
 
 def _initialise(settings: Settings) -> str:
-    """Migrate to head and create the epoch, id secret and counter; return the epoch."""
+    """Migrate to head and create the epoch, id secrets and counter, the file key ring and
+    an owner-only attachment folder; return the epoch."""
+    from gridworker.server import filestore
     from gridworker.server.migrate import upgrade
+
+    filestore.load_keys(settings)  # made once here: workers never race to make it
+    filestore.secure_tree(settings)
 
     with _engine(settings) as engine:
         upgrade(engine)
         with transaction(session_factory(engine)) as s:
             meta.ensure_initialised(s)
+            s.flush()
+            # Special-group tags made before their ids were keyed (special_tags.py).
+            rekey_special_tags(s)
             return meta.get_epoch(s)
 
 
@@ -462,6 +471,33 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> None:
     )
 
 
+def cmd_rotate_file_key(args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server import filestore
+    from gridworker.server.models import Upload
+
+    with _session(settings, write=False) as s:
+        stored = [(u.sha256, u.size) for u in s.scalars(select(Upload).where(Upload.complete))]
+    old = filestore.load_keys(settings)
+    ring = filestore.add_key(settings)
+    rewritten = missing = 0
+    for sha, size in stored:
+        if not filestore.final_path(settings, sha).is_file():
+            missing += 1
+            continue
+        rewritten += filestore.reencrypt(settings, sha, size)
+    # Every stored file is under the new key now: the old keys go (a backup of the ring
+    # taken before this still opens a backup of the files taken before it).
+    filestore.save_keys(
+        settings, filestore.KeyRing(ring.current, {ring.current: ring.keys[ring.current]})
+    )
+    filestore.secure_tree(settings)
+    print(
+        f"file key rotated ({', '.join(sorted(old.keys))} -> {ring.current}): "
+        f"{rewritten} file(s) re-encrypted, {missing} missing; "
+        f"key ring {filestore.keys_path(settings)}"
+    )
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
     from uvicorn.config import LOGGING_CONFIG
@@ -715,6 +751,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("new-epoch", cmd_new_epoch, "start a new epoch after restoring a backup (restore step)")
     add("purge", cmd_purge, "remove tombstones older than the horizon (180 days)")
+    add(
+        "rotate-file-key",
+        cmd_rotate_file_key,
+        "new attachment key: re-encrypt every stored file with it, drop the old keys",
+    )
     return parser
 
 

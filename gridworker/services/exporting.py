@@ -26,6 +26,8 @@ from sqlalchemy import select
 from gridworker.domain.clock import default_zone, district_text
 from gridworker.domain.enums import Role, TagKind
 from gridworker.domain.masking import mask_id_number, mask_phone
+from gridworker.services import cells
+from gridworker.services.cells import csv_row, xlsx_value
 from gridworker.services.records import PHONE_FIELDS, to_wire
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
@@ -280,9 +282,9 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
         # BOM so that Excel on Chinese Windows reads UTF-8 instead of guessing GBK.
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(headers)
+            writer.writerow(csv_row(headers))
             for row in _rows(ws, spec):
-                writer.writerow(cells(row))
+                writer.writerow(csv_row(cells(row)))
                 count += 1
     else:
         from openpyxl import Workbook
@@ -291,13 +293,15 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
         try:
             sheet = wb.create_sheet(title=sheet_title(spec.model.__entity__, lang))
             sheet.freeze_panes = "A2"
-            sheet.append(headers)
+            sheet.append([xlsx_value(sheet, h) for h in headers])
             text_columns = {i for i, f in enumerate(fields) if is_text_field(f)}
             for row in _rows(ws, spec):
                 values = cells(row)
                 sheet.append(
                     [
-                        text_cell(sheet, v) if i in text_columns and v is not None else v
+                        text_cell(sheet, v) if i in text_columns and v is not None
+                        # Every other text is a string cell too: never a formula.
+                        else xlsx_value(sheet, v)
                         for i, v in enumerate(values)
                     ]
                 )
@@ -332,12 +336,9 @@ def is_text_field(field: str) -> bool:
 
 
 def text_cell(sheet: Any, value: Any) -> Any:
-    """A write-only cell holding `value` as text, so 18 digits and a final X survive."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=str(value))
-    cell.number_format = "@"
-    return cell
+    """A write-only cell holding `value` as text (format `@`), so 18 digits and a final X
+    survive; a string cell, never a formula (services/cells.py)."""
+    return cells.text_cell(sheet, value, number_format="@")
 
 
 def discard_workbook(wb: Any) -> None:

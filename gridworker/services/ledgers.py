@@ -27,6 +27,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from gridworker.services.cells import xlsx_value
 from gridworker.services.dashboard import area_known
 from gridworker.services.exporting import (
     BULK_EXPORT_ROLES,
@@ -229,7 +230,6 @@ def get_letter(n: int) -> str:
 
 
 def _new_sheet(wb: Any, title: str, columns: Sequence[Column], lang: str) -> Any:
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = wb.create_sheet(title=title)
@@ -250,7 +250,7 @@ def _new_sheet(wb: Any, title: str, columns: Sequence[Column], lang: str) -> Any
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     headers = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header(lang))
+        cell = xlsx_value(sheet, column.header(lang))
         cell.font, cell.fill, cell.alignment = bold, fill, centre
         headers.append(cell)
     sheet.append(headers)
@@ -268,8 +268,9 @@ def _cell(sheet: Any, column: Column, value: Any, masked: bool, lang: str, zone:
     if isinstance(value, date) and not isinstance(value, datetime) and column.number_format:
         return _dated(sheet, value, column.number_format)
     if isinstance(value, bool | Enum):
-        return display_value(value, lang)
-    return value
+        return xlsx_value(sheet, display_value(value, lang))
+    # Text from rosters and forms: a string cell, never a formula (services/cells.py).
+    return xlsx_value(sheet, value)
 
 
 def _dated(sheet: Any, value: date, number_format: str) -> Any:
@@ -304,4 +305,4 @@ def _info_sheet(wb: Any, ws: Workspace, result: LedgerResult, lang: str) -> None
     for kind, title in zip(result.counts, result.sheets, strict=True):
         rows.append((title, result.counts[kind]))
     for label, value in rows:
-        sheet.append([label, value])
+        sheet.append([xlsx_value(sheet, label), xlsx_value(sheet, value)])

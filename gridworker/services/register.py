@@ -234,7 +234,7 @@ def save_resident(
         upsert(
             session,
             ResidentTagRow,
-            ids.resident_tag_id(rid, tag.value),
+            tag_id(ws, session, rid, tag),
             {
                 "grid_code": household.grid_code,
                 "resident_id": rid,
@@ -270,9 +270,23 @@ def add_resident(ws: Workspace, household_id: str, resident: ResidentInput) -> s
         return save_resident(ws, s, household, person).id
 
 
+def tag_id(ws: Workspace, session: Session, resident_id: str, tag: TagKind) -> str:
+    """The id of a resident's tag: keyed for a special group when this profile holds the
+    key (domain/ids.py), except that a live special-group tag the profile already holds
+    under its unkeyed id (made before the key; the server re-keys it and the next pull
+    brings the keyed row) keeps that id, so it is not doubled meanwhile."""
+    keyed = ids.resident_tag_id(resident_id, tag.value, special_key=ws.special_key)
+    if ws.special_key is not None and tag.restricted:
+        unkeyed = ids.unkeyed_resident_tag_id(resident_id, tag.value)
+        held = session.get(ResidentTagRow, unkeyed)
+        if held is not None and not held.deleted and session.get(ResidentTagRow, keyed) is None:
+            return unkeyed
+    return keyed
+
+
 def remove_tag(ws: Workspace, resident_id: str, tag: TagKind) -> None:
     with ws.write() as s:
-        row = s.get(ResidentTagRow, ids.resident_tag_id(resident_id, tag.value))
+        row = s.get(ResidentTagRow, tag_id(ws, s, resident_id, tag))
         if row is not None and not row.deleted:
             check_grid(ws, row.grid_code)
             row.deleted = True

@@ -13,7 +13,13 @@ from typing import Any
 from sqlalchemy import select
 
 from gridworker.domain.enums import Role, SupervisorLevel
-from gridworker.services.workspace import Actor, ServiceError, Workspace, init_profile
+from gridworker.services.workspace import (
+    SPECIAL_KEY_SETTING,
+    Actor,
+    ServiceError,
+    Workspace,
+    init_profile,
+)
 from gridworker.services.workspace import open_workspace as open_ws
 from gridworker.storage.keyvault import KdfParams
 from gridworker.storage.models import SYNC_MODELS, LocalConflict, Setting
@@ -49,10 +55,18 @@ def _actor_from(login: LoginResponse) -> Actor:
 
 def _store_login(ws: Workspace, login: LoginResponse, server: ServerConfig, device_id: str) -> None:
     ws.actor = _actor_from(login)
+    special = bytes.fromhex(login.special_id_secret) if login.special_id_secret else None
     with ws.write() as s:
         server.save(s)
         DeviceIdentity(device_id=device_id, token=login.token, username=login.user.username).save(s)
         s.merge(Setting(key="actor", value=ws.actor.to_setting()))
+        # Only for those who may see special-group tags; a role that no longer may loses it.
+        held = s.get(Setting, SPECIAL_KEY_SETTING)
+        if special is not None:
+            s.merge(Setting(key=SPECIAL_KEY_SETTING, value={"hex": special.hex()}))
+        elif held is not None:
+            s.delete(held)
+    ws.special_key = special
 
 
 def enroll(

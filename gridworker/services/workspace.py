@@ -81,6 +81,9 @@ class Actor:
         )
 
 
+SPECIAL_KEY_SETTING = "special_id_secret"
+
+
 @dataclass
 class Workspace:
     profile: OpenProfile
@@ -91,6 +94,9 @@ class Workspace:
     rules: DeadlineRules = DEFAULT_RULES
     # Revisions of the synced calendar and rules that `calendar` and `rules` hold (0: default).
     terms_revisions: tuple[int, int] = (0, 0)
+    # Keys special-group tag ids; sign-in delivers it to those who may see them (None:
+    # this profile may not, or has not signed in yet).
+    special_key: bytes | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
         return self.clock() if self.clock is not None else datetime.now(UTC)
@@ -221,5 +227,8 @@ def open_workspace(path: Path, passphrase: str, *, lock_timeout: float = 0) -> W
         prof.close()
         raise ServiceError("profile_incomplete") from exc
     ws = Workspace(prof, actor, secret, default_calendar())
+    special = settings.get(SPECIAL_KEY_SETTING)
+    if isinstance(special, dict) and isinstance(special.get("hex"), str):
+        ws.special_key = bytes.fromhex(special["hex"])
     ws.deadline_terms()  # the synced calendar and rules, if any
     return ws

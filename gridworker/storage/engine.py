@@ -47,6 +47,9 @@ def open_connection(db_path: Path, data_key: bytes) -> Any:
         str(db_path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
     )
     try:
+        # SQLCipher logs a failed page HMAC on stderr itself ("ERROR CORE ..."), in front of
+        # the one line the CLI prints; the error still reaches us as an exception.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f'PRAGMA key = "{raw_key_pragma(data_key)}"')
         # Temp tables and sort spills stay in memory: SQLCipher does not encrypt
         # temp files, and DESIGN.md §3 allows nothing plaintext on disk.

@@ -11,13 +11,17 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QToolBar,
+    QToolTip,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -73,8 +77,8 @@ class MainWindow(QMainWindow):
     def __init__(self, session: AppSession, entries: list[ScreenEntry] | None = None) -> None:
         super().__init__()
         self.session = session
-        name = session.actor.display_name or session.username
-        self.setWindowTitle(self.tr("GridWorker — %1").replace("%1", name))
+        self._title = self.tr("GridWorker — %1").replace("%1", session.username)
+        self.setWindowTitle(self._title)
         self.setStyleSheet(STYLE)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -86,8 +90,15 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        # The screens, or, while locked, a cover that shows nothing of them (a screen lock).
+        self.shell = QStackedWidget()
+        self.shell.addWidget(central)
+        self.lock_cover = self._build_lock_cover()
+        self.shell.addWidget(self.lock_cover)
+        self.setCentralWidget(self.shell)
         self.central = central
+        self._hidden_while_locked: list[QWidget] = []
+        self._asking = False
         self._heap_frozen = False
         self.entries = entries if entries is not None else default_screens(session)
         self.keys = [entry.key for entry in self.entries]
@@ -200,14 +211,61 @@ class MainWindow(QMainWindow):
 
     # --- lock ------------------------------------------------------------------------
 
+    def _build_lock_cover(self) -> QWidget:
+        cover = QWidget()
+        cover.setObjectName("lockCover")
+        cover.setStyleSheet("QWidget#lockCover { background: #1f3b5a; } QLabel { color: white; }")
+        column = QVBoxLayout(cover)
+        column.addStretch(1)
+        title = QLabel(self.tr("GridWorker is locked"))
+        title.setStyleSheet("font-size: 22px; font-weight: 600")
+        hint = QLabel(self.tr("Everything on screen is hidden until you enter your passphrase."))
+        button = QPushButton(self.tr("Unlock…"))
+        button.setObjectName("unlockButton")
+        button.clicked.connect(self.ask_unlock)
+        for widget in (title, hint, button):
+            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(2)
+        return cover
+
     def _locked_changed(self, locked: bool) -> None:
         if not locked:
+            self.shell.setCurrentWidget(self.central)
             self.central.setEnabled(True)
+            for bar in self.findChildren(QToolBar):
+                bar.setVisible(True)
+            self.statusBar().setVisible(True)
+            self.setWindowTitle(self._title)
+            for window in self._hidden_while_locked:
+                window.show()
+            self._hidden_while_locked = []
             return
+        # Like a screen lock: nothing of the work stays readable, not even in a tooltip,
+        # another open window (a household's form) or the title on the task bar.
+        QToolTip.hideText()
         self.central.setEnabled(False)
+        self.shell.setCurrentWidget(self.lock_cover)
+        for bar in self.findChildren(QToolBar):
+            bar.setVisible(False)
+        self.statusBar().setVisible(False)
+        self.setWindowTitle(self.tr("GridWorker (locked)"))
+        app = QApplication.instance()
+        others = app.topLevelWidgets() if isinstance(app, QApplication) else []
+        self._hidden_while_locked = [w for w in others if w is not self and w.isVisible()]
+        for window in self._hidden_while_locked:
+            window.hide()
         QTimer.singleShot(0, self.ask_unlock)
 
     def ask_unlock(self) -> None:
+        if self._asking:
+            return
+        self._asking = True
+        try:
+            self._ask_unlock()
+        finally:
+            self._asking = False
+
+    def _ask_unlock(self) -> None:
         while self.session.locked:
             text, ok = QInputDialog.getText(
                 self,

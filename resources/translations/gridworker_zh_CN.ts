@@ -1547,6 +1547,22 @@
         <translation>锁定</translation>
     </message>
     <message>
+        <source>GridWorker is locked</source>
+        <translation>网格通已锁定</translation>
+    </message>
+    <message>
+        <source>Everything on screen is hidden until you enter your passphrase.</source>
+        <translation>输入本机口令之前，屏幕上的所有内容都已隐藏。</translation>
+    </message>
+    <message>
+        <source>Unlock…</source>
+        <translation>解锁…</translation>
+    </message>
+    <message>
+        <source>GridWorker (locked)</source>
+        <translation>网格通（已锁定）</translation>
+    </message>
+    <message>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>

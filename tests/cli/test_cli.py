@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +106,10 @@ def test_wrong_passphrase_exits_non_zero_and_changes_nothing(cli_profile: Path) 
     proc = run(cli_profile, "status", passphrase="wrong passphrase")
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == ["gridworker: 本机口令不正确，档案没有打开"]
+    english = run(cli_profile, "--lang", "en", "status", passphrase="wrong passphrase")
+    assert english.stderr.strip().splitlines() == [
+        "gridworker: Wrong passphrase: the profile was not opened"
+    ]
     assert digests() == before
 
 
@@ -197,3 +203,70 @@ def test_demo_reset_deletes_only_the_demo_folders(tmp_path: Path) -> None:
         (tmp_path / name / "f").write_text("x")
     reset_demo(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
+
+
+def test_unreadable_inputs_answer_one_chinese_line(cli_profile: Path, tmp_path: Path) -> None:
+    """Proves a roster CSV with a two-million-character cell and a profile opened with
+    another profile's key.json each end in one line of Chinese on stderr, exit 1: no
+    Python traceback, no SQLCipher log lines."""
+    big = tmp_path / "big.csv"
+    big.write_text(
+        "网格编码,地址,户号,姓名\n360302001001001," + "长" * 2_000_000 + ",0001,张三\n",
+        encoding="utf-8",
+    )
+    imported = run(cli_profile, "import", str(big))
+    other = tmp_path / "other"
+    made = run(other, "init", "--username", "li.si", "--grid", "360302001001001")
+    assert made.returncode == 0, made.stderr
+    mine = tmp_path / "mine"  # a copy: the module's profile stays whole for the others
+    shutil.copytree(cli_profile, mine, ignore=shutil.ignore_patterns("profile.lock"))
+    shutil.copy(other / "key.json", mine / "key.json")
+    opened = run(mine, "status")
+    for done in (imported, opened):
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 1 and len(lines) == 1, done.stderr
+        assert lines[0].startswith("gridworker: ") and "Traceback" not in done.stderr
+        assert "ERROR CORE" not in done.stderr
+        text = lines[0].removeprefix("gridworker: ")
+        assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 8, text  # Chinese
+    assert "2000000" in imported.stderr or "131072" in imported.stderr
+    assert "密钥文件" in opened.stderr
+
+
+def test_unmasked_export_without_a_file_goes_to_the_profile_folder(
+    cli_profile: Path, tmp_path: Path
+) -> None:
+    """Proves `export --unmasked` without -o writes nothing into the folder it runs in: the
+    file lands in the profile's exports folder (0700), owner-only (0600), and the command
+    says where."""
+    here = tmp_path / "shared"
+    here.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
+    env["GRIDWORKER_PASSPHRASE"] = PASSPHRASE
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gridworker.cli",
+            "--profile",
+            str(cli_profile),
+            "export",
+            "--kind",
+            "residents",
+            "--format",
+            "csv",
+            "--unmasked",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=here,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    assert list(here.iterdir()) == []
+    [written] = (cli_profile / "exports").glob("residents-unmasked-*.csv")
+    assert str(written) in done.stdout
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert stat.S_IMODE((cli_profile / "exports").stat().st_mode) == 0o700

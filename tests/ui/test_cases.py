@@ -257,3 +257,26 @@ def test_list_pages_and_narrows_by_grid_and_search(qtbot: QtBot, session: AppSes
     qtbot.waitUntil(lambda: screen.model.rowCount() == 5 and not screen.model.loading)
     assert all(i.title.startswith("井盖缺失") for i in screen.model.items)
     qtbot.waitUntil(lambda: screen.tabs.tabText(0) == "全部在办 (5)")
+
+
+def test_photo_strip_refuses_a_file_that_is_not_a_picture(
+    qtbot: QtBot, session: AppSession, tmp_path: Path, monkeypatch
+) -> None:
+    """Proves a PDF saved as 现场.jpg, picked on a form not yet saved or on a saved case, is
+    not taken as a photo: the strip says why (in Chinese) and counts no photo."""
+    session.ws.clock = lambda: NOW
+    case_id = cases.report_case(
+        session.ws, grid_code=GRID, title="井盖缺失", category=CaseCategory.hazard
+    )
+    fake = tmp_path / "现场.jpg"
+    fake.write_bytes(b"%PDF-1.4\n%%EOF\n" * 50)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(fake)], ""))
+    for strip in (PhotoStrip(session), PhotoStrip(session, owner_entity="case", owner_id=case_id)):
+        qtbot.addWidget(strip)
+        strip.show()
+        qtbot.mouseClick(strip.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda strip=strip: strip.message.isVisible())
+        assert "不是图片" in strip.message.text()
+        assert strip.count() == 0
+    with session.ws.read() as s:
+        assert s.scalars(select(AttachmentRow)).all() == []

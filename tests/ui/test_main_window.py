@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+import contextlib
 
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QInputDialog, QMessageBox, QWidget
+
+from gridworker.domain.enums import TagKind
 from gridworker.services import register
 from gridworker.ui.main_window import MainWindow
 from gridworker.ui.session import AppSession
 from tests.conftest import GRID, PASSPHRASE
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import grab, wait_idle
 
 
 def test_navigation_and_status_bar(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
@@ -159,3 +164,84 @@ def test_the_window_remembers_its_place_and_settings_hold_nothing_personal(
     dump = repr([stored.value(k) for k in keys])
     for personal in ("wang.wei", "王伟", GRID):
         assert personal not in dump
+
+
+def _readable(window: QWidget) -> list[str]:
+    """Every text a person could read or hover in a visible window: its title, labels,
+    buttons, fields, tooltips, and the cells (and cell tooltips) of visible tables."""
+    texts = [window.windowTitle(), window.toolTip()]
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        texts.append(widget.toolTip())
+        for getter in ("text", "placeholderText", "currentText", "title"):
+            value = getattr(widget, getter, None)
+            if callable(value):
+                with contextlib.suppress(TypeError):
+                    texts.append(str(value()))
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            root = QModelIndex()
+            columns = 1
+            with contextlib.suppress(TypeError):  # a list model's columnCount is private
+                columns = model.columnCount(root)
+            for row in range(min(model.rowCount(root), 200)):
+                for col in range(columns):
+                    index = model.index(row, col)
+                    for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                        texts.append(str(model.data(index, role) or ""))
+    return texts
+
+
+@pytest.mark.parametrize("how", ["manual", "idle"])
+def test_lock_hides_every_personal_detail(  # type: ignore[no-untyped-def]
+    qtbot, session: AppSession, monkeypatch, how: str
+) -> None:
+    """Proves locking, by the Lock button or on idle, hides the whole screen like a screen
+    lock: behind the passphrase prompt no resident's name, address or special-group tag is
+    readable anywhere (window titles, labels, tables, tooltips, another open window such as
+    a household's form), and unlocking brings the same screen and window back."""
+    register.register_household(
+        session.ws,
+        register.HouseholdInput(
+            grid_code=GRID, household_no="0009", address="幸福里七栋二单元", head_name="欧阳娜娜"
+        ),
+        [
+            register.ResidentInput(
+                name="欧阳娜娜", id_number="11010519491231002X", tags=[TagKind.community_correction]
+            )
+        ],
+    )
+    secrets = ("欧阳娜娜", "幸福里七栋", "社区矫正", "1101051949", "wang.wei")
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.show_screen("register")
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: any("欧阳娜娜" in t for t in _readable(window)), timeout=5000)
+    form = QWidget()
+    form.setWindowTitle("住户：欧阳娜娜")
+    qtbot.addWidget(form)
+    form.show()
+    seen: list[list[str]] = []
+
+    def prompt(*_a: object, **_k: object) -> tuple[str, bool]:
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        seen.append([t for w in shown for t in _readable(w)])
+        grab(window, f"locked-{how}")
+        return PASSPHRASE, True
+
+    monkeypatch.setattr(QInputDialog, "getText", prompt)
+    if how == "manual":
+        window.lock_action.trigger()
+    else:
+        session.idle_timer.setInterval(50)
+        session.idle_timer.start()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    leaked = [t for t in seen[0] for s in secrets if s in t]
+    assert not leaked, leaked
+    assert not form.isVisible() or not session.locked
+    qtbot.waitUntil(lambda: not session.locked, timeout=10_000)
+    assert form.isVisible() and window.central.isVisible()
+    assert "wang.wei" in window.windowTitle()

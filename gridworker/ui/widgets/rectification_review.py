@@ -404,6 +404,7 @@ class RectificationReview(QScrollArea):
                     path=p,
                     caption=p.name,
                     is_evidence=True,
+                    photo=True,
                 )
                 for p in paths
             ],
