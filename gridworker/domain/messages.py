@@ -48,8 +48,11 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
         "Wrong passphrase: it was not changed",
     ),
     "profile_corrupt": (
-        "本机档案的数据库已损坏或被改动过，无法打开：请从备份恢复，或重新登录服务器",
-        "The profile database is damaged or was altered: restore it from a backup or sign in again",
+        "本机档案的数据库无法用它的密钥文件打开：密钥文件属于另一个档案，或数据库已损坏、"
+        "被改动过；请从备份恢复，或重新登录服务器",
+        "The profile database cannot be opened with its key file: the key file belongs to "
+        "another profile, or the database is damaged or was altered; restore it from a "
+        "backup or sign in again",
     ),
     "key_file_damaged": (
         "本机档案的密钥文件已损坏或缺失，无法打开：请从备份恢复，或重新登录服务器",
