@@ -27,7 +27,7 @@ from gridworker.cli.common import (
     language,
     read_passphrase,
 )
-from gridworker.cli.parser import build_parser
+from gridworker.cli.parser import build_parser, wants_english
 from gridworker.cli.sync import read_password
 from gridworker.process import tune_gc
 
@@ -45,54 +45,28 @@ __all__ = [
 ]
 
 
-def _known_errors() -> tuple[type[BaseException], ...]:
-    from gridworker.domain.errors import DomainError
-    from gridworker.services.tabular import FileFormatError
-    from gridworker.services.workspace import ServiceError
-    from gridworker.storage.profile import ProfileError
-    from gridworker.sync.client import InsecureServer, SyncError
-    from gridworker.sync.engine import Cancelled, DeviceRevoked
-
-    return (
-        CliError,
-        ServiceError,
-        ProfileError,
-        DomainError,
-        FileFormatError,
-        OSError,
-        SyncError,
-        InsecureServer,
-        DeviceRevoked,
-        Cancelled,
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     tune_gc()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.profile is None:
-        name = "demo" if getattr(args, "command", None) == "demo" else "profile"
-        args.profile = str(default_profile().with_name(name))
-    if args.lang is None and getattr(args, "command", None) is None:
-        args.lang = None  # the app reads the language setting (zh_CN by default)
-    func: Callable[[argparse.Namespace], int] | None
-    func = cmd_self_test if args.self_test else getattr(args, "func", cmd_app)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = argparse.Namespace(lang="en" if wants_english(words) else None)
     try:
+        args = build_parser(english=wants_english(words)).parse_args(words)
+        if args.profile is None:
+            name = "demo" if getattr(args, "command", None) == "demo" else "profile"
+            args.profile = str(default_profile().with_name(name))
+        func: Callable[[argparse.Namespace], int]
+        func = cmd_self_test if args.self_test else getattr(args, "func", cmd_app)
         return func(args)
     except KeyboardInterrupt:
-        print("gridworker: interrupted", file=sys.stderr)
+        print(f"gridworker: {CliError('interrupted').message(language(args))}", file=sys.stderr)
         return 130
-    except _known_errors() as exc:
-        from gridworker.domain.errors import DomainError
-        from gridworker.storage.profile import ProfileError
+    except _reported() as exc:
+        # One line in the reader's language, never a traceback: coded failures say what
+        # they are; a file, disk or database failure says which (services/errors.py).
+        from gridworker.services.errors import user_message
 
-        if isinstance(exc, DomainError | ProfileError):
-            message = exc.message(language(args))
-        else:
-            message = str(exc)
-        print(f"gridworker: {message}", file=sys.stderr)
-        return exc.code if isinstance(exc, CliError) else EXIT_FAIL
+        print(f"gridworker: {user_message(exc, language(args))}", file=sys.stderr)
+        return exc.exit_code if isinstance(exc, CliError) else EXIT_FAIL
     except csv.Error as exc:
         # The csv module's own refusal (a cell past its 128 KiB limit, a stray NUL): one
         # line, not a traceback; its text names no cell content.
@@ -104,24 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             why = f"有单元格超过 {limit} 个字符" if too_long else "格式错误"
             print(f"gridworker: CSV 文件无法读取：{why}", file=sys.stderr)
         return EXIT_FAIL
-    except _database_errors() as exc:
-        # A full disk or a damaged profile file: one line, no traceback. Only the driver's
-        # own message (never the statement or its values, which may hold personal data).
-        reason = getattr(exc, "orig", None) or type(exc).__name__
-        if language(args).lower().startswith("en"):
-            line = (
-                f"the local database failed ({reason}): is the disk full, or the profile "
-                "file damaged? Work saved before this is kept."
-            )
-        else:
-            line = (
-                f"本地数据库出错（{reason}）：磁盘是否已满，或配置文件已损坏？此前保存的工作仍在。"
-            )
-        print(f"gridworker: {line}", file=sys.stderr)
-        return EXIT_FAIL
 
 
-def _database_errors() -> tuple[type[BaseException], ...]:
+def _reported() -> tuple[type[BaseException], ...]:
     from sqlalchemy.exc import DatabaseError
 
-    return (DatabaseError,)
+    from gridworker.domain.errors import CodedError
+    from gridworker.services.tabular import FileFormatError
+    from gridworker.sync.engine import Cancelled, DeviceRevoked
+
+    return (CodedError, OSError, DatabaseError, DeviceRevoked, Cancelled, FileFormatError)

@@ -8,6 +8,7 @@ from GRIDWORKER_PASSWORD or a prompt, never from the command line.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import os
@@ -508,6 +509,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     for path in (args.certfile, args.keyfile):
         if path and not Path(path).is_file():
             raise CliError(f"{path}: no such file")
+    if args.files:
+        settings = dataclasses.replace(settings, attachment_dir=Path(args.files))
+    if args.parent_pid:
+        _exit_with_parent(args.parent_pid)
     # uvicorn re-raises the stop signal after a graceful shutdown: end with status 0.
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _stopped)
@@ -543,6 +548,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
 def _stopped(signum: int, frame: object) -> None:
     raise SystemExit(0)
+
+
+def _exit_with_parent(pid: int) -> None:
+    """Stop (gracefully, as on SIGTERM) once process `pid` is gone: the server that
+    `gridworker demo` embeds must not outlive it, even when the demo is killed."""
+    if os.getppid() != pid:  # already orphaned (or started by someone else): stop now
+        raise CliError(f"the parent process {pid} is gone")
+
+    def watch() -> None:
+        while os.getppid() == pid:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -619,6 +638,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", required=True, help="address to listen on, e.g. 127.0.0.1")
     p.add_argument("--port", required=True, type=int, help="0 picks a free port")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--files",
+        metavar="DIR",
+        default=None,
+        help="folder for uploaded photos and files (default: GRIDWORKER_SERVER_FILES, or "
+        "'attachments' in the platform data dir)",
+    )
+    p.add_argument(
+        "--parent-pid",
+        type=int,
+        metavar="PID",
+        default=None,
+        help="stop when process PID ends (the app's embedded demo server)",
+    )
     p.add_argument("--certfile", help="TLS certificate (PEM); with --keyfile")
     p.add_argument("--keyfile", help="TLS private key (PEM)")
 

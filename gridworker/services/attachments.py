@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from gridworker.domain import ids
-from gridworker.domain.errors import ValidationError
+from gridworker.domain.errors import ValidationError, noun
 from gridworker.services.register import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import SYNC_MODELS, AttachmentRow
@@ -33,13 +33,13 @@ def attach(
     """
     model = SYNC_MODELS.get(owner_entity)
     if model is None:
-        raise ServiceError(f"cannot attach to {owner_entity!r}")
+        raise ServiceError("attach_target")
     if (data is None) == (path is None):
-        raise ServiceError("give either the bytes or a file path")
+        raise ServiceError("attach_source")
     with ws.read() as s:
         owner = s.get(model, owner_id)
         if owner is None or owner.deleted:
-            raise ServiceError("the record to attach to does not exist")
+            raise ServiceError("record_missing", what=noun("attach_owner"))
         grid_code = owner.grid_code
     check_grid(ws, grid_code)
     if photo:
@@ -76,7 +76,9 @@ def _read(path: Path | None) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ServiceError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+        raise ServiceError(
+            "file_error", path=path.name, en=f"cannot read {path.name}: {exc.strerror or exc}"
+        ) from None
 
 
 def check_picture(data: bytes) -> None:

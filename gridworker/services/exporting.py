@@ -16,13 +16,14 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from gridworker.domain.clock import default_zone, district_text
 from gridworker.domain.enums import Role, TagKind
 from gridworker.domain.masking import mask_id_number, mask_phone
 from gridworker.services import cells
@@ -180,13 +181,14 @@ def _rows(ws: Workspace, kind: ExportKind) -> Iterator[SyncRecord]:
         yield from s.scalars(stmt.execution_options(yield_per=1000))
 
 
-def display_value(value: Any, lang: str) -> Any:
-    """Cell text for csv/xlsx: enum labels in the reader's language, ISO dates."""
+def display_value(value: Any, lang: str, zone: tzinfo | None = None) -> Any:
+    """Cell text for csv/xlsx: enum labels in the reader's language, ISO dates, times on
+    the district's clock (`zone`; Asia/Shanghai when not given), never the laptop's."""
     if isinstance(value, Enum):
         label = getattr(value, "label", None)
         return label(lang) if callable(label) else value.value
     if isinstance(value, datetime):
-        return value.astimezone(datetime.now().astimezone().tzinfo).strftime("%Y-%m-%d %H:%M")
+        return district_text(value, zone or default_zone())
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -205,11 +207,11 @@ def export(
 ) -> ExportResult:
     """Write one kind of record to `out`; see the module docstring."""
     if kind not in KINDS:
-        raise ServiceError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+        raise ServiceError("export_kind", kind=kind, kinds=", ".join(KINDS))
     if fmt not in FORMATS:
-        raise ServiceError(f"unknown format {fmt!r}: use jsonl, csv or xlsx")
+        raise ServiceError("export_format", fmt=fmt)
     if ws.actor.role not in BULK_EXPORT_ROLES:
-        raise ServiceError("your role may not make bulk exports")
+        raise ServiceError("role_no_bulk_export")
     spec = KINDS[kind]
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -265,7 +267,7 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
         values = []
         for f in fields:
             v = extras[f](row) if f in extras else getattr(row, f)
-            values.append(display_value(v if unmasked else mask_field(f, v), lang))
+            values.append(display_value(v if unmasked else mask_field(f, v), lang, ws.zone))
         return values
 
     if fmt == "jsonl":

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from gridworker.services.cells import xlsx_value
+from gridworker.services.dashboard import area_known
 from gridworker.services.exporting import (
     BULK_EXPORT_ROLES,
     discard_workbook,
@@ -116,12 +117,14 @@ def write_ledger(
     wanted = [k for k in LEDGER_KINDS if k in kinds]
     unknown = sorted(set(kinds) - set(LEDGER_KINDS))
     if unknown or not wanted:
-        raise ServiceError(f"ledger kinds: choose from {', '.join(LEDGER_KINDS)}")
+        raise ServiceError("ledger_kinds", kinds=", ".join(LEDGER_KINDS))
     if ws.actor.role not in BULK_EXPORT_ROLES:
-        raise ServiceError("your role may not make bulk exports")
+        raise ServiceError("role_no_bulk_export")
     code = (scope or "").strip() or None
     if code is not None and not _SCOPE.match(code):
-        raise ServiceError(f"scope {code!r} is not a street, community or grid code")
+        raise ServiceError("scope_format", scope=code)
+    if code is not None and not area_known(ws, code):
+        raise ServiceError("scope_unknown", scope=code)
     period = period_bounds(ws, start, end)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -207,7 +210,7 @@ def _fill(
                 )
                 if count % 200 == 0:
                     if cancelled is not None and cancelled():
-                        raise LedgerCancelled("the export was cancelled")
+                        raise LedgerCancelled("export_cancelled")
                     if progress is not None:
                         progress((done + count) / grand, sheet.title)
             done += count

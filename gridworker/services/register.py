@@ -25,7 +25,7 @@ from gridworker.domain.enums import (
     Role,
     TagKind,
 )
-from gridworker.domain.errors import ValidationError
+from gridworker.domain.errors import ValidationError, noun
 from gridworker.domain.validation import (
     id_birth_date,
     id_gender,
@@ -123,7 +123,7 @@ def check_grid(ws: Workspace, grid_code: str) -> None:
     """Workers and advisers write only in their own grids; supervisors within their area."""
     if ws.actor.covers(grid_code):
         return
-    raise ServiceError(f"grid {grid_code} is outside your grids")
+    raise ServiceError("grid_not_yours", grid=grid_code)
 
 
 PREFETCHED = "gridworker.prefetched"
@@ -265,7 +265,7 @@ def add_resident(ws: Workspace, household_id: str, resident: ResidentInput) -> s
     with ws.write() as s:
         household = s.get(HouseholdRow, household_id)
         if household is None or household.deleted:
-            raise ServiceError("the household does not exist")
+            raise ServiceError("record_missing", what=noun("household"))
         check_grid(ws, household.grid_code)
         return save_resident(ws, s, household, person).id
 
@@ -298,13 +298,11 @@ def edit_record(
     """Change some fields of one record; only the changed fields are queued for sync."""
     forbidden = set(changes) & ({"id", "version", "deleted"} | model.__command_fields__)
     if forbidden:
-        raise ServiceError(
-            f"these fields cannot be edited directly: {', '.join(sorted(forbidden))}"
-        )
+        raise ServiceError("fields_not_editable", fields=", ".join(sorted(forbidden)))
     with ws.write() as s:
         row = s.get(model, record_id)
         if row is None or row.deleted:
-            raise ServiceError("the record does not exist")
+            raise ServiceError("record_missing", what=noun("record"))
         check_grid(ws, row.grid_code)
         if "grid_code" in changes:
             check_grid(ws, changes["grid_code"])

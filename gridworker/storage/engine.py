@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from gridworker.domain.errors import DetailedError
 from gridworker.storage.keyvault import raw_key_pragma
 
 BUSY_TIMEOUT_MS = 30_000
@@ -28,12 +29,16 @@ BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 32_768
 
 
-class DatabaseKeyError(Exception):
+class DatabaseKeyError(DetailedError):
     """The database could not be opened with the key (wrong key or not a GridWorker file)."""
 
+    default_code = "profile_corrupt"
 
-class DatabaseCorrupt(Exception):
+
+class DatabaseCorrupt(DetailedError):
     """The database file failed SQLCipher's page authentication (tampered or damaged)."""
+
+    default_code = "profile_corrupt"
 
 
 def open_connection(db_path: Path, data_key: bytes) -> Any:

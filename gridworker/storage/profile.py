@@ -23,6 +23,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from gridworker.domain.errors import CodedError
 from gridworker.storage import keyvault, migrate, outbox
 from gridworker.storage.attachments import AttachmentStore
 from gridworker.storage.engine import DatabaseKeyError, make_engine, session_factory, write_session
@@ -34,18 +35,8 @@ LOCK_NAME = "profile.lock"
 ATTACHMENTS = "attachments"
 
 
-class ProfileError(Exception):
-    """A profile cannot be created or opened; the message says why (in English, and in
-    Chinese where `zh` is given: `message(lang)`)."""
-
-    def __init__(self, message: str, zh: str | None = None) -> None:
-        super().__init__(message)
-        self.zh = zh
-
-    def message(self, lang: str = "zh_CN") -> str:
-        if self.zh is not None and not lang.lower().startswith("en"):
-            return self.zh
-        return str(self)
+class ProfileError(CodedError):
+    """A profile cannot be created or opened; ``message(lang)`` says why."""
 
 
 class ProfileLocked(ProfileError):
@@ -122,10 +113,7 @@ def _acquire(path: Path, timeout: float) -> FileLock:
     try:
         lock.acquire()
     except Timeout as exc:
-        raise ProfileLocked(
-            f"profile {path} is open in another GridWorker process; close it and try again",
-            f"配置文件 {path} 正被另一个网格通进程使用，请关闭后重试",
-        ) from exc
+        raise ProfileLocked("profile_locked", path=str(path)) from exc
     return lock
 
 
@@ -136,13 +124,7 @@ def _open_with_key(path: Path, data_key: bytes, lock: FileLock) -> OpenProfile:
     except (DBAPIError, DatabaseKeyError) as exc:
         engine.dispose()
         # With the right key, a page that fails SQLCipher's HMAC means damage or tampering.
-        raise ProfileCorrupt(
-            f"the profile database in {path} cannot be opened with its key file: the key "
-            "file belongs to another profile, or the database is damaged or was altered "
-            "(page authentication failed); restore it from a backup or enroll again",
-            f"{path} 中的本地数据库无法用其密钥文件打开：密钥文件属于另一个配置文件，"
-            "或数据库已损坏、被改动（页面校验失败）；请从备份恢复或重新注册本机",
-        ) from exc
+        raise ProfileCorrupt("profile_corrupt", path=str(path)) from exc
     except BaseException:
         engine.dispose()
         raise
@@ -160,7 +142,7 @@ def create_profile(
 ) -> OpenProfile:
     """Make a new encrypted profile (key file first, then the migrated database)."""
     if profile_exists(path) or (path / DB_NAME).exists():
-        raise ProfileError(f"a profile already exists in {path}")
+        raise ProfileError("profile_exists", path=str(path))
     path.mkdir(parents=True, exist_ok=True)
     if os.name == "posix":
         path.chmod(0o700)
@@ -183,20 +165,15 @@ def create_profile(
 def open_profile(path: Path, passphrase: str, *, lock_timeout: float = 0) -> OpenProfile:
     """Unlock a profile offline with its passphrase; a wrong one changes nothing."""
     if not profile_exists(path):
-        raise ProfileMissing(
-            f"no GridWorker profile in {path} (run `gridworker init` first)",
-            f"{path} 中没有网格通配置文件（请先运行 gridworker init）",
-        )
+        raise ProfileMissing("profile_missing", path=str(path))
     lock = _acquire(path, lock_timeout)
     try:
         try:
             data_key = keyvault.unlock(path / KEY_NAME, passphrase)
         except keyvault.WrongPassphrase as exc:
-            raise WrongPassphrase(
-                "wrong passphrase: the profile was not opened", "本地密码错误，配置文件未打开"
-            ) from exc
+            raise WrongPassphrase("wrong_passphrase") from exc
         except keyvault.KeyFileError as exc:
-            raise ProfileError(str(exc), f"密钥文件无法使用：{exc}") from exc
+            raise ProfileError(exc.code, en=exc.message("en")) from exc
         return _open_with_key(path, data_key, lock)
     except BaseException:
         lock.release()
@@ -207,7 +184,7 @@ def change_passphrase(path: Path, old: str, new: str) -> None:
     try:
         keyvault.change_passphrase(path / KEY_NAME, old, new)
     except keyvault.WrongPassphrase as exc:
-        raise WrongPassphrase("wrong passphrase: it was not changed") from exc
+        raise WrongPassphrase("wrong_passphrase_unchanged") from exc
 
 
 def wipe_profile(path: Path) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from gridworker.services.workspace import Workspace
 from gridworker.storage.profile import profile_exists
+from gridworker.ui.geometry import install_dialog_fitter
 from gridworker.ui.i18n import current_language, install_translators
 from gridworker.ui.tasks import TaskManager
 
@@ -39,6 +40,8 @@ def make_app(argv: list[str] | None = None, *, lang: str | None = None) -> QAppl
             app.setFont(QFont(family, 10))
             break
     install_translators(app, lang or current_language())
+    if not hasattr(app, "_gridworker_fitter"):
+        app._gridworker_fitter = install_dialog_fitter(app)  # type: ignore[attr-defined]
     return app
 
 
@@ -105,6 +108,7 @@ def run(
 ) -> int:
     """The desktop app on `profile`: unlock (or enroll on first run), then the main window."""
     app = make_app(lang=lang)
+    note = ""
     if workspace is None:
         if profile_exists(profile):
             from gridworker.ui.dialogs.unlock import UnlockDialog
@@ -120,7 +124,10 @@ def run(
             if enroll.exec() != QDialog.DialogCode.Accepted or enroll.workspace is None:
                 return 1
             workspace, password = enroll.workspace, enroll.password_used
+            note = enroll.note
     window = open_main_window(workspace, password=password)
+    if note:  # e.g. the first download was stopped: the rest comes with the next sync
+        window.statusBar().showMessage(note)  # type: ignore[attr-defined]
     close_on_signals(app)
     code = app.exec()
     del window

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -19,16 +20,21 @@ from tests.services.test_importing import write_csv
 
 
 def run(
-    profile: Path, *args: str, passphrase: str | None = PASSPHRASE, check: bool = False
+    profile: Path,
+    *args: str,
+    passphrase: str | None = PASSPHRASE,
+    check: bool = False,
+    env: list[str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
     if passphrase is not None:
-        env["GRIDWORKER_PASSPHRASE"] = passphrase
+        environ["GRIDWORKER_PASSPHRASE"] = passphrase
+    environ.update(item.split("=", 1) for item in env or ())
     proc = subprocess.run(
         [sys.executable, "-m", "gridworker.cli", "--profile", str(profile), *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=environ,
         timeout=120,
         stdin=subprocess.DEVNULL,
     )
@@ -99,10 +105,10 @@ def test_wrong_passphrase_exits_non_zero_and_changes_nothing(cli_profile: Path) 
     before = digests()
     proc = run(cli_profile, "status", passphrase="wrong passphrase")
     assert proc.returncode == 1
-    assert proc.stderr.strip().splitlines() == ["gridworker: 本地密码错误，配置文件未打开"]
+    assert proc.stderr.strip().splitlines() == ["gridworker: 本机口令不正确，档案没有打开"]
     english = run(cli_profile, "--lang", "en", "status", passphrase="wrong passphrase")
     assert english.stderr.strip().splitlines() == [
-        "gridworker: wrong passphrase: the profile was not opened"
+        "gridworker: Wrong passphrase: the profile was not opened"
     ]
     assert digests() == before
 
@@ -116,7 +122,7 @@ def test_no_passphrase_and_no_terminal_says_how(cli_profile: Path) -> None:
 def test_missing_profile_and_bad_grid_code(tmp_path: Path) -> None:
     """Proves a missing profile and a malformed grid code each fail with a clear line."""
     proc = run(tmp_path / "none", "status")
-    assert proc.returncode == 1 and "gridworker init" in proc.stderr
+    assert proc.returncode == 1 and "还没有网格通本机档案" in proc.stderr
     proc = run(tmp_path / "new", "init", "--username", "x", "--grid", "12345")
     assert proc.returncode == 1 and "15" in proc.stderr
     assert not (tmp_path / "new" / "key.json").exists()
@@ -136,13 +142,67 @@ def test_self_test_passes() -> None:
 
 def test_demo_without_a_display_prints_the_first_screen(tmp_path: Path) -> None:
     """Proves `gridworker demo --no-gui` prepares the embedded server with the demo district,
-    enrolls the demo worker and prints what the first screen shows; a second run reuses both."""
-    for _ in range(2):
-        proc = run(tmp_path / "demo", "demo", "--no-gui", passphrase=None)
-        assert proc.returncode == 0, proc.stderr
-        assert "住户" in proc.stdout and "办理中的事件" in proc.stdout
+    enrolls the demo worker and prints what the first screen shows; a second run with
+    `--as street` reuses the server and opens the street supervisor's own profile."""
+    proc = run(tmp_path / "demo", "demo", "--no-gui", passphrase=None)
+    assert proc.returncode == 0, proc.stderr
+    assert "住户" in proc.stdout and "办理中的事件" in proc.stdout
+    assert "正在准备演示辖区" in proc.stderr and "网格员 demo.worker" in proc.stderr
+    street = run(tmp_path / "demo", "demo", "--no-gui", "--as", "street", passphrase=None)
+    assert street.returncode == 0, street.stderr
+    assert "正在准备演示辖区" not in street.stderr and "街道督办员 demo.street" in street.stderr
+    assert str(tmp_path / "demo" / "profile-street") in street.stdout
     assert (tmp_path / "demo" / "server" / "server.db").exists()
     assert (tmp_path / "demo" / "profile" / "key.json").exists()
+    assert (tmp_path / "demo" / "profile-street" / "key.json").exists()
+    killed_demo_leaves_no_server(tmp_path / "demo")
+
+
+def killed_demo_leaves_no_server(base: Path) -> None:
+    """The demo with its window (offscreen), killed with SIGKILL: its embedded server stops
+    too (no orphan holding the port and the database)."""
+    import signal
+    import time
+    import urllib.error
+    import urllib.request
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "gridworker.cli", "--profile", str(base), "demo"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert demo.stdout is not None
+        line = demo.stdout.readline()  # 演示服务器 URL；演示档案 …
+        found = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert found, line
+        url = found.group(0)
+        assert urllib.request.urlopen(f"{url}/health", timeout=5).status == 200
+    finally:
+        demo.send_signal(signal.SIGKILL)
+        demo.wait(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/health", timeout=1)
+        except (urllib.error.URLError, OSError):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the demo's server at {url} outlived the killed demo")
+
+
+def test_demo_reset_deletes_only_the_demo_folders(tmp_path: Path) -> None:
+    """Proves `demo --reset` removes the demo's server and every demo account's profile, and
+    nothing else in the folder."""
+    from gridworker.cli.app import reset_demo
+
+    for name in ("server", "profile", "profile-street", "profile-admin", "notes"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "f").write_text("x")
+    reset_demo(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
 
 
 def test_unreadable_inputs_answer_one_chinese_line(cli_profile: Path, tmp_path: Path) -> None:

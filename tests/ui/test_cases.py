@@ -30,7 +30,7 @@ from gridworker.ui.screens.cases import CasesScreen
 from gridworker.ui.session import AppSession
 from gridworker.ui.widgets.photos import PhotoStrip
 from tests.conftest import GRID, GRID2
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Wednesday 10:00 in Shanghai
 
@@ -142,7 +142,6 @@ def test_report_then_supervisor_accepts(
     assert detail.findChild(type(screen.report_button), "action_accept") is None
     assert detail.no_actions.isVisibleTo(detail)
     qtbot.waitUntil(lambda: "(4)" in screen.tabs.tabText(screen.tabs.currentIndex()))
-    grab(screen, "cases-list")
 
     session.ws.actor = dataclasses.replace(
         session.ws.actor, role=Role.supervisor, supervisor_level=SupervisorLevel.street
@@ -169,7 +168,6 @@ def test_report_then_supervisor_accepts(
     )
     qtbot.waitUntil(lambda: screen.view.selectionModel().hasSelection())
     wait_idle(qtbot, session)
-    grab(screen, "case-detail")
 
 
 def test_overdue_and_due_soon_cases_are_coloured(qtbot: QtBot, screen: CasesScreen) -> None:

@@ -33,10 +33,10 @@ def test_navigation_and_status_bar(qtbot, session: AppSession) -> None:  # type:
     for row in range(window.nav.count()):
         window.nav.setCurrentRow(row)
         assert window.stack.currentIndex() == row
-        assert window.stack.currentWidget() is window.screens[window.keys[row]]
+        assert window.current_screen() is window.screens[window.keys[row]]
+        assert window.stack.currentWidget().widget() is window.screens[window.keys[row]]
     window.show_screen("sync")
     wait_idle(qtbot, session)
-    grab(window, "main-window-sync")
 
 
 def test_lock_and_unlock(qtbot, session: AppSession, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +53,7 @@ def test_lock_and_unlock(qtbot, session: AppSession, monkeypatch) -> None:  # ty
     window.lock_action.trigger()
     assert session.locked and not window.central.isEnabled()
     qtbot.waitUntil(lambda: not session.locked, timeout=10_000)
-    assert window.central.isEnabled() and warnings and "wrong passphrase" in warnings[0]
+    assert window.central.isEnabled() and warnings == ["本机口令不正确，档案没有打开"]
     assert session.ws.actor.username == "wang.wei"
 
 
@@ -114,6 +114,56 @@ def test_a_screen_built_later_gets_the_grid_filter(qtbot, session: AppSession) -
     finally:
         Screen.apply_grid_filter = original  # type: ignore[method-assign]
     assert calls == [GRID]
+
+
+def test_messages_do_not_carry_over_between_pages(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves a page's passing message (住户's "select a resident first") and the status
+    bar's message are gone once the person moves to another page and back."""
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    register_screen = window.show_screen("register")
+    register_screen.reveal("id_number")  # type: ignore[attr-defined]  # nobody selected
+    assert register_screen.status.text() == "请先选择居民。"  # type: ignore[attr-defined]
+    window.statusBar().showMessage("同步没有完成")
+    window.show_screen("visits")
+    assert window.statusBar().currentMessage() == ""
+    window.show_screen("register")
+    assert register_screen.status.text() == ""  # type: ignore[attr-defined]
+
+
+def test_the_window_remembers_its_place_and_settings_hold_nothing_personal(
+    qtbot, session: AppSession
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves a closed window's size and position come back on the next start, and that
+    QSettings then holds only the window geometry (and the language): no name, grid or
+    server."""
+    from gridworker.ui.i18n import settings
+
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.setGeometry(140, 90, 1100, 700)
+    qtbot.wait(50)
+    placed = window.geometry()
+    window.close()  # closes the session as the app does
+    from gridworker.services.workspace import open_workspace
+
+    again_ws = open_workspace(session.profile_path, PASSPHRASE)
+    again = AppSession(again_ws, session.tasks, idle_lock_minutes=0, background_sync=False)
+    try:
+        second = MainWindow(again)
+        qtbot.addWidget(second)
+        second.show()
+        assert second.geometry() == placed
+    finally:
+        again.close()
+    stored = settings()
+    keys = set(stored.allKeys())
+    assert keys <= {"mainWindow/geometry", "language"}, keys
+    dump = repr([stored.value(k) for k in keys])
+    for personal in ("wang.wei", "王伟", GRID):
+        assert personal not in dump
 
 
 def _readable(window: QWidget) -> list[str]:

@@ -170,7 +170,7 @@ class PhotoStrip(QWidget):
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                self._show_message(str(exc))
+                self._show_message(error_text(exc))
                 return
             self.add_bytes(data, caption=path.name)
             return
