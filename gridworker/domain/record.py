@@ -54,15 +54,24 @@ def record_changes(record: Record) -> dict[str, Any]:
     code = validate_grid_code(grid)
     if code != record.grid_code:
         changes["grid_code"] = code
-    for field in field_decls(type(record)).values():
-        if field.spec.check is not Check.name:
-            continue
+    for field in _name_fields(type(record)):
         value = changes.get(field.name, getattr(record, field.name))
         if value is not None:
             named = validate_name(value, field=field.name, max_length=field.spec.size or 50)
             if named != getattr(record, field.name):
                 changes[field.name] = named
     return changes
+
+
+_NAME_FIELDS: dict[type, tuple[FieldDecl, ...]] = {}
+
+
+def _name_fields(cls: type) -> tuple[FieldDecl, ...]:
+    found = _NAME_FIELDS.get(cls)
+    if found is None:
+        found = tuple(f for f in field_decls(cls).values() if f.spec.check is Check.name)
+        _NAME_FIELDS[cls] = found
+    return found
 
 
 def check_dates(start: date | None, end: date | None) -> None:

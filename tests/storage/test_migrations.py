@@ -85,7 +85,7 @@ from sqlalchemy import Column, String
 from gridworker.storage import migrate, new_migration
 from gridworker.storage.models import HouseholdRow
 migrate.MIGRATIONS = Path(sys.argv[1])
-HouseholdRow.__table__.append_column(Column("building_no_text", String(32), nullable=True))
+HouseholdRow.__table__.append_column(Column("probe_column", String(32), nullable=True))
 print(new_migration.write_migration("household: building number as written"))
 """
 
@@ -110,10 +110,10 @@ def test_a_new_field_gets_one_plain_add_column(tmp_path: Path) -> None:
     assert written.parent == folder / "versions"
     assert written.name.startswith(f"{int(migrate.HEAD_REVISION) + 1:04d}_household")
     source = written.read_text(encoding="utf-8")
-    assert 'sa.Column("building_no_text", sa.String(length=32), nullable=True)' in source
+    assert 'sa.Column("probe_column", sa.String(length=32), nullable=True)' in source
     assert 'op.add_column(\n        "household",' in source or 'op.add_column("household"' in source
     assert "batch_alter_table" not in source and "drop_table" not in source
-    assert 'op.drop_column("household", "building_no_text")' in source
+    assert 'op.drop_column("household", "probe_column")' in source
     engine = make_engine(tmp_path / "m.db", secrets.token_bytes(32))
     try:
         cfg_folder = migrate.MIGRATIONS
@@ -123,6 +123,6 @@ def test_a_new_field_gets_one_plain_add_column(tmp_path: Path) -> None:
         finally:
             migrate.MIGRATIONS = cfg_folder
         columns = {c["name"] for c in inspect(engine).get_columns("household")}
-        assert "building_no_text" in columns
+        assert "probe_column" in columns
     finally:
         engine.dispose()
