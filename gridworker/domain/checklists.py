@@ -21,18 +21,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from gridworker.domain.enums import DangerGrade, HazardKind, PremisesType
 from gridworker.domain.errors import BiText, DetailedError
 from gridworker.resources import resource
 
-HAZARD_KINDS = ("dangerous_building", "fire_safety", "gas_safety")
-# fmt: off
-PREMISES_TYPES = (
-    "small_school", "small_clinic", "small_shop", "small_restaurant", "small_hotel",
-    "small_entertainment", "internet_cafe", "small_bath_salon", "small_workshop", "care_home",
-    "hazardous_goods_shop", "restaurant", "hotel", "household", "other",
-)
-# fmt: on
-GRADES = ("A", "B", "C", "D")
+# The codes a template may name are the domain's own (one copy, in domain.enums): a
+# template's kind is a hazard kind, its premises types and grades the register's.
+# resources/checklists/schema.json repeats them for editors; a test holds it to these.
+HAZARD_KINDS = tuple(kind.code for kind in HazardKind)
+PREMISES_TYPES = tuple(premises.code for premises in PremisesType)
+GRADES = tuple(grade.code for grade in DangerGrade)
 ANSWER_TYPES = ("yes_no", "number", "date", "text")
 SEVERITIES = ("major", "general")
 PHOTO_RULES = ("on_fail", "required", "optional")

@@ -139,38 +139,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "deadline_rule_invalid": ("办理时限规则无效：{detail}", "Invalid deadline rule: {detail}"),
 }
 
-# Field labels for messages; fields not listed appear by name.
+# Labels of fields a message names that no entity declares, and neutral labels of names
+# that entities declare with different labels (a message knows the field, not the entity).
+# Every other field's label is its declaration's (domain.declare); unknown ones appear by
+# name. tests/domain/test_declare.py checks every ambiguous name has an entry here.
 FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "id": ("编号", "Id"),
-    "grid_code": ("网格编码", "Grid code"),
-    "name": ("姓名", "Name"),
-    "id_number": ("身份证号码", "ID number"),
-    "phone": ("联系电话", "Phone"),
-    "emergency_phone": ("紧急联系人电话", "Emergency contact phone"),
-    "building_head_phone": ("楼栋长电话", "Building head phone"),
-    "responsible_phone": ("责任人电话", "Responsible person phone"),
-    "property_contact": ("物业联系电话", "Property contact"),
-    "estate_name": ("小区名称", "Estate name"),
-    "building_no": ("楼栋号", "Building number"),
-    "number": ("门牌号", "House number"),
-    "household_no": ("户号", "Household number"),
-    "address": ("地址", "Address"),
-    "title": ("标题", "Title"),
-    "reporter": ("上报人", "Reporter"),
-    "text": ("内容", "Text"),
-    "description": ("描述", "Description"),
-    "visitor": ("走访人", "Visitor"),
-    "inspector": ("检查人", "Inspector"),
     "username": ("用户名", "Username"),
     "display_name": ("显示名", "Display name"),
-    "subcategory": ("子类别", "Subcategory"),
-    "lat": ("纬度", "Latitude"),
-    "lon": ("经度", "Longitude"),
-    "size": ("文件大小", "File size"),
-    "mime": ("文件类型", "File type"),
-    "visit_interval_days": ("走访周期（天）", "Visit interval (days)"),
-    "visited_at": ("走访时间", "Visit time"),
     "as_of": ("统计时间", "As-of time"),
+    "name": ("姓名", "Name"),
+    "address": ("地址", "Address"),
+    "description": ("描述", "Description"),
+    "category": ("类别", "Category"),
+    "kind": ("类型", "Kind"),
+    "household_id": ("户编号", "Household id"),
+    "department_id": ("部门", "Department"),
+    "case_id": ("事件编号", "Case id"),
 }
 
 
@@ -178,8 +162,19 @@ def field_label(field: str | None, lang: str = "zh_CN") -> str:
     """Human label of a field in ``lang`` (the field name itself when unknown)."""
     if field is None:
         return "该项" if not lang.lower().startswith("en") else "This field"
-    zh, en = FIELD_LABELS.get(field, (field, field))
+    pair = FIELD_LABELS.get(field) or _declared_label(field)
+    if pair is None:
+        return field
+    zh, en = pair
     return en if lang.lower().startswith("en") else zh
+
+
+def _declared_label(field: str) -> tuple[str, str] | None:
+    # Imported here: the entities' modules import this one.
+    from gridworker.domain import entities  # noqa: F401  (declares every entity)
+    from gridworker.domain.declare import labels_by_name
+
+    return labels_by_name().get(field)
 
 
 class BiText(NamedTuple):

@@ -208,6 +208,12 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     "role_no_visits": ("您的角色不能登记走访", "Your role does not record visits"),
     "role_no_inspections": ("您的角色不能登记检查", "Your role does not record inspections"),
     "role_no_bulk_export": ("您的角色不能批量导出数据", "Your role may not make bulk exports"),
+    "role_may_not": ("您的角色不能进行这项操作", "Your role may not do this"),
+    "role_may_not_write": ("您的角色不能修改{what}记录", "Your role may not change {what} records"),
+    "case_not_dispatched": (
+        "这个事件没有派遣给您的部门",
+        "This case is not dispatched to your department",
+    ),
     "visit_in_future": ("走访时间不能晚于现在", "A visit cannot be in the future"),
     "need_has_case": ("这项需求已经上报为事件", "This need already has a case"),
     "rect_other_site": (

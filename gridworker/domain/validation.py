@@ -15,6 +15,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from gridworker.domain.declare import Check, field_decls
 from gridworker.domain.enums import Gender, LabeledEnum
 from gridworker.domain.errors import ValidationError
 
@@ -44,9 +45,6 @@ _LANDLINE = re.compile(r"0(?:(10|2\d)|([3-9]\d{2}))([1-9]\d{6,7})")
 _PHONE_NOISE = re.compile(r"[\s\-()（）]+")
 
 MAX_NAME_LENGTH = 50
-_PHONE_FIELDS = frozenset(
-    {"phone", "other_phone", "emergency_phone", "building_head_phone", "responsible_phone"}
-)
 
 
 def _nfkc(value: str) -> str:
@@ -257,18 +255,24 @@ class _FieldRule:
     required: bool  # no default: None is an error
     enum: type[LabeledEnum] | None
     phone: bool
+    lo: float | None  # numbers: the declared range; without one, never negative
+    hi: float | None
 
 
 @cache
 def _field_rules(cls: type[DataclassInstance]) -> tuple[_FieldRule, ...]:
+    """Each field's rule, as its declaration says (domain.declare)."""
     enums = _enum_fields(cls)
+    declared = field_decls(cls)
     return tuple(
         _FieldRule(
             f.name,
             optional=f.default is None,
             required=f.default is MISSING,
             enum=enums.get(f.name),
-            phone=f.name in _PHONE_FIELDS,
+            phone=declared[f.name].spec.check is Check.phone,
+            lo=declared[f.name].spec.lo,
+            hi=declared[f.name].spec.hi,
         )
         for f in fields(cls)
     )
@@ -305,12 +309,13 @@ def normalised_changes(record: DataclassInstance) -> dict[str, Any]:
             if value.tzinfo is None or value.utcoffset() is None:
                 raise ValidationError("naive_datetime", field=rule.name)
         elif isinstance(value, int | float) and not isinstance(value, bool):
-            if rule.name == "lat" and not -90 <= value <= 90:
+            if rule.lo is None and rule.hi is None:
+                if value < 0:
+                    raise ValidationError("negative", field=rule.name)
+            elif not (rule.lo is None or rule.lo <= value) or not (
+                rule.hi is None or value <= rule.hi
+            ):
                 raise ValidationError("out_of_range", field=rule.name)
-            if rule.name == "lon" and not -180 <= value <= 180:
-                raise ValidationError("out_of_range", field=rule.name)
-            if rule.name not in ("lat", "lon") and value < 0:
-                raise ValidationError("negative", field=rule.name)
     return changes
 
 

@@ -34,7 +34,6 @@ record outside the caller's scope and are written to the audit log (`push_unreac
 from __future__ import annotations
 
 import dataclasses
-import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
@@ -44,8 +43,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridworker.domain.entities import SYNC_ENTITIES
-from gridworker.domain.enums import CaseActionKind, Role, SupervisorLevel
+from gridworker.domain.declare import FieldDecl, declaration
+from gridworker.domain.entities import CLOSE_OUT_FIELDS, DECLARED, SYNC_ENTITIES
+from gridworker.domain.enums import CaseActionKind, RectificationStatus, Role, SupervisorLevel
+from gridworker.domain.permissions import Cap, may
 from gridworker.domain.workflow import may_ever_act
 from gridworker.server import audit, special_tags
 from gridworker.server.merge import ENVELOPE, Rejected, is_restricted
@@ -57,23 +58,14 @@ from gridworker.sync.protocol import Mutation
 # Ids per IN (...) list, as in push.py.
 _CHUNK = 500
 
-# (field, entity it names) per entity. An attachment's owner is (owner_entity, owner_id).
-# A need's `case_id` is not here: it is the back-link of the case's `need_id` (checked),
-# set in the same local transaction that creates the case, so the laptop's create of the
-# need often carries it before the case exists (two unsent edits coalesce). The server
-# derives nothing from it and never follows it.
+# (field, entity it names) per entity, from the declarations' references (`declare.ref`).
+# An attachment's owner is (owner_entity, owner_id). A need's `case_id` is not one: it is
+# the back-link of the case's `need_id` (checked), set in the same local transaction that
+# creates the case, so the laptop's create of the need often carries it before the case
+# exists (two unsent edits coalesce). The server derives nothing from it and never
+# follows it.
 REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
-    "house": (("building_id", "building"),),
-    "household": (("house_id", "house"),),
-    "resident": (("household_id", "household"),),
-    "resident_tag": (("resident_id", "resident"),),
-    "visit": (("household_id", "household"),),
-    "need": (("visit_id", "visit"),),
-    "hazard_site": (("building_id", "building"),),
-    "inspection": (("site_id", "hazard_site"), ("rectification_id", "rectification")),
-    "inspection_item": (("inspection_id", "inspection"),),
-    "rectification": (("site_id", "hazard_site"), ("inspection_id", "inspection")),
-    "case": (("need_id", "need"),),
+    d.name: d.references for d in DECLARED if d.references and not d.command
 }
 
 
@@ -149,13 +141,9 @@ class _FieldType:
 _TYPES: dict[str, dict[str, _FieldType]] = {}
 
 
-def _wire_kinds(hint: Any) -> _FieldType:
-    args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
-    optional = type(None) in args
+def _wire_kinds(field: FieldDecl) -> _FieldType:
     kinds: list[type] = []
-    for arg in args:
-        if arg is type(None) or not isinstance(arg, type):
-            continue
+    for arg in field.kinds:
         if issubclass(arg, Enum) or arg in (date, datetime, str):
             kinds.append(str)  # enums travel as their code, dates as ISO text
         elif arg is bool:
@@ -166,20 +154,16 @@ def _wire_kinds(hint: Any) -> _FieldType:
             kinds += [int, float]
         else:
             kinds.append(arg)
-    return _FieldType(tuple(dict.fromkeys(kinds)), optional)
+    return _FieldType(tuple(dict.fromkeys(kinds)), field.optional)
 
 
 def field_types(entity: str) -> dict[str, _FieldType]:
-    """The fields an entity has on the wire and the JSON types each accepts."""
+    """The fields an entity has on the wire and the JSON types each accepts (from its
+    declaration)."""
     cached = _TYPES.get(entity)
     if cached is None:
-        cls = SYNC_ENTITIES[entity]
-        hints = typing.get_type_hints(cls)
-        cached = {
-            f.name: _wire_kinds(hints[f.name])
-            for f in dataclasses.fields(cls)
-            if f.name not in ENVELOPE
-        }
+        decl = declaration(entity)
+        cached = {f.name: _wire_kinds(f) for f in decl.fields.values() if f.name not in ENVELOPE}
         _TYPES[entity] = cached
     return cached
 
@@ -222,6 +206,20 @@ def check_action_role(
             "forbidden",
             f"您的角色不能执行“{kind.zh}”操作",
             f"Your role may not take the action {kind.en!r}",
+        )
+
+
+def check_close_out(scope: Scope, fields: Mapping[str, Any]) -> None:
+    """销号 is the supervisor's (the role table's `close_out`): a rectification pushed as
+    closed, or with any close-out field set, by another role is refused outright."""
+    closing = fields.get("status") == RectificationStatus.closed.value or any(
+        fields.get(name) is not None for name in CLOSE_OUT_FIELDS
+    )
+    if closing and not may(scope.role, Cap.close_out):
+        raise Rejected(
+            "forbidden",
+            "只有督办员可以销号",
+            "Only a supervisor may close out (销号) a rectification",
         )
 
 
@@ -307,6 +305,8 @@ class BatchGuard:
         if mutation.op == "command":
             check_action_role(scope, level, fields)
             return
+        if mutation.entity == "rectification":
+            check_close_out(scope, fields)
         # A special-group tag (or a tag made one) is written only by those who may see it.
         sets_tag = mutation.op == "create" or "tag" in fields
         if (

@@ -32,7 +32,7 @@ from gridworker.server.merge import (
     write_changes,
 )
 from gridworker.server.models import Conflict, Record
-from gridworker.server.scope import Scope
+from gridworker.server.scope import REVIEWERS, Scope
 from gridworker.server.sequence import lock_sequence, next_seq
 from gridworker.sync.protocol import (
     ConflictField,
@@ -42,8 +42,6 @@ from gridworker.sync.protocol import (
     ResolveRequest,
 )
 
-# Roles that review the conflicts of the grids they cover; others see only their own.
-REVIEWERS = frozenset({"grid_worker", "supervisor", "admin"})
 StatusFilter = Literal["open", "resolved", "all"]
 
 

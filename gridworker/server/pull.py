@@ -56,6 +56,7 @@ from typing import Any
 from sqlalchemy import Boolean, ColumnElement, and_, false, func, not_, or_, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
+from gridworker.domain.entities import DECLARED
 from gridworker.server import audit, meta, sequence
 from gridworker.server.api.deps import Caller
 from gridworker.server.calendar_rules import ENTITY as REFERENCE_DOC
@@ -69,7 +70,7 @@ from gridworker.sync.protocol import ConflictInfo, Cursor, ErrorCode, PullReques
 
 # last_seen is refreshed at most this often when nothing else about the device changed,
 # so that frequent pulls do not all take SQLite's write lock.
-PERSONAL_ENTITIES = frozenset({"household", "resident", "resident_tag", "visit", "need"})
+PERSONAL_ENTITIES = frozenset(d.name for d in DECLARED if d.personal)
 LAST_SEEN_EVERY = timedelta(seconds=60)
 
 

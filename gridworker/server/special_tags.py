@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from gridworker.domain import ids
 from gridworker.domain.enums import TagKind
+from gridworker.domain.permissions import Cap, may
 from gridworker.server.merge import Rejected, new_record, write_changes
 from gridworker.server.meta import get_special_id_secret
 from gridworker.server.models import Record
@@ -40,7 +41,7 @@ REKEY_AUTHOR = "system"
 def receives_special_secret(role: str, special_access: bool) -> bool:
     """Who may see special-group tags anywhere: the responsible grid workers and the
     named officers (Scope.sees_restricted)."""
-    return special_access or role == "grid_worker"
+    return special_access or may(role, Cap.see_special_groups)
 
 
 def check_tag_id(record_id: str, fields: Mapping[str, Any], key: bytes) -> None:

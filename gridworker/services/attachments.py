@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from gridworker.domain import ids
 from gridworker.domain.errors import ValidationError, noun
-from gridworker.services.register import check_grid
+from gridworker.services.access import check_write
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import SYNC_MODELS, AttachmentRow
 
@@ -41,7 +41,9 @@ def attach(
         if owner is None or owner.deleted:
             raise ServiceError("record_missing", what=noun("attach_owner"))
         grid_code = owner.grid_code
-    check_grid(ws, grid_code)
+        # A department attaches files to the cases dispatched to it (it covers no grid).
+        department_id = getattr(owner, "department_id", None) if owner_entity == "case" else None
+    check_write(ws, "attachment", grid_code, department_id=department_id)
     if photo:
         check_picture(data if data is not None else _read(path))
     store = ws.profile.attachments

@@ -25,8 +25,8 @@ from gridworker.domain.enums import (
 )
 from gridworker.domain.errors import noun
 from gridworker.domain.workflow import apply_action
+from gridworker.services.access import check_case_reach, check_write
 from gridworker.services.records import copy_entity, row_from, to_entity
-from gridworker.services.register import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import AttachmentRow, CaseActionRow, CaseRow, NeedRow
 
@@ -58,7 +58,7 @@ def report_case(
     submit: bool = True,
 ) -> str:
     """Create a case as a draft and, unless `submit` is False, report it (上报) at once."""
-    check_grid(ws, grid_code)
+    check_write(ws, "case", grid_code)
     case = Case(
         id=ids.new_id(),
         grid_code=grid_code,
@@ -132,7 +132,7 @@ def act_on_case(
         row = s.get(CaseRow, case_id)
         if row is None or row.deleted:
             raise ServiceError("record_missing", what=noun("case"))
-        check_grid(ws, row.grid_code)
+        check_case_reach(ws, row.grid_code, row.department_id)
         return _apply(
             ws, s, row, action, note=note, department_id=department_id, new_deadline=new_deadline
         )

@@ -32,10 +32,10 @@ from gridworker.domain.enums import (
 )
 from gridworker.domain.errors import WorkflowError, noun
 from gridworker.domain.masking import mask_phone
+from gridworker.services.access import check_write
 from gridworker.services.case_queries import PhotoThumb, photo_thumbnails
 from gridworker.services.inspections import template_for
 from gridworker.services.records import copy_entity, to_entity
-from gridworker.services.register import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
     AttachmentRow,
@@ -454,7 +454,7 @@ def close_out(ws: Workspace, rectification_id: str, *, basis: CloseBasis) -> Non
         row = s.get(RectificationRow, rectification_id)
         if row is None or row.deleted:
             raise ServiceError("record_missing", what=noun("rectification"))
-        check_grid(ws, row.grid_code)
+        check_write(ws, "rectification", row.grid_code)
         entity = to_entity(row, Rectification)
         closed = entity.close(basis=basis, by=ws.actor.username, role=ws.actor.role, at=ws.now())
         problem = close_out_problem(entity.status, basis, evidence)

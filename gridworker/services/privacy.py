@@ -9,16 +9,23 @@ record and why — never the value itself.
 
 from __future__ import annotations
 
+from gridworker.domain.declare import Mask
+from gridworker.domain.entities import DECLARED
 from gridworker.domain.errors import ValidationError, noun
 from gridworker.domain.validation import validate_text
-from gridworker.services.register import check_grid
+from gridworker.services.access import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
-from gridworker.storage.models import HouseholdRow, ResidentRow, SyncRecord
+from gridworker.storage.models import SYNC_MODELS, SyncRecord
 
-# entity -> (model, the masked fields that may be revealed)
+# entity -> (model, the masked fields that may be revealed): every ID number and phone
+# the declarations mask.
 REVEALABLE: dict[str, tuple[type[SyncRecord], frozenset[str]]] = {
-    "resident": (ResidentRow, frozenset({"id_number", "phone", "emergency_phone"})),
-    "household": (HouseholdRow, frozenset({"phone"})),
+    d.name: (
+        SYNC_MODELS[d.name],
+        frozenset(f.name for f in d.fields.values() if f.spec.mask in (Mask.id_number, Mask.phone)),
+    )
+    for d in DECLARED
+    if any(f.spec.mask in (Mask.id_number, Mask.phone) for f in d.fields.values())
 }
 MAX_REASON_LENGTH = 200
 

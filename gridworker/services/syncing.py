@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from gridworker.domain.entities import DECLARED
 from gridworker.domain.enums import Role, SupervisorLevel
 from gridworker.services.workspace import (
     SPECIAL_KEY_SETTING,
@@ -258,16 +259,8 @@ class ConflictView:
         }
 
 
-# What names a record for a person: the field shown in place of its id.
-LABEL_FIELDS = {
-    "household": "address",
-    "resident": "name",
-    "case": "title",
-    "hazard_site": "name",
-    "building": "estate_name",
-    "visit": "visited_at",
-    "rectification": "description",
-}
+# What names a record for a person: the field shown in place of its id (declared).
+LABEL_FIELDS = {d.name: d.label_field for d in DECLARED if d.label_field}
 
 
 def _record_label(s: Any, entity: str, record_id: str) -> str:

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from gridworker.domain import ids
-from gridworker.domain.enums import NeedCategory, Role, VisitMode
+from gridworker.domain.enums import NeedCategory, VisitMode
 from gridworker.domain.errors import noun
+from gridworker.domain.permissions import Cap
 from gridworker.domain.validation import validate_text
-from gridworker.services.register import check_grid
+from gridworker.services.access import check_write, require
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import HouseholdRow, NeedRow, VisitRow
-
-VISIT_ROLES = frozenset({Role.grid_worker, Role.adviser, Role.supervisor})
 
 
 @dataclass
@@ -45,8 +44,7 @@ def record_visit(
     lon: float | None = None,
 ) -> VisitRecorded:
     """Log one visit and its needs in one transaction (each need a child row)."""
-    if ws.actor.role not in VISIT_ROLES:
-        raise ServiceError("role_no_visits")
+    require(ws, Cap.record_visit)
     when = visited_at or ws.now()
     if when.tzinfo is None:
         raise ServiceError("naive_datetime", field="visited_at")
@@ -58,7 +56,7 @@ def record_visit(
         household = s.get(HouseholdRow, household_id)
         if household is None or household.deleted:
             raise ServiceError("record_missing", what=noun("household"))
-        check_grid(ws, household.grid_code)
+        check_write(ws, "visit", household.grid_code)
         visit = VisitRow(
             id=ids.new_id(),
             grid_code=household.grid_code,

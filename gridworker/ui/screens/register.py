@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from gridworker.domain.enums import TagKind
+from gridworker.domain.permissions import Cap
 from gridworker.services import privacy
+from gridworker.services.access import may_do, may_write_entity
 from gridworker.services.household_detail import (
     HouseholdDetail,
     VisitSummary,
@@ -98,6 +100,11 @@ class RegisterScreen(Screen):
         self.import_button = QPushButton(self.tr("Import roster…"))
         self.import_button.clicked.connect(self.import_roster)
         filters.addWidget(self.import_button)
+        # Only a role that writes the register is offered to change it (the server would
+        # refuse the rest): an adviser reads it and records visits.
+        writes = may_write_entity(session.ws, "household")
+        self.new_button.setVisible(writes)
+        self.import_button.setVisible(writes)
         layout.addLayout(filters)
         QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus)
         self.search.installEventFilter(self)
@@ -154,6 +161,8 @@ class RegisterScreen(Screen):
         self.visit_button.clicked.connect(self.record_visit)
         actions.addWidget(self.add_resident_button)
         actions.addWidget(self.visit_button)
+        self.add_resident_button.setVisible(may_write_entity(self.session.ws, "resident"))
+        self.visit_button.setVisible(may_do(self.session.ws, Cap.record_visit))
         actions.addStretch(1)
         box.addLayout(actions)
         self.resident_table = table_view(self.residents)

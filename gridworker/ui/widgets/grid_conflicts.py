@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from gridworker.domain.enums import Role
+from gridworker.domain.permissions import Cap, roles_with
 from gridworker.services.conflict_review import (
     GridConflict,
     grid_conflicts,
@@ -43,7 +43,7 @@ from gridworker.ui.screens.today import Column, RowsModel
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 
-REVIEWERS = frozenset({Role.supervisor, Role.admin})
+REVIEWERS = roles_with(Cap.oversee_conflicts)
 
 
 class GridConflictsPanel(QWidget):

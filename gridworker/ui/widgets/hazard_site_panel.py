@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from gridworker.domain.checklists import label
 from gridworker.domain.enums import InspectionResult
-from gridworker.services import inspections
+from gridworker.domain.permissions import Cap
+from gridworker.services.access import may_do
 from gridworker.services.case_queries import RectificationItem, SiteDetail
 from gridworker.services.inspections import InspectionOutcome
 from gridworker.ui.forms import error_text
@@ -186,4 +187,4 @@ class SitePanel(QWidget):
 
     def _update_buttons(self) -> None:
         self.print_button.setEnabled(bool(self.detail and self.detail.inspections))
-        self.inspect_button.setVisible(self.session.ws.actor.role in inspections.INSPECT_ROLES)
+        self.inspect_button.setVisible(may_do(self.session.ws, Cap.inspect))

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body
 
+from gridworker.domain.permissions import Cap, may
 from gridworker.domain.rules_data import KINDS, ReferenceDataError
 from gridworker.server.api.deps import CallerDep, SessionsDep
 from gridworker.server.calendar_rules import current_document, publish
@@ -45,7 +46,7 @@ def put_document(
 ) -> dict[str, Any]:
     """Publish a new calendar or deadline rules (district admin only); clients get it on pull."""
     name = _kind(kind)
-    if caller.role != "admin":
+    if not may(caller.role, Cap.publish_reference):
         raise ApiError(
             ErrorCode.forbidden,
             "只有区管理员可以修改工作日历和办理时限规则",
