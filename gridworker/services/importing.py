@@ -7,6 +7,7 @@ any edit).
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -38,6 +39,8 @@ from gridworker.storage.models import (
     SyncRecord,
 )
 from gridworker.storage.outbox import insert_new
+
+log = logging.getLogger(__name__)
 
 CHUNK = 500
 
@@ -177,10 +180,19 @@ def import_file(ws: Workspace, path: Path, *, lang: str = "zh_CN") -> ImportRepo
         raise ServiceError(f"{path} does not exist")
     report = ImportReport(file=path.name)
     rows = read_rows(path)
+    log.info("import of a %s file: start", path.suffix.lower() or "(no suffix)")
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         _import_jsonl(ws, rows, report, lang)
     else:
         _import_roster(ws, rows, report, lang)
+    log.info(
+        "import done: %d rows, %d imported (%d households, %d residents), %d refused",
+        report.rows,
+        report.imported,
+        report.households,
+        report.residents,
+        len(report.errors),
+    )
     return report
 
 

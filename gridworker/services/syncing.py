@@ -3,6 +3,7 @@ app's sync screen call."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Callable
@@ -23,6 +24,8 @@ from gridworker.sync.client import SyncClient, SyncError, make_transport
 from gridworker.sync.engine import CycleReport, Progress, SyncEngine
 from gridworker.sync.protocol import ErrorCode, LoginResponse
 from gridworker.sync.state import DeviceIdentity, ServerConfig, SyncState
+
+log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[Progress], None]
 AUTH_CODES = (ErrorCode.auth_required, ErrorCode.token_expired)
@@ -106,6 +109,7 @@ def enroll(
     else:
         _adopt_district_secret(ws, secret)
     _store_login(ws, login, server, device_id)
+    log.info("enrolled (role %s), device %s registered; first pull", login.user.role, device_id)
     report = SyncEngine(ws.profile, client, username=username, progress=progress).run_cycle()
     return ws, report
 
