@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from gridworker.storage.profile import ProfileError
+from gridworker.ui.forms import error_text
 from gridworker.ui.screens import ScreenEntry, registry
-from gridworker.ui.screens.base import Placeholder, Screen
+from gridworker.ui.screens.base import Screen
 from gridworker.ui.session import AppSession, StatusInfo
+from gridworker.ui.tasks import REFUSALS
 
 STYLE = """
 QListWidget#nav { background: #1f3b5a; color: #e8eef5; border: none; font-size: 15px; }
@@ -36,6 +38,8 @@ QListWidget#nav::item:selected { background: #2f6ea5; color: white; }
 QLabel#heading { font-size: 20px; font-weight: 600; margin: 4px 0 8px 0; }
 QLabel#error { color: #b3261e; }
 """
+
+TASK_FAILURE_MS = 20_000  # how long a background failure stays in the status bar
 
 
 class ActivityFilter(QObject):
@@ -104,6 +108,7 @@ class MainWindow(QMainWindow):
         session.sync_progress.connect(self._sync_progress)
         session.sync_finished.connect(self._sync_finished)
         session.locked_changed.connect(self._locked_changed)
+        session.tasks.task_failed.connect(self.show_task_failure)
         self._activity = ActivityFilter(session.user_activity)
         QApplication.instance().installEventFilter(self._activity)  # type: ignore[union-attr]
         QTimer.singleShot(0, session.refresh_status)
@@ -243,6 +248,17 @@ class MainWindow(QMainWindow):
                 self.tr("Sync failed: %1").replace("%1", str(error)), 10_000
             )
 
+    def show_task_failure(self, name: str, error: BaseException) -> None:
+        """A background task failed and nothing else told the user: say so in the status
+        bar (the log has the details). A refusal carries its own message."""
+        if isinstance(error, REFUSALS):
+            text = self.tr("Not done: %1").replace("%1", error_text(error))
+        else:
+            text = self.tr(
+                "Something went wrong in the background (%1); the details are in the log."
+            ).replace("%1", type(error).__name__)
+        self.statusBar().showMessage(text, TASK_FAILURE_MS)
+
     # --- lock ------------------------------------------------------------------------
 
     def _locked_changed(self, locked: bool) -> None:
@@ -279,4 +295,4 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-__all__ = ["MainWindow", "Placeholder"]
+__all__ = ["MainWindow"]

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>App</name>
+    <message>
+        <source>GridWorker cannot start</source>
+        <translation>网格通无法启动</translation>
+    </message>
+    <message>
+        <source>Part of GridWorker is missing or damaged (%1), so it does not open. Please reinstall it; the details are in the log.</source>
+        <translation>网格通的部分组件缺失或损坏（%1），无法打开。请重新安装；详情已写入日志。</translation>
+    </message>
+</context>
+<context>
     <name>CaseCountdown</name>
     <message>
         <source>%1 d %2 h</source>
@@ -1526,6 +1537,14 @@
     <message>
         <source>Sync failed: %1</source>
         <translation>同步失败：%1</translation>
+    </message>
+    <message>
+        <source>Not done: %1</source>
+        <translation>未完成：%1</translation>
+    </message>
+    <message>
+        <source>Something went wrong in the background (%1); the details are in the log.</source>
+        <translation>后台操作出错（%1），详情已写入日志。</translation>
     </message>
     <message>
         <source>Locked</source>

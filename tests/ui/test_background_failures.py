@@ -1,0 +1,112 @@
+"""A background task that fails is never silent: the user is told and the log keeps it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtWidgets import QLabel
+
+from gridworker.logging_setup import setup_client_logging
+from gridworker.services.workspace import ServiceError
+from gridworker.ui.main_window import MainWindow
+from gridworker.ui.session import AppSession
+from tests.ui.conftest import wait_idle
+
+pytestmark = pytest.mark.task_failures  # failing tasks are what these tests are about
+
+NAME, ID_NUMBER, PHONE = "王秀英", "360302199003071234", "13812345678"
+
+
+@pytest.fixture
+def log_path(tmp_path: Path) -> Iterator[Path]:
+    """The app's log file in a profile folder of this test, removed from the root logger after."""
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    yield setup_client_logging(tmp_path / "logged")
+    for handler in root.handlers:
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+def read_log(path: Path) -> str:
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    return path.read_text(encoding="utf-8")
+
+
+def leaky(_state: object) -> None:
+    raise RuntimeError(f"row of {NAME} ({ID_NUMBER}, {PHONE}) could not be read")
+
+
+def test_a_failure_nobody_handles_is_shown_and_logged_without_personal_data(
+    qtbot, session: AppSession, log_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """Proves a task run without `failed=` that raises puts a zh_CN message in the main
+    window's status bar and its traceback in the log, with none of the values its
+    exception quoted."""
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(session.tasks.task_failed, timeout=10_000):
+        session.tasks.run_db(leaky)
+    message = window.statusBar().currentMessage()
+    assert "后台操作出错" in message and "RuntimeError" in message
+    text = read_log(log_path)
+    assert "task test_background_failures.leaky failed" in text
+    assert "Traceback" in text and "RuntimeError" in text
+    for value in (NAME, ID_NUMBER, PHONE):
+        assert value not in text
+
+
+def test_a_refusal_shows_its_own_message_and_logs_one_line(
+    qtbot, session: AppSession, log_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """Proves a refusal meant for the user (ServiceError) shows its message, and the log
+    gets a line with its type, no traceback."""
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+
+    def refuse(_state: object) -> None:
+        raise ServiceError("your role may not make bulk exports")
+
+    with qtbot.waitSignal(session.tasks.task_failed, timeout=10_000):
+        session.tasks.run_db(refuse)
+    assert window.statusBar().currentMessage() == "未完成：your role may not make bulk exports"
+    text = read_log(log_path)
+    assert "refused: ServiceError" in text and "Traceback" not in text
+
+
+def test_a_caller_with_failed_gets_the_error_and_the_log_still_has_it(
+    qtbot, session: AppSession, log_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """Proves `failed=` still receives the error (and the default path stays quiet), while
+    the traceback is logged all the same."""
+    got: list[BaseException] = []
+    shown: list[str] = []
+    session.tasks.task_failed.connect(lambda name, exc: shown.append(name))
+    session.tasks.run_db(leaky, failed=got.append)
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: bool(got), timeout=10_000)
+    assert isinstance(got[0], RuntimeError) and shown == []
+    assert "leaky failed" in read_log(log_path)
+
+
+def test_a_task_whose_widget_was_closed_is_still_logged(
+    qtbot, session: AppSession, log_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """Proves the failure of a task whose widget is gone (its result is dropped) still
+    reaches the log, and nobody is told about a screen that no longer exists."""
+    label = QLabel()
+    shown: list[str] = []
+    session.tasks.task_failed.connect(lambda name, exc: shown.append(name))
+    session.tasks.run_db(leaky, done=lambda _r: label.setText("done"))
+    shiboken6.delete(label)  # the screen closed before the task ended
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: "leaky failed" in read_log(log_path), timeout=10_000)
+    assert shown == []
