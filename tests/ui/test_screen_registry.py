@@ -1,0 +1,63 @@
+"""A screen whose module cannot be imported stops the app; it never becomes a placeholder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from gridworker.domain.enums import Role
+from gridworker.services.workspace import Workspace, open_workspace
+from gridworker.ui import app as ui_app
+from gridworker.ui.main_window import MainWindow
+from gridworker.ui.screens import ENTRIES, import_all, registry
+from gridworker.ui.session import AppSession
+from tests.conftest import PASSPHRASE
+
+BROKEN = "gridworker.ui.screens.ledgers"
+
+
+def test_every_screen_of_the_registry_imports() -> None:
+    """Proves the check the app runs at start-up passes on this tree (every module and
+    class named in ENTRIES exists)."""
+    import_all()
+    assert {key for key, *_ in ENTRIES} == {e.key for e in registry()}
+
+
+def test_opening_a_screen_whose_module_is_missing_raises(
+    session: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves building a screen whose module cannot be imported raises that error (it used
+    to show an empty placeholder page with the screen's title)."""
+    monkeypatch.setitem(sys.modules, BROKEN, None)  # as if the file were missing
+    entry = next(e for e in registry(Role.supervisor) if e.key == "ledgers")
+    with pytest.raises(ModuleNotFoundError, match="ledgers"):
+        entry.build(session)
+    with pytest.raises(ModuleNotFoundError):
+        import_all()
+
+
+def test_a_broken_screen_stops_the_app_from_opening(
+    qapp, ws: Workspace, profile_dir: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """Proves the desktop app does not open its window when a screen's module cannot be
+    imported: it says so in zh_CN, closes the profile and returns 1."""
+    monkeypatch.setitem(sys.modules, BROKEN, None)
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, title, text: said.append((title, text)))
+    # Were the window to open (the old behaviour), close it so the test ends and fails.
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(qapp.closeAllWindows)
+    guard.start(5_000)
+    try:
+        code = ui_app.run(profile_dir, workspace=ws)
+    finally:
+        guard.stop()
+    assert code == 1
+    assert said and said[0][0] == "网格通无法启动" and "ModuleNotFoundError" in said[0][1]
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    open_workspace(profile_dir, PASSPHRASE).close()  # the app let go of the profile
