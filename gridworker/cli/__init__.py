@@ -84,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] | None
     func = cmd_self_test if args.self_test else getattr(args, "func", cmd_app)
     command = "self-test" if args.self_test else getattr(args, "command", None) or "app"
-    _start_log(args, command)
+    if not args.self_test:  # the self-test writes nothing outside its temporary folder
+        _start_log(args, command)
     try:
         code = func(args)
         log.info("%s: exit %s", command, code)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -36,6 +36,8 @@ from gridworker.storage.models import (
     SyncRecord,
     VisitRow,
 )
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("jsonl", "csv", "xlsx")
 
@@ -310,12 +312,17 @@ def discard_workbook(wb: Any) -> None:
         if writer is None:
             continue
         rows = getattr(sheet, "_rows", None)
-        with suppress(Exception):  # finish the XML stream before its file goes
+        try:  # finish the XML stream before its file goes
             if rows is not None:
                 rows.close()
             writer.close()
-        with suppress(OSError, ValueError):
+        except Exception as exc:  # the file is still removed below
+            log.warning("closing a sheet's temporary file failed (%s)", type(exc).__name__)
+        try:
             writer.cleanup()
+        except (OSError, ValueError) as exc:
+            # Left behind, the file holds rows in plain text until the process exits.
+            log.error("a sheet's temporary file could not be removed (%s)", type(exc).__name__)
 
 
 def _col(n: int) -> str:

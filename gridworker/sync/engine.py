@@ -486,8 +486,8 @@ class SyncEngine:
                 state.online = exc.status is not None  # the server answered, even if with an error
                 state.last_error = f"{exc.code.value}: {exc.args[0]}"
                 state.save(s)
-        except Exception:  # pragma: no cover - never hide the original error
-            pass
+        except Exception:  # never hide the original error, which the caller raises
+            log.warning("the sync error could not be recorded in the profile", exc_info=True)
 
     def _finish(self) -> None:
         with self._bookkeeping() as s:

@@ -61,3 +61,16 @@ def test_a_broken_screen_stops_the_app_from_opening(
     assert said and said[0][0] == "网格通无法启动" and "ModuleNotFoundError" in said[0][1]
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
     open_workspace(profile_dir, PASSPHRASE).close()  # the app let go of the profile
+
+
+def test_the_self_test_fails_when_a_screen_module_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Proves `--self-test`'s Qt check imports every screen: one left out of a build fails
+    the check (it used to pass, and the screen would have been a placeholder)."""
+    from gridworker.services.selftest import run_self_test
+
+    assert {c.name: c.ok for c in run_self_test()}["qt+translations"]
+    monkeypatch.setitem(sys.modules, BROKEN, None)
+    qt = {c.name: c for c in run_self_test()}["qt+translations"]
+    assert not qt.ok and "ledgers" in qt.detail

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from gridworker.sync.client import InsecureServer, SyncError
 from gridworker.sync.engine import Progress
 from gridworker.ui.forms import error_label
 
+log = logging.getLogger(__name__)
 MIN_PASSPHRASE = 8
 
 
@@ -144,9 +146,11 @@ class EnrollDialog(QDialog):
                     progress=self._on_progress,
                 )
             except (SyncError, InsecureServer, ServiceError, ProfileError) as exc:
+                log.warning("enrolment refused: %s", getattr(exc, "code", type(exc).__name__))
                 self._finished.emit(None, str(exc))
                 return
             except Exception as exc:  # shown, never swallowed: the dialog stays usable
+                log.error("enrolment failed", exc_info=exc)
                 self._finished.emit(None, f"{type(exc).__name__}: {exc}")
                 return
             self._finished.emit(ws, "")
