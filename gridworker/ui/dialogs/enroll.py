@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from pathlib import Path
 
@@ -100,7 +101,9 @@ class EnrollDialog(QDialog):
         if not text:
             self.strength.clear()
             return
-        score, _hint = passphrase_strength(text)
+        # Words of this person make a passphrase guessable: the username, the server's host.
+        personal = [self.username.text(), *re.split(r"[/:.]+", self.server.text())]
+        score, _hint = passphrase_strength(text, [w for w in personal if len(w) >= 3])
         labels = [
             self.tr("very weak"),
             self.tr("weak"),
