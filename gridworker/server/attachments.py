@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gridworker.domain.atomic import fsync_dir
 from gridworker.server.core.config import Settings
 from gridworker.server.errors import ApiError
 from gridworker.server.models import Record, Upload
@@ -93,17 +94,6 @@ def final_path(settings: Settings, sha: str) -> Path:
 
 def part_path(settings: Settings, sha: str) -> Path:
     return Path(settings.attachment_dir) / sha[:2] / f"{sha}.part"
-
-
-def _fsync_dir(path: Path) -> None:
-    # Makes a rename or a new file durable; not possible (nor needed) on Windows.
-    if os.name == "nt":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _file_size(path: Path) -> int | None:
@@ -258,7 +248,7 @@ def append_chunk(
             handle.flush()
             os.fsync(handle.fileno())
         if new_file:
-            _fsync_dir(part.parent)
+            fsync_dir(part.parent)
     upload.received = offset + len(data)
     status = _status(upload, upload.received)
     if upload.received < upload.size:
@@ -286,7 +276,7 @@ def _finish(session: Session, settings: Settings, upload: Upload) -> bool:
         return False
     final = final_path(settings, upload.sha256)
     os.replace(part, final)
-    _fsync_dir(final.parent)
+    fsync_dir(final.parent)
     upload.complete = True
     upload.received = upload.size
     return True

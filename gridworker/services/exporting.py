@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from gridworker.domain.atomic import atomic_path
 from gridworker.domain.enums import Role
 from gridworker.domain.masking import mask_id_number, mask_phone
 from gridworker.services.records import PHONE_FIELDS, to_wire
@@ -200,16 +199,8 @@ def export(
         raise ServiceError("your role may not make bulk exports")
     spec = KINDS[kind]
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".gw-export-", suffix="." + fmt, dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(out, durable=False) as tmp:
         count = _write(ws, spec, fmt, tmp, unmasked, lang)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     with ws.write() as s:
         ws.audit(
             s,

@@ -23,7 +23,6 @@ import json
 import os
 import re
 import secrets
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +36,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from gridworker.domain.atomic import TMP_SUFFIX, fsync_dir, write_atomically
 
 __all__ = [
     "STRENGTH_HINTS",
@@ -74,7 +75,7 @@ _MAX_FILE_BYTES = 64 * 1024
 _MAX_MEMORY_KIB = 4 * 1024 * 1024
 _MAX_ITERATIONS = 64
 _MAX_LANES = 64
-_TMP_SUFFIX = ".tmp"
+_TMP_SUFFIX = TMP_SUFFIX  # temp files of an interrupted write: wiped too
 
 
 class KeyVaultError(Exception):
@@ -194,56 +195,6 @@ def _wrap_with_passphrase(data_key: bytes, passphrase: str, params: KdfParams) -
 
 
 # --- the file ------------------------------------------------------------------
-
-
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable; Windows cannot open a directory for fsync.
-    if os.name == "nt":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomically(path: Path, data: bytes, *, overwrite: bool) -> None:
-    """Write ``data`` to a temp file beside ``path``, fsync, then move it into place.
-
-    A crash at any point leaves either the old file or the new one, never a mix.
-    With ``overwrite=False`` the final step is a hard link, which fails atomically
-    if ``path`` appeared meanwhile (no check-then-write race).
-    """
-    directory = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP_SUFFIX, dir=directory)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fh.fileno(), 0o600)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise
-            except OSError:
-                # File systems without hard links (FAT on a USB stick): fall back
-                # to an exclusive check, racy only against another process.
-                if path.exists():
-                    raise FileExistsError(str(path)) from None
-                os.replace(tmp, path)
-            else:
-                tmp.unlink()
-        _fsync_dir(directory)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
 
 
 def _read_document(path: Path) -> dict[str, Any]:
@@ -435,7 +386,7 @@ def create_key_file(
         _wrap_for_recovery(data_key, recovery_public_key) if recovery_public_key else None
     )
     doc["created"] = _now_iso()
-    _write_atomically(target, _serialise(doc), overwrite=False)
+    write_atomically(target, _serialise(doc), overwrite=False)
     return data_key
 
 
@@ -456,7 +407,7 @@ def read_kdf_params(path: StrPath) -> KdfParams:
 def _rewrap(path: Path, doc: dict[str, Any], data_key: bytes, new: str, params: KdfParams) -> None:
     updated = dict(doc)
     updated.update(_wrap_with_passphrase(data_key, new, params))
-    _write_atomically(path, _serialise(updated), overwrite=True)
+    write_atomically(path, _serialise(updated), overwrite=True)
 
 
 def change_passphrase(
@@ -512,7 +463,7 @@ def set_recovery_key(path: StrPath, passphrase: str, recovery_public_key: bytes 
     updated["recovery"] = (
         _wrap_for_recovery(data_key, recovery_public_key) if recovery_public_key else None
     )
-    _write_atomically(target, _serialise(updated), overwrite=True)
+    write_atomically(target, _serialise(updated), overwrite=True)
 
 
 def wipe_key_file(path: StrPath) -> None:
@@ -541,7 +492,7 @@ def wipe_key_file(path: StrPath) -> None:
             pass  # cannot overwrite (read-only file): deleting it still matters most
         victim.unlink(missing_ok=True)
     with contextlib.suppress(OSError):
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
 
 
 def generate_recovery_keypair() -> tuple[bytes, bytes]:
