@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
 
 from gridworker.logging_setup import setup_client_logging
 from gridworker.services.workspace import ServiceError
@@ -45,7 +46,7 @@ def leaky(_state: object) -> None:
 
 
 def test_a_failure_nobody_handles_is_shown_and_logged_without_personal_data(
-    qtbot, session: AppSession, log_path: Path  # type: ignore[no-untyped-def]
+    qtbot: QtBot, session: AppSession, log_path: Path
 ) -> None:
     """Proves a task run without `failed=` that raises puts a zh_CN message in the main
     window's status bar and its traceback in the log, with none of the values its
@@ -65,7 +66,7 @@ def test_a_failure_nobody_handles_is_shown_and_logged_without_personal_data(
 
 
 def test_a_refusal_shows_its_own_message_and_logs_one_line(
-    qtbot, session: AppSession, log_path: Path  # type: ignore[no-untyped-def]
+    qtbot: QtBot, session: AppSession, log_path: Path
 ) -> None:
     """Proves a refusal meant for the user (ServiceError) shows its message, and the log
     gets a line with its type, no traceback."""
@@ -83,7 +84,7 @@ def test_a_refusal_shows_its_own_message_and_logs_one_line(
 
 
 def test_a_caller_with_failed_gets_the_error_and_the_log_still_has_it(
-    qtbot, session: AppSession, log_path: Path  # type: ignore[no-untyped-def]
+    qtbot: QtBot, session: AppSession, log_path: Path
 ) -> None:
     """Proves `failed=` still receives the error (and the default path stays quiet), while
     the traceback is logged all the same."""
@@ -98,7 +99,7 @@ def test_a_caller_with_failed_gets_the_error_and_the_log_still_has_it(
 
 
 def test_a_task_whose_widget_was_closed_is_still_logged(
-    qtbot, session: AppSession, log_path: Path  # type: ignore[no-untyped-def]
+    qtbot: QtBot, session: AppSession, log_path: Path
 ) -> None:
     """Proves the failure of a task whose widget is gone (its result is dropped) still
     reaches the log, and nobody is told about a screen that no longer exists."""
