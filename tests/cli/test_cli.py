@@ -16,6 +16,9 @@ from gridworker.logging_setup import LOG_FOLDER, log_file
 from tests.conftest import GRID, PASSPHRASE
 from tests.services.test_importing import write_csv
 
+# The module's fixtures make a profile once: its tests share one worker.
+pytestmark = pytest.mark.xdist_group("cli")
+
 
 def run(
     profile: Path, *args: str, passphrase: str | None = PASSPHRASE, check: bool = False

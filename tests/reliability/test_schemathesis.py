@@ -24,6 +24,9 @@ from schemathesis.checks import negative_data_rejection, positive_data_acceptanc
 from tests.reliability.conftest import one_grid_app, scaled
 from tests.server.conftest import PASSWORD
 
+# The module's fixtures make a token once: its tests share one worker.
+pytestmark = pytest.mark.xdist_group("schemathesis")
+
 
 def make_app(tmp: Path) -> FastAPI:
     # Generated logins must not lock the next ones out.

@@ -15,8 +15,7 @@ from gridworker.services.workspace import Workspace
 from gridworker.ui.app import make_app
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import TaskManager
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.conftest import SCREENSHOTS
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +56,8 @@ def wait_idle(qtbot, session: AppSession, timeout: int = 10_000) -> None:  # typ
 
 
 def grab(widget, name: str) -> Path:  # type: ignore[no-untyped-def]
-    """Save a screenshot to docs/screenshots/<name>.png (looked at, committed)."""
+    """Save a screenshot to <SCREENSHOTS>/<name>.png: build/screenshots, or docs/screenshots
+    (looked at, committed) with GRIDWORKER_REFRESH_SCREENSHOTS=1."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     widget.grab().save(str(path))
