@@ -118,15 +118,17 @@ def log_file(profile: Path) -> Path:
     return Path(profile) / LOG_FOLDER / LOG_NAME
 
 
-def setup_client_logging(profile: Path, *, level: int = logging.INFO) -> Path:
+def setup_client_logging(
+    profile: Path, *, level: int = logging.INFO, max_bytes: int = MAX_BYTES, backups: int = BACKUPS
+) -> Path:
     """The desktop app and the `gridworker` commands: <profile>/logs/gridworker.log,
-    rotated at MAX_BYTES with BACKUPS old files. Returns the file's path."""
+    rotated at `max_bytes` with `backups` old files. Returns the file's path."""
     path = log_file(profile)
     path.parent.mkdir(parents=True, exist_ok=True)
     if os.name != "nt":
         path.parent.chmod(0o700)
     handler = OwnerOnlyRotatingFileHandler(
-        path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+        path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
     )
     handler.setLevel(level)
     with _lock:

@@ -15,7 +15,6 @@ from gridworker.cli import main
 from gridworker.logging_setup import (
     BACKUPS,
     LOG_NAME,
-    MAX_BYTES,
     log_file,
     redact,
     setup_client_logging,
@@ -81,10 +80,11 @@ def test_log_file_is_owner_only_and_rotates_to_a_few_files(
 ) -> None:
     """Proves <profile>/logs/gridworker.log is created 0600 in a 0700 folder, and that
     writing well past the limit keeps at most BACKUPS old files, each 0600 and bounded."""
-    path = setup_client_logging(tmp_path / "profile")
+    limit = 20_000  # MAX_BYTES' rotation, on a smaller file
+    path = setup_client_logging(tmp_path / "profile", max_bytes=limit)
     assert path == log_file(tmp_path / "profile") == tmp_path / "profile" / "logs" / LOG_NAME
     log = logging.getLogger("gridworker.test")
-    for n in range(MAX_BYTES * (BACKUPS + 2) // 500):
+    for n in range(limit * (BACKUPS + 2) // 500):
         log.info("line %d %s", n, "x" * 450)
     files = sorted(path.parent.iterdir())
     assert files == [path, *(path.with_name(f"{LOG_NAME}.{i}") for i in range(1, BACKUPS + 1))]
@@ -92,7 +92,7 @@ def test_log_file_is_owner_only_and_rotates_to_a_few_files(
         assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
         for f in files:
             assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
-            assert f.stat().st_size <= MAX_BYTES + 1000
+            assert f.stat().st_size <= limit + 1000
 
 
 def test_a_second_setup_replaces_the_first_handler(tmp_path: Path, fresh_root: None) -> None:
