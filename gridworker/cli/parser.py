@@ -6,7 +6,8 @@ import argparse
 
 from gridworker.cli.app import cmd_demo
 from gridworker.cli.desk import cmd_dashboard, cmd_ledger, cmd_print
-from gridworker.cli.profile import cmd_export, cmd_import, cmd_init, cmd_status
+from gridworker.cli.importing import cmd_import
+from gridworker.cli.profile import cmd_export, cmd_init, cmd_status
 from gridworker.cli.sync import cmd_conflicts, cmd_enroll, cmd_sync
 
 
@@ -44,9 +45,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_init)
 
-    s = sub.add_parser("import", help="import a roster (.csv/.xlsx) or an export (.jsonl)")
-    s.add_argument("file")
+    s = sub.add_parser(
+        "import",
+        help="import a roster (.csv/.xlsx) or an export (.jsonl); --template writes the roster "
+        "template",
+    )
+    s.add_argument("file", help="the file to import (with --template: the .xlsx to write)")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
+    s.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read and check the file, show the mapping and the counts, write nothing",
+    )
+    s.add_argument(
+        "--map",
+        action="append",
+        metavar="列名=FIELD",
+        help="map a column to a field (e.g. 手机号码=phone; 备注=ignore); repeatable",
+    )
+    s.add_argument(
+        "--area-code",
+        default="0799",
+        help="area code added to 7-8 digit local phone numbers (default 0799; '' for none)",
+    )
+    s.add_argument(
+        "--relationship-codes",
+        choices=["gbt", "census"],
+        default=None,
+        help="what one-digit 与户主关系 codes mean: GB/T 4761 classes or the census form's",
+    )
+    s.add_argument(
+        "--template",
+        action="store_true",
+        help="write the roster template (.xlsx with drop-down lists) to FILE and stop",
+    )
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("export", help="export records (masked unless --unmasked)")

@@ -1,4 +1,4 @@
-"""Commands on the local profile: init, import, export, status."""
+"""Commands on the local profile: init, export, status (import: cli/importing.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 
 from gridworker.cli.common import (
     EXIT_OK,
-    EXIT_PARTIAL,
     language,
     open_profile,
     print_json,
@@ -48,27 +47,6 @@ def _read_district_key(path: str | None) -> bytes | None:
         return bytes.fromhex(data.decode("ascii"))
     except (UnicodeDecodeError, ValueError):
         return data
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from gridworker.services.importing import import_file
-
-    ws = open_profile(args)
-    try:
-        report = import_file(ws, Path(args.file), lang=language(args))
-    finally:
-        ws.close()
-    if args.json:
-        print_json(report.to_json())
-    else:
-        print(
-            f"{report.file}: {report.imported} of {report.rows} rows imported "
-            f"({report.households} households, {report.residents} residents), "
-            f"{len(report.errors)} refused"
-        )
-        for err in report.errors:
-            print(f"  line {err.line}: {err.reason}")
-    return EXIT_PARTIAL if report.errors else EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -252,6 +252,7 @@ class Resident(Record):
     education: str | None = None
     occupation: str | None = None
     phone: str | None = None
+    other_phone: str | None = None
     relationship: Relationship | None = None
     domicile: str | None = None
     emergency_contact: str | None = None

@@ -60,16 +60,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The grid code must be 15 digits",
     ),
     "grid_code_range": (
-        "网格编码无效：街道/乡镇段应为001–399，社区段和网格段不能为000",
-        "The grid code is not valid: street part 001–399, community and grid parts not 000",
+        "网格编码无效：街道/乡镇段应为001–599，社区段和网格段不能为000",
+        "The grid code is not valid: street part 001–599, community and grid parts not 000",
     ),
     "region_code_format": (
         "区划代码应为6、9或12位数字",
         "The region code must be 6, 9 or 12 digits",
     ),
     "region_code_range": (
-        "区划代码无效：街道/乡镇段应为001–399，社区段不能为000",
-        "The region code is not valid: street part 001–399, community part not 000",
+        "区划代码无效：街道/乡镇段应为001–599，社区段不能为000",
+        "The region code is not valid: street part 001–599, community part not 000",
     ),
     "sha256_format": ("文件校验值格式不正确", "The file checksum is not a valid SHA-256"),
     # register and inspections

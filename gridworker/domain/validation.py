@@ -44,7 +44,9 @@ _LANDLINE = re.compile(r"0(?:(10|2\d)|([3-9]\d{2}))([1-9]\d{6,7})")
 _PHONE_NOISE = re.compile(r"[\s\-()（）]+")
 
 MAX_NAME_LENGTH = 50
-_PHONE_FIELDS = frozenset({"phone", "emergency_phone", "building_head_phone", "responsible_phone"})
+_PHONE_FIELDS = frozenset(
+    {"phone", "other_phone", "emergency_phone", "building_head_phone", "responsible_phone"}
+)
 
 
 def _nfkc(value: str) -> str:
@@ -115,9 +117,28 @@ def validate_phone(value: str, *, field: str = "phone") -> str:
 
     Mobile: 11 digits starting 13–19, with an optional +86/0086/86 prefix; returned
     as 11 digits. Landline: trunk 0, area code, 7–8 digit local number (an
-    international +86 prefix drops the trunk 0); returned as "0797-1234567".
+    international +86 prefix drops the trunk 0); returned as "0797-1234567", with an
+    extension (转 8001, 分机8001, ext 8001, or a third dash group) as "0797-1234567-8001".
     Spaces, dashes and brackets are ignored. Code: phone_format.
     """
+    try:
+        return _validate_phone(value, field)
+    except ValidationError:
+        match = _EXTENSION.match(_nfkc(value).strip())
+        if match is None:
+            raise
+        main = _validate_phone(match.group("main"), field)
+        if "-" not in main:  # a mobile has no extension
+            raise
+        return f"{main}-{match.group('ext')}"
+
+
+_EXTENSION = re.compile(
+    r"^(?P<main>.+?)\s*(?:转|轉|分机|分機|ext\.?|x|#|-)\s*(?P<ext>\d{1,6})$", re.IGNORECASE
+)
+
+
+def _validate_phone(value: str, field: str) -> str:
     digits = _PHONE_NOISE.sub("", _nfkc(value))
     international = False
     for prefix in ("+86", "0086"):
@@ -146,10 +167,12 @@ def _digits(value: str) -> str:
 
 
 def _check_parts(code: str, error: str, field: str) -> None:
-    """Street 001–399, community and grid parts non-zero, province real."""
+    """Street 001–599, community and grid parts non-zero, province real."""
     if code[:2] not in PROVINCE_CODES or code[2:6] == "0000":
         raise ValidationError(error, field=field)
-    if len(code) >= 9 and not 1 <= int(code[6:9]) <= 399:
+    # 001–099 streets, 100–199 towns, 200–399 townships, 400–599 development zones, farms
+    # and other 管委会-type units (the statistics bureau's division codes use them all).
+    if len(code) >= 9 and not 1 <= int(code[6:9]) <= 599:
         raise ValidationError(error, field=field)
     if len(code) >= 12 and code[9:12] == "000":
         raise ValidationError(error, field=field)

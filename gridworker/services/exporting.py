@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from gridworker.domain.atomic import atomic_path
-from gridworker.domain.enums import Role
+from gridworker.domain.enums import Role, TagKind
 from gridworker.domain.masking import mask_id_number, mask_phone
 from gridworker.services.records import PHONE_FIELDS, to_wire
 from gridworker.services.workspace import ServiceError, Workspace
@@ -32,6 +32,7 @@ from gridworker.storage.models import (
     InspectionRow,
     RectificationRow,
     ResidentRow,
+    ResidentTagRow,
     SyncRecord,
     VisitRow,
 )
@@ -76,6 +77,17 @@ KINDS: dict[str, ExportKind] = {
             ("phone", "联系电话", "Phone"),
             ("relationship", "与户主关系", "Relationship to head"),
             ("health", "健康状况", "Health"),
+            # What a roster import needs to find the household and the tags again, and the
+            # register's other fields (issue 18: an unmasked export re-imports as itself).
+            ("household_no", "户号", "Household no."),
+            ("address", "地址", "Address"),
+            ("tags", "人员标签", "Tags"),
+            ("ethnicity", "民族", "Ethnicity"),
+            ("marital_status", "婚姻状况", "Marital status"),
+            ("education", "文化程度", "Education"),
+            ("occupation", "职业", "Occupation"),
+            ("domicile", "户籍地", "Domicile"),
+            ("other_phone", "其他电话", "Other phone"),
         ),
     ),
     "visits": ExportKind(
@@ -211,15 +223,39 @@ def export(
     return ExportResult(out, kind, fmt, count, not unmasked)
 
 
+def _resident_extras(ws: Workspace, lang: str) -> dict[str, Callable[[Any], Any]]:
+    """Columns of the residents export that live on the household or the tag rows."""
+    with ws.read() as s:
+        households = {
+            hid: (no, address)
+            for hid, no, address in s.execute(
+                select(HouseholdRow.id, HouseholdRow.household_no, HouseholdRow.address)
+            )
+        }
+        tags: dict[str, list[TagKind]] = {}
+        for rid, tag in s.execute(
+            select(ResidentTagRow.resident_id, ResidentTagRow.tag)
+            .where(ResidentTagRow.deleted.is_(False))
+            .order_by(ResidentTagRow.resident_id, ResidentTagRow.tag)
+        ):
+            tags.setdefault(rid, []).append(tag)
+    return {
+        "household_no": lambda row: households.get(row.household_id, (None, None))[0],
+        "address": lambda row: households.get(row.household_id, (None, None))[1],
+        "tags": lambda row: "、".join(t.label(lang) for t in tags.get(row.id, [])) or None,
+    }
+
+
 def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool, lang: str) -> int:
     count = 0
     fields = [c[0] for c in spec.columns]
     headers = [c[1] if lang.startswith("zh") else c[2] for c in spec.columns]
+    extras = _resident_extras(ws, lang) if spec.model is ResidentRow and fmt != "jsonl" else {}
 
     def cells(row: SyncRecord) -> list[Any]:
         values = []
         for f in fields:
-            v = getattr(row, f)
+            v = extras[f](row) if f in extras else getattr(row, f)
             values.append(display_value(v if unmasked else mask_field(f, v), lang))
         return values
 

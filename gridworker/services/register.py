@@ -52,6 +52,10 @@ class ResidentInput:
     ethnicity: str | None = None
     occupation: str | None = None
     tags: Sequence[TagKind] = field(default_factory=tuple)
+    marital_status: str | None = None
+    education: str | None = None
+    domicile: str | None = None
+    other_phone: str | None = None
 
     def normalised(self) -> ResidentInput:
         """Validated copy: ID number checked, gender and birth date derived from it."""
@@ -63,6 +67,7 @@ class ResidentInput:
             gender = gender or id_gender(id_number)
             birth = birth or id_birth_date(id_number)
         phone = validate_phone(self.phone) if self.phone else None
+        other_phone = validate_phone(self.other_phone) if self.other_phone else None
         return ResidentInput(
             name=name,
             id_number=id_number,
@@ -74,6 +79,10 @@ class ResidentInput:
             ethnicity=self.ethnicity,
             occupation=self.occupation,
             tags=tuple(dict.fromkeys(self.tags)),
+            marital_status=self.marital_status,
+            education=self.education,
+            domicile=self.domicile,
+            other_phone=other_phone,
         )
 
 
@@ -212,6 +221,10 @@ def save_resident(
         "health",
         "ethnicity",
         "occupation",
+        "marital_status",
+        "education",
+        "domicile",
+        "other_phone",
     ):
         value = getattr(r, key)
         if value is not None:

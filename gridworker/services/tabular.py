@@ -158,6 +158,59 @@ def read_jsonl(path: Path) -> Iterator[SourceRow]:
             yield SourceRow(number, value)
 
 
+def read_raw(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """Every non-empty row of a .csv or .xlsx file as (line, cells), header rows included.
+
+    Cells keep what the file holds: text (stripped; empty is None) and, in .xlsx, the
+    numbers and dates Excel stored, so that a reader can tell an ID number Excel turned
+    into a number (and rounded) from one typed as text. For rosters, whose header may sit
+    below title rows (roster_columns.find_layout).
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _raw_csv(path)
+    if suffix == ".xlsx":
+        return _raw_xlsx(path)
+    raise FileFormatError(f"cannot import {path.name}: use .csv, .xlsx or .jsonl")
+
+
+def _raw_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    encoding = _stream_encoding(path)
+    stream: TextIO
+    if encoding is None:
+        text, _ = decode_text(path.read_bytes())
+        stream = io.StringIO(text, newline="")
+    else:
+        stream = path.open(encoding=encoding, newline="")
+    with stream:
+        reader = csv.reader(stream)
+        try:
+            for values in reader:
+                if any(v.strip() for v in values):
+                    yield reader.line_num, [_clean(v) for v in values]
+        except UnicodeDecodeError:
+            raise FileFormatError(
+                f"{path.name} changed while it was read (after line {reader.line_num}): "
+                "import it again"
+            ) from None
+
+
+def _raw_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise FileFormatError(f"{path.name} is not a readable .xlsx file: {exc}") from exc
+    try:
+        sheet = wb.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if any(v not in (None, "") for v in values):
+                yield number, [_clean(v) for v in values]
+    finally:
+        wb.close()
+
+
 def read_rows(path: Path) -> Iterator[SourceRow]:
     suffix = path.suffix.lower()
     if suffix == ".csv":

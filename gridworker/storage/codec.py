@@ -19,7 +19,9 @@ from gridworker.domain.wire import wire_value
 from gridworker.storage.models import SyncRecord
 from gridworker.storage.types import EnumCode, ISODate, UTCDateTime
 
-PHONE_FIELDS = frozenset({"phone", "emergency_phone", "building_head_phone", "responsible_phone"})
+PHONE_FIELDS = frozenset(
+    {"phone", "other_phone", "emergency_phone", "building_head_phone", "responsible_phone"}
+)
 
 
 def to_wire(row: SyncRecord) -> dict[str, Any]:

@@ -182,6 +182,8 @@ class ResidentRow(SyncRecord):
     education: Mapped[str | None] = mapped_column(String(20))
     occupation: Mapped[str | None] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(20))
+    # A second number from the same roster cell or column (migration 0004).
+    other_phone: Mapped[str | None] = mapped_column(String(20))
     relationship: Mapped[Relationship | None] = mapped_column(EnumCode(Relationship))
     domicile: Mapped[str | None] = mapped_column(String(200))
     emergency_contact: Mapped[str | None] = mapped_column(String(50))

@@ -13,6 +13,17 @@
     </message>
 </context>
 <context>
+    <name>CalendarNotice</name>
+    <message>
+        <source>%1 open deadline(s) fall in %2, which the working-day calendar does not cover: there only weekends count as days off, holidays do not. Ask the district admin to publish that year&apos;s holidays.</source>
+        <translation>有%1个未办结事项的期限落在%2年，工作日历尚未覆盖该年：届时只按周末计休息日，节假日不计。请区管理员发布该年的节假日安排。</translation>
+    </message>
+    <message>
+        <source>The working-day calendar does not cover %1 yet: publish it (gridworker-server set-calendar) once the State Council&apos;s holiday notice is out.</source>
+        <translation>工作日历尚未覆盖%1年：国务院节假日通知发布后，请用 gridworker-server set-calendar 发布。</translation>
+    </message>
+</context>
+<context>
     <name>CaseCountdown</name>
     <message>
         <source>%1 d %2 h</source>
@@ -1922,6 +1933,10 @@
         <translation>新增住户</translation>
     </message>
     <message>
+        <source>Import roster…</source>
+        <translation>导入花名册…</translation>
+    </message>
+    <message>
         <source>Select a household to see its residents.</source>
         <translation>选择住户以查看家庭成员。</translation>
     </message>
@@ -2165,6 +2180,141 @@
     <message>
         <source>Tags</source>
         <translation>人员标签</translation>
+    </message>
+</context>
+<context>
+    <name>RosterImportDialog</name>
+    <message>
+        <source>Import a roster</source>
+        <translation>导入花名册</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>A roster (.xlsx or .csv) or an export</source>
+        <translation>花名册（.xlsx 或 .csv）或导出文件</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Area code for local numbers</source>
+        <translation>本地号码区号</translation>
+    </message>
+    <message>
+        <source>One-digit relationship codes</source>
+        <translation>一位数关系代码</translation>
+    </message>
+    <message>
+        <source>Ask (report them)</source>
+        <translation>不确定（逐条报告）</translation>
+    </message>
+    <message>
+        <source>GB/T 4761 classes</source>
+        <translation>GB/T 4761 大类</translation>
+    </message>
+    <message>
+        <source>Census form (R601)</source>
+        <translation>人口普查表（R601）</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Choose a file and check it: nothing is written yet.</source>
+        <translation>选择文件后先检查：检查时不会写入任何数据。</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>列名</translation>
+    </message>
+    <message>
+        <source>Imported as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <source>Refused lines and values left out</source>
+        <translation>被拒绝的行和未导入的值</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Choose a roster</source>
+        <translation>选择花名册</translation>
+    </message>
+    <message>
+        <source>Rosters (*.xlsx *.csv *.jsonl)</source>
+        <translation>花名册 (*.xlsx *.csv *.jsonl)</translation>
+    </message>
+    <message>
+        <source>Choose a file first.</source>
+        <translation>请先选择文件。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>The file was not imported.</source>
+        <translation>文件未导入。</translation>
+    </message>
+    <message>
+        <source>Checked, nothing written: %1 of %2 lines can be imported (%3 households, %4 people; new: %5 households, %6 people); %7 refused, %8 values left out.</source>
+        <translation>已检查，未写入：共%2行，可导入%1行（%3户，%4人；其中新增%5户、%6人）；拒绝%7行，%8个值未导入。</translation>
+    </message>
+    <message>
+        <source>Imported %1 of %2 lines (%3 households, %4 people; new: %5 households, %6 people); %7 refused, %8 values left out.</source>
+        <translation>已导入：共%2行，导入%1行（%3户，%4人；其中新增%5户、%6人）；拒绝%7行，%8个值未导入。</translation>
+    </message>
+    <message>
+        <source>The header is on line %1.</source>
+        <translation>表头在第%1行。</translation>
+    </message>
+    <message>
+        <source>not imported: %1</source>
+        <translation>未导入：%1</translation>
+    </message>
+    <message>
+        <source>refused: %1</source>
+        <translation>拒绝：%1</translation>
+    </message>
+    <message>
+        <source>%1; the person was imported without it</source>
+        <translation>%1；该人已导入，此项留空</translation>
     </message>
 </context>
 <context>

@@ -85,7 +85,7 @@ def test_bad_rows_exit_non_zero_with_line_numbers(cli_profile: Path, tmp_path: P
     rows[1][5] = "123"
     proc = run(cli_profile, "import", str(write_csv(tmp_path / "b.csv", rows)))
     assert proc.returncode == 3
-    assert "line 3" in proc.stdout and "18" in proc.stdout
+    assert "第3行" in proc.stdout and "18" in proc.stdout
 
 
 def test_wrong_passphrase_exits_non_zero_and_changes_nothing(cli_profile: Path) -> None:

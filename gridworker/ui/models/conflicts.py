@@ -42,6 +42,7 @@ MORE_FIELD_LABELS: dict[str, tuple[str, str]] = {
     "occupation": ("职业", "Occupation"),
     "relationship": ("与户主关系", "Relationship to head"),
     "domicile": ("户籍地", "Domicile"),
+    "other_phone": ("其他电话", "Other phone"),
     "emergency_contact": ("紧急联系人", "Emergency contact"),
     "health": ("健康状况", "Health"),
     "tag": ("人员标签", "Tag"),

@@ -92,6 +92,9 @@ class RegisterScreen(Screen):
             filters.addWidget(widget, stretch)
         filters.addWidget(self.count_label)
         filters.addWidget(self.new_button)
+        self.import_button = QPushButton(self.tr("Import roster…"))
+        self.import_button.clicked.connect(self.import_roster)
+        filters.addWidget(self.import_button)
         layout.addLayout(filters)
         QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus)
         self.search.installEventFilter(self)
@@ -170,6 +173,12 @@ class RegisterScreen(Screen):
         self.status.setWordWrap(True)
         box.addWidget(self.status)
         return panel
+
+    def import_roster(self) -> None:
+        """导入花名册: check a file, read the report, import (dialogs/roster_import.py)."""
+        from gridworker.ui.dialogs.roster_import import RosterImportDialog
+
+        RosterImportDialog(self.session, self).exec()
 
     def title(self) -> str:
         return self.tr("Households")

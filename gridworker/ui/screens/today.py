@@ -42,6 +42,7 @@ from gridworker.ui.forms import error_label
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
+from gridworker.ui.widgets.calendar_notice import CalendarNotice
 
 RED = "#b3261e"
 AMBER = "#b45309"
@@ -223,6 +224,8 @@ class TodayScreen(Screen):
         self.error = error_label("error")
         self.error.setVisible(False)
         layout.addWidget(self.error)
+        self.calendar_notice = CalendarNotice(session)
+        layout.addWidget(self.calendar_notice)
         cards = QHBoxLayout()
         self.visits_card = Card(self.tr("visits due"))
         self.rects_card = Card(self.tr("rectifications due this week"))
@@ -278,6 +281,7 @@ class TodayScreen(Screen):
         self.session.tasks.run_db(
             lambda _state: my_day(ws), done=self.show_day, failed=self._failed
         )
+        self.calendar_notice.refresh()
 
     def _tick(self) -> None:
         if self.isVisible():

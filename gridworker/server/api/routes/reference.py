@@ -41,6 +41,7 @@ def put_document(
     caller: CallerDep,
     sessions: SessionsDep,
     document: dict[str, Any] = Body(...),  # noqa: B008 - FastAPI's way to take a raw object
+    allow_empty: bool = False,
 ) -> dict[str, Any]:
     """Publish a new calendar or deadline rules (district admin only); clients get it on pull."""
     name = _kind(kind)
@@ -52,7 +53,14 @@ def put_document(
         )
     try:
         with transaction(sessions) as s:
-            doc = publish(s, name, document, username=caller.username, device_id=caller.device_id)
+            doc = publish(
+                s,
+                name,
+                document,
+                username=caller.username,
+                device_id=caller.device_id,
+                allow_empty=allow_empty,
+            )
             return {**doc.data, "revision": doc.revision}
     except ReferenceDataError as exc:
         raise ApiError(ErrorCode.validation, exc.message("zh_CN"), exc.message("en")) from None
