@@ -18,6 +18,8 @@ from gridworker.ui.i18n import current_language, install_translators
 from gridworker.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
+    from gridworker.ui.dialogs.enroll import EnrollDialog
+    from gridworker.ui.dialogs.unlock import UnlockDialog
     from gridworker.ui.session import AppSession
 
 log = logging.getLogger(__name__)
@@ -115,19 +117,23 @@ def run(
     """
     app = make_app(lang=lang)
     if workspace is None:
-        # The dialog's modules first: the two threads then import disjoint sets of modules.
-        from gridworker.ui.dialogs.enroll import EnrollDialog
-        from gridworker.ui.dialogs.unlock import UnlockDialog
-
-        screens = ScreenImports()
+        # The dialog's module first (only the one needed: enrolling loads the sync stack),
+        # then the screens on their thread while the dialog waits for the passphrase.
         dialog: UnlockDialog | EnrollDialog
-        dialog = UnlockDialog(profile) if profile_exists(profile) else EnrollDialog(profile)
+        if profile_exists(profile):
+            from gridworker.ui.dialogs.unlock import UnlockDialog
+
+            dialog = UnlockDialog(profile)
+        else:
+            from gridworker.ui.dialogs.enroll import EnrollDialog
+
+            dialog = EnrollDialog(profile)
+        screens = ScreenImports()
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.workspace is None:
             screens.wait()  # a daemon thread importing at exit can crash the interpreter
             return 1
         workspace = dialog.workspace
-        if isinstance(dialog, EnrollDialog):
-            password = dialog.password_used
+        password = getattr(dialog, "password_used", password)
     else:
         screens = ScreenImports()
     broken = screens.wait()

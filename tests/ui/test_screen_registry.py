@@ -74,3 +74,39 @@ def test_the_self_test_fails_when_a_screen_module_is_missing(
     monkeypatch.setitem(sys.modules, BROKEN, None)
     qt = {c.name: c for c in run_self_test()}["qt+translations"]
     assert not qt.ok and "ledgers" in qt.detail
+
+
+def test_a_broken_screen_found_while_the_unlock_dialog_waits_stops_the_app(
+    qapp, profile_dir: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """Proves the start-up path a person takes: the unlock dialog opens, the passphrase is
+    typed, and the screens checked meanwhile stop the app before its window opens (the
+    profile is let go again)."""
+    from gridworker.ui.dialogs.unlock import UnlockDialog
+
+    monkeypatch.setitem(sys.modules, BROKEN, None)
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _title, text: said.append(text))
+    typed: list[UnlockDialog] = []
+
+    def type_passphrase() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, UnlockDialog):
+            QTimer.singleShot(50, type_passphrase)
+            return
+        typed.append(dialog)
+        dialog.passphrase.setText(PASSPHRASE)
+        dialog.try_unlock()
+
+    QTimer.singleShot(50, type_passphrase)
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(qapp.closeAllWindows)
+    guard.start(20_000)
+    try:
+        code = ui_app.run(profile_dir)
+    finally:
+        guard.stop()
+    assert typed and code == 1 and said and "ModuleNotFoundError" in said[0]
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    open_workspace(profile_dir, PASSPHRASE).close()
