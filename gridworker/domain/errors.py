@@ -7,11 +7,15 @@ message is rendered in the reader's language when shown.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from gridworker.domain.messages import APP_MESSAGES, NOUNS
 
 # code -> (zh, en). Placeholders are filled from the error's params; {field} is the
-# field's label in the message language.
+# field's label in the message language. The domain's rules are here; the messages of the
+# services, storage, sync and the command line are in `messages` (one catalogue).
 MESSAGES: dict[str, tuple[str, str]] = {
+    **APP_MESSAGES,
     # generic
     "required": ("{field}不能为空", "{field} is required"),
     "too_long": ("{field}不能超过{max}个字符", "{field} must be at most {max} characters"),
@@ -72,6 +76,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The region code is not valid: street part 001–599, community part not 000",
     ),
     "sha256_format": ("文件校验值格式不正确", "The file checksum is not a valid SHA-256"),
+    "not_an_image": (
+        "这个文件不是图片（JPEG、PNG、WebP 或 TIFF），不能作为照片",
+        "This file is not a picture (JPEG, PNG, WebP or TIFF): it cannot be a photo",
+    ),
     # register and inspections
     "danger_grade_required": (
         "危房必须填写危险性等级（A–D）",
@@ -161,6 +169,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "size": ("文件大小", "File size"),
     "mime": ("文件类型", "File type"),
     "visit_interval_days": ("走访周期（天）", "Visit interval (days)"),
+    "visited_at": ("走访时间", "Visit time"),
+    "as_of": ("统计时间", "As-of time"),
 }
 
 
@@ -183,8 +193,20 @@ class BiText(NamedTuple):
         return self.en if lang.lower().startswith("en") else self.zh
 
 
-class DomainError(Exception):
-    """A rule of the domain was broken; ``code`` is stable, ``message()`` is for people."""
+def noun(key: str) -> BiText:
+    """A kind of record as a message parameter (``record_missing``'s ``what``)."""
+    zh, en = NOUNS.get(key, (key, key))
+    return BiText(zh, en)
+
+
+class CodedError(Exception):
+    """Anything refused or failed that a person reads: a stable ``code`` and ``message()``
+    in zh_CN or English. The domain, the services, storage, sync and the CLI raise it (or a
+    subclass); the UI and the CLI show ``message(lang)``, never the exception's raw text.
+
+    The message comes from the catalogue (``MESSAGES``: code -> (zh, en) templates filled
+    from ``params``), unless an explicit ``zh``/``en`` text was given for that language.
+    """
 
     code: str
     field: str | None
@@ -200,6 +222,7 @@ class DomainError(Exception):
         **params: object,
     ) -> None:
         self.code = code
+        self.key = code  # the catalogue entry; a subclass may give `code` another meaning
         self.field = field
         self.params = params
         self._zh = zh
@@ -207,8 +230,9 @@ class DomainError(Exception):
         super().__init__(f"{code}: {self.message('en')}")
 
     def __reduce__(self) -> tuple[object, ...]:
-        # Keyword-only arguments are lost by the default exception pickling.
-        return (_rebuild, (type(self), self.code, self.field, self._zh, self._en, self.params))
+        # Keyword-only arguments and subclasses' own constructors defeat the default
+        # exception pickling: rebuild from the arguments and restore the attributes.
+        return (_rebuild, (type(self), self.args), dict(self.__dict__))
 
     def message(self, lang: str = "zh_CN") -> str:
         """The message in ``lang`` (English for any "en…", Chinese otherwise)."""
@@ -216,9 +240,9 @@ class DomainError(Exception):
         explicit = self._en if english else self._zh
         if explicit is not None:
             return explicit
-        template = MESSAGES.get(self.code)
+        template = MESSAGES.get(self.key)
         if template is None:
-            return self.code if self.field is None else f"{self.field}: {self.code}"
+            return self.key if self.field is None else f"{self.field}: {self.key}"
         text = template[1] if english else template[0]
         values = {key: _render(value, lang) for key, value in self.params.items()}
         values["field"] = field_label(self.field, lang)
@@ -229,15 +253,25 @@ class DomainError(Exception):
             return text
 
 
-def _rebuild(
-    cls: type[DomainError],
-    code: str,
-    field: str | None,
-    zh: str | None,
-    en: str | None,
-    params: Mapping[str, object],
-) -> DomainError:
-    return cls(code, field=field, zh=zh, en=en, **params)
+class DetailedError(CodedError):
+    """A failure whose class fixes its code (``default_code``), raised with an English
+    detail for logs and English readers: ``KeyFileError("salt too short")``. Chinese
+    readers get the catalogue's text for the code."""
+
+    default_code = "unexpected_error"
+
+    def __init__(self, detail: str = "", *, code: str | None = None, **params: Any) -> None:
+        super().__init__(code or self.default_code, en=detail or None, **params)
+
+
+class DomainError(CodedError):
+    """A rule of the domain was broken; ``code`` is stable, ``message()`` is for people."""
+
+
+def _rebuild(cls: type[CodedError], args: tuple[object, ...]) -> CodedError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    return error
 
 
 def _render(value: object, lang: str) -> str:

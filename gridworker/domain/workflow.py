@@ -108,6 +108,18 @@ def may_act(
     return _refusal(transition, role, supervisor_level, extension_pending) is None
 
 
+def may_ever_act(
+    role: Role, action: CaseActionKind, *, supervisor_level: SupervisorLevel | None = None
+) -> bool:
+    """Whether ``role`` may take ``action`` in some state (a worker's dispatch: never)."""
+    return any(
+        t.action is action
+        and role in t.roles
+        and (not t.street_only or supervisor_level is SupervisorLevel.street)
+        for t in TRANSITIONS
+    )
+
+
 def available_actions(
     role: Role,
     state: CaseState,

@@ -17,6 +17,7 @@ from gridworker.server.core.config import Settings
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.meta import ensure_initialised
 from gridworker.server.migrate import upgrade
+from gridworker.server.special_tags import rekey_special_tags
 from gridworker.sync.protocol import HTTP_STATUS, ErrorCode
 
 
@@ -88,6 +89,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     sessions = session_factory(engine)
     with transaction(sessions) as s:
         ensure_initialised(s)
+        if migrate:
+            s.flush()
+            rekey_special_tags(s)  # tags made before their ids were keyed (special_tags.py)
     app = FastAPI(
         title="GridWorker sync server",
         version=__version__,

@@ -8,6 +8,7 @@ from GRIDWORKER_PASSWORD or a prompt, never from the command line.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import os
@@ -35,6 +36,7 @@ from gridworker.server.core.config import Settings, default_db_url
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.epoch import new_epoch
 from gridworker.server.models import Department, Device, Grid, User
+from gridworker.server.special_tags import rekey_special_tags
 
 PROG = "gridworker-server"
 CHINA = timezone(timedelta(hours=8))  # the district's day, for the December warning
@@ -84,13 +86,21 @@ def _engine(settings: Settings) -> Iterator[Engine]:
 
 
 def _initialise(settings: Settings) -> str:
-    """Migrate to head and create the epoch, id secret and counter; return the epoch."""
+    """Migrate to head and create the epoch, id secrets and counter, the file key ring and
+    an owner-only attachment folder; return the epoch."""
+    from gridworker.server import filestore
     from gridworker.server.migrate import upgrade
+
+    filestore.load_keys(settings)  # made once here: workers never race to make it
+    filestore.secure_tree(settings)
 
     with _engine(settings) as engine:
         upgrade(engine)
         with transaction(session_factory(engine)) as s:
             meta.ensure_initialised(s)
+            s.flush()
+            # Special-group tags made before their ids were keyed (special_tags.py).
+            rekey_special_tags(s)
             return meta.get_epoch(s)
 
 
@@ -462,6 +472,33 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> None:
     )
 
 
+def cmd_rotate_file_key(args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server import filestore
+    from gridworker.server.models import Upload
+
+    with _session(settings, write=False) as s:
+        stored = [(u.sha256, u.size) for u in s.scalars(select(Upload).where(Upload.complete))]
+    old = filestore.load_keys(settings)
+    ring = filestore.add_key(settings)
+    rewritten = missing = 0
+    for sha, size in stored:
+        if not filestore.final_path(settings, sha).is_file():
+            missing += 1
+            continue
+        rewritten += filestore.reencrypt(settings, sha, size)
+    # Every stored file is under the new key now: the old keys go (a backup of the ring
+    # taken before this still opens a backup of the files taken before it).
+    filestore.save_keys(
+        settings, filestore.KeyRing(ring.current, {ring.current: ring.keys[ring.current]})
+    )
+    filestore.secure_tree(settings)
+    print(
+        f"file key rotated ({', '.join(sorted(old.keys))} -> {ring.current}): "
+        f"{rewritten} file(s) re-encrypted, {missing} missing; "
+        f"key ring {filestore.keys_path(settings)}"
+    )
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
     from uvicorn.config import LOGGING_CONFIG
@@ -473,6 +510,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     for path in (args.certfile, args.keyfile):
         if path and not Path(path).is_file():
             raise CliError(f"{path}: no such file")
+    if args.files:
+        settings = dataclasses.replace(settings, attachment_dir=Path(args.files))
+    if args.parent_pid:
+        _exit_with_parent(args.parent_pid)
     # uvicorn re-raises the stop signal after a graceful shutdown: end with status 0.
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _stopped)
@@ -508,6 +549,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
 def _stopped(signum: int, frame: object) -> None:
     raise SystemExit(0)
+
+
+def _exit_with_parent(pid: int) -> None:
+    """Stop (gracefully, as on SIGTERM) once process `pid` is gone: the server that
+    `gridworker demo` embeds must not outlive it, even when the demo is killed."""
+    if os.getppid() != pid:  # already orphaned (or started by someone else): stop now
+        raise CliError(f"the parent process {pid} is gone")
+
+    def watch() -> None:
+        while os.getppid() == pid:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -584,6 +639,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", required=True, help="address to listen on, e.g. 127.0.0.1")
     p.add_argument("--port", required=True, type=int, help="0 picks a free port")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--files",
+        metavar="DIR",
+        default=None,
+        help="folder for uploaded photos and files (default: GRIDWORKER_SERVER_FILES, or "
+        "'attachments' in the platform data dir)",
+    )
+    p.add_argument(
+        "--parent-pid",
+        type=int,
+        metavar="PID",
+        default=None,
+        help="stop when process PID ends (the app's embedded demo server)",
+    )
     p.add_argument("--certfile", help="TLS certificate (PEM); with --keyfile")
     p.add_argument("--keyfile", help="TLS private key (PEM)")
 
@@ -683,6 +752,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("new-epoch", cmd_new_epoch, "start a new epoch after restoring a backup (restore step)")
     add("purge", cmd_purge, "remove tombstones older than the horizon (180 days)")
+    add(
+        "rotate-file-key",
+        cmd_rotate_file_key,
+        "new attachment key: re-encrypt every stored file with it, drop the old keys",
+    )
     return parser
 
 

@@ -23,6 +23,7 @@ from gridworker.domain.enums import (
     NeedCategory,
     Urgency,
 )
+from gridworker.domain.errors import noun
 from gridworker.domain.workflow import apply_action
 from gridworker.services.records import copy_entity, row_from, to_entity
 from gridworker.services.register import check_grid
@@ -81,7 +82,7 @@ def report_case(
         if need_id is not None:
             need = s.get(NeedRow, need_id)
             if need is None:
-                raise ServiceError("the need does not exist")
+                raise ServiceError("record_missing", what=noun("need"))
             need.case_id = row.id
         if submit:
             s.flush()
@@ -90,22 +91,28 @@ def report_case(
 
 
 def need_to_case(
-    ws: Workspace, need_id: str, *, title: str | None = None, urgency: Urgency = Urgency.normal
+    ws: Workspace,
+    need_id: str,
+    *,
+    title: str | None = None,
+    urgency: Urgency = Urgency.normal,
+    category: CaseCategory | None = None,
 ) -> str:
-    """Turn a need found on a visit into a reported case in one step."""
+    """Turn a need found on a visit into a reported case in one step (the category is the
+    need's, unless the person chose another)."""
     with ws.read() as s:
         need = s.get(NeedRow, need_id)
         if need is None or need.deleted:
-            raise ServiceError("the need does not exist")
+            raise ServiceError("record_missing", what=noun("need"))
         if need.case_id:
-            raise ServiceError("this need already has a case")
-        grid_code, category, text = need.grid_code, need.category, need.text
+            raise ServiceError("need_has_case")
+        grid_code, found, text = need.grid_code, need.category, need.text
     return report_case(
         ws,
         grid_code=grid_code,
         title=title or text[:60],
         description=text,
-        category=NEED_TO_CASE[category],
+        category=category or NEED_TO_CASE[found],
         urgency=urgency,
         need_id=need_id,
     )
@@ -124,7 +131,7 @@ def act_on_case(
     with ws.write() as s:
         row = s.get(CaseRow, case_id)
         if row is None or row.deleted:
-            raise ServiceError("the case does not exist")
+            raise ServiceError("record_missing", what=noun("case"))
         check_grid(ws, row.grid_code)
         return _apply(
             ws, s, row, action, note=note, department_id=department_id, new_deadline=new_deadline

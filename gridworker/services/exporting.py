@@ -14,7 +14,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,11 @@ from typing import Any
 from sqlalchemy import select
 
 from gridworker.domain.atomic import atomic_path
+from gridworker.domain.clock import default_zone, district_text
 from gridworker.domain.enums import Role, TagKind
 from gridworker.domain.masking import mask_id_number, mask_phone
+from gridworker.services import cells
+from gridworker.services.cells import csv_row, xlsx_value
 from gridworker.services.records import PHONE_FIELDS, to_wire
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
@@ -179,13 +182,14 @@ def _rows(ws: Workspace, kind: ExportKind) -> Iterator[SyncRecord]:
         yield from s.scalars(stmt.execution_options(yield_per=1000))
 
 
-def display_value(value: Any, lang: str) -> Any:
-    """Cell text for csv/xlsx: enum labels in the reader's language, ISO dates."""
+def display_value(value: Any, lang: str, zone: tzinfo | None = None) -> Any:
+    """Cell text for csv/xlsx: enum labels in the reader's language, ISO dates, times on
+    the district's clock (`zone`; Asia/Shanghai when not given), never the laptop's."""
     if isinstance(value, Enum):
         label = getattr(value, "label", None)
         return label(lang) if callable(label) else value.value
     if isinstance(value, datetime):
-        return value.astimezone(datetime.now().astimezone().tzinfo).strftime("%Y-%m-%d %H:%M")
+        return district_text(value, zone or default_zone())
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -204,11 +208,11 @@ def export(
 ) -> ExportResult:
     """Write one kind of record to `out`; see the module docstring."""
     if kind not in KINDS:
-        raise ServiceError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+        raise ServiceError("export_kind", kind=kind, kinds=", ".join(KINDS))
     if fmt not in FORMATS:
-        raise ServiceError(f"unknown format {fmt!r}: use jsonl, csv or xlsx")
+        raise ServiceError("export_format", fmt=fmt)
     if ws.actor.role not in BULK_EXPORT_ROLES:
-        raise ServiceError("your role may not make bulk exports")
+        raise ServiceError("role_no_bulk_export")
     spec = KINDS[kind]
     out = out.resolve()
     with atomic_path(out, durable=False) as tmp:
@@ -256,7 +260,7 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
         values = []
         for f in fields:
             v = extras[f](row) if f in extras else getattr(row, f)
-            values.append(display_value(v if unmasked else mask_field(f, v), lang))
+            values.append(display_value(v if unmasked else mask_field(f, v), lang, ws.zone))
         return values
 
     if fmt == "jsonl":
@@ -271,9 +275,9 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
         # BOM so that Excel on Chinese Windows reads UTF-8 instead of guessing GBK.
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(headers)
+            writer.writerow(csv_row(headers))
             for row in _rows(ws, spec):
-                writer.writerow(cells(row))
+                writer.writerow(csv_row(cells(row)))
                 count += 1
     else:
         from openpyxl import Workbook
@@ -282,13 +286,15 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
         try:
             sheet = wb.create_sheet(title=sheet_title(spec.model.__entity__, lang))
             sheet.freeze_panes = "A2"
-            sheet.append(headers)
+            sheet.append([xlsx_value(sheet, h) for h in headers])
             text_columns = {i for i, f in enumerate(fields) if is_text_field(f)}
             for row in _rows(ws, spec):
                 values = cells(row)
                 sheet.append(
                     [
-                        text_cell(sheet, v) if i in text_columns and v is not None else v
+                        text_cell(sheet, v) if i in text_columns and v is not None
+                        # Every other text is a string cell too: never a formula.
+                        else xlsx_value(sheet, v)
                         for i, v in enumerate(values)
                     ]
                 )
@@ -323,12 +329,9 @@ def is_text_field(field: str) -> bool:
 
 
 def text_cell(sheet: Any, value: Any) -> Any:
-    """A write-only cell holding `value` as text, so 18 digits and a final X survive."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=str(value))
-    cell.number_format = "@"
-    return cell
+    """A write-only cell holding `value` as text (format `@`), so 18 digits and a final X
+    survive; a string cell, never a formula (services/cells.py)."""
+    return cells.text_cell(sheet, value, number_format="@")
 
 
 def discard_workbook(wb: Any) -> None:

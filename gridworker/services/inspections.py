@@ -31,7 +31,7 @@ from gridworker.domain.enums import (
     RectificationStatus,
     Role,
 )
-from gridworker.domain.errors import BiText, WorkflowError
+from gridworker.domain.errors import BiText, WorkflowError, noun
 from gridworker.services.records import row_from
 from gridworker.services.register import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
@@ -109,7 +109,7 @@ def form_items(
     with ws.read() as s:
         site = s.get(HazardSiteRow, site_id)
         if site is None or site.deleted:
-            raise ServiceError("the site does not exist")
+            raise ServiceError("record_missing", what=noun("site"))
         kind, premises, grade = site.kind, site.premises_type, site.danger_grade
     template = template_for(kind)
     return template, template.items_for(
@@ -141,13 +141,13 @@ def record_inspection(
     """Record an inspection; failed items open rectifications (or, for a re-inspection of a
     rectification, decide whether it is verified)."""
     if ws.actor.role not in INSPECT_ROLES:
-        raise ServiceError("your role does not record inspections")
+        raise ServiceError("role_no_inspections")
     when = inspected_at or ws.now()
     notes = notes or {}
     with ws.read() as s:
         site = s.get(HazardSiteRow, site_id)
         if site is None or site.deleted:
-            raise ServiceError("the site does not exist")
+            raise ServiceError("record_missing", what=noun("site"))
         grid_code, site_kind = site.grid_code, site.kind
         premises = site.premises_type.value if site.premises_type else None
         grade = site.danger_grade.value if site.danger_grade else None
@@ -221,9 +221,9 @@ def _reinspect(
 ) -> None:
     rect = s.get(RectificationRow, rect_id)
     if rect is None or rect.deleted or rect.site_id != site_id:
-        raise ServiceError("the rectification does not belong to this site")
+        raise ServiceError("rect_other_site")
     if rect.status is RectificationStatus.closed:
-        raise ServiceError("the rectification is already closed")
+        raise ServiceError("rect_closed")
     if rect.item_code in failed:
         rect.status = RectificationStatus.open  # not fixed: stays open, deadline unchanged
     else:
@@ -265,10 +265,10 @@ def close_out(ws: Workspace, rectification_id: str, *, basis: CloseBasis) -> Non
 def _open_rect(ws: Workspace, s: Any, rectification_id: str) -> RectificationRow:
     rect = s.get(RectificationRow, rectification_id)
     if rect is None or rect.deleted:
-        raise ServiceError("the rectification does not exist")
+        raise ServiceError("record_missing", what=noun("rectification"))
     check_grid(ws, rect.grid_code)
     if rect.status is RectificationStatus.closed:
-        raise ServiceError("the rectification is already closed")
+        raise ServiceError("rect_closed")
     assert isinstance(rect, RectificationRow)
     return rect
 

@@ -25,7 +25,7 @@ from gridworker.domain.enums import (
     Role,
     TagKind,
 )
-from gridworker.domain.errors import ValidationError
+from gridworker.domain.errors import ValidationError, noun
 from gridworker.domain.validation import (
     id_birth_date,
     id_gender,
@@ -123,7 +123,7 @@ def check_grid(ws: Workspace, grid_code: str) -> None:
     """Workers and advisers write only in their own grids; supervisors within their area."""
     if ws.actor.covers(grid_code):
         return
-    raise ServiceError(f"grid {grid_code} is outside your grids")
+    raise ServiceError("grid_not_yours", grid=grid_code)
 
 
 PREFETCHED = "gridworker.prefetched"
@@ -234,7 +234,7 @@ def save_resident(
         upsert(
             session,
             ResidentTagRow,
-            ids.resident_tag_id(rid, tag.value),
+            tag_id(ws, session, rid, tag),
             {
                 "grid_code": household.grid_code,
                 "resident_id": rid,
@@ -265,14 +265,28 @@ def add_resident(ws: Workspace, household_id: str, resident: ResidentInput) -> s
     with ws.write() as s:
         household = s.get(HouseholdRow, household_id)
         if household is None or household.deleted:
-            raise ServiceError("the household does not exist")
+            raise ServiceError("record_missing", what=noun("household"))
         check_grid(ws, household.grid_code)
         return save_resident(ws, s, household, person).id
 
 
+def tag_id(ws: Workspace, session: Session, resident_id: str, tag: TagKind) -> str:
+    """The id of a resident's tag: keyed for a special group when this profile holds the
+    key (domain/ids.py), except that a live special-group tag the profile already holds
+    under its unkeyed id (made before the key; the server re-keys it and the next pull
+    brings the keyed row) keeps that id, so it is not doubled meanwhile."""
+    keyed = ids.resident_tag_id(resident_id, tag.value, special_key=ws.special_key)
+    if ws.special_key is not None and tag.restricted:
+        unkeyed = ids.unkeyed_resident_tag_id(resident_id, tag.value)
+        held = session.get(ResidentTagRow, unkeyed)
+        if held is not None and not held.deleted and session.get(ResidentTagRow, keyed) is None:
+            return unkeyed
+    return keyed
+
+
 def remove_tag(ws: Workspace, resident_id: str, tag: TagKind) -> None:
     with ws.write() as s:
-        row = s.get(ResidentTagRow, ids.resident_tag_id(resident_id, tag.value))
+        row = s.get(ResidentTagRow, tag_id(ws, s, resident_id, tag))
         if row is not None and not row.deleted:
             check_grid(ws, row.grid_code)
             row.deleted = True
@@ -284,13 +298,11 @@ def edit_record(
     """Change some fields of one record; only the changed fields are queued for sync."""
     forbidden = set(changes) & ({"id", "version", "deleted"} | model.__command_fields__)
     if forbidden:
-        raise ServiceError(
-            f"these fields cannot be edited directly: {', '.join(sorted(forbidden))}"
-        )
+        raise ServiceError("fields_not_editable", fields=", ".join(sorted(forbidden)))
     with ws.write() as s:
         row = s.get(model, record_id)
         if row is None or row.deleted:
-            raise ServiceError("the record does not exist")
+            raise ServiceError("record_missing", what=noun("record"))
         check_grid(ws, row.grid_code)
         if "grid_code" in changes:
             check_grid(ws, changes["grid_code"])

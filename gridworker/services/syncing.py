@@ -14,14 +14,20 @@ from typing import Any
 from sqlalchemy import select
 
 from gridworker.domain.enums import Role, SupervisorLevel
-from gridworker.services.workspace import Actor, ServiceError, Workspace, init_profile
+from gridworker.services.workspace import (
+    SPECIAL_KEY_SETTING,
+    Actor,
+    ServiceError,
+    Workspace,
+    init_profile,
+)
 from gridworker.services.workspace import open_workspace as open_ws
 from gridworker.storage.keyvault import KdfParams
 from gridworker.storage.models import SYNC_MODELS, LocalConflict, Setting
 from gridworker.storage.outbox import without_capture
 from gridworker.storage.profile import profile_exists
 from gridworker.sync.client import SyncClient, SyncError, make_transport
-from gridworker.sync.engine import CycleReport, Progress, SyncEngine
+from gridworker.sync.engine import Cancelled, CycleReport, Progress, SyncEngine
 from gridworker.sync.protocol import ErrorCode, LoginResponse
 from gridworker.sync.state import DeviceIdentity, ServerConfig, SyncState
 
@@ -52,10 +58,18 @@ def _actor_from(login: LoginResponse) -> Actor:
 
 def _store_login(ws: Workspace, login: LoginResponse, server: ServerConfig, device_id: str) -> None:
     ws.actor = _actor_from(login)
+    special = bytes.fromhex(login.special_id_secret) if login.special_id_secret else None
     with ws.write() as s:
         server.save(s)
         DeviceIdentity(device_id=device_id, token=login.token, username=login.user.username).save(s)
         s.merge(Setting(key="actor", value=ws.actor.to_setting()))
+        # Only for those who may see special-group tags; a role that no longer may loses it.
+        held = s.get(Setting, SPECIAL_KEY_SETTING)
+        if special is not None:
+            s.merge(Setting(key=SPECIAL_KEY_SETTING, value={"hex": special.hex()}))
+        elif held is not None:
+            s.delete(held)
+    ws.special_key = special
 
 
 def enroll(
@@ -69,8 +83,12 @@ def enroll(
     kdf_params: KdfParams | None = None,
     progress: ProgressFn | None = None,
     lang: str = "zh_CN",
+    cancel: threading.Event | None = None,
 ) -> tuple[Workspace, CycleReport]:
-    """Sign in once online, register the device, create (or attach) the profile, first pull."""
+    """Sign in once online, register the device, create (or attach) the profile, first pull.
+
+    `cancel` stops the first pull between two pages (sync.engine.Cancelled): the profile
+    is then enrolled with what arrived, and the next sync fetches the rest."""
     server = ServerConfig(url=server_url, ca_bundle=ca_bundle)
     if profile_exists(path):
         ws = open_ws(path, passphrase)
@@ -87,6 +105,10 @@ def enroll(
         if ws is not None:
             ws.close()
         raise
+    if cancel is not None and cancel.is_set():  # stopped while signing in: nothing is made
+        if ws is not None:
+            ws.close()
+        raise Cancelled("enrollment stopped before the profile was made")
     secret = bytes.fromhex(login.id_secret)
     if ws is None:
         actor = _actor_from(login)
@@ -105,12 +127,17 @@ def enroll(
         )
     elif ws.actor.username != username:
         ws.close()
-        raise ServiceError(f"this profile belongs to {ws.actor.username}, not {username}")
+        raise ServiceError("profile_other_user", owner=ws.actor.username, username=username)
     else:
         _adopt_district_secret(ws, secret)
     _store_login(ws, login, server, device_id)
     log.info("enrolled (role %s), device %s registered; first pull", login.user.role, device_id)
-    report = SyncEngine(ws.profile, client, username=username, progress=progress).run_cycle()
+    engine = SyncEngine(ws.profile, client, username=username, progress=progress, cancel=cancel)
+    try:
+        report = engine.run_cycle()
+    except BaseException:
+        ws.close()  # not left open (and its profile locked) when the first pull fails
+        raise
     return ws, report
 
 
@@ -140,7 +167,7 @@ def client_for(ws: Workspace, *, lang: str = "zh_CN") -> SyncClient:
     with ws.read() as s:
         server = ServerConfig.load(s)
     if server is None:
-        raise ServiceError("this profile is not enrolled with a server (run `gridworker enroll`)")
+        raise ServiceError("not_enrolled")
     identity = device_identity(ws)
     return SyncClient(
         make_transport(server.url, ca_bundle=server.ca_bundle),
@@ -194,7 +221,7 @@ def sync_now(
             if exc.code not in AUTH_CODES and not cloned:
                 raise
             if password is None or attempt:
-                raise NeedsSignIn(exc.args[0]) from exc
+                raise NeedsSignIn("needs_sign_in") from exc
             sign_in_again(ws, client, password, new_device=cloned)
     raise AssertionError("unreachable")
 
@@ -292,21 +319,21 @@ def resolve_conflict(
     """Keep the local or the server value, or type a value for one field. Applied here at once;
     the resolution goes to the server with the next sync (and the supervisors see it)."""
     if (keep is None) == (field is None):
-        raise ServiceError("choose --keep local|server, or --field F --value V")
+        raise ServiceError("resolve_how")
     if keep is not None and keep not in ("local", "server"):
-        raise ServiceError("--keep takes local or server")
+        raise ServiceError("resolve_keep")
     with ws.write() as s, without_capture(s):
         conflict = s.get(LocalConflict, conflict_id)
         if conflict is None:
-            raise ServiceError(f"no conflict {conflict_id}")
+            raise ServiceError("conflict_missing", id=conflict_id)
         if conflict.status != "open":
-            raise ServiceError("this conflict is already resolved")
+            raise ServiceError("conflict_done")
         model = SYNC_MODELS.get(conflict.entity)
         record = s.get(model, conflict.record_id) if model is not None else None
         values: dict[str, Any] = {}
         if field is not None:
             if field not in {f["field"] for f in conflict.fields}:
-                raise ServiceError(f"the conflict has no field {field}")
+                raise ServiceError("conflict_no_field", name=field)
             values = {field: value}
             # Fields are resolved one call at a time: earlier choices stay in the resolution.
             earlier = conflict.resolution or {}

@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from PIL import Image
 
 from gridworker.domain.atomic import atomic_path
+from gridworker.domain.errors import DetailedError
 from gridworker.storage.keyvault import derive_subkey
 
 __all__ = [
@@ -68,20 +69,28 @@ _XMP_TAG = 700
 _XMP_JPEG_HEADERS = (b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00")
 
 
-class AttachmentError(Exception):
-    """Base class of attachment store failures."""
+class AttachmentError(DetailedError):
+    """Base class of attachment store failures (the English detail says which)."""
+
+    default_code = "attachment_changed"
 
 
 class AttachmentNotFound(AttachmentError):
     """No attachment with that hash is stored."""
 
+    default_code = "attachment_missing"
+
 
 class AttachmentCorrupt(AttachmentError):
     """The stored file fails authentication: tampered, truncated, swapped or wrong key."""
 
+    default_code = "attachment_damaged"
+
 
 class GpsStripError(AttachmentError):
     """A photo's location could not be removed; it was not stored."""
+
+    default_code = "photo_location"
 
 
 @dataclass(frozen=True)

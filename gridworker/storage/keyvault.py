@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from gridworker.domain.atomic import TMP_SUFFIX, fsync_dir, write_atomically
+from gridworker.domain.errors import DetailedError
 
 __all__ = [
     "STRENGTH_HINTS",
@@ -78,8 +79,10 @@ _MAX_LANES = 64
 _TMP_SUFFIX = TMP_SUFFIX  # temp files of an interrupted write: wiped too
 
 
-class KeyVaultError(Exception):
-    """Base class of every key vault failure."""
+class KeyVaultError(DetailedError):
+    """Base class of every key vault failure (the English detail says which)."""
+
+    default_code = "key_file_damaged"
 
 
 class KeyFileError(KeyVaultError):
@@ -89,13 +92,19 @@ class KeyFileError(KeyVaultError):
 class WrongPassphrase(KeyVaultError):
     """The passphrase does not open the key file."""
 
+    default_code = "wrong_passphrase"
+
 
 class RecoveryUnavailable(KeyVaultError):
     """The key file has no recovery wrap."""
 
+    default_code = "recovery_unavailable"
+
 
 class WrongRecoveryKey(KeyVaultError):
     """The given private key does not open the recovery wrap."""
+
+    default_code = "wrong_recovery_key"
 
 
 @dataclass(frozen=True)
@@ -214,7 +223,10 @@ def _read_document(path: Path) -> dict[str, Any]:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise KeyFileError(f"key file damaged: {path} is not a GridWorker key file")
     if doc.get("version") != VERSION:
-        raise KeyFileError(f"unsupported key file version in {path}; a newer GridWorker wrote it")
+        raise KeyFileError(
+            f"unsupported key file version in {path}; a newer GridWorker wrote it",
+            code="key_file_too_new",
+        )
     return doc
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from gridworker.services.workspace import Workspace
 from gridworker.storage.profile import profile_exists
+from gridworker.ui.geometry import install_dialog_fitter
 from gridworker.ui.i18n import current_language, install_translators
 from gridworker.ui.tasks import TaskManager
 
@@ -46,6 +47,8 @@ def make_app(argv: list[str] | None = None, *, lang: str | None = None) -> QAppl
             app.setFont(QFont(family, 10))
             break
     install_translators(app, lang or current_language())
+    if not hasattr(app, "_gridworker_fitter"):
+        app._gridworker_fitter = install_dialog_fitter(app)  # type: ignore[attr-defined]
     return app
 
 
@@ -116,6 +119,7 @@ def run(
     that cannot be imported stops the app here, with a message, before the window opens.
     """
     app = make_app(lang=lang)
+    note = ""
     if workspace is None:
         # The dialog's module first (only the one needed: enrolling loads the sync stack),
         # then the screens on their thread while the dialog waits for the passphrase.
@@ -134,6 +138,8 @@ def run(
             return 1
         workspace = dialog.workspace
         password = getattr(dialog, "password_used", password)
+        # What the enrolment has to say (e.g. the first download was stopped).
+        note = getattr(dialog, "note", "")
     else:
         screens = ScreenImports()
     broken = screens.wait()
@@ -142,6 +148,8 @@ def run(
         refuse_to_open(broken)
         return 1
     window = open_main_window(workspace, password=password)
+    if note:  # e.g. the first download was stopped: the rest comes with the next sync
+        window.statusBar().showMessage(note)  # type: ignore[attr-defined]
     close_on_signals(app)
     code = app.exec()
     del window

@@ -24,13 +24,13 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from gridworker.domain.errors import DomainError
-from gridworker.services.workspace import ServiceError
-from gridworker.storage.profile import ProfileError
+from gridworker.domain.errors import CodedError
+from gridworker.services.errors import log_code
 
 log = logging.getLogger(__name__)
-# Errors that say no to the person at the keyboard, with a message for them.
-REFUSALS: tuple[type[BaseException], ...] = (DomainError, ServiceError, ProfileError)
+# Errors that say no to the person at the keyboard, with a message for them: every coded
+# error (a rule, a wrong passphrase, an unreachable server; domain/errors.py).
+REFUSALS: tuple[type[BaseException], ...] = (CodedError,)
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,7 @@ def _log_failure(name: str, error: BaseException) -> None:
     # code; anything else is a failure with its traceback. Never the message: it may quote
     # a value someone typed (the log handler's filter is the second guard).
     if isinstance(error, REFUSALS):
-        code = getattr(error, "code", None)
-        log.info("task %s refused: %s%s", name, type(error).__name__, f" {code}" if code else "")
+        log.info("task %s refused: %s %s", name, type(error).__name__, log_code(error))
     else:
         log.error("task %s failed", name, exc_info=error)
 

@@ -42,6 +42,10 @@
         <translation>%1分钟</translation>
     </message>
     <message>
+        <source>overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
         <source>overdue %1</source>
         <translation>已超时%1</translation>
     </message>
@@ -98,6 +102,10 @@
     <message>
         <source>Refresh</source>
         <translation>刷新</translation>
+    </message>
+    <message>
+        <source>No case waits in this queue.</source>
+        <translation>这个队列里没有待办的事件。</translation>
     </message>
     <message>
         <source>Nothing waiting in this queue.</source>
@@ -289,6 +297,10 @@
         <source>%1: %2 cases</source>
         <translation>%1：共%2件</translation>
     </message>
+    <message>
+        <source>No case.</source>
+        <translation>没有事件。</translation>
+    </message>
 </context>
 <context>
     <name>CasesModel</name>
@@ -350,6 +362,10 @@
     <message>
         <source>All open</source>
         <translation>全部在办</translation>
+    </message>
+    <message>
+        <source>No case here.</source>
+        <translation>这里没有事件。</translation>
     </message>
     <message>
         <source>Pick a case to see its details and actions.</source>
@@ -759,11 +775,11 @@
     <name>EnrollDialog</name>
     <message>
         <source>Sign in to GridWorker</source>
-        <translation>登录 GridWorker</translation>
+        <translation>登录网格通</translation>
     </message>
     <message>
         <source>Sign in once while online. Afterwards GridWorker works offline and opens with your local passphrase.</source>
-        <translation>请在联网时登录一次。此后 GridWorker 可离线使用，用本机口令打开。</translation>
+        <translation>请在联网时登录一次。此后网格通可离线使用，用本机口令打开。</translation>
     </message>
     <message>
         <source>Server address</source>
@@ -784,6 +800,14 @@
     <message>
         <source>Passphrase again</source>
         <translation>确认口令</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop signing in; a download already started goes on at the next sync</source>
+        <translation>停止登录；已经开始的下载会在下次同步时继续</translation>
     </message>
     <message>
         <source>Sign in</source>
@@ -830,12 +854,24 @@
         <translation>正在登录…</translation>
     </message>
     <message>
+        <source>Signing in was stopped. Nothing was kept.</source>
+        <translation>已停止登录，本机没有保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止……</translation>
+    </message>
+    <message>
         <source>Downloading your grids&apos; data: %1 records</source>
         <translation>正在下载您所辖网格的数据：%1 条</translation>
     </message>
     <message>
         <source>Could not sign in: %1</source>
         <translation>登录失败：%1</translation>
+    </message>
+    <message>
+        <source>The first download was stopped. What arrived is on this laptop; the rest comes with the next sync.</source>
+        <translation>首次下载已停止：已下载的数据保存在这台电脑上，其余的会在下次同步时下载。</translation>
     </message>
 </context>
 <context>
@@ -1062,6 +1098,10 @@
         <translation>待销号</translation>
     </message>
     <message>
+        <source>No grid to show.</source>
+        <translation>没有可显示的网格。</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1076,6 +1116,10 @@
     <message>
         <source>Deadline</source>
         <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>No rectification is open here.</source>
+        <translation>这里没有未销号的整改。</translation>
     </message>
     <message>
         <source>Building</source>
@@ -1096,6 +1140,10 @@
     <message>
         <source>Patrol due</source>
         <translation>应巡查日期</translation>
+    </message>
+    <message>
+        <source>No C/D-grade dangerous building here.</source>
+        <translation>这里没有C/D级危房。</translation>
     </message>
     <message>
         <source>Rectifications</source>
@@ -1407,6 +1455,10 @@
         <translation>隐患排查记录（PDF）</translation>
     </message>
     <message>
+        <source>No inspection in this scope and period.</source>
+        <translation>这个范围和期间内没有检查记录。</translation>
+    </message>
+    <message>
         <source>Inspected</source>
         <translation>检查时间</translation>
     </message>
@@ -1491,7 +1543,7 @@
     <name>MainWindow</name>
     <message>
         <source>GridWorker — %1</source>
-        <translation>GridWorker — %1</translation>
+        <translation>网格通 — %1</translation>
     </message>
     <message>
         <source>Main</source>
@@ -1506,56 +1558,28 @@
         <translation>锁定</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+        <source>Something went wrong in the background: %1. The details are in the log.</source>
+        <translation>后台操作出错：%1。详情已写入日志。</translation>
     </message>
     <message>
-        <source>Show all my grids again</source>
-        <translation>显示我负责的全部网格</translation>
+        <source>GridWorker is locked</source>
+        <translation>网格通已锁定</translation>
     </message>
     <message>
-        <source>● Not enrolled (offline profile)</source>
-        <translation>● 未登录服务器（仅离线使用）</translation>
+        <source>Everything on screen is hidden until you enter your passphrase.</source>
+        <translation>输入本机口令之前，屏幕上的所有内容都已隐藏。</translation>
     </message>
     <message>
-        <source>● Online</source>
-        <translation>● 在线</translation>
+        <source>Unlock…</source>
+        <translation>解锁…</translation>
     </message>
     <message>
-        <source>● Offline</source>
-        <translation>● 离线</translation>
-    </message>
-    <message>
-        <source>Last sync: %1</source>
-        <translation>上次同步：%1</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>从未同步</translation>
-    </message>
-    <message>
-        <source>Pending changes: %1</source>
-        <translation>待同步的修改：%1</translation>
-    </message>
-    <message>
-        <source>Open conflicts: %1</source>
-        <translation>待处理冲突：%1</translation>
-    </message>
-    <message>
-        <source>Grid: %1  ✕</source>
-        <translation>网格：%1  ✕</translation>
-    </message>
-    <message>
-        <source>Sync failed: %1</source>
-        <translation>同步失败：%1</translation>
+        <source>GridWorker (locked)</source>
+        <translation>网格通（已锁定）</translation>
     </message>
     <message>
         <source>Not done: %1</source>
         <translation>未完成：%1</translation>
-    </message>
-    <message>
-        <source>Something went wrong in the background (%1); the details are in the log.</source>
-        <translation>后台操作出错（%1），详情已写入日志。</translation>
     </message>
     <message>
         <source>Locked</source>
@@ -1563,7 +1587,7 @@
     </message>
     <message>
         <source>GridWorker is locked. Enter your passphrase:</source>
-        <translation>GridWorker 已锁定，请输入本机口令：</translation>
+        <translation>网格通已锁定，请输入本机口令：</translation>
     </message>
 </context>
 <context>
@@ -1615,6 +1639,33 @@
     <message>
         <source>Sync</source>
         <translation>同步</translation>
+    </message>
+</context>
+<context>
+    <name>NeedCaseDialog</name>
+    <message>
+        <source>Report as a case</source>
+        <translation>上报为事件</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>事件类别</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Give the case a title.</source>
+        <translation>请填写事件标题。</translation>
     </message>
 </context>
 <context>
@@ -1754,7 +1805,29 @@
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>QFileSystemModel</name>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+</context>
+<context>
     <name>RectificationPanel</name>
+    <message>
+        <source>No rectification at this site.</source>
+        <translation>这个点位没有整改事项。</translation>
+    </message>
     <message>
         <source>Measures taken</source>
         <translation>整改措施</translation>
@@ -1774,6 +1847,10 @@
 </context>
 <context>
     <name>RectificationReview</name>
+    <message>
+        <source>Choose a rectification in the list to review it.</source>
+        <translation>在左侧列表中选择一项整改，查看详情并审核。</translation>
+    </message>
     <message>
         <source>Grid</source>
         <translation>网格</translation>
@@ -1871,8 +1948,12 @@
         <translation>复查已记录，待销号</translation>
     </message>
     <message>
-        <source>Closed out</source>
-        <translation>已销号</translation>
+        <source>Close out “%1” at %2 on the basis “%3”? A closed-out item cannot be reopened.</source>
+        <translation>确定以“%3”为依据，将%2的“%1”销号吗？销号后不能撤回。</translation>
+    </message>
+    <message>
+        <source>Closed out: %1 (%2)</source>
+        <translation>已销号：%1（%2）</translation>
     </message>
     <message>
         <source>Sent back to be fixed again</source>
@@ -1969,6 +2050,10 @@
         <translation>记录走访</translation>
     </message>
     <message>
+        <source>No resident registered in this household yet.</source>
+        <translation>这一户还没有登记居民。</translation>
+    </message>
+    <message>
         <source>Show full ID number…</source>
         <translation>查看完整身份证号码…</translation>
     </message>
@@ -1985,8 +2070,20 @@
         <translation>近期走访</translation>
     </message>
     <message>
+        <source>No visit yet.</source>
+        <translation>还没有走访记录。</translation>
+    </message>
+    <message>
         <source>Households</source>
         <translation>住户</translation>
+    </message>
+    <message>
+        <source>No household matches the filter.</source>
+        <translation>没有符合筛选条件的住户。</translation>
+    </message>
+    <message>
+        <source>No household registered yet: add one with “New household”.</source>
+        <translation>还没有登记住户：点击“新增住户”登记。</translation>
     </message>
     <message>
         <source>%1 shown, scroll for more</source>
@@ -2031,6 +2128,14 @@
     <message>
         <source>Shown in full; this view was logged.</source>
         <translation>已完整显示，本次查看已记录。</translation>
+    </message>
+    <message>
+        <source>Registered. The list&apos;s filter was cleared so that it shows there.</source>
+        <translation>已登记。为了在列表中显示它，已清除列表的筛选条件。</translation>
+    </message>
+    <message>
+        <source>Registered.</source>
+        <translation>已登记。</translation>
     </message>
 </context>
 <context>
@@ -2331,6 +2436,10 @@
         <source>Search name or address</source>
         <translation>搜索名称或地址</translation>
     </message>
+    <message>
+        <source>No site matches: add one with “New site”.</source>
+        <translation>没有符合条件的点位：点击“新增点位”添加。</translation>
+    </message>
 </context>
 <context>
     <name>SitePanel</name>
@@ -2545,12 +2654,67 @@
         <translation>失败</translation>
     </message>
     <message>
-        <source>sync failed: %1</source>
-        <translation>同步失败：%1</translation>
-    </message>
-    <message>
         <source>sent %1, received %2, conflicts %3, refused %4</source>
         <translation>发送%1条，接收%2条，冲突%3条，被拒%4条</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusBar</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Show all my grids again</source>
+        <translation>重新显示我的全部网格</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <source>Last sync: %1</source>
+        <translation>上次同步：%1</translation>
+    </message>
+    <message>
+        <source>Pending changes: %1</source>
+        <translation>待同步的修改：%1</translation>
+    </message>
+    <message>
+        <source>Open conflicts: %1</source>
+        <translation>待处理冲突：%1</translation>
+    </message>
+    <message>
+        <source>● Not enrolled (offline profile)</source>
+        <translation>● 未登录服务器（仅离线使用）</translation>
+    </message>
+    <message>
+        <source>● Online</source>
+        <translation>● 在线</translation>
+    </message>
+    <message>
+        <source>● Offline</source>
+        <translation>● 离线</translation>
+    </message>
+    <message>
+        <source>The server does not answer. Your work is kept on this laptop.</source>
+        <translation>服务器没有响应。您的工作都保存在这台电脑上。</translation>
+    </message>
+    <message>
+        <source>Grid: %1  ✕</source>
+        <translation>网格：%1  ✕</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>正在同步……</translation>
+    </message>
+    <message>
+        <source>%1 %2 of %3</source>
+        <translation>%1 %2/%3</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
     </message>
 </context>
 <context>
@@ -2708,6 +2872,14 @@
         <translation>%1分钟</translation>
     </message>
     <message>
+        <source>past deadline</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>due now</source>
+        <translation>已到期</translation>
+    </message>
+    <message>
         <source>%1 past deadline</source>
         <translation>已超时%1</translation>
     </message>
@@ -2720,7 +2892,7 @@
     <name>UnlockDialog</name>
     <message>
         <source>Unlock GridWorker</source>
-        <translation>解锁 GridWorker</translation>
+        <translation>解锁网格通</translation>
     </message>
     <message>
         <source>Enter your local passphrase to open your data. No network is needed.</source>
@@ -2733,10 +2905,6 @@
     <message>
         <source>Unlock</source>
         <translation>解锁</translation>
-    </message>
-    <message>
-        <source>Could not unlock: %1</source>
-        <translation>解锁失败：%1</translation>
     </message>
 </context>
 <context>
@@ -2833,6 +3001,14 @@
         <translation>事件</translation>
     </message>
     <message>
+        <source>No visit to this household yet.</source>
+        <translation>还没有走访过这一户。</translation>
+    </message>
+    <message>
+        <source>No need was noted on this visit.</source>
+        <translation>这次走访没有记录需求。</translation>
+    </message>
+    <message>
         <source>Recent visits</source>
         <translation>近期走访</translation>
     </message>
@@ -2845,8 +3021,8 @@
         <translation>上报为事件</translation>
     </message>
     <message>
-        <source>Reported as case %1.</source>
-        <translation>已上报为事件 %1。</translation>
+        <source>Reported as a case: %1</source>
+        <translation>已上报为事件：%1</translation>
     </message>
 </context>
 <context>
@@ -2877,6 +3053,10 @@
     <message>
         <source>Find a household: name, address, no.</source>
         <translation>查找住户：姓名、地址、户号</translation>
+    </message>
+    <message>
+        <source>No household matches.</source>
+        <translation>没有符合条件的住户。</translation>
     </message>
     <message>
         <source>Choose a household on the left to record a visit.</source>

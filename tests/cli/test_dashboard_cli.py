@@ -114,5 +114,5 @@ def test_dashboard_cli_prints_the_same_figures(admin: Workspace) -> None:
     text = run(profile, "dashboard", "--as-of", as_of, passphrase=PASSPHRASE, check=True).stdout
     assert "累计办件" in text and "559" in text and "即将超时" in text
     bad = run(profile, "dashboard", "--scope", "12ab", passphrase=PASSPHRASE)
-    assert bad.returncode == 1 and "code" in bad.stderr
+    assert bad.returncode == 1 and "“12ab”不是区、街道、社区或网格编码" in bad.stderr
     assert datetime.fromisoformat(figures["as_of"]) == SEED_TIME.astimezone(UTC)

@@ -139,19 +139,23 @@ def test_the_cli_writes_its_log_in_the_profile(
         handler.flush()
     text = log_file(profile).read_text(encoding="utf-8")
     assert "init: start" in text and "init: exit 0" in text
-    assert "import: refused (ServiceError)" in text
+    # Its type and catalogue code; this refusal's "code" is still an English sentence
+    # quoting the path, so it is logged as uncatalogued, not as that sentence.
+    assert "import: refused (ServiceError uncatalogued)" in text
     assert "missing.csv" not in text
 
 
 def test_an_unwritable_profile_folder_still_runs_the_command(
     tmp_path: Path, fresh_root: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Proves a profile path the log cannot go to is said once on stderr and the command
-    goes on to its own answer (here: no profile there)."""
+    """Proves a profile path the log cannot go to is said once on stderr, in Chinese (in
+    English with --lang en), and the command goes on to its own answer (no profile there)."""
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     code = main(["--profile", str(blocker / "profile"), "status"])
     err = capsys.readouterr().err
     assert code != 0
-    assert "no log file" in err
+    assert "没有日志文件" in err and "命令照常运行" in err
     assert sys.platform == "win32" or err.count("\n") == 2
+    assert main(["--lang", "en", "--profile", str(blocker / "profile"), "status"]) != 0
+    assert "No log file" in capsys.readouterr().err

@@ -205,18 +205,20 @@ def test_not_applicable_and_missing_answers(small: ChecklistTemplate) -> None:
 
 
 def test_malformed_answers_are_refused_naming_the_item(small: ChecklistTemplate) -> None:
-    """Answers that do not fit their item, or name no item, raise AnswerError with the code."""
+    """Answers that do not fit their item, or name no item, raise AnswerError: the code in its
+    English detail (for logs), the item by what it says in the Chinese message."""
     bad = [
-        {"T-YES-01": "yes"},
-        {"T-NUM-01": "两米"},
-        {"T-NUM-01": "nan"},
-        {"T-DATE-01": "2024/13/01"},
-        {"T-DATE-01": "2030-01-01"},
-        {"FS-ELEC-01": "pass"},
+        ({"T-YES-01": "yes"}, "“检查项”只能选合格、不合格或不适用"),
+        ({"T-NUM-01": "两米"}, "“检查项”应填写数字"),
+        ({"T-NUM-01": "nan"}, "“检查项”应填写数字"),
+        ({"T-DATE-01": "2024/13/01"}, "“检查项”应填写日期（如 2026-11-27 或 2026-11）"),
+        ({"T-DATE-01": "2030-01-01"}, "“检查项”的日期不能晚于今天"),
+        ({"FS-ELEC-01": "pass"}, "检查表的版本与记录不符：请关闭后重新打开检查表"),
     ]
-    for answers in bad:
-        with pytest.raises(AnswerError, match=next(iter(answers))):
+    for answers, zh in bad:
+        with pytest.raises(AnswerError, match=next(iter(answers))) as refused:
             evaluate(small, answers, today=TODAY, premises_type="household")
+        assert refused.value.message() == zh
 
 
 def test_missing_photos_are_reported_when_photos_are_given(small: ChecklistTemplate) -> None:

@@ -328,13 +328,15 @@ def test_scope_and_period_choose_the_rows_and_bad_requests_are_refused(
     assert later.counts["cases"] == 0 and later.counts["residents"] == 2  # register: no period
     assert seeded.other_grid_case_id
     written = sorted(p.name for p in tmp_path.iterdir())
-    for kwargs, message in [
-        ({"scope": "36-03"}, "not a street, community or grid code"),
-        ({"start": day, "end": day - timedelta(days=1)}, "ends before it starts"),
-        ({"kinds": ["buildings"]}, "ledger kinds"),
+    for kwargs, code in [
+        ({"scope": "36-03"}, "scope_format"),
+        ({"scope": "360302999"}, "scope_unknown"),
+        ({"start": day, "end": day - timedelta(days=1)}, "date_order"),
+        ({"kinds": ["buildings"]}, "ledger_kinds"),
     ]:
-        with pytest.raises(ServiceError, match=message):
+        with pytest.raises(ServiceError) as refused:
             write_ledger(ws, tmp_path / "bad.xlsx", **kwargs)  # type: ignore[arg-type]
+        assert refused.value.code == code
     ws.actor = dataclasses.replace(ws.actor, role=Role.adviser)
     with pytest.raises(ServiceError, match="bulk exports"):
         write_ledger(ws, tmp_path / "bad.xlsx")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from tests.ui.offscreen import desktop_screen
+
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = desktop_screen()
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,8 +27,16 @@ def qapp_args() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def qapp(qapp_args: list[str]):  # type: ignore[no-untyped-def]
-    """The app as users get it: zh_CN translations and a CJK font when one is installed."""
+def qapp(qapp_args: list[str], tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The app as users get it: zh_CN translations and a CJK font when one is installed.
+    QSettings (window geometry, language) go to a folder of the test run, not the user's."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(
+        QSettings.Format.NativeFormat,
+        QSettings.Scope.UserScope,
+        str(tmp_path_factory.mktemp("qsettings")),
+    )
     return make_app(qapp_args, lang=os.environ.get("GRIDWORKER_TEST_LANG", "zh_CN"))
 
 

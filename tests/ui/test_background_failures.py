@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,7 +58,10 @@ def test_a_failure_nobody_handles_is_shown_and_logged_without_personal_data(
     with qtbot.waitSignal(session.tasks.task_failed, timeout=10_000):
         session.tasks.run_db(leaky)
     message = window.statusBar().currentMessage()
-    assert "后台操作出错" in message and "RuntimeError" in message
+    # The catalogue's words for an unexpected failure, not the exception's English text.
+    assert message == (
+        "后台操作出错：出现了意外错误，操作没有完成；之前保存的工作不受影响。详情已写入日志。"
+    )
     text = read_log(log_path)
     assert "task test_background_failures.leaky failed" in text
     assert "Traceback" in text and "RuntimeError" in text
@@ -68,19 +72,46 @@ def test_a_failure_nobody_handles_is_shown_and_logged_without_personal_data(
 def test_a_refusal_shows_its_own_message_and_logs_one_line(
     qtbot: QtBot, session: AppSession, log_path: Path
 ) -> None:
-    """Proves a refusal meant for the user (ServiceError) shows its message, and the log
-    gets a line with its type, no traceback."""
+    """Proves a refusal meant for the user (a coded ServiceError) shows its catalogue
+    message in Chinese, and the log gets a line with its type and code, no traceback."""
     window = MainWindow(session)
     qtbot.addWidget(window)
 
     def refuse(_state: object) -> None:
-        raise ServiceError("your role may not make bulk exports")
+        raise ServiceError("role_no_bulk_export")
 
     with qtbot.waitSignal(session.tasks.task_failed, timeout=10_000):
         session.tasks.run_db(refuse)
-    assert window.statusBar().currentMessage() == "未完成：your role may not make bulk exports"
+    assert window.statusBar().currentMessage() == "未完成：您的角色不能批量导出数据"
     text = read_log(log_path)
-    assert "refused: ServiceError" in text and "Traceback" not in text
+    assert "refused: ServiceError role_no_bulk_export" in text and "Traceback" not in text
+
+
+def test_a_file_error_is_said_in_the_catalogue_words_and_a_free_text_code_is_not_logged(
+    qtbot: QtBot, session: AppSession, log_path: Path
+) -> None:
+    """Proves a disk-full OSError shows the catalogue's Chinese line (not "No space left on
+    device"), and a refusal whose code is a free sentence quoting a value logs as
+    uncatalogued, without the sentence."""
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+
+    def disk_full(_state: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/media/u/台账.xlsx")
+
+    with qtbot.waitSignal(session.tasks.task_failed, timeout=10_000):
+        session.tasks.run_db(disk_full)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("后台操作出错：磁盘已满，无法写入：") and "No space" not in message
+
+    def free_text(_state: object) -> None:
+        raise ServiceError(f"{ID_NUMBER} does not exist")
+
+    with qtbot.waitSignal(session.tasks.task_failed, timeout=10_000):
+        session.tasks.run_db(free_text)
+    text = read_log(log_path)
+    assert "refused: ServiceError uncatalogued" in text and ID_NUMBER not in text
+    assert "does not exist" not in text
 
 
 def test_a_caller_with_failed_gets_the_error_and_the_log_still_has_it(

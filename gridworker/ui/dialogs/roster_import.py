@@ -26,7 +26,7 @@ from shiboken6 import isValid
 from gridworker.domain.roster_values import DEFAULT_AREA_CODE, RelationshipCodes
 from gridworker.services.importing import ImportOptions, ImportReport, import_file
 from gridworker.services.roster_columns import FIELDS, ignored_reason
-from gridworker.ui.forms import error_label
+from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
@@ -162,7 +162,7 @@ class RosterImportDialog(QDialog):
         if not isValid(self):
             return
         self.check_button.setEnabled(True)
-        self._show_error(str(error))
+        self._show_error(error_text(error))
         self.summary.setText(self.tr("The file was not imported."))
 
     def _show_error(self, text: str) -> None:

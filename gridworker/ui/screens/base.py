@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
+from gridworker.ui.forms import TRANSIENT
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 
@@ -42,6 +44,15 @@ class Screen(QWidget):
         super().showEvent(event)  # type: ignore[arg-type]
         if not self.session.locked:
             self.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if event.spontaneous():  # the window was minimised: the page was not left
+            return
+        # Leaving the page: its passing messages (errors, "saved") go with it.
+        for label in self.findChildren(QLabel):
+            if label.property(TRANSIENT):
+                label.clear()
 
 
 def heading(text: str) -> QLabel:

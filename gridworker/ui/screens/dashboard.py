@@ -38,7 +38,7 @@ from gridworker.services.dashboard import (
     default_scope,
     scope_choices,
 )
-from gridworker.ui.forms import error_label
+from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.screens.case_desk import CaseListDialog
@@ -255,7 +255,7 @@ class DashboardScreen(Screen):
     def _failed(self, error: BaseException) -> None:
         if isValid(self):
             self.error.setText(
-                self.tr("Could not compute the figures: %1").replace("%1", str(error))
+                self.tr("Could not compute the figures: %1").replace("%1", error_text(error))
             )
             self.error.setVisible(True)
 

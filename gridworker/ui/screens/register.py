@@ -36,10 +36,12 @@ from gridworker.services.queries import warm_household_search
 from gridworker.ui.dialogs.household import HouseholdDialog, ResidentDialog
 from gridworker.ui.forms import (
     GuardedDialog,
+    empty_hint,
     error_text,
     hint_label,
     search_box,
     table_view,
+    transient,
 )
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.households import HouseholdsModel
@@ -63,6 +65,7 @@ class RegisterScreen(Screen):
         self.grids: list[tuple[str, str | None]] | None = None
         self.detail: HouseholdDetail | None = None
         self._select_after_load: str | None = None
+        self._just_registered: str | None = None  # shown in the list even under a filter
         self._detail_generation = 0
         self.dialog: GuardedDialog | None = None
         # The name filter's table read into the database thread's cache since the last
@@ -111,6 +114,7 @@ class RegisterScreen(Screen):
         for column, width in ((0, 80), (1, 100), (3, 70), (4, 110)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        empty_hint(self.table, self._empty_text)
 
         self.residents = ResidentsModel(self)
         self.detail_stack = QStackedWidget()
@@ -154,6 +158,7 @@ class RegisterScreen(Screen):
         box.addLayout(actions)
         self.resident_table = table_view(self.residents)
         self.resident_table.horizontalHeader().setStretchLastSection(True)
+        empty_hint(self.resident_table, self.tr("No resident registered in this household yet."))
         box.addWidget(self.resident_table, 3)
         reveal_row = QHBoxLayout()
         self.reveal_id_button = QPushButton(self.tr("Show full ID number…"))
@@ -168,8 +173,9 @@ class RegisterScreen(Screen):
         box.addLayout(reveal_row)
         box.addWidget(QLabel(self.tr("Recent visits")))
         self.visits = visits_table()
+        empty_hint(self.visits, self.tr("No visit yet."))
         box.addWidget(self.visits, 2)
-        self.status = QLabel()
+        self.status = transient(QLabel())
         self.status.setWordWrap(True)
         box.addWidget(self.status)
         return panel
@@ -182,6 +188,12 @@ class RegisterScreen(Screen):
 
     def title(self) -> str:
         return self.tr("Households")
+
+    def _empty_text(self) -> str:
+        filters = (self.tag_filter.currentIndex(), self.grid_filter.currentIndex())
+        if self.search.text() or any(filters):
+            return self.tr("No household matches the filter.")
+        return self.tr("No household registered yet: add one with “New household”.")
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(error_text(exc, self.lang))
@@ -309,6 +321,9 @@ class RegisterScreen(Screen):
         if detail is None:
             self.detail_stack.setCurrentIndex(0)
             return
+        if detail.id == self._just_registered:
+            self._just_registered = None
+            self._show_in_list(detail)
         lang = self.lang
         self.detail_title.setText(detail.address)
         grid = f"{detail.grid_name}  {detail.grid_code}" if detail.grid_name else detail.grid_code
@@ -318,7 +333,7 @@ class RegisterScreen(Screen):
         self.facts["phone"].setText(detail.phone_masked or "—")
         economy = [e.label(lang) for e in (detail.economic_status, detail.residence_type) if e]
         self.facts["economy"].setText(" / ".join(economy) or "—")
-        show_visits(self.visits, visits, lang)
+        show_visits(self.visits, visits, lang, self.session.zone)
         self.residents.set_residents(detail.residents)
         self.resident_table.resizeColumnsToContents()
         if detail.residents and not self.resident_table.currentIndex().isValid():
@@ -381,7 +396,34 @@ class RegisterScreen(Screen):
 
     def _registered(self, household_id: str) -> None:
         self._select_after_load = household_id
+        self._just_registered = household_id
         self.show_household(household_id)
+
+    def _show_in_list(self, detail: HouseholdDetail) -> None:
+        """A household just registered must show in the list: a search, a tag or another
+        grid that would hide it is cleared, and the status line says so."""
+        cleared = False
+        blocked = [w.blockSignals(True) for w in (self.grid_filter, self.tag_filter)]
+        if self.search.text():
+            self.search.clear()
+            cleared = True
+        if self.tag_filter.currentIndex() != 0:
+            self.tag_filter.setCurrentIndex(0)
+            cleared = True
+        grid = self.grid_filter.currentData()
+        if grid and grid != detail.grid_code:
+            index = self.grid_filter.findData(detail.grid_code)
+            self.grid_filter.setCurrentIndex(max(index, 0))
+            cleared = True
+        for widget, was in zip((self.grid_filter, self.tag_filter), blocked, strict=True):
+            widget.blockSignals(was)
+        if cleared:
+            self.apply_filter()
+            self.status.setText(
+                self.tr("Registered. The list's filter was cleared so that it shows there.")
+            )
+        else:
+            self.status.setText(self.tr("Registered."))
 
     def add_resident(self) -> ResidentDialog | None:
         if self.detail is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from gridworker.domain.clock import district_today
 from gridworker.services.today import CaseDue, MyDay, RectificationDue, VisitDue, my_day
-from gridworker.ui.forms import error_label
+from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
@@ -290,7 +291,7 @@ class TodayScreen(Screen):
     def _failed(self, error: BaseException) -> None:
         if not isValid(self):  # closed while the task ran
             return
-        self.error.setText(self.tr("Could not load the day: %1").replace("%1", str(error)))
+        self.error.setText(self.tr("Could not load the day: %1").replace("%1", error_text(error)))
         self.error.setVisible(True)
 
     def show_day(self, day: MyDay) -> None:
@@ -355,7 +356,9 @@ class TodayScreen(Screen):
     # --- formatting --------------------------------------------------------------------
 
     def _today(self) -> date:
-        return self.day.today if self.day is not None else date.today()
+        if self.day is not None:
+            return self.day.today
+        return district_today(datetime.now(UTC), self.session.zone)
 
     def _date(self, value: date) -> str:
         return f"{value:%m-%d}" if value.year == self._today().year else value.isoformat()
@@ -419,7 +422,11 @@ class TodayScreen(Screen):
             amount = self.tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", str(minutes))
         elif hours:
             amount = self.tr("%1 h").replace("%1", str(hours))
-        else:
+        elif minutes:
             amount = self.tr("%1 min").replace("%1", str(minutes))
+        else:
+            # Past the deadline by less than a working minute (it passed after hours or on
+            # a day off): just say so, not "0 minutes past".
+            return self.tr("past deadline") if c.overdue else self.tr("due now")
         template = self.tr("%1 past deadline") if c.overdue else self.tr("%1 left")
         return template.replace("%1", amount)

@@ -35,7 +35,7 @@ from gridworker.services.conflict_review import (
     grid_conflicts,
     resolve_grid_conflict,
 )
-from gridworker.ui.forms import error_label
+from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.conflicts import entity_label, field_label, value_text
 from gridworker.ui.screens.case_desk import make_table
@@ -141,7 +141,7 @@ class GridConflictsPanel(QWidget):
             return
         self.loading = False
         self.status.setText(
-            self.tr("Could not fetch from the server: %1").replace("%1", str(error))
+            self.tr("Could not fetch from the server: %1").replace("%1", error_text(error))
         )
 
     def _selected(self) -> None:
@@ -253,7 +253,7 @@ class GridConflictsPanel(QWidget):
     def _resolve_failed(self, error: BaseException) -> None:
         if isValid(self):
             self.resolve_button.setEnabled(True)
-            self.error.setText(str(error))
+            self.error.setText(error_text(error))
 
 
 def add_grid_review(

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from gridworker.domain.enums import CloseBasis, RectificationStatus
 from gridworker.services import inspections
 from gridworker.services.case_queries import RectificationItem
-from gridworker.ui.forms import error_label, error_text
+from gridworker.ui.forms import empty_hint, error_label, error_text
 from gridworker.ui.models.sites import RectificationsModel
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
@@ -43,6 +43,7 @@ class RectificationPanel(QWidget):
         self.rect_view = QTableView()
         self.rect_view.setObjectName("rectifications")
         self.rect_view.setModel(self.rects)
+        empty_hint(self.rect_view, self.tr("No rectification at this site."))
         setup_table(self.rect_view)
         header = self.rect_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -22,6 +22,7 @@ from gridworker.domain.enums import InspectionResult
 from gridworker.services import inspections
 from gridworker.services.case_queries import RectificationItem, SiteDetail
 from gridworker.services.inspections import InspectionOutcome
+from gridworker.ui.forms import error_text
 from gridworker.ui.models.cases import local_time
 from gridworker.ui.models.sites import site_class
 from gridworker.ui.session import AppSession
@@ -180,7 +181,7 @@ class SitePanel(QWidget):
             done=lambda path: note(
                 self.tr("Saved %1").replace("%1", path.name), "#e7f5ea; color: #14532d"
             ),
-            failed=lambda exc: note(str(exc), "#fdecea; color: #7f1d1d"),
+            failed=lambda exc: note(error_text(exc), "#fdecea; color: #7f1d1d"),
         )
 
     def _update_buttons(self) -> None:
