@@ -119,6 +119,8 @@ def _log_refusal(command: str, exc: BaseException) -> None:
     from gridworker.services.errors import log_code
 
     what = f"{type(exc).__name__} {log_code(exc)}"
+    if exc.__cause__ is not None:  # e.g. sync_failed, said kindly, from Offline
+        what += f", from {type(exc.__cause__).__name__} {log_code(exc.__cause__)}"
     if _is_database_error(exc):
         log.error("%s: the local database failed (%s)", command, what, exc_info=exc)
     else:

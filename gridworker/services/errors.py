@@ -58,10 +58,10 @@ def log_code(exc: BaseException) -> str:
     never free text. A few raise sites still pass an English sentence as the code, which
     may quote a path or a value someone typed: those log as "uncatalogued"."""
     coded = as_coded(exc)
-    code = getattr(coded, "code", None)
-    if isinstance(code, Enum):
-        return str(code.value)
-    return coded.key if coded.key in MESSAGES else "uncatalogued"
+    if coded.key in MESSAGES:
+        return coded.key
+    code = getattr(coded, "code", None)  # a sync error's code is the server's ErrorCode
+    return str(code.value) if isinstance(code, Enum) else "uncatalogued"
 
 
 def _is_database_error(exc: BaseException) -> bool:

@@ -88,7 +88,8 @@ def test_logs_hold_no_personal_data(server: tuple[LiveServer, Path], tmp_path: P
     for name in ("a", "b"):
         assert "enrolled (role grid_worker)" in laptop[name]
         assert "sync cycle done" in laptop[name]
-    assert "sync cycle failed" in laptop["b"] and "sync: refused (Offline" in laptop["b"]
+    assert "sync cycle failed" in laptop["b"]
+    assert "sync: refused (CodedError sync_failed, from Offline server_unreachable)" in laptop["b"]
     assert "export: exit 0" in laptop["b"]
     assert "push from device" in served and "pull by device" in served
     assert "POST /api/v1/sync/push" in served  # the access log
