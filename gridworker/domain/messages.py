@@ -332,6 +332,10 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "demo_server_failed": ("演示服务器没有启动", "The demo server did not start"),
     "interrupted": ("已中断", "Interrupted"),
+    "log_file_unavailable": (
+        "没有日志文件（{reason}）；命令照常运行",
+        "No log file ({reason}); the command runs on",
+    ),
     "usage_required": ("缺少必需的参数：“{args}”", "Missing required arguments: {args}"),
     "usage_one_required": (
         "须给出其中一个参数：{args}",

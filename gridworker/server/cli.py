@@ -30,6 +30,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from gridworker.domain.errors import DomainError
+from gridworker.logging_setup import server_log_config, setup_server_logging
 from gridworker.server import meta, users
 from gridworker.server.core.config import Settings, default_db_url
 from gridworker.server.core.db import make_engine, session_factory, transaction
@@ -523,7 +524,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     sock = _bind(args.host, args.port)
     scheme = "https" if args.certfile else "http"
     url = f"{scheme}://{_url_host(args.host)}:{sock.getsockname()[1]}"
-    log_config: dict[str, Any] = json.loads(json.dumps(LOGGING_CONFIG))
+    log_config: dict[str, Any] = server_log_config(json.loads(json.dumps(LOGGING_CONFIG)))
     log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"  # stdout: the ready line
     config = uvicorn.Config(
         "gridworker.server.asgi:app_factory",
@@ -773,6 +774,7 @@ def _db_problem(exc: SQLAlchemyError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    setup_server_logging()
     try:
         settings = Settings(db_url=_db_url(args.db))
         make_url(settings.db_url)

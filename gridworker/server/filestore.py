@@ -32,6 +32,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from gridworker.domain.atomic import atomic_path, fsync_dir, write_atomically
 from gridworker.server.core.config import Settings
 
 MAGIC = b"GWF1"
@@ -67,19 +68,6 @@ class KeyRing:
         return AESGCM(key)
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write a file owner-only, atomically (a temporary name, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-
-
 def _new_key_id(existing: dict[str, bytes]) -> str:
     return f"k{len(existing) + 1}-{secrets.token_hex(3)}"
 
@@ -94,19 +82,13 @@ def load_keys(settings: Settings, *, create: bool = True) -> KeyRing:
             raise FileKeyError(f"no file key ring at {path}") from None
         key_id = _new_key_id({})
         ring = {"current": key_id, "keys": {key_id: secrets.token_bytes(32).hex()}}
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
-            # O_EXCL: two workers starting together must not make two different rings.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            # Never overwrite: two workers starting together must not make two different
+            # rings (the loser reads the winner's); never half-written after a crash.
+            write_atomically(path, json.dumps(ring).encode("utf-8"), overwrite=False)
         except FileExistsError:
             return load_keys(settings, create=False)
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            return load_keys(settings, create=create)
-        try:
-            os.write(fd, json.dumps(ring).encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
         raw = ring
     except (ValueError, OSError) as exc:
         raise FileKeyError(f"cannot read the file key ring {path}: {exc}") from None
@@ -116,7 +98,7 @@ def load_keys(settings: Settings, *, create: bool = True) -> KeyRing:
 
 def save_keys(settings: Settings, ring: KeyRing) -> None:
     body = {"current": ring.current, "keys": {k: v.hex() for k, v in ring.keys.items()}}
-    _write_private(keys_path(settings), json.dumps(body).encode("utf-8"))
+    write_atomically(keys_path(settings), json.dumps(body).encode("utf-8"), mode=0o600)
 
 
 def add_key(settings: Settings) -> KeyRing:
@@ -171,17 +153,6 @@ def secure_tree(settings: Settings) -> None:
         os.chmod(ring, 0o600)
 
 
-def fsync_dir(path: Path) -> None:
-    # Makes a rename or a new file durable; not possible (nor needed) on Windows.
-    if os.name == "nt":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 # --- a stored file -------------------------------------------------------------------------
 
 
@@ -206,12 +177,11 @@ def write_file(
     cipher = ring.cipher(ring.current)
     final = final_path(settings, sha)
     private_dir(final.parent)
-    tmp = final.with_name(f".{sha}.{secrets.token_hex(4)}.tmp")
     prefix = secrets.token_bytes(8)
     key_id = ring.current.encode("ascii")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with os.fdopen(fd, "wb") as out:
+        # A temporary file beside it (0600), fsynced, renamed into place, folder fsynced.
+        with atomic_path(final) as tmp, open(tmp, "wb") as out:
             out.write(MAGIC + bytes([len(key_id)]) + key_id + prefix)
             index, pending = 0, b""
             for block in blocks:
@@ -227,16 +197,15 @@ def write_file(
             last = _aad(sha, index, True)
             out.write(cipher.encrypt(_segment_nonce(prefix, index), pending, last))
             out.flush()
-            os.fsync(out.fileno())
-        if not keep():
-            tmp.unlink()
-            return None
-        os.replace(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(final.parent)
+            if not keep():
+                raise _Discarded
+    except _Discarded:
+        return None  # atomic_path deleted the temporary file
     return final
+
+
+class _Discarded(Exception):
+    """`keep()` said no: leave nothing behind."""
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ mapped here to a catalogue message, and only its code travels to the log.
 from __future__ import annotations
 
 import errno
+from enum import Enum
 
-from gridworker.domain.errors import CodedError
+from gridworker.domain.errors import MESSAGES, CodedError
 
 _FILE_ERRORS = {
     errno.ENOENT: "file_not_found",
@@ -50,6 +51,17 @@ def user_message(exc: BaseException, lang: str = "zh_CN") -> str:
     """One line for a person: the coded message, or the catalogue's text for the kind of
     failure (never the exception's raw text, which may be English or technical)."""
     return as_coded(exc).message(lang)
+
+
+def log_code(exc: BaseException) -> str:
+    """What a log line may say of `exc`: its catalogue code (or the server's error code),
+    never free text. A few raise sites still pass an English sentence as the code, which
+    may quote a path or a value someone typed: those log as "uncatalogued"."""
+    coded = as_coded(exc)
+    if coded.key in MESSAGES:
+        return coded.key
+    code = getattr(coded, "code", None)  # a sync error's code is the server's ErrorCode
+    return str(code.value) if isinstance(code, Enum) else "uncatalogued"
 
 
 def _is_database_error(exc: BaseException) -> bool:

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
+import logging
 from collections.abc import Callable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from enum import Enum
@@ -23,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from gridworker.domain.atomic import atomic_path
 from gridworker.domain.clock import default_zone, district_text
 from gridworker.domain.declare import EntityDecl
 from gridworker.domain.entities import DECLARED
@@ -41,6 +40,8 @@ from gridworker.storage.models import (
     ResidentTagRow,
     SyncRecord,
 )
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("jsonl", "csv", "xlsx")
 
@@ -137,16 +138,8 @@ def export(
     require(ws, Cap.bulk_export)
     spec = KINDS[kind]
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".gw-export-", suffix="." + fmt, dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(out, durable=False) as tmp:
         count = _write(ws, spec, fmt, tmp, unmasked, lang)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     with ws.write() as s:
         ws.audit(
             s,
@@ -268,12 +261,17 @@ def discard_workbook(wb: Any) -> None:
         if writer is None:
             continue
         rows = getattr(sheet, "_rows", None)
-        with suppress(Exception):  # finish the XML stream before its file goes
+        try:  # finish the XML stream before its file goes
             if rows is not None:
                 rows.close()
             writer.close()
-        with suppress(OSError, ValueError):
+        except Exception as exc:  # the file is still removed below
+            log.warning("closing a sheet's temporary file failed (%s)", type(exc).__name__)
+        try:
             writer.cleanup()
+        except (OSError, ValueError) as exc:
+            # Left behind, the file holds rows in plain text until the process exits.
+            log.error("a sheet's temporary file could not be removed (%s)", type(exc).__name__)
 
 
 def _col(n: int) -> str:

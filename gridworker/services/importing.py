@@ -12,6 +12,7 @@ writes nothing.
 from __future__ import annotations
 
 import itertools
+import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ from gridworker.storage.models import (
     SyncRecord,
 )
 from gridworker.storage.outbox import insert_new
+
+log = logging.getLogger(__name__)
 
 _Row = tuple[int, list[Any]]
 
@@ -167,12 +170,26 @@ def import_file(
         raise ServiceError(f"{path} does not exist")
     options = options or ImportOptions()
     report = ImportReport(file=path.name, dry_run=options.dry_run, lang=lang)
+    log.info(
+        "import of a %s file%s: start",
+        path.suffix.lower() or "(no suffix)",
+        " (dry run)" if options.dry_run else "",
+    )
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         if options.dry_run:
             raise ServiceError("--dry-run reads rosters (.csv, .xlsx), not .jsonl exports")
         _import_jsonl(ws, read_rows(path), report, lang)
     else:
         _import_roster(ws, path, report, lang, options)
+    log.info(
+        "import %s: %d rows, %d imported (%d households, %d residents), %d refused",
+        "checked" if options.dry_run else "done",
+        report.rows,
+        report.imported,
+        report.households,
+        report.residents,
+        len(report.errors),
+    )
     return report
 
 

@@ -17,9 +17,7 @@ every other export.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +25,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from gridworker.domain.atomic import atomic_path
 from gridworker.services.cells import xlsx_value
 from gridworker.services.dashboard import area_known
 from gridworker.services.exporting import (
@@ -127,17 +126,9 @@ def write_ledger(
         raise ServiceError("scope_unknown", scope=code)
     period = period_bounds(ws, start, end)
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".gw-ledger-", suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     result = LedgerResult(out, {}, not unmasked, code, start, end)
-    try:
+    with atomic_path(out, durable=False) as tmp:
         _write_workbook(ws, tmp, wanted, code, period, result, lang, progress, cancelled)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     with ws.write() as s:
         ws.audit(
             s,

@@ -8,10 +8,9 @@ a third sheet says how to fill it in.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from gridworker.domain.atomic import atomic_path
 from gridworker.domain.enums import Education, Gender, Health, MaritalStatus, Relationship, TagKind
 from gridworker.domain.roster_values import ETHNICITIES
 from gridworker.services.roster_columns import FIELDS, REQUIRED, column_letter
@@ -103,13 +102,6 @@ def write_template(path: Path, *, lang: str = "zh_CN") -> Path:
     for row, text in enumerate(NOTES, start=1):
         notes.cell(row=row, column=1, value=text)
     path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".gw-template-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp_name)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_path(path, durable=False) as tmp:
+        wb.save(tmp)
     return path

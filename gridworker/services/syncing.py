@@ -3,6 +3,7 @@ app's sync screen call."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Callable
@@ -30,6 +31,8 @@ from gridworker.sync.client import SyncClient, SyncError, make_transport
 from gridworker.sync.engine import Cancelled, CycleReport, Progress, SyncEngine
 from gridworker.sync.protocol import ErrorCode, LoginResponse
 from gridworker.sync.state import DeviceIdentity, ServerConfig, SyncState
+
+log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[Progress], None]
 AUTH_CODES = (ErrorCode.auth_required, ErrorCode.token_expired)
@@ -129,6 +132,7 @@ def enroll(
     else:
         _adopt_district_secret(ws, secret)
     _store_login(ws, login, server, device_id)
+    log.info("enrolled (role %s), device %s registered; first pull", login.user.role, device_id)
     engine = SyncEngine(ws.profile, client, username=username, progress=progress, cancel=cancel)
     try:
         report = engine.run_cycle()

@@ -11,6 +11,7 @@ waits up to `lock_timeout` seconds, then gets ProfileLocked.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from gridworker.storage import keyvault, migrate, outbox
 from gridworker.storage.attachments import AttachmentStore
 from gridworker.storage.engine import DatabaseKeyError, make_engine, session_factory, write_session
 from gridworker.storage.models import Setting
+
+log = logging.getLogger(__name__)
 
 DB_NAME = "gridworker.db"
 KEY_NAME = "key.json"
@@ -171,10 +174,15 @@ def open_profile(path: Path, passphrase: str, *, lock_timeout: float = 0) -> Ope
         try:
             data_key = keyvault.unlock(path / KEY_NAME, passphrase)
         except keyvault.WrongPassphrase as exc:
+            log.warning("unlock failed: wrong passphrase")
             raise WrongPassphrase("wrong_passphrase") from exc
         except keyvault.KeyFileError as exc:
+            why = (type(exc).__name__, exc.code)
+            log.error("unlock failed: the key file cannot be used (%s %s)", *why)
             raise ProfileError(exc.code, en=exc.message("en")) from exc
-        return _open_with_key(path, data_key, lock)
+        opened = _open_with_key(path, data_key, lock)
+        log.info("profile unlocked")
+        return opened
     except BaseException:
         lock.release()
         raise
@@ -190,6 +198,7 @@ def change_passphrase(path: Path, old: str, new: str) -> None:
 def wipe_profile(path: Path) -> None:
     """Remote wipe / sign-out: the key file goes first, so the rest is unreadable at once."""
     key = path / KEY_NAME
+    log.warning("wiping the profile (key file first)")
     if key.exists():
         keyvault.wipe_key_file(key)
     for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):

@@ -34,8 +34,9 @@ from gridworker.ui.geometry import (
     scrolling,
 )
 from gridworker.ui.screens import ScreenEntry, registry
-from gridworker.ui.screens.base import Placeholder, Screen
+from gridworker.ui.screens.base import Screen
 from gridworker.ui.session import AppSession, StatusInfo
+from gridworker.ui.tasks import REFUSALS
 from gridworker.ui.widgets.status_bar import SyncStatusBar
 
 STYLE = """
@@ -45,6 +46,8 @@ QListWidget#nav::item:selected { background: #2f6ea5; color: white; }
 QLabel#heading { font-size: 20px; font-weight: 600; margin: 4px 0 8px 0; }
 QLabel#error { color: #b3261e; }
 """
+
+TASK_FAILURE_MS = 20_000  # how long a background failure stays in the status bar
 
 
 class ActivityFilter(QObject):
@@ -119,6 +122,7 @@ class MainWindow(QMainWindow):
         session.sync_started.connect(self._sync_started)
         session.sync_finished.connect(self._sync_finished)
         session.locked_changed.connect(self._locked_changed)
+        session.tasks.task_failed.connect(self.show_task_failure)
         self._activity = ActivityFilter(session.user_activity)
         QApplication.instance().installEventFilter(self._activity)  # type: ignore[union-attr]
         QTimer.singleShot(0, session.refresh_status)
@@ -209,6 +213,18 @@ class MainWindow(QMainWindow):
     def _sync_finished(self, report: object, error: object) -> None:
         self.sync_action.setEnabled(True)
 
+    def show_task_failure(self, name: str, error: BaseException) -> None:
+        """A background task failed and nothing else told the user: say so in the status
+        bar (the log has the details). A refusal carries its own message."""
+        # The catalogue's words either way (services/errors.py), never the raw text.
+        if isinstance(error, REFUSALS):
+            text = self.tr("Not done: %1").replace("%1", error_text(error))
+        else:
+            text = self.tr(
+                "Something went wrong in the background: %1. The details are in the log."
+            ).replace("%1", error_text(error))
+        self.statusBar().showMessage(text, TASK_FAILURE_MS)
+
     # --- lock ------------------------------------------------------------------------
 
     def _build_lock_cover(self) -> QWidget:
@@ -295,4 +311,4 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-__all__ = ["MainWindow", "Placeholder"]
+__all__ = ["MainWindow"]

@@ -7,6 +7,7 @@ queued signals.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from gridworker.ui.tasks import EVERYTHING, TaskManager
 
 if TYPE_CHECKING:
     from gridworker.sync.engine import CycleReport, Progress
+
+log = logging.getLogger(__name__)
 
 
 def _load_sync_stack_in_background() -> None:
@@ -263,7 +266,9 @@ class AppSession(QObject):
     def _guarded(self, cancel: threading.Event) -> tuple[Any, BaseException | None]:
         try:
             return self._run_sync(cancel), None
-        except BaseException as exc:
+        except BaseException as exc:  # shown in the status bar; a bug's traceback is logged
+            if getattr(exc, "code", None) is None:
+                log.error("manual sync failed", exc_info=exc)
             return None, exc
 
     def _run_sync(self, cancel: threading.Event) -> CycleReport | None:

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>App</name>
+    <message>
+        <source>GridWorker cannot start</source>
+        <translation>网格通无法启动</translation>
+    </message>
+    <message>
+        <source>Part of GridWorker is missing or damaged (%1), so it does not open. Please reinstall it; the details are in the log.</source>
+        <translation>网格通的部分组件缺失或损坏（%1），无法打开。请重新安装；详情已写入日志。</translation>
+    </message>
+</context>
+<context>
     <name>CalendarNotice</name>
     <message>
         <source>%1 open deadline(s) fall in %2, which the working-day calendar does not cover: there only weekends count as days off, holidays do not. Ask the district admin to publish that year&apos;s holidays.</source>
@@ -1547,6 +1558,10 @@
         <translation>锁定</translation>
     </message>
     <message>
+        <source>Something went wrong in the background: %1. The details are in the log.</source>
+        <translation>后台操作出错：%1。详情已写入日志。</translation>
+    </message>
+    <message>
         <source>GridWorker is locked</source>
         <translation>网格通已锁定</translation>
     </message>
@@ -1561,6 +1576,10 @@
     <message>
         <source>GridWorker (locked)</source>
         <translation>网格通（已锁定）</translation>
+    </message>
+    <message>
+        <source>Not done: %1</source>
+        <translation>未完成：%1</translation>
     </message>
     <message>
         <source>Locked</source>

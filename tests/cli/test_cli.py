@@ -15,8 +15,12 @@ from pathlib import Path
 import pytest
 
 from gridworker.demo_data import make_roster
+from gridworker.logging_setup import LOG_FOLDER, log_file
 from tests.conftest import GRID, PASSPHRASE
 from tests.services.test_importing import write_csv
+
+# The module's fixtures make a profile once: its tests share one worker.
+pytestmark = pytest.mark.xdist_group("cli")
 
 
 def run(
@@ -93,13 +97,14 @@ def test_bad_rows_exit_non_zero_with_line_numbers(cli_profile: Path, tmp_path: P
 
 
 def test_wrong_passphrase_exits_non_zero_and_changes_nothing(cli_profile: Path) -> None:
-    """Proves a wrong passphrase gives one line on stderr, exit 1, and no file changes."""
+    """Proves a wrong passphrase gives one line on stderr, exit 1, and no file changes but
+    the log's line saying the unlock failed."""
 
     def digests() -> dict[str, str]:
         return {
             p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in cli_profile.rglob("*")
-            if p.is_file() and p.name != "profile.lock"
+            if p.is_file() and p.name != "profile.lock" and p.parent.name != LOG_FOLDER
         }
 
     before = digests()
@@ -111,6 +116,7 @@ def test_wrong_passphrase_exits_non_zero_and_changes_nothing(cli_profile: Path) 
         "gridworker: Wrong passphrase: the profile was not opened"
     ]
     assert digests() == before
+    assert "unlock failed: wrong passphrase" in log_file(cli_profile).read_text(encoding="utf-8")
 
 
 def test_no_passphrase_and_no_terminal_says_how(cli_profile: Path) -> None:

@@ -23,6 +23,9 @@ from gridworker.storage.keyvault import KdfParams
 from tests.cli.test_cli import run
 from tests.e2e.conftest import LiveServer, start_server
 
+# The module's fixtures make a seeded server once: its tests share one worker.
+pytestmark = pytest.mark.xdist_group("dashboard_cli")
+
 SEED_DAY = date(2026, 11, 25)  # a Wednesday
 SEED_TIME = datetime.combine(SEED_DAY, time(10, 30), tzinfo=default_calendar().zone)
 PASSPHRASE = "dashboard passphrase"

@@ -28,6 +28,7 @@ from pathlib import Path
 from time import monotonic
 from typing import Any
 
+import pytest
 import requests
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -73,6 +74,9 @@ from tests.reliability.conftest import (
     outbox_rows,
     scaled,
 )
+
+# Minutes of random schedules against real servers: CI's tier (scripts/test.sh).
+pytestmark = pytest.mark.slow
 
 CLIENTS = {"a": "worker.a", "a2": "worker.a2", "b": "worker.b", "sup": "sup.street"}
 GRIDS = {"a": [GRID_A], "a2": [GRID_A], "b": [GRID_B], "sup": [GRID_A, GRID_B]}

@@ -33,7 +33,10 @@ from tests.e2e.conftest import (
 from tests.e2e.test_sync_e2e import add_household, outbox_size, set_field, snapshot
 from tests.reliability.conftest import FULL, scaled, start_logged_server
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and rlimits")
+pytestmark = [
+    pytest.mark.skipif(os.name != "posix", reason="SIGKILL and rlimits"),
+    pytest.mark.slow,  # minutes of killed processes: CI's tier (scripts/test.sh)
+]
 
 ENGINE_POINTS = [
     "push.before_send",

@@ -37,6 +37,9 @@ ROLES = {
     "admin": ("admin", {}),
 }
 
+# The module's fixtures make a token once: its tests share one worker.
+pytestmark = pytest.mark.xdist_group("schemathesis")
+
 
 def make_app(tmp: Path) -> FastAPI:
     # Generated logins must not lock the next ones out.

@@ -396,11 +396,15 @@ def _bulk_rows(ws: Workspace, n: int) -> list[str]:
 
 
 def test_a_ledger_of_thousands_of_rows_streams_and_cancels_cleanly(
-    ws: Workspace, tmp_path: Path
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Proves 3,000 cases and 3,000 residents stream into the workbook with progress reported
     and every ID number kept as 18-character text, and that a cancel midway leaves no file
     and no audit row."""
+    # A temporary folder of this test's own: other tests running at the same time (xdist)
+    # write openpyxl files into the system's.
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     as_supervisor(ws)
     ws.clock = lambda: NOW
     numbers = _bulk_rows(ws, 3000)

@@ -20,6 +20,9 @@ from gridworker.ui.tasks import TaskManager
 from tests.cli.test_dashboard_cli import SEED_TIME, Seeded, seeded_server  # noqa: F401
 from tests.ui.conftest import enroll_demo
 
+# The module's fixtures make a seeded server and a profile once: its tests share one worker.
+pytestmark = pytest.mark.xdist_group("case_desk")
+
 PASSPHRASE = "case desk ui passphrase"
 
 

@@ -35,6 +35,9 @@ from tests.e2e.conftest import LiveServer, start_server
 from tests.services.test_today import seed_day
 from tests.ui.conftest import wait_idle
 
+# The module's fixtures make a seeded server once: its tests share one worker.
+pytestmark = pytest.mark.xdist_group("grid_map")
+
 DEMO_PASSWORD = "demo-password"  # what seed-demo gives every demo account
 
 

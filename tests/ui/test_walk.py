@@ -1,8 +1,9 @@
 """Every screen of each role (grid worker, street supervisor, district admin) on laptops synced
 from the seeded demo district, in zh_CN: a translation audit over the widget tree fails on
 any visible string that is not Chinese (codes, numbers, names and addresses aside), every
-screen is grabbed at 1366×768 into docs/screenshots, and the windows fit a 1366×768 screen
-at 100 % and 125 % scaling."""
+screen is grabbed at 1366×768 (into build/screenshots, docs/screenshots with
+GRIDWORKER_REFRESH_SCREENSHOTS=1), and the windows fit a 1366×768 screen at 100 % and 125 %
+scaling."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ from tests.ui.conftest import enroll_demo, grab, wait_idle
 from tests.ui.offscreen import desktop_screen
 
 __all__ = ["seeded_server"]  # the module-scoped seeded demo district
+# One seeded district and three enrolled laptops per module: all of it on one worker.
+pytestmark = pytest.mark.xdist_group("walk")
 
 PASSPHRASE = "walk passphrase"
 ROLES = {"worker": "demo.worker", "street": "demo.street", "admin": "demo.admin"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridworker.domain.errors import CodedError
+from gridworker.services.errors import log_code
 from gridworker.services.syncing import enroll
 from gridworker.services.workspace import Workspace, open_workspace
 from gridworker.storage.keyvault import KdfParams, passphrase_strength
@@ -30,6 +33,7 @@ from gridworker.sync.engine import Progress
 from gridworker.ui.forms import error_label, error_text, hint_label
 from gridworker.ui.i18n import current_language
 
+log = logging.getLogger(__name__)
 MIN_PASSPHRASE = 8
 
 
@@ -122,7 +126,9 @@ class EnrollDialog(QDialog):
         if not text:
             self.strength.clear()
             return
-        score, _hint = passphrase_strength(text)
+        # Words of this person make a passphrase guessable: the username, the server's host.
+        personal = [self.username.text(), *re.split(r"[/:.]+", self.server.text())]
+        score, _hint = passphrase_strength(text, [w for w in personal if len(w) >= 3])
         labels = [
             self.tr("very weak"),
             self.tr("weak"),
@@ -175,7 +181,12 @@ class EnrollDialog(QDialog):
                     lang=current_language(),
                     cancel=cancel,
                 )
+            except CodedError as exc:  # refused (wrong password, unreachable…): said, logged
+                log.warning("enrolment refused: %s %s", type(exc).__name__, log_code(exc))
+                self._report(attempt, None, exc)
+                return
             except Exception as exc:  # shown, never swallowed: the dialog stays usable
+                log.error("enrolment failed", exc_info=exc)
                 self._report(attempt, None, exc)
                 return
             self._report(attempt, ws, None)
