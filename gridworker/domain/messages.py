@@ -8,6 +8,8 @@ path or a code inside them stays as it is.
 
 from __future__ import annotations
 
+from gridworker.domain.import_messages import IMPORT_MESSAGES
+
 # Kinds of record named in messages ("the household does not exist"): key -> (zh, en);
 # `errors.noun(key)` makes the message parameter.
 NOUNS: dict[str, tuple[str, str]] = {
@@ -344,4 +346,6 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
         "There is no command “{value}”: choose from {choices}",
     ),
     "usage_other": ("命令行参数有误", "The command line is not valid"),
+    # --- the importer (domain/import_messages.py) ----------------------------------------
+    **IMPORT_MESSAGES,
 }
