@@ -2391,6 +2391,10 @@
         <translation>表头在第%1行。</translation>
     </message>
     <message>
+        <source>Sheets not read: %1</source>
+        <translation>未导入的工作表：%1</translation>
+    </message>
+    <message>
         <source>not imported: %1</source>
         <translation>未导入：%1</translation>
     </message>
