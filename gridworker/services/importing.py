@@ -262,8 +262,9 @@ def _import_chunk(
     met = seen.households(hids)  # in earlier chunks
     new_hids = [h for h in dict.fromkeys(hids) if h not in met]
     households = _same_household(good, sheet_no, met, report, ctx)
-    with ws.read() as s:
-        _find_unnumbered(s, good)
+    if any(c.rid is None for c in good):
+        with ws.read() as s:
+            _find_unnumbered(s, good)
     rids = [c.rid for c in good]
     if options.dry_run:
         _count_new(ws, report, new_hids, rids)

@@ -185,8 +185,13 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
 
 
 def _names_field(cell: Any, overrides: Mapping[str, str]) -> bool:
+    """Whether a cell is a header naming a field (field_for, normalised once)."""
     key = normalise_header(cell)
-    return bool(overrides.get(key)) or field_for(cell) is not None
+    if not key:
+        return False
+    if overrides.get(key) or key in _SYNONYMS:
+        return True
+    return "(" in key and _BRACKETED.sub("", key) in _SYNONYMS
 
 
 def _score(cells: Sequence[Any], overrides: Mapping[str, str]) -> int:

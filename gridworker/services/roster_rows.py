@@ -101,7 +101,8 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat()
-    return unicodedata.normalize("NFKC", str(value)).translate(INVISIBLE).strip()
+    # Invisible characters are gone already: values come through _cell.
+    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def _cell(value: Any) -> Any:

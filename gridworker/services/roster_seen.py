@@ -23,6 +23,7 @@ from uuid import UUID
 Place = tuple[int, int]  # (sheet number, line)
 
 _BATCH = 500
+NONE = (None, None)
 
 
 @dataclass
@@ -90,20 +91,19 @@ class SeenInFile:
 
     def add_households(self, households: Iterable[tuple[str, HouseholdSeen]]) -> None:
         """Households as first met (a later phone fills one not given before)."""
+        rows = [
+            (UUID(hid).bytes, *seen.place, seen.address, seen.phone, *(seen.phone_place or NONE))
+            for hid, seen in households
+        ]
         with self._db:
-            for hid, seen in households:
-                key = UUID(hid).bytes
-                (sheet, line), phone_at = seen.place, seen.phone_place or (None, None)
-                self._db.execute(
-                    "INSERT OR IGNORE INTO household VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (key, sheet, line, seen.address, seen.phone, *phone_at),
-                )
-                if seen.phone is not None:
-                    self._db.execute(
-                        "UPDATE household SET phone = ?, phone_sheet = ?, phone_line = ?"
-                        " WHERE id = ? AND phone IS NULL",
-                        (seen.phone, *phone_at, key),
-                    )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO household VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+            )
+            self._db.executemany(
+                "UPDATE household SET phone = ?, phone_sheet = ?, phone_line = ?"
+                " WHERE id = ? AND phone IS NULL",
+                ((r[4], r[5], r[6], r[0]) for r in rows if r[4] is not None),
+            )
 
     def counts(self) -> tuple[int, int]:
         """(households, people) met so far."""
