@@ -50,29 +50,34 @@ def _template(path: Path, lang: str) -> int:
 
 
 def describe(report: Any, lang: str) -> list[str]:
-    """The report as lines for a terminal: the mapping, the ignored columns, the counts,
-    each refused line and each value left out."""
+    """The report as lines for a terminal: each header's mapping and ignored columns, the
+    sheets not read, the counts, each refused line and each value left out."""
+    from gridworker.domain.import_messages import place
     from gridworker.services.roster_columns import FIELDS, ignored_reason
 
     en = lang.startswith("en")
     out: list[str] = []
-    if report.header_line is not None:
-        out.append(
-            f"{report.file}: header on line {report.header_line}"
-            if en
-            else f"{report.file}：表头在第{report.header_line}行"
-        )
-        for c in report.columns:
+    for section in report.sections:
+        where = place(section.sheet, section.header_line, lang)
+        out.append(f"{report.file}: header on {where}" if en else f"{report.file}：表头在{where}")
+        for c in section.columns:
             if c.field:
                 label = FIELDS[c.field].label(lang)
                 out.append(f"  {c.letter} {c.header} → {label} ({c.field})")
-        ignored = report.ignored
-        if ignored:
+        if section.ignored:
             out.append("ignored columns:" if en else "未导入的列：")
-            for c in ignored:
+            for c in section.ignored:
                 out.append(f"  {c.letter} {c.header or '-'}: {ignored_reason(c, lang)}")
-    verb = ("would be imported" if en else "可导入") if report.dry_run else (
-        "imported" if en else "已导入"
+    if report.skipped_sheets:
+        out.append("sheets not read:" if en else "未导入的工作表：")
+        for sheet in report.skipped_sheets:
+            out.append(
+                f"  {sheet.name}: {sheet.reason}" if en else f"  {sheet.name}：{sheet.reason}"
+            )
+    verb = (
+        ("would be imported" if en else "可导入")
+        if report.dry_run
+        else ("imported" if en else "已导入")
     )
     if en:
         out.append(
@@ -90,14 +95,18 @@ def describe(report: Any, lang: str) -> list[str]:
     if report.dry_run:
         out.append("dry run: nothing was written" if en else "试导入：没有写入任何数据")
     for err in report.errors:
-        out.append(f"  line {err.line}: {err.reason}" if en else f"  第{err.line}行：{err.reason}")
+        out.append(
+            f"  {err.where(lang)}: {err.reason}" if en else f"  {err.where(lang)}：{err.reason}"
+        )
     for p in report.problems:
+        where = place(p.sheet, p.line, lang)
         if en:
             out.append(
-                f"  line {p.line}, column {p.column} {p.header} “{p.value}”: {p.reason} "
-                "(the person was imported without it)"
+                f"  {where}, column {p.column} {p.header} “{p.value}”: {p.reason} "
+                "(the person was imported without this value)"
             )
         else:
-            where = f"第{p.line}行 {p.column}列 {p.header}“{p.value}”"
-            out.append(f"  {where}：{p.reason}（该人已导入，此项留空）")
+            out.append(
+                f"  {where} {p.column}列 {p.header}“{p.value}”：{p.reason}（该人已导入，未用此值）"
+            )
     return out

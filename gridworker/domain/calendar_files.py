@@ -87,10 +87,20 @@ def merge_calendar_files(
     document.setdefault("years", {})
     update = CalendarUpdate(document, [])
     spilled: list[tuple[str, date, bool]] = []
-    for name, data in files:
+    given: dict[int, str] = {}  # year -> the holiday-cn file that set it
+    before = copy.deepcopy(document["years"]) if isinstance(document["years"], dict) else {}
+    for number, (name, data) in enumerate(files):
         if is_holiday_cn(data):
             assert isinstance(data, Mapping)
             year, days = _holiday_cn_days(data, f"calendar ({name})")
+            if year in given:
+                # Two files for one year (an old download and a new one): the later would
+                # silently replace the earlier whole.
+                raise ReferenceDataError(
+                    "calendar",
+                    [f"{year} is given twice, by {given[year]} and {name}: give one file a year"],
+                )
+            given[year] = name
             entry: dict[str, Any] = {
                 "holidays": sorted(
                     d.isoformat() for d, off in days.items() if off and d.year == year
@@ -110,6 +120,12 @@ def merge_calendar_files(
             update.years.append(year)
             spilled.extend((name, d, off) for d, off in days.items() if d.year != year)
         elif isinstance(data, Mapping):
+            if number > 0:
+                # It replaces the whole calendar: the files before it would be lost.
+                raise ReferenceDataError(
+                    f"calendar ({name})",
+                    ["a whole calendar document replaces everything: give it first, or alone"],
+                )
             document = {k: copy.deepcopy(v) for k, v in data.items() if k != "revision"}
             document.setdefault("years", {})
             update.document = document
@@ -134,6 +150,7 @@ def merge_calendar_files(
         entry[other] = [d for d in entry.get(other, []) if d != day.isoformat()]
         if day.isoformat() not in entry[key]:
             entry[key] = sorted([*entry[key], day.isoformat()])
+    update.notes.extend(_replaced(before, years, given))
     if not allow_empty:
         empty = [
             y
@@ -151,6 +168,33 @@ def merge_calendar_files(
                 ],
             )
     return update
+
+
+def _replaced(
+    before: Mapping[str, Any], after: Mapping[str, Any], given: Mapping[int, str]
+) -> list[str]:
+    """A note for each year a holiday-cn file replaced with other days: the admin sees
+    that 2026's 33 days off became 1 before laptops count deadlines by it."""
+    notes = []
+    for year, name in sorted(given.items()):
+        old, new = before.get(str(year)), after.get(str(year))
+        if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+            continue
+        counts = [
+            (len(entry.get("holidays", [])), len(entry.get("makeup_workdays", [])))
+            for entry in (old, new)
+        ]
+        changed = any(
+            sorted(old.get(k, [])) != sorted(new.get(k, []))
+            for k in ("holidays", "makeup_workdays")
+        )
+        if changed:
+            (h0, m0), (h1, m1) = counts
+            notes.append(
+                f"{name}: {year} had {h0} day(s) off and {m0} working weekend day(s); now "
+                f"{h1} and {m1}"
+            )
+    return notes
 
 
 def empty_years(document: Mapping[str, Any]) -> list[int]:

@@ -8,6 +8,8 @@ path or a code inside them stays as it is.
 
 from __future__ import annotations
 
+from gridworker.domain.import_messages import IMPORT_MESSAGES
+
 # Kinds of record named in messages ("the household does not exist"): key -> (zh, en);
 # `errors.noun(key)` makes the message parameter.
 NOUNS: dict[str, tuple[str, str]] = {
@@ -101,10 +103,6 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     "disk_full": ("磁盘已满，无法写入：{path}", "The disk is full: {path} was not written"),
     "file_is_folder": ("这是一个文件夹，不是文件：{path}", "{path} is a folder, not a file"),
     "file_error": ("无法读写文件：{path}", "Could not read or write {path}"),
-    "file_unreadable": (
-        "文件无法读取：请检查文件类型（.csv、.xlsx 或 .jsonl）、表头和文字编码",
-        "The file cannot be read: check its type (.csv, .xlsx or .jsonl), header and encoding",
-    ),
     # --- the server and the network (sync) --------------------------------------------
     "server_unreachable": (
         "连不上服务器 {url}：请检查网络连接和服务器地址",
@@ -354,4 +352,6 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
         "There is no command “{value}”: choose from {choices}",
     ),
     "usage_other": ("命令行参数有误", "The command line is not valid"),
+    # --- the importer (domain/import_messages.py) ----------------------------------------
+    **IMPORT_MESSAGES,
 }

@@ -240,13 +240,19 @@ def references(entity: str, fields: Mapping[str, Any]) -> list[tuple[str, str]]:
             out.append((target, str(value)))
     if entity == "attachment" and ("owner_id" in fields or "owner_entity" in fields):
         owner_entity, owner_id = fields.get("owner_entity"), fields.get("owner_id")
-        out.append((str(owner_entity), str(owner_id)))
+        if owner_id is not None and owner_entity is None:
+            # An update that moves a file to another record of the same kind sends only
+            # the id: it must not name a record out of scope of any kind it could be.
+            out.extend((kind, str(owner_id)) for kind in OWNER_KINDS)
+        else:
+            out.append((str(owner_entity), str(owner_id)))
     return out
 
 
 # What an attachment may not belong to: a special-group tag (its id must never be asked
 # about by reference), and a workflow action (photos belong to the case).
 NO_ATTACHMENTS = frozenset({"resident_tag", "case_action"})
+OWNER_KINDS = tuple(sorted(set(SYNC_ENTITIES) - NO_ATTACHMENTS))
 
 
 Peek = Callable[[str, str], Any]

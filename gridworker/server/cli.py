@@ -271,6 +271,8 @@ def cmd_import_grids(args: argparse.Namespace, settings: Settings) -> None:
     divisions = read_divisions(Path(args.divisions)) if args.divisions else None
     with _session(settings) as s:
         result = write_grids(s, grids, divisions=divisions)
+    for note in result.notes:
+        print(f"note: {note}")
     converted = f", converted from {args.convert.upper()} to WGS-84" if args.convert else ""
     print(
         f"imported {result.grids} grid(s) from {path.name} ({result.changed} new or changed"

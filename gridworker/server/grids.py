@@ -13,9 +13,11 @@ are converted from GCJ-02 / BD-09 to WGS-84 with --from.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ NAME_FIELDS = ("name", "网格名称", "wgmc", "名称", "mc")
 STREET_FIELDS = ("street", "街道", "街道名称", "所属街道", "乡镇", "乡镇街道", "jdmc", "xzmc")
 COMMUNITY_FIELDS = ("community", "社区", "社区名称", "所属社区", "村", "社区村", "sqmc", "cmc")
 MAX_LISTED = 20  # problems listed in the refusal; the rest are counted
+NAME_MAX = 100  # grid.name's column
 
 
 class GridFileError(AdminError):
@@ -106,8 +109,9 @@ def geojson_features(data: object, name: str = "the file") -> list[Feature]:
         crs_name = str((crs.get("properties") or {}).get("name", ""))
         if crs_name and not any(k in crs_name for k in ("4326", "CRS84", "4490")):
             raise AdminError(
-                f"{name}: the coordinates are in {crs_name}, a projected system: export "
-                "longitude/latitude (EPSG:4326 or CGCS2000 EPSG:4490) instead"
+                f"{name}: the coordinates are in {crs_name}, not WGS-84 or CGCS2000 "
+                "longitude/latitude: export longitude/latitude (EPSG:4326 or CGCS2000 "
+                "EPSG:4490) instead"
             )
     out = []
     for n, feature in enumerate(features, start=1):
@@ -127,10 +131,22 @@ def _shapefile_features(path: Path) -> list[Feature]:
     except (OSError, zipfile.BadZipFile) as exc:
         raise AdminError(f"{path.name}: not a readable zip file ({exc})") from None
     with archive:
-        members = {Path(n).suffix.lower(): n for n in archive.namelist() if not n.endswith("/")}
-        shps = [n for n in archive.namelist() if n.lower().endswith(".shp")]
+        # A zip made on a Mac carries __MACOSX/._name resource forks: not layers.
+        names = [
+            n
+            for n in archive.namelist()
+            if not n.endswith("/") and not n.startswith("__MACOSX/")
+            and not Path(n).name.startswith("._")
+        ]  # fmt: skip
+        shps = [n for n in names if n.lower().endswith(".shp")]
         if len(shps) != 1:
             raise AdminError(f"{path.name}: expected one .shp in the zip, found {len(shps)}")
+        # The layer's own files share its name: another layer's .dbf must not be paired
+        # with this .shp.
+        stem = shps[0][: -len(".shp")].lower()
+        members = {
+            Path(n).suffix.lower(): n for n in names if n[: -len(Path(n).suffix)].lower() == stem
+        }
         missing = [s for s in (".dbf", ".shx") if s not in members]
         if missing:
             raise AdminError(f"{path.name}: the zip lacks the {' and '.join(missing)} file")
@@ -143,14 +159,14 @@ def _shapefile_features(path: Path) -> list[Feature]:
             )
         encoding = "utf-8"
         if ".cpg" in members:
-            encoding = archive.read(members[".cpg"]).decode("ascii", "replace").strip() or encoding
+            encoding = _cpg_encoding(archive.read(members[".cpg"])) or encoding
         data = {s: io.BytesIO(archive.read(members[s])) for s in (".shp", ".shx", ".dbf")}
     # Chinese GIS exports often carry GBK attributes and no .cpg: UTF-8 first, then GB18030.
     for attempt in dict.fromkeys([encoding, "utf-8", "gb18030"]):
         for stream in data.values():
             stream.seek(0)
         try:
-            return _shapes(shapefile, data, attempt)
+            return _shapes(shapefile, data, attempt, path.name)
         except UnicodeDecodeError:
             continue
         except shapefile.ShapefileException as exc:
@@ -160,10 +176,31 @@ def _shapefile_features(path: Path) -> list[Feature]:
     raise AdminError(f"{path.name}: the attribute table's text encoding is not recognised")
 
 
-def _shapes(shapefile: Any, data: dict[str, io.BytesIO], encoding: str) -> list[Feature]:
+def _cpg_encoding(raw: bytes) -> str | None:
+    """The codec a .cpg names, or None when Python does not know it ("System", "OEM"):
+    ArcGIS writes code pages as numbers ("936", "ANSI 936", "65001"), QGIS as names."""
+    text = raw.decode("ascii", "replace").strip()
+    number = re.fullmatch(r"(?:ANSI\s*|CP)?(\d+)", text, re.IGNORECASE)
+    if number:
+        text = "utf-8" if number.group(1) == "65001" else f"cp{number.group(1)}"
+    try:
+        return codecs.lookup(text).name if text else None
+    except LookupError:
+        return None
+
+
+def _shapes(
+    shapefile: Any, data: dict[str, io.BytesIO], encoding: str, name: str
+) -> list[Feature]:
     reader = shapefile.Reader(
         shp=data[".shp"], shx=data[".shx"], dbf=data[".dbf"], encoding=encoding
     )
+    if reader.numShapes is not None and reader.numRecords != reader.numShapes:
+        # iterShapeRecords would pair them up to the shorter and drop the rest silently.
+        raise AdminError(
+            f"{name}: the .dbf has {reader.numRecords} record(s) for {reader.numShapes} "
+            "shape(s): the files of the layer do not belong together"
+        )
     out = []
     for n, item in enumerate(reader.iterShapeRecords(), start=1):
         geometry = _lists(item.shape.__geo_interface__) if item.shape.shapeType else None
@@ -287,6 +324,9 @@ def check_features(
             problems.append(f"{where}: {geos}")
             continue
         _k, name = _prop(feature.properties, names)
+        if name is not None and len(str(name).strip()) > NAME_MAX:
+            problems.append(f"{where}: the name is longer than {NAME_MAX} characters")
+            continue
         _k, street = _prop(feature.properties, STREET_FIELDS)
         _k, community = _prop(feature.properties, COMMUNITY_FIELDS)
         _k, grid_type = _prop(feature.properties, ("grid_type", "网格类型"))
@@ -352,6 +392,17 @@ def write_grids(
                 )
                 session.flush()
     result.regions_named = set_region_names(session, names, only_unnamed=True)
+    # A file of some grids leaves the others as they were: say so, so that a re-import
+    # meant to replace the district's grids does not look like it did.
+    imported = {grid.code for grid in grids}
+    kept = [code for code in session.scalars(select(Grid.code).order_by(Grid.code))
+            if code not in imported]  # fmt: skip
+    if kept and imported:
+        listed = ", ".join(kept[:MAX_LISTED]) + (" …" if len(kept) > MAX_LISTED else "")
+        result.notes.append(
+            f"{len(kept)} grid(s) on the server are not in this file and were kept as they "
+            f"were: {listed}"
+        )
     return result
 
 

@@ -169,7 +169,10 @@ def _iso(value: datetime | None) -> str | None:
 def _conflicts(s: Session, view: _View) -> Source:
     """Conflicts reach whoever sees their record (its special-group flag, its department)."""
     joined = and_(Record.entity == Conflict.entity, Record.id == Conflict.record_id)
-    cond = view.condition(Conflict.grid_code, Record.restricted, Record.department_id)
+    # A conflict whose record was purged counts as restricted if it was about a tag
+    # (conflicts.restricted_conflict).
+    restricted = func.coalesce(Record.restricted, Conflict.entity == "resident_tag")
+    cond = view.condition(Conflict.grid_code, restricted, Record.department_id)
 
     def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
         q = (

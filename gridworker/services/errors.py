@@ -34,10 +34,6 @@ def as_coded(exc: BaseException) -> CodedError:
         return CodedError("device_revoked")
     if isinstance(exc, Cancelled):
         return CodedError("sync_cancelled")
-    from gridworker.services.tabular import FileFormatError
-
-    if isinstance(exc, FileFormatError):
-        return CodedError("file_unreadable", en=str(exc))
     if isinstance(exc, OSError):
         key = _FILE_ERRORS.get(exc.errno or 0, "file_error")
         path = exc.filename if exc.filename is not None else ""

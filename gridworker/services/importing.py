@@ -1,19 +1,24 @@
 """`gridworker import`: a residents roster (.csv/.xlsx) or an export (.jsonl).
 
-Nothing is dropped silently: every column of a roster is mapped to a field or listed as
-ignored (roster_columns), a line is refused only when a required field is missing or the
-person cannot be identified, and a value that cannot be read is reported by line, column
-and text while the person is imported without it (roster_rows). Refused lines are
-reported by line and reason; nothing is half-written (each chunk of rows is one
-transaction, captured for sync like any edit). A dry run reads and checks everything and
-writes nothing.
+Nothing is dropped silently: every sheet of a workbook with a roster header is read and
+the others are listed; every column is mapped to a field or listed as ignored
+(roster_columns); a line is refused only when a required field is missing or the person
+cannot be identified, and a value that cannot be read is reported by line, column and
+text while the person is imported without it (roster_rows). A header met again below the
+first (a second table pasted under it) is reported, and the lines after it are read by
+it. A person on two lines, or a 户号 given two addresses, is reported on the later line.
+Nothing is half-written: each chunk of rows is one transaction, captured for sync like
+any edit, and a masked export is refused before anything is read. Importing the same
+file twice changes nothing the second time, people without an ID number included (they
+are found again by household and name). A dry run reads and checks everything and writes
+nothing. Every message is a coded one of the catalogue (domain/import_messages.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +28,15 @@ from uuid import UUID
 from sqlalchemy import select
 
 from gridworker.domain import ids
-from gridworker.domain.errors import DomainError
+from gridworker.domain.errors import CodedError
+from gridworker.domain.import_messages import Where
 from gridworker.domain.roster_values import DEFAULT_AREA_CODE, RelationshipCodes
+from gridworker.services.import_jsonl import import_jsonl
+from gridworker.services.import_report import (
+    ImportReport,
+    RowError,
+    Section,
+)
 from gridworker.services.register import (
     BULK_NEW,
     PREFETCHED,
@@ -32,28 +44,30 @@ from gridworker.services.register import (
     prefetch,
     save_household,
     save_resident,
-    upsert,
 )
 from gridworker.services.roster_columns import (
-    FIELDS,
-    REQUIRED,
     Column,
     Layout,
-    find_layout,
-    ignored_reason,
+    header_row,
+    same_mapping,
 )
 from gridworker.services.roster_rows import (
-    LineRefused,
-    MaskedFile,
     ParsedLine,
     RosterContext,
     ValueProblem,
     parse_line,
 )
-from gridworker.services.tabular import FileFormatError, SourceRow, read_raw, read_rows
+from gridworker.services.roster_seen import HouseholdSeen, Place, SeenInFile, unnumbered_key
+from gridworker.services.roster_sheets import RosterSheet, plan_sheets
+from gridworker.services.tabular import (
+    Cells,
+    Table,
+    has_content,
+    open_table,
+    read_rows,
+)
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
-    SYNC_MODELS,
     GridRow,
     HouseholdRow,
     ResidentRow,
@@ -62,18 +76,11 @@ from gridworker.storage.models import (
 )
 from gridworker.storage.outbox import insert_new
 
+__all__ = ["CHUNK", "ImportOptions", "ImportReport", "RowError", "grid_names", "import_file"]
+
 log = logging.getLogger(__name__)
 
-_Row = tuple[int, list[Any]]
-
 CHUNK = 500
-HEAD_ROWS = 30  # the header row is looked for among a file's first rows
-
-
-@dataclass
-class RowError:
-    line: int
-    reason: str
 
 
 @dataclass
@@ -88,76 +95,12 @@ class ImportOptions:
     relationship_codes: RelationshipCodes | None = None
 
 
-@dataclass
-class ImportReport:
-    file: str
-    rows: int = 0
-    imported: int = 0
-    households: int = 0
-    residents: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    # A roster's layout and the values left out of imported lines (empty for .jsonl).
-    header_line: int | None = None
-    columns: list[Column] = field(default_factory=list)
-    problems: list[ValueProblem] = field(default_factory=list)
-    new_households: int = 0
-    new_residents: int = 0
-    dry_run: bool = False
-    lang: str = "zh_CN"
-
-    @property
-    def ignored(self) -> list[Column]:
-        return [c for c in self.columns if c.field is None]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "dry_run": self.dry_run,
-            "rows": self.rows,
-            "imported": self.imported,
-            "households": self.households,
-            "residents": self.residents,
-            "new_households": self.new_households,
-            "new_residents": self.new_residents,
-            "header_line": self.header_line,
-            "mapping": [
-                {"column": c.letter, "header": c.header, "field": c.field}
-                for c in self.columns
-                if c.field
-            ],
-            "ignored": [
-                {"column": c.letter, "header": c.header, "reason": ignored_reason(c, self.lang)}
-                for c in self.ignored
-            ],
-            "errors": [{"line": e.line, "reason": e.reason} for e in self.errors],
-            "problems": [
-                {
-                    "line": p.line,
-                    "column": p.column,
-                    "header": p.header,
-                    "value": p.value,
-                    "reason": p.reason,
-                }
-                for p in self.problems
-            ],
-        }
-
-
 def _reason(exc: Exception, lang: str) -> str:
-    if isinstance(exc, DomainError):
+    """A refusal in the reader's language: coded errors render themselves; anything else
+    is the catalogue's "cannot be read" (its raw text may be English)."""
+    if isinstance(exc, CodedError):
         return exc.message(lang)
-    return str(exc)
-
-
-def _chunks(rows: Iterable[_Row], size: int) -> Iterator[list[_Row]]:
-    chunk: list[_Row] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    return CodedError("row_unreadable").message(lang)
 
 
 def import_file(
@@ -167,7 +110,7 @@ def import_file(
     ``options.dry_run`` the file is read and checked and the report says what would
     change, and nothing is written."""
     if not path.is_file():
-        raise ServiceError(f"{path} does not exist")
+        raise ServiceError("file_not_found", path=str(path))
     options = options or ImportOptions()
     report = ImportReport(file=path.name, dry_run=options.dry_run, lang=lang)
     log.info(
@@ -177,8 +120,8 @@ def import_file(
     )
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         if options.dry_run:
-            raise ServiceError("--dry-run reads rosters (.csv, .xlsx), not .jsonl exports")
-        _import_jsonl(ws, read_rows(path), report, lang)
+            raise ServiceError("import_dry_run_jsonl")
+        import_jsonl(ws, read_rows(path), report, lang)
     else:
         _import_roster(ws, path, report, lang, options)
     log.info(
@@ -203,165 +146,266 @@ def grid_names(ws: Workspace) -> dict[str, str]:
     return names
 
 
+# --- the lines ---------------------------------------------------------------------------
+
+
+# A line to read with its layout, or a line reported as it is (a header met again).
+_Item = tuple[int, Cells, Layout] | RowError
+
+
 def _import_roster(
     ws: Workspace, path: Path, report: ImportReport, lang: str, options: ImportOptions
 ) -> None:
-    raw = read_raw(path)
-    head = list(itertools.islice(raw, HEAD_ROWS))
-    if not head:
-        raise FileFormatError(f"{path.name} is empty")
-    layout, used = find_layout(head, options.mapping)
-    missing = [f for f in REQUIRED if f not in layout.by_field()]
-    if missing:
-        names = "、".join(FIELDS[f].zh for f in missing)
-        raise ServiceError(
-            f"{path.name}: no column for {names} (the header is on line {layout.header_line}; "
-            f"name the column with --map 列名=field)"
-        )
-    report.header_line = layout.header_line
+    seen = SeenInFile()
     ctx = RosterContext(
         lang=lang,
         area_code=options.area_code,
         relationship_codes=options.relationship_codes,
         grids_by_name=grid_names(ws),
     )
-    with_data: set[int] = set()
-    unnamed = {c.index for c in layout.columns if c.why_ignored == "empty_header"}
-    width = len(layout.columns)
-
-    def data_rows() -> Iterator[_Row]:
-        for line, cells in itertools.chain(head[used:], raw):
-            for index in unnamed:
-                if index < len(cells) and cells[index] is not None:
-                    with_data.add(index)
-            for index in range(width, len(cells)):
-                if cells[index] is not None:
-                    with_data.add(index)
-            yield line, cells
-
-    seen = _SeenInFile()
     try:
-        for chunk in _chunks(data_rows(), CHUNK):
-            _import_roster_chunk(ws, chunk, layout, ctx, seen, report, options)
-        report.households, people = seen.counts()
-        report.residents += people
-    except MaskedFile:
-        raise ServiceError(
-            f"{path.name} 是脱敏导出的文件（身份证号码、电话已打码），不能导入："
-            "请用 export --unmasked 导出的文件"
-            if not lang.startswith("en")
-            else f"{path.name} is a masked export (ID numbers and phones starred out) and "
-            "cannot be imported: use an export made with --unmasked"
-        ) from None
+        with open_table(path) as table:
+            for number, sheet in enumerate(plan_sheets(table, report, options.mapping, lang)):
+                ctx.sheet = sheet.label
+                items = _items(table, sheet, report, options, lang)
+                for chunk in _chunks(items, CHUNK):
+                    _import_chunk(ws, chunk, number, ctx, seen, report, options)
+        report.households, report.residents = seen.counts()
     finally:
         seen.close()
-    # Columns with no header are listed only when they held something.
-    columns = [c for c in layout.columns if c.why_ignored != "empty_header" or c.index in with_data]
-    columns += [Column(i, "", None, "empty_header") for i in sorted(with_data) if i >= width]
-    report.columns = columns
+    report.header_line = report.sections[0].header_line
+    report.columns = report.sections[0].columns
 
 
-def _import_roster_chunk(
+def _items(
+    table: Table, sheet: RosterSheet, report: ImportReport, options: ImportOptions, lang: str
+) -> Iterator[_Item]:
+    """A sheet's lines below its header, each with the layout to read it by; a header met
+    again is reported and, if it maps other columns, read by from then on. Columns
+    without a header are listed in the section when a line had something in them."""
+    layout = sheet.layout
+    section = _section(sheet.label, layout, report)
+    for line, cells in table.rows(sheet.info):
+        if line <= sheet.layout.header_line:
+            continue
+        again = header_row(cells, layout, options.mapping)
+        if again is not None:
+            same = same_mapping(again, layout)
+            code = "row_header_again" if same else "row_new_header"
+            yield RowError(line, CodedError(code).message(lang), sheet.label)
+            if not same:
+                layout = dataclasses.replace(again, header_line=line)
+                section = _section(sheet.label, layout, report)
+            continue
+        _note_unnamed(section, layout, cells)
+        yield line, cells, layout
+
+
+def _section(label: str | None, layout: Layout, report: ImportReport) -> Section:
+    """A new section of the report: its columns, those without a header left out until a
+    line has something in them."""
+    columns = [c for c in layout.columns if c.why_ignored != "empty_header"]
+    section = Section(label, layout.header_line, columns)
+    report.sections.append(section)
+    return section
+
+
+def _note_unnamed(section: Section, layout: Layout, cells: Cells) -> None:
+    listed = {c.index for c in section.columns}
+    width = len(layout.columns)
+    unnamed = [c.index for c in layout.columns if c.why_ignored == "empty_header"]
+    found = [i for i in unnamed if i < len(cells) and has_content(cells[i : i + 1])]
+    if len(cells) > width and has_content(cells[width:]):
+        found += [i for i in range(width, len(cells)) if has_content(cells[i : i + 1])]
+    for index in found:
+        if index not in listed:
+            section.columns.append(Column(index, "", None, "empty_header"))
+            listed.add(index)
+    if found:
+        section.columns.sort(key=lambda c: c.index)
+
+
+def _chunks(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+@dataclass
+class _Checked:
+    line: int
+    item: ParsedLine
+    hid: str
+    rid: str | None  # None: a person without an ID number, found by household and name
+    key: bytes  # the person in SeenInFile
+
+
+def _import_chunk(
     ws: Workspace,
-    chunk: list[_Row],
-    layout: Layout,
+    chunk: list[_Item],
+    sheet_no: int,
     ctx: RosterContext,
-    seen: _SeenInFile,
+    seen: SeenInFile,
     report: ImportReport,
     options: ImportOptions,
 ) -> None:
     """Validate and write one chunk in one transaction. A function of its own, so that the
     chunk's rows and ORM objects are freed when it returns, before the next is read."""
-    lang = ctx.lang
-    checked: list[RowError | tuple[int, ParsedLine, str | None, bytes | None]] = []
-    for line, cells in chunk:
+    lang, sheet = ctx.lang, ctx.sheet
+    checked: list[_Checked | RowError] = []
+    for entry in chunk:
         report.rows += 1
+        if isinstance(entry, RowError):
+            checked.append(entry)
+            continue
+        line, cells, layout = entry
         try:
             item = parse_line(line, cells, layout, ctx)
             check_grid(ws, item.household.grid_code)
-            number = item.resident.id_number
-            if number:
-                rid: str | None = ids.resident_id(ws.id_secret, number)
-            else:
-                rid = item.record_id  # an export's 记录编号: the same record again
-        except (DomainError, ValueError, ServiceError, LineRefused) as exc:
-            checked.append(RowError(line, _reason(exc, lang)))
+        except (CodedError, ValueError) as exc:
+            checked.append(RowError(line, _reason(exc, lang), sheet))
             continue
-        checked.append((line, item, rid, UUID(rid).bytes if rid else None))
-    # The line that first brought each person: from earlier chunks, then this one's.
-    first_line = seen.first_lines([c[3] for c in checked if not isinstance(c, RowError) and c[3]])
-    parsed: list[ParsedLine] = []
-    rids: list[str | None] = []
-    new_people: list[tuple[bytes, int]] = []
+        hid = ids.household_id(ws.id_secret, item.household.grid_code, item.household.household_no)
+        number = item.resident.id_number
+        # An ID number gives the person's id; else an export's 记录编号 does; else the
+        # household and name find them (rid None until looked up).
+        rid = ids.resident_id(ws.id_secret, number) if number else item.record_id
+        key = UUID(rid).bytes if rid else unnumbered_key(hid, item.resident.name)
+        checked.append(_Checked(line, item, hid, rid, key))
+    good = _first_of_each(checked, sheet_no, seen, report, ctx)
+    if not good:
+        return
+    hids = [c.hid for c in good]
+    met = seen.households(hids)  # in earlier chunks
+    new_hids = [h for h in dict.fromkeys(hids) if h not in met]
+    households = _same_household(good, sheet_no, met, report, ctx)
+    if any(c.rid is None for c in good):
+        with ws.read() as s:
+            _find_unnumbered(s, good)
+    rids = [c.rid for c in good]
+    if options.dry_run:
+        _count_new(ws, report, new_hids, rids)
+    else:
+        _write(ws, good, new_hids, report)
+    report.imported += len(good)
+    seen.add_households(households)
+
+
+def _first_of_each(
+    checked: list[_Checked | RowError],
+    sheet_no: int,
+    seen: SeenInFile,
+    report: ImportReport,
+    ctx: RosterContext,
+) -> list[_Checked]:
+    """The lines that first bring their person (earlier chunks, then this one); a person's
+    later lines are refused naming the first: keeping both would let the last one win."""
+    first = seen.first_places([c.key for c in checked if isinstance(c, _Checked)])
+    good: list[_Checked] = []
+    new: list[tuple[bytes, Place]] = []
     for c in checked:
         if isinstance(c, RowError):
             report.errors.append(c)
             continue
-        line, item, rid, key = c
-        if key is not None:
-            first = first_line.setdefault(key, line)
-            if first != line:
-                # One person, two lines: keeping both would make the last one win silently.
-                report.errors.append(
-                    RowError(
-                        line,
-                        f"身份证号码与第{first}行重复"
-                        if not lang.startswith("en")
-                        else f"the same ID number as line {first}",
-                    )
-                )
-                continue
-            new_people.append((key, line))
-        parsed.append(item)
-        rids.append(rid)
-        report.problems.extend(item.problems)
-    seen.add_people(new_people)
-    if not parsed:
-        return
-    # Each id derived once (an HMAC each): the duplicate check, the prefetches and the
-    # saves share them.
-    hids = [
-        ids.household_id(ws.id_secret, p.household.grid_code, p.household.household_no)
-        for p in parsed
-    ]
-    new_hids = seen.new_households(hids)
-    if options.dry_run:
-        _count_new(ws, report, new_hids, rids)
-        report.imported += len(parsed)
-        report.residents += sum(1 for r in rids if r is None)
-        seen.add_households(UUID(hid).bytes for hid in hids)
-        return
-    with ws.write() as s, s.no_autoflush:
-        # New records are collected and written in bulk with their outbox entries
-        # (storage.outbox.insert_new); changes to existing ones go through the ORM
-        # and its change capture, field by field.
-        new_records: list[SyncRecord] = []
-        s.info[BULK_NEW] = new_records
-        prefetch(s, HouseholdRow, hids)
-        prefetch(s, ResidentRow, [r for r in rids if r])
-        prefetch(
-            s,
-            ResidentTagRow,
-            [
-                ids.resident_tag_id(rid, tag.value)
-                for p, rid in zip(parsed, rids, strict=True)
-                if rid
-                for tag in p.resident.tags
-            ],
+        at = first.setdefault(c.key, (sheet_no, c.line))
+        if at != (sheet_no, c.line):
+            where = Where(_label(report, at[0]), at[1])
+            code = (
+                "row_duplicate_person" if c.item.resident.id_number else "row_duplicate_unnumbered"
+            )
+            reason = CodedError(code, where=where).message(ctx.lang)
+            report.errors.append(RowError(c.line, reason, ctx.sheet))
+            continue
+        new.append((c.key, (sheet_no, c.line)))
+        good.append(c)
+        report.problems.extend(c.item.problems)
+    seen.add_people(new)
+    return good
+
+
+def _label(report: ImportReport, sheet_no: int) -> str | None:
+    """A sheet's name in messages, by its number among the sheets read."""
+    labels = list(dict.fromkeys(s.sheet for s in report.sections))
+    return labels[sheet_no] if sheet_no < len(labels) else None
+
+
+def _same_household(
+    good: list[_Checked],
+    sheet_no: int,
+    met: dict[str, HouseholdSeen],
+    report: ImportReport,
+    ctx: RosterContext,
+) -> list[tuple[str, HouseholdSeen]]:
+    """A 户号 met again with another address or household phone is one household (its id
+    is grid + 户号): the first value is kept and the later line says so, instead of the
+    last one winning. `met`: the households of earlier chunks. Returns each household as
+    first met, for SeenInFile."""
+    first = dict(met)
+    for c in good:
+        household, here = c.item.household, (sheet_no, c.line)
+        known = first.setdefault(
+            c.hid,
+            HouseholdSeen(
+                here, household.address, household.phone, here if household.phone else None
+            ),
         )
-        cache = s.info[PREFETCHED]
-        report.new_households += sum(1 for h in new_hids if cache.get((HouseholdRow, h)) is None)
-        report.new_residents += sum(
-            1 for r in rids if r is None or cache.get((ResidentRow, r)) is None
+        if known.address != household.address:
+            _household_problem(
+                c, "address", household.address, known.address, known.place, report, ctx
+            )
+            household.address = known.address
+        if household.phone is None:
+            continue
+        if known.phone is None:
+            known.phone, known.phone_place = household.phone, here
+        elif known.phone != household.phone and known.phone_place is not None:
+            _household_problem(
+                c, "household_phone", household.phone, known.phone, known.phone_place, report, ctx
+            )
+            household.phone = known.phone
+    return list(first.items())
+
+
+def _household_problem(
+    c: _Checked,
+    name: str,
+    value: str,
+    kept: str,
+    at: Place,
+    report: ImportReport,
+    ctx: RosterContext,
+) -> None:
+    where = Where(_label(report, at[0]), at[1])
+    code = "value_household_address" if name == "address" else "value_household_phone"
+    number = c.item.household.household_no
+    reason = CodedError(code, number=number, where=where, first=kept).message(ctx.lang)
+    column = c.item.columns.get(name)
+    letter, header = (column.letter, column.header) if column else ("", "")
+    report.problems.append(ValueProblem(c.line, letter, header, value, reason, ctx.sheet))
+
+
+def _find_unnumbered(s: Any, good: list[_Checked]) -> None:
+    """The record of each person without an ID number (or record id) already in their
+    household under the same name: importing the file again must not add them again."""
+    wanted = [c for c in good if c.rid is None]
+    if not wanted:
+        return
+    households = sorted({c.hid for c in wanted})
+    found: dict[tuple[str, str], str] = {}
+    for start in range(0, len(households), 500):
+        rows = s.execute(
+            select(ResidentRow.id, ResidentRow.household_id, ResidentRow.name)
+            .where(
+                ResidentRow.household_id.in_(households[start : start + 500]),
+                ResidentRow.id_number.is_(None),
+                ResidentRow.deleted.is_(False),
+            )
+            .order_by(ResidentRow.id)
         )
-        for item, hid, rid in zip(parsed, hids, rids, strict=True):
-            household = save_household(ws, s, item.household, hid=hid)
-            save_resident(ws, s, household, item.resident, rid=rid)
-            report.residents += rid is None  # each gets an id of their own
-            report.imported += 1
-        del s.info[BULK_NEW]
-        insert_new(s, new_records)
-    seen.add_households(UUID(hid).bytes for hid in hids)
+        for rid, hid, name in rows:
+            found.setdefault((hid, name), rid)
+    for c in wanted:
+        c.rid = found.get((c.hid, c.item.resident.name))
 
 
 def _count_new(
@@ -381,98 +425,33 @@ def _count_new(
     report.new_residents += sum(1 for r in rids if r is None)
 
 
-class _SeenInFile:
-    """What an import has met so far in its file: each person (by resident id) with the line
-    that first brought them, for the duplicate check, and each household, for the report.
-
-    Kept in an in-memory SQLite database (never on disk) rather than a dict and a set of
-    ints: for 100,000 households (287,730 people) 12 MiB instead of 25 MiB, and not
-    spread among each chunk's short-lived objects. The ids are HMACs, not ID numbers.
-    """
-
-    def __init__(self) -> None:
-        self._db = sqlite3.connect(":memory:")
-        self._db.execute(
-            "CREATE TABLE person (id BLOB PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID"
+def _write(ws: Workspace, good: list[_Checked], new_hids: list[str], report: ImportReport) -> None:
+    rids = [c.rid for c in good]
+    with ws.write() as s, s.no_autoflush:
+        # New records are collected and written in bulk with their outbox entries
+        # (storage.outbox.insert_new); changes to existing ones go through the ORM
+        # and its change capture, field by field.
+        new_records: list[SyncRecord] = []
+        s.info[BULK_NEW] = new_records
+        prefetch(s, HouseholdRow, [c.hid for c in good])
+        prefetch(s, ResidentRow, [r for r in rids if r])
+        prefetch(
+            s,
+            ResidentTagRow,
+            [
+                ids.resident_tag_id(rid, tag.value, special_key=ws.special_key)
+                for c, rid in zip(good, rids, strict=True)
+                if rid
+                for tag in c.item.resident.tags
+            ],
         )
-        self._db.execute("CREATE TABLE household (id BLOB PRIMARY KEY) WITHOUT ROWID")
-
-    def first_lines(self, people: list[bytes]) -> dict[bytes, int]:
-        """The line that first brought each of these people, for those met before."""
-        found: dict[bytes, int] = {}
-        for start in range(0, len(people), 500):
-            part = people[start : start + 500]
-            marks = ",".join("?" * len(part))
-            query = f"SELECT id, line FROM person WHERE id IN ({marks})"
-            found.update(self._db.execute(query, part).fetchall())
-        return found
-
-    def add_people(self, people: list[tuple[bytes, int]]) -> None:
-        with self._db:
-            self._db.executemany("INSERT INTO person (id, line) VALUES (?, ?)", people)
-
-    def new_households(self, hids: list[str]) -> list[str]:
-        """Those of these household ids not met in earlier chunks (once each)."""
-        unique = list(dict.fromkeys(hids))
-        met: set[bytes] = set()
-        for start in range(0, len(unique), 500):
-            part = [UUID(h).bytes for h in unique[start : start + 500]]
-            marks = ",".join("?" * len(part))
-            query = f"SELECT id FROM household WHERE id IN ({marks})"
-            met.update(row[0] for row in self._db.execute(query, part))
-        return [h for h in unique if UUID(h).bytes not in met]
-
-    def add_households(self, households: Iterable[bytes]) -> None:
-        with self._db:
-            self._db.executemany(
-                "INSERT OR IGNORE INTO household (id) VALUES (?)", ((h,) for h in households)
-            )
-
-    def counts(self) -> tuple[int, int]:
-        """(households, people with an ID number) met so far."""
-        households = self._db.execute("SELECT count(*) FROM household").fetchone()[0]
-        people = self._db.execute("SELECT count(*) FROM person").fetchone()[0]
-        return int(households), int(people)
-
-    def close(self) -> None:
-        self._db.close()
-
-
-def _import_jsonl(
-    ws: Workspace, rows: Iterable[SourceRow], report: ImportReport, lang: str
-) -> None:
-    """Lines of the export format: {"entity": ..., "id": ..., fields...} (unmasked only)."""
-    from gridworker.services.records import coerce_fields
-
-    for chunk in _chunks_of(rows, CHUNK):
-        good: list[tuple[type[SyncRecord], str, dict[str, Any]]] = []
-        for row in chunk:
-            report.rows += 1
-            try:
-                if "__error__" in row.values:
-                    raise ValueError(row.values["__error__"])
-                entity = row.values.get("entity")
-                model = SYNC_MODELS.get(str(entity))
-                if model is None:
-                    raise ValueError(f"unknown entity {entity!r}")
-                record_id = str(row.values.get("id") or "")
-                if not record_id:
-                    raise ValueError("missing id")
-                fields = coerce_fields(model, row.values)
-                check_grid(ws, fields["grid_code"])
-            except (DomainError, ValueError, ServiceError, KeyError) as exc:
-                report.errors.append(RowError(row.line, _reason(exc, lang)))
-                continue
-            good.append((model, record_id, fields))
-        if not good:
-            continue
-        with ws.write() as s:
-            for model, record_id, fields in good:
-                upsert(s, model, record_id, fields)
-                report.imported += 1
-
-
-def _chunks_of(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
-    it = iter(rows)
-    while chunk := list(itertools.islice(it, size)):
-        yield chunk
+        cache = s.info[PREFETCHED]
+        report.new_households += sum(1 for h in new_hids if cache.get((HouseholdRow, h)) is None)
+        report.new_residents += sum(
+            1 for r in rids if r is None or cache.get((ResidentRow, r)) is None
+        )
+        for c in good:
+            household = save_household(ws, s, c.item.household, hid=c.hid)
+            save_resident(ws, s, household, c.item.resident, rid=c.rid)
+        del s.info[BULK_NEW]
+        insert_new(s, new_records)

@@ -100,6 +100,12 @@ for _field, _spec in FIELDS.items():
         _SYNONYMS.setdefault(_name, _field)
 
 _NOISE = re.compile(r"[\s*＊:：]+")
+# Characters that show as nothing: a byte-order mark (a GB18030 or doubled UTF-8 BOM
+# survives decoding at the start of the first header), zero-width spaces and joiners,
+# soft hyphens and direction marks pasted from web pages.
+INVISIBLE = dict.fromkeys(
+    map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\ufeff")
+)
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 
 
@@ -107,7 +113,8 @@ def normalise_header(text: object) -> str:
     """The header as a key: full-width folded, spaces, line breaks, * and : removed."""
     if text is None:
         return ""
-    return _NOISE.sub("", unicodedata.normalize("NFKC", str(text))).casefold()
+    text = unicodedata.normalize("NFKC", str(text)).translate(INVISIBLE)
+    return _NOISE.sub("", text).casefold()
 
 
 def field_for(header: object) -> str | None:
@@ -165,33 +172,41 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
         header, sep, target = item.partition("=")
         target = target.strip()
         if not sep or not header.strip():
-            raise ServiceError(f"--map {item!r}: write it as 列名=field, e.g. 手机号码=phone")
+            raise ServiceError("map_format", item=item)
         if target in ("", "-", "ignore"):
             out[normalise_header(header)] = ""
             continue
         found = target if target in FIELDS else field_for(target)
         if found is None:
-            names = ", ".join(FIELDS)
-            raise ServiceError(f"--map {item!r}: unknown field {target!r} (one of {names})")
+            names = "、".join(f"{spec.zh}（{key}）" for key, spec in FIELDS.items())
+            raise ServiceError("map_unknown_field", item=item, target=target, names=names)
         out[normalise_header(header)] = found
     return out
 
 
+def _names_field(cell: Any, overrides: Mapping[str, str]) -> bool:
+    """Whether a cell is a header naming a field (field_for, normalised once)."""
+    key = normalise_header(cell)
+    if not key:
+        return False
+    if overrides.get(key) or key in _SYNONYMS:
+        return True
+    return "(" in key and _BRACKETED.sub("", key) in _SYNONYMS
+
+
 def _score(cells: Sequence[Any], overrides: Mapping[str, str]) -> int:
-    return sum(
-        1
-        for c in cells
-        if (normalise_header(c) in overrides and overrides[normalise_header(c)])
-        or field_for(c) is not None
-    )
+    return sum(1 for c in cells if c is not None and _names_field(c, overrides))
 
 
 def find_layout(
-    head: Sequence[tuple[int, Sequence[Any]]], overrides: Mapping[str, str] | None = None
+    head: Sequence[tuple[int, Sequence[Any]]],
+    overrides: Mapping[str, str] | None = None,
+    *,
+    name: str = "",
 ) -> tuple[Layout, int]:
     """The layout from a file's first rows ((line, cells) pairs), and how many of those rows
     it used (title rows, the header and a sub-header). ServiceError if no row of them
-    looks like a roster's header."""
+    looks like a roster's header (`name`: the file's, for the message)."""
     overrides = overrides or {}
     best, best_score = -1, 0
     for i, (_line, cells) in enumerate(head):
@@ -199,10 +214,7 @@ def find_layout(
         if score > best_score:
             best, best_score = i, score
     if best < 0 or best_score < 2:
-        raise ServiceError(
-            "no header row found in the first rows: a roster needs columns such as "
-            "姓名, 身份证号码, 网格编码, 地址, 户号 (or name them with --map 列名=field)"
-        )
+        raise ServiceError("roster_no_header", name=name, rows=len(head))
     line, cells = head[best]
     headers = [("" if c is None else str(c).strip()) for c in cells]
     used = best + 1
@@ -219,6 +231,36 @@ def find_layout(
                     headers[i] = text
             line, used = below_line, best + 2
     return Layout(line, _columns(headers, overrides)), used
+
+
+def header_row(cells: Sequence[Any], layout: Layout, overrides: Mapping[str, str]) -> Layout | None:
+    """The layout a row below `layout`'s header defines if it is itself a roster header (a
+    second table pasted under the first, or the header repeated): it names every
+    required field, which no data line does. None for a data line.
+
+    Asked of every line, so a data line is let go by the few cells where `layout` reads
+    the required fields (a person's name is not a header) before any wider look."""
+    if not any(
+        c.field in REQUIRED
+        and c.index < len(cells)
+        and isinstance(cells[c.index], str)
+        and _names_field(cells[c.index], overrides)
+        for c in layout.columns
+    ):
+        return None
+    if _score(cells, overrides) < len(REQUIRED) or _looks_like_data(cells):
+        return None
+    headers = [("" if c is None else str(c).strip()) for c in cells]
+    columns = _columns(headers, overrides)
+    mapped = {c.field for c in columns if c.field}
+    return Layout(0, columns) if set(REQUIRED) <= mapped else None
+
+
+def same_mapping(a: Layout, b: Layout) -> bool:
+    """Whether two layouts read the same fields from the same columns."""
+    return {c.field: c.index for c in a.columns if c.field} == {
+        c.field: c.index for c in b.columns if c.field
+    }
 
 
 def _looks_like_data(cells: Sequence[Any]) -> bool:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from gridworker.domain.enums import Education, Gender, Health, MaritalStatus, TagKind
-from gridworker.domain.errors import DomainError, ValidationError
+from gridworker.domain.errors import CodedError, DomainError, ValidationError
 from gridworker.domain.roster_values import (
     DEFAULT_AREA_CODE,
     RelationshipCodes,
@@ -25,22 +26,28 @@ from gridworker.domain.roster_values import (
 )
 from gridworker.domain.validation import (
     id_birth_date,
+    id_check_digit,
     id_gender,
     validate_grid_code,
     validate_id_number,
     validate_name,
 )
 from gridworker.services.register import HouseholdInput, ResidentInput
-from gridworker.services.roster_columns import FIELDS, REQUIRED, Column, Layout
+from gridworker.services.roster_columns import FIELDS, INVISIBLE, REQUIRED, Column, Layout
 
-TAG_SEPARATORS = re.compile(r"[、,，;；/／\s]+")
+# 、，；／ and ｜ are folded to , ; / | by NFKC before the split.
+TAG_SEPARATORS = re.compile(r"[、,;/|\\\s]+")
+# What Excel (and WPS) show for a formula that failed; with data_only the cached result
+# is this text, which is not a name or an address.
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+        "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!", "#BUSY!",
+    }
+)  # fmt: skip
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)
 MASK = "*"
-
-
-class MaskedFile(Exception):
-    """The file is a masked export: its ID numbers and phones are starred out."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class ValueProblem:
     header: str
     value: str
     reason: str
+    sheet: str | None = None  # named when the workbook has several sheets
 
 
 @dataclass
@@ -63,10 +71,15 @@ class RosterContext:
     area_code: str | None = DEFAULT_AREA_CODE
     relationship_codes: RelationshipCodes | None = None
     grids_by_name: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None  # the sheet being read, in a workbook of several
 
     @property
     def zh(self) -> bool:
         return not self.lang.startswith("en")
+
+    def say(self, code: str, **params: Any) -> str:
+        """A catalogue message (domain/import_messages.py) in the reader's language."""
+        return CodedError(code, **params).message(self.lang)
 
 
 @dataclass
@@ -76,10 +89,11 @@ class ParsedLine:
     resident: ResidentInput
     record_id: str | None
     problems: list[ValueProblem]
+    columns: dict[str, Column] = field(default_factory=dict)  # the columns read, by field
 
 
-class LineRefused(Exception):
-    """The line cannot be imported; the message says why."""
+class LineRefused(CodedError):
+    """The line cannot be imported; the coded message says why."""
 
 
 def _text(value: Any) -> str:
@@ -87,39 +101,52 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat()
+    # Invisible characters are gone already: values come through _cell.
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def _cell(value: Any) -> Any:
+    """A cell as a value: text stripped, empty text (or only invisible characters) None."""
+    if isinstance(value, str):
+        value = value.translate(INVISIBLE).strip()
+        return value or None
+    return value
+
+
 def _message(exc: Exception, lang: str) -> str:
-    return exc.message(lang) if isinstance(exc, DomainError) else str(exc)
+    return exc.message(lang) if isinstance(exc, CodedError) else str(exc)
 
 
-def parse_line(
-    line: int, cells: list[Any], layout: Layout, ctx: RosterContext
-) -> ParsedLine:
-    """A data line to validated inputs (see the module doc); raises LineRefused or
-    MaskedFile."""
+def parse_line(line: int, cells: Sequence[Any], layout: Layout, ctx: RosterContext) -> ParsedLine:
+    """A data line to validated inputs (see the module doc); raises LineRefused."""
     values: dict[str, Any] = {}
     columns: dict[str, Column] = {}
     for column in layout.columns:
-        if column.field and column.index < len(cells) and cells[column.index] is not None:
-            values[column.field] = cells[column.index]
-            columns[column.field] = column
+        if column.field and column.index < len(cells):
+            value = _cell(cells[column.index])
+            if value is not None:
+                values[column.field] = value
+                columns[column.field] = column
     problems: list[ValueProblem] = []
 
     def drop(name: str, exc: Exception | str) -> None:
         column = columns[name]
         reason = exc if isinstance(exc, str) else _message(exc, ctx.lang)
-        problems.append(
-            ValueProblem(line, column.letter, column.header, _text(values[name]), reason)
-        )
+        text = _text(values[name])
+        problems.append(ValueProblem(line, column.letter, column.header, text, reason, ctx.sheet))
         values.pop(name, None)
 
-    _check_masked(values)
+    _masked(values, drop)
+    for name in list(values):
+        if isinstance(values[name], str) and values[name].upper() in EXCEL_ERRORS:
+            if name in REQUIRED or name == "id_number":
+                text = f"{columns[name].letter}列“{columns[name].header}”"
+                raise LineRefused("row_excel_error", column=text, value=values[name])
+            drop(name, ctx.say("value_excel_error"))
     missing = [k for k in REQUIRED if not _text(values.get(k, ""))]
     if missing:
         names = "、".join(FIELDS[k].label(ctx.lang) for k in missing)
-        raise LineRefused(f"缺少{names}" if ctx.zh else f"missing {names}")
+        raise LineRefused("row_missing", names=names)
     id_number = _id_number(values.get("id_number"), ctx) if "id_number" in values else None
     id_sex = id_gender(id_number) if id_number else None
     gender = _gender(values, id_sex, drop, ctx)
@@ -168,19 +195,35 @@ def parse_line(
         column = columns.get("phone") or columns["other_phone"]
         problems.append(
             ValueProblem(
-                line, column.letter, column.header, extra,
-                "只保留前两个号码" if ctx.zh else "only the first two numbers are kept",
+                line,
+                column.letter,
+                column.header,
+                extra,
+                ctx.say("value_extra_phones"),
+                ctx.sheet,
             )
         )
     record_id = _record_id(values.get("record_id"))
-    return ParsedLine(line, household, resident, record_id, problems)
+    return ParsedLine(line, household, resident, record_id, problems, columns)
 
 
-def _check_masked(values: dict[str, Any]) -> None:
-    for key in ("id_number", "phone", "other_phone", "household_phone"):
-        value = values.get(key)
-        if isinstance(value, str) and MASK in value:
-            raise MaskedFile(key)
+MASKABLE = ("id_number", "phone", "other_phone", "household_phone")
+
+
+def is_masked(value: Any) -> bool:
+    """A value starred out by a masked export (138****1234)."""
+    return isinstance(value, str) and MASK in value
+
+
+def _masked(values: dict[str, Any], drop: Any) -> None:
+    """A starred ID number refuses the line (the person cannot be identified); a starred
+    phone is left out. (A file masked throughout is refused whole before any line is
+    read: importing.py looks at its first lines.)"""
+    if is_masked(values.get("id_number")):
+        raise LineRefused("row_id_masked")
+    for key in MASKABLE[1:]:
+        if is_masked(values.get(key)):
+            drop(key, CodedError("value_masked"))
 
 
 def _id_number(value: Any, ctx: RosterContext) -> str:
@@ -189,24 +232,28 @@ def _id_number(value: Any, ctx: RosterContext) -> str:
     rounded = isinstance(value, int | float) and not isinstance(value, bool)
     text = _text(value)
     if rounded or _SCIENTIFIC.match(text):
-        raise LineRefused(
-            "身份证号码被存成了数字，末几位已丢失：请把该列设为文本"
-            if ctx.zh
-            else "the ID number was stored as a number and lost its last digits: "
-            "format the column as text"
-        )
+        raise LineRefused("row_id_as_number")
+    text = upgrade_old_id(text)
     try:
         return validate_id_number(text)
     except ValidationError as exc:
         reason = exc.message(ctx.lang)
         if exc.code == "id_checksum" and text.endswith("000"):
-            reason += (
-                "（末三位为000，可能是被 Excel 存成数字后丢失：请把该列设为文本）"
-                if ctx.zh
-                else " (it ends in 000: Excel may have stored it as a number; format the "
-                "column as text)"
-            )
-        raise LineRefused(reason) from None
+            raise LineRefused("row_id_ends_000", reason=reason) from None
+        params: dict[str, Any] = dict(exc.params)
+        raise LineRefused(exc.code, field=exc.field, **params) from None
+
+
+def upgrade_old_id(text: str) -> str:
+    """A 15-digit ID number (issued until 1999: year of birth in two digits, no check
+    character) as the 18-digit number the same person holds now (GB 11643-1999: "19"
+    inserted before the year, the check character appended), so the person gets the
+    record their 18-digit number gives. Anything else is returned as it is."""
+    digits = re.sub(r"\s", "", text)
+    if len(digits) != 15 or not digits.isascii() or not digits.isdigit():
+        return text
+    first17 = digits[:6] + "19" + digits[6:]
+    return first17 + id_check_digit(first17)
 
 
 def _gender(
@@ -217,15 +264,11 @@ def _gender(
     try:
         given = Gender.parse(_text(values["gender"]))
     except ValueError:
-        drop("gender", f"性别“{_text(values['gender'])}”无法识别" if ctx.zh else "unknown gender")
+        drop("gender", ctx.say("value_gender_unknown", value=_text(values["gender"])))
         return id_sex
     if id_sex is not None and given in (Gender.male, Gender.female) and given is not id_sex:
-        drop(
-            "gender",
-            f"与身份证号码不符，按身份证号码记为{id_sex.zh}"
-            if ctx.zh
-            else f"does not match the ID number: recorded as {id_sex.en}",
-        )
+        label = id_sex.en if not ctx.zh else id_sex.zh
+        drop("gender", ctx.say("value_gender_mismatch", gender=label))
         return id_sex
     return given
 
@@ -236,11 +279,7 @@ def _grid_code(text: str, ctx: RosterContext) -> str:
         return validate_grid_code(digits)
     code = ctx.grids_by_name.get(text)
     if code is None:
-        raise LineRefused(
-            f"网格“{text}”不是网格编码，也不是本机已知的网格名称"
-            if ctx.zh
-            else f"grid “{text}” is neither a grid code nor the name of a grid known here"
-        )
+        raise LineRefused("row_grid_unknown", grid=text)
     return code
 
 
@@ -263,22 +302,12 @@ def _birth_date(
     raw = values["birth_date"]
     given = raw.date() if isinstance(raw, datetime) else _date_text(_text(raw))
     if given is None:
-        drop(
-            "birth_date",
-            "出生日期无法识别（写作1963-09-28或1963年9月28日）"
-            if ctx.zh
-            else "birth date not recognised (write 1963-09-28)",
-        )
+        drop("birth_date", ctx.say("value_birth_unknown"))
         return from_id
     if from_id is not None and given != from_id:
         # 出生年月 (a month only) agrees if the month does.
         if not (given.day == 1 and (given.year, given.month) == (from_id.year, from_id.month)):
-            drop(
-                "birth_date",
-                "与身份证号码不符，按身份证号码记录"
-                if ctx.zh
-                else "does not match the ID number: the ID number's date is kept",
-            )
+            drop("birth_date", ctx.say("value_birth_mismatch"))
         return from_id
     return given
 
@@ -331,7 +360,7 @@ def _plain(
         return None
     text = _text(values[key])
     if len(text) > limit:
-        drop(key, f"超过{limit}个字" if ctx.zh else f"longer than {limit} characters")
+        drop(key, ctx.say("value_too_long", limit=limit))
         return None
     return text or None
 
@@ -350,12 +379,7 @@ def _tags(values: dict[str, Any], drop: Any, ctx: RosterContext) -> list[TagKind
             unknown.append(part)
     if unknown:
         text = "、".join(unknown)
-        drop(
-            "tags",
-            f"人员标签“{text}”无法识别，其余标签已导入"
-            if ctx.zh
-            else f"tag(s) “{text}” not recognised; the others were imported",
-        )
+        drop("tags", ctx.say("value_tags_unknown" if tags else "value_tags_none", tags=text))
     return tags
 
 

@@ -398,62 +398,6 @@
 <context>
     <name>Conflicts</name>
     <message>
-        <source>Building</source>
-        <translation>楼栋</translation>
-    </message>
-    <message>
-        <source>House</source>
-        <translation>房屋</translation>
-    </message>
-    <message>
-        <source>Household</source>
-        <translation>住户</translation>
-    </message>
-    <message>
-        <source>Resident</source>
-        <translation>居民</translation>
-    </message>
-    <message>
-        <source>Resident tag</source>
-        <translation>人员标签</translation>
-    </message>
-    <message>
-        <source>Visit</source>
-        <translation>走访</translation>
-    </message>
-    <message>
-        <source>Need</source>
-        <translation>需求</translation>
-    </message>
-    <message>
-        <source>Hazard site</source>
-        <translation>隐患点位</translation>
-    </message>
-    <message>
-        <source>Inspection</source>
-        <translation>检查</translation>
-    </message>
-    <message>
-        <source>Inspection item</source>
-        <translation>检查项</translation>
-    </message>
-    <message>
-        <source>Rectification</source>
-        <translation>整改</translation>
-    </message>
-    <message>
-        <source>Case</source>
-        <translation>事件</translation>
-    </message>
-    <message>
-        <source>Case action</source>
-        <translation>事件办理记录</translation>
-    </message>
-    <message>
-        <source>Attachment</source>
-        <translation>附件</translation>
-    </message>
-    <message>
         <source>Field conflict</source>
         <translation>字段冲突</translation>
     </message>
@@ -1214,26 +1158,6 @@
     <message>
         <source>Grid</source>
         <translation>网格</translation>
-    </message>
-    <message>
-        <source>Household no.</source>
-        <translation>户号</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <source>Phone</source>
-        <translation>联系电话</translation>
-    </message>
-    <message>
-        <source>Economic situation</source>
-        <translation>经济状况</translation>
-    </message>
-    <message>
-        <source>Residence type</source>
-        <translation>居住类型</translation>
     </message>
     <message>
         <source>Name</source>
@@ -2408,6 +2332,10 @@
     <message>
         <source>The header is on line %1.</source>
         <translation>表头在第%1行。</translation>
+    </message>
+    <message>
+        <source>Sheets not read: %1</source>
+        <translation>未导入的工作表：%1</translation>
     </message>
     <message>
         <source>not imported: %1</source>

@@ -66,4 +66,4 @@ def test_bad_map_option_is_one_line(cli_profile: Path, tmp_path: Path) -> None: 
     path = write_census_xlsx(tmp_path / "花名册.xlsx")
     proc = run(cli_profile, "import", str(path), "--map", "备注=notes")
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1
-    assert "unknown field 'notes'" in proc.stderr
+    assert "没有“notes”这个字段" in proc.stderr

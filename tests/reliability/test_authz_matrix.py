@@ -373,7 +373,8 @@ def expect_resolve(w: World, who: str, grid: str, scope: str) -> Call:
     if who in DENIED:
         return Call(DENIED[who][0])
     allowed = who in REVIEWERS and (scope == "in" or who == "admin")
-    return Call(200 if allowed else 403)
+    # Not theirs: the answer an unknown conflict gets (no existence oracle).
+    return Call(200 if allowed else 404)
 
 
 def expect_declare(w: World, who: str, grid: str, scope: str) -> Call:

@@ -64,3 +64,40 @@ def test_the_admin_is_warned_from_december_on(capsys: pytest.CaptureFixture[str]
     assert "does not cover 2027" in capsys.readouterr().err
     cli._warn_next_year([2026, 2027], today=date(2026, 12, 31))
     assert capsys.readouterr().err == ""
+
+
+def test_two_files_for_one_year_are_refused_and_a_replaced_year_is_told(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Proves two holiday-cn files for 2026 in one command are refused naming both (the
+    later one, an early download with only 元旦, replaced the whole year without a word),
+    a calendar document after a holiday-cn file is refused (it would drop that file), and
+    replacing a published year says how many days it had and has; a make-up Saturday
+    stays a working day."""
+    assert main(["--db", db_url, "init"]) == 0
+    full = FIXTURES / "holiday-cn-2026.json"
+    early = tmp_path / "2026-early.json"
+    early.write_text(
+        json.dumps({"year": 2026, "days": [
+            {"name": "元旦", "date": "2026-01-01", "isOffDay": True},
+            {"name": "元旦", "date": "2026-01-04", "isOffDay": False},
+        ]}),
+        encoding="utf-8",
+    )  # fmt: skip
+    capsys.readouterr()
+    assert main(["--db", db_url, "set-calendar", str(full), str(early)]) == 1
+    err = capsys.readouterr().err
+    assert "2026 is given twice, by holiday-cn-2026.json and 2026-early.json" in err
+    document = tmp_path / "calendar.json"
+    document.write_text(json.dumps({"years": {}}), encoding="utf-8")
+    assert main(["--db", db_url, "set-calendar", str(full), str(document)]) == 1
+    assert "give it first, or alone" in capsys.readouterr().err
+    assert main(["--db", db_url, "set-calendar", str(full)]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "set-calendar", str(early)]) == 0
+    out = capsys.readouterr().out
+    assert "note: 2026-early.json: 2026 had 33 day(s) off and 6 working weekend day(s); " \
+        "now 1 and 1" in out  # fmt: skip
+    assert main(["--db", db_url, "show-calendar"]) == 0
+    shown = json.loads(capsys.readouterr().out)["years"]["2026"]
+    assert shown == {"holidays": ["2026-01-01"], "makeup_workdays": ["2026-01-04"]}

@@ -190,15 +190,15 @@ def test_workflow_conflict_is_acknowledged(app: FastAPI, client: TestClient) -> 
 
 
 def test_resolve_scope_and_missing(app: FastAPI, client: TestClient) -> None:
-    """Proves a supervisor of another street gets 403 out_of_scope and cannot see the
-    conflict, and an unknown id is 404 not_found."""
+    """Proves a supervisor of another street cannot see the conflict and resolving it gets
+    exactly the answer an unknown id gets (404 not_found, one text): no existence oracle."""
     _worker, _sup, _h, conflict_id = phone_conflict(client)
     other = Laptop(client, "sup.other")
     r = resolve(client, other, conflict_id, choice="server")
-    assert r.status_code == 403 and r.json()["code"] == "out_of_scope"
-    assert listed(client, other, "all") == []
-    r = resolve(client, other, new_id(), choice="server")
     assert r.status_code == 404 and r.json()["code"] == "not_found"
+    assert listed(client, other, "all") == []
+    unknown = resolve(client, other, new_id(), choice="server")
+    assert (unknown.status_code, unknown.json()) == (r.status_code, r.json())
 
 
 def test_restricted_record_conflicts_need_special_access(
@@ -227,4 +227,4 @@ def test_restricted_record_conflicts_need_special_access(
     street = Laptop(client, "sup.street")
     assert listed(client, street) == []
     r = resolve(client, street, out["conflict_id"], choice="server")
-    assert r.status_code == 403 and r.json()["code"] == "out_of_scope"
+    assert r.status_code == 404 and r.json()["code"] == "not_found"

@@ -219,3 +219,116 @@ def test_region_names_from_the_division_list_and_by_hand(
     assert main(["--db", db, "import-grids", str(path), "--divisions", str(divisions)]) == 0
     capsys.readouterr()
     assert listed(db, capsys)[0]["community"] == "凤凰池社区"
+
+
+def _layer(records: list[tuple[str, str]], encoding: str) -> tuple[bytes, bytes, bytes]:
+    """A polygon layer's .shp, .shx and .dbf: one square per record, side by side."""
+    shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
+    with shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON,
+                          encoding=encoding) as writer:  # fmt: skip
+        writer.field("WGBM", "C", size=20)
+        writer.field("WGMC", "C", size=50)
+        for n, (code, name) in enumerate(records):
+            ring = [[x + 0.01 * n, y] for x, y in SQUARE]
+            writer.poly([list(reversed(ring))])
+            writer.record(code, name)
+    return shp.getvalue(), shx.getvalue(), dbf.getvalue()
+
+
+def _zip(path: Path, members: dict[str, bytes | str]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        # Zipped in the Finder: resource forks beside each file.
+        {"__MACOSX/网格/._grids.shp": b"\x00\x05\x16\x07", "__MACOSX/网格/._grids.dbf": b"x"},
+        # ArcGIS's code page as a number.
+        {"网格/grids.cpg": "ANSI 936"},
+        # A code page Python does not know: the attributes are read as without a .cpg.
+        {"网格/grids.cpg": "System"},
+        # Another layer's attribute table in the same folder.
+        {"网格/notes.dbf": _layer([("x", "备注")], "gbk")[2]},
+    ],
+    ids=["macosx", "ansi-936", "system", "other-dbf"],
+)
+def test_shapefile_zips_as_gis_offices_send_them(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: dict[str, bytes | str]
+) -> None:
+    """Proves a zipped GBK Shapefile imports both grids with their names when the zip was
+    made on a Mac (refused: "expected one .shp, found 2"), has an ArcGIS .cpg "ANSI 936" or
+    a .cpg "System" (a LookupError traceback), or carries another layer's .dbf (paired
+    with the .shp: one grid imported with the other layer's attributes, one dropped)."""
+    records = [("360302001001001", "凤凰池第1网格"), ("360302001001002", "凤凰池第2网格")]
+    shp, shx, dbf = _layer(records, "gbk")
+    layer = {"网格/grids.shp": shp, "网格/grids.shx": shx, "网格/grids.dbf": dbf}
+    path = _zip(tmp_path / "grids.zip", {**layer, "网格/grids.prj": WGS84_PRJ, **extra})
+    assert main(["--db", db, "import-grids", str(path)]) == 0, capsys.readouterr().err
+    assert "imported 2 grid(s)" in capsys.readouterr().out
+    names = {g["code"]: g["name"] for g in listed(db, capsys)}
+    assert names == {"360302001001001": "凤凰池第1网格", "360302001001002": "凤凰池第2网格"}
+
+
+def test_a_table_with_fewer_records_than_shapes_is_refused(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Proves a .dbf of one record beside a .shp of two shapes refuses the file saying so
+    (one grid was imported and the other dropped without a word)."""
+    shp, shx, _dbf = _layer([("360302001001001", "一"), ("360302001001002", "二")], "utf-8")
+    one = _layer([("360302001001001", "一")], "utf-8")[2]
+    path = _zip(tmp_path / "grids.zip", {"grids.shp": shp, "grids.shx": shx, "grids.dbf": one})
+    assert main(["--db", db, "import-grids", str(path)]) == 1
+    assert "the .dbf has 1 record(s) for 2 shape(s)" in capsys.readouterr().err
+    assert listed(db, capsys) == []
+
+
+def test_a_reimport_renames_and_says_which_grids_it_left(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Proves importing a file with one grid renamed updates that name and says which grids
+    on the server the file did not have (kept, not removed: records point at them), where it
+    said nothing; a grid name longer than the column (100) is refused, not stored."""
+    east = [[x + 0.01, y] for x, y in SQUARE]
+    first = tmp_path / "all.json"
+    first.write_text(json.dumps(collection(
+        feature("360302001001001", SQUARE), feature("360302001001002", east),
+    )), encoding="utf-8")  # fmt: skip
+    assert main(["--db", db, "import-grids", str(first)]) == 0
+    capsys.readouterr()
+    renamed = tmp_path / "one.json"
+    renamed.write_text(
+        json.dumps(collection(feature("360302001001001", SQUARE, name="凤凰池第一网格"))),
+        encoding="utf-8",
+    )
+    assert main(["--db", db, "import-grids", str(renamed)]) == 0
+    out = capsys.readouterr().out
+    assert "note: 1 grid(s) on the server are not in this file and were kept as they were: " \
+        "360302001001002" in out  # fmt: skip
+    assert {g["code"]: g["name"] for g in listed(db, capsys)} == {
+        "360302001001001": "凤凰池第一网格", "360302001001002": "网格002",
+    }  # fmt: skip
+    long = tmp_path / "long.json"
+    long.write_text(
+        json.dumps(collection(feature("360302001001003", SQUARE, name="长" * 101))),
+        encoding="utf-8",
+    )
+    assert main(["--db", db, "import-grids", str(long)]) == 1
+    assert "the name is longer than 100 characters" in capsys.readouterr().err
+
+
+def test_a_geographic_crs_other_than_wgs84_is_named_as_such(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Proves a GeoJSON in Beijing 1954 longitude/latitude (EPSG:4214) is refused as "not
+    WGS-84 or CGCS2000" (it was called "a projected system", which it is not)."""
+    path = tmp_path / "bj54.json"
+    data = collection(feature("360302001001001", SQUARE))
+    data["crs"] = {"type": "name", "properties": {"name": "EPSG:4214"}}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["--db", db, "import-grids", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "EPSG:4214, not WGS-84 or CGCS2000 longitude/latitude" in err and "projected" not in err

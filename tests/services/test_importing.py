@@ -211,4 +211,4 @@ def test_a_jsonl_line_that_is_not_utf8_is_refused_and_the_rest_kept(
     rows = list(read_jsonl(path))
     assert [r.line for r in rows] == [1, 2, 3]
     assert rows[0].values == {"id": "a"} and rows[2].values == {"id": "b"}
-    assert "UTF-8" in rows[1].values["__error__"]
+    assert "UTF-8" in rows[1].values["__error__"].message()

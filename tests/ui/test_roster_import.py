@@ -78,3 +78,47 @@ def test_a_masked_export_is_refused_in_the_dialog(  # type: ignore[no-untyped-de
     qtbot.waitUntil(dialog.error.isVisible, timeout=10_000)
     assert "脱敏" in dialog.error.text()
     assert not dialog.import_button.isEnabled()
+
+
+def test_a_workbook_of_several_sheets(  # type: ignore[no-untyped-def]
+    qtbot, session: AppSession, tmp_path: Path
+) -> None:
+    """Proves a workbook with a note sheet first and one grid per sheet is checked sheet by
+    sheet (it was refused: only the note was read): the summary names the sheet not read,
+    each column and each refused line names its sheet, and Import writes both grids."""
+    from openpyxl import Workbook
+
+    from tests.conftest import GRID, GRID2
+    from tests.fixtures.rosters import HU_QIANG, LI_JIANGUO, WANG_XIUYING
+
+    header = ["网格编码", "地址", "户号", "姓名", "身份证号码"]
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active["A1"] = "每个网格一张表"
+    for title, grid, rows in (
+        ("一网格", GRID, [("李建国", LI_JIANGUO), ("王秀英", WANG_XIUYING)]),
+        ("二网格", GRID2, [("胡强", HU_QIANG), ("", "")]),
+    ):
+        sheet = wb.create_sheet(title)
+        sheet.append(header)
+        for name, number in rows:
+            sheet.append([grid, "凤凰街1号", "0001", name or None, number or "x"])
+    path = tmp_path / "凤凰池社区.xlsx"
+    wb.save(path)
+    dialog = RosterImportDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.resize(1366, 768)
+    dialog.show()
+    dialog.path_edit.setText(str(path))
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)
+    assert "说明（没有花名册的表头，未导入）" in dialog.summary.text()
+    columns = cells(dialog.columns, 0)
+    assert columns[0] == "工作表“一网格”第1行 A" and columns[-1] == "工作表“二网格”第1行 E"
+    assert cells(dialog.problems, 0) == ["工作表“二网格”第3行"]
+    grab(dialog, "roster-import-sheets")
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: dialog.report is not None and not dialog.report.dry_run, timeout=10_000)
+    assert people(session) == 3

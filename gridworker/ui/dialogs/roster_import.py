@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from gridworker.domain.import_messages import place
 from gridworker.domain.roster_values import DEFAULT_AREA_CODE, RelationshipCodes
 from gridworker.services.importing import ImportOptions, ImportReport, import_file
-from gridworker.services.roster_columns import FIELDS, ignored_reason
+from gridworker.services.roster_columns import FIELDS, Column, ignored_reason
 from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.session import AppSession
@@ -196,10 +197,13 @@ class RosterImportDialog(QDialog):
         text = template
         for n, value in reversed(list(enumerate(values, start=1))):
             text = text.replace(f"%{n}", str(value))
-        if report.header_line:
+        if report.header_line and len(report.sections) == 1:
             text += " " + self.tr("The header is on line %1.").replace(
                 "%1", str(report.header_line)
             )
+        if report.skipped_sheets:
+            skipped = "；".join(f"{s.name}（{s.reason}）" for s in report.skipped_sheets)
+            text += " " + self.tr("Sheets not read: %1").replace("%1", skipped)
         self.summary.setText(text)
         self._fill_columns(report)
         self._fill_problems(report)
@@ -207,31 +211,49 @@ class RosterImportDialog(QDialog):
     def _fill_columns(self, report: ImportReport) -> None:
         self.columns.setRowCount(0)
         ignored_text = self.tr("not imported: %1")
-        for column in report.columns:
-            r = self.columns.rowCount()
-            self.columns.insertRow(r)
-            self.columns.setItem(r, 0, _item(column.letter))
-            self.columns.setItem(r, 1, _item(column.header or "—"))
-            if column.field:
-                target = _item(FIELDS[column.field].label(self.lang))
-            else:
-                target = _item(ignored_text.replace("%1", ignored_reason(column, self.lang)))
-                target.setForeground(Qt.GlobalColor.darkRed)
-            self.columns.setItem(r, 2, target)
+        # Several sheets or tables: each column named with the header it is under.
+        several = len(report.sections) > 1
+        for section in report.sections:
+            where = place(section.sheet, section.header_line, self.lang) if several else ""
+            for column in section.columns:
+                self._add_column(where, column, ignored_text)
+
+    def _add_column(self, where: str, column: Column, ignored_text: str) -> None:
+        r = self.columns.rowCount()
+        self.columns.insertRow(r)
+        self.columns.setItem(r, 0, _item(f"{where} {column.letter}".strip()))
+        self.columns.setItem(r, 1, _item(column.header or "—"))
+        if column.field:
+            target = _item(FIELDS[column.field].label(self.lang))
+        else:
+            target = _item(ignored_text.replace("%1", ignored_reason(column, self.lang)))
+            target.setForeground(Qt.GlobalColor.darkRed)
+        self.columns.setItem(r, 2, target)
 
     def _fill_problems(self, report: ImportReport) -> None:
         self.problems.setRowCount(0)
         refused = self.tr("refused: %1")
         kept = self.tr("%1; the person was imported without it")
-        rows = [(e.line, "", "", refused.replace("%1", e.reason), True) for e in report.errors]
+        order = {s.sheet: n for n, s in reversed(list(enumerate(report.sections)))}
+
+        def at(sheet: str | None, line: int) -> str:
+            # The line's number, and its sheet's name in a workbook of several.
+            return str(line) if sheet is None else place(sheet, line, self.lang)
+
+        rows = [
+            ((order.get(e.sheet, 0), e.line), at(e.sheet, e.line), "", "",
+             refused.replace("%1", e.reason), True)
+            for e in report.errors
+        ]  # fmt: skip
         rows += [
-            (p.line, f"{p.column} {p.header}", p.value, kept.replace("%1", p.reason), False)
+            ((order.get(p.sheet, 0), p.line), at(p.sheet, p.line),
+             f"{p.column} {p.header}", p.value, kept.replace("%1", p.reason), False)
             for p in report.problems
-        ]
-        for line, column, value, what, bad in sorted(rows, key=lambda x: x[0]):
+        ]  # fmt: skip
+        for _key, where, column, value, what, bad in sorted(rows, key=lambda x: x[0]):
             r = self.problems.rowCount()
             self.problems.insertRow(r)
-            for c, text in enumerate((str(line), column, value, what)):
+            for c, text in enumerate((where, column, value, what)):
                 item = _item(text)
                 if bad:
                     item.setForeground(Qt.GlobalColor.darkRed)
