@@ -139,9 +139,8 @@ def test_the_cli_writes_its_log_in_the_profile(
         handler.flush()
     text = log_file(profile).read_text(encoding="utf-8")
     assert "init: start" in text and "init: exit 0" in text
-    # Its type and catalogue code; this refusal's "code" is still an English sentence
-    # quoting the path, so it is logged as uncatalogued, not as that sentence.
-    assert "import: refused (ServiceError uncatalogued)" in text
+    # Its type and catalogue code, never the message (which quotes the path).
+    assert "import: refused (ServiceError file_not_found)" in text
     assert "missing.csv" not in text
 
 
