@@ -322,9 +322,14 @@ def test_bundled_demo_starts_its_server_shows_the_main_window_and_stops_cleanly(
     assert _group_gone(proc.pid, 30), "the demo server outlived the demo"
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{url}/health", timeout=5)
-    # The demo's profile and server live in the XDG data folder, and nowhere else.
+    # The demo's profile and server (its stored photos too) live in the XDG data folder;
+    # the window's remembered size and language in the XDG config folder; nothing else.
     demo_data = Path(machine.env["XDG_DATA_HOME"]) / "GridWorker" / "demo"
     assert (demo_data / "server" / "server.db").exists()
     assert (demo_data / "profile").is_dir()
-    assert not [f for f in machine.files_outside_app() if "xdg/data/GridWorker/demo" not in f]
+    assert not [
+        f
+        for f in machine.files_outside_app()
+        if "xdg/data/GridWorker/demo" not in f and f != "xdg/config/GridWorker/GridWorker.conf"
+    ]
     print(f"bundled demo: server ready {server_up:.1f} s, main window {window_shown:.1f} s")
