@@ -52,6 +52,23 @@ def _nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value)
 
 
+# Natural-key fields: what a deterministic id is derived from, or what finds a record.
+KEY_FIELDS = frozenset({"household_no", "id_number", "grid_code"})
+
+
+def fold_key(value: str) -> str:
+    """Natural-key text (户号, ID numbers, codes) as people mean it (DESIGN.md §4): full-width
+    and half-width forms are one (NFKC: `１０１` is `101`), and surrounding spaces go. The
+    same folding as ID numbers get, so two laptops typing one 户号 differently derive one id."""
+    return _nfkc(value).strip()
+
+
+def normalise_text(value: str) -> str:
+    """Names, addresses and notes in one Unicode form (NFC) and trimmed, so that the same
+    text typed on two laptops (composed or not) is equal and never conflicts with itself."""
+    return unicodedata.normalize("NFC", value).strip()
+
+
 def id_check_digit(first17: str) -> str:
     """The GB 11643 check character (ISO 7064 MOD 11-2) for the first 17 digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
@@ -273,8 +290,10 @@ def normalised_changes(record: DataclassInstance) -> dict[str, Any]:
                 changes[rule.name] = None
             elif rule.phone:
                 changes[rule.name] = validate_phone(text, field=rule.name)
-            elif text != value:
-                changes[rule.name] = text
+            else:
+                folded = fold_key(text) if rule.name in KEY_FIELDS else normalise_text(text)
+                if folded != value:
+                    changes[rule.name] = folded
         elif value is None:
             if rule.required:
                 raise ValidationError("required", field=rule.name)

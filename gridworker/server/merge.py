@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -71,7 +72,8 @@ class Rejected(Exception):
 
 
 def values_equal(a: Any, b: Any) -> bool:
-    """JSON equality: 1 == 1.0, but True is not 1 (a flag is not a count)."""
+    """JSON equality: 1 == 1.0, but True is not 1 (a flag is not a count); text compares in
+    one Unicode form (NFC), so the same words typed on two laptops never conflict."""
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a is b
     if isinstance(a, int | float) and isinstance(b, int | float):
@@ -80,6 +82,8 @@ def values_equal(a: Any, b: Any) -> bool:
         return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, str) and isinstance(b, str) and a != b:
+        return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
     return bool(type(a) is type(b) and a == b)
 
 

@@ -27,11 +27,13 @@ from gridworker.domain.enums import (
 )
 from gridworker.domain.errors import ValidationError
 from gridworker.domain.validation import (
+    fold_key,
     id_birth_date,
     id_gender,
     validate_grid_code,
     validate_id_number,
     validate_name,
+    normalise_text,
     validate_phone,
 )
 from gridworker.services.workspace import ServiceError, Workspace
@@ -89,8 +91,10 @@ class HouseholdInput:
     note: str | None = None
 
     def normalised(self) -> HouseholdInput:
-        household_no = (self.household_no or "").strip()
-        address = (self.address or "").strip()
+        # 户号 folded like an ID number (the household's id derives from it); free text in
+        # one Unicode form, so the same address typed twice is equal.
+        household_no = fold_key(self.household_no or "")
+        address = normalise_text(self.address or "")
         if not household_no:
             raise ValidationError("required", field="household_no")
         if not address:
@@ -103,7 +107,7 @@ class HouseholdInput:
             phone=validate_phone(self.phone) if self.phone else None,
             economic_status=self.economic_status,
             residence_type=self.residence_type,
-            note=self.note,
+            note=(normalise_text(self.note) or None) if self.note else None,
         )
 
 
