@@ -30,10 +30,10 @@ from gridworker.domain.validation import (
     fold_key,
     id_birth_date,
     id_gender,
+    normalise_text,
     validate_grid_code,
     validate_id_number,
     validate_name,
-    normalise_text,
     validate_phone,
 )
 from gridworker.services.workspace import ServiceError, Workspace

@@ -71,6 +71,14 @@ def enroll(
     server = ServerConfig(url=server_url, ca_bundle=ca_bundle)
     if profile_exists(path):
         ws = open_ws(path, passphrase)
+        if ws.actor.username != username.strip():
+            # Refused before the server hears of it: signing in would register this device
+            # to the other user, and the right user's enrollment would then be refused.
+            owner = ws.actor.username
+            ws.close()
+            raise ServiceError(
+                f"this profile belongs to {owner}, not {username}: nothing was registered"
+            )
         device_id = device_identity(ws).device_id
     else:
         ws = None
@@ -100,9 +108,6 @@ def enroll(
             supervisor_level=actor.supervisor_level,
             department_id=actor.department_id,
         )
-    elif ws.actor.username != username:
-        ws.close()
-        raise ServiceError(f"this profile belongs to {ws.actor.username}, not {username}")
     else:
         _adopt_district_secret(ws, secret)
     _store_login(ws, login, server, device_id)

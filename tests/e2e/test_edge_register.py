@@ -4,14 +4,22 @@ Real server process (SQLite and PostgreSQL), real SQLCipher profiles."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from gridworker.server.models import Device, User
 from gridworker.services import register
-from gridworker.services.syncing import sync_now
+from gridworker.services.syncing import device_identity, enroll, sync_now
+from gridworker.services.workspace import ServiceError, init_profile
+from gridworker.storage.keyvault import KdfParams
 from gridworker.storage.models import HouseholdRow
-from tests.e2e.conftest import GRID_A, LiveServer, enrolled
+from gridworker.sync.client import SyncClient, SyncError, make_transport
+from tests.e2e.conftest import GRID_A, PASSPHRASE, PASSWORD, LiveServer, enrolled
+from tests.e2e.server_ops import server_session
 from tests.e2e.test_sync_e2e import snapshot
 from tests.reliability.conftest import ServerDb
 
@@ -47,9 +55,7 @@ def test_full_width_household_number_is_the_same_household(
             assert report.conflicts == 0
         db = ServerDb(any_server.db_url)
         try:
-            live = [
-                r for (e, _i), r in db.records().items() if e == "household" and not r.deleted
-            ]
+            live = [r for (e, _i), r in db.records().items() if e == "household" and not r.deleted]
             assert not db.conflicts()
         finally:
             db.close()
@@ -59,3 +65,77 @@ def test_full_width_household_number_is_the_same_household(
     finally:
         a.close()
         a2.close()
+
+
+def _devices(db_url: str) -> dict[str, str]:
+    """Registered device id -> username."""
+    with server_session(db_url) as s:
+        rows = s.execute(select(Device.id, User.username).join(User, User.id == Device.user_id))
+        return {device: username for device, username in rows}
+
+
+def test_a_mistyped_username_at_enroll_registers_nothing(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves enrolling a worker.a profile as worker.b is refused before the server hears of
+    it (no device registered), so the correct enrollment that follows succeeds; and that a
+    device an older client registered to the wrong user is handed back with
+    `gridworker-server reassign-device`."""
+    path = tmp_path / "laptop"
+    ws = init_profile(
+        path, PASSPHRASE, username="worker.a", grids=[GRID_A], kdf_params=KdfParams.fast()
+    )
+    device_id = device_identity(ws).device_id
+    ws.close()
+    with pytest.raises(ServiceError, match="worker.a"):
+        enroll(
+            path,
+            server_url=any_server.url,
+            username="worker.b",
+            password=PASSWORD,
+            passphrase=PASSPHRASE,
+        )
+    assert device_id not in _devices(any_server.db_url)
+    ws, _report = enroll(
+        path,
+        server_url=any_server.url,
+        username="worker.a",
+        password=PASSWORD,
+        passphrase=PASSPHRASE,
+    )
+    ws.close()
+    assert _devices(any_server.db_url)[device_id] == "worker.a"
+
+    # An older client signed a second laptop in as the wrong user before refusing.
+    other = tmp_path / "other"
+    ws = init_profile(
+        other, PASSPHRASE, username="worker.a", grids=[GRID_A], kdf_params=KdfParams.fast()
+    )
+    stray = device_identity(ws).device_id
+    ws.close()
+    SyncClient(make_transport(any_server.url), device_id=stray).login("worker.b", PASSWORD)
+    with pytest.raises(SyncError, match="此设备编号已被其他用户使用"):
+        enroll(
+            other,
+            server_url=any_server.url,
+            username="worker.a",
+            password=PASSWORD,
+            passphrase=PASSPHRASE,
+        )
+    fixed = subprocess.run(
+        [sys.executable, "-m", "gridworker.server.cli", "--db", any_server.db_url]
+        + ["reassign-device", stray, "--username", "worker.a"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert fixed.returncode == 0, fixed.stderr
+    ws, _report = enroll(
+        other,
+        server_url=any_server.url,
+        username="worker.a",
+        password=PASSWORD,
+        passphrase=PASSPHRASE,
+    )
+    ws.close()
+    assert _devices(any_server.db_url)[stray] == "worker.a"
