@@ -110,13 +110,9 @@ def changed_by_others(
     both the change and the pusher name one, else another author."""
     out: dict[str, tuple[int, str | None]] = {}
     for field in meta:
-        seq, who = last_change(meta, field)
-        if seq <= since:
-            continue
-        stamped = changed_by(meta, field)
-        other = stamped != device if stamped is not None and device is not None else who != author
-        if other:
-            out[field] = (seq, who)
+        change = other_change(meta, field, since=since, author=author, device=device)
+        if change is not None:
+            out[field] = change
     return out
 
 
@@ -154,6 +150,29 @@ class MergeResult:
         return "merged" if self.others_changed else "applied"
 
 
+def other_change(
+    meta: Mapping[str, Sequence[Any]],
+    field: str,
+    *,
+    since: int,
+    author: str,
+    device: str | None = None,
+) -> tuple[int, str | None] | None:
+    """`(seq, author)` of the field's last change if another client made it after `since`
+    (as `changed_by_others` decides), else None."""
+    seq, who = last_change(meta, field)
+    if seq <= since:
+        return None
+    stamped = changed_by(meta, field)
+    other = stamped != device if stamped is not None and device is not None else who != author
+    return (seq, who) if other else None
+
+
+def is_empty(value: Any) -> bool:
+    """A value a person left blank: null or empty text."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def merge_update(
     current: Mapping[str, Any],
     meta: Mapping[str, Sequence[Any]],
@@ -162,15 +181,22 @@ def merge_update(
     base_version: int,
     author: str,
     device: str | None = None,
+    bases: Mapping[str, int] | None = None,
+    create: bool = False,
 ) -> MergeResult:
     """Merge `{field: new}` made from `base_version` into the current values.
 
     Per field: equal to the current value → nothing to do (no conflict even if
-    another client set it); changed by another client (`changed_by_others`) after
-    the base → conflict, the server value stays as the provisional winner;
-    otherwise → applied.
+    another client set it); changed by another client (`other_change`) after the
+    field's base (`bases[field]`, else `base_version`) → conflict, the server value
+    stays as the provisional winner; otherwise → applied.
+
+    `create`: the same record created on two laptops (one natural key), merged as an edit
+    of the fields the create actually set, from base 0: a field it left empty is not a
+    change, and a field the server holds empty takes the create's value; only two
+    different non-empty values conflict.
     """
-    others = changed_by_others(meta, since=base_version, author=author, device=device)
+    field_bases = bases or {}
     news = news_since(meta, since=base_version, author=author, device=device)
     changes: dict[str, Any] = {}
     conflicts: list[ConflictField] = []
@@ -181,23 +207,36 @@ def merge_update(
         if field not in current and value is None:
             # An absent field reads as null: setting it to null changes nothing.
             continue
-        if field in others:
+        if create and is_empty(value):
+            continue
+        since = field_bases.get(field, base_version)
+        other = other_change(meta, field, since=since, author=author, device=device)
+        if other is not None and not (create and is_empty(server)):
             conflicts.append(
                 ConflictField(
                     field=field,
                     base=None,  # the client sends only new values; the server keeps no history
                     server=server,
-                    server_author=others[field][1],
+                    server_author=other[1],
                     incoming=value,
                     incoming_author=author,
                 )
             )
             continue
         changes[field] = value
+    if create:
+        # What the laptop holds differs wherever another's value stayed: send it back.
+        differs = {
+            f
+            for f in news
+            if f != DELETED
+            and f not in changes
+            and not values_equal(current.get(f), incoming.get(f))
+        }
+    else:
+        differs = {f for f in news if f not in incoming and f != DELETED}
     return MergeResult(
-        changes=changes,
-        conflicts=tuple(conflicts),
-        others_changed=frozenset(f for f in news if f not in incoming and f != DELETED),
+        changes=changes, conflicts=tuple(conflicts), others_changed=frozenset(differs)
     )
 
 

@@ -106,6 +106,11 @@ def payload_hash(mutation: Mutation) -> str:
         "payload": mutation.payload,
         "full_state": mutation.full_state,
     }
+    # Newer optional keys count only when set, so older mutations keep their digests.
+    if mutation.bases is not None:
+        fields["bases"] = mutation.bases
+    if mutation.restored_version is not None:
+        fields["restored_version"] = mutation.restored_version
     try:
         text = json.dumps(
             fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -113,8 +118,12 @@ def payload_hash(mutation: Mutation) -> str:
     except ValueError:
         # NaN or ±Infinity in the payload (accepted by the request's JSON parser): null,
         # as model_dump gave them.
+        dumped = mutation.model_dump(mode="json")
+        for key in ("bases", "restored_version"):
+            if dumped.get(key) is None:
+                dumped.pop(key, None)
         text = json.dumps(
-            mutation.model_dump(mode="json"),
+            dumped,
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
@@ -175,7 +184,7 @@ def apply_push(
             "只能以本设备的身份推送",
             "A push must come from the device it names",
         )
-    if any(m.mutation_id > MAX_INT64 or m.base_version > MAX_INT64 for m in request.mutations):
+    if any(_largest_number(m) > MAX_INT64 for m in request.mutations):
         # The protocol bounds them only from below; a 64-bit column holds no more.
         raise ApiError(
             ErrorCode.validation,
@@ -260,6 +269,13 @@ def apply_push(
             detail={"mutations": len(request.mutations), **dict(sorted(counts.items()))},
         )
         return PushResponse(epoch=epoch, outcomes=outcomes)
+
+
+def _largest_number(mutation: Mutation) -> int:
+    """The largest id or version a mutation carries (each must fit a 64-bit column)."""
+    numbers = [mutation.mutation_id, mutation.base_version, mutation.restored_version or 0]
+    numbers += [int(v) for v in (mutation.bases or {}).values()]
+    return max(numbers)
 
 
 def _rejected(mutation: Mutation, code: str, reason: str) -> MutationOutcome:
@@ -501,7 +517,9 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
         )
     if mutation.op == "update":
         incoming = _fields(mutation, for_create=False)
-        return _update_existing(s, actor, target, record, incoming, mutation.base_version)
+        return _update_existing(
+            s, actor, target, record, incoming, mutation.base_version, bases=mutation.bases
+        )
     return _delete(s, actor, target, record)
 
 
@@ -573,10 +591,11 @@ def _create(
     fields = _fields(mutation, for_create=True)
     locked = command_fields(target.entity)
     if record is not None:
-        # The same deterministic id created elsewhere (one roster, two laptops): an
-        # update from nothing. Workflow fields are not a create's to set on a live record.
+        # The same deterministic id created elsewhere (one roster, two laptops): an edit of
+        # the fields this create set, from nothing (merge_update, `create`). Workflow
+        # fields are not a create's to set on a live record.
         incoming = {k: v for k, v in fields.items() if k not in locked}
-        return _update_existing(s, actor, target, record, incoming, 0)
+        return _update_existing(s, actor, target, record, incoming, 0, create=True)
     if target.entity == "case":
         fields.update(CASE_DRAFT)
     if actor.scope.role == "department":
@@ -657,6 +676,9 @@ def _update_existing(
     record: Record,
     incoming: dict[str, Any],
     base_version: int,
+    *,
+    bases: dict[str, int] | None = None,
+    create: bool = False,
 ) -> MutationOutcome:
     mutation = target.mutation
     _check_existing(actor, record, incoming.get(GRID))
@@ -693,6 +715,8 @@ def _update_existing(
         base_version=base_version,
         author=target.author,
         device=target.device,
+        bases=bases,
+        create=create,
     )
     if result.changes:
         check_entity(target.entity, record.id, {**current, **result.changes})

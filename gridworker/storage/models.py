@@ -387,7 +387,8 @@ class OutboxEntry(Base):
 
     `mutation_id` is strictly increasing per client and never reused
     (AUTOINCREMENT), assigned when the row is created; coalescing an unsent edit
-    into an earlier row keeps that row's id and base_version.
+    into an earlier row keeps that row's id and base_version, and a field it adds
+    gets its own base in `bases`.
     """
 
     __tablename__ = "outbox"
@@ -411,6 +412,9 @@ class OutboxEntry(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     # Set on re-sends after a server restore (epoch change): the record in full.
     full_state: Mapped[bool] = mapped_column(Boolean, default=False)
+    # {field: base} for fields of a coalesced update first edited from a newer version than
+    # `base_version` (DESIGN.md §4: the version the user saw when editing that field).
+    bases: Mapped[dict[str, int] | None] = mapped_column(JSONText())
 
 
 class LocalConflict(Base):

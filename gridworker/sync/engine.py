@@ -66,6 +66,7 @@ _OUTBOX_COLUMNS = (
     OutboxEntry.schema_version,
     OutboxEntry.payload,
     OutboxEntry.full_state,
+    OutboxEntry.bases,
 )
 
 
@@ -259,6 +260,7 @@ class SyncEngine:
                 schema_version=e.schema_version,
                 payload=e.payload,
                 full_state=e.full_state,
+                bases=e.bases or None,
             )
             for e in entries
         ]

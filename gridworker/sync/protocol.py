@@ -132,6 +132,13 @@ class Mutation(Wire):
     payload: dict[str, Any]
     # Set when the client re-sends a record in full after an epoch change.
     full_state: bool = False
+    # Per-field bases of an update whose fields were edited from different versions (an
+    # edit coalesced into an older waiting one): {field: version the user saw}. Fields not
+    # named use base_version. None when every field shares base_version.
+    bases: dict[str, int] | None = None
+    # A restore re-send (full_state): the record's version in the old timeline, so that two
+    # laptops' re-sends of one record are ordered (the newer copy wins, no conflict).
+    restored_version: int | None = Field(default=None, ge=0)
 
 
 class PushRequest(Wire):

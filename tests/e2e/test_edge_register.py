@@ -13,15 +13,24 @@ from sqlalchemy import select
 
 from gridworker.server.models import Device, User
 from gridworker.services import register
-from gridworker.services.syncing import device_identity, enroll, sync_now
+from gridworker.services.syncing import (
+    client_for,
+    device_identity,
+    enroll,
+    list_conflicts,
+    resolve_conflict,
+    sync_now,
+)
 from gridworker.services.workspace import ServiceError, init_profile
 from gridworker.storage.keyvault import KdfParams
 from gridworker.storage.models import HouseholdRow
 from gridworker.sync.client import SyncClient, SyncError, make_transport
+from gridworker.sync.engine import SyncEngine
 from tests.e2e.conftest import GRID_A, PASSPHRASE, PASSWORD, LiveServer, enrolled
 from tests.e2e.server_ops import server_session
 from tests.e2e.test_sync_e2e import snapshot
 from tests.reliability.conftest import ServerDb
+from tests.reliability.convergence_edges import HookedClient
 
 
 def households(ws) -> list[HouseholdRow]:  # type: ignore[no-untyped-def]
@@ -87,7 +96,7 @@ def test_a_mistyped_username_at_enroll_registers_nothing(
     )
     device_id = device_identity(ws).device_id
     ws.close()
-    with pytest.raises(ServiceError, match="worker.a"):
+    with pytest.raises(ServiceError, match=r"worker\.a"):
         enroll(
             path,
             server_url=any_server.url,
@@ -139,3 +148,87 @@ def test_a_mistyped_username_at_enroll_registers_nothing(
     )
     ws.close()
     assert _devices(any_server.db_url)[stray] == "worker.a"
+
+
+def _register(ws, no: str, **fields) -> str:  # type: ignore[no-untyped-def]
+    return register.register_household(
+        ws,
+        register.HouseholdInput(grid_code=GRID_A, household_no=no, address="老街3号", **fields),
+    )
+
+
+def test_same_household_registered_on_two_laptops_merges_the_fields_each_set(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves two laptops registering one household offline, each filling other fields,
+    end with every field filled and no conflict (a field a create left empty is not a
+    change); and where both filled one field differently, one conflict about that field only,
+    whose "keep mine" blanks nothing."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = _register(a, "0701", head_name="李建国", phone="13800001111")
+        assert _register(a2, "0701", note="独居，需要关注") == hid
+        both = _register(a, "0702", head_name="李建国")
+        _register(a2, "0702", head_name="王芳", note="新搬来")
+        for ws in (a, a2, a, a2):
+            sync_now(ws)
+        view = snapshot(a)
+        assert view == snapshot(a2)
+        first = view[("household", hid)]
+        assert (first["head_name"], first["phone"], first["note"]) == (
+            "李建国",
+            "13800001111",
+            "独居，需要关注",
+        )
+        db = ServerDb(any_server.db_url)
+        try:
+            conflicts = db.conflicts()
+        finally:
+            db.close()
+        assert [(c.record_id, [f["field"] for f in c.fields]) for c in conflicts] == [
+            (both, ["head_name"])
+        ]
+        [mine] = list_conflicts(a2)
+        resolve_conflict(a2, mine.id, keep="local")
+        sync_now(a2)
+        sync_now(a)
+        second = snapshot(a)[("household", both)]
+        assert (second["head_name"], second["note"]) == ("王芳", "新搬来")
+    finally:
+        a.close()
+        a2.close()
+
+
+def test_an_edit_coalesced_after_a_pull_keeps_the_base_the_user_saw(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a field added to a waiting edit after a pull carries the pulled version: the
+    colleague's note, seen and then changed, is no conflict, while the waiting address
+    keeps its older base."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = _register(a, "0801")
+        sync_now(a)
+        sync_now(a2)
+        register.edit_record(a2, HouseholdRow, hid, {"note": "同事写的"})
+        sync_now(a2)
+        good = client_for(a)
+        client = HookedClient(
+            make_transport(good.base_url), device_id=good.device_id, token=good.token
+        )
+        # The user changes the address while the sync runs: after its push, before its pull.
+        client.hook = lambda: register.edit_record(a, HouseholdRow, hid, {"address": "新地址"})
+        SyncEngine(a.profile, client, username="worker.a").run_cycle()
+        with a.read() as s:
+            assert s.get_one(HouseholdRow, hid).note == "同事写的"  # pulled and shown
+        register.edit_record(a, HouseholdRow, hid, {"note": "看过同事的备注后改的"})
+        report = sync_now(a)
+        assert report.conflicts == 0
+        sync_now(a2)
+        row = snapshot(a2)[("household", hid)]
+        assert (row["address"], row["note"]) == ("新地址", "看过同事的备注后改的")
+    finally:
+        a.close()
+        a2.close()

@@ -244,7 +244,13 @@ def test_payload_hash_is_pinned() -> None:
         "schema_version",
         "payload",
         "full_state",
+        "bases",
+        "restored_version",
     }  # a new field must be added to payload_hash too
+    # The newer keys count only when set: a mutation with them has a digest of its own.
+    coalesced = edit.model_copy(update={"bases": {"note": 7}})
+    restored = create.model_copy(update={"restored_version": 12})
+    assert len({payload_hash(m) for m in (edit, coalesced, create, restored)}) == 4
 
 
 def test_replayed_push_changes_nothing(app: FastAPI, client: TestClient) -> None:
