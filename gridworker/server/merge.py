@@ -30,7 +30,7 @@ import typing
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy.orm import Session
@@ -454,9 +454,40 @@ def record_values(record: Record) -> dict[str, Any]:
     return {"id": record.id, GRID: record.grid_code, DELETED: record.deleted, **record.data}
 
 
-def _stamp(seq: int, author: str, device: str | None) -> list[Any]:
-    """A field_meta entry: `[seq, author]`, plus the device when a laptop made the change."""
-    return [seq, author] if device is None else [seq, author, device]
+def _stamp(
+    seq: int,
+    author: str,
+    device: str | None,
+    now: datetime | None = None,
+    restored: int | None = None,
+) -> list[Any]:
+    """A field_meta entry: `[seq, author, device, at]`: the device when a laptop made the
+    change (else null), `at` the time it reached the server (epoch seconds: a conflict says
+    when each side was made), and for a restore re-send (restore.py) the record's version in
+    the timeline before the restore. Older entries are `[seq, author]` or `[seq, author,
+    device]`."""
+    stamp: list[Any] = [seq, author] if device is None and now is None else [seq, author, device]
+    if now is not None:
+        stamp.append(int(now.timestamp()))
+    if restored is not None:
+        stamp.append(restored)
+    return stamp
+
+
+def stamped_at(meta: Mapping[str, Sequence[Any]], field: str) -> datetime | None:
+    """When the field's last change reached the server, if recorded."""
+    entry = meta.get(field)
+    if not entry or len(entry) < 4 or entry[3] is None:
+        return None
+    return datetime.fromtimestamp(int(entry[3]), UTC)
+
+
+def restored_from(meta: Mapping[str, Sequence[Any]], field: str) -> int | None:
+    """The old-timeline version of the restore re-send that made the field's last change."""
+    entry = meta.get(field)
+    if not entry or len(entry) < 5 or entry[4] is None:
+        return None
+    return int(entry[4])
 
 
 def new_record_values(
@@ -470,11 +501,12 @@ def new_record_values(
     now: datetime,
     department_id: str | None = None,
     device: str | None = None,
+    restored: int | None = None,
 ) -> dict[str, Any]:
     """The columns of a new `Record` row at sequence number `seq`, every field stamped by
     its author (and the device it came from, if any)."""
     fields = {k: v for k, v in data.items() if k not in ENVELOPE and k != GRID}
-    stamp = _stamp(seq, author, device)
+    stamp = _stamp(seq, author, device, now, restored)
     return {
         "entity": entity,
         "id": record_id,
@@ -530,6 +562,7 @@ def write_changes(
     author: str,
     now: datetime,
     device: str | None = None,
+    restored: int | None = None,
 ) -> int | None:
     """Write field changes as one new change of the record; return its sequence number.
 
@@ -542,7 +575,7 @@ def write_changes(
     data = dict(record.data)
     meta = dict(record.field_meta)
     for field, value in changes.items():
-        meta[field] = _stamp(seq, author, device)
+        meta[field] = _stamp(seq, author, device, now, restored)
         if field == GRID:
             if value != record.grid_code:
                 session.add(

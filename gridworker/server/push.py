@@ -32,7 +32,7 @@ from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
-from gridworker.server import audit, meta, sequence
+from gridworker.server import audit, meta, restore, sequence
 from gridworker.server.api.deps import Caller
 from gridworker.server.commands import Actor, apply_command, case_children
 from gridworker.server.conflicts import open_conflict
@@ -499,11 +499,26 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
                 "办理操作只能以命令提交，且不能修改或删除",
                 "Workflow actions are pushed as commands and never changed or deleted",
             )
-        return apply_command(s, actor, mutation)
+        # A restore re-send of an action runs at its original time (restore.py).
+        return apply_command(
+            s, restore.restore_actor(actor, mutation) if mutation.full_state else actor, mutation
+        )
     if scope.role != "department" and not scope.covers_grid(mutation.grid_code):
         raise _out_of_scope()
     record = records.get(mutation.entity, mutation.record_id)
     target = _Target(mutation, mutation.entity, scope.username, actor.device_id)
+    if mutation.full_state and mutation.op in ("create", "delete"):
+        return restore.apply_restore(
+            s,
+            actor,
+            mutation,
+            record,
+            author=target.author,
+            device=target.device,
+            check_existing=_check_existing,
+            check_restricted=_check_restricted,
+            case_draft=CASE_DRAFT,
+        )
     if mutation.op == "create":
         return _create(s, actor, target, record, records)
     if record is None:
@@ -528,6 +543,7 @@ def _deferrable(actor: Actor, mutation: Mutation) -> bool:
     attachment reads its case, and a department's create checks the case too."""
     return (
         mutation.op == "create"
+        and not mutation.full_state
         and mutation.entity not in ("attachment", "case_action")
         and actor.scope.role != "department"
     )

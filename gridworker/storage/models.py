@@ -415,6 +415,8 @@ class OutboxEntry(Base):
     # {field: base} for fields of a coalesced update first edited from a newer version than
     # `base_version` (DESIGN.md §4: the version the user saw when editing that field).
     bases: Mapped[dict[str, int] | None] = mapped_column(JSONText())
+    # A restore re-send: the record's version in the timeline before the server's restore.
+    restored_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class LocalConflict(Base):

@@ -26,18 +26,15 @@ from typing import TypeVar, cast
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from gridworker.domain.wire import wire_value
 from gridworker.storage.engine import write_session
 from gridworker.storage.models import (
     SYNC_MODELS,
-    CaseActionRow,
     LocalConflict,
     OutboxEntry,
-    SyncRecord,
 )
 from gridworker.storage.outbox import now_utc, without_capture
 from gridworker.storage.profile import OpenProfile, wipe_profile
-from gridworker.sync import apply, transfers
+from gridworker.sync import apply, restore, transfers
 from gridworker.sync.client import SyncClient, SyncError
 from gridworker.sync.faults import killpoint
 from gridworker.sync.protocol import (
@@ -67,6 +64,7 @@ _OUTBOX_COLUMNS = (
     OutboxEntry.payload,
     OutboxEntry.full_state,
     OutboxEntry.bases,
+    OutboxEntry.restored_version,
 )
 
 
@@ -261,6 +259,7 @@ class SyncEngine:
                 payload=e.payload,
                 full_state=e.full_state,
                 bases=e.bases or None,
+                restored_version=e.restored_version,
             )
             for e in entries
         ]
@@ -424,46 +423,12 @@ class SyncEngine:
             state.save(s)
 
     def _after_restore(self, epoch: str | None, high_water: int | None) -> int:
-        """The server was restored from a backup: re-send, in full, every record it lacks
-        (local version above its high-water mark), then resync from zero keeping the outbox."""
-        mark = high_water or 0
-        queued = 0
+        """The server was restored from a backup: re-send what it lacks, in causal order,
+        before the unsent changes (sync/restore.py), then resync from zero."""
         with write_session(self.profile.sessions) as s, without_capture(s):
-            rows: list[SyncRecord] = []
-            for model in SYNC_MODELS.values():
-                rows += list(s.scalars(select(model).where(model.version > mark)))
-            rows.sort(key=lambda r: r.version)
-            for row in rows:
-                if isinstance(row, CaseActionRow) and row.actor != self.username:
-                    continue  # an action is re-sent by its own actor's laptop, never on behalf
-                op = "command" if row.__entity__ == "case_action" else "create"
-                s.add(
-                    OutboxEntry(
-                        op=op,
-                        entity=row.__entity__,
-                        record_id=row.id,
-                        grid_code=row.grid_code,
-                        base_version=0,
-                        schema_version=_schema_version(),
-                        payload={k: wire_value(v) for k, v in row.to_fields().items()},
-                        old=None,
-                        created_at=now_utc(),
-                        status="pending",
-                        attempts=0,
-                        full_state=True,
-                    )
-                )
-                queued += 1
-            # The restored server numbers changes anew from its high-water mark: local
-            # versions from the old timeline would hide rows on the resync, so forget them.
-            for model in SYNC_MODELS.values():
-                s.execute(update(model).values(version=0))
-            state = SyncState.load(s)
-            state.epoch = epoch
-            state.seq = 0
-            state.backfill = {}
-            state.save(s)
-        return queued
+            return restore.after_restore(
+                s, username=self.username, epoch=epoch, high_water=high_water or 0
+            )
 
     def _remember_error(self, exc: SyncError) -> None:
         try:
@@ -510,8 +475,3 @@ def _in_background(call: Callable[[_In], _Out], arg: _In, name: str) -> Future[_
     threading.Thread(target=run, name=name, daemon=True).start()
     return future
 
-
-def _schema_version() -> int:
-    from gridworker.domain.version import SCHEMA_VERSION
-
-    return SCHEMA_VERSION

@@ -84,7 +84,7 @@ def test_resolve_with_local_values(app: FastAPI, client: TestClient) -> None:
     assert body["resolved_at"]
     record = stored(app, "household", h["id"])
     assert record.data["phone"] == "13700137000"
-    assert record.field_meta["phone"] == [record.version, "worker.a"]
+    assert record.field_meta["phone"][:3] == [record.version, "worker.a", None]
     with transaction(app.state.sessions, write=False) as s:
         conflict = s.get(Conflict, conflict_id)
         assert conflict.version > before and conflict.version > record.version
