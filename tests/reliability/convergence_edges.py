@@ -47,6 +47,8 @@ from tests.e2e.server_ops import backup, purge_all, restore, set_grids
 RESCOPED = {"a2": "worker.a2", "b": "worker.b"}
 DEFAULT_GRIDS = {"worker.a2": [GRID_A], "worker.b": [GRID_B]}
 GRID_CHOICES = [[GRID_A], [GRID_B], [GRID_A, GRID_B]]
+RESTORES_PER_EXAMPLE = 1
+PURGES_PER_EXAMPLE = 2
 # Colleagues sync this often while a photo waits to be uploaded: more than the old limit of
 # five failed download attempts.
 WAITING_SYNCS = 6
@@ -66,10 +68,10 @@ def edge_on(name: str) -> bool:
     return chosen is None or name in {n.strip() for n in chosen.split(",")}
 
 
-def edge(name: str) -> Any:
-    """Run this edge rule only if `edge_on(name)`."""
+def edge(name: str, when: Callable[[Any], bool] | None = None) -> Any:
+    """Run this edge rule only if `edge_on(name)` (and `when(machine)`, if given)."""
     wanted = edge_on(name)
-    return precondition(lambda _machine: wanted)
+    return precondition(lambda machine: wanted and (when is None or when(machine)))
 
 
 class HookedClient(SyncClient):
@@ -93,7 +95,9 @@ class EdgeOps:
 
     # --- the server ---------------------------------------------------------------------
 
-    @edge("backup_or_restore")
+    # One restore per example (each restarts the server): the backup is taken the first
+    # time, taken again later when drawn, else the server is restored from it.
+    @edge("backup_or_restore", when=lambda m: m.restores < RESTORES_PER_EXAMPLE)
     @rule(take=st.booleans())
     def backup_or_restore(self, take: bool) -> None:
         """The first time, and when drawn, a backup; otherwise disaster and restore."""
@@ -109,7 +113,7 @@ class EdgeOps:
         m.restored_at = m.next_order()
         m.stats["restores (backup + new-epoch)"] += 1
 
-    @edge("purge")
+    @edge("purge", when=lambda m: m.purges < PURGES_PER_EXAMPLE)
     @rule()
     def purge(self) -> None:
         """Tombstones and the whole mutation log purged (their horizon passed)."""
@@ -153,7 +157,7 @@ class EdgeOps:
 
     # --- photos --------------------------------------------------------------------------
 
-    @edge("late_upload")
+    @edge("late_upload", when=lambda m: m.late_uploads < 2)
     @rule(data=st.data(), who=st.sampled_from(["a", "a2", "b", "sup"]), size=st.integers(1, 50_000))
     def late_upload(self, data: st.DataObject, who: str, size: int) -> None:
         """A photo's record reaches the server, its file does not (every transfer request is
@@ -185,6 +189,7 @@ class EdgeOps:
             for _ in range(WAITING_SYNCS):
                 with contextlib.suppress(SyncError, ServiceError):
                     sync_now(m.ws[other])
+        m.late_uploads += 1
         m.stats["photos referenced before their upload"] += 1
 
     # --- conflicts ---------------------------------------------------------------------
@@ -272,7 +277,7 @@ class EdgeOps:
 
     # --- a laptop set up offline --------------------------------------------------------------
 
-    @edge("offline_laptop")
+    @edge("offline_laptop", when=lambda m: "a_offline" not in m.ws)
     @rule(no=st.integers(1, 6), mistyped=st.booleans())
     def offline_laptop(self, no: int, mistyped: bool) -> None:
         """worker.a sets up a second laptop offline (`init`, no district key), registers a

@@ -195,6 +195,7 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             self.restores = 0
             self.restored_at = 0
             self.purges = 0
+            self.late_uploads = 0
             self.moves: set[str] = set()
             self.scope_changes: set[str] = set()
 
