@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from gridworker.server import audit
+from gridworker.server.children import children_of
 from gridworker.server.errors import ApiError
 from gridworker.server.merge import (
     DELETED,
@@ -255,5 +256,8 @@ def _apply_resolution(
             check_entity(conflict.entity, record.id, resulting)
         except Rejected as exc:
             raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
+    children = children_of(session, record) if GRID in changes else []
     write_changes(session, record, changes, author=scope.username, now=now)
+    for child in children:  # a move takes the record's children along (children.py)
+        write_changes(session, child, {GRID: record.grid_code}, author=scope.username, now=now)
     return sorted(changes)

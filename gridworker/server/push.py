@@ -34,7 +34,8 @@ from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
 from gridworker.server import audit, meta, restore, sequence
 from gridworker.server.api.deps import Caller
-from gridworker.server.commands import Actor, apply_command, case_children
+from gridworker.server.children import children_of, parent_key
+from gridworker.server.commands import Actor, apply_command
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
@@ -357,6 +358,9 @@ class _Records:
         for m in mutations:
             if m.op != "command":
                 by_entity.setdefault(m.entity, []).append(m.record_id)
+            parent = parent_key(m.entity, m.payload) if m.op == "create" else None
+            if parent is not None:  # a new child lives in its parent's grid (_create)
+                by_entity.setdefault(parent[0], []).append(parent[1])
         for entity, ids in by_entity.items():
             unique = list(dict.fromkeys(ids))
             for begin in range(0, len(unique), CHUNK):
@@ -374,6 +378,16 @@ class _Records:
         if key in self.known:
             return self.known[key]
         return self.s.get(Record, key)
+
+    def grid_of(self, entity: str, record_id: str) -> str | None:
+        """The grid of a stored (or pending) record, without inserting what is pending."""
+        key = (entity, record_id)
+        if key in self.pending:
+            return str(self.pending[key]["grid_code"])
+        if key not in self.known:
+            self.known[key] = self.s.get(Record, key)
+        found = self.known[key]
+        return found.grid_code if found is not None else None
 
     def created(self, record: Record) -> None:
         self.known[(record.entity, record.id)] = record
@@ -612,23 +626,27 @@ def _create(
         # fields are not a create's to set on a live record.
         incoming = {k: v for k, v in fields.items() if k not in locked}
         return _update_existing(s, actor, target, record, incoming, 0, create=True)
+    grid = _parent_grid(actor, mutation, fields, records)
+    fields[GRID] = grid
     if target.entity == "case":
         fields.update(CASE_DRAFT)
     if actor.scope.role == "department":
         _check_department_attachment(actor, mutation, fields, s)
-    _check_restricted(actor, target.entity, mutation.grid_code, fields)
+    _check_restricted(actor, target.entity, grid, fields)
     check_entity(target.entity, mutation.record_id, fields)
     status: OutcomeStatus = "applied"
     if target.entity == "case" and any(
         f in mutation.payload and mutation.payload[f] != v for f, v in CASE_DRAFT.items()
     ):
         status = "merged"  # the laptop's workflow fields were replaced: send the truth back
+    if grid != mutation.grid_code:
+        status = "merged"  # placed in its parent's grid: the laptop learns where
     deferred = _deferrable(actor, mutation)
     values = new_record_values(
         next_seq(s),
         entity=target.entity,
         record_id=mutation.record_id,
-        grid_code=mutation.grid_code,
+        grid_code=grid,
         data=fields,
         author=target.author,
         now=actor.now,
@@ -650,6 +668,20 @@ def _create(
         version=version,
         record=as_stored if status == "merged" else None,
     )
+
+
+def _parent_grid(
+    actor: Actor, mutation: Mutation, fields: dict[str, Any], records: _Records
+) -> str:
+    """The grid a new record lives in: its parent's, when the parent moved since the laptop
+    saw it (children.py); a pusher who does not cover that grid is refused."""
+    key = parent_key(mutation.entity, fields)
+    grid = records.grid_of(*key) if key is not None else None
+    if grid is None or grid == mutation.grid_code or actor.scope.role == "department":
+        return mutation.grid_code
+    if not actor.scope.covers_grid(grid):
+        raise _out_of_scope()
+    return grid
 
 
 def _check_restricted(actor: Actor, entity: str, grid_code: str, data: dict[str, Any]) -> None:
@@ -741,11 +773,9 @@ def _update_existing(
     )
     if owner_changed and actor.scope.role == "department":
         _check_department_attachment(actor, mutation, {**record.data, **result.changes}, s)
-    # A case moving to another grid takes its actions and photos along, so that the
-    # new grid's clients get its history and the old grid's evict all of it.
-    children = (
-        case_children(s, record) if target.entity == "case" and GRID in result.changes else []
-    )
+    # A record moving to another grid takes its children along (children.py), so that the
+    # new grid's clients get all of it and the old grid's evict all of it.
+    children = children_of(s, record) if GRID in result.changes else []
     author, device = target.author, target.device
     write_changes(s, record, result.changes, author=author, now=actor.now, device=device)
     for child in children:

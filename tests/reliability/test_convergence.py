@@ -268,6 +268,22 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
                     (self.next_order(), name, value, before)
                 )
 
+        def rekeyed(self, old: str, new: str, ws: Workspace) -> None:
+            """A household made offline under a local key, re-keyed to the district's id at
+            enrollment (if the laptop did so): what was noted under the old id moves."""
+            with ws.read() as s:
+                if old == new or s.get(HouseholdRow, old) is not None:
+                    return
+            for entity, rid, field in list(self.writes):
+                if (entity, rid) == ("household", old):
+                    moved = self.writes.pop((entity, rid, field))
+                    self.writes[(entity, new, field)] = sorted(
+                        self.writes[(entity, new, field)] + moved
+                    )
+            if ("household", old) in self.created:
+                self.created.setdefault(("household", new), self.created.pop(("household", old)))
+            self.touched.add(("household", new))
+
         def edit(self, who: str, hid: str, field: str) -> None:
             """Change one household field to a value never used before, noting what the
             person saw there."""
