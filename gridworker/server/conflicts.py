@@ -104,8 +104,9 @@ def to_info(conflict: Conflict) -> ConflictInfo:
 
 
 def visible(scope: Scope, conflict: Conflict, *, restricted: bool) -> bool:
-    """Whether the caller may see (and so resolve) this conflict."""
-    if conflict.created_by == scope.username:
+    """Whether the caller may see (and so resolve) this conflict. A change handed over after
+    its record left the pusher's grids (handover.py) is for those who cover it now."""
+    if conflict.created_by == scope.username and conflict.reject_code != "left_scope":
         return True
     if scope.role not in REVIEWERS or not scope.covers_grid(conflict.grid_code):
         return False

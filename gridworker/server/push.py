@@ -32,7 +32,7 @@ from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
-from gridworker.server import audit, meta, restore, sequence
+from gridworker.server import audit, handover, meta, restore, sequence
 from gridworker.server.api.deps import Caller
 from gridworker.server.children import children_of, parent_key
 from gridworker.server.commands import Actor, apply_command
@@ -518,7 +518,9 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
             s, restore.restore_actor(actor, mutation) if mutation.full_state else actor, mutation
         )
     if scope.role != "department" and not scope.covers_grid(mutation.grid_code):
-        raise _out_of_scope()
+        # A change made while the laptop still had the grid is handed over (handover.py).
+        if mutation.op == "create" or mutation.grid_code not in handover.held_grids(s, actor):
+            raise _out_of_scope()
     record = records.get(mutation.entity, mutation.record_id)
     target = _Target(mutation, mutation.entity, scope.username, actor.device_id)
     if mutation.full_state and mutation.op in ("create", "delete"):
@@ -729,6 +731,8 @@ def _update_existing(
     create: bool = False,
 ) -> MutationOutcome:
     mutation = target.mutation
+    if handover.left_scope(s, actor, record, base_version):
+        return handover.hand_over(s, actor, mutation, record, incoming, author=target.author)
     _check_existing(actor, record, incoming.get(GRID))
     if record.restricted or target.entity == "resident_tag":
         # Both the tag as stored and the tag it would become.
@@ -808,6 +812,8 @@ def _update_existing(
 
 def _delete(s: Session, actor: Actor, target: _Target, record: Record) -> MutationOutcome:
     mutation = target.mutation
+    if handover.left_scope(s, actor, record, mutation.base_version):
+        return handover.hand_over(s, actor, mutation, record, None, author=target.author)
     _check_existing(actor, record, None)
     _check_restricted(actor, target.entity, record.grid_code, record.data)
     if record.deleted:

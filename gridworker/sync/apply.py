@@ -29,6 +29,7 @@ from gridworker.storage.models import (
 )
 from gridworker.storage.reference_terms import store_reference_doc
 from gridworker.sync.protocol import MutationOutcome, Row
+from gridworker.sync.state import SyncState
 
 UNSENT = ("pending", "sending")
 # Ids per IN (...) list: well under SQLite's limit on bound parameters.
@@ -288,13 +289,28 @@ def _parse_time(value: Any) -> datetime:
     return _now()
 
 
+# A change handed over after its record left this user's grids (server/handover.py).
+LEFT_SCOPE = "left_scope"
+
+
 def apply_outcome(
     session: Session, entry: OutboxEntry, outcome: MutationOutcome, author: str
 ) -> str:
-    """Settle one pushed entry; returns its status. Rejected entries stay, visibly."""
-    if outcome.status == "rejected":
+    """Settle one pushed entry; returns its status.
+
+    A change refused for good stays, readable, as a refused change (the entry, `rejected`,
+    with the reason; the user dismisses it), and so does one the server handed over to
+    the people who now cover its record (`left_scope`): either way the record is asked
+    for again (sync/refetch.py), so the laptop ends with the server's truth, never with a
+    copy only it holds."""
+    if outcome.status == "rejected" or outcome.code == LEFT_SCOPE:
         entry.status = "rejected"
         entry.last_error = f"{outcome.code}: {outcome.reason}" if outcome.reason else outcome.code
+        keys = [(entry.entity, entry.record_id)]
+        case_id = entry.payload.get("case_id") if entry.op == "command" else None
+        if isinstance(case_id, str):
+            keys.append(("case", case_id))  # its state was moved on locally
+        queue_refetch(session, keys)
         return "rejected"
     model = SYNC_MODELS.get(entry.entity)
     row = session.get(model, entry.record_id) if model is not None else None
@@ -358,13 +374,38 @@ def _conflict_from_outcome(
 
 
 def evict_grid(session: Session, grid_code: str) -> int:
-    """Remove a grid's rows locally, creating no deletes (it left this user's scope)."""
+    """Remove a grid's rows locally, creating no deletes (it left this user's scope).
+
+    The one rule for rows leaving the scope, as for a record moved away: a row with an
+    unsent change stays until the change is settled (the server hands it over or refuses
+    it, visibly, and the row is then asked for again and dropped), never evicted silently;
+    so does a conflict whose resolution waits to be sent."""
     removed = 0
-    for model in SYNC_MODELS.values():
-        result = session.execute(delete(model).where(model.grid_code == grid_code))
+    for entity, model in SYNC_MODELS.items():
+        waiting = select(OutboxEntry.record_id).where(
+            OutboxEntry.entity == entity, OutboxEntry.status.in_(UNSENT)
+        )
+        result = session.execute(
+            delete(model).where(model.grid_code == grid_code, model.id.not_in(waiting))
+        )
         removed += int(getattr(result, "rowcount", 0) or 0)
-    session.execute(delete(LocalConflict).where(LocalConflict.grid_code == grid_code))
+    session.execute(
+        delete(LocalConflict).where(
+            LocalConflict.grid_code == grid_code, LocalConflict.resolution.is_(None)
+        )
+    )
     return removed
+
+
+def queue_refetch(session: Session, keys: Iterable[tuple[str, str]]) -> None:
+    """Remember records to ask the server for again (in the caller's transaction)."""
+    state = SyncState.load(session)
+    known = {tuple(k) for k in state.refetch}
+    for key in keys:
+        if key not in known:
+            state.refetch.append(list(key))
+            known.add(key)
+    state.save(session)
 
 
 def settle_applied(session: Session, settled: Sequence[tuple[int, str, str, int | None]]) -> None:

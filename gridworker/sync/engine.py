@@ -34,7 +34,7 @@ from gridworker.storage.models import (
 )
 from gridworker.storage.outbox import now_utc, without_capture
 from gridworker.storage.profile import OpenProfile, wipe_profile
-from gridworker.sync import apply, restore, transfers
+from gridworker.sync import apply, refetch, restore, transfers
 from gridworker.sync.client import SyncClient, SyncError
 from gridworker.sync.faults import killpoint
 from gridworker.sync.protocol import (
@@ -356,6 +356,8 @@ class SyncEngine:
         request waits until its page is stored. A plain request ahead changes nothing
         on the server that the same request after the store would not.
         """
+        # The server's truth for rows whose change it refused (sync/refetch.py) first.
+        refetch.run(self)
         ahead: Future[PullResponse] | None = None
         while True:
             self.check_cancel()
@@ -404,10 +406,13 @@ class SyncEngine:
         synced row that has no unsent change (the full pull brings back what still exists),
         keep the outbox and the rows it refers to, and start again from zero."""
         with write_session(self.profile.sessions) as s, without_capture(s):
+            # Rows of refused changes are not kept: the server's truth replaces them (a
+            # record deleted and purged meanwhile is simply gone); the refused change itself
+            # stays readable in the outbox.
             pending = set(
                 s.execute(
                     select(OutboxEntry.entity, OutboxEntry.record_id).where(
-                        OutboxEntry.status.in_((*apply.UNSENT, "rejected"))
+                        OutboxEntry.status.in_(apply.UNSENT)
                     )
                 ).all()
             )

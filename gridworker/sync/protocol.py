@@ -197,6 +197,28 @@ class PullResponse(Wire):
     high_water: int = 0
 
 
+class RecordKey(Wire):
+    entity: str = Field(min_length=1, max_length=32)
+    id: str = Field(min_length=1, max_length=64)
+
+
+MAX_FETCH_KEYS = 500
+
+
+class FetchRequest(Wire):
+    """Records asked for by key: the server's truth for rows whose change it refused."""
+
+    device_id: str
+    keys: list[RecordKey] = Field(max_length=MAX_FETCH_KEYS)
+
+
+class FetchResponse(Wire):
+    """The asked-for records the caller may see, tombstones included. A key without a row is
+    one the caller does not see: whether it exists elsewhere is not said."""
+
+    rows: list[Row]
+
+
 # --- conflicts -------------------------------------------------------------------
 
 ConflictKind = Literal["field", "delete", "workflow"]

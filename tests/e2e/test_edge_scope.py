@@ -11,11 +11,22 @@ from typing import Any
 from gridworker.domain.enums import NeedCategory, TagKind, VisitMode
 from gridworker.services import register, visits
 from gridworker.services.attachments import attach
-from gridworker.services.syncing import sync_now
+from gridworker.services.conflict_review import grid_conflicts, resolve_grid_conflict
+from gridworker.services.refused import dismiss_refused, refused_changes
+from gridworker.services.status import status
+from gridworker.services.syncing import client_for, sync_now
 from gridworker.storage.models import HouseholdRow
+from gridworker.sync.client import make_transport
+from gridworker.sync.engine import SyncEngine
 from tests.e2e.conftest import GRID_A, GRID_B, LiveServer, enrolled
+from tests.e2e.server_ops import set_grids
 from tests.e2e.test_sync_e2e import snapshot
 from tests.reliability.conftest import ServerDb
+from tests.reliability.convergence_edges import HookedClient
+
+
+def outbox_pending(ws: Any) -> int:
+    return int(status(ws)["pending"])
 
 
 def _household_with_everything(ws: Any, no: str) -> str:
@@ -78,3 +89,93 @@ def test_a_moved_household_takes_its_residents_tags_visits_needs_and_photos(
         a.close()
         b.close()
         sup.close()
+
+
+def _refused(ws: Any) -> list[tuple[str, str, str]]:
+    return [(c.entity, c.record_id, c.code) for c in refused_changes(ws)]
+
+
+def _server_conflicts(server: LiveServer) -> list[Any]:
+    db = ServerDb(server.db_url)
+    try:
+        return db.conflicts()
+    finally:
+        db.close()
+
+
+def test_an_edit_waiting_on_a_household_moved_away_goes_to_the_supervisor(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves worker A's unsent edit of a household the supervisor moves to grid B is
+    neither applied nor lost: it becomes a conflict in grid B that the supervisor (and B's
+    worker) see and can take, A keeps it as a refused change it can read, and A's laptop no
+    longer holds the household; a resident A added to it meanwhile is refused visibly too."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    b = enrolled(any_server, tmp_path, "worker.b")
+    sup = enrolled(any_server, tmp_path, "sup.street")
+    try:
+        hid = _household_with_everything(a, "0502")
+        sync_now(a)
+        sync_now(sup)
+        register.edit_record(a, HouseholdRow, hid, {"note": "A 离线改的"})
+        rid = register.add_resident(
+            a, hid, register.ResidentInput(name="王芳", id_number="360302198001010022")
+        )
+        register.edit_record(sup, HouseholdRow, hid, {"grid_code": GRID_B})
+        sync_now(sup)
+        report = sync_now(a)
+        assert report.rejected == 2
+        assert snapshot(a) == {} and snapshot(a, GRID_B) == {}
+        assert sorted(_refused(a)) == sorted(
+            [("household", hid, "left_scope"), ("resident", rid, "out_of_scope")]
+        )
+        [handed] = [c for c in _server_conflicts(any_server) if c.record_id == hid]
+        assert (handed.grid_code, handed.reject_code) == (GRID_B, "left_scope")
+        assert [(f["field"], f["incoming"]) for f in handed.fields] == [("note", "A 离线改的")]
+        [seen] = [c for c in grid_conflicts(sup) if c.record_id == hid]
+        resolve_grid_conflict(sup, seen.id, keep="incoming")
+        for ws in (sup, b, a):
+            sync_now(ws)
+        assert snapshot(b, GRID_B)[("household", hid)]["note"] == "A 离线改的"
+        assert snapshot(a) == {} and outbox_pending(a) == 0
+        for change in refused_changes(a):
+            dismiss_refused(a, change.id)
+        assert refused_changes(a) == []
+    finally:
+        a.close()
+        b.close()
+        sup.close()
+
+
+def test_an_edit_waiting_when_the_grid_is_taken_away_is_kept_visibly(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves the eviction of a grid taken from the user keeps a row that still has an
+    unsent edit (made while the sync ran, after its push), and that edit then reaches the
+    people who cover the grid as a conflict, while the laptop keeps it as a refused change
+    and ends without the grid's rows (one rule with the move path)."""
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    a = enrolled(any_server, tmp_path, "worker.a")
+    try:
+        hid = _household_with_everything(a, "0503")
+        sync_now(a)
+        sync_now(a2)
+        set_grids(any_server.db_url, "worker.a2", [GRID_B])
+        good = client_for(a2)
+        client = HookedClient(
+            make_transport(good.base_url), device_id=good.device_id, token=good.token
+        )
+        client.hook = lambda: register.edit_record(a2, HouseholdRow, hid, {"note": "收回前改的"})
+        SyncEngine(a2.profile, client, username="worker.a2").run_cycle()
+        with a2.read() as s:
+            kept = s.get(HouseholdRow, hid)
+            assert kept is not None and kept.note == "收回前改的"  # not evicted silently
+        sync_now(a2)
+        assert snapshot(a2) == {}
+        assert _refused(a2) == [("household", hid, "left_scope")]
+        [handed] = [c for c in _server_conflicts(any_server) if c.record_id == hid]
+        assert [(f["field"], f["incoming"]) for f in handed.fields] == [("note", "收回前改的")]
+    finally:
+        a.close()
+        a2.close()
+        set_grids(any_server.db_url, "worker.a2", [GRID_A])

@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep
 from gridworker.server.errors import error_responses
 from gridworker.sync.protocol import (
+    FetchRequest,
+    FetchResponse,
     PullRequest,
     PullResponse,
     PushRequest,
@@ -35,3 +37,13 @@ def pull(
     from gridworker.server.pull import build_pull
 
     return build_pull(sessions, caller, body, settings)
+
+
+@router.post("/records", response_model=FetchResponse, responses=ERRORS)
+def records(
+    body: FetchRequest, caller: CallerDep, sessions: SessionsDep, settings: SettingsDep
+) -> FetchResponse:
+    """The asked-for records the caller may see now (a laptop correcting refused rows)."""
+    from gridworker.server.fetch import fetch_records
+
+    return fetch_records(sessions, caller, body)
