@@ -72,6 +72,8 @@ _LOG_TABLE = cast(Table, MutationLog.__table__)
 _RECORD_TABLE = cast(Table, Record.__table__)
 
 MAX_INT64 = 2**63 - 1
+# The outcome code of a re-sent mutation whose log entry the purge removed (see _plan).
+REPLAY_EXPIRED = "replay_expired"
 
 # Ids per IN (...) list: well under SQLite's limit on bound parameters.
 CHUNK = 500
@@ -225,7 +227,9 @@ def apply_push(
             device_id=caller.device_id,
         )
         last_before = device.last_mutation_id or 0
-        plan = _plan(s, device.id, request.mutations, last_before)
+        plan = _plan(
+            s, device.id, request.mutations, last_before, device.log_purged_through or 0
+        )
         todo = [request.mutations[i] for i, step in enumerate(plan) if step.logged is None]
         with sequence.allocating(s, start):
             applied = iter(_apply_batch(s, actor, todo, lang, _Records(s, todo)))
@@ -296,13 +300,20 @@ class _Step:
 
 
 def _plan(
-    s: Session, device_id: str, mutations: Sequence[Mutation], last_before: int
+    s: Session,
+    device_id: str,
+    mutations: Sequence[Mutation],
+    last_before: int,
+    purged_through: int = 0,
 ) -> list[_Step]:
     """Sort a batch into replays and mutations to apply, reading the mutation log once.
 
     Raises client_cloned for a logged id with another payload, and for an id at or below
-    the device's last one that is not in the log (the log was purged, or the laptop's
-    outbox was restored from a copy: either way not a replay)."""
+    the device's last one that is not in the log (the laptop's outbox was restored from a
+    copy). An id whose log entry the purge removed (at or below `purged_through`) is a
+    laptop back after the horizon re-sending what the server applied long ago: answered
+    as settled (`replay_expired`), never applied again; the laptop then fetches the
+    record's truth."""
     ids = sorted({m.mutation_id for m in mutations})
     logged: dict[int, MutationLog] = {}
     for begin in range(0, len(ids), CHUNK):
@@ -327,12 +338,21 @@ def _plan(
             if earlier != digest:
                 raise _cloned()
             plan.append(_Step(digest, None))  # a repeat within the batch: the first's outcome
+        elif mutation.mutation_id <= purged_through:
+            plan.append(_Step(digest, _expired(mutation)))
         elif mutation.mutation_id <= last_before:
             raise _cloned()
         else:
             seen[mutation.mutation_id] = digest
             plan.append(_Step(digest, None))
     return plan
+
+
+def _expired(mutation: Mutation) -> dict[str, Any]:
+    """The outcome of a replay whose log entry was purged: settled, result unknown."""
+    return MutationOutcome(
+        mutation_id=mutation.mutation_id, status="applied", code=REPLAY_EXPIRED
+    ).model_dump(mode="json")
 
 
 class _Records:
@@ -517,10 +537,13 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
         return apply_command(
             s, restore.restore_actor(actor, mutation) if mutation.full_state else actor, mutation
         )
-    if scope.role != "department" and not scope.covers_grid(mutation.grid_code):
-        # A change made while the laptop still had the grid is handed over (handover.py).
-        if mutation.op == "create" or mutation.grid_code not in handover.held_grids(s, actor):
-            raise _out_of_scope()
+    # A change made while the laptop still had the grid is handed over (handover.py).
+    if (
+        scope.role != "department"
+        and not scope.covers_grid(mutation.grid_code)
+        and (mutation.op == "create" or mutation.grid_code not in handover.held_grids(s, actor))
+    ):
+        raise _out_of_scope()
     record = records.get(mutation.entity, mutation.record_id)
     target = _Target(mutation, mutation.entity, scope.username, actor.device_id)
     if mutation.full_state and mutation.op in ("create", "delete"):

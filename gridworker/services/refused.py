@@ -44,6 +44,9 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+UNKNOWN = ("服务器没有接受这项修改。", "The server did not take this change.")
+
+
 @dataclass(frozen=True)
 class RefusedChange:
     id: int  # the outbox entry's mutation id
@@ -79,7 +82,7 @@ def refused_changes(ws: Workspace, *, lang: str = "zh_CN") -> list[RefusedChange
         out = []
         for e in entries:
             code, _, reason = (e.last_error or "").partition(":")
-            zh, en = REASONS.get(code.strip(), ("服务器没有接受这项修改。", "The server did not take this change."))
+            zh, en = REASONS.get(code.strip(), UNKNOWN)
             values = {k: v for k, v in (e.payload or {}).items() if k not in ("id", "version")}
             out.append(
                 RefusedChange(

@@ -291,6 +291,8 @@ def _parse_time(value: Any) -> datetime:
 
 # A change handed over after its record left this user's grids (server/handover.py).
 LEFT_SCOPE = "left_scope"
+# A re-sent mutation whose log entry the server purged (server/push.py `_plan`).
+REPLAY_EXPIRED = "replay_expired"
 
 
 def apply_outcome(
@@ -303,6 +305,12 @@ def apply_outcome(
     the people who now cover its record (`left_scope`): either way the record is asked
     for again (sync/refetch.py), so the laptop ends with the server's truth, never with a
     copy only it holds."""
+    if outcome.code == REPLAY_EXPIRED:
+        # Applied long ago, its answer lost and its log purged since (the laptop was away
+        # past the horizon): settled; the record's truth is fetched again.
+        queue_refetch(session, [(entry.entity, entry.record_id)])
+        session.delete(entry)
+        return "applied"
     if outcome.status == "rejected" or outcome.code == LEFT_SCOPE:
         entry.status = "rejected"
         entry.last_error = f"{outcome.code}: {outcome.reason}" if outcome.reason else outcome.code

@@ -281,6 +281,7 @@ class SyncEngine:
                 for o in response.outcomes
                 if o.mutation_id in sent_ids
                 and o.status == "applied"
+                and o.code is None
                 and sent_ids[o.mutation_id].entity != "attachment"
             ]
             apply.settle_applied(

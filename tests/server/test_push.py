@@ -486,9 +486,13 @@ def test_worker_cannot_push_into_another_grid(app: FastAPI, client: TestClient) 
     with transaction(app.state.sessions, write=False) as s:
         move = s.scalars(select(Move)).one()
         assert (move.seq, move.old_grid, move.new_grid) == (ok["version"], GRID_A, GRID_B)
-    # Worker.a no longer covers the record's grid: its edits are refused.
+    # Worker.a no longer covers the record's grid. An edit made before the move (from v0)
+    # is handed over as a conflict in grid B (handover.py); one claiming to have seen the
+    # record after the move is refused.
     late = worker.update("household", mine["id"], {"note": "x"}, base=v0)
-    assert late["code"] == "out_of_scope"
+    assert (late["status"], late["code"], late["record"]) == ("conflict", "left_scope", None)
+    later = worker.update("household", mine["id"], {"note": "y"}, base=ok["version"])
+    assert later["code"] == "out_of_scope"
 
 
 def test_roles_limit_what_may_be_written(app: FastAPI, client: TestClient) -> None:
