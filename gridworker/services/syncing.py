@@ -182,7 +182,12 @@ def sync_now(
     client = client_for(ws, lang=lang)
     for attempt in range(2):
         engine = SyncEngine(
-            ws.profile, client, username=ws.actor.username, progress=progress, cancel=cancel
+            ws.profile,
+            client,
+            username=ws.actor.username,
+            progress=progress,
+            cancel=cancel,
+            clock=ws.clock,
         )
         if pull_limit is not None:
             engine.pull_limit = pull_limit

@@ -444,7 +444,11 @@ class LocalConflict(Base):
 
 
 class Transfer(Base):
-    """An attachment still to upload or download (resumable, retried)."""
+    """An attachment still to upload or download (resumable, retried).
+
+    `attempts` counts failures (a few, then it stops); `waits` counts downloads of a file
+    that is referenced but not uploaded yet, which is no failure: retried with backoff
+    (`next_try`) for as long as a record references it."""
 
     __tablename__ = "transfer"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -452,6 +456,9 @@ class Transfer(Base):
     size: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    waits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_try: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_try: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Setting(Base):

@@ -100,6 +100,7 @@ class CycleReport:
     downloaded: int = 0
     resynced: bool = False
     restored: int = 0  # records re-sent after a server restore
+    waiting: int = 0  # photos referenced here but not uploaded yet (retried with backoff)
 
     def summary(self) -> str:
         return (
@@ -122,8 +123,10 @@ class SyncEngine:
         cancel: threading.Event | None = None,
         push_batch: int = MAX_PUSH_MUTATIONS,
         pull_limit: int = MAX_PULL_LIMIT,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.profile = profile
+        self.clock = clock
         self.client = client
         self.username = username
         self.progress = progress or (lambda p: None)
@@ -173,6 +176,10 @@ class SyncEngine:
                 else:
                     raise
         transfers.run(self, report)
+
+    def now(self) -> datetime:
+        """The time transfers back off by (tests fake the clock)."""
+        return self.clock() if self.clock is not None else datetime.now(UTC)
 
     def progress_file(self, direction: str, report: CycleReport) -> None:
         done = report.uploaded if direction == "up" else report.downloaded

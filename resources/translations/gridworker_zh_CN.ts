@@ -1715,8 +1715,16 @@
         <translation>粘贴的图片</translation>
     </message>
     <message>
+        <source>Waiting for upload</source>
+        <translation>等待上传</translation>
+    </message>
+    <message>
         <source>file</source>
         <translation>文件</translation>
+    </message>
+    <message>
+        <source>taken on another laptop and not uploaded yet</source>
+        <translation>在另一台电脑上拍摄，尚未上传</translation>
     </message>
     <message>
         <source>evidence (location kept)</source>
