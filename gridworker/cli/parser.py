@@ -105,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     c = csub.add_parser("list")
     c.add_argument("--json", action="store_true")
     c.add_argument("--status", default="open", choices=["open", "resolved", "all"])
+    c.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="show ID numbers and phone numbers in full (logged, like an unmasked export)",
+    )
     c.set_defaults(func=cmd_conflicts)
     c = csub.add_parser("resolve")
     c.add_argument("id")

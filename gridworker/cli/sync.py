@@ -91,7 +91,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _who(f: dict[str, Any], side: str) -> str:
+    """Who made one side: "this laptop", or the person, the laptop and the time."""
+    if f.get(f"{side}_mine"):
+        return "this laptop"
+    laptop = f.get(f"{side}_device_name") or (
+        f"…{str(f[f'{side}_device'])[-6:]}" if f.get(f"{side}_device") else None
+    )
+    parts = [f.get(f"{side}_author") or "?", laptop, f.get(f"{side}_at")]
+    return ", ".join(str(p) for p in parts if p)
+
+
 def cmd_conflicts(args: argparse.Namespace) -> int:
+    from gridworker.services.conflicts import masked
     from gridworker.services.syncing import list_conflicts, resolve_conflict
 
     ws = open_profile(args)
@@ -101,6 +113,12 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             print(f"conflict {args.id} resolved; the choice is sent with the next sync")
             return EXIT_OK
         views = list_conflicts(ws, status=args.status)
+        if args.unmasked:
+            # Revealing personal values is a logged action (DESIGN.md §7).
+            with ws.write() as s:
+                ws.audit(s, "reveal", entity="conflict", detail={"conflicts": len(views)})
+        else:
+            views = [masked(v) for v in views]
     finally:
         ws.close()
     if args.json:
@@ -110,9 +128,11 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         print("no conflicts")
     for v in views:
         print(f"{v.id}  {v.kind:<8} {v.entity} {v.record_id}  grid {v.grid_code}  {v.status}")
+        if v.last_error:
+            print(f"    the server refused the last choice: {v.last_error}")
         for f in v.fields:
             print(
-                f"    {f['field']}: server={f['server']!r} ({f.get('server_author') or '?'})"
-                f"  local={f['local']!r} ({f.get('local_author') or '?'})"
+                f"    {f['field']}: server={f['server']!r} ({_who(f, 'server')})"
+                f"  incoming={f['local']!r} ({_who(f, 'local')})"
             )
     return EXIT_OK

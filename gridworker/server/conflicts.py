@@ -11,6 +11,7 @@ number so that pulls deliver its new status.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -24,15 +25,17 @@ from gridworker.server.merge import (
     DELETED,
     GRID,
     Rejected,
+    changed_by,
     check_entity,
     command_fields,
     current_values,
     resolution_changes,
+    stamped_at,
     typed_values,
     values_equal,
     write_changes,
 )
-from gridworker.server.models import Conflict, Record
+from gridworker.server.models import Conflict, Device, Record
 from gridworker.server.scope import Scope
 from gridworker.server.sequence import lock_sequence, next_seq
 from gridworker.sync.protocol import (
@@ -60,8 +63,15 @@ def open_conflict(
     now: datetime,
     action: dict[str, Any] | None = None,
     reject_code: str | None = None,
+    meta: Mapping[str, Sequence[Any]] | None = None,
+    device: str | None = None,
 ) -> Conflict:
-    """Store an open conflict with a sequence number of its own (pulls deliver it)."""
+    """Store an open conflict with a sequence number of its own (pulls deliver it).
+
+    With the record's `meta` (field_meta, before the conflicting change) and the pushing
+    `device`, each side of each field says which laptop made it and when (a laptop shows
+    "this laptop" only on its own side)."""
+    described = _described(session, fields, meta, device, now)
     conflict = Conflict(
         id=str(uuid.uuid4()),
         kind=kind,
@@ -69,7 +79,7 @@ def open_conflict(
         record_id=record_id,
         grid_code=grid_code,
         status="open",
-        fields=[f.model_dump(mode="json") for f in fields],
+        fields=[f.model_dump(mode="json") for f in described],
         action=action,
         reject_code=reject_code,
         created_at=now,
@@ -78,6 +88,42 @@ def open_conflict(
     )
     session.add(conflict)
     return conflict
+
+
+def _described(
+    session: Session,
+    fields: list[ConflictField],
+    meta: Mapping[str, Sequence[Any]] | None,
+    device: str | None,
+    now: datetime,
+) -> list[ConflictField]:
+    if meta is None and device is None:
+        return fields
+    ids = {device} | {changed_by(meta, f.field) for f in fields if meta is not None}
+    wanted = sorted(d for d in ids if d)
+    names = (
+        dict(session.execute(select(Device.id, Device.name).where(Device.id.in_(wanted))).all())
+        if wanted
+        else {}
+    )
+    out = []
+    for f in fields:
+        extra: dict[str, Any] = {}
+        if meta is not None and f.server_author is not None:
+            made_on = changed_by(meta, f.field)
+            extra.update(
+                server_device=made_on,
+                server_device_name=names.get(made_on) or None,
+                server_at=_iso(stamped_at(meta, f.field)),
+            )
+        if f.incoming_author is not None and device is not None:
+            extra.update(
+                incoming_device=device,
+                incoming_device_name=names.get(device) or None,
+                incoming_at=_iso(now),
+            )
+        out.append(f.model_copy(update={k: v for k, v in extra.items() if getattr(f, k) is None}))
+    return out
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -100,6 +146,7 @@ def to_info(conflict: Conflict) -> ConflictInfo:
         reject_code=conflict.reject_code,
         resolved_by=conflict.resolved_by,
         resolved_at=_iso(conflict.resolved_at),
+        created_by=conflict.created_by,
     )
 
 
@@ -213,8 +260,10 @@ def _apply_resolution(
         if request.choice == "values":
             chosen = typed_values(conflict.entity, chosen)
     except ValueError as exc:
+        # 422, not 400: the laptop opens the conflict again for editing (400 means it was
+        # settled already).
         raise ApiError(
-            ErrorCode.bad_request, f"处理冲突的取值无效：{exc}", f"Invalid resolution: {exc}"
+            ErrorCode.validation, f"处理冲突的取值无效：{exc}", f"Invalid resolution: {exc}"
         ) from None
     if not chosen:
         return []

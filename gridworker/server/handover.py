@@ -104,6 +104,8 @@ def hand_over(
             author=author,
             now=actor.now,
             reject_code=CODE,
+            meta=record.field_meta,
+            device=actor.device_id,
         ).id
     reason = (
         "The record has left your grids: your change was handed to the people who cover it now"

@@ -775,6 +775,8 @@ def _update_existing(
             fields=fields,
             author=target.author,
             now=actor.now,
+            meta=record.field_meta,
+            device=target.device,
         )
         return MutationOutcome(
             mutation_id=mutation.mutation_id,
@@ -822,6 +824,8 @@ def _update_existing(
             fields=list(result.conflicts),
             author=target.author,
             now=actor.now,
+            meta=record.field_meta,
+            device=target.device,
         ).id
     status = result.status
     return MutationOutcome(
@@ -861,6 +865,8 @@ def _delete(s: Session, actor: Actor, target: _Target, record: Record) -> Mutati
             fields=fields,
             author=target.author,
             now=actor.now,
+            meta=record.field_meta,
+            device=target.device,
         )
         return MutationOutcome(
             mutation_id=mutation.mutation_id,

@@ -171,6 +171,7 @@ def apply_restore(
         )
     if changes and not changes.get(DELETED, record.deleted):
         check_entity(entity, record.id, {**current, **changes})
+    meta_before = dict(record.field_meta)
     write_changes(
         s, record, changes, author=author, now=actor.now, device=device, restored=restored
     )
@@ -185,6 +186,8 @@ def apply_restore(
             fields=conflicts,
             author=author,
             now=actor.now,
+            meta=meta_before,
+            device=device,
         ).id
     return MutationOutcome(
         mutation_id=mutation.mutation_id,

@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from gridworker.services.conflicts import list_conflicts
 from gridworker.services.workspace import Workspace
-from gridworker.storage.models import LocalConflict, OutboxEntry
+from gridworker.storage.models import OutboxEntry
 from gridworker.sync.state import ServerConfig, SyncState
 
 
@@ -20,16 +21,10 @@ def status(ws: Workspace) -> dict[str, Any]:
         counts = dict(
             s.execute(select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status)).all()
         )
-        conflicts = (
-            s.scalar(
-                select(func.count())
-                .select_from(LocalConflict)
-                .where(LocalConflict.status == "open")
-            )
-            or 0
-        )
         state = SyncState.load(s)
         server = ServerConfig.load(s)
+    # This user's own (a supervisor reviews the grid's others in the review desk).
+    conflicts = len(list_conflicts(ws, status="open"))
     return {
         "pending": int(counts.get("pending", 0) + counts.get("sending", 0)),
         "rejected": int(counts.get("rejected", 0)),

@@ -17,7 +17,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Opening a profile compares against this constant so that an
 # up-to-date profile never imports Alembic (most of a second of start-up on a busy
 # laptop); tests/storage/test_migrations.py checks it against Alembic's own head.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 
 def alembic_config() -> Config:

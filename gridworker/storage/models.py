@@ -441,6 +441,10 @@ class LocalConflict(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # Who pushed the losing side (the server's ConflictInfo.created_by).
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    # Why the server refused the last resolution sent (the conflict is open again).
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class Transfer(Base):

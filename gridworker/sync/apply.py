@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from gridworker.domain.enums import GridType, RegionLevel
+from gridworker.domain.wire import wire_value
 from gridworker.storage.bulk import insert_rows
 from gridworker.storage.codec import coerce_fields
 from gridworker.storage.models import (
@@ -244,17 +245,20 @@ def store_reference(session: Session, row: Row) -> None:
         session.merge(dept)
 
 
+# Per side of a conflict field: the value ("") and who made it, where and when.
+_SIDE_KEYS = ("", "_author", "_device", "_device_name", "_at")
+
+
 def store_conflict(session: Session, info: dict[str, Any], version: int = 0) -> LocalConflict:
     """Upsert a conflict from the server's ConflictInfo (incoming = this laptop's side)."""
     conflict = session.get(LocalConflict, info["id"])
+    # `local` is the incoming side (the push that met the server's value), whoever made it.
     fields = [
         {
             "field": f.get("field"),
             "base": f.get("base"),
-            "server": f.get("server"),
-            "server_author": f.get("server_author"),
-            "local": f.get("incoming"),
-            "local_author": f.get("incoming_author"),
+            **{f"server{k}": f.get(f"server{k}") for k in _SIDE_KEYS},
+            **{f"local{k}": f.get(f"incoming{k}") for k in _SIDE_KEYS},
         }
         for f in info.get("fields") or []
     ]
@@ -268,6 +272,7 @@ def store_conflict(session: Session, info: dict[str, Any], version: int = 0) -> 
     conflict.fields = fields
     conflict.action = info.get("action")
     conflict.reject_code = info.get("reject_code")
+    conflict.created_by = info.get("created_by") or conflict.created_by
     if info.get("status") == "resolved":
         conflict.status = "resolved"
         conflict.resolved_by = info.get("resolved_by")
@@ -296,7 +301,11 @@ REPLAY_EXPIRED = "replay_expired"
 
 
 def apply_outcome(
-    session: Session, entry: OutboxEntry, outcome: MutationOutcome, author: str
+    session: Session,
+    entry: OutboxEntry,
+    outcome: MutationOutcome,
+    author: str,
+    device: str | None = None,
 ) -> str:
     """Settle one pushed entry; returns its status.
 
@@ -314,6 +323,13 @@ def apply_outcome(
     if outcome.status == "rejected" or outcome.code == LEFT_SCOPE:
         entry.status = "rejected"
         entry.last_error = f"{outcome.code}: {outcome.reason}" if outcome.reason else outcome.code
+        model = SYNC_MODELS.get(entry.entity)
+        row = session.get(model, entry.record_id) if model is not None else None
+        if row is not None:
+            # The record as the user knew it, kept with the refused change (the row itself
+            # goes back to the server's truth): what it was about stays readable.
+            before = {k: wire_value(v) for k, v in row.to_fields().items()}
+            entry.old = {**before, **(entry.old or {})}
         keys = [(entry.entity, entry.record_id)]
         case_id = entry.payload.get("case_id") if entry.op == "command" else None
         if isinstance(case_id, str):
@@ -323,7 +339,7 @@ def apply_outcome(
     model = SYNC_MODELS.get(entry.entity)
     row = session.get(model, entry.record_id) if model is not None else None
     if outcome.status == "conflict" and outcome.conflict_id:
-        _conflict_from_outcome(session, entry, outcome, author)
+        _conflict_from_outcome(session, entry, outcome, author, device)
     if row is not None and model is not None and outcome.version is not None:
         if outcome.record and outcome.status in ("merged", "conflict"):
             # Take the server's values, except where a later unsent edit stays on top
@@ -346,7 +362,11 @@ def apply_outcome(
 
 
 def _conflict_from_outcome(
-    session: Session, entry: OutboxEntry, outcome: MutationOutcome, author: str
+    session: Session,
+    entry: OutboxEntry,
+    outcome: MutationOutcome,
+    author: str,
+    device: str | None,
 ) -> None:
     if session.get(LocalConflict, outcome.conflict_id) is not None:
         return  # already pulled with full detail
@@ -359,6 +379,8 @@ def _conflict_from_outcome(
             "server_author": None,
             "local": value,
             "local_author": author,
+            "local_device": device,  # this laptop's side, until the pull brings the rest
+            "local_at": _now().isoformat(),
         }
         for key, value in entry.payload.items()
         if server.get(key) != value
@@ -377,6 +399,7 @@ def _conflict_from_outcome(
             reject_code=outcome.code,
             created_at=_now(),
             version=0,
+            created_by=author,
         )
     )
 

@@ -32,9 +32,9 @@ from gridworker.storage.models import (
     LocalConflict,
     OutboxEntry,
 )
-from gridworker.storage.outbox import now_utc, without_capture
+from gridworker.storage.outbox import without_capture
 from gridworker.storage.profile import OpenProfile, wipe_profile
-from gridworker.sync import apply, refetch, restore, transfers
+from gridworker.sync import apply, refetch, resolutions, restore, transfers
 from gridworker.sync.client import SyncClient, SyncError
 from gridworker.sync.faults import killpoint
 from gridworker.sync.protocol import (
@@ -48,7 +48,6 @@ from gridworker.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
-    ResolveRequest,
 )
 from gridworker.sync.state import SyncState
 
@@ -163,7 +162,7 @@ class SyncEngine:
         for _attempt in range(3):
             try:
                 self._push(report)
-                self._send_resolutions()
+                resolutions.send(self)  # one refused resolution stops nothing
                 self._pull(report)
                 break
             except SyncError as exc:
@@ -311,7 +310,9 @@ class SyncEngine:
                 sent = sent_entries.get(outcome.mutation_id)
                 if sent is None:
                     continue
-                status = apply.apply_outcome(s, sent, outcome, self.username)
+                status = apply.apply_outcome(
+                    s, sent, outcome, self.username, self.client.device_id
+                )
                 if status == "applied":
                     report.applied += 1
                 elif status == "merged":
@@ -323,34 +324,6 @@ class SyncEngine:
                 if sent.entity == "attachment" and status != "rejected":
                     s.flush()  # an upload queued earlier in this batch must be found
                     transfers.queue_upload(s, sent.payload)
-
-    def _send_resolutions(self) -> None:
-        with self.profile.sessions() as s:
-            waiting = [
-                (c.id, dict(c.resolution or {}))
-                for c in s.scalars(
-                    select(LocalConflict).where(
-                        LocalConflict.resolution.is_not(None), LocalConflict.status == "open"
-                    )
-                )
-            ]
-        for conflict_id, resolution in waiting:
-            self.check_cancel()
-            try:
-                self.client.request(
-                    "POST",
-                    f"/api/v1/conflicts/{conflict_id}/resolve",
-                    json=ResolveRequest.model_validate(resolution).model_dump(mode="json"),
-                )
-            except SyncError as exc:
-                if exc.status not in (404, 400):
-                    raise
-            with self._bookkeeping() as s:
-                conflict = s.get(LocalConflict, conflict_id)
-                if conflict is not None:
-                    conflict.status = "resolved"
-                    conflict.resolved_by = conflict.resolved_by or self.username
-                    conflict.resolved_at = conflict.resolved_at or now_utc()
 
     # --- pull ------------------------------------------------------------------------
 

@@ -225,12 +225,22 @@ ConflictKind = Literal["field", "delete", "workflow"]
 
 
 class ConflictField(Wire):
+    """One field of a conflict: the server's value (the provisional winner) and the
+    incoming one, each with who made it, on which laptop (device id and name) and when
+    it reached the server (ISO 8601), where known."""
+
     field: str
     base: Any = None
     server: Any = None
     server_author: str | None = None
+    server_device: str | None = None
+    server_device_name: str | None = None
+    server_at: str | None = None
     incoming: Any = None
     incoming_author: str | None = None
+    incoming_device: str | None = None
+    incoming_device_name: str | None = None
+    incoming_at: str | None = None
 
 
 class ConflictInfo(Wire):
@@ -247,6 +257,7 @@ class ConflictInfo(Wire):
     reject_code: str | None = None
     resolved_by: str | None = None
     resolved_at: str | None = None
+    created_by: str | None = None  # who pushed the incoming side
 
 
 class ConflictList(Wire):
