@@ -15,10 +15,12 @@ from gridworker.services.conflicts import (  # re-exported: the CLI and the UI i
     list_conflicts,
     resolve_conflict,
 )
+from gridworker.services.rekey import rekey
 from gridworker.services.workspace import Actor, ServiceError, Workspace, init_profile
 from gridworker.services.workspace import open_workspace as open_ws
 from gridworker.storage.keyvault import KdfParams
 from gridworker.storage.models import Setting
+from gridworker.storage.outbox import without_capture
 from gridworker.storage.profile import profile_exists
 from gridworker.sync.client import SyncClient, SyncError, make_transport
 from gridworker.sync.engine import CycleReport, Progress, SyncEngine
@@ -132,11 +134,15 @@ def enroll(
 def _adopt_district_secret(ws: Workspace, secret: bytes) -> None:
     """A profile made offline with `init` used a local secret; from now on the district's.
 
-    Records already created keep their ids (they are pushed as they are); only new
-    ones use the district secret. Importing the same roster again after enrollment
-    then matches what other laptops made.
+    Records made offline are re-keyed to the ids the district secret gives their natural
+    keys (services/rekey.py), so the first push merges them with what other laptops
+    registered, and importing the same roster again matches them.
     """
-    with ws.write() as s:
+    with ws.write() as s, without_capture(s):
+        stored = s.get(Setting, "id_secret")
+        local = stored is None or (stored.value or {}).get("source") != "district"
+        if local and ws.id_secret != secret:
+            rekey(s, ws.id_secret, secret)
         s.merge(Setting(key="id_secret", value={"hex": secret.hex(), "source": "district"}))
     ws.id_secret = secret
 

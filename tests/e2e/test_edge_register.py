@@ -4,6 +4,7 @@ Real server process (SQLite and PostgreSQL), real SQLCipher profiles."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from gridworker.domain.enums import TagKind, VisitMode
 from gridworker.server.models import Device, User
-from gridworker.services import register
+from gridworker.services import register, visits
 from gridworker.services.syncing import (
     client_for,
     device_identity,
@@ -21,7 +23,7 @@ from gridworker.services.syncing import (
     resolve_conflict,
     sync_now,
 )
-from gridworker.services.workspace import ServiceError, init_profile
+from gridworker.services.workspace import ServiceError, init_profile, open_workspace
 from gridworker.storage.keyvault import KdfParams
 from gridworker.storage.models import HouseholdRow
 from gridworker.sync.client import SyncClient, SyncError, make_transport
@@ -232,3 +234,78 @@ def test_an_edit_coalesced_after_a_pull_keeps_the_base_the_user_saw(
     finally:
         a.close()
         a2.close()
+
+
+def test_records_made_before_enrollment_take_the_districts_ids(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a laptop set up with `gridworker init` (no district key, which it says) whose
+    offline household and resident exist on the server already ends, after enrolling, with
+    one household and one resident (the district's ids, merged), its visit and tag attached
+    to them, and a roster entered again afterwards still no duplicate."""
+    colleague = enrolled(any_server, tmp_path, "worker.a2")
+    path = tmp_path / "offline"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
+    env["GRIDWORKER_PASSPHRASE"] = PASSPHRASE
+    made = subprocess.run(
+        [sys.executable, "-m", "gridworker.cli", "--profile", str(path), "init"]
+        + ["--username", "worker.a", "--grid", GRID_A],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    assert "首次登记到服务器" in made.stdout and "不会重复" in made.stdout
+    ws = None
+    try:
+        person = register.ResidentInput(name="张秀英", id_number="360302195003070025")
+        household = register.HouseholdInput(
+            grid_code=GRID_A, household_no="1201", address="老街3号"
+        )
+        on_server = register.register_household(colleague, household, [person])
+        sync_now(colleague)
+        ws = open_workspace(path, PASSPHRASE)
+        offline = register.register_household(
+            ws,
+            register.HouseholdInput(
+                grid_code=GRID_A, household_no="1201", address="老街3号", note="离线登记"
+            ),
+            [
+                register.ResidentInput(
+                    name="张秀英", id_number="360302195003070025", tags=[TagKind.disabled]
+                )
+            ],
+        )
+        visits.record_visit(ws, household_id=offline, mode=VisitMode.home)
+        assert offline != on_server
+        ws.close()
+        ws, _report = enroll(
+            path,
+            server_url=any_server.url,
+            username="worker.a",
+            password=PASSWORD,
+            passphrase=PASSPHRASE,
+        )
+        sync_now(colleague)
+        mine = snapshot(ws)
+        assert mine == snapshot(colleague)
+        assert [k for k in mine if k[0] == "household"] == [("household", on_server)]
+        assert len([k for k in mine if k[0] == "resident"]) == 1
+        [visit] = [v for k, v in mine.items() if k[0] == "visit"]
+        assert visit["household_id"] == on_server
+        assert mine[("household", on_server)]["note"] == "离线登记"
+        again = register.register_household(ws, household, [person])
+        assert again == on_server
+        sync_now(ws)
+        db = ServerDb(any_server.db_url)
+        try:
+            live = [r for (e, _i), r in db.records().items() if e == "household" and not r.deleted]
+            assert not db.conflicts()
+        finally:
+            db.close()
+        assert len(live) == 1
+    finally:
+        if ws is not None:
+            ws.close()
+        colleague.close()

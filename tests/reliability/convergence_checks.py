@@ -198,7 +198,9 @@ def check_writes(m: Any, records: dict[Key, Record], conflicts: list[Conflict]) 
             )
             assert later_holds or in_conflict, (
                 f"{who}'s {entity}.{field} = {mine!r} lost: server has {value!r}, "
-                "no later write holds it and no conflict shows it"
+                "no later write holds it and no conflict shows it",
+                rid,
+                [(o, w, v) for o, w, v, _seen in writes],
             )
 
 

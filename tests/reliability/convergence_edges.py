@@ -297,10 +297,11 @@ class EdgeOps:
             path, PASSPHRASE, username="worker.a", grids=[GRID_A], kdf_params=KdfParams.fast()
         )
         try:
-            offline_id = m.register(ws, name, GRID_A, f"{no:04d}", {"note": m.unique("离线")})
+            note = {"note": m.unique("离线")}
+            offline_id = m.register(ws, name, GRID_A, m.household_no(no), note)
         finally:
             ws.close()
-        m.register(m.ws["a"], "a", GRID_A, f"{no:04d}", {"head_name": m.unique("李建国")})
+        m.register(m.ws["a"], "a", GRID_A, m.household_no(no), {"head_name": m.unique("李建国")})
         if mistyped:
             with contextlib.suppress(ServiceError, SyncError):
                 wrong, _ = enroll(
@@ -322,7 +323,7 @@ class EdgeOps:
         m.ws[name] = ws
         m.held[name] = HeldRequests()
         if offline_id is not None:
-            m.rekeyed(offline_id, ids.household_id(ws.id_secret, GRID_A, f"{no:04d}"), ws)
+            m.rekeyed(offline_id, ids.household_id(ws.id_secret, GRID_A, m.household_no(no)), ws)
         m.stats["laptops set up offline, then enrolled"] += 1
 
 

@@ -158,6 +158,7 @@ Stats = dict[str, int]  # what the runs did, summed over examples (for docs/reli
 # person in another grid (rejected out_of_scope, visibly: a different scenario, tested in
 # test_security). Unique values also let the checks tell which write a value came from.
 SERIAL = itertools.count(1)
+EXAMPLES = itertools.count(1)
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
@@ -165,6 +166,7 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
     # Examples share the server, so a client may hold photos taken in an earlier example.
     photos: dict[str, bytes] = {}
     deleted: set[tuple[str, str]] = set()
+    moved: set[str] = set()  # households moved, in any example (they stay moved)
 
     class Convergence(RuleBasedStateMachine, EdgeOps):
         """Random offline work and faulty syncs; invariants checked after quiescence."""
@@ -172,6 +174,7 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
         def __init__(self) -> None:
             super().__init__()
             self.server = server
+            self.example = next(EXAMPLES)
             self.dir = Path(tempfile.mkdtemp(dir=root))
             self.ws: dict[str, Workspace] = {}
             self.skew: dict[str, int] = {}
@@ -196,7 +199,7 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             self.restored_at = 0
             self.purges = 0
             self.late_uploads = 0
-            self.moves: set[str] = set()
+            self.moves = moved
             self.scope_changes: set[str] = set()
 
         @initialize()
@@ -231,6 +234,11 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
 
         def next_order(self) -> int:
             return next(self.order)
+
+        def household_no(self, no: int) -> str:
+            """A 户号 from this example's small set: two laptops often register the same
+            one, while examples (which share the server) never meet each other's."""
+            return f"{self.example % 10_000:04d}{no:02d}"
 
         def unique(self, text: str) -> str:
             return f"{text}{next(SERIAL)}"
@@ -361,7 +369,8 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             tags = data.draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True))
             wide = wide and edge_on("full_width")
             filled = filled if edge_on("fields_filled") else set()
-            household_no = f"{no:04d}".translate(FULL_WIDTH) if wide else f"{no:04d}"
+            household_no = self.household_no(no)
+            household_no = household_no.translate(FULL_WIDTH) if wide else household_no
             extra = {field: self.typed_value(field, valid=True) for field in sorted(filled)}
             extra["address"] = address
             ws = self.ws[who]
