@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import rule
 
 from gridworker.domain import ids
+from gridworker.domain.errors import DomainError
 from gridworker.services import register
 from gridworker.services.attachments import attach
 from gridworker.services.syncing import client_for, enroll, list_conflicts, resolve_conflict
@@ -56,8 +57,10 @@ WAITING_SYNCS = 6
 
 
 def sync_now(ws: Any) -> Any:
-    """A clean sync through the services layer, as the app's sync button does."""
-    return services_sync_now(ws)
+    """A clean sync through the services layer, as the app's sync button does, the user
+    typing the password when asked (a laptop registered after the backup signs in again
+    once the server is restored)."""
+    return services_sync_now(ws, password=PASSWORD)
 
 
 def edge_on(name: str) -> bool:
@@ -238,7 +241,7 @@ class EdgeOps:
                     return
                 resolve_conflict(ws, view.id, field=field, value=value)
                 m.wrote(who, view.entity, view.record_id, {field: value})
-        except ServiceError:
+        except (ServiceError, DomainError):
             m.stats[f"resolutions refused locally ({how})"] += 1
             return
         m.stats[f"conflicts resolved ({how})"] += 1
