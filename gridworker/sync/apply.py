@@ -348,9 +348,10 @@ def apply_outcome(
             pending = pending_fields(
                 session, entry.entity, entry.record_id, exclude=entry.mutation_id
             )
+            # The server's grid too: the record (or its parent) may have moved meanwhile.
             values = coerce_fields(
                 model,
-                {**outcome.record, "grid_code": row.grid_code},
+                {"grid_code": row.grid_code, **outcome.record},
                 strict=False,
             )
             set_fields(row, values, pending)

@@ -179,3 +179,30 @@ def test_an_edit_waiting_when_the_grid_is_taken_away_is_kept_visibly(
         a.close()
         a2.close()
         set_grids(any_server.db_url, "worker.a2", [GRID_A])
+
+
+def test_a_resident_added_to_a_household_moved_meanwhile_lands_in_its_new_grid(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a resident added offline (on the supervisor's second laptop) to a household
+    the supervisor moved to grid B from the first laptop lands in grid B with its household,
+    and the adding laptop learns the resident's new grid (it ends equal to the server)."""
+    first = enrolled(any_server, tmp_path, "sup.street", name="first")
+    second = enrolled(any_server, tmp_path, "sup.street", name="second")
+    try:
+        hid = _household_with_everything(first, "0504")
+        sync_now(first)
+        sync_now(second)
+        register.edit_record(first, HouseholdRow, hid, {"grid_code": GRID_B})
+        sync_now(first)
+        rid = register.add_resident(
+            second, hid, register.ResidentInput(name="新住户", id_number="360302198502020026")
+        )
+        sync_now(second)
+        sync_now(first)
+        assert snapshot(second, GRID_B)[("resident", rid)]["grid_code"] == GRID_B
+        assert snapshot(second, GRID_A) == snapshot(first, GRID_A) == {}
+        assert snapshot(second, GRID_B) == snapshot(first, GRID_B)
+    finally:
+        first.close()
+        second.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -217,6 +218,11 @@ def check_conflict_values(m: Any, conflicts: list[Conflict]) -> None:
     for c in conflicts:
         if c.kind != "field" or (c.entity, c.record_id) not in m.touched or c.id in m.earlier:
             continue  # (the examples share the server: conflicts of earlier ones are theirs)
+        if m.restored_wall is not None and _aware(c.created_at) >= m.restored_wall:
+            # A restore re-sends whole records as the laptops held them: a field edited
+            # since the restore meets the value another laptop only held (DESIGN.md §4:
+            # concurrent by rule), a conflict over a value nobody wrote just then.
+            continue
         for f in c.fields or []:
             key = (c.entity, c.record_id, f["field"])
             if f["field"] not in TRACKED:
@@ -234,6 +240,10 @@ def check_conflict_values(m: Any, conflicts: list[Conflict]) -> None:
                     f"false conflict on {key}: {who} wrote {v!r} having seen {seen!r}, "
                     "which the server reports as an unseen concurrent change"
                 )
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def check_no_duplicates(records: dict[Key, Record]) -> None:

@@ -23,6 +23,7 @@ import hashlib
 import os
 import random
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import strategies as st
@@ -126,6 +127,7 @@ class EdgeOps:
             return
         for held in m.held.values():
             held.deliver_all()  # what the network held goes to the old database
+        m.restored_wall = datetime.now(UTC)
         restore(m.server, m.saved)
         m.restores += 1
         m.restored_at = m.next_order()

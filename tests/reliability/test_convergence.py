@@ -197,6 +197,7 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             self.saved: Any = None
             self.restores = 0
             self.restored_at = 0
+            self.restored_wall: datetime | None = None
             self.purges = 0
             self.late_uploads = 0
             self.moves = moved
