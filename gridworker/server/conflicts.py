@@ -113,7 +113,7 @@ def _described(
             made_on = changed_by(meta, f.field)
             extra.update(
                 server_device=made_on,
-                server_device_name=names.get(made_on) or None,
+                server_device_name=names.get(made_on) if made_on else None,
                 server_at=_iso(stamped_at(meta, f.field)),
             )
         if f.incoming_author is not None and device is not None:

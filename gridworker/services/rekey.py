@@ -25,11 +25,12 @@ from gridworker.storage.models import (
     OutboxEntry,
     ResidentRow,
     ResidentTagRow,
+    SyncRecord,
     VisitRow,
 )
 
 # Columns that hold a household's or a resident's id, by table.
-_REFERENCES = (
+_REFERENCES: tuple[tuple[type[SyncRecord], str], ...] = (
     (ResidentRow, "household_id"),
     (VisitRow, "household_id"),
     (ResidentTagRow, "resident_id"),
@@ -57,13 +58,18 @@ def rekey(session: Session, old_secret: bytes, new_secret: bytes) -> dict[str, s
         return {}
     session.flush()
     session.expunge_all()  # rows are renamed below the ORM: drop what it holds
-    for model, ids_of in ((HouseholdRow, mapping), (ResidentRow, mapping), (ResidentTagRow, tags)):
+    renamed: tuple[tuple[type[SyncRecord], dict[str, str]], ...] = (
+        (HouseholdRow, mapping),
+        (ResidentRow, mapping),
+        (ResidentTagRow, tags),
+    )
+    for model, ids_of in renamed:
         for old, new in ids_of.items():
             session.execute(update(model).where(model.id == old).values(id=new))
-    for model, column in _REFERENCES:
-        col = getattr(model, column)
+    for referring, column in _REFERENCES:
+        col = getattr(referring, column)
         for old, new in mapping.items():
-            session.execute(update(model).where(col == old).values({column: new}))
+            session.execute(update(referring).where(col == old).values({column: new}))
     for old, new in mapping.items():
         # Kept by triggers on field changes, not on a change of id (migration 0003).
         session.execute(

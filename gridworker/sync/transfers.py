@@ -38,7 +38,8 @@ LONGEST_WAIT = timedelta(hours=6)
 
 def backoff(waits: int) -> timedelta:
     """How long a download waits after its `waits`-th "not uploaded yet"."""
-    return min(FIRST_WAIT * 2 ** max(0, min(waits - 1, 20)), LONGEST_WAIT)
+    doubled: timedelta = FIRST_WAIT * (2 ** max(0, min(waits - 1, 20)))
+    return min(doubled, LONGEST_WAIT)
 
 
 def due(t: Transfer, now: datetime) -> bool:

@@ -112,6 +112,11 @@ class EdgeOps:
         if enabled:
             getattr(self, enabled[which % len(enabled)])(data)
 
+    # The same rule once more: edges are drawn twice as often as any everyday rule.
+    @rule(data=st.data(), which=st.integers(0, len(EDGES) - 1))
+    def another_edge(self, data: st.DataObject, which: int) -> None:
+        self.edge(data, which)
+
     # --- the server ---------------------------------------------------------------------
 
     def backup_or_restore(self, data: st.DataObject) -> None:

@@ -655,13 +655,14 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
 
 
 def examples() -> int:
-    """Examples per database. CI runs six derandomized examples on each: the first few
-    Hypothesis generates are nearly empty, so fewer on PostgreSQL would leave it two or
-    three faults. RELIABILITY_CONVERGENCE_EXAMPLES overrides both (a shorter full run)."""
+    """Examples per database. CI runs ten derandomized examples on each: the first few
+    Hypothesis generates are nearly empty, so fewer would leave PostgreSQL two or three
+    faults and hardly an edge. RELIABILITY_CONVERGENCE_EXAMPLES overrides both (a shorter
+    full run)."""
     override = os.environ.get("RELIABILITY_CONVERGENCE_EXAMPLES")
     if override:
         return int(override)
-    return scaled(6, 60)
+    return scaled(10, 60)
 
 
 def test_clients_converge_under_faults(convergence_server: LiveServer, tmp_path: Path) -> None:
