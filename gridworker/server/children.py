@@ -10,13 +10,16 @@ refused otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridworker.server.merge import Rejected
 from gridworker.server.models import Record
+from gridworker.server.scope import Scope
+from gridworker.sync.protocol import Mutation
 
 # A child entity -> (its parent's entity, the field naming the parent).
 PARENT = {
@@ -90,3 +93,22 @@ def _referring(
             )
         )
     return found
+
+
+def parent_grid(
+    scope: Scope,
+    mutation: Mutation,
+    fields: Mapping[str, Any],
+    grid_of: Callable[[str, str], str | None],
+) -> str:
+    """The grid a new record lives in: its parent's, when the parent moved since the laptop
+    saw it; a pusher who does not cover that grid is refused (`out_of_scope`)."""
+    key = parent_key(mutation.entity, fields)
+    grid = grid_of(*key) if key is not None else None
+    if grid is None or grid == mutation.grid_code or scope.role == "department":
+        return mutation.grid_code
+    if not scope.covers_grid(grid):
+        raise Rejected(
+            "out_of_scope", "该记录不在您管辖的网格内", "The record is outside your grids"
+        )
+    return grid

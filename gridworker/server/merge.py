@@ -24,13 +24,10 @@ conflicts nor turns `applied` into `merged`. There is no wall-clock tie-breaking
 
 from __future__ import annotations
 
-import dataclasses
-import types
-import typing
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy.orm import Session
@@ -39,10 +36,44 @@ from gridworker.domain.entities import COMMAND_FIELDS, SYNC_ENTITIES
 from gridworker.domain.entities import Record as DomainRecord
 from gridworker.domain.enums import TagKind
 from gridworker.domain.errors import DomainError
-from gridworker.domain.wire import wire_value
 from gridworker.server.models import Move, Record
 from gridworker.server.sequence import next_seq
+from gridworker.server.stamps import changed_by, last_change, restored_from, stamp, stamped_at
+from gridworker.server.typed import to_entity, typed_values
 from gridworker.sync.protocol import ConflictField
+
+# Re-exported: the other server modules and the tests read them here.
+__all__ = [
+    "DELETED",
+    "ENVELOPE",
+    "GRID",
+    "MergeResult",
+    "Rejected",
+    "changed_by",
+    "changed_by_others",
+    "check_entity",
+    "command_fields",
+    "current_values",
+    "delete_conflicts",
+    "edit_against_delete",
+    "is_empty",
+    "is_restricted",
+    "last_change",
+    "merge_update",
+    "new_record",
+    "new_record_values",
+    "news_since",
+    "other_change",
+    "record_values",
+    "resolution_changes",
+    "restored_from",
+    "stamp",
+    "stamped_at",
+    "to_entity",
+    "typed_values",
+    "values_equal",
+    "write_changes",
+]
 
 # Keys of a payload that are not fields of `data`: the row's own columns.
 ENVELOPE = frozenset({"id", "version", "deleted"})
@@ -85,22 +116,6 @@ def values_equal(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str) and a != b:
         return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
     return bool(type(a) is type(b) and a == b)
-
-
-def last_change(meta: Mapping[str, Sequence[Any]], field: str) -> tuple[int, str | None]:
-    """`(seq, author)` of the field's last change; `(0, None)` if never recorded."""
-    entry = meta.get(field)
-    if not entry:
-        return 0, None
-    return int(entry[0]), (str(entry[1]) if len(entry) > 1 and entry[1] is not None else None)
-
-
-def changed_by(meta: Mapping[str, Sequence[Any]], field: str) -> str | None:
-    """The device of the field's last change; None if not recorded (a server-side write)."""
-    entry = meta.get(field)
-    if not entry or len(entry) < 3 or entry[2] is None:
-        return None
-    return str(entry[2])
 
 
 def changed_by_others(
@@ -342,77 +357,6 @@ def resolution_changes(
     return dict(values)
 
 
-# --- wire values and domain records ----------------------------------------------------
-
-
-_FIELD_TYPES: dict[str, dict[str, tuple[type, ...]]] = {}
-
-
-def _field_types(cls: type[DomainRecord]) -> dict[str, tuple[type, ...]]:
-    """Field name → the non-None types its annotation allows (cached per class)."""
-    cached = _FIELD_TYPES.get(cls.__qualname__)
-    if cached is not None:
-        return cached
-    hints = typing.get_type_hints(cls)
-    out: dict[str, tuple[type, ...]] = {}
-    for f in dataclasses.fields(cls):
-        hint = hints[f.name]
-        args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
-        out[f.name] = tuple(a for a in args if isinstance(a, type) and a is not type(None))
-    _FIELD_TYPES[cls.__qualname__] = out
-    return out
-
-
-def _from_wire(name: str, kinds: tuple[type, ...], value: Any) -> Any:
-    if value is None or isinstance(value, bool):
-        return value
-    if datetime in kinds and isinstance(value, str):
-        return datetime.fromisoformat(value)
-    if date in kinds and isinstance(value, str):
-        return date.fromisoformat(value)
-    if isinstance(value, str) and (int in kinds or float in kinds) and str not in kinds:
-        # Typed in by a person resolving a conflict ("--value 6"): the column's number.
-        return int(value) if int in kinds and value.strip().lstrip("-").isdigit() else float(value)
-    if bool in kinds and isinstance(value, str):
-        if value.strip().lower() in ("true", "1", "yes", "是"):
-            return True
-        if value.strip().lower() in ("false", "0", "no", "否"):
-            return False
-        raise ValueError(f"{name}: expected true or false")
-    return value
-
-
-def to_entity(cls: type[_R], values: Mapping[str, Any]) -> _R:
-    """The domain record for wire values, validated (unknown keys are ignored here; the
-    stored data keeps them). Raises ValidationError, ValueError or TypeError."""
-    kinds = _field_types(cls)
-    kwargs: dict[str, Any] = {}
-    for name in kinds:
-        if name not in values or name == "version":
-            continue
-        try:
-            kwargs[name] = _from_wire(name, kinds[name], values[name])
-        except (ValueError, TypeError):
-            # Name the field, never echo the value (it may be personal data).
-            raise ValueError(f"{name}: invalid value") from None
-    return cls(**kwargs).validate()
-
-
-def typed_values(entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Values typed by a person, in their wire form (a count as a number, not text)."""
-    cls = SYNC_ENTITIES.get(entity)
-    kinds = _field_types(cls) if cls is not None else {}
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == DELETED:
-            out[name] = bool(_from_wire(name, (bool,), value))
-        elif name in kinds:
-            out[name] = wire_value(_from_wire(name, kinds[name], value))
-        else:
-            out[name] = value
-    return out
-
-
 def check_entity(entity: str, record_id: str, values: Mapping[str, Any]) -> None:
     """Validate a record's resulting values with the domain's rules; raise Rejected."""
     cls = SYNC_ENTITIES.get(entity)
@@ -454,42 +398,6 @@ def record_values(record: Record) -> dict[str, Any]:
     return {"id": record.id, GRID: record.grid_code, DELETED: record.deleted, **record.data}
 
 
-def _stamp(
-    seq: int,
-    author: str,
-    device: str | None,
-    now: datetime | None = None,
-    restored: int | None = None,
-) -> list[Any]:
-    """A field_meta entry: `[seq, author, device, at]`: the device when a laptop made the
-    change (else null), `at` the time it reached the server (epoch seconds: a conflict says
-    when each side was made), and for a restore re-send (restore.py) the record's version in
-    the timeline before the restore. Older entries are `[seq, author]` or `[seq, author,
-    device]`."""
-    stamp: list[Any] = [seq, author] if device is None and now is None else [seq, author, device]
-    if now is not None:
-        stamp.append(int(now.timestamp()))
-    if restored is not None:
-        stamp.append(restored)
-    return stamp
-
-
-def stamped_at(meta: Mapping[str, Sequence[Any]], field: str) -> datetime | None:
-    """When the field's last change reached the server, if recorded."""
-    entry = meta.get(field)
-    if not entry or len(entry) < 4 or entry[3] is None:
-        return None
-    return datetime.fromtimestamp(int(entry[3]), UTC)
-
-
-def restored_from(meta: Mapping[str, Sequence[Any]], field: str) -> int | None:
-    """The old-timeline version of the restore re-send that made the field's last change."""
-    entry = meta.get(field)
-    if not entry or len(entry) < 5 or entry[4] is None:
-        return None
-    return int(entry[4])
-
-
 def new_record_values(
     seq: int,
     *,
@@ -506,7 +414,7 @@ def new_record_values(
     """The columns of a new `Record` row at sequence number `seq`, every field stamped by
     its author (and the device it came from, if any)."""
     fields = {k: v for k, v in data.items() if k not in ENVELOPE and k != GRID}
-    stamp = _stamp(seq, author, device, now, restored)
+    made = stamp(seq, author, device, now, restored)
     return {
         "entity": entity,
         "id": record_id,
@@ -515,7 +423,7 @@ def new_record_values(
         "deleted": False,
         "deleted_at": None,
         "data": fields,
-        "field_meta": {field: list(stamp) for field in (*fields, GRID)},
+        "field_meta": {field: list(made) for field in (*fields, GRID)},
         "department_id": fields.get("department_id") if entity == "case" else department_id,
         "restricted": is_restricted(entity, fields),
         "created_by": author,
@@ -575,7 +483,7 @@ def write_changes(
     data = dict(record.data)
     meta = dict(record.field_meta)
     for field, value in changes.items():
-        meta[field] = _stamp(seq, author, device, now, restored)
+        meta[field] = stamp(seq, author, device, now, restored)
         if field == GRID:
             if value != record.grid_code:
                 session.add(

@@ -34,7 +34,7 @@ from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
 from gridworker.server import audit, handover, meta, restore, sequence
 from gridworker.server.api.deps import Caller
-from gridworker.server.children import children_of, parent_key
+from gridworker.server.children import children_of, parent_grid, parent_key
 from gridworker.server.commands import Actor, apply_command
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.core.config import Settings
@@ -227,9 +227,7 @@ def apply_push(
             device_id=caller.device_id,
         )
         last_before = device.last_mutation_id or 0
-        plan = _plan(
-            s, device.id, request.mutations, last_before, device.log_purged_through or 0
-        )
+        plan = _plan(s, device.id, request.mutations, last_before, device.log_purged_through or 0)
         todo = [request.mutations[i] for i, step in enumerate(plan) if step.logged is None]
         with sequence.allocating(s, start):
             applied = iter(_apply_batch(s, actor, todo, lang, _Records(s, todo)))
@@ -651,7 +649,8 @@ def _create(
         # fields are not a create's to set on a live record.
         incoming = {k: v for k, v in fields.items() if k not in locked}
         return _update_existing(s, actor, target, record, incoming, 0, create=True)
-    grid = _parent_grid(actor, mutation, fields, records)
+    # A new child lives in its parent's grid (children.py); the pusher must cover it.
+    grid = parent_grid(actor.scope, mutation, fields, records.grid_of)
     fields[GRID] = grid
     if target.entity == "case":
         fields.update(CASE_DRAFT)
@@ -693,20 +692,6 @@ def _create(
         version=version,
         record=as_stored if status == "merged" else None,
     )
-
-
-def _parent_grid(
-    actor: Actor, mutation: Mutation, fields: dict[str, Any], records: _Records
-) -> str:
-    """The grid a new record lives in: its parent's, when the parent moved since the laptop
-    saw it (children.py); a pusher who does not cover that grid is refused."""
-    key = parent_key(mutation.entity, fields)
-    grid = records.grid_of(*key) if key is not None else None
-    if grid is None or grid == mutation.grid_code or actor.scope.role == "department":
-        return mutation.grid_code
-    if not actor.scope.covers_grid(grid):
-        raise _out_of_scope()
-    return grid
 
 
 def _check_restricted(actor: Actor, entity: str, grid_code: str, data: dict[str, Any]) -> None:

@@ -139,7 +139,8 @@ def test_resolve_with_typed_values(app: FastAPI, client: TestClient) -> None:
         "conflict_id"
     ]
     bad = resolve(client, sup, conflict_id, choice="values", values={"estate_name": "x"})
-    assert bad.status_code == 400 and bad.json()["code"] == "bad_request"
+    # 422: the laptop opens the conflict again for editing (400 means settled already).
+    assert bad.status_code == 422 and bad.json()["code"] == "validation"
     ok = resolve(client, sup, conflict_id, choice="values", values={"floors_above": "7"})
     assert ok.status_code == 200, ok.text
     record = stored(app, "building", building["id"])

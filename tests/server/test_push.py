@@ -385,16 +385,19 @@ def test_both_changed_to_different_values_is_a_conflict(app: FastAPI, client: Te
     with transaction(app.state.sessions, write=False) as s:
         conflict = s.get(Conflict, out["conflict_id"])
         assert conflict.kind == "field" and conflict.created_by == "worker.a"
-        assert conflict.fields == [
-            {
-                "field": "phone",
-                "base": None,
-                "server": "13900139000",
-                "server_author": "sup.street",
-                "incoming": "13700137000",
-                "incoming_author": "worker.a",
-            }
-        ]
+        [field] = conflict.fields
+        # Each side also says which laptop made it and when (the conflict shows it).
+        assert {k: v for k, v in field.items() if not k.endswith(("_device", "_at", "_name"))} == {
+            "field": "phone",
+            "base": None,
+            "server": "13900139000",
+            "server_author": "sup.street",
+            "incoming": "13700137000",
+            "incoming_author": "worker.a",
+        }
+        assert field["server_device"] == sup.device_id
+        assert field["incoming_device"] == worker.device_id
+        assert field["server_at"] and field["incoming_at"]
 
 
 def test_different_fields_by_two_people_merge(app: FastAPI, client: TestClient) -> None:
