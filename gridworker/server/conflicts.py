@@ -18,7 +18,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from gridworker.server import audit
+from gridworker.server import audit, natural_keys
 from gridworker.server.children import children_of
 from gridworker.server.errors import ApiError
 from gridworker.server.merge import (
@@ -304,6 +304,11 @@ def _apply_resolution(
         resulting = {**current, **{k: v for k, v in changes.items() if k != DELETED}}
         try:
             check_entity(conflict.entity, record.id, resulting)
+        except Rejected as exc:
+            raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
+    if record.entity == "household" and GRID in changes:
+        try:
+            natural_keys.check_move(session, record, str(changes[GRID]))
         except Rejected as exc:
             raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
     children = children_of(session, record) if GRID in changes else []

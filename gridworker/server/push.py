@@ -32,7 +32,7 @@ from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
-from gridworker.server import audit, handover, meta, restore, sequence
+from gridworker.server import audit, handover, meta, natural_keys, restore, sequence
 from gridworker.server.api.deps import Caller
 from gridworker.server.children import children_of, parent_grid, parent_key
 from gridworker.server.commands import Actor, apply_command
@@ -652,6 +652,8 @@ def _create(
     # A new child lives in its parent's grid (children.py); the pusher must cover it.
     grid = parent_grid(actor.scope, mutation, fields, records.grid_of)
     fields[GRID] = grid
+    if target.entity == "household":  # one household per grid and 户号 (natural_keys.py)
+        natural_keys.check_create(s, mutation.record_id, grid, str(fields.get("household_no")))
     if target.entity == "case":
         fields.update(CASE_DRAFT)
     if actor.scope.role == "department":
@@ -782,6 +784,8 @@ def _update_existing(
     )
     if result.changes:
         check_entity(target.entity, record.id, {**current, **result.changes})
+    if target.entity == "household" and GRID in result.changes:
+        natural_keys.check_move(s, record, str(result.changes[GRID]))
     owner_changed = target.entity == "attachment" and {"owner_entity", "owner_id"} & set(
         result.changes
     )

@@ -206,3 +206,62 @@ def test_a_resident_added_to_a_household_moved_meanwhile_lands_in_its_new_grid(
     finally:
         first.close()
         second.close()
+
+
+def test_a_moved_household_keeps_its_number_unique_in_the_new_grid(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a household moved into grid B keeps one household per 户号 there: grid B's
+    worker registering that 户号 offline (without the moved household on the laptop) is
+    refused visibly and ends with the moved household, registering it again on a laptop
+    that holds it updates it, and moving another household onto a taken 户号 is refused."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    b = enrolled(any_server, tmp_path, "worker.b")
+    sup = enrolled(any_server, tmp_path, "sup.street")
+    try:
+        moved = _household_with_everything(a, "0505")
+        sync_now(a)
+        sync_now(sup)
+        register.edit_record(sup, HouseholdRow, moved, {"grid_code": GRID_B})
+        sync_now(sup)
+        again = register.register_household(
+            b, register.HouseholdInput(grid_code=GRID_B, household_no="0505", address="重复登记")
+        )
+        assert again != moved
+        sync_now(b)
+        assert _refused(b) == [("household", again, "household_no_taken")]
+        households = [k for k in snapshot(b, GRID_B) if k[0] == "household"]
+        assert households == [("household", moved)]
+        # On a laptop that holds the moved household, the same 户号 finds it.
+        same = register.register_household(
+            b, register.HouseholdInput(grid_code=GRID_B, household_no="0505", address="凤凰小区5栋")
+        )
+        assert same == moved
+        # Another household of grid A moved onto that 户号 in grid B: refused.
+        other = register.register_household(
+            a, register.HouseholdInput(grid_code=GRID_A, household_no="0505-2", address="老街3号")
+        )
+        sync_now(a)
+        sync_now(sup)
+        register.edit_record(sup, HouseholdRow, other, {"household_no": "0505"})
+        sync_now(sup)
+        assert snapshot(sup, GRID_A)[("household", other)]["household_no"] == "0505"
+        register.edit_record(sup, HouseholdRow, other, {"grid_code": GRID_B})
+        sync_now(sup)
+        assert ("household", other, "household_no_taken") in _refused(sup)
+        assert snapshot(sup, GRID_A)[("household", other)]["grid_code"] == GRID_A
+        db = ServerDb(any_server.db_url)
+        try:
+            live = [
+                r.data["household_no"]
+                for (e, _i), r in db.records().items()
+                if e == "household" and r.grid_code == GRID_B and not r.deleted
+            ]
+        finally:
+            db.close()
+        assert live == ["0505"]
+    finally:
+        a.close()
+        b.close()
+        sup.close()
+
