@@ -413,14 +413,24 @@ def evict_grid(session: Session, grid_code: str) -> int:
     it, visibly, and the row is then asked for again and dropped), never evicted silently;
     so does a conflict whose resolution waits to be sent."""
     removed = 0
+    kept: list[tuple[str, str]] = []
     for entity, model in SYNC_MODELS.items():
         waiting = select(OutboxEntry.record_id).where(
             OutboxEntry.entity == entity, OutboxEntry.status.in_(UNSENT)
         )
+        kept += [
+            (entity, rid)
+            for rid in session.scalars(
+                select(model.id).where(model.grid_code == grid_code, model.id.in_(waiting))
+            )
+        ]
         result = session.execute(
             delete(model).where(model.grid_code == grid_code, model.id.not_in(waiting))
         )
         removed += int(getattr(result, "rowcount", 0) or 0)
+    # Whatever the server answers for their changes (even `applied`: sent before the grid
+    # was taken), they are asked for again once settled, and go (sync/refetch.py).
+    queue_refetch(session, kept)
     session.execute(
         delete(LocalConflict).where(
             LocalConflict.grid_code == grid_code, LocalConflict.resolution.is_(None)

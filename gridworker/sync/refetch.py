@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 def run(engine: SyncEngine) -> int:
     """Ask for the queued records and store the answer; returns how many were asked."""
     with engine.profile.sessions() as s:
-        queued = [(str(e), str(i)) for e, i in SyncState.load(s).refetch]
+        # A record whose change still waits stays queued: asked for once it is settled.
+        queued = [
+            (str(e), str(i)) for e, i in SyncState.load(s).refetch if not _unsent(s, str(e), str(i))
+        ]
     if not queued:
         return 0
     rows: list[Row] = []

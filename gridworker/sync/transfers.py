@@ -91,8 +91,17 @@ def run(engine: SyncEngine, report: CycleReport) -> None:
             )
             if due(t, now)
         ]
+    store = engine.profile.attachments
     for sha, direction in waiting:
         engine.check_cancel()
+        if direction == "up" and not store.exists(sha):
+            # A record this laptop only pulled (re-sent after a restore): the file is not
+            # here to send; its own laptop uploads it, and this one downloads it.
+            with write_session(engine.profile.sessions) as s:
+                t = s.get(Transfer, (sha, direction))
+                if t is not None:
+                    s.delete(t)
+            continue
         try:
             if direction == "up":
                 _upload(engine, sha)

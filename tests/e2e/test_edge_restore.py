@@ -5,14 +5,21 @@ restore empties and refills them and runs `gridworker-server new-epoch`."""
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from gridworker.domain.enums import CaseActionKind, CaseCategory
 from gridworker.services import cases, register
-from gridworker.services.syncing import sync_now
+from gridworker.services.attachments import attach
+from gridworker.services.syncing import client_for, sync_now
 from gridworker.storage.models import CaseActionRow, HouseholdRow
+from gridworker.sync.client import SyncClient, SyncError, make_transport
+from gridworker.sync.engine import SyncEngine
+from gridworker.sync.faults import FaultPlan, FaultyAdapter, HeldRequests
 from tests.e2e.conftest import GRID_A, LiveServer, enrolled
 from tests.e2e.server_ops import backup, restore
 from tests.e2e.test_sync_e2e import add_household, outbox_size, snapshot
@@ -148,3 +155,40 @@ def test_a_case_reported_after_the_backup_comes_back_with_its_history(
     finally:
         a.close()
         sup.close()
+
+
+def test_a_photo_only_pulled_is_not_uploaded_again_after_a_restore(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a laptop that re-sends a photo's record it only pulled (its file still waiting
+    to be uploaded by the laptop that took it) does not try to upload a file it does not
+    hold (it crashed the sync), and gets the photo once its own laptop uploads it."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        saved = backup(any_server.db_url)
+        hid = add_household(a, "1004")
+        photo = b"\x00photo taken on laptop a" * 100
+        attach(a, owner_entity="household", owner_id=hid, data=photo, is_evidence=True)
+        good = client_for(a)
+        plan = FaultPlan(rates={"drop": 1.0}, only=lambda r: "/attachments/" in r.path_url)
+        no_files = SyncClient(
+            make_transport(good.base_url, adapter=FaultyAdapter(plan, HeldRequests()), retries=0),
+            device_id=good.device_id,
+            token=good.token,
+        )
+        with pytest.raises(SyncError):
+            SyncEngine(a.profile, no_files, username="worker.a").run_cycle()
+        assert sync_now(a2).waiting == 1
+        restore(any_server, saved)
+        start = datetime.now(UTC)
+        a2.clock = lambda: start + timedelta(hours=1)
+        sync_now(a2)  # re-sends what it holds; no upload of a file it never had
+        sync_now(a)
+        a2.clock = lambda: start + timedelta(days=1)
+        assert sync_now(a2).downloaded == 1
+        assert a2.profile.attachments.open_bytes(hashlib.sha256(photo).hexdigest()) == photo
+        assert snapshot(a) == snapshot(a2)
+    finally:
+        a.close()
+        a2.close()
