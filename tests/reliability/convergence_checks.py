@@ -59,7 +59,8 @@ def check_late_deliveries(m: Any) -> None:
     """Every held request reached the server after newer ones and was handled: a push or a
     pull answered 200 (a late push is a replay of logged mutations, never `client_cloned`,
     even after the mutation log was purged), or 412 if the server was restored from a
-    backup since; nothing answered 5xx."""
+    backup since, or, for a pull with a cursor older than a purge, 410 `cursor_expired`;
+    nothing answered 5xx."""
     stats: Stats = m.stats
     for name, held in m.held.items():
         assert not len(held), f"{name}: the network still holds requests"
@@ -72,7 +73,11 @@ def check_late_deliveries(m: Any) -> None:
             assert late.status is not None, (name, late)
             assert late.status < 500, (name, what, late.status, late.body[:300])
             if what in ("push", "pull"):
-                allowed = {200, 412} if m.restores else {200}
+                allowed = {200}
+                if m.restores:
+                    allowed.add(412)  # the server was restored from a backup since
+                if m.purges and what == "pull":
+                    allowed.add(410)  # an old cursor after a purge: cursor_expired
                 assert late.status in allowed, (name, what, late.status, late.body[:300])
 
 
