@@ -83,7 +83,8 @@ def _prepare(db_url: str, files: Path) -> None:
     )
     engine = make_engine(db_url)
     upgrade(engine)
-    square = [[[0, 0], [1, 0], [1, 1], [0, 0]]]
+    # In the demo district (Pingxiang): the server refuses a grid drawn outside China.
+    square = [[[113.85, 27.62], [113.86, 27.62], [113.86, 27.63], [113.85, 27.63], [113.85, 27.62]]]
     with transaction(session_factory(engine)) as s:
         ensure_initialised(s)
         import_grids(

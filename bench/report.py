@@ -258,6 +258,74 @@ def load_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def e2e_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 23: the CLI sync against PouchDB side by side, server CPU per record."""
+    out: list[dict[str, Any]] = []
+    src, n = data["_file"], data["params"]["records"]
+    for name, r in data.get("ratios", {}).items():
+        if not name.endswith(("/ pouchdb push", "/ pouchdb pull")):
+            continue  # the default batch size is the figure; others are in the file
+        variant, _, op = name.partition(" / pouchdb ")
+        want = 2.0 if op == "push" else 3.0
+        backend = variant.removeprefix("gridworker-")
+        out.append(
+            _figure(
+                f"end to end {op} of {n:,} records through the CLI ({backend} server) / "
+                "PouchDB 9 → express-pouchdb",
+                r["median"],
+                "ratio",
+                f"≥ {want:.0f}× PouchDB (records/s, same run)",
+                r["median"] >= want,
+                src,
+                f"{r['min']:.2f}–{r['max']:.2f} over {len(r['per_rep'])} repetitions",
+            )
+        )
+    for backend, stages in (data.get("stages") or {}).items():
+        push = stages["phases"]["push"]["server"]
+        out.append(
+            _figure(
+                f"server CPU per pushed record ({backend}; push alone, py-spy run)",
+                push["us_per_record"],
+                "µs",
+                "≤ 60",
+                push["us_per_record"] <= 60,
+                src,
+            )
+        )
+    for variant, s in data.get("summary", {}).items():
+        if variant.startswith("gridworker-"):
+            pull = s["pull"]["server_us_per_record"]
+            out.append(
+                _figure(
+                    f"server CPU per pulled record ({variant.removeprefix('gridworker-')}; "
+                    "a fresh laptop's enroll)",
+                    pull["median"],
+                    "µs",
+                    "≤ 30",
+                    pull["median"] <= 30,
+                    src,
+                )
+            )
+    return out
+
+
+def wave_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
+    s = data["summary"]
+    return [
+        _figure(
+            f"shift-end wave, {s['clients']} real laptops, PostgreSQL, "
+            f"{data['params']['workers']} workers: cycle p99",
+            s["cycle_p99_s"],
+            "s",
+            "≤ 10",
+            s["cycle_p99_s"] <= 10 and s["failed"] == 0 and bool(s.get("nothing_lost")),
+            data["_file"],
+            f"{s['cycles_per_s']:.1f} cycles/s; {data['cycles_per_server_cpu_s']:.1f} per "
+            "server CPU-second",
+        )
+    ]
+
+
 SOURCES = (
     (("import-100000", "import"), import_figures),
     (("unlock",), unlock_figures),
@@ -265,6 +333,8 @@ SOURCES = (
     (("memory",), memory_figures),
     (("ui",), ui_figures),
     (("load",), load_figures),
+    (("e2e",), e2e_figures),
+    (("wave",), wave_figures),
 )
 
 

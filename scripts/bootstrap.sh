@@ -5,6 +5,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+# What it is doing, on stderr (the commands themselves run quietly).
+say() { echo "bootstrap: $*" >&2; }
 
 need_apt=()
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
@@ -22,6 +24,7 @@ ldconfig -p 2>/dev/null | grep -q 'libxcb-icccm\.so\.4' || lean_apt+=(libxcb-icc
 ldconfig -p 2>/dev/null | grep -q 'libxcb-keysyms\.so\.1' || lean_apt+=(libxcb-keysyms1)
 if [ "${#need_apt[@]}" -gt 0 ] || [ "${#lean_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
+    say "installing system packages: ${need_apt[*]} ${lean_apt[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     if [ "${#need_apt[@]}" -gt 0 ]; then
@@ -37,11 +40,16 @@ fi
 
 PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
+  say "creating the virtualenv .venv with $PY"
   "$PY" -m venv .venv
 fi
 stamp=.venv/.gridworker-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  say "installing GridWorker and its Python packages into .venv (a few minutes the first time)"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e ".[server,dev]"
   touch "$stamp"
+  say "installed"
+else
+  say "system packages and .venv are up to date"
 fi

@@ -29,6 +29,14 @@ settings.register_profile(
 settings.register_profile("dev", deadline=None, max_examples=50)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+ROOT = Path(__file__).resolve().parents[1]
+# Screenshots the tests render: docs/screenshots (committed, shown in the README) only when
+# asked, so that a test run leaves the working tree as it was.
+SCREENSHOTS = ROOT / (
+    "docs/screenshots" if os.environ.get("GRIDWORKER_REFRESH_SCREENSHOTS") == "1" else
+    "build/screenshots"
+)
+
 PASSPHRASE = "correct horse battery staple"
 GRID = "360302001001001"
 GRID2 = "360302001001002"

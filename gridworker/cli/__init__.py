@@ -12,9 +12,13 @@ print) and ``app`` (the desktop app, demo, self-test).
 from __future__ import annotations
 
 import argparse
+import csv
+import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from gridworker import __version__
 from gridworker.cli.app import cmd_app, cmd_self_test
 from gridworker.cli.common import (
     EXIT_FAIL,
@@ -26,8 +30,9 @@ from gridworker.cli.common import (
     language,
     read_passphrase,
 )
-from gridworker.cli.parser import build_parser
+from gridworker.cli.parser import build_parser, wants_english
 from gridworker.cli.sync import read_password
+from gridworker.logging_setup import setup_client_logging
 from gridworker.process import tune_gc
 
 __all__ = [
@@ -43,64 +48,96 @@ __all__ = [
     "read_password",
 ]
 
-
-def _known_errors() -> tuple[type[BaseException], ...]:
-    from gridworker.domain.errors import DomainError
-    from gridworker.services.tabular import FileFormatError
-    from gridworker.services.workspace import ServiceError
-    from gridworker.storage.profile import ProfileError
-    from gridworker.sync.client import InsecureServer, SyncError
-    from gridworker.sync.engine import Cancelled, DeviceRevoked
-
-    return (
-        CliError,
-        ServiceError,
-        ProfileError,
-        DomainError,
-        FileFormatError,
-        OSError,
-        SyncError,
-        InsecureServer,
-        DeviceRevoked,
-        Cancelled,
-    )
+log = logging.getLogger("gridworker.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     tune_gc()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.profile is None:
-        name = "demo" if getattr(args, "command", None) == "demo" else "profile"
-        args.profile = str(default_profile().with_name(name))
-    if args.lang is None and getattr(args, "command", None) is None:
-        args.lang = None  # the app reads the language setting (zh_CN by default)
-    func: Callable[[argparse.Namespace], int] | None
-    func = cmd_self_test if args.self_test else getattr(args, "func", cmd_app)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = argparse.Namespace(lang="en" if wants_english(words) else None)
+    command = "gridworker"  # until the arguments are parsed
     try:
-        return func(args)
+        args = build_parser(english=wants_english(words)).parse_args(words)
+        if args.profile is None:
+            name = "demo" if getattr(args, "command", None) == "demo" else "profile"
+            args.profile = str(default_profile().with_name(name))
+        func: Callable[[argparse.Namespace], int]
+        func = cmd_self_test if args.self_test else getattr(args, "func", cmd_app)
+        command = "self-test" if args.self_test else getattr(args, "command", None) or "app"
+        if not args.self_test:  # the self-test writes nothing outside its temporary folder
+            _start_log(args, command)
+        code = func(args)
+        log.info("%s: exit %s", command, code)
+        return code
     except KeyboardInterrupt:
-        print("gridworker: interrupted", file=sys.stderr)
+        log.info("%s: interrupted", command)
+        print(f"gridworker: {CliError('interrupted').message(language(args))}", file=sys.stderr)
         return 130
-    except _known_errors() as exc:
-        from gridworker.domain.errors import DomainError
+    except _reported() as exc:
+        # One line in the reader's language, never a traceback: coded failures say what
+        # they are; a file, disk or database failure says which (services/errors.py).
+        from gridworker.services.errors import user_message
 
-        message = exc.message(language(args)) if isinstance(exc, DomainError) else str(exc)
-        print(f"gridworker: {message}", file=sys.stderr)
-        return exc.code if isinstance(exc, CliError) else EXIT_FAIL
-    except _database_errors() as exc:
-        # A full disk or a damaged profile file: one line, no traceback. Only the driver's
-        # own message (never the statement or its values, which may hold personal data).
-        reason = getattr(exc, "orig", None) or type(exc).__name__
-        print(
-            f"gridworker: the local database failed ({reason}): "
-            "is the disk full, or the profile file damaged? Work saved before this is kept.",
-            file=sys.stderr,
-        )
+        _log_refusal(command, exc)
+        print(f"gridworker: {user_message(exc, language(args))}", file=sys.stderr)
+        return exc.exit_code if isinstance(exc, CliError) else EXIT_FAIL
+    except csv.Error as exc:
+        # The csv module's own refusal (a cell past its 128 KiB limit, a stray NUL): one
+        # line, not a traceback; its text names no cell content.
+        log.warning("%s: refused (csv.Error)", command)
+        if language(args).lower().startswith("en"):
+            print(f"gridworker: the CSV file cannot be read: {exc}", file=sys.stderr)
+        else:
+            limit = csv.field_size_limit()
+            too_long = "field larger than field limit" in str(exc)
+            why = f"有单元格超过 {limit} 个字符" if too_long else "格式错误"
+            print(f"gridworker: CSV 文件无法读取：{why}", file=sys.stderr)
         return EXIT_FAIL
 
 
-def _database_errors() -> tuple[type[BaseException], ...]:
+def _start_log(args: argparse.Namespace, command: str) -> None:
+    """The log file in the profile folder (the demo's folder for `demo`). A folder that
+    cannot be written is said once on stderr, in the reader's language; the command
+    still runs."""
+    try:
+        setup_client_logging(Path(args.profile))
+    except OSError as exc:
+        from gridworker.services.errors import user_message
+
+        lang = language(args)
+        reason = user_message(exc, lang)
+        note = CliError("log_file_unavailable", reason=reason).message(lang)
+        print(f"gridworker: {note}", file=sys.stderr)
+        return
+    log.info("%s: start (gridworker %s)", command, __version__)
+
+
+def _log_refusal(command: str, exc: BaseException) -> None:
+    """A refusal for the log: the error's type and code, never its text (which may quote
+    a value someone typed). A database failure is logged with its traceback (the
+    redaction filter drops the statement's parameters): it is a fault, not a refusal."""
+    from gridworker.services.errors import log_code
+
+    what = f"{type(exc).__name__} {log_code(exc)}"
+    if exc.__cause__ is not None:  # e.g. sync_failed, said kindly, from Offline
+        what += f", from {type(exc.__cause__).__name__} {log_code(exc.__cause__)}"
+    if _is_database_error(exc):
+        log.error("%s: the local database failed (%s)", command, what, exc_info=exc)
+    else:
+        log.warning("%s: refused (%s)", command, what)
+
+
+def _is_database_error(exc: BaseException) -> bool:
     from sqlalchemy.exc import DatabaseError
 
-    return (DatabaseError,)
+    return isinstance(exc, DatabaseError)
+
+
+def _reported() -> tuple[type[BaseException], ...]:
+    from sqlalchemy.exc import DatabaseError
+
+    from gridworker.domain.errors import CodedError
+    from gridworker.services.tabular import FileFormatError
+    from gridworker.sync.engine import Cancelled, DeviceRevoked
+
+    return (CodedError, OSError, DatabaseError, DeviceRevoked, Cancelled, FileFormatError)

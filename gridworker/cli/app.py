@@ -8,54 +8,88 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gridworker.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, CliError, language
+from gridworker.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, CliError, english, language, say
 
 
 def cmd_app(args: argparse.Namespace) -> int:
     """No command: the desktop app (unlock, or enroll on first run)."""
     if not _has_display():
-        raise CliError(
-            "no display for the desktop app: use a command (see gridworker --help)", EXIT_USAGE
-        )
+        raise CliError("no_display", EXIT_USAGE)
     from gridworker.ui.app import run
 
     return run(Path(args.profile), lang=args.lang)
+
+
+# The demo's folders: the embedded server's, and one profile per demo account.
+DEMO_SERVER = "server"
+
+
+def demo_profile_folder(base: Path, role: str) -> Path:
+    """The profile of the demo account `role` (worker keeps the original "profile")."""
+    return base / ("profile" if role == "worker" else f"profile-{role}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from gridworker.services.demo import DEMO_PASSPHRASE, DEMO_PASSWORD, open_demo_profile
 
     base = Path(args.profile)
-    proc, url = _start_demo_server(base / "server")
+    role = getattr(args, "demo_as", "worker")
+    if getattr(args, "reset", False):
+        reset_demo(base)
+        say(args, "已删除之前的演示数据，重新开始", "earlier demo data deleted; starting afresh",
+            err=True)  # fmt: skip
+    proc, url = _start_demo_server(base / DEMO_SERVER, args)
     try:
-        ws = open_demo_profile(base / "profile", url)
+        folder = demo_profile_folder(base, role)
+        say(args, f"正在打开演示档案（{DEMO_ACCOUNTS[role][0]}）……",
+            f"opening the demo profile ({DEMO_ACCOUNTS[role][1]}) ...", err=True)  # fmt: skip
+        ws = open_demo_profile(folder, url, username=f"demo.{role}")
         gui = not args.no_gui and _has_display()
         if not gui:
             try:
-                _print_demo(ws, base, url, args)
+                _print_demo(ws, folder, url, args)
             finally:
                 ws.close()
             return EXIT_OK
-        print(
-            f"demo server {url}; profile {base / 'profile'} (passphrase {DEMO_PASSPHRASE})",
-            flush=True,  # read by whoever started the demo, long before the app exits
+        say(
+            args,
+            f"演示服务器 {url}；演示档案 {folder}（本机口令 {DEMO_PASSPHRASE}）",
+            f"demo server {url}; profile {folder} (passphrase {DEMO_PASSPHRASE})",
         )
         from gridworker.ui.app import run
 
-        return run(base / "profile", workspace=ws, password=DEMO_PASSWORD, lang=args.lang)
+        return run(folder, workspace=ws, password=DEMO_PASSWORD, lang=args.lang)
     finally:
         proc.terminate()
         proc.wait(20)
 
 
-def _print_demo(ws: Any, base: Path, url: str, args: argparse.Namespace) -> None:
+# The demo accounts `demo --as` opens: role -> (zh, en) description.
+DEMO_ACCOUNTS = {
+    "worker": ("网格员 demo.worker", "grid worker demo.worker"),
+    "street": ("街道督办员 demo.street", "street supervisor demo.street"),
+    "admin": ("区管理员 demo.admin", "district admin demo.admin"),
+}
+
+
+def reset_demo(base: Path) -> None:
+    """Delete the demo's server and profiles (only those folders, nothing else in `base`)."""
+    import shutil
+
+    for folder in [base / DEMO_SERVER, *(demo_profile_folder(base, r) for r in DEMO_ACCOUNTS)]:
+        if folder.exists():
+            shutil.rmtree(folder)
+
+
+def _print_demo(ws: Any, folder: Path, url: str, args: argparse.Namespace) -> None:
     from gridworker.services.demo import DEMO_PASSPHRASE, summary
 
     info = summary(ws, language(args))
-    zh = language(args).startswith("zh")
+    zh = not english(args)
     print(
-        ("演示档案" if zh else "Demo profile")
-        + f": {base / 'profile'}  (passphrase: {DEMO_PASSPHRASE}); server {url}"
+        f"演示档案：{folder}（本机口令 {DEMO_PASSPHRASE}）；服务器 {url}"
+        if zh
+        else f"Demo profile: {folder} (passphrase: {DEMO_PASSPHRASE}); server {url}"
     )
     print(
         f"住户 {info.households}，居民 {info.residents}，走访 {info.visits}"
@@ -69,7 +103,7 @@ def _print_demo(ws: Any, base: Path, url: str, args: argparse.Namespace) -> None
     for description, deadline in info.rectifications:
         print(f"  {description}  {'期限' if zh else 'due'} {deadline}")
     if not args.no_gui:
-        print("(no display: the desktop app needs one; this is the text summary)")
+        say(args, "（没有图形界面，这是文字版首页）", "(no display: this is the text summary)")
 
 
 def _server_command() -> list[str]:
@@ -81,33 +115,47 @@ def _server_command() -> list[str]:
     return [sys.executable, "-m", "gridworker.server.cli"]
 
 
-def _start_demo_server(folder: Path) -> tuple[Any, str]:
-    """The embedded sync server on SQLite with the demo district, on a free local port."""
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the kernel sends SIGTERM to the server when the demo dies, even by SIGKILL."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _start_demo_server(folder: Path, args: argparse.Namespace) -> tuple[Any, str]:
+    """The embedded sync server on SQLite with the demo district, on a free local port.
+
+    It cannot outlive the demo: on Linux the kernel stops it when the demo dies
+    (PR_SET_PDEATHSIG), and everywhere it watches the demo's process id itself."""
     import subprocess
 
     folder.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{folder / 'server.db'}"
-    env = {**os.environ, "GRIDWORKER_SERVER_FILES": str(folder / "files")}
     server = [*_server_command(), "--db", db]
     if not (folder / "server.db").exists():
-        print("preparing the demo district (first run only) ...", file=sys.stderr)
+        say(args, "正在准备演示辖区（仅第一次）……", "preparing the demo district ...", err=True)
         for command in (["init"], ["seed-demo"]):
-            done = subprocess.run([*server, *command], capture_output=True, text=True, env=env)
+            done = subprocess.run([*server, *command], capture_output=True, text=True)
             if done.returncode != 0:
                 (folder / "server.db").unlink(missing_ok=True)
-                raise CliError(f"the demo server could not be prepared: {done.stderr.strip()}")
+                last = (done.stderr.strip().splitlines() or [""])[-1]
+                raise CliError("demo_prepare_failed", detail=last)
     proc = subprocess.Popen(
-        [*server, "serve", "--host", "127.0.0.1", "--port", "0"],
+        [*server, "serve", "--host", "127.0.0.1", "--port", "0",
+         "--files", str(folder / "files"), "--parent-pid", str(os.getpid())],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        env=env,
-    )
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )  # fmt: skip
     assert proc.stdout is not None
     for line in proc.stdout:
         if line.startswith("ready "):
             return proc, line.split()[1]
-    raise CliError("the demo server did not start")
+    raise CliError("demo_server_failed")
 
 
 def _has_display() -> bool:

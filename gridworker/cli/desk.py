@@ -13,6 +13,7 @@ from gridworker.cli.common import (
     language,
     open_profile,
     print_json,
+    say,
 )
 
 
@@ -23,13 +24,13 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     try:
         query = query_from_cli(ws, scope=args.scope, as_of=args.as_of, since=args.since)
         board = dashboard(ws, query)
-        zone = ws.calendar.zone
+        zone = ws.zone
     finally:
         ws.close()
     if args.json:
         print_json(board.to_json())
     else:
-        print("\n".join(describe(board, zone)))
+        print("\n".join(describe(board, zone, language(args))))
     return EXIT_OK
 
 
@@ -41,7 +42,7 @@ def _date_arg(value: str | None, option: str) -> Any:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CliError(f"{option} {value!r} is not a date: use YYYY-MM-DD", EXIT_USAGE) from None
+        raise CliError("bad_date_option", EXIT_USAGE, option=option, value=value) from None
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
@@ -66,8 +67,13 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     sheets = ", ".join(
         f"{title} {n}" for title, n in zip(result.sheets, result.counts.values(), strict=True)
     )
-    note = "masked" if result.masked else "UNMASKED (logged)"
-    print(f"ledger written to {result.path}: {sheets} ({note})")
+    say(
+        args,
+        f"台账已写入 {result.path}：{sheets.replace(', ', '，')}"
+        + ("（已脱敏）" if result.masked else "（未脱敏，已记入审计日志）"),
+        f"ledger written to {result.path}: {sheets} "
+        + ("(masked)" if result.masked else "(not masked; logged)"),
+    )
     return EXIT_OK
 
 
@@ -82,5 +88,9 @@ def cmd_print(args: argparse.Namespace) -> int:
             path = print_inspection(ws, args.inspection, Path(args.output))
     finally:
         ws.close()
-    print(f"{'case' if args.case else 'inspection'} sheet written to {path}")
+    say(
+        args,
+        f"{'事件处置单' if args.case else '检查记录单'}已写入 {path}",
+        f"{'case' if args.case else 'inspection'} sheet written to {path}",
+    )
     return EXIT_OK

@@ -1,17 +1,19 @@
-"""Commands on the local profile: init, import, export, status."""
+"""Commands on the local profile: init, export, status (import: cli/importing.py)."""
 
 from __future__ import annotations
 
 import argparse
+import os
+from datetime import datetime
 from pathlib import Path
 
 from gridworker.cli.common import (
     EXIT_OK,
-    EXIT_PARTIAL,
     language,
     open_profile,
     print_json,
     read_passphrase,
+    say,
 )
 
 
@@ -30,9 +32,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         district_key=_read_district_key(args.district_key),
     )
     try:
-        print(
+        listed = "、".join(ws.actor.grids)
+        say(
+            args,
+            f"已为 {ws.actor.username} 新建本机档案：{ws.profile.path}（网格 {listed}）",
             f"profile created in {ws.profile.path} for {ws.actor.username} "
-            f"({', '.join(ws.actor.grids)})"
+            f"({', '.join(ws.actor.grids)})",
         )
         if not args.district_key:
             print(NO_DISTRICT_KEY["en" if language(args).startswith("en") else "zh"])
@@ -69,33 +74,12 @@ def _read_district_key(path: str | None) -> bytes | None:
         return data
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from gridworker.services.importing import import_file
-
-    ws = open_profile(args)
-    try:
-        report = import_file(ws, Path(args.file), lang=language(args))
-    finally:
-        ws.close()
-    if args.json:
-        print_json(report.to_json())
-    else:
-        print(
-            f"{report.file}: {report.imported} of {report.rows} rows imported "
-            f"({report.households} households, {report.residents} residents), "
-            f"{len(report.errors)} refused"
-        )
-        for err in report.errors:
-            print(f"  line {err.line}: {err.reason}")
-    return EXIT_PARTIAL if report.errors else EXIT_OK
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     from gridworker.services.exporting import export
 
-    out = Path(args.output) if args.output else Path(f"{args.kind}.{args.format}")
     ws = open_profile(args)
     try:
+        out = Path(args.output) if args.output else _default_export(Path(args.profile), args)
         result = export(
             ws,
             kind=args.kind,
@@ -106,26 +90,71 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     finally:
         ws.close()
-    note = "masked" if result.masked else "UNMASKED (logged)"
-    print(f"{result.records} {result.kind} written to {result.path} ({note})")
+    say(
+        args,
+        f"已导出 {result.records} 条{KIND_LABELS.get(result.kind, result.kind)}到 {result.path}"
+        + ("（已脱敏）" if result.masked else "（未脱敏，已记入审计日志）"),
+        f"{result.records} {result.kind} written to {result.path} "
+        + ("(masked)" if result.masked else "(not masked; logged)"),
+    )
     return EXIT_OK
 
 
+def _default_export(profile: Path, args: argparse.Namespace) -> Path:
+    """Without -o, an export goes to the profile's own `exports` folder (0700; the file
+    itself is 0600, see services/exporting.py), never into whatever folder the command
+    runs in: a file of full ID numbers left in a shared folder is a leak."""
+    folder = profile / "exports"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        os.chmod(folder, 0o700)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    tag = "-unmasked" if args.unmasked else ""
+    return folder / f"{args.kind}{tag}-{stamp}.{args.format}"
+
+
 def cmd_status(args: argparse.Namespace) -> int:
+    from gridworker.domain.clock import district_text
+    from gridworker.domain.enums import Role
     from gridworker.services.status import status
 
     ws = open_profile(args)
     try:
         info = status(ws)
+        zone = ws.zone
     finally:
         ws.close()
     if args.json:
         print_json(info)
-    else:
-        print(f"user {info['user']} ({info['role']}), grids {', '.join(info['grids'])}")
-        print(f"pending changes: {info['pending']}, open conflicts: {info['conflicts']}")
-        print(
-            f"last sync: {info['last_sync'] or 'never'}; server: {info['server'] or 'none'}; "
-            f"{'online' if info['online'] else 'offline'}"
-        )
+        return EXIT_OK
+    role = Role.parse(info["role"])
+    last = district_text(info["last_sync"], zone) if info["last_sync"] else None
+    say(
+        args,
+        f"用户 {info['user']}（{role.label('zh_CN')}），网格 {'、'.join(info['grids'])}",
+        f"user {info['user']} ({role.label('en')}), grids {', '.join(info['grids'])}",
+    )
+    say(
+        args,
+        f"待同步的修改：{info['pending']}，待处理的冲突：{info['conflicts']}",
+        f"pending changes: {info['pending']}, open conflicts: {info['conflicts']}",
+    )
+    say(
+        args,
+        f"上次同步：{last or '从未同步'}；服务器：{info['server'] or '未登录'}；"
+        + ("在线" if info["online"] else "离线"),
+        f"last sync: {last or 'never'}; server: {info['server'] or 'none'}; "
+        + ("online" if info["online"] else "offline"),
+    )
     return EXIT_OK
+
+
+# Export kinds as the Chinese result line names them.
+KIND_LABELS = {
+    "households": "住户",
+    "residents": "居民",
+    "visits": "走访记录",
+    "inspections": "检查记录",
+    "rectifications": "整改单",
+    "cases": "事件",
+}

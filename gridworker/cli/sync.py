@@ -13,10 +13,12 @@ from typing import Any
 from gridworker.cli.common import (
     EXIT_OK,
     CliError,
+    english,
     language,
     open_profile,
     print_json,
     read_passphrase,
+    say,
 )
 
 
@@ -26,13 +28,16 @@ def read_password(*, required: bool = True) -> str | None:
         return env
     if not sys.stdin.isatty():
         if required:
-            raise CliError("no password: set GRIDWORKER_PASSWORD or run in a terminal")
+            raise CliError("no_password")
         return None
-    return getpass.getpass("Server password / 服务器密码: ")
+    return getpass.getpass("服务器密码 Server password: ")
 
 
 def _progress(args: argparse.Namespace) -> Callable[[Any], None]:
+    from gridworker.services.status import phase_label
+
     last: dict[str, int] = {}
+    lang = language(args)
 
     def show(p: Any) -> None:
         if p.phase == "done" or args.quiet:
@@ -42,7 +47,7 @@ def _progress(args: argparse.Namespace) -> Callable[[Any], None]:
             return
         last[p.phase] = p.done
         total = f"/{p.total}" if p.total else ""
-        print(f"  {p.phase} {p.done}{total}", file=sys.stderr)
+        print(f"  {phase_label(p.phase, lang)} {p.done}{total}", file=sys.stderr, flush=True)
 
     return show
 
@@ -63,9 +68,13 @@ def cmd_enroll(args: argparse.Namespace) -> int:
         lang=language(args),
     )
     try:
-        print(
-            f"enrolled {ws.actor.username} ({ws.actor.role.value}) with {args.server}; "
-            f"{report.pulled} records pulled"
+        role = ws.actor.role
+        say(
+            args,
+            f"{ws.actor.username}（{role.label('zh_CN')}）已登录 {args.server}，"
+            f"下载了 {report.pulled} 条记录",
+            f"enrolled {ws.actor.username} ({role.label('en')}) with {args.server}; "
+            f"{report.pulled} records pulled",
         )
     finally:
         ws.close()
@@ -73,6 +82,8 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from gridworker.domain.errors import CodedError
+    from gridworker.services.status import sync_failure_text, sync_summary
     from gridworker.services.syncing import sync_now
 
     ws = open_profile(args)
@@ -83,22 +94,31 @@ def cmd_sync(args: argparse.Namespace) -> int:
             progress=_progress(args),
             lang=language(args),
         )
+    except Exception as exc:
+        # Said kindly: the work is safe on this laptop (and goes when the server answers).
+        zh, en = sync_failure_text(exc, "zh_CN"), sync_failure_text(exc, "en")
+        raise CodedError("sync_failed", zh=zh, en=en) from exc
     finally:
         ws.close()
-    print(f"sync done: {report.summary()}")
+    zh, en = sync_summary(report, "zh_CN"), sync_summary(report, "en")
+    say(args, f"同步完成：{zh}", f"sync done: {en}")
     if report.conflicts:
-        print(f"{report.conflicts} conflicts to review: gridworker conflicts list")
+        say(
+            args,
+            f"有 {report.conflicts} 个冲突待处理：gridworker conflicts list",
+            f"{report.conflicts} conflicts to review: gridworker conflicts list",
+        )
     return EXIT_OK
 
 
-def _who(f: dict[str, Any], side: str) -> str:
+def _who(f: dict[str, Any], side: str, en: bool) -> str:
     """Who made one side: "this laptop", or the person, the laptop and the time."""
     if f.get(f"{side}_mine"):
-        return "this laptop"
+        return "this laptop" if en else "本机"
     laptop = f.get(f"{side}_device_name") or (
         f"…{str(f[f'{side}_device'])[-6:]}" if f.get(f"{side}_device") else None
     )
-    parts = [f.get(f"{side}_author") or "?", laptop, f.get(f"{side}_at")]
+    parts = [f.get(f"{side}_author") or ("?" if en else "？"), laptop, f.get(f"{side}_at")]
     return ", ".join(str(p) for p in parts if p)
 
 
@@ -110,11 +130,15 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     try:
         if args.conflicts_command == "resolve":
             resolve_conflict(ws, args.id, keep=args.keep, field=args.field, value=args.value)
-            print(f"conflict {args.id} resolved; the choice is sent with the next sync")
+            say(
+                args,
+                f"冲突 {args.id} 已处理；处理结果将在下次同步时发送",
+                f"conflict {args.id} resolved; the choice is sent with the next sync",
+            )
             return EXIT_OK
         views = list_conflicts(ws, status=args.status)
         if args.unmasked:
-            # Revealing personal values is a logged action (DESIGN.md §7).
+            # Revealing personal values is a logged action (docs/design.md §7).
             with ws.write() as s:
                 ws.audit(s, "reveal", entity="conflict", detail={"conflicts": len(views)})
         else:
@@ -125,14 +149,20 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         print_json([v.to_json() for v in views])
         return EXIT_OK
     if not views:
-        print("no conflicts")
+        say(args, "没有冲突", "no conflicts")
+    en = english(args)
     for v in views:
-        print(f"{v.id}  {v.kind:<8} {v.entity} {v.record_id}  grid {v.grid_code}  {v.status}")
+        grid = "grid" if en else "网格"
+        print(f"{v.id}  {v.kind:<8} {v.entity} {v.record_id}  {grid} {v.grid_code}  {v.status}")
         if v.last_error:
-            print(f"    the server refused the last choice: {v.last_error}")
+            refused = (
+                "the server refused the last choice" if en else "服务器拒绝了上次的处理"
+            )
+            print(f"    {refused}: {v.last_error}")
         for f in v.fields:
+            server, incoming = ("server", "incoming") if en else ("服务器", "传入")
             print(
-                f"    {f['field']}: server={f['server']!r} ({_who(f, 'server')})"
-                f"  incoming={f['local']!r} ({_who(f, 'local')})"
+                f"    {f['field']}: {server}={f['server']!r} ({_who(f, 'server', en)})"
+                f"  {incoming}={f['local']!r} ({_who(f, 'local', en)})"
             )
     return EXIT_OK

@@ -21,17 +21,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from gridworker.domain.enums import DangerGrade, HazardKind, PremisesType
+from gridworker.domain.errors import BiText, DetailedError
 from gridworker.resources import resource
 
-HAZARD_KINDS = ("dangerous_building", "fire_safety", "gas_safety")
-# fmt: off
-PREMISES_TYPES = (
-    "small_school", "small_clinic", "small_shop", "small_restaurant", "small_hotel",
-    "small_entertainment", "internet_cafe", "small_bath_salon", "small_workshop", "care_home",
-    "hazardous_goods_shop", "restaurant", "hotel", "household", "other",
-)
-# fmt: on
-GRADES = ("A", "B", "C", "D")
+# The codes a template may name are the domain's own (one copy, in domain.enums): a
+# template's kind is a hazard kind, its premises types and grades the register's.
+# resources/checklists/schema.json repeats them for editors; a test holds it to these.
+HAZARD_KINDS = tuple(kind.code for kind in HazardKind)
+PREMISES_TYPES = tuple(premises.code for premises in PremisesType)
+GRADES = tuple(grade.code for grade in DangerGrade)
 ANSWER_TYPES = ("yes_no", "number", "date", "text")
 SEVERITIES = ("major", "general")
 PHOTO_RULES = ("on_fail", "required", "optional")
@@ -59,8 +58,12 @@ class ChecklistError(ValueError):
     """A template that cannot be used; the message names the file and the item."""
 
 
-class AnswerError(ValueError):
-    """An answer that does not fit its item, e.g. "两具" for a number."""
+class AnswerError(DetailedError, ValueError):
+    """An answer that does not fit its item, e.g. "两具" for a number. Its message names
+    the item by what it says (``item``), never by its code; the English detail keeps the
+    code for logs."""
+
+    default_code = "answer_invalid"
 
 
 def label(text: Mapping[str, str], lang: str) -> str:
@@ -96,6 +99,10 @@ class ChecklistItem:
     only_grade: tuple[str, ...] = ()  # empty: every building grade
     required: bool = True
 
+    def name(self) -> BiText:
+        """What the item says, as people name it in a message (not its code)."""
+        return BiText(self.text.get("zh", self.code), self.text.get("en", self.code))
+
     def __hash__(self) -> int:  # the text dicts are not hashable; the code is enough
         return hash(self.code)
 
@@ -119,15 +126,23 @@ class ChecklistItem:
             return False
         if self.answer == "yes_no":
             if answer not in (PASS, FAIL):
-                raise AnswerError(f"{self.code}: answer {answer!r} is not pass, fail or na")
+                raise AnswerError(
+                    f"{self.code}: answer {answer!r} is not pass, fail or na",
+                    code="answer_not_choice",
+                    item=self.name(),
+                )
             return answer == FAIL
         if self.answer == "number":
-            value = _parse_number(self.code, answer)
+            value = _parse_number(self, answer)
             return any(_COMPARE[op](value, limit) for op, limit in self.fail_if.items())
         if self.answer == "date":
-            when = _parse_date(self.code, answer)
+            when = _parse_date(self, answer)
             if when > today:
-                raise AnswerError(f"{self.code}: date {answer} is in the future")
+                raise AnswerError(
+                    f"{self.code}: date {answer} is in the future",
+                    code="answer_future_date",
+                    item=self.name(),
+                )
             limit = self.fail_if_older_than_days
             return limit is not None and (today - when).days > limit
         return False  # free text records, it does not judge
@@ -221,7 +236,10 @@ def evaluate(
     """
     unknown = sorted(set(answers) - {item.code for item in template.items})
     if unknown:
-        raise AnswerError(f"{template.code} v{template.version} has no item {', '.join(unknown)}")
+        raise AnswerError(
+            f"{template.code} v{template.version} has no item {', '.join(unknown)}",
+            code="answer_wrong_template",
+        )
     with_photo = None if photos is None else set(photos)
     failed: list[ChecklistItem] = []
     missing: list[str] = []
@@ -539,17 +557,25 @@ class _Parser:
 # Answers ------------------------------------------------------------------------
 
 
-def _parse_number(code: str, answer: str) -> float:
+def _parse_number(item: ChecklistItem, answer: str) -> float:
+    code = item.code
     try:
         value = float(answer)
     except ValueError:
-        raise AnswerError(f"{code}: answer {answer!r} is not a number") from None
+        raise AnswerError(
+            f"{code}: answer {answer!r} is not a number", code="answer_not_number", item=item.name()
+        ) from None
     if not math.isfinite(value):
-        raise AnswerError(f"{code}: answer {answer!r} is not a finite number")
+        raise AnswerError(
+            f"{code}: answer {answer!r} is not a finite number",
+            code="answer_not_number",
+            item=item.name(),
+        )
     return value
 
 
-def _parse_date(code: str, answer: str) -> date:
+def _parse_date(item: ChecklistItem, answer: str) -> date:
+    code = item.code
     # Cylinder stamps and rating plates often give only a month: take its first
     # day, which can only make an old date look older, never younger.
     text = f"{answer}-01" if re.fullmatch(r"\d{4}-\d{2}", answer) else answer
@@ -557,5 +583,7 @@ def _parse_date(code: str, answer: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise AnswerError(
-            f"{code}: answer {answer!r} is not a date (YYYY-MM-DD or YYYY-MM)"
+            f"{code}: answer {answer!r} is not a date (YYYY-MM-DD or YYYY-MM)",
+            code="answer_not_date",
+            item=item.name(),
         ) from None

@@ -13,7 +13,7 @@ from typing import Literal
 from gridworker.domain.enums import RegionLevel
 from gridworker.domain.validation import validate_grid_code
 
-StreetKind = Literal["street", "town", "township"]
+StreetKind = Literal["street", "town", "township", "other_unit"]
 
 _LEVEL_BY_LENGTH = {6: RegionLevel.county, 9: RegionLevel.street, 12: RegionLevel.community}
 
@@ -58,7 +58,8 @@ class GridCode:
 
 
 def street_kind(street3: str) -> StreetKind:
-    """001–099 street (街道), 100–199 town (镇), 200–399 township (乡)."""
+    """001–099 street (街道), 100–199 town (镇), 200–399 township (乡), 400–599 another unit
+    at that level (development zone, farm, 管委会; e.g. 五陂下垦殖场 360302400)."""
     if len(street3) != 3 or not street3.isdigit():
         raise ValueError(f"a street/town part has 3 digits, got {street3!r}")
     number = int(street3)
@@ -68,7 +69,9 @@ def street_kind(street3: str) -> StreetKind:
         return "town"
     if 200 <= number <= 399:
         return "township"
-    raise ValueError(f"street/town part {street3!r} is outside 001–399")
+    if 400 <= number <= 599:
+        return "other_unit"
+    raise ValueError(f"street/town part {street3!r} is outside 001–599")
 
 
 def region_level(code: str) -> RegionLevel | None:

@@ -184,6 +184,74 @@ class Health(LabeledEnum):
     very_poor = ("05", "很差", "Very poor")
 
 
+class MaritalStatus(LabeledEnum):
+    """婚姻状况 (GB/T 2261.2; the census form's 1–4 are aliases). The register keeps the
+    Chinese label as text, so these codes are for parsing and pick lists only."""
+
+    unmarried = ("unmarried", "未婚", "Never married")
+    married = ("married", "已婚", "Married")
+    widowed = ("widowed", "丧偶", "Widowed")
+    divorced = ("divorced", "离婚", "Divorced")
+    unspecified = ("unspecified", "未说明", "Not stated")
+
+    @classmethod
+    def _aliases(cls) -> Mapping[str, str]:
+        return _MARITAL_ALIASES
+
+
+_MARITAL_ALIASES: dict[str, str] = {
+    # GB/T 2261.2-2003 codes, then the census form's (R601: 1 未婚 2 有配偶 3 离婚 4 丧偶)
+    "10": "unmarried", "20": "married", "21": "married", "22": "married", "23": "married",
+    "30": "widowed", "40": "divorced", "90": "unspecified",
+    "1": "unmarried", "2": "married", "3": "divorced", "4": "widowed",
+    **dict.fromkeys(["初婚", "再婚", "复婚", "有配偶", "在婚"], "married"),
+    **dict.fromkeys(["未说明的婚姻状况", "不详"], "unspecified"),
+    "单身": "unmarried",
+}
+
+
+class Education(LabeledEnum):
+    """文化程度 (GB/T 4658 two-digit codes and the census form's 1–9 are aliases); kept as
+    the Chinese label's text in the register, like MaritalStatus."""
+
+    none = ("none", "未上过学", "No schooling")
+    preschool = ("preschool", "学前教育", "Pre-school")
+    primary = ("primary", "小学", "Primary school")
+    junior = ("junior", "初中", "Junior secondary")
+    senior = ("senior", "高中", "Senior secondary")
+    vocational = ("vocational", "中专/中职", "Secondary vocational")
+    college = ("college", "大学专科", "Junior college")
+    bachelor = ("bachelor", "大学本科", "Bachelor's degree")
+    master = ("master", "硕士研究生", "Master's degree")
+    doctor = ("doctor", "博士研究生", "Doctorate")
+
+    @classmethod
+    def _aliases(cls) -> Mapping[str, str]:
+        return _EDUCATION_ALIASES
+
+
+_EDUCATION_ALIASES: dict[str, str] = {
+    # GB/T 4658-2006
+    "10": "master", "11": "doctor", "14": "master", "20": "bachelor", "21": "bachelor",
+    "30": "college", "31": "college", "40": "vocational", "41": "vocational",
+    "44": "vocational", "47": "vocational", "60": "senior", "61": "senior", "70": "junior",
+    "71": "junior", "80": "primary", "81": "primary", "90": "none",
+    # the census form (R601): 1 未上过学 … 9 博士研究生
+    "1": "none", "2": "preschool", "3": "primary", "4": "junior", "5": "senior",
+    "6": "college", "7": "bachelor", "8": "master", "9": "doctor",
+    **dict.fromkeys(["文盲", "半文盲", "文盲或半文盲", "不识字或识字很少", "无"], "none"),
+    **dict.fromkeys(["幼儿园", "学龄前"], "preschool"),
+    **dict.fromkeys(["小学教育", "小学毕业"], "primary"),
+    **dict.fromkeys(["初级中学", "初中毕业"], "junior"),
+    **dict.fromkeys(["高级中学", "高中毕业", "普通高中"], "senior"),
+    **dict.fromkeys(["中专", "中职", "中技", "技校", "职高", "中等专科"], "vocational"),
+    **dict.fromkeys(["大专", "专科", "高职"], "college"),
+    **dict.fromkeys(["本科", "大学", "学士"], "bachelor"),
+    **dict.fromkeys(["硕士", "研究生"], "master"),
+    **dict.fromkeys(["博士"], "doctor"),
+}
+
+
 class Relationship(LabeledEnum):
     """与户主关系, simplified from GB/T 4761 to what rosters actually distinguish."""
 
@@ -198,6 +266,11 @@ class Relationship(LabeledEnum):
     sibling = ("sibling", "兄弟姐妹", "Sibling")
     child_in_law = ("child_in_law", "儿媳/女婿", "Child-in-law")
     other = ("other", "其他", "Other")
+    # Added with the roster import of real district files (GB/T 4761 5x, 8x/9x; the census
+    # form's 岳父母或公婆): codes are new, so older laptops only lack the label.
+    parent_in_law = ("parent_in_law", "公婆/岳父母", "Parent-in-law")
+    other_relative = ("other_relative", "其他亲属", "Other relative")
+    non_relative = ("non_relative", "非亲属", "Not a relative")
 
     @classmethod
     def _aliases(cls) -> Mapping[str, str]:
@@ -225,7 +298,25 @@ _RELATIONSHIP_ALIASES: dict[str, str] = {
          "brother", "sister"],
         "sibling",
     ),
-    **dict.fromkeys(["儿媳", "儿媳妇", "女婿", "daughter-in-law", "son-in-law"], "child_in_law"),
+    **dict.fromkeys(["儿媳", "儿媳妇", "女婿", "媳婿", "daughter-in-law", "son-in-law"],
+                    "child_in_law"),
+    **dict.fromkeys(
+        ["公公", "婆婆", "岳父", "岳母", "公婆", "岳父母", "岳父母或公婆", "丈人", "丈母娘",
+         "father-in-law", "mother-in-law"],
+        "parent_in_law",
+    ),
+    **dict.fromkeys(
+        ["伯父", "伯母", "叔父", "叔叔", "婶母", "婶婶", "舅父", "舅舅", "舅母", "姨父", "姨母",
+         "姑父", "姑母", "姑姑", "堂兄弟", "堂姐妹", "表兄弟", "表姐妹", "侄", "侄子", "侄女",
+         "外甥", "外甥女", "嫂", "嫂子", "弟媳", "姐夫", "妹夫", "孙媳妇", "孙女婿", "曾孙",
+         "曾孙子", "曾孙女", "曾祖父", "曾祖母", "亲属", "其他亲属", "亲戚", "relative"],
+        "other_relative",
+    ),
+    **dict.fromkeys(
+        ["非亲属", "租户", "租客", "房客", "保姆", "同住人", "借住", "借住人", "雇员", "员工",
+         "朋友", "lodger", "tenant", "not related"],
+        "non_relative",
+    ),
 }
 
 
@@ -291,6 +382,10 @@ class TagKind(LabeledEnum):
     def visit_interval_days(self) -> int:
         return self._interval
 
+    @classmethod
+    def _aliases(cls) -> Mapping[str, str]:
+        return _TAG_ALIASES
+
     # care groups
     living_alone_elderly = (
         "living_alone_elderly", "独居老人", "Elderly living alone", TagGroup.care, False, False, 7)
@@ -341,6 +436,29 @@ class TagKind(LabeledEnum):
         TagGroup.special, True, True, 30)
     key_petitioner = (
         "key_petitioner", "重点上访人员", "Key petitioner", TagGroup.special, True, True, 30)
+
+
+# Tags as rosters write them: with or without their suffix (低保户 = 低保, 残疾 = 残疾人),
+# or by the name of the allowance or group (DOMAIN.md "Values as people write them").
+_TAG_ALIASES: dict[str, str] = {
+    **dict.fromkeys(["独居", "独居老年人", "空巢独居老人"], "living_alone_elderly"),
+    **dict.fromkeys(["空巢", "空巢老年人"], "empty_nest_elderly"),
+    **dict.fromkeys(["孤寡", "孤老", "孤寡老年人", "五保", "五保户", "特困供养", "特困人员"],
+                    "childless_elderly"),
+    **dict.fromkeys(["失独", "失独家庭", "失独老年人"], "bereaved_elderly"),
+    **dict.fromkeys(["残疾", "残疾人员", "残障", "残障人士", "持证残疾人"], "disabled"),
+    **dict.fromkeys(["低保户", "低保对象", "低保家庭", "低保人员", "最低生活保障"], "low_income"),
+    **dict.fromkeys(["退伍军人", "复员军人", "转业军人"], "veteran"),
+    **dict.fromkeys(["自闭症", "孤独症", "孤独症儿童"], "autistic_child"),
+    **dict.fromkeys(["困境"], "child_in_distress"),
+    **dict.fromkeys(["闲散青少年人员"], "idle_youth"),
+    **dict.fromkeys(["不良行为", "有不良行为青少年"], "misbehaving_youth"),
+    **dict.fromkeys(["刑满释放", "刑释人员", "刑释解教人员"], "released_prisoner"),
+    **dict.fromkeys(["社区矫正", "社区矫正人员", "矫正对象"], "community_correction"),
+    **dict.fromkeys(["吸毒", "社区戒毒", "社区康复"], "drug_user"),
+    **dict.fromkeys(["严重精神障碍", "精神障碍患者", "严重精神病患者"], "severe_mental_illness"),
+    **dict.fromkeys(["重点上访", "重点信访人员"], "key_petitioner"),
+}
 
 
 # --- visits ------------------------------------------------------------------------

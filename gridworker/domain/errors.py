@@ -7,11 +7,15 @@ message is rendered in the reader's language when shown.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from gridworker.domain.messages import APP_MESSAGES, NOUNS
 
 # code -> (zh, en). Placeholders are filled from the error's params; {field} is the
-# field's label in the message language.
+# field's label in the message language. The domain's rules are here; the messages of the
+# services, storage, sync and the command line are in `messages` (one catalogue).
 MESSAGES: dict[str, tuple[str, str]] = {
+    **APP_MESSAGES,
     # generic
     "required": ("{field}不能为空", "{field} is required"),
     "too_long": ("{field}不能超过{max}个字符", "{field} must be at most {max} characters"),
@@ -60,18 +64,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The grid code must be 15 digits",
     ),
     "grid_code_range": (
-        "网格编码无效：街道/乡镇段应为001–399，社区段和网格段不能为000",
-        "The grid code is not valid: street part 001–399, community and grid parts not 000",
+        "网格编码无效：街道/乡镇段应为001–599，社区段和网格段不能为000",
+        "The grid code is not valid: street part 001–599, community and grid parts not 000",
     ),
     "region_code_format": (
         "区划代码应为6、9或12位数字",
         "The region code must be 6, 9 or 12 digits",
     ),
     "region_code_range": (
-        "区划代码无效：街道/乡镇段应为001–399，社区段不能为000",
-        "The region code is not valid: street part 001–399, community part not 000",
+        "区划代码无效：街道/乡镇段应为001–599，社区段不能为000",
+        "The region code is not valid: street part 001–599, community part not 000",
     ),
     "sha256_format": ("文件校验值格式不正确", "The file checksum is not a valid SHA-256"),
+    "not_an_image": (
+        "这个文件不是图片（JPEG、PNG、WebP 或 TIFF），不能作为照片",
+        "This file is not a picture (JPEG, PNG, WebP or TIFF): it cannot be a photo",
+    ),
     # register and inspections
     "danger_grade_required": (
         "危房必须填写危险性等级（A–D）",
@@ -131,36 +139,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "deadline_rule_invalid": ("办理时限规则无效：{detail}", "Invalid deadline rule: {detail}"),
 }
 
-# Field labels for messages; fields not listed appear by name.
+# Labels of fields a message names that no entity declares, and neutral labels of names
+# that entities declare with different labels (a message knows the field, not the entity).
+# Every other field's label is its declaration's (domain.declare); unknown ones appear by
+# name. tests/domain/test_declare.py checks every ambiguous name has an entry here.
 FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "id": ("编号", "Id"),
-    "grid_code": ("网格编码", "Grid code"),
-    "name": ("姓名", "Name"),
-    "id_number": ("身份证号码", "ID number"),
-    "phone": ("联系电话", "Phone"),
-    "emergency_phone": ("紧急联系人电话", "Emergency contact phone"),
-    "building_head_phone": ("楼栋长电话", "Building head phone"),
-    "responsible_phone": ("责任人电话", "Responsible person phone"),
-    "property_contact": ("物业联系电话", "Property contact"),
-    "estate_name": ("小区名称", "Estate name"),
-    "building_no": ("楼栋号", "Building number"),
-    "number": ("门牌号", "House number"),
-    "household_no": ("户号", "Household number"),
-    "address": ("地址", "Address"),
-    "title": ("标题", "Title"),
-    "reporter": ("上报人", "Reporter"),
-    "text": ("内容", "Text"),
-    "description": ("描述", "Description"),
-    "visitor": ("走访人", "Visitor"),
-    "inspector": ("检查人", "Inspector"),
     "username": ("用户名", "Username"),
     "display_name": ("显示名", "Display name"),
-    "subcategory": ("子类别", "Subcategory"),
-    "lat": ("纬度", "Latitude"),
-    "lon": ("经度", "Longitude"),
-    "size": ("文件大小", "File size"),
-    "mime": ("文件类型", "File type"),
-    "visit_interval_days": ("走访周期（天）", "Visit interval (days)"),
+    "as_of": ("统计时间", "As-of time"),
+    "name": ("姓名", "Name"),
+    "address": ("地址", "Address"),
+    "description": ("描述", "Description"),
+    "category": ("类别", "Category"),
+    "kind": ("类型", "Kind"),
+    "household_id": ("户编号", "Household id"),
+    "department_id": ("部门", "Department"),
+    "case_id": ("事件编号", "Case id"),
 }
 
 
@@ -168,8 +162,19 @@ def field_label(field: str | None, lang: str = "zh_CN") -> str:
     """Human label of a field in ``lang`` (the field name itself when unknown)."""
     if field is None:
         return "该项" if not lang.lower().startswith("en") else "This field"
-    zh, en = FIELD_LABELS.get(field, (field, field))
+    pair = FIELD_LABELS.get(field) or _declared_label(field)
+    if pair is None:
+        return field
+    zh, en = pair
     return en if lang.lower().startswith("en") else zh
+
+
+def _declared_label(field: str) -> tuple[str, str] | None:
+    # Imported here: the entities' modules import this one.
+    from gridworker.domain import entities  # noqa: F401  (declares every entity)
+    from gridworker.domain.declare import labels_by_name
+
+    return labels_by_name().get(field)
 
 
 class BiText(NamedTuple):
@@ -183,8 +188,20 @@ class BiText(NamedTuple):
         return self.en if lang.lower().startswith("en") else self.zh
 
 
-class DomainError(Exception):
-    """A rule of the domain was broken; ``code`` is stable, ``message()`` is for people."""
+def noun(key: str) -> BiText:
+    """A kind of record as a message parameter (``record_missing``'s ``what``)."""
+    zh, en = NOUNS.get(key, (key, key))
+    return BiText(zh, en)
+
+
+class CodedError(Exception):
+    """Anything refused or failed that a person reads: a stable ``code`` and ``message()``
+    in zh_CN or English. The domain, the services, storage, sync and the CLI raise it (or a
+    subclass); the UI and the CLI show ``message(lang)``, never the exception's raw text.
+
+    The message comes from the catalogue (``MESSAGES``: code -> (zh, en) templates filled
+    from ``params``), unless an explicit ``zh``/``en`` text was given for that language.
+    """
 
     code: str
     field: str | None
@@ -200,6 +217,7 @@ class DomainError(Exception):
         **params: object,
     ) -> None:
         self.code = code
+        self.key = code  # the catalogue entry; a subclass may give `code` another meaning
         self.field = field
         self.params = params
         self._zh = zh
@@ -207,8 +225,9 @@ class DomainError(Exception):
         super().__init__(f"{code}: {self.message('en')}")
 
     def __reduce__(self) -> tuple[object, ...]:
-        # Keyword-only arguments are lost by the default exception pickling.
-        return (_rebuild, (type(self), self.code, self.field, self._zh, self._en, self.params))
+        # Keyword-only arguments and subclasses' own constructors defeat the default
+        # exception pickling: rebuild from the arguments and restore the attributes.
+        return (_rebuild, (type(self), self.args), dict(self.__dict__))
 
     def message(self, lang: str = "zh_CN") -> str:
         """The message in ``lang`` (English for any "en…", Chinese otherwise)."""
@@ -216,9 +235,9 @@ class DomainError(Exception):
         explicit = self._en if english else self._zh
         if explicit is not None:
             return explicit
-        template = MESSAGES.get(self.code)
+        template = MESSAGES.get(self.key)
         if template is None:
-            return self.code if self.field is None else f"{self.field}: {self.code}"
+            return self.key if self.field is None else f"{self.field}: {self.key}"
         text = template[1] if english else template[0]
         values = {key: _render(value, lang) for key, value in self.params.items()}
         values["field"] = field_label(self.field, lang)
@@ -229,15 +248,25 @@ class DomainError(Exception):
             return text
 
 
-def _rebuild(
-    cls: type[DomainError],
-    code: str,
-    field: str | None,
-    zh: str | None,
-    en: str | None,
-    params: Mapping[str, object],
-) -> DomainError:
-    return cls(code, field=field, zh=zh, en=en, **params)
+class DetailedError(CodedError):
+    """A failure whose class fixes its code (``default_code``), raised with an English
+    detail for logs and English readers: ``KeyFileError("salt too short")``. Chinese
+    readers get the catalogue's text for the code."""
+
+    default_code = "unexpected_error"
+
+    def __init__(self, detail: str = "", *, code: str | None = None, **params: Any) -> None:
+        super().__init__(code or self.default_code, en=detail or None, **params)
+
+
+class DomainError(CodedError):
+    """A rule of the domain was broken; ``code`` is stable, ``message()`` is for people."""
+
+
+def _rebuild(cls: type[CodedError], args: tuple[object, ...]) -> CodedError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    return error
 
 
 def _render(value: object, lang: str) -> str:

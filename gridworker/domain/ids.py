@@ -15,6 +15,7 @@ import uuid
 
 import uuid6
 
+from gridworker.domain.enums import TagKind
 from gridworker.domain.validation import fold_key
 
 # Fixed namespace for GridWorker's deterministic ids (never change it: ids would move).
@@ -44,9 +45,31 @@ def resident_id(secret: bytes, id_number: str) -> str:
     return _keyed(secret, "resident", fold_key(id_number).upper())
 
 
-def resident_tag_id(resident_id_: str, tag: str) -> str:
-    """One row per (resident, tag): re-importing a roster updates, never duplicates."""
+def resident_tag_id(resident_id_: str, tag: str, *, special_key: bytes | None = None) -> str:
+    """One row per (resident, tag): re-importing a roster updates, never duplicates.
+
+    A special-group tag (社区矫正, 吸毒人员 ...) is keyed with the district's special-group
+    secret (`special_key`), which only those who may see such tags receive at sign-in: who
+    lacks it cannot work out the id of "this resident's 吸毒人员 tag" and ask the server
+    about it (DESIGN.md §4). Without the key (a profile made offline, or a role that never
+    sees special groups) the id is the unkeyed one, as before the key existed.
+    """
+    if special_key and is_special_tag(tag):
+        return _keyed(special_key, "resident_tag", resident_id_, tag)
+    return unkeyed_resident_tag_id(resident_id_, tag)
+
+
+def unkeyed_resident_tag_id(resident_id_: str, tag: str) -> str:
+    """The id every tag had before special-group tags were keyed (still that of care tags)."""
     return str(uuid.uuid5(NAMESPACE, f"resident_tag\x1f{resident_id_}\x1f{tag}"))
+
+
+def is_special_tag(tag: str) -> bool:
+    """A special-group tag code (restricted to the responsible worker and named officers)."""
+    try:
+        return TagKind.parse(tag).restricted
+    except ValueError:
+        return False
 
 
 def id_number_hash(secret: bytes, id_number: str) -> str:

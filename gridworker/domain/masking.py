@@ -6,8 +6,11 @@ masked entirely rather than shown.
 
 from __future__ import annotations
 
-from typing import overload
+from functools import cache
+from typing import Any, overload
 
+from gridworker.domain import entities
+from gridworker.domain.declare import Mask, field_decl, find
 from gridworker.domain.errors import ValidationError
 from gridworker.domain.validation import validate_phone
 
@@ -72,3 +75,37 @@ def mask_name(value: str | None) -> str | None:
     if len(text) == 2:
         return text[0] + "*"
     return text[0] + "*" * (len(text) - 2) + text[-1]
+
+
+def mask_kind(entity: str | None, field: str) -> Mask | None:
+    """How a field is masked, as its declaration says (domain.declare); by name alone when
+    the entity is not known (every entity declaring the name masks it alike)."""
+    if entity is not None and find(entity) is not None:
+        declared = field_decl(entity, field)
+        return declared.spec.mask if declared is not None else None
+    return _masks_by_name().get(field)
+
+
+@cache
+def _masks_by_name() -> dict[str, Mask]:
+    out: dict[str, Mask] = {}
+    for decl in entities.DECLARED:
+        for f in decl.fields.values():
+            if f.spec.mask is not None:
+                out.setdefault(f.name, f.spec.mask)
+    return out
+
+
+def mask_value(entity: str | None, field: str, value: Any) -> Any:
+    """A field's value as lists, conflicts and masked exports show it: an ID number or a
+    phone masked, a hidden field (a birth date) left out; other fields unchanged."""
+    if value is None:
+        return None
+    kind = mask_kind(entity, field)
+    if kind is None:
+        return value
+    if kind is Mask.id_number:
+        return mask_id_number(str(value))
+    if kind is Mask.phone:
+        return mask_phone(str(value))
+    return None

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from gridworker.domain.declare import Check, field_decls
 from gridworker.domain.enums import Gender, LabeledEnum
 from gridworker.domain.errors import ValidationError
 
@@ -44,7 +45,6 @@ _LANDLINE = re.compile(r"0(?:(10|2\d)|([3-9]\d{2}))([1-9]\d{6,7})")
 _PHONE_NOISE = re.compile(r"[\s\-()（）]+")
 
 MAX_NAME_LENGTH = 50
-_PHONE_FIELDS = frozenset({"phone", "emergency_phone", "building_head_phone", "responsible_phone"})
 
 
 def _nfkc(value: str) -> str:
@@ -52,14 +52,11 @@ def _nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value)
 
 
-# Natural-key fields: what a deterministic id is derived from, or what finds a record.
-KEY_FIELDS = frozenset({"household_no", "id_number", "grid_code"})
-
-
 def fold_key(value: str) -> str:
-    """Natural-key text (户号, ID numbers, codes) as people mean it (DESIGN.md §4): full-width
-    and half-width forms are one (NFKC: `１０１` is `101`), and surrounding spaces go. The
-    same folding as ID numbers get, so two laptops typing one 户号 differently derive one id."""
+    """Natural-key text (户号, ID numbers, grid codes: fields declared `key`) as people mean
+    it (docs/design.md §4): full-width and half-width forms are one (NFKC: `１０１` is `101`),
+    and surrounding spaces go. The same folding as ID numbers get, so two laptops typing
+    one 户号 differently derive one id."""
     return _nfkc(value).strip()
 
 
@@ -132,9 +129,28 @@ def validate_phone(value: str, *, field: str = "phone") -> str:
 
     Mobile: 11 digits starting 13–19, with an optional +86/0086/86 prefix; returned
     as 11 digits. Landline: trunk 0, area code, 7–8 digit local number (an
-    international +86 prefix drops the trunk 0); returned as "0797-1234567".
+    international +86 prefix drops the trunk 0); returned as "0797-1234567", with an
+    extension (转 8001, 分机8001, ext 8001, or a third dash group) as "0797-1234567-8001".
     Spaces, dashes and brackets are ignored. Code: phone_format.
     """
+    try:
+        return _validate_phone(value, field)
+    except ValidationError:
+        match = _EXTENSION.match(_nfkc(value).strip())
+        if match is None:
+            raise
+        main = _validate_phone(match.group("main"), field)
+        if "-" not in main:  # a mobile has no extension
+            raise
+        return f"{main}-{match.group('ext')}"
+
+
+_EXTENSION = re.compile(
+    r"^(?P<main>.+?)\s*(?:转|轉|分机|分機|ext\.?|x|#|-)\s*(?P<ext>\d{1,6})$", re.IGNORECASE
+)
+
+
+def _validate_phone(value: str, field: str) -> str:
     digits = _PHONE_NOISE.sub("", _nfkc(value))
     international = False
     for prefix in ("+86", "0086"):
@@ -163,10 +179,12 @@ def _digits(value: str) -> str:
 
 
 def _check_parts(code: str, error: str, field: str) -> None:
-    """Street 001–399, community and grid parts non-zero, province real."""
+    """Street 001–599, community and grid parts non-zero, province real."""
     if code[:2] not in PROVINCE_CODES or code[2:6] == "0000":
         raise ValidationError(error, field=field)
-    if len(code) >= 9 and not 1 <= int(code[6:9]) <= 399:
+    # 001–099 streets, 100–199 towns, 200–399 townships, 400–599 development zones, farms
+    # and other 管委会-type units (the statistics bureau's division codes use them all).
+    if len(code) >= 9 and not 1 <= int(code[6:9]) <= 599:
         raise ValidationError(error, field=field)
     if len(code) >= 12 and code[9:12] == "000":
         raise ValidationError(error, field=field)
@@ -251,18 +269,26 @@ class _FieldRule:
     required: bool  # no default: None is an error
     enum: type[LabeledEnum] | None
     phone: bool
+    key: bool  # a natural key: folded (fold_key), other text NFC (normalise_text)
+    lo: float | None  # numbers: the declared range; without one, never negative
+    hi: float | None
 
 
 @cache
 def _field_rules(cls: type[DataclassInstance]) -> tuple[_FieldRule, ...]:
+    """Each field's rule, as its declaration says (domain.declare)."""
     enums = _enum_fields(cls)
+    declared = field_decls(cls)
     return tuple(
         _FieldRule(
             f.name,
             optional=f.default is None,
             required=f.default is MISSING,
             enum=enums.get(f.name),
-            phone=f.name in _PHONE_FIELDS,
+            phone=declared[f.name].spec.check is Check.phone,
+            key=declared[f.name].spec.key,
+            lo=declared[f.name].spec.lo,
+            hi=declared[f.name].spec.hi,
         )
         for f in fields(cls)
     )
@@ -291,7 +317,7 @@ def normalised_changes(record: DataclassInstance) -> dict[str, Any]:
             elif rule.phone:
                 changes[rule.name] = validate_phone(text, field=rule.name)
             else:
-                folded = fold_key(text) if rule.name in KEY_FIELDS else normalise_text(text)
+                folded = fold_key(text) if rule.key else normalise_text(text)
                 if folded != value:
                     changes[rule.name] = folded
         elif value is None:
@@ -301,12 +327,13 @@ def normalised_changes(record: DataclassInstance) -> dict[str, Any]:
             if value.tzinfo is None or value.utcoffset() is None:
                 raise ValidationError("naive_datetime", field=rule.name)
         elif isinstance(value, int | float) and not isinstance(value, bool):
-            if rule.name == "lat" and not -90 <= value <= 90:
+            if rule.lo is None and rule.hi is None:
+                if value < 0:
+                    raise ValidationError("negative", field=rule.name)
+            elif not (rule.lo is None or rule.lo <= value) or not (
+                rule.hi is None or value <= rule.hi
+            ):
                 raise ValidationError("out_of_range", field=rule.name)
-            if rule.name == "lon" and not -180 <= value <= 180:
-                raise ValidationError("out_of_range", field=rule.name)
-            if rule.name not in ("lat", "lon") and value < 0:
-                raise ValidationError("negative", field=rule.name)
     return changes
 
 

@@ -16,6 +16,7 @@ from gridworker.domain.deadlines import DeadlineRules, compute_deadline
 from gridworker.domain.entities import Case, CaseAction
 from gridworker.domain.enums import CaseActionKind, CaseState, Role, SupervisorLevel
 from gridworker.domain.errors import DomainError, ValidationError, WorkflowError
+from gridworker.domain.permissions import ACTION_ROLES
 
 _A = CaseActionKind
 _S = CaseState
@@ -33,36 +34,37 @@ class Transition:
     needs_photo: bool = False
 
 
-_WORKER = frozenset({Role.grid_worker})
-_REPORTERS = frozenset({Role.grid_worker, Role.adviser})
-_SUPERVISOR = frozenset({Role.supervisor})
-_DEPARTMENT = frozenset({Role.department})
-_HANDLERS = frozenset({Role.department, Role.supervisor})
-
 OPEN_STATES: tuple[CaseState, ...] = tuple(state for state in CaseState if state.is_open)
 
+
+def _row(state: CaseState, action: CaseActionKind, to: CaseState, **more: bool) -> Transition:
+    """A row whose roles are the role table's for the action (domain.permissions)."""
+    return Transition(state, action, to, ACTION_ROLES[action], **more)
+
+
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(_S.draft, _A.report, _S.reported, _REPORTERS),
-    Transition(_S.draft, _A.solve_on_spot, _S.handled, _WORKER, needs_photo=True),
-    Transition(_S.reported, _A.accept, _S.accepted, _SUPERVISOR),
-    Transition(_S.reported, _A.return_, _S.draft, _SUPERVISOR),
-    Transition(_S.reported, _A.reject, _S.cancelled, _SUPERVISOR),
-    Transition(_S.accepted, _A.dispatch, _S.dispatched, _SUPERVISOR, street_only=True),
-    Transition(_S.accepted, _A.handle_directly, _S.in_progress, _SUPERVISOR),
-    Transition(_S.dispatched, _A.sign, _S.in_progress, _DEPARTMENT),
-    Transition(_S.dispatched, _A.refuse, _S.accepted, _DEPARTMENT),
-    Transition(_S.in_progress, _A.request_extension, _S.in_progress, _DEPARTMENT),
-    Transition(_S.in_progress, _A.approve_extension, _S.in_progress, _SUPERVISOR, street_only=True),
-    Transition(_S.in_progress, _A.deny_extension, _S.in_progress, _SUPERVISOR, street_only=True),
-    Transition(_S.in_progress, _A.park, _S.suspended, _SUPERVISOR, street_only=True),
-    Transition(_S.suspended, _A.resume, _S.in_progress, _SUPERVISOR, street_only=True),
-    Transition(_S.in_progress, _A.report_done, _S.handled, _HANDLERS),
-    Transition(_S.handled, _A.verify_ok, _S.verified, _WORKER),
-    Transition(_S.handled, _A.verify_fail, _S.in_progress, _WORKER),
-    Transition(_S.verified, _A.close, _S.closed, _SUPERVISOR),
-    *(Transition(s, _A.escalate, s, _SUPERVISOR, street_only=True) for s in OPEN_STATES),
+    _row(_S.draft, _A.report, _S.reported),
+    _row(_S.draft, _A.solve_on_spot, _S.handled, needs_photo=True),
+    _row(_S.reported, _A.accept, _S.accepted),
+    _row(_S.reported, _A.return_, _S.draft),
+    _row(_S.reported, _A.reject, _S.cancelled),
+    _row(_S.accepted, _A.dispatch, _S.dispatched, street_only=True),
+    _row(_S.accepted, _A.handle_directly, _S.in_progress),
+    _row(_S.dispatched, _A.sign, _S.in_progress),
+    _row(_S.dispatched, _A.refuse, _S.accepted),
+    _row(_S.in_progress, _A.request_extension, _S.in_progress),
+    _row(_S.in_progress, _A.approve_extension, _S.in_progress, street_only=True),
+    _row(_S.in_progress, _A.deny_extension, _S.in_progress, street_only=True),
+    _row(_S.in_progress, _A.park, _S.suspended, street_only=True),
+    _row(_S.suspended, _A.resume, _S.in_progress, street_only=True),
+    _row(_S.in_progress, _A.report_done, _S.handled),
+    _row(_S.handled, _A.verify_ok, _S.verified),
+    _row(_S.handled, _A.verify_fail, _S.in_progress),
+    _row(_S.verified, _A.close, _S.closed),
+    *(_row(s, _A.escalate, s, street_only=True) for s in OPEN_STATES),
 )
-"""DESIGN.md §5, row by row; escalation is allowed from every open state."""
+"""docs/design.md §5, row by row; escalation is allowed from every open state. Who may
+take each action is the role table's (`permissions.ACTION_ROLES`)."""
 
 _BY_KEY: dict[tuple[CaseState, CaseActionKind], Transition] = {
     (t.from_state, t.action): t for t in TRANSITIONS
@@ -106,6 +108,18 @@ def may_act(
     if transition is None:
         return False
     return _refusal(transition, role, supervisor_level, extension_pending) is None
+
+
+def may_ever_act(
+    role: Role, action: CaseActionKind, *, supervisor_level: SupervisorLevel | None = None
+) -> bool:
+    """Whether ``role`` may take ``action`` in some state (a worker's dispatch: never)."""
+    return any(
+        t.action is action
+        and role in t.roles
+        and (not t.street_only or supervisor_level is SupervisorLevel.street)
+        for t in TRANSITIONS
+    )
 
 
 def available_actions(

@@ -12,11 +12,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridworker import __version__
 from gridworker.server import errors
-from gridworker.server.api.routes import auth
+from gridworker.server.api.routes import attachments, auth, conflicts, reference, sync
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.meta import ensure_initialised
 from gridworker.server.migrate import upgrade
+from gridworker.server.special_tags import rekey_special_tags
 from gridworker.sync.protocol import HTTP_STATUS, ErrorCode
 
 
@@ -88,6 +89,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     sessions = session_factory(engine)
     with transaction(sessions) as s:
         ensure_initialised(s)
+        if migrate:
+            s.flush()
+            rekey_special_tags(s)  # tags made before their ids were keyed (special_tags.py)
     app = FastAPI(
         title="GridWorker sync server",
         version=__version__,
@@ -102,13 +106,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=6)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     errors.install(app)
-    app.include_router(auth.router)
-    for name in ("sync", "conflicts", "attachments", "reference"):
-        try:
-            module = __import__(f"gridworker.server.api.routes.{name}", fromlist=["router"])
-        except ModuleNotFoundError:
-            continue
-        app.include_router(module.router)
+    for routes in (auth, sync, conflicts, attachments, reference):
+        app.include_router(routes.router)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

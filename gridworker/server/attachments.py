@@ -1,35 +1,45 @@
-"""Attachment files: resumable uploads addressed by SHA-256, and the download scope check.
+"""Attachment files: resumable uploads addressed by SHA-256, and who may have a file.
 
-Files live under ``settings.attachment_dir`` as ``<sha[:2]>/<sha>``; an upload in
-progress is ``<sha[:2]>/<sha>.part``. The ``upload`` row says how many bytes were
-received; every chunk is fsynced before that number moves, so after a crash the
-part file holds at least what the row says. A part file longer than the row
-(a chunk written but not committed) is cut back before the next chunk; a shorter
-one (lost or removed) lowers the offset the client is told to resume from.
+Who may have a file (DESIGN.md §4, revised 2026-12-06): a caller may probe (HEAD, PUT),
+reference or download only a file it uploaded itself, or one named by an attachment
+record it can read whose author had uploaded that file. Knowing a hash grants nothing:
+- each user's upload is their own (`UploadPart`): an offset or "complete" never tells
+  anyone that another user holds or is sending the same bytes. A file the server
+  already holds but the caller may not have is answered as an unknown file: send it.
+  Sending all of its bytes proves possession (the hash is checked) and grants it;
+- a `FileGrant` row records each user who proved possession;
+- an attachment record grants its readers the file only if the person who set its
+  `sha256` (the field's author) holds a grant for it: a record naming someone else's
+  hash, pushed in the hope of downloading it, grants nothing.
 
-Callers hold one write transaction per request: the upload row is locked
-(``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so two
-PATCHes of the same file from two workers never interleave.
+The bytes are stored by filestore.py: encrypted (AES-GCM, key outside the database),
+owner-only. Each user's `UploadPart` row says how many bytes were received; every chunk
+is fsynced before that number moves, so after a crash the part file holds at least what
+the row says, and bytes past it (a chunk written, not committed) are cut away.
+
+Callers hold one write transaction per request: the part row is locked (`SELECT … FOR
+UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so two PATCHes of one upload from
+two workers never interleave.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gridworker.server import filestore
+from gridworker.server.authz import readable
 from gridworker.server.core.config import Settings
 from gridworker.server.errors import ApiError
-from gridworker.server.models import Record, Upload
+from gridworker.server.models import FileGrant, Record, Upload, UploadPart
 from gridworker.server.scope import Scope
 from gridworker.sync.protocol import ATTACHMENT_CHUNK, ErrorCode, UploadStatus
 
@@ -38,8 +48,12 @@ SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 MAX_CHUNK_BYTES = 8 * ATTACHMENT_CHUNK
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _MIME_RE = re.compile(r"^[A-Za-z0-9][\w.+-]*/[\w.+-]+$")
-_HASH_BLOCK = 1024 * 1024
-_READ_BLOCK = 64 * 1024
+# Longer Range numbers than a 64-bit size are past any file (and int() of 5,000 digits
+# raises): such a range is 416, not a server error.
+_MAX_RANGE_DIGITS = 19
+
+final_path = filestore.final_path
+part_path = filestore.part_path
 
 
 class OffsetMismatch(ApiError):
@@ -87,56 +101,95 @@ def check_sha256(value: str) -> str:
     return sha
 
 
-def final_path(settings: Settings, sha: str) -> Path:
-    return Path(settings.attachment_dir) / sha[:2] / sha
+# --- who may have a file ------------------------------------------------------------------
 
 
-def part_path(settings: Settings, sha: str) -> Path:
-    return Path(settings.attachment_dir) / sha[:2] / f"{sha}.part"
+def holds(session: Session, sha: str, username: str) -> bool:
+    """Whether `username` proved possession of the file (uploaded all of it)."""
+    return session.get(FileGrant, (sha, username)) is not None
 
 
-def _fsync_dir(path: Path) -> None:
-    # Makes a rename or a new file durable; not possible (nor needed) on Windows.
-    if os.name == "nt":
+def _grant(session: Session, sha: str, username: str) -> None:
+    if holds(session, sha, username):
         return
-    fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        with session.begin_nested():  # another worker may grant the same right now
+            session.add(FileGrant(sha256=sha, username=username, granted_at=datetime.now(UTC)))
+    except IntegrityError:
+        pass
 
 
-def _file_size(path: Path) -> int | None:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
+def _named_by(record: Record) -> str:
+    """Who put the hash into an attachment record: the author of its `sha256` field."""
+    entry = (record.field_meta or {}).get("sha256")
+    if entry and len(entry) > 1 and entry[1] is not None:
+        return str(entry[1])
+    return record.created_by
+
+
+def granting_record(session: Session, sha: str, scope: Scope) -> Record | None:
+    """An attachment record the caller can read that names the file, put there by
+    someone who holds it (None if there is none)."""
+    records = session.scalars(
+        select(Record).where(
+            Record.entity == "attachment",
+            Record.deleted.is_(False),
+            Record.data["sha256"].as_string() == sha,
+        )
+    ).all()
+    for record in records:
+        if readable(scope, record) and holds(session, sha, _named_by(record)):
+            return record
+    return None
+
+
+def _stored(session: Session, settings: Settings, sha: str) -> Upload | None:
+    upload = session.get(Upload, sha)
+    if upload is None or not upload.complete or not final_path(settings, sha).is_file():
         return None
+    return upload
 
 
-def _lock(session: Session, sha: str) -> Upload | None:
-    return session.scalar(select(Upload).where(Upload.sha256 == sha).with_for_update())
+def may_have(session: Session, settings: Settings, sha: str, scope: Scope) -> Upload | None:
+    """The stored file, if the caller may have it (uploaded it, or a granting record)."""
+    upload = _stored(session, settings, sha)
+    if upload is None:
+        return None
+    if holds(session, sha, scope.username) or granting_record(session, sha, scope):
+        return upload
+    return None
 
 
-def _status(upload: Upload, offset: int) -> UploadStatus:
-    return UploadStatus(
-        sha256=upload.sha256, size=upload.size, offset=offset, complete=upload.complete
+# --- uploads ------------------------------------------------------------------------------
+
+
+def _lock(session: Session, sha: str, username: str) -> UploadPart | None:
+    return session.scalar(
+        select(UploadPart)
+        .where(UploadPart.sha256 == sha, UploadPart.username == username)
+        .with_for_update()
     )
 
 
-def effective_offset(settings: Settings, upload: Upload) -> int:
-    """Bytes the client may take as received: the row's count, unless the part file is shorter."""
-    if upload.complete:
-        return upload.size
-    on_disk = _file_size(part_path(settings, upload.sha256)) or 0
-    return min(upload.received, on_disk)
+def _complete(sha: str, size: int) -> UploadStatus:
+    return UploadStatus(sha256=sha, size=size, offset=size, complete=True)
 
 
-def upload_status(session: Session, settings: Settings, sha: str) -> UploadStatus | None:
-    """The state of an upload (None if it was never declared)."""
-    upload = session.get(Upload, sha)
-    if upload is None:
-        return None
-    return _status(upload, effective_offset(settings, upload))
+def _part_status(settings: Settings, part: UploadPart) -> UploadStatus:
+    offset, _used = filestore.part_offset(settings, part.sha256, part.username, part.received)
+    return UploadStatus(sha256=part.sha256, size=part.size, offset=offset, complete=False)
+
+
+def upload_status(
+    session: Session, settings: Settings, sha: str, scope: Scope
+) -> UploadStatus | None:
+    """HEAD: the caller's own upload of this file, or the whole file if the caller may
+    have it; None (404) otherwise, whether or not anyone else holds it."""
+    held = may_have(session, settings, sha, scope)
+    if held is not None:
+        return _complete(sha, held.size)
+    part = session.get(UploadPart, (sha, scope.username))
+    return None if part is None else _part_status(settings, part)
 
 
 @dataclass(frozen=True)
@@ -146,14 +199,14 @@ class Declared:
 
 
 def declare_upload(
-    session: Session, settings: Settings, *, sha: str, size: int, username: str
+    session: Session, settings: Settings, *, sha: str, size: int, scope: Scope
 ) -> Declared:
-    """Start (or find) the upload of a file of ``size`` bytes with this SHA-256.
+    """Start (or find) the caller's upload of a file of ``size`` bytes with this SHA-256.
 
-    A file the server already holds is reported complete at once (content
-    addressing: the same photo is stored once). A declaration with a different
-    size than an unfinished one restarts it: one hash has one size, so the
-    earlier declaration cannot have been right.
+    A file the caller may already have is reported complete (nothing to send). Any other
+    file, held by the server or not, is an upload of the caller's own: the answer is the
+    same either way. A declaration with a different size than an unfinished one restarts
+    it: one hash has one size, so the earlier declaration cannot have been right.
     """
     if size < 0:
         raise ApiError(ErrorCode.bad_request, "文件大小无效", "Invalid file size")
@@ -166,47 +219,37 @@ def declare_upload(
         )
     if size == 0 and sha != EMPTY_SHA256:
         raise hash_mismatch()
-    upload = _lock(session, sha)
+    held = may_have(session, settings, sha, scope)
+    if held is not None:
+        return Declared(_complete(sha, held.size), False)
+    username = scope.username
+    part = _lock(session, sha, username)
     created = False
-    if upload is None:
-        upload, created = _insert(session, settings, sha=sha, size=size, username=username)
-    if upload.complete and not final_path(settings, sha).is_file():
-        # The stored file went missing (disk loss, manual clean-up): take it again.
-        upload.complete = False
-        upload.received = 0
-    if not upload.complete and upload.size != size:
-        _discard_part(settings, sha)
-        upload.size = size
-        upload.received = 0
-    if not upload.complete and size == 0:
-        _finish(session, settings, upload)  # the empty file: its hash was checked above
-    return Declared(_status(upload, effective_offset(settings, upload)), created)
+    if part is None:
+        part, created = _insert(session, sha=sha, size=size, username=username)
+    if part.size != size:
+        filestore.discard_part(settings, sha, username)
+        part.size = size
+        part.received = 0
+    if size == 0:
+        _finish(session, settings, part)  # the empty file: its hash was checked above
+        return Declared(_complete(sha, 0), created)
+    return Declared(_part_status(settings, part), created)
 
 
-def _insert(
-    session: Session, settings: Settings, *, sha: str, size: int, username: str
-) -> tuple[Upload, bool]:
-    """A new upload row; a file already on disk under this name is complete at once (it was
-    checked when it was stored, e.g. restored from a backup of the attachments)."""
-    final = final_path(settings, sha)
-    on_disk = _file_size(final)
-    upload = Upload(
-        sha256=sha,
-        size=size,
-        received=size if on_disk == size else 0,
-        complete=on_disk == size,
-        uploaded_by=username,
-        created_at=datetime.now(UTC),
+def _insert(session: Session, *, sha: str, size: int, username: str) -> tuple[UploadPart, bool]:
+    part = UploadPart(
+        sha256=sha, username=username, size=size, received=0, created_at=datetime.now(UTC)
     )
     try:
-        with session.begin_nested():  # another worker may declare the same file right now
-            session.add(upload)
+        with session.begin_nested():  # the same user's other laptop may declare it right now
+            session.add(part)
     except IntegrityError:
-        existing = _lock(session, sha)
+        existing = _lock(session, sha, username)
         if existing is None:  # pragma: no cover - the other insert was rolled back
             raise
         return existing, False
-    return upload, True
+    return part, True
 
 
 @dataclass(frozen=True)
@@ -217,78 +260,98 @@ class Appended:
 
 
 def append_chunk(
-    session: Session, settings: Settings, *, sha: str, offset: int, data: bytes
+    session: Session, settings: Settings, *, sha: str, offset: int, data: bytes, scope: Scope
 ) -> Appended:
-    """Write ``data`` at ``offset`` and, once every byte is in, check the hash and keep the file.
+    """Write ``data`` at ``offset`` of the caller's upload and, once every byte is in,
+    check the hash, keep the file and grant it to the caller.
 
-    Raises 404 not_found (never declared), 409 (offset mismatch, with the
-    server's offset), 400 bad_request (past the declared size). A file that does
-    not hash to ``sha`` is discarded (upload row and part file) and reported as
-    ``discarded``: the caller commits that, then answers 422 (``hash_mismatch``).
+    Raises 404 not_found (never declared), 409 (offset mismatch, with the server's
+    offset), 400 bad_request (past the declared size). A file that does not hash to
+    ``sha`` is discarded (the caller's part) and reported as ``discarded``: the caller
+    commits that, then answers 422 (``hash_mismatch``).
     """
-    upload = _lock(session, sha)
-    if upload is None:
+    part = _lock(session, sha, scope.username)
+    if part is None:
+        held = may_have(session, settings, sha, scope)
+        if held is not None and offset == held.size and not data:
+            return Appended(_complete(sha, held.size))
+        if held is not None:
+            raise OffsetMismatch(held.size)
         raise ApiError(
             ErrorCode.not_found,
             "没有此附件的上传记录，请先声明上传",
             "No upload of this file was declared: declare it first",
         )
-    if upload.complete:
-        if offset == upload.size and not data:
-            return Appended(_status(upload, upload.size))
-        raise OffsetMismatch(upload.size)
-    current = effective_offset(settings, upload)
+    current = _part_status(settings, part).offset
     if offset != current:
         raise OffsetMismatch(current)
-    if offset + len(data) > upload.size:
+    if offset + len(data) > part.size:
         raise ApiError(
             ErrorCode.bad_request,
-            f"数据超出声明的文件大小（{upload.size} 字节）",
-            f"The chunk runs past the declared size ({upload.size} bytes)",
+            f"数据超出声明的文件大小（{part.size} 字节）",
+            f"The chunk runs past the declared size ({part.size} bytes)",
         )
-    part = part_path(settings, sha)
-    if data:
-        part.parent.mkdir(parents=True, exist_ok=True)
-        new_file = not part.exists()
-        with open(part, "r+b" if not new_file else "wb") as handle:
-            # Bytes past the committed offset are from a request that never committed.
-            handle.truncate(offset)
-            handle.seek(offset)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if new_file:
-            _fsync_dir(part.parent)
-    upload.received = offset + len(data)
-    status = _status(upload, upload.received)
-    if upload.received < upload.size:
-        return Appended(status)
-    if not _finish(session, settings, upload):
-        return Appended(status, discarded=True)
-    return Appended(_status(upload, upload.size), completed=True)
+    try:
+        if data:
+            filestore.append_part(settings, sha, part.username, offset, data)
+        part.received = offset + len(data)
+        status = UploadStatus(sha256=sha, size=part.size, offset=part.received, complete=False)
+        if part.received < part.size:
+            return Appended(status)
+        if not _finish(session, settings, part):
+            return Appended(status, discarded=True)
+    except filestore.FileKeyError:
+        # The part was begun under a key rotated away since (or is damaged): start over.
+        filestore.discard_part(settings, sha, part.username)
+        raise OffsetMismatch(0) from None
+    return Appended(_complete(sha, part.size), completed=True)
 
 
-def _finish(session: Session, settings: Settings, upload: Upload) -> bool:
-    """Check the whole file's hash; keep it under its name, or discard the upload (False)."""
-    part = part_path(settings, upload.sha256)
-    if upload.size == 0:
-        part.parent.mkdir(parents=True, exist_ok=True)
-        with open(part, "wb") as handle:
-            os.fsync(handle.fileno())
+def _finish(session: Session, settings: Settings, part: UploadPart) -> bool:
+    """Check the whole upload's hash; store the file (unless the server holds it already)
+    and grant it to the uploader, or discard the upload (False)."""
+    sha, username = part.sha256, part.username
     digest = hashlib.sha256()
-    with open(part, "rb") as handle:
-        while block := handle.read(_HASH_BLOCK):
-            digest.update(block)
-    if digest.hexdigest() != upload.sha256:
-        _discard_part(settings, upload.sha256)
-        session.delete(upload)
-        session.flush()
+    stored = _stored(session, settings, sha)
+
+    def checked() -> Iterator[bytes]:
+        if part.size:
+            for block in filestore.part_chunks(settings, sha, username, part.size):
+                digest.update(block)
+                yield block
+
+    if stored is None:
+        # Written under a temporary name, moved into place only if the hash checks out.
+        filestore.write_file(settings, sha, checked(), keep=lambda: digest.hexdigest() == sha)
+    else:
+        for _block in checked():
+            pass
+    ok = digest.hexdigest() == sha
+    filestore.discard_part(settings, sha, username)
+    session.delete(part)
+    session.flush()
+    if not ok:
         return False
-    final = final_path(settings, upload.sha256)
-    os.replace(part, final)
-    _fsync_dir(final.parent)
-    upload.complete = True
-    upload.received = upload.size
+    upload = session.get(Upload, sha)
+    if upload is None:
+        try:
+            with session.begin_nested():  # another user may store the same file right now
+                session.add(
+                    Upload(
+                        sha256=sha,
+                        size=part.size,
+                        received=part.size,
+                        complete=True,
+                        uploaded_by=username,
+                        created_at=datetime.now(UTC),
+                    )
+                )
+        except IntegrityError:
+            pass  # theirs holds the same bytes: the hash is the name
+    else:
+        upload.size = upload.received = part.size
+        upload.complete = True
+    _grant(session, sha, username)
     return True
 
 
@@ -300,54 +363,32 @@ def hash_mismatch() -> ApiError:
     )
 
 
-def _discard_part(settings: Settings, sha: str) -> None:
-    part_path(settings, sha).unlink(missing_ok=True)
-
-
 # --- downloads -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Downloadable:
-    path: Path
+    sha: str
     size: int
     mime: str
     record_id: str | None  # the attachment record that granted access, if any
 
 
-def _visible(scope: Scope, record: Record) -> bool:
-    if record.restricted and not scope.sees_restricted(record.grid_code):
-        return False
-    if scope.covers_grid(record.grid_code):
-        return True
-    return scope.department_id is not None and record.department_id == scope.department_id
-
-
 def find_downloadable(
     session: Session, settings: Settings, *, sha: str, scope: Scope
 ) -> Downloadable | None:
-    """The file, if the caller may have it: an attachment record with this hash lies in its
-    scope (grid covered, or its department's case), or the caller uploaded it. None
-    otherwise, whether or not the file exists (the answer must not reveal it)."""
-    upload = session.get(Upload, sha)
-    path = final_path(settings, sha)
-    if upload is None or not upload.complete or not path.is_file():
+    """The file, if the caller may have it (see the module docstring). None otherwise,
+    whether or not the file exists (the answer must not reveal it)."""
+    upload = _stored(session, settings, sha)
+    if upload is None:
         return None
-    records = session.scalars(
-        select(Record).where(
-            Record.entity == "attachment",
-            Record.deleted.is_(False),
-            Record.data["sha256"].as_string() == sha,
-        )
-    ).all()
-    granted = next((r for r in records if _visible(scope, r)), None)
-    if granted is None and upload.uploaded_by != scope.username:
+    granted = granting_record(session, sha, scope)
+    if granted is None and not holds(session, sha, scope.username):
         return None
-    source = granted or (records[0] if records else None)
     return Downloadable(
-        path=path,
-        size=path.stat().st_size,
-        mime=_mime(source.data if source is not None else None),
+        sha=sha,
+        size=upload.size,
+        mime=_mime(granted.data if granted is not None else None),
         record_id=granted.id if granted is not None else None,
     )
 
@@ -374,8 +415,13 @@ def parse_range(
         return None
     start_text, dash, end_text = spec.strip().partition("-")
     start_text, end_text = start_text.strip(), end_text.strip()
-    if not dash or not all(t == "" or t.isdigit() for t in (start_text, end_text)):
+    digits = all(t == "" or (t.isascii() and t.isdigit()) for t in (start_text, end_text))
+    if not dash or not digits:
         return None
+    if len(start_text.lstrip("0")) > _MAX_RANGE_DIGITS:
+        raise RangeNotSatisfiable(size)  # starts past any file
+    if len(end_text.lstrip("0")) > _MAX_RANGE_DIGITS:
+        end_text = str(max(size - 1, 0))  # "to the end"
     if start_text == "":
         if end_text == "":
             return None
@@ -392,14 +438,6 @@ def parse_range(
     return start, end
 
 
-def read_range(path: Path, start: int, end: int) -> Iterator[bytes]:
-    """The bytes ``start..end`` (inclusive) of a file, in blocks."""
-    with open(path, "rb") as handle:
-        handle.seek(start)
-        left = end - start + 1
-        while left > 0:
-            block = handle.read(min(_READ_BLOCK, left))
-            if not block:
-                return
-            left -= len(block)
-            yield block
+def read_range(settings: Settings, found: Downloadable, start: int, end: int) -> Iterator[bytes]:
+    """The bytes ``start..end`` (inclusive) of a file, decrypted, in blocks."""
+    return filestore.read_range(settings, found.sha, found.size, start, end)

@@ -20,12 +20,14 @@ from sqlalchemy import BigInteger, DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from gridworker.domain.calendar import WorkCalendar
+from gridworker.domain.calendar_files import empty_years
 from gridworker.domain.deadlines import DeadlineRules
 from gridworker.domain.rules_data import (
     CALENDAR,
     DEADLINE_RULES,
     KINDS,
     DeadlineTerms,
+    ReferenceDataError,
     calendar_from_document,
     default_document,
     default_terms,
@@ -107,14 +109,28 @@ def publish(
     *,
     username: str,
     device_id: str | None = None,
+    allow_empty: bool = False,
 ) -> ReferenceDoc:
     """Validate and publish a new version of ``kind``; audited, pulled by every client.
 
-    Raises ReferenceDataError (naming each bad field) before anything is written.
-    Publishing the same content again makes no new version.
+    Raises ReferenceDataError (naming each bad field) before anything is written; a
+    calendar year without a single day off too, unless ``allow_empty`` (it would count
+    the Spring Festival as working days). Publishing the same content again makes no new
+    version.
     """
     _check_kind(kind)
     normalised = document_from(kind, data)
+    if kind == CALENDAR and not allow_empty:
+        empty = empty_years(normalised)
+        if empty:
+            listed = ", ".join(str(y) for y in empty)
+            raise ReferenceDataError(
+                "calendar",
+                [
+                    f"years.{listed}: no day off at all (is the State Council's notice out "
+                    "yet?); publish it with allow_empty if that is really meant"
+                ],
+            )
     body = {k: v for k, v in normalised.items() if k != "revision"}
     # The change counter's row lock first: two admins publishing at once are serialised,
     # and the second reads the first one's revision (no duplicate revision number).

@@ -1,4 +1,4 @@
-"""A record's children follow it to another grid (DESIGN.md §4, revised 2026-12-06).
+"""A record's children follow it to another grid (docs/design.md §4).
 
 A household moved to another grid takes its residents, their tags, its visits and their
 needs, and the photos of all of them; a case takes its actions and photos. Each child gets

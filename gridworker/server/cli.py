@@ -8,6 +8,7 @@ from GRIDWORKER_PASSWORD or a prompt, never from the command line.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import os
@@ -19,7 +20,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -29,13 +30,16 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from gridworker.domain.errors import DomainError
+from gridworker.logging_setup import server_log_config, setup_server_logging
 from gridworker.server import meta, users
 from gridworker.server.core.config import Settings, default_db_url
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.epoch import new_epoch
 from gridworker.server.models import Department, Device, Grid, User
+from gridworker.server.special_tags import rekey_special_tags
 
 PROG = "gridworker-server"
+CHINA = timezone(timedelta(hours=8))  # the district's day, for the December warning
 ROLES = ("grid_worker", "adviser", "supervisor", "department", "admin")
 
 
@@ -82,13 +86,21 @@ def _engine(settings: Settings) -> Iterator[Engine]:
 
 
 def _initialise(settings: Settings) -> str:
-    """Migrate to head and create the epoch, id secret and counter; return the epoch."""
+    """Migrate to head and create the epoch, id secrets and counter, the file key ring and
+    an owner-only attachment folder; return the epoch."""
+    from gridworker.server import filestore
     from gridworker.server.migrate import upgrade
+
+    filestore.load_keys(settings)  # made once here: workers never race to make it
+    filestore.secure_tree(settings)
 
     with _engine(settings) as engine:
         upgrade(engine)
         with transaction(session_factory(engine)) as s:
             meta.ensure_initialised(s)
+            s.flush()
+            # Special-group tags made before their ids were keyed (special_tags.py).
+            rekey_special_tags(s)
             return meta.get_epoch(s)
 
 
@@ -241,18 +253,59 @@ def cmd_create_department(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_import_grids(args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server.grids import (
+        GridFileError,
+        check_features,
+        read_divisions,
+        read_features,
+        write_grids,
+    )
+
     path = Path(args.file)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise CliError(f"{path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise CliError(f"{path}: not valid JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise CliError(f"{path}: expected a GeoJSON FeatureCollection")
+    features = read_features(path)
+    grids, problems = check_features(
+        features, code_field=args.code_field, name_field=args.name_field, convert=args.convert
+    )
+    if problems:
+        raise GridFileError(path.name, problems)
+    divisions = read_divisions(Path(args.divisions)) if args.divisions else None
     with _session(settings) as s:
-        count = users.import_grids(s, data)
-    print(f"imported {count} grid(s) from {path.name}")
+        result = write_grids(s, grids, divisions=divisions)
+    for note in result.notes:
+        print(f"note: {note}")
+    converted = f", converted from {args.convert.upper()} to WGS-84" if args.convert else ""
+    print(
+        f"imported {result.grids} grid(s) from {path.name} ({result.changed} new or changed"
+        f"{converted}; {result.regions_named} street/community name(s) set)"
+    )
+
+
+def cmd_list_grids(args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server.grids import list_grids
+
+    with _session(settings, write=False) as s:
+        grids = list_grids(s)
+    if args.json:
+        print(json.dumps(grids, ensure_ascii=False, indent=2))
+        return
+    rows = [[g["code"], g["name"], g["street"] or "", g["community"] or ""] for g in grids]
+    print(_table(["code", "name", "street", "community"], rows))
+
+
+def cmd_set_regions(args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server.grids import read_divisions, set_region_names
+
+    if args.divisions:
+        names = read_divisions(Path(args.divisions))
+    elif args.code and args.name:
+        from gridworker.domain.validation import validate_region_code
+
+        names = {validate_region_code(args.code): args.name}
+    else:
+        raise CliError("give a division list (FILE.csv) or --code CODE --name NAME")
+    with _session(settings) as s:
+        changed = set_region_names(s, names)
+    print(f"{changed} street/community name(s) changed; laptops get them at their next sync")
 
 
 def _read_document(path: Path, what: str) -> object:
@@ -292,7 +345,48 @@ def _show(kind: str, args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_set_calendar(args: argparse.Namespace, settings: Settings) -> None:
-    _publish("calendar", args, settings)
+    """The project's calendar document, or one holiday-cn file per year (merged into the
+    calendar in force, the other years kept)."""
+    from gridworker.domain.calendar_files import merge_calendar_files
+    from gridworker.server.calendar_rules import current_document, publish
+
+    paths = [Path(f) for f in args.file]
+    files = [(p.name, _read_document(p, "calendar")) for p in paths]
+    with _session(settings) as s:
+        current = current_document(s, "calendar")
+        before = current["revision"]
+        update = merge_calendar_files(current, files, allow_empty=args.allow_empty)
+        doc = publish(
+            s,
+            "calendar",
+            update.document,
+            username=f"cli:{getpass.getuser()}",
+            allow_empty=args.allow_empty,
+        )
+        revision, covered = doc.revision, sorted(int(y) for y in doc.data.get("years", {}))
+    for note in update.notes:
+        print(f"note: {note}")
+    names = ", ".join(p.name for p in paths)
+    years = ", ".join(str(y) for y in covered)
+    if revision == before:
+        print(f"calendar unchanged (revision {revision}), years {years}")
+    else:
+        print(
+            f"calendar revision {revision} published from {names} (years {years}); "
+            "sent at the next sync"
+        )
+    _warn_next_year(covered)
+
+
+def _warn_next_year(covered: Sequence[int], today: date | None = None) -> None:
+    """From December on, tell the admin when next year's holidays are not published yet."""
+    today = today or datetime.now(CHINA).date()
+    if today.month == 12 and today.year + 1 not in covered:
+        sys.stderr.write(
+            f"{PROG}: warning: the calendar does not cover {today.year + 1} yet; deadlines "
+            f"in {today.year + 1} count only weekends as days off. Publish it with set-calendar "
+            "once the State Council's holiday notice is out\n"
+        )
 
 
 def cmd_set_rules(args: argparse.Namespace, settings: Settings) -> None:
@@ -301,6 +395,11 @@ def cmd_set_rules(args: argparse.Namespace, settings: Settings) -> None:
 
 def cmd_show_calendar(args: argparse.Namespace, settings: Settings) -> None:
     _show("calendar", args, settings)
+    from gridworker.server.calendar_rules import current_document
+
+    with _session(settings, write=False) as s:
+        document = current_document(s, "calendar")
+    _warn_next_year(sorted(int(y) for y in document.get("years", {})))
 
 
 def cmd_show_rules(args: argparse.Namespace, settings: Settings) -> None:
@@ -384,6 +483,33 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> None:
     )
 
 
+def cmd_rotate_file_key(args: argparse.Namespace, settings: Settings) -> None:
+    from gridworker.server import filestore
+    from gridworker.server.models import Upload
+
+    with _session(settings, write=False) as s:
+        stored = [(u.sha256, u.size) for u in s.scalars(select(Upload).where(Upload.complete))]
+    old = filestore.load_keys(settings)
+    ring = filestore.add_key(settings)
+    rewritten = missing = 0
+    for sha, size in stored:
+        if not filestore.final_path(settings, sha).is_file():
+            missing += 1
+            continue
+        rewritten += filestore.reencrypt(settings, sha, size)
+    # Every stored file is under the new key now: the old keys go (a backup of the ring
+    # taken before this still opens a backup of the files taken before it).
+    filestore.save_keys(
+        settings, filestore.KeyRing(ring.current, {ring.current: ring.keys[ring.current]})
+    )
+    filestore.secure_tree(settings)
+    print(
+        f"file key rotated ({', '.join(sorted(old.keys))} -> {ring.current}): "
+        f"{rewritten} file(s) re-encrypted, {missing} missing; "
+        f"key ring {filestore.keys_path(settings)}"
+    )
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
     from uvicorn.config import LOGGING_CONFIG
@@ -395,6 +521,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     for path in (args.certfile, args.keyfile):
         if path and not Path(path).is_file():
             raise CliError(f"{path}: no such file")
+    if args.files:
+        settings = dataclasses.replace(settings, attachment_dir=Path(args.files))
+    if args.parent_pid:
+        _exit_with_parent(args.parent_pid)
     # uvicorn re-raises the stop signal after a graceful shutdown: end with status 0.
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _stopped)
@@ -405,7 +535,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     sock = _bind(args.host, args.port)
     scheme = "https" if args.certfile else "http"
     url = f"{scheme}://{_url_host(args.host)}:{sock.getsockname()[1]}"
-    log_config: dict[str, Any] = json.loads(json.dumps(LOGGING_CONFIG))
+    log_config: dict[str, Any] = server_log_config(json.loads(json.dumps(LOGGING_CONFIG)))
     log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"  # stdout: the ready line
     config = uvicorn.Config(
         "gridworker.server.asgi:app_factory",
@@ -430,6 +560,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
 def _stopped(signum: int, frame: object) -> None:
     raise SystemExit(0)
+
+
+def _exit_with_parent(pid: int) -> None:
+    """Stop (gracefully, as on SIGTERM) once process `pid` is gone: the server that
+    `gridworker demo` embeds must not outlive it, even when the demo is killed."""
+    if os.getppid() != pid:  # already orphaned (or started by someone else): stop now
+        raise CliError(f"the parent process {pid} is gone")
+
+    def watch() -> None:
+        while os.getppid() == pid:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -506,6 +650,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", required=True, help="address to listen on, e.g. 127.0.0.1")
     p.add_argument("--port", required=True, type=int, help="0 picks a free port")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--files",
+        metavar="DIR",
+        default=None,
+        help="folder for uploaded photos and files (default: GRIDWORKER_SERVER_FILES, or "
+        "'attachments' in the platform data dir)",
+    )
+    p.add_argument(
+        "--parent-pid",
+        type=int,
+        metavar="PID",
+        default=None,
+        help="stop when process PID ends (the app's embedded demo server)",
+    )
     p.add_argument("--certfile", help="TLS certificate (PEM); with --keyfile")
     p.add_argument("--keyfile", help="TLS private key (PEM)")
 
@@ -535,17 +693,59 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--code", help="a short code, e.g. cgj")
 
-    p = add("import-grids", cmd_import_grids, "import grids from a GeoJSON FeatureCollection")
-    p.add_argument("file", metavar="FILE.geojson")
+    p = add(
+        "import-grids",
+        cmd_import_grids,
+        "import grids from GeoJSON or a zipped Shapefile; a file with any bad feature is "
+        "refused whole, each bad feature named",
+    )
+    p.add_argument("file", metavar="FILE.geojson|FILE.zip")
+    p.add_argument("--code-field", help="the property holding the 15-digit grid code")
+    p.add_argument("--name-field", help="the property holding the grid's name")
+    p.add_argument(
+        "--from",
+        dest="convert",
+        choices=["gcj02", "bd09"],
+        help="the drawing's coordinates are Amap/Tencent (gcj02) or Baidu (bd09): convert to "
+        "WGS-84",
+    )
+    p.add_argument(
+        "--divisions",
+        metavar="FILE.csv",
+        help="the statistics bureau's division list (统计用区划代码, 名称) for street and "
+        "community names the file does not carry",
+    )
+    p = add("list-grids", cmd_list_grids, "grids with their street and community names")
+    p.add_argument("--json", action="store_true", help="JSON: code, name, street, community")
+    p = add(
+        "set-regions",
+        cmd_set_regions,
+        "set street/community names: from a division list, or one with --code and --name",
+    )
+    p.add_argument("divisions", nargs="?", metavar="FILE.csv")
+    p.add_argument("--code", help="a 6, 9 or 12-digit division code")
+    p.add_argument("--name", help="its name, e.g. 凤凰街道")
 
     add("seed-demo", cmd_seed_demo, "fill an empty database with the demo district")
 
-    for name, handler, help_ in (
-        ("set-calendar", cmd_set_calendar, "publish the working-day calendar (工作日历) from JSON"),
-        ("set-rules", cmd_set_rules, "publish the deadline rules (办理时限) from JSON"),
-    ):
-        p = add(name, handler, help_ + "; every laptop gets it at its next sync")
-        p.add_argument("file", metavar="FILE.json")
+    p = add(
+        "set-calendar",
+        cmd_set_calendar,
+        "publish the working-day calendar (工作日历): the project's JSON document, or holiday-cn "
+        "files (one a year, e.g. 2027.json); every laptop gets it at its next sync",
+    )
+    p.add_argument("file", metavar="FILE.json", nargs="+")
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="accept a year with no day off (refused by default: the notice is not out yet)",
+    )
+    p = add(
+        "set-rules",
+        cmd_set_rules,
+        "publish the deadline rules (办理时限) from JSON; every laptop gets it at its next sync",
+    )
+    p.add_argument("file", metavar="FILE.json")
     for name, handler, help_ in (
         ("show-calendar", cmd_show_calendar, "print the working-day calendar in force as JSON"),
         ("show-rules", cmd_show_rules, "print the deadline rules in force as JSON"),
@@ -571,6 +771,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("new-epoch", cmd_new_epoch, "start a new epoch after restoring a backup (restore step)")
     add("purge", cmd_purge, "remove tombstones older than the horizon (180 days)")
+    add(
+        "rotate-file-key",
+        cmd_rotate_file_key,
+        "new attachment key: re-encrypt every stored file with it, drop the old keys",
+    )
     return parser
 
 
@@ -588,6 +793,7 @@ def _db_problem(exc: SQLAlchemyError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    setup_server_logging()
     try:
         settings = Settings(db_url=_db_url(args.db))
         make_url(settings.db_url)

@@ -23,6 +23,7 @@ from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import WorkflowError
 from gridworker.domain.wire import wire_value
 from gridworker.domain.workflow import apply_action, find_transition, reject_action
+from gridworker.server import authz
 from gridworker.server.calendar_rules import current_terms
 from gridworker.server.children import case_children
 from gridworker.server.conflicts import open_conflict
@@ -68,19 +69,9 @@ def has_photo(session: Session, case: Record) -> bool:
 
 
 def check_case_scope(actor: Actor, case: Record) -> None:
-    """A department acts on cases dispatched to it; everyone else within their grids."""
-    scope = actor.scope
-    if scope.role == "department":
-        if case.department_id is None or case.department_id != scope.department_id:
-            raise Rejected(
-                "out_of_scope",
-                "该事件未派遣给您的部门",
-                "This case is not dispatched to your department",
-            )
-    elif not scope.covers_grid(case.grid_code):
-        raise Rejected(
-            "out_of_scope", "该事件不在您管辖的网格内", "This case is outside your grids"
-        )
+    """A department acts on cases dispatched to it; everyone else within their grids.
+    One answer for a case that is not the caller's and one that does not exist."""
+    authz.check_target(actor.scope, "case", case.id, case)
 
 
 def apply_command(session: Session, actor: Actor, mutation: Mutation) -> MutationOutcome:
@@ -93,14 +84,13 @@ def apply_command(session: Session, actor: Actor, mutation: Mutation) -> Mutatio
         raise Rejected("validation", "操作缺少事件编号", "The action has no case_id")
     existing = session.get(Record, ("case_action", mutation.record_id))
     if existing is not None:
+        authz.check_target(actor.scope, "case_action", existing.id, existing)
         # Already stored (re-sent after an epoch change, or by a cloned profile): the
         # state machine must not run it twice.
         return _outcome_of_stored(session, mutation, existing)
     case = session.get(Record, ("case", case_id))
     if case is None:
-        raise Rejected(
-            "record_deleted", "该事件已不存在", "The case no longer exists on the server"
-        )
+        raise authz.missing("case", case_id)
     check_case_scope(actor, case)
     for key, mine in (("actor", actor.username), ("actor_role", actor.scope.role)):
         if payload.get(key, mine) != mine:

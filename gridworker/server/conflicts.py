@@ -36,7 +36,7 @@ from gridworker.server.merge import (
     write_changes,
 )
 from gridworker.server.models import Conflict, Device, Record
-from gridworker.server.scope import Scope
+from gridworker.server.scope import REVIEWERS, Scope
 from gridworker.server.sequence import lock_sequence, next_seq
 from gridworker.sync.protocol import (
     ConflictField,
@@ -46,8 +46,6 @@ from gridworker.sync.protocol import (
     ResolveRequest,
 )
 
-# Roles that review the conflicts of the grids they cover; others see only their own.
-REVIEWERS = frozenset({"grid_worker", "supervisor", "admin"})
 StatusFilter = Literal["open", "resolved", "all"]
 
 
@@ -150,6 +148,16 @@ def to_info(conflict: Conflict) -> ConflictInfo:
     )
 
 
+def restricted_conflict(conflict: Conflict, record_restricted: bool | None) -> bool:
+    """Whether a conflict is about a special-group record. Its record says so; once the
+    record is purged (a tombstone past the horizon) nothing does, so a conflict about a
+    resident tag whose record is gone counts as restricted: its values (a note on a
+    drug user's tag) must not reach those who may not see special-group tags."""
+    if record_restricted is None:
+        return conflict.entity == "resident_tag"
+    return record_restricted
+
+
 def visible(scope: Scope, conflict: Conflict, *, restricted: bool) -> bool:
     """Whether the caller may see (and so resolve) this conflict. A change handed over after
     its record left the pusher's grids (handover.py) is for those who cover it now."""
@@ -179,7 +187,7 @@ def list_conflicts(
     return [
         to_info(conflict)
         for conflict, restricted in session.execute(query)
-        if visible(scope, conflict, restricted=bool(restricted))
+        if visible(scope, conflict, restricted=restricted_conflict(conflict, restricted))
     ]
 
 
@@ -202,15 +210,14 @@ def resolve_conflict(
     now = now or datetime.now(UTC)
     lock_sequence(session)  # this writes change-log numbers: keep them commit-ordered
     conflict = session.get(Conflict, conflict_id)
-    if conflict is None:
-        raise ApiError(ErrorCode.not_found, "找不到该冲突", "No such conflict")
-    record = session.get(Record, (conflict.entity, conflict.record_id))
-    if not visible(scope, conflict, restricted=bool(record is not None and record.restricted)):
-        raise ApiError(
-            ErrorCode.out_of_scope,
-            "该冲突不在您的管辖范围内",
-            "This conflict is outside your scope",
-        )
+    # The record is looked up either way, so a missing conflict costs what one out of
+    # scope does; both get the one answer below (DESIGN.md §4).
+    record = session.get(Record, (conflict.entity, conflict.record_id) if conflict else ("", ""))
+    restricted = None if record is None else bool(record.restricted)
+    if conflict is None or not visible(
+        scope, conflict, restricted=restricted_conflict(conflict, restricted)
+    ):
+        raise unreachable_conflict()
     if conflict.status == "resolved":
         raise ApiError(
             ErrorCode.bad_request,
@@ -240,6 +247,17 @@ def resolve_conflict(
     )
     session.flush()
     return to_info(conflict)
+
+
+def unreachable_conflict() -> ApiError:
+    """The one answer for a conflict that does not exist and one the caller may not see.
+    404, which a laptop takes as "nothing left to resolve" and drops its resolution: a
+    403 would fail its every sync once the conflict left its scope."""
+    return ApiError(
+        ErrorCode.not_found,
+        "该冲突不存在，或不在您的管辖范围内",
+        "No such conflict within your scope (it does not exist, or it is not yours)",
+    )
 
 
 def _apply_resolution(

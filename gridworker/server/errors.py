@@ -8,6 +8,7 @@ same body, so no error ever reaches a client as an HTML page or a bare 500.
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -101,8 +102,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # Log the type and place only: exception text may carry personal data.
-        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        # The type, the place and the frames (file, line, code), never the exception's
+        # text: that may quote a value a request carried.
+        log.error(
+            "unexpected %s on %s %s\n%s",
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+            "".join(traceback.format_tb(exc.__traceback__)).rstrip(),
+        )
         zh, en = "服务器内部错误，请稍后重试", "Server error, please retry later"
         return JSONResponse(
             body(ErrorCode.server_error, en if wants_english(request) else zh), status_code=500

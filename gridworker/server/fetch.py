@@ -1,4 +1,4 @@
-"""Fetch records by key: the server's truth for rows a laptop must correct (DESIGN.md §4).
+"""Fetch records by key: the server's truth for rows a laptop must correct (docs/design.md §4).
 
 When the server refuses a change for good (scope, a purged record, validation), the
 laptop asks here for the records concerned and takes what comes back. The answer holds
@@ -16,23 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gridworker.server import audit
 from gridworker.server.api.deps import Caller
+from gridworker.server.authz import readable
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError
 from gridworker.server.models import Record
-from gridworker.server.scope import Scope
+from gridworker.server.pull import PERSONAL_ENTITIES
 from gridworker.sync.protocol import ErrorCode, FetchRequest, FetchResponse, Row
-
-# The records a pull hands out count as viewed (PIPL): who received how many, never values.
-PERSONAL_ENTITIES = frozenset({"household", "resident", "resident_tag", "visit", "need"})
-
-
-def sees(scope: Scope, record: Record) -> bool:
-    """Whether a pull would hand this record to the caller."""
-    if scope.role == "department":
-        return record.department_id is not None and record.department_id == scope.department_id
-    if not scope.covers_grid(record.grid_code):
-        return False
-    return not record.restricted or scope.sees_restricted(record.grid_code)
 
 
 def fetch_records(
@@ -51,7 +40,7 @@ def fetch_records(
         if keys:
             wanted = or_(*(and_(Record.entity == e, Record.id == i) for e, i in sorted(keys)))
             for record in s.scalars(select(Record).where(wanted)):
-                if sees(caller.scope, record):
+                if readable(caller.scope, record):  # pull's rule (server/authz.py)
                     rows.append(
                         Row(
                             entity=record.entity,
@@ -62,6 +51,7 @@ def fetch_records(
                             fields=dict(record.data or {}),
                         )
                     )
+    # Records handed out count as viewed (PIPL): who received how many, never values.
     viewed = Counter(r.entity for r in rows if r.entity in PERSONAL_ENTITIES)
     if viewed:
         with transaction(sessions) as s:

@@ -1,5 +1,5 @@
-"""A change that arrives after its record left the pusher's grids (DESIGN.md §4, revised
-2026-12-06): moved to another grid, or the pusher's grid taken from the user, while the
+"""A change that arrives after its record left the pusher's grids (docs/design.md §4):
+moved to another grid, or the pusher's grid taken from the user, while the
 change waited on the laptop.
 
 The change was made in scope, from a state of the record the laptop legitimately held,

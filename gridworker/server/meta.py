@@ -13,6 +13,8 @@ from gridworker.server.sequence import CHANGES
 
 EPOCH = "epoch"
 ID_SECRET = "id_secret"
+# Keys the ids of special-group tags; sent at sign-in only to those who may see them.
+SPECIAL_ID_SECRET = "special_id_secret"
 PURGED_THROUGH = "purged_through"  # highest seq of a purged tombstone
 RESTORED_HIGH_WATER = "restored_high_water"
 
@@ -32,6 +34,8 @@ def ensure_initialised(session: Session) -> None:
         put(session, EPOCH, str(uuid.uuid4()))
     if get(session, ID_SECRET) is None:
         put(session, ID_SECRET, secrets.token_hex(32))
+    if get(session, SPECIAL_ID_SECRET) is None:
+        put(session, SPECIAL_ID_SECRET, secrets.token_hex(32))
     if session.get(Counter, CHANGES) is None:
         session.add(Counter(name=CHANGES, value=0))
 
@@ -42,3 +46,7 @@ def get_epoch(session: Session) -> str:
 
 def get_id_secret(session: Session) -> str:
     return str(get(session, ID_SECRET))
+
+
+def get_special_id_secret(session: Session) -> bytes:
+    return bytes.fromhex(str(get(session, SPECIAL_ID_SECRET)))

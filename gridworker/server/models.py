@@ -236,3 +236,37 @@ class Upload(Base):
     complete: Mapped[bool] = mapped_column(Boolean, default=False)
     uploaded_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class UploadPart(Base):
+    """One user's upload of a file in progress (resumable); each uploader has their own,
+    so nobody learns from an offset that someone else is sending the same file."""
+
+    __tablename__ = "upload_part"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class FileGrant(Base):
+    """A user who proved they hold a file (sent all of its bytes, hash checked). An
+    attachment record grants its readers the file only when the person who named the
+    file in it holds this (server/attachments.py): knowing a hash grants nothing."""
+
+    __tablename__ = "file_grant"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class LoginCounter(Base):
+    """Failed sign-ins in the current window, per account (`user:NAME`) and per address
+    (`addr:IP`), counted atomically before the password is checked (api/routes/auth.py)."""
+
+    __tablename__ = "login_counter"
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(TZ)
+    last_failure: Mapped[datetime | None] = mapped_column(TZ)

@@ -1,4 +1,4 @@
-"""One live household per grid and 户号, also once households move (DESIGN.md §4).
+"""One live household per grid and 户号, also once households move (docs/design.md §4).
 
 A household's id is derived from its grid and 户号, so two laptops registering one
 household make one record. A household moved to another grid keeps its id: the key

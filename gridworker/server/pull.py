@@ -56,6 +56,7 @@ from typing import Any
 from sqlalchemy import Boolean, ColumnElement, and_, false, func, not_, or_, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
+from gridworker.domain.entities import DECLARED
 from gridworker.server import audit, meta, sequence
 from gridworker.server.api.deps import Caller
 from gridworker.server.calendar_rules import ENTITY as REFERENCE_DOC
@@ -69,7 +70,7 @@ from gridworker.sync.protocol import ConflictInfo, Cursor, ErrorCode, PullReques
 
 # last_seen is refreshed at most this often when nothing else about the device changed,
 # so that frequent pulls do not all take SQLite's write lock.
-PERSONAL_ENTITIES = frozenset({"household", "resident", "resident_tag", "visit", "need"})
+PERSONAL_ENTITIES = frozenset(d.name for d in DECLARED if d.personal)
 LAST_SEEN_EVERY = timedelta(seconds=60)
 
 
@@ -168,7 +169,10 @@ def _iso(value: datetime | None) -> str | None:
 def _conflicts(s: Session, view: _View) -> Source:
     """Conflicts reach whoever sees their record (its special-group flag, its department)."""
     joined = and_(Record.entity == Conflict.entity, Record.id == Conflict.record_id)
-    cond = view.condition(Conflict.grid_code, Record.restricted, Record.department_id)
+    # A conflict whose record was purged counts as restricted if it was about a tag
+    # (conflicts.restricted_conflict).
+    restricted = func.coalesce(Record.restricted, Conflict.entity == "resident_tag")
+    cond = view.condition(Conflict.grid_code, restricted, Record.department_id)
 
     def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
         q = (

@@ -52,7 +52,7 @@ def purge_tombstones(
     purged_through = max(previous, int(highest or 0))
     if purged_through != previous:
         meta.put(session, meta.PURGED_THROUGH, purged_through)
-    # Replays are recognised for at least the tombstone horizon (DESIGN.md §4). What goes is
+    # Replays are recognised for at least the tombstone horizon (docs/design.md §4). What goes is
     # remembered per device, so that a laptop back after the horizon replays safely.
     expiring = session.execute(
         select(MutationLog.device_id, func.max(MutationLog.mutation_id))

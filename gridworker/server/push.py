@@ -32,7 +32,7 @@ from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
-from gridworker.server import audit, handover, meta, natural_keys, restore, sequence
+from gridworker.server import audit, authz, handover, meta, natural_keys, restore, sequence
 from gridworker.server.api.deps import Caller
 from gridworker.server.children import children_of, parent_grid, parent_key
 from gridworker.server.commands import Actor, apply_command
@@ -388,6 +388,21 @@ class _Records:
                     select(Record).where(Record.entity == entity, Record.id.in_(chunk))
                 ):
                     self.known[(entity, record.id)] = record
+        # The checks of what each mutation sent, with the records its references name.
+        self.guard = authz.BatchGuard(s, mutations, self.peek)
+
+    def peek(self, entity: str, record_id: str) -> Record | dict[str, Any] | Any | None:
+        """What the batch knows of a record without asking the database: a row waiting to
+        be inserted, a stored record, None (named by the batch, not there), or Ellipsis
+        (not known here)."""
+        key = (entity, record_id)
+        if key in self.pending:
+            return self.pending[key]
+        if key in self.known:
+            return self.known[key]
+        if key in self.inserted:
+            return self.s.get(Record, key)
+        return ...
 
     def get(self, entity: str, record_id: str) -> Record | None:
         key = (entity, record_id)
@@ -486,6 +501,9 @@ def _apply_in_savepoint(
             return outcome
     except Rejected as exc:
         records.forget()
+        authz.note_refusal(
+            s, username=actor.username, device_id=actor.device_id, mutation=mutation, exc=exc
+        )
         return _rejected(mutation, exc.code, exc.reason(lang))
     except DomainError as exc:
         records.forget()
@@ -522,6 +540,7 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
             "您的角色不能修改这类记录",
             f"Your role may not change {mutation.entity} records",
         )
+    records.guard.check_sent(scope, actor.supervisor_level, mutation)
     if not _deferrable(actor, mutation):
         records.insert_pending()  # what follows may read records from the database
     if mutation.op == "command" or mutation.entity == "case_action":
@@ -562,11 +581,8 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
         if mutation.op == "update" and mutation.full_state:
             # Re-sent after a restore that predates the record: it is a create again.
             return _create(s, actor, target, None, records)
-        raise Rejected(
-            "record_deleted",
-            "该记录已在服务器上被清除",
-            "The record no longer exists on the server",
-        )
+        # Purged, never there, or someone else's: one answer (DESIGN.md §4).
+        raise authz.missing(mutation.entity, mutation.record_id)
     if mutation.op == "update":
         incoming = _fields(mutation, for_create=False)
         return _update_existing(
@@ -591,7 +607,8 @@ def _out_of_scope() -> Rejected:
 
 
 def _fields(mutation: Mutation, *, for_create: bool) -> dict[str, Any]:
-    """The payload's fields (unknown ones kept), checked against the envelope."""
+    """The payload's fields, checked against the envelope (unknown fields and wrong types
+    were refused before: authz.check_fields)."""
     payload = mutation.payload
     if payload.get("id", mutation.record_id) != mutation.record_id:
         raise Rejected("validation", "记录编号不一致", "The payload id does not match the record")
@@ -625,14 +642,11 @@ def _check_department_attachment(
 ) -> None:
     """A department attaches files only to cases dispatched to it, in the case's grid."""
     case = None
+    owner = str(fields.get("owner_id"))
     if fields.get("owner_entity") == "case":
-        case = s.get(Record, ("case", str(fields.get("owner_id"))))
-    if case is None or case.department_id != actor.scope.department_id:
-        raise Rejected(
-            "out_of_scope",
-            "只能为派遣给本部门的事件添加附件",
-            "Attach files only to cases dispatched to your department",
-        )
+        case = s.get(Record, ("case", owner))
+    authz.check_target(actor.scope, "case", owner, case)  # one answer: missing or not its
+    assert case is not None
     if case.grid_code != mutation.grid_code:
         raise Rejected("validation", "附件的网格须与事件一致", "Use the case's grid code")
 
@@ -709,18 +723,11 @@ def _check_restricted(actor: Actor, entity: str, grid_code: str, data: dict[str,
 def _check_existing(actor: Actor, record: Record, new_grid: Any) -> None:
     """Changing a record needs its current grid; moving it needs the new one too."""
     scope = actor.scope
+    authz.check_target(scope, record.entity, record.id, record)
     if scope.role == "department":
-        if record.department_id is None or record.department_id != scope.department_id:
-            raise Rejected(
-                "out_of_scope",
-                "该记录不属于派遣给本部门的事件",
-                "The record does not belong to a case dispatched to your department",
-            )
         if new_grid is not None and new_grid != record.grid_code:
             raise Rejected("forbidden", "部门不能移动记录", "A department may not move records")
         return
-    if not scope.covers_grid(record.grid_code):
-        raise _out_of_scope()
     if new_grid is not None and not scope.covers_grid(str(new_grid)):
         raise Rejected(
             "out_of_scope",

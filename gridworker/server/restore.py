@@ -1,5 +1,5 @@
 """Restore re-sends: what a laptop sends back after the server was restored from a backup
-(DESIGN.md §4, revised 2026-12-06).
+(docs/design.md §4).
 
 After `new-epoch`, every laptop re-sends, as restore mutations (`full_state`, base = the
 restored high-water mark, `restored_version` = the record's version in the old timeline),

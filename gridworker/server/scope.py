@@ -1,4 +1,7 @@
-"""Who may see and change what (DESIGN.md §6), checked on every pull and push."""
+"""Who may see and change what (docs/design.md §6), checked on every pull and push.
+
+Which entities a role writes comes from the role table (`domain.permissions`) and each
+entity's declared group; which grids it reaches is this module's."""
 
 from __future__ import annotations
 
@@ -7,32 +10,25 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridworker.domain.declare import declaration
+from gridworker.domain.entities import SYNC_ENTITIES
+from gridworker.domain.enums import Role
+from gridworker.domain.permissions import Cap, may, may_write, roles_with
 from gridworker.server.models import Grid, User
 
-REGISTER = frozenset({"building", "house", "household", "resident", "resident_tag"})
-FIELD_WORK = frozenset(
-    {
-        "visit",
-        "need",
-        "hazard_site",
-        "inspection",
-        "inspection_item",
-        "rectification",
-        "case",
-        "case_action",
-        "attachment",
-    }
-)
-ALL_ENTITIES = REGISTER | FIELD_WORK
+ALL_ENTITIES = frozenset(SYNC_ENTITIES)
 
-# Entities each role may push (create/update/delete); case_action is a command.
+# Entities each role may push (create/update/delete; case_action as a command): those
+# whose group the role may write (domain.permissions, the one role table).
 WRITABLE: dict[str, frozenset[str]] = {
-    "grid_worker": ALL_ENTITIES,
-    "adviser": frozenset({"visit", "need", "case", "case_action", "attachment"}),
-    "supervisor": ALL_ENTITIES,
-    "department": frozenset({"case_action", "attachment"}),
-    "admin": ALL_ENTITIES,
+    role.value: frozenset(
+        name for name, cls in SYNC_ENTITIES.items() if may_write(role, declaration(cls).group)
+    )
+    for role in Role
 }
+
+# Roles that see and resolve the conflicts of the grids they cover; others only their own.
+REVIEWERS = frozenset(role.value for role in roles_with(Cap.resolve_conflicts))
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,7 @@ class Scope:
         """Special-group tags: the responsible grid worker and named officers only."""
         if self.special_access:
             return self.covers_grid(grid_code)
-        return self.role == "grid_worker" and grid_code in self.grids
+        return may(self.role, Cap.see_special_groups) and grid_code in self.grids
 
 
 def scope_for(session: Session, user: User) -> Scope:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +13,7 @@ from gridworker.domain.enums import Role, SupervisorLevel
 from gridworker.domain.validation import validate_grid_code, validate_region_code
 from gridworker.server.core.config import Settings
 from gridworker.server.meta import ensure_initialised
-from gridworker.server.models import Department, Device, Grid, MutationLog, Region, Token, User
+from gridworker.server.models import Department, Device, MutationLog, Token, User
 from gridworker.server.security import hash_password
 from gridworker.server.sequence import next_seq
 
@@ -122,50 +121,15 @@ def create_department(session: Session, *, name: str, code: str | None = None) -
 
 
 def import_grids(session: Session, geojson: dict[str, Any]) -> int:
-    """Upsert grids from a FeatureCollection with properties grid_code, name and a polygon."""
-    features = geojson.get("features")
-    if geojson.get("type") != "FeatureCollection" or not isinstance(features, list):
-        raise AdminError("expected a GeoJSON FeatureCollection")
-    count = 0
-    for n, feature in enumerate(features, start=1):
-        props = feature.get("properties") or {}
-        geometry = feature.get("geometry") or {}
-        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            raise AdminError(f"feature {n}: the geometry must be a Polygon or MultiPolygon")
-        try:
-            code = validate_grid_code(str(props.get("grid_code", "")))
-        except Exception as exc:
-            raise AdminError(f"feature {n}: {exc}") from exc
-        name = str(props.get("name") or code)
-        grid = session.get(Grid, code) or Grid(code=code, name=name, community_code=code[:12])
-        grid_type = str(props.get("grid_type") or "basic")
-        boundary = json.dumps(geometry, ensure_ascii=False)
-        # A new version only when something changed: re-importing the same file must not
-        # send every grid to every client again.
-        if grid.version is None or (grid.name, grid.grid_type, grid.boundary_geojson) != (
-            name,
-            grid_type,
-            boundary,
-        ):
-            grid.version = _reference_seq(session)
-        grid.name = name
-        grid.grid_type = grid_type
-        grid.boundary_geojson = boundary
-        session.merge(grid)
-        for level, region in (("community", code[:12]), ("street", code[:9]), ("county", code[:6])):
-            if session.get(Region, region) is None:
-                parent = {"community": code[:9], "street": code[:6], "county": None}[level]
-                session.add(
-                    Region(
-                        code=region,
-                        name=region,
-                        level=level,
-                        parent_code=parent,
-                        version=_reference_seq(session),
-                    )
-                )
-        count += 1
-    return count
+    """Upsert grids from a FeatureCollection (grid_code/name, 网格编码/网格名称 … and a
+    polygon; street and community names when the properties carry them). Every feature is
+    checked first (server/grids.py); AdminError names each bad one and nothing is written."""
+    from gridworker.server.grids import GridFileError, check_features, geojson_features, write_grids
+
+    grids, problems = check_features(geojson_features(geojson))
+    if problems:
+        raise GridFileError("the file", problems)
+    return write_grids(session, grids).grids
 
 
 def revoke_device(session: Session, *, device_id: str) -> Device:

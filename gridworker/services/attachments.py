@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from sqlalchemy import select
 
 from gridworker.domain import ids
-from gridworker.services.register import check_grid
+from gridworker.domain.errors import ValidationError, noun
+from gridworker.services.access import check_write
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import SYNC_MODELS, AttachmentRow
 
@@ -21,22 +23,29 @@ def attach(
     path: Path | None = None,
     caption: str | None = None,
     is_evidence: bool = False,
+    photo: bool = False,
 ) -> str:
     """Store a photo or file encrypted and link it to a record; returns the attachment id.
 
-    EXIF GPS is stripped unless the photo is evidence (DESIGN.md §3).
+    EXIF GPS is stripped unless the photo is evidence (DESIGN.md §3). A `photo` must be a
+    picture by its content, whatever its name says: a PDF or a text file named
+    现场.jpg is refused (ValidationError `not_an_image`).
     """
     model = SYNC_MODELS.get(owner_entity)
     if model is None:
-        raise ServiceError(f"cannot attach to {owner_entity!r}")
+        raise ServiceError("attach_target")
     if (data is None) == (path is None):
-        raise ServiceError("give either the bytes or a file path")
+        raise ServiceError("attach_source")
     with ws.read() as s:
         owner = s.get(model, owner_id)
         if owner is None or owner.deleted:
-            raise ServiceError("the record to attach to does not exist")
+            raise ServiceError("record_missing", what=noun("attach_owner"))
         grid_code = owner.grid_code
-    check_grid(ws, grid_code)
+        # A department attaches files to the cases dispatched to it (it covers no grid).
+        department_id = getattr(owner, "department_id", None) if owner_entity == "case" else None
+    check_write(ws, "attachment", grid_code, department_id=department_id)
+    if photo:
+        check_picture(data if data is not None else _read(path))
     store = ws.profile.attachments
     if data is not None:
         stored = store.put_bytes(data, strip_gps=not is_evidence)
@@ -58,6 +67,36 @@ def attach(
         )
         s.add(row)
         return row.id
+
+
+# What a photo may be: the picture formats the store strips of GPS (storage/attachments.py).
+PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "TIFF", "MPO"})
+
+
+def _read(path: Path | None) -> bytes:
+    assert path is not None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ServiceError(
+            "file_error", path=path.name, en=f"cannot read {path.name}: {exc.strerror or exc}"
+        ) from None
+
+
+def check_picture(data: bytes) -> None:
+    """Refuse bytes that are not a whole picture Pillow can decode (ValidationError)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind = image.format
+            image.verify()  # the structure; a truncated or forged file fails here
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # the pixels (verify() does not decode them)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError("not_an_image", field="photo") from None
+    if kind not in PHOTO_FORMATS:
+        raise ValidationError("not_an_image", field="photo")
 
 
 def attachments_of(ws: Workspace, owner_id: str) -> list[AttachmentRow]:

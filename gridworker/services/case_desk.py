@@ -239,7 +239,7 @@ def batch_act(
     request asked for (refused for a case whose request named none).
     """
     if action is CaseActionKind.dispatch and not department_id:
-        raise ServiceError("choose the department to dispatch to")
+        raise ServiceError("department_required")
     with ws.read() as s:
         titles: dict[str, str] = {
             case_id: title

@@ -45,6 +45,7 @@ from gridworker.domain.enums import (
     Role,
     Urgency,
 )
+from gridworker.domain.errors import noun
 from gridworker.domain.masking import mask_phone
 from gridworker.domain.workflow import available_actions
 from gridworker.services.inspections import template_for
@@ -309,7 +310,7 @@ def case_detail(ws: Workspace, case_id: str, *, now: datetime | None = None) -> 
     with ws.read() as s:
         row = s.get(CaseRow, case_id)
         if row is None or row.deleted:
-            raise ServiceError("the case does not exist")
+            raise ServiceError("record_missing", what=noun("case"))
         actions = list(
             s.scalars(
                 select(CaseActionRow)
@@ -548,7 +549,7 @@ def site_detail(ws: Workspace, site_id: str) -> SiteDetail:
     with ws.read() as s:
         row = s.get(HazardSiteRow, site_id)
         if row is None or row.deleted:
-            raise ServiceError("the site does not exist")
+            raise ServiceError("record_missing", what=noun("site"))
         inspections = list(
             s.scalars(
                 select(InspectionRow)

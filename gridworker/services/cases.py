@@ -23,9 +23,10 @@ from gridworker.domain.enums import (
     NeedCategory,
     Urgency,
 )
+from gridworker.domain.errors import noun
 from gridworker.domain.workflow import apply_action
+from gridworker.services.access import check_case_reach, check_write
 from gridworker.services.records import copy_entity, row_from, to_entity
-from gridworker.services.register import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import AttachmentRow, CaseActionRow, CaseRow, NeedRow
 
@@ -57,7 +58,7 @@ def report_case(
     submit: bool = True,
 ) -> str:
     """Create a case as a draft and, unless `submit` is False, report it (上报) at once."""
-    check_grid(ws, grid_code)
+    check_write(ws, "case", grid_code)
     case = Case(
         id=ids.new_id(),
         grid_code=grid_code,
@@ -81,7 +82,7 @@ def report_case(
         if need_id is not None:
             need = s.get(NeedRow, need_id)
             if need is None:
-                raise ServiceError("the need does not exist")
+                raise ServiceError("record_missing", what=noun("need"))
             need.case_id = row.id
         if submit:
             s.flush()
@@ -90,22 +91,28 @@ def report_case(
 
 
 def need_to_case(
-    ws: Workspace, need_id: str, *, title: str | None = None, urgency: Urgency = Urgency.normal
+    ws: Workspace,
+    need_id: str,
+    *,
+    title: str | None = None,
+    urgency: Urgency = Urgency.normal,
+    category: CaseCategory | None = None,
 ) -> str:
-    """Turn a need found on a visit into a reported case in one step."""
+    """Turn a need found on a visit into a reported case in one step (the category is the
+    need's, unless the person chose another)."""
     with ws.read() as s:
         need = s.get(NeedRow, need_id)
         if need is None or need.deleted:
-            raise ServiceError("the need does not exist")
+            raise ServiceError("record_missing", what=noun("need"))
         if need.case_id:
-            raise ServiceError("this need already has a case")
-        grid_code, category, text = need.grid_code, need.category, need.text
+            raise ServiceError("need_has_case")
+        grid_code, found, text = need.grid_code, need.category, need.text
     return report_case(
         ws,
         grid_code=grid_code,
         title=title or text[:60],
         description=text,
-        category=NEED_TO_CASE[category],
+        category=category or NEED_TO_CASE[found],
         urgency=urgency,
         need_id=need_id,
     )
@@ -124,8 +131,8 @@ def act_on_case(
     with ws.write() as s:
         row = s.get(CaseRow, case_id)
         if row is None or row.deleted:
-            raise ServiceError("the case does not exist")
-        check_grid(ws, row.grid_code)
+            raise ServiceError("record_missing", what=noun("case"))
+        check_case_reach(ws, row.grid_code, row.department_id)
         return _apply(
             ws, s, row, action, note=note, department_id=department_id, new_deadline=new_deadline
         )

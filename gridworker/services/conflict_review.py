@@ -91,7 +91,7 @@ def grid_conflicts(
     server cannot be reached or the sign-in has expired.
     """
     if status not in ("open", "resolved", "all"):
-        raise ServiceError("status is open, resolved or all")
+        raise ServiceError("conflict_status")
     client = client_for(ws, lang=lang)
     query = urlencode({"status": status, "limit": 5000})
     reply = client.call("GET", f"/api/v1/conflicts?{query}", ConflictList)
@@ -115,12 +115,12 @@ def resolve_grid_conflict(
     set typed values per field (``values``). A workflow conflict is acknowledged with
     ``keep="server"``. The supervisor's choice reaches every laptop of the grid by pull."""
     if (keep is None) == (values is None):
-        raise ServiceError("choose a side to keep, or give the values per field")
+        raise ServiceError("resolve_side")
     if keep is not None:
         body = ResolveRequest(choice="server" if keep == "server" else "local")
     else:
         if not values:
-            raise ServiceError("give at least one field's value")
+            raise ServiceError("resolve_values")
         body = ResolveRequest(choice="values", values=dict(values or {}))
     client = client_for(ws, lang=lang)
     info = client.call("POST", f"/api/v1/conflicts/{conflict_id}/resolve", ConflictInfo, body)

@@ -2,7 +2,7 @@
 
 A conflict holds, per field, the server's value (the provisional winner) and the incoming
 one (stored as `local`: the side whose push met the other), each with who made it, on
-which laptop and when (DESIGN.md §4, revised 2026-12-06). A side is "this laptop" only
+which laptop and when (docs/design.md §4). A side is "this laptop" only
 where this laptop made it. A laptop's own list holds the conflicts its user is a party
 to; a supervisor reviews the grid's other conflicts in the review desk
 (services.conflict_review), and a grid worker also gets the changes handed over to the
@@ -19,8 +19,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from gridworker.domain.entities import SYNC_ENTITIES
-from gridworker.domain.masking import mask_id_number, mask_phone
+from gridworker.domain.entities import DECLARED, SYNC_ENTITIES
+from gridworker.domain.errors import ValidationError
+from gridworker.domain.masking import mask_value
 from gridworker.domain.wire import wire_value
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.codec import coerce_fields
@@ -28,19 +29,8 @@ from gridworker.storage.models import SYNC_MODELS, LocalConflict
 from gridworker.storage.outbox import without_capture
 from gridworker.sync.state import DeviceIdentity
 
-# What names a record for a person: the field shown in place of its id.
-LABEL_FIELDS = {
-    "household": "address",
-    "resident": "name",
-    "case": "title",
-    "hazard_site": "name",
-    "building": "estate_name",
-    "visit": "visited_at",
-    "rectification": "description",
-}
-# Personal values masked in lists (DESIGN.md §7) unless the user asks to see them.
-MASKED_ID = frozenset({"id_number"})
-MASKED_PHONE = frozenset({"phone", "emergency_phone", "building_head_phone", "responsible_phone"})
+# What names a record for a person: the field shown in place of its id (declared).
+LABEL_FIELDS = {d.name: d.label_field for d in DECLARED if d.label_field}
 HANDED_OVER = "left_scope"
 
 
@@ -164,21 +154,15 @@ def list_conflicts(
 
 
 def masked(view: ConflictView) -> ConflictView:
-    """The same conflict with ID numbers and phone numbers masked (lists, DESIGN.md §7)."""
-
-    def hide(field: str, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        if field in MASKED_ID:
-            return mask_id_number(value)
-        if field in MASKED_PHONE:
-            return mask_phone(value)
-        return value
-
+    """The same conflict with personal values masked as their declarations say (ID numbers,
+    phones; lists, docs/design.md §7)."""
     fields = [
         {
             **f,
-            **{k: hide(str(f.get("field")), f.get(k)) for k in ("base", "server", "local")},
+            **{
+                k: mask_value(view.entity, str(f.get("field")), f.get(k))
+                for k in ("base", "server", "local")
+            },
         }
         for f in view.fields
     ]
@@ -195,8 +179,11 @@ def check_values(record: Any, entity: str, values: dict[str, Any]) -> dict[str, 
         return values
     try:
         coerced = coerce_fields(model, {**values, "grid_code": record.grid_code}, strict=True)
-    except ValueError as exc:
-        raise ServiceError(str(exc)) from None
+    except ValueError:
+        # Not of the field's type (a word typed for a number): named like any form error.
+        field = next(iter(values)) if len(values) == 1 else None
+        shown = values.get(field) if field is not None else None
+        raise ValidationError("invalid_value", field=field, value=shown) from None
     coerced.pop("grid_code", None)
     current = {**record.to_fields(), **coerced}
     names = {f for f in cls.__dataclass_fields__}
@@ -216,21 +203,21 @@ def resolve_conflict(
     forms' rules first). Applied here at once; the resolution goes to the server with the
     next sync (and the supervisors see it)."""
     if (keep is None) == (field is None):
-        raise ServiceError("choose --keep local|server, or --field F --value V")
+        raise ServiceError("resolve_how")
     if keep is not None and keep not in ("local", "server"):
-        raise ServiceError("--keep takes local or server")
+        raise ServiceError("resolve_keep")
     with ws.write() as s, without_capture(s):
         conflict = s.get(LocalConflict, conflict_id)
         if conflict is None:
-            raise ServiceError(f"no conflict {conflict_id}")
+            raise ServiceError("conflict_missing", id=conflict_id)
         if conflict.status != "open":
-            raise ServiceError("this conflict is already resolved")
+            raise ServiceError("conflict_done")
         model = SYNC_MODELS.get(conflict.entity)
         record = s.get(model, conflict.record_id) if model is not None else None
         values: dict[str, Any] = {}
         if field is not None:
             if field not in {f["field"] for f in conflict.fields}:
-                raise ServiceError(f"the conflict has no field {field}")
+                raise ServiceError("conflict_no_field", name=field)
             if field != "deleted" and conflict.kind != "workflow":
                 value = check_values(record, conflict.entity, {field: value})[field]
             values = {field: value}

@@ -31,6 +31,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
+from gridworker.domain.clock import district_text
 from gridworker.domain.deadlines import DeadlineStatus, case_deadline_status
 from gridworker.domain.entities import Case
 from gridworker.domain.enums import CaseCategory, CaseState, RegionLevel, Role
@@ -133,7 +134,7 @@ class ScopeChoice:
 def _as_of(ws: Workspace, query: DashboardQuery) -> datetime:
     when = query.as_of or ws.now()
     if when.tzinfo is None or when.utcoffset() is None:
-        raise ServiceError("the as-of time needs a time zone")
+        raise ServiceError("naive_datetime", field="as_of")
     return when.astimezone(UTC)
 
 
@@ -246,6 +247,20 @@ def scope_name(ws: Workspace, code: str | None) -> str:
         else:
             name = s.scalar(select(RegionRow.name).where(RegionRow.code == code))
     return name or ""
+
+
+def area_known(ws: Workspace, code: str) -> bool:
+    """Whether `code` names an area this profile knows: a region or grid of the synced
+    reference tables (or under one), or one of the user's own grids or their area."""
+    area = ws.actor.area_code or ""
+    if any(g.startswith(code) for g in ws.actor.grids):
+        return True
+    if area and (code.startswith(area) or area.startswith(code)):
+        return True
+    with ws.read() as s:
+        if s.scalar(select(RegionRow.code).where(RegionRow.code == code).limit(1)):
+            return True
+        return bool(s.scalar(select(GridRow.code).where(GridRow.code.startswith(code)).limit(1)))
 
 
 def dashboard(ws: Workspace, query: DashboardQuery | None = None) -> Dashboard:
@@ -425,7 +440,7 @@ def _bucket_bounds(ws: Workspace, key: str) -> tuple[datetime, datetime]:
             return _day_bounds(ws, first)[0], _day_bounds(ws, following)[0]
         return _day_bounds(ws, date.fromisoformat(key))
     except ValueError as exc:
-        raise ServiceError(f"not a day or month: {key}") from exc
+        raise ServiceError("bad_day_or_month", value=key) from exc
 
 
 # --- scopes --------------------------------------------------------------------------
@@ -469,21 +484,27 @@ def default_scope(ws: Workspace) -> str | None:
     return None
 
 
-def describe(board: Dashboard, zone: Any) -> Sequence[str]:
-    """Human lines for `gridworker dashboard` (Chinese labels with the English keys)."""
-    stamp = (
-        board.last_sync.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        if board.last_sync
-        else "从未同步"
-    )
-    lines = [
-        f"范围 scope: {board.scope_name or board.scope or '全部'}"
-        + (f" ({board.scope})" if board.scope else ""),
-        f"截至 as of: {board.as_of.astimezone(zone):%Y-%m-%d %H:%M}；数据截至上次同步 {stamp}",
-    ]
+def describe(board: Dashboard, zone: Any, lang: str = "zh_CN") -> Sequence[str]:
+    """Human lines for `gridworker dashboard`, in `lang` (district time)."""
+    en = lang.lower().startswith("en")
+    stamp = district_text(board.last_sync, zone) or ("never" if en else "从未同步")
+    scope = board.scope_name or board.scope or ("all" if en else "全部")
+    if board.scope:
+        scope += f" ({board.scope})" if en else f"（{board.scope}）"
+    if en:
+        lines = [
+            f"scope: {scope}",
+            f"as of {district_text(board.as_of, zone)}; data as of the last sync {stamp}",
+        ]
+    else:
+        lines = [
+            f"范围：{scope}",
+            f"统计截至 {district_text(board.as_of, zone)}；数据截至上次同步 {stamp}",
+        ]
     for figure in (Figure.total, Figure.closed, Figure.in_progress, Figure.today,
                    Figure.due_soon, Figure.overdue, Figure.suspended):  # fmt: skip
-        lines.append(f"{figure.value:　<4} {figure.name:<12} {board.figure(figure):>7}")
+        label = f"{figure.name:<12}" if en else f"{figure.value:　<4}"
+        lines.append(f"{label} {board.figure(figure):>7}")
     return lines
 
 
@@ -497,7 +518,7 @@ def parse_time(text: str, ws: Workspace) -> datetime:
             return datetime.combine(day, time(23, 59, 59), tzinfo=zone)
         moment = datetime.fromisoformat(text.strip())
     except ValueError as exc:
-        raise ServiceError(f"not an ISO 8601 date or time: {text}") from exc
+        raise ServiceError("bad_datetime", value=text) from exc
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
@@ -508,7 +529,9 @@ def query_from_cli(
     code = scope.strip() if scope else default_scope(ws)
     if code and (not code.isdigit() or len(code) not in (COUNTY_LEN, STREET_LEN, COMMUNITY_LEN,
                                                           GRID_LEN)):  # fmt: skip
-        raise ServiceError(f"not a district, street, community or grid code: {code}")
+        raise ServiceError("area_format", scope=code)
+    if scope and code and not area_known(ws, code):
+        raise ServiceError("scope_unknown", scope=code)
     start = None
     if since:
         start = parse_time(since, ws)

@@ -1,7 +1,8 @@
-"""The demo: a laptop profile enrolled as the demo grid worker with the embedded server.
+"""The demo: a laptop profile enrolled as a demo account with the embedded server.
 
-`gridworker demo` starts the sync server on SQLite with the seeded demo district
-(`gridworker-server seed-demo`), then opens (or enrolls) this profile and the app.
+`gridworker demo [--as worker|street|admin]` starts the sync server on SQLite with the
+seeded demo district (`gridworker-server seed-demo`), then opens (or enrolls) that
+account's profile and the app.
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ DEMO_USERNAME = "demo.worker"
 DEMO_PASSWORD = "demo-password"
 
 
-def open_demo_profile(path: Path, server_url: str) -> Workspace:
-    """The demo worker's profile, enrolled on first use, pointed at today's demo server."""
+def open_demo_profile(path: Path, server_url: str, *, username: str = DEMO_USERNAME) -> Workspace:
+    """A demo account's profile (the grid worker's by default), enrolled on first use,
+    pointed at today's demo server."""
     if not profile_exists(path):
         ws, _report = enroll(
             path,
             server_url=server_url,
-            username=DEMO_USERNAME,
+            username=username,
             password=DEMO_PASSWORD,
             passphrase=DEMO_PASSPHRASE,
             kdf_params=KdfParams.default(),
@@ -70,7 +72,7 @@ def summary(ws: Workspace, lang: str = "zh_CN") -> DemoSummary:
             continue
         state = case_deadline_status(to_entity(row, Case), now, ws.calendar, ws.rules)
         status = state.label(lang) if state is not None else ""
-        deadline = row.deadline_at.astimezone(ws.calendar.zone) if row.deadline_at else None
+        deadline = row.deadline_at.astimezone(ws.zone) if row.deadline_at else None
         when = f"{deadline:%m-%d %H:%M} " if deadline else ""
         open_cases.append((row.title, row.state.label(lang), when + status))
     rects = [(r.description, r.deadline.isoformat()) for r in inspections.open_rectifications(ws)]

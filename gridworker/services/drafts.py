@@ -36,12 +36,12 @@ class Draft:
 def draft_key(kind: str, record_id: str) -> str:
     """The Setting key of one draft, e.g. ``draft:visit:<household id>``."""
     if not _KIND.fullmatch(kind):
-        raise ServiceError(f"bad draft kind {kind!r}")
+        raise ServiceError("draft_invalid", en=f"bad draft kind {kind!r}")
     if not record_id or ":" in record_id:
-        raise ServiceError("a draft needs the id of the record it belongs to")
+        raise ServiceError("draft_invalid", en="a draft needs the id of the record it belongs to")
     key = f"{PREFIX}{kind}:{record_id}"
     if len(key) > _KEY_LENGTH:
-        raise ServiceError("the draft's record id is too long")
+        raise ServiceError("draft_invalid", en="the draft's record id is too long")
     return key
 
 
@@ -54,7 +54,7 @@ def save_draft(ws: Workspace, kind: str, record_id: str, data: dict[str, Any]) -
     try:
         plain = json.loads(json.dumps(data, ensure_ascii=False, allow_nan=False))
     except (TypeError, ValueError) as exc:
-        raise ServiceError(f"a draft holds plain JSON only: {exc}") from exc
+        raise ServiceError("draft_invalid", en=f"a draft holds plain JSON only: {exc}") from exc
     saved_at = ws.now()
     with ws.write() as s:
         s.merge(Setting(key=key, value={"saved_at": saved_at.isoformat(), "data": plain}))

@@ -10,9 +10,7 @@ in SQL grouped by grid, a handful of queries however many grids the district has
 from __future__ import annotations
 
 import itertools
-import json
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -27,6 +25,11 @@ from gridworker.domain.enums import (
     RectificationStatus,
     TagKind,
 )
+
+# The boundary rules live in the domain: the server's import-grids applies the same ones.
+from gridworker.domain.geometry import BoundaryError as BoundaryError
+from gridworker.domain.geometry import Point, Polygon, ring_area
+from gridworker.domain.geometry import parse_boundary as parse_boundary
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import (
     CaseRow,
@@ -40,15 +43,7 @@ from gridworker.storage.models import (
     VisitRow,
 )
 
-Point = tuple[float, float]  # (lon, lat)
-Ring = tuple[Point, ...]
-Polygon = tuple[Ring, ...]  # the exterior ring first, then any holes
-
 OPEN_CASE_STATES = tuple(state for state in CaseState if state.is_open)
-
-
-class BoundaryError(ValueError):
-    """A grid boundary that cannot be drawn; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -116,87 +111,6 @@ class MapLayer(StrEnum):
 
 
 # --- boundaries ------------------------------------------------------------------------
-
-
-def _point(value: Any) -> Point:
-    if not isinstance(value, list | tuple) or len(value) < 2:
-        raise BoundaryError("a position is not a [lon, lat] pair")
-    lon, lat = value[0], value[1]
-    if isinstance(lon, bool) or isinstance(lat, bool):
-        raise BoundaryError("a coordinate is not a number")
-    if not isinstance(lon, int | float) or not isinstance(lat, int | float):
-        raise BoundaryError("a coordinate is not a number")
-    if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise BoundaryError("a coordinate is not finite")
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise BoundaryError(f"a coordinate is out of range: {lon}, {lat}")
-    return float(lon), float(lat)
-
-
-def _ring(value: Any) -> Ring:
-    if not isinstance(value, list | tuple):
-        raise BoundaryError("a ring is not a list of positions")
-    points = tuple(_point(p) for p in value)
-    if len(points) < 4:
-        raise BoundaryError("a ring has fewer than four positions")
-    if points[0] != points[-1]:
-        raise BoundaryError("a ring is not closed (its first and last positions differ)")
-    return points
-
-
-def ring_area(ring: Ring) -> float:
-    """Signed area in square degrees (shoelace); positive counter-clockwise."""
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring)) / 2
-
-
-def _polygon(value: Any) -> Polygon:
-    if not isinstance(value, list | tuple) or not value:
-        raise BoundaryError("a polygon has no rings")
-    rings = tuple(_ring(r) for r in value)
-    if abs(ring_area(rings[0])) == 0:
-        raise BoundaryError("a polygon's exterior ring encloses no area")
-    return rings
-
-
-def _geometries(data: Any) -> Iterable[Any]:
-    if not isinstance(data, dict):
-        raise BoundaryError("not a GeoJSON object")
-    kind = data.get("type")
-    if kind == "FeatureCollection":
-        features = data.get("features")
-        if not isinstance(features, list) or not features:
-            raise BoundaryError("the feature collection has no features")
-        for feature in features:
-            yield from _geometries(feature)
-    elif kind == "Feature":
-        yield data.get("geometry")
-    else:
-        yield data
-
-
-def parse_boundary(text: str) -> tuple[Polygon, ...]:
-    """The polygons of a grid boundary (GeoJSON text); BoundaryError says what is wrong."""
-    try:
-        data = json.loads(text)
-    except (TypeError, ValueError) as exc:
-        raise BoundaryError(f"not valid JSON: {exc}") from exc
-    polygons: list[Polygon] = []
-    for geometry in _geometries(data):
-        if not isinstance(geometry, dict):
-            raise BoundaryError("a feature has no geometry")
-        kind, coordinates = geometry.get("type"), geometry.get("coordinates")
-        if kind == "Polygon":
-            polygons.append(_polygon(coordinates))
-        elif kind == "MultiPolygon":
-            if not isinstance(coordinates, list) or not coordinates:
-                raise BoundaryError("the multipolygon has no polygons")
-            polygons.extend(_polygon(p) for p in coordinates)
-        else:
-            raise BoundaryError(f"geometry type {kind!r} is not a polygon")
-    if not polygons:
-        raise BoundaryError("no polygon")
-    return tuple(polygons)
-
 
 def _label_point(polygons: tuple[Polygon, ...]) -> Point:
     exterior = max((p[0] for p in polygons), key=lambda r: abs(ring_area(r)))

@@ -30,12 +30,12 @@ from gridworker.domain.enums import (
     ItemAnswer,
     RectificationStatus,
 )
-from gridworker.domain.errors import WorkflowError
+from gridworker.domain.errors import WorkflowError, noun
 from gridworker.domain.masking import mask_phone
+from gridworker.services.access import check_write
 from gridworker.services.case_queries import PhotoThumb, photo_thumbnails
 from gridworker.services.inspections import template_for
 from gridworker.services.records import copy_entity, to_entity
-from gridworker.services.register import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
     AttachmentRow,
@@ -336,10 +336,10 @@ def rectification_detail(
     with ws.read() as s:
         rect = s.get(RectificationRow, rectification_id)
         if rect is None or rect.deleted:
-            raise ServiceError("the rectification does not exist")
+            raise ServiceError("record_missing", what=noun("rectification"))
         site = s.get(HazardSiteRow, rect.site_id)
         if site is None:
-            raise ServiceError("the rectification's site does not exist")
+            raise ServiceError("record_missing", what=noun("rectification_site"))
         finding = s.get(InspectionRow, rect.inspection_id)
         items = list(
             s.scalars(
@@ -453,8 +453,8 @@ def close_out(ws: Workspace, rectification_id: str, *, basis: CloseBasis) -> Non
     with ws.write() as s:
         row = s.get(RectificationRow, rectification_id)
         if row is None or row.deleted:
-            raise ServiceError("the rectification does not exist")
-        check_grid(ws, row.grid_code)
+            raise ServiceError("record_missing", what=noun("rectification"))
+        check_write(ws, "rectification", row.grid_code)
         entity = to_entity(row, Rectification)
         closed = entity.close(basis=basis, by=ws.actor.username, role=ws.actor.role, at=ws.now())
         problem = close_out_problem(entity.status, basis, evidence)

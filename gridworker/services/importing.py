@@ -1,37 +1,74 @@
 """`gridworker import`: a residents roster (.csv/.xlsx) or an export (.jsonl).
 
-Good rows are kept, bad rows are reported by line and reason; nothing is
-half-written (each chunk of rows is one transaction, captured for sync like
-any edit).
+Nothing is dropped silently: every sheet of a workbook with a roster header is read and
+the others are listed; every column is mapped to a field or listed as ignored
+(roster_columns); a line is refused only when a required field is missing or the person
+cannot be identified, and a value that cannot be read is reported by line, column and
+text while the person is imported without it (roster_rows). A header met again below the
+first (a second table pasted under it) is reported, and the lines after it are read by
+it. A person on two lines, or a 户号 given two addresses, is reported on the later line.
+Nothing is half-written: each chunk of rows is one transaction, captured for sync like
+any edit, and a masked export is refused before anything is read. Importing the same
+file twice changes nothing the second time, people without an ID number included (they
+are found again by household and name). A dry run reads and checks everything and writes
+nothing. Every message is a coded one of the catalogue (domain/import_messages.py).
 """
 
 from __future__ import annotations
 
-import re
-import sqlite3
+import dataclasses
+import itertools
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import select
+
 from gridworker.domain import ids
-from gridworker.domain.enums import Gender, Relationship, TagKind
-from gridworker.domain.errors import DomainError
+from gridworker.domain.errors import CodedError
+from gridworker.domain.import_messages import Where
+from gridworker.domain.roster_values import DEFAULT_AREA_CODE, RelationshipCodes
+from gridworker.services.import_jsonl import import_jsonl
+from gridworker.services.import_report import (
+    ImportReport,
+    RowError,
+    Section,
+)
 from gridworker.services.register import (
     BULK_NEW,
-    HouseholdInput,
-    ResidentInput,
+    PREFETCHED,
     check_grid,
     prefetch,
     save_household,
     save_resident,
-    upsert,
 )
-from gridworker.services.tabular import SourceRow, read_rows
+from gridworker.services.roster_columns import (
+    Column,
+    Layout,
+    header_row,
+    same_mapping,
+)
+from gridworker.services.roster_rows import (
+    ParsedLine,
+    RosterContext,
+    ValueProblem,
+    parse_line,
+)
+from gridworker.services.roster_seen import HouseholdSeen, Place, SeenInFile, unnumbered_key
+from gridworker.services.roster_sheets import RosterSheet, plan_sheets
+from gridworker.services.tabular import (
+    Cells,
+    Table,
+    has_content,
+    open_table,
+    read_rows,
+)
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
-    SYNC_MODELS,
+    GridRow,
     HouseholdRow,
     ResidentRow,
     ResidentTagRow,
@@ -39,319 +76,382 @@ from gridworker.storage.models import (
 )
 from gridworker.storage.outbox import insert_new
 
+__all__ = ["CHUNK", "ImportOptions", "ImportReport", "RowError", "grid_names", "import_file"]
+
+log = logging.getLogger(__name__)
+
 CHUNK = 500
 
-# 网格编码, 地址, 户号, 姓名, 性别, 身份证号码, 联系电话, 与户主关系, 人员标签 (DESIGN.md §9)
-ROSTER_HEADERS: dict[str, str] = {
-    "网格编码": "grid_code",
-    "地址": "address",
-    "户号": "household_no",
-    "姓名": "name",
-    "性别": "gender",
-    "身份证号码": "id_number",
-    "身份证号": "id_number",
-    "联系电话": "phone",
-    "与户主关系": "relationship",
-    "人员标签": "tags",
-}
-ROSTER_FIELDS = (
-    "grid_code",
-    "address",
-    "household_no",
-    "name",
-    "gender",
-    "id_number",
-    "phone",
-    "relationship",
-    "tags",
-)
-REQUIRED = ("grid_code", "address", "household_no", "name")
-TAG_SEPARATORS = re.compile(r"[、,，;；]+")
-
 
 @dataclass
-class RowError:
-    line: int
-    reason: str
+class ImportOptions:
+    """How to read a roster: `mapping` from --map (normalised header → field, "" to
+    ignore), the district's area code for local phone numbers, which one-digit relationship
+    codes the file uses, and whether to write at all."""
 
-
-@dataclass
-class ImportReport:
-    file: str
-    rows: int = 0
-    imported: int = 0
-    households: int = 0
-    residents: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "rows": self.rows,
-            "imported": self.imported,
-            "households": self.households,
-            "residents": self.residents,
-            "errors": [{"line": e.line, "reason": e.reason} for e in self.errors],
-        }
-
-
-def _roster_key(header: str) -> str | None:
-    h = header.strip()
-    if h in ROSTER_HEADERS:
-        return ROSTER_HEADERS[h]
-    low = h.lower()
-    return low if low in ROSTER_FIELDS else None
-
-
-@dataclass
-class RosterRow:
-    line: int
-    household: HouseholdInput
-    resident: ResidentInput
-
-
-def parse_roster_row(row: SourceRow, lang: str = "zh_CN") -> RosterRow:
-    """One roster line to validated inputs; raises DomainError/ValueError with the reason."""
-    values: dict[str, Any] = {}
-    for header, value in row.values.items():
-        key = _roster_key(header)
-        if key:
-            values[key] = value
-    missing = [k for k in REQUIRED if not values.get(k)]
-    if missing:
-        label = {"grid_code": "网格编码", "address": "地址", "household_no": "户号", "name": "姓名"}
-        names = "、".join(label[k] if lang.startswith("zh") else k for k in missing)
-        raise ValueError(f"缺少{names}" if lang.startswith("zh") else f"missing {names}")
-    tags: list[TagKind] = []
-    if values.get("tags"):
-        tags = [TagKind.parse(t) for t in TAG_SEPARATORS.split(str(values["tags"])) if t.strip()]
-    relationship = (
-        Relationship.parse(values["relationship"]) if values.get("relationship") else None
-    )
-    household = HouseholdInput(
-        grid_code=str(values["grid_code"]),
-        household_no=str(values["household_no"]),
-        address=str(values["address"]),
-    ).normalised()
-    resident = ResidentInput(
-        name=str(values["name"]),
-        id_number=str(values["id_number"]) if values.get("id_number") else None,
-        gender=Gender.parse(values["gender"]) if values.get("gender") else None,
-        phone=str(values["phone"]) if values.get("phone") else None,
-        relationship=relationship,
-        tags=tags,
-    ).normalised()
-    if resident.id_number and values.get("gender"):
-        # The ID number fixes the gender; a roster typo must not contradict it.
-        from gridworker.domain.validation import id_gender
-
-        if resident.gender is not id_gender(resident.id_number):
-            raise ValueError(
-                "性别与身份证号码不符"
-                if lang.startswith("zh")
-                else "gender does not match the ID number"
-            )
-    return RosterRow(row.line, household, resident)
+    dry_run: bool = False
+    mapping: dict[str, str] = field(default_factory=dict)
+    area_code: str | None = DEFAULT_AREA_CODE
+    relationship_codes: RelationshipCodes | None = None
 
 
 def _reason(exc: Exception, lang: str) -> str:
-    if isinstance(exc, DomainError):
+    """A refusal in the reader's language: coded errors render themselves; anything else
+    is the catalogue's "cannot be read" (its raw text may be English)."""
+    if isinstance(exc, CodedError):
         return exc.message(lang)
-    return str(exc)
+    return CodedError("row_unreadable").message(lang)
 
 
-def _chunks(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
-    chunk: list[SourceRow] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def import_file(ws: Workspace, path: Path, *, lang: str = "zh_CN") -> ImportReport:
-    """Import a roster or a .jsonl export; see the module docstring."""
+def import_file(
+    ws: Workspace, path: Path, *, lang: str = "zh_CN", options: ImportOptions | None = None
+) -> ImportReport:
+    """Import a roster or a .jsonl export; see the module docstring. With
+    ``options.dry_run`` the file is read and checked and the report says what would
+    change, and nothing is written."""
     if not path.is_file():
-        raise ServiceError(f"{path} does not exist")
-    report = ImportReport(file=path.name)
-    rows = read_rows(path)
+        raise ServiceError("file_not_found", path=str(path))
+    options = options or ImportOptions()
+    report = ImportReport(file=path.name, dry_run=options.dry_run, lang=lang)
+    log.info(
+        "import of a %s file%s: start",
+        path.suffix.lower() or "(no suffix)",
+        " (dry run)" if options.dry_run else "",
+    )
     if path.suffix.lower() in (".jsonl", ".ndjson"):
-        _import_jsonl(ws, rows, report, lang)
+        if options.dry_run:
+            raise ServiceError("import_dry_run_jsonl")
+        import_jsonl(ws, read_rows(path), report, lang)
     else:
-        _import_roster(ws, rows, report, lang)
+        _import_roster(ws, path, report, lang, options)
+    log.info(
+        "import %s: %d rows, %d imported (%d households, %d residents), %d refused",
+        "checked" if options.dry_run else "done",
+        report.rows,
+        report.imported,
+        report.households,
+        report.residents,
+        len(report.errors),
+    )
     return report
 
 
+def grid_names(ws: Workspace) -> dict[str, str]:
+    """Grid name → code for the grids this profile knows (rosters name 所属网格 by name)."""
+    with ws.read() as s:
+        rows = s.execute(select(GridRow.name, GridRow.code)).all()
+    names: dict[str, str] = {}
+    for name, code in rows:
+        names.setdefault(name, code)
+    return names
+
+
+# --- the lines ---------------------------------------------------------------------------
+
+
+# A line to read with its layout, or a line reported as it is (a header met again).
+_Item = tuple[int, Cells, Layout] | RowError
+
+
 def _import_roster(
-    ws: Workspace, rows: Iterator[SourceRow], report: ImportReport, lang: str
+    ws: Workspace, path: Path, report: ImportReport, lang: str, options: ImportOptions
 ) -> None:
-    seen = _SeenInFile()
+    seen = SeenInFile()
+    ctx = RosterContext(
+        lang=lang,
+        area_code=options.area_code,
+        relationship_codes=options.relationship_codes,
+        grids_by_name=grid_names(ws),
+    )
     try:
-        for chunk in _chunks(rows, CHUNK):
-            _import_roster_chunk(ws, chunk, seen, report, lang)
-        report.households, people = seen.counts()
-        report.residents += people
+        with open_table(path) as table:
+            for number, sheet in enumerate(plan_sheets(table, report, options.mapping, lang)):
+                ctx.sheet = sheet.label
+                items = _items(table, sheet, report, options, lang)
+                for chunk in _chunks(items, CHUNK):
+                    _import_chunk(ws, chunk, number, ctx, seen, report, options)
+        report.households, report.residents = seen.counts()
     finally:
         seen.close()
+    report.header_line = report.sections[0].header_line
+    report.columns = report.sections[0].columns
 
 
-def _import_roster_chunk(
-    ws: Workspace, chunk: list[SourceRow], seen: _SeenInFile, report: ImportReport, lang: str
+def _items(
+    table: Table, sheet: RosterSheet, report: ImportReport, options: ImportOptions, lang: str
+) -> Iterator[_Item]:
+    """A sheet's lines below its header, each with the layout to read it by; a header met
+    again is reported and, if it maps other columns, read by from then on. Columns
+    without a header are listed in the section when a line had something in them."""
+    layout = sheet.layout
+    section = _section(sheet.label, layout, report)
+    for line, cells in table.rows(sheet.info):
+        if line <= sheet.layout.header_line:
+            continue
+        again = header_row(cells, layout, options.mapping)
+        if again is not None:
+            same = same_mapping(again, layout)
+            code = "row_header_again" if same else "row_new_header"
+            yield RowError(line, CodedError(code).message(lang), sheet.label)
+            if not same:
+                layout = dataclasses.replace(again, header_line=line)
+                section = _section(sheet.label, layout, report)
+            continue
+        _note_unnamed(section, layout, cells)
+        yield line, cells, layout
+
+
+def _section(label: str | None, layout: Layout, report: ImportReport) -> Section:
+    """A new section of the report: its columns, those without a header left out until a
+    line has something in them."""
+    columns = [c for c in layout.columns if c.why_ignored != "empty_header"]
+    section = Section(label, layout.header_line, columns)
+    report.sections.append(section)
+    return section
+
+
+def _note_unnamed(section: Section, layout: Layout, cells: Cells) -> None:
+    listed = {c.index for c in section.columns}
+    width = len(layout.columns)
+    unnamed = [c.index for c in layout.columns if c.why_ignored == "empty_header"]
+    found = [i for i in unnamed if i < len(cells) and has_content(cells[i : i + 1])]
+    if len(cells) > width and has_content(cells[width:]):
+        found += [i for i in range(width, len(cells)) if has_content(cells[i : i + 1])]
+    for index in found:
+        if index not in listed:
+            section.columns.append(Column(index, "", None, "empty_header"))
+            listed.add(index)
+    if found:
+        section.columns.sort(key=lambda c: c.index)
+
+
+def _chunks(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+@dataclass
+class _Checked:
+    line: int
+    item: ParsedLine
+    hid: str
+    rid: str | None  # None: a person without an ID number, found by household and name
+    key: bytes  # the person in SeenInFile
+
+
+def _import_chunk(
+    ws: Workspace,
+    chunk: list[_Item],
+    sheet_no: int,
+    ctx: RosterContext,
+    seen: SeenInFile,
+    report: ImportReport,
+    options: ImportOptions,
 ) -> None:
     """Validate and write one chunk in one transaction. A function of its own, so that the
     chunk's rows and ORM objects are freed when it returns, before the next is read."""
-    checked: list[RowError | tuple[int, RosterRow, str | None, bytes | None]] = []
-    for row in chunk:
+    lang, sheet = ctx.lang, ctx.sheet
+    checked: list[_Checked | RowError] = []
+    for entry in chunk:
         report.rows += 1
-        try:
-            item = parse_roster_row(row, lang)
-            check_grid(ws, item.household.grid_code)
-            number = item.resident.id_number
-            rid = ids.resident_id(ws.id_secret, number) if number else None
-        except (DomainError, ValueError, ServiceError) as exc:
-            checked.append(RowError(row.line, _reason(exc, lang)))
+        if isinstance(entry, RowError):
+            checked.append(entry)
             continue
-        checked.append((row.line, item, rid, UUID(rid).bytes if rid else None))
-    # The line that first brought each ID number: from earlier chunks, then this one's.
-    first_line = seen.first_lines([c[3] for c in checked if not isinstance(c, RowError) and c[3]])
-    parsed: list[RosterRow] = []
-    rids: list[str | None] = []
-    new_people: list[tuple[bytes, int]] = []
+        line, cells, layout = entry
+        try:
+            item = parse_line(line, cells, layout, ctx)
+            check_grid(ws, item.household.grid_code)
+        except (CodedError, ValueError) as exc:
+            checked.append(RowError(line, _reason(exc, lang), sheet))
+            continue
+        hid = ids.household_id(ws.id_secret, item.household.grid_code, item.household.household_no)
+        number = item.resident.id_number
+        # An ID number gives the person's id; else an export's 记录编号 does; else the
+        # household and name find them (rid None until looked up).
+        rid = ids.resident_id(ws.id_secret, number) if number else item.record_id
+        key = UUID(rid).bytes if rid else unnumbered_key(hid, item.resident.name)
+        checked.append(_Checked(line, item, hid, rid, key))
+    good = _first_of_each(checked, sheet_no, seen, report, ctx)
+    if not good:
+        return
+    hids = [c.hid for c in good]
+    met = seen.households(hids)  # in earlier chunks
+    new_hids = [h for h in dict.fromkeys(hids) if h not in met]
+    households = _same_household(good, sheet_no, met, report, ctx)
+    if any(c.rid is None for c in good):
+        with ws.read() as s:
+            _find_unnumbered(s, good)
+    rids = [c.rid for c in good]
+    if options.dry_run:
+        _count_new(ws, report, new_hids, rids)
+    else:
+        _write(ws, good, new_hids, report)
+    report.imported += len(good)
+    seen.add_households(households)
+
+
+def _first_of_each(
+    checked: list[_Checked | RowError],
+    sheet_no: int,
+    seen: SeenInFile,
+    report: ImportReport,
+    ctx: RosterContext,
+) -> list[_Checked]:
+    """The lines that first bring their person (earlier chunks, then this one); a person's
+    later lines are refused naming the first: keeping both would let the last one win."""
+    first = seen.first_places([c.key for c in checked if isinstance(c, _Checked)])
+    good: list[_Checked] = []
+    new: list[tuple[bytes, Place]] = []
     for c in checked:
         if isinstance(c, RowError):
             report.errors.append(c)
             continue
-        line, item, rid, key = c
-        if key is not None:
-            first = first_line.setdefault(key, line)
-            if first != line:
-                # One person, two lines: keeping both would make the last one win silently.
-                report.errors.append(
-                    RowError(
-                        line,
-                        f"身份证号码与第{first}行重复"
-                        if lang.startswith("zh")
-                        else f"the same ID number as line {first}",
-                    )
-                )
-                continue
-            new_people.append((key, line))
-        parsed.append(item)
-        rids.append(rid)
-    seen.add_people(new_people)
-    if not parsed:
+        at = first.setdefault(c.key, (sheet_no, c.line))
+        if at != (sheet_no, c.line):
+            where = Where(_label(report, at[0]), at[1])
+            code = (
+                "row_duplicate_person" if c.item.resident.id_number else "row_duplicate_unnumbered"
+            )
+            reason = CodedError(code, where=where).message(ctx.lang)
+            report.errors.append(RowError(c.line, reason, ctx.sheet))
+            continue
+        new.append((c.key, (sheet_no, c.line)))
+        good.append(c)
+        report.problems.extend(c.item.problems)
+    seen.add_people(new)
+    return good
+
+
+def _label(report: ImportReport, sheet_no: int) -> str | None:
+    """A sheet's name in messages, by its number among the sheets read."""
+    labels = list(dict.fromkeys(s.sheet for s in report.sections))
+    return labels[sheet_no] if sheet_no < len(labels) else None
+
+
+def _same_household(
+    good: list[_Checked],
+    sheet_no: int,
+    met: dict[str, HouseholdSeen],
+    report: ImportReport,
+    ctx: RosterContext,
+) -> list[tuple[str, HouseholdSeen]]:
+    """A 户号 met again with another address or household phone is one household (its id
+    is grid + 户号): the first value is kept and the later line says so, instead of the
+    last one winning. `met`: the households of earlier chunks. Returns each household as
+    first met, for SeenInFile."""
+    first = dict(met)
+    for c in good:
+        household, here = c.item.household, (sheet_no, c.line)
+        known = first.setdefault(
+            c.hid,
+            HouseholdSeen(
+                here, household.address, household.phone, here if household.phone else None
+            ),
+        )
+        if known.address != household.address:
+            _household_problem(
+                c, "address", household.address, known.address, known.place, report, ctx
+            )
+            household.address = known.address
+        if household.phone is None:
+            continue
+        if known.phone is None:
+            known.phone, known.phone_place = household.phone, here
+        elif known.phone != household.phone and known.phone_place is not None:
+            _household_problem(
+                c, "household_phone", household.phone, known.phone, known.phone_place, report, ctx
+            )
+            household.phone = known.phone
+    return list(first.items())
+
+
+def _household_problem(
+    c: _Checked,
+    name: str,
+    value: str,
+    kept: str,
+    at: Place,
+    report: ImportReport,
+    ctx: RosterContext,
+) -> None:
+    where = Where(_label(report, at[0]), at[1])
+    code = "value_household_address" if name == "address" else "value_household_phone"
+    number = c.item.household.household_no
+    reason = CodedError(code, number=number, where=where, first=kept).message(ctx.lang)
+    column = c.item.columns.get(name)
+    letter, header = (column.letter, column.header) if column else ("", "")
+    report.problems.append(ValueProblem(c.line, letter, header, value, reason, ctx.sheet))
+
+
+def _find_unnumbered(s: Any, good: list[_Checked]) -> None:
+    """The record of each person without an ID number (or record id) already in their
+    household under the same name: importing the file again must not add them again."""
+    wanted = [c for c in good if c.rid is None]
+    if not wanted:
         return
+    households = sorted({c.hid for c in wanted})
+    found: dict[tuple[str, str], str] = {}
+    for start in range(0, len(households), 500):
+        rows = s.execute(
+            select(ResidentRow.id, ResidentRow.household_id, ResidentRow.name)
+            .where(
+                ResidentRow.household_id.in_(households[start : start + 500]),
+                ResidentRow.id_number.is_(None),
+                ResidentRow.deleted.is_(False),
+            )
+            .order_by(ResidentRow.id)
+        )
+        for rid, hid, name in rows:
+            found.setdefault((hid, name), rid)
+    for c in wanted:
+        c.rid = found.get((c.hid, c.item.resident.name))
+
+
+def _count_new(
+    ws: Workspace, report: ImportReport, new_hids: list[str], rids: list[str | None]
+) -> None:
+    """A dry run's counts: which of these households and people are not yet on record."""
+    with ws.read() as s:
+        for model, wanted, attr in (
+            (HouseholdRow, new_hids, "new_households"),
+            (ResidentRow, [r for r in rids if r], "new_residents"),
+        ):
+            found: set[str] = set()
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                found.update(s.scalars(select(model.id).where(model.id.in_(part))))
+            setattr(report, attr, getattr(report, attr) + len(set(wanted) - found))
+    report.new_residents += sum(1 for r in rids if r is None)
+
+
+def _write(ws: Workspace, good: list[_Checked], new_hids: list[str], report: ImportReport) -> None:
+    rids = [c.rid for c in good]
     with ws.write() as s, s.no_autoflush:
         # New records are collected and written in bulk with their outbox entries
         # (storage.outbox.insert_new); changes to existing ones go through the ORM
         # and its change capture, field by field.
         new_records: list[SyncRecord] = []
         s.info[BULK_NEW] = new_records
-        # Each id derived once (an HMAC each): the duplicate check, the prefetches and
-        # the saves share them.
-        hids = [
-            ids.household_id(ws.id_secret, p.household.grid_code, p.household.household_no)
-            for p in parsed
-        ]
-        prefetch(s, HouseholdRow, hids)
+        prefetch(s, HouseholdRow, [c.hid for c in good])
         prefetch(s, ResidentRow, [r for r in rids if r])
         prefetch(
             s,
             ResidentTagRow,
             [
-                ids.resident_tag_id(rid, tag.value)
-                for p, rid in zip(parsed, rids, strict=True)
+                ids.resident_tag_id(rid, tag.value, special_key=ws.special_key)
+                for c, rid in zip(good, rids, strict=True)
                 if rid
-                for tag in p.resident.tags
+                for tag in c.item.resident.tags
             ],
         )
-        for item, hid, rid in zip(parsed, hids, rids, strict=True):
-            household = save_household(ws, s, item.household, hid=hid)
-            save_resident(ws, s, household, item.resident, rid=rid)
-            report.residents += rid is None  # each gets an id of their own
-            report.imported += 1
+        cache = s.info[PREFETCHED]
+        report.new_households += sum(1 for h in new_hids if cache.get((HouseholdRow, h)) is None)
+        report.new_residents += sum(
+            1 for r in rids if r is None or cache.get((ResidentRow, r)) is None
+        )
+        for c in good:
+            household = save_household(ws, s, c.item.household, hid=c.hid)
+            save_resident(ws, s, household, c.item.resident, rid=c.rid)
         del s.info[BULK_NEW]
         insert_new(s, new_records)
-    seen.add_households(UUID(hid).bytes for hid in hids)
-
-
-class _SeenInFile:
-    """What an import has met so far in its file: each person (by resident id) with the line
-    that first brought them, for the duplicate check, and each household, for the report.
-
-    Kept in an in-memory SQLite database (never on disk) rather than a dict and a set of
-    ints: for 100,000 households (287,730 people) 12 MiB instead of 25 MiB, and not
-    spread among each chunk's short-lived objects. The ids are HMACs, not ID numbers.
-    """
-
-    def __init__(self) -> None:
-        self._db = sqlite3.connect(":memory:")
-        self._db.execute(
-            "CREATE TABLE person (id BLOB PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID"
-        )
-        self._db.execute("CREATE TABLE household (id BLOB PRIMARY KEY) WITHOUT ROWID")
-
-    def first_lines(self, people: list[bytes]) -> dict[bytes, int]:
-        """The line that first brought each of these people, for those met before."""
-        found: dict[bytes, int] = {}
-        for start in range(0, len(people), 500):
-            part = people[start : start + 500]
-            marks = ",".join("?" * len(part))
-            query = f"SELECT id, line FROM person WHERE id IN ({marks})"
-            found.update(self._db.execute(query, part).fetchall())
-        return found
-
-    def add_people(self, people: list[tuple[bytes, int]]) -> None:
-        with self._db:
-            self._db.executemany("INSERT INTO person (id, line) VALUES (?, ?)", people)
-
-    def add_households(self, households: Iterable[bytes]) -> None:
-        with self._db:
-            self._db.executemany(
-                "INSERT OR IGNORE INTO household (id) VALUES (?)", ((h,) for h in households)
-            )
-
-    def counts(self) -> tuple[int, int]:
-        """(households, people with an ID number) met so far."""
-        households = self._db.execute("SELECT count(*) FROM household").fetchone()[0]
-        people = self._db.execute("SELECT count(*) FROM person").fetchone()[0]
-        return int(households), int(people)
-
-    def close(self) -> None:
-        self._db.close()
-
-
-def _import_jsonl(
-    ws: Workspace, rows: Iterator[SourceRow], report: ImportReport, lang: str
-) -> None:
-    """Lines of the export format: {"entity": ..., "id": ..., fields...} (unmasked only)."""
-    from gridworker.services.records import coerce_fields
-
-    for chunk in _chunks(rows, CHUNK):
-        good: list[tuple[type[SyncRecord], str, dict[str, Any]]] = []
-        for row in chunk:
-            report.rows += 1
-            try:
-                if "__error__" in row.values:
-                    raise ValueError(row.values["__error__"])
-                entity = row.values.get("entity")
-                model = SYNC_MODELS.get(str(entity))
-                if model is None:
-                    raise ValueError(f"unknown entity {entity!r}")
-                record_id = str(row.values.get("id") or "")
-                if not record_id:
-                    raise ValueError("missing id")
-                fields = coerce_fields(model, row.values)
-                check_grid(ws, fields["grid_code"])
-            except (DomainError, ValueError, ServiceError, KeyError) as exc:
-                report.errors.append(RowError(row.line, _reason(exc, lang)))
-                continue
-            good.append((model, record_id, fields))
-        if not good:
-            continue
-        with ws.write() as s:
-            for model, record_id, fields in good:
-                upsert(s, model, record_id, fields)
-                report.imported += 1

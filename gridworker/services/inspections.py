@@ -29,11 +29,11 @@ from gridworker.domain.enums import (
     ItemAnswer,
     PremisesType,
     RectificationStatus,
-    Role,
 )
-from gridworker.domain.errors import BiText, WorkflowError
+from gridworker.domain.errors import BiText, WorkflowError, noun
+from gridworker.domain.permissions import Cap
+from gridworker.services.access import check_write, may_do, require
 from gridworker.services.records import row_from
-from gridworker.services.register import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
     HazardSiteRow,
@@ -42,15 +42,8 @@ from gridworker.storage.models import (
     RectificationRow,
 )
 
-INSPECT_ROLES = frozenset({Role.grid_worker, Role.supervisor})
-CLOSE_ROLES = frozenset({Role.supervisor, Role.admin})
 _VERIFY = BiText("复查", "re-inspect")
 _REFUSE = BiText("退回整改", "refuse the close-out")
-TEMPLATE_FOR_KIND = {
-    HazardKind.dangerous_building: "dangerous_building",
-    HazardKind.fire_safety: "fire_safety",
-    HazardKind.gas_safety: "gas_safety",
-}
 
 
 @dataclass(frozen=True)
@@ -77,7 +70,8 @@ def register_site(
     building_id: str | None = None,
 ) -> str:
     """Add a hazard site: a C/D building, a small premises or a gas user."""
-    check_grid(ws, grid_code)
+    require(ws, Cap.register_site)
+    check_write(ws, "hazard_site", grid_code)
     site = HazardSite(
         id=ids.new_id(),
         grid_code=grid_code,
@@ -99,7 +93,7 @@ def register_site(
 
 def template_for(site_kind: HazardKind) -> ChecklistTemplate:
     templates = checklists.load_templates()
-    return templates[TEMPLATE_FOR_KIND[site_kind]]
+    return templates[site_kind.code]  # a kind's checklist has the kind's code
 
 
 def form_items(
@@ -109,7 +103,7 @@ def form_items(
     with ws.read() as s:
         site = s.get(HazardSiteRow, site_id)
         if site is None or site.deleted:
-            raise ServiceError("the site does not exist")
+            raise ServiceError("record_missing", what=noun("site"))
         kind, premises, grade = site.kind, site.premises_type, site.danger_grade
     template = template_for(kind)
     return template, template.items_for(
@@ -140,18 +134,17 @@ def record_inspection(
 ) -> InspectionOutcome:
     """Record an inspection; failed items open rectifications (or, for a re-inspection of a
     rectification, decide whether it is verified)."""
-    if ws.actor.role not in INSPECT_ROLES:
-        raise ServiceError("your role does not record inspections")
+    require(ws, Cap.inspect)
     when = inspected_at or ws.now()
     notes = notes or {}
     with ws.read() as s:
         site = s.get(HazardSiteRow, site_id)
         if site is None or site.deleted:
-            raise ServiceError("the site does not exist")
+            raise ServiceError("record_missing", what=noun("site"))
         grid_code, site_kind = site.grid_code, site.kind
         premises = site.premises_type.value if site.premises_type else None
         grade = site.danger_grade.value if site.danger_grade else None
-    check_grid(ws, grid_code)
+    check_write(ws, "inspection", grid_code)
     template = template_for(site_kind)
     today = when.astimezone(ws.calendar.zone).date()
     evaluation = checklists.evaluate(
@@ -221,9 +214,9 @@ def _reinspect(
 ) -> None:
     rect = s.get(RectificationRow, rect_id)
     if rect is None or rect.deleted or rect.site_id != site_id:
-        raise ServiceError("the rectification does not belong to this site")
+        raise ServiceError("rect_other_site")
     if rect.status is RectificationStatus.closed:
-        raise ServiceError("the rectification is already closed")
+        raise ServiceError("rect_closed")
     if rect.item_code in failed:
         rect.status = RectificationStatus.open  # not fixed: stays open, deadline unchanged
     else:
@@ -246,7 +239,7 @@ def mark_rectified(ws: Workspace, rectification_id: str, *, measures: str | None
 
 def close_out(ws: Workspace, rectification_id: str, *, basis: CloseBasis) -> None:
     """销号 by a supervisor: after a passed re-inspection, or on a 解危证明 or demolition."""
-    if ws.actor.role not in CLOSE_ROLES:
+    if not may_do(ws, Cap.close_out):
         raise WorkflowError("forbidden_role", field="actor_role", action="close_out")
     with ws.write() as s:
         rect = _open_rect(ws, s, rectification_id)
@@ -265,10 +258,10 @@ def close_out(ws: Workspace, rectification_id: str, *, basis: CloseBasis) -> Non
 def _open_rect(ws: Workspace, s: Any, rectification_id: str) -> RectificationRow:
     rect = s.get(RectificationRow, rectification_id)
     if rect is None or rect.deleted:
-        raise ServiceError("the rectification does not exist")
-    check_grid(ws, rect.grid_code)
+        raise ServiceError("record_missing", what=noun("rectification"))
+    check_write(ws, "rectification", rect.grid_code)
     if rect.status is RectificationStatus.closed:
-        raise ServiceError("the rectification is already closed")
+        raise ServiceError("rect_closed")
     assert isinstance(rect, RectificationRow)
     return rect
 
@@ -323,7 +316,7 @@ def _desk_review(
 def verify_rectification(ws: Workspace, rectification_id: str, *, note: str | None = None) -> str:
     """The supervisor re-inspects a rectified item (已整改待复查) and finds it fixed: it is
     verified (复查通过待销号). Returns the re-inspection's id."""
-    if ws.actor.role not in INSPECT_ROLES:
+    if not may_do(ws, Cap.inspect):
         raise WorkflowError("forbidden_role", field="inspector", action=_VERIFY)
     with ws.write() as s:
         rect = _open_rect(ws, s, rectification_id)
@@ -342,7 +335,7 @@ def refuse_close_out(
     """The supervisor refuses the reported fix or the close-out request (退回重新整改):
     the item goes back to 整改中 with the reason on a failed re-inspection, and
     optionally a new deadline. Returns the re-inspection's id."""
-    if ws.actor.role not in CLOSE_ROLES:
+    if not may_do(ws, Cap.refuse_close_out):
         raise WorkflowError("forbidden_role", field="closed_by", action=_REFUSE)
     text = reason.strip()
     if not text:

@@ -182,7 +182,7 @@ class Period:
 def period_bounds(ws: Workspace, start: date | None, end: date | None) -> Period:
     zone = ws.calendar.zone
     if start is not None and end is not None and end < start:
-        raise ServiceError("the period ends before it starts")
+        raise ServiceError("date_order")
     lo = datetime.combine(start, time(), zone).astimezone(UTC) if start else None
     hi = datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC) if end else None
     return Period(lo, hi)

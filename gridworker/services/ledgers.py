@@ -17,9 +17,7 @@ every other export.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +25,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from gridworker.domain.atomic import atomic_path
+from gridworker.services.cells import xlsx_value
+from gridworker.services.dashboard import area_known
 from gridworker.services.exporting import (
     BULK_EXPORT_ROLES,
     discard_workbook,
@@ -115,25 +116,19 @@ def write_ledger(
     wanted = [k for k in LEDGER_KINDS if k in kinds]
     unknown = sorted(set(kinds) - set(LEDGER_KINDS))
     if unknown or not wanted:
-        raise ServiceError(f"ledger kinds: choose from {', '.join(LEDGER_KINDS)}")
+        raise ServiceError("ledger_kinds", kinds=", ".join(LEDGER_KINDS))
     if ws.actor.role not in BULK_EXPORT_ROLES:
-        raise ServiceError("your role may not make bulk exports")
+        raise ServiceError("role_no_bulk_export")
     code = (scope or "").strip() or None
     if code is not None and not _SCOPE.match(code):
-        raise ServiceError(f"scope {code!r} is not a street, community or grid code")
+        raise ServiceError("scope_format", scope=code)
+    if code is not None and not area_known(ws, code):
+        raise ServiceError("scope_unknown", scope=code)
     period = period_bounds(ws, start, end)
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".gw-ledger-", suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     result = LedgerResult(out, {}, not unmasked, code, start, end)
-    try:
+    with atomic_path(out, durable=False) as tmp:
         _write_workbook(ws, tmp, wanted, code, period, result, lang, progress, cancelled)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     with ws.write() as s:
         ws.audit(
             s,
@@ -206,7 +201,7 @@ def _fill(
                 )
                 if count % 200 == 0:
                     if cancelled is not None and cancelled():
-                        raise LedgerCancelled("the export was cancelled")
+                        raise LedgerCancelled("export_cancelled")
                     if progress is not None:
                         progress((done + count) / grand, sheet.title)
             done += count
@@ -226,7 +221,6 @@ def get_letter(n: int) -> str:
 
 
 def _new_sheet(wb: Any, title: str, columns: Sequence[Column], lang: str) -> Any:
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = wb.create_sheet(title=title)
@@ -247,7 +241,7 @@ def _new_sheet(wb: Any, title: str, columns: Sequence[Column], lang: str) -> Any
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     headers = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header(lang))
+        cell = xlsx_value(sheet, column.header(lang))
         cell.font, cell.fill, cell.alignment = bold, fill, centre
         headers.append(cell)
     sheet.append(headers)
@@ -265,8 +259,9 @@ def _cell(sheet: Any, column: Column, value: Any, masked: bool, lang: str, zone:
     if isinstance(value, date) and not isinstance(value, datetime) and column.number_format:
         return _dated(sheet, value, column.number_format)
     if isinstance(value, bool | Enum):
-        return display_value(value, lang)
-    return value
+        return xlsx_value(sheet, display_value(value, lang))
+    # Text from rosters and forms: a string cell, never a formula (services/cells.py).
+    return xlsx_value(sheet, value)
 
 
 def _dated(sheet: Any, value: date, number_format: str) -> Any:
@@ -301,4 +296,4 @@ def _info_sheet(wb: Any, ws: Workspace, result: LedgerResult, lang: str) -> None
     for kind, title in zip(result.counts, result.sheets, strict=True):
         rows.append((title, result.counts[kind]))
     for label, value in rows:
-        sheet.append([label, value])
+        sheet.append([xlsx_value(sheet, label), xlsx_value(sheet, value)])

@@ -9,16 +9,23 @@ record and why — never the value itself.
 
 from __future__ import annotations
 
-from gridworker.domain.errors import ValidationError
+from gridworker.domain.declare import Mask
+from gridworker.domain.entities import DECLARED
+from gridworker.domain.errors import ValidationError, noun
 from gridworker.domain.validation import validate_text
-from gridworker.services.register import check_grid
+from gridworker.services.access import check_grid
 from gridworker.services.workspace import ServiceError, Workspace
-from gridworker.storage.models import HouseholdRow, ResidentRow, SyncRecord
+from gridworker.storage.models import SYNC_MODELS, SyncRecord
 
-# entity -> (model, the masked fields that may be revealed)
+# entity -> (model, the masked fields that may be revealed): every ID number and phone
+# the declarations mask.
 REVEALABLE: dict[str, tuple[type[SyncRecord], frozenset[str]]] = {
-    "resident": (ResidentRow, frozenset({"id_number", "phone", "emergency_phone"})),
-    "household": (HouseholdRow, frozenset({"phone"})),
+    d.name: (
+        SYNC_MODELS[d.name],
+        frozenset(f.name for f in d.fields.values() if f.spec.mask in (Mask.id_number, Mask.phone)),
+    )
+    for d in DECLARED
+    if any(f.spec.mask in (Mask.id_number, Mask.phone) for f in d.fields.values())
 }
 MAX_REASON_LENGTH = 200
 
@@ -32,7 +39,7 @@ def reveal(ws: Workspace, *, entity: str, record_id: str, field: str, reason: st
     """
     spec = REVEALABLE.get(entity)
     if spec is None or field not in spec[1]:
-        raise ServiceError(f"{entity}.{field} cannot be revealed")
+        raise ServiceError("not_revealable", en=f"{entity}.{field} cannot be revealed")
     model = spec[0]
     why = validate_text(reason, field="reason", max_length=MAX_REASON_LENGTH)
     if why is None:
@@ -45,11 +52,11 @@ def reveal(ws: Workspace, *, entity: str, record_id: str, field: str, reason: st
     with ws.write() as s:
         row = s.get(model, record_id)
         if row is None or row.deleted:
-            raise ServiceError("the record does not exist")
+            raise ServiceError("record_missing", what=noun("record"))
         check_grid(ws, row.grid_code)
         value = getattr(row, field)
         if not value:
-            raise ServiceError("there is no value to reveal")
+            raise ServiceError("nothing_to_reveal")
         ws.audit(
             s,
             "reveal",

@@ -107,5 +107,5 @@ def dismiss_refused(ws: Workspace, change_id: int) -> None:
     with ws.write() as s:
         entry = s.get(OutboxEntry, change_id)
         if entry is None or entry.status != "rejected":
-            raise ServiceError("no such refused change")
+            raise ServiceError("refused_missing", id=change_id)
         s.delete(entry)

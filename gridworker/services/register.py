@@ -8,117 +8,53 @@ twice updates one record instead of making two.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridworker.domain import ids
-from gridworker.domain.enums import (
-    EconomicStatus,
-    Gender,
-    Health,
-    Relationship,
-    ResidenceType,
-    Role,
-    TagKind,
-)
-from gridworker.domain.errors import ValidationError
-from gridworker.domain.validation import (
-    fold_key,
-    id_birth_date,
-    id_gender,
-    normalise_text,
-    validate_grid_code,
-    validate_id_number,
-    validate_name,
-    validate_phone,
-)
+from gridworker.domain.enums import Relationship, TagKind
+from gridworker.domain.errors import noun
+from gridworker.domain.validation import id_birth_date, id_gender
+from gridworker.services.access import check_grid, check_write
+from gridworker.services.entity_input import EntityInput
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import HouseholdRow, ResidentRow, ResidentTagRow, SyncRecord
 
 R = TypeVar("R", bound=SyncRecord)
 
+__all__ = ["HouseholdInput", "ResidentInput", "check_grid", "check_write"]
 
-@dataclass
-class ResidentInput:
-    name: str
-    id_number: str | None = None
-    gender: Gender | None = None
-    birth_date: date | None = None
-    phone: str | None = None
-    relationship: Relationship | None = None
-    health: Health | None = None
-    ethnicity: str | None = None
-    occupation: str | None = None
-    tags: Sequence[TagKind] = field(default_factory=tuple)
+
+class ResidentInput(EntityInput):
+    """A resident as typed on the form or read from a roster line: any declared field of
+    `resident`, and the tags to give them."""
+
+    entity = "resident"
+    required = ("name",)
+    extra: ClassVar[dict[str, Any]] = {"tags": ()}
+    positional = ("name", "id_number")
 
     def normalised(self) -> ResidentInput:
-        """Validated copy: ID number checked, gender and birth date derived from it."""
-        name = validate_name(self.name)
-        id_number = validate_id_number(self.id_number) if self.id_number else None
-        gender = self.gender
-        birth = self.birth_date
-        if id_number:
-            gender = gender or id_gender(id_number)
-            birth = birth or id_birth_date(id_number)
-        phone = validate_phone(self.phone) if self.phone else None
-        return ResidentInput(
-            name=name,
-            id_number=id_number,
-            gender=gender,
-            birth_date=birth,
-            phone=phone,
-            relationship=self.relationship,
-            health=self.health,
-            ethnicity=self.ethnicity,
-            occupation=self.occupation,
-            tags=tuple(dict.fromkeys(self.tags)),
-        )
+        """Validated copy: ID number checked, gender and birth date derived from it when
+        not given, tags without repeats."""
+        person = super().normalised()
+        number = person.id_number
+        if number:
+            person.gender = person.gender or id_gender(number)
+            person.birth_date = person.birth_date or id_birth_date(number)
+        person.tags = tuple(dict.fromkeys(person.tags or ()))
+        return person
 
 
-@dataclass
-class HouseholdInput:
-    grid_code: str
-    household_no: str
-    address: str
-    head_name: str | None = None
-    phone: str | None = None
-    economic_status: EconomicStatus | None = None
-    residence_type: ResidenceType | None = None
-    note: str | None = None
+class HouseholdInput(EntityInput):
+    """A household as typed on its form or read from a roster line: any declared field of
+    `household` (the grid, its 户号 and the address are required)."""
 
-    def normalised(self) -> HouseholdInput:
-        # 户号 folded like an ID number (the household's id derives from it); free text in
-        # one Unicode form, so the same address typed twice is equal.
-        household_no = fold_key(self.household_no or "")
-        address = normalise_text(self.address or "")
-        if not household_no:
-            raise ValidationError("required", field="household_no")
-        if not address:
-            raise ValidationError("required", field="address")
-        return HouseholdInput(
-            grid_code=validate_grid_code(self.grid_code),
-            household_no=household_no,
-            address=address,
-            head_name=validate_name(self.head_name) if self.head_name else None,
-            phone=validate_phone(self.phone) if self.phone else None,
-            economic_status=self.economic_status,
-            residence_type=self.residence_type,
-            note=(normalise_text(self.note) or None) if self.note else None,
-        )
-
-
-WRITE_ROLES = frozenset({Role.grid_worker, Role.supervisor, Role.admin})
-
-
-def check_grid(ws: Workspace, grid_code: str) -> None:
-    """Workers and advisers write only in their own grids; supervisors within their area."""
-    if ws.actor.covers(grid_code):
-        return
-    raise ServiceError(f"grid {grid_code} is outside your grids")
+    entity = "household"
+    required = ("grid_code", "household_no", "address")
+    positional = ("grid_code", "household_no", "address")
 
 
 PREFETCHED = "gridworker.prefetched"
@@ -170,23 +106,15 @@ def prefetch(session: Session, model: type[SyncRecord], record_ids: Iterable[str
 
 
 def household_values(h: HouseholdInput) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "grid_code": h.grid_code,
-        "household_no": h.household_no,
-        "address": h.address,
-    }
-    for key in ("head_name", "phone", "economic_status", "residence_type", "note"):
-        value = getattr(h, key)
-        if value is not None:  # a roster without the column must not blank the field
-            values[key] = value
-    return values
+    """The household's given fields (a roster without the column must not blank one)."""
+    return h.field_values()
 
 
 def save_household(
     ws: Workspace, session: Session, h: HouseholdInput, *, hid: str | None = None
 ) -> HouseholdRow:
     """`hid`: the household's id when the caller already derived it (an import)."""
-    check_grid(ws, h.grid_code)
+    check_write(ws, "household", h.grid_code)
     if hid is None:
         hid = ids.household_id(ws.id_secret, h.grid_code, h.household_no)
         if session.get(HouseholdRow, hid) is None:
@@ -214,29 +142,16 @@ def save_resident(
     if rid is None:
         rid = ids.resident_id(ws.id_secret, r.id_number) if r.id_number else ids.new_id()
     values: dict[str, Any] = {
+        **r.field_values(),
         "grid_code": household.grid_code,
         "household_id": household.id,
-        "name": r.name,
     }
-    for key in (
-        "id_number",
-        "gender",
-        "birth_date",
-        "phone",
-        "relationship",
-        "health",
-        "ethnicity",
-        "occupation",
-    ):
-        value = getattr(r, key)
-        if value is not None:
-            values[key] = value
     row = upsert(session, ResidentRow, rid, values)
     for tag in r.tags:
         upsert(
             session,
             ResidentTagRow,
-            ids.resident_tag_id(rid, tag.value),
+            tag_id(ws, session, rid, tag),
             {
                 "grid_code": household.grid_code,
                 "resident_id": rid,
@@ -267,16 +182,30 @@ def add_resident(ws: Workspace, household_id: str, resident: ResidentInput) -> s
     with ws.write() as s:
         household = s.get(HouseholdRow, household_id)
         if household is None or household.deleted:
-            raise ServiceError("the household does not exist")
-        check_grid(ws, household.grid_code)
+            raise ServiceError("record_missing", what=noun("household"))
+        check_write(ws, "resident", household.grid_code)
         return save_resident(ws, s, household, person).id
+
+
+def tag_id(ws: Workspace, session: Session, resident_id: str, tag: TagKind) -> str:
+    """The id of a resident's tag: keyed for a special group when this profile holds the
+    key (domain/ids.py), except that a live special-group tag the profile already holds
+    under its unkeyed id (made before the key; the server re-keys it and the next pull
+    brings the keyed row) keeps that id, so it is not doubled meanwhile."""
+    keyed = ids.resident_tag_id(resident_id, tag.value, special_key=ws.special_key)
+    if ws.special_key is not None and tag.restricted:
+        unkeyed = ids.unkeyed_resident_tag_id(resident_id, tag.value)
+        held = session.get(ResidentTagRow, unkeyed)
+        if held is not None and not held.deleted and session.get(ResidentTagRow, keyed) is None:
+            return unkeyed
+    return keyed
 
 
 def remove_tag(ws: Workspace, resident_id: str, tag: TagKind) -> None:
     with ws.write() as s:
-        row = s.get(ResidentTagRow, ids.resident_tag_id(resident_id, tag.value))
+        row = s.get(ResidentTagRow, tag_id(ws, s, resident_id, tag))
         if row is not None and not row.deleted:
-            check_grid(ws, row.grid_code)
+            check_write(ws, "resident_tag", row.grid_code)
             row.deleted = True
 
 
@@ -286,14 +215,12 @@ def edit_record(
     """Change some fields of one record; only the changed fields are queued for sync."""
     forbidden = set(changes) & ({"id", "version", "deleted"} | model.__command_fields__)
     if forbidden:
-        raise ServiceError(
-            f"these fields cannot be edited directly: {', '.join(sorted(forbidden))}"
-        )
+        raise ServiceError("fields_not_editable", fields=", ".join(sorted(forbidden)))
     with ws.write() as s:
         row = s.get(model, record_id)
         if row is None or row.deleted:
-            raise ServiceError("the record does not exist")
-        check_grid(ws, row.grid_code)
+            raise ServiceError("record_missing", what=noun("record"))
+        check_write(ws, model.__entity__, row.grid_code)
         if "grid_code" in changes:
             check_grid(ws, changes["grid_code"])
         for key, value in changes.items():
@@ -306,5 +233,5 @@ def delete_record(ws: Workspace, model: type[SyncRecord], record_id: str) -> Non
         row = s.get(model, record_id)
         if row is None or row.deleted:
             return
-        check_grid(ws, row.grid_code)
+        check_write(ws, model.__entity__, row.grid_code)
         row.deleted = True

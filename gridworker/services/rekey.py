@@ -1,7 +1,7 @@
 """Re-keying at enrollment: records made offline under a local secret get the district's ids.
 
 A profile made with `gridworker init` and no district key derives household and resident
-ids from a secret of its own (DESIGN.md §4). When it enrolls, every record whose id was
+ids from a secret of its own (docs/design.md §4). When it enrolls, every record whose id was
 derived that way (a household by grid + 户号, a resident by ID number, a resident's tag
 from the resident) takes the id the district secret gives the same natural key, and every
 reference to it follows: residents' and visits' household, tags' resident, photos' owner,

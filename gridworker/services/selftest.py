@@ -78,7 +78,11 @@ def _templates(tmp: Path) -> str:
 def _qt(tmp: Path) -> str:
     try:
         ui = importlib.import_module("gridworker.ui.selftest")
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as exc:
+        # Only a build without the UI (or without Qt) skips; any other missing module is a
+        # broken UI and fails the check.
+        if exc.name not in ("gridworker.ui", "gridworker.ui.selftest", "PySide6"):
+            raise
         return "skipped: the desktop UI is not installed in this build"
     result: str = ui.check_qt()
     return result

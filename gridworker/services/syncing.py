@@ -3,6 +3,7 @@ app's sync screen call."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Callable
@@ -16,14 +17,20 @@ from gridworker.services.conflicts import (  # re-exported: the CLI and the UI i
     resolve_conflict,
 )
 from gridworker.services.rekey import rekey
-from gridworker.services.workspace import Actor, ServiceError, Workspace, init_profile
+from gridworker.services.workspace import (
+    SPECIAL_KEY_SETTING,
+    Actor,
+    ServiceError,
+    Workspace,
+    init_profile,
+)
 from gridworker.services.workspace import open_workspace as open_ws
 from gridworker.storage.keyvault import KdfParams
 from gridworker.storage.models import Setting
 from gridworker.storage.outbox import without_capture
 from gridworker.storage.profile import profile_exists
 from gridworker.sync.client import SyncClient, SyncError, make_transport
-from gridworker.sync.engine import CycleReport, Progress, SyncEngine
+from gridworker.sync.engine import Cancelled, CycleReport, Progress, SyncEngine
 from gridworker.sync.protocol import ErrorCode, LoginResponse
 from gridworker.sync.state import DeviceIdentity, ServerConfig, SyncState
 
@@ -39,6 +46,8 @@ __all__ = [
     "sync_now",
     "sync_state",
 ]
+
+log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[Progress], None]
 AUTH_CODES = (ErrorCode.auth_required, ErrorCode.token_expired)
@@ -65,10 +74,18 @@ def _actor_from(login: LoginResponse) -> Actor:
 
 def _store_login(ws: Workspace, login: LoginResponse, server: ServerConfig, device_id: str) -> None:
     ws.actor = _actor_from(login)
+    special = bytes.fromhex(login.special_id_secret) if login.special_id_secret else None
     with ws.write() as s:
         server.save(s)
         DeviceIdentity(device_id=device_id, token=login.token, username=login.user.username).save(s)
         s.merge(Setting(key="actor", value=ws.actor.to_setting()))
+        # Only for those who may see special-group tags; a role that no longer may loses it.
+        held = s.get(Setting, SPECIAL_KEY_SETTING)
+        if special is not None:
+            s.merge(Setting(key=SPECIAL_KEY_SETTING, value={"hex": special.hex()}))
+        elif held is not None:
+            s.delete(held)
+    ws.special_key = special
 
 
 def enroll(
@@ -82,8 +99,12 @@ def enroll(
     kdf_params: KdfParams | None = None,
     progress: ProgressFn | None = None,
     lang: str = "zh_CN",
+    cancel: threading.Event | None = None,
 ) -> tuple[Workspace, CycleReport]:
-    """Sign in once online, register the device, create (or attach) the profile, first pull."""
+    """Sign in once online, register the device, create (or attach) the profile, first pull.
+
+    `cancel` stops the first pull between two pages (sync.engine.Cancelled): the profile
+    is then enrolled with what arrived, and the next sync fetches the rest."""
     server = ServerConfig(url=server_url, ca_bundle=ca_bundle)
     if profile_exists(path):
         ws = open_ws(path, passphrase)
@@ -92,9 +113,7 @@ def enroll(
             # to the other user, and the right user's enrollment would then be refused.
             owner = ws.actor.username
             ws.close()
-            raise ServiceError(
-                f"this profile belongs to {owner}, not {username}: nothing was registered"
-            )
+            raise ServiceError("profile_other_user", owner=owner, username=username)
         device_id = device_identity(ws).device_id
     else:
         ws = None
@@ -108,6 +127,10 @@ def enroll(
         if ws is not None:
             ws.close()
         raise
+    if cancel is not None and cancel.is_set():  # stopped while signing in: nothing is made
+        if ws is not None:
+            ws.close()
+        raise Cancelled("enrollment stopped before the profile was made")
     secret = bytes.fromhex(login.id_secret)
     if ws is None:
         actor = _actor_from(login)
@@ -127,7 +150,13 @@ def enroll(
     else:
         _adopt_district_secret(ws, secret)
     _store_login(ws, login, server, device_id)
-    report = SyncEngine(ws.profile, client, username=username, progress=progress).run_cycle()
+    log.info("enrolled (role %s), device %s registered; first pull", login.user.role, device_id)
+    engine = SyncEngine(ws.profile, client, username=username, progress=progress, cancel=cancel)
+    try:
+        report = engine.run_cycle()
+    except BaseException:
+        ws.close()  # not left open (and its profile locked) when the first pull fails
+        raise
     return ws, report
 
 
@@ -161,7 +190,7 @@ def client_for(ws: Workspace, *, lang: str = "zh_CN") -> SyncClient:
     with ws.read() as s:
         server = ServerConfig.load(s)
     if server is None:
-        raise ServiceError("this profile is not enrolled with a server (run `gridworker enroll`)")
+        raise ServiceError("not_enrolled")
     identity = device_identity(ws)
     return SyncClient(
         make_transport(server.url, ca_bundle=server.ca_bundle),
@@ -220,7 +249,7 @@ def sync_now(
             if exc.code not in AUTH_CODES and not cloned:
                 raise
             if password is None or attempt:
-                raise NeedsSignIn(exc.args[0]) from exc
+                raise NeedsSignIn("needs_sign_in") from exc
             sign_in_again(ws, client, password, new_device=cloned)
     raise AssertionError("unreachable")
 

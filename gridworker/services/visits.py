@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from gridworker.domain import ids
-from gridworker.domain.enums import NeedCategory, Role, VisitMode
+from gridworker.domain.enums import NeedCategory, VisitMode
+from gridworker.domain.errors import noun
+from gridworker.domain.permissions import Cap
 from gridworker.domain.validation import validate_text
-from gridworker.services.register import check_grid
+from gridworker.services.access import check_write, require
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import HouseholdRow, NeedRow, VisitRow
-
-VISIT_ROLES = frozenset({Role.grid_worker, Role.adviser, Role.supervisor})
 
 
 @dataclass
@@ -44,20 +44,19 @@ def record_visit(
     lon: float | None = None,
 ) -> VisitRecorded:
     """Log one visit and its needs in one transaction (each need a child row)."""
-    if ws.actor.role not in VISIT_ROLES:
-        raise ServiceError("your role does not record visits")
+    require(ws, Cap.record_visit)
     when = visited_at or ws.now()
     if when.tzinfo is None:
-        raise ServiceError("the visit time needs a time zone")
+        raise ServiceError("naive_datetime", field="visited_at")
     if when > ws.now():
-        raise ServiceError("a visit cannot be in the future")
+        raise ServiceError("visit_in_future")
     for need in needs:
         validate_text(need.text, field="text", required=True)
     with ws.write() as s:
         household = s.get(HouseholdRow, household_id)
         if household is None or household.deleted:
-            raise ServiceError("the household does not exist")
-        check_grid(ws, household.grid_code)
+            raise ServiceError("record_missing", what=noun("household"))
+        check_write(ws, "visit", household.grid_code)
         visit = VisitRow(
             id=ids.new_id(),
             grid_code=household.grid_code,

@@ -11,15 +11,17 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from gridworker.domain.calendar import WorkCalendar, default_calendar
+from gridworker.domain.clock import district_today
 from gridworker.domain.deadlines import DEFAULT_RULES, DeadlineRules
 from gridworker.domain.enums import Role, SupervisorLevel
+from gridworker.domain.errors import CodedError
 from gridworker.domain.rules_data import DeadlineTerms
 from gridworker.domain.validation import validate_grid_code
 from gridworker.storage import profile as profiles
@@ -30,8 +32,9 @@ from gridworker.storage.profile import OpenProfile
 from gridworker.storage.reference_terms import load_terms
 
 
-class ServiceError(Exception):
-    """A use case refused: the message is for the person at the keyboard."""
+class ServiceError(CodedError):
+    """A use case refused: ``code`` is stable, ``message(lang)`` is for the person at the
+    keyboard (the catalogue in domain/messages.py)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ class Actor:
         )
 
 
+SPECIAL_KEY_SETTING = "special_id_secret"
+
+
 @dataclass
 class Workspace:
     profile: OpenProfile
@@ -88,9 +94,22 @@ class Workspace:
     rules: DeadlineRules = DEFAULT_RULES
     # Revisions of the synced calendar and rules that `calendar` and `rules` hold (0: default).
     terms_revisions: tuple[int, int] = (0, 0)
+    # Keys special-group tag ids; sign-in delivers it to those who may see them (None:
+    # this profile may not, or has not signed in yet).
+    special_key: bytes | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
         return self.clock() if self.clock is not None else datetime.now(UTC)
+
+    @property
+    def zone(self) -> tzinfo:
+        """The district's time zone (its calendar's, as synced; kept in the profile):
+        every time shown, filtered or exported is in it (domain/clock.py)."""
+        return self.calendar.zone
+
+    def today(self) -> date:
+        """The district's calendar day now."""
+        return district_today(self.now(), self.zone)
 
     def deadline_terms(self, session: Session | None = None) -> DeadlineTerms:
         """The calendar and deadline rules to compute deadlines with (DESIGN.md §5).
@@ -164,12 +183,12 @@ def init_profile(
     secret until enrollment delivers the district's.
     """
     if not username.strip():
-        raise ServiceError("a username is needed")
+        raise ServiceError("required", field="username")
     codes = [validate_grid_code(g) for g in grids]
     if not codes and role in (Role.grid_worker, Role.adviser):
-        raise ServiceError("at least one grid code is needed")
+        raise ServiceError("grid_required")
     if len(passphrase) < 8:
-        raise ServiceError("the passphrase must have at least 8 characters")
+        raise ServiceError("passphrase_short")
     prof = profiles.create_profile(path, passphrase, kdf_params=kdf_params)
     actor = Actor(
         username=username.strip(),
@@ -181,7 +200,7 @@ def init_profile(
         department_id=department_id,
     )
     if district_key is not None and len(district_key) < 16:
-        raise ServiceError("the district key is too short (at least 16 bytes)")
+        raise ServiceError("district_key_short")
     secret = district_key or secrets.token_bytes(32)
     source = "district" if district_key else "local"
     with write_session(prof.sessions) as s:
@@ -206,7 +225,10 @@ def open_workspace(path: Path, passphrase: str, *, lock_timeout: float = 0) -> W
         secret = bytes.fromhex(settings["id_secret"]["hex"])
     except (KeyError, TypeError, ValueError) as exc:
         prof.close()
-        raise ServiceError("the profile is incomplete: its user settings are missing") from exc
+        raise ServiceError("profile_incomplete") from exc
     ws = Workspace(prof, actor, secret, default_calendar())
+    special = settings.get(SPECIAL_KEY_SETTING)
+    if isinstance(special, dict) and isinstance(special.get("hex"), str):
+        ws.special_key = bytes.fromhex(special["hex"])
     ws.deadline_terms()  # the synced calendar and rules, if any
     return ws

@@ -26,7 +26,6 @@ import io
 import os
 import re
 import struct
-import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Iterator
@@ -38,6 +37,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from PIL import Image
 
+from gridworker.domain.atomic import atomic_path
+from gridworker.domain.errors import DetailedError
 from gridworker.storage.keyvault import derive_subkey
 
 __all__ = [
@@ -68,20 +69,28 @@ _XMP_TAG = 700
 _XMP_JPEG_HEADERS = (b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00")
 
 
-class AttachmentError(Exception):
-    """Base class of attachment store failures."""
+class AttachmentError(DetailedError):
+    """Base class of attachment store failures (the English detail says which)."""
+
+    default_code = "attachment_changed"
 
 
 class AttachmentNotFound(AttachmentError):
     """No attachment with that hash is stored."""
 
+    default_code = "attachment_missing"
+
 
 class AttachmentCorrupt(AttachmentError):
     """The stored file fails authentication: tampered, truncated, swapped or wrong key."""
 
+    default_code = "attachment_damaged"
+
 
 class GpsStripError(AttachmentError):
     """A photo's location could not be removed; it was not stored."""
+
+    default_code = "photo_location"
 
 
 @dataclass(frozen=True)
@@ -384,15 +393,6 @@ def _encrypted_size(size: int) -> int:
     return _HEADER + size + _TAG * chunks
 
 
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "nt":  # Windows cannot open a directory to fsync it
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _file_pieces(path: Path) -> Iterator[bytes]:
     with open(path, "rb") as fh:
         while piece := fh.read(CHUNK_SIZE):
@@ -474,20 +474,8 @@ class AttachmentStore:
             # copy, which this write then heals.
             if target.stat().st_size == _encrypted_size(size):
                 return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{sha}.", suffix=".tmp", dir=target.parent)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                self._encrypt_to(out, sha, pieces)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, target)
-            _fsync_dir(target.parent)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            raise
+        with atomic_path(target) as tmp, open(tmp, "wb") as out:
+            self._encrypt_to(out, sha, pieces)
 
     def _encrypt_to(
         self, out: io.BufferedWriter, sha: str, pieces: Iterable[bytes | memoryview]

@@ -13,13 +13,15 @@ from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
 
+from gridworker.domain.entities import PHONE_FIELDS as DOMAIN_PHONE_FIELDS
 from gridworker.domain.errors import ValidationError
 from gridworker.domain.validation import validate_grid_code, validate_id_number, validate_phone
 from gridworker.domain.wire import wire_value
 from gridworker.storage.models import SyncRecord
 from gridworker.storage.types import EnumCode, ISODate, UTCDateTime
 
-PHONE_FIELDS = frozenset({"phone", "emergency_phone", "building_head_phone", "responsible_phone"})
+# Every field name holding a phone in some entity (their declarations say so).
+PHONE_FIELDS = DOMAIN_PHONE_FIELDS
 
 
 def to_wire(row: SyncRecord) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from gridworker.domain.errors import DetailedError
 from gridworker.storage.keyvault import raw_key_pragma
 
 BUSY_TIMEOUT_MS = 30_000
@@ -28,12 +29,16 @@ BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 32_768
 
 
-class DatabaseKeyError(Exception):
+class DatabaseKeyError(DetailedError):
     """The database could not be opened with the key (wrong key or not a GridWorker file)."""
 
+    default_code = "profile_corrupt"
 
-class DatabaseCorrupt(Exception):
+
+class DatabaseCorrupt(DetailedError):
     """The database file failed SQLCipher's page authentication (tampered or damaged)."""
+
+    default_code = "profile_corrupt"
 
 
 def open_connection(db_path: Path, data_key: bytes) -> Any:
@@ -42,6 +47,9 @@ def open_connection(db_path: Path, data_key: bytes) -> Any:
         str(db_path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
     )
     try:
+        # SQLCipher logs a failed page HMAC on stderr itself ("ERROR CORE ..."), in front of
+        # the one line the CLI prints; the error still reaches us as an exception.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f'PRAGMA key = "{raw_key_pragma(data_key)}"')
         # Temp tables and sort spills stay in memory: SQLCipher does not encrypt
         # temp files, and DESIGN.md §3 allows nothing plaintext on disk.

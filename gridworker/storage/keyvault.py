@@ -23,8 +23,8 @@ import json
 import os
 import re
 import secrets
-import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +36,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from gridworker.domain.atomic import TMP_SUFFIX, fsync_dir, write_atomically
+from gridworker.domain.errors import DetailedError
 
 __all__ = [
     "STRENGTH_HINTS",
@@ -73,11 +76,13 @@ _MAX_FILE_BYTES = 64 * 1024
 _MAX_MEMORY_KIB = 4 * 1024 * 1024
 _MAX_ITERATIONS = 64
 _MAX_LANES = 64
-_TMP_SUFFIX = ".tmp"
+_TMP_SUFFIX = TMP_SUFFIX  # temp files of an interrupted write: wiped too
 
 
-class KeyVaultError(Exception):
-    """Base class of every key vault failure."""
+class KeyVaultError(DetailedError):
+    """Base class of every key vault failure (the English detail says which)."""
+
+    default_code = "key_file_damaged"
 
 
 class KeyFileError(KeyVaultError):
@@ -87,13 +92,19 @@ class KeyFileError(KeyVaultError):
 class WrongPassphrase(KeyVaultError):
     """The passphrase does not open the key file."""
 
+    default_code = "wrong_passphrase"
+
 
 class RecoveryUnavailable(KeyVaultError):
     """The key file has no recovery wrap."""
 
+    default_code = "recovery_unavailable"
+
 
 class WrongRecoveryKey(KeyVaultError):
     """The given private key does not open the recovery wrap."""
+
+    default_code = "wrong_recovery_key"
 
 
 @dataclass(frozen=True)
@@ -195,56 +206,6 @@ def _wrap_with_passphrase(data_key: bytes, passphrase: str, params: KdfParams) -
 # --- the file ------------------------------------------------------------------
 
 
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable; Windows cannot open a directory for fsync.
-    if os.name == "nt":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomically(path: Path, data: bytes, *, overwrite: bool) -> None:
-    """Write ``data`` to a temp file beside ``path``, fsync, then move it into place.
-
-    A crash at any point leaves either the old file or the new one, never a mix.
-    With ``overwrite=False`` the final step is a hard link, which fails atomically
-    if ``path`` appeared meanwhile (no check-then-write race).
-    """
-    directory = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP_SUFFIX, dir=directory)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fh.fileno(), 0o600)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise
-            except OSError:
-                # File systems without hard links (FAT on a USB stick): fall back
-                # to an exclusive check, racy only against another process.
-                if path.exists():
-                    raise FileExistsError(str(path)) from None
-                os.replace(tmp, path)
-            else:
-                tmp.unlink()
-        _fsync_dir(directory)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-
-
 def _read_document(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
@@ -262,7 +223,10 @@ def _read_document(path: Path) -> dict[str, Any]:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise KeyFileError(f"key file damaged: {path} is not a GridWorker key file")
     if doc.get("version") != VERSION:
-        raise KeyFileError(f"unsupported key file version in {path}; a newer GridWorker wrote it")
+        raise KeyFileError(
+            f"unsupported key file version in {path}; a newer GridWorker wrote it",
+            code="key_file_too_new",
+        )
     return doc
 
 
@@ -434,7 +398,7 @@ def create_key_file(
         _wrap_for_recovery(data_key, recovery_public_key) if recovery_public_key else None
     )
     doc["created"] = _now_iso()
-    _write_atomically(target, _serialise(doc), overwrite=False)
+    write_atomically(target, _serialise(doc), overwrite=False)
     return data_key
 
 
@@ -455,7 +419,7 @@ def read_kdf_params(path: StrPath) -> KdfParams:
 def _rewrap(path: Path, doc: dict[str, Any], data_key: bytes, new: str, params: KdfParams) -> None:
     updated = dict(doc)
     updated.update(_wrap_with_passphrase(data_key, new, params))
-    _write_atomically(path, _serialise(updated), overwrite=True)
+    write_atomically(path, _serialise(updated), overwrite=True)
 
 
 def change_passphrase(
@@ -511,7 +475,7 @@ def set_recovery_key(path: StrPath, passphrase: str, recovery_public_key: bytes 
     updated["recovery"] = (
         _wrap_for_recovery(data_key, recovery_public_key) if recovery_public_key else None
     )
-    _write_atomically(target, _serialise(updated), overwrite=True)
+    write_atomically(target, _serialise(updated), overwrite=True)
 
 
 def wipe_key_file(path: StrPath) -> None:
@@ -540,7 +504,7 @@ def wipe_key_file(path: StrPath) -> None:
             pass  # cannot overwrite (read-only file): deleting it still matters most
         victim.unlink(missing_ok=True)
     with contextlib.suppress(OSError):
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
 
 
 def generate_recovery_keypair() -> tuple[bytes, bytes]:
@@ -607,74 +571,57 @@ STRENGTH_HINTS: dict[str, str] = {
     "strong": "密码强度很高",
 }
 
-_COMMON = frozenset(
-    {
-        "password", "passw0rd", "p@ssw0rd", "qwerty", "qwertyuiop", "asdfghjkl", "zxcvbnm",
-        "iloveyou", "admin", "administrator", "welcome", "letmein", "abc123", "a123456",
-        "woaini", "woaini1314", "5201314", "1314520", "gridworker", "wangge", "wanggeyuan",
-        "qazwsx", "1qaz2wsx", "changeme", "secret", "123qwe", "aa123456", "88888888",
-    }
+# Guessable here but missing from zxcvbn's English lists: pinyin phrases, the number codes
+# of "I love you", keyboard walks common in China, and this app's own names.
+LOCAL_WORDS = (
+    "woaini", "woaini1314", "5201314", "1314520", "1314", "520", "aini", "laopo", "laogong",
+    "qazwsx", "1qaz2wsx", "123qwe", "qwe123", "aa123456", "a123456", "88888888", "66666666",
+    "gridworker", "wangge", "wanggeyuan", "wanggetong", "shequ", "pingxiang", "anyuan",
 )  # fmt: skip
-_SEQUENCES = ("01234567890", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+# zxcvbn refuses longer input; a passphrase this long is strong whatever it holds.
+_ZXCVBN_MAX = 72
 
 
-def _weakness(low: str) -> str | None:
-    """The hint key of a guessable pattern inside ``low``, if any."""
-    if re.search(r"(.)\1{3,}", low):
-        return "repeated"
-    for seq in _SEQUENCES:
-        for run in (seq, seq[::-1]):
-            if any(run[i : i + 5] in low for i in range(len(run) - 4)):
-                return "sequence"
-    if any(word in low for word in _COMMON if len(word) >= 5):
-        return "common"
-    return None
-
-
-def passphrase_strength(p: str) -> tuple[int, str]:
-    """A 0–4 score and a hint key (see STRENGTH_HINTS) for the enroll screen.
-
-    A deliberately simple heuristic: length and character variety, minus common
-    passwords, runs of one character, keyboard or alphabet sequences and
-    all-digit strings (birthdays, phone numbers). It guides, it does not gate.
+def passphrase_strength(p: str, user_inputs: Sequence[str] = ()) -> tuple[int, str]:
+    """A 0–4 score (zxcvbn's estimate of guesses) and a hint key (see STRENGTH_HINTS) for
+    the enroll screen. `user_inputs` are words of this person (the username, the server's
+    host) that make a passphrase guessable. It guides, it does not gate.
     """
+    from zxcvbn import zxcvbn  # 0.1 s of word lists: loaded at the first keystroke
+
     s = unicodedata.normalize("NFC", p)
-    low = s.lower()
     if not s:
         return 0, "empty"
-    core = re.sub(r"[\d\W_]+$", "", low) or low  # "password123!" -> "password"
-    if low in _COMMON or core in _COMMON:
-        return 0, "common"
-    if len(set(low)) <= 2:
-        return 0, "repeated"
+    result = zxcvbn(s[:_ZXCVBN_MAX], user_inputs=[*LOCAL_WORDS, *user_inputs])
+    score = max(0, min(4, int(result["score"])))
+    return score, _hint(s, score, result["sequence"])
+
+
+def _hint(s: str, score: int, matches: Sequence[dict[str, Any]]) -> str:
+    """The hint key for what made `s` guessable, from zxcvbn's matches."""
+    if score >= 4:
+        return "strong"
+    if score == 3:
+        return "good"
     if s.isdigit():
-        return (1 if len(s) >= 12 else 0), "digits_only"
+        return "digits_only"
+    patterns = {m["pattern"] for m in matches}
+    if "repeat" in patterns:
+        return "repeated"
+    if any(m.get("dictionary_name") in ("passwords", "user_inputs") for m in matches):
+        return "common"
+    if patterns & {"sequence", "spatial"}:
+        return "sequence"
     # A Chinese character draws from thousands, not dozens: count it double.
-    length = sum(1 if c.isascii() else 2 for c in s)
-    if length < 8:
-        return 0, "too_short"
+    if sum(1 if c.isascii() else 2 for c in s) < 10:
+        return "too_short"
     classes = sum(
         (
             any(c.islower() and c.isascii() for c in s),
             any(c.isupper() and c.isascii() for c in s),
             any(c.isdigit() for c in s),
-            any(not c.isalnum() and c.isascii() for c in s),
+            any(not c.isalnum() for c in s),
             any(not c.isascii() for c in s),
         )
     )
-    score = 1 + (length >= 10) + (length >= 14) + (length >= 20) + (classes >= 3)
-    if classes == 1 and s.isascii() and length < 20:
-        score -= 1
-    weakness = _weakness(low)
-    if weakness:
-        score -= 2
-    score = max(0, min(4, score))
-    if weakness:
-        return score, weakness
-    if score >= 4:
-        return 4, "strong"
-    if score == 3:
-        return 3, "good"
-    if length < 10:
-        return score, "too_short"
-    return score, ("add_variety" if classes < 3 else "longer")
+    return "add_variety" if classes < 3 else "longer"

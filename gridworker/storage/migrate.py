@@ -14,10 +14,18 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
-# The newest migration. Opening a profile compares against this constant so that an
-# up-to-date profile never imports Alembic (most of a second of start-up on a busy
-# laptop); tests/storage/test_migrations.py checks it against Alembic's own head.
-HEAD_REVISION = "0007"
+
+
+def _newest_revision() -> str:
+    """The newest migration's id, from the file names (`NNNN_<slug>.py`, numbered in
+    order): reading a folder is all opening a profile costs."""
+    return max(p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+# The newest migration. Opening a profile compares against it so that an up-to-date
+# profile never imports Alembic (most of a second of start-up on a busy laptop);
+# tests/storage/test_migrations.py checks it against Alembic's own head.
+HEAD_REVISION = _newest_revision()
 
 
 def alembic_config() -> Config:

@@ -11,6 +11,7 @@ waits up to `lock_timeout` seconds, then gets ProfileLocked.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -23,10 +24,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from gridworker.domain.errors import CodedError
 from gridworker.storage import keyvault, migrate, outbox
 from gridworker.storage.attachments import AttachmentStore
 from gridworker.storage.engine import DatabaseKeyError, make_engine, session_factory, write_session
 from gridworker.storage.models import Setting
+
+log = logging.getLogger(__name__)
 
 DB_NAME = "gridworker.db"
 KEY_NAME = "key.json"
@@ -34,8 +38,8 @@ LOCK_NAME = "profile.lock"
 ATTACHMENTS = "attachments"
 
 
-class ProfileError(Exception):
-    """A profile cannot be created or opened; the message says why."""
+class ProfileError(CodedError):
+    """A profile cannot be created or opened; ``message(lang)`` says why."""
 
 
 class ProfileLocked(ProfileError):
@@ -112,9 +116,7 @@ def _acquire(path: Path, timeout: float) -> FileLock:
     try:
         lock.acquire()
     except Timeout as exc:
-        raise ProfileLocked(
-            f"profile {path} is open in another GridWorker process; close it and try again"
-        ) from exc
+        raise ProfileLocked("profile_locked", path=str(path)) from exc
     return lock
 
 
@@ -125,10 +127,7 @@ def _open_with_key(path: Path, data_key: bytes, lock: FileLock) -> OpenProfile:
     except (DBAPIError, DatabaseKeyError) as exc:
         engine.dispose()
         # With the right key, a page that fails SQLCipher's HMAC means damage or tampering.
-        raise ProfileCorrupt(
-            f"the profile database in {path} is damaged or was altered (page authentication "
-            "failed); restore it from a backup or enroll again"
-        ) from exc
+        raise ProfileCorrupt("profile_corrupt", path=str(path)) from exc
     except BaseException:
         engine.dispose()
         raise
@@ -146,7 +145,7 @@ def create_profile(
 ) -> OpenProfile:
     """Make a new encrypted profile (key file first, then the migrated database)."""
     if profile_exists(path) or (path / DB_NAME).exists():
-        raise ProfileError(f"a profile already exists in {path}")
+        raise ProfileError("profile_exists", path=str(path))
     path.mkdir(parents=True, exist_ok=True)
     if os.name == "posix":
         path.chmod(0o700)
@@ -169,16 +168,21 @@ def create_profile(
 def open_profile(path: Path, passphrase: str, *, lock_timeout: float = 0) -> OpenProfile:
     """Unlock a profile offline with its passphrase; a wrong one changes nothing."""
     if not profile_exists(path):
-        raise ProfileMissing(f"no GridWorker profile in {path} (run `gridworker init` first)")
+        raise ProfileMissing("profile_missing", path=str(path))
     lock = _acquire(path, lock_timeout)
     try:
         try:
             data_key = keyvault.unlock(path / KEY_NAME, passphrase)
         except keyvault.WrongPassphrase as exc:
-            raise WrongPassphrase("wrong passphrase: the profile was not opened") from exc
+            log.warning("unlock failed: wrong passphrase")
+            raise WrongPassphrase("wrong_passphrase") from exc
         except keyvault.KeyFileError as exc:
-            raise ProfileError(str(exc)) from exc
-        return _open_with_key(path, data_key, lock)
+            why = (type(exc).__name__, exc.code)
+            log.error("unlock failed: the key file cannot be used (%s %s)", *why)
+            raise ProfileError(exc.code, en=exc.message("en")) from exc
+        opened = _open_with_key(path, data_key, lock)
+        log.info("profile unlocked")
+        return opened
     except BaseException:
         lock.release()
         raise
@@ -188,12 +192,13 @@ def change_passphrase(path: Path, old: str, new: str) -> None:
     try:
         keyvault.change_passphrase(path / KEY_NAME, old, new)
     except keyvault.WrongPassphrase as exc:
-        raise WrongPassphrase("wrong passphrase: it was not changed") from exc
+        raise WrongPassphrase("wrong_passphrase_unchanged") from exc
 
 
 def wipe_profile(path: Path) -> None:
     """Remote wipe / sign-out: the key file goes first, so the rest is unreadable at once."""
     key = path / KEY_NAME
+    log.warning("wiping the profile (key file first)")
     if key.exists():
         keyvault.wipe_key_file(key)
     for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):

@@ -24,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from gridworker import __version__
+from gridworker.domain.errors import CodedError, DetailedError
 from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.sync.protocol import (
     HEADER_DEVICE,
@@ -49,8 +50,15 @@ CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 120.0
 
 
-class SyncError(Exception):
-    """The server answered with an error body, or could not be reached."""
+class SyncError(CodedError):
+    """The server answered with an error body, or could not be reached.
+
+    `code` is the server's error code (what the engine acts on); `message(lang)` is for
+    people: the server's own message (already in the language the request asked for),
+    else the catalogue's text for `key` (domain/messages.py); `args[0]` stays the English
+    text for logs."""
+
+    code: ErrorCode
 
     def __init__(
         self,
@@ -60,8 +68,14 @@ class SyncError(Exception):
         status: int | None = None,
         body: ErrorBody | None = None,
         retry_after: float | None = None,
+        key: str | None = None,
+        **params: Any,
     ) -> None:
-        super().__init__(message)
+        told = body.message if body is not None else None
+        params.setdefault("status", status)
+        english = told or (None if key else message)
+        super().__init__(key or code.value, zh=told, en=english, **params)
+        self.args = (message,)
         self.code = code
         self.status = status
         self.body = body
@@ -71,19 +85,21 @@ class SyncError(Exception):
 class Offline(SyncError):
     """No answer: connection refused, DNS failure, timeout, TLS failure."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(ErrorCode.server_error, message)
+    def __init__(self, message: str, *, key: str = "server_unreachable", url: str = "") -> None:
+        super().__init__(ErrorCode.server_error, message, key=key, url=url)
 
 
 class ProtocolError(SyncError):
     """The server's reply is not what the protocol says (corrupt, truncated, not JSON)."""
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(ErrorCode.server_error, message, status=status)
+        super().__init__(ErrorCode.server_error, message, status=status, key="server_reply_invalid")
 
 
-class InsecureServer(ValueError):
-    """A plain-HTTP URL to a host that is not this machine."""
+class InsecureServer(DetailedError, ValueError):
+    """A plain-HTTP URL to a host that is not this machine, or no server address at all."""
+
+    default_code = "plain_http"
 
 
 def is_loopback(host: str) -> bool:
@@ -98,11 +114,16 @@ def is_loopback(host: str) -> bool:
 def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InsecureServer(f"not a server address: {url!r} (use https://host[:port])")
+        raise InsecureServer(
+            f"not a server address: {url!r} (use https://host[:port])",
+            code="not_a_server_url",
+            url=url,
+        )
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise InsecureServer(
             f"refusing plain HTTP to {parts.hostname}: use https:// (plain HTTP is only for "
-            "this machine)"
+            "this machine)",
+            host=parts.hostname,
         )
     return url.rstrip("/")
 
@@ -209,15 +230,23 @@ class SyncClient:
                     once.headers.update(self.transport.session.headers)
                     response = once.request(method, url, **kwargs)
         except requests.exceptions.SSLError as exc:
-            raise Offline(f"TLS check of {self.base_url} failed: {exc.__class__.__name__}") from exc
+            raise Offline(
+                f"TLS check of {self.base_url} failed: {exc.__class__.__name__}",
+                key="tls_failed",
+                url=self.base_url,
+            ) from exc
         except (
             TimeoutError,
             requests.exceptions.ConnectionError,
             requests.exceptions.Timeout,
         ) as exc:
-            raise Offline(f"cannot reach {self.base_url}: {exc.__class__.__name__}") from exc
+            raise Offline(
+                f"cannot reach {self.base_url}: {exc.__class__.__name__}", url=self.base_url
+            ) from exc
         except requests.exceptions.RequestException as exc:
-            raise Offline(f"request to {self.base_url} failed: {exc}") from exc
+            raise Offline(
+                f"request to {self.base_url} failed: {exc}", key="request_failed", url=self.base_url
+            ) from exc
         if response.status_code >= 400:
             raise error_from(response)
         return response
@@ -328,6 +357,7 @@ def error_from(response: requests.Response) -> SyncError:
                 f"server error {response.status_code}",
                 status=response.status_code,
                 retry_after=retry_after,
+                key="server_status",
             )
         return ProtocolError(
             f"unexpected reply {response.status_code} from the server (not a GridWorker error)",

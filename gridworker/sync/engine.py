@@ -15,7 +15,9 @@ and authentication errors go back to the caller, which must sign in again.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
@@ -50,6 +52,8 @@ from gridworker.sync.protocol import (
     PushResponse,
 )
 from gridworker.sync.state import SyncState
+
+log = logging.getLogger(__name__)
 
 # What a push sends of each outbox entry (read as plain rows, not ORM objects).
 _OUTBOX_COLUMNS = (
@@ -145,17 +149,29 @@ class SyncEngine:
 
     def run_cycle(self) -> CycleReport:
         report = CycleReport()
+        started = time.monotonic()
+        log.info("sync cycle start")
         try:
             self._cycle(report)
         except SyncError as exc:
+            log.warning("sync cycle failed: %s after %s", exc.code, report.summary())
             if exc.code is ErrorCode.device_revoked:
                 self.profile.close()
                 wipe_profile(self.profile.path)
                 raise DeviceRevoked(exc.args[0]) from exc
             self._remember_error(exc)
             raise
+        except Cancelled:
+            log.info("sync cycle cancelled after %s", report.summary())
+            raise
         self._finish()
         self.progress(Progress("done", 1, 1))
+        log.info(
+            "sync cycle done in %.1f s: %s%s",
+            time.monotonic() - started,
+            report.summary(),
+            " (resynced)" if report.resynced else "",
+        )
         return report
 
     def _cycle(self, report: CycleReport) -> None:
@@ -423,8 +439,8 @@ class SyncEngine:
                 state.online = exc.status is not None  # the server answered, even if with an error
                 state.last_error = f"{exc.code.value}: {exc.args[0]}"
                 state.save(s)
-        except Exception:  # pragma: no cover - never hide the original error
-            pass
+        except Exception:  # never hide the original error, which the caller raises
+            log.warning("the sync error could not be recorded in the profile", exc_info=True)
 
     def _finish(self) -> None:
         with self._bookkeeping() as s:

@@ -9,7 +9,7 @@ KeyError deep in the sync engine. Field values inside records are plain JSON
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -111,6 +111,9 @@ class LoginResponse(Wire):
     expires_at: str
     user: UserInfo
     id_secret: str  # hex: the district's secret for deterministic ids
+    # hex: the secret that keys special-group tag ids; only for those who may see such
+    # tags (grid workers, named officers), None for everyone else (DESIGN.md §4).
+    special_id_secret: str | None = None
     epoch: str
     server_time: str
 
@@ -165,16 +168,20 @@ class PushResponse(Wire):
 # --- pull ------------------------------------------------------------------------
 
 
+# A change-log number: what a 64-bit column holds (a larger one is a 422, not a 500).
+Seq = Annotated[int, Field(ge=0, le=2**63 - 1)]
+
+
 class Cursor(Wire):
     epoch: str
-    seq: int = Field(ge=0)
+    seq: Seq
 
 
 class PullRequest(Wire):
     device_id: str
     cursor: Cursor | None = None  # None: from the start
     # Grids being back-filled, each with its own cursor (DESIGN.md §4).
-    backfill: dict[str, int] = Field(default_factory=dict)
+    backfill: dict[Annotated[str, Field(max_length=18)], Seq] = Field(default_factory=dict)
     limit: int = Field(default=DEFAULT_PULL_LIMIT, ge=1, le=MAX_PULL_LIMIT)
 
 

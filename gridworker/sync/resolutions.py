@@ -1,7 +1,6 @@
 """Sending the conflict resolutions chosen on this laptop (POST /api/v1/conflicts/{id}/resolve).
 
-One refused resolution never stops the rest, nor the pull that follows (DESIGN.md §4,
-revised 2026-12-06):
+One refused resolution never stops the rest, nor the pull that follows (docs/design.md §4):
 - accepted: the conflict is resolved; the pull brings the resulting values;
 - already settled elsewhere (400) or gone (404): resolved here too, and the record is
   asked for again (sync/refetch.py), since this laptop applied its own choice locally;

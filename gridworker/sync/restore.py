@@ -1,5 +1,5 @@
 """After the server was restored from a backup (`epoch_changed`): the laptop's side of the
-restore procedure (DESIGN.md §4, revised 2026-12-06), in one transaction.
+restore procedure (docs/design.md §4), in one transaction.
 
 1. Every unsent change keeps its place but its base versions above the restored
    high-water mark are clamped to it: what the laptop saw after the mark is unknown to the

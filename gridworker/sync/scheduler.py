@@ -10,10 +10,13 @@ background cycles back.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 RunFn = Callable[[threading.Event], Any]
 ResultFn = Callable[[str, Any, BaseException | None], None]
@@ -129,4 +132,18 @@ class SyncScheduler:
                 if isinstance(retry_after, int | float) and retry_after > 0:
                     delay = max(delay, float(retry_after))
                 self._next_due = self._clock() + delay
+            if error is not None:
+                _log_failure(reason, error, delay)
             self._on_result(reason, result, error)
+
+
+def _log_failure(reason: str, error: BaseException, delay: float) -> None:
+    from gridworker.sync.engine import Cancelled  # loaded by now: it ran the cycle
+
+    code = getattr(error, "code", None)
+    if isinstance(error, Cancelled):
+        log.info("sync (%s) cancelled", reason)
+    elif code is not None:  # the server said no, or could not be reached
+        log.warning("sync (%s) failed: %s; next try in %.0f s", reason, code, delay)
+    else:
+        log.error("sync (%s) failed; next try in %.0f s", reason, delay, exc_info=error)

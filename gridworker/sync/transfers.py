@@ -8,7 +8,7 @@ written only encrypted: a half-downloaded photo never lies on disk in plaintext
 A photo can be referenced before it is uploaded (its record synced, its file still on
 the other laptop). Its download answers 404: that is no failure, the photo is "waiting"
 (the app shows 等待上传) and is tried again with backoff, for as long as a record
-references it (DESIGN.md §4, revised 2026-12-06). Only real failures count towards
+references it (docs/design.md §4). Only real failures count towards
 MAX_ATTEMPTS.
 """
 

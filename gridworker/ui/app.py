@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from gridworker.services.workspace import Workspace
 from gridworker.storage.profile import profile_exists
+from gridworker.ui.geometry import install_dialog_fitter
 from gridworker.ui.i18n import current_language, install_translators
 from gridworker.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
+    from gridworker.ui.dialogs.enroll import EnrollDialog
+    from gridworker.ui.dialogs.unlock import UnlockDialog
     from gridworker.ui.session import AppSession
+
+log = logging.getLogger(__name__)
 
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -39,6 +47,8 @@ def make_app(argv: list[str] | None = None, *, lang: str | None = None) -> QAppl
             app.setFont(QFont(family, 10))
             break
     install_translators(app, lang or current_language())
+    if not hasattr(app, "_gridworker_fitter"):
+        app._gridworker_fitter = install_dialog_fitter(app)  # type: ignore[attr-defined]
     return app
 
 
@@ -103,25 +113,82 @@ def run(
     password: str | None = None,
     lang: str | None = None,
 ) -> int:
-    """The desktop app on `profile`: unlock (or enroll on first run), then the main window."""
+    """The desktop app on `profile`: unlock (or enroll on first run), then the main window.
+
+    Every screen's module is imported while the dialog waits for the passphrase; one
+    that cannot be imported stops the app here, with a message, before the window opens.
+    """
     app = make_app(lang=lang)
+    note = ""
     if workspace is None:
+        # The dialog's module first (only the one needed: enrolling loads the sync stack),
+        # then the screens on their thread while the dialog waits for the passphrase.
+        dialog: UnlockDialog | EnrollDialog
         if profile_exists(profile):
             from gridworker.ui.dialogs.unlock import UnlockDialog
 
-            unlock = UnlockDialog(profile)
-            if unlock.exec() != QDialog.DialogCode.Accepted or unlock.workspace is None:
-                return 1
-            workspace = unlock.workspace
+            dialog = UnlockDialog(profile)
         else:
             from gridworker.ui.dialogs.enroll import EnrollDialog
 
-            enroll = EnrollDialog(profile)
-            if enroll.exec() != QDialog.DialogCode.Accepted or enroll.workspace is None:
-                return 1
-            workspace, password = enroll.workspace, enroll.password_used
+            dialog = EnrollDialog(profile)
+        screens = ScreenImports()
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.workspace is None:
+            screens.wait()  # a daemon thread importing at exit can crash the interpreter
+            return 1
+        workspace = dialog.workspace
+        password = getattr(dialog, "password_used", password)
+        # What the enrolment has to say (e.g. the first download was stopped).
+        note = getattr(dialog, "note", "")
+    else:
+        screens = ScreenImports()
+    broken = screens.wait()
+    if broken is not None:
+        workspace.close()
+        refuse_to_open(broken)
+        return 1
     window = open_main_window(workspace, password=password)
+    if note:  # e.g. the first download was stopped: the rest comes with the next sync
+        window.statusBar().showMessage(note)  # type: ignore[attr-defined]
     close_on_signals(app)
     code = app.exec()
     del window
     return int(code)
+
+
+class ScreenImports:
+    """Imports every screen's module on a thread of its own (started at once; the unlock
+    dialog's wait for a passphrase hides the second or so it takes)."""
+
+    def __init__(self) -> None:
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="gridworker-screens", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from gridworker.ui.screens import import_all
+
+        try:
+            import_all()
+        except BaseException as exc:  # handed to the GUI thread by wait()
+            self.error = exc
+
+    def wait(self) -> BaseException | None:
+        """None when every screen imported, else what the first broken one raised."""
+        self._thread.join()
+        return self.error
+
+
+def refuse_to_open(error: BaseException) -> None:
+    """A part of the app is missing or broken: the log gets the traceback, the user a
+    message saying so (the window does not open)."""
+    log.critical("a screen cannot be loaded: the app does not open", exc_info=error)
+    QMessageBox.critical(
+        None,
+        QCoreApplication.translate("App", "GridWorker cannot start"),
+        QCoreApplication.translate(
+            "App",
+            "Part of GridWorker is missing or damaged (%1), so it does not open. "
+            "Please reinstall it; the details are in the log.",
+        ).replace("%1", type(error).__name__),
+    )

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QObject, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from gridworker.domain.enums import LabeledEnum
 from gridworker.domain.errors import DomainError
+from gridworker.services.errors import user_message
 from gridworker.ui.i18n import current_language
 from gridworker.ui.tasks import OpChanges, TaskManager
 
@@ -47,14 +49,24 @@ ERROR_STYLE = "color: #b3261e;"
 ERROR_WIDTH = 250
 
 
+TRANSIENT = "transientMessage"  # a label whose text belongs to one visit of its page
+
+
+def transient(label: QLabel) -> QLabel:
+    """Mark `label` as a passing message: its screen clears it when the page is left, so a
+    message never carries over to the next time (or the next page)."""
+    label.setProperty(TRANSIENT, True)
+    return label
+
+
 def error_label(name: str = "") -> QLabel:
-    """A red, word-wrapped label for a validation or service message."""
+    """A red, word-wrapped label for a validation or service message (transient)."""
     label = QLabel()
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
     if name:
         label.setObjectName(name)
-    return label
+    return transient(label)
 
 
 class EnumCombo(QComboBox):
@@ -102,11 +114,10 @@ class EnumChecklist(QListWidget):
 
 
 def error_text(exc: BaseException, lang: str | None = None) -> str:
-    """What to show for a refused or failed task: the domain's message in `lang` (default:
-    the UI language), else the exception's text (or its name, when it has none)."""
-    if isinstance(exc, DomainError):
-        return exc.message(lang or current_language())
-    return str(exc) or type(exc).__name__
+    """What to show for a refused or failed task, in `lang` (default: the UI language): the
+    coded message, or the catalogue's words for the kind of failure; never the exception's
+    raw (English, technical) text (services/errors.py)."""
+    return user_message(exc, lang or current_language())
 
 
 def hint_label(text: str = "") -> QLabel:
@@ -128,6 +139,51 @@ def search_box(placeholder: str, search: Callable[[], None], *, delay_ms: int = 
     box.returnPressed.connect(timer.stop)
     box.returnPressed.connect(search)
     return box
+
+
+class EmptyHint(QObject):
+    """Says so over an item view while it has no rows ("no households match"), instead of
+    an empty white box; hidden while a paged model is still loading."""
+
+    def __init__(self, view: QAbstractItemView, text: str | Callable[[], str]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.text = text
+        self.label = QLabel(view.viewport())
+        self.label.setObjectName("emptyHint")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet("color: #6b7280; background: transparent;")
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self.update)
+        model.layoutChanged.connect(self.update)
+        loaded = getattr(model, "loaded", None)
+        if loaded is not None:
+            loaded.connect(self.update)
+        self.update()
+
+    def update(self, *_args: object) -> None:
+        if not shiboken6.isValid(self.view) or not shiboken6.isValid(self.label):
+            return  # the view is being destroyed (its model says its rows went)
+        model = self.view.model()
+        empty = model.rowCount() == 0 and not getattr(model, "loading", False)
+        if empty:
+            self.label.setText(self.text() if callable(self.text) else self.text)
+            self.label.setGeometry(self.view.viewport().rect().adjusted(12, 12, -12, -12))
+        self.label.setVisible(empty)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.label.setGeometry(self.view.viewport().rect().adjusted(12, 12, -12, -12))
+        return False
+
+
+def empty_hint(view: QAbstractItemView, text: str | Callable[[], str]) -> EmptyHint:
+    """Show `text` over `view` whenever it has no rows (see EmptyHint)."""
+    return EmptyHint(view, text)
 
 
 def table_view(model: QAbstractItemModel) -> QTableView:

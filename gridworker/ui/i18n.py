@@ -5,6 +5,8 @@ The language is the one setting kept in QSettings (nothing personal is stored th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from gridworker.resources import resource
@@ -39,13 +41,28 @@ def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
     if ours.load(qm_path(lang)):
         app.installTranslator(ours)
         installed.append(ours)
+    # Qt's own dialogs (file dialog, message box buttons): qtbase's catalogue, from where Qt
+    # says its translations are, else from the PySide6 package (a frozen bundle may differ).
     qt = QTranslator(app)
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if qt.load(QLocale(lang), "qtbase", "_", qt_dir):
-        app.installTranslator(qt)
-        installed.append(qt)
+    for qt_dir in qt_translation_dirs():
+        if qt.load(QLocale(lang), "qtbase", "_", qt_dir):
+            app.installTranslator(qt)
+            installed.append(qt)
+            break
     QLocale.setDefault(QLocale(lang))
     return installed
+
+
+def qt_translation_dirs() -> list[str]:
+    """Where Qt's own .qm files may be: Qt's translations path, then PySide6's folder."""
+    import PySide6
+
+    package = Path(PySide6.__file__).resolve().parent
+    return [
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+        str(package / "Qt" / "translations"),
+        str(package / "translations"),
+    ]
 
 
 def tr(context: str, text: str) -> str:

@@ -17,17 +17,27 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QToolBar,
+    QToolTip,
+    QVBoxLayout,
     QWidget,
 )
 
-from gridworker.storage.profile import ProfileError
+from gridworker.domain.errors import CodedError
+from gridworker.ui.forms import error_text
+from gridworker.ui.geometry import (
+    fit_inside,
+    place_main_window,
+    remember_main_window,
+    scrolling,
+)
 from gridworker.ui.screens import ScreenEntry, registry
-from gridworker.ui.screens.base import Placeholder, Screen
+from gridworker.ui.screens.base import Screen
 from gridworker.ui.session import AppSession, StatusInfo
+from gridworker.ui.tasks import REFUSALS
+from gridworker.ui.widgets.status_bar import SyncStatusBar
 
 STYLE = """
 QListWidget#nav { background: #1f3b5a; color: #e8eef5; border: none; font-size: 15px; }
@@ -36,6 +46,8 @@ QListWidget#nav::item:selected { background: #2f6ea5; color: white; }
 QLabel#heading { font-size: 20px; font-weight: 600; margin: 4px 0 8px 0; }
 QLabel#error { color: #b3261e; }
 """
+
+TASK_FAILURE_MS = 20_000  # how long a background failure stays in the status bar
 
 
 class ActivityFilter(QObject):
@@ -68,8 +80,8 @@ class MainWindow(QMainWindow):
     def __init__(self, session: AppSession, entries: list[ScreenEntry] | None = None) -> None:
         super().__init__()
         self.session = session
-        self.setWindowTitle(self.tr("GridWorker — %1").replace("%1", session.username))
-        self.resize(1280, 800)
+        self._title = self.tr("GridWorker — %1").replace("%1", session.username)
+        self.setWindowTitle(self._title)
         self.setStyleSheet(STYLE)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -81,8 +93,15 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        # The screens, or, while locked, a cover that shows nothing of them (a screen lock).
+        self.shell = QStackedWidget()
+        self.shell.addWidget(central)
+        self.lock_cover = self._build_lock_cover()
+        self.shell.addWidget(self.lock_cover)
+        self.setCentralWidget(self.shell)
         self.central = central
+        self._hidden_while_locked: list[QWidget] = []
+        self._asking = False
         self._heap_frozen = False
         self.entries = entries if entries is not None else default_screens(session)
         self.keys = [entry.key for entry in self.entries]
@@ -99,11 +118,11 @@ class MainWindow(QMainWindow):
                 self.screen_for(entry.key)
         self._build_toolbar()
         self._build_status_bar()
-        session.status_changed.connect(self.show_status)
+        place_main_window(self)
         session.sync_started.connect(self._sync_started)
-        session.sync_progress.connect(self._sync_progress)
         session.sync_finished.connect(self._sync_finished)
         session.locked_changed.connect(self._locked_changed)
+        session.tasks.task_failed.connect(self.show_task_failure)
         self._activity = ActivityFilter(session.user_activity)
         QApplication.instance().installEventFilter(self._activity)  # type: ignore[union-attr]
         QTimer.singleShot(0, session.refresh_status)
@@ -118,7 +137,9 @@ class MainWindow(QMainWindow):
         stand_in = self.stack.widget(index)
         assert stand_in is not None
         current = self.stack.currentIndex()
-        self.stack.insertWidget(index, screen)
+        # In a scroll area: on a small screen (1366×768 at 125 %) a screen that needs more
+        # room scrolls instead of pushing the window (and its status bar) off the screen.
+        self.stack.insertWidget(index, scrolling(screen))
         self.stack.removeWidget(stand_in)
         stand_in.deleteLater()
         self.stack.setCurrentIndex(current)
@@ -135,6 +156,11 @@ class MainWindow(QMainWindow):
             return
         self.screen_for(self.keys[row])
         self.stack.setCurrentIndex(row)
+        self.statusBar().clearMessage()  # a message belongs to the page that showed it
+
+    def current_screen(self) -> Screen | None:
+        row = self.nav.currentRow()
+        return self.screens.get(self.keys[row]) if 0 <= row < len(self.keys) else None
 
     def navigate(self, key: str, record_id: str) -> None:
         """Open a screen at a record (a screen that can select one has `select(record_id)`)."""
@@ -153,6 +179,7 @@ class MainWindow(QMainWindow):
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Main"))
+        bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         self.addToolBar(bar)
         self.sync_action = QAction(self.tr("Sync now"), self)
@@ -165,94 +192,96 @@ class MainWindow(QMainWindow):
         bar.addAction(self.lock_action)
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.online_label = QLabel()
-        self.online_label.setObjectName("online")
-        self.last_sync_label = QLabel()
-        self.pending_label = QLabel()
-        self.pending_label.setObjectName("pending")
-        self.conflicts_label = QLabel()
-        self.conflicts_label.setObjectName("conflicts")
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(180)
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self.session.cancel_sync)
-        for widget in (
-            self.online_label,
-            self.last_sync_label,
-            self.pending_label,
-            self.conflicts_label,
-        ):
-            bar.addWidget(widget)
-        self.grid_filter_button = QPushButton()
-        self.grid_filter_button.setObjectName("gridFilter")
-        self.grid_filter_button.setFlat(True)
-        self.grid_filter_button.setVisible(False)
-        self.grid_filter_button.setToolTip(self.tr("Show all my grids again"))
-        self.grid_filter_button.clicked.connect(lambda: self.session.set_grid_filter(None))
-        self.session.grid_filter_changed.connect(self._grid_filter_changed)
-        bar.addPermanentWidget(self.grid_filter_button)
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.cancel_button)
+        bar = SyncStatusBar(self.session, self)
+        self.setStatusBar(bar)
+        self.status_bar = bar
+        # The names tests and screens have used for these widgets.
+        self.online_label = bar.online_label
+        self.last_sync_label = bar.last_sync_label
+        self.pending_label = bar.pending_label
+        self.conflicts_label = bar.conflicts_label
+        self.progress = bar.progress
+        self.cancel_button = bar.cancel_button
+        self.grid_filter_button = bar.grid_filter_button
 
     def show_status(self, info: StatusInfo) -> None:
-        if info.server is None:
-            self.online_label.setText(self.tr("● Not enrolled (offline profile)"))
-            self.online_label.setStyleSheet("color: #6b7280")
-        elif info.online:
-            self.online_label.setText(self.tr("● Online"))
-            self.online_label.setStyleSheet("color: #15803d")
-        else:
-            self.online_label.setText(self.tr("● Offline"))
-            self.online_label.setStyleSheet("color: #b45309")
-        self.last_sync_label.setText(
-            self.tr("Last sync: %1").replace(
-                "%1", (info.last_sync or self.tr("never")).replace("T", " ")[:16]
-            )
-        )
-        self.pending_label.setText(self.tr("Pending changes: %1").replace("%1", str(info.pending)))
-        self.conflicts_label.setText(
-            self.tr("Open conflicts: %1").replace("%1", str(info.conflicts))
-        )
-        self.conflicts_label.setStyleSheet("color: #b3261e" if info.conflicts else "")
-
-    def _grid_filter_changed(self, grid_code: str) -> None:
-        self.grid_filter_button.setVisible(bool(grid_code))
-        self.grid_filter_button.setText(self.tr("Grid: %1  ✕").replace("%1", grid_code))
+        self.status_bar.show_status(info)
 
     def _sync_started(self) -> None:
-        self.progress.setVisible(True)
-        self.progress.setRange(0, 0)
-        self.cancel_button.setVisible(True)
         self.sync_action.setEnabled(False)
 
-    def _sync_progress(self, phase: str, done: int, total: int) -> None:
-        if total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-        self.progress.setFormat(f"{phase} {done}")
-
     def _sync_finished(self, report: object, error: object) -> None:
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
         self.sync_action.setEnabled(True)
-        if error is not None:
-            self.statusBar().showMessage(
-                self.tr("Sync failed: %1").replace("%1", str(error)), 10_000
-            )
+
+    def show_task_failure(self, name: str, error: BaseException) -> None:
+        """A background task failed and nothing else told the user: say so in the status
+        bar (the log has the details). A refusal carries its own message."""
+        # The catalogue's words either way (services/errors.py), never the raw text.
+        if isinstance(error, REFUSALS):
+            text = self.tr("Not done: %1").replace("%1", error_text(error))
+        else:
+            text = self.tr(
+                "Something went wrong in the background: %1. The details are in the log."
+            ).replace("%1", error_text(error))
+        self.statusBar().showMessage(text, TASK_FAILURE_MS)
 
     # --- lock ------------------------------------------------------------------------
 
+    def _build_lock_cover(self) -> QWidget:
+        cover = QWidget()
+        cover.setObjectName("lockCover")
+        cover.setStyleSheet("QWidget#lockCover { background: #1f3b5a; } QLabel { color: white; }")
+        column = QVBoxLayout(cover)
+        column.addStretch(1)
+        title = QLabel(self.tr("GridWorker is locked"))
+        title.setStyleSheet("font-size: 22px; font-weight: 600")
+        hint = QLabel(self.tr("Everything on screen is hidden until you enter your passphrase."))
+        button = QPushButton(self.tr("Unlock…"))
+        button.setObjectName("unlockButton")
+        button.clicked.connect(self.ask_unlock)
+        for widget in (title, hint, button):
+            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(2)
+        return cover
+
     def _locked_changed(self, locked: bool) -> None:
         if not locked:
+            self.shell.setCurrentWidget(self.central)
             self.central.setEnabled(True)
+            for bar in self.findChildren(QToolBar):
+                bar.setVisible(True)
+            self.statusBar().setVisible(True)
+            self.setWindowTitle(self._title)
+            for window in self._hidden_while_locked:
+                window.show()
+            self._hidden_while_locked = []
             return
+        # Like a screen lock: nothing of the work stays readable, not even in a tooltip,
+        # another open window (a household's form) or the title on the task bar.
+        QToolTip.hideText()
         self.central.setEnabled(False)
+        self.shell.setCurrentWidget(self.lock_cover)
+        for bar in self.findChildren(QToolBar):
+            bar.setVisible(False)
+        self.statusBar().setVisible(False)
+        self.setWindowTitle(self.tr("GridWorker (locked)"))
+        app = QApplication.instance()
+        others = app.topLevelWidgets() if isinstance(app, QApplication) else []
+        self._hidden_while_locked = [w for w in others if w is not self and w.isVisible()]
+        for window in self._hidden_while_locked:
+            window.hide()
         QTimer.singleShot(0, self.ask_unlock)
 
     def ask_unlock(self) -> None:
+        if self._asking:
+            return
+        self._asking = True
+        try:
+            self._ask_unlock()
+        finally:
+            self._asking = False
+
+    def _ask_unlock(self) -> None:
         while self.session.locked:
             text, ok = QInputDialog.getText(
                 self,
@@ -265,18 +294,21 @@ class MainWindow(QMainWindow):
                 return
             try:
                 self.session.unlock(text)
-            except ProfileError as exc:
-                QMessageBox.warning(self, self.tr("Locked"), str(exc))
+            except CodedError as exc:
+                QMessageBox.warning(self, self.tr("Locked"), error_text(exc))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._heap_frozen:
             self._heap_frozen = True
             QTimer.singleShot(0, freeze_startup_heap)
+            # Once shown the window manager's frame is known: keep it all on the screen.
+            QTimer.singleShot(0, lambda: fit_inside(self))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        remember_main_window(self)
         self.session.close()
         super().closeEvent(event)
 
 
-__all__ = ["MainWindow", "Placeholder"]
+__all__ = ["MainWindow"]

@@ -7,6 +7,7 @@ queued signals.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,13 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from gridworker.services.status import status
+from gridworker.services.status import probe_target, server_answers, status
 from gridworker.services.workspace import Workspace, open_workspace
 from gridworker.sync.scheduler import SyncScheduler
+from gridworker.ui.i18n import current_language
 from gridworker.ui.tasks import EVERYTHING, TaskManager
 
 if TYPE_CHECKING:
     from gridworker.sync.engine import CycleReport, Progress
+
+log = logging.getLogger(__name__)
 
 
 def _load_sync_stack_in_background() -> None:
@@ -41,6 +45,10 @@ UI_PULL_LIMIT = 500
 # Changes per push request while the window is open, for the same reason (measured in
 # bench/bench_ui.py: the longest stall during a 10,000-change push).
 UI_PUSH_BATCH = 100
+# How often the window asks the server "are you there?" (GET /health), and how long it
+# waits: 离线 shows within about two seconds of the server going away.
+PROBE_INTERVAL_MS = 1000
+PROBE_TIMEOUT_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class AppSession(QObject):
     sync_progress = Signal(str, int, int)  # phase, done, total (0 = unknown)
     sync_finished = Signal(object, object)  # CycleReport | None, error | None
     locked_changed = Signal(bool)
+    reachability_changed = Signal(bool)  # the probe found the server there (or gone)
 
     def __init__(
         self,
@@ -68,13 +77,20 @@ class AppSession(QObject):
         *,
         idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES,
         background_sync: bool = True,
+        probe_interval_ms: int | None = None,
     ) -> None:
         super().__init__()
         self.workspace: Workspace | None = workspace
         self.profile_path: Path = workspace.profile.path
         self.username = workspace.actor.username
         self.actor = workspace.actor  # who is signed in; kept while locked
+        self.zone = workspace.zone  # the district's clock, also while locked
+        self.lang = current_language()
         self.grid_filter = ""
+        # What the last probe found (None: no probe yet, the last sync's word stands).
+        self.reachable: bool | None = None
+        self._probing = False
+        self._probe_target: tuple[str, str | None] | None = None
         self.tasks = tasks
         self._password: str | None = None
         self._sync_lock = threading.Lock()
@@ -98,6 +114,15 @@ class AppSession(QObject):
                 self._run_sync, interval=SYNC_INTERVAL_SECONDS, on_result=self._sync_result
             )
             QTimer.singleShot(SCHEDULER_START_MS, self.scheduler.start)
+        interval = probe_interval_ms
+        if interval is None:
+            interval = PROBE_INTERVAL_MS if background_sync else 0
+        self.probe_timer = QTimer(self)
+        self.probe_timer.setInterval(interval)
+        self.probe_timer.timeout.connect(self.probe)
+        if interval > 0 and self.enrolled():
+            self._probe_target = probe_target(workspace)
+            self.probe_timer.start()
 
     # The grid every screen narrows to (a click on the map); "" means all my grids.
     grid_filter_changed = Signal(str)
@@ -119,6 +144,36 @@ class AppSession(QObject):
 
     def enrolled(self) -> bool:
         return status(self.ws).get("server") is not None
+
+    def online(self, info: StatusInfo) -> bool:
+        """Online for the status bar: the last probe's answer, else the last sync's."""
+        return info.online if self.reachable is None else self.reachable
+
+    # --- reachability ------------------------------------------------------------------
+
+    def probe(self) -> None:
+        """Ask the server whether it is there (in the background, one probe at a time)."""
+        target = self._probe_target
+        if target is None or self._probing or self.locked:
+            return
+        self._probing = True
+        url, ca_bundle = target
+        self.tasks.run_net(
+            lambda _state: server_answers(url, ca_bundle, timeout=PROBE_TIMEOUT_S),
+            done=self._probed,
+            failed=lambda _exc: self._probed(False),
+        )
+
+    def _probed(self, answered: bool) -> None:
+        self._probing = False
+        was = self.reachable
+        self.reachable = bool(answered)
+        if was == self.reachable:
+            return
+        self.reachability_changed.emit(self.reachable)
+        if self.reachable and was is False and self.scheduler is not None:
+            # Back: what waited on this laptop goes now.
+            self.scheduler.network_changed(True)
 
     def set_grid_filter(self, grid_code: str | None) -> None:
         """Narrow every screen to one grid (None or "" shows everything again)."""
@@ -157,6 +212,7 @@ class AppSession(QObject):
         self.tasks.changed.emit(EVERYTHING)
 
     def close(self) -> None:
+        self.probe_timer.stop()
         if self.scheduler is not None:
             self.scheduler.stop(timeout=10)
         if self.workspace is not None:
@@ -210,7 +266,9 @@ class AppSession(QObject):
     def _guarded(self, cancel: threading.Event) -> tuple[Any, BaseException | None]:
         try:
             return self._run_sync(cancel), None
-        except BaseException as exc:
+        except BaseException as exc:  # shown in the status bar; a bug's traceback is logged
+            if getattr(exc, "code", None) is None:
+                log.error("manual sync failed", exc_info=exc)
             return None, exc
 
     def _run_sync(self, cancel: threading.Event) -> CycleReport | None:
@@ -227,6 +285,7 @@ class AppSession(QObject):
                 progress=self._emit_progress,
                 pull_limit=UI_PULL_LIMIT,
                 push_batch=UI_PUSH_BATCH,
+                lang=self.lang,  # the server's messages in the app's language
             )
 
     def _emit_progress(self, p: Progress) -> None:

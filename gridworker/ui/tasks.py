@@ -6,10 +6,14 @@
   widget; results come back to the GUI thread only through queued signals.
 - After a change, `changed` is emitted once with what changed (an `OpChanges`), and
   each view decides whether to refresh.
+- A task that fails always leaves a trace: the log gets its traceback, and when the
+  caller gave no `failed=` (or its widget is gone), `task_failed` carries the error to
+  whoever tells the user (the main window's status bar).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +23,14 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from gridworker.domain.errors import CodedError
+from gridworker.services.errors import log_code
+
+log = logging.getLogger(__name__)
+# Errors that say no to the person at the keyboard, with a message for them: every coded
+# error (a rule, a wrong passphrase, an unreachable server; domain/errors.py).
+REFUSALS: tuple[type[BaseException], ...] = (CodedError,)
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class TaskState:
 
 @dataclass
 class _Job:
+    name: str  # for the log: the work's function, never its arguments
     done: Callable[[Any], None] | None
     failed: Callable[[BaseException], None] | None
     progress: Callable[[float, str], None] | None
@@ -90,6 +103,22 @@ def _qobjects_of(callback: Callable[..., Any] | None) -> list[QObject]:
     return [obj for obj in found if isinstance(obj, QObject)]
 
 
+def _log_failure(name: str, error: BaseException) -> None:
+    # A refusal meant for the user (a rule, a wrong passphrase) is a line with its type and
+    # code; anything else is a failure with its traceback. Never the message: it may quote
+    # a value someone typed (the log handler's filter is the second guard).
+    if isinstance(error, REFUSALS):
+        log.info("task %s refused: %s %s", name, type(error).__name__, log_code(error))
+    else:
+        log.error("task %s failed", name, exc_info=error)
+
+
+def _name_of(fn: Callable[..., Any]) -> str:
+    """`module.function` of the work, for the log (a lambda names where it was written)."""
+    module = getattr(fn, "__module__", None) or "?"
+    return f"{module.rsplit('.', 1)[-1]}.{getattr(fn, '__qualname__', type(fn).__name__)}"
+
+
 class TaskManager(QObject):
     """Runs callables off the GUI thread; every callback runs on the GUI thread."""
 
@@ -97,6 +126,8 @@ class TaskManager(QObject):
     _progressed = Signal(object, float, str)
     changed = Signal(object)  # OpChanges
     busy_changed = Signal(bool)
+    # A task failed and its caller had no `failed=` for it: (task name, the exception).
+    task_failed = Signal(str, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -139,7 +170,7 @@ class TaskManager(QObject):
         progress: Callable[[float, str], None] | None,
         changes: OpChanges | None,
     ) -> TaskState:
-        job = _Job(done, failed, progress, changes)
+        job = _Job(_name_of(fn), done, failed, progress, changes)
         job.owners = [o for cb in (done, failed, progress) for o in _qobjects_of(cb)]
         job.state = TaskState(lambda f, m: self._progressed.emit(job, f, m))
         self._running += 1
@@ -174,6 +205,8 @@ class TaskManager(QObject):
         self._running -= 1
         if self._running == 0:
             self.busy_changed.emit(False)
+        if error is not None:
+            _log_failure(job.name, error)
         if not job.alive():
             if job.changes is not None and error is None:
                 self.changed.emit(job.changes)
@@ -181,6 +214,8 @@ class TaskManager(QObject):
         if error is not None:
             if job.failed is not None:
                 job.failed(error)
+            else:
+                self.task_failed.emit(job.name, error)
             return
         if job.done is not None:
             job.done(result)

@@ -2,6 +2,28 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>App</name>
+    <message>
+        <source>GridWorker cannot start</source>
+        <translation>网格通无法启动</translation>
+    </message>
+    <message>
+        <source>Part of GridWorker is missing or damaged (%1), so it does not open. Please reinstall it; the details are in the log.</source>
+        <translation>网格通的部分组件缺失或损坏（%1），无法打开。请重新安装；详情已写入日志。</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarNotice</name>
+    <message>
+        <source>%1 open deadline(s) fall in %2, which the working-day calendar does not cover: there only weekends count as days off, holidays do not. Ask the district admin to publish that year&apos;s holidays.</source>
+        <translation>有%1个未办结事项的期限落在%2年，工作日历尚未覆盖该年：届时只按周末计休息日，节假日不计。请区管理员发布该年的节假日安排。</translation>
+    </message>
+    <message>
+        <source>The working-day calendar does not cover %1 yet: publish it (gridworker-server set-calendar) once the State Council&apos;s holiday notice is out.</source>
+        <translation>工作日历尚未覆盖%1年：国务院节假日通知发布后，请用 gridworker-server set-calendar 发布。</translation>
+    </message>
+</context>
+<context>
     <name>CaseCountdown</name>
     <message>
         <source>%1 d %2 h</source>
@@ -18,6 +40,10 @@
     <message>
         <source>%1 min</source>
         <translation>%1分钟</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已超时</translation>
     </message>
     <message>
         <source>overdue %1</source>
@@ -76,6 +102,10 @@
     <message>
         <source>Refresh</source>
         <translation>刷新</translation>
+    </message>
+    <message>
+        <source>No case waits in this queue.</source>
+        <translation>这个队列里没有待办的事件。</translation>
     </message>
     <message>
         <source>Nothing waiting in this queue.</source>
@@ -267,6 +297,10 @@
         <source>%1: %2 cases</source>
         <translation>%1：共%2件</translation>
     </message>
+    <message>
+        <source>No case.</source>
+        <translation>没有事件。</translation>
+    </message>
 </context>
 <context>
     <name>CasesModel</name>
@@ -330,6 +364,10 @@
         <translation>全部在办</translation>
     </message>
     <message>
+        <source>No case here.</source>
+        <translation>这里没有事件。</translation>
+    </message>
+    <message>
         <source>Pick a case to see its details and actions.</source>
         <translation>选择一个事件，查看详情并办理。</translation>
     </message>
@@ -359,62 +397,6 @@
 </context>
 <context>
     <name>Conflicts</name>
-    <message>
-        <source>Building</source>
-        <translation>楼栋</translation>
-    </message>
-    <message>
-        <source>House</source>
-        <translation>房屋</translation>
-    </message>
-    <message>
-        <source>Household</source>
-        <translation>住户</translation>
-    </message>
-    <message>
-        <source>Resident</source>
-        <translation>居民</translation>
-    </message>
-    <message>
-        <source>Resident tag</source>
-        <translation>人员标签</translation>
-    </message>
-    <message>
-        <source>Visit</source>
-        <translation>走访</translation>
-    </message>
-    <message>
-        <source>Need</source>
-        <translation>需求</translation>
-    </message>
-    <message>
-        <source>Hazard site</source>
-        <translation>隐患点位</translation>
-    </message>
-    <message>
-        <source>Inspection</source>
-        <translation>检查</translation>
-    </message>
-    <message>
-        <source>Inspection item</source>
-        <translation>检查项</translation>
-    </message>
-    <message>
-        <source>Rectification</source>
-        <translation>整改</translation>
-    </message>
-    <message>
-        <source>Case</source>
-        <translation>事件</translation>
-    </message>
-    <message>
-        <source>Case action</source>
-        <translation>事件办理记录</translation>
-    </message>
-    <message>
-        <source>Attachment</source>
-        <translation>附件</translation>
-    </message>
     <message>
         <source>Field conflict</source>
         <translation>字段冲突</translation>
@@ -753,11 +735,11 @@
     <name>EnrollDialog</name>
     <message>
         <source>Sign in to GridWorker</source>
-        <translation>登录 GridWorker</translation>
+        <translation>登录网格通</translation>
     </message>
     <message>
         <source>Sign in once while online. Afterwards GridWorker works offline and opens with your local passphrase.</source>
-        <translation>请在联网时登录一次。此后 GridWorker 可离线使用，用本机口令打开。</translation>
+        <translation>请在联网时登录一次。此后网格通可离线使用，用本机口令打开。</translation>
     </message>
     <message>
         <source>Server address</source>
@@ -778,6 +760,14 @@
     <message>
         <source>Passphrase again</source>
         <translation>确认口令</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop signing in; a download already started goes on at the next sync</source>
+        <translation>停止登录；已经开始的下载会在下次同步时继续</translation>
     </message>
     <message>
         <source>Sign in</source>
@@ -824,12 +814,24 @@
         <translation>正在登录…</translation>
     </message>
     <message>
+        <source>Signing in was stopped. Nothing was kept.</source>
+        <translation>已停止登录，本机没有保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止……</translation>
+    </message>
+    <message>
         <source>Downloading your grids&apos; data: %1 records</source>
         <translation>正在下载您所辖网格的数据：%1 条</translation>
     </message>
     <message>
         <source>Could not sign in: %1</source>
         <translation>登录失败：%1</translation>
+    </message>
+    <message>
+        <source>The first download was stopped. What arrived is on this laptop; the rest comes with the next sync.</source>
+        <translation>首次下载已停止：已下载的数据保存在这台电脑上，其余的会在下次同步时下载。</translation>
     </message>
 </context>
 <context>
@@ -1056,6 +1058,10 @@
         <translation>待销号</translation>
     </message>
     <message>
+        <source>No grid to show.</source>
+        <translation>没有可显示的网格。</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1070,6 +1076,10 @@
     <message>
         <source>Deadline</source>
         <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>No rectification is open here.</source>
+        <translation>这里没有未销号的整改。</translation>
     </message>
     <message>
         <source>Building</source>
@@ -1090,6 +1100,10 @@
     <message>
         <source>Patrol due</source>
         <translation>应巡查日期</translation>
+    </message>
+    <message>
+        <source>No C/D-grade dangerous building here.</source>
+        <translation>这里没有C/D级危房。</translation>
     </message>
     <message>
         <source>Rectifications</source>
@@ -1160,26 +1174,6 @@
     <message>
         <source>Grid</source>
         <translation>网格</translation>
-    </message>
-    <message>
-        <source>Household no.</source>
-        <translation>户号</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <source>Phone</source>
-        <translation>联系电话</translation>
-    </message>
-    <message>
-        <source>Economic situation</source>
-        <translation>经济状况</translation>
-    </message>
-    <message>
-        <source>Residence type</source>
-        <translation>居住类型</translation>
     </message>
     <message>
         <source>Name</source>
@@ -1401,6 +1395,10 @@
         <translation>隐患排查记录（PDF）</translation>
     </message>
     <message>
+        <source>No inspection in this scope and period.</source>
+        <translation>这个范围和期间内没有检查记录。</translation>
+    </message>
+    <message>
         <source>Inspected</source>
         <translation>检查时间</translation>
     </message>
@@ -1485,7 +1483,7 @@
     <name>MainWindow</name>
     <message>
         <source>GridWorker — %1</source>
-        <translation>GridWorker — %1</translation>
+        <translation>网格通 — %1</translation>
     </message>
     <message>
         <source>Main</source>
@@ -1500,48 +1498,28 @@
         <translation>锁定</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+        <source>Something went wrong in the background: %1. The details are in the log.</source>
+        <translation>后台操作出错：%1。详情已写入日志。</translation>
     </message>
     <message>
-        <source>Show all my grids again</source>
-        <translation>显示我负责的全部网格</translation>
+        <source>GridWorker is locked</source>
+        <translation>网格通已锁定</translation>
     </message>
     <message>
-        <source>● Not enrolled (offline profile)</source>
-        <translation>● 未登录服务器（仅离线使用）</translation>
+        <source>Everything on screen is hidden until you enter your passphrase.</source>
+        <translation>输入本机口令之前，屏幕上的所有内容都已隐藏。</translation>
     </message>
     <message>
-        <source>● Online</source>
-        <translation>● 在线</translation>
+        <source>Unlock…</source>
+        <translation>解锁…</translation>
     </message>
     <message>
-        <source>● Offline</source>
-        <translation>● 离线</translation>
+        <source>GridWorker (locked)</source>
+        <translation>网格通（已锁定）</translation>
     </message>
     <message>
-        <source>Last sync: %1</source>
-        <translation>上次同步：%1</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>从未同步</translation>
-    </message>
-    <message>
-        <source>Pending changes: %1</source>
-        <translation>待同步的修改：%1</translation>
-    </message>
-    <message>
-        <source>Open conflicts: %1</source>
-        <translation>待处理冲突：%1</translation>
-    </message>
-    <message>
-        <source>Grid: %1  ✕</source>
-        <translation>网格：%1  ✕</translation>
-    </message>
-    <message>
-        <source>Sync failed: %1</source>
-        <translation>同步失败：%1</translation>
+        <source>Not done: %1</source>
+        <translation>未完成：%1</translation>
     </message>
     <message>
         <source>Locked</source>
@@ -1549,7 +1527,7 @@
     </message>
     <message>
         <source>GridWorker is locked. Enter your passphrase:</source>
-        <translation>GridWorker 已锁定，请输入本机口令：</translation>
+        <translation>网格通已锁定，请输入本机口令：</translation>
     </message>
 </context>
 <context>
@@ -1601,6 +1579,33 @@
     <message>
         <source>Sync</source>
         <translation>同步</translation>
+    </message>
+</context>
+<context>
+    <name>NeedCaseDialog</name>
+    <message>
+        <source>Report as a case</source>
+        <translation>上报为事件</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>事件类别</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Give the case a title.</source>
+        <translation>请填写事件标题。</translation>
     </message>
 </context>
 <context>
@@ -1748,7 +1753,29 @@
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>QFileSystemModel</name>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+</context>
+<context>
     <name>RectificationPanel</name>
+    <message>
+        <source>No rectification at this site.</source>
+        <translation>这个点位没有整改事项。</translation>
+    </message>
     <message>
         <source>Measures taken</source>
         <translation>整改措施</translation>
@@ -1768,6 +1795,10 @@
 </context>
 <context>
     <name>RectificationReview</name>
+    <message>
+        <source>Choose a rectification in the list to review it.</source>
+        <translation>在左侧列表中选择一项整改，查看详情并审核。</translation>
+    </message>
     <message>
         <source>Grid</source>
         <translation>网格</translation>
@@ -1865,8 +1896,12 @@
         <translation>复查已记录，待销号</translation>
     </message>
     <message>
-        <source>Closed out</source>
-        <translation>已销号</translation>
+        <source>Close out “%1” at %2 on the basis “%3”? A closed-out item cannot be reopened.</source>
+        <translation>确定以“%3”为依据，将%2的“%1”销号吗？销号后不能撤回。</translation>
+    </message>
+    <message>
+        <source>Closed out: %1 (%2)</source>
+        <translation>已销号：%1（%2）</translation>
     </message>
     <message>
         <source>Sent back to be fixed again</source>
@@ -1977,6 +2012,10 @@
         <translation>新增住户</translation>
     </message>
     <message>
+        <source>Import roster…</source>
+        <translation>导入花名册…</translation>
+    </message>
+    <message>
         <source>Select a household to see its residents.</source>
         <translation>选择住户以查看家庭成员。</translation>
     </message>
@@ -2009,6 +2048,10 @@
         <translation>记录走访</translation>
     </message>
     <message>
+        <source>No resident registered in this household yet.</source>
+        <translation>这一户还没有登记居民。</translation>
+    </message>
+    <message>
         <source>Show full ID number…</source>
         <translation>查看完整身份证号码…</translation>
     </message>
@@ -2025,8 +2068,20 @@
         <translation>近期走访</translation>
     </message>
     <message>
+        <source>No visit yet.</source>
+        <translation>还没有走访记录。</translation>
+    </message>
+    <message>
         <source>Households</source>
         <translation>住户</translation>
+    </message>
+    <message>
+        <source>No household matches the filter.</source>
+        <translation>没有符合筛选条件的住户。</translation>
+    </message>
+    <message>
+        <source>No household registered yet: add one with “New household”.</source>
+        <translation>还没有登记住户：点击“新增住户”登记。</translation>
     </message>
     <message>
         <source>%1 shown, scroll for more</source>
@@ -2071,6 +2126,14 @@
     <message>
         <source>Shown in full; this view was logged.</source>
         <translation>已完整显示，本次查看已记录。</translation>
+    </message>
+    <message>
+        <source>Registered. The list&apos;s filter was cleared so that it shows there.</source>
+        <translation>已登记。为了在列表中显示它，已清除列表的筛选条件。</translation>
+    </message>
+    <message>
+        <source>Registered.</source>
+        <translation>已登记。</translation>
     </message>
 </context>
 <context>
@@ -2223,6 +2286,145 @@
     </message>
 </context>
 <context>
+    <name>RosterImportDialog</name>
+    <message>
+        <source>Import a roster</source>
+        <translation>导入花名册</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>A roster (.xlsx or .csv) or an export</source>
+        <translation>花名册（.xlsx 或 .csv）或导出文件</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Area code for local numbers</source>
+        <translation>本地号码区号</translation>
+    </message>
+    <message>
+        <source>One-digit relationship codes</source>
+        <translation>一位数关系代码</translation>
+    </message>
+    <message>
+        <source>Ask (report them)</source>
+        <translation>不确定（逐条报告）</translation>
+    </message>
+    <message>
+        <source>GB/T 4761 classes</source>
+        <translation>GB/T 4761 大类</translation>
+    </message>
+    <message>
+        <source>Census form (R601)</source>
+        <translation>人口普查表（R601）</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Choose a file and check it: nothing is written yet.</source>
+        <translation>选择文件后先检查：检查时不会写入任何数据。</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>列名</translation>
+    </message>
+    <message>
+        <source>Imported as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <source>Refused lines and values left out</source>
+        <translation>被拒绝的行和未导入的值</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Choose a roster</source>
+        <translation>选择花名册</translation>
+    </message>
+    <message>
+        <source>Rosters (*.xlsx *.csv *.jsonl)</source>
+        <translation>花名册 (*.xlsx *.csv *.jsonl)</translation>
+    </message>
+    <message>
+        <source>Choose a file first.</source>
+        <translation>请先选择文件。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>The file was not imported.</source>
+        <translation>文件未导入。</translation>
+    </message>
+    <message>
+        <source>Checked, nothing written: %1 of %2 lines can be imported (%3 households, %4 people; new: %5 households, %6 people); %7 refused, %8 values left out.</source>
+        <translation>已检查，未写入：共%2行，可导入%1行（%3户，%4人；其中新增%5户、%6人）；拒绝%7行，%8个值未导入。</translation>
+    </message>
+    <message>
+        <source>Imported %1 of %2 lines (%3 households, %4 people; new: %5 households, %6 people); %7 refused, %8 values left out.</source>
+        <translation>已导入：共%2行，导入%1行（%3户，%4人；其中新增%5户、%6人）；拒绝%7行，%8个值未导入。</translation>
+    </message>
+    <message>
+        <source>The header is on line %1.</source>
+        <translation>表头在第%1行。</translation>
+    </message>
+    <message>
+        <source>Sheets not read: %1</source>
+        <translation>未导入的工作表：%1</translation>
+    </message>
+    <message>
+        <source>not imported: %1</source>
+        <translation>未导入：%1</translation>
+    </message>
+    <message>
+        <source>refused: %1</source>
+        <translation>拒绝：%1</translation>
+    </message>
+    <message>
+        <source>%1; the person was imported without it</source>
+        <translation>%1；该人已导入，此项留空</translation>
+    </message>
+</context>
+<context>
     <name>SiteList</name>
     <message>
         <source>All</source>
@@ -2235,6 +2437,10 @@
     <message>
         <source>Search name or address</source>
         <translation>搜索名称或地址</translation>
+    </message>
+    <message>
+        <source>No site matches: add one with “New site”.</source>
+        <translation>没有符合条件的点位：点击“新增点位”添加。</translation>
     </message>
 </context>
 <context>
@@ -2450,12 +2656,67 @@
         <translation>失败</translation>
     </message>
     <message>
-        <source>sync failed: %1</source>
-        <translation>同步失败：%1</translation>
-    </message>
-    <message>
         <source>sent %1, received %2, conflicts %3, refused %4</source>
         <translation>发送%1条，接收%2条，冲突%3条，被拒%4条</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusBar</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Show all my grids again</source>
+        <translation>重新显示我的全部网格</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <source>Last sync: %1</source>
+        <translation>上次同步：%1</translation>
+    </message>
+    <message>
+        <source>Pending changes: %1</source>
+        <translation>待同步的修改：%1</translation>
+    </message>
+    <message>
+        <source>Open conflicts: %1</source>
+        <translation>待处理冲突：%1</translation>
+    </message>
+    <message>
+        <source>● Not enrolled (offline profile)</source>
+        <translation>● 未登录服务器（仅离线使用）</translation>
+    </message>
+    <message>
+        <source>● Online</source>
+        <translation>● 在线</translation>
+    </message>
+    <message>
+        <source>● Offline</source>
+        <translation>● 离线</translation>
+    </message>
+    <message>
+        <source>The server does not answer. Your work is kept on this laptop.</source>
+        <translation>服务器没有响应。您的工作都保存在这台电脑上。</translation>
+    </message>
+    <message>
+        <source>Grid: %1  ✕</source>
+        <translation>网格：%1  ✕</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>正在同步……</translation>
+    </message>
+    <message>
+        <source>%1 %2 of %3</source>
+        <translation>%1 %2/%3</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
     </message>
 </context>
 <context>
@@ -2613,6 +2874,14 @@
         <translation>%1分钟</translation>
     </message>
     <message>
+        <source>past deadline</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>due now</source>
+        <translation>已到期</translation>
+    </message>
+    <message>
         <source>%1 past deadline</source>
         <translation>已超时%1</translation>
     </message>
@@ -2625,7 +2894,7 @@
     <name>UnlockDialog</name>
     <message>
         <source>Unlock GridWorker</source>
-        <translation>解锁 GridWorker</translation>
+        <translation>解锁网格通</translation>
     </message>
     <message>
         <source>Enter your local passphrase to open your data. No network is needed.</source>
@@ -2638,10 +2907,6 @@
     <message>
         <source>Unlock</source>
         <translation>解锁</translation>
-    </message>
-    <message>
-        <source>Could not unlock: %1</source>
-        <translation>解锁失败：%1</translation>
     </message>
 </context>
 <context>
@@ -2738,6 +3003,14 @@
         <translation>事件</translation>
     </message>
     <message>
+        <source>No visit to this household yet.</source>
+        <translation>还没有走访过这一户。</translation>
+    </message>
+    <message>
+        <source>No need was noted on this visit.</source>
+        <translation>这次走访没有记录需求。</translation>
+    </message>
+    <message>
         <source>Recent visits</source>
         <translation>近期走访</translation>
     </message>
@@ -2750,8 +3023,8 @@
         <translation>上报为事件</translation>
     </message>
     <message>
-        <source>Reported as case %1.</source>
-        <translation>已上报为事件 %1。</translation>
+        <source>Reported as a case: %1</source>
+        <translation>已上报为事件：%1</translation>
     </message>
 </context>
 <context>
@@ -2782,6 +3055,10 @@
     <message>
         <source>Find a household: name, address, no.</source>
         <translation>查找住户：姓名、地址、户号</translation>
+    </message>
+    <message>
+        <source>No household matches.</source>
+        <translation>没有符合条件的住户。</translation>
     </message>
     <message>
         <source>Choose a household on the left to record a visit.</source>

@@ -23,6 +23,9 @@ from gridworker.storage.keyvault import KdfParams
 from tests.cli.test_cli import run
 from tests.e2e.conftest import LiveServer, start_server
 
+# The module's fixtures make a seeded server once: its tests share one worker.
+pytestmark = pytest.mark.xdist_group("dashboard_cli")
+
 SEED_DAY = date(2026, 11, 25)  # a Wednesday
 SEED_TIME = datetime.combine(SEED_DAY, time(10, 30), tzinfo=default_calendar().zone)
 PASSPHRASE = "dashboard passphrase"
@@ -111,5 +114,5 @@ def test_dashboard_cli_prints_the_same_figures(admin: Workspace) -> None:
     text = run(profile, "dashboard", "--as-of", as_of, passphrase=PASSPHRASE, check=True).stdout
     assert "累计办件" in text and "559" in text and "即将超时" in text
     bad = run(profile, "dashboard", "--scope", "12ab", passphrase=PASSPHRASE)
-    assert bad.returncode == 1 and "code" in bad.stderr
+    assert bad.returncode == 1 and "“12ab”不是区、街道、社区或网格编码" in bad.stderr
     assert datetime.fromisoformat(figures["as_of"]) == SEED_TIME.astimezone(UTC)

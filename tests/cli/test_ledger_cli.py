@@ -43,12 +43,15 @@ def test_ledger_command_writes_the_workbook_for_a_scope_and_period(
         check=True,
     )
     assert done.stdout.strip().splitlines() == [
-        f"ledger written to {out}: 事件 1, 隐患排查 0, 整改 0, 走访 0, 住户人员 0 (masked)"
+        f"台账已写入 {out}：事件 1，隐患排查 0，整改 0，走访 0，住户人员 0（已脱敏）"
     ]
     rows = list(load_workbook(out)["事件"].iter_rows(values_only=True))
     assert [r[3] for r in rows[1:]] == ["邻里噪音纠纷"]
     full = tmp_path / "full.xlsx"
-    run(profile_dir, "ledger", "-o", str(full), "--kind", "residents", "--unmasked", check=True)
+    unmasked = run(
+        profile_dir, "ledger", "-o", str(full), "--kind", "residents", "--unmasked", check=True
+    )
+    assert unmasked.stdout.strip().endswith("（未脱敏，已记入审计日志）")
     sheet = load_workbook(full)["住户人员"]
     ids = {c.value for c in next(sheet.iter_cols(min_col=8, max_col=8, min_row=2))}
     assert ids == {seeded.id_x, seeded.id_plain}
@@ -69,7 +72,7 @@ def test_print_command_writes_case_and_inspection_pdfs(
     seeded = seeded_profile(ws)
     case_pdf, insp_pdf = tmp_path / "case.pdf", tmp_path / "insp.pdf"
     done = run(profile_dir, "print", "--case", seeded.case_id, "-o", str(case_pdf), check=True)
-    assert done.stdout.strip() == f"case sheet written to {case_pdf}"
+    assert done.stdout.strip() == f"事件处置单已写入 {case_pdf}"
     assert "楼道堆放杂物堵塞消防通道" in extract(case_pdf)
     run(profile_dir, "print", "--inspection", seeded.inspection_id, "-o", str(insp_pdf), check=True)
     assert "电线穿管保护，无裸露" in extract(insp_pdf)
@@ -83,20 +86,25 @@ def test_bad_requests_fail_with_one_line(ws: Workspace, profile_dir: Path, tmp_p
         (
             ["ledger", "-o", "x.xlsx", "--from", "2026-13-01"],
             2,
-            "--from '2026-13-01' is not a date",
+            "--from 的值“2026-13-01”不是日期",
         ),
         (
             ["ledger", "-o", "x.xlsx", "--scope", "abc"],
             1,
-            "is not a street, community or grid code",
+            "“abc”不是街道、社区或网格编码",
+        ),
+        (
+            ["ledger", "-o", "x.xlsx", "--scope", "360302999"],
+            1,
+            "没有编码为 360302999 的区域",
         ),
         (
             ["ledger", "-o", "x.xlsx", "--from", "2026-11-30", "--to", "2026-11-01"],
             1,
-            "ends before",
+            "结束日期不能早于开始日期",
         ),
-        (["print", "--case", "nope", "-o", "x.pdf"], 1, "the case does not exist"),
-        (["print", "--inspection", "nope", "-o", "x.pdf"], 1, "the inspection does not exist"),
+        (["print", "--case", "nope", "-o", "x.pdf"], 1, "事件不存在"),
+        (["print", "--inspection", "nope", "-o", "x.pdf"], 1, "检查记录不存在"),
     ]
     for args, code, message in cases:
         args = [a if not a.startswith("x.") else str(tmp_path / a) for a in args]
@@ -105,8 +113,7 @@ def test_bad_requests_fail_with_one_line(ws: Workspace, profile_dir: Path, tmp_p
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("gridworker: ") and message in lines[0]
     usage = run(profile_dir, "print", "-o", str(tmp_path / "x.pdf"))
-    assert (
-        usage.returncode == 2
-        and "one of the arguments --case --inspection is required" in usage.stderr
+    assert usage.returncode == 2 and usage.stderr.strip() == (
+        "gridworker: 须给出其中一个参数：--case --inspection"
     )
     assert not list(tmp_path.glob("x.*"))

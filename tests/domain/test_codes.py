@@ -28,16 +28,17 @@ def test_grid_code_parts() -> None:
 @pytest.mark.parametrize(
     ("part", "kind"),
     [("001", "street"), ("099", "street"), ("100", "town"), ("199", "town"),
-     ("200", "township"), ("399", "township")],
+     ("200", "township"), ("399", "township"), ("400", "other_unit"), ("599", "other_unit")],
 )
 def test_street_kind_ranges(part: str, kind: str) -> None:
-    """001–099 street, 100–199 town, 200–399 township (DOMAIN.md)."""
+    """001–099 street, 100–199 town, 200–399 township (DOMAIN.md), 400–599 development zones,
+    farms and 管委会 (the statistics bureau's division codes)."""
     assert street_kind(part) == kind
 
 
-@pytest.mark.parametrize("part", ["000", "400", "12", "abc"])
+@pytest.mark.parametrize("part", ["000", "600", "12", "abc"])
 def test_street_kind_rejects_out_of_range(part: str) -> None:
-    """Anything outside 001–399 is refused."""
+    """Anything outside 001–599 is refused."""
     with pytest.raises(ValueError):
         street_kind(part)
 

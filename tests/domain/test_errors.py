@@ -62,3 +62,39 @@ def test_errors_survive_pickling() -> None:
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is ValidationError
     assert (copy.code, copy.field, copy.message()) == ("too_long", "name", "姓名不能超过50个字符")
+
+
+def test_chinese_messages_use_full_width_punctuation() -> None:
+    """Proves every Chinese message of the catalogue punctuates its sentences full-width
+    (，：；？！（）), once placeholders, addresses, options and code examples are taken
+    out, and has no English left in it."""
+    import re
+
+    from gridworker.domain.errors import CodedError
+
+    allowed = re.compile(
+        "|".join(
+            (
+                r"“[^”]*”",  # a value quoted
+                r"\{\w+\}",  # a placeholder
+                r"https?://\S*",
+                r"--[\w-]+(?: (?:local|server|F|V))?",  # an option and its value
+                r"GRIDWORKER_\w+",
+                r"\bgridworker(?: [a-z]+)?\b",  # a command
+                r"\d{4}-\d{2}(?:-\d{2})?(?:T\d\d:\d\d)?",  # a date example
+                r"\.?\b(?:csv|xlsx|jsonl)\b",
+                r"[A-Z]{2,}[\w ]*",  # SHA-256, CJK…
+                r"0797-1234567|A–D|001–399",
+            )
+        )
+    )
+    for code, (zh, _en) in MESSAGES.items():
+        text = allowed.sub(" ", zh)
+        assert not re.search(r"[,:;?!()]", text), (code, zh)
+        # a font, a format, a spreadsheet program by its name
+        names = ("X", "PDF", "http", "Noto", "Sans", "WebP", "Excel")
+        leftover = [w for w in re.findall(r"[A-Za-z]+", text) if w not in names]
+        assert leftover == [], (code, zh)
+    assert CodedError("profile_locked").message() == (
+        "这个本机档案已在另一个网格通窗口或命令中打开：请先关闭它，再试一次"
+    )

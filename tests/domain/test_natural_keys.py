@@ -1,4 +1,4 @@
-"""Natural-key folding (DESIGN.md §4): the same 户号 or ID number typed in full-width or
+"""Natural-key folding (docs/design.md §4): the same 户号 or ID number typed in full-width or
 half-width digits derives the same id; free text is compared in one Unicode form."""
 
 from __future__ import annotations

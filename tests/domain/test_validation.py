@@ -159,11 +159,13 @@ def test_bad_phone_numbers_are_rejected(raw: str) -> None:
 
 
 def test_grid_codes() -> None:
-    """15 digits with street 001–399 and non-zero community and grid parts."""
+    """15 digits with street 001–599 (400–599: development zones, farms, 管委会) and non-zero
+    community and grid parts."""
     assert validate_grid_code(" 360302 001 002 003 ") == "360302001002003"
     assert code_of(lambda: validate_grid_code("36030200100200")) == "grid_code_format"
     assert code_of(lambda: validate_grid_code("36030200100200A")) == "grid_code_format"
-    for bad in ("360302000002003", "360302400002003", "360302001000003", "360302001002000",
+    assert validate_grid_code("360302400201001") == "360302400201001"  # 五陂下垦殖场
+    for bad in ("360302000002003", "360302600002003", "360302001000003", "360302001002000",
                 "990302001002003"):
         assert code_of(lambda bad=bad: validate_grid_code(bad)) == "grid_code_range"
 
@@ -174,7 +176,8 @@ def test_region_codes() -> None:
     assert validate_region_code("360302101") == "360302101"
     assert validate_region_code("360302101005") == "360302101005"
     assert code_of(lambda: validate_region_code("3603021010")) == "region_code_format"
-    assert code_of(lambda: validate_region_code("360302500")) == "region_code_range"
+    assert validate_region_code("360302500") == "360302500"
+    assert code_of(lambda: validate_region_code("360302600")) == "region_code_range"
     assert code_of(lambda: validate_region_code("360302101000")) == "region_code_range"
 
 
@@ -188,3 +191,24 @@ def test_names() -> None:
     assert code_of(lambda: validate_name("张\x00三")) == "invalid_chars"
     assert code_of(lambda: validate_name("张\u200b三")) == "invalid_chars"
     assert code_of(lambda: validate_name("张\n三")) == "invalid_chars"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0799 6881234 转 8001", "0799-6881234-8001"),
+        ("0799-6881234-8001", "0799-6881234-8001"),
+        ("(0799)6881234分机801", "0799-6881234-801"),
+        ("0799-6881234 ext. 12", "0799-6881234-12"),
+    ],
+)
+def test_landline_extensions_are_kept(raw: str, expected: str) -> None:
+    """Proves an extension written 转, 分机, ext or as a third dash group is kept on the
+    landline (and the normalised form validates again, as a pushed record must)."""
+    assert validate_phone(raw) == expected
+    assert validate_phone(expected) == expected
+
+
+def test_a_mobile_takes_no_extension() -> None:
+    """Proves 138… 转 8 is refused rather than read as a landline extension."""
+    assert code_of(lambda: validate_phone("13807991234转8001")) == "phone_format"

@@ -38,7 +38,7 @@ def test_enroll_import_sync_status_and_conflicts(live_server: LiveServer, tmp_pa
     for profile, user in ((a, "worker.a"), (b, "worker.a2")):
         r = gw(profile, "enroll", "--server", live_server.url, "--username", user, "--quiet")
         assert r.returncode == 0, r.stderr
-        assert "enrolled" in r.stdout
+        assert "已登录" in r.stdout
     roster = write_csv(
         tmp_path / "r.csv", [x.as_list() for x in make_roster(5, grid_codes=[GRID_A])]
     )
@@ -63,7 +63,7 @@ def test_enroll_import_sync_status_and_conflicts(live_server: LiveServer, tmp_pa
         assert gw(profile, "import", str(tmp_path / "edit.jsonl")).returncode == 0
     assert gw(a, "sync", "--quiet").returncode == 0
     r = gw(b, "sync", "--quiet")
-    assert r.returncode == 0 and "1 conflicts" in r.stdout
+    assert r.returncode == 0 and "有 1 个冲突待处理" in r.stdout
     listed = json.loads(gw(b, "conflicts", "list", "--json").stdout)
     assert len(listed) == 1 and listed[0]["fields"][0]["field"] == "note"
     r = gw(b, "conflicts", "resolve", listed[0]["id"], "--keep", "local")
@@ -92,7 +92,9 @@ def test_sync_offline_keeps_the_outbox_and_says_so(tmp_path: Path, live_server: 
     live_server.stop()
     r = gw(a, "sync", "--quiet")
     assert r.returncode == 1
-    assert r.stderr.strip().startswith("gridworker: cannot reach")
+    assert r.stderr.strip() == (
+        "gridworker: 连不上服务器：您的工作都安全地保存在这台电脑上，服务器能连上时会自动发送"
+    )
     assert len(r.stderr.strip().splitlines()) == 1
     status = json.loads(gw(a, "status", "--json").stdout)
     assert status["pending"] > 0 and status["online"] is False

@@ -41,6 +41,7 @@ EXE = ".exe" if sys.platform == "win32" else ""
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("bundle"),  # one build of dist/gridworker, by one worker
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="env -i run: Linux build"),
 ]
 

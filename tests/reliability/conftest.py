@@ -213,3 +213,16 @@ def one_grid_app(db_url: str, files: Path, **settings: Any) -> FastAPI:
             grids=[GRID_A],
         )
     return app
+
+
+@pytest.fixture
+def attack_server(tmp_path: Path) -> Iterator[Any]:
+    """The real server process on SQLite with the accounts of tests/reliability/attack.py."""
+    from tests.reliability.attack import AttackServer, prepare_attack_database
+
+    db_url = f"sqlite:///{tmp_path / 'server.db'}"
+    prepare_attack_database(db_url, tmp_path / "files")
+    log_file = tmp_path / "server.log"
+    server = start_logged_server(db_url, tmp_path / "files", log_file)
+    yield AttackServer(server, log_file, tmp_path / "files", db_url)
+    server.stop()

@@ -225,7 +225,7 @@ def check_conflict_values(m: Any, conflicts: list[Conflict]) -> None:
             continue  # (the examples share the server: conflicts of earlier ones are theirs)
         if m.restored_wall is not None and _aware(c.created_at) >= m.restored_wall:
             # A restore re-sends whole records as the laptops held them: a field edited
-            # since the restore meets the value another laptop only held (DESIGN.md §4:
+            # since the restore meets the value another laptop only held (docs/design.md §4:
             # concurrent by rule), a conflict over a value nobody wrote just then.
             continue
         for f in c.fields or []:

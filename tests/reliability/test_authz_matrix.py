@@ -23,9 +23,10 @@ from sqlalchemy import update
 from gridworker.server.app import create_app
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
-from gridworker.server.models import Token
+from gridworker.server.models import Record, Token
 from gridworker.server.scope import ALL_ENTITIES
 from gridworker.server.users import create_department, create_user, import_grids, revoke_device
+from tests.reliability.records import ORDER, REFERRING, family, payload
 from tests.server.conftest import PASSWORD, square
 from tests.server.test_push import action_payload, case_payload, household, new_id
 
@@ -68,6 +69,9 @@ class World:
     households: dict[str, str] = field(default_factory=dict)  # grid -> household id
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)  # grid -> case
     files: dict[str, str] = field(default_factory=dict)  # grid -> sha256 of a case photo
+    # grid -> one record of every kind (tests/reliability/records.py), pushed by the admin
+    families: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    special_tag: dict[str, Any] = field(default_factory=dict)  # a 社区矫正 tag in grid A
     counters: dict[str, int] = field(default_factory=dict)
 
     def login(self, username: str, device_id: str | None = None) -> Any:
@@ -240,6 +244,18 @@ def world(tmp_path: Path) -> Iterator[World]:
                 "taken_at": None,
             }
             w.ok("admin", w.mutation("admin", "create", "attachment", photo))
+        # One record of every kind in every grid, and a special-group tag in grid A (pushed
+        # by its grid worker: the admin has no special access).
+        for grid in (GRID_A, GRID_B, GRID_C, GRID_D):
+            records = family(grid)
+            w.ok("admin", *(w.mutation("admin", "create", e, records[e]) for e in ORDER))
+            w.families[grid] = records
+        special = payload(
+            "resident_tag", GRID_A, {"resident": w.families[GRID_A]["resident"]["id"]},
+            tag="community_correction",
+        )
+        w.ok("grid_worker", w.mutation("grid_worker", "create", "resident_tag", special))
+        w.special_tag = special
         case_a = w.cases[GRID_A]
         w.act("grid_worker", "worker.a", "grid_worker", case_a, "report")
         w.act("sup.street.actor", "sup.street", "supervisor", case_a, "accept")
@@ -376,7 +392,8 @@ def expect_resolve(w: World, who: str, grid: str, scope: str) -> Call:
     if who in DENIED:
         return Call(DENIED[who][0])
     allowed = who in REVIEWERS and (scope == "in" or who == "admin")
-    return Call(200 if allowed else 403)
+    # Not theirs: the answer an unknown conflict gets (no existence oracle).
+    return Call(200 if allowed else 404)
 
 
 def expect_declare(w: World, who: str, grid: str, scope: str) -> Call:
@@ -384,13 +401,18 @@ def expect_declare(w: World, who: str, grid: str, scope: str) -> Call:
 
 
 def expect_head(w: World, who: str, grid: str, scope: str) -> Call:
-    # Any signed-in device may ask how much of an upload (by hash) the server holds: to
-    # ask, it must already have the file's SHA-256, i.e. the file.
-    return Call(DENIED[who][0] if who in DENIED else 200)
+    # "in": the caller's own upload; "out": another user's upload of a file the caller
+    # names by hash, which is answered as a file nobody declared (knowing a hash grants
+    # nothing, DESIGN.md §4).
+    if who in DENIED:
+        return Call(DENIED[who][0])
+    return Call(200 if scope == "in" else 404)
 
 
 def expect_patch(w: World, who: str, grid: str, scope: str) -> Call:
-    return Call(DENIED[who][0] if who in DENIED else 200)
+    if who in DENIED:
+        return Call(DENIED[who][0])
+    return Call(200 if scope == "in" else 404)
 
 
 def expect_download(w: World, who: str, grid: str, scope: str) -> Call:
@@ -500,8 +522,10 @@ def send(w: World, method: str, path: str, who: str, grid: str, scope: str) -> A
             return c.put(url, json={"size": len(data)}, headers=headers)
         if method == "get":
             return c.get(path.replace("{sha256}", w.files[grid]), headers=headers)
-        # HEAD and PATCH on an upload declared (by the admin) just before.
-        c.put(url, json={"size": len(data)}, headers=w.headers["admin"])
+        # HEAD and PATCH on an upload declared just before: by the caller ("in"), or by
+        # another admin ("out").
+        owner = w.headers[who] if scope == "in" else w.headers["admin2"]
+        c.put(url, json={"size": len(data)}, headers=owner)
         if method == "head":
             return c.head(url, headers=headers)
         return c.patch(
@@ -557,3 +581,105 @@ def test_authorization_matrix(world: World, who: str) -> None:
                 except AssertionError as exc:
                     failures.append(f"{method.upper()} {path} {scope}: {exc}")
     assert not failures, "\n".join(failures)
+
+
+# --- existence oracles and references (issue 16) -------------------------------------------
+
+# Roles with their reach, for the oracle checks: which records of `World.families` each may
+# not write. The admin covers every grid but does not see special-group tags.
+ORACLE_ROLES = tuple(ROLES)
+
+
+def _unreachable_records(w: World, who: str) -> list[tuple[str, dict[str, Any]]]:
+    """(entity, record) pairs that exist and that `who` may not write: every kind in its
+    out-of-scope grid (none for the admin), grid A's records for the department (not
+    dispatched to it, except the case and its photo), and the special-group tag for
+    everyone without access to it."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    if who != "admin":
+        _in, out_grid = ROLES[who][1], ROLES[who][2]
+        out += list(w.families[out_grid].items())
+    if who == "department":
+        out += list(w.families[GRID_A].items())
+    if who != "grid_worker":
+        out.append(("resident_tag", w.special_tag))
+    return out
+
+
+def _outcome(w: World, who: str, mutation: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    r = w.push(who, mutation)
+    assert r.status_code == 200, r.text
+    [outcome] = r.json()["outcomes"]
+    outcome.pop("mutation_id")
+    return r.status_code, outcome
+
+
+@pytest.mark.parametrize("who", ORACLE_ROLES)
+def test_no_answer_tells_out_of_scope_from_missing(world: World, who: str) -> None:
+    """Proves, for every role and every kind of record it may not write (out of its grids,
+    not dispatched to its department, or a special-group tag it may not see), that an
+    update, a delete and a workflow command aimed at an existing such record get exactly
+    the answer (HTTP status, outcome status, code and text) that the same request aimed at
+    an id that does not exist gets, and that both are written to the audit log."""
+    w = world
+    checked = 0
+    grid = ROLES[who][1]
+    for entity, record in _unreachable_records(w, who):
+        for op, body in (("update", {"grid_code": grid}), ("delete", {"deleted": True})):
+            there = {**body, "grid_code": grid, "__id": record["id"]}
+            nowhere = {**body, "grid_code": grid, "__id": new_id()}
+            a = _outcome(w, who, w.mutation(who, op, entity, there, base=1))
+            b = _outcome(w, who, w.mutation(who, op, entity, nowhere, base=1))
+            assert a == b, (who, entity, op, a, b)
+            assert a[1]["status"] == "rejected", (who, entity, op, a)
+            checked += 1
+    if who != "admin":
+        out_case = w.families[ROLES[who][2]]["case"]
+        ghost = {**out_case, "id": new_id()}
+        role = "supervisor" if who.startswith("supervisor") else who
+        username = ROLES[who][0]
+        a, b = (
+            _outcome(
+                w,
+                who,
+                w.mutation(
+                    who,
+                    "command",
+                    "case_action",
+                    action_payload(case, "escalate", username, role),
+                ),
+            )
+            for case in (out_case, ghost)
+        )
+        assert a == b, (who, a, b)
+    assert checked >= 2
+
+
+@pytest.mark.parametrize("who", sorted(WRITERS - {"admin"}))
+def test_references_must_stay_in_scope(world: World, who: str) -> None:
+    """Proves, for every role that writes records and every kind of reference a record
+    makes (building, house, household, resident, visit, site, inspection, need, an
+    attachment's owner), that a record in the caller's grid naming a record in a grid it
+    does not cover is refused (nothing stored) with the one out-of-scope answer, while the
+    same record naming its own grid's record is applied."""
+    w = world
+    in_grid, out_grid = ROLES[who][1], ROLES[who][2]
+    for entity, (_field, target) in REFERRING.items():
+        outside = w.families[out_grid][target]["id"]
+        inside = w.families[in_grid][target]["id"]
+        # A tag kind the family's residents do not carry yet: the tag ids are new.
+        extra = {"tag": "low_income"} if entity == "resident_tag" else {}
+        own = {kind: record["id"] for kind, record in w.families[in_grid].items()}
+        bad = payload(entity, in_grid, {**own, target: outside}, **extra)
+        good = payload(entity, in_grid, {**own, target: inside}, **extra)
+        refused = _outcome(w, who, w.mutation(who, "create", entity, bad))[1]
+        assert refused["status"] == "rejected" and refused["code"] == "out_of_scope", (
+            who,
+            entity,
+            refused,
+        )
+        applied = _outcome(w, who, w.mutation(who, "create", entity, good))[1]
+        assert applied["status"] in ("applied", "merged"), (who, entity, applied)
+        with transaction(w.app.state.sessions, write=False) as s:
+            assert s.get(Record, (entity, bad["id"])) is None
+            assert s.get(Record, (entity, good["id"])) is not None

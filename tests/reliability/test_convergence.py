@@ -29,6 +29,7 @@ from pathlib import Path
 from time import monotonic
 from typing import Any
 
+import pytest
 import requests
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -70,6 +71,9 @@ from tests.e2e.conftest import GRID_A, GRID_B, LiveServer, enrolled
 from tests.reliability.conftest import FULL, ServerDb, scaled
 from tests.reliability.convergence_checks import check_invariants, check_refused
 from tests.reliability.convergence_edges import EdgeOps, edge_on, reset_scopes, sync_now
+
+# Minutes of random schedules against real servers: CI's tier (scripts/test.sh).
+pytestmark = pytest.mark.slow
 
 CLIENTS = {"a": "worker.a", "a2": "worker.a2", "b": "worker.b", "sup": "sup.street"}
 WORKERS = ["a", "a2", "b", "sup"]

@@ -26,6 +26,8 @@ from tests.reliability.real_clients import ChangePlan, RealWaveResult, bench_fig
 from tests.reliability.real_clients_check import verify
 from tests.server.conftest import _pg_database
 
+pytestmark = pytest.mark.slow  # waves of real clients: CI's tier (scripts/test.sh)
+
 LOAD = os.environ.get("RELIABILITY_LOAD") == "1"
 RESULTS = Path(os.environ.get("RELIABILITY_RESULTS", "/tmp/gridworker-reliability"))
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from gridworker.server.attachments import MAX_CHUNK_BYTES, final_path, part_path
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
+from gridworker.server.filestore import read_range
 from gridworker.server.models import Audit
 from gridworker.server.records import put_record
 from gridworker.sync.protocol import ATTACHMENT_CHUNK
@@ -146,8 +147,10 @@ def test_resumable_upload_survives_a_dropped_connection(
         assert status == 200, body
         offset = int(reply["upload-offset"])
     assert b'"complete":true' in body.replace(b" ", b"")
-    assert final_path(settings, sha).read_bytes() == data
-    assert not part_path(settings, sha).exists()
+    # Stored encrypted: the plaintext is what was sent, the file on disk is not it.
+    assert b"".join(read_range(settings, sha, len(data), 0, len(data) - 1)) == data
+    assert data[:4096] not in final_path(settings, sha).read_bytes()
+    assert not part_path(settings, sha, "worker.a").exists()
     r = client.get(path, headers=headers)  # the uploader may fetch it back
     assert r.status_code == 200 and r.content == data
     with transaction(app.state.sessions, write=False) as s:
@@ -166,7 +169,8 @@ def test_hash_mismatch_is_refused_and_the_part_discarded(
     r = client.patch(f"{URL}/{wrong}", content=data, headers={**headers, "Upload-Offset": "0"})
     assert r.status_code == 422 and r.json()["code"] == "validation"
     assert "SHA-256" in r.json()["message"]
-    assert not part_path(settings, wrong).exists() and not final_path(settings, wrong).exists()
+    assert not part_path(settings, wrong, "worker.a").exists()
+    assert not final_path(settings, wrong).exists()
     assert client.head(f"{URL}/{wrong}", headers=headers).status_code == 404
 
 
@@ -186,10 +190,15 @@ def test_declaration_limits_and_bad_chunks(client: TestClient, settings: Setting
     r = client.patch(f"{URL}/{sha}", content=huge, headers={**headers, "Upload-Offset": "0"})
     assert r.status_code == 413 and r.json()["code"] == "too_large"
     upload(client, headers, data, sha)
-    other = login(client, "worker.b")
-    r = client.put(f"{URL}/{sha}", json={"size": 1000}, headers=other)
+    r = client.put(f"{URL}/{sha}", json={"size": 1000}, headers=headers)
     assert r.status_code == 200 and r.json() == {
         "sha256": sha, "size": 1000, "offset": 1000, "complete": True
+    }  # fmt: skip
+    # Someone who only knows the hash is told what an unknown file gets: send it.
+    other = login(client, "worker.b")
+    r = client.put(f"{URL}/{sha}", json={"size": 1000}, headers=other)
+    assert r.status_code == 201 and r.json() == {
+        "sha256": sha, "size": 1000, "offset": 0, "complete": False
     }  # fmt: skip
 
 

@@ -307,3 +307,65 @@ def test_serve_with_tls(served_env: tuple[str, dict[str, str]], tmp_path: Path) 
         assert get(f"{served.url}/health", context)[0] == 200
     finally:
         assert served.stop() == 0
+
+
+def test_serve_files_names_the_attachment_folder(tmp_path: Path) -> None:
+    """Proves `serve --files DIR` (named in `serve --help`) is where an uploaded photo lands,
+    with no GRIDWORKER_SERVER_FILES in the environment."""
+    import hashlib
+
+    from gridworker.sync.client import SyncClient, make_transport
+
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    ok(cli(db, "init"))
+    ok(cli(db, "create-user", "--username", "wang", "--role", "grid_worker",
+           "--grids", GRIDS[0]))  # fmt: skip
+    assert "--files DIR" in ok(cli(db, "serve", "--help"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
+    files = tmp_path / "照片"
+    served = Served(["--db", db, "serve", "--host", "127.0.0.1", "--port", "0",
+                     "--files", str(files)], env)  # fmt: skip
+    try:
+        client = SyncClient(make_transport(served.url), device_id=str(uuid.uuid4()))
+        client.login("wang", PASSWORD)
+        photo = b"\xff\xd8 a photo's bytes"
+        sha = hashlib.sha256(photo).hexdigest()
+        client.start_upload(sha, len(photo))
+        client.upload_chunk(sha, 0, photo)
+    finally:
+        served.stop()
+    assert [p for p in files.rglob("*") if p.is_file()], "nothing stored under --files"
+
+
+def test_serve_stops_when_its_parent_process_dies(served_env: tuple[str, dict[str, str]]) -> None:
+    """Proves `serve --parent-pid PID` (as the demo starts its embedded server) stops once
+    that process is killed, instead of lingering as an orphan."""
+    import signal
+    import time
+
+    db, env = served_env
+    starter = (
+        "import os, subprocess, sys, time\n"
+        "p = subprocess.Popen([sys.executable, '-m', 'gridworker.server.cli', '--db', sys.argv[1],"
+        " 'serve', '--host', '127.0.0.1', '--port', '0', '--parent-pid', str(os.getpid())],"
+        " stdout=subprocess.PIPE, text=True)\n"
+        "print(p.pid, p.stdout.readline().split()[1], flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", starter, db], stdout=subprocess.PIPE,
+                              text=True, env=env)  # fmt: skip
+    assert parent.stdout is not None
+    pid, url = parent.stdout.readline().split()
+    assert get(f"{url}/health")[0] == 200
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.kill(int(pid), signal.SIGKILL)
+        raise AssertionError("the server outlived its parent")

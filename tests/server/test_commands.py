@@ -259,7 +259,7 @@ def test_an_action_is_applied_once(app: FastAPI, client: TestClient) -> None:
 
 def test_actions_on_deleted_or_missing_cases(app: FastAPI, client: TestClient) -> None:
     """Proves an action on a deleted case is kept rejected in a workflow conflict, and one
-    on a case the server never had is rejected record_deleted."""
+    on a case the server never had is refused as one outside the caller's scope is."""
     worker = Laptop(client, "worker.a")
     case = case_payload()
     version = worker.create("case", case)["version"]
@@ -269,7 +269,7 @@ def test_actions_on_deleted_or_missing_cases(app: FastAPI, client: TestClient) -
     assert stored(app, "case_action", sent["id"]).data["rejected"] is True
     ghost = case_payload()
     missing, _ = act(worker, ghost, "report")
-    assert missing["status"] == "rejected" and missing["code"] == "record_deleted"
+    assert missing["status"] == "rejected" and missing["code"] == "out_of_scope"
 
 
 def test_a_moved_case_takes_its_history_along(app: FastAPI, client: TestClient) -> None:

@@ -15,7 +15,15 @@ from gridworker.server.models import Audit, Conflict
 from gridworker.server.users import create_user
 from tests.server.conftest import GRID_A, PASSWORD
 from tests.server.test_commands import act, reported_case, state
-from tests.server.test_push import Laptop, household, new_id, seq_now, stored
+from tests.server.test_push import (
+    Laptop,
+    household,
+    new_id,
+    registered,
+    seq_now,
+    stored,
+    tag_payload,
+)
 
 
 def listed(client: TestClient, laptop: Laptop, status: str = "open") -> list[dict[str, Any]]:
@@ -50,7 +58,7 @@ def test_conflict_is_visible_to_its_grid_and_pusher_only(app: FastAPI, client: T
         "id": new_id(),
         "grid_code": GRID_A,
         "deleted": False,
-        "household_id": new_id(),
+        "household_id": registered(worker)[0],
         "visitor": "adviser.a",
         "visited_at": "2026-11-27T02:30:00.000000+00:00",
         "mode": "home",
@@ -183,15 +191,15 @@ def test_workflow_conflict_is_acknowledged(app: FastAPI, client: TestClient) -> 
 
 
 def test_resolve_scope_and_missing(app: FastAPI, client: TestClient) -> None:
-    """Proves a supervisor of another street gets 403 out_of_scope and cannot see the
-    conflict, and an unknown id is 404 not_found."""
+    """Proves a supervisor of another street cannot see the conflict and resolving it gets
+    exactly the answer an unknown id gets (404 not_found, one text): no existence oracle."""
     _worker, _sup, _h, conflict_id = phone_conflict(client)
     other = Laptop(client, "sup.other")
     r = resolve(client, other, conflict_id, choice="server")
-    assert r.status_code == 403 and r.json()["code"] == "out_of_scope"
-    assert listed(client, other, "all") == []
-    r = resolve(client, other, new_id(), choice="server")
     assert r.status_code == 404 and r.json()["code"] == "not_found"
+    assert listed(client, other, "all") == []
+    unknown = resolve(client, other, new_id(), choice="server")
+    assert (unknown.status_code, unknown.json()) == (r.status_code, r.json())
 
 
 def test_restricted_record_conflicts_need_special_access(
@@ -210,14 +218,7 @@ def test_restricted_record_conflicts_need_special_access(
             special_access=True,
         )
     worker, officer = Laptop(client, "worker.a"), Laptop(client, "sup.officer")
-    tag = {
-        "id": new_id(),
-        "grid_code": GRID_A,
-        "deleted": False,
-        "resident_id": new_id(),
-        "tag": "community_correction",
-        "note": None,
-    }
+    tag = tag_payload(registered(worker)[1], "community_correction", note=None)
     v0 = worker.create("resident_tag", tag)["version"]
     officer.update("resident_tag", tag["id"], {"note": "每月报到"}, base=v0)
     out = worker.update("resident_tag", tag["id"], {"note": "每周报到"}, base=v0)
@@ -227,4 +228,4 @@ def test_restricted_record_conflicts_need_special_access(
     street = Laptop(client, "sup.street")
     assert listed(client, street) == []
     r = resolve(client, street, out["conflict_id"], choice="server")
-    assert r.status_code == 403 and r.json()["code"] == "out_of_scope"
+    assert r.status_code == 404 and r.json()["code"] == "not_found"

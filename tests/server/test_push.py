@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 
+from gridworker.domain import ids
 from gridworker.server import meta
 from gridworker.server.core.db import transaction
 from gridworker.server.models import Audit, Conflict, Move, MutationLog, Record
@@ -143,6 +144,41 @@ def case_payload(grid: str = GRID_A, **fields: Any) -> dict[str, Any]:
     }
     record.update(fields)
     return record
+
+
+def resident(household_id: str, grid: str = GRID_A, **fields: Any) -> dict[str, Any]:
+    record = {
+        "id": new_id(),
+        "grid_code": grid,
+        "deleted": False,
+        "household_id": household_id,
+        "name": "李四",
+    }
+    record.update(fields)
+    return record
+
+
+def tag_payload(resident_id: str, tag: str, grid: str = GRID_A, **fields: Any) -> dict[str, Any]:
+    """A resident tag under the id its resident and tag derive (the unkeyed one, which the
+    server accepts from a profile without the special-group key)."""
+    record = {
+        "id": ids.unkeyed_resident_tag_id(resident_id, tag),
+        "grid_code": grid,
+        "deleted": False,
+        "resident_id": resident_id,
+        "tag": tag,
+    }
+    record.update(fields)
+    return record
+
+
+def registered(laptop: Laptop, grid: str = GRID_A) -> tuple[str, str]:
+    """A household with one resident in `grid`, pushed by `laptop`: (household id, resident id)."""
+    h = household(grid, household_no=uuid.uuid4().hex[:6])
+    r = resident(h["id"], grid)
+    for entity, payload in (("household", h), ("resident", r)):
+        assert laptop.create(entity, payload, grid=grid)["status"] == "applied"
+    return h["id"], r["id"]
 
 
 def action_payload(
@@ -344,14 +380,13 @@ def _shared_household(client: TestClient) -> tuple[Laptop, Laptop, dict[str, Any
 
 def test_one_side_changed_is_applied(app: FastAPI, client: TestClient) -> None:
     """Proves an update with nothing else changed since its base is `applied` with a new
-    version, field_meta records its sequence number, author and device, fields the server does
-    not know (a newer client's) are kept, and the author's own later edit from the same
-    base is no conflict."""
+    version, field_meta records its sequence number, author and device, and the author's
+    own later edit from the same base is no conflict."""
     worker, _sup, h, v0 = _shared_household(client)
-    out = worker.update("household", h["id"], {"phone": "13900139000", "floor_area": 86.5}, base=v0)
+    out = worker.update("household", h["id"], {"phone": "13900139000"}, base=v0)
     assert out["status"] == "applied" and out["version"] > v0 and out["record"] is None
     record = stored(app, "household", h["id"])
-    assert record.data["phone"] == "13900139000" and record.data["floor_area"] == 86.5
+    assert record.data["phone"] == "13900139000"
     assert record.field_meta["phone"][:3] == [out["version"], "worker.a", worker.device_id]
     assert record.field_meta["address"][:3] == [v0, "worker.a", worker.device_id]
     # ... and when the change reached the server (a conflict says when each side was made).
@@ -445,14 +480,15 @@ def test_delete_against_edit_is_a_conflict(app: FastAPI, client: TestClient) -> 
         assert conflict.fields[1]["server_author"] == "sup.street"
 
 
-def test_update_of_a_missing_record_is_record_deleted(app: FastAPI, client: TestClient) -> None:
-    """Proves an update or delete of a record the server does not hold (purged) is
-    rejected with record_deleted and creates nothing."""
+def test_update_of_a_missing_record_is_refused(app: FastAPI, client: TestClient) -> None:
+    """Proves an update or delete of a record the server does not hold (purged) is refused
+    with the answer a record outside the caller's scope gets (DESIGN.md §4) and creates
+    nothing."""
     worker = Laptop(client, "worker.a")
     missing = new_id()
     out = worker.update("household", missing, {"phone": "13700137000"}, base=3)
-    assert out["status"] == "rejected" and out["code"] == "record_deleted" and out["reason"]
-    assert worker.delete("household", missing, base=3)["code"] == "record_deleted"
+    assert out["status"] == "rejected" and out["code"] == "out_of_scope" and out["reason"]
+    assert worker.delete("household", missing, base=3)["code"] == "out_of_scope"
     assert stored(app, "household", missing) is None
 
 
@@ -504,6 +540,7 @@ def test_roles_limit_what_may_be_written(app: FastAPI, client: TestClient) -> No
     adviser, dept = Laptop(client, "adviser.a"), Laptop(client, "dept.cg")
     h = household()
     assert adviser.create("household", h)["code"] == "forbidden"
+    assert Laptop(client, "worker.a").create("household", h)["status"] == "applied"
     assert dept.create("household", household())["code"] == "forbidden"
     visit = {
         "id": new_id(),
@@ -571,14 +608,9 @@ def test_restricted_tags_are_flagged_and_guarded(app: FastAPI, client: TestClien
     supervisor without special access may write the care tag but not the restricted one."""
     worker, sup = Laptop(client, "worker.a"), Laptop(client, "sup.street")
     tags = {}
+    _hid, rid = registered(worker)
     for tag in ("community_correction", "living_alone_elderly"):
-        payload = {
-            "id": new_id(),
-            "grid_code": GRID_A,
-            "deleted": False,
-            "resident_id": new_id(),
-            "tag": tag,
-        }
+        payload = tag_payload(rid, tag)
         tags[tag] = (payload["id"], worker.create("resident_tag", payload)["version"])
     restricted_id, v_restricted = tags["community_correction"]
     care_id, v_care = tags["living_alone_elderly"]

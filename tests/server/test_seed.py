@@ -3,6 +3,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from datetime import UTC, date, datetime, time
@@ -21,9 +22,9 @@ from gridworker.domain.validation import validate_grid_code
 from gridworker.resources import resource
 from gridworker.server import meta
 from gridworker.server.app import create_app
-from gridworker.server.attachments import final_path
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
+from gridworker.server.filestore import read_range
 from gridworker.server.merge import check_entity, to_entity
 from gridworker.server.models import Grid, Record, Region, Upload, User
 from gridworker.server.seed import (
@@ -142,7 +143,7 @@ def test_seed_demo_builds_a_consistent_district(settings: Settings) -> None:
     photos = by_entity["attachment"]
     for photo in photos:
         upload = uploads[photo.data["sha256"]]
-        assert upload.complete and final_path(settings, upload.sha256).stat().st_size == upload.size
+        assert upload.complete and _plain_size(settings, upload)
     mine = next(p for p in photos if p.grid_code in DEMO_GRIDS)
     with TestClient(app) as client:
         for username, expected in (("demo.worker", 200), ("worker.002001001", 404)):
@@ -156,3 +157,9 @@ def test_seed_demo_builds_a_consistent_district(settings: Settings) -> None:
     with pytest.raises(AdminError, match="already seeded"), transaction(sessions) as s:
         seed_demo(s, settings, today=TODAY)
     app.state.engine.dispose()
+
+
+def _plain_size(settings: Settings, upload: Upload) -> bool:
+    """The stored file decrypts to `upload.size` bytes with the upload's SHA-256."""
+    data = b"".join(read_range(settings, upload.sha256, upload.size, 0, upload.size - 1))
+    return len(data) == upload.size and hashlib.sha256(data).hexdigest() == upload.sha256

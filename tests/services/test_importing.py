@@ -138,14 +138,19 @@ def test_importing_again_updates_instead_of_duplicating(ws: Workspace, tmp_path:
 
 
 def test_tags_become_child_rows(ws: Workspace, tmp_path: Path) -> None:
-    """Proves 人员标签 split on 、 , ; gives one tag row each, and unknown tags refuse the row."""
+    """Proves 人员标签 split on 、 , ; gives one tag row each, and an unknown tag is reported
+    by line, column and value while the person is imported without it (issue 18)."""
     row = roster(1)[0]
     row[8] = "独居老人、低保;残疾人"
     bad = list(roster(2)[1])
     bad[8] = "不存在的标签"
     report = import_file(ws, write_csv(tmp_path / "t.csv", [row, bad]))
     assert count(ws, ResidentTagRow) == 3
-    assert [e.line for e in report.errors] == [3]
+    assert report.errors == [] and report.imported == 2
+    [problem] = report.problems
+    assert (problem.line, problem.column, problem.header, problem.value) == (
+        3, "I", "人员标签", "不存在的标签",
+    )
 
 
 def test_xlsx_roster_with_numbers_typed_as_numbers(ws: Workspace, tmp_path: Path) -> None:
@@ -206,4 +211,4 @@ def test_a_jsonl_line_that_is_not_utf8_is_refused_and_the_rest_kept(
     rows = list(read_jsonl(path))
     assert [r.line for r in rows] == [1, 2, 3]
     assert rows[0].values == {"id": "a"} and rows[2].values == {"id": "b"}
-    assert "UTF-8" in rows[1].values["__error__"]
+    assert "UTF-8" in rows[1].values["__error__"].message()

@@ -19,9 +19,8 @@ from gridworker.services.printing import (
 )
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import LocalAudit
+from tests.conftest import SCREENSHOTS
 from tests.services.test_ledgers import add_photo, require_tool, supervisor_ws
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def extract(pdf: Path) -> str:

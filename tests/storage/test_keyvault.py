@@ -268,22 +268,39 @@ def test_raw_key_pragma_and_subkeys() -> None:
 
 
 @pytest.mark.parametrize(
-    ("passphrase", "max_score", "hint"),
+    ("passphrase", "max_score", "hints"),
     [
-        ("", 0, "empty"),
-        ("123456", 0, "digits_only"),
-        ("Password1!", 0, "common"),
-        ("aaaaaaaaaaaa", 0, "repeated"),
-        ("abc", 0, "too_short"),
-        ("MyName123456", 2, "sequence"),
-        ("13812345678", 0, "digits_only"),
+        ("", 0, {"empty"}),
+        ("123456", 0, {"digits_only"}),
+        ("Password1!", 1, {"common"}),
+        ("aaaaaaaaaaaa", 0, {"repeated"}),
+        ("abc", 0, {"sequence", "too_short"}),
+        ("MyName123456", 2, {"common", "sequence"}),
+        ("13812345678", 1, {"digits_only"}),  # a phone number
+        ("woaini1314", 1, {"common"}),  # pinyin and "一生一世": not in English word lists
+        ("Wangge2026!", 2, {"common"}),  # the app's own name
+        ("qazwsxedc", 1, {"common", "sequence"}),  # a keyboard walk
     ],
 )
-def test_weak_passphrases_score_low(passphrase: str, max_score: int, hint: str) -> None:
-    """Proves common, short and patterned passphrases are flagged with the right hint."""
+def test_weak_passphrases_score_low(passphrase: str, max_score: int, hints: set[str]) -> None:
+    """Proves common, short and patterned passphrases (Chinese habits included) are rated
+    weak with a hint that has a zh_CN text."""
     score, got = kv.passphrase_strength(passphrase)
-    assert score <= max_score and got == hint
+    assert score <= max_score and got in hints
     assert got in kv.STRENGTH_HINTS
+
+
+def test_the_persons_own_words_make_a_passphrase_weak() -> None:
+    """Proves a passphrase built on the username (passed as user_inputs) rates lower than
+    the same passphrase for someone else."""
+    alone, _ = kv.passphrase_strength("zhaoliying.2026")
+    with_name, hint = kv.passphrase_strength("zhaoliying.2026", ["zhaoliying"])
+    assert with_name < alone and hint == "common"
+
+
+def test_a_very_long_passphrase_is_rated_not_refused() -> None:
+    """Proves a passphrase past the estimator's 72-character limit is rated strong."""
+    assert kv.passphrase_strength("长" * 40 + "correct horse battery staple" * 3) == (4, "strong")
 
 
 @pytest.mark.parametrize("passphrase", ["correct horse battery staple", "网格员每天走访居民!"])

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from tests.ui.offscreen import desktop_screen
+
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = desktop_screen()
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +18,7 @@ from gridworker.services.workspace import Workspace
 from gridworker.ui.app import make_app
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import TaskManager
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.conftest import SCREENSHOTS
 
 
 @pytest.fixture(scope="session")
@@ -25,19 +27,37 @@ def qapp_args() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def qapp(qapp_args: list[str]):  # type: ignore[no-untyped-def]
-    """The app as users get it: zh_CN translations and a CJK font when one is installed."""
+def qapp(qapp_args: list[str], tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The app as users get it: zh_CN translations and a CJK font when one is installed.
+    QSettings (window geometry, language) go to a folder of the test run, not the user's."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(
+        QSettings.Format.NativeFormat,
+        QSettings.Scope.UserScope,
+        str(tmp_path_factory.mktemp("qsettings")),
+    )
     return make_app(qapp_args, lang=os.environ.get("GRIDWORKER_TEST_LANG", "zh_CN"))
 
 
 @pytest.fixture
-def session(ws: Workspace, qapp) -> Iterator[AppSession]:  # type: ignore[no-untyped-def]
-    """An unlocked session over a fresh profile, with no background sync or auto-lock."""
+def session(  # type: ignore[no-untyped-def]
+    ws: Workspace, qapp, request: pytest.FixtureRequest
+) -> Iterator[AppSession]:
+    """An unlocked session over a fresh profile, with no background sync or auto-lock.
+
+    A background task that fails with no `failed=` of its own fails the test too (the app
+    would only show it in the status bar), unless the test expects it:
+    `@pytest.mark.task_failures`."""
     tasks = TaskManager()
+    unhandled: list[str] = []
+    tasks.task_failed.connect(lambda name, exc: unhandled.append(f"{name}: {exc!r}"))
     app_session = AppSession(ws, tasks, idle_lock_minutes=0, background_sync=False)
     yield app_session
     app_session.close()
     tasks.shutdown()
+    if request.node.get_closest_marker("task_failures") is None:
+        assert not unhandled, f"background tasks failed with nobody to handle it: {unhandled}"
 
 
 def wait_idle(qtbot, session: AppSession, timeout: int = 10_000) -> None:  # type: ignore[no-untyped-def]
@@ -47,7 +67,8 @@ def wait_idle(qtbot, session: AppSession, timeout: int = 10_000) -> None:  # typ
 
 
 def grab(widget, name: str) -> Path:  # type: ignore[no-untyped-def]
-    """Save a screenshot to docs/screenshots/<name>.png (looked at, committed)."""
+    """Save a screenshot to <SCREENSHOTS>/<name>.png: build/screenshots, or docs/screenshots
+    (looked at, committed) with GRIDWORKER_REFRESH_SCREENSHOTS=1."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     widget.grab().save(str(path))

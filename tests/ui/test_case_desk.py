@@ -18,7 +18,10 @@ from gridworker.ui.screens.case_desk import CaseDeskScreen
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import TaskManager
 from tests.cli.test_dashboard_cli import SEED_TIME, Seeded, seeded_server  # noqa: F401
-from tests.ui.conftest import enroll_demo, grab
+from tests.ui.conftest import enroll_demo
+
+# The module's fixtures make a seeded server and a profile once: its tests share one worker.
+pytestmark = pytest.mark.xdist_group("case_desk")
 
 PASSPHRASE = "case desk ui passphrase"
 
@@ -106,4 +109,3 @@ def test_batch_accept_with_a_refusal(qtbot: QtBot, street_session: AppSession) -
     assert screen.tabs.tabText(0) == "待受理 (0)" and screen.tabs.tabText(1) == "已受理 (5)"
     pick_queue(qtbot, screen, Queue.accepted)
     screen.select_rows([0, 1])
-    grab(screen, "case-desk")

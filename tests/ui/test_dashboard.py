@@ -15,7 +15,10 @@ from gridworker.ui.screens.dashboard import DashboardScreen
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import TaskManager
 from tests.cli.test_dashboard_cli import SEED_TIME, Seeded, seeded_server  # noqa: F401
-from tests.ui.conftest import enroll_demo, grab
+from tests.ui.conftest import enroll_demo
+
+# The module's fixtures make a seeded server and a profile once: its tests share one worker.
+pytestmark = pytest.mark.xdist_group("dashboard")
 
 PASSPHRASE = "dashboard ui passphrase"
 
@@ -71,7 +74,6 @@ def test_tiles_show_the_seeded_figures(qtbot: QtBot, admin_session: AppSession) 
     assert sum(b.count for b in screen.by_category.bars) == 559
     assert screen.per_day.bars[-1].count == 12
     assert screen.by_area.title == "按街道（乡镇）" and screen.by_area.bars[0].label
-    grab(screen, "dashboard")
 
 
 def test_tiles_and_bars_click_through(qtbot: QtBot, admin_session: AppSession) -> None:

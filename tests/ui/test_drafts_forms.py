@@ -51,6 +51,9 @@ def autosaved(qtbot: QtBot, session: AppSession, kind: str, record_id: str) -> d
         return draft is not None
 
     qtbot.waitUntil(written)
+    # The draft can be read as soon as the write commits, a moment before its result (the
+    # form's "草稿已保存" line) reaches the GUI thread: let it arrive.
+    wait_idle(qtbot, session)
     assert draft is not None
     return draft.data
 

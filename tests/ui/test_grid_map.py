@@ -33,7 +33,10 @@ from gridworker.ui.widgets.grid_map_view import EMPTY
 from tests.conftest import GRID, GRID2
 from tests.e2e.conftest import LiveServer, start_server
 from tests.services.test_today import seed_day
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
+
+# The module's fixtures make a seeded server once: its tests share one worker.
+pytestmark = pytest.mark.xdist_group("grid_map")
 
 DEMO_PASSWORD = "demo-password"  # what seed-demo gives every demo account
 
@@ -287,9 +290,7 @@ def test_map_of_a_synced_district(qtbot: QtBot, seeded_server: LiveServer, tmp_p
         assert session.grid_filter == busiest.grid_code
         assert screen.figure_labels["visits_overdue"].text() == str(busiest.visits_overdue)
         wait_idle(qtbot, session)
-        grab(window, "grid-map")
         screen.set_layer(MapLayer.cases)
         screen.view.zoom(3.2)
         screen.view.centerOn(screen.view.items_by_code[busiest.grid_code])
         wait_idle(qtbot, session)
-        grab(window, "grid-map-zoomed")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from gridworker.domain.enums import (
@@ -27,7 +28,7 @@ from gridworker.ui.session import AppSession
 from tests.conftest import GRID, GRID2
 from tests.e2e.conftest import LiveServer
 from tests.services.test_hazard_desk import NOW, fire_rect
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
 from tests.ui.test_grid_map import seeded_server, synced_window
 
 __all__ = ["seeded_server"]  # the module-scoped fixture, shared with the map's tests
@@ -114,26 +115,53 @@ def test_overdue_first_and_counts_per_grid(desk: Desk) -> None:
     assert screen.buildings.rowCount() == 1
 
 
+def answer_close_out(monkeypatch: pytest.MonkeyPatch, answers: list[bool]) -> list[str]:
+    """Answer 销号's confirmation from `answers` in turn; returns the questions asked."""
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_a: object) -> object:
+        asked.append(text)
+        yes = answers.pop(0)
+        return QMessageBox.StandardButton.Yes if yes else QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
 def test_close_out_through_the_desk_needs_the_after_photo(
-    qtbot: QtBot, session: AppSession, desk: Desk, tmp_path: Path
+    qtbot: QtBot, session: AppSession, desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Proves opening a verified item shows the failed item and the photo before the fix,
-    销号 stays disabled with the reason until a photo after the fix is added, then closes
-    the item and it leaves the list."""
+    """Proves opening a verified item shows the failed item by what it says (not its code)
+    and the photo before the fix, 销号 stays disabled with the reason until a photo after
+    the fix is added, asks for confirmation (No changes nothing), then closes the item: it
+    leaves the list, no row stays selected and the pane shows its empty state."""
+    screen = desk.screen
+    assert screen.panel.pages.currentWidget() is screen.panel.empty  # nothing chosen yet
+    assert screen.panel.empty.isVisible() and not screen.panel.new_deadline.isVisible()
     open_item(qtbot, desk, desk.verified)
     panel = desk.screen.panel
     assert panel.before.count == 1 and panel.after.count == 0
-    assert panel.failed.text().count("✗") == 1 and "FS-ELEC-02" in panel.failed.text()
+    assert panel.failed.text().count("✗") == 1 and "电线穿管保护，无裸露" in panel.failed.text()
+    assert "FS-ELEC-02" not in panel.failed.text()
     assert panel.facts["measures"].text() == "电线已穿管"
     assert not panel.close_button.isEnabled()
     assert panel.close_hint.text() == "销号前须上传整改后照片"
     panel.add_after_photos([png(tmp_path)])
     qtbot.waitUntil(lambda: panel.after.count == 1)
     assert panel.close_button.isEnabled() and panel.close_hint.text() == ""
+    asked = answer_close_out(monkeypatch, [False, True])
     qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, session)
+    assert status_of(session, desk.verified) is RectificationStatus.verified  # "No": nothing
+    qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 2 and "好又多超市" in asked[0] and "销号后不能撤回" in asked[0]
     qtbot.waitUntil(lambda: status_of(session, desk.verified) is RectificationStatus.closed)
     qtbot.waitUntil(lambda: desk.screen.rect_row(desk.verified) is None)
+    wait_idle(qtbot, session)
     assert desk.screen.rects.rowCount() == 2
+    assert desk.screen.rects.selectionModel().selectedRows() == []
+    assert panel.detail is None and panel.pages.currentWidget() is panel.empty
+    assert screen.status.text().startswith("已销号：")
 
 
 def test_verify_then_refuse_with_a_reason(qtbot: QtBot, session: AppSession, desk: Desk) -> None:
@@ -177,7 +205,9 @@ def test_a_grid_row_narrows_the_desk(qtbot: QtBot, session: AppSession, desk: De
     wait_idle(qtbot, session)
 
 
-def test_desk_of_a_synced_street(qtbot: QtBot, seeded_server: LiveServer, tmp_path: Path) -> None:
+def test_desk_of_a_synced_street(
+    qtbot: QtBot, seeded_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Proves the street supervisor's desk over data synced from the seeded server lists the
     overdue rectifications first, opens one awaiting close-out with its photo after the fix
     (downloaded and decrypted), and closes it out (screenshot: docs/screenshots/hazard-desk.png)."""
@@ -199,7 +229,7 @@ def test_desk_of_a_synced_street(qtbot: QtBot, seeded_server: LiveServer, tmp_pa
         qtbot.waitUntil(lambda: panel.detail is not None and panel.detail.item.id == waiting.id)
         assert panel.after.count >= 1 and panel.close_button.isEnabled()
         wait_idle(qtbot, session)
-        grab(window, "hazard-desk")
+        answer_close_out(monkeypatch, [True])
         qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: status_of(session, waiting.id) is RectificationStatus.closed)
         qtbot.waitUntil(lambda: screen.rect_row(waiting.id) is None)

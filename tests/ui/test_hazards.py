@@ -36,7 +36,7 @@ from gridworker.ui.main_window import STYLE
 from gridworker.ui.screens.hazards import HazardsScreen
 from gridworker.ui.session import AppSession
 from tests.conftest import GRID, GRID2
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Wednesday 10:00 in Shanghai
 
@@ -140,7 +140,8 @@ def test_inspection_rectification_reinspection_and_close_out(
     form.editor("FS-KIT-04").date_edit.setDate(QDate(2026, 10, 8))  # type: ignore[union-attr]
     assert failed.failed() and not failed.photo_hint.isHidden()
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    assert "FS-ELEC-02" in form.error.text()  # an on_fail item asks for its photo
+    # an on_fail item asks for its photo, named by what it says (not FS-ELEC-02)
+    assert form.error.text() == "请为以下项目拍照：“电线穿管保护，无裸露”"
     photo = png_file(tmp_path)
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(photo)], ""))
     qtbot.mouseClick(failed.photos.add_button, Qt.MouseButton.LeftButton)
@@ -149,7 +150,6 @@ def test_inspection_rectification_reinspection_and_close_out(
     qtbot.waitUntil(lambda: thumbnail.isVisible() and laid_out(failed))
     form.scroll_area.ensureWidgetVisible(failed, 0, 200)
     qtbot.waitUntil(lambda: failed.visibleRegion().boundingRect().height() == failed.height())
-    grab(screen, "hazards-inspection")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
 
     panel = screen.panel
@@ -159,7 +159,6 @@ def test_inspection_rectification_reinspection_and_close_out(
     rect = fixes.rects.items[0]
     assert rect.deadline.isoformat() == "2026-11-30" and rect.description == "后厨电线裸露，未穿管"
     assert fixes.rects.data(fixes.rects.index(0, 2)) == "整改中"
-    grab(screen, "hazards")
     with session.ws.read() as s:
         item_id = s.scalar(
             select(InspectionItemRow.id).where(InspectionItemRow.item_code == "FS-ELEC-02")

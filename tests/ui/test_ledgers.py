@@ -19,7 +19,7 @@ from gridworker.ui.widgets.case_detail import CaseDetailView
 from tests.conftest import GRID
 from tests.services.test_ledger_pdf import extract
 from tests.services.test_ledgers import Seeded, as_supervisor, seed
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
 
 
 @pytest.fixture
@@ -81,7 +81,6 @@ def test_export_a_masked_ledger_for_a_grid_and_month(
     assert screen.result.property("failed") is False and screen.open_button.isVisible()
     [detail] = audit_details(session)
     assert detail["masked"] is True and detail["scope"] == GRID
-    grab(screen, "ledgers")
 
 
 def test_unmasked_export_asks_first_and_is_logged(

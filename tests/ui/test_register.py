@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox, QWidget
 from sqlalchemy import func, select
 
 from gridworker.demo_data import RosterLine, make_roster
@@ -31,7 +31,7 @@ from gridworker.ui.screens.register import HouseholdDialog, RegisterScreen, Resi
 from gridworker.ui.session import AppSession
 from tests.conftest import GRID, GRID2
 from tests.services.test_importing import write_csv
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
 
 HEAD_ID = "36030219560312041X"
 SPOUSE_ID = "36030219580907042X"
@@ -369,4 +369,49 @@ def test_screenshot_register(qtbot, session: AppSession) -> None:  # type: ignor
     qtbot.waitUntil(lambda: screen.visits.rowCount() == 2, timeout=5000)
     screen.resident_table.selectRow(0)
     wait_idle(qtbot, session)
-    assert grab(screen, "register").exists()
+
+
+def test_a_new_household_shows_in_the_list_under_a_filter(
+    qtbot, session: AppSession
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves a household registered while the list is narrowed to a tag and a search that
+    it does not match still shows in the list, selected: the filter is cleared and the
+    status line says why."""
+    register_household(
+        session.ws, HouseholdInput(grid_code=GRID2, household_no="0900", address="别处小区")
+    )
+    screen = open_screen(qtbot, session)
+    screen.tag_filter.setCurrentIndex(screen.tag_filter.findData(TagKind.disabled.code))
+    screen.search.setText("别处")
+    screen.apply_filter()
+    qtbot.waitUntil(lambda: not screen.model.loading and screen.model.rowCount() == 0)
+    household = screen.new_household()
+    qtbot.keyClicks(household.household_no, "0302")
+    type_text(qtbot, household.address, "凤凰小区3栋1单元302室")
+    with qtbot.waitSignal(household.finished, timeout=5000):
+        qtbot.keyClick(household.address, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.detail is not None and screen.detail.household_no == "0302")
+    qtbot.waitUntil(lambda: screen.model.row_of(screen.detail.id) is not None, timeout=5000)  # type: ignore[union-attr]
+    row = screen.model.row_of(screen.detail.id)  # type: ignore[union-attr]
+    assert screen.table.currentIndex().row() == row
+    assert screen.search.text() == "" and screen.tag_filter.currentIndex() == 0
+    assert screen.status.text() == "已登记。为了在列表中显示它，已清除列表的筛选条件。"
+
+
+def test_an_empty_list_says_why(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves the households list says there is none yet on a fresh profile, and that none
+    matches when a search finds nothing (instead of an empty white box)."""
+    screen = open_screen(qtbot, session)
+    hint = screen.table.viewport().findChild(QLabel, "emptyHint")
+    assert hint is not None and hint.isVisible()
+    assert hint.text() == "还没有登记住户：点击“新增住户”登记。"
+    register_household(
+        session.ws, HouseholdInput(grid_code=GRID, household_no="0001", address="凤凰小区")
+    )
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=5000)
+    assert not hint.isVisible()
+    screen.search.setText("没有这个人")
+    screen.apply_filter()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 0 and not screen.model.loading)
+    assert hint.isVisible() and hint.text() == "没有符合筛选条件的住户。"

@@ -14,7 +14,6 @@ from gridworker.ui.main_window import MainWindow
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import TaskManager
 from tests.e2e.conftest import GRID_A, LiveServer, enrolled, live_server  # noqa: F401
-from tests.ui.conftest import grab
 
 
 def test_sync_screen_shows_phases_progress_and_the_outcome(
@@ -55,7 +54,6 @@ def test_sync_screen_shows_phases_progress_and_the_outcome(
         log = sync.log.toPlainText()
         assert "开始同步" in log and "发送变更" in log and "接收变更" in log
         assert f"发送{pending}条" in log.splitlines()[-1]
-        grab(window, "sync")
     finally:
         session.close()
         tasks.shutdown()

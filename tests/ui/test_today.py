@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -13,7 +15,7 @@ from gridworker.ui.screens.today import TodayScreen
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from tests.services.test_today import NOW, seed_day
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
 
 MINE = {"today": TodayScreen, "conflicts": ConflictsScreen}
 
@@ -94,16 +96,54 @@ def test_empty_day_says_so(qtbot, session: AppSession) -> None:  # type: ignore[
     assert screen.visits_card.number.text() == "0"
 
 
-def test_screenshot_today(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
-    """Proves the screen renders in the main window with Chinese data (docs/screenshots)."""
-    seed_day(session.ws)
+def test_double_clicking_a_person_opens_the_visit_of_their_household(
+    qtbot, session: AppSession
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves a double-click on a person due a visit switches the main window to 走访 with
+    the visit form open for that person's household."""
+    seeded = seed_day(session.ws)
     window = window_with_my_screens(session)
     qtbot.addWidget(window)
     window.show()
-    window.show_screen("today")
-    wait_idle(qtbot, session)
-    screen = window.screens["today"]
+    screen = window.show_screen("today")
     assert isinstance(screen, TodayScreen)
     qtbot.waitUntil(lambda: screen.day is not None, timeout=5000)
-    wait_idle(qtbot, session)
-    grab(window, "today")
+    row = [r[0] for r in screen.visits.texts()].index("张秀英")
+    table = screen.visits.table
+    rect = table.visualRect(table.model().index(row, 0))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    visits_screen = window.current_screen()
+    assert window.keys[window.nav.currentRow()] == "visits"
+    assert visits_screen.form.household_id == seeded.households["张秀英"]  # type: ignore[union-attr]
+    assert visits_screen.stack.currentIndex() == 1  # type: ignore[union-attr]  # the form shows
+
+
+def test_overdue_by_less_than_a_working_minute_reads_overdue(session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves a case whose deadline passed after working hours (no working time elapsed)
+    reads 已超时, not 已超时0分钟 / 已超时1分钟, in 今日待办 and in the case list."""
+    from gridworker.domain.deadlines import DeadlineStatus
+    from gridworker.services.case_queries import Countdown
+    from gridworker.ui.models.cases import countdown_text
+
+    screen = TodayScreen(session)
+    due = overdue_cases()
+    assert screen._time_left(due[0]) == "已超时"
+    assert screen._time_left(due[1]) == "已超时1小时30分钟"
+    assert countdown_text(Countdown(DeadlineStatus.overdue, NOW, -20.0, 7 * 3600.0)) == "已超时"
+    assert countdown_text(Countdown(DeadlineStatus.overdue, NOW, -5400.0, 7 * 3600.0)) == (
+        "已超时1小时"
+    )
+
+
+def overdue_cases() -> list[Any]:
+    """Two overdue cases: past the deadline by no working time, and by 1 h 30 min."""
+    from gridworker.domain.deadlines import DeadlineStatus
+    from gridworker.domain.enums import CaseState, Urgency
+    from gridworker.services.today import CaseDue
+
+    def due(seconds: float) -> CaseDue:
+        return CaseDue("c", "360302001001001", "路灯坏了", CaseState.in_progress, Urgency.normal,
+                       NOW, DeadlineStatus.overdue, seconds, False, False)  # fmt: skip
+
+    return [due(-0.0), due(-5400.0)]

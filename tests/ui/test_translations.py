@@ -74,3 +74,22 @@ def test_the_app_speaks_chinese_by_default(qapp) -> None:  # type: ignore[no-unt
 
     assert QCoreApplication.translate("MainWindow", "Sync now") == "立即同步"
     assert QCoreApplication.translate("Navigation", "Households") == "住户"
+
+
+def test_chinese_translations_use_full_width_punctuation() -> None:
+    """Proves no zh_CN translation puts ASCII punctuation (?,;:! or brackets) against Chinese
+    text; Qt's file filters "(*.pdf)" and mnemonics "(&L)" keep theirs, as Qt needs them."""
+    import re
+
+    filter_or_mnemonic = r"(?![*&%])"  # "(*.pdf)", "(%1)" of file filters; "(&L)"
+    ascii_next_to_cjk = re.compile(
+        r"[\u4e00-\u9fff][?,;:!]|[?,;:!][\u4e00-\u9fff]"
+        rf"|[\u4e00-\u9fff] ?\({filter_or_mnemonic}|\) ?[\u4e00-\u9fff]"
+    )
+    found = [
+        (c.findtext("name"), m.findtext("translation"))
+        for c in ET.parse(TS).getroot().iter("context")
+        for m in c.iter("message")
+        if ascii_next_to_cjk.search(m.findtext("translation") or "")
+    ]
+    assert found == []

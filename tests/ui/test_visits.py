@@ -7,10 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 from sqlalchemy import select
 
-from gridworker.domain.enums import CaseState, NeedCategory, Relationship, VisitMode
+from gridworker.domain.enums import (
+    CaseCategory,
+    CaseState,
+    NeedCategory,
+    Relationship,
+    Urgency,
+    VisitMode,
+)
 from gridworker.services import drafts
 from gridworker.services.cases import need_to_case
 from gridworker.services.register import HouseholdInput, ResidentInput, register_household
@@ -19,8 +26,9 @@ from gridworker.ui.main_window import STYLE, MainWindow
 from gridworker.ui.screens.register import RegisterScreen
 from gridworker.ui.screens.visits import AUTOSAVE_MS, VisitsScreen
 from gridworker.ui.session import AppSession
+from gridworker.ui.widgets.visits import NeedCaseDialog
 from tests.conftest import GRID
-from tests.ui.conftest import grab, wait_idle
+from tests.ui.conftest import wait_idle
 from tests.ui.test_register import HEAD_ID, register_realistic, type_text
 
 
@@ -64,11 +72,12 @@ def answer_questions(monkeypatch: pytest.MonkeyPatch, *answers: str) -> list[str
 
 
 def test_visit_with_a_need_is_saved_and_the_need_reported_as_a_case(
-    qtbot, session: AppSession
+    qtbot, session: AppSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Proves a visit typed into the form (mode, people met, situation, one need) is saved
-    with its need, shows in the recent visits, and "Report as case" turns the need into a
-    case in state reported (待受理) in one step."""
+    with its need, shows in the recent visits, and "Report as case" asks for the case's
+    title, category (the need's proposed) and urgency, then turns the need into a case in
+    state reported (待受理) with what was chosen."""
     hid = household(session)
     screen = open_screen(qtbot, session)
     pick(qtbot, screen, hid)
@@ -103,9 +112,19 @@ def test_visit_with_a_need_is_saved_and_the_need_reported_as_a_case(
     assert form.situation.toPlainText() == "" and not form.guard.dirty  # ready for the next
     assert screen.history.table.item(0, 3).text() == "1"
 
+    asked: list[tuple[str, CaseCategory, Urgency]] = []
+
+    def answer(dialog: NeedCaseDialog) -> int:
+        asked.append(dialog.values())
+        dialog.title.setText("楼道灯损坏")
+        dialog.urgency.set_value(Urgency.immediate)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(NeedCaseDialog, "exec", answer)
     report = screen.history.needs.cellWidget(0, 2)
     assert isinstance(report, QPushButton)
     qtbot.mouseClick(report, Qt.MouseButton.LeftButton)
+    assert asked == [("楼道灯损坏，夜间上下楼不便", CaseCategory.hazard, Urgency.normal)]
     qtbot.waitUntil(
         lambda: (item := screen.history.needs.item(0, 2)) is not None and item.text() == "待受理",
         timeout=5000,
@@ -115,7 +134,10 @@ def test_visit_with_a_need_is_saved_and_the_need_reported_as_a_case(
         case = s.scalars(select(CaseRow)).one()
         assert s.get(NeedRow, need.id).case_id == case.id  # type: ignore[union-attr]
     assert case.state is CaseState.reported and case.need_id == need.id
-    assert case.id[-8:] in screen.history.status.text()
+    assert (case.title, case.category, case.urgency) == (
+        "楼道灯损坏", CaseCategory.hazard, Urgency.immediate
+    )  # fmt: skip
+    assert screen.history.status.text() == "已上报为事件：楼道灯损坏"
 
 
 def test_a_draft_is_autosaved_restored_and_removed_on_save(
@@ -194,7 +216,7 @@ def test_record_a_visit_from_the_households_screen(qtbot, session: AppSession) -
     qtbot.waitUntil(lambda: register.detail is not None, timeout=5000)
     qtbot.mouseClick(register.visit_button, Qt.MouseButton.LeftButton)
     visits = window.screens["visits"]
-    assert isinstance(visits, VisitsScreen) and window.stack.currentWidget() is visits
+    assert isinstance(visits, VisitsScreen) and window.current_screen() is visits
     qtbot.waitUntil(lambda: "凤凰小区5栋101室" in visits.form.title.text(), timeout=5000)
     assert visits.form.household_id == hid
 
@@ -219,4 +241,3 @@ def test_screenshot_visit_form(qtbot, session: AppSession) -> None:  # type: ign
     type_text(qtbot, need, "申请辅助器具（轮椅）适配")
     qtbot.waitUntil(lambda: form.draft_saved_at is not None, timeout=AUTOSAVE_MS + 3000)
     wait_idle(qtbot, session)
-    assert grab(screen, "visit-form").exists()

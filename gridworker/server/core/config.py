@@ -29,9 +29,13 @@ class Settings:
     )
     token_ttl_days: int = 30
     tombstone_days: int = 180
-    # Login rate limit: at most this many failures per username (and per address) per window.
+    # Sign-in limits (server/throttle.py): failures per account, and per address, in a
+    # window; a known device waits a doubling delay past the account's limit instead.
     login_failures_allowed: int = 5
+    login_address_failures_allowed: int = 50
     login_window_seconds: int = 300
+    login_delay_seconds: float = 1.0
+    login_delay_max_seconds: float = 60.0
     max_attachment_bytes: int = 50 * 1024 * 1024
     max_body_bytes: int = 20 * 1024 * 1024
     # Argon2id cost for password hashes; tests lower it.

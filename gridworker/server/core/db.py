@@ -1,6 +1,7 @@
 """Database engines: PostgreSQL in production, SQLite as the embedded default.
 
-On SQLite every write transaction begins IMMEDIATE (several uvicorn workers
+A SQLite file is owner-only (`private_file`). On SQLite every write transaction begins
+IMMEDIATE (several uvicorn workers
 serialize through the database lock instead of failing with SQLITE_BUSY); on
 PostgreSQL the change-log counter row is locked for the rest of the
 transaction (see sequence.py).
@@ -8,6 +9,7 @@ transaction (see sequence.py).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +30,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(parsed.database))
         engine = create_engine(
             url,
             connect_args={"timeout": 60, "check_same_thread": False},
@@ -67,6 +69,20 @@ def make_engine(url: str) -> Engine:
         json_serializer=jsontext.dumps,
         json_deserializer=jsontext.loads,
     )
+
+
+def private_file(path: Path) -> None:
+    """Create the SQLite file owner-only (0600), or make an existing one so: it holds
+    personal data, password hashes and the id secrets. SQLite gives its -wal and -shm
+    files the database file's permissions. A new folder for it is 0700."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -24,9 +24,9 @@ from gridworker.domain.entities import ENTITY_NAMES, Attachment, Record
 from gridworker.domain.enums import Role, SupervisorLevel
 from gridworker.domain.wire import wire_value as _wire
 from gridworker.server import meta
-from gridworker.server.attachments import final_path
 from gridworker.server.core.config import Settings
-from gridworker.server.models import Upload
+from gridworker.server.filestore import final_path, write_file
+from gridworker.server.models import FileGrant, Upload
 from gridworker.server.records import put_record
 
 
@@ -91,6 +91,7 @@ class Seeder:
         self.today = self.now.astimezone(self.cal.zone).date()
         self.rng = random.Random(20261129)
         self.secret = bytes.fromhex(meta.get_id_secret(session))
+        self.special_key = meta.get_special_id_secret(session)
         self.summary = SeedSummary()
         self.actors: dict[str, Actor] = {}
         self.worker_of: dict[str, str] = {}
@@ -171,9 +172,11 @@ class Seeder:
         image.save(buffer, format="JPEG", quality=80)
         content = buffer.getvalue()
         sha = hashlib.sha256(content).hexdigest()
-        path = final_path(self.settings, sha)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        if not final_path(self.settings, sha).is_file():
+            write_file(self.settings, sha, iter([content]))
+        if self.s.get(FileGrant, (sha, author)) is None:
+            # The author "uploaded" it: their attachment record grants it to its readers.
+            self.s.add(FileGrant(sha256=sha, username=author, granted_at=self.now))
         if self.s.get(Upload, sha) is None:
             self.s.add(
                 Upload(

@@ -97,7 +97,7 @@ def seed_register(seeder: Seeder) -> None:
                 tags.append(special[demo_heads])
         for tag in dict.fromkeys(tags):
             row = ResidentTag(
-                id=ids.resident_tag_id(resident.id, tag.code),
+                id=ids.resident_tag_id(resident.id, tag.code, special_key=seeder.special_key),
                 grid_code=line.grid_code,
                 resident_id=resident.id,
                 tag=tag,

@@ -61,7 +61,9 @@ def _from_setting() -> FontFile | None:
     path, _, index = value.partition("#")
     font = FontFile(Path(path), int(index) if index.isdigit() else 0)
     if not _usable(font.path):
-        raise FontNotFound(f"{FONT_ENV}={value}: not a .ttf, .otf, .ttc or .otc file")
+        raise FontNotFound(
+            "font_missing", en=f"{FONT_ENV}={value}: not a .ttf, .otf, .ttc or .otc file"
+        )
     return font
 
 
@@ -123,7 +125,8 @@ def find_cjk_font() -> FontFile:
         found = _fontconfig() or _known(_KNOWN)
     if found is None:
         raise FontNotFound(
-            "no Chinese font found for the PDF: install one (Debian: fonts-noto-cjk; "
-            f"Windows has Microsoft YaHei) or set {FONT_ENV} to a .ttf/.ttc file"
+            "font_missing",
+            en="no Chinese font found for the PDF: install one (Debian: fonts-noto-cjk; "
+            f"Windows has Microsoft YaHei) or set {FONT_ENV} to a .ttf/.ttc file",
         )
     return found

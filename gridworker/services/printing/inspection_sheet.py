@@ -22,6 +22,7 @@ from gridworker.domain.enums import (
     PremisesType,
     RectificationStatus,
 )
+from gridworker.domain.errors import noun
 from gridworker.domain.masking import mask_phone
 from gridworker.services.case_queries import photo_thumbnails
 from gridworker.services.inspections import template_for
@@ -82,7 +83,7 @@ def _load(ws: Workspace, inspection_id: str) -> _Inspection:
     with ws.read() as s:
         row = s.get(InspectionRow, inspection_id)
         if row is None or row.deleted:
-            raise ServiceError("the inspection does not exist")
+            raise ServiceError("record_missing", what=noun("inspection"))
         site = s.get(HazardSiteRow, row.site_id)
         answers = {
             a.item_code: _Answer(a.id, a.answer, a.value, a.note)

@@ -8,8 +8,6 @@ Long Chinese text wraps at any character (there are no spaces to break at).
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +16,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, TextMode, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
+from gridworker.domain.atomic import atomic_path
 from gridworker.services.printing.fonts import find_cjk_font
 
 FAMILY = "cjk"
@@ -211,14 +210,6 @@ class Sheet(FPDF):
     def save(self, out: Path) -> Path:
         """Write beside `out`, then move into place: a failure leaves no half-written file."""
         out = out.resolve()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".gw-print-", suffix=".pdf", dir=out.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
+        with atomic_path(out, durable=False) as tmp:
             self.output(str(tmp))
-            os.replace(tmp, out)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
         return out

@@ -7,7 +7,7 @@ Registering the household, or cancelling and agreeing to lose the edits, removes
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridworker.domain.enums import EconomicStatus, Gender, Relationship, ResidenceType, TagKind
+from gridworker.domain.enums import Gender, Relationship, TagKind
 from gridworker.domain.errors import DomainError, ValidationError
 from gridworker.domain.masking import mask_id_number
 from gridworker.domain.validation import (
@@ -32,7 +32,6 @@ from gridworker.domain.validation import (
     validate_id_number,
     validate_name,
     validate_phone,
-    validate_text,
 )
 from gridworker.services import drafts
 from gridworker.services.household_detail import (
@@ -44,6 +43,7 @@ from gridworker.services.register import (
     add_resident,
     register_household,
 )
+from gridworker.ui.declared_fields import DeclaredFields
 from gridworker.ui.forms import (
     EnumChecklist,
     EnumCombo,
@@ -205,18 +205,17 @@ class HouseholdDialog(GuardedDialog):
         self.grid.setEditable(not grids)
         for code, name in grids:
             self.grid.addItem(f"{name}  {code}" if name else code, code)
-        self.household_no = QLineEdit()
-        self.address = QLineEdit()
+        # The household's own fields: every one its declaration puts on the form.
+        self.fields = DeclaredFields("household", self.lang, skip=frozenset({"grid_code"}))
+        self.household_no = self.fields.widgets["household_no"]
+        self.address = self.fields.widgets["address"]
+        assert isinstance(self.household_no, QLineEdit) and isinstance(self.address, QLineEdit)
         self.address.setPlaceholderText(self.tr("e.g. 凤凰小区3栋2单元501室"))
-        self.phone = QLineEdit()
-        self.economic = EnumCombo(EconomicStatus, self.lang, none_label="—")
-        self.residence = EnumCombo(ResidenceType, self.lang, none_label="—")
+        self.phone = self.fields.widgets["phone"]
+        self.economic = cast(EnumCombo, self.fields.widgets["economic_status"])
+        self.residence = cast(EnumCombo, self.fields.widgets["residence_type"])
         self.form.add("grid_code", self.tr("Grid"), self.grid, self._grid_code)
-        self.form.add("household_no", self.tr("Household no."), self.household_no, self._number)
-        self.form.add("address", self.tr("Address"), self.address, self._address)
-        self.form.add("phone", self.tr("Phone"), self.phone, self._phone)
-        self.form.add("economic_status", self.tr("Economic situation"), self.economic)
-        self.form.add("residence_type", self.tr("Residence type"), self.residence)
+        self.fields.add_to(self.form)
         self.residents = text_table(
             self.tr("Name"), self.tr("Relationship"), self.tr("ID number"), self.tr("Tags")
         )
@@ -242,9 +241,8 @@ class HouseholdDialog(GuardedDialog):
         self.draft_label.setObjectName("draft_note")
         layout.addWidget(self.draft_label)
         layout.addWidget(self.buttons(self.tr("Register")))
-        self.guard.watch(self.grid, self.household_no, self.address, self.phone)
-        self.guard.watch(self.economic, self.residence)
-        self.setTabOrder(self.residence, self.add_button)
+        self.guard.watch(self.grid, *self.fields.widgets.values())
+        self.setTabOrder(list(self.fields.widgets.values())[-1], self.add_button)
         self.keeper = DraftKeeper(
             session, self.guard, DRAFT_KIND, self.snapshot, is_empty=self._empty, parent=self
         )
@@ -254,21 +252,14 @@ class HouseholdDialog(GuardedDialog):
     # --- drafts ------------------------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:
-        economic, residence = self.economic.value(), self.residence.value()
         return {
             "grid_code": self.grid.currentData() or self.grid.currentText(),
-            "household_no": self.household_no.text(),
-            "address": self.address.text(),
-            "phone": self.phone.text(),
-            "economic_status": economic.code if economic else None,
-            "residence_type": residence.code if residence else None,
+            **self.fields.snapshot(),
             "residents": [resident_to_json(p) for p in self.people],
         }
 
-    @staticmethod
-    def _empty(data: dict[str, Any]) -> bool:
-        typed = (data["household_no"], data["address"], data["phone"], data["residents"])
-        return not any(typed) and not data["economic_status"] and not data["residence_type"]
+    def _empty(self, data: dict[str, Any]) -> bool:
+        return self.fields.is_empty(data) and not data.get("residents")
 
     def restore(self, data: dict[str, Any]) -> None:
         grid = str(data.get("grid_code") or "")
@@ -277,11 +268,7 @@ class HouseholdDialog(GuardedDialog):
             self.grid.setCurrentIndex(index)
         elif self.grid.isEditable():
             self.grid.setEditText(grid)
-        self.household_no.setText(str(data.get("household_no") or ""))
-        self.address.setText(str(data.get("address") or ""))
-        self.phone.setText(str(data.get("phone") or ""))
-        self.economic.set_value(data.get("economic_status"))
-        self.residence.set_value(data.get("residence_type"))
+        self.fields.restore(data)
         self.people.clear()
         self.residents.setRowCount(0)
         for person in data.get("residents") or []:
@@ -303,16 +290,6 @@ class HouseholdDialog(GuardedDialog):
 
     def _grid_code(self) -> str:
         return validate_grid_code(self.grid.currentData() or self.grid.currentText())
-
-    def _number(self) -> str:
-        return str(validate_text(self.household_no.text(), field="household_no", required=True))
-
-    def _address(self) -> str:
-        return str(validate_text(self.address.text(), field="address", required=True))
-
-    def _phone(self) -> str | None:
-        text = self.phone.text().strip()
-        return validate_phone(text) if text else None
 
     def open_resident_dialog(self) -> None:
         taken = frozenset(p.id_number for p in self.people if p.id_number)
@@ -351,14 +328,7 @@ class HouseholdDialog(GuardedDialog):
     def accept(self) -> None:
         if not self.form.check_all():
             return
-        household = HouseholdInput(
-            grid_code=self._grid_code(),
-            household_no=self._number(),
-            address=self._address(),
-            phone=self._phone(),
-            economic_status=self.economic.value(),
-            residence_type=self.residence.value(),
-        )
+        household = HouseholdInput(grid_code=self._grid_code(), **self.fields.values())
         people = list(self.people)
         ws = self.session.ws
 

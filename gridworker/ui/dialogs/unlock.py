@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridworker.services.workspace import ServiceError, Workspace, open_workspace
-from gridworker.storage.profile import ProfileError
-from gridworker.ui.forms import error_label
+from gridworker.domain.errors import CodedError
+from gridworker.services.workspace import Workspace, open_workspace
+from gridworker.ui.forms import error_label, error_text
 
 
 class UnlockDialog(QDialog):
@@ -27,6 +27,7 @@ class UnlockDialog(QDialog):
         self.profile = profile
         self.workspace: Workspace | None = None
         self.setWindowTitle(self.tr("Unlock GridWorker"))
+        self.setMinimumWidth(400)
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr("Enter your local passphrase to open your data. No network is needed.")
@@ -55,8 +56,9 @@ class UnlockDialog(QDialog):
             return
         try:
             self.workspace = open_workspace(self.profile, self.passphrase.text(), lock_timeout=2)
-        except (ProfileError, ServiceError) as exc:
-            self.error.setText(self.tr("Could not unlock: %1").replace("%1", str(exc)))
+        except CodedError as exc:
+            self.error.setText(error_text(exc))
+            self.adjustSize()  # room for the whole message, never a clipped one
             self.passphrase.selectAll()
             self.passphrase.setFocus()
             return

@@ -48,6 +48,10 @@ def countdown_text(countdown: Countdown) -> str:
     left = countdown.working_seconds_left
     if countdown.status is None or left is None:
         return ""
+    if countdown.status is DeadlineStatus.overdue and abs(left) < 60:
+        # Past the deadline by less than a working minute (it passed after hours or on a
+        # day off): "overdue", not "overdue 1 min".
+        return QCoreApplication.translate("CaseCountdown", "overdue")
     span = working_span(left, countdown.working_seconds_per_day)
     if countdown.status is DeadlineStatus.overdue:
         return QCoreApplication.translate("CaseCountdown", "overdue %1").replace("%1", span)

@@ -19,104 +19,21 @@ from PySide6.QtGui import QBrush, QColor
 
 from gridworker.domain import enums
 from gridworker.domain.calendar import default_calendar
-from gridworker.domain.errors import FIELD_LABELS, WorkflowError
-from gridworker.domain.masking import mask_id_number, mask_phone
+from gridworker.domain.declare import Mask, field_decl
+from gridworker.domain.declare import find as find_entity
+from gridworker.domain.errors import WorkflowError
+from gridworker.domain.errors import field_label as domain_field_label
+from gridworker.domain.masking import mask_kind, mask_value
 from gridworker.services.syncing import ConflictView
+from gridworker.ui.i18n import current_language
 
 Side = Literal["server", "local", "typed"]
-SENSITIVE_PHONES = frozenset(
-    {"phone", "emergency_phone", "building_head_phone", "responsible_phone"}
-)
-
-# Field labels the domain's FIELD_LABELS does not have (zh, en).
-MORE_FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "head_name": ("户主姓名", "Head of household"),
-    "note": ("备注", "Note"),
-    "economic_status": ("经济状况", "Economic situation"),
-    "residence_type": ("居住类型", "Residence type"),
-    "gender": ("性别", "Gender"),
-    "birth_date": ("出生日期", "Birth date"),
-    "ethnicity": ("民族", "Ethnicity"),
-    "marital_status": ("婚姻状况", "Marital status"),
-    "education": ("文化程度", "Education"),
-    "occupation": ("职业", "Occupation"),
-    "relationship": ("与户主关系", "Relationship to head"),
-    "domicile": ("户籍地", "Domicile"),
-    "emergency_contact": ("紧急联系人", "Emergency contact"),
-    "health": ("健康状况", "Health"),
-    "tag": ("人员标签", "Tag"),
-    "start_date": ("开始日期", "Start date"),
-    "end_date": ("结束日期", "End date"),
-    "mode": ("走访方式", "Visit mode"),
-    "people_met": ("见面人员", "People met"),
-    "situation": ("走访情况", "Situation"),
-    "co_visitor": ("陪同人员", "Co-visitor"),
-    "visited_at": ("走访时间", "Visited at"),
-    "category": ("类别", "Category"),
-    "urgency": ("紧急程度", "Urgency"),
-    "deadline": ("整改期限", "Deadline"),
-    "measures": ("整改措施", "Measures"),
-    "status": ("状态", "Status"),
-    "danger_grade": ("危险性等级", "Danger grade"),
-    "appraisal": ("鉴定结论", "Appraisal"),
-    "premises_type": ("场所类型", "Premises type"),
-    "responsible_person": ("责任人", "Responsible person"),
-    "unit": ("单元", "Unit"),
-    "floor": ("楼层", "Floor"),
-    "use": ("房屋用途", "Use"),
-    "owner_name": ("产权人", "Owner"),
-    "occupant_name": ("居住人", "Occupant"),
-    "floors_above": ("地上层数", "Floors above ground"),
-    "floors_below": ("地下层数", "Floors below ground"),
-    "built_year": ("建成年份", "Year built"),
-    "deleted": ("记录状态", "Record"),
-}
-
-# Enum-valued fields, by (entity, field) first, then by field alone.
-ENUM_FIELDS: dict[tuple[str | None, str], type[enums.LabeledEnum]] = {
-    (None, "tag"): enums.TagKind,
-    (None, "gender"): enums.Gender,
-    (None, "relationship"): enums.Relationship,
-    (None, "health"): enums.Health,
-    (None, "economic_status"): enums.EconomicStatus,
-    (None, "residence_type"): enums.ResidenceType,
-    (None, "use"): enums.HouseUse,
-    (None, "mode"): enums.VisitMode,
-    (None, "urgency"): enums.Urgency,
-    (None, "state"): enums.CaseState,
-    (None, "danger_grade"): enums.DangerGrade,
-    (None, "appraisal"): enums.Appraisal,
-    (None, "premises_type"): enums.PremisesType,
-    (None, "hotline_type"): enums.HotlineType,
-    (None, "scale"): enums.CaseScale,
-    (None, "source"): enums.CaseSource,
-    (None, "close_basis"): enums.CloseBasis,
-    ("rectification", "status"): enums.RectificationStatus,
-    ("case", "category"): enums.CaseCategory,
-    ("need", "category"): enums.NeedCategory,
-    ("hazard_site", "kind"): enums.HazardKind,
-    ("inspection", "kind"): enums.InspectionKind,
-}
 
 
 def entity_label(entity: str) -> str:
-    labels = {
-        "building": QCoreApplication.translate("Conflicts", "Building"),
-        "house": QCoreApplication.translate("Conflicts", "House"),
-        "household": QCoreApplication.translate("Conflicts", "Household"),
-        "resident": QCoreApplication.translate("Conflicts", "Resident"),
-        "resident_tag": QCoreApplication.translate("Conflicts", "Resident tag"),
-        "visit": QCoreApplication.translate("Conflicts", "Visit"),
-        "need": QCoreApplication.translate("Conflicts", "Need"),
-        "hazard_site": QCoreApplication.translate("Conflicts", "Hazard site"),
-        "inspection": QCoreApplication.translate("Conflicts", "Inspection"),
-        "inspection_item": QCoreApplication.translate("Conflicts", "Inspection item"),
-        "rectification": QCoreApplication.translate("Conflicts", "Rectification"),
-        "case": QCoreApplication.translate("Conflicts", "Case"),
-        "case_action": QCoreApplication.translate("Conflicts", "Case action"),
-        "attachment": QCoreApplication.translate("Conflicts", "Attachment"),
-    }
-    return labels.get(entity, entity)
+    """A kind of record in the app's language, as its declaration names it."""
+    decl = find_entity(entity)
+    return decl.label(current_language()) if decl is not None else entity
 
 
 def kind_label(kind: str) -> str:
@@ -128,9 +45,11 @@ def kind_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
-def field_label(field: str, lang: str) -> str:
-    zh, en = MORE_FIELD_LABELS.get(field) or FIELD_LABELS.get(field) or (field, field)
-    return en if lang.lower().startswith("en") else zh
+def field_label(field: str, lang: str, entity: str | None = None) -> str:
+    """A field's label as its declaration gives it (domain.declare); without the entity,
+    the label every entity declaring the name agrees on, or a neutral one."""
+    declared = field_decl(entity, field) if entity is not None else None
+    return declared.label(lang) if declared is not None else domain_field_label(field, lang)
 
 
 def extra(view: ConflictView, name: str) -> Any:
@@ -169,11 +88,10 @@ def value_text(entity: str, field: str, value: Any, lang: str) -> str:
             if value
             else QCoreApplication.translate("Conflicts", "no")
         )
-    if field == "id_number":
-        return mask_id_number(str(value))
-    if field in SENSITIVE_PHONES:
-        return mask_phone(str(value))
-    enum = ENUM_FIELDS.get((entity, field)) or ENUM_FIELDS.get((None, field))
+    if mask_kind(entity, field) in (Mask.id_number, Mask.phone):
+        return str(mask_value(entity, field, value))
+    declared = field_decl(entity, field)
+    enum = declared.enum if declared is not None else None
     if enum is not None:
         try:
             return enum.parse(str(value)).label(lang)

@@ -16,7 +16,9 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Signal
 
+from gridworker.services.errors import user_message
 from gridworker.services.queries import Page
+from gridworker.ui.i18n import current_language
 from gridworker.ui.session import AppSession
 
 PAGE_SIZE = 100
@@ -137,7 +139,7 @@ class PagedTableModel(QAbstractTableModel, Generic[ItemT]):
         if generation == self._generation:
             self._loading = False
             self._has_more = False
-        self.failed.emit(str(exc))
+        self.failed.emit(user_message(exc, current_language()))
 
     # --- reading ---------------------------------------------------------------------
 

@@ -2,8 +2,13 @@
 
 Each entry is (key, factory). What a person sees follows their role (DESIGN §6):
 the supervisor and the admin get the dashboard and the desks, a department gets
-its cases. A screen not built yet shows as a placeholder so the navigation stays
-complete while features land.
+its cases.
+
+A screen's module is imported when the screen is first shown (start-up pays only for
+the first screen), with a plain import: a module that cannot be imported raises.
+`import_all` imports every one of them, and the app runs it while the unlock dialog
+is open (`gridworker.ui.app.run`), so a broken or missing module stops the app from
+opening instead of showing up on the day someone clicks its entry.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication
 
 from gridworker.domain.enums import Role
-from gridworker.ui.screens.base import Placeholder, Screen
+from gridworker.ui.screens.base import Screen
 from gridworker.ui.session import AppSession
 
 _FIELD = frozenset({Role.grid_worker, Role.adviser})
@@ -23,7 +28,7 @@ _DESK = frozenset({Role.supervisor, Role.admin})
 _ALL = frozenset(Role)
 _WORKER = frozenset({Role.grid_worker})
 
-# key, module, class, English title (for the placeholder), roles that see it
+# key, module, class, English title, roles that see it
 ENTRIES: list[tuple[str, str, str, str, frozenset[Role]]] = [
     ("today", "gridworker.ui.screens.today", "TodayScreen", "My day", _FIELD | {Role.department}),
     ("dashboard", "gridworker.ui.screens.dashboard", "DashboardScreen", "Dashboard", _DESK),
@@ -40,16 +45,19 @@ ENTRIES: list[tuple[str, str, str, str, frozenset[Role]]] = [
 ]
 
 
-def _factory(module: str, cls: str, title: str) -> Callable[[AppSession], Screen]:
+def _factory(module: str, cls: str) -> Callable[[AppSession], Screen]:
     def make(session: AppSession) -> Screen:
-        try:
-            screen_cls = getattr(importlib.import_module(module), cls)
-        except (ModuleNotFoundError, AttributeError):
-            return Placeholder(session, QCoreApplication.translate("Navigation", title))
-        screen: Screen = screen_cls(session)
+        screen: Screen = getattr(importlib.import_module(module), cls)(session)
         return screen
 
     return make
+
+
+def import_all() -> None:
+    """Import every screen's module and check it has its class: raises what the first
+    broken one raises (ImportError, a syntax error, ...) or AttributeError."""
+    for _key, module, cls, _title, _roles in ENTRIES:
+        getattr(importlib.import_module(module), cls)
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,7 @@ def registry(role: Role | None = None) -> list[ScreenEntry]:
         ScreenEntry(
             key,
             QCoreApplication.translate("Navigation", title),
-            _factory(module, cls, title),
+            _factory(module, cls),
             eager=key in EAGER,
         )
         for key, module, cls, title, roles in ENTRIES

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QHideEvent
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
+from gridworker.ui.forms import TRANSIENT
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 
@@ -43,25 +45,20 @@ class Screen(QWidget):
         if not self.session.locked:
             self.refresh()
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if event.spontaneous():  # the window was minimised: the page was not left
+            return
+        # Leaving the page: its passing messages (errors, "saved") go with it.
+        for label in self.findChildren(QLabel):
+            if label.property(TRANSIENT):
+                label.clear()
+
 
 def heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("heading")
     return label
-
-
-class Placeholder(Screen):
-    """A screen still to be built (keeps the navigation complete meanwhile)."""
-
-    def __init__(self, session: AppSession, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(session, parent)
-        self._name = name
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading(name))
-        layout.addStretch(1)
-
-    def title(self) -> str:
-        return self._name
 
 
 def select_grid(

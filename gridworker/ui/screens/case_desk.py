@@ -34,6 +34,7 @@ from shiboken6 import isValid
 from gridworker.domain.enums import CaseActionKind
 from gridworker.services import case_desk, case_queries
 from gridworker.services.case_desk import BatchResult, DeskCase, Queue
+from gridworker.ui.forms import empty_hint, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.screens.today import AMBER, GREY, RED, STYLE, Column, RowsModel
@@ -168,6 +169,7 @@ class CaseListDialog(QDialog):
         layout.addWidget(self.caption)
         self.model = RowsModel(case_columns(lang, per_day, session.ws.calendar.zone), self)
         self.table = make_table(self.model, multi=False)
+        empty_hint(self.table, self.tr("No case."))
         self.table.doubleClicked.connect(self._open)
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -226,6 +228,7 @@ class CaseDeskScreen(Screen):
         self.model = RowsModel(case_columns(self.lang, per_day, session.ws.calendar.zone), self)
         self.table = make_table(self.model, multi=True)
         self.table.setObjectName("desk_table")
+        empty_hint(self.table, self.tr("No case waits in this queue."))
         self.table.doubleClicked.connect(self._open_selected)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.table, 1)
@@ -403,7 +406,7 @@ class CaseDeskScreen(Screen):
     def _failed(self, error: BaseException) -> None:
         if isValid(self):
             self.results.clear()
-            self.results.addItem(f"✗ {error}")
+            self.results.addItem(f"✗ {error_text(error)}")
             self.results.setVisible(True)
 
     def _open_selected(self, _index: object) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from gridworker.domain.enums import CaseState
 from gridworker.services import case_queries
 from gridworker.services.case_queries import Choice
-from gridworker.ui.forms import search_box
+from gridworker.ui.forms import empty_hint, search_box
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.cases import CasesModel
 from gridworker.ui.screens.base import Screen, heading, select_grid
@@ -110,6 +110,7 @@ class CasesScreen(Screen):
             self.view.setColumnWidth(column, width)
         header.setStretchLastSection(True)
         self.view.selectionModel().selectionChanged.connect(self._case_selected)
+        empty_hint(self.view, self.tr("No case here."))
         splitter.addWidget(self.view)
         self.pages = QStackedWidget()
         self.hint = QLabel(self.tr("Pick a case to see its details and actions."))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from gridworker.services.syncing import ConflictView, list_conflicts, resolve_conflict
+from gridworker.ui.forms import error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.conflicts import (
     ChoiceError,
@@ -231,7 +232,7 @@ class ConflictsScreen(Screen):
         if not isValid(self):
             return
         self._busy = False
-        self.error.setText(str(error))
+        self.error.setText(error_text(error))
         if self.current is not None:
             self._set_editable(self.current)
 

@@ -38,11 +38,12 @@ from gridworker.services.dashboard import (
     default_scope,
     scope_choices,
 )
-from gridworker.ui.forms import error_label
+from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.screens.case_desk import CaseListDialog
 from gridworker.ui.session import AppSession
+from gridworker.ui.widgets.calendar_notice import CalendarNotice
 from gridworker.ui.widgets.charts import Bar, BarChart
 
 TILE_STYLE = """
@@ -150,6 +151,8 @@ class DashboardScreen(Screen):
         self.error = error_label("error")
         self.error.setVisible(False)
         layout.addWidget(self.error)
+        self.calendar_notice = CalendarNotice(session)
+        layout.addWidget(self.calendar_notice)
         tiles = QGridLayout()
         tiles.setSpacing(10)
         self.tiles: dict[Figure, Tile] = {}
@@ -247,11 +250,12 @@ class DashboardScreen(Screen):
             return dashboard(ws, query), scope_choices(ws) if load_scopes else None
 
         self.session.tasks.run_db(load, done=self.show_board, failed=self._failed)
+        self.calendar_notice.refresh()
 
     def _failed(self, error: BaseException) -> None:
         if isValid(self):
             self.error.setText(
-                self.tr("Could not compute the figures: %1").replace("%1", str(error))
+                self.tr("Could not compute the figures: %1").replace("%1", error_text(error))
             )
             self.error.setVisible(True)
 

@@ -10,7 +10,7 @@ to the outbox like any edit.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QHideEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from gridworker.domain.enums import RectificationStatus
 from gridworker.services import hazard_desk
 from gridworker.services.hazard_desk import HazardDesk
-from gridworker.ui.forms import error_text, hint_label, text_table
+from gridworker.ui.forms import empty_hint, error_text, hint_label, text_table
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
@@ -53,6 +53,8 @@ class HazardDeskScreen(Screen):
         self.lang = current_language()
         self.desk: HazardDesk | None = None
         self._wanted: str | None = None
+        self._note = ""  # what the supervisor just did
+        self._counts = ""
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(heading(self.title()))
@@ -74,6 +76,7 @@ class HazardDeskScreen(Screen):
         )
         self.grids.setObjectName("grids")
         self.grids.cellClicked.connect(self._grid_clicked)
+        empty_hint(self.grids, self.tr("No grid to show."))
         self.rects = text_table(
             self.tr("Status"),
             self.tr("Grid"),
@@ -88,6 +91,7 @@ class HazardDeskScreen(Screen):
         self.rects.horizontalHeader().setStretchLastSection(False)
         self.rects.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.rects.currentCellChanged.connect(lambda row, *_: self._rect_selected(row))
+        empty_hint(self.rects, self.tr("No rectification is open here."))
         self.buildings = text_table(
             self.tr("Grid"),
             self.tr("Building"),
@@ -97,11 +101,13 @@ class HazardDeskScreen(Screen):
             self.tr("Patrol due"),
         )
         self.buildings.setObjectName("buildings")
+        empty_hint(self.buildings, self.tr("No C/D-grade dangerous building here."))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.rects, self.tr("Rectifications"))
         self.tabs.addTab(self.buildings, self.tr("C/D buildings"))
         self.panel = RectificationReview(session)
         self.panel.acted.connect(self._acted)
+        self.panel.closed_out.connect(self._closed_out)
         lists = QSplitter(Qt.Orientation.Vertical)
         lists.addWidget(self.grids)
         lists.addWidget(self.tabs)
@@ -180,6 +186,12 @@ class HazardDeskScreen(Screen):
                 self.rects.setItem(row, col, _cell(text, colour, r.id))
             if r.id in (self._wanted, current):
                 select_row = row
+        if select_row is None and current is not None and current != self._wanted:
+            # What the pane showed has left the list (closed out, or out of the filter):
+            # no row is selected, so the pane says so too.
+            self.rects.clearSelection()
+            self.rects.setCurrentCell(-1, -1)
+            self.panel.clear()
         self.rects.blockSignals(blocked)
         self.buildings.setRowCount(len(desk.buildings))
         for row, b in enumerate(desk.buildings):
@@ -197,12 +209,13 @@ class HazardDeskScreen(Screen):
                 self.buildings.setItem(row, col, _cell(text, OVERDUE if late else None, b.site_id))
         self.buildings.resizeColumnsToContents()
         overdue = sum(1 for r in desk.rectifications if r.overdue)
-        self.status.setText(
+        self._counts = (
             self.tr("%1 open rectifications, %2 overdue; %3 C/D buildings")
             .replace("%1", str(len(desk.rectifications)))
             .replace("%2", str(overdue))
             .replace("%3", str(len(desk.buildings)))
         )
+        self._show_status()
         if select_row is not None:
             self.rects.selectRow(select_row)
             self._rect_selected(select_row)
@@ -225,7 +238,29 @@ class HazardDeskScreen(Screen):
         self.refresh()
 
     def _acted(self, text: str) -> None:
-        self.status.setText(text)
+        self._note = text
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """What was just done (until the page is left), then the desk's counts."""
+        self.status.setText("。".join(t for t in (self._note, self._counts) if t))
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if not event.spontaneous():
+            self._note = ""  # a message belongs to the visit of the page that showed it
+
+    def _closed_out(self, rectification_id: str) -> None:
+        """销号 recorded: the item leaves the list; no row stays selected and the pane is
+        empty until another is chosen (the list and the pane always agree)."""
+        blocked = self.rects.blockSignals(True)
+        self.rects.clearSelection()
+        self.rects.setCurrentCell(-1, -1)
+        row = self.rect_row(rectification_id)
+        if row is not None:
+            self.rects.removeRow(row)
+        self.rects.blockSignals(blocked)
+        self.panel.clear()
 
     def rect_row(self, rectification_id: str) -> int | None:
         for row in range(self.rects.rowCount()):

@@ -43,7 +43,7 @@ from gridworker.services.ledgers import (
     scope_choices,
     write_ledger,
 )
-from gridworker.ui.forms import error_text
+from gridworker.ui.forms import empty_hint, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
@@ -102,7 +102,10 @@ class LedgersScreen(Screen):
         self.scope.setObjectName("scope")
         self.scope.setMinimumWidth(340)
         self.scope.addItem(self.tr("All my area"), "")
-        today = QDate.currentDate()
+        # This month up to and including today, on the district's calendar (the laptop's
+        # own date may still be yesterday there: a ledger would leave today's work out).
+        day = self.session.ws.today()
+        today = QDate(day.year, day.month, day.day)
         self.start = QDateEdit(QDate(today.year(), today.month(), 1))
         self.end = QDateEdit(today)
         for edit, name in ((self.start, "date_from"), (self.end, "date_to")):
@@ -183,6 +186,7 @@ class LedgersScreen(Screen):
         column = QVBoxLayout(box)
         self.table = QTableWidget(0, 6)
         self.table.setObjectName("inspections")
+        empty_hint(self.table, self.tr("No inspection in this scope and period."))
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Inspected"),
@@ -274,7 +278,7 @@ class LedgersScreen(Screen):
         )
 
     def _show_inspections(self, items: list[InspectionChoice]) -> None:
-        lang, zone = current_language(), self.session.ws.calendar.zone
+        lang, zone = current_language(), self.session.zone
         self.inspections = items
         self.table.setRowCount(len(items))
         for n, item in enumerate(items):

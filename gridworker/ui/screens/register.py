@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from gridworker.domain.enums import TagKind
+from gridworker.domain.permissions import Cap
 from gridworker.services import privacy
+from gridworker.services.access import may_do, may_write_entity
 from gridworker.services.household_detail import (
     HouseholdDetail,
     VisitSummary,
@@ -36,10 +38,12 @@ from gridworker.services.queries import warm_household_search
 from gridworker.ui.dialogs.household import HouseholdDialog, ResidentDialog
 from gridworker.ui.forms import (
     GuardedDialog,
+    empty_hint,
     error_text,
     hint_label,
     search_box,
     table_view,
+    transient,
 )
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.households import HouseholdsModel
@@ -63,6 +67,7 @@ class RegisterScreen(Screen):
         self.grids: list[tuple[str, str | None]] | None = None
         self.detail: HouseholdDetail | None = None
         self._select_after_load: str | None = None
+        self._just_registered: str | None = None  # shown in the list even under a filter
         self._detail_generation = 0
         self.dialog: GuardedDialog | None = None
         # The name filter's table read into the database thread's cache since the last
@@ -92,6 +97,14 @@ class RegisterScreen(Screen):
             filters.addWidget(widget, stretch)
         filters.addWidget(self.count_label)
         filters.addWidget(self.new_button)
+        self.import_button = QPushButton(self.tr("Import roster…"))
+        self.import_button.clicked.connect(self.import_roster)
+        filters.addWidget(self.import_button)
+        # Only a role that writes the register is offered to change it (the server would
+        # refuse the rest): an adviser reads it and records visits.
+        writes = may_write_entity(session.ws, "household")
+        self.new_button.setVisible(writes)
+        self.import_button.setVisible(writes)
         layout.addLayout(filters)
         QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus)
         self.search.installEventFilter(self)
@@ -108,6 +121,7 @@ class RegisterScreen(Screen):
         for column, width in ((0, 80), (1, 100), (3, 70), (4, 110)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        empty_hint(self.table, self._empty_text)
 
         self.residents = ResidentsModel(self)
         self.detail_stack = QStackedWidget()
@@ -147,10 +161,13 @@ class RegisterScreen(Screen):
         self.visit_button.clicked.connect(self.record_visit)
         actions.addWidget(self.add_resident_button)
         actions.addWidget(self.visit_button)
+        self.add_resident_button.setVisible(may_write_entity(self.session.ws, "resident"))
+        self.visit_button.setVisible(may_do(self.session.ws, Cap.record_visit))
         actions.addStretch(1)
         box.addLayout(actions)
         self.resident_table = table_view(self.residents)
         self.resident_table.horizontalHeader().setStretchLastSection(True)
+        empty_hint(self.resident_table, self.tr("No resident registered in this household yet."))
         box.addWidget(self.resident_table, 3)
         reveal_row = QHBoxLayout()
         self.reveal_id_button = QPushButton(self.tr("Show full ID number…"))
@@ -165,14 +182,27 @@ class RegisterScreen(Screen):
         box.addLayout(reveal_row)
         box.addWidget(QLabel(self.tr("Recent visits")))
         self.visits = visits_table()
+        empty_hint(self.visits, self.tr("No visit yet."))
         box.addWidget(self.visits, 2)
-        self.status = QLabel()
+        self.status = transient(QLabel())
         self.status.setWordWrap(True)
         box.addWidget(self.status)
         return panel
 
+    def import_roster(self) -> None:
+        """导入花名册: check a file, read the report, import (dialogs/roster_import.py)."""
+        from gridworker.ui.dialogs.roster_import import RosterImportDialog
+
+        RosterImportDialog(self.session, self).exec()
+
     def title(self) -> str:
         return self.tr("Households")
+
+    def _empty_text(self) -> str:
+        filters = (self.tag_filter.currentIndex(), self.grid_filter.currentIndex())
+        if self.search.text() or any(filters):
+            return self.tr("No household matches the filter.")
+        return self.tr("No household registered yet: add one with “New household”.")
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(error_text(exc, self.lang))
@@ -300,6 +330,9 @@ class RegisterScreen(Screen):
         if detail is None:
             self.detail_stack.setCurrentIndex(0)
             return
+        if detail.id == self._just_registered:
+            self._just_registered = None
+            self._show_in_list(detail)
         lang = self.lang
         self.detail_title.setText(detail.address)
         grid = f"{detail.grid_name}  {detail.grid_code}" if detail.grid_name else detail.grid_code
@@ -309,7 +342,7 @@ class RegisterScreen(Screen):
         self.facts["phone"].setText(detail.phone_masked or "—")
         economy = [e.label(lang) for e in (detail.economic_status, detail.residence_type) if e]
         self.facts["economy"].setText(" / ".join(economy) or "—")
-        show_visits(self.visits, visits, lang)
+        show_visits(self.visits, visits, lang, self.session.zone)
         self.residents.set_residents(detail.residents)
         self.resident_table.resizeColumnsToContents()
         if detail.residents and not self.resident_table.currentIndex().isValid():
@@ -372,7 +405,34 @@ class RegisterScreen(Screen):
 
     def _registered(self, household_id: str) -> None:
         self._select_after_load = household_id
+        self._just_registered = household_id
         self.show_household(household_id)
+
+    def _show_in_list(self, detail: HouseholdDetail) -> None:
+        """A household just registered must show in the list: a search, a tag or another
+        grid that would hide it is cleared, and the status line says so."""
+        cleared = False
+        blocked = [w.blockSignals(True) for w in (self.grid_filter, self.tag_filter)]
+        if self.search.text():
+            self.search.clear()
+            cleared = True
+        if self.tag_filter.currentIndex() != 0:
+            self.tag_filter.setCurrentIndex(0)
+            cleared = True
+        grid = self.grid_filter.currentData()
+        if grid and grid != detail.grid_code:
+            index = self.grid_filter.findData(detail.grid_code)
+            self.grid_filter.setCurrentIndex(max(index, 0))
+            cleared = True
+        for widget, was in zip((self.grid_filter, self.tag_filter), blocked, strict=True):
+            widget.blockSignals(was)
+        if cleared:
+            self.apply_filter()
+            self.status.setText(
+                self.tr("Registered. The list's filter was cleared so that it shows there.")
+            )
+        else:
+            self.status.setText(self.tr("Registered."))
 
     def add_resident(self) -> ResidentDialog | None:
         if self.detail is None:

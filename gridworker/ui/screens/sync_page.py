@@ -3,7 +3,7 @@ and a log of each cycle."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -17,7 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridworker.domain.clock import district_text
+from gridworker.services.status import stored_failure, sync_failure_text
 from gridworker.ui.forms import error_label
+from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession, StatusInfo
 
@@ -79,6 +82,7 @@ class SyncScreen(Screen):
         session.sync_progress.connect(self._progressed)
         session.sync_finished.connect(self._finished)
         self._phase = ""
+        self._failure: str | None = None  # the last failure of this session, said kindly
 
     def title(self) -> str:
         return self.tr("Sync")
@@ -88,16 +92,20 @@ class SyncScreen(Screen):
 
     def show_status(self, info: StatusInfo) -> None:
         self.server.setText(info.server or self.tr("not enrolled: this profile works offline"))
-        self.state.setText(self.tr("online") if info.online else self.tr("offline"))
-        self.last_sync.setText((info.last_sync or self.tr("never")).replace("T", " ")[:19])
+        online = self.session.online(info)
+        self.state.setText(self.tr("online") if online else self.tr("offline"))
+        when = district_text(info.last_sync, self.session.zone, "%Y-%m-%d %H:%M:%S")
+        self.last_sync.setText(when or self.tr("never"))
         self.pending.setText(str(info.pending))
         self.rejected.setText(str(info.rejected))
         self.conflicts.setText(str(info.conflicts))
-        self.error.setText(info.last_error or "")
+        if self._failure is None:  # since start-up, the engine's stored word (its code only)
+            self.error.setText(stored_failure(info.last_error, current_language()))
         self.sync_button.setEnabled(info.server is not None)
 
     def _log(self, text: str) -> None:
-        self.log.appendPlainText(f"{datetime.now():%H:%M:%S}  {text}")
+        now = datetime.now(UTC)  # shown on the district's clock, whatever the laptop's zone
+        self.log.appendPlainText(f"{district_text(now, self.session.zone, '%H:%M:%S')}  {text}")
 
     def _started(self) -> None:
         self.cancel_button.setEnabled(True)
@@ -131,15 +139,19 @@ class SyncScreen(Screen):
             text = self.tr("%1: %2").replace("%2", str(done))
         self.progress.setFormat(text.replace("%1", self.phase_text(phase)))
 
-    def _finished(self, report: CycleReport | None, error: object) -> None:
+    def _finished(self, report: CycleReport | None, error: BaseException | None) -> None:
         self.cancel_button.setEnabled(False)
         self.sync_button.setEnabled(True)
         self.progress.setRange(0, 1)
         self.progress.setValue(1 if error is None else 0)
         self.progress.setFormat(self.tr("done") if error is None else self.tr("failed"))
         if error is not None:
-            self._log(self.tr("sync failed: %1").replace("%1", str(error)))
+            self._failure = sync_failure_text(error, current_language())
+            self.error.setText(self._failure)
+            self._log(self._failure)
         elif report is not None:
+            self._failure = None
+            self.error.setText("")
             self._log(
                 self.tr("sent %1, received %2, conflicts %3, refused %4")
                 .replace("%1", str(report.pushed))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -37,11 +37,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from gridworker.domain.clock import district_today
 from gridworker.services.today import CaseDue, MyDay, RectificationDue, VisitDue, my_day
-from gridworker.ui.forms import error_label
+from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
+from gridworker.ui.widgets.calendar_notice import CalendarNotice
 
 RED = "#b3261e"
 AMBER = "#b45309"
@@ -223,6 +225,8 @@ class TodayScreen(Screen):
         self.error = error_label("error")
         self.error.setVisible(False)
         layout.addWidget(self.error)
+        self.calendar_notice = CalendarNotice(session)
+        layout.addWidget(self.calendar_notice)
         cards = QHBoxLayout()
         self.visits_card = Card(self.tr("visits due"))
         self.rects_card = Card(self.tr("rectifications due this week"))
@@ -278,6 +282,7 @@ class TodayScreen(Screen):
         self.session.tasks.run_db(
             lambda _state: my_day(ws), done=self.show_day, failed=self._failed
         )
+        self.calendar_notice.refresh()
 
     def _tick(self) -> None:
         if self.isVisible():
@@ -286,7 +291,7 @@ class TodayScreen(Screen):
     def _failed(self, error: BaseException) -> None:
         if not isValid(self):  # closed while the task ran
             return
-        self.error.setText(self.tr("Could not load the day: %1").replace("%1", str(error)))
+        self.error.setText(self.tr("Could not load the day: %1").replace("%1", error_text(error)))
         self.error.setVisible(True)
 
     def show_day(self, day: MyDay) -> None:
@@ -351,7 +356,9 @@ class TodayScreen(Screen):
     # --- formatting --------------------------------------------------------------------
 
     def _today(self) -> date:
-        return self.day.today if self.day is not None else date.today()
+        if self.day is not None:
+            return self.day.today
+        return district_today(datetime.now(UTC), self.session.zone)
 
     def _date(self, value: date) -> str:
         return f"{value:%m-%d}" if value.year == self._today().year else value.isoformat()
@@ -415,7 +422,11 @@ class TodayScreen(Screen):
             amount = self.tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", str(minutes))
         elif hours:
             amount = self.tr("%1 h").replace("%1", str(hours))
-        else:
+        elif minutes:
             amount = self.tr("%1 min").replace("%1", str(minutes))
+        else:
+            # Past the deadline by less than a working minute (it passed after hours or on
+            # a day off): just say so, not "0 minutes past".
+            return self.tr("past deadline") if c.overdue else self.tr("due now")
         template = self.tr("%1 past deadline") if c.overdue else self.tr("%1 left")
         return template.replace("%1", amount)

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QDateTime,
     QModelIndex,
     Qt,
     QTimer,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridworker.domain.clock import district_text
 from gridworker.domain.enums import VisitMode
 from gridworker.domain.errors import ValidationError
 from gridworker.services import drafts
@@ -46,6 +46,7 @@ from gridworker.ui.forms import (
     ChangeGuard,
     EnumCombo,
     FieldForm,
+    empty_hint,
     error_label,
     hint_label,
     search_box,
@@ -149,7 +150,7 @@ class VisitForm(QWidget):
         self.guard.watch(self.mode, self.time, self.people_met, self.co_visitor, self.situation)
 
     def _check_time(self) -> datetime:
-        when = local_time(self.time)
+        when = local_time(self.time, self.session.zone)
         if when > datetime.now(UTC):
             raise ValidationError(
                 "future",
@@ -191,7 +192,7 @@ class VisitForm(QWidget):
             self.draft_saved_at = draft.saved_at
             self.draft_label.setText(
                 self.tr("Draft of %1 restored").replace(
-                    "%1", f"{draft.saved_at.astimezone():%m-%d %H:%M}"
+                    "%1", district_text(draft.saved_at, self.session.zone, "%m-%d %H:%M")
                 )
             )
             self.guard.mark_clean()
@@ -206,7 +207,8 @@ class VisitForm(QWidget):
         self.draft_saved_at = None
         with self.guard.quiet():
             self.mode.setCurrentIndex(0)
-            self.time.setDateTime(QDateTime.currentDateTime())
+            if not self.session.locked:  # now, on the district's clock
+                self.time.setDateTime(to_qdatetime(self.session.ws.now(), self.session.zone))
             for widget in (self.people_met, self.co_visitor, self.situation):
                 widget.clear()
             self.needs.clear_needs()
@@ -238,7 +240,7 @@ class VisitForm(QWidget):
     def snapshot(self) -> dict[str, Any]:
         return {
             "mode": self.mode.value().code,
-            "visited_at": local_time(self.time).isoformat(),
+            "visited_at": local_time(self.time, self.session.zone).isoformat(),
             "people_met": self.people_met.text(),
             "co_visitor": self.co_visitor.text(),
             "situation": self.situation.toPlainText(),
@@ -249,7 +251,8 @@ class VisitForm(QWidget):
         with self.guard.quiet():
             self.mode.set_value(data.get("mode"))
             if data.get("visited_at"):
-                self.time.setDateTime(to_qdatetime(datetime.fromisoformat(data["visited_at"])))
+                when = datetime.fromisoformat(data["visited_at"])
+                self.time.setDateTime(to_qdatetime(when, self.session.zone))
             self.people_met.setText(str(data.get("people_met") or ""))
             self.co_visitor.setText(str(data.get("co_visitor") or ""))
             self.situation.setPlainText(str(data.get("situation") or ""))
@@ -283,7 +286,9 @@ class VisitForm(QWidget):
         self.draft_saved_at = saved_at
         if saved_at is not None and self.household_id is not None:
             self.draft_label.setText(
-                self.tr("Draft saved %1").replace("%1", f"{saved_at.astimezone():%H:%M:%S}")
+                self.tr("Draft saved %1").replace(
+                    "%1", district_text(saved_at, self.session.zone, "%H:%M:%S")
+                )
             )
 
     def discard(self) -> None:
@@ -365,6 +370,7 @@ class VisitsScreen(Screen):
         )
         self.picker.setColumnWidth(HouseholdsModel.HEAD, 70)
         self.picker.selectionModel().currentRowChanged.connect(self._picked)
+        empty_hint(self.picker, self.tr("No household matches."))
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
@@ -407,6 +413,11 @@ class VisitsScreen(Screen):
     def apply_grid_filter(self, grid_code: str | None) -> None:
         """Pick households of one grid only (the map's or the chip's choice); None: all."""
         self.apply_filter()
+
+    def select(self, household_id: str) -> None:
+        """Open the visit form for a household from another screen (a double-click on a
+        person in 今日待办 opens the visit of that person's household)."""
+        self.select_household(household_id)
 
     def select_household(self, household_id: str) -> bool:
         """Open the visit form for a household (from this list or another screen).

@@ -16,8 +16,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
+from gridworker.domain.clock import district_text
 from gridworker.services import drafts
-from gridworker.ui.forms import ChangeGuard
+from gridworker.ui.forms import ChangeGuard, error_text
 from gridworker.ui.session import AppSession
 
 AUTOSAVE_MS = 2000
@@ -66,8 +67,10 @@ class DraftKeeper(QObject):
             return ""
         if restored:
             text = self.tr("Draft of %1 restored")
-            return text.replace("%1", f"{when.astimezone():%m-%d %H:%M}")
-        return self.tr("Draft saved %1").replace("%1", f"{when.astimezone():%H:%M:%S}")
+            return text.replace("%1", district_text(when, self.session.zone, "%m-%d %H:%M"))
+        return self.tr("Draft saved %1").replace(
+            "%1", district_text(when, self.session.zone, "%H:%M:%S")
+        )
 
     def open(self, record_id: str, restore: Callable[[dict[str, Any]], None]) -> None:
         """Keep drafts for `record_id` from now on; put its saved draft back (in the
@@ -79,7 +82,7 @@ class DraftKeeper(QObject):
         self.session.tasks.run_db(
             lambda _s: drafts.load_draft(ws, kind, record_id),
             done=lambda draft: self._loaded(generation, draft, restore),
-            failed=lambda exc: self.failed.emit(str(exc)),
+            failed=lambda exc: self.failed.emit(error_text(exc)),
         )
 
     def _loaded(
@@ -122,7 +125,7 @@ class DraftKeeper(QObject):
             return drafts.save_draft(ws, kind, record_id, data)
 
         self.session.tasks.run_db(
-            write, done=self._written, failed=lambda exc: self.failed.emit(str(exc))
+            write, done=self._written, failed=lambda exc: self.failed.emit(error_text(exc))
         )
 
     def _written(self, saved_at: datetime | None) -> None:

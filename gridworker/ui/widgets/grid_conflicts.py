@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from gridworker.domain.enums import Role
+from gridworker.domain.permissions import Cap, roles_with
 from gridworker.services.conflict_review import (
     GridConflict,
     grid_conflicts,
     resolve_grid_conflict,
 )
-from gridworker.ui.forms import error_label
+from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.conflicts import entity_label, field_label, side_text, value_text
 from gridworker.ui.screens.case_desk import make_table
@@ -43,7 +43,7 @@ from gridworker.ui.screens.today import Column, RowsModel
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 
-REVIEWERS = frozenset({Role.supervisor, Role.admin})
+REVIEWERS = roles_with(Cap.oversee_conflicts)
 
 
 class GridConflictsPanel(QWidget):
@@ -141,7 +141,7 @@ class GridConflictsPanel(QWidget):
             return
         self.loading = False
         self.status.setText(
-            self.tr("Could not fetch from the server: %1").replace("%1", str(error))
+            self.tr("Could not fetch from the server: %1").replace("%1", error_text(error))
         )
 
     def _selected(self) -> None:
@@ -254,7 +254,7 @@ class GridConflictsPanel(QWidget):
     def _resolve_failed(self, error: BaseException) -> None:
         if isValid(self):
             self.resolve_button.setEnabled(True)
-            self.error.setText(str(error))
+            self.error.setText(error_text(error))
 
 
 def add_grid_review(

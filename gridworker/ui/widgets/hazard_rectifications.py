@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from gridworker.domain.enums import CloseBasis, RectificationStatus
+from gridworker.domain.permissions import Cap
 from gridworker.services import inspections
+from gridworker.services.access import may_do
 from gridworker.services.case_queries import RectificationItem
-from gridworker.ui.forms import error_label, error_text
+from gridworker.ui.forms import empty_hint, error_label, error_text
 from gridworker.ui.models.sites import RectificationsModel
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
@@ -43,6 +45,7 @@ class RectificationPanel(QWidget):
         self.rect_view = QTableView()
         self.rect_view.setObjectName("rectifications")
         self.rect_view.setModel(self.rects)
+        empty_hint(self.rect_view, self.tr("No rectification at this site."))
         setup_table(self.rect_view)
         header = self.rect_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -95,9 +98,9 @@ class RectificationPanel(QWidget):
         self.update_buttons()
 
     def update_buttons(self, *_args: object) -> None:
-        # Offer only what the role may do: 销号 is a supervisor's act (DESIGN.md §6).
-        role = self.session.ws.actor.role
-        may_inspect, may_close = role in inspections.INSPECT_ROLES, role in inspections.CLOSE_ROLES
+        # Offer only what the role may do (the role table, docs/design.md §6).
+        ws = self.session.ws
+        may_inspect, may_close = may_do(ws, Cap.inspect), may_do(ws, Cap.close_out)
         self.reinspect_button.setVisible(may_inspect)
         self.basis.setVisible(may_close)
         self.close_button.setVisible(may_close)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from gridworker.domain.enums import HazardKind
 from gridworker.services import case_queries
 from gridworker.services.case_queries import Choice, SiteItem
+from gridworker.ui.forms import empty_hint
 from gridworker.ui.models.sites import SitesModel
 from gridworker.ui.session import AppSession
 from gridworker.ui.widgets import combo, setup_table
@@ -54,6 +55,7 @@ class SiteList(QWidget):
         self.view = QTableView()
         self.view.setObjectName("sites")
         self.view.setModel(self.model)
+        empty_hint(self.view, self.tr("No site matches: add one with “New site”."))
         setup_table(self.view)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
 
 from gridworker.domain.checklists import label
 from gridworker.domain.enums import InspectionResult
-from gridworker.services import inspections
+from gridworker.domain.permissions import Cap
+from gridworker.services.access import may_do
 from gridworker.services.case_queries import RectificationItem, SiteDetail
 from gridworker.services.inspections import InspectionOutcome
+from gridworker.ui.forms import error_text
 from gridworker.ui.models.cases import local_time
 from gridworker.ui.models.sites import site_class
 from gridworker.ui.session import AppSession
@@ -180,9 +182,9 @@ class SitePanel(QWidget):
             done=lambda path: note(
                 self.tr("Saved %1").replace("%1", path.name), "#e7f5ea; color: #14532d"
             ),
-            failed=lambda exc: note(str(exc), "#fdecea; color: #7f1d1d"),
+            failed=lambda exc: note(error_text(exc), "#fdecea; color: #7f1d1d"),
         )
 
     def _update_buttons(self) -> None:
         self.print_button.setEnabled(bool(self.detail and self.detail.inspections))
-        self.inspect_button.setVisible(self.session.ws.actor.role in inspections.INSPECT_ROLES)
+        self.inspect_button.setVisible(may_do(self.session.ws, Cap.inspect))

@@ -66,6 +66,13 @@ class FormTarget:
         return self.rectification_id or self.site_id
 
 
+def item_name(editor: ItemEditor, lang: str, limit: int = 18) -> str:
+    """An item as the inspector reads it in a message: “what it says” (shortened), not its
+    code."""
+    text = label(editor.item.text, lang)
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
 class InspectionForm(QWidget):
     """A routine patrol or special inspection of a site, or the re-inspection of one item."""
 
@@ -273,13 +280,13 @@ class InspectionForm(QWidget):
             problems.append(
                 self.tr("%1 item(s) not answered: %2")
                 .replace("%1", str(len(unanswered)))
-                .replace("%2", "、".join(e.item.code for e in unanswered[:6]))
+                .replace("%2", "、".join(item_name(e, self.lang) for e in unanswered[:6]))
             )
         no_photo = [e for e in self.editors if e.photo_missing()]
         if no_photo:
             problems.append(
                 self.tr("Add a photo for: %1").replace(
-                    "%1", "、".join(e.item.code for e in no_photo)
+                    "%1", "、".join(item_name(e, self.lang) for e in no_photo)
                 )
             )
         return problems

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridworker.services.attachments import attach
+from gridworker.domain.errors import ValidationError
+from gridworker.services.attachments import attach, check_picture
 from gridworker.services.case_queries import PhotoThumb, photo_thumbnails
 from gridworker.services.workspace import Workspace
 from gridworker.ui.forms import error_text
@@ -56,6 +57,7 @@ def store_photos(
             data=p.data,
             caption=p.caption,
             is_evidence=p.is_evidence,
+            photo=True,
         )
         for p in photos
     ]
@@ -168,7 +170,7 @@ class PhotoStrip(QWidget):
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                self._show_message(str(exc))
+                self._show_message(error_text(exc))
                 return
             self.add_bytes(data, caption=path.name)
             return
@@ -176,6 +178,11 @@ class PhotoStrip(QWidget):
 
     def add_bytes(self, data: bytes, *, caption: str | None = None) -> None:
         if self.owner_id is None:
+            try:
+                check_picture(data)  # say so now, not when the form is saved
+            except ValidationError as exc:
+                self._show_message(error_text(exc))
+                return
             photo = PendingPhoto(data, caption, self.evidence.isChecked())
             self._pending.append(photo)
             image = QImage.fromData(data)
@@ -199,6 +206,7 @@ class PhotoStrip(QWidget):
                 path=path,
                 caption=caption,
                 is_evidence=evidence,
+                photo=True,
             )
 
         def done(attachment_id: str) -> None:

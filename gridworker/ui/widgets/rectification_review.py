@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -88,18 +90,26 @@ class ThumbRow(QWidget):
 
 
 class RectificationReview(QScrollArea):
-    """One rectification: the finding, the fix, the photos and the supervisor's decision."""
+    """One rectification: the finding, the fix, the photos and the supervisor's decision.
+    With none chosen it says so (an empty state, not an empty form)."""
 
     acted = Signal(str)  # what was done, to show
+    closed_out = Signal(str)  # the rectification's id, once 销号 is recorded
 
     def __init__(self, session: AppSession) -> None:
         super().__init__()
         self.session = session
         self.lang = current_language()
         self.detail: RectificationDetail | None = None
-        self.zone = session.ws.calendar.zone
+        self.zone = session.zone
         self.setWidgetResizable(True)
+        self.pages = QStackedWidget()
+        self.empty = hint_label(self.tr("Choose a rectification in the list to review it."))
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages.addWidget(self.empty)
         body = QWidget()
+        self.pages.addWidget(body)
         box = QVBoxLayout(body)
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16px; font-weight: 600;")
@@ -158,7 +168,7 @@ class RectificationReview(QScrollArea):
         self.message = error_label("message")
         box.addWidget(self.message)
         box.addStretch(1)
-        self.setWidget(body)
+        self.setWidget(self.pages)
 
     def _build_actions(self) -> QWidget:
         actions = QGroupBox(self.tr("Decision"))
@@ -204,9 +214,15 @@ class RectificationReview(QScrollArea):
 
     # --- showing ---------------------------------------------------------------------
 
+    def clear(self) -> None:
+        """No rectification chosen: the empty state."""
+        self.detail = None
+        self.message.setText("")
+        self.pages.setCurrentWidget(self.empty)
+
     def load(self, rectification_id: str) -> None:
         ws = self.session.ws
-        self.zone = ws.calendar.zone  # the answer may arrive after a lock
+        self.zone = ws.zone  # the answer may arrive after a lock
         self.session.tasks.run_db(
             lambda _s: hazard_desk.rectification_detail(ws, rectification_id),
             done=self.show_detail,
@@ -215,6 +231,7 @@ class RectificationReview(QScrollArea):
 
     def show_detail(self, detail: RectificationDetail) -> None:
         self.detail = detail
+        self.pages.setCurrentIndex(1)
         lang, item = self.lang, detail.item
         grade = f" · {item.danger_grade.label(lang)}" if item.danger_grade else ""
         self.title.setText(f"{item.site_name}（{item.site_kind.label(lang)}{grade}）")
@@ -252,7 +269,8 @@ class RectificationReview(QScrollArea):
         for failed in detail.failed_items:
             label = failed.text.get("zh" if lang.startswith("zh") else "en") if failed.text else ""
             note = f"：{failed.note}" if failed.note else ""
-            line = html.escape(f"✗ {failed.code} {label}{note}")
+            # The item by what it says (its code only when the template has no text).
+            line = html.escape(f"✗ {label or failed.code}{note}")
             # The item this rectification is about stands out from the other failures.
             lines.append(
                 f'<span style="color:#b3261e">{line}</span>'
@@ -271,8 +289,9 @@ class RectificationReview(QScrollArea):
             )
         )
         if self.new_deadline_check.isChecked() is False:
-            today = QDate.currentDate()
-            self.new_deadline.setDate(today.addDays(7))
+            today = self.session.ws.today() if not self.session.locked else None
+            if today is not None:  # a week from today, the district's today
+                self.new_deadline.setDate(QDate(today.year, today.month, today.day).addDays(7))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -296,7 +315,9 @@ class RectificationReview(QScrollArea):
 
     # --- acting ----------------------------------------------------------------------
 
-    def _run(self, work: Callable[[], object], done_text: str) -> None:
+    def _run(
+        self, work: Callable[[], object], done_text: str, *, closing: bool = False
+    ) -> None:
         assert self.detail is not None
         rect_id = self.detail.item.id
         self.message.setText("")
@@ -304,7 +325,10 @@ class RectificationReview(QScrollArea):
         def done(_result: object) -> None:
             self.reason.clear()  # only once the decision is recorded
             self.acted.emit(done_text)
-            self.load(rect_id)
+            if closing:  # it leaves the list: the desk clears the pane and the selection
+                self.closed_out.emit(rect_id)
+            else:
+                self.load(rect_id)
 
         self.session.tasks.run_db(
             lambda _s: work(), done=done, failed=self._failed, changes=DESK_CHANGES
@@ -318,9 +342,32 @@ class RectificationReview(QScrollArea):
         )
 
     def close_out(self) -> None:
-        ws, rect = self.session.ws, self.detail.item.id if self.detail else ""
+        """销号, once the supervisor confirms: it cannot be undone from the desk."""
+        if self.detail is None:
+            return
+        ws, item = self.session.ws, self.detail.item
         basis = self.basis.value()
-        self._run(lambda: hazard_desk.close_out(ws, rect, basis=basis), self.tr("Closed out"))
+        question = (
+            self.tr("Close out “%1” at %2 on the basis “%3”? A closed-out item cannot be reopened.")
+            .replace("%1", item.description)
+            .replace("%2", item.site_name)
+            .replace("%3", basis.label(self.lang) if basis else "")
+        )
+        answer = QMessageBox.question(
+            self,
+            self.tr("Close out"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        done = self.tr("Closed out: %1 (%2)").replace("%1", item.description)
+        self._run(
+            lambda: hazard_desk.close_out(ws, item.id, basis=basis),
+            done.replace("%2", item.site_name),
+            closing=True,
+        )
 
     def refuse(self) -> None:
         ws, rect = self.session.ws, self.detail.item.id if self.detail else ""
@@ -357,6 +404,7 @@ class RectificationReview(QScrollArea):
                     path=p,
                     caption=p.name,
                     is_evidence=True,
+                    photo=True,
                 )
                 for p in paths
             ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import (
@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridworker.domain.enums import NeedCategory
+from gridworker.domain.clock import district_text, from_wall_clock, wall_clock
+from gridworker.domain.enums import CaseCategory, NeedCategory, Urgency
 from gridworker.domain.errors import ValidationError
-from gridworker.services.cases import need_to_case
+from gridworker.services.cases import NEED_TO_CASE, need_to_case
 from gridworker.services.household_detail import (
     VisitSummary,
     recent_visits,
@@ -38,10 +42,13 @@ from gridworker.services.visits import NeedInput
 from gridworker.ui.forms import (
     ChangeGuard,
     EnumCombo,
+    empty_hint,
+    error_label,
     error_text,
     hint_label,
     set_rows,
     text_table,
+    transient,
 )
 from gridworker.ui.i18n import current_language
 from gridworker.ui.session import AppSession
@@ -51,15 +58,16 @@ CASE_CHANGES = OpChanges(frozenset({"case", "case_action", "need"}))
 NO_DATE = QDate(2000, 1, 1)  # the follow-up date's "none" (shown as —)
 
 
-def local_time(edit: QDateTimeEdit) -> datetime:
-    """The edit's value as an aware datetime in the computer's time zone."""
+def local_time(edit: QDateTimeEdit, zone: tzinfo) -> datetime:
+    """The edit's value (a district wall-clock time) as an aware datetime."""
     value = edit.dateTime().toPython()
     assert isinstance(value, datetime)
-    return value.astimezone()
+    return from_wall_clock(value, zone)
 
 
-def to_qdatetime(value: datetime) -> QDateTime:
-    local = value.astimezone()
+def to_qdatetime(value: datetime, zone: tzinfo) -> QDateTime:
+    """An aware datetime as the district wall-clock time an editor shows."""
+    local = wall_clock(value, zone)
     return QDateTime(
         QDate(local.year, local.month, local.day), QTime(local.hour, local.minute, local.second)
     )
@@ -76,10 +84,12 @@ def visits_table() -> QTableWidget:
     )
 
 
-def show_visits(table: QTableWidget, visits: list[VisitSummary], lang: str) -> None:
+def show_visits(
+    table: QTableWidget, visits: list[VisitSummary], lang: str, zone: tzinfo
+) -> None:
     rows = [
         (
-            f"{v.visited_at.astimezone():%Y-%m-%d %H:%M}",
+            district_text(v.visited_at, zone),
             v.mode.label(lang),
             v.visitor + (f" / {v.co_visitor}" if v.co_visitor else ""),
             str(len(v.needs)),
@@ -204,7 +214,9 @@ class VisitHistory(QWidget):
         self.needs = text_table(self.tr("Category"), self.tr("Need"), self.tr("Case"))
         self.needs.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_needs(row))
-        self.status = hint_label()
+        empty_hint(self.table, self.tr("No visit to this household yet."))
+        empty_hint(self.needs, self.tr("No need was noted on this visit."))
+        self.status = transient(hint_label())
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.table, 1)
@@ -228,7 +240,7 @@ class VisitHistory(QWidget):
 
     def _show(self, visits: list[VisitSummary], select: str | None) -> None:
         self.visits = visits
-        show_visits(self.table, visits, self.lang)
+        show_visits(self.table, visits, self.lang, self.session.zone)
         ids = [v.id for v in visits]
         row = ids.index(select) if select in ids else (0 if visits else -1)
         self.table.setCurrentCell(row, 0)
@@ -252,15 +264,69 @@ class VisitHistory(QWidget):
         self.needs.resizeColumnToContents(0)
 
     def report(self, need_id: str, button: QPushButton | None = None) -> None:
-        """Turn the need into a reported case (上报) in one step."""
+        """Turn the need into a reported case (上报), once the person has said what kind of
+        case it is and how urgent (the need's own category is proposed)."""
+        need = next((n for v in self.visits for n in v.needs if n.id == need_id), None)
+        if need is None:
+            return
+        dialog = NeedCaseDialog(need.text, NEED_TO_CASE[need.category], self.lang, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
         if button is not None:
             button.setEnabled(False)
         ws = self.session.ws
+        title, category, urgency = dialog.values()
         self.session.tasks.run_db(
-            lambda _s: need_to_case(ws, need_id),
-            done=lambda case_id: self.status.setText(
-                self.tr("Reported as case %1.").replace("%1", case_id[-8:])
+            lambda _s: need_to_case(
+                ws, need_id, title=title, category=category, urgency=urgency
+            ),
+            done=lambda _case_id: self.status.setText(
+                self.tr("Reported as a case: %1").replace("%1", title)
             ),
             failed=lambda exc: self.status.setText(error_text(exc, self.lang)),
             changes=CASE_CHANGES,
         )
+
+
+class NeedCaseDialog(QDialog):
+    """上报为事件: the case's title, category and urgency, proposed from the need."""
+
+    def __init__(
+        self, text: str, category: CaseCategory, lang: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Report as a case"))
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.title = QLineEdit(text[:60])
+        self.title.setObjectName("title")
+        self.title.setMaxLength(200)
+        self.category = EnumCombo(CaseCategory, lang)
+        self.category.setObjectName("category")
+        self.category.set_value(category)
+        self.urgency = EnumCombo(Urgency, lang)
+        self.urgency.setObjectName("urgency")
+        self.urgency.set_value(Urgency.normal)
+        form.addRow(self.tr("Title"), self.title)
+        form.addRow(self.tr("Category"), self.category)
+        form.addRow(self.tr("Urgency"), self.urgency)
+        layout.addLayout(form)
+        self.error = error_label("error")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Report"))
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if not self.title.text().strip():
+            self.error.setText(self.tr("Give the case a title."))
+            return
+        self.accept()
+
+    def values(self) -> tuple[str, CaseCategory, Urgency]:
+        return self.title.text().strip(), self.category.value(), self.urgency.value()

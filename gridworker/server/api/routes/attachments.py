@@ -5,7 +5,8 @@
     PATCH /api/v1/attachments/{sha256}   Upload-Offset: N, raw chunk body
     GET   /api/v1/attachments/{sha256}   the file; Range: bytes=a-b gives 206
 
-The file work is in gridworker.server.attachments.
+Each user's upload is their own, and a file is "known" (complete) only to those who may
+have it: knowing a hash grants nothing. The file work is in gridworker.server.attachments.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def declare(
     sha = attachments.check_sha256(sha256)
     with transaction(sessions) as s:
         declared = attachments.declare_upload(
-            s, settings, sha=sha, size=body.size, username=caller.username
+            s, settings, sha=sha, size=body.size, scope=caller.scope
         )
         if declared.created:
             audit.record(
@@ -98,10 +99,11 @@ def declare(
 def offset(
     sha256: Sha256, caller: CallerDep, sessions: SessionsDep, settings: SettingsDep
 ) -> Response:
-    """How many bytes the server holds (Upload-Offset) of the declared size (Upload-Length)."""
+    """How many bytes of the caller's upload the server holds (Upload-Offset) of the declared
+    size (Upload-Length); the whole file if the caller may have it; 404 otherwise."""
     sha = attachments.check_sha256(sha256)
     with transaction(sessions, write=False) as s:
-        status = attachments.upload_status(s, settings, sha)
+        status = attachments.upload_status(s, settings, sha, caller.scope)
     if status is None:
         raise ApiError(ErrorCode.not_found, "没有此附件的上传记录", "No upload of this file")
     return Response(status_code=200, headers=_upload_headers(status))
@@ -167,7 +169,7 @@ async def append(
     def work() -> attachments.Appended:
         with transaction(sessions) as s:
             appended = attachments.append_chunk(
-                s, settings, sha=sha, offset=upload_offset, data=data
+                s, settings, sha=sha, offset=upload_offset, data=data, scope=caller.scope
             )
             if appended.completed:
                 audit.record(
@@ -240,7 +242,7 @@ def download(
     }
     if wanted is not None:
         headers["Content-Range"] = f"bytes {start}-{end}/{found.size}"
-    body = attachments.read_range(found.path, start, end) if found.size else iter(())
+    body = attachments.read_range(settings, found, start, end) if found.size else iter(())
     return StreamingResponse(
         body,
         status_code=206 if wanted is not None else 200,

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
-from gridworker.server import audit
+from gridworker.server import audit, throttle
 from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep, check_protocol
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError, error_responses
-from gridworker.server.meta import get_epoch, get_id_secret
-from gridworker.server.models import Device, LoginFailure, Token, User
+from gridworker.server.meta import get_epoch, get_id_secret, get_special_id_secret
+from gridworker.server.models import Device, Token, User
 from gridworker.server.security import burn_time, new_token, token_hash, verify_password
+from gridworker.server.special_tags import receives_special_secret
 from gridworker.sync.protocol import ErrorCode, LoginRequest, LoginResponse, UserInfo
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -32,38 +33,25 @@ def login(
     check_protocol(request)
     now = datetime.now(UTC)
     address = _address(request)
-    window = now - timedelta(seconds=settings.login_window_seconds)
+    # Counted first, in its own transaction (throttle.py): parallel guesses cannot all
+    # pass the limit before any of them is recorded.
     with transaction(sessions) as s:
-        failures = (
-            s.scalar(
-                select(func.count())
-                .select_from(LoginFailure)
-                .where(
-                    LoginFailure.at > window,
-                    (LoginFailure.username == body.username) | (LoginFailure.address == address),
-                )
-            )
-            or 0
-        )
-        if failures >= settings.login_failures_allowed:
-            raise ApiError(
-                ErrorCode.rate_limited,
-                "登录失败次数过多，请稍后再试",
-                "Too many failed sign-ins: try again later",
-                headers={"Retry-After": str(settings.login_window_seconds)},
-                retry_after=float(settings.login_window_seconds),
-            )
         user = s.scalar(select(User).where(User.username == body.username))
-        if user is None:
-            burn_time(settings, body.password)
-        ok = (
-            user is not None
-            and not user.disabled
-            and verify_password(settings, user.password_hash, body.password)
+        known = throttle.known_device(s, user, body.device_id)
+        attempt = throttle.reserve(
+            s, settings, username=body.username, address=address, known=known, now=now
         )
+        stored_hash = user.password_hash if user is not None else None
+        disabled = user is None or user.disabled
+    # The same Argon2 work whether the account exists, is disabled or is active: the
+    # time of the answer must not tell them apart.
+    if stored_hash is None:
+        burn_time(settings, body.password)
+        ok = False
+    else:
+        ok = verify_password(settings, stored_hash, body.password) and not disabled
     if not ok or user is None:
         with transaction(sessions) as s:
-            s.add(LoginFailure(username=body.username, address=address, at=now))
             audit.record(s, "login_failed", username=body.username, device_id=body.device_id)
         raise ApiError(ErrorCode.auth_required, "用户名或密码错误", "Wrong username or password")
     with transaction(sessions) as s:
@@ -90,7 +78,7 @@ def login(
             )
             s.add(device)
         device.last_seen = now
-        s.execute(delete(LoginFailure).where(LoginFailure.username == body.username))
+        throttle.succeeded(s, attempt, now)
         token = new_token()
         expires = now + timedelta(days=settings.token_ttl_days)
         s.add(
@@ -118,6 +106,9 @@ def login(
             expires_at=expires.isoformat(),
             user=info,
             id_secret=get_id_secret(s),
+            special_id_secret=get_special_id_secret(s).hex()
+            if receives_special_secret(user.role, user.special_access)
+            else None,
             epoch=get_epoch(s),
             server_time=now.isoformat(),
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body
 
+from gridworker.domain.permissions import Cap, may
 from gridworker.domain.rules_data import KINDS, ReferenceDataError
 from gridworker.server.api.deps import CallerDep, SessionsDep
 from gridworker.server.calendar_rules import current_document, publish
@@ -41,10 +42,11 @@ def put_document(
     caller: CallerDep,
     sessions: SessionsDep,
     document: dict[str, Any] = Body(...),  # noqa: B008 - FastAPI's way to take a raw object
+    allow_empty: bool = False,
 ) -> dict[str, Any]:
     """Publish a new calendar or deadline rules (district admin only); clients get it on pull."""
     name = _kind(kind)
-    if caller.role != "admin":
+    if not may(caller.role, Cap.publish_reference):
         raise ApiError(
             ErrorCode.forbidden,
             "只有区管理员可以修改工作日历和办理时限规则",
@@ -52,7 +54,14 @@ def put_document(
         )
     try:
         with transaction(sessions) as s:
-            doc = publish(s, name, document, username=caller.username, device_id=caller.device_id)
+            doc = publish(
+                s,
+                name,
+                document,
+                username=caller.username,
+                device_id=caller.device_id,
+                allow_empty=allow_empty,
+            )
             return {**doc.data, "revision": doc.revision}
     except ReferenceDataError as exc:
         raise ApiError(ErrorCode.validation, exc.message("zh_CN"), exc.message("en")) from None

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
+
 from fastapi import APIRouter
 
 from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep
 from gridworker.server.errors import error_responses
+from gridworker.server.fetch import fetch_records
+from gridworker.server.pull import build_pull
+from gridworker.server.push import apply_push
 from gridworker.sync.protocol import (
     FetchRequest,
     FetchResponse,
@@ -15,6 +21,7 @@ from gridworker.sync.protocol import (
     PushResponse,
 )
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 ERRORS = error_responses(400, 401, 403, 409, 410, 412, 413, 422, 426, 429)
 
@@ -24,9 +31,18 @@ def push(
     body: PushRequest, caller: CallerDep, sessions: SessionsDep, settings: SettingsDep
 ) -> PushResponse:
     """Apply a batch of mutations idempotently; one outcome per mutation."""
-    from gridworker.server.push import apply_push
-
-    return apply_push(sessions, caller, body, settings)
+    response = apply_push(sessions, caller, body, settings)
+    outcomes = Counter(o.status for o in response.outcomes)
+    rejected = Counter(o.code for o in response.outcomes if o.status == "rejected")
+    log.info(
+        "push from device %s (%s): %d mutations %s%s",
+        caller.device_id,
+        caller.role,
+        len(body.mutations),
+        dict(outcomes),
+        f", rejected {dict(rejected)}" if rejected else "",
+    )
+    return response
 
 
 @router.post("/pull", response_model=PullResponse, responses=ERRORS)
@@ -34,9 +50,15 @@ def pull(
     body: PullRequest, caller: CallerDep, sessions: SessionsDep, settings: SettingsDep
 ) -> PullResponse:
     """Rows changed since the cursor in the caller's scope, a page at a time."""
-    from gridworker.server.pull import build_pull
-
-    return build_pull(sessions, caller, body, settings)
+    response = build_pull(sessions, caller, body, settings)
+    log.info(
+        "pull by device %s: %d rows to seq %d%s",
+        caller.device_id,
+        len(response.rows),
+        response.cursor.seq,
+        " (more)" if response.has_more else "",
+    )
+    return response
 
 
 @router.post("/records", response_model=FetchResponse, responses=ERRORS)
@@ -44,6 +66,6 @@ def records(
     body: FetchRequest, caller: CallerDep, sessions: SessionsDep, settings: SettingsDep
 ) -> FetchResponse:
     """The asked-for records the caller may see now (a laptop correcting refused rows)."""
-    from gridworker.server.fetch import fetch_records
-
-    return fetch_records(sessions, caller, body)
+    response = fetch_records(sessions, caller, body)
+    log.info("fetch by device %s: %d rows", caller.device_id, len(response.rows))
+    return response

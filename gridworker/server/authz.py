@@ -1,0 +1,361 @@
+"""Who may write what, and one answer for "not yours" and "does not exist" (DESIGN.md §4, §6).
+
+Push (push.py) and workflow commands (commands.py) call these checks; attachment
+downloads use `readable`. The rules:
+
+- A record the caller may not write and a record that does not exist get the same
+  refusal (`Unreachable`): the same code and text, reached through the same steps (the
+  stored record comes from what the batch prefetched either way), and both are written
+  to the audit log. So neither the answer, its timing nor any count tells them apart.
+- Checks that depend only on what the caller sent run first, before the stored record
+  is looked at, so they too answer the same whether it exists or not: fields the server
+  does not know or of the wrong JSON type, a special-group tag the caller may not
+  write, a tag id that is not the one its content derives (special_tags.py), every
+  reference the record makes, and the workflow role of a command.
+- Every reference a pushed record makes (its household, resident, visit, site,
+  inspection, rectification, need, building, house, an attachment's owner) must not
+  name a record outside the caller's write scope (refused as `Unreachable`). A
+  reference to a record the server does not hold yet is accepted: offline work
+  coalesced on the laptop makes them (a resident created, then moved to a household
+  created after it: the resident's create carries the later household's id, possibly in
+  a later batch). The server derives nothing from such a reference. Nothing may
+  reference a special-group tag (an attachment's owner may not be a tag).
+
+What remains observable, by design (docs/reliability.md): a create of, or a reference to,
+a record with a district-wide natural key (a resident by ID number, a household by grid
+and 户号) tells whether such a record exists somewhere, because such ids are the same on
+every laptop of the district on purpose (one person, one record). Such attempts touch a
+record outside the caller's scope and are written to the audit log (`push_unreachable`).
+- A workflow action the caller's role can never take (a worker's dispatch, an
+  adviser's close) is refused outright: it is not stored as a rejected action with a
+  workflow conflict on a supervisor's desk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gridworker.domain.declare import FieldDecl, declaration
+from gridworker.domain.entities import CLOSE_OUT_FIELDS, DECLARED, SYNC_ENTITIES
+from gridworker.domain.enums import CaseActionKind, RectificationStatus, Role, SupervisorLevel
+from gridworker.domain.permissions import Cap, may
+from gridworker.domain.workflow import may_ever_act
+from gridworker.server import audit, special_tags
+from gridworker.server.merge import ENVELOPE, Rejected, is_restricted
+from gridworker.server.meta import get_special_id_secret
+from gridworker.server.models import Record
+from gridworker.server.scope import Scope
+from gridworker.sync.protocol import Mutation
+
+# Ids per IN (...) list, as in push.py.
+_CHUNK = 500
+
+# (field, entity it names) per entity, from the declarations' references (`declare.ref`).
+# An attachment's owner is (owner_entity, owner_id). A need's `case_id` is not one: it is
+# the back-link of the case's `need_id` (checked), set in the same local transaction that
+# creates the case, so the laptop's create of the need often carries it before the case
+# exists (two unsent edits coalesce). The server derives nothing from it and never
+# follows it.
+REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    d.name: d.references for d in DECLARED if d.references and not d.command
+}
+
+
+class Unreachable(Rejected):
+    """The one refusal for a record that is not the caller's or does not exist.
+
+    `why` and `existed` are for the audit log only; the caller sees code and text,
+    which are the same in every case."""
+
+    def __init__(self, entity: str, record_id: str, *, why: str, existed: bool) -> None:
+        super().__init__(
+            "out_of_scope",
+            "该记录不存在，或不在您的管辖范围内",
+            "No such record within your scope (it does not exist, or it is not yours)",
+        )
+        self.entity = entity
+        self.record_id = record_id
+        self.why = why
+        self.existed = existed
+
+
+# A stored Record, or the column values of a row the batch will insert.
+Found = Record | Mapping[str, Any]
+
+
+def _attr(found: Found, name: str) -> Any:
+    return found[name] if isinstance(found, Mapping) else getattr(found, name)
+
+
+def writable(scope: Scope, found: Found) -> bool:
+    """Whether the caller may read and change this record (the same rule as pull's)."""
+    grid = str(_attr(found, "grid_code"))
+    if _attr(found, "restricted") and not scope.sees_restricted(grid):
+        return False
+    if scope.role == "department":
+        department = _attr(found, "department_id")
+        return department is not None and department == scope.department_id
+    return scope.covers_grid(grid)
+
+
+def readable(scope: Scope, record: Record) -> bool:
+    """Pull's rule: grid in scope, or a department's dispatched case (and its children);
+    special-group rows only where the caller may see them."""
+    if record.restricted and not scope.sees_restricted(record.grid_code):
+        return False
+    if scope.covers_grid(record.grid_code):
+        return True
+    return scope.department_id is not None and record.department_id == scope.department_id
+
+
+def missing(entity: str, record_id: str) -> Unreachable:
+    """The refusal for a record that does not exist: the same as for one not the caller's."""
+    return Unreachable(entity, record_id, why="missing", existed=False)
+
+
+def check_target(scope: Scope, entity: str, record_id: str, record: Found | None) -> None:
+    """The record a mutation changes: it must exist and be the caller's, one answer for both."""
+    if record is None:
+        raise missing(entity, record_id)
+    if not writable(scope, record):
+        raise Unreachable(entity, record_id, why="not_yours", existed=True)
+
+
+# --- what the caller sent ------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _FieldType:
+    kinds: tuple[type, ...]
+    optional: bool
+
+
+_TYPES: dict[str, dict[str, _FieldType]] = {}
+
+
+def _wire_kinds(field: FieldDecl) -> _FieldType:
+    kinds: list[type] = []
+    for arg in field.kinds:
+        if issubclass(arg, Enum) or arg in (date, datetime, str):
+            kinds.append(str)  # enums travel as their code, dates as ISO text
+        elif arg is bool:
+            kinds.append(bool)
+        elif arg is int:
+            kinds.append(int)
+        elif arg is float:
+            kinds += [int, float]
+        else:
+            kinds.append(arg)
+    return _FieldType(tuple(dict.fromkeys(kinds)), field.optional)
+
+
+def field_types(entity: str) -> dict[str, _FieldType]:
+    """The fields an entity has on the wire and the JSON types each accepts (from its
+    declaration)."""
+    cached = _TYPES.get(entity)
+    if cached is None:
+        decl = declaration(entity)
+        cached = {f.name: _wire_kinds(f) for f in decl.fields.values() if f.name not in ENVELOPE}
+        _TYPES[entity] = cached
+    return cached
+
+
+def _type_ok(spec: _FieldType, value: Any) -> bool:
+    if value is None:
+        return spec.optional
+    if isinstance(value, bool):
+        return bool in spec.kinds
+    return isinstance(value, spec.kinds)
+
+
+def check_fields(entity: str, fields: Mapping[str, Any]) -> None:
+    """Refuse a field the server does not know, or a value of the wrong JSON type (a name
+    as a number, a phone as a list). The message names the fields, never the values."""
+    known = field_types(entity)
+    unknown = sorted(name for name in fields if name not in known)
+    if unknown:
+        names = ", ".join(unknown[:5])
+        raise Rejected("validation", f"未知字段：{names}", f"Unknown fields: {names}")
+    wrong = sorted(name for name, value in fields.items() if not _type_ok(known[name], value))
+    if wrong:
+        names = ", ".join(wrong[:5])
+        raise Rejected(
+            "validation", f"字段类型不正确：{names}", f"Values of the wrong type: {names}"
+        )
+
+
+def check_action_role(
+    scope: Scope, level: SupervisorLevel | None, payload: Mapping[str, Any]
+) -> None:
+    """A workflow action the caller's role can take in no state is refused outright."""
+    try:
+        kind = CaseActionKind.parse(str(payload.get("action")))
+        role = Role.parse(scope.role)
+    except ValueError:
+        return  # an unknown action is the domain validation's to refuse
+    if not may_ever_act(role, kind, supervisor_level=level):
+        raise Rejected(
+            "forbidden",
+            f"您的角色不能执行“{kind.zh}”操作",
+            f"Your role may not take the action {kind.en!r}",
+        )
+
+
+def check_close_out(scope: Scope, fields: Mapping[str, Any]) -> None:
+    """销号 is the supervisor's (the role table's `close_out`): a rectification pushed as
+    closed, or with any close-out field set, by another role is refused outright."""
+    closing = fields.get("status") == RectificationStatus.closed.value or any(
+        fields.get(name) is not None for name in CLOSE_OUT_FIELDS
+    )
+    if closing and not may(scope.role, Cap.close_out):
+        raise Rejected(
+            "forbidden",
+            "只有督办员可以销号",
+            "Only a supervisor may close out (销号) a rectification",
+        )
+
+
+def special_tag_refusal() -> Rejected:
+    return Rejected(
+        "out_of_scope",
+        "特殊人群标签只有责任网格员和指定人员可以修改",
+        "Only the responsible worker and named officers may change special-group tags",
+    )
+
+
+def references(entity: str, fields: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The (entity, id) pairs a record's fields name (only the fields given)."""
+    out: list[tuple[str, str]] = []
+    for field, target in REFERENCES.get(entity, ()):
+        value = fields.get(field)
+        if value is not None:
+            out.append((target, str(value)))
+    if entity == "attachment" and ("owner_id" in fields or "owner_entity" in fields):
+        owner_entity, owner_id = fields.get("owner_entity"), fields.get("owner_id")
+        if owner_id is not None and owner_entity is None:
+            # An update that moves a file to another record of the same kind sends only
+            # the id: it must not name a record out of scope of any kind it could be.
+            out.extend((kind, str(owner_id)) for kind in OWNER_KINDS)
+        else:
+            out.append((str(owner_entity), str(owner_id)))
+    return out
+
+
+# What an attachment may not belong to: a special-group tag (its id must never be asked
+# about by reference), and a workflow action (photos belong to the case).
+NO_ATTACHMENTS = frozenset({"resident_tag", "case_action"})
+OWNER_KINDS = tuple(sorted(set(SYNC_ENTITIES) - NO_ATTACHMENTS))
+
+
+Peek = Callable[[str, str], Any]
+
+
+class BatchGuard:
+    """The checks of one push batch, with the records its references name read up front.
+
+    `peek(entity, id)` is the batch's view of records it creates or names (push.py's
+    `_Records.peek`): a stored Record, a row waiting to be inserted, None (named, not
+    there) or Ellipsis (not named by the batch: this guard's prefetch answers). Looking
+    a reference up costs the same whether it exists or not: both come from memory.
+    """
+
+    def __init__(self, session: Session, mutations: Sequence[Mutation], peek: Peek) -> None:
+        self.s = session
+        self.peek = peek
+        self._special_key: bytes | None = None
+        wanted: dict[str, set[str]] = {}
+        for m in mutations:
+            if m.op in ("create", "update") and m.entity in SYNC_ENTITIES:
+                sent = {k: v for k, v in m.payload.items() if k not in ENVELOPE}
+                for entity, record_id in references(m.entity, sent):
+                    if entity in SYNC_ENTITIES and len(record_id) <= 64:
+                        wanted.setdefault(entity, set()).add(record_id)
+        self.found: dict[tuple[str, str], Record | None] = {}
+        for entity, ids in wanted.items():
+            unique = sorted(ids)
+            for begin in range(0, len(unique), _CHUNK):
+                chunk = unique[begin : begin + _CHUNK]
+                self.found.update({(entity, i): None for i in chunk})
+                for record in session.scalars(
+                    select(Record).where(Record.entity == entity, Record.id.in_(chunk))
+                ):
+                    self.found[(entity, record.id)] = record
+
+    @property
+    def special_key(self) -> bytes:
+        if self._special_key is None:
+            self._special_key = get_special_id_secret(self.s)
+        return self._special_key
+
+    def lookup(self, entity: str, record_id: str) -> Found | None:
+        seen = self.peek(entity, record_id)
+        if seen is not Ellipsis:
+            return typing.cast("Found | None", seen)
+        return self.found.get((entity, record_id))
+
+    def check_sent(self, scope: Scope, level: SupervisorLevel | None, mutation: Mutation) -> None:
+        """Everything about a mutation that depends only on what was sent and on other
+        records (never on the record it names): see the module docstring."""
+        fields = {k: v for k, v in mutation.payload.items() if k not in ENVELOPE}
+        if mutation.op == "delete":
+            return
+        check_fields(mutation.entity, fields)
+        if mutation.op == "command":
+            check_action_role(scope, level, fields)
+            return
+        if mutation.entity == "rectification":
+            check_close_out(scope, fields)
+        # A special-group tag (or a tag made one) is written only by those who may see it.
+        sets_tag = mutation.op == "create" or "tag" in fields
+        if (
+            sets_tag
+            and is_restricted(mutation.entity, fields)
+            and not scope.sees_restricted(mutation.grid_code)
+        ):
+            raise special_tag_refusal()
+        if mutation.entity == "resident_tag" and mutation.op == "create":
+            special_tags.check_tag_id(mutation.record_id, fields, self.special_key)
+        if mutation.entity == "attachment" and fields.get("owner_entity") in NO_ATTACHMENTS:
+            raise Rejected(
+                "validation",
+                "附件不能挂在这类记录上",
+                "Files cannot be attached to this kind of record",
+            )
+        for entity, record_id in references(mutation.entity, fields):
+            if entity not in SYNC_ENTITIES:
+                continue  # the domain validation refuses an unknown owner entity
+            found = self.lookup(entity, record_id)
+            if found is not None and not writable(scope, found):
+                raise Unreachable(entity, record_id, why="reference", existed=True)
+
+
+def note_refusal(
+    session: Session, *, username: str, device_id: str | None, mutation: Mutation, exc: Rejected
+) -> None:
+    """Audit a refusal that may be a probe for records outside the caller's scope (after
+    the mutation's savepoint rolled back, in the push's transaction). Written whether or
+    not the record existed, so the extra row costs both cases the same."""
+    if not isinstance(exc, Unreachable):
+        return
+    audit.record(
+        session,
+        "push_unreachable",
+        username=username,
+        device_id=device_id,
+        entity=exc.entity,
+        record_id=exc.record_id[:64],
+        detail={
+            "op": mutation.op,
+            "entity": mutation.entity,
+            "why": exc.why,
+            "existed": exc.existed,
+        },
+    )
