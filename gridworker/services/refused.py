@@ -25,9 +25,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "该记录已移出您的网格，您的修改已作为冲突交给现在负责的网格员和督导员处理。",
         "The record left your grids: your change was handed to the people who cover it now.",
     ),
+    # Also a record deleted and purged: the server gives both one answer (no oracle).
     "out_of_scope": (
-        "该记录不在您的网格内，服务器没有接受这项修改。",
-        "The record is outside your grids: the server did not take this change.",
+        "该记录已不存在（已删除并清除），或不在您的网格内，服务器没有接受这项修改。",
+        "The record no longer exists, or is outside your grids: the server did not take "
+        "this change.",
     ),
     "record_deleted": (
         "该记录已被删除并清除，这项修改无法保存。",

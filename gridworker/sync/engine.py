@@ -429,7 +429,11 @@ class SyncEngine:
         before the unsent changes (sync/restore.py), then resync from zero."""
         with write_session(self.profile.sessions) as s, without_capture(s):
             return restore.after_restore(
-                s, username=self.username, epoch=epoch, high_water=high_water or 0
+                s,
+                username=self.username,
+                epoch=epoch,
+                high_water=high_water or 0,
+                holds_file=self.profile.attachments.exists,
             )
 
     def _remember_error(self, exc: SyncError) -> None:

@@ -10,6 +10,8 @@ restore procedure (docs/design.md §4), in one transaction.
    old-timeline version), in causal order: a record before its children and before the
    actions on it; a live record as a create, a tombstone as a delete, this user's workflow
    actions as the original commands (server/restore.py runs them at their original time).
+   A photo's live record is re-sent only by a laptop that holds the file (the one that
+   uploads it again).
    What a re-send carries is the acknowledged state: a field with an unsent edit goes with
    the value from before that edit, which follows as the ordinary change it is.
 3. The re-sends go first: the unsent changes are queued again after them, with new
@@ -22,6 +24,7 @@ restore procedure (docs/design.md §4), in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
@@ -31,6 +34,7 @@ from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.domain.wire import wire_value
 from gridworker.storage.models import (
     SYNC_MODELS,
+    AttachmentRow,
     CaseActionRow,
     LocalConflict,
     OutboxEntry,
@@ -63,8 +67,17 @@ _RANK = {entity: n for n, entity in enumerate(CAUSAL_ORDER)}
 _KEPT = ("op", "entity", "record_id", "grid_code", "schema_version", "payload", "old", "created_at")
 
 
-def after_restore(s: Session, *, username: str, epoch: str | None, high_water: int) -> int:
-    """Prepare the restore re-sends (see the module doc); return how many were queued."""
+def after_restore(
+    s: Session,
+    *,
+    username: str,
+    epoch: str | None,
+    high_water: int,
+    holds_file: Callable[[str], bool] = lambda sha: True,
+) -> int:
+    """Prepare the restore re-sends (see the module doc); return how many were queued.
+    `holds_file(sha256)`: whether this laptop has a photo's file (only then is its live
+    record re-sent: the bytes vouch for the hash, and its uploader re-sends it)."""
     mark = high_water
     unsent = list(
         s.scalars(
@@ -82,6 +95,12 @@ def after_restore(s: Session, *, username: str, epoch: str | None, high_water: i
     for row in rows:
         if isinstance(row, CaseActionRow) and row.actor != username:
             continue  # an action is re-sent by its own actor's laptop, never on behalf
+        if isinstance(row, AttachmentRow) and not row.deleted and not holds_file(row.sha256):
+            # A photo's record only pulled, its file never here: the laptop that holds the
+            # file re-sends it and uploads the bytes, which is what lets the others download
+            # it (the server grants a file by the hash its record's author proved). Sent
+            # from here, the record would name a file its sender cannot vouch for.
+            continue
         s.add(_resend(row, mark, acked.get((row.__entity__, row.id), {})))
         queued += 1
     s.flush()  # the re-sends take their mutation ids first

@@ -67,7 +67,8 @@ def test_an_edit_of_a_purged_household_ends_with_the_servers_truth(
         assert snapshot(a2) == snapshot(a)
         assert snapshot(a)[("household", kept)]["note"] == "这条照常"
         [refused] = refused_changes(a2)
-        assert (refused.record_id, refused.code) == (gone, "record_deleted")
+        # A purged record gets the answer one outside the scope gets (no existence oracle).
+        assert (refused.record_id, refused.code) == (gone, "out_of_scope")
         assert refused.values == {"note": "不知道已删除"}
         assert "删除" in refused.explanation
         dismiss_refused(a2, refused.id)
@@ -197,7 +198,7 @@ def test_the_conflicts_screen_shows_a_refused_change_until_dismissed(  # type: i
         assert tabs.tabText(index) == "未被接受的修改 (1)"
         tabs.setCurrentIndex(index)
         assert "不知道已删除" in panel.values.text()
-        assert "已被删除并清除" in panel.why.text()
+        assert "已删除并清除" in panel.why.text()
         qtbot.wait(100)
         screen.grab().save(str(tmp_path / "refused-change.png"))
         qtbot.mouseClick(panel.dismiss_button, Qt.MouseButton.LeftButton)
