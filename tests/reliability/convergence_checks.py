@@ -195,10 +195,13 @@ def check_writes(m: Any, records: dict[Key, Record], conflicts: list[Conflict]) 
         last: dict[str, tuple[int, Any]] = {}
         for order, who, v, _seen in writes:
             last[who] = (order, v)
+        lives = m.writes.get((entity, rid, "deleted"), [])
         for who, (order, mine) in last.items():
             if mine == value or (entity, rid) in refused.get(who, ()):
                 continue  # held, or refused for good and kept readable (check_refused)
             later_holds = any(v == value and o > order for o, w, v, _seen in writes if w != who)
+            if field != "deleted" and _registered_anew(lives, after=order):
+                continue  # deleted since, then registered anew: that record starts afresh
             in_conflict = (
                 mine in conflict_values[(entity, rid, field)] or (entity, rid) in conflicted
             )
@@ -208,6 +211,14 @@ def check_writes(m: Any, records: dict[Key, Record], conflicts: list[Conflict]) 
                 rid,
                 [(o, w, v) for o, w, v, _seen in writes],
             )
+
+
+def _registered_anew(lives: list[tuple[int, str, Any, Any]], *, after: int) -> bool:
+    """Whether the record was deleted after write `after` and registered again later (a
+    registration once the tombstone was purged makes a new record, without the fields
+    written before the delete; before the purge it is a conflict, checked as any)."""
+    deletes = [o for o, _w, v, _seen in lives if v is True and o > after]
+    return bool(deletes) and any(v is False and o > min(deletes) for o, _w, v, _seen in lives)
 
 
 def check_conflict_values(m: Any, conflicts: list[Conflict]) -> None:

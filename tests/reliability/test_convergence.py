@@ -42,7 +42,6 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from gridworker.domain import ids
 from gridworker.domain.enums import (
     CaseActionKind,
     CaseCategory,
@@ -344,7 +343,11 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             except LOCAL_ERRORS:
                 return None
             self.created.setdefault(("household", hid), who)
-            self.wrote(who, "household", hid, {"address": address, "grid_code": grid, **extra})
+            # A registration says the household lives, whether or not this laptop saw it
+            # deleted: after a delete elsewhere it is an edit against that delete (a
+            # conflict), and once the tombstone is purged it registers the household anew.
+            values = {"address": address, "grid_code": grid, "deleted": False, **extra}
+            self.wrote(who, "household", hid, values)
             return hid
 
         # --- offline work ------------------------------------------------------------
@@ -380,9 +383,6 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             extra = {field: self.typed_value(field, valid=True) for field in sorted(filled)}
             extra["address"] = address
             ws = self.ws[who]
-            with ws.read() as s:
-                before = s.get(HouseholdRow, ids.household_id(ws.id_secret, grid, household_no))
-                revived = before is not None and before.deleted
             hid = self.register(
                 ws,
                 who,
@@ -393,8 +393,6 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             )
             if hid is None:
                 return
-            if revived:
-                self.wrote(who, "household", hid, {"deleted": False})
             stats["households registered"] += 1
             stats["households registered with full-width 户号"] += int(wide)
 
