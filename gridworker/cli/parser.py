@@ -354,6 +354,14 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
             "open 待处理（默认）、resolved 已处理或 all 全部", "open (default), resolved or all"
         ),
     )
+    c.add_argument(
+        "--unmasked",
+        action="store_true",
+        help=h(
+            "完整显示身份证号和电话（记入日志，同非脱敏导出）",
+            "show ID numbers and phone numbers in full (logged, like an unmasked export)",
+        ),
+    )
     c.set_defaults(func=cmd_conflicts)
     c = csub.add_parser("resolve", help=h("处理一个冲突", "resolve one conflict"))
     c.add_argument("id", help=h("冲突编号", "conflict id"))

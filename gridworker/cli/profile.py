@@ -39,9 +39,28 @@ def cmd_init(args: argparse.Namespace) -> int:
             f"profile created in {ws.profile.path} for {ws.actor.username} "
             f"({', '.join(ws.actor.grids)})",
         )
+        if not args.district_key:
+            print(NO_DISTRICT_KEY["en" if language(args).startswith("en") else "zh"])
     finally:
         ws.close()
     return EXIT_OK
+
+
+# What happens to records made before enrollment, said when `init` has no district key.
+NO_DISTRICT_KEY = {
+    "zh": (
+        "未提供区级密钥（--district-key）：离线录入的住户和居民暂用本机密钥编号；"
+        "首次登记到服务器（gridworker enroll）时，会按区级密钥重新编号（住户按网格编码+户号，"
+        "居民按身份证号），与服务器上已有的同一住户、同一居民合并，不会重复。"
+    ),
+    "en": (
+        "No district key (--district-key): households and residents entered offline get ids "
+        "from a key of this laptop's own; at the first enrollment (gridworker enroll) they are "
+        "re-keyed with the district's key (households by grid code + 户号, residents by ID "
+        "number) and merged with the same households and residents already on the server, "
+        "never duplicated."
+    ),
+}
 
 
 def _read_district_key(path: str | None) -> bytes | None:

@@ -111,7 +111,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _who(f: dict[str, Any], side: str, en: bool) -> str:
+    """Who made one side: "this laptop", or the person, the laptop and the time."""
+    if f.get(f"{side}_mine"):
+        return "this laptop" if en else "本机"
+    laptop = f.get(f"{side}_device_name") or (
+        f"…{str(f[f'{side}_device'])[-6:]}" if f.get(f"{side}_device") else None
+    )
+    parts = [f.get(f"{side}_author") or ("?" if en else "？"), laptop, f.get(f"{side}_at")]
+    return ", ".join(str(p) for p in parts if p)
+
+
 def cmd_conflicts(args: argparse.Namespace) -> int:
+    from gridworker.services.conflicts import masked
     from gridworker.services.syncing import list_conflicts, resolve_conflict
 
     ws = open_profile(args)
@@ -125,6 +137,12 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             )
             return EXIT_OK
         views = list_conflicts(ws, status=args.status)
+        if args.unmasked:
+            # Revealing personal values is a logged action (docs/design.md §7).
+            with ws.write() as s:
+                ws.audit(s, "reveal", entity="conflict", detail={"conflicts": len(views)})
+        else:
+            views = [masked(v) for v in views]
     finally:
         ws.close()
     if args.json:
@@ -136,11 +154,15 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     for v in views:
         grid = "grid" if en else "网格"
         print(f"{v.id}  {v.kind:<8} {v.entity} {v.record_id}  {grid} {v.grid_code}  {v.status}")
+        if v.last_error:
+            refused = (
+                "the server refused the last choice" if en else "服务器拒绝了上次的处理"
+            )
+            print(f"    {refused}: {v.last_error}")
         for f in v.fields:
-            server, local = ("server", "local") if en else ("服务器", "本机")
-            unknown = "?" if en else "？"
+            server, incoming = ("server", "incoming") if en else ("服务器", "传入")
             print(
-                f"    {f['field']}: {server}={f['server']!r} ({f.get('server_author') or unknown})"
-                f"  {local}={f['local']!r} ({f.get('local_author') or unknown})"
+                f"    {f['field']}: {server}={f['server']!r} ({_who(f, 'server', en)})"
+                f"  {incoming}={f['local']!r} ({_who(f, 'local', en)})"
             )
     return EXIT_OK

@@ -70,6 +70,10 @@ class F:
     check: Check = Check.text
     ref: str | None = None  # for Check.ref: the entity whose id it holds
     sensitive: bool = False  # PIPL: its reveal, export or edit is sensitive (§7)
+    # A natural key (户号, ID number, grid code): what a deterministic id derives from or
+    # what finds a record, folded like an ID number (NFKC, trimmed: `１０１` is `101`).
+    # Other text is NFC and trimmed (domain.validation, docs/design.md §4).
+    key: bool = False
     mask: Mask | None = None
     index: bool = False  # indexed column on the laptop
     lo: float | None = None  # numbers: allowed range; without one, never negative

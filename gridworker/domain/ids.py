@@ -16,6 +16,7 @@ import uuid
 import uuid6
 
 from gridworker.domain.enums import TagKind
+from gridworker.domain.validation import fold_key
 
 # Fixed namespace for GridWorker's deterministic ids (never change it: ids would move).
 NAMESPACE = uuid.UUID("6f1c2a7e-5d0b-4c1e-9a43-0b7d3c2e8f11")
@@ -35,13 +36,13 @@ def _keyed(secret: bytes, *parts: str) -> str:
 
 
 def household_id(secret: bytes, grid_code: str, household_no: str) -> str:
-    """Households are keyed by grid code + 户号."""
-    return _keyed(secret, "household", grid_code.strip(), household_no.strip())
+    """Households are keyed by grid code + 户号, both folded (`１０１` is `101`)."""
+    return _keyed(secret, "household", fold_key(grid_code), fold_key(household_no))
 
 
 def resident_id(secret: bytes, id_number: str) -> str:
-    """Residents are keyed by their (normalised, upper-case X) ID number."""
-    return _keyed(secret, "resident", id_number.strip().upper())
+    """Residents are keyed by their (folded, upper-case X) ID number."""
+    return _keyed(secret, "resident", fold_key(id_number).upper())
 
 
 def resident_tag_id(resident_id_: str, tag: str, *, special_key: bytes | None = None) -> str:
@@ -73,5 +74,5 @@ def is_special_tag(tag: str) -> bool:
 
 def id_number_hash(secret: bytes, id_number: str) -> str:
     """Keyed hash of an ID number for duplicate checks without the number itself."""
-    msg = b"id_number\x1f" + id_number.strip().upper().encode("ascii", "replace")
+    msg = b"id_number\x1f" + fold_key(id_number).upper().encode("ascii", "replace")
     return hmac.new(secret, msg, hashlib.sha256).hexdigest()

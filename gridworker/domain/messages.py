@@ -186,8 +186,8 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
         "The sign-in has expired: enter the server password and sync again; your changes are kept",
     ),
     "profile_other_user": (
-        "这个档案属于 {owner}，不是 {username}",
-        "This profile belongs to {owner}, not {username}",
+        "这个档案属于 {owner}，不是 {username}：未登记任何设备",
+        "This profile belongs to {owner}, not {username}: nothing was registered",
     ),
     "not_enrolled": (
         "这个档案还没有登录服务器：请先登录（gridworker enroll）",
@@ -225,6 +225,7 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     "attach_source": ("请给出文件内容或文件路径（二选一）", "Give either the bytes or a file path"),
     "conflict_missing": ("没有编号为 {id} 的冲突", "There is no conflict {id}"),
     "conflict_done": ("这个冲突已经处理过了", "This conflict is already resolved"),
+    "refused_missing": ("没有编号为 {id} 的未被接受的修改", "There is no refused change {id}"),
     "conflict_no_field": ("这个冲突里没有字段“{name}”", "The conflict has no field {name}"),
     "resolve_how": (
         "请选择保留哪一方：--keep local（本机的值）或 --keep server（服务器的值）；"

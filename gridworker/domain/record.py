@@ -17,6 +17,8 @@ from gridworker.domain.declare import Check, F, FieldDecl, code, field_decls
 from gridworker.domain.enums import LabeledEnum
 from gridworker.domain.errors import ValidationError
 from gridworker.domain.validation import (
+    fold_key,
+    normalise_text,
     normalised_changes,
     validate_grid_code,
     validate_id_number,
@@ -32,7 +34,9 @@ class Record:
     """Fields every syncable record has (docs/design.md §4)."""
 
     id: Annotated[str, code("记录编号", "Record id", 36)]
-    grid_code: Annotated[str, F("网格编码", "Grid code", 18, Check.grid_code, index=True)]
+    grid_code: Annotated[
+        str, F("网格编码", "Grid code", 18, Check.grid_code, index=True, key=True)
+    ]
     version: Annotated[int, F("版本", "Version", export=False)] = 0
     deleted: Annotated[bool, F("记录状态", "Record", export=False)] = False
 
@@ -101,7 +105,9 @@ def normalised_values(
 def _normalised(field: FieldDecl, value: Any) -> Any:
     enum = field.enum
     if isinstance(value, str) and not isinstance(value, LabeledEnum):
-        text = value.strip()
+        # A natural key folded (`１０１` is `101`), other text in one Unicode form: the same
+        # 户号 or address typed on two laptops is one value (docs/design.md §4).
+        text = fold_key(value) if field.spec.key else normalise_text(value)
         if not text:
             return None
         if enum is not None:

@@ -86,7 +86,7 @@ class House(Record):
 )
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Household(Record):
-    household_no: Annotated[str, d.text("户号", "Household no.", 32, form=True)]
+    household_no: Annotated[str, d.text("户号", "Household no.", 32, form=True, key=True)]
     address: Annotated[str, d.text("地址", "Address", 200, form=True)]
     house_id: Annotated[str | None, d.ref("house", "所属房屋", "House", export=False)] = None
     head_name: Annotated[str | None, d.name("户主姓名", "Head of household", sensitive=True)] = None
@@ -117,7 +117,15 @@ class Resident(Record):
     gender: Annotated[Gender | None, F("性别", "Gender")] = None
     id_number: Annotated[
         str | None,
-        F("身份证号码", "ID number", 18, Check.id_number, sensitive=True, mask=Mask.id_number),
+        F(
+            "身份证号码",
+            "ID number",
+            18,
+            Check.id_number,
+            sensitive=True,
+            mask=Mask.id_number,
+            key=True,
+        ),
     ] = None
     birth_date: Annotated[
         date | None, F("出生日期", "Birth date", sensitive=True, mask=Mask.hidden)

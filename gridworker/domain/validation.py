@@ -52,6 +52,20 @@ def _nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value)
 
 
+def fold_key(value: str) -> str:
+    """Natural-key text (户号, ID numbers, grid codes: fields declared `key`) as people mean
+    it (docs/design.md §4): full-width and half-width forms are one (NFKC: `１０１` is `101`),
+    and surrounding spaces go. The same folding as ID numbers get, so two laptops typing
+    one 户号 differently derive one id."""
+    return _nfkc(value).strip()
+
+
+def normalise_text(value: str) -> str:
+    """Names, addresses and notes in one Unicode form (NFC) and trimmed, so that the same
+    text typed on two laptops (composed or not) is equal and never conflicts with itself."""
+    return unicodedata.normalize("NFC", value).strip()
+
+
 def id_check_digit(first17: str) -> str:
     """The GB 11643 check character (ISO 7064 MOD 11-2) for the first 17 digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
@@ -255,6 +269,7 @@ class _FieldRule:
     required: bool  # no default: None is an error
     enum: type[LabeledEnum] | None
     phone: bool
+    key: bool  # a natural key: folded (fold_key), other text NFC (normalise_text)
     lo: float | None  # numbers: the declared range; without one, never negative
     hi: float | None
 
@@ -271,6 +286,7 @@ def _field_rules(cls: type[DataclassInstance]) -> tuple[_FieldRule, ...]:
             required=f.default is MISSING,
             enum=enums.get(f.name),
             phone=declared[f.name].spec.check is Check.phone,
+            key=declared[f.name].spec.key,
             lo=declared[f.name].spec.lo,
             hi=declared[f.name].spec.hi,
         )
@@ -300,8 +316,10 @@ def normalised_changes(record: DataclassInstance) -> dict[str, Any]:
                 changes[rule.name] = None
             elif rule.phone:
                 changes[rule.name] = validate_phone(text, field=rule.name)
-            elif text != value:
-                changes[rule.name] = text
+            else:
+                folded = fold_key(text) if rule.key else normalise_text(text)
+                if folded != value:
+                    changes[rule.name] = folded
         elif value is None:
             if rule.required:
                 raise ValidationError("required", field=rule.name)

@@ -450,6 +450,15 @@ def cmd_revoke_device(args: argparse.Namespace, settings: Settings) -> None:
     print(f"revoked device {args.id} of {who}: it wipes its profile at its next contact")
 
 
+def cmd_reassign_device(args: argparse.Namespace, settings: Settings) -> None:
+    with _session(settings) as s:
+        users.reassign_device(s, device_id=args.id, username=args.username)
+    print(
+        f"device {args.id} now belongs to {args.username}: it signs in again "
+        "(gridworker enroll with that username)"
+    )
+
+
 def cmd_new_epoch(args: argparse.Namespace, settings: Settings) -> None:
     with _session(settings) as s:
         epoch, high_water = new_epoch(s)
@@ -751,6 +760,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("revoke-device", cmd_revoke_device, "revoke a device: it wipes its profile next time")
     p.add_argument("id")
+
+    p = add(
+        "reassign-device",
+        cmd_reassign_device,
+        "register a device that never pushed anything to another user (a mistyped enroll)",
+    )
+    p.add_argument("id")
+    p.add_argument("--username", required=True)
 
     add("new-epoch", cmd_new_epoch, "start a new epoch after restoring a backup (restore step)")
     add("purge", cmd_purge, "remove tombstones older than the horizon (180 days)")

@@ -25,6 +25,7 @@ from gridworker.domain.wire import wire_value
 from gridworker.domain.workflow import apply_action, find_transition, reject_action
 from gridworker.server import authz
 from gridworker.server.calendar_rules import current_terms
+from gridworker.server.children import case_children
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.merge import (
     ENVELOPE,
@@ -61,20 +62,6 @@ class Actor:
     @property
     def username(self) -> str:
         return self.scope.username
-
-
-def case_children(session: Session, case: Record) -> list[Record]:
-    """The actions and case attachments of a case (they live in the case's grid)."""
-    action_of = Record.data["case_id"].as_string() == case.id
-    attached_to = Record.data["owner_id"].as_string() == case.id
-    rows = session.scalars(
-        select(Record).where(
-            Record.grid_code == case.grid_code,
-            ((Record.entity == "case_action") & action_of)
-            | ((Record.entity == "attachment") & attached_to),
-        )
-    )
-    return [r for r in rows if r.entity == "case_action" or r.data.get("owner_entity") == "case"]
 
 
 def has_photo(session: Session, case: Record) -> bool:

@@ -11,27 +11,31 @@ number so that pulls deliver its new status.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from gridworker.server import audit
+from gridworker.server import audit, natural_keys
+from gridworker.server.children import children_of
 from gridworker.server.errors import ApiError
 from gridworker.server.merge import (
     DELETED,
     GRID,
     Rejected,
+    changed_by,
     check_entity,
     command_fields,
     current_values,
     resolution_changes,
+    stamped_at,
     typed_values,
     values_equal,
     write_changes,
 )
-from gridworker.server.models import Conflict, Record
+from gridworker.server.models import Conflict, Device, Record
 from gridworker.server.scope import REVIEWERS, Scope
 from gridworker.server.sequence import lock_sequence, next_seq
 from gridworker.sync.protocol import (
@@ -57,8 +61,15 @@ def open_conflict(
     now: datetime,
     action: dict[str, Any] | None = None,
     reject_code: str | None = None,
+    meta: Mapping[str, Sequence[Any]] | None = None,
+    device: str | None = None,
 ) -> Conflict:
-    """Store an open conflict with a sequence number of its own (pulls deliver it)."""
+    """Store an open conflict with a sequence number of its own (pulls deliver it).
+
+    With the record's `meta` (field_meta, before the conflicting change) and the pushing
+    `device`, each side of each field says which laptop made it and when (a laptop shows
+    "this laptop" only on its own side)."""
+    described = _described(session, fields, meta, device, now)
     conflict = Conflict(
         id=str(uuid.uuid4()),
         kind=kind,
@@ -66,7 +77,7 @@ def open_conflict(
         record_id=record_id,
         grid_code=grid_code,
         status="open",
-        fields=[f.model_dump(mode="json") for f in fields],
+        fields=[f.model_dump(mode="json") for f in described],
         action=action,
         reject_code=reject_code,
         created_at=now,
@@ -75,6 +86,42 @@ def open_conflict(
     )
     session.add(conflict)
     return conflict
+
+
+def _described(
+    session: Session,
+    fields: list[ConflictField],
+    meta: Mapping[str, Sequence[Any]] | None,
+    device: str | None,
+    now: datetime,
+) -> list[ConflictField]:
+    if meta is None and device is None:
+        return fields
+    ids = {device} | {changed_by(meta, f.field) for f in fields if meta is not None}
+    wanted = sorted(d for d in ids if d)
+    names = (
+        dict(session.execute(select(Device.id, Device.name).where(Device.id.in_(wanted))).all())
+        if wanted
+        else {}
+    )
+    out = []
+    for f in fields:
+        extra: dict[str, Any] = {}
+        if meta is not None and f.server_author is not None:
+            made_on = changed_by(meta, f.field)
+            extra.update(
+                server_device=made_on,
+                server_device_name=names.get(made_on) if made_on else None,
+                server_at=_iso(stamped_at(meta, f.field)),
+            )
+        if f.incoming_author is not None and device is not None:
+            extra.update(
+                incoming_device=device,
+                incoming_device_name=names.get(device) or None,
+                incoming_at=_iso(now),
+            )
+        out.append(f.model_copy(update={k: v for k, v in extra.items() if getattr(f, k) is None}))
+    return out
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -97,6 +144,7 @@ def to_info(conflict: Conflict) -> ConflictInfo:
         reject_code=conflict.reject_code,
         resolved_by=conflict.resolved_by,
         resolved_at=_iso(conflict.resolved_at),
+        created_by=conflict.created_by,
     )
 
 
@@ -111,8 +159,9 @@ def restricted_conflict(conflict: Conflict, record_restricted: bool | None) -> b
 
 
 def visible(scope: Scope, conflict: Conflict, *, restricted: bool) -> bool:
-    """Whether the caller may see (and so resolve) this conflict."""
-    if conflict.created_by == scope.username:
+    """Whether the caller may see (and so resolve) this conflict. A change handed over after
+    its record left the pusher's grids (handover.py) is for those who cover it now."""
+    if conflict.created_by == scope.username and conflict.reject_code != "left_scope":
         return True
     if scope.role not in REVIEWERS or not scope.covers_grid(conflict.grid_code):
         return False
@@ -229,8 +278,10 @@ def _apply_resolution(
         if request.choice == "values":
             chosen = typed_values(conflict.entity, chosen)
     except ValueError as exc:
+        # 422, not 400: the laptop opens the conflict again for editing (400 means it was
+        # settled already).
         raise ApiError(
-            ErrorCode.bad_request, f"处理冲突的取值无效：{exc}", f"Invalid resolution: {exc}"
+            ErrorCode.validation, f"处理冲突的取值无效：{exc}", f"Invalid resolution: {exc}"
         ) from None
     if not chosen:
         return []
@@ -273,5 +324,13 @@ def _apply_resolution(
             check_entity(conflict.entity, record.id, resulting)
         except Rejected as exc:
             raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
+    if record.entity == "household" and GRID in changes:
+        try:
+            natural_keys.check_move(session, record, str(changes[GRID]))
+        except Rejected as exc:
+            raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
+    children = children_of(session, record) if GRID in changes else []
     write_changes(session, record, changes, author=scope.username, now=now)
+    for child in children:  # a move takes the record's children along (children.py)
+        write_changes(session, child, {GRID: record.grid_code}, author=scope.username, now=now)
     return sorted(changes)

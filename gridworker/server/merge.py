@@ -24,12 +24,10 @@ conflicts nor turns `applied` into `merged`. There is no wall-clock tie-breaking
 
 from __future__ import annotations
 
-import dataclasses
-import types
-import typing
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy.orm import Session
@@ -38,10 +36,44 @@ from gridworker.domain.entities import COMMAND_FIELDS, SYNC_ENTITIES
 from gridworker.domain.entities import Record as DomainRecord
 from gridworker.domain.enums import TagKind
 from gridworker.domain.errors import DomainError
-from gridworker.domain.wire import wire_value
 from gridworker.server.models import Move, Record
 from gridworker.server.sequence import next_seq
+from gridworker.server.stamps import changed_by, last_change, restored_from, stamp, stamped_at
+from gridworker.server.typed import to_entity, typed_values
 from gridworker.sync.protocol import ConflictField
+
+# Re-exported: the other server modules and the tests read them here.
+__all__ = [
+    "DELETED",
+    "ENVELOPE",
+    "GRID",
+    "MergeResult",
+    "Rejected",
+    "changed_by",
+    "changed_by_others",
+    "check_entity",
+    "command_fields",
+    "current_values",
+    "delete_conflicts",
+    "edit_against_delete",
+    "is_empty",
+    "is_restricted",
+    "last_change",
+    "merge_update",
+    "new_record",
+    "new_record_values",
+    "news_since",
+    "other_change",
+    "record_values",
+    "resolution_changes",
+    "restored_from",
+    "stamp",
+    "stamped_at",
+    "to_entity",
+    "typed_values",
+    "values_equal",
+    "write_changes",
+]
 
 # Keys of a payload that are not fields of `data`: the row's own columns.
 ENVELOPE = frozenset({"id", "version", "deleted"})
@@ -71,7 +103,8 @@ class Rejected(Exception):
 
 
 def values_equal(a: Any, b: Any) -> bool:
-    """JSON equality: 1 == 1.0, but True is not 1 (a flag is not a count)."""
+    """JSON equality: 1 == 1.0, but True is not 1 (a flag is not a count); text compares in
+    one Unicode form (NFC), so the same words typed on two laptops never conflict."""
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a is b
     if isinstance(a, int | float) and isinstance(b, int | float):
@@ -80,23 +113,9 @@ def values_equal(a: Any, b: Any) -> bool:
         return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, str) and isinstance(b, str) and a != b:
+        return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
     return bool(type(a) is type(b) and a == b)
-
-
-def last_change(meta: Mapping[str, Sequence[Any]], field: str) -> tuple[int, str | None]:
-    """`(seq, author)` of the field's last change; `(0, None)` if never recorded."""
-    entry = meta.get(field)
-    if not entry:
-        return 0, None
-    return int(entry[0]), (str(entry[1]) if len(entry) > 1 and entry[1] is not None else None)
-
-
-def changed_by(meta: Mapping[str, Sequence[Any]], field: str) -> str | None:
-    """The device of the field's last change; None if not recorded (a server-side write)."""
-    entry = meta.get(field)
-    if not entry or len(entry) < 3 or entry[2] is None:
-        return None
-    return str(entry[2])
 
 
 def changed_by_others(
@@ -106,13 +125,9 @@ def changed_by_others(
     both the change and the pusher name one, else another author."""
     out: dict[str, tuple[int, str | None]] = {}
     for field in meta:
-        seq, who = last_change(meta, field)
-        if seq <= since:
-            continue
-        stamped = changed_by(meta, field)
-        other = stamped != device if stamped is not None and device is not None else who != author
-        if other:
-            out[field] = (seq, who)
+        change = other_change(meta, field, since=since, author=author, device=device)
+        if change is not None:
+            out[field] = change
     return out
 
 
@@ -150,6 +165,29 @@ class MergeResult:
         return "merged" if self.others_changed else "applied"
 
 
+def other_change(
+    meta: Mapping[str, Sequence[Any]],
+    field: str,
+    *,
+    since: int,
+    author: str,
+    device: str | None = None,
+) -> tuple[int, str | None] | None:
+    """`(seq, author)` of the field's last change if another client made it after `since`
+    (as `changed_by_others` decides), else None."""
+    seq, who = last_change(meta, field)
+    if seq <= since:
+        return None
+    stamped = changed_by(meta, field)
+    other = stamped != device if stamped is not None and device is not None else who != author
+    return (seq, who) if other else None
+
+
+def is_empty(value: Any) -> bool:
+    """A value a person left blank: null or empty text."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def merge_update(
     current: Mapping[str, Any],
     meta: Mapping[str, Sequence[Any]],
@@ -158,15 +196,22 @@ def merge_update(
     base_version: int,
     author: str,
     device: str | None = None,
+    bases: Mapping[str, int] | None = None,
+    create: bool = False,
 ) -> MergeResult:
     """Merge `{field: new}` made from `base_version` into the current values.
 
     Per field: equal to the current value → nothing to do (no conflict even if
-    another client set it); changed by another client (`changed_by_others`) after
-    the base → conflict, the server value stays as the provisional winner;
-    otherwise → applied.
+    another client set it); changed by another client (`other_change`) after the
+    field's base (`bases[field]`, else `base_version`) → conflict, the server value
+    stays as the provisional winner; otherwise → applied.
+
+    `create`: the same record created on two laptops (one natural key), merged as an edit
+    of the fields the create actually set, from base 0: a field it left empty is not a
+    change, and a field the server holds empty takes the create's value; only two
+    different non-empty values conflict.
     """
-    others = changed_by_others(meta, since=base_version, author=author, device=device)
+    field_bases = bases or {}
     news = news_since(meta, since=base_version, author=author, device=device)
     changes: dict[str, Any] = {}
     conflicts: list[ConflictField] = []
@@ -177,23 +222,36 @@ def merge_update(
         if field not in current and value is None:
             # An absent field reads as null: setting it to null changes nothing.
             continue
-        if field in others:
+        if create and is_empty(value):
+            continue
+        since = field_bases.get(field, base_version)
+        other = other_change(meta, field, since=since, author=author, device=device)
+        if other is not None and not (create and is_empty(server)):
             conflicts.append(
                 ConflictField(
                     field=field,
                     base=None,  # the client sends only new values; the server keeps no history
                     server=server,
-                    server_author=others[field][1],
+                    server_author=other[1],
                     incoming=value,
                     incoming_author=author,
                 )
             )
             continue
         changes[field] = value
+    if create:
+        # What the laptop holds differs wherever another's value stayed: send it back.
+        differs = {
+            f
+            for f in news
+            if f != DELETED
+            and f not in changes
+            and not values_equal(current.get(f), incoming.get(f))
+        }
+    else:
+        differs = {f for f in news if f not in incoming and f != DELETED}
     return MergeResult(
-        changes=changes,
-        conflicts=tuple(conflicts),
-        others_changed=frozenset(f for f in news if f not in incoming and f != DELETED),
+        changes=changes, conflicts=tuple(conflicts), others_changed=frozenset(differs)
     )
 
 
@@ -299,77 +357,6 @@ def resolution_changes(
     return dict(values)
 
 
-# --- wire values and domain records ----------------------------------------------------
-
-
-_FIELD_TYPES: dict[str, dict[str, tuple[type, ...]]] = {}
-
-
-def _field_types(cls: type[DomainRecord]) -> dict[str, tuple[type, ...]]:
-    """Field name → the non-None types its annotation allows (cached per class)."""
-    cached = _FIELD_TYPES.get(cls.__qualname__)
-    if cached is not None:
-        return cached
-    hints = typing.get_type_hints(cls)
-    out: dict[str, tuple[type, ...]] = {}
-    for f in dataclasses.fields(cls):
-        hint = hints[f.name]
-        args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
-        out[f.name] = tuple(a for a in args if isinstance(a, type) and a is not type(None))
-    _FIELD_TYPES[cls.__qualname__] = out
-    return out
-
-
-def _from_wire(name: str, kinds: tuple[type, ...], value: Any) -> Any:
-    if value is None or isinstance(value, bool):
-        return value
-    if datetime in kinds and isinstance(value, str):
-        return datetime.fromisoformat(value)
-    if date in kinds and isinstance(value, str):
-        return date.fromisoformat(value)
-    if isinstance(value, str) and (int in kinds or float in kinds) and str not in kinds:
-        # Typed in by a person resolving a conflict ("--value 6"): the column's number.
-        return int(value) if int in kinds and value.strip().lstrip("-").isdigit() else float(value)
-    if bool in kinds and isinstance(value, str):
-        if value.strip().lower() in ("true", "1", "yes", "是"):
-            return True
-        if value.strip().lower() in ("false", "0", "no", "否"):
-            return False
-        raise ValueError(f"{name}: expected true or false")
-    return value
-
-
-def to_entity(cls: type[_R], values: Mapping[str, Any]) -> _R:
-    """The domain record for wire values, validated (unknown keys are ignored here; the
-    stored data keeps them). Raises ValidationError, ValueError or TypeError."""
-    kinds = _field_types(cls)
-    kwargs: dict[str, Any] = {}
-    for name in kinds:
-        if name not in values or name == "version":
-            continue
-        try:
-            kwargs[name] = _from_wire(name, kinds[name], values[name])
-        except (ValueError, TypeError):
-            # Name the field, never echo the value (it may be personal data).
-            raise ValueError(f"{name}: invalid value") from None
-    return cls(**kwargs).validate()
-
-
-def typed_values(entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Values typed by a person, in their wire form (a count as a number, not text)."""
-    cls = SYNC_ENTITIES.get(entity)
-    kinds = _field_types(cls) if cls is not None else {}
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == DELETED:
-            out[name] = bool(_from_wire(name, (bool,), value))
-        elif name in kinds:
-            out[name] = wire_value(_from_wire(name, kinds[name], value))
-        else:
-            out[name] = value
-    return out
-
-
 def check_entity(entity: str, record_id: str, values: Mapping[str, Any]) -> None:
     """Validate a record's resulting values with the domain's rules; raise Rejected."""
     cls = SYNC_ENTITIES.get(entity)
@@ -411,11 +398,6 @@ def record_values(record: Record) -> dict[str, Any]:
     return {"id": record.id, GRID: record.grid_code, DELETED: record.deleted, **record.data}
 
 
-def _stamp(seq: int, author: str, device: str | None) -> list[Any]:
-    """A field_meta entry: `[seq, author]`, plus the device when a laptop made the change."""
-    return [seq, author] if device is None else [seq, author, device]
-
-
 def new_record_values(
     seq: int,
     *,
@@ -427,11 +409,12 @@ def new_record_values(
     now: datetime,
     department_id: str | None = None,
     device: str | None = None,
+    restored: int | None = None,
 ) -> dict[str, Any]:
     """The columns of a new `Record` row at sequence number `seq`, every field stamped by
     its author (and the device it came from, if any)."""
     fields = {k: v for k, v in data.items() if k not in ENVELOPE and k != GRID}
-    stamp = _stamp(seq, author, device)
+    made = stamp(seq, author, device, now, restored)
     return {
         "entity": entity,
         "id": record_id,
@@ -440,7 +423,7 @@ def new_record_values(
         "deleted": False,
         "deleted_at": None,
         "data": fields,
-        "field_meta": {field: list(stamp) for field in (*fields, GRID)},
+        "field_meta": {field: list(made) for field in (*fields, GRID)},
         "department_id": fields.get("department_id") if entity == "case" else department_id,
         "restricted": is_restricted(entity, fields),
         "created_by": author,
@@ -487,6 +470,7 @@ def write_changes(
     author: str,
     now: datetime,
     device: str | None = None,
+    restored: int | None = None,
 ) -> int | None:
     """Write field changes as one new change of the record; return its sequence number.
 
@@ -499,7 +483,7 @@ def write_changes(
     data = dict(record.data)
     meta = dict(record.field_meta)
     for field, value in changes.items():
-        meta[field] = _stamp(seq, author, device)
+        meta[field] = stamp(seq, author, device, now, restored)
         if field == GRID:
             if value != record.grid_code:
                 session.add(

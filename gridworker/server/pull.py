@@ -198,6 +198,7 @@ def _conflicts(s: Session, view: _View) -> Source:
                     "reject_code": c.reject_code,
                     "resolved_by": c.resolved_by,
                     "resolved_at": _iso(c.resolved_at),
+                    "created_by": c.created_by,
                 }
             )
             row = Row(

@@ -2,7 +2,9 @@
 
 Once a tombstone is gone, a client whose cursor is below its version can no
 longer learn of that delete; meta PURGED_THROUGH records the highest purged
-version, and pull answers such cursors 410 `cursor_expired`.
+version, and pull answers such cursors 410 `cursor_expired`. Once a device's
+mutation-log entries are gone, Device.log_purged_through remembers up to which id,
+so a late re-send of one of them is answered as a replay (push.py), not as a clone.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from gridworker.server import meta
-from gridworker.server.models import MutationLog, Record
+from gridworker.server.models import Device, MutationLog, Record
 from gridworker.server.sequence import lock_sequence
 
 
@@ -50,6 +52,16 @@ def purge_tombstones(
     purged_through = max(previous, int(highest or 0))
     if purged_through != previous:
         meta.put(session, meta.PURGED_THROUGH, purged_through)
-    # Replays are recognised for at least the tombstone horizon (DESIGN.md §4).
+    # Replays are recognised for at least the tombstone horizon (docs/design.md §4). What goes is
+    # remembered per device, so that a laptop back after the horizon replays safely.
+    expiring = session.execute(
+        select(MutationLog.device_id, func.max(MutationLog.mutation_id))
+        .where(MutationLog.at < horizon)
+        .group_by(MutationLog.device_id)
+    ).all()
+    for device_id, highest_id in expiring:
+        device = session.get(Device, device_id)
+        if device is not None and int(highest_id) > (device.log_purged_through or 0):
+            device.log_purged_through = int(highest_id)
     logs = _count(session.execute(delete(MutationLog).where(MutationLog.at < horizon)))
     return PurgeResult(tombstones=tombstones, mutation_logs=logs, purged_through=purged_through)

@@ -32,9 +32,10 @@ from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
-from gridworker.server import audit, authz, meta, sequence
+from gridworker.server import audit, authz, handover, meta, natural_keys, restore, sequence
 from gridworker.server.api.deps import Caller
-from gridworker.server.commands import Actor, apply_command, case_children
+from gridworker.server.children import children_of, parent_grid, parent_key
+from gridworker.server.commands import Actor, apply_command
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
@@ -71,6 +72,8 @@ _LOG_TABLE = cast(Table, MutationLog.__table__)
 _RECORD_TABLE = cast(Table, Record.__table__)
 
 MAX_INT64 = 2**63 - 1
+# The outcome code of a re-sent mutation whose log entry the purge removed (see _plan).
+REPLAY_EXPIRED = "replay_expired"
 
 # Ids per IN (...) list: well under SQLite's limit on bound parameters.
 CHUNK = 500
@@ -106,6 +109,11 @@ def payload_hash(mutation: Mutation) -> str:
         "payload": mutation.payload,
         "full_state": mutation.full_state,
     }
+    # Newer optional keys count only when set, so older mutations keep their digests.
+    if mutation.bases is not None:
+        fields["bases"] = mutation.bases
+    if mutation.restored_version is not None:
+        fields["restored_version"] = mutation.restored_version
     try:
         text = json.dumps(
             fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -113,8 +121,12 @@ def payload_hash(mutation: Mutation) -> str:
     except ValueError:
         # NaN or ±Infinity in the payload (accepted by the request's JSON parser): null,
         # as model_dump gave them.
+        dumped = mutation.model_dump(mode="json")
+        for key in ("bases", "restored_version"):
+            if dumped.get(key) is None:
+                dumped.pop(key, None)
         text = json.dumps(
-            mutation.model_dump(mode="json"),
+            dumped,
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
@@ -175,7 +187,7 @@ def apply_push(
             "只能以本设备的身份推送",
             "A push must come from the device it names",
         )
-    if any(m.mutation_id > MAX_INT64 or m.base_version > MAX_INT64 for m in request.mutations):
+    if any(_largest_number(m) > MAX_INT64 for m in request.mutations):
         # The protocol bounds them only from below; a 64-bit column holds no more.
         raise ApiError(
             ErrorCode.validation,
@@ -215,7 +227,7 @@ def apply_push(
             device_id=caller.device_id,
         )
         last_before = device.last_mutation_id or 0
-        plan = _plan(s, device.id, request.mutations, last_before)
+        plan = _plan(s, device.id, request.mutations, last_before, device.log_purged_through or 0)
         todo = [request.mutations[i] for i, step in enumerate(plan) if step.logged is None]
         with sequence.allocating(s, start):
             applied = iter(_apply_batch(s, actor, todo, lang, _Records(s, todo)))
@@ -262,6 +274,13 @@ def apply_push(
         return PushResponse(epoch=epoch, outcomes=outcomes)
 
 
+def _largest_number(mutation: Mutation) -> int:
+    """The largest id or version a mutation carries (each must fit a 64-bit column)."""
+    numbers = [mutation.mutation_id, mutation.base_version, mutation.restored_version or 0]
+    numbers += [int(v) for v in (mutation.bases or {}).values()]
+    return max(numbers)
+
+
 def _rejected(mutation: Mutation, code: str, reason: str) -> MutationOutcome:
     return MutationOutcome(
         mutation_id=mutation.mutation_id, status="rejected", code=code, reason=reason
@@ -279,13 +298,20 @@ class _Step:
 
 
 def _plan(
-    s: Session, device_id: str, mutations: Sequence[Mutation], last_before: int
+    s: Session,
+    device_id: str,
+    mutations: Sequence[Mutation],
+    last_before: int,
+    purged_through: int = 0,
 ) -> list[_Step]:
     """Sort a batch into replays and mutations to apply, reading the mutation log once.
 
     Raises client_cloned for a logged id with another payload, and for an id at or below
-    the device's last one that is not in the log (the log was purged, or the laptop's
-    outbox was restored from a copy: either way not a replay)."""
+    the device's last one that is not in the log (the laptop's outbox was restored from a
+    copy). An id whose log entry the purge removed (at or below `purged_through`) is a
+    laptop back after the horizon re-sending what the server applied long ago: answered
+    as settled (`replay_expired`), never applied again; the laptop then fetches the
+    record's truth."""
     ids = sorted({m.mutation_id for m in mutations})
     logged: dict[int, MutationLog] = {}
     for begin in range(0, len(ids), CHUNK):
@@ -310,12 +336,21 @@ def _plan(
             if earlier != digest:
                 raise _cloned()
             plan.append(_Step(digest, None))  # a repeat within the batch: the first's outcome
+        elif mutation.mutation_id <= purged_through:
+            plan.append(_Step(digest, _expired(mutation)))
         elif mutation.mutation_id <= last_before:
             raise _cloned()
         else:
             seen[mutation.mutation_id] = digest
             plan.append(_Step(digest, None))
     return plan
+
+
+def _expired(mutation: Mutation) -> dict[str, Any]:
+    """The outcome of a replay whose log entry was purged: settled, result unknown."""
+    return MutationOutcome(
+        mutation_id=mutation.mutation_id, status="applied", code=REPLAY_EXPIRED
+    ).model_dump(mode="json")
 
 
 class _Records:
@@ -341,6 +376,9 @@ class _Records:
         for m in mutations:
             if m.op != "command":
                 by_entity.setdefault(m.entity, []).append(m.record_id)
+            parent = parent_key(m.entity, m.payload) if m.op == "create" else None
+            if parent is not None:  # a new child lives in its parent's grid (_create)
+                by_entity.setdefault(parent[0], []).append(parent[1])
         for entity, ids in by_entity.items():
             unique = list(dict.fromkeys(ids))
             for begin in range(0, len(unique), CHUNK):
@@ -373,6 +411,16 @@ class _Records:
         if key in self.known:
             return self.known[key]
         return self.s.get(Record, key)
+
+    def grid_of(self, entity: str, record_id: str) -> str | None:
+        """The grid of a stored (or pending) record, without inserting what is pending."""
+        key = (entity, record_id)
+        if key in self.pending:
+            return str(self.pending[key]["grid_code"])
+        if key not in self.known:
+            self.known[key] = self.s.get(Record, key)
+        found = self.known[key]
+        return found.grid_code if found is not None else None
 
     def created(self, record: Record) -> None:
         self.known[(record.entity, record.id)] = record
@@ -502,11 +550,31 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
                 "办理操作只能以命令提交，且不能修改或删除",
                 "Workflow actions are pushed as commands and never changed or deleted",
             )
-        return apply_command(s, actor, mutation)
-    if scope.role != "department" and not scope.covers_grid(mutation.grid_code):
+        # A restore re-send of an action runs at its original time (restore.py).
+        return apply_command(
+            s, restore.restore_actor(actor, mutation) if mutation.full_state else actor, mutation
+        )
+    # A change made while the laptop still had the grid is handed over (handover.py).
+    if (
+        scope.role != "department"
+        and not scope.covers_grid(mutation.grid_code)
+        and (mutation.op == "create" or mutation.grid_code not in handover.held_grids(s, actor))
+    ):
         raise _out_of_scope()
     record = records.get(mutation.entity, mutation.record_id)
     target = _Target(mutation, mutation.entity, scope.username, actor.device_id)
+    if mutation.full_state and mutation.op in ("create", "delete"):
+        return restore.apply_restore(
+            s,
+            actor,
+            mutation,
+            record,
+            author=target.author,
+            device=target.device,
+            check_existing=_check_existing,
+            check_restricted=_check_restricted,
+            case_draft=CASE_DRAFT,
+        )
     if mutation.op == "create":
         return _create(s, actor, target, record, records)
     if record is None:
@@ -517,7 +585,9 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
         raise authz.missing(mutation.entity, mutation.record_id)
     if mutation.op == "update":
         incoming = _fields(mutation, for_create=False)
-        return _update_existing(s, actor, target, record, incoming, mutation.base_version)
+        return _update_existing(
+            s, actor, target, record, incoming, mutation.base_version, bases=mutation.bases
+        )
     return _delete(s, actor, target, record)
 
 
@@ -526,6 +596,7 @@ def _deferrable(actor: Actor, mutation: Mutation) -> bool:
     attachment reads its case, and a department's create checks the case too."""
     return (
         mutation.op == "create"
+        and not mutation.full_state
         and mutation.entity not in ("attachment", "case_action")
         and actor.scope.role != "department"
     )
@@ -587,27 +658,35 @@ def _create(
     fields = _fields(mutation, for_create=True)
     locked = command_fields(target.entity)
     if record is not None:
-        # The same deterministic id created elsewhere (one roster, two laptops): an
-        # update from nothing. Workflow fields are not a create's to set on a live record.
+        # The same deterministic id created elsewhere (one roster, two laptops): an edit of
+        # the fields this create set, from nothing (merge_update, `create`). Workflow
+        # fields are not a create's to set on a live record.
         incoming = {k: v for k, v in fields.items() if k not in locked}
-        return _update_existing(s, actor, target, record, incoming, 0)
+        return _update_existing(s, actor, target, record, incoming, 0, create=True)
+    # A new child lives in its parent's grid (children.py); the pusher must cover it.
+    grid = parent_grid(actor.scope, mutation, fields, records.grid_of)
+    fields[GRID] = grid
+    if target.entity == "household":  # one household per grid and 户号 (natural_keys.py)
+        natural_keys.check_create(s, mutation.record_id, grid, str(fields.get("household_no")))
     if target.entity == "case":
         fields.update(CASE_DRAFT)
     if actor.scope.role == "department":
         _check_department_attachment(actor, mutation, fields, s)
-    _check_restricted(actor, target.entity, mutation.grid_code, fields)
+    _check_restricted(actor, target.entity, grid, fields)
     check_entity(target.entity, mutation.record_id, fields)
     status: OutcomeStatus = "applied"
     if target.entity == "case" and any(
         f in mutation.payload and mutation.payload[f] != v for f, v in CASE_DRAFT.items()
     ):
         status = "merged"  # the laptop's workflow fields were replaced: send the truth back
+    if grid != mutation.grid_code:
+        status = "merged"  # placed in its parent's grid: the laptop learns where
     deferred = _deferrable(actor, mutation)
     values = new_record_values(
         next_seq(s),
         entity=target.entity,
         record_id=mutation.record_id,
-        grid_code=mutation.grid_code,
+        grid_code=grid,
         data=fields,
         author=target.author,
         now=actor.now,
@@ -664,8 +743,13 @@ def _update_existing(
     record: Record,
     incoming: dict[str, Any],
     base_version: int,
+    *,
+    bases: dict[str, int] | None = None,
+    create: bool = False,
 ) -> MutationOutcome:
     mutation = target.mutation
+    if handover.left_scope(s, actor, record, base_version):
+        return handover.hand_over(s, actor, mutation, record, incoming, author=target.author)
     _check_existing(actor, record, incoming.get(GRID))
     if record.restricted or target.entity == "resident_tag":
         # Both the tag as stored and the tag it would become.
@@ -685,6 +769,8 @@ def _update_existing(
             fields=fields,
             author=target.author,
             now=actor.now,
+            meta=record.field_meta,
+            device=target.device,
         )
         return MutationOutcome(
             mutation_id=mutation.mutation_id,
@@ -700,19 +786,21 @@ def _update_existing(
         base_version=base_version,
         author=target.author,
         device=target.device,
+        bases=bases,
+        create=create,
     )
     if result.changes:
         check_entity(target.entity, record.id, {**current, **result.changes})
+    if target.entity == "household" and GRID in result.changes:
+        natural_keys.check_move(s, record, str(result.changes[GRID]))
     owner_changed = target.entity == "attachment" and {"owner_entity", "owner_id"} & set(
         result.changes
     )
     if owner_changed and actor.scope.role == "department":
         _check_department_attachment(actor, mutation, {**record.data, **result.changes}, s)
-    # A case moving to another grid takes its actions and photos along, so that the
-    # new grid's clients get its history and the old grid's evict all of it.
-    children = (
-        case_children(s, record) if target.entity == "case" and GRID in result.changes else []
-    )
+    # A record moving to another grid takes its children along (children.py), so that the
+    # new grid's clients get all of it and the old grid's evict all of it.
+    children = children_of(s, record) if GRID in result.changes else []
     author, device = target.author, target.device
     write_changes(s, record, result.changes, author=author, now=actor.now, device=device)
     for child in children:
@@ -732,6 +820,8 @@ def _update_existing(
             fields=list(result.conflicts),
             author=target.author,
             now=actor.now,
+            meta=record.field_meta,
+            device=target.device,
         ).id
     status = result.status
     return MutationOutcome(
@@ -745,6 +835,8 @@ def _update_existing(
 
 def _delete(s: Session, actor: Actor, target: _Target, record: Record) -> MutationOutcome:
     mutation = target.mutation
+    if handover.left_scope(s, actor, record, mutation.base_version):
+        return handover.hand_over(s, actor, mutation, record, None, author=target.author)
     _check_existing(actor, record, None)
     _check_restricted(actor, target.entity, record.grid_code, record.data)
     if record.deleted:
@@ -769,6 +861,8 @@ def _delete(s: Session, actor: Actor, target: _Target, record: Record) -> Mutati
             fields=fields,
             author=target.author,
             now=actor.now,
+            meta=record.field_meta,
+            device=target.device,
         )
         return MutationOutcome(
             mutation_id=mutation.mutation_id,

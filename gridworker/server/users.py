@@ -13,7 +13,7 @@ from gridworker.domain.enums import Role, SupervisorLevel
 from gridworker.domain.validation import validate_grid_code, validate_region_code
 from gridworker.server.core.config import Settings
 from gridworker.server.meta import ensure_initialised
-from gridworker.server.models import Department, Device, Token, User
+from gridworker.server.models import Department, Device, MutationLog, Token, User
 from gridworker.server.security import hash_password
 from gridworker.server.sequence import next_seq
 
@@ -137,6 +137,35 @@ def revoke_device(session: Session, *, device_id: str) -> Device:
     if device is None:
         raise AdminError(f"no device {device_id}")
     device.revoked_at = datetime.now(UTC)
+    for token in session.scalars(select(Token).where(Token.device_id == device_id)):
+        token.revoked = True
+    return device
+
+
+def reassign_device(session: Session, *, device_id: str, username: str) -> Device:
+    """Register a device to another user: for a laptop whose enrollment went to the wrong
+    account (a mistyped username on an older client). Only a device that never pushed a
+    change: one that did carries another user's history and must enroll as a new device.
+    Its tokens are revoked; it signs in again as `username`."""
+    device = session.get(Device, device_id)
+    if device is None:
+        raise AdminError(f"no device {device_id}")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AdminError(f"no user {username}")
+    if device.revoked_at is not None:
+        raise AdminError(f"device {device_id} is revoked")
+    pushed = session.scalar(
+        select(MutationLog.mutation_id).where(MutationLog.device_id == device_id).limit(1)
+    )
+    if (device.last_mutation_id or 0) > 0 or pushed is not None:
+        raise AdminError(
+            f"device {device_id} has pushed changes as its user: it cannot change hands "
+            "(enroll the laptop as a new device instead)"
+        )
+    device.user_id = user.id
+    device.grids = None
+    device.evicting = None
     for token in session.scalars(select(Token).where(Token.device_id == device_id)):
         token.revoked = True
     return device

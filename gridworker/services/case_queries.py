@@ -377,6 +377,8 @@ class PhotoThumb:
     caption: str | None
     is_evidence: bool
     png: bytes | None  # a small PNG preview; None for files that are not images
+    # Referenced but not on this laptop yet (not uploaded by the laptop that took it).
+    waiting: bool = False
 
 
 def _thumbnail(data: bytes, size: int) -> bytes | None:
@@ -412,9 +414,10 @@ def photo_thumbnails(
     thumbs: list[PhotoThumb] = []
     for att_id, sha, mime, caption, evidence in rows:
         png = None
-        if mime in _IMAGE_TYPES and store.exists(sha):
+        here = store.exists(sha)
+        if mime in _IMAGE_TYPES and here:
             png = _thumbnail(store.open_bytes(sha), size)
-        thumbs.append(PhotoThumb(att_id, mime, caption, evidence, png))
+        thumbs.append(PhotoThumb(att_id, mime, caption, evidence, png, waiting=not here))
     return thumbs
 
 

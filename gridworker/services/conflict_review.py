@@ -22,6 +22,7 @@ from gridworker.services.syncing import LABEL_FIELDS, client_for
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import SYNC_MODELS, GridRow
 from gridworker.sync.protocol import ConflictInfo, ConflictList, ResolveRequest
+from gridworker.sync.state import DeviceIdentity
 
 Keep = Literal["server", "incoming"]
 
@@ -45,6 +46,8 @@ class GridConflict:
 
 def _views(ws: Workspace, infos: list[ConflictInfo]) -> list[GridConflict]:
     with ws.read() as s:
+        identity = DeviceIdentity.load(s)
+        device = identity.device_id if identity is not None else None
         grids = {code: name for code, name in s.execute(select(GridRow.code, GridRow.name))}
         out = []
         for info in infos:
@@ -63,13 +66,20 @@ def _views(ws: Workspace, infos: list[ConflictInfo]) -> list[GridConflict]:
                     grid_name=grids.get(info.grid_code, ""),
                     status=info.status,
                     created_at=info.created_at,
-                    fields=[f.model_dump(mode="json") for f in info.fields],
+                    fields=[_sides(f.model_dump(mode="json"), device) for f in info.fields],
                     action=info.action,
                     reject_code=info.reject_code,
                     resolved_by=info.resolved_by,
                 )
             )
     return out
+
+
+def _sides(field: dict[str, Any], device: str | None) -> dict[str, Any]:
+    """Mark the sides this laptop made (shown as "this laptop", not by name)."""
+    for side in ("server", "incoming"):
+        field[f"{side}_mine"] = bool(device and field.get(f"{side}_device") == device)
+    return field
 
 
 def grid_conflicts(

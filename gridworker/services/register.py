@@ -115,7 +115,18 @@ def save_household(
 ) -> HouseholdRow:
     """`hid`: the household's id when the caller already derived it (an import)."""
     check_write(ws, "household", h.grid_code)
-    hid = hid or ids.household_id(ws.id_secret, h.grid_code, h.household_no)
+    if hid is None:
+        hid = ids.household_id(ws.id_secret, h.grid_code, h.household_no)
+        if session.get(HouseholdRow, hid) is None:
+            # A household moved in from another grid keeps its id: its 户号 finds it here.
+            moved_in = session.scalar(
+                select(HouseholdRow.id).where(
+                    HouseholdRow.grid_code == h.grid_code,
+                    HouseholdRow.household_no == h.household_no,
+                    HouseholdRow.deleted.is_(False),
+                )
+            )
+            hid = moved_in or hid
     return upsert(session, HouseholdRow, hid, household_values(h))
 
 

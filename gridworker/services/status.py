@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from gridworker.domain.errors import CodedError
+from gridworker.services.conflicts import list_conflicts
 from gridworker.services.errors import as_coded
 from gridworker.services.workspace import Workspace
-from gridworker.storage.models import LocalConflict, OutboxEntry
+from gridworker.storage.models import OutboxEntry
 from gridworker.sync.state import ServerConfig, SyncState
 
 if TYPE_CHECKING:
@@ -25,16 +26,10 @@ def status(ws: Workspace) -> dict[str, Any]:
         counts = dict(
             s.execute(select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status)).all()
         )
-        conflicts = (
-            s.scalar(
-                select(func.count())
-                .select_from(LocalConflict)
-                .where(LocalConflict.status == "open")
-            )
-            or 0
-        )
         state = SyncState.load(s)
         server = ServerConfig.load(s)
+    # This user's own (a supervisor reviews the grid's others in the review desk).
+    conflicts = len(list_conflicts(ws, status="open"))
     return {
         "pending": int(counts.get("pending", 0) + counts.get("sending", 0)),
         "rejected": int(counts.get("rejected", 0)),

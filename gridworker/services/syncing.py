@@ -7,14 +7,16 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import select
-
-from gridworker.domain.entities import DECLARED
 from gridworker.domain.enums import Role, SupervisorLevel
+from gridworker.services.conflicts import (  # re-exported: the CLI and the UI import them here
+    LABEL_FIELDS,
+    ConflictView,
+    list_conflicts,
+    resolve_conflict,
+)
+from gridworker.services.rekey import rekey
 from gridworker.services.workspace import (
     SPECIAL_KEY_SETTING,
     Actor,
@@ -24,13 +26,26 @@ from gridworker.services.workspace import (
 )
 from gridworker.services.workspace import open_workspace as open_ws
 from gridworker.storage.keyvault import KdfParams
-from gridworker.storage.models import SYNC_MODELS, LocalConflict, Setting
+from gridworker.storage.models import Setting
 from gridworker.storage.outbox import without_capture
 from gridworker.storage.profile import profile_exists
 from gridworker.sync.client import SyncClient, SyncError, make_transport
 from gridworker.sync.engine import Cancelled, CycleReport, Progress, SyncEngine
 from gridworker.sync.protocol import ErrorCode, LoginResponse
 from gridworker.sync.state import DeviceIdentity, ServerConfig, SyncState
+
+__all__ = [
+    "LABEL_FIELDS",
+    "ConflictView",
+    "NeedsSignIn",
+    "client_for",
+    "device_identity",
+    "enroll",
+    "list_conflicts",
+    "resolve_conflict",
+    "sync_now",
+    "sync_state",
+]
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +108,12 @@ def enroll(
     server = ServerConfig(url=server_url, ca_bundle=ca_bundle)
     if profile_exists(path):
         ws = open_ws(path, passphrase)
+        if ws.actor.username != username.strip():
+            # Refused before the server hears of it: signing in would register this device
+            # to the other user, and the right user's enrollment would then be refused.
+            owner = ws.actor.username
+            ws.close()
+            raise ServiceError("profile_other_user", owner=owner, username=username)
         device_id = device_identity(ws).device_id
     else:
         ws = None
@@ -126,9 +147,6 @@ def enroll(
             supervisor_level=actor.supervisor_level,
             department_id=actor.department_id,
         )
-    elif ws.actor.username != username:
-        ws.close()
-        raise ServiceError("profile_other_user", owner=ws.actor.username, username=username)
     else:
         _adopt_district_secret(ws, secret)
     _store_login(ws, login, server, device_id)
@@ -145,11 +163,15 @@ def enroll(
 def _adopt_district_secret(ws: Workspace, secret: bytes) -> None:
     """A profile made offline with `init` used a local secret; from now on the district's.
 
-    Records already created keep their ids (they are pushed as they are); only new
-    ones use the district secret. Importing the same roster again after enrollment
-    then matches what other laptops made.
+    Records made offline are re-keyed to the ids the district secret gives their natural
+    keys (services/rekey.py), so the first push merges them with what other laptops
+    registered, and importing the same roster again matches them.
     """
-    with ws.write() as s:
+    with ws.write() as s, without_capture(s):
+        stored = s.get(Setting, "id_secret")
+        local = stored is None or (stored.value or {}).get("source") != "district"
+        if local and ws.id_secret != secret:
+            rekey(s, ws.id_secret, secret)
         s.merge(Setting(key="id_secret", value={"hex": secret.hex(), "source": "district"}))
     ws.id_secret = secret
 
@@ -209,7 +231,12 @@ def sync_now(
     client = client_for(ws, lang=lang)
     for attempt in range(2):
         engine = SyncEngine(
-            ws.profile, client, username=ws.actor.username, progress=progress, cancel=cancel
+            ws.profile,
+            client,
+            username=ws.actor.username,
+            progress=progress,
+            cancel=cancel,
+            clock=ws.clock,
         )
         if pull_limit is not None:
             engine.pull_limit = pull_limit
@@ -225,136 +252,6 @@ def sync_now(
                 raise NeedsSignIn("needs_sign_in") from exc
             sign_in_again(ws, client, password, new_device=cloned)
     raise AssertionError("unreachable")
-
-
-# --- conflicts -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ConflictView:
-    id: str
-    kind: str
-    entity: str
-    record_id: str
-    grid_code: str
-    status: str
-    fields: list[dict[str, Any]]
-    reject_code: str | None
-    pending_resolution: bool
-    created_at: str = ""
-    action: dict[str, Any] | None = None
-    record_label: str = ""
-    resolution: dict[str, Any] | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "entity": self.entity,
-            "record_id": self.record_id,
-            "record_label": self.record_label,
-            "grid_code": self.grid_code,
-            "status": self.status,
-            "created_at": self.created_at,
-            "fields": self.fields,
-            "action": self.action,
-            "reject_code": self.reject_code,
-            "pending_resolution": self.pending_resolution,
-        }
-
-
-# What names a record for a person: the field shown in place of its id (declared).
-LABEL_FIELDS = {d.name: d.label_field for d in DECLARED if d.label_field}
-
-
-def _record_label(s: Any, entity: str, record_id: str) -> str:
-    model = SYNC_MODELS.get(entity)
-    field = LABEL_FIELDS.get(entity)
-    row = s.get(model, record_id) if model is not None else None
-    value = getattr(row, field, None) if row is not None and field else None
-    return str(value) if value else f"…{record_id[-8:]}"
-
-
-def list_conflicts(ws: Workspace, *, status: str = "open") -> list[ConflictView]:
-    """Conflicts with what a person needs to judge them: both sides, who, and which record."""
-    stmt = select(LocalConflict).order_by(LocalConflict.created_at)
-    if status != "all":
-        stmt = stmt.where(LocalConflict.status == status)
-    with ws.read() as s:
-        return [
-            ConflictView(
-                c.id,
-                c.kind,
-                c.entity,
-                c.record_id,
-                c.grid_code,
-                c.status,
-                list(c.fields),
-                c.reject_code,
-                c.resolution is not None,
-                created_at=c.created_at.isoformat(timespec="seconds") if c.created_at else "",
-                action=c.action,
-                record_label=_record_label(s, c.entity, c.record_id),
-                resolution=c.resolution,
-            )
-            for c in s.scalars(stmt)
-        ]
-
-
-def resolve_conflict(
-    ws: Workspace,
-    conflict_id: str,
-    *,
-    keep: str | None = None,
-    field: str | None = None,
-    value: Any = None,
-) -> None:
-    """Keep the local or the server value, or type a value for one field. Applied here at once;
-    the resolution goes to the server with the next sync (and the supervisors see it)."""
-    if (keep is None) == (field is None):
-        raise ServiceError("resolve_how")
-    if keep is not None and keep not in ("local", "server"):
-        raise ServiceError("resolve_keep")
-    with ws.write() as s, without_capture(s):
-        conflict = s.get(LocalConflict, conflict_id)
-        if conflict is None:
-            raise ServiceError("conflict_missing", id=conflict_id)
-        if conflict.status != "open":
-            raise ServiceError("conflict_done")
-        model = SYNC_MODELS.get(conflict.entity)
-        record = s.get(model, conflict.record_id) if model is not None else None
-        values: dict[str, Any] = {}
-        if field is not None:
-            if field not in {f["field"] for f in conflict.fields}:
-                raise ServiceError("conflict_no_field", name=field)
-            values = {field: value}
-            # Fields are resolved one call at a time: earlier choices stay in the resolution.
-            earlier = conflict.resolution or {}
-            chosen = dict(earlier.get("values") or {}) if earlier.get("choice") == "values" else {}
-            resolution: dict[str, Any] = {"choice": "values", "values": {**chosen, **values}}
-        elif keep == "local":
-            # Only what this laptop sent: a delete conflict also lists the other side's edits,
-            # which have no local value to keep.
-            values = {
-                f["field"]: f["local"]
-                for f in conflict.fields
-                if f.get("local_author") is not None or f["field"] == "deleted"
-            }
-            resolution = {"choice": "local", "values": {}}
-        else:
-            resolution = {"choice": "server", "values": {}}
-        if record is not None and values and conflict.kind != "workflow":
-            from gridworker.storage.codec import coerce_fields
-
-            coerced = coerce_fields(
-                type(record), {**values, "grid_code": record.grid_code}, strict=False
-            )
-            for key, new in coerced.items():
-                if key != "grid_code":
-                    setattr(record, key, new)
-        conflict.resolution = resolution
-        conflict.resolved_by = ws.actor.username
-        conflict.resolved_at = ws.now()
 
 
 def sync_state(ws: Workspace) -> SyncState:

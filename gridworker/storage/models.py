@@ -130,7 +130,8 @@ class OutboxEntry(Base):
 
     `mutation_id` is strictly increasing per client and never reused
     (AUTOINCREMENT), assigned when the row is created; coalescing an unsent edit
-    into an earlier row keeps that row's id and base_version.
+    into an earlier row keeps that row's id and base_version, and a field it adds
+    gets its own base in `bases`.
     """
 
     __tablename__ = "outbox"
@@ -154,6 +155,11 @@ class OutboxEntry(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     # Set on re-sends after a server restore (epoch change): the record in full.
     full_state: Mapped[bool] = mapped_column(Boolean, default=False)
+    # {field: base} for fields of a coalesced update first edited from a newer version than
+    # `base_version` (docs/design.md §4: the version the user saw when editing that field).
+    bases: Mapped[dict[str, int] | None] = mapped_column(JSONText())
+    # A restore re-send: the record's version in the timeline before the server's restore.
+    restored_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class LocalConflict(Base):
@@ -178,10 +184,18 @@ class LocalConflict(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # Who pushed the losing side (the server's ConflictInfo.created_by).
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    # Why the server refused the last resolution sent (the conflict is open again).
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class Transfer(Base):
-    """An attachment still to upload or download (resumable, retried)."""
+    """An attachment still to upload or download (resumable, retried).
+
+    `attempts` counts failures (a few, then it stops); `waits` counts downloads of a file
+    that is referenced but not uploaded yet, which is no failure: retried with backoff
+    (`next_try`) for as long as a record references it."""
 
     __tablename__ = "transfer"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -189,6 +203,9 @@ class Transfer(Base):
     size: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    waits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_try: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_try: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Setting(Base):

@@ -10,7 +10,9 @@ Rules:
   the old values kept for display; delete: the tombstone (`deleted` set true).
 - An update of a record that already has a *pending* (not yet sent) entry is
   coalesced into it, keeping its mutation id and base_version: two unsent edits
-  never conflict with each other.
+  never conflict with each other. A field the entry did not hold yet keeps the
+  version the user saw when editing it (`bases`): a colleague's value pulled in
+  between and then changed deliberately is no conflict.
 - Case workflow fields (`__command_fields__`) change only through actions, so
   they are never captured as updates; a new CaseAction is a `command`.
 - Append-only rows (visits, inspections and their results, case actions) are
@@ -150,6 +152,19 @@ def _enqueue(
     return entry
 
 
+def _note_bases(entry: OutboxEntry, new: dict[str, Any], version: int) -> None:
+    """Fields an update adds to a waiting entry carry the version the user saw now; a field
+    the entry already holds keeps its base (the value pulled since stayed under the local
+    one, so the user never saw it)."""
+    added = [k for k in new if k not in entry.payload]
+    if not added or version == entry.base_version:
+        return
+    bases = dict(entry.bases or {})
+    for key in added:
+        bases[key] = version
+    entry.bases = bases
+
+
 def _apply_column_defaults(obj: SyncRecord) -> None:
     # Column defaults fire only at INSERT; the queued payload must carry them already.
     for column in obj.__table__.columns:
@@ -198,6 +213,8 @@ def capture(session: Session, flush_context: UOWTransaction, instances: object) 
         pending = pending_by_record.get((obj.__entity__, obj.id))
         if pending is not None:
             # Coalesce: keep the earlier base_version and mutation id; the first old value wins.
+            if pending.op == "update":
+                _note_bases(pending, new, obj.version or 0)
             pending.payload = {**pending.payload, **new}
             if pending.op == "update":
                 pending.old = {**old, **(pending.old or {})}

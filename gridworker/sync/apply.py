@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from gridworker.domain.enums import GridType, RegionLevel
+from gridworker.domain.wire import wire_value
 from gridworker.storage.bulk import insert_rows
 from gridworker.storage.codec import coerce_fields
 from gridworker.storage.models import (
@@ -29,6 +30,7 @@ from gridworker.storage.models import (
 )
 from gridworker.storage.reference_terms import store_reference_doc
 from gridworker.sync.protocol import MutationOutcome, Row
+from gridworker.sync.state import SyncState
 
 UNSENT = ("pending", "sending")
 # Ids per IN (...) list: well under SQLite's limit on bound parameters.
@@ -243,17 +245,20 @@ def store_reference(session: Session, row: Row) -> None:
         session.merge(dept)
 
 
+# Per side of a conflict field: the value ("") and who made it, where and when.
+_SIDE_KEYS = ("", "_author", "_device", "_device_name", "_at")
+
+
 def store_conflict(session: Session, info: dict[str, Any], version: int = 0) -> LocalConflict:
     """Upsert a conflict from the server's ConflictInfo (incoming = this laptop's side)."""
     conflict = session.get(LocalConflict, info["id"])
+    # `local` is the incoming side (the push that met the server's value), whoever made it.
     fields = [
         {
             "field": f.get("field"),
             "base": f.get("base"),
-            "server": f.get("server"),
-            "server_author": f.get("server_author"),
-            "local": f.get("incoming"),
-            "local_author": f.get("incoming_author"),
+            **{f"server{k}": f.get(f"server{k}") for k in _SIDE_KEYS},
+            **{f"local{k}": f.get(f"incoming{k}") for k in _SIDE_KEYS},
         }
         for f in info.get("fields") or []
     ]
@@ -267,6 +272,7 @@ def store_conflict(session: Session, info: dict[str, Any], version: int = 0) -> 
     conflict.fields = fields
     conflict.action = info.get("action")
     conflict.reject_code = info.get("reject_code")
+    conflict.created_by = info.get("created_by") or conflict.created_by
     if info.get("status") == "resolved":
         conflict.status = "resolved"
         conflict.resolved_by = info.get("resolved_by")
@@ -288,18 +294,52 @@ def _parse_time(value: Any) -> datetime:
     return _now()
 
 
+# A change handed over after its record left this user's grids (server/handover.py).
+LEFT_SCOPE = "left_scope"
+# A re-sent mutation whose log entry the server purged (server/push.py `_plan`).
+REPLAY_EXPIRED = "replay_expired"
+
+
 def apply_outcome(
-    session: Session, entry: OutboxEntry, outcome: MutationOutcome, author: str
+    session: Session,
+    entry: OutboxEntry,
+    outcome: MutationOutcome,
+    author: str,
+    device: str | None = None,
 ) -> str:
-    """Settle one pushed entry; returns its status. Rejected entries stay, visibly."""
-    if outcome.status == "rejected":
+    """Settle one pushed entry; returns its status.
+
+    A change refused for good stays, readable, as a refused change (the entry, `rejected`,
+    with the reason; the user dismisses it), and so does one the server handed over to
+    the people who now cover its record (`left_scope`): either way the record is asked
+    for again (sync/refetch.py), so the laptop ends with the server's truth, never with a
+    copy only it holds."""
+    if outcome.code == REPLAY_EXPIRED:
+        # Applied long ago, its answer lost and its log purged since (the laptop was away
+        # past the horizon): settled; the record's truth is fetched again.
+        queue_refetch(session, [(entry.entity, entry.record_id)])
+        session.delete(entry)
+        return "applied"
+    if outcome.status == "rejected" or outcome.code == LEFT_SCOPE:
         entry.status = "rejected"
         entry.last_error = f"{outcome.code}: {outcome.reason}" if outcome.reason else outcome.code
+        model = SYNC_MODELS.get(entry.entity)
+        row = session.get(model, entry.record_id) if model is not None else None
+        if row is not None:
+            # The record as the user knew it, kept with the refused change (the row itself
+            # goes back to the server's truth): what it was about stays readable.
+            before = {k: wire_value(v) for k, v in row.to_fields().items()}
+            entry.old = {**before, **(entry.old or {})}
+        keys = [(entry.entity, entry.record_id)]
+        case_id = entry.payload.get("case_id") if entry.op == "command" else None
+        if isinstance(case_id, str):
+            keys.append(("case", case_id))  # its state was moved on locally
+        queue_refetch(session, keys)
         return "rejected"
     model = SYNC_MODELS.get(entry.entity)
     row = session.get(model, entry.record_id) if model is not None else None
     if outcome.status == "conflict" and outcome.conflict_id:
-        _conflict_from_outcome(session, entry, outcome, author)
+        _conflict_from_outcome(session, entry, outcome, author, device)
     if row is not None and model is not None and outcome.version is not None:
         if outcome.record and outcome.status in ("merged", "conflict"):
             # Take the server's values, except where a later unsent edit stays on top
@@ -308,9 +348,10 @@ def apply_outcome(
             pending = pending_fields(
                 session, entry.entity, entry.record_id, exclude=entry.mutation_id
             )
+            # The server's grid too: the record (or its parent) may have moved meanwhile.
             values = coerce_fields(
                 model,
-                {**outcome.record, "grid_code": row.grid_code},
+                {"grid_code": row.grid_code, **outcome.record},
                 strict=False,
             )
             set_fields(row, values, pending)
@@ -322,7 +363,11 @@ def apply_outcome(
 
 
 def _conflict_from_outcome(
-    session: Session, entry: OutboxEntry, outcome: MutationOutcome, author: str
+    session: Session,
+    entry: OutboxEntry,
+    outcome: MutationOutcome,
+    author: str,
+    device: str | None,
 ) -> None:
     if session.get(LocalConflict, outcome.conflict_id) is not None:
         return  # already pulled with full detail
@@ -335,6 +380,8 @@ def _conflict_from_outcome(
             "server_author": None,
             "local": value,
             "local_author": author,
+            "local_device": device,  # this laptop's side, until the pull brings the rest
+            "local_at": _now().isoformat(),
         }
         for key, value in entry.payload.items()
         if server.get(key) != value
@@ -353,18 +400,54 @@ def _conflict_from_outcome(
             reject_code=outcome.code,
             created_at=_now(),
             version=0,
+            created_by=author,
         )
     )
 
 
 def evict_grid(session: Session, grid_code: str) -> int:
-    """Remove a grid's rows locally, creating no deletes (it left this user's scope)."""
+    """Remove a grid's rows locally, creating no deletes (it left this user's scope).
+
+    The one rule for rows leaving the scope, as for a record moved away: a row with an
+    unsent change stays until the change is settled (the server hands it over or refuses
+    it, visibly, and the row is then asked for again and dropped), never evicted silently;
+    so does a conflict whose resolution waits to be sent."""
     removed = 0
-    for model in SYNC_MODELS.values():
-        result = session.execute(delete(model).where(model.grid_code == grid_code))
+    kept: list[tuple[str, str]] = []
+    for entity, model in SYNC_MODELS.items():
+        waiting = select(OutboxEntry.record_id).where(
+            OutboxEntry.entity == entity, OutboxEntry.status.in_(UNSENT)
+        )
+        kept += [
+            (entity, rid)
+            for rid in session.scalars(
+                select(model.id).where(model.grid_code == grid_code, model.id.in_(waiting))
+            )
+        ]
+        result = session.execute(
+            delete(model).where(model.grid_code == grid_code, model.id.not_in(waiting))
+        )
         removed += int(getattr(result, "rowcount", 0) or 0)
-    session.execute(delete(LocalConflict).where(LocalConflict.grid_code == grid_code))
+    # Whatever the server answers for their changes (even `applied`: sent before the grid
+    # was taken), they are asked for again once settled, and go (sync/refetch.py).
+    queue_refetch(session, kept)
+    session.execute(
+        delete(LocalConflict).where(
+            LocalConflict.grid_code == grid_code, LocalConflict.resolution.is_(None)
+        )
+    )
     return removed
+
+
+def queue_refetch(session: Session, keys: Iterable[tuple[str, str]]) -> None:
+    """Remember records to ask the server for again (in the caller's transaction)."""
+    state = SyncState.load(session)
+    known = {tuple(k) for k in state.refetch}
+    for key in keys:
+        if key not in known:
+            state.refetch.append(list(key))
+            known.add(key)
+    state.save(session)
 
 
 def settle_applied(session: Session, settled: Sequence[tuple[int, str, str, int | None]]) -> None:

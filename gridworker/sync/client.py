@@ -33,6 +33,8 @@ from gridworker.sync.protocol import (
     PROTOCOL_VERSION,
     ErrorBody,
     ErrorCode,
+    FetchRequest,
+    FetchResponse,
     LoginRequest,
     LoginResponse,
     PullRequest,
@@ -286,6 +288,9 @@ class SyncClient:
 
     def pull(self, request: PullRequest) -> PullResponse:
         return self.call("POST", "/api/v1/sync/pull", PullResponse, request)
+
+    def fetch(self, request: FetchRequest) -> FetchResponse:
+        return self.call("POST", "/api/v1/sync/records", FetchResponse, request)
 
     def health(self) -> bool:
         try:

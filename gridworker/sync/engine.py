@@ -28,18 +28,15 @@ from typing import TypeVar, cast
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from gridworker.domain.wire import wire_value
 from gridworker.storage.engine import write_session
 from gridworker.storage.models import (
     SYNC_MODELS,
-    CaseActionRow,
     LocalConflict,
     OutboxEntry,
-    SyncRecord,
 )
-from gridworker.storage.outbox import now_utc, without_capture
+from gridworker.storage.outbox import without_capture
 from gridworker.storage.profile import OpenProfile, wipe_profile
-from gridworker.sync import apply, transfers
+from gridworker.sync import apply, refetch, resolutions, restore, transfers
 from gridworker.sync.client import SyncClient, SyncError
 from gridworker.sync.faults import killpoint
 from gridworker.sync.protocol import (
@@ -53,7 +50,6 @@ from gridworker.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
-    ResolveRequest,
 )
 from gridworker.sync.state import SyncState
 
@@ -70,6 +66,8 @@ _OUTBOX_COLUMNS = (
     OutboxEntry.schema_version,
     OutboxEntry.payload,
     OutboxEntry.full_state,
+    OutboxEntry.bases,
+    OutboxEntry.restored_version,
 )
 
 
@@ -105,6 +103,7 @@ class CycleReport:
     downloaded: int = 0
     resynced: bool = False
     restored: int = 0  # records re-sent after a server restore
+    waiting: int = 0  # photos referenced here but not uploaded yet (retried with backoff)
 
     def summary(self) -> str:
         return (
@@ -127,8 +126,10 @@ class SyncEngine:
         cancel: threading.Event | None = None,
         push_batch: int = MAX_PUSH_MUTATIONS,
         pull_limit: int = MAX_PULL_LIMIT,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.profile = profile
+        self.clock = clock
         self.client = client
         self.username = username
         self.progress = progress or (lambda p: None)
@@ -177,7 +178,7 @@ class SyncEngine:
         for _attempt in range(3):
             try:
                 self._push(report)
-                self._send_resolutions()
+                resolutions.send(self)  # one refused resolution stops nothing
                 self._pull(report)
                 break
             except SyncError as exc:
@@ -190,6 +191,10 @@ class SyncEngine:
                 else:
                     raise
         transfers.run(self, report)
+
+    def now(self) -> datetime:
+        """The time transfers back off by (tests fake the clock)."""
+        return self.clock() if self.clock is not None else datetime.now(UTC)
 
     def progress_file(self, direction: str, report: CycleReport) -> None:
         done = report.uploaded if direction == "up" else report.downloaded
@@ -275,6 +280,8 @@ class SyncEngine:
                 schema_version=e.schema_version,
                 payload=e.payload,
                 full_state=e.full_state,
+                bases=e.bases or None,
+                restored_version=e.restored_version,
             )
             for e in entries
         ]
@@ -296,6 +303,7 @@ class SyncEngine:
                 for o in response.outcomes
                 if o.mutation_id in sent_ids
                 and o.status == "applied"
+                and o.code is None
                 and sent_ids[o.mutation_id].entity != "attachment"
             ]
             apply.settle_applied(
@@ -318,7 +326,9 @@ class SyncEngine:
                 sent = sent_entries.get(outcome.mutation_id)
                 if sent is None:
                     continue
-                status = apply.apply_outcome(s, sent, outcome, self.username)
+                status = apply.apply_outcome(
+                    s, sent, outcome, self.username, self.client.device_id
+                )
                 if status == "applied":
                     report.applied += 1
                 elif status == "merged":
@@ -330,34 +340,6 @@ class SyncEngine:
                 if sent.entity == "attachment" and status != "rejected":
                     s.flush()  # an upload queued earlier in this batch must be found
                     transfers.queue_upload(s, sent.payload)
-
-    def _send_resolutions(self) -> None:
-        with self.profile.sessions() as s:
-            waiting = [
-                (c.id, dict(c.resolution or {}))
-                for c in s.scalars(
-                    select(LocalConflict).where(
-                        LocalConflict.resolution.is_not(None), LocalConflict.status == "open"
-                    )
-                )
-            ]
-        for conflict_id, resolution in waiting:
-            self.check_cancel()
-            try:
-                self.client.request(
-                    "POST",
-                    f"/api/v1/conflicts/{conflict_id}/resolve",
-                    json=ResolveRequest.model_validate(resolution).model_dump(mode="json"),
-                )
-            except SyncError as exc:
-                if exc.status not in (404, 400):
-                    raise
-            with self._bookkeeping() as s:
-                conflict = s.get(LocalConflict, conflict_id)
-                if conflict is not None:
-                    conflict.status = "resolved"
-                    conflict.resolved_by = conflict.resolved_by or self.username
-                    conflict.resolved_at = conflict.resolved_at or now_utc()
 
     # --- pull ------------------------------------------------------------------------
 
@@ -371,6 +353,8 @@ class SyncEngine:
         request waits until its page is stored. A plain request ahead changes nothing
         on the server that the same request after the store would not.
         """
+        # The server's truth for rows whose change it refused (sync/refetch.py) first.
+        refetch.run(self)
         ahead: Future[PullResponse] | None = None
         while True:
             self.check_cancel()
@@ -419,10 +403,13 @@ class SyncEngine:
         synced row that has no unsent change (the full pull brings back what still exists),
         keep the outbox and the rows it refers to, and start again from zero."""
         with write_session(self.profile.sessions) as s, without_capture(s):
+            # Rows of refused changes are not kept: the server's truth replaces them (a
+            # record deleted and purged meanwhile is simply gone); the refused change itself
+            # stays readable in the outbox.
             pending = set(
                 s.execute(
                     select(OutboxEntry.entity, OutboxEntry.record_id).where(
-                        OutboxEntry.status.in_((*apply.UNSENT, "rejected"))
+                        OutboxEntry.status.in_(apply.UNSENT)
                     )
                 ).all()
             )
@@ -438,46 +425,16 @@ class SyncEngine:
             state.save(s)
 
     def _after_restore(self, epoch: str | None, high_water: int | None) -> int:
-        """The server was restored from a backup: re-send, in full, every record it lacks
-        (local version above its high-water mark), then resync from zero keeping the outbox."""
-        mark = high_water or 0
-        queued = 0
+        """The server was restored from a backup: re-send what it lacks, in causal order,
+        before the unsent changes (sync/restore.py), then resync from zero."""
         with write_session(self.profile.sessions) as s, without_capture(s):
-            rows: list[SyncRecord] = []
-            for model in SYNC_MODELS.values():
-                rows += list(s.scalars(select(model).where(model.version > mark)))
-            rows.sort(key=lambda r: r.version)
-            for row in rows:
-                if isinstance(row, CaseActionRow) and row.actor != self.username:
-                    continue  # an action is re-sent by its own actor's laptop, never on behalf
-                op = "command" if row.__entity__ == "case_action" else "create"
-                s.add(
-                    OutboxEntry(
-                        op=op,
-                        entity=row.__entity__,
-                        record_id=row.id,
-                        grid_code=row.grid_code,
-                        base_version=0,
-                        schema_version=_schema_version(),
-                        payload={k: wire_value(v) for k, v in row.to_fields().items()},
-                        old=None,
-                        created_at=now_utc(),
-                        status="pending",
-                        attempts=0,
-                        full_state=True,
-                    )
-                )
-                queued += 1
-            # The restored server numbers changes anew from its high-water mark: local
-            # versions from the old timeline would hide rows on the resync, so forget them.
-            for model in SYNC_MODELS.values():
-                s.execute(update(model).values(version=0))
-            state = SyncState.load(s)
-            state.epoch = epoch
-            state.seq = 0
-            state.backfill = {}
-            state.save(s)
-        return queued
+            return restore.after_restore(
+                s,
+                username=self.username,
+                epoch=epoch,
+                high_water=high_water or 0,
+                holds_file=self.profile.attachments.exists,
+            )
 
     def _remember_error(self, exc: SyncError) -> None:
         try:
@@ -524,8 +481,3 @@ def _in_background(call: Callable[[_In], _Out], arg: _In, name: str) -> Future[_
     threading.Thread(target=run, name=name, daemon=True).start()
     return future
 
-
-def _schema_version() -> int:
-    from gridworker.domain.version import SCHEMA_VERSION
-
-    return SCHEMA_VERSION

@@ -135,6 +135,13 @@ class Mutation(Wire):
     payload: dict[str, Any]
     # Set when the client re-sends a record in full after an epoch change.
     full_state: bool = False
+    # Per-field bases of an update whose fields were edited from different versions (an
+    # edit coalesced into an older waiting one): {field: version the user saw}. Fields not
+    # named use base_version. None when every field shares base_version.
+    bases: dict[str, int] | None = None
+    # A restore re-send (full_state): the record's version in the old timeline, so that two
+    # laptops' re-sends of one record are ordered (the newer copy wins, no conflict).
+    restored_version: int | None = Field(default=None, ge=0)
 
 
 class PushRequest(Wire):
@@ -197,18 +204,50 @@ class PullResponse(Wire):
     high_water: int = 0
 
 
+class RecordKey(Wire):
+    entity: str = Field(min_length=1, max_length=32)
+    id: str = Field(min_length=1, max_length=64)
+
+
+MAX_FETCH_KEYS = 500
+
+
+class FetchRequest(Wire):
+    """Records asked for by key: the server's truth for rows whose change it refused."""
+
+    device_id: str
+    keys: list[RecordKey] = Field(max_length=MAX_FETCH_KEYS)
+
+
+class FetchResponse(Wire):
+    """The asked-for records the caller may see, tombstones included. A key without a row is
+    one the caller does not see: whether it exists elsewhere is not said."""
+
+    rows: list[Row]
+
+
 # --- conflicts -------------------------------------------------------------------
 
 ConflictKind = Literal["field", "delete", "workflow"]
 
 
 class ConflictField(Wire):
+    """One field of a conflict: the server's value (the provisional winner) and the
+    incoming one, each with who made it, on which laptop (device id and name) and when
+    it reached the server (ISO 8601), where known."""
+
     field: str
     base: Any = None
     server: Any = None
     server_author: str | None = None
+    server_device: str | None = None
+    server_device_name: str | None = None
+    server_at: str | None = None
     incoming: Any = None
     incoming_author: str | None = None
+    incoming_device: str | None = None
+    incoming_device_name: str | None = None
+    incoming_at: str | None = None
 
 
 class ConflictInfo(Wire):
@@ -225,6 +264,7 @@ class ConflictInfo(Wire):
     reject_code: str | None = None
     resolved_by: str | None = None
     resolved_at: str | None = None
+    created_by: str | None = None  # who pushed the incoming side
 
 
 class ConflictList(Wire):

@@ -23,6 +23,9 @@ class SyncState:
     online: bool = False
     last_error: str | None = None
     open_conflicts: int = 0
+    # Records whose change the server refused for good: asked for again (by key) before
+    # the next pull, so the laptop ends with the server's truth (sync/refetch.py).
+    refetch: list[list[str]] = field(default_factory=list)
 
     @classmethod
     def load(cls, session: Session) -> SyncState:

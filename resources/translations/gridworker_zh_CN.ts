@@ -430,6 +430,14 @@
         <translation>否</translation>
     </message>
     <message>
+        <source>This laptop</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>laptop %1</source>
+        <translation>电脑 %1</translation>
+    </message>
+    <message>
         <source>Resolved</source>
         <translation>已解决</translation>
     </message>
@@ -505,10 +513,6 @@
         <translation>输入值</translation>
     </message>
     <message>
-        <source>by %1</source>
-        <translation>修改人：%1</translation>
-    </message>
-    <message>
         <source>Show resolved</source>
         <translation>显示已解决</translation>
     </message>
@@ -529,8 +533,8 @@
         <translation>全部采用服务器值</translation>
     </message>
     <message>
-        <source>All my values</source>
-        <translation>全部采用本机值</translation>
+        <source>All incoming values</source>
+        <translation>全部采用新提交的值</translation>
     </message>
     <message>
         <source>Resolve</source>
@@ -553,24 +557,36 @@
         <translation>网格 %1</translation>
     </message>
     <message>
+        <source>The server did not accept your choice: %1</source>
+        <translation>服务器没有接受您的选择：%1</translation>
+    </message>
+    <message>
         <source>One side deleted this record while the other changed it. Keep it deleted, or keep it with the values you choose.</source>
         <translation>一方删除了此记录，另一方修改了它。可保持删除，或按您选择的值保留该记录。</translation>
+    </message>
+    <message>
+        <source>This change was made before the record moved into your grid. Keep the record as it is, take the change, or type the right value.</source>
+        <translation>这项修改是在该记录移入您的网格之前做的。可以保持记录现状、采用这项修改，或填写正确的值。</translation>
     </message>
     <message>
         <source>These fields were changed on this laptop and by someone else. For each field, keep the server&apos;s value, yours, or type the right one.</source>
         <translation>这些字段在本机和他人处都被修改过。请为每个字段选择保留服务器的值、本机的值，或输入正确的值。</translation>
     </message>
     <message>
+        <source>These fields were changed on two laptops. For each field, keep the server&apos;s value, the incoming one, or type the right one.</source>
+        <translation>这些字段在两台电脑上都被修改过。请逐个字段选择保留服务器的值、新提交的值，或填写正确的值。</translation>
+    </message>
+    <message>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <source>Server</source>
-        <translation>服务器</translation>
+        <source>Server (kept for now)</source>
+        <translation>服务器（暂时保留）</translation>
     </message>
     <message>
-        <source>This laptop</source>
-        <translation>本机</translation>
+        <source>Incoming change</source>
+        <translation>新提交的修改</translation>
     </message>
     <message>
         <source>Other value</source>
@@ -1720,8 +1736,16 @@
         <translation>粘贴的图片</translation>
     </message>
     <message>
+        <source>Waiting for upload</source>
+        <translation>等待上传</translation>
+    </message>
+    <message>
         <source>file</source>
         <translation>文件</translation>
+    </message>
+    <message>
+        <source>taken on another laptop and not uploaded yet</source>
+        <translation>在另一台电脑上拍摄，尚未上传</translation>
     </message>
     <message>
         <source>evidence (location kept)</source>
@@ -1917,6 +1941,56 @@
     <message>
         <source>%1 (overdue)</source>
         <translation>%1（已逾期）</translation>
+    </message>
+</context>
+<context>
+    <name>RefusedChanges</name>
+    <message>
+        <source>New record</source>
+        <translation>新增记录</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Workflow action</source>
+        <translation>办理操作</translation>
+    </message>
+    <message>
+        <source>Not accepted (%1)</source>
+        <translation>未被接受的修改 (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>RefusedChangesPanel</name>
+    <message>
+        <source>The server did not take these changes. The records show the server&apos;s values; what you entered is kept here to read. Dismiss a change once you are done.</source>
+        <translation>服务器没有接受以下修改。相关记录显示的是服务器上的值；您填写的内容保留在这里以便查看。看过后可以移除。</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Made</source>
+        <translation>修改时间</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Nothing refused: every change was taken.</source>
+        <translation>没有未被接受的修改：所有修改都已被服务器接受。</translation>
     </message>
 </context>
 <context>

@@ -67,9 +67,13 @@ OFFLINE_CASES = [
     (["print", "-o", "x.pdf"], PASSPHRASE, 2, "须给出其中一个参数"),
     (["print", "--case", "nope", "-o", "x.pdf"], PASSPHRASE, 1, "事件不存在"),
     (["demo", "--as", "boss"], PASSPHRASE, 2, "--as 的值“boss”无效"),
-    (["enroll", "--server", "http://grid.example.cn", "--username", "x"], PASSPHRASE, 1,
+    (["enroll", "--server", "http://grid.example.cn", "--username", "wang.wei"], PASSPHRASE, 1,
      "不能用不加密的 http:// 连接 grid.example.cn"),
-    (["enroll", "--server", "ftp:x", "--username", "x"], PASSPHRASE, 1, "服务器地址不正确"),
+    (["enroll", "--server", "ftp:x", "--username", "wang.wei"], PASSPHRASE, 1,
+     "服务器地址不正确"),
+    # Another user's name is refused before anything is sent (no server is asked here).
+    (["enroll", "--server", "https://grid.example.cn", "--username", "x"], PASSPHRASE, 1,
+     "这个档案属于 wang.wei，不是 x：未登记任何设备"),
 ]  # fmt: skip
 
 

@@ -7,10 +7,12 @@ with the same admin functions the CLI uses.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,10 +41,21 @@ class LiveServer:
     db_url: str
     process: subprocess.Popen[str]
     settings: Settings
+    workers: int = 1
+    log_file: Path | None = None
 
     @property
     def port(self) -> int:
         return int(self.url.rsplit(":", 1)[1])
+
+    def restart(self) -> None:
+        """Stop the process and start it again on the same port (the laptops keep the URL)."""
+        self.stop()
+        files = self.settings.attachment_dir
+        again = start_server(
+            self.db_url, files, workers=self.workers, port=self.port, log_file=self.log_file
+        )
+        self.process = again.process
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -121,7 +134,8 @@ def start_server(
         url = _ready_in_log(proc, log_file, start)
     assert url, "the server never printed its ready line"
     assert requests.get(url + "/health", timeout=10).status_code == 200
-    return LiveServer(url, db_url, proc, Settings(db_url=db_url, attachment_dir=files))
+    settings = Settings(db_url=db_url, attachment_dir=files)
+    return LiveServer(url, db_url, proc, settings, workers=workers, log_file=log_file)
 
 
 def _ready_on_stdout(proc: subprocess.Popen[str]) -> str | None:
@@ -160,6 +174,31 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server = start_server(db_url, tmp_path / "files")
     yield server
     server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    """The real server process on SQLite, or on a fresh PostgreSQL database (skipped
+    without one locally, as tests/server's are)."""
+    from tests.server.conftest import _pg_database
+
+    cleanup = None
+    if request.param == "sqlite":
+        db_url = f"sqlite:///{tmp_path / 'server.db'}"
+    else:
+        cleanup = _pg_database(f"gw_{uuid.uuid4().hex[:12]}")
+        db_url = next(cleanup)
+    try:
+        prepare_database(db_url, tmp_path / "files")
+        server = start_server(db_url, tmp_path / "files")
+        try:
+            yield server
+        finally:
+            server.stop()
+    finally:
+        if cleanup is not None:
+            with contextlib.suppress(StopIteration):
+                next(cleanup)
 
 
 def enrolled(

@@ -346,6 +346,25 @@ def expect_pull(w: World, who: str, grid: str, scope: str) -> Call:
     return Call(200, check)
 
 
+def expect_records(w: World, who: str, grid: str, scope: str) -> Call:
+    # Records fetched by key: the same visibility as a pull; a key the caller may not see
+    # is simply absent (as one that does not exist).
+    if who in DENIED:
+        return Call(DENIED[who][0])
+    visible = scope == "in" or who == "admin"
+
+    def check(body: Any) -> None:
+        assert bool(body["rows"]) is visible, (who, scope, body)
+
+    return Call(200, check)
+
+
+def _wanted_key(w: World, who: str, grid: str) -> dict[str, str]:
+    if who == "department":
+        return {"entity": "case", "id": w.cases[grid]["id"]}
+    return {"entity": "household", "id": w.households[grid]}
+
+
 def _scope_grids(who: str) -> set[str]:
     return {
         "grid_worker": {GRID_A},
@@ -430,6 +449,7 @@ MATRIX: dict[tuple[str, str], Probe] = {
     ("post", "/api/v1/auth/logout"): expect_logout,
     ("post", "/api/v1/sync/push"): expect_push,
     ("post", "/api/v1/sync/pull"): expect_pull,
+    ("post", "/api/v1/sync/records"): expect_records,
     ("get", "/api/v1/conflicts"): expect_conflicts,
     ("post", "/api/v1/conflicts/{conflict_id}/resolve"): expect_resolve,
     ("put", "/api/v1/attachments/{sha256}"): expect_declare,
@@ -470,6 +490,9 @@ def send(w: World, method: str, path: str, who: str, grid: str, scope: str) -> A
         return w.push(who, w.mutation(who, "create", "household", hh))
     if path.endswith("/pull"):
         return c.post(path, json={"device_id": device, "limit": 1000}, headers=headers)
+    if path.endswith("/sync/records"):
+        keys = [_wanted_key(w, who, grid)]
+        return c.post(path, json={"device_id": device, "keys": keys}, headers=headers)
     if path == "/api/v1/conflicts":
         return c.get(path, headers=headers)
     if path == "/api/v1/reference/{kind}":

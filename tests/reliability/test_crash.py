@@ -153,7 +153,10 @@ def test_sigkill_at_every_point_in_a_loop(server: LiveServer, tmp_path: Path) ->
                 hid = add_household(a, f"{round_}{n:03d}")
                 set_field(a, hid, note=f"第{round_}轮{point}")
                 expected_notes[hid] = f"第{round_}轮{point}"
-                data = random.Random(n).randbytes(1_100_000 if "upload" in point else 2000)
+                # New bytes each round: a photo seen in an earlier round is no download.
+                data = random.Random(round_ * 1000 + n).randbytes(
+                    1_100_000 if "upload" in point else 2000
+                )
                 attach(a, owner_entity="household", owner_id=hid, data=data)
                 photos[hid] = data
                 a.close()

@@ -92,7 +92,7 @@ def test_resolve_with_local_values(app: FastAPI, client: TestClient) -> None:
     assert body["resolved_at"]
     record = stored(app, "household", h["id"])
     assert record.data["phone"] == "13700137000"
-    assert record.field_meta["phone"] == [record.version, "worker.a"]
+    assert record.field_meta["phone"][:3] == [record.version, "worker.a", None]
     with transaction(app.state.sessions, write=False) as s:
         conflict = s.get(Conflict, conflict_id)
         assert conflict.version > before and conflict.version > record.version
@@ -147,7 +147,8 @@ def test_resolve_with_typed_values(app: FastAPI, client: TestClient) -> None:
         "conflict_id"
     ]
     bad = resolve(client, sup, conflict_id, choice="values", values={"estate_name": "x"})
-    assert bad.status_code == 400 and bad.json()["code"] == "bad_request"
+    # 422: the laptop opens the conflict again for editing (400 means settled already).
+    assert bad.status_code == 422 and bad.json()["code"] == "validation"
     ok = resolve(client, sup, conflict_id, choice="values", values={"floors_above": "7"})
     assert ok.status_code == 200, ok.text
     record = stored(app, "building", building["id"])

@@ -7,6 +7,7 @@ client's outbox builds them) are shared by test_commands.py and test_conflicts.p
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -280,7 +281,13 @@ def test_payload_hash_is_pinned() -> None:
         "schema_version",
         "payload",
         "full_state",
+        "bases",
+        "restored_version",
     }  # a new field must be added to payload_hash too
+    # The newer keys count only when set: a mutation with them has a digest of its own.
+    coalesced = edit.model_copy(update={"bases": {"note": 7}})
+    restored = create.model_copy(update={"restored_version": 12})
+    assert len({payload_hash(m) for m in (edit, coalesced, create, restored)}) == 4
 
 
 def test_replayed_push_changes_nothing(app: FastAPI, client: TestClient) -> None:
@@ -380,8 +387,10 @@ def test_one_side_changed_is_applied(app: FastAPI, client: TestClient) -> None:
     assert out["status"] == "applied" and out["version"] > v0 and out["record"] is None
     record = stored(app, "household", h["id"])
     assert record.data["phone"] == "13900139000"
-    assert record.field_meta["phone"] == [out["version"], "worker.a", worker.device_id]
-    assert record.field_meta["address"] == [v0, "worker.a", worker.device_id]
+    assert record.field_meta["phone"][:3] == [out["version"], "worker.a", worker.device_id]
+    assert record.field_meta["address"][:3] == [v0, "worker.a", worker.device_id]
+    # ... and when the change reached the server (a conflict says when each side was made).
+    assert abs(record.field_meta["phone"][3] - time.time()) < 120
     # A second edit by the same person from the old base: never news to its author.
     again = worker.update("household", h["id"], {"phone": "13700137000"}, base=v0)
     assert again["status"] == "applied"
@@ -411,16 +420,19 @@ def test_both_changed_to_different_values_is_a_conflict(app: FastAPI, client: Te
     with transaction(app.state.sessions, write=False) as s:
         conflict = s.get(Conflict, out["conflict_id"])
         assert conflict.kind == "field" and conflict.created_by == "worker.a"
-        assert conflict.fields == [
-            {
-                "field": "phone",
-                "base": None,
-                "server": "13900139000",
-                "server_author": "sup.street",
-                "incoming": "13700137000",
-                "incoming_author": "worker.a",
-            }
-        ]
+        [field] = conflict.fields
+        # Each side also says which laptop made it and when (the conflict shows it).
+        assert {k: v for k, v in field.items() if not k.endswith(("_device", "_at", "_name"))} == {
+            "field": "phone",
+            "base": None,
+            "server": "13900139000",
+            "server_author": "sup.street",
+            "incoming": "13700137000",
+            "incoming_author": "worker.a",
+        }
+        assert field["server_device"] == sup.device_id
+        assert field["incoming_device"] == worker.device_id
+        assert field["server_at"] and field["incoming_at"]
 
 
 def test_different_fields_by_two_people_merge(app: FastAPI, client: TestClient) -> None:
@@ -513,9 +525,13 @@ def test_worker_cannot_push_into_another_grid(app: FastAPI, client: TestClient) 
     with transaction(app.state.sessions, write=False) as s:
         move = s.scalars(select(Move)).one()
         assert (move.seq, move.old_grid, move.new_grid) == (ok["version"], GRID_A, GRID_B)
-    # Worker.a no longer covers the record's grid: its edits are refused.
+    # Worker.a no longer covers the record's grid. An edit made before the move (from v0)
+    # is handed over as a conflict in grid B (handover.py); one claiming to have seen the
+    # record after the move is refused.
     late = worker.update("household", mine["id"], {"note": "x"}, base=v0)
-    assert late["code"] == "out_of_scope"
+    assert (late["status"], late["code"], late["record"]) == ("conflict", "left_scope", None)
+    later = worker.update("household", mine["id"], {"note": "y"}, base=ok["version"])
+    assert later["code"] == "out_of_scope"
 
 
 def test_roles_limit_what_may_be_written(app: FastAPI, client: TestClient) -> None:

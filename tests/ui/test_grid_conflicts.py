@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from gridworker.services import register
-from gridworker.services.syncing import sync_now
+from gridworker.services.syncing import device_identity, sync_now
 from gridworker.storage.models import HouseholdRow
 from gridworker.ui.main_window import STYLE
 from gridworker.ui.screens.conflicts import ConflictsScreen
@@ -57,8 +57,12 @@ def test_supervisor_reviews_the_grids_conflicts(
         panel.table.selectRow(0)
         server_choice = panel.findChild(object, "server_head_name")
         incoming_choice = panel.findChild(object, "incoming_head_name")
-        assert "赵淑珍（worker.a）" in server_choice.text()
-        assert "赵淑贞（worker.a2）" in incoming_choice.text()
+        # Each side: the value, who, on which laptop (the end of its id) and when.
+        a_laptop, a2_laptop = device_identity(a).device_id, device_identity(a2).device_id
+        assert server_choice.text().startswith(f"赵淑珍（worker.a · 电脑 …{a_laptop[-6:]} · 20")
+        assert incoming_choice.text().startswith(
+            f"赵淑贞（worker.a2 · 电脑 …{a2_laptop[-6:]} · 20"
+        )
         panel.findChild(object, "typed_head_name").setText("赵淑珍（已核实）")
         qtbot.wait(100)  # widgets added to a shown layout appear on the next event loop turn
         grab(screen, "conflict-review")

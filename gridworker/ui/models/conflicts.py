@@ -102,6 +102,32 @@ def value_text(entity: str, field: str, value: Any, lang: str) -> str:
     return str(value)
 
 
+def side_text(info: dict[str, Any], side: str) -> str:
+    """Who made one side of a conflict field: "This laptop" where this laptop made it,
+    else the person, the laptop (its name, or the end of its id) and the time."""
+    if info.get(f"{side}_mine"):
+        return QCoreApplication.translate("Conflicts", "This laptop")
+    parts = []
+    author = info.get(f"{side}_author")
+    if author:
+        parts.append(str(author))
+    laptop = info.get(f"{side}_device_name") or (
+        f"…{str(info[f'{side}_device'])[-6:]}" if info.get(f"{side}_device") else ""
+    )
+    if laptop:
+        parts.append(
+            QCoreApplication.translate("Conflicts", "laptop %1").replace("%1", str(laptop))
+        )
+    if info.get(f"{side}_at"):
+        parts.append(moment_text(info[f"{side}_at"]))
+    return " · ".join(parts)
+
+
+def has_mine(view: ConflictView) -> bool:
+    """Whether this laptop made one side of any field of the conflict."""
+    return any(f.get("server_mine") or f.get("local_mine") for f in view.fields)
+
+
 def record_text(view: ConflictView) -> str:
     label = extra(view, "record_label")
     return f"{entity_label(view.entity)} · {label or view.record_id[-8:]}"

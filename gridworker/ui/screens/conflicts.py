@@ -11,20 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QItemSelection, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -40,29 +36,27 @@ from gridworker.ui.i18n import current_language
 from gridworker.ui.models.conflicts import (
     ChoiceError,
     ConflictsModel,
-    FieldChoice,
-    Side,
     action_text,
     extra,
-    field_label,
+    has_mine,
     kind_label,
     moment_text,
     reason_text,
     record_text,
     resolution_calls,
-    value_text,
 )
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
+from gridworker.ui.widgets.conflict_fields import FieldRow
 from gridworker.ui.widgets.grid_conflicts import add_grid_review
-
-VALUE_WIDTH = 260  # a value wraps within this width
+from gridworker.ui.widgets.refused_changes import add_refused_tab
 
 STYLE = """
 QFrame#conflict_detail { background: white; border: 1px solid #d8dee6; border-radius: 6px; }
 QLabel#conflict_title { font-size: 16px; font-weight: 600; color: #1f3b5a; }
 QLabel#conflict_meta, QLabel#author, QLabel#base { color: #6b7280; }
+QLabel#mine { color: #1f3b5a; font-weight: 600; }
 QWidget#fields_grid { background: white; }
 QLabel#column_head { font-weight: 600; color: #374151; }
 QLabel#field_name { font-weight: 600; }
@@ -81,125 +75,8 @@ def _label(text: str = "", name: str = "") -> QLabel:
     return label
 
 
-class ValueLabel(QLabel):
-    """A value beside its radio button: wraps, and a click on it chooses the radio."""
-
-    def __init__(self, text: str, radio: QRadioButton) -> None:
-        super().__init__(text)
-        self.radio = radio
-        self.setWordWrap(True)
-        self.setMaximumWidth(VALUE_WIDTH)
-        self.setToolTip(text)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if self.radio.isEnabled():
-            self.radio.click()
-        super().mousePressEvent(event)
-
-
-class FieldRow:
-    """One field of a conflict: base, server (+ author), local (+ author), or a typed value."""
-
-    def __init__(
-        self, owner: QWidget, grid: QGridLayout, row: int, view: ConflictView, info: dict[str, Any]
-    ) -> None:
-        lang = current_language()
-        self.field = str(info["field"])
-        name_cell = QWidget()
-        name_box = QVBoxLayout(name_cell)
-        name_box.setContentsMargins(0, 0, 0, 0)
-        name_box.setSpacing(0)
-        name = QLabel(field_label(self.field, lang))
-        name.setObjectName("field_name")
-        name_box.addWidget(name)
-        before = value_text(view.entity, self.field, info.get("base"), lang)
-        self.base = QLabel(
-            QCoreApplication.translate("ConflictsScreen", "before: %1").replace("%1", before)
-        )
-        self.base.setObjectName("base")
-        self.base.setWordWrap(True)
-        self.base.setMinimumWidth(130)
-        self.base.setMaximumWidth(160)
-        name_box.addWidget(self.base)
-        grid.addWidget(name_cell, row, 0, Qt.AlignmentFlag.AlignTop)
-        self.group = QButtonGroup(owner)
-        self.server, self.server_text = self._side(grid, row, 1, view, info, "server")
-        self.local, self.local_text = self._side(grid, row, 2, view, info, "local")
-        if info.get("local_author") is None:  # a delete sends no value for the other fields
-            self.local.setEnabled(False)
-            self.local_text.setText(
-                QCoreApplication.translate("ConflictsScreen", "(nothing sent from here)")
-            )
-            self.local_text.setObjectName("base")
-        other = QWidget()
-        box = QHBoxLayout(other)
-        box.setContentsMargins(0, 0, 0, 0)
-        self.other = QRadioButton()
-        self.other_edit = QLineEdit()
-        self.other_edit.setMinimumWidth(110)
-        self.other_edit.setMaximumWidth(180)
-        self.other_edit.setPlaceholderText(
-            QCoreApplication.translate("ConflictsScreen", "type a value")
-        )
-        self.other_edit.textEdited.connect(lambda _text: self.other.setChecked(True))
-        box.addWidget(self.other)
-        box.addWidget(self.other_edit, 1)
-        self.group.addButton(self.other)
-        grid.addWidget(other, row, 3, Qt.AlignmentFlag.AlignTop)
-        self.server.setChecked(True)  # the server's value is the provisional winner
-
-    def _side(
-        self,
-        grid: QGridLayout,
-        row: int,
-        column: int,
-        view: ConflictView,
-        info: dict[str, Any],
-        side: str,
-    ) -> tuple[QRadioButton, ValueLabel]:
-        cell = QWidget()
-        box = QGridLayout(cell)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setHorizontalSpacing(4)
-        box.setVerticalSpacing(0)
-        radio = QRadioButton()
-        text = ValueLabel(
-            value_text(view.entity, self.field, info.get(side), current_language()), radio
-        )
-        box.addWidget(radio, 0, 0, Qt.AlignmentFlag.AlignTop)
-        box.addWidget(text, 0, 1)
-        author = info.get(f"{side}_author")
-        if author:
-            who = QLabel(
-                QCoreApplication.translate("ConflictsScreen", "by %1").replace("%1", str(author))
-            )
-            who.setObjectName("author")
-            box.addWidget(who, 1, 1)
-        box.setColumnStretch(1, 1)
-        self.group.addButton(radio)
-        grid.addWidget(cell, row, column, Qt.AlignmentFlag.AlignTop)
-        return radio, text
-
-    def side(self) -> Side:
-        if self.local.isChecked():
-            return "local"
-        if self.other.isChecked():
-            return "typed"
-        return "server"
-
-    def choice(self) -> FieldChoice:
-        return FieldChoice(self.field, self.side(), self.other_edit.text())
-
-    def set_enabled(self, enabled: bool, *, local_ok: bool) -> None:
-        self.server.setEnabled(enabled)
-        self.local.setEnabled(enabled and local_ok)
-        typed_ok = enabled and self.field != "deleted"
-        self.other.setEnabled(typed_ok)
-        self.other_edit.setEnabled(typed_ok)
-
-
 class ConflictsScreen(Screen):
-    watches = frozenset({"conflict"})
+    watches = frozenset({"conflict", "refused"})
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -242,6 +119,8 @@ class ConflictsScreen(Screen):
         layout.addWidget(splitter, 1)
         # Supervisors and the admin also review the server's conflicts in the grids they oversee.
         self.grid_review = add_grid_review(session, layout, splitter)
+        # What the server did not take: readable, dismissable (beside the list, while any).
+        self.refused = add_refused_tab(session, layout, splitter)
 
     def title(self) -> str:
         return self.tr("Conflicts")
@@ -283,7 +162,7 @@ class ConflictsScreen(Screen):
         buttons = QHBoxLayout()
         self.all_server = QPushButton(self.tr("All server values"))
         self.all_server.clicked.connect(lambda: self._check_all("server"))
-        self.all_local = QPushButton(self.tr("All my values"))
+        self.all_local = QPushButton(self.tr("All incoming values"))
         self.all_local.clicked.connect(lambda: self._check_all("local"))
         self.resolve_button = QPushButton(self.tr("Resolve"))
         self.resolve_button.setObjectName("resolve")
@@ -324,6 +203,7 @@ class ConflictsScreen(Screen):
     def refresh(self) -> None:
         if self.session.locked:
             return
+        self.refused.refresh()
         ws = self.session.ws
         which = "all" if self.show_resolved.isChecked() else "open"
         self.session.tasks.run_db(
@@ -381,6 +261,11 @@ class ConflictsScreen(Screen):
         if created is not None:
             meta.append(moment_text(created))
         self.detail_meta.setText(" · ".join(meta))
+        if view.last_error and view.status == "open":
+            # The server refused the last choice sent: open again, with its reason.
+            self.error.setText(
+                self.tr("The server did not accept your choice: %1").replace("%1", view.last_error)
+            )
         if view.kind == "workflow":
             self.action_label.setText(action_text(view, self.lang))
             self.reason_label.setText(reason_text(view.reject_code, self.lang))
@@ -398,9 +283,19 @@ class ConflictsScreen(Screen):
                 "One side deleted this record while the other changed it. Keep it deleted, "
                 "or keep it with the values you choose."
             )
+        if view.reject_code == "left_scope":
+            return self.tr(
+                "This change was made before the record moved into your grid. Keep the "
+                "record as it is, take the change, or type the right value."
+            )
+        if has_mine(view):
+            return self.tr(
+                "These fields were changed on this laptop and by someone else. For each "
+                "field, keep the server's value, yours, or type the right one."
+            )
         return self.tr(
-            "These fields were changed on this laptop and by someone else. For each field, "
-            "keep the server's value, yours, or type the right one."
+            "These fields were changed on two laptops. For each field, keep the server's "
+            "value, the incoming one, or type the right one."
         )
 
     def _build_rows(self, view: ConflictView) -> None:
@@ -411,8 +306,8 @@ class ConflictsScreen(Screen):
         grid.setVerticalSpacing(10)
         heads = [
             self.tr("Field"),
-            self.tr("Server"),
-            self.tr("This laptop"),
+            self.tr("Server (kept for now)"),
+            self.tr("Incoming change"),
             self.tr("Other value"),
         ]
         for column, text in enumerate(heads):

@@ -37,7 +37,7 @@ from gridworker.services.conflict_review import (
 )
 from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
-from gridworker.ui.models.conflicts import entity_label, field_label, value_text
+from gridworker.ui.models.conflicts import entity_label, field_label, side_text, value_text
 from gridworker.ui.screens.case_desk import make_table
 from gridworker.ui.screens.today import Column, RowsModel
 from gridworker.ui.session import AppSession
@@ -186,14 +186,15 @@ class GridConflictsPanel(QWidget):
         for r, field in enumerate(conflict.fields, start=1):
             name = field["field"]
             group = QButtonGroup(self)
+            # Each side with who made it, on which laptop and when.
             server = QRadioButton(
                 f"{self._value(conflict, name, field.get('server'))}"
-                f"（{field.get('server_author') or '?'}）"
+                f"（{side_text(field, 'server') or '?'}）"
             )
             server.setObjectName(f"server_{name}")
             incoming = QRadioButton(
                 f"{self._value(conflict, name, field.get('incoming'))}"
-                f"（{field.get('incoming_author') or '?'}）"
+                f"（{side_text(field, 'incoming') or '?'}）"
             )
             incoming.setObjectName(f"incoming_{name}")
             typed = QLineEdit()

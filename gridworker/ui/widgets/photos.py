@@ -234,12 +234,14 @@ class PhotoStrip(QWidget):
         self._clear_thumbs()
         for thumb in thumbs:
             image = QImage.fromData(thumb.png) if thumb.png else None
-            self._add_thumb(image, thumb.caption, thumb.is_evidence)
+            self._add_thumb(image, thumb.caption, thumb.is_evidence, waiting=thumb.waiting)
         self._stored = len(thumbs)
         self._show_message("")
         self.changed.emit()
 
-    def _add_thumb(self, image: QImage | None, caption: str | None, evidence: bool) -> None:
+    def _add_thumb(
+        self, image: QImage | None, caption: str | None, evidence: bool, *, waiting: bool = False
+    ) -> None:
         label = QLabel()
         label.setObjectName("thumbnail")
         label.setFixedSize(THUMB, THUMB)
@@ -255,9 +257,15 @@ class PhotoStrip(QWidget):
                     Qt.TransformationMode.SmoothTransformation,
                 )
             )
+        elif waiting:
+            # Taken on another laptop, not uploaded yet: it comes with a later sync.
+            label.setText(self.tr("Waiting for upload"))
+            label.setWordWrap(True)
         else:
             label.setText(self.tr("file"))
         tips = [caption or ""]
+        if waiting:
+            tips.append(self.tr("taken on another laptop and not uploaded yet"))
         if evidence:
             tips.append(self.tr("evidence (location kept)"))
         tip = " · ".join(t for t in tips if t)

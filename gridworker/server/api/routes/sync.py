@@ -9,9 +9,12 @@ from fastapi import APIRouter
 
 from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep
 from gridworker.server.errors import error_responses
+from gridworker.server.fetch import fetch_records
 from gridworker.server.pull import build_pull
 from gridworker.server.push import apply_push
 from gridworker.sync.protocol import (
+    FetchRequest,
+    FetchResponse,
     PullRequest,
     PullResponse,
     PushRequest,
@@ -55,4 +58,14 @@ def pull(
         response.cursor.seq,
         " (more)" if response.has_more else "",
     )
+    return response
+
+
+@router.post("/records", response_model=FetchResponse, responses=ERRORS)
+def records(
+    body: FetchRequest, caller: CallerDep, sessions: SessionsDep, settings: SettingsDep
+) -> FetchResponse:
+    """The asked-for records the caller may see now (a laptop correcting refused rows)."""
+    response = fetch_records(sessions, caller, body)
+    log.info("fetch by device %s: %d rows", caller.device_id, len(response.rows))
     return response

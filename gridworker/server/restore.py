@@ -1,0 +1,321 @@
+"""Restore re-sends: what a laptop sends back after the server was restored from a backup
+(docs/design.md §4).
+
+After `new-epoch`, every laptop re-sends, as restore mutations (`full_state`, base = the
+restored high-water mark, `restored_version` = the record's version in the old timeline),
+the records the server acknowledged after the backup: a live record as a `create`, a
+tombstone as a `delete`, its own workflow actions as the original commands with their
+original times, in causal order (a record before its children and the actions on it).
+
+One rule per field, `deleted` included:
+- last changed at or below the high-water mark (the backup's value, or never set): the
+  re-sent value wins, it is newer;
+- last changed by another laptop's re-send: the copy with the higher old-timeline version
+  wins, silently (both laptops are repeating what the server had once acknowledged; the
+  newer copy saw the older);
+- last changed since the restore by an ordinary edit: concurrent with everything re-sent,
+  so two different non-empty values are a conflict (the new value stays the provisional
+  winner) and an empty re-sent value is no change.
+A re-sent delete of a record someone edited since the restore is a delete conflict; a
+re-sent live record meeting a tombstone made since the restore is an edit against a delete.
+Re-sending the same values from several laptops is no conflict. The outcome is always the
+server's resulting record ("merged"), which the laptop takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from gridworker.server import meta
+from gridworker.server.commands import Actor
+from gridworker.server.conflicts import open_conflict
+from gridworker.server.merge import (
+    DELETED,
+    ENVELOPE,
+    GRID,
+    Rejected,
+    check_entity,
+    command_fields,
+    current_values,
+    edit_against_delete,
+    is_empty,
+    last_change,
+    new_record_values,
+    record_values,
+    restored_from,
+    values_equal,
+    write_changes,
+)
+from gridworker.server.models import Record
+from gridworker.server.sequence import next_seq
+from gridworker.sync.protocol import ConflictField, Mutation, MutationOutcome
+
+# Checks that push.py owns, handed in (an existing record's scope, special-group tags).
+CheckExisting = Callable[[Actor, Record, Any], None]
+CheckRestricted = Callable[[Actor, str, str, dict[str, Any]], None]
+
+_APPLY, _SKIP, _CONFLICT = "apply", "skip", "conflict"
+
+
+def high_water(s: Session, mutation: Mutation) -> int:
+    """The restored high-water mark (what the laptop was told), else the mutation's base."""
+    mark = meta.get(s, meta.RESTORED_HIGH_WATER)
+    return int(mark) if mark is not None else mutation.base_version
+
+
+def restore_actor(actor: Actor, mutation: Mutation) -> Actor:
+    """A re-sent workflow action runs at its original time (never in the future), so the
+    case gets back its reported time and deadlines."""
+    at = mutation.payload.get("at")
+    if not isinstance(at, str):
+        return actor
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        return actor
+    if when.tzinfo is None:
+        return actor
+    return replace(actor, now=min(when, actor.now))
+
+
+def field_rule(
+    fmeta: Mapping[str, Sequence[Any]],
+    field: str,
+    *,
+    server: Any,
+    value: Any,
+    mark: int,
+    restored: int,
+    device: str | None,
+) -> str:
+    """What a re-sent value does to one field (see the module doc)."""
+    if values_equal(server, value):
+        return _SKIP
+    seq, _who = last_change(fmeta, field)
+    if seq <= mark:
+        return _APPLY
+    then = restored_from(fmeta, field)
+    if then is not None:
+        return _APPLY if restored > then else _SKIP
+    entry = fmeta.get(field) or []
+    if device is not None and len(entry) > 2 and entry[2] == device:
+        return _SKIP  # this laptop's own edit since the restore is newer than its re-send
+    if is_empty(value):
+        return _SKIP
+    return _CONFLICT
+
+
+def apply_restore(
+    s: Session,
+    actor: Actor,
+    mutation: Mutation,
+    record: Record | None,
+    *,
+    author: str,
+    device: str | None,
+    check_existing: CheckExisting,
+    check_restricted: CheckRestricted,
+    case_draft: Mapping[str, Any],
+) -> MutationOutcome:
+    """Apply one restore re-send of a record (a `create` or a `delete` with `full_state`)."""
+    mark = high_water(s, mutation)
+    restored = mutation.restored_version or 0
+    deleted = mutation.op == "delete"
+    entity = mutation.entity
+    locked = command_fields(entity)
+    incoming = {k: v for k, v in mutation.payload.items() if k not in ENVELOPE and k not in locked}
+    incoming[GRID] = incoming.get(GRID, mutation.grid_code)
+    if record is None:
+        return _recreate(
+            s, actor, mutation, incoming, deleted, author, device, check_restricted, case_draft
+        )
+    check_existing(actor, record, incoming.get(GRID))
+    check_restricted(actor, entity, record.grid_code, record.data)
+    check_restricted(actor, entity, record.grid_code, {**record.data, **incoming})
+    rule = field_rule(
+        record.field_meta,
+        DELETED,
+        server=record.deleted,
+        value=deleted,
+        mark=mark,
+        restored=restored,
+        device=device,
+    )
+    changes: dict[str, Any] = {}
+    conflicts: list[ConflictField] = []
+    kind = "field"
+    current = current_values(record)
+    if deleted and not record.deleted and rule == _APPLY:
+        edited = _edited_since(record, mark, device)
+        if edited:
+            kind, conflicts = "delete", _delete_conflict(record, edited, author)
+        else:
+            changes[DELETED] = True
+    elif not deleted and record.deleted:
+        if rule == _APPLY:
+            changes[DELETED] = False
+            changes.update(
+                _field_changes(record, current, incoming, mark, restored, device, author)[0]
+            )
+        elif rule == _CONFLICT:
+            kind = "delete"
+            conflicts = edit_against_delete(current, record.field_meta, incoming, author=author)
+    elif not deleted:
+        changes, conflicts = _field_changes(
+            record, current, incoming, mark, restored, device, author
+        )
+    if changes and not changes.get(DELETED, record.deleted):
+        check_entity(entity, record.id, {**current, **changes})
+    meta_before = dict(record.field_meta)
+    write_changes(
+        s, record, changes, author=author, now=actor.now, device=device, restored=restored
+    )
+    conflict_id = None
+    if conflicts:
+        conflict_id = open_conflict(
+            s,
+            kind="delete" if kind == "delete" else "field",
+            entity=entity,
+            record_id=record.id,
+            grid_code=record.grid_code,
+            fields=conflicts,
+            author=author,
+            now=actor.now,
+            meta=meta_before,
+            device=device,
+        ).id
+    return MutationOutcome(
+        mutation_id=mutation.mutation_id,
+        status="conflict" if conflict_id else "merged",
+        version=record.version,
+        record=record_values(record),
+        conflict_id=conflict_id,
+    )
+
+
+def _field_changes(
+    record: Record,
+    current: Mapping[str, Any],
+    incoming: Mapping[str, Any],
+    mark: int,
+    restored: int,
+    device: str | None,
+    author: str,
+) -> tuple[dict[str, Any], list[ConflictField]]:
+    changes: dict[str, Any] = {}
+    conflicts: list[ConflictField] = []
+    for field, value in incoming.items():
+        if field not in current and value is None:
+            continue
+        server = current.get(field)
+        rule = field_rule(
+            record.field_meta,
+            field,
+            server=server,
+            value=value,
+            mark=mark,
+            restored=restored,
+            device=device,
+        )
+        if rule == _APPLY:
+            changes[field] = value
+        elif rule == _CONFLICT:
+            conflicts.append(
+                ConflictField(
+                    field=field,
+                    server=server,
+                    server_author=last_change(record.field_meta, field)[1],
+                    incoming=value,
+                    incoming_author=author,
+                )
+            )
+    return changes, conflicts
+
+
+def _edited_since(record: Record, mark: int, device: str | None) -> dict[str, str | None]:
+    """Fields changed since the restore by an ordinary edit of another laptop."""
+    edited: dict[str, str | None] = {}
+    for field, entry in record.field_meta.items():
+        seq, who = last_change(record.field_meta, field)
+        if field == DELETED or seq <= mark or restored_from(record.field_meta, field) is not None:
+            continue
+        if device is not None and len(entry) > 2 and entry[2] == device:
+            continue
+        edited[field] = who
+    return edited
+
+
+def _delete_conflict(
+    record: Record, edited: Mapping[str, str | None], author: str
+) -> list[ConflictField]:
+    current = current_values(record)
+    fields = [
+        ConflictField(
+            field=DELETED,
+            base=False,
+            server=False,
+            server_author=next(iter(edited.values()), None),
+            incoming=True,
+            incoming_author=author,
+        )
+    ]
+    fields += [
+        ConflictField(field=f, server=current.get(f), server_author=who)
+        for f, who in sorted(edited.items())
+    ]
+    return fields
+
+
+def _recreate(
+    s: Session,
+    actor: Actor,
+    mutation: Mutation,
+    incoming: dict[str, Any],
+    deleted: bool,
+    author: str,
+    device: str | None,
+    check_restricted: CheckRestricted,
+    case_draft: Mapping[str, Any],
+) -> MutationOutcome:
+    """A record the restored server lacks: made again, live or as the tombstone it was (so
+    that another laptop's older live copy, re-sent later, does not bring it back)."""
+    entity = mutation.entity
+    grid = str(incoming.pop(GRID))
+    if not actor.scope.covers_grid(grid):
+        raise Rejected(
+            "out_of_scope", "该记录不在您管辖的网格内", "The record is outside your grids"
+        )
+    check_restricted(actor, entity, grid, incoming)
+    data = dict(incoming)
+    if entity == "case":
+        data.update(case_draft)
+    if not deleted:
+        check_entity(entity, mutation.record_id, {**data, GRID: grid})
+    values = new_record_values(
+        next_seq(s),
+        entity=entity,
+        record_id=mutation.record_id,
+        grid_code=grid,
+        data=data,
+        author=author,
+        now=actor.now,
+        device=device,
+        restored=mutation.restored_version or 0,
+    )
+    if deleted:
+        values["deleted"] = True
+        values["deleted_at"] = actor.now
+        values["field_meta"][DELETED] = list(values["field_meta"][GRID])
+    record = Record(**values)
+    s.add(record)
+    return MutationOutcome(
+        mutation_id=mutation.mutation_id,
+        status="merged",
+        version=record.version,
+        record=record_values(record),
+    )

@@ -1,0 +1,177 @@
+"""After the server was restored from a backup (`epoch_changed`): the laptop's side of the
+restore procedure (docs/design.md §4), in one transaction.
+
+1. Every unsent change keeps its place but its base versions above the restored
+   high-water mark are clamped to it: what the laptop saw after the mark is unknown to the
+   new timeline, so any change made there since is concurrent (a conflict where values
+   differ, never an overwrite).
+2. What the server acknowledged after the backup (a record whose version is above the
+   mark) is re-sent as restore mutations (`full_state`, base = the mark, with the record's
+   old-timeline version), in causal order: a record before its children and before the
+   actions on it; a live record as a create, a tombstone as a delete, this user's workflow
+   actions as the original commands (server/restore.py runs them at their original time).
+   A photo's live record is re-sent only by a laptop that holds the file (the one that
+   uploads it again).
+   What a re-send carries is the acknowledged state: a field with an unsent edit goes with
+   the value from before that edit, which follows as the ordinary change it is.
+3. The re-sends go first: the unsent changes are queued again after them, with new
+   mutation ids (the restored server never saw the old ones: a push of the old epoch is
+   refused before anything is applied), so an edit never reaches the server before the
+   record it edits.
+4. Local versions are forgotten and the laptop resyncs from zero, keeping its outbox;
+   conflicts the restored server cannot know are dropped (the re-sends raise them again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from gridworker.domain.version import SCHEMA_VERSION
+from gridworker.domain.wire import wire_value
+from gridworker.storage.models import (
+    SYNC_MODELS,
+    AttachmentRow,
+    CaseActionRow,
+    LocalConflict,
+    OutboxEntry,
+    SyncRecord,
+)
+from gridworker.storage.outbox import now_utc
+from gridworker.sync.state import SyncState
+
+UNSENT = ("pending", "sending")
+# Causal order of the re-sends: parents before children, a case before its photos, photos
+# before the actions that need them.
+CAUSAL_ORDER = (
+    "building",
+    "house",
+    "household",
+    "resident",
+    "resident_tag",
+    "visit",
+    "need",
+    "hazard_site",
+    "inspection",
+    "inspection_item",
+    "rectification",
+    "case",
+    "attachment",
+    "case_action",
+)
+_RANK = {entity: n for n, entity in enumerate(CAUSAL_ORDER)}
+# Columns of an outbox entry copied when it is queued again behind the re-sends.
+_KEPT = ("op", "entity", "record_id", "grid_code", "schema_version", "payload", "old", "created_at")
+
+
+def after_restore(
+    s: Session,
+    *,
+    username: str,
+    epoch: str | None,
+    high_water: int,
+    holds_file: Callable[[str], bool] = lambda sha: True,
+) -> int:
+    """Prepare the restore re-sends (see the module doc); return how many were queued.
+    `holds_file(sha256)`: whether this laptop has a photo's file (only then is its live
+    record re-sent: the bytes vouch for the hash, and its uploader re-sends it)."""
+    mark = high_water
+    unsent = list(
+        s.scalars(
+            select(OutboxEntry)
+            .where(OutboxEntry.status.in_(UNSENT))
+            .order_by(OutboxEntry.mutation_id)
+        )
+    )
+    acked = _acknowledged_values(unsent)
+    rows: list[SyncRecord] = []
+    for model in SYNC_MODELS.values():
+        rows += list(s.scalars(select(model).where(model.version > mark)))
+    rows.sort(key=lambda r: (_RANK.get(r.__entity__, len(_RANK)), r.version))
+    queued = 0
+    for row in rows:
+        if isinstance(row, CaseActionRow) and row.actor != username:
+            continue  # an action is re-sent by its own actor's laptop, never on behalf
+        if isinstance(row, AttachmentRow) and not row.deleted and not holds_file(row.sha256):
+            # A photo's record only pulled, its file never here: the laptop that holds the
+            # file re-sends it and uploads the bytes, which is what lets the others download
+            # it (the server grants a file by the hash its record's author proved). Sent
+            # from here, the record would name a file its sender cannot vouch for.
+            continue
+        s.add(_resend(row, mark, acked.get((row.__entity__, row.id), {})))
+        queued += 1
+    s.flush()  # the re-sends take their mutation ids first
+    for entry in unsent:
+        s.add(_requeued(entry, mark))
+        s.delete(entry)
+    # Conflicts the restored server never had (or had in another state) go: the re-sends
+    # raise again whatever still conflicts.
+    s.execute(
+        delete(LocalConflict).where(or_(LocalConflict.version > mark, LocalConflict.version == 0))
+    )
+    # The restored server numbers changes anew from the mark: local versions from the old
+    # timeline would hide rows on the resync, so forget them.
+    for model in SYNC_MODELS.values():
+        s.execute(update(model).values(version=0))
+    state = SyncState.load(s)
+    state.epoch = epoch
+    state.seq = 0
+    state.backfill = {}
+    state.save(s)
+    return queued
+
+
+def _acknowledged_values(unsent: list[OutboxEntry]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Per record, the values from before its unsent edits (the acknowledged ones): the
+    first entry's `old` value of each field wins; an unsent delete was not acknowledged."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in unsent:
+        key = (entry.entity, entry.record_id)
+        before = out.setdefault(key, {})
+        if entry.op == "delete":
+            before.setdefault("deleted", False)
+        elif entry.op == "update":
+            for field, value in (entry.old or {}).items():
+                before.setdefault(field, value)
+    return out
+
+
+def _resend(row: SyncRecord, mark: int, before: dict[str, Any]) -> OutboxEntry:
+    payload = {k: wire_value(v) for k, v in row.to_fields().items()}
+    payload.update({k: v for k, v in before.items() if k in payload})
+    if row.__entity__ == "case_action":
+        op = "command"
+    else:
+        op = "delete" if payload.get("deleted") else "create"
+    return OutboxEntry(
+        op=op,
+        entity=row.__entity__,
+        record_id=row.id,
+        grid_code=str(payload.get("grid_code") or row.grid_code),
+        base_version=mark,
+        schema_version=SCHEMA_VERSION,
+        payload=payload,
+        old=None,
+        created_at=now_utc(),
+        status="pending",
+        attempts=0,
+        full_state=True,
+        bases=None,
+        restored_version=row.version,
+    )
+
+
+def _requeued(entry: OutboxEntry, mark: int) -> OutboxEntry:
+    bases = {k: min(int(v), mark) for k, v in (entry.bases or {}).items()} or None
+    return OutboxEntry(
+        **{k: getattr(entry, k) for k in _KEPT},
+        base_version=min(entry.base_version, mark),
+        status="pending",
+        attempts=0,
+        full_state=entry.full_state,
+        bases=bases,
+        restored_version=entry.restored_version,
+    )

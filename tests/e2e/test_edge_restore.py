@@ -1,0 +1,194 @@
+"""The server restored from a backup (`new-epoch`): nothing the laptops held is lost, nothing
+deleted comes back, cases come back in their state with their history. Real server process
+on SQLite and PostgreSQL, real SQLCipher profiles; the backup is every table's rows, the
+restore empties and refills them and runs `gridworker-server new-epoch`."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from gridworker.domain.enums import CaseActionKind, CaseCategory
+from gridworker.services import cases, register
+from gridworker.services.attachments import attach
+from gridworker.services.syncing import client_for, sync_now
+from gridworker.storage.models import CaseActionRow, HouseholdRow
+from gridworker.sync.client import SyncClient, SyncError, make_transport
+from gridworker.sync.engine import SyncEngine
+from gridworker.sync.faults import FaultPlan, FaultyAdapter, HeldRequests
+from tests.e2e.conftest import GRID_A, LiveServer, enrolled
+from tests.e2e.server_ops import backup, restore
+from tests.e2e.test_sync_e2e import add_household, outbox_size, snapshot
+from tests.reliability.conftest import ServerDb
+
+
+def server_state(server: LiveServer):  # type: ignore[no-untyped-def]
+    db = ServerDb(server.db_url)
+    try:
+        return db.records(), db.conflicts()
+    finally:
+        db.close()
+
+
+def test_an_unsent_edit_from_before_the_restore_conflicts_with_a_newer_one(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves an edit waiting on a laptop since before the restore, whose base lies above
+    the restored high-water mark, does not silently overwrite a colleague's edit of the same
+    field made after the restore: the colleague's value stays and a conflict shows both;
+    the edit acknowledged after the backup comes back; every laptop ends equal."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = add_household(a, "1001")
+        sync_now(a)
+        sync_now(a2)
+        saved = backup(any_server.db_url)
+        register.edit_record(a, HouseholdRow, hid, {"head_name": "备份后已同步"})
+        sync_now(a)
+        register.edit_record(a, HouseholdRow, hid, {"note": "恢复前未发送"})
+        restore(any_server, saved)
+        sync_now(a2)
+        register.edit_record(a2, HouseholdRow, hid, {"note": "恢复后同事改的"})
+        sync_now(a2)
+        sync_now(a)
+        sync_now(a2)
+        records, conflicts = server_state(any_server)
+        row = records[("household", hid)]
+        assert row.data["note"] == "恢复后同事改的"
+        assert row.data["head_name"] == "备份后已同步"
+        incoming = [
+            (f["server"], f["incoming"])
+            for c in conflicts
+            for f in c.fields
+            if f["field"] == "note"
+        ]
+        assert ("恢复后同事改的", "恢复前未发送") in incoming
+        assert outbox_size(a) == outbox_size(a2) == 0
+        assert snapshot(a) == snapshot(a2)
+    finally:
+        a.close()
+        a2.close()
+
+
+def test_a_delete_made_after_the_backup_stays_a_delete(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a household deleted after the backup stays deleted once the laptops re-send
+    what they hold, even when a colleague's laptop holds an older live copy acknowledged
+    after the backup and re-sends it first; a new laptop never gets it."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = add_household(a, "1002")
+        sync_now(a)
+        sync_now(a2)
+        saved = backup(any_server.db_url)
+        register.edit_record(a, HouseholdRow, hid, {"note": "备份后"})
+        sync_now(a)
+        sync_now(a2)  # a2's copy is now newer than the backup, still live
+        register.delete_record(a, HouseholdRow, hid)
+        sync_now(a)
+        restore(any_server, saved)
+        for ws in (a2, a, a2, a):
+            sync_now(ws)
+        records, _conflicts = server_state(any_server)
+        assert records[("household", hid)].deleted
+        fresh = enrolled(any_server, tmp_path, "worker.a", name="fresh")
+        try:
+            for ws in (a, a2, fresh):
+                assert ("household", hid) not in snapshot(ws)
+        finally:
+            fresh.close()
+    finally:
+        a.close()
+        a2.close()
+
+
+def test_a_case_reported_after_the_backup_comes_back_with_its_history(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a case reported (and accepted by the supervisor) after the backup comes back in
+    its state, with its report and accept actions in order, none rejected, its reported time
+    the original one; nothing is left refused in any outbox."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    sup = enrolled(any_server, tmp_path, "sup.street")
+    try:
+        sync_now(sup)
+        saved = backup(any_server.db_url)
+        case_id = cases.report_case(
+            a, grid_code=GRID_A, title="楼道灯坏了", category=CaseCategory.livelihood, submit=True
+        )
+        sync_now(a)
+        sync_now(sup)
+        cases.act_on_case(sup, case_id, CaseActionKind.accept)
+        sync_now(sup)
+        records, _ = server_state(any_server)
+        reported_at = records[("case", case_id)].data["reported_at"]
+        restore(any_server, saved)
+        for ws in (a, sup, a, sup):
+            sync_now(ws)
+        records, conflicts = server_state(any_server)
+        case = records[("case", case_id)].data
+        assert (case["state"], case["reported_at"]) == ("accepted", reported_at)
+        history = sorted(
+            (r.version, r.data["action"], r.data["rejected"])
+            for (entity, _id), r in records.items()
+            if entity == "case_action" and r.data["case_id"] == case_id
+        )
+        assert [(action, rejected) for _v, action, rejected in history] == [
+            ("report", False),
+            ("accept", False),
+        ]
+        assert not [c for c in conflicts if c.record_id == case_id]
+        for ws in (a, sup):
+            assert outbox_size(ws) == 0
+            with ws.read() as s:
+                mine = s.scalars(
+                    select(CaseActionRow.action).where(CaseActionRow.case_id == case_id)
+                ).all()
+            assert sorted(str(m.value) for m in mine) == ["accept", "report"]
+    finally:
+        a.close()
+        sup.close()
+
+
+def test_a_photo_only_pulled_is_not_uploaded_again_after_a_restore(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a laptop that re-sends a photo's record it only pulled (its file still waiting
+    to be uploaded by the laptop that took it) does not try to upload a file it does not
+    hold (it crashed the sync), and gets the photo once its own laptop uploads it."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        saved = backup(any_server.db_url)
+        hid = add_household(a, "1004")
+        photo = b"\x00photo taken on laptop a" * 100
+        attach(a, owner_entity="household", owner_id=hid, data=photo, is_evidence=True)
+        good = client_for(a)
+        plan = FaultPlan(rates={"drop": 1.0}, only=lambda r: "/attachments/" in r.path_url)
+        no_files = SyncClient(
+            make_transport(good.base_url, adapter=FaultyAdapter(plan, HeldRequests()), retries=0),
+            device_id=good.device_id,
+            token=good.token,
+        )
+        with pytest.raises(SyncError):
+            SyncEngine(a.profile, no_files, username="worker.a").run_cycle()
+        assert sync_now(a2).waiting == 1
+        restore(any_server, saved)
+        start = datetime.now(UTC)
+        a2.clock = lambda: start + timedelta(hours=1)
+        sync_now(a2)  # re-sends what it holds; no upload of a file it never had
+        sync_now(a)
+        a2.clock = lambda: start + timedelta(days=1)
+        assert sync_now(a2).downloaded == 1
+        assert a2.profile.attachments.open_bytes(hashlib.sha256(photo).hexdigest()) == photo
+        assert snapshot(a) == snapshot(a2)
+    finally:
+        a.close()
+        a2.close()
