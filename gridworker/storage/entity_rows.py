@@ -37,6 +37,11 @@ from gridworker.domain.enums import (
     Urgency,
     VisitMode,
 )
+from gridworker.domain.records_party import (
+    GuidanceKind,
+    PartyOrgKind,
+    ReportPlace,
+)
 from gridworker.storage.rows_base import SyncRecord
 from gridworker.storage.types import EnumCode, ISODate, UTCDateTime
 
@@ -305,6 +310,90 @@ class AttachmentRow(SyncRecord):
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class PartyOrgRow(SyncRecord):
+    """网格党组织 (Grid party organization): domain.records_party.PartyOrg."""
+
+    __tablename__ = "party_org"
+    __entity__ = "party_org"
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[PartyOrgKind] = mapped_column(EnumCode(PartyOrgKind))
+    secretary: Mapped[str | None] = mapped_column(String(50))
+    secretary_phone: Mapped[str | None] = mapped_column(String(20))
+    members_count: Mapped[int] = mapped_column(Integer, default=0)
+    other_grids: Mapped[str | None] = mapped_column(String(400))
+    founded_on: Mapped[date | None] = mapped_column(ISODate())
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AdviserPostingRow(SyncRecord):
+    """指导员驻点 (Adviser stationing): domain.records_party.AdviserPosting."""
+
+    __tablename__ = "adviser_posting"
+    __entity__ = "adviser_posting"
+    adviser_name: Mapped[str] = mapped_column(String(50))
+    adviser: Mapped[str | None] = mapped_column(String(64), index=True)
+    org_id: Mapped[str | None] = mapped_column(String(36))
+    sent_by: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    since: Mapped[date] = mapped_column(ISODate())
+    until: Mapped[date | None] = mapped_column(ISODate())
+
+
+class PartyGuidanceRow(SyncRecord):
+    """指导记录 (Guidance record): domain.records_party.PartyGuidance."""
+
+    __tablename__ = "party_guidance"
+    __entity__ = "party_guidance"
+    adviser: Mapped[str] = mapped_column(String(64))
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    kind: Mapped[GuidanceKind] = mapped_column(EnumCode(GuidanceKind))
+    topic: Mapped[str] = mapped_column(String(200))
+    org_id: Mapped[str | None] = mapped_column(String(36))
+    attendees: Mapped[int | None] = mapped_column(Integer)
+    problems: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_party_guidance_adviser_held", "adviser", "held_at"),)
+
+
+class PartyGuidanceLinkRow(SyncRecord):
+    """指导记录关联 (Guidance link): domain.records_party.PartyGuidanceLink."""
+
+    __tablename__ = "party_guidance_link"
+    __entity__ = "party_guidance_link"
+    guidance_id: Mapped[str] = mapped_column(String(36), index=True)
+    visit_id: Mapped[str | None] = mapped_column(String(36))
+    case_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class PartyMemberRow(SyncRecord):
+    """报到党员 (Reported party member): domain.records_party.PartyMember."""
+
+    __tablename__ = "party_member"
+    __entity__ = "party_member"
+    name: Mapped[str] = mapped_column(String(50))
+    work_unit: Mapped[str] = mapped_column(String(100))
+    unit_party_org: Mapped[str | None] = mapped_column(String(100))
+    reported_on: Mapped[date] = mapped_column(ISODate())
+    place: Mapped[ReportPlace] = mapped_column(EnumCode(ReportPlace), default=ReportPlace.residence)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    skills: Mapped[str | None] = mapped_column(String(200))
+    left_on: Mapped[date | None] = mapped_column(ISODate())
+    __table_args__ = (Index("ix_party_member_grid_name", "grid_code", "name"),)
+
+
+class PartyServiceRow(SyncRecord):
+    """服务记录 (Service record): domain.records_party.PartyService."""
+
+    __tablename__ = "party_service"
+    __entity__ = "party_service"
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    served_on: Mapped[date] = mapped_column(ISODate(), index=True)
+    activity: Mapped[str] = mapped_column(String(200))
+    hours: Mapped[float] = mapped_column(Float)
+    beneficiaries: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 ROWS: tuple[type[SyncRecord], ...] = (
     BuildingRow,
     HouseRow,
@@ -320,5 +409,11 @@ ROWS: tuple[type[SyncRecord], ...] = (
     CaseRow,
     CaseActionRow,
     AttachmentRow,
+    PartyOrgRow,
+    AdviserPostingRow,
+    PartyGuidanceRow,
+    PartyGuidanceLinkRow,
+    PartyMemberRow,
+    PartyServiceRow,
 )
 """Every synced table, parents before children (the declarations' order)."""
