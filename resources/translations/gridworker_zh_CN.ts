@@ -1012,6 +1012,53 @@
     </message>
 </context>
 <context>
+    <name>GuidanceDialog</name>
+    <message>
+        <source>New guidance record</source>
+        <translation>新增指导记录</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Held at</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Attendees</source>
+        <translation>参加人数</translation>
+    </message>
+    <message>
+        <source>Problems raised</source>
+        <translation>发现的问题</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>办理情况</translation>
+    </message>
+    <message>
+        <source>Visits and cases taken up</source>
+        <translation>关联的走访和事件</translation>
+    </message>
+    <message>
+        <source>Give the record a topic</source>
+        <translation>请填写主题</translation>
+    </message>
+</context>
+<context>
     <name>HazardDeskScreen</name>
     <message>
         <source>All grids</source>
@@ -1515,6 +1562,41 @@
     </message>
 </context>
 <context>
+    <name>MemberDialog</name>
+    <message>
+        <source>New reported member</source>
+        <translation>新增报到党员</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Work unit</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Its party organization</source>
+        <translation>单位党组织</translation>
+    </message>
+    <message>
+        <source>Reported on</source>
+        <translation>报到日期</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>特长</translation>
+    </message>
+    <message>
+        <source>Name and work unit are required</source>
+        <translation>姓名和工作单位为必填项</translation>
+    </message>
+</context>
+<context>
     <name>Navigation</name>
     <message>
         <source>My day</source>
@@ -1551,6 +1633,10 @@
     <message>
         <source>Hazards</source>
         <translation>隐患排查</translation>
+    </message>
+    <message>
+        <source>Party building</source>
+        <translation>党建工作</translation>
     </message>
     <message>
         <source>Cases</source>
@@ -1671,6 +1757,129 @@
     <message>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>PartyScreen</name>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Party organization</source>
+        <translation>网格党组织</translation>
+    </message>
+    <message>
+        <source>Advisers stationed here</source>
+        <translation>驻点党建指导员</translation>
+    </message>
+    <message>
+        <source>Held at</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Adviser</source>
+        <translation>指导员</translation>
+    </message>
+    <message>
+        <source>Attendees</source>
+        <translation>参加人数</translation>
+    </message>
+    <message>
+        <source>Taken up</source>
+        <translation>关联走访/事件</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Work unit</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Reported on</source>
+        <translation>报到日期</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>特长</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>服务次数</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>服务时长（小时）</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>指导记录</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>双报到党员</translation>
+    </message>
+    <message>
+        <source>Party building</source>
+        <translation>党建工作</translation>
+    </message>
+    <message>
+        <source>Add guidance record</source>
+        <translation>新增指导记录</translation>
+    </message>
+    <message>
+        <source>Add member</source>
+        <translation>新增报到党员</translation>
+    </message>
+    <message>
+        <source>Add service record</source>
+        <translation>登记服务记录</translation>
+    </message>
+    <message>
+        <source>No grid to show.</source>
+        <translation>没有可显示的网格。</translation>
+    </message>
+    <message>
+        <source>%1 since %2</source>
+        <translation>%1（%2起）</translation>
+    </message>
+    <message>
+        <source>My stationing: </source>
+        <translation>我的驻点：</translation>
+    </message>
+    <message>
+        <source>No party organization is registered for this grid.</source>
+        <translation>本网格尚未登记党组织。</translation>
+    </message>
+    <message>
+        <source>%1 (%2) · secretary %3 · %4 members · covers %5 grid(s)</source>
+        <translation>%1（%2）· 书记 %3 · 党员 %4 人 · 覆盖 %5 个网格</translation>
+    </message>
+    <message>
+        <source> since %1</source>
+        <translation> %1起驻点</translation>
+    </message>
+    <message>
+        <source>No adviser is stationed here.</source>
+        <translation>本网格暂无驻点党建指导员。</translation>
+    </message>
+    <message>
+        <source>Pick a member first</source>
+        <translation>请先选择一名党员</translation>
     </message>
 </context>
 <context>
@@ -2348,6 +2557,37 @@
     <message>
         <source>%1; the person was imported without it</source>
         <translation>%1；该人已导入，此项留空</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceDialog</name>
+    <message>
+        <source>New service record</source>
+        <translation>登记服务记录</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Served on</source>
+        <translation>服务日期</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>服务内容</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>服务时长（小时）</translation>
+    </message>
+    <message>
+        <source>People served</source>
+        <translation>服务人数</translation>
+    </message>
+    <message>
+        <source>Say what the service was</source>
+        <translation>请填写服务内容</translation>
     </message>
 </context>
 <context>
