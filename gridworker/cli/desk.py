@@ -94,3 +94,19 @@ def cmd_print(args: argparse.Namespace) -> int:
         f"{'case' if args.case else 'inspection'} sheet written to {path}",
     )
     return EXIT_OK
+
+
+def cmd_party_report(args: argparse.Namespace) -> int:
+    """`gridworker party report`: party-building figures of a scope and month (§22.6)."""
+    from gridworker.services.party_report import describe, party_report
+
+    ws = open_profile(args)
+    try:
+        report = party_report(ws, scope=args.scope, month=args.month)
+    finally:
+        ws.close()
+    if args.json:
+        print_json(report)
+    else:
+        print("\n".join(describe(report, language(args))))
+    return EXIT_OK

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from gridworker.cli.app import cmd_demo
 from gridworker.cli.common import EXIT_USAGE, CliError
-from gridworker.cli.desk import cmd_dashboard, cmd_ledger, cmd_print
+from gridworker.cli.desk import cmd_dashboard, cmd_ledger, cmd_party_report, cmd_print
 from gridworker.cli.importing import cmd_import
 from gridworker.cli.profile import cmd_export, cmd_init, cmd_status
 from gridworker.cli.sync import cmd_conflicts, cmd_enroll, cmd_sync
@@ -236,7 +236,12 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
     s.add_argument(
         "--kind",
         required=True,
-        choices=["households", "residents", "visits", "inspections", "rectifications", "cases"],
+        choices=[
+            *("households", "residents", "visits", "inspections", "rectifications", "cases"),
+            # Party building (§22): only for roles that see party membership.
+            *("party_orgs", "adviser_postings", "party_guidance", "party_members"),
+            "party_services",
+        ],
         help=h("导出哪类记录", "which records"),
     )
     s.add_argument(
@@ -421,6 +426,30 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
         help=h("只统计此后上报的事件", "count only cases reported from then on"),
     )
     s.set_defaults(func=cmd_dashboard)
+
+    s = sub.add_parser("party", help=h("党建工作统计", "party-building figures"))
+    psub = s.add_subparsers(
+        dest="party_command", required=True, metavar="report", parser_class=parser_class
+    )
+    c = psub.add_parser(
+        "report",
+        help=h(
+            "党建月报：党组织、指导员、双报到党员和服务时长（来自已同步的数据）",
+            "a month's party-building figures, from the synced data",
+        ),
+    )
+    c.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
+    c.add_argument(
+        "--scope",
+        default=None,
+        help=h("区、街道、社区或网格编码", "district, street, community or grid code"),
+    )
+    c.add_argument(
+        "--month",
+        default=None,
+        help=h("月份 YYYY-MM（默认：本月）", "month YYYY-MM (default: this month)"),
+    )
+    c.set_defaults(func=cmd_party_report)
 
     s = sub.add_parser(
         "status",

@@ -1,0 +1,150 @@
+"""`gridworker party report`: the party-building figures of a scope and month, from the
+synced records (docs/design.md §22.6). Read only with `see_party`.
+
+Figures of record kinds not built yet (三单一协议 needs and projects, volunteer activities,
+volunteers and point exchanges) are 0 and named in `not_built`.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from gridworker.services.party import require_party
+from gridworker.services.workspace import ServiceError, Workspace
+from gridworker.storage.entity_rows import (
+    AdviserPostingRow,
+    PartyGuidanceRow,
+    PartyMemberRow,
+    PartyOrgRow,
+    PartyServiceRow,
+)
+
+NOT_BUILT = ("needs", "projects", "activities", "volunteers", "points_exchanged")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Month:
+    first: date
+    last: date
+
+    @property
+    def text(self) -> str:
+        return f"{self.first:%Y-%m}"
+
+
+def parse_month(value: str | None, today: date) -> Month:
+    """YYYY-MM (default: the month of `today`, the district's day)."""
+    if value is None:
+        year, month = today.year, today.month
+    else:
+        found = _MONTH.match(value.strip())
+        if found is None or not 1 <= int(found.group(2)) <= 12:
+            raise ServiceError("party_month", value=value)
+        year, month = int(found.group(1)), int(found.group(2))
+    return Month(date(year, month, 1), date(year, month, monthrange(year, month)[1]))
+
+
+def party_report(
+    ws: Workspace, *, scope: str | None = None, month: str | None = None
+) -> dict[str, Any]:
+    """The figures of every grid whose code starts with `scope` (default: all held):
+
+    - organizations: live organizations whose own grid is in scope;
+    - advisers: distinct advisers (account, else name) stationed in scope at some day of
+      the month;
+    - reported_members: live members in scope reported by the month's end and not gone
+      before its start;
+    - service_hours / service_records: services in scope dated in the month;
+    - guidance_records: guidance records in scope held in the month (district time).
+    """
+    require_party(ws)
+    span = parse_month(month, ws.today())
+    prefix = (scope or "").strip()
+    zone = ws.zone
+
+    def within(column: Any) -> Any:
+        return column.startswith(prefix, autoescape=True) if prefix else column.is_not(None)
+
+    with ws.read() as s:
+        orgs = s.scalar(
+            select(func.count())
+            .select_from(PartyOrgRow)
+            .where(PartyOrgRow.deleted.is_(False), within(PartyOrgRow.grid_code))
+        )
+        stationed = s.execute(
+            select(AdviserPostingRow.adviser, AdviserPostingRow.adviser_name).where(
+                AdviserPostingRow.deleted.is_(False),
+                within(AdviserPostingRow.grid_code),
+                AdviserPostingRow.since <= span.last,
+                or_(AdviserPostingRow.until.is_(None), AdviserPostingRow.until >= span.first),
+            )
+        ).all()
+        members = s.scalar(
+            select(func.count())
+            .select_from(PartyMemberRow)
+            .where(
+                PartyMemberRow.deleted.is_(False),
+                within(PartyMemberRow.grid_code),
+                PartyMemberRow.reported_on <= span.last,
+                or_(PartyMemberRow.left_on.is_(None), PartyMemberRow.left_on >= span.first),
+            )
+        )
+        services, hours = s.execute(
+            select(func.count(), func.coalesce(func.sum(PartyServiceRow.hours), 0)).where(
+                PartyServiceRow.deleted.is_(False),
+                within(PartyServiceRow.grid_code),
+                PartyServiceRow.served_on >= span.first,
+                PartyServiceRow.served_on <= span.last,
+            )
+        ).one()
+        held = s.scalars(
+            select(PartyGuidanceRow.held_at).where(
+                PartyGuidanceRow.deleted.is_(False), within(PartyGuidanceRow.grid_code)
+            )
+        ).all()
+    guidance = sum(1 for at in held if span.first <= at.astimezone(zone).date() <= span.last)
+    return {
+        "scope": prefix or None,
+        "month": span.text,
+        "organizations": int(orgs or 0),
+        "advisers": len({account or name for account, name in stationed}),
+        "reported_members": int(members or 0),
+        "service_hours": round(float(hours or 0), 2),
+        "service_records": int(services or 0),
+        "guidance_records": guidance,
+        "needs": {"listed": 0, "claimed": 0, "done": 0},
+        "projects": 0,
+        "activities": 0,
+        "volunteers": 0,
+        "points_exchanged": 0,
+        "not_built": list(NOT_BUILT),
+    }
+
+
+def describe(report: dict[str, Any], lang: str) -> list[str]:
+    """The report as lines of text (the command without --json)."""
+    zh = not lang.lower().startswith("en")
+    scope = report["scope"] or ("全部" if zh else "all")
+    if zh:
+        return [
+            f"党建工作 {report['month']}（范围：{scope}）",
+            f"网格党组织 {report['organizations']} 个，驻点党建指导员 {report['advisers']} 名",
+            f"双报到党员 {report['reported_members']} 名，服务 {report['service_records']} 次、"
+            f"{report['service_hours']:g} 小时；指导记录 {report['guidance_records']} 条",
+            "三单一协议、志愿活动和积分兑换尚未建立（计为 0）",
+        ]
+    return [
+        f"Party building {report['month']} (scope: {scope})",
+        f"{report['organizations']} grid party organizations, {report['advisers']} advisers",
+        f"{report['reported_members']} reported members, {report['service_records']} "
+        f"services, {report['service_hours']:g} hours; {report['guidance_records']} guidance "
+        "records",
+        "Needs lists, projects, volunteer activities and points are not built yet (0)",
+    ]
