@@ -240,7 +240,8 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
             *("households", "residents", "visits", "inspections", "rectifications", "cases"),
             # Party building (§22): only for roles that see party membership.
             *("party_orgs", "adviser_postings", "party_guidance", "party_members"),
-            "party_services",
+            *("party_services", "coop_agreements", "coop_resources", "coop_projects"),
+            "coop_needs",
         ],
         help=h("导出哪类记录", "which records"),
     )

@@ -61,6 +61,7 @@ class Group(StrEnum):
     files = "files"  # attachments
     party = "party"  # party organizations, members, their service and guidance records
     party_posting = "party_posting"  # where party-building advisers are stationed
+    coop = "coop"  # 三单一协议: needs, resources, projects lists and agreements
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Self
 
-from gridworker.domain import records_cases, records_hazards, records_party, records_register
+from gridworker.domain import (
+    records_cases,
+    records_coop,
+    records_hazards,
+    records_party,
+    records_register,
+)
 from gridworker.domain.declare import EntityDecl, declarations
 from gridworker.domain.enums import GridType, RegionLevel, Role, SupervisorLevel
 from gridworker.domain.errors import ValidationError
@@ -169,6 +175,7 @@ RECORD_MODULES = (
     records_hazards.__name__,
     records_cases.__name__,
     records_party.__name__,
+    records_coop.__name__,
 )
 """The modules declaring synced entities, parents before children: a new module of
 record kinds is listed here once."""

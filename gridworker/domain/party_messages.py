@@ -9,6 +9,10 @@ PARTY_NOUNS: dict[str, tuple[str, str]] = {
     "party_guidance": ("指导记录", "guidance record"),
     "adviser_posting": ("指导员驻点", "adviser stationing"),
     "party_service": ("服务记录", "service record"),
+    "coop_need": ("清单需求", "listed need"),
+    "coop_resource": ("资源", "resource"),
+    "coop_project": ("项目", "project"),
+    "coop_agreement": ("共建协议", "co-building agreement"),
 }
 
 PARTY_MESSAGES: dict[str, tuple[str, str]] = {
@@ -33,6 +37,24 @@ PARTY_MESSAGES: dict[str, tuple[str, str]] = {
         "关联的走访或事件须在指导记录所在的网格",
         "A linked visit or case must be in the guidance record's grid",
     ),
+    "coop_need_status": (
+        "需求的办理状态与认领、完成情况不一致",
+        "The need's status does not agree with its claim and completion",
+    ),
+    "coop_need_claimant": (
+        "已认领的需求须由一项资源、一个项目或一名党员认领（只能一个），并写明认领日期",
+        "A claimed need names one resource, project or member (exactly one) and the day",
+    ),
+    "coop_need_promoted": (
+        "这条走访需求已列入需求清单",
+        "This need from a visit is already on the needs list",
+    ),
+    "coop_claim_community": (
+        "只能由本社区的资源、项目或报到党员认领",
+        "Only a resource, project or reported member of the need's community may claim it",
+    ),
+    "coop_need_not_listed": ("这项需求已被认领", "This need was already claimed"),
+    "coop_need_not_claimed": ("这项需求还没有被认领", "This need has not been claimed"),
     "party_month": (
         "月份“{value}”无效：应写作 YYYY-MM",
         "Month “{value}” is not valid: write YYYY-MM",

@@ -37,6 +37,7 @@ class Cap(StrEnum):
     attach_files = "attach_files"
     write_party = "write_party"  # party organizations, members, service and guidance records
     station_advisers = "station_advisers"  # where party-building advisers are stationed
+    write_coop = "write_coop"  # 三单一协议: needs, resources and projects lists, agreements
     # Acts.
     record_visit = "record_visit"  # a visit and the needs found
     report_case = "report_case"  # create a case (a draft, reported if the role may)
@@ -85,6 +86,7 @@ TABLE: dict[Cap, frozenset[Role]] = {
     Cap.write_party: frozenset({_AD, _SU, _AM}),
     Cap.station_advisers: frozenset({_SU, _AM}),
     Cap.see_party: frozenset({_AD, _SU, _AM}),
+    Cap.write_coop: frozenset({_GW, _AD, _SU, _AM}),
 }
 
 WRITE_CAPS: dict[Group, Cap] = {
@@ -96,6 +98,7 @@ WRITE_CAPS: dict[Group, Cap] = {
     Group.files: Cap.attach_files,
     Group.party: Cap.write_party,
     Group.party_posting: Cap.station_advisers,
+    Group.coop: Cap.write_coop,
 }
 """The capability that writes each group of entities."""
 
@@ -198,6 +201,7 @@ _CAP_TEXT: dict[Cap, str] = {
     Cap.publish_reference: "publish the calendar and deadline rules",
     Cap.write_party: "push party organizations, reported members, service and guidance records",
     Cap.station_advisers: "push advisers' stationings",
+    Cap.write_coop: "push 三单一协议: needs, resources and projects lists, agreements",
     Cap.see_party: "receive party-building records (who is a party member, §22.2)",
 }
 

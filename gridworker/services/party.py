@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gridworker.domain import ids
+from gridworker.domain.declare import declaration
 from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.errors import noun
-from gridworker.domain.permissions import Cap, may
+from gridworker.domain.permissions import Cap, may, may_read
 from gridworker.domain.record import Record
 from gridworker.domain.records_party import (
     GuidanceKind,
@@ -44,20 +45,27 @@ def _row_values(record: Record) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in fields(record) if f.name != "version"}
 
 
-def _create(s: Session, ws: Workspace, entity: str, values: Mapping[str, Any]) -> str:
+def _require_read(ws: Workspace, entity: str) -> None:
+    """Party records are read and written only by the roles that see party membership;
+    the 三单一协议 lists by every role that writes them."""
+    if not may_read(ws.actor.role, declaration(entity).group):
+        raise ServiceError("role_no_party")
+
+
+def create_record(s: Session, ws: Workspace, entity: str, values: Mapping[str, Any]) -> str:
     """A new record of `entity`, validated as the domain entity, in a covered grid."""
-    require_party(ws)
+    _require_read(ws, entity)
     check_write(ws, entity, str(values["grid_code"]))
     record = SYNC_ENTITIES[entity](id=ids.new_id(), **values).validate()
     s.add(SYNC_MODELS[entity](**_row_values(record)))
     return record.id
 
 
-def _update(
+def update_record(
     s: Session, ws: Workspace, entity: str, record_id: str, changes: Mapping[str, Any]
 ) -> None:
     """Some fields of a record, validated with the rest; only the changed ones are queued."""
-    require_party(ws)
+    _require_read(ws, entity)
     bad = set(changes) & {"id", "version", "deleted"}
     if bad:
         raise ServiceError("fields_not_editable", fields=", ".join(sorted(bad)))
@@ -74,7 +82,8 @@ def _update(
             setattr(row, key, value)
 
 
-def _live(s: Session, model: type[SyncRecord], record_id: str | None, what: str) -> Any:
+def live_row(s: Session, model: type[SyncRecord], record_id: str | None, what: str) -> Any:
+    """A live row of `model` (else `record_missing`, naming `what`)."""
     row = None if record_id is None else s.get(model, record_id)
     if row is None or row.deleted:
         raise ServiceError("record_missing", what=noun(what))
@@ -110,31 +119,32 @@ def save_org(
         "note": note,
     }
     with ws.write() as s:
-        return _create(s, ws, "party_org", values)
+        return create_record(s, ws, "party_org", values)
 
 
 def edit(ws: Workspace, entity: str, record_id: str, **changes: Any) -> None:
     """Change fields of a party-building record (organization, stationing, member,
-    guidance or service record)."""
+    guidance or service record) or of a 三单一协议 list's record."""
     if entity not in _EDITABLE:
         raise ServiceError("record_missing", what=noun("record"))
     with ws.write() as s:
-        _update(s, ws, entity, record_id, changes)
+        update_record(s, ws, entity, record_id, changes)
 
 
 def remove(ws: Workspace, entity: str, record_id: str) -> None:
     """Tombstone a party-building record (it syncs as a delete)."""
     if entity not in _EDITABLE:
         raise ServiceError("record_missing", what=noun("record"))
-    require_party(ws)
+    _require_read(ws, entity)
     with ws.write() as s:
-        row = _live(s, SYNC_MODELS[entity], record_id, entity)
+        row = live_row(s, SYNC_MODELS[entity], record_id, entity)
         check_write(ws, entity, row.grid_code)
         row.deleted = True
 
 
 _EDITABLE = frozenset(
     {"party_org", "adviser_posting", "party_member", "party_guidance", "party_service"}
+    | {"coop_agreement", "coop_resource", "coop_project", "coop_need"}
 )
 
 
@@ -162,7 +172,7 @@ def station_adviser(
         "until": until,
     }
     with ws.write() as s:
-        return _create(s, ws, "adviser_posting", values)
+        return create_record(s, ws, "adviser_posting", values)
 
 
 # --- guidance -------------------------------------------------------------------------
@@ -201,17 +211,17 @@ def record_guidance(
         "outcome": outcome,
     }
     with ws.write() as s:
-        guidance_id = _create(s, ws, "party_guidance", values)
+        guidance_id = create_record(s, ws, "party_guidance", values)
         targets: list[tuple[str, type[SyncRecord], str, str]] = [
             ("visit_id", VisitRow, v, "visit") for v in dict.fromkeys(visit_ids)
         ]
         targets += [("case_id", CaseRow, c, "case") for c in dict.fromkeys(case_ids)]
         for field, model, target_id, what in targets:
-            target = _live(s, model, target_id, "record" if what == "visit" else what)
+            target = live_row(s, model, target_id, "record" if what == "visit" else what)
             if target.grid_code != grid_code:
                 raise ServiceError("party_link_grid")
             link = {"grid_code": grid_code, "guidance_id": guidance_id, field: target_id}
-            _create(s, ws, "party_guidance_link", link)
+            create_record(s, ws, "party_guidance_link", link)
         return guidance_id
 
 
@@ -242,7 +252,7 @@ def add_member(
         "skills": skills,
     }
     with ws.write() as s:
-        return _create(s, ws, "party_member", values)
+        return create_record(s, ws, "party_member", values)
 
 
 def record_service(
@@ -259,7 +269,7 @@ def record_service(
     if served_on > ws.today():
         raise ServiceError("party_in_future", field="served_on")
     with ws.write() as s:
-        member = _live(s, SYNC_MODELS["party_member"], member_id, "party_member")
+        member = live_row(s, SYNC_MODELS["party_member"], member_id, "party_member")
         values = {
             "grid_code": member.grid_code,
             "member_id": member_id,
@@ -269,4 +279,4 @@ def record_service(
             "beneficiaries": beneficiaries,
             "note": note,
         }
-        return _create(s, ws, "party_service", values)
+        return create_record(s, ws, "party_service", values)

@@ -1,8 +1,8 @@
 """`gridworker party report`: the party-building figures of a scope and month, from the
 synced records (docs/design.md §22.6). Read only with `see_party`.
 
-Figures of record kinds not built yet (三单一协议 needs and projects, volunteer activities,
-volunteers and point exchanges) are 0 and named in `not_built`.
+Figures of record kinds not built yet (volunteer activities, volunteers and point
+exchanges) are 0 and named in `not_built`.
 """
 
 from __future__ import annotations
@@ -19,13 +19,15 @@ from gridworker.services.party import require_party
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.entity_rows import (
     AdviserPostingRow,
+    CoopNeedRow,
+    CoopProjectRow,
     PartyGuidanceRow,
     PartyMemberRow,
     PartyOrgRow,
     PartyServiceRow,
 )
 
-NOT_BUILT = ("needs", "projects", "activities", "volunteers", "points_exchanged")
+NOT_BUILT = ("activities", "volunteers", "points_exchanged")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -62,7 +64,11 @@ def party_report(
     - reported_members: live members in scope reported by the month's end and not gone
       before its start;
     - service_hours / service_records: services in scope dated in the month;
-    - guidance_records: guidance records in scope held in the month (district time).
+    - guidance_records: guidance records in scope held in the month (district time);
+    - needs: listed-list needs in scope listed, claimed and done in the month (each by its
+      own date: a need listed in May and done in June counts as listed in May, done in
+      June);
+    - projects: joint projects in scope running on some day of the month.
     """
     require_party(ws)
     span = parse_month(month, ws.today())
@@ -104,6 +110,33 @@ def party_report(
                 PartyServiceRow.served_on <= span.last,
             )
         ).one()
+        needs = {
+            name: s.scalar(
+                select(func.count())
+                .select_from(CoopNeedRow)
+                .where(
+                    CoopNeedRow.deleted.is_(False),
+                    within(CoopNeedRow.grid_code),
+                    column >= span.first,
+                    column <= span.last,
+                )
+            )
+            for name, column in (
+                ("listed", CoopNeedRow.listed_on),
+                ("claimed", CoopNeedRow.claimed_on),
+                ("done", CoopNeedRow.done_on),
+            )
+        }
+        projects = s.scalar(
+            select(func.count())
+            .select_from(CoopProjectRow)
+            .where(
+                CoopProjectRow.deleted.is_(False),
+                within(CoopProjectRow.grid_code),
+                CoopProjectRow.starts_on <= span.last,
+                or_(CoopProjectRow.ends_on.is_(None), CoopProjectRow.ends_on >= span.first),
+            )
+        )
         held = s.scalars(
             select(PartyGuidanceRow.held_at).where(
                 PartyGuidanceRow.deleted.is_(False), within(PartyGuidanceRow.grid_code)
@@ -119,8 +152,8 @@ def party_report(
         "service_hours": round(float(hours or 0), 2),
         "service_records": int(services or 0),
         "guidance_records": guidance,
-        "needs": {"listed": 0, "claimed": 0, "done": 0},
-        "projects": 0,
+        "needs": {name: int(count or 0) for name, count in needs.items()},
+        "projects": int(projects or 0),
         "activities": 0,
         "volunteers": 0,
         "points_exchanged": 0,
@@ -138,7 +171,9 @@ def describe(report: dict[str, Any], lang: str) -> list[str]:
             f"网格党组织 {report['organizations']} 个，驻点党建指导员 {report['advisers']} 名",
             f"双报到党员 {report['reported_members']} 名，服务 {report['service_records']} 次、"
             f"{report['service_hours']:g} 小时；指导记录 {report['guidance_records']} 条",
-            "三单一协议、志愿活动和积分兑换尚未建立（计为 0）",
+            f"需求清单：发布 {report['needs']['listed']}、认领 {report['needs']['claimed']}、"
+            f"完成 {report['needs']['done']}；共建项目 {report['projects']} 个",
+            "志愿活动和积分兑换尚未建立（计为 0）",
         ]
     return [
         f"Party building {report['month']} (scope: {scope})",
@@ -146,5 +181,7 @@ def describe(report: dict[str, Any], lang: str) -> list[str]:
         f"{report['reported_members']} reported members, {report['service_records']} "
         f"services, {report['service_hours']:g} hours; {report['guidance_records']} guidance "
         "records",
-        "Needs lists, projects, volunteer activities and points are not built yet (0)",
+        f"Needs listed {report['needs']['listed']}, claimed {report['needs']['claimed']}, "
+        f"done {report['needs']['done']}; {report['projects']} joint projects",
+        "Volunteer activities and points are not built yet (0)",
     ]

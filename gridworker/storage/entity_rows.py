@@ -37,6 +37,12 @@ from gridworker.domain.enums import (
     Urgency,
     VisitMode,
 )
+from gridworker.domain.records_coop import (
+    CoopNeedKind,
+    CoopNeedStatus,
+    ProjectStatus,
+    ResourceKind,
+)
 from gridworker.domain.records_party import (
     GuidanceKind,
     PartyOrgKind,
@@ -394,6 +400,71 @@ class PartyServiceRow(SyncRecord):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class CoopAgreementRow(SyncRecord):
+    """共建协议 (Co-building agreement): domain.records_coop.CoopAgreement."""
+
+    __tablename__ = "coop_agreement"
+    __entity__ = "coop_agreement"
+    community: Mapped[str] = mapped_column(String(100))
+    partner: Mapped[str] = mapped_column(String(100))
+    signed_on: Mapped[date] = mapped_column(ISODate())
+    starts_on: Mapped[date] = mapped_column(ISODate())
+    ends_on: Mapped[date | None] = mapped_column(ISODate())
+    content: Mapped[str | None] = mapped_column(Text)
+
+
+class CoopResourceRow(SyncRecord):
+    """资源 (Resource): domain.records_coop.CoopResource."""
+
+    __tablename__ = "coop_resource"
+    __entity__ = "coop_resource"
+    partner: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[ResourceKind] = mapped_column(EnumCode(ResourceKind))
+    description: Mapped[str] = mapped_column(String(200))
+    listed_on: Mapped[date] = mapped_column(ISODate())
+    contact: Mapped[str | None] = mapped_column(String(50))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    agreement_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class CoopProjectRow(SyncRecord):
+    """项目 (Project): domain.records_coop.CoopProject."""
+
+    __tablename__ = "coop_project"
+    __entity__ = "coop_project"
+    name: Mapped[str] = mapped_column(String(100))
+    partners: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(ISODate())
+    ends_on: Mapped[date | None] = mapped_column(ISODate())
+    status: Mapped[ProjectStatus] = mapped_column(
+        EnumCode(ProjectStatus), default=ProjectStatus.planned
+    )
+    description: Mapped[str | None] = mapped_column(Text)
+    agreement_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class CoopNeedRow(SyncRecord):
+    """清单需求 (Listed need): domain.records_coop.CoopNeed."""
+
+    __tablename__ = "coop_need"
+    __entity__ = "coop_need"
+    summary: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[CoopNeedKind] = mapped_column(EnumCode(CoopNeedKind))
+    listed_on: Mapped[date] = mapped_column(ISODate(), index=True)
+    detail: Mapped[str | None] = mapped_column(Text)
+    beneficiary: Mapped[str | None] = mapped_column(String(100))
+    visit_need_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[CoopNeedStatus] = mapped_column(
+        EnumCode(CoopNeedStatus), default=CoopNeedStatus.listed
+    )
+    resource_id: Mapped[str | None] = mapped_column(String(36))
+    project_id: Mapped[str | None] = mapped_column(String(36))
+    member_id: Mapped[str | None] = mapped_column(String(36))
+    claimed_on: Mapped[date | None] = mapped_column(ISODate(), index=True)
+    done_on: Mapped[date | None] = mapped_column(ISODate(), index=True)
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
 ROWS: tuple[type[SyncRecord], ...] = (
     BuildingRow,
     HouseRow,
@@ -415,5 +486,9 @@ ROWS: tuple[type[SyncRecord], ...] = (
     PartyGuidanceLinkRow,
     PartyMemberRow,
     PartyServiceRow,
+    CoopAgreementRow,
+    CoopResourceRow,
+    CoopProjectRow,
+    CoopNeedRow,
 )
 """Every synced table, parents before children (the declarations' order)."""

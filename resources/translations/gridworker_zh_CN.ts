@@ -396,6 +396,37 @@
     </message>
 </context>
 <context>
+    <name>ClaimDialog</name>
+    <message>
+        <source>Match the need</source>
+        <translation>认领匹配</translation>
+    </message>
+    <message>
+        <source>Resource</source>
+        <translation>资源</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Taken on by</source>
+        <translation>认领方</translation>
+    </message>
+    <message>
+        <source>The community offers nothing to match yet</source>
+        <translation>本社区还没有可认领的资源、项目或党员</translation>
+    </message>
+</context>
+<context>
     <name>Conflicts</name>
     <message>
         <source>Field conflict</source>
@@ -586,6 +617,49 @@
     </message>
 </context>
 <context>
+    <name>CoopTab</name>
+    <message>
+        <source>List a need</source>
+        <translation>发布需求</translation>
+    </message>
+    <message>
+        <source>Match…</source>
+        <translation>认领匹配…</translation>
+    </message>
+    <message>
+        <source>Mark done…</source>
+        <translation>标记完成…</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Listed on</source>
+        <translation>发布日期</translation>
+    </message>
+    <message>
+        <source>Taken on by</source>
+        <translation>认领方</translation>
+    </message>
+    <message>
+        <source>Done on</source>
+        <translation>完成日期</translation>
+    </message>
+    <message>
+        <source>Community: %1 agreement(s), %2 resource(s), %3 project(s)</source>
+        <translation>本社区：共建协议 %1 份，资源 %2 项，项目 %3 个</translation>
+    </message>
+</context>
+<context>
     <name>DashboardScreen</name>
     <message>
         <source>Scope</source>
@@ -702,6 +776,21 @@
     <message>
         <source>Everything synced</source>
         <translation>全部已同步数据</translation>
+    </message>
+</context>
+<context>
+    <name>DoneDialog</name>
+    <message>
+        <source>Need done</source>
+        <translation>需求完成</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>办理情况</translation>
     </message>
 </context>
 <context>
@@ -1679,6 +1768,33 @@
     </message>
 </context>
 <context>
+    <name>NeedDialog</name>
+    <message>
+        <source>List a need</source>
+        <translation>发布需求</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>For whom</source>
+        <translation>服务对象</translation>
+    </message>
+    <message>
+        <source>Say what is needed</source>
+        <translation>请填写需求</translation>
+    </message>
+</context>
+<context>
     <name>NeedsEditor</name>
     <message>
         <source>Category</source>
@@ -1834,6 +1950,10 @@
         <translation>双报到党员</translation>
     </message>
     <message>
+        <source>Needs, resources, projects</source>
+        <translation>三单一协议</translation>
+    </message>
+    <message>
         <source>Party building</source>
         <translation>党建工作</translation>
     </message>
@@ -1880,6 +2000,14 @@
     <message>
         <source>Pick a member first</source>
         <translation>请先选择一名党员</translation>
+    </message>
+    <message>
+        <source>Pick a need still listed</source>
+        <translation>请选择一项尚未认领的需求</translation>
+    </message>
+    <message>
+        <source>Pick a claimed need</source>
+        <translation>请选择一项已认领的需求</translation>
     </message>
 </context>
 <context>

@@ -87,6 +87,12 @@ def counted(profile: Path, tmp: Path, scope: str, month: str) -> dict[str, Any]:
     members = [r for r in exported(profile, "party_members", tmp) if mine(r)]
     services = [r for r in exported(profile, "party_services", tmp) if mine(r)]
     guidance = [r for r in exported(profile, "party_guidance", tmp) if mine(r)]
+    needs = [r for r in exported(profile, "coop_needs", tmp) if mine(r)]
+    projects = [r for r in exported(profile, "coop_projects", tmp) if mine(r)]
+
+    def in_span(value: str | None) -> bool:
+        return value is not None and first <= date.fromisoformat(value) <= end
+
     advisers = {
         p["adviser"] or p["adviser_name"]
         for p in postings
@@ -110,6 +116,16 @@ def counted(profile: Path, tmp: Path, scope: str, month: str) -> dict[str, Any]:
         "service_hours": round(sum(float(s["hours"]) for s in in_month), 2),
         "service_records": len(in_month),
         "guidance_records": len(held),
+        "needs": {
+            "listed": sum(in_span(n["listed_on"]) for n in needs),
+            "claimed": sum(in_span(n["claimed_on"]) for n in needs),
+            "done": sum(in_span(n["done_on"]) for n in needs),
+        },
+        "projects": sum(
+            date.fromisoformat(p["starts_on"]) <= end
+            and (p["ends_on"] is None or date.fromisoformat(p["ends_on"]) >= first)
+            for p in projects
+        ),
     }
 
 
@@ -118,8 +134,9 @@ def test_party_report_equals_counts_from_the_exports(
 ) -> None:
     """Proves `party report --json` for a community and for the street, for the seed's month
     and the month before, prints the figures counted independently from the unmasked
-    exports of the same laptop, the keys the issue names (zeros for the kinds not built
-    yet, listed in not_built), and that the figures are not trivially zero."""
+    exports of the same laptop (needs listed, claimed and done; projects running), the keys
+    the issue names (zeros for the kinds not built yet, listed in not_built), and that the
+    figures are not trivially zero."""
     street = profiles["demo.street"]
     for scope, month in (("360302001001", "2026-11"), ("360302001", "2026-10")):
         proc = run(street, "party", "report", "--json", "--scope", scope, "--month", month,
@@ -127,10 +144,10 @@ def test_party_report_equals_counts_from_the_exports(
         report = json.loads(proc.stdout)
         expected = counted(street, tmp_path, scope, month)
         assert {k: report[k] for k in expected} == expected, (scope, month)
-        assert min(expected.values()) > 0, expected
-        assert report["needs"] == {"listed": 0, "claimed": 0, "done": 0}
-        assert (report["projects"], report["activities"], report["volunteers"]) == (0, 0, 0)
-        assert report["points_exchanged"] == 0 and "needs" in report["not_built"]
+        assert min(v for v in expected.values() if isinstance(v, int | float)) > 0, expected
+        assert min(expected["needs"].values()) > 0, expected
+        assert (report["activities"], report["volunteers"], report["points_exchanged"]) == (0, 0, 0)
+        assert report["not_built"] == ["activities", "volunteers", "points_exchanged"]
         assert (report["scope"], report["month"]) == (scope, month)
     text = run(street, "party", "report", "--month", "2026-11", passphrase=PASSPHRASE,
                check=True).stdout  # fmt: skip

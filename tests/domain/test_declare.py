@@ -73,6 +73,7 @@ def test_derived_tables_follow_the_declarations() -> None:
         "building_head_phone",
         "responsible_phone",
         "secretary_phone",
+        "contact_phone",
     } == PHONE_FIELDS
     # Every phone is sensitive and masked, wherever it is declared (the conflict screen used
     # to show a resident's second number unmasked).

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from gridworker.domain.enums import VisitMode
+from gridworker.domain.enums import NeedCategory, VisitMode
 from gridworker.domain.records_party import PARTY_ENTITIES, GuidanceKind, PartyOrgKind
-from gridworker.services import party, visits
+from gridworker.services import party, party_coop, visits
 from gridworker.services.register import HouseholdInput, register_household
 from gridworker.services.syncing import sync_now
+from gridworker.services.visits import NeedInput
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import SYNC_MODELS, LocalConflict, OutboxEntry
 from tests.e2e.conftest import GRID_A, LiveServer, enrolled
@@ -124,3 +125,49 @@ def test_two_advisers_and_a_supervisor_share_party_records_and_a_worker_gets_non
         raise AssertionError("the grid worker's laptop wrote a party member")
     with worker.read() as s:
         assert s.scalars(select(OutboxEntry)).all() == []
+
+
+def test_a_need_found_by_a_worker_is_matched_to_a_member_by_an_adviser(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves 三单一协议 through a real server: the worker promotes a visit's need to the
+    list, an adviser matches it to a reported member while the worker edits its detail (two
+    fields, both kept), a supervisor marks it done; the worker's laptop holds the need at
+    every step with the member's id but never the member."""
+    add_user(live_server, "adviser.a", "adviser", grids=[GRID_A])
+    worker = enrolled(live_server, tmp_path, "worker.a")
+    home = register_household(
+        worker, HouseholdInput(grid_code=GRID_A, household_no="0102", address="凤凰小区2栋")
+    )
+    found = visits.record_visit(
+        worker,
+        household_id=home,
+        mode=VisitMode.home,
+        needs=[NeedInput(NeedCategory.livelihood, "想要一台助听器")],
+    )
+    need = party_coop.promote_need(worker, found.need_ids[0], kind="wish")
+    sync_now(worker)
+    adviser = enrolled(live_server, tmp_path, "adviser.a")
+    member = party.add_member(
+        adviser,
+        grid_code=GRID_A,
+        name="李红梅",
+        work_unit="区人民医院",
+        reported_on=date(2026, 3, 1),
+    )
+    sync_now(adviser)
+    party_coop.claim_need(adviser, need, member_id=member)
+    party.edit(worker, "coop_need", need, beneficiary="张大爷")
+    sync_now(adviser)
+    sync_now(worker)
+    data = server_record(live_server, "coop_need", need)
+    assert (data["status"], data["member_id"], data["beneficiary"]) == ("claimed", member, "张大爷")
+    street = enrolled(live_server, tmp_path, "sup.street")
+    party_coop.complete_need(street, need, outcome="已送达")
+    sync_now(street)
+    sync_now(worker)
+    with worker.read() as s:
+        row = s.get(SYNC_MODELS["coop_need"], need)
+        assert row is not None and (row.status.code, row.member_id) == ("done", member)
+        assert s.get(SYNC_MODELS["party_member"], member) is None
+        assert s.scalars(select(LocalConflict)).all() == []

@@ -175,3 +175,45 @@ def test_conflicts_and_moves_of_party_records_stay_with_the_roles_that_see_them(
     rows, _ = worker.sync()
     assert [r["entity"] for r in rows if r["entity"] != "grid"] == ["household"]
     assert not any(r["entity"] == "conflict" for r in rows)
+
+
+def test_coop_lists_reach_grid_workers_but_not_the_members_behind_them(
+    app: FastAPI, client: TestClient
+) -> None:
+    """Proves 三单一协议 records (a need, a resource, a project, an agreement) reach the grid
+    worker of the grid, who may list a need too; a need matched to a reported member reaches
+    the worker with the member's id only (no member record), and the worker's push naming
+    that member is refused like a record that does not exist."""
+    adviser = Laptop(client, "adviser.a")
+    worker = Laptop(client, "worker.a")
+    member = party("party_member")
+    adviser.create("party_member", member)
+    base = {"grid_code": GRID_A, "deleted": False}
+    agreement = {**base, "id": new_id(), "community": "凤凰池社区党委", "partner": "区税务局",
+                 "signed_on": "2026-01-10", "starts_on": "2026-01-10"}  # fmt: skip
+    resource = {**base, "id": new_id(), "partner": "区税务局", "kind": "people",
+                "description": "税务志愿者", "listed_on": "2026-02-01"}  # fmt: skip
+    project = {**base, "id": new_id(), "name": "老旧小区改造", "partners": "区住建局",
+               "starts_on": "2026-03-01"}  # fmt: skip
+    for entity, payload in (
+        ("coop_agreement", agreement),
+        ("coop_resource", resource),
+        ("coop_project", project),
+    ):
+        assert adviser.create(entity, payload)["status"] == "applied", entity
+    claimed = {**base, "id": new_id(), "summary": "想要一台助听器", "kind": "wish",
+               "listed_on": "2026-11-01", "status": "claimed", "member_id": member["id"],
+               "claimed_on": "2026-11-02"}  # fmt: skip
+    assert adviser.create("coop_need", claimed)["status"] == "applied"
+    mine = {**base, "id": new_id(), "summary": "楼道灯坏了", "kind": "livelihood",
+            "listed_on": "2026-11-03"}  # fmt: skip
+    assert worker.create("coop_need", mine)["status"] == "applied"
+    rows, _ = Puller(client, "worker.a").sync()
+    got = {r["id"]: r for r in records(rows)}
+    assert {agreement["id"], resource["id"], project["id"], claimed["id"], mine["id"]} <= set(got)
+    assert got[claimed["id"]]["fields"]["member_id"] == member["id"]
+    assert member["id"] not in got
+    naming = {**mine, "id": new_id(), "status": "claimed", "member_id": member["id"],
+              "claimed_on": "2026-11-04"}  # fmt: skip
+    refused = worker.create("coop_need", naming)
+    assert refused["status"] == "rejected" and refused["code"] in ("forbidden", "out_of_scope")

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from gridworker.domain.enums import Role, VisitMode
-from gridworker.services import party, visits
+from gridworker.services import party, party_coop, visits
 from gridworker.services.register import HouseholdInput, register_household
 from gridworker.storage.models import SYNC_MODELS
 from gridworker.ui.main_window import STYLE
@@ -149,3 +149,53 @@ def test_the_screen_is_not_a_grid_workers_and_shows_no_org_plainly(
     )
     assert not screen.stationing.isVisible()
     assert screen.add_guidance.isVisibleTo(screen)
+
+
+def test_an_adviser_lists_a_need_matches_it_and_marks_it_done(
+    qtbot, session: AppSession
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves the 三单一协议 tab: the community's offers are counted, a need typed in its
+    dialog is listed, matched in the match dialog to a reported member (members offered to
+    an adviser), then marked done with its outcome; matching a need already claimed asks
+    for a listed one instead."""
+    seed_grid(session)
+    ws = session.ws
+    party_coop.add_resource(
+        ws, grid_code=GRID, partner="区税务局", kind="people", description="税务志愿者"
+    )
+    party_coop.add_project(
+        ws, grid_code=GRID, name="楼道微改造", partners="区住建局", starts_on=ws.today()
+    )
+    screen = open_screen(qtbot, session)
+    screen.tabs.setCurrentWidget(screen.coop)
+    qtbot.waitUntil(lambda: screen.coop.board is not None)
+    assert "1" in screen.coop.offers.text()
+    screen.coop.add_need.click()
+    dialog = screen.dialog
+    assert dialog is not None
+    type_text(qtbot, dialog.title, "想要一台助听器")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("wish"))
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: screen.coop.needs.rowCount() == 1)
+    screen.coop.needs.selectRow(0)
+    screen.coop.claim.click()
+    claim = screen.dialog
+    assert claim is not None and claim.claimant.count() == 3  # resource, project, member
+    claim.claimant.setCurrentIndex(2)
+    claim.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: screen.coop.needs.item(0, 4).text() == "李红梅")
+    screen.coop.needs.selectRow(0)
+    screen.coop.claim.click()
+    assert screen.error.text() in ("请选择一项尚未认领的需求", "Pick a need still listed")
+    screen.coop.done.click()
+    done = screen.dialog
+    assert done is not None
+    type_text(qtbot, done.outcome, "已送达")
+    done.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: screen.coop.needs.item(0, 5).text() == ws.today().isoformat())
+    with ws.read() as s:
+        [need] = s.scalars(select(SYNC_MODELS["coop_need"])).all()
+        assert (need.status.code, need.outcome) == ("done", "已送达")
+    screen.resize(1366, 768)
+    wait_idle(qtbot, session)
+    grab(screen, "party-coop")

@@ -31,6 +31,7 @@ from gridworker.domain.records_party import (
 )
 from gridworker.server.models import Grid
 from gridworker.server.models import Record as RecordRow
+from gridworker.server.seed.coop import seed_coop
 from gridworker.server.seed.core import Seeder, wire_fields
 from gridworker.server.sequence import allocating, lock_sequence, next_seq
 
@@ -106,14 +107,15 @@ def seed_party(seeder: Seeder) -> None:
         orgs = _organizations(seeder, batch, grids)
         postings = _advisers(seeder, batch, [code for code, _name in grids], orgs)
         _guidance(seeder, batch, postings, orgs)
-        _members(seeder, batch, [code for code, _name in grids])
+        members = _members(seeder, batch, [code for code, _name in grids])
+        seed_coop(seeder, batch, grids, members, UNITS)
         batch.flush()
 
 
 def _organizations(seeder: Seeder, batch: _Batch, grids: list[tuple[str, str]]) -> dict[str, str]:
     """One 党支部 per grid; in every fourth community the grids go in pairs, each pair one
     党小组. Returns grid → organization id."""
-    rng, of = seeder.rng, {}
+    rng, of = seeder.rng, dict[str, str]()
     by_community: dict[str, list[tuple[str, str]]] = {}
     for code, name in grids:
         by_community.setdefault(code[:12], []).append((code, name))
@@ -223,9 +225,10 @@ def _first_visits(seeder: Seeder) -> dict[str, str]:
     return found
 
 
-def _members(seeder: Seeder, batch: _Batch, grids: list[str]) -> None:
-    """3,794 reported members spread over the grids, each with up to three services."""
-    rng = seeder.rng
+def _members(seeder: Seeder, batch: _Batch, grids: list[str]) -> dict[str, list[str]]:
+    """3,794 reported members spread over the grids, each with up to three services;
+    grid → its members' ids."""
+    rng, of = seeder.rng, dict[str, list[str]]()
     for n in range(MEMBERS):
         grid = grids[n % len(grids)] if n < len(grids) * 8 else rng.choice(grids)
         member = PartyMember(
@@ -240,6 +243,7 @@ def _members(seeder: Seeder, batch: _Batch, grids: list[str]) -> None:
             skills=rng.choice(SKILLS),
         )
         batch.put(member, "demo.admin")
+        of.setdefault(grid, []).append(member.id)
         for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
             served = PartyService(
                 id=ids.new_id(),
@@ -251,3 +255,4 @@ def _members(seeder: Seeder, batch: _Batch, grids: list[str]) -> None:
                 beneficiaries=rng.randrange(1, 30),
             )
             batch.put(served, "demo.admin")
+    return of

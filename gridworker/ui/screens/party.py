@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from gridworker.domain.permissions import Cap, may
-from gridworker.services import party, party_queries
+from gridworker.domain.records_coop import CoopNeedStatus
+from gridworker.services import party, party_coop, party_queries
+from gridworker.services.party_coop import CoopBoard
 from gridworker.services.party_queries import GridParty, LinkChoice
 from gridworker.ui.forms import error_label, error_text, set_rows, text_table
 from gridworker.ui.i18n import current_language
@@ -26,11 +28,14 @@ from gridworker.ui.screens.base import Screen, heading, select_grid
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets import section_label
+from gridworker.ui.widgets.party_coop_tab import ClaimDialog, CoopTab, DoneDialog, NeedDialog
 from gridworker.ui.widgets.party_forms import GuidanceDialog, MemberDialog, ServiceDialog
+
+Dialog = GuidanceDialog | MemberDialog | ServiceDialog | NeedDialog | ClaimDialog | DoneDialog
 
 PARTY = frozenset(
     {"party_org", "adviser_posting", "party_guidance", "party_guidance_link", "party_member"}
-    | {"party_service"}
+    | {"party_service", "coop_agreement", "coop_resource", "coop_project", "coop_need"}
 )
 
 
@@ -42,7 +47,7 @@ class PartyScreen(Screen):
         self.lang = current_language()
         self.detail: GridParty | None = None
         self.grids_loaded = False
-        self.dialog: GuidanceDialog | MemberDialog | ServiceDialog | None = None
+        self.dialog: Dialog | None = None
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(heading(self.title()))
@@ -90,6 +95,11 @@ class PartyScreen(Screen):
         self.members.setObjectName("members")
         self.tabs.addTab(self._page(self.guidance, self._guidance_buttons()), self.tr("Guidance"))
         self.tabs.addTab(self._page(self.members, self._member_buttons()), self.tr("Members"))
+        self.coop = CoopTab(self.lang)
+        self.coop.add_need.clicked.connect(self.new_need)
+        self.coop.claim.clicked.connect(self.claim_need)
+        self.coop.done.clicked.connect(self.complete_need)
+        self.tabs.addTab(self.coop, self.tr("Needs, resources, projects"))
         layout.addWidget(self.tabs, 1)
         self.error = error_label("error")
         layout.addWidget(self.error)
@@ -170,6 +180,15 @@ class PartyScreen(Screen):
             done=self._show,
             failed=lambda exc: self.error.setText(error_text(exc)),
         )
+        self.session.tasks.run_db(
+            lambda _s: party_coop.coop_board(ws, grid),
+            done=self._show_board,
+            failed=lambda exc: self.error.setText(error_text(exc)),
+        )
+
+    def _show_board(self, board: CoopBoard) -> None:
+        if board.grid_code == self.grid.currentData():
+            self.coop.show_board(board)
 
     def _show_stationings(self, postings: list[party_queries.PostingView]) -> None:
         if not postings:
@@ -283,10 +302,32 @@ class PartyScreen(Screen):
         dialog = ServiceDialog(member.id, member.name, self.session.ws.today(), self)
         self._open(dialog, party.record_service)
 
+    # --- 三单一协议 -------------------------------------------------------------------
+
+    def new_need(self) -> None:
+        grid = self.grid.currentData()
+        if grid is not None:
+            self._open(NeedDialog(grid, self.lang, self), party_coop.list_need)
+
+    def claim_need(self) -> None:
+        picked = self.coop.selected(CoopNeedStatus.listed)
+        if picked is None or self.coop.board is None:
+            self.error.setText(self.tr("Pick a need still listed"))
+            return
+        dialog = ClaimDialog(picked[0], picked[1], self.coop.board, self)
+        self._open(dialog, _by_need(party_coop.claim_need))
+
+    def complete_need(self) -> None:
+        picked = self.coop.selected(CoopNeedStatus.claimed)
+        if picked is None:
+            self.error.setText(self.tr("Pick a claimed need"))
+            return
+        self._open(DoneDialog(picked[0], picked[1], self), _by_need(party_coop.complete_need))
+
     def _open(
         self,
-        dialog: GuidanceDialog | MemberDialog | ServiceDialog,
-        save: Callable[..., str],
+        dialog: Dialog,
+        save: Callable[..., object],
         adjust: Callable[[dict[str, object]], dict[str, object]] | None = None,
     ) -> None:
         self.error.setText("")
@@ -305,3 +346,13 @@ class PartyScreen(Screen):
 
         dialog.submitted.connect(submitted)
         dialog.open()
+
+
+def _by_need(act: Callable[..., None]) -> Callable[..., object]:
+    """A service taking the need's id first, called with the dialog's keyword values."""
+
+    def call(ws: object, *, need_id: str, **rest: object) -> object:
+        act(ws, need_id, **rest)
+        return need_id
+
+    return call
