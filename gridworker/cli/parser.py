@@ -241,7 +241,8 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
             # Party building (§22): only for roles that see party membership.
             *("party_orgs", "adviser_postings", "party_guidance", "party_members"),
             *("party_services", "coop_agreements", "coop_resources", "coop_projects"),
-            "coop_needs",
+            *("coop_needs", "service_stations", "volunteers", "volunteer_activities"),
+            *("volunteer_signups", "point_exchanges"),
         ],
         help=h("导出哪类记录", "which records"),
     )

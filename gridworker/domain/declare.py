@@ -62,6 +62,7 @@ class Group(StrEnum):
     party = "party"  # party organizations, members, their service and guidance records
     party_posting = "party_posting"  # where party-building advisers are stationed
     coop = "coop"  # 三单一协议: needs, resources, projects lists and agreements
+    volunteer = "volunteer"  # service stations, volunteers, activities, points
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from gridworker.domain import (
     records_hazards,
     records_party,
     records_register,
+    records_volunteer,
 )
 from gridworker.domain.declare import EntityDecl, declarations
 from gridworker.domain.enums import GridType, RegionLevel, Role, SupervisorLevel
@@ -176,6 +177,7 @@ RECORD_MODULES = (
     records_cases.__name__,
     records_party.__name__,
     records_coop.__name__,
+    records_volunteer.__name__,
 )
 """The modules declaring synced entities, parents before children: a new module of
 record kinds is listed here once."""

@@ -13,6 +13,9 @@ PARTY_NOUNS: dict[str, tuple[str, str]] = {
     "coop_resource": ("资源", "resource"),
     "coop_project": ("项目", "project"),
     "coop_agreement": ("共建协议", "co-building agreement"),
+    "volunteer": ("志愿者", "volunteer"),
+    "volunteer_activity": ("志愿活动", "volunteer activity"),
+    "service_station": ("邻里之家", "service station"),
 }
 
 PARTY_MESSAGES: dict[str, tuple[str, str]] = {
@@ -55,6 +58,19 @@ PARTY_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "coop_need_not_listed": ("这项需求已被认领", "This need was already claimed"),
     "coop_need_not_claimed": ("这项需求还没有被认领", "This need has not been claimed"),
+    "volunteer_not_attended": (
+        "未参加活动的报名不能记服务时长和积分",
+        "A sign-up not attended has no hours or points",
+    ),
+    "points_short": (
+        "积分不足：现有 {balance} 分，需要 {points} 分",
+        "Not enough points: {balance} held, {points} needed",
+    ),
+    "activity_not_open": (
+        "这项活动已取消，不能报名或记录参加",
+        "This activity was cancelled: no sign-up or attendance",
+    ),
+    "activity_full": ("这项活动报名已满", "This activity is full"),
     "party_month": (
         "月份“{value}”无效：应写作 YYYY-MM",
         "Month “{value}” is not valid: write YYYY-MM",

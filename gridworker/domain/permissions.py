@@ -38,6 +38,7 @@ class Cap(StrEnum):
     write_party = "write_party"  # party organizations, members, service and guidance records
     station_advisers = "station_advisers"  # where party-building advisers are stationed
     write_coop = "write_coop"  # 三单一协议: needs, resources and projects lists, agreements
+    write_volunteer = "write_volunteer"  # stations, volunteers, activities, points
     # Acts.
     record_visit = "record_visit"  # a visit and the needs found
     report_case = "report_case"  # create a case (a draft, reported if the role may)
@@ -87,6 +88,7 @@ TABLE: dict[Cap, frozenset[Role]] = {
     Cap.station_advisers: frozenset({_SU, _AM}),
     Cap.see_party: frozenset({_AD, _SU, _AM}),
     Cap.write_coop: frozenset({_GW, _AD, _SU, _AM}),
+    Cap.write_volunteer: frozenset({_GW, _AD, _SU, _AM}),
 }
 
 WRITE_CAPS: dict[Group, Cap] = {
@@ -99,6 +101,7 @@ WRITE_CAPS: dict[Group, Cap] = {
     Group.party: Cap.write_party,
     Group.party_posting: Cap.station_advisers,
     Group.coop: Cap.write_coop,
+    Group.volunteer: Cap.write_volunteer,
 }
 """The capability that writes each group of entities."""
 
@@ -202,6 +205,7 @@ _CAP_TEXT: dict[Cap, str] = {
     Cap.write_party: "push party organizations, reported members, service and guidance records",
     Cap.station_advisers: "push advisers' stationings",
     Cap.write_coop: "push 三单一协议: needs, resources and projects lists, agreements",
+    Cap.write_volunteer: "push service stations, volunteers, activities, sign-ups, points",
     Cap.see_party: "receive party-building records (who is a party member, §22.2)",
 }
 

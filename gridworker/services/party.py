@@ -52,11 +52,19 @@ def _require_read(ws: Workspace, entity: str) -> None:
         raise ServiceError("role_no_party")
 
 
-def create_record(s: Session, ws: Workspace, entity: str, values: Mapping[str, Any]) -> str:
-    """A new record of `entity`, validated as the domain entity, in a covered grid."""
+def create_record(
+    s: Session,
+    ws: Workspace,
+    entity: str,
+    values: Mapping[str, Any],
+    *,
+    record_id: str | None = None,
+) -> str:
+    """A new record of `entity` (id `record_id`, else a new one), validated as the domain
+    entity, in a covered grid."""
     _require_read(ws, entity)
     check_write(ws, entity, str(values["grid_code"]))
-    record = SYNC_ENTITIES[entity](id=ids.new_id(), **values).validate()
+    record = SYNC_ENTITIES[entity](id=record_id or ids.new_id(), **values).validate()
     s.add(SYNC_MODELS[entity](**_row_values(record)))
     return record.id
 
@@ -145,6 +153,7 @@ def remove(ws: Workspace, entity: str, record_id: str) -> None:
 _EDITABLE = frozenset(
     {"party_org", "adviser_posting", "party_member", "party_guidance", "party_service"}
     | {"coop_agreement", "coop_resource", "coop_project", "coop_need"}
+    | {"service_station", "volunteer", "volunteer_activity"}
 )
 
 

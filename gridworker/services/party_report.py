@@ -1,8 +1,7 @@
 """`gridworker party report`: the party-building figures of a scope and month, from the
 synced records (docs/design.md §22.6). Read only with `see_party`.
 
-Figures of record kinds not built yet (volunteer activities, volunteers and point
-exchanges) are 0 and named in `not_built`.
+`not_built` names the figures whose record kinds do not exist yet (none now).
 """
 
 from __future__ import annotations
@@ -25,9 +24,14 @@ from gridworker.storage.entity_rows import (
     PartyMemberRow,
     PartyOrgRow,
     PartyServiceRow,
+    PointExchangeRow,
+    VolunteerActivityRow,
+    VolunteerSignupRow,
 )
 
-NOT_BUILT = ("activities", "volunteers", "points_exchanged")
+# Figures whose record kinds do not exist yet (reported as 0): none since volunteer
+# service was built; the key stays so that a reader of the JSON can tell.
+NOT_BUILT: tuple[str, ...] = ()
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -68,7 +72,10 @@ def party_report(
     - needs: listed-list needs in scope listed, claimed and done in the month (each by its
       own date: a need listed in May and done in June counts as listed in May, done in
       June);
-    - projects: joint projects in scope running on some day of the month.
+    - projects: joint projects in scope running on some day of the month;
+    - activities: volunteer activities in scope held in the month (status held);
+    - volunteers: distinct volunteers who attended one of those;
+    - points_exchanged: points spent in scope in the month.
     """
     require_party(ws)
     span = parse_month(month, ws.today())
@@ -137,6 +144,29 @@ def party_report(
                 or_(CoopProjectRow.ends_on.is_(None), CoopProjectRow.ends_on >= span.first),
             )
         )
+        held_activities = select(VolunteerActivityRow.id).where(
+            VolunteerActivityRow.deleted.is_(False),
+            within(VolunteerActivityRow.grid_code),
+            VolunteerActivityRow.status == "held",
+            VolunteerActivityRow.held_on >= span.first,
+            VolunteerActivityRow.held_on <= span.last,
+        )
+        activities = s.scalar(select(func.count()).select_from(held_activities.subquery()))
+        volunteers = s.scalar(
+            select(func.count(func.distinct(VolunteerSignupRow.volunteer_id))).where(
+                VolunteerSignupRow.deleted.is_(False),
+                VolunteerSignupRow.attended.is_(True),
+                VolunteerSignupRow.activity_id.in_(held_activities),
+            )
+        )
+        spent = s.scalar(
+            select(func.coalesce(func.sum(PointExchangeRow.points_spent), 0)).where(
+                PointExchangeRow.deleted.is_(False),
+                within(PointExchangeRow.grid_code),
+                PointExchangeRow.exchanged_on >= span.first,
+                PointExchangeRow.exchanged_on <= span.last,
+            )
+        )
         held = s.scalars(
             select(PartyGuidanceRow.held_at).where(
                 PartyGuidanceRow.deleted.is_(False), within(PartyGuidanceRow.grid_code)
@@ -154,9 +184,9 @@ def party_report(
         "guidance_records": guidance,
         "needs": {name: int(count or 0) for name, count in needs.items()},
         "projects": int(projects or 0),
-        "activities": 0,
-        "volunteers": 0,
-        "points_exchanged": 0,
+        "activities": int(activities or 0),
+        "volunteers": int(volunteers or 0),
+        "points_exchanged": int(spent or 0),
         "not_built": list(NOT_BUILT),
     }
 
@@ -173,7 +203,8 @@ def describe(report: dict[str, Any], lang: str) -> list[str]:
             f"{report['service_hours']:g} 小时；指导记录 {report['guidance_records']} 条",
             f"需求清单：发布 {report['needs']['listed']}、认领 {report['needs']['claimed']}、"
             f"完成 {report['needs']['done']}；共建项目 {report['projects']} 个",
-            "志愿活动和积分兑换尚未建立（计为 0）",
+            f"志愿活动 {report['activities']} 场，参加志愿者 {report['volunteers']} 名，"
+            f"兑换积分 {report['points_exchanged']} 分",
         ]
     return [
         f"Party building {report['month']} (scope: {scope})",
@@ -183,5 +214,6 @@ def describe(report: dict[str, Any], lang: str) -> list[str]:
         "records",
         f"Needs listed {report['needs']['listed']}, claimed {report['needs']['claimed']}, "
         f"done {report['needs']['done']}; {report['projects']} joint projects",
-        "Volunteer activities and points are not built yet (0)",
+        f"{report['activities']} volunteer activities, {report['volunteers']} volunteers, "
+        f"{report['points_exchanged']} points exchanged",
     ]

@@ -48,6 +48,9 @@ from gridworker.domain.records_party import (
     PartyOrgKind,
     ReportPlace,
 )
+from gridworker.domain.records_volunteer import (
+    ActivityStatus,
+)
 from gridworker.storage.rows_base import SyncRecord
 from gridworker.storage.types import EnumCode, ISODate, UTCDateTime
 
@@ -465,6 +468,73 @@ class CoopNeedRow(SyncRecord):
     outcome: Mapped[str | None] = mapped_column(Text)
 
 
+class ServiceStationRow(SyncRecord):
+    """邻里之家 (Service station): domain.records_volunteer.ServiceStation."""
+
+    __tablename__ = "service_station"
+    __entity__ = "service_station"
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(200))
+    services: Mapped[str | None] = mapped_column(String(200))
+    canteen: Mapped[bool] = mapped_column(Boolean, default=False)
+    opening_hours: Mapped[str | None] = mapped_column(String(100))
+    manager: Mapped[str | None] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+
+class VolunteerRow(SyncRecord):
+    """志愿者 (Volunteer): domain.records_volunteer.Volunteer."""
+
+    __tablename__ = "volunteer"
+    __entity__ = "volunteer"
+    name: Mapped[str] = mapped_column(String(50))
+    registered_on: Mapped[date] = mapped_column(ISODate())
+    phone: Mapped[str | None] = mapped_column(String(20))
+    skills: Mapped[str | None] = mapped_column(String(200))
+    resident_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class VolunteerActivityRow(SyncRecord):
+    """志愿活动 (Volunteer activity): domain.records_volunteer.VolunteerActivity."""
+
+    __tablename__ = "volunteer_activity"
+    __entity__ = "volunteer_activity"
+    name: Mapped[str] = mapped_column(String(100))
+    held_on: Mapped[date] = mapped_column(ISODate(), index=True)
+    length_hours: Mapped[float] = mapped_column(Float)
+    station_id: Mapped[str | None] = mapped_column(String(36))
+    points_per_hour: Mapped[int] = mapped_column(Integer, default=10)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[ActivityStatus] = mapped_column(
+        EnumCode(ActivityStatus), default=ActivityStatus.planned
+    )
+
+
+class VolunteerSignupRow(SyncRecord):
+    """活动报名 (Sign-up): domain.records_volunteer.VolunteerSignup."""
+
+    __tablename__ = "volunteer_signup"
+    __entity__ = "volunteer_signup"
+    activity_id: Mapped[str] = mapped_column(String(36), index=True)
+    volunteer_id: Mapped[str] = mapped_column(String(36), index=True)
+    signed_up_on: Mapped[date] = mapped_column(ISODate())
+    attended: Mapped[bool] = mapped_column(Boolean, default=False)
+    hours: Mapped[float | None] = mapped_column(Float)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PointExchangeRow(SyncRecord):
+    """积分兑换 (Points exchange): domain.records_volunteer.PointExchange."""
+
+    __tablename__ = "point_exchange"
+    __entity__ = "point_exchange"
+    volunteer_id: Mapped[str] = mapped_column(String(36), index=True)
+    exchanged_on: Mapped[date] = mapped_column(ISODate(), index=True)
+    item: Mapped[str] = mapped_column(String(100))
+    points_spent: Mapped[int] = mapped_column(Integer)
+    station_id: Mapped[str | None] = mapped_column(String(36))
+
+
 ROWS: tuple[type[SyncRecord], ...] = (
     BuildingRow,
     HouseRow,
@@ -490,5 +560,10 @@ ROWS: tuple[type[SyncRecord], ...] = (
     CoopResourceRow,
     CoopProjectRow,
     CoopNeedRow,
+    ServiceStationRow,
+    VolunteerRow,
+    VolunteerActivityRow,
+    VolunteerSignupRow,
+    PointExchangeRow,
 )
 """Every synced table, parents before children (the declarations' order)."""

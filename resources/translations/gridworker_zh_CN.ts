@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ActivityDialog</name>
+    <message>
+        <source>New activity</source>
+        <translation>新增志愿活动</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>活动名称</translation>
+    </message>
+    <message>
+        <source>Held on</source>
+        <translation>活动日期</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>活动时长（小时）</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>邻里之家</translation>
+    </message>
+    <message>
+        <source>Points per hour</source>
+        <translation>每小时积分</translation>
+    </message>
+    <message>
+        <source>Places</source>
+        <translation>招募人数</translation>
+    </message>
+    <message>
+        <source>Name the activity</source>
+        <translation>请填写活动名称</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>GridWorker cannot start</source>
@@ -10,6 +49,29 @@
     <message>
         <source>Part of GridWorker is missing or damaged (%1), so it does not open. Please reinstall it; the details are in the log.</source>
         <translation>网格通的部分组件缺失或损坏（%1），无法打开。请重新安装；详情已写入日志。</translation>
+    </message>
+</context>
+<context>
+    <name>AttendanceDialog</name>
+    <message>
+        <source>Record attendance</source>
+        <translation>登记参加</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>Volunteer</source>
+        <translation>志愿者</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>服务时长（小时）</translation>
+    </message>
+    <message>
+        <source>Register a volunteer first</source>
+        <translation>请先登记志愿者</translation>
     </message>
 </context>
 <context>
@@ -905,6 +967,37 @@
     <message>
         <source>The first download was stopped. What arrived is on this laptop; the rest comes with the next sync.</source>
         <translation>首次下载已停止：已下载的数据保存在这台电脑上，其余的会在下次同步时下载。</translation>
+    </message>
+</context>
+<context>
+    <name>ExchangeDialog</name>
+    <message>
+        <source>Exchange points</source>
+        <translation>积分兑换</translation>
+    </message>
+    <message>
+        <source>%1 (balance %2 points)</source>
+        <translation>%1（现有积分 %2）</translation>
+    </message>
+    <message>
+        <source>Volunteer</source>
+        <translation>志愿者</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>兑换物品</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>使用积分</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>兑换站点</translation>
+    </message>
+    <message>
+        <source>Say what was exchanged</source>
+        <translation>请填写兑换物品</translation>
     </message>
 </context>
 <context>
@@ -1954,6 +2047,10 @@
         <translation>三单一协议</translation>
     </message>
     <message>
+        <source>Volunteer service</source>
+        <translation>志愿服务</translation>
+    </message>
+    <message>
         <source>Party building</source>
         <translation>党建工作</translation>
     </message>
@@ -2008,6 +2105,14 @@
     <message>
         <source>Pick a claimed need</source>
         <translation>请选择一项已认领的需求</translation>
+    </message>
+    <message>
+        <source>Pick an activity first</source>
+        <translation>请先选择一项活动</translation>
+    </message>
+    <message>
+        <source>Pick a volunteer first</source>
+        <translation>请先选择一名志愿者</translation>
     </message>
 </context>
 <context>
@@ -3361,6 +3466,92 @@
     <message>
         <source>Visits</source>
         <translation>走访</translation>
+    </message>
+</context>
+<context>
+    <name>VolunteerDialog</name>
+    <message>
+        <source>New volunteer</source>
+        <translation>新增志愿者</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>特长</translation>
+    </message>
+    <message>
+        <source>The name is required</source>
+        <translation>请填写姓名</translation>
+    </message>
+</context>
+<context>
+    <name>VolunteerTab</name>
+    <message>
+        <source>New activity…</source>
+        <translation>新增活动…</translation>
+    </message>
+    <message>
+        <source>New volunteer…</source>
+        <translation>新增志愿者…</translation>
+    </message>
+    <message>
+        <source>Record attendance…</source>
+        <translation>登记参加…</translation>
+    </message>
+    <message>
+        <source>Exchange points…</source>
+        <translation>积分兑换…</translation>
+    </message>
+    <message>
+        <source>Held on</source>
+        <translation>活动日期</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>邻里之家</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Signed up</source>
+        <translation>报名</translation>
+    </message>
+    <message>
+        <source>Took part</source>
+        <translation>参加</translation>
+    </message>
+    <message>
+        <source>Volunteer</source>
+        <translation>志愿者</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source> (canteen)</source>
+        <translation>（幸福食堂）</translation>
+    </message>
+    <message>
+        <source>Service stations of the community: %1</source>
+        <translation>本社区邻里之家：%1</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>暂无</translation>
     </message>
 </context>
 </TS>

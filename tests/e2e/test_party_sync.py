@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from gridworker.domain.enums import NeedCategory, VisitMode
 from gridworker.domain.records_party import PARTY_ENTITIES, GuidanceKind, PartyOrgKind
-from gridworker.services import party, party_coop, visits
+from gridworker.services import party, party_coop, visits, volunteering
 from gridworker.services.register import HouseholdInput, register_household
 from gridworker.services.syncing import sync_now
 from gridworker.services.visits import NeedInput
@@ -171,3 +171,44 @@ def test_a_need_found_by_a_worker_is_matched_to_a_member_by_an_adviser(
         assert row is not None and (row.status.code, row.member_id) == ("done", member)
         assert s.get(SYNC_MODELS["party_member"], member) is None
         assert s.scalars(select(LocalConflict)).all() == []
+
+
+def test_two_laptops_sign_one_volunteer_up_once_and_the_points_follow(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves volunteer service through a real server: a worker's station, activity and
+    volunteer reach an adviser; both laptops sign the volunteer up offline and the server
+    holds one sign-up (its id follows from activity and volunteer), no conflict; the
+    adviser's attendance (points by the activity's rule) reaches the worker, whose laptop
+    then shows the balance, and an exchange there reaches the supervisor."""
+    add_user(live_server, "adviser.a", "adviser", grids=[GRID_A])
+    worker = enrolled(live_server, tmp_path, "worker.a")
+    station = volunteering.add_station(worker, grid_code=GRID_A, name="凤凰池邻里之家")
+    activity = volunteering.plan_activity(
+        worker,
+        grid_code=GRID_A,
+        name="助老送餐",
+        held_on=worker.today(),
+        length_hours=2,
+        station_id=station,
+    )
+    volunteer = volunteering.register_volunteer(worker, grid_code=GRID_A, name="周敏")
+    sync_now(worker)
+    adviser = enrolled(live_server, tmp_path, "adviser.a")
+    mine = volunteering.sign_up(adviser, activity, volunteer)
+    theirs = volunteering.sign_up(worker, activity, volunteer)
+    assert mine == theirs
+    sync_now(adviser)
+    sync_now(worker)
+    assert volunteering.record_attendance(adviser, activity, volunteer) == 20
+    sync_now(adviser)
+    sync_now(worker)
+    assert volunteering.balance(worker, volunteer) == 20
+    volunteering.exchange_points(worker, volunteer, item="毛巾", points=15, station_id=station)
+    sync_now(worker)
+    street = enrolled(live_server, tmp_path, "sup.street")
+    assert volunteering.balance(street, volunteer) == 5
+    for ws in (worker, adviser, street):
+        with ws.read() as s:
+            assert s.scalars(select(LocalConflict)).all() == []
+            assert len(s.scalars(select(SYNC_MODELS["volunteer_signup"])).all()) == 1

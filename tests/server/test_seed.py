@@ -113,6 +113,15 @@ def test_seed_demo_builds_a_consistent_district(settings: Settings) -> None:
     mine = sorted(p.grid_code for p in postings if p.data["adviser"] == "demo.adviser")
     assert mine == sorted(users["demo.adviser"].grids)
     assert len(by_entity["party_member"]) == 3794
+    stations = by_entity["service_station"]
+    assert len(stations) == 51 and sum(bool(st.data["canteen"]) for st in stations) == 18
+    assert Counter(v.grid_code for v in by_entity["volunteer"]) == {g: 5 for g in covered}
+    balance: Counter[str] = Counter()
+    for signup in by_entity["volunteer_signup"]:
+        balance[signup.data["volunteer_id"]] += signup.data["points"]
+    for spent in by_entity["point_exchange"]:
+        balance[spent.data["volunteer_id"]] -= spent.data["points_spent"]
+    assert by_entity["point_exchange"] and min(balance.values()) >= 0
     served = {s.data["member_id"] for s in by_entity["party_service"]}
     assert served <= {m.id for m in by_entity["party_member"]}
     restricted = [t for t in by_entity["resident_tag"] if t.restricted]

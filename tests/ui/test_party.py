@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from gridworker.domain.enums import Role, VisitMode
-from gridworker.services import party, party_coop, visits
+from gridworker.services import party, party_coop, visits, volunteering
 from gridworker.services.register import HouseholdInput, register_household
 from gridworker.storage.models import SYNC_MODELS
 from gridworker.ui.main_window import STYLE
@@ -199,3 +199,56 @@ def test_an_adviser_lists_a_need_matches_it_and_marks_it_done(
     screen.resize(1366, 768)
     wait_idle(qtbot, session)
     grab(screen, "party-coop")
+
+
+def test_volunteer_service_from_activity_to_exchanged_points(
+    qtbot, session: AppSession
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves the volunteer tab: the community's station is named with its canteen; an
+    activity planned in its dialog (2 h, 15 points an hour) and a volunteer registered in
+    theirs are listed; attendance recorded for the selected activity gives 30 points in the
+    volunteers' list, and 20 exchanged at the station leave 10; attendance without a
+    selected activity asks for one."""
+    seed_grid(session)
+    ws = session.ws
+    volunteering.add_station(ws, grid_code=GRID, name="凤凰池邻里之家", canteen=True)
+    screen = open_screen(qtbot, session)
+    tab = screen.volunteering
+    screen.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.board is not None)
+    assert "凤凰池邻里之家" in tab.stations.text()
+    tab.attend.click()
+    assert screen.error.text() in ("请先选择一项活动", "Pick an activity first")
+    tab.add_activity.click()
+    dialog = screen.dialog
+    assert dialog is not None
+    type_text(qtbot, dialog.name, "助老送餐")
+    dialog.rate.setValue(15)
+    dialog.station.setCurrentIndex(1)
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: tab.activities.rowCount() == 1)
+    tab.add_volunteer.click()
+    person = screen.dialog
+    assert person is not None
+    type_text(qtbot, person.name, "周敏")
+    person.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: tab.volunteers.rowCount() == 1)
+    tab.activities.selectRow(0)
+    tab.attend.click()
+    came = screen.dialog
+    assert came is not None and came.hours.value() == 2
+    came.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: tab.volunteers.item(0, 1).text() == "30")
+    assert tab.activities.item(0, 5).text() == "1"
+    tab.volunteers.selectRow(0)
+    tab.exchange.click()
+    spend = screen.dialog
+    assert spend is not None
+    type_text(qtbot, spend.item, "洗衣液")
+    spend.points.setValue(20)
+    spend.station.setCurrentIndex(1)
+    spend.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: tab.volunteers.item(0, 1).text() == "10")
+    screen.resize(1366, 768)
+    wait_idle(qtbot, session)
+    grab(screen, "party-volunteers")

@@ -33,6 +33,7 @@ from gridworker.server.models import Grid
 from gridworker.server.models import Record as RecordRow
 from gridworker.server.seed.coop import seed_coop
 from gridworker.server.seed.core import Seeder, wire_fields
+from gridworker.server.seed.volunteer import seed_volunteers
 from gridworker.server.sequence import allocating, lock_sequence, next_seq
 
 ADVISERS = 312  # "more than 300 party-building advisers are stationed in grids"
@@ -109,6 +110,7 @@ def seed_party(seeder: Seeder) -> None:
         _guidance(seeder, batch, postings, orgs)
         members = _members(seeder, batch, [code for code, _name in grids])
         seed_coop(seeder, batch, grids, members, UNITS)
+        seed_volunteers(seeder, batch, grids)
         batch.flush()
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from gridworker.domain.permissions import Cap, may
 from gridworker.domain.records_coop import CoopNeedStatus
-from gridworker.services import party, party_coop, party_queries
+from gridworker.services import party, party_coop, party_queries, volunteering
 from gridworker.services.party_coop import CoopBoard
 from gridworker.services.party_queries import GridParty, LinkChoice
 from gridworker.ui.forms import error_label, error_text, set_rows, text_table
@@ -30,12 +30,32 @@ from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets import section_label
 from gridworker.ui.widgets.party_coop_tab import ClaimDialog, CoopTab, DoneDialog, NeedDialog
 from gridworker.ui.widgets.party_forms import GuidanceDialog, MemberDialog, ServiceDialog
+from gridworker.ui.widgets.party_volunteer_tab import (
+    ActivityDialog,
+    AttendanceDialog,
+    ExchangeDialog,
+    VolunteerDialog,
+    VolunteerTab,
+)
 
-Dialog = GuidanceDialog | MemberDialog | ServiceDialog | NeedDialog | ClaimDialog | DoneDialog
+Dialog = (
+    GuidanceDialog
+    | MemberDialog
+    | ServiceDialog
+    | NeedDialog
+    | ClaimDialog
+    | DoneDialog
+    | ActivityDialog
+    | VolunteerDialog
+    | AttendanceDialog
+    | ExchangeDialog
+)
 
 PARTY = frozenset(
     {"party_org", "adviser_posting", "party_guidance", "party_guidance_link", "party_member"}
     | {"party_service", "coop_agreement", "coop_resource", "coop_project", "coop_need"}
+    | {"service_station", "volunteer", "volunteer_activity", "volunteer_signup"}
+    | {"point_exchange"}
 )
 
 
@@ -100,6 +120,12 @@ class PartyScreen(Screen):
         self.coop.claim.clicked.connect(self.claim_need)
         self.coop.done.clicked.connect(self.complete_need)
         self.tabs.addTab(self.coop, self.tr("Needs, resources, projects"))
+        self.volunteering = VolunteerTab(self.lang)
+        self.volunteering.add_activity.clicked.connect(self.new_activity)
+        self.volunteering.add_volunteer.clicked.connect(self.new_volunteer)
+        self.volunteering.attend.clicked.connect(self.attend)
+        self.volunteering.exchange.clicked.connect(self.exchange)
+        self.tabs.addTab(self.volunteering, self.tr("Volunteer service"))
         layout.addWidget(self.tabs, 1)
         self.error = error_label("error")
         layout.addWidget(self.error)
@@ -185,6 +211,16 @@ class PartyScreen(Screen):
             done=self._show_board,
             failed=lambda exc: self.error.setText(error_text(exc)),
         )
+
+        self.session.tasks.run_db(
+            lambda _s: volunteering.volunteer_board(ws, grid),
+            done=self._show_volunteers,
+            failed=lambda exc: self.error.setText(error_text(exc)),
+        )
+
+    def _show_volunteers(self, board: volunteering.VolunteerBoard) -> None:
+        if board.grid_code == self.grid.currentData():
+            self.volunteering.show_board(board)
 
     def _show_board(self, board: CoopBoard) -> None:
         if board.grid_code == self.grid.currentData():
@@ -324,6 +360,37 @@ class PartyScreen(Screen):
             return
         self._open(DoneDialog(picked[0], picked[1], self), _by_need(party_coop.complete_need))
 
+    # --- volunteer service --------------------------------------------------------------
+
+    def new_activity(self) -> None:
+        board, grid = self.volunteering.board, self.grid.currentData()
+        if board is not None and grid is not None:
+            dialog = ActivityDialog(grid, board, self.session.ws.today(), self)
+            self._open(dialog, volunteering.plan_activity)
+
+    def new_volunteer(self) -> None:
+        grid = self.grid.currentData()
+        if grid is not None:
+            self._open(VolunteerDialog(grid, self), volunteering.register_volunteer)
+
+    def attend(self) -> None:
+        board, row = self.volunteering.board, self.volunteering.activities.currentRow()
+        if board is None or not 0 <= row < len(board.activities):
+            self.error.setText(self.tr("Pick an activity first"))
+            return
+        activity = board.activities[row]
+        dialog = AttendanceDialog(activity.id, activity.name, activity.length_hours, board, self)
+        self._open(dialog, _attendance)
+
+    def exchange(self) -> None:
+        board, row = self.volunteering.board, self.volunteering.volunteers.currentRow()
+        if board is None or not 0 <= row < len(board.volunteers):
+            self.error.setText(self.tr("Pick a volunteer first"))
+            return
+        person = board.volunteers[row]
+        dialog = ExchangeDialog(person.id, person.name, person.balance, board, self)
+        self._open(dialog, _exchange)
+
     def _open(
         self,
         dialog: Dialog,
@@ -356,3 +423,11 @@ def _by_need(act: Callable[..., None]) -> Callable[..., object]:
         return need_id
 
     return call
+
+
+def _attendance(ws: object, *, activity_id: str, volunteer_id: str, hours: float) -> object:
+    return volunteering.record_attendance(ws, activity_id, volunteer_id, hours=hours)  # type: ignore[arg-type]
+
+
+def _exchange(ws: object, *, volunteer_id: str, **rest: object) -> object:
+    return volunteering.exchange_points(ws, volunteer_id, **rest)  # type: ignore[arg-type]
