@@ -15,7 +15,14 @@ from typing import Any, NoReturn
 
 from gridworker.cli.app import cmd_demo
 from gridworker.cli.common import EXIT_USAGE, CliError
-from gridworker.cli.desk import cmd_dashboard, cmd_ledger, cmd_party_report, cmd_print
+from gridworker.cli.desk import (
+    cmd_dashboard,
+    cmd_ledger,
+    cmd_party_ledger,
+    cmd_party_print,
+    cmd_party_report,
+    cmd_print,
+)
 from gridworker.cli.importing import cmd_import
 from gridworker.cli.profile import cmd_export, cmd_init, cmd_status
 from gridworker.cli.sync import cmd_conflicts, cmd_enroll, cmd_sync
@@ -431,7 +438,10 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
 
     s = sub.add_parser("party", help=h("党建工作统计", "party-building figures"))
     psub = s.add_subparsers(
-        dest="party_command", required=True, metavar="report", parser_class=parser_class
+        dest="party_command",
+        required=True,
+        metavar="report|ledger|print",
+        parser_class=parser_class,
     )
     c = psub.add_parser(
         "report",
@@ -452,6 +462,41 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
         help=h("月份 YYYY-MM（默认：本月）", "month YYYY-MM (default: this month)"),
     )
     c.set_defaults(func=cmd_party_report)
+    for name, func, zh, en, suffix in (
+        (
+            "ledger",
+            cmd_party_ledger,
+            "党建台账（Excel）",
+            "the party-building ledger (.xlsx)",
+            "xlsx",
+        ),
+        ("print", cmd_party_print, "党建月报（PDF）", "the printable monthly report (PDF)", "pdf"),
+    ):
+        c = psub.add_parser(name, help=h(zh, en))
+        c.add_argument(
+            "-o",
+            "--output",
+            required=True,
+            metavar=f"FILE.{suffix}",
+            help=h("写入的文件", "the file"),
+        )
+        c.add_argument(
+            "--scope",
+            default=None,
+            help=h("区、街道、社区或网格编码", "district, street, community or grid code"),
+        )
+        c.add_argument(
+            "--month",
+            default=None,
+            help=h("月份 YYYY-MM（默认：本月）", "month YYYY-MM (default: this month)"),
+        )
+        if name == "ledger":
+            c.add_argument(
+                "--unmasked",
+                action="store_true",
+                help=h("姓名和电话不脱敏（记入审计）", "full names and phones (audit-logged)"),
+            )
+        c.set_defaults(func=func)
 
     s = sub.add_parser(
         "status",

@@ -1821,6 +1821,10 @@
         <translation>党建工作</translation>
     </message>
     <message>
+        <source>Party-building dashboard</source>
+        <translation>党建看板</translation>
+    </message>
+    <message>
         <source>Cases</source>
         <translation>事件</translation>
     </message>
@@ -1966,6 +1970,89 @@
     <message>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>PartyBoardScreen</name>
+    <message>
+        <source>Monthly report (PDF)…</source>
+        <translation>月报（PDF）…</translation>
+    </message>
+    <message>
+        <source>Ledger (Excel)…</source>
+        <translation>党建台账（Excel）…</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>By area</source>
+        <translation>分区域</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Advisers this month</source>
+        <translation>本月党建指导员工作</translation>
+    </message>
+    <message>
+        <source>Adviser</source>
+        <translation>指导员</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>驻点网格</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>指导记录</translation>
+    </message>
+    <message>
+        <source>Attendees</source>
+        <translation>参加人数</translation>
+    </message>
+    <message>
+        <source>Taken up</source>
+        <translation>关联走访/事件</translation>
+    </message>
+    <message>
+        <source>Party-building dashboard</source>
+        <translation>党建看板</translation>
+    </message>
+    <message>
+        <source>Save the monthly report</source>
+        <translation>保存党建月报</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Save the ledger</source>
+        <translation>保存党建台账</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Party monthly report</source>
+        <translation>党建月报</translation>
+    </message>
+    <message>
+        <source>Party ledger</source>
+        <translation>党建台账</translation>
+    </message>
+    <message>
+        <source>Written: %1</source>
+        <translation>已写入：%1</translation>
     </message>
 </context>
 <context>

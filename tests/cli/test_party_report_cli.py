@@ -12,16 +12,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.meta import ensure_initialised
 from gridworker.server.migrate import upgrade
 from gridworker.server.seed import DEMO_PASSWORD, seed_demo
+from gridworker.services.party_dashboard import FIGURES, figure
 from gridworker.services.syncing import enroll
 from gridworker.storage.keyvault import KdfParams
 from tests.cli.test_cli import run
 from tests.e2e.conftest import start_server
+from tests.services.test_ledger_pdf import extract
 
 pytestmark = pytest.mark.xdist_group("party_report_cli")
 
@@ -180,3 +183,53 @@ def test_party_report_refuses_a_bad_month_and_a_grid_worker(profiles: dict[str, 
     assert bad.returncode == 1 and "YYYY-MM" in bad.stderr
     worker = run(profiles["demo.worker"], "party", "report", "--json", passphrase=PASSPHRASE)
     assert worker.returncode == 1 and "党建" in worker.stderr
+
+
+def test_party_ledger_and_monthly_report_carry_the_reports_figures(
+    profiles: dict[str, Path], tmp_path: Path
+) -> None:
+    """Proves `party ledger` writes a workbook whose 汇总 total row and area rows are the
+    report's figures for the street and each of its communities, whose members' names and
+    phones are masked (in full with --unmasked), whose 指导员月度 counts add up to the
+    report's guidance records; and `party print` writes a PDF whose text has the title, the
+    month and the total of reported members; a grid worker gets neither."""
+    street = profiles["demo.street"]
+    month = "2026-11"
+
+    def report(scope: str) -> dict[str, Any]:
+        proc = run(street, "party", "report", "--json", "--scope", scope, "--month", month,
+                   passphrase=PASSPHRASE, check=True)  # fmt: skip
+        return dict(json.loads(proc.stdout))
+
+    out = tmp_path / "党建台账.xlsx"
+    run(street, "party", "ledger", "-o", str(out), "--scope", "360302001", "--month", month,
+        passphrase=PASSPHRASE, check=True)  # fmt: skip
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames == ["汇总", "指导员月度", "报到党员", "需求清单", "导出说明"]
+    rows = list(book["汇总"].iter_rows(values_only=True))
+    assert rows[0][1:] == tuple(zh for _k, zh, _en in FIGURES)
+    total = report("360302001")
+    assert list(rows[-1][1:]) == [figure(total, key) for key, _zh, _en in FIGURES]
+    first_community = report("360302001001")
+    assert rows[1][0] == "凤凰池社区"
+    assert list(rows[1][1:]) == [figure(first_community, key) for key, _zh, _en in FIGURES]
+    advisers = list(book["指导员月度"].iter_rows(values_only=True))[1:]
+    assert sum(int(r[3]) for r in advisers) == total["guidance_records"]
+    members = list(book["报到党员"].iter_rows(values_only=True))[1:]
+    assert len(members) == total["reported_members"]
+    assert all("*" in str(m[1]) and "****" in str(m[5]) for m in members)
+    full = tmp_path / "full.xlsx"
+    run(street, "party", "ledger", "-o", str(full), "--scope", "360302001", "--month", month,
+        "--unmasked", passphrase=PASSPHRASE, check=True)  # fmt: skip
+    unmasked = list(load_workbook(full, read_only=True)["报到党员"].iter_rows(values_only=True))
+    assert not any("*" in str(m[1]) for m in unmasked[1:])
+
+    pdf = tmp_path / "月报.pdf"
+    run(street, "party", "print", "-o", str(pdf), "--month", month,
+        passphrase=PASSPHRASE, check=True)  # fmt: skip
+    text = extract(pdf)
+    assert "党建引领网格化治理月报" in text and "2026-11" in text
+    assert "凤凰街道" in text and str(total["reported_members"]) in text
+    worker = run(profiles["demo.worker"], "party", "ledger", "-o", str(tmp_path / "w.xlsx"),
+                 passphrase=PASSPHRASE)  # fmt: skip
+    assert worker.returncode == 1 and not (tmp_path / "w.xlsx").exists()
