@@ -32,7 +32,7 @@ from gridworker.storage.entity_rows import (
     CoopResourceRow,
     PartyMemberRow,
 )
-from gridworker.storage.models import NeedRow
+from gridworker.storage.models import NeedRow, VisitRow
 
 
 def sign_agreement(
@@ -250,6 +250,7 @@ class CoopBoard:
     grid_code: str
     needs: list[NeedView]
     claimants: list[Claimant]  # what a need of this grid may be matched to
+    promotable: list[tuple[str, str]]  # needs found on visits not yet listed: id, label
     agreements: int
     resources: int
     projects: int
@@ -294,6 +295,24 @@ def coop_board(ws: Workspace, grid_code: str) -> CoopBoard:
                 )
             )
         )
+        listed = {n.visit_need_id for n in needs if n.visit_need_id}
+        found = s.execute(
+            select(NeedRow.id, NeedRow.text, VisitRow.visited_at)
+            .join(VisitRow, VisitRow.id == NeedRow.visit_id)
+            .where(
+                NeedRow.deleted.is_(False),
+                NeedRow.grid_code == grid_code,
+                NeedRow.solved_on_spot.is_(False),
+            )
+            .order_by(VisitRow.visited_at.desc())
+            .limit(200)
+        ).all()
+    zone = ws.zone
+    promotable = [
+        (need_id, f"{at.astimezone(zone):%m-%d} {text}")
+        for need_id, text, at in found
+        if need_id not in listed
+    ]
     names = {r.id: f"{r.partner}：{r.description}" for r in resources}
     names |= {p.id: p.name for p in projects}
     names |= {m.id: m.name for m in members}
@@ -314,4 +333,6 @@ def coop_board(ws: Workspace, grid_code: str) -> CoopBoard:
     claimants = [Claimant("resource_id", r.id, names[r.id]) for r in resources]
     claimants += [Claimant("project_id", p.id, p.name) for p in projects]
     claimants += [Claimant("member_id", m.id, m.name) for m in members]
-    return CoopBoard(grid_code, views, claimants, len(agreements), len(resources), len(projects))
+    return CoopBoard(
+        grid_code, views, claimants, promotable, len(agreements), len(resources), len(projects)
+    )

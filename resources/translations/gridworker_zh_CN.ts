@@ -489,6 +489,48 @@
     </message>
 </context>
 <context>
+    <name>CommunityScreen</name>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Needs, resources, projects</source>
+        <translation>三单一协议</translation>
+    </message>
+    <message>
+        <source>Volunteer service</source>
+        <translation>志愿服务</translation>
+    </message>
+    <message>
+        <source>Community service</source>
+        <translation>社区服务</translation>
+    </message>
+</context>
+<context>
+    <name>CommunityTabs</name>
+    <message>
+        <source>No need found on a visit is waiting for the list</source>
+        <translation>没有等待列入清单的走访需求</translation>
+    </message>
+    <message>
+        <source>Pick a need still listed</source>
+        <translation>请选择一项尚未认领的需求</translation>
+    </message>
+    <message>
+        <source>Pick a claimed need</source>
+        <translation>请选择一项已认领的需求</translation>
+    </message>
+    <message>
+        <source>Pick an activity first</source>
+        <translation>请先选择一项活动</translation>
+    </message>
+    <message>
+        <source>Pick a volunteer first</source>
+        <translation>请先选择一名志愿者</translation>
+    </message>
+</context>
+<context>
     <name>Conflicts</name>
     <message>
         <source>Field conflict</source>
@@ -683,6 +725,10 @@
     <message>
         <source>List a need</source>
         <translation>发布需求</translation>
+    </message>
+    <message>
+        <source>From a visit…</source>
+        <translation>来自走访…</translation>
     </message>
     <message>
         <source>Match…</source>
@@ -1825,6 +1871,10 @@
         <translation>党建看板</translation>
     </message>
     <message>
+        <source>Community service</source>
+        <translation>社区服务</translation>
+    </message>
+    <message>
         <source>Cases</source>
         <translation>事件</translation>
     </message>
@@ -2185,22 +2235,6 @@
         <source>Pick a member first</source>
         <translation>请先选择一名党员</translation>
     </message>
-    <message>
-        <source>Pick a need still listed</source>
-        <translation>请选择一项尚未认领的需求</translation>
-    </message>
-    <message>
-        <source>Pick a claimed need</source>
-        <translation>请选择一项已认领的需求</translation>
-    </message>
-    <message>
-        <source>Pick an activity first</source>
-        <translation>请先选择一项活动</translation>
-    </message>
-    <message>
-        <source>Pick a volunteer first</source>
-        <translation>请先选择一名志愿者</translation>
-    </message>
 </context>
 <context>
     <name>PhotoStrip</name>
@@ -2255,6 +2289,21 @@
     <message>
         <source>evidence (location kept)</source>
         <translation>证据（保留位置）</translation>
+    </message>
+</context>
+<context>
+    <name>PromoteDialog</name>
+    <message>
+        <source>Need from a visit</source>
+        <translation>走访需求列入清单</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
     </message>
 </context>
 <context>

@@ -40,6 +40,14 @@ ENTRIES: list[tuple[str, str, str, str, frozenset[Role]]] = [
     ("visits", "gridworker.ui.screens.visits", "VisitsScreen", "Visits", _FIELD | _DESK),
     ("hazards", "gridworker.ui.screens.hazards", "HazardsScreen", "Hazards", _WORKER),
     ("party", "gridworker.ui.screens.party", "PartyScreen", "Party building", _PARTY),
+    # The grid worker's 三单一协议 and volunteer service (the others have them in `party`).
+    (
+        "community",
+        "gridworker.ui.screens.community",
+        "CommunityScreen",
+        "Community service",
+        _WORKER,
+    ),
     (
         "partyboard",
         "gridworker.ui.screens.party_board",
@@ -111,6 +119,7 @@ def _titles_for_lupdate() -> list[str]:
         QCoreApplication.translate("Navigation", "Hazards"),
         QCoreApplication.translate("Navigation", "Party building"),
         QCoreApplication.translate("Navigation", "Party-building dashboard"),
+        QCoreApplication.translate("Navigation", "Community service"),
         QCoreApplication.translate("Navigation", "Cases"),
         QCoreApplication.translate("Navigation", "Conflicts"),
         QCoreApplication.translate("Navigation", "Sync"),

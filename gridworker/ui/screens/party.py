@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,44 +19,22 @@ from PySide6.QtWidgets import (
 )
 
 from gridworker.domain.permissions import Cap, may
-from gridworker.domain.records_coop import CoopNeedStatus
-from gridworker.services import party, party_coop, party_queries, volunteering
-from gridworker.services.party_coop import CoopBoard
+from gridworker.services import party, party_queries
 from gridworker.services.party_queries import GridParty, LinkChoice
 from gridworker.ui.forms import error_label, error_text, set_rows, text_table
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading, select_grid
 from gridworker.ui.session import AppSession
-from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets import section_label
-from gridworker.ui.widgets.party_coop_tab import ClaimDialog, CoopTab, DoneDialog, NeedDialog
+from gridworker.ui.widgets.community_tabs import COMMUNITY, CommunityTabs
 from gridworker.ui.widgets.party_forms import GuidanceDialog, MemberDialog, ServiceDialog
-from gridworker.ui.widgets.party_volunteer_tab import (
-    ActivityDialog,
-    AttendanceDialog,
-    ExchangeDialog,
-    VolunteerDialog,
-    VolunteerTab,
-)
 
-Dialog = (
-    GuidanceDialog
-    | MemberDialog
-    | ServiceDialog
-    | NeedDialog
-    | ClaimDialog
-    | DoneDialog
-    | ActivityDialog
-    | VolunteerDialog
-    | AttendanceDialog
-    | ExchangeDialog
-)
-
-PARTY = frozenset(
-    {"party_org", "adviser_posting", "party_guidance", "party_guidance_link", "party_member"}
-    | {"party_service", "coop_agreement", "coop_resource", "coop_project", "coop_need"}
-    | {"service_station", "volunteer", "volunteer_activity", "volunteer_signup"}
-    | {"point_exchange"}
+PARTY = (
+    frozenset(
+        {"party_org", "adviser_posting", "party_guidance", "party_guidance_link", "party_member"}
+        | {"party_service"}
+    )
+    | COMMUNITY
 )
 
 
@@ -67,7 +46,6 @@ class PartyScreen(Screen):
         self.lang = current_language()
         self.detail: GridParty | None = None
         self.grids_loaded = False
-        self.dialog: Dialog | None = None
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(heading(self.title()))
@@ -115,19 +93,14 @@ class PartyScreen(Screen):
         self.members.setObjectName("members")
         self.tabs.addTab(self._page(self.guidance, self._guidance_buttons()), self.tr("Guidance"))
         self.tabs.addTab(self._page(self.members, self._member_buttons()), self.tr("Members"))
-        self.coop = CoopTab(self.lang)
-        self.coop.add_need.clicked.connect(self.new_need)
-        self.coop.claim.clicked.connect(self.claim_need)
-        self.coop.done.clicked.connect(self.complete_need)
+        self.error = error_label("error")
+        self.community = CommunityTabs(
+            self, session, self.lang, self.grid.currentData, self.error, PARTY
+        )
+        self.coop, self.volunteering = self.community.coop, self.community.volunteering
         self.tabs.addTab(self.coop, self.tr("Needs, resources, projects"))
-        self.volunteering = VolunteerTab(self.lang)
-        self.volunteering.add_activity.clicked.connect(self.new_activity)
-        self.volunteering.add_volunteer.clicked.connect(self.new_volunteer)
-        self.volunteering.attend.clicked.connect(self.attend)
-        self.volunteering.exchange.clicked.connect(self.exchange)
         self.tabs.addTab(self.volunteering, self.tr("Volunteer service"))
         layout.addWidget(self.tabs, 1)
-        self.error = error_label("error")
         layout.addWidget(self.error)
         writes = may(session.ws.actor.role, Cap.write_party)
         for button in (self.add_guidance, self.add_member, self.add_service):
@@ -206,25 +179,7 @@ class PartyScreen(Screen):
             done=self._show,
             failed=lambda exc: self.error.setText(error_text(exc)),
         )
-        self.session.tasks.run_db(
-            lambda _s: party_coop.coop_board(ws, grid),
-            done=self._show_board,
-            failed=lambda exc: self.error.setText(error_text(exc)),
-        )
-
-        self.session.tasks.run_db(
-            lambda _s: volunteering.volunteer_board(ws, grid),
-            done=self._show_volunteers,
-            failed=lambda exc: self.error.setText(error_text(exc)),
-        )
-
-    def _show_volunteers(self, board: volunteering.VolunteerBoard) -> None:
-        if board.grid_code == self.grid.currentData():
-            self.volunteering.show_board(board)
-
-    def _show_board(self, board: CoopBoard) -> None:
-        if board.grid_code == self.grid.currentData():
-            self.coop.show_board(board)
+        self.community.load(grid)
 
     def _show_stationings(self, postings: list[party_queries.PostingView]) -> None:
         if not postings:
@@ -338,96 +293,15 @@ class PartyScreen(Screen):
         dialog = ServiceDialog(member.id, member.name, self.session.ws.today(), self)
         self._open(dialog, party.record_service)
 
-    # --- 三单一协议 -------------------------------------------------------------------
-
-    def new_need(self) -> None:
-        grid = self.grid.currentData()
-        if grid is not None:
-            self._open(NeedDialog(grid, self.lang, self), party_coop.list_need)
-
-    def claim_need(self) -> None:
-        picked = self.coop.selected(CoopNeedStatus.listed)
-        if picked is None or self.coop.board is None:
-            self.error.setText(self.tr("Pick a need still listed"))
-            return
-        dialog = ClaimDialog(picked[0], picked[1], self.coop.board, self)
-        self._open(dialog, _by_need(party_coop.claim_need))
-
-    def complete_need(self) -> None:
-        picked = self.coop.selected(CoopNeedStatus.claimed)
-        if picked is None:
-            self.error.setText(self.tr("Pick a claimed need"))
-            return
-        self._open(DoneDialog(picked[0], picked[1], self), _by_need(party_coop.complete_need))
-
-    # --- volunteer service --------------------------------------------------------------
-
-    def new_activity(self) -> None:
-        board, grid = self.volunteering.board, self.grid.currentData()
-        if board is not None and grid is not None:
-            dialog = ActivityDialog(grid, board, self.session.ws.today(), self)
-            self._open(dialog, volunteering.plan_activity)
-
-    def new_volunteer(self) -> None:
-        grid = self.grid.currentData()
-        if grid is not None:
-            self._open(VolunteerDialog(grid, self), volunteering.register_volunteer)
-
-    def attend(self) -> None:
-        board, row = self.volunteering.board, self.volunteering.activities.currentRow()
-        if board is None or not 0 <= row < len(board.activities):
-            self.error.setText(self.tr("Pick an activity first"))
-            return
-        activity = board.activities[row]
-        dialog = AttendanceDialog(activity.id, activity.name, activity.length_hours, board, self)
-        self._open(dialog, _attendance)
-
-    def exchange(self) -> None:
-        board, row = self.volunteering.board, self.volunteering.volunteers.currentRow()
-        if board is None or not 0 <= row < len(board.volunteers):
-            self.error.setText(self.tr("Pick a volunteer first"))
-            return
-        person = board.volunteers[row]
-        dialog = ExchangeDialog(person.id, person.name, person.balance, board, self)
-        self._open(dialog, _exchange)
-
     def _open(
         self,
-        dialog: Dialog,
+        dialog: GuidanceDialog | MemberDialog | ServiceDialog,
         save: Callable[..., object],
         adjust: Callable[[dict[str, object]], dict[str, object]] | None = None,
     ) -> None:
-        self.error.setText("")
-        self.dialog = dialog
-        ws = self.session.ws
+        self.community.open(dialog, save, adjust)
 
-        def submitted(value: dict[str, object]) -> None:
-            if adjust is not None:
-                value = adjust(value)
-            self.session.tasks.run_db(
-                lambda _s: save(ws, **value),
-                done=lambda _id: dialog.accept(),
-                failed=lambda exc: dialog.error.setText(error_text(exc)),
-                changes=OpChanges(PARTY),
-            )
-
-        dialog.submitted.connect(submitted)
-        dialog.open()
-
-
-def _by_need(act: Callable[..., None]) -> Callable[..., object]:
-    """A service taking the need's id first, called with the dialog's keyword values."""
-
-    def call(ws: object, *, need_id: str, **rest: object) -> object:
-        act(ws, need_id, **rest)
-        return need_id
-
-    return call
-
-
-def _attendance(ws: object, *, activity_id: str, volunteer_id: str, hours: float) -> object:
-    return volunteering.record_attendance(ws, activity_id, volunteer_id, hours=hours)  # type: ignore[arg-type]
-
-
-def _exchange(ws: object, *, volunteer_id: str, **rest: object) -> object:
-    return volunteering.exchange_points(ws, volunteer_id, **rest)  # type: ignore[arg-type]
+    @property
+    def dialog(self) -> QDialog | None:
+        """The dialog opened last (by this screen or its community tabs)."""
+        return self.community.dialog

@@ -137,6 +137,26 @@ class DoneDialog(_Form):
         return {"need_id": self.need_id, "outcome": self.outcome.text().strip() or None}
 
 
+class PromoteDialog(_Form):
+    """Put a need found on a visit of the grid on the list."""
+
+    def __init__(self, board: CoopBoard, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Need from a visit"), parent)
+        self.need = QComboBox()
+        self.need.setObjectName("need")
+        self.need.setMinimumWidth(360)
+        for need_id, label in board.promotable:
+            self.need.addItem(label, need_id)
+        self.kind = combo("kind", CoopNeedKind.choices(lang))
+        self.kind.setCurrentIndex(self.kind.findData(CoopNeedKind.livelihood.code))
+        self.form.addRow(self.tr("Need"), self.need)
+        self.form.addRow(self.tr("Kind"), self.kind)
+        self.finish()
+
+    def value(self) -> dict[str, object]:
+        return {"need_id": self.need.currentData(), "kind": self.kind.currentData()}
+
+
 class CoopTab(QWidget):
     """The needs of the grid and buttons; the screen loads `board` and saves what the
     dialogs submit."""
@@ -149,11 +169,13 @@ class CoopTab(QWidget):
         row = QHBoxLayout()
         self.add_need = QPushButton(self.tr("List a need"))
         self.add_need.setObjectName("add_need")
+        self.promote = QPushButton(self.tr("From a visit…"))
+        self.promote.setObjectName("promote")
         self.claim = QPushButton(self.tr("Match…"))
         self.claim.setObjectName("claim")
         self.done = QPushButton(self.tr("Mark done…"))
         self.done.setObjectName("done")
-        for button in (self.add_need, self.claim, self.done):
+        for button in (self.add_need, self.promote, self.claim, self.done):
             row.addWidget(button)
         row.addStretch(1)
         self.offers = QLabel()
