@@ -2016,6 +2016,45 @@
     </message>
 </context>
 <context>
+    <name>OrgDialog</name>
+    <message>
+        <source>Party organization</source>
+        <translation>网格党组织</translation>
+    </message>
+    <message>
+        <source>Register the organization</source>
+        <translation>登记网格党组织</translation>
+    </message>
+    <message>
+        <source>codes of further grids, comma-separated</source>
+        <translation>覆盖的其他网格编码，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>组织名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>组织类型</translation>
+    </message>
+    <message>
+        <source>Secretary</source>
+        <translation>书记（组长）</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>党员人数</translation>
+    </message>
+    <message>
+        <source>Other grids covered</source>
+        <translation>覆盖的其他网格</translation>
+    </message>
+    <message>
+        <source>Name the organization</source>
+        <translation>请填写组织名称</translation>
+    </message>
+</context>
+<context>
     <name>Panel</name>
     <message>
         <source>%1 (%2)</source>
@@ -2110,6 +2149,14 @@
     <message>
         <source>Grid</source>
         <translation>网格</translation>
+    </message>
+    <message>
+        <source>Organization…</source>
+        <translation>党组织信息…</translation>
+    </message>
+    <message>
+        <source>Station an adviser…</source>
+        <translation>派驻指导员…</translation>
     </message>
     <message>
         <source>Party organization</source>
@@ -3074,6 +3121,41 @@
     <message>
         <source>%1 (%2 overdue)</source>
         <translation>%1（逾期%2）</translation>
+    </message>
+</context>
+<context>
+    <name>StationDialog</name>
+    <message>
+        <source>Station an adviser</source>
+        <translation>派驻党建指导员</translation>
+    </message>
+    <message>
+        <source>their account, when they have one</source>
+        <translation>指导员的账号（如有）</translation>
+    </message>
+    <message>
+        <source>Adviser</source>
+        <translation>指导员姓名</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>Sent by</source>
+        <translation>派出单位</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Stationed since</source>
+        <translation>驻点日期</translation>
+    </message>
+    <message>
+        <source>Name the adviser</source>
+        <translation>请填写指导员姓名</translation>
     </message>
 </context>
 <context>

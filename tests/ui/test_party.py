@@ -13,7 +13,7 @@ from sqlalchemy import select
 from gridworker.domain.enums import Role, VisitMode
 from gridworker.services import party, party_coop, visits, volunteering
 from gridworker.services.register import HouseholdInput, register_household
-from gridworker.storage.models import SYNC_MODELS
+from gridworker.storage.models import SYNC_MODELS, OutboxEntry
 from gridworker.ui.main_window import STYLE
 from gridworker.ui.screens import registry
 from gridworker.ui.screens.party import PartyScreen
@@ -252,3 +252,45 @@ def test_volunteer_service_from_activity_to_exchanged_points(
     screen.resize(1366, 768)
     wait_idle(qtbot, session)
     grab(screen, "party-volunteers")
+
+
+def test_a_supervisor_registers_the_organization_and_stations_an_adviser(
+    qtbot, session: AppSession
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves a supervisor registers the grid's organization in its dialog, corrects its
+    members count in the same dialog (an edit of that field only), and stations an adviser
+    under it; an adviser gets the organization button but not the stationing one."""
+    ws = session.ws
+    ws.actor = dataclasses.replace(ws.actor, role=Role.supervisor)
+    screen = open_screen(qtbot, session)
+    assert screen.station_button.isVisibleTo(screen)
+    screen.org_button.click()
+    dialog = screen.dialog
+    assert dialog is not None
+    type_text(qtbot, dialog.name, "凤凰池社区第一网格党支部")
+    dialog.members_count.setValue(12)
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: screen.detail is not None and screen.detail.org is not None)
+    screen.org_button.click()
+    again = screen.dialog
+    assert again is not None and again.name.text() == "凤凰池社区第一网格党支部"
+    again.members_count.setValue(15)
+    again.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "15" in screen.org.text())
+    screen.station_button.click()
+    station = screen.dialog
+    assert station is not None
+    type_text(qtbot, station.adviser_name, "刘洋")
+    type_text(qtbot, station.sent_by, "区税务局")
+    station.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "刘洋" in screen.advisers.text())
+    with ws.read() as s:
+        [posting] = s.scalars(select(SYNC_MODELS["adviser_posting"])).all()
+        [org] = s.scalars(select(SYNC_MODELS["party_org"])).all()
+        assert posting.org_id == org.id and org.members_count == 15
+        entries = [e.op for e in s.scalars(select(OutboxEntry)) if e.entity == "party_org"]
+    assert entries == ["create"]  # the correction coalesced into the unsent create
+    ws.actor = dataclasses.replace(ws.actor, role=Role.adviser)
+    adviser_view = open_screen(qtbot, session)
+    assert adviser_view.org_button.isVisibleTo(adviser_view)
+    assert not adviser_view.station_button.isVisibleTo(adviser_view)

@@ -27,7 +27,13 @@ from gridworker.ui.screens.base import Screen, heading, select_grid
 from gridworker.ui.session import AppSession
 from gridworker.ui.widgets import section_label
 from gridworker.ui.widgets.community_tabs import COMMUNITY, CommunityTabs
-from gridworker.ui.widgets.party_forms import GuidanceDialog, MemberDialog, ServiceDialog
+from gridworker.ui.widgets.party_forms import (
+    GuidanceDialog,
+    MemberDialog,
+    OrgDialog,
+    ServiceDialog,
+    StationDialog,
+)
 
 PARTY = (
     frozenset(
@@ -61,12 +67,18 @@ class PartyScreen(Screen):
         self.stationing.setObjectName("stationing")
         self.stationing.setWordWrap(True)
         layout.addWidget(self.stationing)
-        layout.addWidget(section_label(self.tr("Party organization")))
+        self.org_button = QPushButton(self.tr("Organization…"))
+        self.org_button.setObjectName("org_button")
+        self.org_button.clicked.connect(self.edit_org)
+        self.station_button = QPushButton(self.tr("Station an adviser…"))
+        self.station_button.setObjectName("station_button")
+        self.station_button.clicked.connect(self.station)
+        layout.addLayout(self._titled(self.tr("Party organization"), self.org_button))
         self.org = QLabel()
         self.org.setObjectName("org")
         self.org.setWordWrap(True)
         layout.addWidget(self.org)
-        layout.addWidget(section_label(self.tr("Advisers stationed here")))
+        layout.addLayout(self._titled(self.tr("Advisers stationed here"), self.station_button))
         self.advisers = QLabel()
         self.advisers.setObjectName("advisers")
         self.advisers.setWordWrap(True)
@@ -103,13 +115,21 @@ class PartyScreen(Screen):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error)
         writes = may(session.ws.actor.role, Cap.write_party)
-        for button in (self.add_guidance, self.add_member, self.add_service):
+        for button in (self.add_guidance, self.add_member, self.add_service, self.org_button):
             button.setVisible(writes)
+        self.station_button.setVisible(may(session.ws.actor.role, Cap.station_advisers))
 
     def title(self) -> str:
         return self.tr("Party building")
 
     # --- layout ---------------------------------------------------------------------
+
+    def _titled(self, title: str, button: QPushButton) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(section_label(title))
+        row.addWidget(button)
+        row.addStretch(1)
+        return row
 
     def _page(self, table: QTableWidget, buttons: QHBoxLayout) -> QWidget:
         page = QWidget()
@@ -293,9 +313,24 @@ class PartyScreen(Screen):
         dialog = ServiceDialog(member.id, member.name, self.session.ws.today(), self)
         self._open(dialog, party.record_service)
 
+    def edit_org(self) -> None:
+        grid = self.grid.currentData()
+        if grid is None or self.detail is None or self.detail.grid_code != grid:
+            return
+        dialog = OrgDialog(grid, self.detail.org, self.lang, self)
+        self._open(dialog, party.save_org if self.detail.org is None else _edit_org)
+
+    def station(self) -> None:
+        grid = self.grid.currentData()
+        if grid is None or self.detail is None or self.detail.grid_code != grid:
+            return
+        org_id = self.detail.org.id if self.detail.org else None
+        dialog = StationDialog(grid, org_id, self.session.ws.today(), self)
+        self._open(dialog, party.station_adviser)
+
     def _open(
         self,
-        dialog: GuidanceDialog | MemberDialog | ServiceDialog,
+        dialog: QDialog,
         save: Callable[..., object],
         adjust: Callable[[dict[str, object]], dict[str, object]] | None = None,
     ) -> None:
@@ -305,3 +340,8 @@ class PartyScreen(Screen):
     def dialog(self) -> QDialog | None:
         """The dialog opened last (by this screen or its community tabs)."""
         return self.community.dialog
+
+
+def _edit_org(ws: object, *, record_id: str, **changes: object) -> object:
+    party.edit(ws, "party_org", record_id, **changes)  # type: ignore[arg-type]
+    return record_id

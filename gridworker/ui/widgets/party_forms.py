@@ -1,5 +1,6 @@
 """The party-building screen's dialogs: a guidance record (指导记录) with the visits and
-cases it took up, a reported member (双报到), a member's service record.
+cases it took up, a reported member (双报到), a member's service record, the grid's party
+organization and an adviser's stationing.
 
 Each emits `submitted` with its service's keyword arguments and stays open until the
 screen has saved them, so a refusal shows in the dialog."""
@@ -25,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridworker.domain.records_party import GuidanceKind
-from gridworker.services.party_queries import LinkChoice
+from gridworker.domain.records_party import GuidanceKind, PartyOrgKind
+from gridworker.services.party_queries import LinkChoice, OrgView
 from gridworker.ui.forms import error_label
 from gridworker.ui.widgets import combo
 
@@ -240,4 +241,89 @@ class ServiceDialog(_Dialog):
             "activity": self.activity.text().strip(),
             "hours": self.hours.value(),
             "beneficiaries": self.beneficiaries.value(),
+        }
+
+
+class OrgDialog(_Dialog):
+    """The grid's party organization: registered here, or its facts corrected."""
+
+    def __init__(
+        self, grid_code: str, org: OrgView | None, lang: str, parent: QWidget | None = None
+    ) -> None:
+        title = self.tr("Party organization") if org else self.tr("Register the organization")
+        super().__init__(title, parent)
+        self.grid_code = grid_code
+        self.org_id = org.id if org else None
+        self.name = _line("name")
+        self.kind = combo("kind", PartyOrgKind.choices(lang))
+        self.secretary = _line("secretary", 200)
+        self.members_count = QSpinBox()
+        self.members_count.setObjectName("members_count")
+        self.members_count.setRange(0, 100000)
+        self.other_grids = _line("other_grids")
+        self.other_grids.setPlaceholderText(self.tr("codes of further grids, comma-separated"))
+        if org is not None:
+            self.name.setText(org.name)
+            self.kind.setCurrentIndex(self.kind.findData(org.kind.code))
+            self.secretary.setText(org.secretary or "")
+            self.members_count.setValue(org.members_count)
+            self.other_grids.setText(",".join(org.grids[1:]))
+        self.form.addRow(self.tr("Name"), self.name)
+        self.form.addRow(self.tr("Kind"), self.kind)
+        self.form.addRow(self.tr("Secretary"), self.secretary)
+        self.form.addRow(self.tr("Members"), self.members_count)
+        self.form.addRow(self.tr("Other grids covered"), self.other_grids)
+        self.finish()
+
+    def missing(self) -> str:
+        return "" if self.name.text().strip() else self.tr("Name the organization")
+
+    def value(self) -> dict[str, object]:
+        """save_org's keyword arguments, or edit's changes (with `record_id`)."""
+        values: dict[str, object] = {
+            "name": self.name.text().strip(),
+            "kind": self.kind.currentData(),
+            "secretary": _text(self.secretary),
+            "members_count": self.members_count.value(),
+            "other_grids": _text(self.other_grids),
+        }
+        if self.org_id is None:
+            return {"grid_code": self.grid_code, **values}
+        return {"record_id": self.org_id, **values}
+
+
+class StationDialog(_Dialog):
+    """An adviser stationed in the grid from a day (a supervisor's or the admin's act)."""
+
+    def __init__(
+        self, grid_code: str, org_id: str | None, today: date, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(self.tr("Station an adviser"), parent)
+        self.grid_code, self.org_id = grid_code, org_id
+        self.adviser_name = _line("adviser_name", 200)
+        self.adviser = _line("adviser", 200)
+        self.adviser.setPlaceholderText(self.tr("their account, when they have one"))
+        self.sent_by = _line("sent_by")
+        self.phone = _line("phone", 200)
+        self.since = _date_edit("since", today)
+        self.form.addRow(self.tr("Adviser"), self.adviser_name)
+        self.form.addRow(self.tr("Account"), self.adviser)
+        self.form.addRow(self.tr("Sent by"), self.sent_by)
+        self.form.addRow(self.tr("Phone"), self.phone)
+        self.form.addRow(self.tr("Stationed since"), self.since)
+        self.finish()
+
+    def missing(self) -> str:
+        return "" if self.adviser_name.text().strip() else self.tr("Name the adviser")
+
+    def value(self) -> dict[str, object]:
+        """The keyword arguments of services.party.station_adviser."""
+        return {
+            "grid_code": self.grid_code,
+            "adviser_name": self.adviser_name.text().strip(),
+            "adviser": _text(self.adviser),
+            "org_id": self.org_id,
+            "sent_by": _text(self.sent_by),
+            "phone": _text(self.phone),
+            "since": _qdate(self.since),
         }
