@@ -59,7 +59,7 @@ def test_only_advisers_supervisors_and_the_admin_receive_party_records(
 ) -> None:
     """Proves every party-building kind syncs to the adviser, the street supervisor and the
     admin of the grid, and the grid worker and the department of that grid receive none of
-    it (they get the household pushed alongside), in the main stream and in a back-fill."""
+    it (they get the household pushed alongside), on a full pull from zero."""
     adviser = Laptop(client, "adviser.a")
     supervisor = Laptop(client, "sup.street")
     org = party("party_org")
