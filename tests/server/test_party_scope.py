@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from gridworker.domain.records_party import PARTY_ENTITIES
+from gridworker.server.core.db import transaction
+from gridworker.server.users import update_user
 from tests.server.conftest import GRID_A, GRID_B
 from tests.server.test_pull import Laptop as Puller
 from tests.server.test_pull import records
@@ -217,3 +219,29 @@ def test_coop_lists_reach_grid_workers_but_not_the_members_behind_them(
               "claimed_on": "2026-11-04"}  # fmt: skip
     refused = worker.create("coop_need", naming)
     assert refused["status"] == "rejected" and refused["code"] in ("forbidden", "out_of_scope")
+
+
+def test_a_grid_added_to_a_workers_scope_backfills_no_party_record(
+    app: FastAPI, client: TestClient
+) -> None:
+    """Proves that when grid A is added to worker.b's grids after its first sync, the
+    back-fill of A brings A's household but none of A's party records, while an adviser's
+    laptop given grid B the same way back-fills B's party member."""
+    adviser = Laptop(client, "adviser.a")
+    adviser.create("party_org", party("party_org"))
+    supervisor = Laptop(client, "sup.street")
+    assert supervisor.create("household", household())["status"] == "applied"
+    in_b = party("party_member", GRID_B)
+    assert supervisor.create("party_member", in_b, grid=GRID_B)["status"] == "applied"
+    worker = Puller(client, "worker.b")
+    worker.sync()
+    advising = Puller(client, "adviser.a")
+    advising.sync()
+    with transaction(app.state.sessions) as s:
+        update_user(s, username="worker.b", grids=[GRID_A, GRID_B])
+        update_user(s, username="adviser.a", grids=[GRID_A, GRID_B])
+    first = worker.pull(limit=1)
+    assert GRID_A in first["backfill"]
+    rows = first["rows"] + worker.sync()[0]
+    assert kinds(rows) == {"household"}
+    assert in_b["id"] in {r["id"] for r in records(advising.sync()[0])}
