@@ -94,3 +94,47 @@ def cmd_print(args: argparse.Namespace) -> int:
         f"{'case' if args.case else 'inspection'} sheet written to {path}",
     )
     return EXIT_OK
+
+
+def cmd_party_report(args: argparse.Namespace) -> int:
+    """`gridworker party report`: party-building figures of a scope and month (§22.6)."""
+    from gridworker.services.party_report import describe, party_report
+
+    ws = open_profile(args)
+    try:
+        report = party_report(ws, scope=args.scope, month=args.month)
+    finally:
+        ws.close()
+    if args.json:
+        print_json(report)
+    else:
+        print("\n".join(describe(report, language(args))))
+    return EXIT_OK
+
+
+def cmd_party_ledger(args: argparse.Namespace) -> int:
+    """`gridworker party ledger`: the 党建台账 workbook of a scope and month (§22.9)."""
+    from gridworker.services.party_ledger import write_party_ledger
+
+    ws = open_profile(args)
+    try:
+        path = write_party_ledger(
+            ws, Path(args.output), scope=args.scope, month=args.month, unmasked=args.unmasked
+        )
+    finally:
+        ws.close()
+    say(args, f"已写入党建台账：{path}", f"party ledger written: {path}")
+    return EXIT_OK
+
+
+def cmd_party_print(args: argparse.Namespace) -> int:
+    """`gridworker party print`: the printable monthly report (PDF) of a scope (§22.9)."""
+    from gridworker.services.party_ledger import print_party_report
+
+    ws = open_profile(args)
+    try:
+        path = print_party_report(ws, Path(args.output), scope=args.scope, month=args.month)
+    finally:
+        ws.close()
+    say(args, f"已写入党建月报：{path}", f"monthly report written: {path}")
+    return EXIT_OK

@@ -15,7 +15,14 @@ from typing import Any, NoReturn
 
 from gridworker.cli.app import cmd_demo
 from gridworker.cli.common import EXIT_USAGE, CliError
-from gridworker.cli.desk import cmd_dashboard, cmd_ledger, cmd_print
+from gridworker.cli.desk import (
+    cmd_dashboard,
+    cmd_ledger,
+    cmd_party_ledger,
+    cmd_party_print,
+    cmd_party_report,
+    cmd_print,
+)
 from gridworker.cli.importing import cmd_import
 from gridworker.cli.profile import cmd_export, cmd_init, cmd_status
 from gridworker.cli.sync import cmd_conflicts, cmd_enroll, cmd_sync
@@ -236,7 +243,14 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
     s.add_argument(
         "--kind",
         required=True,
-        choices=["households", "residents", "visits", "inspections", "rectifications", "cases"],
+        choices=[
+            *("households", "residents", "visits", "inspections", "rectifications", "cases"),
+            # Party building (§22): only for roles that see party membership.
+            *("party_orgs", "adviser_postings", "party_guidance", "party_members"),
+            *("party_services", "coop_agreements", "coop_resources", "coop_projects"),
+            *("coop_needs", "service_stations", "volunteers", "volunteer_activities"),
+            *("volunteer_signups", "point_exchanges"),
+        ],
         help=h("导出哪类记录", "which records"),
     )
     s.add_argument(
@@ -429,6 +443,68 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
         help=h("只统计此后上报的事件", "count only cases reported from then on"),
     )
     s.set_defaults(func=cmd_dashboard)
+
+    s = sub.add_parser("party", help=h("党建工作统计", "party-building figures"))
+    psub = s.add_subparsers(
+        dest="party_command",
+        required=True,
+        metavar="report|ledger|print",
+        parser_class=parser_class,
+    )
+    c = psub.add_parser(
+        "report",
+        help=h(
+            "党建月报：党组织、指导员、双报到党员和服务时长（来自已同步的数据）",
+            "a month's party-building figures, from the synced data",
+        ),
+    )
+    c.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
+    c.add_argument(
+        "--scope",
+        default=None,
+        help=h("区、街道、社区或网格编码", "district, street, community or grid code"),
+    )
+    c.add_argument(
+        "--month",
+        default=None,
+        help=h("月份 YYYY-MM（默认：本月）", "month YYYY-MM (default: this month)"),
+    )
+    c.set_defaults(func=cmd_party_report)
+    for name, func, zh, en, suffix in (
+        (
+            "ledger",
+            cmd_party_ledger,
+            "党建台账（Excel）",
+            "the party-building ledger (.xlsx)",
+            "xlsx",
+        ),
+        ("print", cmd_party_print, "党建月报（PDF）", "the printable monthly report (PDF)", "pdf"),
+    ):
+        c = psub.add_parser(name, help=h(zh, en))
+        c.add_argument(
+            "-o",
+            "--output",
+            required=True,
+            metavar=f"FILE.{suffix}",
+            help=h("写入的文件", "the file"),
+        )
+        c.add_argument(
+            "--scope",
+            default=None,
+            help=h("区、街道、社区或网格编码", "district, street, community or grid code"),
+        )
+        c.add_argument(
+            "--month",
+            default=None,
+            help=h("月份 YYYY-MM（默认：本月）", "month YYYY-MM (default: this month)"),
+        )
+        if name == "ledger":
+            c.add_argument(
+                "--unmasked",
+                action="store_true",
+                help=h("姓名和电话不脱敏（记入审计）", "full names and phones (audit-logged)"),
+            )
+        c.set_defaults(func=func)
 
     s = sub.add_parser(
         "status",

@@ -47,6 +47,7 @@ class Mask(StrEnum):
     id_number = "id_number"  # 360302********1234
     phone = "phone"  # 138****5678, 0797-***4567
     hidden = "hidden"  # left empty (a birth date is the eight digits an ID mask hides)
+    person_name = "person_name"  # 张*丰 (a name that tells something sensitive: a member's)
 
 
 class Group(StrEnum):
@@ -58,6 +59,10 @@ class Group(StrEnum):
     cases = "cases"  # reported cases
     workflow = "workflow"  # case actions: pushed as workflow commands
     files = "files"  # attachments
+    party = "party"  # party organizations, members, their service and guidance records
+    party_posting = "party_posting"  # where party-building advisers are stationed
+    coop = "coop"  # 三单一协议: needs, resources, projects lists and agreements
+    volunteer = "volunteer"  # service stations, volunteers, activities, points
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,11 +88,17 @@ def mask_kind(entity: str | None, field: str) -> Mask | None:
 
 @cache
 def _masks_by_name() -> dict[str, Mask]:
-    out: dict[str, Mask] = {}
+    # A name some entity declares unmasked (a site's `name`, a member's masked one) is
+    # masked by name alone only when every entity declaring it masks it alike.
+    seen: dict[str, set[Mask | None]] = {}
     for decl in entities.DECLARED:
         for f in decl.fields.values():
-            if f.spec.mask is not None:
-                out.setdefault(f.name, f.spec.mask)
+            seen.setdefault(f.name, set()).add(f.spec.mask)
+    out: dict[str, Mask] = {}
+    for name, kinds in seen.items():
+        only = next(iter(kinds))
+        if len(kinds) == 1 and only is not None:
+            out[name] = only
     return out
 
 
@@ -108,4 +114,6 @@ def mask_value(entity: str | None, field: str, value: Any) -> Any:
         return mask_id_number(str(value))
     if kind is Mask.phone:
         return mask_phone(str(value))
+    if kind is Mask.person_name:
+        return mask_name(str(value))
     return None

@@ -9,6 +9,7 @@ path or a code inside them stays as it is.
 from __future__ import annotations
 
 from gridworker.domain.import_messages import IMPORT_MESSAGES
+from gridworker.domain.party_messages import PARTY_MESSAGES, PARTY_NOUNS
 
 # Kinds of record named in messages ("the household does not exist"): key -> (zh, en);
 # `errors.noun(key)` makes the message parameter.
@@ -24,6 +25,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "rectification_site": ("整改单所属的点位", "rectification's site"),
     "attach_owner": ("要添加附件的记录", "record to attach to"),
     "conflict": ("冲突", "conflict"),
+    **PARTY_NOUNS,
 }
 
 APP_MESSAGES: dict[str, tuple[str, str]] = {
@@ -355,4 +357,6 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     "usage_other": ("命令行参数有误", "The command line is not valid"),
     # --- the importer (domain/import_messages.py) ----------------------------------------
     **IMPORT_MESSAGES,
+    # --- party building (domain/party_messages.py) --------------------------------------
+    **PARTY_MESSAGES,
 }

@@ -35,6 +35,10 @@ class Cap(StrEnum):
     write_cases = "write_cases"
     act_on_cases = "act_on_cases"  # push workflow actions (which ones: ACTION_ROLES)
     attach_files = "attach_files"
+    write_party = "write_party"  # party organizations, members, service and guidance records
+    station_advisers = "station_advisers"  # where party-building advisers are stationed
+    write_coop = "write_coop"  # 三单一协议: needs, resources and projects lists, agreements
+    write_volunteer = "write_volunteer"  # stations, volunteers, activities, points
     # Acts.
     record_visit = "record_visit"  # a visit and the needs found
     report_case = "report_case"  # create a case (a draft, reported if the role may)
@@ -47,6 +51,8 @@ class Cap(StrEnum):
     oversee_conflicts = "oversee_conflicts"  # the review desk: every grid it oversees
     see_special_groups = "see_special_groups"  # special-group tags of its own grids
     publish_reference = "publish_reference"  # the calendar and deadline rules
+    # Reads.
+    see_party = "see_party"  # receive party-building records: who is a party member
 
 
 _GW, _AD, _SU, _DE, _AM = (
@@ -78,6 +84,11 @@ TABLE: dict[Cap, frozenset[Role]] = {
     # Besides the named officers given `special_access` on their account (any role).
     Cap.see_special_groups: frozenset({_GW}),
     Cap.publish_reference: frozenset({_AM}),
+    Cap.write_party: frozenset({_AD, _SU, _AM}),
+    Cap.station_advisers: frozenset({_SU, _AM}),
+    Cap.see_party: frozenset({_AD, _SU, _AM}),
+    Cap.write_coop: frozenset({_GW, _AD, _SU, _AM}),
+    Cap.write_volunteer: frozenset({_GW, _AD, _SU, _AM}),
 }
 
 WRITE_CAPS: dict[Group, Cap] = {
@@ -87,8 +98,20 @@ WRITE_CAPS: dict[Group, Cap] = {
     Group.cases: Cap.write_cases,
     Group.workflow: Cap.act_on_cases,
     Group.files: Cap.attach_files,
+    Group.party: Cap.write_party,
+    Group.party_posting: Cap.station_advisers,
+    Group.coop: Cap.write_coop,
+    Group.volunteer: Cap.write_volunteer,
 }
 """The capability that writes each group of entities."""
+
+READ_CAPS: dict[Group, Cap] = {
+    Group.party: Cap.see_party,
+    Group.party_posting: Cap.see_party,
+}
+"""Groups whose records only some roles receive (docs/design.md §22.2): the server pulls
+them to no one else, takes no write of them from anyone else, and shows their conflicts
+to no one else. A group not listed here is read by every role whose scope covers it."""
 
 IMPLIES: dict[Cap, frozenset[Cap]] = {
     Cap.record_visit: frozenset({Cap.write_visits}),
@@ -146,6 +169,12 @@ def may_write(role: Role | str, group: Group) -> bool:
     return may(role, WRITE_CAPS[group])
 
 
+def may_read(role: Role | str, group: Group) -> bool:
+    """Whether `role` may receive records of an entity of `group` (its grids permitting)."""
+    cap = READ_CAPS.get(group)
+    return cap is None or may(role, cap)
+
+
 def roles_with(cap: Cap) -> frozenset[Role]:
     return TABLE[cap]
 
@@ -173,6 +202,11 @@ _CAP_TEXT: dict[Cap, str] = {
     Cap.oversee_conflicts: "the review desk for every grid it oversees (laptop)",
     Cap.see_special_groups: "special-group tags of its own grids (besides `special_access`)",
     Cap.publish_reference: "publish the calendar and deadline rules",
+    Cap.write_party: "push party organizations, reported members, service and guidance records",
+    Cap.station_advisers: "push advisers' stationings",
+    Cap.write_coop: "push 三单一协议: needs, resources and projects lists, agreements",
+    Cap.write_volunteer: "push service stations, volunteers, activities, sign-ups, points",
+    Cap.see_party: "receive party-building records (who is a party member, §22.2)",
 }
 
 

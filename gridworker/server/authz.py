@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from gridworker.domain.declare import FieldDecl, declaration
 from gridworker.domain.entities import CLOSE_OUT_FIELDS, DECLARED, SYNC_ENTITIES
 from gridworker.domain.enums import CaseActionKind, RectificationStatus, Role, SupervisorLevel
-from gridworker.domain.permissions import Cap, may
+from gridworker.domain.permissions import Cap, may, may_read
 from gridworker.domain.workflow import may_ever_act
 from gridworker.server import audit, special_tags
 from gridworker.server.merge import ENVELOPE, Rejected, is_restricted
@@ -98,6 +98,8 @@ def _attr(found: Found, name: str) -> Any:
 def writable(scope: Scope, found: Found) -> bool:
     """Whether the caller may read and change this record (the same rule as pull's)."""
     grid = str(_attr(found, "grid_code"))
+    if not scope.sees_entity(str(_attr(found, "entity"))):
+        return False  # party building: no answer about such records at all (§22.2)
     if _attr(found, "restricted") and not scope.sees_restricted(grid):
         return False
     if scope.role == "department":
@@ -109,6 +111,8 @@ def writable(scope: Scope, found: Found) -> bool:
 def readable(scope: Scope, record: Record) -> bool:
     """Pull's rule: grid in scope, or a department's dispatched case (and its children);
     special-group rows only where the caller may see them."""
+    if not scope.sees_entity(record.entity):
+        return False
     if record.restricted and not scope.sees_restricted(record.grid_code):
         return False
     if scope.covers_grid(record.grid_code):
@@ -250,8 +254,14 @@ def references(entity: str, fields: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 # What an attachment may not belong to: a special-group tag (its id must never be asked
-# about by reference), and a workflow action (photos belong to the case).
-NO_ATTACHMENTS = frozenset({"resident_tag", "case_action"})
+# about by reference), a workflow action (photos belong to the case), and a record only
+# some roles receive (party building, §22.2: the attachment row itself reaches everyone
+# covering the grid).
+NO_ATTACHMENTS = frozenset({"resident_tag", "case_action"}) | frozenset(
+    name
+    for name, cls in SYNC_ENTITIES.items()
+    if not all(may_read(role, declaration(cls).group) for role in Role)
+)
 OWNER_KINDS = tuple(sorted(set(SYNC_ENTITIES) - NO_ATTACHMENTS))
 
 

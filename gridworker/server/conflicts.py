@@ -161,6 +161,8 @@ def restricted_conflict(conflict: Conflict, record_restricted: bool | None) -> b
 def visible(scope: Scope, conflict: Conflict, *, restricted: bool) -> bool:
     """Whether the caller may see (and so resolve) this conflict. A change handed over after
     its record left the pusher's grids (handover.py) is for those who cover it now."""
+    if not scope.sees_entity(conflict.entity):
+        return False  # party building: not even one the caller's own push made (§22.2)
     if conflict.created_by == scope.username and conflict.reject_code != "left_scope":
         return True
     if scope.role not in REVIEWERS or not scope.covers_grid(conflict.grid_code):

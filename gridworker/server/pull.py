@@ -97,8 +97,20 @@ class _View:
     department_id: str | None = None
     # Grids whose special-group rows the caller may see; None: all of them.
     restricted_grids: frozenset[str] | None = frozenset()
+    # Entities the caller's role never receives (Scope.hidden_entities, §22.2).
+    hidden_entities: frozenset[str] = frozenset()
 
-    def condition(self, grid: Any, restricted: Any, department: Any) -> ColumnElement[bool]:
+    def condition(
+        self, grid: Any, restricted: Any, department: Any, entity: Any
+    ) -> ColumnElement[bool]:
+        if self.hidden_entities:
+            return and_(
+                entity.not_in(sorted(self.hidden_entities)),
+                self._reach(grid, restricted, department),
+            )
+        return self._reach(grid, restricted, department)
+
+    def _reach(self, grid: Any, restricted: Any, department: Any) -> ColumnElement[bool]:
         if self.department_id is not None:
             cond: ColumnElement[bool] = department == self.department_id
         elif self.grids is None:
@@ -117,13 +129,22 @@ class _View:
 
 
 def _view(scope: Scope, grids: Iterable[str] | None) -> _View:
+    hidden = scope.hidden_entities
     if scope.role == "department":
-        return _View(grids=frozenset(), department_id=scope.department_id or "")
+        return _View(
+            grids=frozenset(), department_id=scope.department_id or "", hidden_entities=hidden
+        )
     if grids is None:
-        return _View(grids=None, restricted_grids=None if scope.special_access else frozenset())
+        return _View(
+            grids=None,
+            restricted_grids=None if scope.special_access else frozenset(),
+            hidden_entities=hidden,
+        )
     chosen = frozenset(grids)
     return _View(
-        grids=chosen, restricted_grids=frozenset(g for g in chosen if scope.sees_restricted(g))
+        grids=chosen,
+        restricted_grids=frozenset(g for g in chosen if scope.sees_restricted(g)),
+        hidden_entities=hidden,
     )
 
 
@@ -131,7 +152,7 @@ def _view(scope: Scope, grids: Iterable[str] | None) -> _View:
 
 
 def _records(s: Session, view: _View) -> Source:
-    cond = view.condition(Record.grid_code, Record.restricted, Record.department_id)
+    cond = view.condition(Record.grid_code, Record.restricted, Record.department_id, Record.entity)
     columns = (Record.entity, Record.id, Record.grid_code, Record.version, Record.deleted)
 
     def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
@@ -172,7 +193,7 @@ def _conflicts(s: Session, view: _View) -> Source:
     # A conflict whose record was purged counts as restricted if it was about a tag
     # (conflicts.restricted_conflict).
     restricted = func.coalesce(Record.restricted, Conflict.entity == "resident_tag")
-    cond = view.condition(Conflict.grid_code, restricted, Record.department_id)
+    cond = view.condition(Conflict.grid_code, restricted, Record.department_id, Conflict.entity)
 
     def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
         q = (
@@ -218,7 +239,11 @@ def _moves_out(s: Session, grids: frozenset[str], visible: _View) -> Source:
     """Records moved out of `grids` that the caller no longer sees: a tombstone in the old
     grid, with no fields (the record's values now belong to a grid outside the scope)."""
     joined = and_(Record.entity == Move.entity, Record.id == Move.record_id)
-    still_visible = visible.condition(Record.grid_code, Record.restricted, Record.department_id)
+    still_visible = visible.condition(
+        Record.grid_code, Record.restricted, Record.department_id, Record.entity
+    )
+    # A record of an entity the caller never receives leaves no tombstone either.
+    hidden = sorted(visible.hidden_entities)
 
     def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
         if not grids:
@@ -230,6 +255,7 @@ def _moves_out(s: Session, grids: frozenset[str], visible: _View) -> Source:
                 Move.seq > after,
                 Move.seq <= upto,
                 Move.old_grid.in_(sorted(grids)),
+                Move.entity.not_in(hidden) if hidden else true(),
                 or_(Record.id.is_(None), not_(still_visible)),
             )
             .order_by(Move.seq)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from gridworker.domain.declare import declaration
 from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.enums import Role
-from gridworker.domain.permissions import Cap, may, may_write, roles_with
+from gridworker.domain.permissions import Cap, may, may_read, may_write, roles_with
 from gridworker.server.models import Grid, User
 
 ALL_ENTITIES = frozenset(SYNC_ENTITIES)
@@ -26,6 +26,20 @@ WRITABLE: dict[str, frozenset[str]] = {
     )
     for role in Role
 }
+
+# Entities each role never receives (docs/design.md §22.2): those of a group with a read
+# capability the role lacks (party building: who is a party member).
+HIDDEN: dict[str, frozenset[str]] = {
+    role.value: frozenset(
+        name for name, cls in SYNC_ENTITIES.items() if not may_read(role, declaration(cls).group)
+    )
+    for role in Role
+}
+_HIDDEN_FROM_UNKNOWN = frozenset(
+    name
+    for name, cls in SYNC_ENTITIES.items()
+    if not all(may_read(role, declaration(cls).group) for role in Role)
+)
 
 # Roles that see and resolve the conflicts of the grids they cover; others only their own.
 REVIEWERS = frozenset(role.value for role in roles_with(Cap.resolve_conflicts))
@@ -47,6 +61,14 @@ class Scope:
 
     def may_write(self, entity: str) -> bool:
         return entity in WRITABLE.get(self.role, frozenset())
+
+    @property
+    def hidden_entities(self) -> frozenset[str]:
+        """Entities this caller never receives, writes or sees conflicts of."""
+        return HIDDEN.get(self.role, _HIDDEN_FROM_UNKNOWN)
+
+    def sees_entity(self, entity: str) -> bool:
+        return entity not in self.hidden_entities
 
     def sees_restricted(self, grid_code: str) -> bool:
         """Special-group tags: the responsible grid worker and named officers only."""

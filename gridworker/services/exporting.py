@@ -23,11 +23,11 @@ from sqlalchemy import select
 
 from gridworker.domain.atomic import atomic_path
 from gridworker.domain.clock import default_zone, district_text
-from gridworker.domain.declare import EntityDecl
+from gridworker.domain.declare import EntityDecl, declaration
 from gridworker.domain.entities import DECLARED
 from gridworker.domain.enums import TagKind
 from gridworker.domain.masking import mask_value
-from gridworker.domain.permissions import Cap, roles_with
+from gridworker.domain.permissions import Cap, may_read, roles_with
 from gridworker.services import cells
 from gridworker.services.access import require
 from gridworker.services.cells import csv_row, xlsx_value
@@ -137,6 +137,8 @@ def export(
         raise ServiceError("export_format", fmt=fmt)
     require(ws, Cap.bulk_export)
     spec = KINDS[kind]
+    if not may_read(ws.actor.role, declaration(spec.model.__entity__).group):
+        raise ServiceError("role_no_party")  # who is a party member (§22.2)
     out = out.resolve()
     with atomic_path(out, durable=False) as tmp:
         count = _write(ws, spec, fmt, tmp, unmasked, lang)

@@ -37,6 +37,20 @@ from gridworker.domain.enums import (
     Urgency,
     VisitMode,
 )
+from gridworker.domain.records_coop import (
+    CoopNeedKind,
+    CoopNeedStatus,
+    ProjectStatus,
+    ResourceKind,
+)
+from gridworker.domain.records_party import (
+    GuidanceKind,
+    PartyOrgKind,
+    ReportPlace,
+)
+from gridworker.domain.records_volunteer import (
+    ActivityStatus,
+)
 from gridworker.storage.rows_base import SyncRecord
 from gridworker.storage.types import EnumCode, ISODate, UTCDateTime
 
@@ -305,6 +319,222 @@ class AttachmentRow(SyncRecord):
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class PartyOrgRow(SyncRecord):
+    """网格党组织 (Grid party organization): domain.records_party.PartyOrg."""
+
+    __tablename__ = "party_org"
+    __entity__ = "party_org"
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[PartyOrgKind] = mapped_column(EnumCode(PartyOrgKind))
+    secretary: Mapped[str | None] = mapped_column(String(50))
+    secretary_phone: Mapped[str | None] = mapped_column(String(20))
+    members_count: Mapped[int] = mapped_column(Integer, default=0)
+    other_grids: Mapped[str | None] = mapped_column(String(400))
+    founded_on: Mapped[date | None] = mapped_column(ISODate())
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AdviserPostingRow(SyncRecord):
+    """指导员驻点 (Adviser stationing): domain.records_party.AdviserPosting."""
+
+    __tablename__ = "adviser_posting"
+    __entity__ = "adviser_posting"
+    adviser_name: Mapped[str] = mapped_column(String(50))
+    adviser: Mapped[str | None] = mapped_column(String(64), index=True)
+    org_id: Mapped[str | None] = mapped_column(String(36))
+    sent_by: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    since: Mapped[date] = mapped_column(ISODate())
+    until: Mapped[date | None] = mapped_column(ISODate())
+
+
+class PartyGuidanceRow(SyncRecord):
+    """指导记录 (Guidance record): domain.records_party.PartyGuidance."""
+
+    __tablename__ = "party_guidance"
+    __entity__ = "party_guidance"
+    adviser: Mapped[str] = mapped_column(String(64))
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    kind: Mapped[GuidanceKind] = mapped_column(EnumCode(GuidanceKind))
+    topic: Mapped[str] = mapped_column(String(200))
+    org_id: Mapped[str | None] = mapped_column(String(36))
+    attendees: Mapped[int | None] = mapped_column(Integer)
+    problems: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_party_guidance_adviser_held", "adviser", "held_at"),)
+
+
+class PartyGuidanceLinkRow(SyncRecord):
+    """指导记录关联 (Guidance link): domain.records_party.PartyGuidanceLink."""
+
+    __tablename__ = "party_guidance_link"
+    __entity__ = "party_guidance_link"
+    guidance_id: Mapped[str] = mapped_column(String(36), index=True)
+    visit_id: Mapped[str | None] = mapped_column(String(36))
+    case_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class PartyMemberRow(SyncRecord):
+    """报到党员 (Reported party member): domain.records_party.PartyMember."""
+
+    __tablename__ = "party_member"
+    __entity__ = "party_member"
+    name: Mapped[str] = mapped_column(String(50))
+    work_unit: Mapped[str] = mapped_column(String(100))
+    unit_party_org: Mapped[str | None] = mapped_column(String(100))
+    reported_on: Mapped[date] = mapped_column(ISODate())
+    place: Mapped[ReportPlace] = mapped_column(EnumCode(ReportPlace), default=ReportPlace.residence)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    skills: Mapped[str | None] = mapped_column(String(200))
+    left_on: Mapped[date | None] = mapped_column(ISODate())
+    __table_args__ = (Index("ix_party_member_grid_name", "grid_code", "name"),)
+
+
+class PartyServiceRow(SyncRecord):
+    """服务记录 (Service record): domain.records_party.PartyService."""
+
+    __tablename__ = "party_service"
+    __entity__ = "party_service"
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    served_on: Mapped[date] = mapped_column(ISODate(), index=True)
+    activity: Mapped[str] = mapped_column(String(200))
+    hours: Mapped[float] = mapped_column(Float)
+    beneficiaries: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class CoopAgreementRow(SyncRecord):
+    """共建协议 (Co-building agreement): domain.records_coop.CoopAgreement."""
+
+    __tablename__ = "coop_agreement"
+    __entity__ = "coop_agreement"
+    community: Mapped[str] = mapped_column(String(100))
+    partner: Mapped[str] = mapped_column(String(100))
+    signed_on: Mapped[date] = mapped_column(ISODate())
+    starts_on: Mapped[date] = mapped_column(ISODate())
+    ends_on: Mapped[date | None] = mapped_column(ISODate())
+    content: Mapped[str | None] = mapped_column(Text)
+
+
+class CoopResourceRow(SyncRecord):
+    """资源 (Resource): domain.records_coop.CoopResource."""
+
+    __tablename__ = "coop_resource"
+    __entity__ = "coop_resource"
+    partner: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[ResourceKind] = mapped_column(EnumCode(ResourceKind))
+    description: Mapped[str] = mapped_column(String(200))
+    listed_on: Mapped[date] = mapped_column(ISODate())
+    contact: Mapped[str | None] = mapped_column(String(50))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    agreement_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class CoopProjectRow(SyncRecord):
+    """项目 (Project): domain.records_coop.CoopProject."""
+
+    __tablename__ = "coop_project"
+    __entity__ = "coop_project"
+    name: Mapped[str] = mapped_column(String(100))
+    partners: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(ISODate())
+    ends_on: Mapped[date | None] = mapped_column(ISODate())
+    status: Mapped[ProjectStatus] = mapped_column(
+        EnumCode(ProjectStatus), default=ProjectStatus.planned
+    )
+    description: Mapped[str | None] = mapped_column(Text)
+    agreement_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class CoopNeedRow(SyncRecord):
+    """清单需求 (Listed need): domain.records_coop.CoopNeed."""
+
+    __tablename__ = "coop_need"
+    __entity__ = "coop_need"
+    summary: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[CoopNeedKind] = mapped_column(EnumCode(CoopNeedKind))
+    listed_on: Mapped[date] = mapped_column(ISODate(), index=True)
+    detail: Mapped[str | None] = mapped_column(Text)
+    beneficiary: Mapped[str | None] = mapped_column(String(100))
+    visit_need_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[CoopNeedStatus] = mapped_column(
+        EnumCode(CoopNeedStatus), default=CoopNeedStatus.listed
+    )
+    resource_id: Mapped[str | None] = mapped_column(String(36))
+    project_id: Mapped[str | None] = mapped_column(String(36))
+    member_id: Mapped[str | None] = mapped_column(String(36))
+    claimed_on: Mapped[date | None] = mapped_column(ISODate(), index=True)
+    done_on: Mapped[date | None] = mapped_column(ISODate(), index=True)
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class ServiceStationRow(SyncRecord):
+    """邻里之家 (Service station): domain.records_volunteer.ServiceStation."""
+
+    __tablename__ = "service_station"
+    __entity__ = "service_station"
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(200))
+    services: Mapped[str | None] = mapped_column(String(200))
+    canteen: Mapped[bool] = mapped_column(Boolean, default=False)
+    opening_hours: Mapped[str | None] = mapped_column(String(100))
+    manager: Mapped[str | None] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+
+class VolunteerRow(SyncRecord):
+    """志愿者 (Volunteer): domain.records_volunteer.Volunteer."""
+
+    __tablename__ = "volunteer"
+    __entity__ = "volunteer"
+    name: Mapped[str] = mapped_column(String(50))
+    registered_on: Mapped[date] = mapped_column(ISODate())
+    phone: Mapped[str | None] = mapped_column(String(20))
+    skills: Mapped[str | None] = mapped_column(String(200))
+    resident_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class VolunteerActivityRow(SyncRecord):
+    """志愿活动 (Volunteer activity): domain.records_volunteer.VolunteerActivity."""
+
+    __tablename__ = "volunteer_activity"
+    __entity__ = "volunteer_activity"
+    name: Mapped[str] = mapped_column(String(100))
+    held_on: Mapped[date] = mapped_column(ISODate(), index=True)
+    length_hours: Mapped[float] = mapped_column(Float)
+    station_id: Mapped[str | None] = mapped_column(String(36))
+    points_per_hour: Mapped[int] = mapped_column(Integer, default=10)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[ActivityStatus] = mapped_column(
+        EnumCode(ActivityStatus), default=ActivityStatus.planned
+    )
+
+
+class VolunteerSignupRow(SyncRecord):
+    """活动报名 (Sign-up): domain.records_volunteer.VolunteerSignup."""
+
+    __tablename__ = "volunteer_signup"
+    __entity__ = "volunteer_signup"
+    activity_id: Mapped[str] = mapped_column(String(36), index=True)
+    volunteer_id: Mapped[str] = mapped_column(String(36), index=True)
+    signed_up_on: Mapped[date] = mapped_column(ISODate())
+    attended: Mapped[bool] = mapped_column(Boolean, default=False)
+    hours: Mapped[float | None] = mapped_column(Float)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PointExchangeRow(SyncRecord):
+    """积分兑换 (Points exchange): domain.records_volunteer.PointExchange."""
+
+    __tablename__ = "point_exchange"
+    __entity__ = "point_exchange"
+    volunteer_id: Mapped[str] = mapped_column(String(36), index=True)
+    exchanged_on: Mapped[date] = mapped_column(ISODate(), index=True)
+    item: Mapped[str] = mapped_column(String(100))
+    points_spent: Mapped[int] = mapped_column(Integer)
+    station_id: Mapped[str | None] = mapped_column(String(36))
+
+
 ROWS: tuple[type[SyncRecord], ...] = (
     BuildingRow,
     HouseRow,
@@ -320,5 +550,20 @@ ROWS: tuple[type[SyncRecord], ...] = (
     CaseRow,
     CaseActionRow,
     AttachmentRow,
+    PartyOrgRow,
+    AdviserPostingRow,
+    PartyGuidanceRow,
+    PartyGuidanceLinkRow,
+    PartyMemberRow,
+    PartyServiceRow,
+    CoopAgreementRow,
+    CoopResourceRow,
+    CoopProjectRow,
+    CoopNeedRow,
+    ServiceStationRow,
+    VolunteerRow,
+    VolunteerActivityRow,
+    VolunteerSignupRow,
+    PointExchangeRow,
 )
 """Every synced table, parents before children (the declarations' order)."""

@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ActivityDialog</name>
+    <message>
+        <source>New activity</source>
+        <translation>新增志愿活动</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>活动名称</translation>
+    </message>
+    <message>
+        <source>Held on</source>
+        <translation>活动日期</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>活动时长（小时）</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>邻里之家</translation>
+    </message>
+    <message>
+        <source>Points per hour</source>
+        <translation>每小时积分</translation>
+    </message>
+    <message>
+        <source>Places</source>
+        <translation>招募人数</translation>
+    </message>
+    <message>
+        <source>Name the activity</source>
+        <translation>请填写活动名称</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>GridWorker cannot start</source>
@@ -10,6 +49,29 @@
     <message>
         <source>Part of GridWorker is missing or damaged (%1), so it does not open. Please reinstall it; the details are in the log.</source>
         <translation>网格通的部分组件缺失或损坏（%1），无法打开。请重新安装；详情已写入日志。</translation>
+    </message>
+</context>
+<context>
+    <name>AttendanceDialog</name>
+    <message>
+        <source>Record attendance</source>
+        <translation>登记参加</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>Volunteer</source>
+        <translation>志愿者</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>服务时长（小时）</translation>
+    </message>
+    <message>
+        <source>Register a volunteer first</source>
+        <translation>请先登记志愿者</translation>
     </message>
 </context>
 <context>
@@ -396,6 +458,79 @@
     </message>
 </context>
 <context>
+    <name>ClaimDialog</name>
+    <message>
+        <source>Match the need</source>
+        <translation>认领匹配</translation>
+    </message>
+    <message>
+        <source>Resource</source>
+        <translation>资源</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Taken on by</source>
+        <translation>认领方</translation>
+    </message>
+    <message>
+        <source>The community offers nothing to match yet</source>
+        <translation>本社区还没有可认领的资源、项目或党员</translation>
+    </message>
+</context>
+<context>
+    <name>CommunityScreen</name>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Needs, resources, projects</source>
+        <translation>三单一协议</translation>
+    </message>
+    <message>
+        <source>Volunteer service</source>
+        <translation>志愿服务</translation>
+    </message>
+    <message>
+        <source>Community service</source>
+        <translation>社区服务</translation>
+    </message>
+</context>
+<context>
+    <name>CommunityTabs</name>
+    <message>
+        <source>No need found on a visit is waiting for the list</source>
+        <translation>没有等待列入清单的走访需求</translation>
+    </message>
+    <message>
+        <source>Pick a need still listed</source>
+        <translation>请选择一项尚未认领的需求</translation>
+    </message>
+    <message>
+        <source>Pick a claimed need</source>
+        <translation>请选择一项已认领的需求</translation>
+    </message>
+    <message>
+        <source>Pick an activity first</source>
+        <translation>请先选择一项活动</translation>
+    </message>
+    <message>
+        <source>Pick a volunteer first</source>
+        <translation>请先选择一名志愿者</translation>
+    </message>
+</context>
+<context>
     <name>Conflicts</name>
     <message>
         <source>Field conflict</source>
@@ -602,6 +737,53 @@
     </message>
 </context>
 <context>
+    <name>CoopTab</name>
+    <message>
+        <source>List a need</source>
+        <translation>发布需求</translation>
+    </message>
+    <message>
+        <source>From a visit…</source>
+        <translation>来自走访…</translation>
+    </message>
+    <message>
+        <source>Match…</source>
+        <translation>认领匹配…</translation>
+    </message>
+    <message>
+        <source>Mark done…</source>
+        <translation>标记完成…</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Listed on</source>
+        <translation>发布日期</translation>
+    </message>
+    <message>
+        <source>Taken on by</source>
+        <translation>认领方</translation>
+    </message>
+    <message>
+        <source>Done on</source>
+        <translation>完成日期</translation>
+    </message>
+    <message>
+        <source>Community: %1 agreement(s), %2 resource(s), %3 project(s)</source>
+        <translation>本社区：共建协议 %1 份，资源 %2 项，项目 %3 个</translation>
+    </message>
+</context>
+<context>
     <name>DashboardScreen</name>
     <message>
         <source>Scope</source>
@@ -721,6 +903,21 @@
     </message>
 </context>
 <context>
+    <name>DoneDialog</name>
+    <message>
+        <source>Need done</source>
+        <translation>需求完成</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>办理情况</translation>
+    </message>
+</context>
+<context>
     <name>DraftKeeper</name>
     <message>
         <source>Draft of %1 restored</source>
@@ -832,6 +1029,37 @@
     <message>
         <source>The first download was stopped. What arrived is on this laptop; the rest comes with the next sync.</source>
         <translation>首次下载已停止：已下载的数据保存在这台电脑上，其余的会在下次同步时下载。</translation>
+    </message>
+</context>
+<context>
+    <name>ExchangeDialog</name>
+    <message>
+        <source>Exchange points</source>
+        <translation>积分兑换</translation>
+    </message>
+    <message>
+        <source>%1 (balance %2 points)</source>
+        <translation>%1（现有积分 %2）</translation>
+    </message>
+    <message>
+        <source>Volunteer</source>
+        <translation>志愿者</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>兑换物品</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>使用积分</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>兑换站点</translation>
+    </message>
+    <message>
+        <source>Say what was exchanged</source>
+        <translation>请填写兑换物品</translation>
     </message>
 </context>
 <context>
@@ -1025,6 +1253,53 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>GuidanceDialog</name>
+    <message>
+        <source>New guidance record</source>
+        <translation>新增指导记录</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Held at</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Attendees</source>
+        <translation>参加人数</translation>
+    </message>
+    <message>
+        <source>Problems raised</source>
+        <translation>发现的问题</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>办理情况</translation>
+    </message>
+    <message>
+        <source>Visits and cases taken up</source>
+        <translation>关联的走访和事件</translation>
+    </message>
+    <message>
+        <source>Give the record a topic</source>
+        <translation>请填写主题</translation>
     </message>
 </context>
 <context>
@@ -1531,6 +1806,41 @@
     </message>
 </context>
 <context>
+    <name>MemberDialog</name>
+    <message>
+        <source>New reported member</source>
+        <translation>新增报到党员</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Work unit</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Its party organization</source>
+        <translation>单位党组织</translation>
+    </message>
+    <message>
+        <source>Reported on</source>
+        <translation>报到日期</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>特长</translation>
+    </message>
+    <message>
+        <source>Name and work unit are required</source>
+        <translation>姓名和工作单位为必填项</translation>
+    </message>
+</context>
+<context>
     <name>Navigation</name>
     <message>
         <source>My day</source>
@@ -1567,6 +1877,18 @@
     <message>
         <source>Hazards</source>
         <translation>隐患排查</translation>
+    </message>
+    <message>
+        <source>Party building</source>
+        <translation>党建工作</translation>
+    </message>
+    <message>
+        <source>Party-building dashboard</source>
+        <translation>党建看板</translation>
+    </message>
+    <message>
+        <source>Community service</source>
+        <translation>社区服务</translation>
     </message>
     <message>
         <source>Cases</source>
@@ -1606,6 +1928,33 @@
     <message>
         <source>Give the case a title.</source>
         <translation>请填写事件标题。</translation>
+    </message>
+</context>
+<context>
+    <name>NeedDialog</name>
+    <message>
+        <source>List a need</source>
+        <translation>发布需求</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>For whom</source>
+        <translation>服务对象</translation>
+    </message>
+    <message>
+        <source>Say what is needed</source>
+        <translation>请填写需求</translation>
     </message>
 </context>
 <context>
@@ -1683,10 +2032,271 @@
     </message>
 </context>
 <context>
+    <name>OrgDialog</name>
+    <message>
+        <source>Party organization</source>
+        <translation>网格党组织</translation>
+    </message>
+    <message>
+        <source>Register the organization</source>
+        <translation>登记网格党组织</translation>
+    </message>
+    <message>
+        <source>codes of further grids, comma-separated</source>
+        <translation>覆盖的其他网格编码，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>组织名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>组织类型</translation>
+    </message>
+    <message>
+        <source>Secretary</source>
+        <translation>书记（组长）</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>党员人数</translation>
+    </message>
+    <message>
+        <source>Other grids covered</source>
+        <translation>覆盖的其他网格</translation>
+    </message>
+    <message>
+        <source>Name the organization</source>
+        <translation>请填写组织名称</translation>
+    </message>
+</context>
+<context>
     <name>Panel</name>
     <message>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>PartyBoardScreen</name>
+    <message>
+        <source>Monthly report (PDF)…</source>
+        <translation>月报（PDF）…</translation>
+    </message>
+    <message>
+        <source>Ledger (Excel)…</source>
+        <translation>党建台账（Excel）…</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>By area</source>
+        <translation>分区域</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Advisers this month</source>
+        <translation>本月党建指导员工作</translation>
+    </message>
+    <message>
+        <source>Adviser</source>
+        <translation>指导员</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>驻点网格</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>指导记录</translation>
+    </message>
+    <message>
+        <source>Attendees</source>
+        <translation>参加人数</translation>
+    </message>
+    <message>
+        <source>Taken up</source>
+        <translation>关联走访/事件</translation>
+    </message>
+    <message>
+        <source>Party-building dashboard</source>
+        <translation>党建看板</translation>
+    </message>
+    <message>
+        <source>Save the monthly report</source>
+        <translation>保存党建月报</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Save the ledger</source>
+        <translation>保存党建台账</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Party monthly report</source>
+        <translation>党建月报</translation>
+    </message>
+    <message>
+        <source>Party ledger</source>
+        <translation>党建台账</translation>
+    </message>
+    <message>
+        <source>Written: %1</source>
+        <translation>已写入：%1</translation>
+    </message>
+</context>
+<context>
+    <name>PartyScreen</name>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Organization…</source>
+        <translation>党组织信息…</translation>
+    </message>
+    <message>
+        <source>Station an adviser…</source>
+        <translation>派驻指导员…</translation>
+    </message>
+    <message>
+        <source>Party organization</source>
+        <translation>网格党组织</translation>
+    </message>
+    <message>
+        <source>Advisers stationed here</source>
+        <translation>驻点党建指导员</translation>
+    </message>
+    <message>
+        <source>Held at</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Adviser</source>
+        <translation>指导员</translation>
+    </message>
+    <message>
+        <source>Attendees</source>
+        <translation>参加人数</translation>
+    </message>
+    <message>
+        <source>Taken up</source>
+        <translation>关联走访/事件</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Work unit</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Reported on</source>
+        <translation>报到日期</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>特长</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>服务次数</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>服务时长（小时）</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>指导记录</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>双报到党员</translation>
+    </message>
+    <message>
+        <source>Needs, resources, projects</source>
+        <translation>三单一协议</translation>
+    </message>
+    <message>
+        <source>Volunteer service</source>
+        <translation>志愿服务</translation>
+    </message>
+    <message>
+        <source>Party building</source>
+        <translation>党建工作</translation>
+    </message>
+    <message>
+        <source>Add guidance record</source>
+        <translation>新增指导记录</translation>
+    </message>
+    <message>
+        <source>Add member</source>
+        <translation>新增报到党员</translation>
+    </message>
+    <message>
+        <source>Add service record</source>
+        <translation>登记服务记录</translation>
+    </message>
+    <message>
+        <source>No grid to show.</source>
+        <translation>没有可显示的网格。</translation>
+    </message>
+    <message>
+        <source>%1 since %2</source>
+        <translation>%1（%2起）</translation>
+    </message>
+    <message>
+        <source>My stationing: </source>
+        <translation>我的驻点：</translation>
+    </message>
+    <message>
+        <source>No party organization is registered for this grid.</source>
+        <translation>本网格尚未登记党组织。</translation>
+    </message>
+    <message>
+        <source>%1 (%2) · secretary %3 · %4 members · covers %5 grid(s)</source>
+        <translation>%1（%2）· 书记 %3 · 党员 %4 人 · 覆盖 %5 个网格</translation>
+    </message>
+    <message>
+        <source> since %1</source>
+        <translation> %1起驻点</translation>
+    </message>
+    <message>
+        <source>No adviser is stationed here.</source>
+        <translation>本网格暂无驻点党建指导员。</translation>
+    </message>
+    <message>
+        <source>Pick a member first</source>
+        <translation>请先选择一名党员</translation>
     </message>
 </context>
 <context>
@@ -1750,6 +2360,21 @@
     <message>
         <source>evidence (location kept)</source>
         <translation>证据（保留位置）</translation>
+    </message>
+</context>
+<context>
+    <name>PromoteDialog</name>
+    <message>
+        <source>Need from a visit</source>
+        <translation>走访需求列入清单</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
     </message>
 </context>
 <context>
@@ -2425,6 +3050,37 @@
     </message>
 </context>
 <context>
+    <name>ServiceDialog</name>
+    <message>
+        <source>New service record</source>
+        <translation>登记服务记录</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Served on</source>
+        <translation>服务日期</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>服务内容</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>服务时长（小时）</translation>
+    </message>
+    <message>
+        <source>People served</source>
+        <translation>服务人数</translation>
+    </message>
+    <message>
+        <source>Say what the service was</source>
+        <translation>请填写服务内容</translation>
+    </message>
+</context>
+<context>
     <name>SiteList</name>
     <message>
         <source>All</source>
@@ -2539,6 +3195,41 @@
     <message>
         <source>%1 (%2 overdue)</source>
         <translation>%1（逾期%2）</translation>
+    </message>
+</context>
+<context>
+    <name>StationDialog</name>
+    <message>
+        <source>Station an adviser</source>
+        <translation>派驻党建指导员</translation>
+    </message>
+    <message>
+        <source>their account, when they have one</source>
+        <translation>指导员的账号（如有）</translation>
+    </message>
+    <message>
+        <source>Adviser</source>
+        <translation>指导员姓名</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>Sent by</source>
+        <translation>派出单位</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Stationed since</source>
+        <translation>驻点日期</translation>
+    </message>
+    <message>
+        <source>Name the adviser</source>
+        <translation>请填写指导员姓名</translation>
     </message>
 </context>
 <context>
@@ -3067,6 +3758,92 @@
     <message>
         <source>Visits</source>
         <translation>走访</translation>
+    </message>
+</context>
+<context>
+    <name>VolunteerDialog</name>
+    <message>
+        <source>New volunteer</source>
+        <translation>新增志愿者</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>特长</translation>
+    </message>
+    <message>
+        <source>The name is required</source>
+        <translation>请填写姓名</translation>
+    </message>
+</context>
+<context>
+    <name>VolunteerTab</name>
+    <message>
+        <source>New activity…</source>
+        <translation>新增活动…</translation>
+    </message>
+    <message>
+        <source>New volunteer…</source>
+        <translation>新增志愿者…</translation>
+    </message>
+    <message>
+        <source>Record attendance…</source>
+        <translation>登记参加…</translation>
+    </message>
+    <message>
+        <source>Exchange points…</source>
+        <translation>积分兑换…</translation>
+    </message>
+    <message>
+        <source>Held on</source>
+        <translation>活动日期</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>邻里之家</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Signed up</source>
+        <translation>报名</translation>
+    </message>
+    <message>
+        <source>Took part</source>
+        <translation>参加</translation>
+    </message>
+    <message>
+        <source>Volunteer</source>
+        <translation>志愿者</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source> (canteen)</source>
+        <translation>（幸福食堂）</translation>
+    </message>
+    <message>
+        <source>Service stations of the community: %1</source>
+        <translation>本社区邻里之家：%1</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>暂无</translation>
     </message>
 </context>
 </TS>

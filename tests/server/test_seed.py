@@ -99,6 +99,31 @@ def test_seed_demo_builds_a_consistent_district(settings: Settings) -> None:
         assert household.id == ids.household_id(secret, household.grid_code, no)
     for resident in by_entity["resident"]:
         assert resident.id == ids.resident_id(secret, resident.data["id_number"])
+    # Party building (§22): every grid in exactly one organization, an adviser in every
+    # grid, more than 300 advisers (demo.adviser in its own four grids), 3,794 members.
+    covered = Counter(
+        grid
+        for org in by_entity["party_org"]
+        for grid in [org.grid_code, *filter(None, (org.data["other_grids"] or "").split(","))]
+    )
+    assert len(covered) == 360 and set(covered.values()) == {1}
+    postings = by_entity["adviser_posting"]
+    assert {p.grid_code for p in postings} == {g for g in covered}
+    assert len({p.data["adviser"] for p in postings}) > 300
+    mine = sorted(p.grid_code for p in postings if p.data["adviser"] == "demo.adviser")
+    assert mine == sorted(users["demo.adviser"].grids)
+    assert len(by_entity["party_member"]) == 3794
+    stations = by_entity["service_station"]
+    assert len(stations) == 51 and sum(bool(st.data["canteen"]) for st in stations) == 18
+    assert Counter(v.grid_code for v in by_entity["volunteer"]) == {g: 5 for g in covered}
+    balance: Counter[str] = Counter()
+    for signup in by_entity["volunteer_signup"]:
+        balance[signup.data["volunteer_id"]] += signup.data["points"]
+    for spent in by_entity["point_exchange"]:
+        balance[spent.data["volunteer_id"]] -= spent.data["points_spent"]
+    assert by_entity["point_exchange"] and min(balance.values()) >= 0
+    served = {s.data["member_id"] for s in by_entity["party_service"]}
+    assert served <= {m.id for m in by_entity["party_member"]}
     restricted = [t for t in by_entity["resident_tag"] if t.restricted]
     assert restricted and all(TagKind(t.data["tag"]).restricted for t in restricted)
     assert {r.data["status"] for r in by_entity["rectification"]} == {

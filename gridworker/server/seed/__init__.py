@@ -14,7 +14,7 @@ already has grids, so it never mixes with real data or runs twice.
 
 The parts run in this order, all drawing on one seeded random generator, so a fixed
 ``today`` gives the same district every time: geography, accounts, register (and
-visits), hazards, cases.
+visits), hazards, cases, party building (seed/party.py).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from gridworker.server.seed.geography import (
     seed_district,
 )
 from gridworker.server.seed.hazards import seed_hazards
+from gridworker.server.seed.party import seed_party
 from gridworker.server.seed.register import seed_register, seed_visits
 from gridworker.server.users import AdminError
 
@@ -91,6 +92,7 @@ def seed_demo(
     seed_visits(seeder)
     seed_hazards(seeder)
     seed_cases(seeder)
+    seed_party(seeder)
     summary = seeder.summary
     meta.put(session, SEEDED, seeder.now.isoformat(timespec="seconds"))
     audit.record(session, "seed_demo", detail={"records": sum(summary.records.values())})

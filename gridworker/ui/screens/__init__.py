@@ -27,6 +27,7 @@ _FIELD = frozenset({Role.grid_worker, Role.adviser})
 _DESK = frozenset({Role.supervisor, Role.admin})
 _ALL = frozenset(Role)
 _WORKER = frozenset({Role.grid_worker})
+_PARTY = frozenset({Role.adviser, Role.supervisor, Role.admin})  # Cap.see_party (§22.2)
 
 # key, module, class, English title, roles that see it
 ENTRIES: list[tuple[str, str, str, str, frozenset[Role]]] = [
@@ -38,6 +39,22 @@ ENTRIES: list[tuple[str, str, str, str, frozenset[Role]]] = [
     ("register", "gridworker.ui.screens.register", "RegisterScreen", "Households", _FIELD | _DESK),
     ("visits", "gridworker.ui.screens.visits", "VisitsScreen", "Visits", _FIELD | _DESK),
     ("hazards", "gridworker.ui.screens.hazards", "HazardsScreen", "Hazards", _WORKER),
+    ("party", "gridworker.ui.screens.party", "PartyScreen", "Party building", _PARTY),
+    # The grid worker's 三单一协议 and volunteer service (the others have them in `party`).
+    (
+        "community",
+        "gridworker.ui.screens.community",
+        "CommunityScreen",
+        "Community service",
+        _WORKER,
+    ),
+    (
+        "partyboard",
+        "gridworker.ui.screens.party_board",
+        "PartyBoardScreen",
+        "Party-building dashboard",
+        _DESK,
+    ),
     ("cases", "gridworker.ui.screens.cases", "CasesScreen", "Cases", _ALL),
     ("ledgers", "gridworker.ui.screens.ledgers", "LedgersScreen", "Ledgers", _DESK),
     ("conflicts", "gridworker.ui.screens.conflicts", "ConflictsScreen", "Conflicts", _ALL),
@@ -100,6 +117,9 @@ def _titles_for_lupdate() -> list[str]:
         QCoreApplication.translate("Navigation", "Households"),
         QCoreApplication.translate("Navigation", "Visits"),
         QCoreApplication.translate("Navigation", "Hazards"),
+        QCoreApplication.translate("Navigation", "Party building"),
+        QCoreApplication.translate("Navigation", "Party-building dashboard"),
+        QCoreApplication.translate("Navigation", "Community service"),
         QCoreApplication.translate("Navigation", "Cases"),
         QCoreApplication.translate("Navigation", "Conflicts"),
         QCoreApplication.translate("Navigation", "Sync"),

@@ -1,0 +1,78 @@
+"""Messages of party building (docs/design.md §22): code -> (zh, en), part of the one
+catalogue (`errors.MESSAGES`, through `messages.APP_MESSAGES`)."""
+
+from __future__ import annotations
+
+PARTY_NOUNS: dict[str, tuple[str, str]] = {
+    "party_org": ("网格党组织", "grid party organization"),
+    "party_member": ("报到党员", "reported party member"),
+    "party_guidance": ("指导记录", "guidance record"),
+    "adviser_posting": ("指导员驻点", "adviser stationing"),
+    "party_service": ("服务记录", "service record"),
+    "coop_need": ("清单需求", "listed need"),
+    "coop_resource": ("资源", "resource"),
+    "coop_project": ("项目", "project"),
+    "coop_agreement": ("共建协议", "co-building agreement"),
+    "volunteer": ("志愿者", "volunteer"),
+    "volunteer_activity": ("志愿活动", "volunteer activity"),
+    "service_station": ("邻里之家", "service station"),
+}
+
+PARTY_MESSAGES: dict[str, tuple[str, str]] = {
+    "party_org_other_community": (
+        "一个党组织覆盖的网格须在同一社区内",
+        "The grids an organization covers must be in one community",
+    ),
+    "party_link_one_target": (
+        "一条关联须指向一次走访或一个事件（只能一个）",
+        "A link names one visit or one case (exactly one)",
+    ),
+    "role_no_party": (
+        "您的角色不能查看党建记录",
+        "Your role does not see party-building records",
+    ),
+    "party_in_future": ("{field}不能晚于现在", "{field} cannot be in the future"),
+    "party_not_adviser": (
+        "只有党建指导员本人可以登记指导记录",
+        "Only an adviser records their own guidance",
+    ),
+    "party_link_grid": (
+        "关联的走访或事件须在指导记录所在的网格",
+        "A linked visit or case must be in the guidance record's grid",
+    ),
+    "coop_need_status": (
+        "需求的办理状态与认领、完成情况不一致",
+        "The need's status does not agree with its claim and completion",
+    ),
+    "coop_need_claimant": (
+        "已认领的需求须由一项资源、一个项目或一名党员认领（只能一个），并写明认领日期",
+        "A claimed need names one resource, project or member (exactly one) and the day",
+    ),
+    "coop_need_promoted": (
+        "这条走访需求已列入需求清单",
+        "This need from a visit is already on the needs list",
+    ),
+    "coop_claim_community": (
+        "只能由本社区的资源、项目或报到党员认领",
+        "Only a resource, project or reported member of the need's community may claim it",
+    ),
+    "coop_need_not_listed": ("这项需求已被认领", "This need was already claimed"),
+    "coop_need_not_claimed": ("这项需求还没有被认领", "This need has not been claimed"),
+    "volunteer_not_attended": (
+        "未参加活动的报名不能记服务时长和积分",
+        "A sign-up not attended has no hours or points",
+    ),
+    "points_short": (
+        "积分不足：现有 {balance} 分，需要 {points} 分",
+        "Not enough points: {balance} held, {points} needed",
+    ),
+    "activity_not_open": (
+        "这项活动已取消，不能报名或记录参加",
+        "This activity was cancelled: no sign-up or attendance",
+    ),
+    "activity_full": ("这项活动报名已满", "This activity is full"),
+    "party_month": (
+        "月份“{value}”无效：应写作 YYYY-MM",
+        "Month “{value}” is not valid: write YYYY-MM",
+    ),
+}

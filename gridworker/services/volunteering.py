@@ -1,0 +1,304 @@
+"""Volunteer service on the laptop (docs/design.md §22.8): service stations (邻里之家),
+volunteers, activities with sign-up and attendance, points earned by the activity's rule
+and exchanged at a station, and a volunteer's running balance.
+
+A sign-up's id follows from its activity and volunteer (`records_volunteer.signup_id`), so
+two laptops signing the same person up make one record. The balance is checked on the
+laptop before an exchange (`points_short`); two laptops spending the same points offline
+can overdraw it, which the server does not refuse (§22.8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gridworker.domain.errors import noun
+from gridworker.domain.records_volunteer import (
+    DEFAULT_POINTS_PER_HOUR,
+    ActivityStatus,
+    VolunteerActivity,
+    signup_id,
+)
+from gridworker.services.party import create_record, live_row, update_record
+from gridworker.services.workspace import ServiceError, Workspace
+from gridworker.storage.entity_rows import (
+    PointExchangeRow,
+    ServiceStationRow,
+    VolunteerActivityRow,
+    VolunteerRow,
+    VolunteerSignupRow,
+)
+
+
+def add_station(
+    ws: Workspace,
+    *,
+    grid_code: str,
+    name: str,
+    address: str | None = None,
+    services: str | None = None,
+    canteen: bool = False,
+    opening_hours: str | None = None,
+    manager: str | None = None,
+    phone: str | None = None,
+) -> str:
+    """Register a neighbourhood service station in a grid; its id."""
+    values = {
+        "grid_code": grid_code,
+        "name": name,
+        "address": address,
+        "services": services,
+        "canteen": canteen,
+        "opening_hours": opening_hours,
+        "manager": manager,
+        "phone": phone,
+    }
+    with ws.write() as s:
+        return create_record(s, ws, "service_station", values)
+
+
+def register_volunteer(
+    ws: Workspace,
+    *,
+    grid_code: str,
+    name: str,
+    registered_on: date | None = None,
+    phone: str | None = None,
+    skills: str | None = None,
+    resident_id: str | None = None,
+) -> str:
+    """A volunteer of a grid; its id."""
+    values = {
+        "grid_code": grid_code,
+        "name": name,
+        "registered_on": registered_on or ws.today(),
+        "phone": phone,
+        "skills": skills,
+        "resident_id": resident_id,
+    }
+    with ws.write() as s:
+        return create_record(s, ws, "volunteer", values)
+
+
+def plan_activity(
+    ws: Workspace,
+    *,
+    grid_code: str,
+    name: str,
+    held_on: date,
+    length_hours: float,
+    station_id: str | None = None,
+    points_per_hour: int = DEFAULT_POINTS_PER_HOUR,
+    capacity: int | None = None,
+) -> str:
+    """An activity open for sign-up; its id."""
+    values = {
+        "grid_code": grid_code,
+        "name": name,
+        "held_on": held_on,
+        "length_hours": float(length_hours),
+        "station_id": station_id,
+        "points_per_hour": points_per_hour,
+        "capacity": capacity,
+    }
+    with ws.write() as s:
+        if station_id is not None:
+            live_row(s, ServiceStationRow, station_id, "service_station")
+        return create_record(s, ws, "volunteer_activity", values)
+
+
+def _open_activity(s: Session, activity_id: str) -> VolunteerActivityRow:
+    activity: VolunteerActivityRow = live_row(
+        s, VolunteerActivityRow, activity_id, "volunteer_activity"
+    )
+    if activity.status is ActivityStatus.cancelled:
+        raise ServiceError("activity_not_open")
+    return activity
+
+
+def sign_up(ws: Workspace, activity_id: str, volunteer_id: str) -> str:
+    """Sign a volunteer up (once: signing up again returns the same sign-up); its id."""
+    with ws.write() as s:
+        activity = _open_activity(s, activity_id)
+        live_row(s, VolunteerRow, volunteer_id, "volunteer")
+        record_id = signup_id(activity_id, volunteer_id)
+        found = s.get(VolunteerSignupRow, record_id)
+        if found is not None:
+            if found.deleted:  # withdrawn on the server: not brought back from here
+                raise ServiceError("record_missing", what=noun("record"))
+            return record_id
+        taken = s.scalar(
+            select(func.count()).where(
+                VolunteerSignupRow.activity_id == activity_id,
+                VolunteerSignupRow.deleted.is_(False),
+            )
+        )
+        if activity.capacity is not None and int(taken or 0) >= activity.capacity:
+            raise ServiceError("activity_full")
+        values = {
+            "grid_code": activity.grid_code,
+            "activity_id": activity_id,
+            "volunteer_id": volunteer_id,
+            "signed_up_on": ws.today(),
+        }
+        return create_record(s, ws, "volunteer_signup", values, record_id=record_id)
+
+
+def record_attendance(
+    ws: Workspace, activity_id: str, volunteer_id: str, *, hours: float | None = None
+) -> int:
+    """The volunteer took part (signed up now if not before): hours (default the
+    activity's) and points by its rule; the activity counts as held. The points earned."""
+    sign_up(ws, activity_id, volunteer_id)
+    with ws.write() as s:
+        row = _open_activity(s, activity_id)
+        activity = VolunteerActivity(**row.to_fields())
+        served = activity.length_hours if hours is None else float(hours)
+        points = activity.points_for(served)
+        changes = {"attended": True, "hours": served, "points": points}
+        update_record(s, ws, "volunteer_signup", signup_id(activity_id, volunteer_id), changes)
+        if row.status is ActivityStatus.planned:
+            update_record(s, ws, "volunteer_activity", activity_id, {"status": "held"})
+        return points
+
+
+def balance(ws: Workspace, volunteer_id: str, session: Session | None = None) -> int:
+    """Points earned in attended activities minus points exchanged (on this laptop)."""
+
+    def read(s: Session) -> int:
+        earned = s.scalar(
+            select(func.coalesce(func.sum(VolunteerSignupRow.points), 0)).where(
+                VolunteerSignupRow.volunteer_id == volunteer_id,
+                VolunteerSignupRow.deleted.is_(False),
+                VolunteerSignupRow.attended.is_(True),
+            )
+        )
+        spent = s.scalar(
+            select(func.coalesce(func.sum(PointExchangeRow.points_spent), 0)).where(
+                PointExchangeRow.volunteer_id == volunteer_id, PointExchangeRow.deleted.is_(False)
+            )
+        )
+        return int(earned or 0) - int(spent or 0)
+
+    if session is not None:
+        return read(session)
+    with ws.read() as s:
+        return read(s)
+
+
+def exchange_points(
+    ws: Workspace,
+    volunteer_id: str,
+    *,
+    item: str,
+    points: int,
+    station_id: str | None = None,
+    on: date | None = None,
+) -> str:
+    """Spend a volunteer's points on an item at a station; refused beyond the balance."""
+    day = on or ws.today()
+    if day > ws.today():
+        raise ServiceError("party_in_future", field="exchanged_on")
+    with ws.write() as s:
+        volunteer = live_row(s, VolunteerRow, volunteer_id, "volunteer")
+        if station_id is not None:
+            live_row(s, ServiceStationRow, station_id, "service_station")
+        held = balance(ws, volunteer_id, s)
+        if points > held:
+            raise ServiceError("points_short", balance=held, points=points)
+        values = {
+            "grid_code": volunteer.grid_code,
+            "volunteer_id": volunteer_id,
+            "exchanged_on": day,
+            "item": item,
+            "points_spent": points,
+            "station_id": station_id,
+        }
+        return create_record(s, ws, "point_exchange", values)
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    id: str
+    name: str
+    held_on: date
+    status: ActivityStatus
+    length_hours: float
+    station: str
+    signed_up: int
+    attended: int
+
+
+@dataclass(frozen=True)
+class VolunteerView:
+    id: str
+    name: str
+    balance: int
+
+
+@dataclass(frozen=True)
+class VolunteerBoard:
+    grid_code: str
+    stations: list[tuple[str, str, bool]]  # the community's stations: id, name, canteen
+    activities: list[ActivityView]
+    volunteers: list[VolunteerView]
+
+    @property
+    def station_choices(self) -> list[tuple[str, str]]:
+        return [(station_id, name) for station_id, name, _canteen in self.stations]
+
+
+def volunteer_board(ws: Workspace, grid_code: str) -> VolunteerBoard:
+    """A grid's activities (latest first) and volunteers with balances, and the stations
+    of its community."""
+    with ws.read() as s:
+        stations = list(
+            s.scalars(
+                select(ServiceStationRow).where(
+                    ServiceStationRow.deleted.is_(False),
+                    ServiceStationRow.grid_code.startswith(grid_code[:12], autoescape=True),
+                )
+            )
+        )
+        names = {st.id: st.name for st in stations}
+        counts: dict[str, tuple[int, int]] = {}
+        for activity_id, attended, n in s.execute(
+            select(VolunteerSignupRow.activity_id, VolunteerSignupRow.attended, func.count())
+            .where(VolunteerSignupRow.deleted.is_(False), VolunteerSignupRow.grid_code == grid_code)
+            .group_by(VolunteerSignupRow.activity_id, VolunteerSignupRow.attended)
+        ):
+            signed, came = counts.get(activity_id, (0, 0))
+            counts[activity_id] = (signed + n, came + (n if attended else 0))
+        activities = [
+            ActivityView(
+                a.id,
+                a.name,
+                a.held_on,
+                a.status,
+                a.length_hours,
+                names.get(a.station_id or "", ""),
+                *counts.get(a.id, (0, 0)),
+            )
+            for a in s.scalars(
+                select(VolunteerActivityRow)
+                .where(
+                    VolunteerActivityRow.deleted.is_(False),
+                    VolunteerActivityRow.grid_code == grid_code,
+                )
+                .order_by(VolunteerActivityRow.held_on.desc(), VolunteerActivityRow.name)
+            )
+        ]
+        volunteers = [
+            VolunteerView(v.id, v.name, balance(ws, v.id, s))
+            for v in s.scalars(
+                select(VolunteerRow)
+                .where(VolunteerRow.deleted.is_(False), VolunteerRow.grid_code == grid_code)
+                .order_by(VolunteerRow.name, VolunteerRow.id)
+            )
+        ]
+    shown = [(st.id, st.name, st.canteen) for st in stations]
+    return VolunteerBoard(grid_code, shown, activities, volunteers)

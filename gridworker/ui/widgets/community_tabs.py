@@ -1,0 +1,196 @@
+"""The 三单一协议 and volunteer-service tabs with what their buttons do, for a screen that
+picks a grid: the party-building screen (advisers, supervisors, the admin) and the
+community-service screen (grid workers) share them (docs/design.md §22.7, §22.8)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
+
+from gridworker.domain.records_coop import CoopNeedStatus
+from gridworker.services import party_coop, volunteering
+from gridworker.services.party_coop import CoopBoard
+from gridworker.ui.forms import error_text
+from gridworker.ui.session import AppSession
+from gridworker.ui.tasks import OpChanges
+from gridworker.ui.widgets.party_coop_tab import (
+    ClaimDialog,
+    CoopTab,
+    DoneDialog,
+    NeedDialog,
+    PromoteDialog,
+)
+from gridworker.ui.widgets.party_volunteer_tab import (
+    ActivityDialog,
+    AttendanceDialog,
+    ExchangeDialog,
+    VolunteerDialog,
+    VolunteerTab,
+)
+
+COMMUNITY = frozenset(
+    {"coop_agreement", "coop_resource", "coop_project", "coop_need", "need"}
+    | {"service_station", "volunteer", "volunteer_activity", "volunteer_signup"}
+    | {"point_exchange"}
+)
+
+
+class CommunityTabs(QObject):
+    """Owns the two tabs; `grid()` is the host's chosen grid, `error` its message line."""
+
+    def __init__(
+        self,
+        host: QWidget,
+        session: AppSession,
+        lang: str,
+        grid: Callable[[], str | None],
+        error: QLabel,
+        changes: frozenset[str],
+    ) -> None:
+        super().__init__(host)
+        self.host, self.session, self.lang = host, session, lang
+        self.grid, self.error, self.changes = grid, error, changes
+        self.dialog: QDialog | None = None
+        self.coop = CoopTab(lang)
+        self.coop.add_need.clicked.connect(self.new_need)
+        self.coop.promote.clicked.connect(self.promote_need)
+        self.coop.claim.clicked.connect(self.claim_need)
+        self.coop.done.clicked.connect(self.complete_need)
+        self.volunteering = VolunteerTab(lang)
+        self.volunteering.add_activity.clicked.connect(self.new_activity)
+        self.volunteering.add_volunteer.clicked.connect(self.new_volunteer)
+        self.volunteering.attend.clicked.connect(self.attend)
+        self.volunteering.exchange.clicked.connect(self.exchange)
+
+    def load(self, grid: str) -> None:
+        ws, tasks = self.session.ws, self.session.tasks
+        failed = self._failed
+        tasks.run_db(lambda _s: party_coop.coop_board(ws, grid), done=self._coop, failed=failed)
+        tasks.run_db(
+            lambda _s: volunteering.volunteer_board(ws, grid), done=self._volunteers, failed=failed
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error.setText(error_text(exc))
+
+    def _coop(self, board: CoopBoard) -> None:
+        if board.grid_code == self.grid():
+            self.coop.show_board(board)
+
+    def _volunteers(self, board: volunteering.VolunteerBoard) -> None:
+        if board.grid_code == self.grid():
+            self.volunteering.show_board(board)
+
+    # --- 三单一协议 -------------------------------------------------------------------
+
+    def new_need(self) -> None:
+        grid = self.grid()
+        if grid is not None:
+            self.open(NeedDialog(grid, self.lang, self.host), party_coop.list_need)
+
+    def promote_need(self) -> None:
+        board = self.coop.board
+        if board is None or not board.promotable:
+            self.error.setText(self.tr("No need found on a visit is waiting for the list"))
+            return
+        self.open(PromoteDialog(board, self.lang, self.host), _promote)
+
+    def claim_need(self) -> None:
+        picked = self.coop.selected(CoopNeedStatus.listed)
+        if picked is None or self.coop.board is None:
+            self.error.setText(self.tr("Pick a need still listed"))
+            return
+        dialog = ClaimDialog(picked[0], picked[1], self.coop.board, self.host)
+        self.open(dialog, _by_need(party_coop.claim_need))
+
+    def complete_need(self) -> None:
+        picked = self.coop.selected(CoopNeedStatus.claimed)
+        if picked is None:
+            self.error.setText(self.tr("Pick a claimed need"))
+            return
+        dialog = DoneDialog(picked[0], picked[1], self.host)
+        self.open(dialog, _by_need(party_coop.complete_need))
+
+    # --- volunteer service --------------------------------------------------------------
+
+    def new_activity(self) -> None:
+        board, grid = self.volunteering.board, self.grid()
+        if board is not None and grid is not None:
+            dialog = ActivityDialog(grid, board, self.session.ws.today(), self.host)
+            self.open(dialog, volunteering.plan_activity)
+
+    def new_volunteer(self) -> None:
+        grid = self.grid()
+        if grid is not None:
+            self.open(VolunteerDialog(grid, self.host), volunteering.register_volunteer)
+
+    def attend(self) -> None:
+        board, row = self.volunteering.board, self.volunteering.activities.currentRow()
+        if board is None or not 0 <= row < len(board.activities):
+            self.error.setText(self.tr("Pick an activity first"))
+            return
+        activity = board.activities[row]
+        dialog = AttendanceDialog(
+            activity.id, activity.name, activity.length_hours, board, self.host
+        )
+        self.open(dialog, _attendance)
+
+    def exchange(self) -> None:
+        board, row = self.volunteering.board, self.volunteering.volunteers.currentRow()
+        if board is None or not 0 <= row < len(board.volunteers):
+            self.error.setText(self.tr("Pick a volunteer first"))
+            return
+        person = board.volunteers[row]
+        dialog = ExchangeDialog(person.id, person.name, person.balance, board, self.host)
+        self.open(dialog, _exchange)
+
+    # --- saving -------------------------------------------------------------------------
+
+    def open(
+        self,
+        dialog: QDialog,
+        save: Callable[..., object],
+        adjust: Callable[[dict[str, object]], dict[str, object]] | None = None,
+    ) -> None:
+        """Show `dialog`; what it submits is saved by `save(ws, **values)` in the
+        background, closing it when saved and showing a refusal in it."""
+        self.error.setText("")
+        self.dialog = dialog
+        ws = self.session.ws
+
+        def submitted(value: dict[str, object]) -> None:
+            if adjust is not None:
+                value = adjust(value)
+            self.session.tasks.run_db(
+                lambda _s: save(ws, **value),
+                done=lambda _id: dialog.accept(),
+                failed=lambda exc: dialog.error.setText(error_text(exc)),  # type: ignore[attr-defined]
+                changes=OpChanges(self.changes),
+            )
+
+        dialog.submitted.connect(submitted)  # type: ignore[attr-defined]
+        dialog.open()
+
+
+def _by_need(act: Callable[..., None]) -> Callable[..., object]:
+    """A service taking the need's id first, called with the dialog's keyword values."""
+
+    def call(ws: object, *, need_id: str, **rest: object) -> object:
+        act(ws, need_id, **rest)
+        return need_id
+
+    return call
+
+
+def _promote(ws: object, *, need_id: str, kind: str) -> object:
+    return party_coop.promote_need(ws, need_id, kind=kind)  # type: ignore[arg-type]
+
+
+def _attendance(ws: object, *, activity_id: str, volunteer_id: str, hours: float) -> object:
+    return volunteering.record_attendance(ws, activity_id, volunteer_id, hours=hours)  # type: ignore[arg-type]
+
+
+def _exchange(ws: object, *, volunteer_id: str, **rest: object) -> object:
+    return volunteering.exchange_points(ws, volunteer_id, **rest)  # type: ignore[arg-type]
