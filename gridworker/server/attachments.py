@@ -35,13 +35,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import ATTACHMENT_CHUNK, ErrorCode, UploadStatus
 from gridworker.server import filestore
 from gridworker.server.authz import readable
 from gridworker.server.core.config import Settings
 from gridworker.server.errors import ApiError
 from gridworker.server.models import FileGrant, Record, Upload, UploadPart
 from gridworker.server.scope import Scope
-from gridworker.sync.protocol import ATTACHMENT_CHUNK, ErrorCode, UploadStatus
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 # The client sends ATTACHMENT_CHUNK (1 MiB); allow some slack for other clients.

@@ -48,12 +48,12 @@ from gridworker.domain.entities import CLOSE_OUT_FIELDS, DECLARED, SYNC_ENTITIES
 from gridworker.domain.enums import CaseActionKind, RectificationStatus, Role, SupervisorLevel
 from gridworker.domain.permissions import Cap, may
 from gridworker.domain.workflow import may_ever_act
+from gridworker.protocol import Mutation
 from gridworker.server import audit, special_tags
 from gridworker.server.merge import ENVELOPE, Rejected, is_restricted
 from gridworker.server.meta import get_special_id_secret
 from gridworker.server.models import Record
 from gridworker.server.scope import Scope
-from gridworker.sync.protocol import Mutation
 
 # Ids per IN (...) list, as in push.py.
 _CHUNK = 500

@@ -23,6 +23,7 @@ from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import WorkflowError
 from gridworker.domain.wire import wire_value
 from gridworker.domain.workflow import apply_action, find_transition, reject_action
+from gridworker.protocol import Mutation, MutationOutcome
 from gridworker.server import authz
 from gridworker.server.calendar_rules import current_terms
 from gridworker.server.children import case_children
@@ -40,7 +41,6 @@ from gridworker.server.merge import (
 from gridworker.server.models import Conflict, Record
 from gridworker.server.scope import Scope
 from gridworker.server.sequence import next_seq
-from gridworker.sync.protocol import Mutation, MutationOutcome
 
 # Records that belong to a case and follow its department (department scope, §6).
 CASE_CHILDREN = ("case_action", "attachment")

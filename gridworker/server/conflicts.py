@@ -18,6 +18,13 @@ from typing import Any, Literal
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import (
+    ConflictField,
+    ConflictInfo,
+    ConflictKind,
+    ErrorCode,
+    ResolveRequest,
+)
 from gridworker.server import audit, natural_keys
 from gridworker.server.children import children_of
 from gridworker.server.errors import ApiError
@@ -38,13 +45,6 @@ from gridworker.server.merge import (
 from gridworker.server.models import Conflict, Device, Record
 from gridworker.server.scope import REVIEWERS, Scope
 from gridworker.server.sequence import lock_sequence, next_seq
-from gridworker.sync.protocol import (
-    ConflictField,
-    ConflictInfo,
-    ConflictKind,
-    ErrorCode,
-    ResolveRequest,
-)
 
 StatusFilter = Literal["open", "resolved", "all"]
 

@@ -36,11 +36,11 @@ from gridworker.domain.entities import COMMAND_FIELDS, SYNC_ENTITIES
 from gridworker.domain.entities import Record as DomainRecord
 from gridworker.domain.enums import TagKind
 from gridworker.domain.errors import DomainError
+from gridworker.protocol import ConflictField
 from gridworker.server.models import Move, Record
 from gridworker.server.sequence import next_seq
 from gridworker.server.stamps import changed_by, last_change, restored_from, stamp, stamped_at
 from gridworker.server.typed import to_entity, typed_values
-from gridworker.sync.protocol import ConflictField
 
 # Re-exported: the other server modules and the tests read them here.
 __all__ = [

@@ -28,10 +28,19 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
+from gridworker import protocol
 from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
+from gridworker.protocol import (
+    ErrorCode,
+    Mutation,
+    MutationOutcome,
+    OutcomeStatus,
+    PushRequest,
+    PushResponse,
+)
 from gridworker.server import audit, authz, handover, meta, natural_keys, restore, sequence
 from gridworker.server.api.deps import Caller
 from gridworker.server.children import children_of, parent_grid, parent_key
@@ -58,15 +67,6 @@ from gridworker.server.merge import (
 )
 from gridworker.server.models import Device, MutationLog, Record, User
 from gridworker.server.sequence import current_seq, lock_sequence, next_seq
-from gridworker.sync import protocol
-from gridworker.sync.protocol import (
-    ErrorCode,
-    Mutation,
-    MutationOutcome,
-    OutcomeStatus,
-    PushRequest,
-    PushResponse,
-)
 
 _LOG_TABLE = cast(Table, MutationLog.__table__)
 _RECORD_TABLE = cast(Table, Record.__table__)

@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import ConflictField, Mutation, MutationOutcome
 from gridworker.server import meta
 from gridworker.server.commands import Actor
 from gridworker.server.conflicts import open_conflict
@@ -53,7 +54,6 @@ from gridworker.server.merge import (
 )
 from gridworker.server.models import Record
 from gridworker.server.sequence import next_seq
-from gridworker.sync.protocol import ConflictField, Mutation, MutationOutcome
 
 # Checks that push.py owns, handed in (an existing record's scope, special-group tags).
 CheckExisting = Callable[[Actor, Record, Any], None]

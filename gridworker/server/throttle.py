@@ -30,10 +30,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import ErrorCode
 from gridworker.server.core.config import Settings
 from gridworker.server.errors import ApiError
 from gridworker.server.models import Device, LoginCounter, User
-from gridworker.sync.protocol import ErrorCode
 
 
 def _as_aware(value: datetime, like: datetime) -> datetime:

@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 
 from sqlalchemy import select
 
+from gridworker.protocol import ConflictInfo, ConflictList, ResolveRequest
 from gridworker.services.syncing import LABEL_FIELDS, client_for
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import SYNC_MODELS, GridRow
-from gridworker.sync.protocol import ConflictInfo, ConflictList, ResolveRequest
 from gridworker.sync.state import DeviceIdentity
 
 Keep = Literal["server", "incoming"]

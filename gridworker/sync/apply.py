@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from gridworker.domain.enums import GridType, RegionLevel
 from gridworker.domain.wire import wire_value
+from gridworker.protocol import MutationOutcome, Row
 from gridworker.storage.bulk import insert_rows
 from gridworker.storage.codec import coerce_fields
 from gridworker.storage.models import (
@@ -29,7 +30,6 @@ from gridworker.storage.models import (
     SyncRecord,
 )
 from gridworker.storage.reference_terms import store_reference_doc
-from gridworker.sync.protocol import MutationOutcome, Row
 from gridworker.sync.state import SyncState
 
 UNSENT = ("pending", "sending")

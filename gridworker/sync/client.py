@@ -26,7 +26,7 @@ from urllib3.util.retry import Retry
 from gridworker import __version__
 from gridworker.domain.errors import CodedError, DetailedError
 from gridworker.domain.version import SCHEMA_VERSION
-from gridworker.sync.protocol import (
+from gridworker.protocol import (
     HEADER_DEVICE,
     HEADER_PROTOCOL,
     HEADER_SCHEMA,

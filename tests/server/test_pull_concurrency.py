@@ -24,6 +24,7 @@ from fastapi import FastAPI
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import Cursor, PullRequest
 from gridworker.server import sequence
 from gridworker.server.api.deps import Caller
 from gridworker.server.core.config import Settings
@@ -32,7 +33,6 @@ from gridworker.server.models import Record
 from gridworker.server.pull import build_pull
 from gridworker.server.records import put_record
 from gridworker.server.sequence import lock_sequence
-from gridworker.sync.protocol import Cursor, PullRequest
 from tests.server.conftest import GRID_A, GRID_B, GRID_C, PASSWORD
 from tests.server.test_pull import REFERENCE, make_caller
 

@@ -17,12 +17,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 
+from gridworker import protocol
 from gridworker.domain import ids
 from gridworker.server import meta
 from gridworker.server.core.db import transaction
 from gridworker.server.models import Audit, Conflict, Move, MutationLog, Record
 from gridworker.server.sequence import current_seq
-from gridworker.sync import protocol
 from tests.server.conftest import GRID_A, GRID_B, login
 
 

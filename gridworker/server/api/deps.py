@@ -10,13 +10,13 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from gridworker.protocol import HEADER_PROTOCOL, PROTOCOL_VERSION, ErrorCode
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError
 from gridworker.server.models import Device, Token, User
 from gridworker.server.scope import Scope, scope_for
 from gridworker.server.security import token_hash
-from gridworker.sync.protocol import HEADER_PROTOCOL, PROTOCOL_VERSION, ErrorCode
 
 
 def get_sessions(request: Request) -> sessionmaker[Session]:
