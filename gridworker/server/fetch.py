@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gridworker.protocol import ErrorCode, FetchRequest, FetchResponse, Row
 from gridworker.server import audit
-from gridworker.server.api.deps import Caller
 from gridworker.server.authz import readable
+from gridworker.server.caller import Caller
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError
 from gridworker.server.models import Record

@@ -59,9 +59,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from gridworker.domain.entities import DECLARED
 from gridworker.protocol import ConflictInfo, Cursor, ErrorCode, PullRequest, PullResponse, Row
 from gridworker.server import audit, meta, sequence
-from gridworker.server.api.deps import Caller
 from gridworker.server.calendar_rules import ENTITY as REFERENCE_DOC
 from gridworker.server.calendar_rules import ReferenceDoc, wire_fields
+from gridworker.server.caller import Caller
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError

@@ -42,7 +42,7 @@ from gridworker.protocol import (
     PushResponse,
 )
 from gridworker.server import audit, authz, handover, meta, natural_keys, restore, sequence
-from gridworker.server.api.deps import Caller
+from gridworker.server.caller import Caller
 from gridworker.server.children import children_of, parent_grid, parent_key
 from gridworker.server.commands import Actor, apply_command
 from gridworker.server.conflicts import open_conflict

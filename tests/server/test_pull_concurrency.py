@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from gridworker.protocol import Cursor, PullRequest
 from gridworker.server import sequence
-from gridworker.server.api.deps import Caller
+from gridworker.server.caller import Caller
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.models import Record
