@@ -14,7 +14,7 @@ mutation (per row for the pull), median of the rounds.
                 (JSON can carry a NUL or a lone surrogate only as a \\u escape)
     digest      push.payload_hash | orjson with sorted keys + sha256 (digests compared)
     check       merge.check_entity per entity | its parts: wire values → dataclass
-                (merge.to_entity without .validate()) and the rest (the domain rules)
+                (typed.to_entity without .validate()) and the rest (the domain rules)
     inserts     the push's record rows: SQLAlchemy executemany per batch of 500 (as
                 `_Records.insert_pending`) | the driver's executemany | COPY (PostgreSQL)
     pull        a 5,000-row page from stored rows: jsontext.loads of each row's data,

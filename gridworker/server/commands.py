@@ -34,13 +34,13 @@ from gridworker.server.merge import (
     Rejected,
     new_record,
     record_values,
-    to_entity,
     values_equal,
     write_changes,
 )
 from gridworker.server.models import Conflict, Record
 from gridworker.server.scope import Scope
 from gridworker.server.sequence import next_seq
+from gridworker.server.typed import to_entity
 
 # Records that belong to a case and follow its department (department scope, §6).
 CASE_CHILDREN = ("case_action", "attachment")
@@ -92,13 +92,7 @@ def apply_command(session: Session, actor: Actor, mutation: Mutation) -> Mutatio
     if case is None:
         raise authz.missing("case", case_id)
     check_case_scope(actor, case)
-    for key, mine in (("actor", actor.username), ("actor_role", actor.scope.role)):
-        if payload.get(key, mine) != mine:
-            raise Rejected(
-                "forbidden",
-                "只能提交本人的办理操作",
-                "Only your own workflow actions can be pushed",
-            )
+    authz.check_own_action(actor.scope, payload)
     values = {k: v for k, v in payload.items() if k not in ENVELOPE}
     values.update({GRID: case.grid_code, "actor": actor.username, "actor_role": actor.scope.role})
     action = to_entity(CaseAction, {**values, "id": mutation.record_id})

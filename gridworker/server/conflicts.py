@@ -38,13 +38,13 @@ from gridworker.server.merge import (
     current_values,
     resolution_changes,
     stamped_at,
-    typed_values,
     values_equal,
     write_changes,
 )
 from gridworker.server.models import Conflict, Device, Record
 from gridworker.server.scope import REVIEWERS, Scope
 from gridworker.server.sequence import lock_sequence, next_seq
+from gridworker.server.typed import typed_values
 
 StatusFilter = Literal["open", "resolved", "all"]
 

@@ -25,7 +25,7 @@ from gridworker.server.app import create_app
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.filestore import read_range
-from gridworker.server.merge import check_entity, to_entity
+from gridworker.server.merge import check_entity
 from gridworker.server.models import Grid, Record, Region, Upload, User
 from gridworker.server.seed import (
     DEMO_GRIDS,
@@ -34,6 +34,7 @@ from gridworker.server.seed import (
     geojson_text,
     seed_demo,
 )
+from gridworker.server.typed import to_entity
 from gridworker.server.users import AdminError
 
 TODAY = date(2026, 11, 25)  # a Wednesday, a working day
