@@ -1,4 +1,4 @@
-"""`gridworker` console entry (DESIGN.md §9).
+"""`gridworker` console entry (docs/design.md §9).
 
 A stable interface: admins script it and the tests drive it. Secrets come from
 a prompt or from GRIDWORKER_PASSPHRASE. Every failure exits non-zero with one

@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app = FastAPI(
         title="GridWorker sync server",
         version=__version__,
-        description="Sync, conflicts and attachments for GridWorker clients (DESIGN.md §4).",
+        description="Sync, conflicts and attachments for GridWorker clients (docs/design.md §4).",
         lifespan=_lifespan,
     )
     app.state.settings = settings

@@ -1,6 +1,6 @@
 """Attachment files: resumable uploads addressed by SHA-256, and who may have a file.
 
-Who may have a file (DESIGN.md §4, revised 2026-12-06): a caller may probe (HEAD, PUT),
+Who may have a file (docs/design.md §4, revised 2026-12-06): a caller may probe (HEAD, PUT),
 reference or download only a file it uploaded itself, or one named by an attachment
 record it can read whose author had uploaded that file. Knowing a hash grants nothing:
 - each user's upload is their own (`UploadPart`): an offset or "complete" never tells

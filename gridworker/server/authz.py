@@ -1,4 +1,4 @@
-"""Who may write what, and one answer for "not yours" and "does not exist" (DESIGN.md §4, §6).
+"""Who may write what, and one answer for "not yours" and "does not exist" (docs/design.md §4, §6).
 
 Push (push.py), restore re-sends (restore.py) and workflow commands (commands.py) call
 these checks; push itself only applies what they let through. Attachment downloads use

@@ -1,7 +1,7 @@
 """Case workflow commands: applied in arrival order against the case's current state.
 
 A `command` mutation carries a whole CaseAction. The server applies it again with
-the domain's state machine (DESIGN.md §5), whatever the laptop computed offline:
+the domain's state machine (docs/design.md §5), whatever the laptop computed offline:
 on success the action is stored with its from/to states and the case's command
 fields change as a new change of the case; when the action is no longer valid
 (the case was closed meanwhile, another supervisor accepted first) the action is

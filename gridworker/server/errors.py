@@ -1,4 +1,4 @@
-"""API errors: one JSON body `{"code", "message"}` for every error (DESIGN.md §4).
+"""API errors: one JSON body `{"code", "message"}` for every error (docs/design.md §4).
 
 The message is in the request's language (zh_CN unless Accept-Language asks for
 English). Handlers turn validation failures and unexpected exceptions into the

@@ -1,4 +1,4 @@
-"""Field-level merge of pushed changes (DESIGN.md §4, server side).
+"""Field-level merge of pushed changes (docs/design.md §4, server side).
 
 The rules are pure functions over plain dicts, so they are tested without a
 database: `merge_update`, `delete_conflicts`, `edit_against_delete` and

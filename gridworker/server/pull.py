@@ -1,4 +1,4 @@
-"""Pull: changed rows in the caller's scope, a page at a time (DESIGN.md §4).
+"""Pull: changed rows in the caller's scope, a page at a time (docs/design.md §4).
 
 The cursor rule
 ---------------

@@ -1,4 +1,4 @@
-"""Push: apply a batch of mutations idempotently (DESIGN.md §4, server side).
+"""Push: apply a batch of mutations idempotently (docs/design.md §4, server side).
 
 One write transaction per batch. It first takes the change-log counter's lock
 (sequence.py), so the sequence numbers it hands out become visible in commit
@@ -569,7 +569,7 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
         if mutation.op == "update" and mutation.full_state:
             # Re-sent after a restore that predates the record: it is a create again.
             return _create(s, actor, target, None, records)
-        # Purged, never there, or someone else's: one answer (DESIGN.md §4).
+        # Purged, never there, or someone else's: one answer (docs/design.md §4).
         raise authz.missing(mutation.entity, mutation.record_id)
     if mutation.op == "update":
         incoming = _fields(mutation, for_create=False)

@@ -124,9 +124,7 @@ def apply_restore(
     incoming = {k: v for k, v in mutation.payload.items() if k not in ENVELOPE and k not in locked}
     incoming[GRID] = incoming.get(GRID, mutation.grid_code)
     if record is None:
-        return _recreate(
-            s, actor, mutation, incoming, deleted, author, device, case_draft
-        )
+        return _recreate(s, actor, mutation, incoming, deleted, author, device, case_draft)
     authz.check_existing(actor.scope, record, incoming.get(GRID))
     authz.check_restricted_change(actor.scope, entity, record, incoming)
     rule = field_rule(

@@ -1,4 +1,4 @@
-"""Sign-in limits: per account and per address, counted atomically (DESIGN.md §8).
+"""Sign-in limits: per account and per address, counted atomically (docs/design.md §8).
 
 Each attempt is counted as a failure *before* the password is checked, in a write
 transaction that locks its two counters (`SELECT … FOR UPDATE` on PostgreSQL, `BEGIN

@@ -1,4 +1,4 @@
-"""Conflict review across grids (DESIGN.md §4, §6): a supervisor's view of the server's
+"""Conflict review across grids (docs/design.md §4, §6): a supervisor's view of the server's
 open conflicts in the grids they oversee, not only those this laptop ran into.
 
 The server keeps every conflict with its base, server and incoming values and their

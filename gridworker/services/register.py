@@ -1,7 +1,7 @@
 """The household register: households, residents and their tags.
 
 Households are keyed by grid code + 户号 and residents by ID number
-(deterministic ids, DESIGN.md §4), so registering or importing the same person
+(deterministic ids, docs/design.md §4), so registering or importing the same person
 twice updates one record instead of making two.
 """
 

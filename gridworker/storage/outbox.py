@@ -1,7 +1,7 @@
 """Change capture: every local write appends its outbox row in the same flush.
 
 A `before_flush` hook on the profile's sessions turns each new, changed or
-tombstoned synced record into an outbox entry (DESIGN.md §4), so no code path
+tombstoned synced record into an outbox entry (docs/design.md §4), so no code path
 can write a record and forget to queue it. The sync engine applies pulled rows
 with capture switched off (`without_capture`).
 

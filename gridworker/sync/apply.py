@@ -1,6 +1,6 @@
 """Applying what the server says to the local database (always with capture off).
 
-The rebase rule of DESIGN.md §4: a pulled row never overwrites a field that
+The rebase rule of docs/design.md §4: a pulled row never overwrites a field that
 still has an unacknowledged outbox entry; local values stay on top and the
 pending mutation keeps its original base_version.
 """

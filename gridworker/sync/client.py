@@ -6,7 +6,7 @@
   errors and 502/503/504, for requests that are safe to repeat: reads, and the
   push, which the server makes idempotent by mutation id. Login is not retried.
 - Every error response becomes a typed SyncError carrying the server's code and
-  its message (the JSON body of DESIGN.md §4); anything else (HTML from a proxy,
+  its message (the JSON body of docs/design.md §4); anything else (HTML from a proxy,
   truncated JSON, a reply that does not match the protocol) is a ProtocolError.
 """
 

@@ -7,7 +7,7 @@ cut off anywhere (network, crash, SIGKILL) resumes without duplicates or loss:
 - each pulled page is stored with its cursor in one transaction;
 - transfers are remembered until the file is on the other side.
 
-Lifecycle answers (DESIGN.md §4): `device_revoked` wipes the profile (and
+Lifecycle answers (docs/design.md §4): `device_revoked` wipes the profile (and
 nothing else does); `epoch_changed` re-sends what the restored server lacks and
 resyncs keeping the outbox; `cursor_expired` resyncs from zero; `client_cloned`
 and authentication errors go back to the caller, which must sign in again.

@@ -1,5 +1,5 @@
 """A pull never misses a change whose sequence number was taken by a transaction that
-committed after a later one (DESIGN.md §4), on SQLite and PostgreSQL, with real threads,
+committed after a later one (docs/design.md §4), on SQLite and PostgreSQL, with real threads,
 real transactions and (in one test) a real multi-worker uvicorn server."""
 
 from __future__ import annotations

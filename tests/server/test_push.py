@@ -482,7 +482,7 @@ def test_delete_against_edit_is_a_conflict(app: FastAPI, client: TestClient) -> 
 
 def test_update_of_a_missing_record_is_refused(app: FastAPI, client: TestClient) -> None:
     """Proves an update or delete of a record the server does not hold (purged) is refused
-    with the answer a record outside the caller's scope gets (DESIGN.md §4) and creates
+    with the answer a record outside the caller's scope gets (docs/design.md §4) and creates
     nothing."""
     worker = Laptop(client, "worker.a")
     missing = new_id()

@@ -132,7 +132,7 @@ def test_seed_demo_builds_a_consistent_district(settings: Settings) -> None:
     assert states == {state.code for state in CaseState}
     assert set(situations) == {"ok", "due_soon", "overdue", "reported_today"}
     assert situations == summary.deadlines
-    # The dashboard's must-show figures (DESIGN §5): 559 received (left DRAFT, not
+    # The dashboard's must-show figures (docs/design.md §5): 559 received (left DRAFT, not
     # CANCELLED), 538 closed, 21 in progress, 12 received today, 2 due soon.
     counted = Counter(r.data["state"] for r in by_entity["case"])
     del counted["draft"], counted["cancelled"]

@@ -1,4 +1,5 @@
-"""Attachment transfer (DESIGN.md §4): resumable upload by SHA-256, download with a scope check.
+"""Attachment transfer (docs/design.md §4): resumable upload by SHA-256, download with a scope
+check.
 
     PUT   /api/v1/attachments/{sha256}   {"size": N}  declare; 201 new, 200 known
     HEAD  /api/v1/attachments/{sha256}   Upload-Offset / Upload-Length headers

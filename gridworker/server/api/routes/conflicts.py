@@ -1,4 +1,4 @@
-"""Conflicts: list those the caller may see, resolve one (DESIGN.md §4)."""
+"""Conflicts: list those the caller may see, resolve one (docs/design.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Push and pull (DESIGN.md §4). The work is in gridworker.server.push and .pull."""
+"""Push and pull (docs/design.md §4). The work is in gridworker.server.push and .pull."""
 
 from __future__ import annotations
 
