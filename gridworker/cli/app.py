@@ -135,10 +135,13 @@ def _start_demo_server(folder: Path, args: argparse.Namespace) -> tuple[Any, str
     folder.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{folder / 'server.db'}"
     server = [*_server_command(), "--db", db]
+    # Every step (the seed stores the demo's photos) keeps its files in the demo's folder,
+    # never in the platform's server folder a real server on this machine would use.
+    env = {**os.environ, "GRIDWORKER_SERVER_FILES": str(folder / "files")}
     if not (folder / "server.db").exists():
         say(args, "正在准备演示辖区（仅第一次）……", "preparing the demo district ...", err=True)
         for command in (["init"], ["seed-demo"]):
-            done = subprocess.run([*server, *command], capture_output=True, text=True)
+            done = subprocess.run([*server, *command], capture_output=True, text=True, env=env)
             if done.returncode != 0:
                 (folder / "server.db").unlink(missing_ok=True)
                 last = (done.stderr.strip().splitlines() or [""])[-1]
@@ -149,6 +152,7 @@ def _start_demo_server(folder: Path, args: argparse.Namespace) -> tuple[Any, str
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        env=env,
         preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
     )  # fmt: skip
     assert proc.stdout is not None

@@ -304,9 +304,12 @@ def test_bundled_demo_starts_its_server_shows_the_main_window_and_stops_cleanly(
     proc, out, err = demo
     started = time.monotonic()
     # The first run seeds the demo district and enrolls the demo worker: tens of seconds.
-    ready = out.wait_for(r"^demo server http://127\.0\.0\.1:\d+;", 300, proc)
+    # The machine has no LANG: the demo speaks Chinese, the default.
+    ready = out.wait_for(r"^演示服务器 http://127\.0\.0\.1:\d+；", 300, proc)
     server_up = time.monotonic() - started
-    url = ready.split()[2].rstrip(";")
+    found = re.search(r"http://127\.0\.0\.1:\d+", ready)
+    assert found is not None
+    url = found.group(0)
     with urllib.request.urlopen(f"{url}/health", timeout=10) as answer:
         assert answer.status == 200
     err.wait_for(r"Flushing .* of MainWindow\(", 120, proc)
@@ -319,9 +322,14 @@ def test_bundled_demo_starts_its_server_shows_the_main_window_and_stops_cleanly(
     assert _group_gone(proc.pid, 30), "the demo server outlived the demo"
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{url}/health", timeout=5)
-    # The demo's profile and server live in the XDG data folder, and nowhere else.
+    # The demo's profile and server (its stored photos too) live in the XDG data folder;
+    # the window's remembered size and language in the XDG config folder; nothing else.
     demo_data = Path(machine.env["XDG_DATA_HOME"]) / "GridWorker" / "demo"
     assert (demo_data / "server" / "server.db").exists()
     assert (demo_data / "profile").is_dir()
-    assert not [f for f in machine.files_outside_app() if "xdg/data/GridWorker/demo" not in f]
+    assert not [
+        f
+        for f in machine.files_outside_app()
+        if "xdg/data/GridWorker/demo" not in f and f != "xdg/config/GridWorker/GridWorker.conf"
+    ]
     print(f"bundled demo: server ready {server_up:.1f} s, main window {window_shown:.1f} s")
