@@ -14,7 +14,7 @@ mutation (per row for the pull), median of the rounds.
                 (JSON can carry a NUL or a lone surrogate only as a \\u escape)
     digest      push.payload_hash | orjson with sorted keys + sha256 (digests compared)
     check       merge.check_entity per entity | its parts: wire values → dataclass
-                (merge.to_entity without .validate()) and the rest (the domain rules)
+                (typed.to_entity without .validate()) and the rest (the domain rules)
     inserts     the push's record rows: SQLAlchemy executemany per batch of 500 (as
                 `_Records.insert_pending`) | the driver's executemany | COPY (PostgreSQL)
     pull        a 5,000-row page from stored rows: jsontext.loads of each row's data,
@@ -69,11 +69,11 @@ def push_workload(residents: int, tmp: Path) -> tuple[list[Any], list[bytes], li
     from sqlalchemy import select
 
     from bench.bench_e2e import write_roster
+    from gridworker.protocol import Mutation, PushRequest
     from gridworker.services.importing import import_file
     from gridworker.services.workspace import init_profile
     from gridworker.storage.keyvault import KdfParams
     from gridworker.storage.models import OutboxEntry
-    from gridworker.sync.protocol import Mutation, PushRequest
 
     roster = tmp / "roster.csv"
     write_roster(roster, residents)
@@ -125,7 +125,7 @@ def push_workload(residents: int, tmp: Path) -> tuple[list[Any], list[bytes], li
 def stage_decode(bodies: list[bytes], utf8: list[bytes], n: int, rounds: int) -> dict[str, Any]:
     import orjson
 
-    from gridworker.sync.protocol import PushRequest
+    from gridworker.protocol import PushRequest
 
     variants: dict[str, Callable[[], Any]] = {
         "json.loads + model_validate (FastAPI today)": lambda: [

@@ -83,11 +83,10 @@ def ui_profile_dir(households: int) -> Path:
 
 def build_profile(households: int) -> Path:
     """The cached profile of `households` households (built once, then reused)."""
-    from sqlalchemy import insert
-
     from gridworker.demo_data import make_roster
     from gridworker.domain.enums import Gender, Relationship, TagKind
     from gridworker.services.workspace import init_profile
+    from gridworker.storage.bulk import write_new
     from gridworker.storage.keyvault import KdfParams
     from gridworker.storage.models import HouseholdRow, ResidentRow, ResidentTagRow
 
@@ -158,11 +157,16 @@ def build_profile(households: int) -> Path:
                             "tag": TagKind.parse(tag),
                         }
                     )
-            with ws.write() as s:
-                s.execute(insert(HouseholdRow), list(homes.values()))
-                s.execute(insert(ResidentRow), people)
-                if tags:
-                    s.execute(insert(ResidentTagRow), tags)
+            with ws.write() as s:  # as a pull stores them: nothing queued
+                write_new(
+                    s,
+                    [
+                        *((HouseholdRow, home) for home in homes.values()),
+                        *((ResidentRow, person) for person in people),
+                        *((ResidentTagRow, tag) for tag in tags),
+                    ],
+                    queue=False,
+                )
             print(f"  built {min(start + chunk, households):,} households", flush=True)
     finally:
         ws.close()

@@ -162,7 +162,7 @@ def stage_pull(mutations: list[Any], rounds: int) -> dict[str, Any]:
     from pydantic import TypeAdapter
 
     from gridworker.domain import jsontext
-    from gridworker.sync.protocol import Cursor, PullResponse, Row
+    from gridworker.protocol import Cursor, PullResponse, Row
 
     stored = [
         (r["entity"], r["id"], r["grid_code"], r["version"], jsontext.dumps(r["data"]))

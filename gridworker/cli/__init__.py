@@ -1,4 +1,4 @@
-"""`gridworker` console entry (DESIGN.md §9).
+"""`gridworker` console entry (docs/design.md §9).
 
 A stable interface: admins script it and the tests drive it. Secrets come from
 a prompt or from GRIDWORKER_PASSPHRASE. Every failure exits non-zero with one
@@ -134,10 +134,6 @@ def _is_database_error(exc: BaseException) -> bool:
 
 
 def _reported() -> tuple[type[BaseException], ...]:
-    from sqlalchemy.exc import DatabaseError
+    from gridworker.services.errors import reported
 
-    from gridworker.domain.errors import CodedError
-    from gridworker.services.tabular import FileFormatError
-    from gridworker.sync.engine import Cancelled, DeviceRevoked
-
-    return (CodedError, OSError, DatabaseError, DeviceRevoked, Cancelled, FileFormatError)
+    return reported()

@@ -267,7 +267,7 @@ def deadline_status(
     due_soon_fraction: float = DEFAULT_RULES.due_soon_fraction,
     due_soon_working_days: float = DEFAULT_RULES.due_soon_working_days,
 ) -> DeadlineStatus:
-    """ok / due_soon / overdue for an open case (DESIGN.md §5).
+    """ok / due_soon / overdue for an open case (docs/design.md §5).
 
     Overdue once ``now`` is past the deadline (moved back by ``paused_seconds``
     of working time). Due soon when less than ``due_soon_working_days`` working

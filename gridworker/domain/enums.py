@@ -338,7 +338,7 @@ class TagKind(LabeledEnum):
     """Resident tags, with their group, privacy class and default visit interval.
 
     ``restricted``: visible only to the responsible worker and named officers
-    (DESIGN.md §6). ``sensitive``: sensitive personal information under PIPL
+    (docs/design.md §6). ``sensitive``: sensitive personal information under PIPL
     art. 28 (special identity, health, disability, minors). The visit intervals
     are defaults (a district may override per tag): weekly for old people living
     alone or without family, whose risk is going unnoticed; monthly for the

@@ -1,6 +1,6 @@
 """Domain errors with a stable code and a message a grid worker can act on, in zh and en.
 
-The code travels (sync rejections, the JSON error body of DESIGN.md §4); the
+The code travels (sync rejections, the JSON error body of docs/design.md §4); the
 message is rendered in the reader's language when shown.
 """
 

@@ -1,6 +1,6 @@
 """Record ids.
 
-Records with a natural key get a deterministic id (DESIGN.md §4) so that the same
+Records with a natural key get a deterministic id (docs/design.md §4) so that the same
 roster imported on two laptops yields the same households and residents: a
 UUIDv5 of an HMAC of the natural key under a district-wide secret. The HMAC keeps
 an ID number from being recoverable from the id by trying every birth date.
@@ -51,7 +51,7 @@ def resident_tag_id(resident_id_: str, tag: str, *, special_key: bytes | None = 
     A special-group tag (社区矫正, 吸毒人员 ...) is keyed with the district's special-group
     secret (`special_key`), which only those who may see such tags receive at sign-in: who
     lacks it cannot work out the id of "this resident's 吸毒人员 tag" and ask the server
-    about it (DESIGN.md §4). Without the key (a profile made offline, or a role that never
+    about it (docs/design.md §4). Without the key (a profile made offline, or a role that never
     sees special groups) the id is the unkeyed one, as before the key existed.
     """
     if special_key and is_special_tag(tag):

@@ -1,4 +1,4 @@
-"""Masking of personal data for lists, notices and exports (DESIGN.md §7).
+"""Masking of personal data for lists, notices and exports (docs/design.md §7).
 
 Masking must never leak: a value that does not look like what the mask expects is
 masked entirely rather than shown.

@@ -133,7 +133,7 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
         "不能用不加密的 http:// 连接 {host}：请使用 https://（http:// 只用于本机）",
         "Refusing plain HTTP to {host}: use https:// (plain HTTP is only for this machine)",
     ),
-    # the server's error codes (DESIGN.md §4), when its own message is not at hand
+    # the server's error codes (docs/design.md §4), when its own message is not at hand
     "bad_request": ("服务器拒绝了这个请求", "The server refused the request"),
     "validation": ("数据没有通过服务器的检查", "The server refused the data as not valid"),
     "auth_required": ("需要重新登录服务器", "Sign in to the server again"),

@@ -1,4 +1,4 @@
-"""The case workflow of DESIGN.md §5, as data, and the function that applies an action.
+"""The case workflow of docs/design.md §5, as data, and the function that applies an action.
 
 The server applies pushed actions in arrival order with ``apply_action``; the
 client uses the same table to offer only the buttons that can succeed. A case's

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridworker import __version__
+from gridworker.protocol import HTTP_STATUS, ErrorCode
 from gridworker.server import errors
 from gridworker.server.api.routes import attachments, auth, conflicts, reference, sync
 from gridworker.server.core.config import Settings
@@ -18,7 +19,6 @@ from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.meta import ensure_initialised
 from gridworker.server.migrate import upgrade
 from gridworker.server.special_tags import rekey_special_tags
-from gridworker.sync.protocol import HTTP_STATUS, ErrorCode
 
 
 class BodyLimit:
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app = FastAPI(
         title="GridWorker sync server",
         version=__version__,
-        description="Sync, conflicts and attachments for GridWorker clients (DESIGN.md §4).",
+        description="Sync, conflicts and attachments for GridWorker clients (docs/design.md §4).",
         lifespan=_lifespan,
     )
     app.state.settings = settings

@@ -1,6 +1,6 @@
 """Attachment files: resumable uploads addressed by SHA-256, and who may have a file.
 
-Who may have a file (DESIGN.md §4, revised 2026-12-06): a caller may probe (HEAD, PUT),
+Who may have a file (docs/design.md §4, revised 2026-12-06): a caller may probe (HEAD, PUT),
 reference or download only a file it uploaded itself, or one named by an attachment
 record it can read whose author had uploaded that file. Knowing a hash grants nothing:
 - each user's upload is their own (`UploadPart`): an offset or "complete" never tells
@@ -35,13 +35,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import ATTACHMENT_CHUNK, ErrorCode, UploadStatus
 from gridworker.server import filestore
 from gridworker.server.authz import readable
 from gridworker.server.core.config import Settings
 from gridworker.server.errors import ApiError
 from gridworker.server.models import FileGrant, Record, Upload, UploadPart
 from gridworker.server.scope import Scope
-from gridworker.sync.protocol import ATTACHMENT_CHUNK, ErrorCode, UploadStatus
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 # The client sends ATTACHMENT_CHUNK (1 MiB); allow some slack for other clients.

@@ -1,7 +1,8 @@
-"""Who may write what, and one answer for "not yours" and "does not exist" (DESIGN.md §4, §6).
+"""Who may write what, and one answer for "not yours" and "does not exist" (docs/design.md §4, §6).
 
-Push (push.py) and workflow commands (commands.py) call these checks; attachment
-downloads use `readable`. The rules:
+Push (push.py), restore re-sends (restore.py) and workflow commands (commands.py) call
+these checks; push itself only applies what they let through. Attachment downloads use
+`readable`. The rules:
 
 - A record the caller may not write and a record that does not exist get the same
   refusal (`Unreachable`): the same code and text, reached through the same steps (the
@@ -48,12 +49,12 @@ from gridworker.domain.entities import CLOSE_OUT_FIELDS, DECLARED, SYNC_ENTITIES
 from gridworker.domain.enums import CaseActionKind, RectificationStatus, Role, SupervisorLevel
 from gridworker.domain.permissions import Cap, may
 from gridworker.domain.workflow import may_ever_act
+from gridworker.protocol import Mutation
 from gridworker.server import audit, special_tags
 from gridworker.server.merge import ENVELOPE, Rejected, is_restricted
 from gridworker.server.meta import get_special_id_secret
 from gridworker.server.models import Record
 from gridworker.server.scope import Scope
-from gridworker.sync.protocol import Mutation
 
 # Ids per IN (...) list, as in push.py.
 _CHUNK = 500
@@ -127,6 +128,84 @@ def check_target(scope: Scope, entity: str, record_id: str, record: Found | None
         raise missing(entity, record_id)
     if not writable(scope, record):
         raise Unreachable(entity, record_id, why="not_yours", existed=True)
+
+
+def out_of_scope() -> Rejected:
+    return Rejected("out_of_scope", "该记录不在您管辖的网格内", "The record is outside your grids")
+
+
+def check_role_writes(scope: Scope, entity: str) -> None:
+    """The role table: may this role change this kind of record at all."""
+    if not scope.may_write(entity):
+        raise Rejected(
+            "forbidden",
+            "您的角色不能修改这类记录",
+            f"Your role may not change {entity} records",
+        )
+
+
+def check_sent_grid(scope: Scope, mutation: Mutation, held: Callable[[], frozenset[str]]) -> None:
+    """The grid a mutation names must be the caller's. A change made while the laptop still
+    had the grid (`held()`: handover.py's held grids, read only when needed) passes here
+    and is handed over by push. A department's reach is its cases, checked per record."""
+    if scope.role == "department" or scope.covers_grid(mutation.grid_code):
+        return
+    if mutation.op == "create" or mutation.grid_code not in held():
+        raise out_of_scope()
+
+
+def check_existing(scope: Scope, record: Record, new_grid: Any) -> None:
+    """Changing a record needs its current grid; moving it needs the new one too."""
+    check_target(scope, record.entity, record.id, record)
+    if scope.role == "department":
+        if new_grid is not None and new_grid != record.grid_code:
+            raise Rejected("forbidden", "部门不能移动记录", "A department may not move records")
+        return
+    if new_grid is not None and not scope.covers_grid(str(new_grid)):
+        raise Rejected(
+            "out_of_scope",
+            "不能把记录移到您管辖范围外的网格",
+            "The record cannot move to a grid outside your scope",
+        )
+
+
+def check_restricted(scope: Scope, entity: str, grid_code: str, data: Mapping[str, Any]) -> None:
+    """A special-group tag is written only by those who may see it (docs/design.md §6)."""
+    if is_restricted(entity, data) and not scope.sees_restricted(grid_code):
+        raise special_tag_refusal()
+
+
+def check_restricted_change(
+    scope: Scope, entity: str, record: Record, incoming: Mapping[str, Any]
+) -> None:
+    """Both the tag as stored and the tag it would become."""
+    check_restricted(scope, entity, record.grid_code, record.data)
+    check_restricted(scope, entity, record.grid_code, {**record.data, **incoming})
+
+
+def check_department_attachment(
+    s: Session, scope: Scope, grid_code: str, fields: Mapping[str, Any]
+) -> None:
+    """A department attaches files only to cases dispatched to it, in the case's grid."""
+    case = None
+    owner = str(fields.get("owner_id"))
+    if fields.get("owner_entity") == "case":
+        case = s.get(Record, ("case", owner))
+    check_target(scope, "case", owner, case)  # one answer: missing or not its
+    assert case is not None
+    if case.grid_code != grid_code:
+        raise Rejected("validation", "附件的网格须与事件一致", "Use the case's grid code")
+
+
+def check_own_action(scope: Scope, payload: Mapping[str, Any]) -> None:
+    """A workflow action is pushed by the person who took it, in the role they took it in."""
+    for key, mine in (("actor", scope.username), ("actor_role", scope.role)):
+        if payload.get(key, mine) != mine:
+            raise Rejected(
+                "forbidden",
+                "只能提交本人的办理操作",
+                "Only your own workflow actions can be pushed",
+            )
 
 
 # --- what the caller sent ------------------------------------------------------------

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import Mutation
 from gridworker.server.merge import Rejected
 from gridworker.server.models import Record
 from gridworker.server.scope import Scope
-from gridworker.sync.protocol import Mutation
 
 # A child entity -> (its parent's entity, the field naming the parent).
 PARENT = {

@@ -1,4 +1,4 @@
-"""`gridworker-server [--db URL] COMMAND`: the server's admin command line (DESIGN.md §9).
+"""`gridworker-server [--db URL] COMMAND`: the server's admin command line (docs/design.md §9).
 
 A stable interface: admins script it and the tests drive it. Every failure exits
 non-zero with one line `gridworker-server: reason` on stderr; passwords come
@@ -626,7 +626,8 @@ def _announce(url: str, timeout: float = 120.0) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
-        description="GridWorker sync server: database, accounts, grids, serving (DESIGN.md §9).",
+        description="GridWorker sync server: database, accounts, grids, serving "
+        "(docs/design.md §9).",
     )
     parser.add_argument(
         "--db",

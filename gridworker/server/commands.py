@@ -1,7 +1,7 @@
 """Case workflow commands: applied in arrival order against the case's current state.
 
 A `command` mutation carries a whole CaseAction. The server applies it again with
-the domain's state machine (DESIGN.md §5), whatever the laptop computed offline:
+the domain's state machine (docs/design.md §5), whatever the laptop computed offline:
 on success the action is stored with its from/to states and the case's command
 fields change as a new change of the case; when the action is no longer valid
 (the case was closed meanwhile, another supervisor accepted first) the action is
@@ -23,6 +23,7 @@ from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import WorkflowError
 from gridworker.domain.wire import wire_value
 from gridworker.domain.workflow import apply_action, find_transition, reject_action
+from gridworker.protocol import Mutation, MutationOutcome
 from gridworker.server import authz
 from gridworker.server.calendar_rules import current_terms
 from gridworker.server.children import case_children
@@ -33,14 +34,13 @@ from gridworker.server.merge import (
     Rejected,
     new_record,
     record_values,
-    to_entity,
     values_equal,
     write_changes,
 )
 from gridworker.server.models import Conflict, Record
 from gridworker.server.scope import Scope
 from gridworker.server.sequence import next_seq
-from gridworker.sync.protocol import Mutation, MutationOutcome
+from gridworker.server.typed import to_entity
 
 # Records that belong to a case and follow its department (department scope, §6).
 CASE_CHILDREN = ("case_action", "attachment")
@@ -92,13 +92,7 @@ def apply_command(session: Session, actor: Actor, mutation: Mutation) -> Mutatio
     if case is None:
         raise authz.missing("case", case_id)
     check_case_scope(actor, case)
-    for key, mine in (("actor", actor.username), ("actor_role", actor.scope.role)):
-        if payload.get(key, mine) != mine:
-            raise Rejected(
-                "forbidden",
-                "只能提交本人的办理操作",
-                "Only your own workflow actions can be pushed",
-            )
+    authz.check_own_action(actor.scope, payload)
     values = {k: v for k, v in payload.items() if k not in ENVELOPE}
     values.update({GRID: case.grid_code, "actor": actor.username, "actor_role": actor.scope.role})
     action = to_entity(CaseAction, {**values, "id": mutation.record_id})

@@ -1,7 +1,7 @@
 """Conflicts: opened by push, listed for the people concerned, resolved by one of them.
 
 A conflict is visible to the user who pushed the losing side, and to the grid
-workers and supervisors whose scope covers the conflict's grid (DESIGN.md §4);
+workers and supervisors whose scope covers the conflict's grid (docs/design.md §4);
 one about a restricted record (a special-group tag) only to those of them who
 may see restricted records. Resolving writes the chosen values to the record as
 a new change by the resolver, and gives the conflict itself a new sequence
@@ -18,6 +18,13 @@ from typing import Any, Literal
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import (
+    ConflictField,
+    ConflictInfo,
+    ConflictKind,
+    ErrorCode,
+    ResolveRequest,
+)
 from gridworker.server import audit, natural_keys
 from gridworker.server.children import children_of
 from gridworker.server.errors import ApiError
@@ -31,20 +38,13 @@ from gridworker.server.merge import (
     current_values,
     resolution_changes,
     stamped_at,
-    typed_values,
     values_equal,
     write_changes,
 )
 from gridworker.server.models import Conflict, Device, Record
 from gridworker.server.scope import REVIEWERS, Scope
 from gridworker.server.sequence import lock_sequence, next_seq
-from gridworker.sync.protocol import (
-    ConflictField,
-    ConflictInfo,
-    ConflictKind,
-    ErrorCode,
-    ResolveRequest,
-)
+from gridworker.server.typed import typed_values
 
 StatusFilter = Literal["open", "resolved", "all"]
 
@@ -211,7 +211,7 @@ def resolve_conflict(
     lock_sequence(session)  # this writes change-log numbers: keep them commit-ordered
     conflict = session.get(Conflict, conflict_id)
     # The record is looked up either way, so a missing conflict costs what one out of
-    # scope does; both get the one answer below (DESIGN.md §4).
+    # scope does; both get the one answer below (docs/design.md §4).
     record = session.get(Record, (conflict.entity, conflict.record_id) if conflict else ("", ""))
     restricted = None if record is None else bool(record.restricted)
     if conflict is None or not visible(

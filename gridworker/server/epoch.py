@@ -1,4 +1,4 @@
-"""A new server epoch, part of the restore-from-backup procedure (DESIGN.md §4).
+"""A new server epoch, part of the restore-from-backup procedure (docs/design.md §4).
 
 A restored database has lost the changes acknowledged after the backup, and its
 change counter restarts below numbers that clients already hold. Giving it a new

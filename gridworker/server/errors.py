@@ -1,4 +1,4 @@
-"""API errors: one JSON body `{"code", "message"}` for every error (DESIGN.md §4).
+"""API errors: one JSON body `{"code", "message"}` for every error (docs/design.md §4).
 
 The message is in the request's language (zh_CN unless Accept-Language asks for
 English). Handlers turn validation failures and unexpected exceptions into the
@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gridworker.sync.protocol import HTTP_STATUS, ErrorCode
+from gridworker.protocol import HTTP_STATUS, ErrorCode
 
 log = logging.getLogger("gridworker.server")
 
@@ -129,6 +129,6 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for routes: each listed status returns the ErrorBody."""
-    from gridworker.sync.protocol import ErrorBody
+    from gridworker.protocol import ErrorBody
 
     return {status: {"model": ErrorBody} for status in statuses}

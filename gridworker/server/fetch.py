@@ -14,14 +14,14 @@ from collections import Counter
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from gridworker.protocol import ErrorCode, FetchRequest, FetchResponse, Row
 from gridworker.server import audit
-from gridworker.server.api.deps import Caller
 from gridworker.server.authz import readable
+from gridworker.server.caller import Caller
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError
 from gridworker.server.models import Record
 from gridworker.server.pull import PERSONAL_ENTITIES
-from gridworker.sync.protocol import ErrorCode, FetchRequest, FetchResponse, Row
 
 
 def fetch_records(

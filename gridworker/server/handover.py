@@ -22,11 +22,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import ConflictField, Mutation, MutationOutcome
 from gridworker.server.commands import Actor
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.merge import DELETED, current_values, last_change, values_equal
 from gridworker.server.models import Device, Move, Record
-from gridworker.sync.protocol import ConflictField, Mutation, MutationOutcome
 
 CODE = "left_scope"
 

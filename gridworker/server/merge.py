@@ -1,9 +1,10 @@
-"""Field-level merge of pushed changes (DESIGN.md §4, server side).
+"""Field-level merge of pushed changes (docs/design.md §4, server side).
 
 The rules are pure functions over plain dicts, so they are tested without a
 database: `merge_update`, `delete_conflicts`, `edit_against_delete` and
-`resolution_changes` decide, and `to_entity`/`check_entity` hold the resulting
-values to the domain's validation. The functions at the bottom of the module
+`resolution_changes` decide, and `check_entity` holds the resulting values to the
+domain's validation (the conversion of wire values to the domain's types is
+typed.py's). The functions at the bottom of the module
 (`new_record`, `write_changes`) are the one place where a decision is written to
 a `Record` row, each change with a fresh change-log number of its own (push,
 workflow commands and conflict resolution all write through them).
@@ -28,19 +29,18 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
 from gridworker.domain.entities import COMMAND_FIELDS, SYNC_ENTITIES
-from gridworker.domain.entities import Record as DomainRecord
 from gridworker.domain.enums import TagKind
 from gridworker.domain.errors import DomainError
+from gridworker.protocol import ConflictField
 from gridworker.server.models import Move, Record
 from gridworker.server.sequence import next_seq
 from gridworker.server.stamps import changed_by, last_change, restored_from, stamp, stamped_at
-from gridworker.server.typed import to_entity, typed_values
-from gridworker.sync.protocol import ConflictField
+from gridworker.server.typed import to_entity
 
 # Re-exported: the other server modules and the tests read them here.
 __all__ = [
@@ -69,8 +69,6 @@ __all__ = [
     "restored_from",
     "stamp",
     "stamped_at",
-    "to_entity",
-    "typed_values",
     "values_equal",
     "write_changes",
 ]
@@ -83,7 +81,6 @@ DELETED = "deleted"
 GRID = "grid_code"
 
 MergeStatus = Literal["applied", "merged", "conflict"]
-_R = TypeVar("_R", bound=DomainRecord)
 
 
 class Rejected(Exception):

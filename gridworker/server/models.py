@@ -1,6 +1,6 @@
 """Server tables. Records are stored generically: one row per synced record with its
 fields as JSON and, per field, the sequence number and author of its last change
-(the basis of field-level merge, DESIGN.md §4)."""
+(the basis of field-level merge, docs/design.md §4)."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ class User(Base):
     area_code: Mapped[str | None] = mapped_column(String(12))
     department_id: Mapped[str | None] = mapped_column(ForeignKey("department.id"))
     supervisor_level: Mapped[str | None] = mapped_column(String(16))
-    # A named officer who may see special-group tags of the grids in scope (DESIGN.md §6).
+    # A named officer who may see special-group tags of the grids in scope (docs/design.md §6).
     special_access: Mapped[bool] = mapped_column(Boolean, default=False)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(TZ)
@@ -182,7 +182,7 @@ class Move(Base):
 
 
 class MutationLog(Base):
-    """Outcome of each pushed mutation, for idempotent replays (DESIGN.md §4)."""
+    """Outcome of each pushed mutation, for idempotent replays (docs/design.md §4)."""
 
     __tablename__ = "mutation_log"
     device_id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -1,4 +1,4 @@
-"""Pull: changed rows in the caller's scope, a page at a time (DESIGN.md §4).
+"""Pull: changed rows in the caller's scope, a page at a time (docs/design.md §4).
 
 The cursor rule
 ---------------
@@ -57,16 +57,16 @@ from sqlalchemy import Boolean, ColumnElement, and_, false, func, not_, or_, sel
 from sqlalchemy.orm import Session, sessionmaker
 
 from gridworker.domain.entities import DECLARED
+from gridworker.protocol import ConflictInfo, Cursor, ErrorCode, PullRequest, PullResponse, Row
 from gridworker.server import audit, meta, sequence
-from gridworker.server.api.deps import Caller
 from gridworker.server.calendar_rules import ENTITY as REFERENCE_DOC
 from gridworker.server.calendar_rules import ReferenceDoc, wire_fields
+from gridworker.server.caller import Caller
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError
 from gridworker.server.models import Conflict, Department, Device, Grid, Move, Record, Region
 from gridworker.server.scope import Scope
-from gridworker.sync.protocol import ConflictInfo, Cursor, ErrorCode, PullRequest, PullResponse, Row
 
 # last_seen is refreshed at most this often when nothing else about the device changed,
 # so that frequent pulls do not all take SQLite's write lock.

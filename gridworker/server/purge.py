@@ -1,4 +1,4 @@
-"""Tombstone and idempotency-log purge (DESIGN.md §4: tombstones are kept 180 days).
+"""Tombstone and idempotency-log purge (docs/design.md §4: tombstones are kept 180 days).
 
 Once a tombstone is gone, a client whose cursor is below its version can no
 longer learn of that delete; meta PURGED_THROUGH records the highest purged

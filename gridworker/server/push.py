@@ -1,4 +1,4 @@
-"""Push: apply a batch of mutations idempotently (DESIGN.md §4, server side).
+"""Push: apply a batch of mutations idempotently (docs/design.md §4, server side).
 
 One write transaction per batch. It first takes the change-log counter's lock
 (sequence.py), so the sequence numbers it hands out become visible in commit
@@ -10,8 +10,9 @@ and changes nothing, and a different mutation under a logged id (a cloned or
 restored laptop) refuses the whole push.
 
 Every mutation is checked against the caller's scope and role, whatever the
-laptop allowed offline. Field changes go through the field-level merge
-(merge.py), workflow actions through the state machine (commands.py).
+laptop allowed offline: the checks are authz.py's, and this module is the apply
+loop. Field changes go through the field-level merge (merge.py), workflow actions
+through the state machine (commands.py).
 """
 
 from __future__ import annotations
@@ -28,12 +29,21 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
+from gridworker import protocol
 from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
+from gridworker.protocol import (
+    ErrorCode,
+    Mutation,
+    MutationOutcome,
+    OutcomeStatus,
+    PushRequest,
+    PushResponse,
+)
 from gridworker.server import audit, authz, handover, meta, natural_keys, restore, sequence
-from gridworker.server.api.deps import Caller
+from gridworker.server.caller import Caller
 from gridworker.server.children import children_of, parent_grid, parent_key
 from gridworker.server.commands import Actor, apply_command
 from gridworker.server.conflicts import open_conflict
@@ -50,7 +60,6 @@ from gridworker.server.merge import (
     current_values,
     delete_conflicts,
     edit_against_delete,
-    is_restricted,
     merge_update,
     new_record_values,
     record_values,
@@ -58,15 +67,6 @@ from gridworker.server.merge import (
 )
 from gridworker.server.models import Device, MutationLog, Record, User
 from gridworker.server.sequence import current_seq, lock_sequence, next_seq
-from gridworker.sync import protocol
-from gridworker.sync.protocol import (
-    ErrorCode,
-    Mutation,
-    MutationOutcome,
-    OutcomeStatus,
-    PushRequest,
-    PushResponse,
-)
 
 _LOG_TABLE = cast(Table, MutationLog.__table__)
 _RECORD_TABLE = cast(Table, Record.__table__)
@@ -534,12 +534,7 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
             f"Unknown record type: {mutation.entity}",
         )
     validate_grid_code(mutation.grid_code)
-    if not scope.may_write(mutation.entity):
-        raise Rejected(
-            "forbidden",
-            "您的角色不能修改这类记录",
-            f"Your role may not change {mutation.entity} records",
-        )
+    authz.check_role_writes(scope, mutation.entity)
     records.guard.check_sent(scope, actor.supervisor_level, mutation)
     if not _deferrable(actor, mutation):
         records.insert_pending()  # what follows may read records from the database
@@ -555,12 +550,7 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
             s, restore.restore_actor(actor, mutation) if mutation.full_state else actor, mutation
         )
     # A change made while the laptop still had the grid is handed over (handover.py).
-    if (
-        scope.role != "department"
-        and not scope.covers_grid(mutation.grid_code)
-        and (mutation.op == "create" or mutation.grid_code not in handover.held_grids(s, actor))
-    ):
-        raise _out_of_scope()
+    authz.check_sent_grid(scope, mutation, lambda: handover.held_grids(s, actor))
     record = records.get(mutation.entity, mutation.record_id)
     target = _Target(mutation, mutation.entity, scope.username, actor.device_id)
     if mutation.full_state and mutation.op in ("create", "delete"):
@@ -571,8 +561,6 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
             record,
             author=target.author,
             device=target.device,
-            check_existing=_check_existing,
-            check_restricted=_check_restricted,
             case_draft=CASE_DRAFT,
         )
     if mutation.op == "create":
@@ -581,7 +569,7 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
         if mutation.op == "update" and mutation.full_state:
             # Re-sent after a restore that predates the record: it is a create again.
             return _create(s, actor, target, None, records)
-        # Purged, never there, or someone else's: one answer (DESIGN.md §4).
+        # Purged, never there, or someone else's: one answer (docs/design.md §4).
         raise authz.missing(mutation.entity, mutation.record_id)
     if mutation.op == "update":
         incoming = _fields(mutation, for_create=False)
@@ -600,10 +588,6 @@ def _deferrable(actor: Actor, mutation: Mutation) -> bool:
         and mutation.entity not in ("attachment", "case_action")
         and actor.scope.role != "department"
     )
-
-
-def _out_of_scope() -> Rejected:
-    return Rejected("out_of_scope", "该记录不在您管辖的网格内", "The record is outside your grids")
 
 
 def _fields(mutation: Mutation, *, for_create: bool) -> dict[str, Any]:
@@ -637,20 +621,6 @@ def _case_department(s: Session, entity: str, fields: dict[str, Any]) -> str | N
     return case.department_id if case is not None else None
 
 
-def _check_department_attachment(
-    actor: Actor, mutation: Mutation, fields: dict[str, Any], s: Session
-) -> None:
-    """A department attaches files only to cases dispatched to it, in the case's grid."""
-    case = None
-    owner = str(fields.get("owner_id"))
-    if fields.get("owner_entity") == "case":
-        case = s.get(Record, ("case", owner))
-    authz.check_target(actor.scope, "case", owner, case)  # one answer: missing or not its
-    assert case is not None
-    if case.grid_code != mutation.grid_code:
-        raise Rejected("validation", "附件的网格须与事件一致", "Use the case's grid code")
-
-
 def _create(
     s: Session, actor: Actor, target: _Target, record: Record | None, records: _Records
 ) -> MutationOutcome:
@@ -671,8 +641,8 @@ def _create(
     if target.entity == "case":
         fields.update(CASE_DRAFT)
     if actor.scope.role == "department":
-        _check_department_attachment(actor, mutation, fields, s)
-    _check_restricted(actor, target.entity, grid, fields)
+        authz.check_department_attachment(s, actor.scope, mutation.grid_code, fields)
+    authz.check_restricted(actor.scope, target.entity, grid, fields)
     check_entity(target.entity, mutation.record_id, fields)
     status: OutcomeStatus = "applied"
     if target.entity == "case" and any(
@@ -710,32 +680,6 @@ def _create(
     )
 
 
-def _check_restricted(actor: Actor, entity: str, grid_code: str, data: dict[str, Any]) -> None:
-    """A special-group tag is written only by those who may see it (DESIGN.md §6)."""
-    if is_restricted(entity, data) and not actor.scope.sees_restricted(grid_code):
-        raise Rejected(
-            "out_of_scope",
-            "特殊人群标签只有责任网格员和指定人员可以修改",
-            "Only the responsible worker and named officers may change special-group tags",
-        )
-
-
-def _check_existing(actor: Actor, record: Record, new_grid: Any) -> None:
-    """Changing a record needs its current grid; moving it needs the new one too."""
-    scope = actor.scope
-    authz.check_target(scope, record.entity, record.id, record)
-    if scope.role == "department":
-        if new_grid is not None and new_grid != record.grid_code:
-            raise Rejected("forbidden", "部门不能移动记录", "A department may not move records")
-        return
-    if new_grid is not None and not scope.covers_grid(str(new_grid)):
-        raise Rejected(
-            "out_of_scope",
-            "不能把记录移到您管辖范围外的网格",
-            "The record cannot move to a grid outside your scope",
-        )
-
-
 def _update_existing(
     s: Session,
     actor: Actor,
@@ -750,11 +694,9 @@ def _update_existing(
     mutation = target.mutation
     if handover.left_scope(s, actor, record, base_version):
         return handover.hand_over(s, actor, mutation, record, incoming, author=target.author)
-    _check_existing(actor, record, incoming.get(GRID))
+    authz.check_existing(actor.scope, record, incoming.get(GRID))
     if record.restricted or target.entity == "resident_tag":
-        # Both the tag as stored and the tag it would become.
-        _check_restricted(actor, target.entity, record.grid_code, record.data)
-        _check_restricted(actor, target.entity, record.grid_code, {**record.data, **incoming})
+        authz.check_restricted_change(actor.scope, target.entity, record, incoming)
     # A full-state re-send carries the workflow fields; only actions may set them.
     incoming = {k: v for k, v in incoming.items() if k not in command_fields(target.entity)}
     current = current_values(record)
@@ -797,7 +739,8 @@ def _update_existing(
         result.changes
     )
     if owner_changed and actor.scope.role == "department":
-        _check_department_attachment(actor, mutation, {**record.data, **result.changes}, s)
+        moved = {**record.data, **result.changes}
+        authz.check_department_attachment(s, actor.scope, mutation.grid_code, moved)
     # A record moving to another grid takes its children along (children.py), so that the
     # new grid's clients get all of it and the old grid's evict all of it.
     children = children_of(s, record) if GRID in result.changes else []
@@ -837,8 +780,8 @@ def _delete(s: Session, actor: Actor, target: _Target, record: Record) -> Mutati
     mutation = target.mutation
     if handover.left_scope(s, actor, record, mutation.base_version):
         return handover.hand_over(s, actor, mutation, record, None, author=target.author)
-    _check_existing(actor, record, None)
-    _check_restricted(actor, target.entity, record.grid_code, record.data)
+    authz.check_existing(actor.scope, record, None)
+    authz.check_restricted(actor.scope, target.entity, record.grid_code, record.data)
     if record.deleted:
         # Deleted twice (two laptops): the same outcome, nothing to change.
         return MutationOutcome(

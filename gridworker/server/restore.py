@@ -24,21 +24,21 @@ server's resulting record ("merged"), which the laptop takes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gridworker.server import meta
+from gridworker.protocol import ConflictField, Mutation, MutationOutcome
+from gridworker.server import authz, meta
 from gridworker.server.commands import Actor
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.merge import (
     DELETED,
     ENVELOPE,
     GRID,
-    Rejected,
     check_entity,
     command_fields,
     current_values,
@@ -53,11 +53,6 @@ from gridworker.server.merge import (
 )
 from gridworker.server.models import Record
 from gridworker.server.sequence import next_seq
-from gridworker.sync.protocol import ConflictField, Mutation, MutationOutcome
-
-# Checks that push.py owns, handed in (an existing record's scope, special-group tags).
-CheckExisting = Callable[[Actor, Record, Any], None]
-CheckRestricted = Callable[[Actor, str, str, dict[str, Any]], None]
 
 _APPLY, _SKIP, _CONFLICT = "apply", "skip", "conflict"
 
@@ -118,8 +113,6 @@ def apply_restore(
     *,
     author: str,
     device: str | None,
-    check_existing: CheckExisting,
-    check_restricted: CheckRestricted,
     case_draft: Mapping[str, Any],
 ) -> MutationOutcome:
     """Apply one restore re-send of a record (a `create` or a `delete` with `full_state`)."""
@@ -131,12 +124,9 @@ def apply_restore(
     incoming = {k: v for k, v in mutation.payload.items() if k not in ENVELOPE and k not in locked}
     incoming[GRID] = incoming.get(GRID, mutation.grid_code)
     if record is None:
-        return _recreate(
-            s, actor, mutation, incoming, deleted, author, device, check_restricted, case_draft
-        )
-    check_existing(actor, record, incoming.get(GRID))
-    check_restricted(actor, entity, record.grid_code, record.data)
-    check_restricted(actor, entity, record.grid_code, {**record.data, **incoming})
+        return _recreate(s, actor, mutation, incoming, deleted, author, device, case_draft)
+    authz.check_existing(actor.scope, record, incoming.get(GRID))
+    authz.check_restricted_change(actor.scope, entity, record, incoming)
     rule = field_rule(
         record.field_meta,
         DELETED,
@@ -279,7 +269,6 @@ def _recreate(
     deleted: bool,
     author: str,
     device: str | None,
-    check_restricted: CheckRestricted,
     case_draft: Mapping[str, Any],
 ) -> MutationOutcome:
     """A record the restored server lacks: made again, live or as the tombstone it was (so
@@ -287,10 +276,8 @@ def _recreate(
     entity = mutation.entity
     grid = str(incoming.pop(GRID))
     if not actor.scope.covers_grid(grid):
-        raise Rejected(
-            "out_of_scope", "该记录不在您管辖的网格内", "The record is outside your grids"
-        )
-    check_restricted(actor, entity, grid, incoming)
+        raise authz.out_of_scope()
+    authz.check_restricted(actor.scope, entity, grid, incoming)
     data = dict(incoming)
     if entity == "case":
         data.update(case_draft)

@@ -1,4 +1,4 @@
-"""Ids of special-group tags (DESIGN.md §4): keyed with a secret only those who may see
+"""Ids of special-group tags (docs/design.md §4): keyed with a secret only those who may see
 such tags receive, checked on create, and re-keyed once for tags made before the key.
 
 A resident tag's id is derived from its resident and its tag (domain/ids.py), so that

@@ -1,4 +1,4 @@
-"""Sign-in limits: per account and per address, counted atomically (DESIGN.md §8).
+"""Sign-in limits: per account and per address, counted atomically (docs/design.md §8).
 
 Each attempt is counted as a failure *before* the password is checked, in a write
 transaction that locks its two counters (`SELECT … FOR UPDATE` on PostgreSQL, `BEGIN
@@ -30,10 +30,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import ErrorCode
 from gridworker.server.core.config import Settings
 from gridworker.server.errors import ApiError
 from gridworker.server.models import Device, LoginCounter, User
-from gridworker.sync.protocol import ErrorCode
 
 
 def _as_aware(value: datetime, like: datetime) -> datetime:

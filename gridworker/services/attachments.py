@@ -27,7 +27,7 @@ def attach(
 ) -> str:
     """Store a photo or file encrypted and link it to a record; returns the attachment id.
 
-    EXIF GPS is stripped unless the photo is evidence (DESIGN.md §3). A `photo` must be a
+    EXIF GPS is stripped unless the photo is evidence (docs/design.md §3). A `photo` must be a
     picture by its content, whatever its name says: a PDF or a text file named
     现场.jpg is refused (ValidationError `not_an_image`).
     """

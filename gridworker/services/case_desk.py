@@ -1,6 +1,6 @@
 """The supervisor's case desk: queues by state, overdue first, and batch workflow actions.
 
-Queues (DESIGN.md §5): 待受理 REPORTED, 已受理 ACCEPTED, 处置中 IN_PROGRESS, 延期申请
+Queues (docs/design.md §5): 待受理 REPORTED, 已受理 ACCEPTED, 处置中 IN_PROGRESS, 延期申请
 (in progress with an extension request pending), 挂账 SUSPENDED, 待结案 VERIFIED. Each
 case carries its deadline countdown on the workspace calendar and the actions the
 signed-in actor may take now (``workflow.available_actions``). A batch action is

@@ -1,7 +1,7 @@
 """Read models for the Cases and Hazards screens: plain dataclasses, never ORM rows.
 
 Cases come with their deadline countdown (remaining working time on the
-workspace calendar, DESIGN.md §5) and the workflow actions the signed-in actor
+workspace calendar, docs/design.md §5) and the workflow actions the signed-in actor
 may take now; hazard sites with their open rectifications; a site's detail with
 its inspections and rectifications. Everything returned is a frozen value that
 may cross threads.

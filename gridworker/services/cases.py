@@ -2,7 +2,7 @@
 
 Locally an action is checked and applied at once (the worker sees the new state
 offline); it travels as a `command` and the server applies it again in arrival
-order, so `case.state` is only ever set by applying actions (DESIGN.md §4).
+order, so `case.state` is only ever set by applying actions (docs/design.md §4).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Conflict review across grids (DESIGN.md §4, §6): a supervisor's view of the server's
+"""Conflict review across grids (docs/design.md §4, §6): a supervisor's view of the server's
 open conflicts in the grids they oversee, not only those this laptop ran into.
 
 The server keeps every conflict with its base, server and incoming values and their
@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 
 from sqlalchemy import select
 
+from gridworker.protocol import ConflictInfo, ConflictList, ResolveRequest
 from gridworker.services.syncing import LABEL_FIELDS, client_for
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import SYNC_MODELS, GridRow
-from gridworker.sync.protocol import ConflictInfo, ConflictList, ResolveRequest
 from gridworker.sync.state import DeviceIdentity
 
 Keep = Literal["server", "incoming"]

@@ -1,4 +1,4 @@
-"""The supervisor's dashboard (DESIGN.md §5): case figures for a scope and an as-of time.
+"""The supervisor's dashboard (docs/design.md §5): case figures for a scope and an as-of time.
 
 Computed locally from the synced cases in the encrypted profile and stamped with
 the last sync. The definitions:
@@ -48,7 +48,7 @@ DEFAULT_CHART_DAYS = 30
 
 
 class Figure(Enum):
-    """The dashboard's figures, with their Chinese labels (DESIGN.md §5)."""
+    """The dashboard's figures, with their Chinese labels (docs/design.md §5)."""
 
     total = "累计办件"
     closed = "办结"
@@ -101,7 +101,7 @@ class Dashboard:
         return value
 
     def to_json(self) -> dict[str, Any]:
-        """The figures as `gridworker dashboard --json` prints them (DESIGN.md §9)."""
+        """The figures as `gridworker dashboard --json` prints them (docs/design.md §9)."""
         return {
             "total": self.total,
             "closed": self.closed,

@@ -1,7 +1,7 @@
 """Autosaved form drafts, kept inside the encrypted profile database.
 
 A half-typed visit record must survive a crash, a lock or a switch to another
-household, yet nothing personal may reach disk in plaintext (DESIGN.md §3). So a
+household, yet nothing personal may reach disk in plaintext (docs/design.md §3). So a
 draft is a `Setting` row (key ``draft:<kind>:<record id>``, a JSON value) in the
 SQLCipher database: encrypted like everything else, never synced, and gone when
 the form is saved or discarded. The data is plain JSON chosen by the form.

@@ -43,6 +43,19 @@ def as_coded(exc: BaseException) -> CodedError:
     return CodedError("unexpected_error")
 
 
+def reported() -> tuple[type[BaseException], ...]:
+    """The failures a command reports as one line in the reader's language (rather than a
+    traceback): coded ones, a file, disk or database failure, a revoked device, a
+    cancelled sync, a file of the wrong format. Imported when asked, as the command line
+    needs them only on its way out."""
+    from sqlalchemy.exc import DatabaseError
+
+    from gridworker.services.tabular import FileFormatError
+    from gridworker.sync.engine import Cancelled, DeviceRevoked
+
+    return (CodedError, OSError, DatabaseError, DeviceRevoked, Cancelled, FileFormatError)
+
+
 def user_message(exc: BaseException, lang: str = "zh_CN") -> str:
     """One line for a person: the coded message, or the catalogue's text for the kind of
     failure (never the exception's raw text, which may be English or technical)."""

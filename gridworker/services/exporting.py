@@ -1,7 +1,7 @@
 """`gridworker export`: households, residents, visits, inspections, rectifications, cases.
 
 Masked by default (ID numbers `360302********1234`, phones `138****5678`,
-DESIGN.md §7); `unmasked=True` is an audited action. In .xlsx, ID numbers are
+docs/design.md §7); `unmasked=True` is an audited action. In .xlsx, ID numbers are
 written as text so they keep all 18 characters and a final X. The file is
 written to a temporary name beside the target and moved into place, so a failed
 export leaves nothing half-written behind.

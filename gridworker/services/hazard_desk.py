@@ -7,7 +7,7 @@ inspection, the failed checklist items, the rectification and its before/after
 photos. The supervisor verifies a fix (services.inspections.verify_rectification),
 refuses it with a reason (refuse_close_out) or closes it out (销号, `close_out`
 here): every close-out needs after-evidence on file — a photo of the fixed item,
-the 解危证明 or the demolished site — as DESIGN.md §1 says (re-inspection with
+the 解危证明 or the demolished site — as docs/design.md §1 says (re-inspection with
 before/after photos, then close-out by a supervisor).
 """
 

@@ -1,7 +1,7 @@
 """Read models for the household screens: one household with its residents, its visits.
 
 Everything returned is a plain frozen dataclass with personal numbers already
-masked (DESIGN.md §7), safe to hand from a worker thread to the UI. The full value
+masked (docs/design.md §7), safe to hand from a worker thread to the UI. The full value
 of a masked field is only available through `services.privacy.reveal`, which logs it.
 """
 

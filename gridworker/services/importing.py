@@ -67,6 +67,7 @@ from gridworker.services.tabular import (
     read_rows,
 )
 from gridworker.services.workspace import ServiceError, Workspace
+from gridworker.storage.bulk import insert_new
 from gridworker.storage.models import (
     GridRow,
     HouseholdRow,
@@ -74,7 +75,6 @@ from gridworker.storage.models import (
     ResidentTagRow,
     SyncRecord,
 )
-from gridworker.storage.outbox import insert_new
 
 __all__ = ["CHUNK", "ImportOptions", "ImportReport", "RowError", "grid_names", "import_file"]
 
@@ -429,7 +429,7 @@ def _write(ws: Workspace, good: list[_Checked], new_hids: list[str], report: Imp
     rids = [c.rid for c in good]
     with ws.write() as s, s.no_autoflush:
         # New records are collected and written in bulk with their outbox entries
-        # (storage.outbox.insert_new); changes to existing ones go through the ORM
+        # (storage.bulk.insert_new); changes to existing ones go through the ORM
         # and its change capture, field by field.
         new_records: list[SyncRecord] = []
         s.info[BULK_NEW] = new_records

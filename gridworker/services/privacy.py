@@ -1,4 +1,4 @@
-"""Revealing a masked value (DESIGN.md §7): a logged action, with the reason.
+"""Revealing a masked value (docs/design.md §7): a logged action, with the reason.
 
 Lists and exports show ID numbers and phones masked. When a worker needs the full
 value (filling in a benefit application, calling a resident) they ask for it with a

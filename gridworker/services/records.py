@@ -16,7 +16,7 @@ __all__ = ["PHONE_FIELDS", "coerce_fields", "copy_entity", "row_from", "to_entit
 
 
 def to_entity(row: SyncRecord, entity_cls: type[E]) -> E:
-    """The domain entity for a row (same field names, DESIGN.md §2's one vocabulary)."""
+    """The domain entity for a row (same field names, docs/design.md §2's one vocabulary)."""
     names = {f.name for f in fields(entity_cls)}  # type: ignore[arg-type]
     return entity_cls(**{k: getattr(row, k) for k in names})
 

@@ -1,7 +1,7 @@
 """The household register: households, residents and their tags.
 
 Households are keyed by grid code + 户号 and residents by ID number
-(deterministic ids, DESIGN.md §4), so registering or importing the same person
+(deterministic ids, docs/design.md §4), so registering or importing the same person
 twice updates one record instead of making two.
 """
 
@@ -58,7 +58,7 @@ class HouseholdInput(EntityInput):
 
 
 PREFETCHED = "gridworker.prefetched"
-# A list in session.info: new records to write with outbox.insert_new (a bulk import).
+# A list in session.info: new records to write with bulk.insert_new (a bulk import).
 BULK_NEW = "gridworker.bulk_new"
 
 
@@ -77,7 +77,7 @@ def upsert(session: Session, model: type[R], record_id: str, values: dict[str, A
         row = model(id=record_id, version=0, deleted=False, **values)
         bulk: list[SyncRecord] | None = session.info.get(BULK_NEW)
         if bulk is not None and cache is not None:
-            # Collected for outbox.insert_new: written with its outbox entry in bulk.
+            # Collected for bulk.insert_new: written with its outbox entry in bulk.
             bulk.append(row)
         else:
             session.add(row)

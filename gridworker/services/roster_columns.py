@@ -29,7 +29,7 @@ class FieldSpec:
 
 
 # Register fields a roster column can fill, in template order. The first synonym is what
-# DESIGN.md §9 names; the English field name is always accepted too.
+# docs/design.md §9 names; the English field name is always accepted too.
 FIELDS: dict[str, FieldSpec] = {
     "grid_code": FieldSpec(
         "网格编码", "Grid code",

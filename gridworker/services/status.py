@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def status(ws: Workspace) -> dict[str, Any]:
-    """Keys of DESIGN.md §9: pending, conflicts, last_sync, server, online (+ who and where).
+    """Keys of docs/design.md §9: pending, conflicts, last_sync, server, online (+ who and where).
 
     `online` means the last contact with the server succeeded.
     """

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gridworker.domain.enums import Role, SupervisorLevel
+from gridworker.protocol import ErrorCode, LoginResponse
 from gridworker.services.conflicts import (  # re-exported: the CLI and the UI import them here
     LABEL_FIELDS,
     ConflictView,
@@ -31,7 +32,6 @@ from gridworker.storage.outbox import without_capture
 from gridworker.storage.profile import profile_exists
 from gridworker.sync.client import SyncClient, SyncError, make_transport
 from gridworker.sync.engine import Cancelled, CycleReport, Progress, SyncEngine
-from gridworker.sync.protocol import ErrorCode, LoginResponse
 from gridworker.sync.state import DeviceIdentity, ServerConfig, SyncState
 
 __all__ = [

@@ -7,7 +7,7 @@ Three lists, each sorted most urgent first:
   the tag row, else the tag's default, DOMAIN.md); a resident with several tags
   is listed once, under the tag that falls due first;
 - rectifications due: open rectifications whose deadline is within a week or past;
-- cases near their deadline: open cases that are due soon or overdue (DESIGN.md §5),
+- cases near their deadline: open cases that are due soon or overdue (docs/design.md §5),
   with the working time left on the workspace's calendar.
 
 Everything returned is plain values (safe to hand from a worker thread to the UI).
@@ -317,7 +317,7 @@ def rectifications_due(
 def cases_near_deadline(
     ws: Workspace, *, now: datetime, rules: DeadlineRules | None = None
 ) -> list[CaseDue]:
-    """Open cases due soon or overdue (DESIGN.md §5), nearest deadline first."""
+    """Open cases due soon or overdue (docs/design.md §5), nearest deadline first."""
     stmt = select(CaseRow).where(
         CaseRow.deleted.is_(False),
         CaseRow.state.in_(OPEN_CASE_STATES),

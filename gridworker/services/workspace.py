@@ -112,7 +112,7 @@ class Workspace:
         return district_today(self.now(), self.zone)
 
     def deadline_terms(self, session: Session | None = None) -> DeadlineTerms:
-        """The calendar and deadline rules to compute deadlines with (DESIGN.md §5).
+        """The calendar and deadline rules to compute deadlines with (docs/design.md §5).
 
         The district's, as last synced, else the built-in default. `calendar` and
         `rules` follow: when a sync brought a new revision they are replaced.
@@ -178,7 +178,7 @@ def init_profile(
 ) -> Workspace:
     """Create an encrypted profile offline (`gridworker init`).
 
-    Deterministic ids (DESIGN.md §4) use the district's id secret when the
+    Deterministic ids (docs/design.md §4) use the district's id secret when the
     admin handed one out (`district_key`, e.g. from a file); otherwise a local
     secret until enrollment delivers the district's.
     """

@@ -2,7 +2,7 @@
 
 Each attachment is one file ``<root>/<sha[:2]>/<sha>``, named by the SHA-256 of
 its (GPS-stripped) plaintext and encrypted with AES-256-GCM under a key derived
-from the profile's data key (DESIGN.md §3). File layout::
+from the profile's data key (docs/design.md §3). File layout::
 
     b"GWA1" | 12-byte random base nonce | chunk 0 | chunk 1 | ... | last chunk
 

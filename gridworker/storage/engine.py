@@ -1,6 +1,6 @@
 """The SQLCipher engine: raw-key open, WAL, BEGIN IMMEDIATE for writes.
 
-DESIGN.md §3: open through a `creator` that issues the raw key; a pool fit for
+docs/design.md §3: open through a `creator` that issues the raw key; a pool fit for
 several threads (SQLAlchemy's default SingletonThreadPool for pysqlcipher closes
 connections past five threads, so we use a QueuePool); write transactions begin
 IMMEDIATE because a deferred read-then-write in WAL mode fails with SQLITE_BUSY
@@ -52,7 +52,7 @@ def open_connection(db_path: Path, data_key: bytes) -> Any:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f'PRAGMA key = "{raw_key_pragma(data_key)}"')
         # Temp tables and sort spills stay in memory: SQLCipher does not encrypt
-        # temp files, and DESIGN.md §3 allows nothing plaintext on disk.
+        # temp files, and docs/design.md §3 allows nothing plaintext on disk.
         conn.execute("PRAGMA temp_store = MEMORY")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -2,7 +2,7 @@
 
 The SQLCipher database (and, through a derived subkey, the attachment store) is
 encrypted with a random 256-bit data key, never with the passphrase itself
-(DESIGN.md §3). A key-encryption key derived from the passphrase with Argon2id
+(docs/design.md §3). A key-encryption key derived from the passphrase with Argon2id
 wraps the data key with AES-256-GCM in a small JSON key file beside the database,
 so unlocking pays Argon2id once and a passphrase change only re-wraps 32 bytes.
 
@@ -482,7 +482,7 @@ def wipe_key_file(path: StrPath) -> None:
     """Overwrite the key file with random bytes, fsync and delete it.
 
     Without the key file the database and attachments are unreadable, so a wipe
-    deletes it first (DESIGN.md §3). Leftover temp files of an interrupted write
+    deletes it first (docs/design.md §3). Leftover temp files of an interrupted write
     hold the same wrapped key and go too. On SSDs and journaling or copy-on-write
     file systems the overwrite is best effort; the unlink is what counts. A
     missing file is not an error, so an interrupted wipe can simply run again.

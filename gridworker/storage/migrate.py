@@ -1,4 +1,4 @@
-"""Schema changes through Alembic (DESIGN.md §3): never create_all on a real profile."""
+"""Schema changes through Alembic (docs/design.md §3): never create_all on a real profile."""
 
 from __future__ import annotations
 

@@ -126,7 +126,7 @@ class HouseholdSearchRow(Base):
 
 
 class OutboxEntry(Base):
-    """One unacknowledged local change (DESIGN.md §4, client side).
+    """One unacknowledged local change (docs/design.md §4, client side).
 
     `mutation_id` is strictly increasing per client and never reused
     (AUTOINCREMENT), assigned when the row is created; coalescing an unsent edit

@@ -1,7 +1,7 @@
 """Change capture: every local write appends its outbox row in the same flush.
 
 A `before_flush` hook on the profile's sessions turns each new, changed or
-tombstoned synced record into an outbox entry (DESIGN.md §4), so no code path
+tombstoned synced record into an outbox entry (docs/design.md §4), so no code path
 can write a record and forget to queue it. The sync engine applies pulled rows
 with capture switched off (`without_capture`).
 
@@ -31,11 +31,10 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.domain.wire import wire_value
-from gridworker.storage.bulk import insert_rows
 from gridworker.storage.models import APPEND_ONLY, COMMAND_ENTITIES, OutboxEntry, SyncRecord
 
 CAPTURE_KEY = "gridworker.capture"
-_NEXT_ID_KEY = "gridworker.outbox.next_id"
+NEXT_ID_KEY = "gridworker.outbox.next_id"
 
 
 def now_utc() -> datetime:
@@ -106,7 +105,7 @@ def _pending_entries(
     return found
 
 
-def _next_mutation_id(session: Session) -> int:
+def next_mutation_id(session: Session) -> int:
     """The next mutation id, assigned here rather than by SQLite at INSERT.
 
     With the key known beforehand the unit of work writes a flush's entries with one
@@ -116,13 +115,13 @@ def _next_mutation_id(session: Session) -> int:
     high-water mark (sqlite_sequence, which SQLite raises for explicit ids too). Write
     transactions are serialized (BEGIN IMMEDIATE), so nobody else takes ids meanwhile.
     """
-    next_id = session.info.get(_NEXT_ID_KEY)
+    next_id = session.info.get(NEXT_ID_KEY)
     if next_id is None:
         conn = session.connection()
         used = conn.execute(select(func.max(OutboxEntry.mutation_id))).scalar() or 0
         high = conn.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'")).scalar()
         next_id = max(int(used), int(high or 0)) + 1
-    session.info[_NEXT_ID_KEY] = next_id + 1
+    session.info[NEXT_ID_KEY] = next_id + 1
     return int(next_id)
 
 
@@ -135,7 +134,7 @@ def _enqueue(
     old: dict[str, Any] | None,
 ) -> OutboxEntry:
     entry = OutboxEntry(
-        mutation_id=_next_mutation_id(session),
+        mutation_id=next_mutation_id(session),
         op=op,
         entity=obj.__entity__,
         record_id=obj.id,
@@ -165,7 +164,7 @@ def _note_bases(entry: OutboxEntry, new: dict[str, Any], version: int) -> None:
     entry.bases = bases
 
 
-def _apply_column_defaults(obj: SyncRecord) -> None:
+def apply_column_defaults(obj: SyncRecord) -> None:
     # Column defaults fire only at INSERT; the queued payload must carry them already.
     for column in obj.__table__.columns:
         default = column.default
@@ -176,14 +175,14 @@ def _apply_column_defaults(obj: SyncRecord) -> None:
 def capture(session: Session, flush_context: UOWTransaction, instances: object) -> None:
     if not session.info.get(CAPTURE_KEY, True):
         return
-    session.info.pop(_NEXT_ID_KEY, None)  # read afresh: other transactions may have queued
+    session.info.pop(NEXT_ID_KEY, None)  # read afresh: other transactions may have queued
     now = now_utc()
     for obj in list(session.new):
         if not isinstance(obj, SyncRecord):
             continue
         obj.created_at = obj.created_at or now
         obj.updated_at = now
-        _apply_column_defaults(obj)
+        apply_column_defaults(obj)
         fields = {k: wire_value(v) for k, v in obj.to_fields().items()}
         op = "command" if obj.__entity__ in COMMAND_ENTITIES else "create"
         _enqueue(session, op=op, obj=obj, payload=fields, old=None)
@@ -229,70 +228,6 @@ def capture(session: Session, flush_context: UOWTransaction, instances: object) 
                 "synced records are tombstoned (deleted=True), never removed: "
                 f"{obj.__entity__} {obj.id}"
             )
-
-
-_LAYOUT: dict[type[SyncRecord], tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {}
-
-
-def _layout(model: type[SyncRecord]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    """(attribute, column key) pairs and the synced field names of a model (cached)."""
-    layout = _LAYOUT.get(model)
-    if layout is None:
-        mapper = inspect(model)
-        columns = tuple((a.key, a.columns[0].key) for a in mapper.column_attrs)
-        layout = (columns, tuple(model.synced_fields()))
-        _LAYOUT[model] = layout
-    return layout
-
-
-def insert_new(session: Session, records: list[SyncRecord]) -> int:
-    """Write new records and the `create` entries `capture` would queue for them, with one
-    executemany per table (a bulk import: thousands of new rows per transaction).
-
-    The records are transient objects (never added to the session); they are stamped
-    like `capture` stamps new rows, and each gets its own entry, in list order, with the
-    full record as payload. Only for records that do not exist yet. Returns the count.
-    """
-    if not records:
-        return 0
-    session.info.pop(_NEXT_ID_KEY, None)
-    now = now_utc()
-    by_table: dict[tuple[Any, frozenset[str]], list[dict[str, Any]]] = {}
-    entries: list[dict[str, Any]] = []
-    for obj in records:
-        if obj.__entity__ in COMMAND_ENTITIES:
-            raise ValueError(f"{obj.__entity__} rows are queued as commands, not bulk-inserted")
-        obj.created_at = obj.created_at or now
-        obj.updated_at = now
-        _apply_column_defaults(obj)
-        columns, synced = _layout(type(obj))
-        state = obj.__dict__  # the instance's attribute values (a transient object)
-        # Attributes never set are left out, so that their column defaults apply (as
-        # with the ORM); a field never set travels as null (as to_fields() reads it).
-        values = {col: state[attr] for attr, col in columns if attr in state}
-        by_table.setdefault((obj.__table__, frozenset(values)), []).append(values)
-        entries.append(
-            {
-                "mutation_id": _next_mutation_id(session),
-                "op": "create",
-                "entity": obj.__entity__,
-                "record_id": obj.id,
-                "grid_code": obj.grid_code,
-                "base_version": obj.version or 0,
-                "schema_version": SCHEMA_VERSION,
-                "payload": {k: wire_value(state.get(k)) for k in synced},
-                "old": None,
-                "created_at": now,
-                "status": "pending",
-                "attempts": 0,
-                "full_state": False,
-            }
-        )
-    for (table, _keys), rows in by_table.items():
-        insert_rows(session, table, rows)
-    insert_rows(session, OutboxEntry.__table__, entries)  # type: ignore[arg-type]
-    session.info.pop(_NEXT_ID_KEY, None)  # the next flush reads the ids afresh
-    return len(records)
 
 
 class CapturingSession(Session):

@@ -5,7 +5,7 @@
     <profile>/attachments/    one AES-GCM file per photo or document
     <profile>/profile.lock    held while a process has the profile open
 
-A profile is used by one process at a time (DESIGN.md §3): a second process
+A profile is used by one process at a time (docs/design.md §3): a second process
 waits up to `lock_timeout` seconds, then gets ProfileLocked.
 """
 

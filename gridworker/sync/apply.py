@@ -1,6 +1,6 @@
 """Applying what the server says to the local database (always with capture off).
 
-The rebase rule of DESIGN.md §4: a pulled row never overwrites a field that
+The rebase rule of docs/design.md §4: a pulled row never overwrites a field that
 still has an unacknowledged outbox entry; local values stay on top and the
 pending mutation keeps its original base_version.
 """
@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from gridworker.domain.enums import GridType, RegionLevel
 from gridworker.domain.wire import wire_value
-from gridworker.storage.bulk import insert_rows
+from gridworker.protocol import MutationOutcome, Row
+from gridworker.storage.bulk import NewRow, write_new
 from gridworker.storage.codec import coerce_fields
 from gridworker.storage.models import (
     SYNC_MODELS,
@@ -29,7 +30,6 @@ from gridworker.storage.models import (
     SyncRecord,
 )
 from gridworker.storage.reference_terms import store_reference_doc
-from gridworker.sync.protocol import MutationOutcome, Row
 from gridworker.sync.state import SyncState
 
 UNSENT = ("pending", "sending")
@@ -166,7 +166,8 @@ def apply_rows(session: Session, rows: Sequence[Row]) -> None:
 
     Built for pages of thousands: the local copies and the unsent outbox entries of
     the page's records are read with one query per entity and CHUNK ids, records new
-    to this laptop are inserted with one executemany per entity (no ORM unit of work),
+    to this laptop are inserted with one executemany per entity (storage/bulk.py's
+    `write_new`, no ORM unit of work),
     and only rows that change a local record go through the ORM (the rebase rule).
     """
     keys = [(r.entity, r.id) for r in rows if r.entity in SYNC_MODELS]
@@ -191,7 +192,7 @@ def apply_rows(session: Session, rows: Sequence[Row]) -> None:
         if known:
             for record_id, fields in pending_fields_many(session, entity, known).items():
                 pending[(entity, record_id)] = fields
-    inserts: dict[tuple[str, frozenset[str]], list[dict[str, Any]]] = {}
+    inserts: list[NewRow] = []
     now = _now()  # one stamp for the page's new rows (stored once, see storage/bulk.py)
     for row in rows:
         model = SYNC_MODELS.get(row.entity)
@@ -202,8 +203,7 @@ def apply_rows(session: Session, rows: Sequence[Row]) -> None:
         if existing is None:
             if row.deleted:
                 continue  # a tombstone or eviction of a record this laptop never had
-            values = _new_values(model, row, now)
-            inserts.setdefault((row.entity, frozenset(values)), []).append(values)
+            inserts.append((model, _new_values(model, row, now)))
             continue
         if existing.version >= row.version:
             continue  # our own change coming back, or an older copy
@@ -211,8 +211,7 @@ def apply_rows(session: Session, rows: Sequence[Row]) -> None:
             session, model, existing, row, pending.get((row.entity, row.id), frozenset())
         )
     session.flush()
-    for (entity, _keys), batch in inserts.items():
-        insert_rows(session, SYNC_MODELS[entity].__table__, batch)  # type: ignore[arg-type]
+    write_new(session, inserts, queue=False)  # from the server: nothing to queue
 
 
 def store_reference(session: Session, row: Row) -> None:

@@ -6,7 +6,7 @@
   errors and 502/503/504, for requests that are safe to repeat: reads, and the
   push, which the server makes idempotent by mutation id. Login is not retried.
 - Every error response becomes a typed SyncError carrying the server's code and
-  its message (the JSON body of DESIGN.md §4); anything else (HTML from a proxy,
+  its message (the JSON body of docs/design.md §4); anything else (HTML from a proxy,
   truncated JSON, a reply that does not match the protocol) is a ProtocolError.
 """
 
@@ -26,7 +26,7 @@ from urllib3.util.retry import Retry
 from gridworker import __version__
 from gridworker.domain.errors import CodedError, DetailedError
 from gridworker.domain.version import SCHEMA_VERSION
-from gridworker.sync.protocol import (
+from gridworker.protocol import (
     HEADER_DEVICE,
     HEADER_PROTOCOL,
     HEADER_SCHEMA,

@@ -7,7 +7,7 @@ cut off anywhere (network, crash, SIGKILL) resumes without duplicates or loss:
 - each pulled page is stored with its cursor in one transaction;
 - transfers are remembered until the file is on the other side.
 
-Lifecycle answers (DESIGN.md §4): `device_revoked` wipes the profile (and
+Lifecycle answers (docs/design.md §4): `device_revoked` wipes the profile (and
 nothing else does); `epoch_changed` re-sends what the restored server lacks and
 resyncs keeping the outbox; `cursor_expired` resyncs from zero; `client_cloned`
 and authentication errors go back to the caller, which must sign in again.
@@ -28,18 +28,7 @@ from typing import TypeVar, cast
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from gridworker.storage.engine import write_session
-from gridworker.storage.models import (
-    SYNC_MODELS,
-    LocalConflict,
-    OutboxEntry,
-)
-from gridworker.storage.outbox import without_capture
-from gridworker.storage.profile import OpenProfile, wipe_profile
-from gridworker.sync import apply, refetch, resolutions, restore, transfers
-from gridworker.sync.client import SyncClient, SyncError
-from gridworker.sync.faults import killpoint
-from gridworker.sync.protocol import (
+from gridworker.protocol import (
     MAX_PULL_LIMIT,
     MAX_PUSH_MUTATIONS,
     Cursor,
@@ -51,6 +40,17 @@ from gridworker.sync.protocol import (
     PushRequest,
     PushResponse,
 )
+from gridworker.storage.engine import write_session
+from gridworker.storage.models import (
+    SYNC_MODELS,
+    LocalConflict,
+    OutboxEntry,
+)
+from gridworker.storage.outbox import without_capture
+from gridworker.storage.profile import OpenProfile, wipe_profile
+from gridworker.sync import apply, refetch, resolutions, restore, transfers
+from gridworker.sync.client import SyncClient, SyncError
+from gridworker.sync.faults import killpoint
 from gridworker.sync.state import SyncState
 
 log = logging.getLogger(__name__)

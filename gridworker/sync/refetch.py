@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import MAX_FETCH_KEYS, FetchRequest, RecordKey, Row
 from gridworker.storage.codec import coerce_fields
 from gridworker.storage.engine import write_session
 from gridworker.storage.models import SYNC_MODELS, OutboxEntry
 from gridworker.storage.outbox import without_capture
 from gridworker.sync.apply import UNSENT, apply_row, pending_fields, set_fields
-from gridworker.sync.protocol import MAX_FETCH_KEYS, FetchRequest, RecordKey, Row
 from gridworker.sync.state import SyncState
 
 if TYPE_CHECKING:

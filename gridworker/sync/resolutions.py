@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import ErrorCode, ResolveRequest
 from gridworker.storage.codec import coerce_fields
 from gridworker.storage.engine import write_session
 from gridworker.storage.models import SYNC_MODELS, LocalConflict
 from gridworker.storage.outbox import now_utc, without_capture
 from gridworker.sync.apply import queue_refetch
 from gridworker.sync.client import SyncError
-from gridworker.sync.protocol import ErrorCode, ResolveRequest
 
 if TYPE_CHECKING:
     from gridworker.sync.engine import SyncEngine

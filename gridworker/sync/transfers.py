@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import ATTACHMENT_CHUNK, ErrorCode
 from gridworker.storage.engine import write_session
 from gridworker.storage.models import AttachmentRow, Transfer
 from gridworker.sync.client import SyncError
 from gridworker.sync.faults import killpoint
-from gridworker.sync.protocol import ATTACHMENT_CHUNK, ErrorCode
 
 if TYPE_CHECKING:
     from gridworker.sync.engine import CycleReport, SyncEngine

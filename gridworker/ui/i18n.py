@@ -1,4 +1,4 @@
-"""Translations: English source strings in tr(), zh_CN by default (DESIGN.md, mission).
+"""Translations: English source strings in tr(), zh_CN by default (docs/design.md §1).
 
 The language is the one setting kept in QSettings (nothing personal is stored there).
 """

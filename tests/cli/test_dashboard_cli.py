@@ -97,8 +97,8 @@ def test_seeded_district_shows_the_must_show_figures(
 
 
 def test_dashboard_cli_prints_the_same_figures(admin: Workspace) -> None:
-    """Proves `gridworker dashboard --json --scope 360302 --as-of …` prints the DESIGN §9 keys
-    with the seeded figures, and the human form shows the Chinese labels."""
+    """Proves `gridworker dashboard --json --scope 360302 --as-of …` prints the docs/design.md §9
+    keys with the seeded figures, and the human form shows the Chinese labels."""
     profile = admin.profile.path
     admin.close()  # the CLI takes the profile lock
     as_of = SEED_TIME.isoformat()

@@ -9,7 +9,7 @@ from gridworker.domain.masking import mask_id_number, mask_name, mask_phone
 
 
 def test_examples_from_the_design() -> None:
-    """DESIGN.md §7's examples: 360302********1234 and 138****5678."""
+    """docs/design.md §7's examples: 360302********1234 and 138****5678."""
     assert mask_id_number("360302199001011234") == "360302********1234"
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone("+86 138 1234 5678") == "138****5678"

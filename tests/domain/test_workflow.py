@@ -1,4 +1,4 @@
-"""The case workflow matches DESIGN.md §5 exactly, for every role, state and action."""
+"""The case workflow matches docs/design.md §5 exactly, for every role, state and action."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 CAL = default_calendar()
 NOW = datetime(2026, 3, 18, 10, 0, tzinfo=TZ)
 
-# Transcribed by hand from DESIGN.md §5 (codes, not enum members, so that a wrong
+# Transcribed by hand from docs/design.md §5 (codes, not enum members, so that a wrong
 # enum or table in workflow.py cannot make this agree with itself).
 # from  action  to  roles  flags(street = street-level supervisor only, photo,
 # pending = only with an extension request pending, idle = only without one)
@@ -133,7 +133,8 @@ def apply(case: Case, action: CaseAction, level: SupervisorLevel | None = None,
 
 
 def test_table_in_code_is_the_design_table() -> None:
-    """TRANSITIONS has exactly the rows, targets, roles and flags transcribed from DESIGN.md."""
+    """TRANSITIONS has exactly the rows, targets, roles and flags transcribed from
+    docs/design.md."""
     actual = {(t.from_state.value, t.action.value): t for t in TRANSITIONS}
     assert set(actual) == set(EXPECTED)
     for key, row in EXPECTED.items():

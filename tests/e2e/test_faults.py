@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gridworker.protocol import ErrorCode, PullRequest
 from gridworker.services.syncing import client_for, sync_now
 from gridworker.sync.client import (
     InsecureServer,
@@ -21,7 +22,6 @@ from gridworker.sync.client import (
 )
 from gridworker.sync.engine import SyncEngine
 from gridworker.sync.faults import FaultPlan, FaultyAdapter
-from gridworker.sync.protocol import ErrorCode, PullRequest
 from tests.e2e.conftest import LiveServer, enrolled
 from tests.e2e.test_sync_e2e import add_household, outbox_size, set_field, snapshot
 

@@ -31,6 +31,7 @@ from hypothesis.stateful import rule
 
 from gridworker.domain import ids
 from gridworker.domain.errors import DomainError
+from gridworker.protocol import PullRequest, PullResponse
 from gridworker.services import register
 from gridworker.services.attachments import attach
 from gridworker.services.syncing import client_for, enroll, list_conflicts, resolve_conflict
@@ -41,7 +42,6 @@ from gridworker.storage.models import HouseholdRow
 from gridworker.sync.client import SyncClient, SyncError, make_transport
 from gridworker.sync.engine import SyncEngine
 from gridworker.sync.faults import FaultPlan, FaultyAdapter, HeldRequests
-from gridworker.sync.protocol import PullRequest, PullResponse
 from tests.e2e.conftest import GRID_A, GRID_B, PASSPHRASE, PASSWORD
 from tests.e2e.server_ops import backup, purge_all, restore, set_grids
 

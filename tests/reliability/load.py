@@ -5,7 +5,7 @@ Importable (the benchmarks reuse it) and runnable:
     python -m tests.reliability.load --clients 360 --changes 20 --workers 4 [--pg URL]
 
 Each simulated client is one device of a grid worker: it signs in, pushes `changes`
-household edits in one batch (the wire format of gridworker.sync.protocol), then pulls
+household edits in one batch (the wire format of gridworker.protocol), then pulls
 until `has_more` is false, exactly as the sync engine's cycle does. All clients share one
 pooled HTTP session (requests, a connection pool of `concurrency`), so 3,600 clients are
 3,600 sign-ins and cycles, not 3,600 processes. A barrier makes the clients of a wave

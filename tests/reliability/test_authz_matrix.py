@@ -403,7 +403,7 @@ def expect_declare(w: World, who: str, grid: str, scope: str) -> Call:
 def expect_head(w: World, who: str, grid: str, scope: str) -> Call:
     # "in": the caller's own upload; "out": another user's upload of a file the caller
     # names by hash, which is answered as a file nobody declared (knowing a hash grants
-    # nothing, DESIGN.md §4).
+    # nothing, docs/design.md §4).
     if who in DENIED:
         return Call(DENIED[who][0])
     return Call(200 if scope == "in" else 404)

@@ -27,7 +27,7 @@ from gridworker.server.users import create_department, create_user
 from tests.reliability.conftest import one_grid_app, scaled
 from tests.server.conftest import GRID_A, PASSWORD
 
-# One account per role (DESIGN.md §6): every operation is generated with each one's token.
+# One account per role (docs/design.md §6): every operation is generated with each one's token.
 ROLES = {
     "grid_worker": ("worker.a", {"grids": [GRID_A]}),
     "adviser": ("adviser.a", {"grids": [GRID_A]}),

@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from gridworker.domain.enums import NeedCategory, TagKind, VisitMode
+from gridworker.protocol import ErrorCode
 from gridworker.server.app import create_app
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import make_engine, session_factory, transaction
@@ -35,7 +36,6 @@ from gridworker.storage.keyvault import KdfParams
 from gridworker.storage.profile import profile_exists
 from gridworker.sync.client import SyncClient, SyncError, make_transport
 from gridworker.sync.engine import DeviceRevoked
-from gridworker.sync.protocol import ErrorCode
 from tests.e2e.conftest import GRID_A, PASSPHRASE, PASSWORD, enrolled, prepare_database
 from tests.e2e.test_sync_e2e import add_household, outbox_size, set_field, snapshot
 from tests.reliability.conftest import LoggedServer, start_logged_server

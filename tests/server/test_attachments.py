@@ -19,13 +19,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from gridworker.protocol import ATTACHMENT_CHUNK
 from gridworker.server.attachments import MAX_CHUNK_BYTES, final_path, part_path
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.filestore import read_range
 from gridworker.server.models import Audit
 from gridworker.server.records import put_record
-from gridworker.sync.protocol import ATTACHMENT_CHUNK
 from tests.server.conftest import GRID_A, GRID_B, login
 
 URL = "/api/v1/attachments"

@@ -1,5 +1,5 @@
 """Restore from backup: a new epoch turns old cursors away with 412 epoch_changed and the
-restored high-water mark (DESIGN.md §4), on SQLite and PostgreSQL."""
+restored high-water mark (docs/design.md §4), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -13,10 +13,9 @@ from gridworker.server.merge import (
     is_restricted,
     merge_update,
     resolution_changes,
-    to_entity,
-    typed_values,
     values_equal,
 )
+from gridworker.server.typed import to_entity, typed_values
 
 CURRENT = {"phone": "13800138000", "note": None, "head_name": "张三", "grid_code": "g1"}
 # Everything created at seq 10 by wang; li changed the phone at 12 and the note at 14.

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select, update
 
-from gridworker.server.api.deps import Caller
+from gridworker.server.caller import Caller
 from gridworker.server.core.db import transaction
 from gridworker.server.models import Conflict, Device, Record, User
 from gridworker.server.models import Counter as CounterRow

@@ -1,5 +1,5 @@
 """A pull never misses a change whose sequence number was taken by a transaction that
-committed after a later one (DESIGN.md §4), on SQLite and PostgreSQL, with real threads,
+committed after a later one (docs/design.md §4), on SQLite and PostgreSQL, with real threads,
 real transactions and (in one test) a real multi-worker uvicorn server."""
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ from fastapi import FastAPI
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
+from gridworker.protocol import Cursor, PullRequest
 from gridworker.server import sequence
-from gridworker.server.api.deps import Caller
+from gridworker.server.caller import Caller
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.models import Record
 from gridworker.server.pull import build_pull
 from gridworker.server.records import put_record
 from gridworker.server.sequence import lock_sequence
-from gridworker.sync.protocol import Cursor, PullRequest
 from tests.server.conftest import GRID_A, GRID_B, GRID_C, PASSWORD
 from tests.server.test_pull import REFERENCE, make_caller
 

@@ -17,12 +17,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 
+from gridworker import protocol
 from gridworker.domain import ids
 from gridworker.server import meta
 from gridworker.server.core.db import transaction
 from gridworker.server.models import Audit, Conflict, Move, MutationLog, Record
 from gridworker.server.sequence import current_seq
-from gridworker.sync import protocol
 from tests.server.conftest import GRID_A, GRID_B, login
 
 
@@ -482,7 +482,7 @@ def test_delete_against_edit_is_a_conflict(app: FastAPI, client: TestClient) -> 
 
 def test_update_of_a_missing_record_is_refused(app: FastAPI, client: TestClient) -> None:
     """Proves an update or delete of a record the server does not hold (purged) is refused
-    with the answer a record outside the caller's scope gets (DESIGN.md §4) and creates
+    with the answer a record outside the caller's scope gets (docs/design.md §4) and creates
     nothing."""
     worker = Laptop(client, "worker.a")
     missing = new_id()

@@ -1,4 +1,4 @@
-"""Who pulls what (DESIGN.md §4, §6): grids, departments, special-group tags, conflicts, and
+"""Who pulls what (docs/design.md §4, §6): grids, departments, special-group tags, conflicts, and
 scope changes (back-fill, eviction, moved records), on SQLite and PostgreSQL."""
 
 from __future__ import annotations

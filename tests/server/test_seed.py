@@ -25,7 +25,7 @@ from gridworker.server.app import create_app
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.filestore import read_range
-from gridworker.server.merge import check_entity, to_entity
+from gridworker.server.merge import check_entity
 from gridworker.server.models import Grid, Record, Region, Upload, User
 from gridworker.server.seed import (
     DEMO_GRIDS,
@@ -34,6 +34,7 @@ from gridworker.server.seed import (
     geojson_text,
     seed_demo,
 )
+from gridworker.server.typed import to_entity
 from gridworker.server.users import AdminError
 
 TODAY = date(2026, 11, 25)  # a Wednesday, a working day
@@ -131,7 +132,7 @@ def test_seed_demo_builds_a_consistent_district(settings: Settings) -> None:
     assert states == {state.code for state in CaseState}
     assert set(situations) == {"ok", "due_soon", "overdue", "reported_today"}
     assert situations == summary.deadlines
-    # The dashboard's must-show figures (DESIGN §5): 559 received (left DRAFT, not
+    # The dashboard's must-show figures (docs/design.md §5): 559 received (left DRAFT, not
     # CANCELLED), 538 closed, 21 in progress, 12 received today, 2 due soon.
     counted = Counter(r.data["state"] for r in by_entity["case"])
     del counted["draft"], counted["cancelled"]

@@ -1,4 +1,5 @@
-"""Dashboard figures (DESIGN.md §5) at their boundaries, on a real profile with a fixed clock."""
+"""Dashboard figures (docs/design.md §5) at their boundaries, on a real profile with a fixed
+clock."""
 
 from __future__ import annotations
 

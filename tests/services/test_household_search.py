@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from gridworker.demo_data import ROSTER_HEADER, make_roster
 from gridworker.domain.enums import Relationship
+from gridworker.protocol import Row
 from gridworker.services import register
 from gridworker.services.importing import import_file
 from gridworker.services.queries import search_households
@@ -22,7 +23,6 @@ from gridworker.storage.models import HouseholdRow, HouseholdSearchRow, Resident
 from gridworker.storage.outbox import without_capture
 from gridworker.storage.profile import DB_NAME, KEY_NAME
 from gridworker.sync import apply
-from gridworker.sync.protocol import Row
 from tests.conftest import GRID, GRID2, PASSPHRASE
 
 R = register.ResidentInput

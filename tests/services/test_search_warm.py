@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import event
 
 from gridworker.services.queries import (
     SEARCH_CACHE_KIB,
@@ -20,6 +20,7 @@ from gridworker.services.queries import (
     warm_household_search,
 )
 from gridworker.services.workspace import Workspace
+from gridworker.storage.bulk import write_new
 from gridworker.storage.models import HouseholdRow
 from tests.conftest import GRID, GRID2
 
@@ -59,7 +60,7 @@ def fill(ws: Workspace, households: int = HOUSEHOLDS, first: int = 0) -> None:
         for n in range(first, first + households)
     ]
     with ws.write() as s:
-        s.execute(insert(HouseholdRow), rows)
+        write_new(s, [(HouseholdRow, row) for row in rows], queue=False)
 
 
 def checkouts(ws: Workspace) -> list[Any]:

@@ -7,8 +7,9 @@ from sqlalchemy import delete, select, text
 
 from gridworker.domain.enums import Gender, Relationship
 from gridworker.services.workspace import Workspace
+from gridworker.storage.bulk import insert_new
 from gridworker.storage.models import HouseholdRow, OutboxEntry, ResidentRow
-from gridworker.storage.outbox import insert_new, without_capture
+from gridworker.storage.outbox import without_capture
 from tests.conftest import GRID
 
 HID = "00000000-0000-4000-8000-0000000001{:02d}"

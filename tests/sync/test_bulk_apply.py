@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from gridworker.protocol import MutationOutcome, Row
 from gridworker.services.workspace import Workspace, open_workspace
 from gridworker.storage.models import SYNC_MODELS, HouseholdRow, OutboxEntry, ResidentRow
 from gridworker.storage.outbox import without_capture
 from gridworker.sync import apply
-from gridworker.sync.protocol import MutationOutcome, Row
 from tests.conftest import GRID, GRID2, PASSPHRASE
 
 HID = "00000000-0000-4000-8000-0000000000{:02d}"

@@ -68,7 +68,7 @@ def test_idle_timer_locks(qtbot, session: AppSession, monkeypatch) -> None:  # t
 
 
 def test_supervisor_sees_the_desks() -> None:
-    """Proves navigation follows the role (DESIGN §6): desks and ledgers for supervisors and
+    """Proves navigation follows the role (docs/design.md §6): desks and ledgers for supervisors and
     the admin, field screens for workers, a department only its cases."""
     from gridworker.domain.enums import Role
     from gridworker.ui.screens import registry

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -10,13 +9,14 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from gridworker.protocol import HEADER_PROTOCOL, PROTOCOL_VERSION, ErrorCode
+from gridworker.server.caller import Caller
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError
 from gridworker.server.models import Device, Token, User
-from gridworker.server.scope import Scope, scope_for
+from gridworker.server.scope import scope_for
 from gridworker.server.security import token_hash
-from gridworker.sync.protocol import HEADER_PROTOCOL, PROTOCOL_VERSION, ErrorCode
 
 
 def get_sessions(request: Request) -> sessionmaker[Session]:
@@ -31,17 +31,6 @@ def get_settings(request: Request) -> Settings:
 
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
-@dataclass(frozen=True)
-class Caller:
-    """The signed-in device and user, as plain values (no ORM object leaves a session)."""
-
-    user_id: str
-    username: str
-    role: str
-    device_id: str
-    scope: Scope
 
 
 def check_protocol(request: Request) -> None:

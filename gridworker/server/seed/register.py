@@ -44,7 +44,7 @@ def seed_register(seeder: Seeder) -> None:
     grids = [*DEMO_GRIDS, *DEMO_GRIDS, *DEMO_GRIDS]
     grids += [g for g in seeder.worker_of if g not in DEMO_GRIDS]
     roster = make_roster(seeder.household_count, grid_codes=grids, seed=20261129)
-    # A few special-group tags in the demo grids (restricted: DESIGN.md §6).
+    # A few special-group tags in the demo grids (restricted: docs/design.md §6).
     special = {
         4: TagKind.community_correction,
         11: TagKind.severe_mental_illness,

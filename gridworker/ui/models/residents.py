@@ -1,6 +1,6 @@
 """The residents of one household: name, gender, relationship, masked numbers, tags.
 
-ID numbers and phones are shown masked (DESIGN.md §7). A value revealed through
+ID numbers and phones are shown masked (docs/design.md §7). A value revealed through
 `services.privacy.reveal` (logged, with a reason) is shown in full, highlighted,
 until `clear_revealed` — on another household, on lock, or after a minute.
 """

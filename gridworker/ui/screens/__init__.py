@@ -1,6 +1,6 @@
 """The main window's screens, in navigation order, and who sees each.
 
-Each entry is (key, factory). What a person sees follows their role (DESIGN §6):
+Each entry is (key, factory). What a person sees follows their role (docs/design.md §6):
 the supervisor and the admin get the dashboard and the desks, a department gets
 its cases.
 

@@ -1,4 +1,4 @@
-"""数据看板 (dashboard): the case figures of DESIGN.md §5 for a scope and a period.
+"""数据看板 (dashboard): the case figures of docs/design.md §5 for a scope and a period.
 
 Figures and series come from services.dashboard on the database thread, computed
 from the synced cases and stamped with the last sync. Every tile and every chart bar
@@ -123,7 +123,7 @@ class DashboardScreen(Screen):
         self.period_box.currentIndexChanged.connect(lambda _n: self.refresh())
         top.addWidget(self.period_box)
         top.addSpacing(8)
-        # As of an earlier day: each case as it stood at the end of that day (DESIGN §5).
+        # As of an earlier day: each case as it stood at the end of that day (docs/design.md §5).
         self.as_of_check = QCheckBox(self.tr("As of"))
         self.as_of_check.setObjectName("as_of_check")
         self.as_of_check.setToolTip(self.tr("Figures as they stood at the end of an earlier day"))

@@ -1,4 +1,5 @@
-"""Attachment transfer (DESIGN.md §4): resumable upload by SHA-256, download with a scope check.
+"""Attachment transfer (docs/design.md §4): resumable upload by SHA-256, download with a scope
+check.
 
     PUT   /api/v1/attachments/{sha256}   {"size": N}  declare; 201 new, 200 known
     HEAD  /api/v1/attachments/{sha256}   Upload-Offset / Upload-Length headers
@@ -19,11 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
+from gridworker.protocol import ErrorCode, UploadStatus
 from gridworker.server import attachments, audit
 from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError, error_responses
-from gridworker.sync.protocol import ErrorCode, UploadStatus
 
 router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import APIRouter, Request
 from sqlalchemy import select
 
+from gridworker.protocol import ErrorCode, LoginRequest, LoginResponse, UserInfo
 from gridworker.server import audit, throttle
 from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep, check_protocol
 from gridworker.server.core.db import transaction
@@ -15,7 +16,6 @@ from gridworker.server.meta import get_epoch, get_id_secret, get_special_id_secr
 from gridworker.server.models import Device, Token, User
 from gridworker.server.security import burn_time, new_token, token_hash, verify_password
 from gridworker.server.special_tags import receives_special_secret
-from gridworker.sync.protocol import ErrorCode, LoginRequest, LoginResponse, UserInfo
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 ERRORS = error_responses(400, 401, 403, 409, 422, 426, 429)

@@ -1,4 +1,4 @@
-"""Conflicts: list those the caller may see, resolve one (DESIGN.md §4)."""
+"""Conflicts: list those the caller may see, resolve one (docs/design.md §4)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from gridworker.protocol import ConflictInfo, ConflictList, ResolveRequest
 from gridworker.server.api.deps import CallerDep, SessionsDep
 from gridworker.server.conflicts import StatusFilter, list_conflicts, resolve_conflict
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import error_responses
-from gridworker.sync.protocol import ConflictInfo, ConflictList, ResolveRequest
 
 router = APIRouter(prefix="/api/v1/conflicts", tags=["conflicts"])
 

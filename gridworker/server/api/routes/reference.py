@@ -8,11 +8,11 @@ from fastapi import APIRouter, Body
 
 from gridworker.domain.permissions import Cap, may
 from gridworker.domain.rules_data import KINDS, ReferenceDataError
+from gridworker.protocol import ErrorCode
 from gridworker.server.api.deps import CallerDep, SessionsDep
 from gridworker.server.calendar_rules import current_document, publish
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError, error_responses
-from gridworker.sync.protocol import ErrorCode
 
 router = APIRouter(prefix="/api/v1/reference", tags=["reference"])
 

@@ -1,4 +1,4 @@
-"""Push and pull (DESIGN.md §4). The work is in gridworker.server.push and .pull."""
+"""Push and pull (docs/design.md §4). The work is in gridworker.server.push and .pull."""
 
 from __future__ import annotations
 
@@ -7,12 +7,7 @@ from collections import Counter
 
 from fastapi import APIRouter
 
-from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep
-from gridworker.server.errors import error_responses
-from gridworker.server.fetch import fetch_records
-from gridworker.server.pull import build_pull
-from gridworker.server.push import apply_push
-from gridworker.sync.protocol import (
+from gridworker.protocol import (
     FetchRequest,
     FetchResponse,
     PullRequest,
@@ -20,6 +15,11 @@ from gridworker.sync.protocol import (
     PushRequest,
     PushResponse,
 )
+from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep
+from gridworker.server.errors import error_responses
+from gridworker.server.fetch import fetch_records
+from gridworker.server.pull import build_pull
+from gridworker.server.push import apply_push
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])

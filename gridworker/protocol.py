@@ -1,4 +1,4 @@
-"""The sync wire protocol shared by the client and the server (DESIGN.md §4).
+"""The sync wire protocol shared by the client and the server (docs/design.md §4).
 
 Every type here is what travels as JSON; both sides validate with these models,
 so a corrupt server reply is a clear `ProtocolError` on the client rather than a
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gridworker.domain.version import SCHEMA_VERSION
 
 PROTOCOL_VERSION = 1
-# The server accepts payloads of schema N, N-1 and N-2 (DESIGN.md §4).
+# The server accepts payloads of schema N, N-1 and N-2 (docs/design.md §4).
 OLDEST_SCHEMA_ACCEPTED = max(1, SCHEMA_VERSION - 2)
 MAX_PUSH_MUTATIONS = 500
 DEFAULT_PULL_LIMIT = 1000
@@ -29,7 +29,7 @@ HEADER_DEVICE = "X-GridWorker-Device"
 
 
 class ErrorCode(StrEnum):
-    """The `code` of the one JSON error body, with what the client does (DESIGN.md §4)."""
+    """The `code` of the one JSON error body, with what the client does (docs/design.md §4)."""
 
     bad_request = "bad_request"  # 400: show the message; keep the outbox
     validation = "validation"  # 422
@@ -79,7 +79,7 @@ class ErrorBody(Wire):
     code: ErrorCode
     message: str
     retry_after: float | None = None
-    # For epoch_changed: the restored server's high-water mark (DESIGN.md §4).
+    # For epoch_changed: the restored server's high-water mark (docs/design.md §4).
     high_water: int | None = None
     epoch: str | None = None
 
@@ -112,7 +112,7 @@ class LoginResponse(Wire):
     user: UserInfo
     id_secret: str  # hex: the district's secret for deterministic ids
     # hex: the secret that keys special-group tag ids; only for those who may see such
-    # tags (grid workers, named officers), None for everyone else (DESIGN.md §4).
+    # tags (grid workers, named officers), None for everyone else (docs/design.md §4).
     special_id_secret: str | None = None
     epoch: str
     server_time: str
@@ -180,7 +180,7 @@ class Cursor(Wire):
 class PullRequest(Wire):
     device_id: str
     cursor: Cursor | None = None  # None: from the start
-    # Grids being back-filled, each with its own cursor (DESIGN.md §4).
+    # Grids being back-filled, each with its own cursor (docs/design.md §4).
     backfill: dict[Annotated[str, Field(max_length=18)], Seq] = Field(default_factory=dict)
     limit: int = Field(default=DEFAULT_PULL_LIMIT, ge=1, le=MAX_PULL_LIMIT)
 
