@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from gridworker.domain.entities import COMMAND_ENTITIES, SYNC_ENTITIES
 from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.domain.wire import wire_value
 from gridworker.storage.models import (
@@ -45,23 +46,11 @@ from gridworker.storage.outbox import now_utc
 from gridworker.sync.state import SyncState
 
 UNSENT = ("pending", "sending")
-# Causal order of the re-sends: parents before children, a case before its photos, photos
-# before the actions that need them.
-CAUSAL_ORDER = (
-    "building",
-    "house",
-    "household",
-    "resident",
-    "resident_tag",
-    "visit",
-    "need",
-    "hazard_site",
-    "inspection",
-    "inspection_item",
-    "rectification",
-    "case",
-    "attachment",
-    "case_action",
+# Causal order of the re-sends: parents before children (the declarations' order, parents
+# first), and workflow actions last, after the records and photos they need. Derived, so a
+# newly declared record kind takes its place without an edit here.
+CAUSAL_ORDER = tuple(e for e in SYNC_ENTITIES if e not in COMMAND_ENTITIES) + tuple(
+    e for e in SYNC_ENTITIES if e in COMMAND_ENTITIES
 )
 _RANK = {entity: n for n, entity in enumerate(CAUSAL_ORDER)}
 # Columns of an outbox entry copied when it is queued again behind the re-sends.
@@ -120,9 +109,7 @@ def after_restore(
     s.flush()
     waiting = set(
         s.execute(
-            select(OutboxEntry.entity, OutboxEntry.record_id).where(
-                OutboxEntry.status.in_(UNSENT)
-            )
+            select(OutboxEntry.entity, OutboxEntry.record_id).where(OutboxEntry.status.in_(UNSENT))
         ).all()
     )
     for entity, model in SYNC_MODELS.items():
