@@ -18,8 +18,9 @@ restore procedure (docs/design.md §4), in one transaction.
    mutation ids (the restored server never saw the old ones: a push of the old epoch is
    refused before anything is applied), so an edit never reaches the server before the
    record it edits.
-4. Local versions are forgotten and the laptop resyncs from zero, keeping its outbox;
-   conflicts the restored server cannot know are dropped (the re-sends raise them again).
+4. Local versions are forgotten and the laptop resyncs from zero, keeping its outbox and
+   only the rows with an unsent change (as after `cursor_expired`); conflicts the restored
+   server cannot know are dropped (the re-sends raise them again).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from gridworker.domain.entities import COMMAND_ENTITIES, SYNC_ENTITIES
 from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.domain.wire import wire_value
 from gridworker.storage.models import (
@@ -44,23 +46,11 @@ from gridworker.storage.outbox import now_utc
 from gridworker.sync.state import SyncState
 
 UNSENT = ("pending", "sending")
-# Causal order of the re-sends: parents before children, a case before its photos, photos
-# before the actions that need them.
-CAUSAL_ORDER = (
-    "building",
-    "house",
-    "household",
-    "resident",
-    "resident_tag",
-    "visit",
-    "need",
-    "hazard_site",
-    "inspection",
-    "inspection_item",
-    "rectification",
-    "case",
-    "attachment",
-    "case_action",
+# Causal order of the re-sends: parents before children (the declarations' order, parents
+# first), and workflow actions last, after the records and photos they need. Derived, so a
+# newly declared record kind takes its place without an edit here.
+CAUSAL_ORDER = tuple(e for e in SYNC_ENTITIES if e not in COMMAND_ENTITIES) + tuple(
+    e for e in SYNC_ENTITIES if e in COMMAND_ENTITIES
 )
 _RANK = {entity: n for n, entity in enumerate(CAUSAL_ORDER)}
 # Columns of an outbox entry copied when it is queued again behind the re-sends.
@@ -112,6 +102,22 @@ def after_restore(
     s.execute(
         delete(LocalConflict).where(or_(LocalConflict.version > mark, LocalConflict.version == 0))
     )
+    # The resync from zero, as after `cursor_expired`: a row with no unsent change (the
+    # re-sends are unsent changes) goes, and the full pull brings back what the restored
+    # server has. A delete this laptop never pulled whose tombstone was purged is in no
+    # pull: kept, the row would live on here alone.
+    s.flush()
+    waiting = set(
+        s.execute(
+            select(OutboxEntry.entity, OutboxEntry.record_id).where(OutboxEntry.status.in_(UNSENT))
+        ).all()
+    )
+    for entity, model in SYNC_MODELS.items():
+        keep = [rid for (e, rid) in waiting if e == entity]
+        stmt = delete(model)
+        if keep:
+            stmt = stmt.where(model.id.not_in(keep))
+        s.execute(stmt)
     # The restored server numbers changes anew from the mark: local versions from the old
     # timeline would hide rows on the resync, so forget them.
     for model in SYNC_MODELS.values():

@@ -21,7 +21,7 @@ from gridworker.sync.client import SyncClient, SyncError, make_transport
 from gridworker.sync.engine import SyncEngine
 from gridworker.sync.faults import FaultPlan, FaultyAdapter, HeldRequests
 from tests.e2e.conftest import GRID_A, LiveServer, enrolled
-from tests.e2e.server_ops import backup, restore
+from tests.e2e.server_ops import backup, purge_all, restore
 from tests.e2e.test_sync_e2e import add_household, outbox_size, snapshot
 from tests.reliability.conftest import ServerDb
 
@@ -189,6 +189,34 @@ def test_a_photo_only_pulled_is_not_uploaded_again_after_a_restore(
         assert sync_now(a2).downloaded == 1
         assert a2.profile.attachments.open_bytes(hashlib.sha256(photo).hexdigest()) == photo
         assert snapshot(a) == snapshot(a2)
+    finally:
+        a.close()
+        a2.close()
+
+
+def test_a_record_purged_before_the_backup_does_not_live_on_after_the_restore(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a laptop that never pulled a delete whose tombstone was purged before the
+    backup drops the record after the restore (found by the convergence machine): the
+    restore's resync from zero keeps only rows with an unsent change, as any resync."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        gone = add_household(a, "1201")
+        kept = add_household(a, "1202")
+        sync_now(a)
+        sync_now(a2)
+        register.delete_record(a, HouseholdRow, gone)
+        sync_now(a)
+        purge_all(any_server.db_url)
+        saved = backup(any_server.db_url)
+        restore(any_server, saved)
+        sync_now(a2)  # told of the restore before it ever pulled the delete
+        sync_now(a)
+        assert ("household", gone) not in snapshot(a2)
+        assert ("household", kept) in snapshot(a2)
+        assert snapshot(a2) == snapshot(a)
     finally:
         a.close()
         a2.close()
