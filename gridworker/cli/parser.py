@@ -18,6 +18,7 @@ from gridworker.cli.common import EXIT_USAGE, CliError
 from gridworker.cli.desk import cmd_dashboard, cmd_ledger, cmd_print
 from gridworker.cli.importing import cmd_import
 from gridworker.cli.profile import cmd_export, cmd_init, cmd_status
+from gridworker.cli.register import add_register_commands
 from gridworker.cli.sync import cmd_conflicts, cmd_enroll, cmd_sync
 
 ROLES = ["grid_worker", "adviser", "supervisor", "department", "admin"]
@@ -421,6 +422,8 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
         help=h("只统计此后上报的事件", "count only cases reported from then on"),
     )
     s.set_defaults(func=cmd_dashboard)
+
+    add_register_commands(sub, h, parser_class)
 
     s = sub.add_parser(
         "status",

@@ -9,6 +9,7 @@ path or a code inside them stays as it is.
 from __future__ import annotations
 
 from gridworker.domain.import_messages import IMPORT_MESSAGES
+from gridworker.domain.register_messages import REGISTER_MESSAGES
 
 # Kinds of record named in messages ("the household does not exist"): key -> (zh, en);
 # `errors.noun(key)` makes the message parameter.
@@ -354,4 +355,6 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     "usage_other": ("命令行参数有误", "The command line is not valid"),
     # --- the importer (domain/import_messages.py) ----------------------------------------
     **IMPORT_MESSAGES,
+    # --- the living register (domain/register_messages.py) ------------------------------
+    **REGISTER_MESSAGES,
 }

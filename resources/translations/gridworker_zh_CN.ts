@@ -1747,6 +1747,69 @@
     </message>
 </context>
 <context>
+    <name>RecordEditDialog</name>
+    <message>
+        <source>Edit household</source>
+        <translation>编辑住户</translation>
+    </message>
+    <message>
+        <source>Edit resident</source>
+        <translation>编辑居民</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>人员标签</translation>
+    </message>
+    <message>
+        <source>Needed only when a tag is removed</source>
+        <translation>仅在移除标签时填写</translation>
+    </message>
+    <message>
+        <source>Why a tag is removed</source>
+        <translation>移除标签的原因</translation>
+    </message>
+    <message>
+        <source>Numbers are shown masked; “Show full” asks for a reason and logs it. Only the fields you change are saved and synced.</source>
+        <translation>号码以脱敏形式显示；点“显示完整”须填写原因并记入审计日志。只保存并同步您改动的字段。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Follows from the ID number</source>
+        <translation>由身份证号码得出</translation>
+    </message>
+    <message>
+        <source>Show full…</source>
+        <translation>显示完整…</translation>
+    </message>
+    <message>
+        <source>Verify identity on a visit</source>
+        <translation>走访时核实身份</translation>
+    </message>
+    <message>
+        <source>Apply for a benefit or service for the resident</source>
+        <translation>为居民代办救助或服务申请</translation>
+    </message>
+    <message>
+        <source>Contact the resident</source>
+        <translation>联系居民</translation>
+    </message>
+    <message>
+        <source>Correct the register</source>
+        <translation>更正登记信息</translation>
+    </message>
+    <message>
+        <source>Show full number</source>
+        <translation>显示完整号码</translation>
+    </message>
+    <message>
+        <source>Why do you need %1 of %2? The reason is logged.</source>
+        <translation>为什么需要查看%2的%1？原因将记入审计日志。</translation>
+    </message>
+</context>
+<context>
     <name>RectificationPanel</name>
     <message>
         <source>No rectification at this site.</source>
@@ -1917,6 +1980,29 @@
     <message>
         <source>%1 (overdue)</source>
         <translation>%1（已逾期）</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterEditing</name>
+    <message>
+        <source>Edit household…</source>
+        <translation>编辑住户…</translation>
+    </message>
+    <message>
+        <source>Edit resident…</source>
+        <translation>编辑居民…</translation>
+    </message>
+    <message>
+        <source>Select a resident first.</source>
+        <translation>请先选择一位居民。</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>没有改动。</translation>
+    </message>
+    <message>
+        <source>Saved %1 change(s); they sync field by field.</source>
+        <translation>已保存 %1 项修改，将逐项同步。</translation>
     </message>
 </context>
 <context>

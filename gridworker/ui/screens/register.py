@@ -49,6 +49,7 @@ from gridworker.ui.i18n import current_language
 from gridworker.ui.models.households import HouseholdsModel
 from gridworker.ui.models.residents import ResidentsModel
 from gridworker.ui.screens.base import Screen, heading, select_grid
+from gridworker.ui.screens.register_edit_actions import RegisterEditing
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets.visits import show_visits, visits_table
@@ -134,6 +135,11 @@ class RegisterScreen(Screen):
         splitter.addWidget(self.detail_stack)
         splitter.setSizes([620, 620])
         layout.addWidget(splitter, 1)
+        # Double-click, context menu and buttons into the edit forms.
+        self.editing = RegisterEditing(self)
+        self.detail_actions.insertWidget(0, self.editing.household_button)
+        self.detail_actions.insertWidget(1, self.editing.resident_button)
+        self.detail_actions.addStretch(1)
         self._remask = QTimer(self, singleShot=True, interval=REMASK_AFTER_MS)
         self._remask.timeout.connect(self.residents.clear_revealed)
         session.locked_changed.connect(self._locked_changed)
@@ -163,7 +169,7 @@ class RegisterScreen(Screen):
         actions.addWidget(self.visit_button)
         self.add_resident_button.setVisible(may_write_entity(self.session.ws, "resident"))
         self.visit_button.setVisible(may_do(self.session.ws, Cap.record_visit))
-        actions.addStretch(1)
+        self.detail_actions = actions
         box.addLayout(actions)
         self.resident_table = table_view(self.residents)
         self.resident_table.horizontalHeader().setStretchLastSection(True)

@@ -1,0 +1,106 @@
+"""`gridworker register edit` as a script drives it (a real process on a real profile):
+fields by name or Chinese label, one update of the changed fields, clear refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from gridworker.domain.enums import Relationship
+from gridworker.services.register import HouseholdInput, ResidentInput, register_household
+from gridworker.services.workspace import Workspace, open_workspace
+from gridworker.storage.models import HouseholdRow, OutboxEntry, ResidentRow
+from tests.cli.test_cli import run
+from tests.conftest import GRID, PASSPHRASE
+
+HEAD_ID = "36030219560312041X"
+
+
+def _household(ws: Workspace) -> tuple[str, str]:
+    hid = register_household(
+        ws,
+        HouseholdInput(grid_code=GRID, household_no="0301", address="凤凰小区3栋1单元301室"),
+        [ResidentInput("刘建国", HEAD_ID, relationship=Relationship.head)],
+    )
+    with ws.write() as s:
+        rid = s.scalars(select(ResidentRow.id)).one()
+        for entry in s.scalars(select(OutboxEntry)):
+            s.delete(entry)  # as after a sync
+    return hid, rid
+
+
+def test_register_edit_sets_fields_by_label_and_refuses_clearly(profile_dir: Path) -> None:
+    """Proves `register edit --set 字段=值` changes the named fields (labels, codes and
+    roster headers accepted) as one update of just those fields, says what changed, and
+    refuses an unknown field (listing the editable ones), a bad value (naming its field)
+    and a malformed --set, writing nothing for them."""
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    hid, rid = _household(ws)
+    ws.close()
+    done = run(
+        profile_dir,
+        "register",
+        "edit",
+        "--household",
+        hid,
+        "--set",
+        "地址=凤凰小区3栋1单元302室",
+        "--set",
+        "家庭电话=0799-6612345",
+        "--set",
+        "economic_status=低收入家庭",
+        check=True,
+    )
+    assert done.stdout.strip() == (
+        f"已修改住户 {hid}：地址、联系电话、经济状况（下次同步时上传）"
+    )
+    unknown = run(profile_dir, "register", "edit", "--resident", rid, "--set", "颜色=红")
+    assert unknown.returncode == 1
+    assert unknown.stderr.startswith("gridworker: 居民没有可修改的字段“颜色”：可修改的有 姓名")
+    bad = run(profile_dir, "register", "edit", "--resident", rid, "--set", "手机号=139")
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == (
+        "gridworker: 联系电话：电话号码格式不正确（手机11位，座机如0797-1234567）"
+    )
+    enum = run(profile_dir, "register", "edit", "--resident", rid, "--set", "健康状况=健康")
+    assert enum.stderr.strip() == (
+        "gridworker: 健康状况的值“健康”无效：可选 很好、好、一般、差、很差"
+    )
+    bad_date = run(
+        profile_dir, "register", "edit", "--resident", rid, "--set", "出生日期=1956/3/12"
+    )
+    assert "出生日期“1956/3/12”不是有效日期" in bad_date.stderr
+    malformed = run(profile_dir, "register", "edit", "--resident", rid, "--set", "姓名")
+    assert malformed.returncode == 2 and "字段=值" in malformed.stderr
+    nothing = run(profile_dir, "register", "edit", "--resident", rid)
+    assert nothing.returncode == 2 and "没有要修改的内容" in nothing.stderr
+    english = run(
+        profile_dir, "--lang", "en", "register", "edit", "--resident", rid, "--set", "name=刘建军"
+    )
+    assert english.stdout.strip() == (
+        f"resident {rid} changed: Name (sent at the next sync)"
+    )
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    try:
+        with ws.read() as s:
+            entries = [
+                (e.entity, dict(e.payload))
+                for e in s.scalars(select(OutboxEntry).order_by(OutboxEntry.mutation_id))
+            ]
+            head = s.get(HouseholdRow, hid)
+            assert head is not None and head.head_name == "刘建军"
+    finally:
+        ws.close()
+    assert entries == [
+        (
+            "household",
+            {
+                "address": "凤凰小区3栋1单元302室",
+                "phone": "0799-6612345",
+                "economic_status": "03",
+                "head_name": "刘建军",
+            },
+        ),
+        ("resident", {"name": "刘建军"}),
+    ]
