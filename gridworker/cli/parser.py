@@ -263,6 +263,14 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
             "full ID numbers and phones (the export is audit-logged)",
         ),
     )
+    s.add_argument(
+        "--all",
+        action="store_true",
+        help=h(
+            "居民也包括已迁出和已死亡的人员",
+            "residents: also those who moved out or died",
+        ),
+    )
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser(

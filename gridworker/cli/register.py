@@ -4,6 +4,7 @@
   declared name, zh or en label or a roster header; empty text clears an optional
   field; unknown fields and bad values are refused naming the field, and nothing is
   written unless every value is good.
+- `register event …`, `register history …`: life events (cli/register_events.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gridworker.cli.common import EXIT_OK, EXIT_USAGE, CliError, english, open_profile, say
+from gridworker.cli.register_events import add_event_commands
 
 
 def add_register_commands(sub: Any, h: Callable[[str, str], str], parser_class: type) -> None:
@@ -22,7 +24,10 @@ def add_register_commands(sub: Any, h: Callable[[str, str], str], parser_class: 
         help=h("修改住户和居民信息", "edit households and residents"),
     )
     rsub = s.add_subparsers(
-        dest="register_command", required=True, metavar="edit", parser_class=parser_class
+        dest="register_command",
+        required=True,
+        metavar="edit|event|history",
+        parser_class=parser_class,
     )
     e = rsub.add_parser(
         "edit", help=h("修改一户或一位居民的字段", "change fields of a household or a resident")
@@ -54,6 +59,7 @@ def add_register_commands(sub: Any, h: Callable[[str, str], str], parser_class: 
     )
     e.add_argument("--reason", help=h("移除标签的原因", "why the tag is removed"))
     e.set_defaults(func=cmd_register_edit)
+    add_event_commands(rsub, h)
 
 
 def parse_sets(items: list[str]) -> dict[str, str]:

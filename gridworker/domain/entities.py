@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Self
 
-from gridworker.domain import records_cases, records_hazards, records_register
+from gridworker.domain import records_cases, records_hazards, records_life, records_register
 from gridworker.domain.declare import EntityDecl, declarations
 from gridworker.domain.enums import GridType, RegionLevel, Role, SupervisorLevel
 from gridworker.domain.errors import ValidationError
@@ -50,6 +50,7 @@ __all__ = [
     "COMMAND_ENTITIES",
     "COMMAND_FIELDS",
     "ENTITY_NAMES",
+    "GUARD_FIELDS",
     "MAX_TITLE_LENGTH",
     "PHONE_FIELDS",
     "SENSITIVE_FIELDS",
@@ -164,7 +165,12 @@ class User:
 # Declared in domain.records_* (one declaration per entity, domain.declare); the tables
 # below are derived from the declarations, for the code that reads them by name.
 
-RECORD_MODULES = (records_register.__name__, records_hazards.__name__, records_cases.__name__)
+RECORD_MODULES = (
+    records_register.__name__,
+    records_life.__name__,
+    records_hazards.__name__,
+    records_cases.__name__,
+)
 """The modules declaring synced entities, parents before children: a new module of
 record kinds is listed here once."""
 
@@ -203,6 +209,12 @@ COMMAND_FIELDS: dict[str, frozenset[str]] = {
     d.name: d.command_fields for d in DECLARED if d.command_fields
 }
 """Per entity, the fields a sync update may not touch (set only by workflow actions)."""
+
+GUARD_FIELDS: dict[str, frozenset[str]] = {
+    d.name: d.guard_fields for d in DECLARED if d.guard_fields
+}
+"""Per entity, the fields every update carries and whose change against unseen changes
+conflicts (a resident's life_status, docs/design.md §4.7)."""
 
 CASE_COMMAND_FIELDS: frozenset[str] = COMMAND_FIELDS["case"]
 """Case fields set only by applying workflow actions, never by a field update."""

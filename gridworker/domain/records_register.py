@@ -25,6 +25,7 @@ from gridworker.domain.enums import (
     VisitMode,
 )
 from gridworker.domain.errors import ValidationError
+from gridworker.domain.life_enums import ResidentStatus
 from gridworker.domain.record import Record, check_dates, record_changes, validate_record
 from gridworker.domain.validation import id_birth_date, id_gender, validate_id_number
 
@@ -138,6 +139,8 @@ class Resident(Record):
     emergency_phone: Annotated[
         str | None, d.phone("紧急联系人电话", "Emergency contact phone", export=False)
     ] = None
+    # Set by life events (domain/records_life.py); None: 在册.
+    life_status: Annotated[ResidentStatus | None, F("人员状态", "Status", guard=True)] = None
 
     def validate(self, *, today: date | None = None) -> Self:
         """Normalised copy; gender and birth date come from the ID number when missing.

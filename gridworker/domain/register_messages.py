@@ -39,4 +39,25 @@ REGISTER_MESSAGES: dict[str, tuple[str, str]] = {
         "移除人员标签须填写原因",
         "Give the reason for removing the tag",
     ),
+    "event_in_future": ("变动日期不能晚于今天", "The date of the event cannot be after today"),
+    "undo_reason_required": (
+        "撤销死亡登记须填写原因",
+        "Give the reason for withdrawing the death record",
+    ),
+    "event_needs_person": (
+        "出生或迁入新成员须填写其姓名",
+        "A birth or a new member moving in needs the person's name",
+    ),
+    "event_needs_resident": (
+        "请指明是哪位居民（--resident）",
+        "Say which resident it is about (--resident)",
+    ),
+    "event_wrong_standing": (
+        "{name}目前为“{standing}”，不能登记“{kind}”",
+        "{name} is {standing}: “{kind}” cannot be recorded",
+    ),
+    "head_not_member": (
+        "{name}不是本户成员，不能成为户主",
+        "{name} is not a member of this household and cannot become its head",
+    ),
 }

@@ -158,19 +158,24 @@ def merge_update(
     base_version: int,
     author: str,
     device: str | None = None,
+    guards: frozenset[str] = frozenset(),
 ) -> MergeResult:
     """Merge `{field: new}` made from `base_version` into the current values.
 
     Per field: equal to the current value → nothing to do (no conflict even if
     another client set it); changed by another client (`changed_by_others`) after
     the base → conflict, the server value stays as the provisional winner;
-    otherwise → applied.
+    otherwise → applied. A `guards` field (a resident's life_status) changed against
+    any unseen change of the record's other fields conflicts too (`guard_conflicts`).
     """
     others = changed_by_others(meta, since=base_version, author=author, device=device)
     news = news_since(meta, since=base_version, author=author, device=device)
     changes: dict[str, Any] = {}
-    conflicts: list[ConflictField] = []
+    conflicts: list[ConflictField] = guard_conflicts(current, incoming, others, guards, author)
+    held = {c.field for c in conflicts}
     for field, value in incoming.items():
+        if field in held:
+            continue
         server = current.get(field)
         if field in current and values_equal(server, value):
             continue
@@ -195,6 +200,54 @@ def merge_update(
         conflicts=tuple(conflicts),
         others_changed=frozenset(f for f in news if f not in incoming and f != DELETED),
     )
+
+
+def guard_conflicts(
+    current: Mapping[str, Any],
+    incoming: Mapping[str, Any],
+    others: Mapping[str, Sequence[Any]],
+    guards: frozenset[str],
+    author: str,
+) -> list[ConflictField]:
+    """A record's standing changed (moved out, died) by a laptop that had not seen other
+    changes to the record since: like a delete, it must not simply win. The guard field
+    conflicts (server value kept as the provisional winner), followed by each field
+    changed unseen, with its author and no incoming value. Empty: merge as usual (a
+    guard changed by others against this update is an ordinary field conflict)."""
+    unseen = {f: change for f, change in others.items() if f not in guards and f != DELETED}
+    if not unseen:
+        return []
+    out: list[ConflictField] = []
+    for field in sorted(guards & set(incoming)):
+        value = incoming[field]
+        server = current.get(field)
+        if field in others or values_equal(server, value) or (server is None and value is None):
+            continue
+        latest = max(unseen.values(), key=lambda change: change[0])
+        out.append(
+            ConflictField(
+                field=field,
+                base=None,
+                server=server,
+                server_author=latest[1],
+                incoming=value,
+                incoming_author=author,
+            )
+        )
+    if out:
+        out += [
+            ConflictField(
+                field=field,
+                base=None,
+                server=current.get(field),
+                server_author=change[1],
+                incoming=None,
+                incoming_author=None,
+            )
+            for field, change in sorted(unseen.items())
+            if field not in incoming
+        ]
+    return out
 
 
 def delete_conflicts(

@@ -28,7 +28,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
-from gridworker.domain.entities import SYNC_ENTITIES
+from gridworker.domain.entities import GUARD_FIELDS, SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
@@ -700,6 +700,7 @@ def _update_existing(
         base_version=base_version,
         author=target.author,
         device=target.device,
+        guards=GUARD_FIELDS.get(target.entity, frozenset()),
     )
     if result.changes:
         check_entity(target.entity, record.id, {**current, **result.changes})

@@ -35,6 +35,7 @@ from gridworker.services.exporting import (
 )
 from gridworker.services.inspections import template_for
 from gridworker.services.records import to_entity
+from gridworker.services.standing import in_register
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
     CaseActionRow,
@@ -355,7 +356,7 @@ def _resident_rows(
         HouseholdRow,
         and_(HouseholdRow.id == ResidentRow.household_id, HouseholdRow.deleted.is_(False)),
     )
-    stmt = _in_scope(stmt, ResidentRow, scope)
+    stmt = _in_scope(stmt, ResidentRow, scope).where(in_register())
     stmt = stmt.order_by(ResidentRow.grid_code, HouseholdRow.household_no, ResidentRow.id)
     for row, grid_name, household in s.execute(stmt.execution_options(yield_per=500)):
         yield {

@@ -47,7 +47,10 @@ def editable_fields(entity: str) -> tuple[FieldDecl, ...]:
     return tuple(
         f
         for f in decl.own_fields()
-        if f.spec.check is not Check.ref and not f.spec.command and f.name != "grid_code"
+        if f.spec.check is not Check.ref
+        and not f.spec.command
+        and not f.spec.guard  # set by life events only
+        and f.name != "grid_code"
     )
 
 

@@ -37,6 +37,10 @@ from gridworker.domain.enums import (
     Urgency,
     VisitMode,
 )
+from gridworker.domain.life_enums import (
+    LifeEventKind,
+    ResidentStatus,
+)
 from gridworker.storage.rows_base import SyncRecord
 from gridworker.storage.types import EnumCode, ISODate, UTCDateTime
 
@@ -115,6 +119,7 @@ class ResidentRow(SyncRecord):
     other_phone: Mapped[str | None] = mapped_column(String(20))
     emergency_contact: Mapped[str | None] = mapped_column(String(50))
     emergency_phone: Mapped[str | None] = mapped_column(String(20))
+    life_status: Mapped[ResidentStatus | None] = mapped_column(EnumCode(ResidentStatus))
 
 
 class ResidentTagRow(SyncRecord):
@@ -157,6 +162,26 @@ class NeedRow(SyncRecord):
     solved_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
     follow_up_date: Mapped[date | None] = mapped_column(ISODate())
     case_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class LifeEventRow(SyncRecord):
+    """人口变动 (Life event): domain.records_life.LifeEvent."""
+
+    __tablename__ = "life_event"
+    __entity__ = "life_event"
+    household_id: Mapped[str] = mapped_column(String(36), index=True)
+    resident_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    kind: Mapped[LifeEventKind] = mapped_column(EnumCode(LifeEventKind))
+    event_date: Mapped[date] = mapped_column(ISODate(), index=True)
+    place: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorder: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    previous_head_id: Mapped[str | None] = mapped_column(String(36))
+    undoes_id: Mapped[str | None] = mapped_column(String(36))
+    closed_tags: Mapped[str | None] = mapped_column(String(400))
 
 
 class HazardSiteRow(SyncRecord):
@@ -313,6 +338,7 @@ ROWS: tuple[type[SyncRecord], ...] = (
     ResidentTagRow,
     VisitRow,
     NeedRow,
+    LifeEventRow,
     HazardSiteRow,
     InspectionRow,
     InspectionItemRow,

@@ -1464,6 +1464,89 @@
     </message>
 </context>
 <context>
+    <name>LifeEventDialog</name>
+    <message>
+        <source>Life event</source>
+        <translation>人口变动</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>变动类型</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>变动日期</translation>
+    </message>
+    <message>
+        <source>To or from</source>
+        <translation>迁往/迁自</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>New member&apos;s name</source>
+        <translation>新成员姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Relationship to head</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <source>Someone new…</source>
+        <translation>新成员…</translation>
+    </message>
+    <message>
+        <source>Where to: the person leaves the active register.</source>
+        <translation>填写迁往何处：此人将移出在册名单，档案中仍保留记录。</translation>
+    </message>
+    <message>
+        <source>Visits due stop and care tags close; a mistake can be withdrawn.</source>
+        <translation>此人的走访提醒停止、关爱标签关闭；登记有误可以撤销。</translation>
+    </message>
+    <message>
+        <source>From where: someone who moved out comes back, or someone new.</source>
+        <translation>填写迁自何处：可以是迁出后回来的成员，也可以是新成员。</translation>
+    </message>
+    <message>
+        <source>The person becomes 户主; the previous head becomes 其他.</source>
+        <translation>此人成为户主；原户主与户主关系改为“其他”。</translation>
+    </message>
+    <message>
+        <source>Where the person lives now; they stay in the register.</source>
+        <translation>填写现居住地：人户分离人员仍在册。</translation>
+    </message>
+    <message>
+        <source>Withdraws a death recorded by mistake: give the reason.</source>
+        <translation>撤销误登记的死亡：须填写原因。</translation>
+    </message>
+    <message>
+        <source>The new member is born on the event&apos;s date.</source>
+        <translation>新成员的出生日期即变动日期。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>GridWorker — %1</source>
@@ -1993,6 +2076,14 @@
         <translation>编辑居民…</translation>
     </message>
     <message>
+        <source>Life event…</source>
+        <translation>人口变动…</translation>
+    </message>
+    <message>
+        <source>Recorded; it syncs with the household.</source>
+        <translation>已登记，将随本户一起同步。</translation>
+    </message>
+    <message>
         <source>Select a resident first.</source>
         <translation>请先选择一位居民。</translation>
     </message>
@@ -2050,6 +2141,10 @@
     <message>
         <source>Economy / residence</source>
         <translation>经济/居住</translation>
+    </message>
+    <message>
+        <source>Moved out / died</source>
+        <translation>迁出/死亡</translation>
     </message>
     <message>
         <source>Add resident…</source>

@@ -102,5 +102,85 @@ def test_register_edit_sets_fields_by_label_and_refuses_clearly(profile_dir: Pat
                 "head_name": "刘建军",
             },
         ),
-        ("resident", {"name": "刘建军"}),
+        ("resident", {"name": "刘建军", "life_status": None}),  # its standing travels along
     ]
+
+
+def test_register_event_and_history(profile_dir: Path, tmp_path: Path) -> None:
+    """Proves `register event` records a move-out and a birth (kinds by code or Chinese
+    name), `register history --json` lists them in time order with who recorded them,
+    the residents export leaves the moved-out person out unless --all, and a bad kind, a
+    bad date or a date after today is refused with one line."""
+    import json
+
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    hid, rid = _household(ws)
+    ws.close()
+    moved = run(
+        profile_dir,
+        "register",
+        "event",
+        "--resident",
+        rid,
+        "--kind",
+        "迁出",
+        "--date",
+        "2026-12-01",
+        "--place",
+        "南昌市",
+        "--reason",
+        "随子女生活",
+        check=True,
+    )
+    assert moved.stdout.startswith("已登记迁出（2026-12-01），记录编号 ")
+    run(
+        profile_dir,
+        "register",
+        "event",
+        "--household",
+        hid,
+        "--kind",
+        "birth",
+        "--date",
+        "2026-12-02",
+        "--name",
+        "刘小宝",
+        "--relationship",
+        "孙子女",
+        check=True,
+    )
+    history = json.loads(
+        run(profile_dir, "register", "history", "--household", hid, "--json", check=True).stdout
+    )
+    assert [(e["kind"], e["resident"], e["date"]) for e in history["events"]] == [
+        ("moved_out", "刘建国", "2026-12-01"),
+        ("birth", "刘小宝", "2026-12-02"),
+    ]
+    assert history["events"][0]["place"] == "南昌市"
+    assert history["events"][0]["recorded_by"] == "王伟"
+    text = run(profile_dir, "register", "history", "--household", hid, check=True).stdout
+    assert text.splitlines()[0] == "2026-12-01 迁出 刘建国 →南昌市 （随子女生活） 登记人 王伟"
+    active = run(
+        profile_dir, "export", "--kind", "residents", "--format", "jsonl", "-o", str(tmp_path / "a")
+    )
+    everyone = run(
+        profile_dir,
+        "export",
+        "--kind",
+        "residents",
+        "--format",
+        "jsonl",
+        "--all",
+        "-o",
+        str(tmp_path / "b"),
+    )
+    assert "已导出 1 条居民" in active.stdout and "已导出 2 条居民" in everyone.stdout
+    event = ("register", "event", "--resident", rid, "--kind")
+    bad_kind = run(profile_dir, *event, "离家", "--date", "2026-12-01")
+    assert bad_kind.returncode == 2 and "moved_out 迁出" in bad_kind.stderr
+    bad_date = run(
+        profile_dir, "register", "event", "--resident", rid, "--kind", "died", "--date", "12/1"
+    )
+    assert bad_date.returncode == 2
+    future = run(profile_dir, *event, "died", "--date", "2999-01-01")
+    assert future.returncode == 1 and future.stderr.strip() == "gridworker: 变动日期不能晚于今天"

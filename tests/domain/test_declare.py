@@ -51,7 +51,7 @@ def test_derived_tables_follow_the_declarations() -> None:
     are read off the declarations (parents before children)."""
     assert list(SYNC_ENTITIES)[:3] == ["building", "house", "household"]
     assert list(SYNC_ENTITIES)[-3:] == ["case", "case_action", "attachment"]
-    assert {"case_action", "visit", "inspection", "inspection_item"} == APPEND_ONLY
+    assert {"case_action", "visit", "inspection", "inspection_item", "life_event"} == APPEND_ONLY
     assert {
         "case": {
             "state",

@@ -290,7 +290,8 @@ def test_sync_metadata_names_real_fields() -> None:
     """Every sync entity is a frozen Record; sensitive and command fields exist on their class."""
     assert set(SYNC_ENTITIES) == {
         "building", "house", "household", "resident", "resident_tag", "visit", "need",
-        "hazard_site", "inspection", "inspection_item", "rectification", "case", "case_action",
+        "life_event", "hazard_site", "inspection", "inspection_item", "rectification", "case",
+        "case_action",
         "attachment",
     }
     for cls in SYNC_ENTITIES.values():

@@ -103,6 +103,7 @@ def dialogs(session: Any, window: QWidget) -> dict[str, Callable[[], QDialog]]:
     from gridworker.services.register_edit import EditView, editable_fields
     from gridworker.ui.dialogs.enroll import EnrollDialog
     from gridworker.ui.dialogs.household import HouseholdDialog, ResidentDialog
+    from gridworker.ui.dialogs.life_event import LifeEventDialog
     from gridworker.ui.dialogs.register_edit import RecordEditDialog
     from gridworker.ui.dialogs.unlock import UnlockDialog
     from gridworker.ui.screens.case_desk import CaseListDialog
@@ -128,6 +129,7 @@ def dialogs(session: Any, window: QWidget) -> dict[str, Callable[[], QDialog]]:
     return {
         "household": lambda: HouseholdDialog(session, [(grid, "网格")], window),
         "edit resident": edit_resident,
+        "life event": lambda: LifeEventDialog(session, "fit-check", [], window),
         "resident": lambda: ResidentDialog(session, window),
         "new site": lambda: NewSiteDialog([Choice(grid, "网格")], "zh_CN", window),
         "need to case": lambda: NeedCaseDialog(

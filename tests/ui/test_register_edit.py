@@ -174,7 +174,7 @@ def test_resident_edit_reveals_with_a_reason_and_removes_a_tag_with_one(
     assert person.phone == "13907991235"
     assert tags[TagKind.living_alone_elderly] is True and tags[TagKind.veteran] is False
     assert removal.detail is not None and removal.detail["reason"] == "已搬去与子女同住"
-    assert ("resident", {"phone": "13907991235"}) in _updates(session)
+    assert ("resident", {"phone": "13907991235", "life_status": None}) in _updates(session)
 
 
 def test_context_menu_opens_the_form_and_a_draft_comes_back(
@@ -188,7 +188,7 @@ def test_context_menu_opens_the_form_and_a_draft_comes_back(
     monkeypatch.setattr(QMenu, "popup", lambda self, _pos: menus.append(self))
     rect = screen.resident_table.visualRect(screen.residents.index(1, 0))
     screen.resident_table.customContextMenuRequested.emit(rect.center())
-    assert [a.text() for a in menus[0].actions()] == ["编辑居民…"]
+    assert [a.text() for a in menus[0].actions()] == ["编辑居民…", "人口变动…"]
     menus[0].actions()[0].trigger()
     dialog = _opened(qtbot, screen)
     dialog.keeper.timer.setInterval(20)

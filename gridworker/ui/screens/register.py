@@ -139,6 +139,7 @@ class RegisterScreen(Screen):
         self.editing = RegisterEditing(self)
         self.detail_actions.insertWidget(0, self.editing.household_button)
         self.detail_actions.insertWidget(1, self.editing.resident_button)
+        self.detail_actions.addWidget(self.editing.event_button)
         self.detail_actions.addStretch(1)
         self._remask = QTimer(self, singleShot=True, interval=REMASK_AFTER_MS)
         self._remask.timeout.connect(self.residents.clear_revealed)
@@ -153,12 +154,14 @@ class RegisterScreen(Screen):
         self.detail_title.setWordWrap(True)
         box.addWidget(self.detail_title)
         facts = QFormLayout()
-        self.facts = {key: QLabel() for key in ("grid", "number", "head", "phone", "economy")}
+        keys = ("grid", "number", "head", "phone", "economy", "departed")
+        self.facts = {key: QLabel() for key in keys}
         facts.addRow(self.tr("Grid"), self.facts["grid"])
         facts.addRow(self.tr("Household no."), self.facts["number"])
         facts.addRow(self.tr("Head"), self.facts["head"])
         facts.addRow(self.tr("Phone"), self.facts["phone"])
         facts.addRow(self.tr("Economy / residence"), self.facts["economy"])
+        facts.addRow(self.tr("Moved out / died"), self.facts["departed"])
         box.addLayout(facts)
         actions = QHBoxLayout()
         self.add_resident_button = QPushButton(self.tr("Add resident…"))
@@ -348,6 +351,8 @@ class RegisterScreen(Screen):
         self.facts["phone"].setText(detail.phone_masked or "—")
         economy = [e.label(lang) for e in (detail.economic_status, detail.residence_type) if e]
         self.facts["economy"].setText(" / ".join(economy) or "—")
+        gone = [f"{name}（{status.label(lang)}）" for name, status in detail.departed]
+        self.facts["departed"].setText("、".join(gone) or "—")
         show_visits(self.visits, visits, lang, self.session.zone)
         self.residents.set_residents(detail.residents)
         self.resident_table.resizeColumnsToContents()

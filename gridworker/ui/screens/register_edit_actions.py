@@ -4,6 +4,8 @@ Offered only to a role that writes the register (docs/design.md §6.4)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -11,7 +13,9 @@ from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
 from PySide6.QtWidgets import QMenu, QPushButton, QTableView
 
 from gridworker.services.access import may_write_entity
+from gridworker.services.life_events import Member, household_members
 from gridworker.services.register_edit import EditResult, EditView, edit_view
+from gridworker.ui.dialogs.life_event import LifeEventDialog
 from gridworker.ui.dialogs.register_edit import RecordEditDialog
 from gridworker.ui.forms import error_text
 
@@ -34,16 +38,27 @@ class RegisterEditing(QObject):
         self.resident_button = QPushButton(self.tr("Edit resident…"))
         self.resident_button.setObjectName("edit_resident")
         self.resident_button.clicked.connect(self.edit_resident)
-        for button in (self.household_button, self.resident_button):
+        self.event_button = QPushButton(self.tr("Life event…"))
+        self.event_button.setObjectName("life_event")
+        self.event_button.clicked.connect(lambda: self.open_event(self._selected_resident()))
+        for button in (self.household_button, self.resident_button, self.event_button):
             button.setVisible(self.writes)
         if not self.writes:
             return
-        self._menu(screen.table, self.tr("Edit household…"), self._household_at)
-        self._menu(screen.resident_table, self.tr("Edit resident…"), self._resident_at)
+        self._menu(screen.table, [(self.tr("Edit household…"), self._household_at)])
+        self._menu(
+            screen.resident_table,
+            [
+                (self.tr("Edit resident…"), self._resident_at),
+                (self.tr("Life event…"), self._event_at),
+            ],
+        )
         screen.table.doubleClicked.connect(self._household_at)
         screen.resident_table.doubleClicked.connect(self._resident_at)
 
-    def _menu(self, view: QTableView, text: str, act: object) -> None:
+    def _menu(
+        self, view: QTableView, actions: list[tuple[str, Callable[[QModelIndex], None]]]
+    ) -> None:
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
         def show(pos: QPoint) -> None:
@@ -52,7 +67,8 @@ class RegisterEditing(QObject):
                 return
             view.selectRow(index.row())
             menu = QMenu(view)
-            menu.addAction(text, lambda: act(index))  # type: ignore[operator]
+            for text, act in actions:
+                menu.addAction(text, partial(act, index))
             menu.popup(view.viewport().mapToGlobal(pos))
 
         view.customContextMenuRequested.connect(show)
@@ -64,6 +80,41 @@ class RegisterEditing(QObject):
     def _resident_at(self, index: QModelIndex) -> None:
         if index.isValid():
             self.open("resident", self.screen.residents.resident(index.row()).id)
+
+    def _event_at(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_event(self.screen.residents.resident(index.row()).id)
+
+    def _selected_resident(self) -> str | None:
+        row = self.screen.current_resident_row()
+        return self.screen.residents.resident(row).id if row is not None else None
+
+    def open_event(self, resident_id: str | None = None) -> None:
+        """The 人口变动 form of the shown household (its members read first)."""
+        detail = self.screen.detail
+        if not self.writes or detail is None:
+            return
+        ws, household_id = self.screen.session.ws, detail.id
+
+        def show(members: list[Member]) -> None:
+            dialog = LifeEventDialog(
+                self.screen.session, household_id, members, self.screen, resident_id=resident_id
+            )
+            dialog.saved.connect(lambda _id: self._recorded())
+            dialog.finished.connect(dialog.deleteLater)
+            self.screen.dialog = dialog
+            dialog.open()
+
+        self.screen.session.tasks.run_db(
+            lambda _s: household_members(ws, household_id),
+            done=show,
+            failed=lambda exc: self.screen.status.setText(error_text(exc)),
+        )
+
+    def _recorded(self) -> None:
+        self.screen.status.setText(self.tr("Recorded; it syncs with the household."))
+        if self.screen.detail is not None:
+            self.screen.show_household(self.screen.detail.id)
 
     def edit_household(self) -> None:
         if self.screen.detail is not None:
