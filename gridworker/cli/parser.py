@@ -320,12 +320,16 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
     s = sub.add_parser(
         "print",
         help=h(
-            "打印事件处置单或检查记录（PDF）", "a printable PDF of a case (处置单) or an inspection"
+            "打印事件处置单、检查记录或一户一档（PDF）",
+            "a printable PDF of a case (处置单), an inspection or a household (一户一档)",
         ),
     )
     which = s.add_mutually_exclusive_group(required=True)
     which.add_argument("--case", default=None, help=h("事件编号", "case id"))
     which.add_argument("--inspection", default=None, help=h("检查记录编号", "inspection id"))
+    which.add_argument(
+        "--household", default=None, help=h("住户的记录编号（一户一档）", "household id (its file)")
+    )
     s.add_argument("-o", "--output", required=True, help=h("要写入的 .pdf 文件", "the .pdf file"))
     s.set_defaults(func=cmd_print)
 

@@ -1197,6 +1197,117 @@
     </message>
 </context>
 <context>
+    <name>HouseholdFileDialog</name>
+    <message>
+        <source>Household file</source>
+        <translation>一户一档</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Economy / residence</source>
+        <translation>经济/居住</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Relationship</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>人员标签</translation>
+    </message>
+    <message>
+        <source>No member registered.</source>
+        <translation>尚无登记成员。</translation>
+    </message>
+    <message>
+        <source>Record, in time order</source>
+        <translation>档案记录（按时间）</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>登记人/走访人</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Nothing recorded yet.</source>
+        <translation>尚无记录。</translation>
+    </message>
+    <message>
+        <source>Print (PDF)…</source>
+        <translation>打印（PDF）…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source> (until %1)</source>
+        <translation>（至 %1）</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>在册</translation>
+    </message>
+    <message>
+        <source>Save PDF</source>
+        <translation>保存 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdsModel</name>
     <message>
         <source>Grid %1</source>
@@ -2078,6 +2189,10 @@
     <message>
         <source>Life event…</source>
         <translation>人口变动…</translation>
+    </message>
+    <message>
+        <source>Household file…</source>
+        <translation>一户一档…</translation>
     </message>
     <message>
         <source>Recorded; it syncs with the household.</source>

@@ -184,3 +184,18 @@ def test_register_event_and_history(profile_dir: Path, tmp_path: Path) -> None:
     assert bad_date.returncode == 2
     future = run(profile_dir, *event, "died", "--date", "2999-01-01")
     assert future.returncode == 1 and future.stderr.strip() == "gridworker: 变动日期不能晚于今天"
+
+
+def test_print_household_file(profile_dir: Path, tmp_path: Path) -> None:
+    """Proves `print --household ID -o FILE.pdf` writes the 一户一档 PDF and says so; an
+    unknown household is one line, exit 1."""
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    hid, _rid = _household(ws)
+    ws.close()
+    out = tmp_path / "档案.pdf"
+    done = run(profile_dir, "print", "--household", hid, "-o", str(out), check=True)
+    assert done.stdout.strip() == f"一户一档已写入 {out}"
+    assert out.read_bytes()[:5] == b"%PDF-"
+    missing = run(profile_dir, "print", "--household", "nope", "-o", str(tmp_path / "x.pdf"))
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == "gridworker: 住户不存在（可能已被删除）"

@@ -100,9 +100,11 @@ def dialogs(session: Any, window: QWidget) -> dict[str, Callable[[], QDialog]]:
     """Every dialog the app opens, built as the app builds it."""
     from gridworker.domain.enums import CaseCategory
     from gridworker.services.case_queries import Choice
+    from gridworker.services.household_file import HouseholdFile
     from gridworker.services.register_edit import EditView, editable_fields
     from gridworker.ui.dialogs.enroll import EnrollDialog
     from gridworker.ui.dialogs.household import HouseholdDialog, ResidentDialog
+    from gridworker.ui.dialogs.household_file import HouseholdFileDialog
     from gridworker.ui.dialogs.life_event import LifeEventDialog
     from gridworker.ui.dialogs.register_edit import RecordEditDialog
     from gridworker.ui.dialogs.unlock import UnlockDialog
@@ -130,6 +132,14 @@ def dialogs(session: Any, window: QWidget) -> dict[str, Callable[[], QDialog]]:
         "household": lambda: HouseholdDialog(session, [(grid, "网格")], window),
         "edit resident": edit_resident,
         "life event": lambda: LifeEventDialog(session, "fit-check", [], window),
+        "household file": lambda: HouseholdFileDialog(
+            session,
+            HouseholdFile(
+                "fit-check", grid, None, "0001", "凤凰小区1栋101室", None, None, None, None,
+                None, (), (), (),
+            ),
+            window,
+        ),
         "resident": lambda: ResidentDialog(session, window),
         "new site": lambda: NewSiteDialog([Choice(grid, "网格")], "zh_CN", window),
         "need to case": lambda: NeedCaseDialog(

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -71,6 +72,7 @@ class RegisterScreen(Screen):
         self._just_registered: str | None = None  # shown in the list even under a filter
         self._detail_generation = 0
         self.dialog: GuardedDialog | None = None
+        self.file_dialog: QDialog | None = None  # 一户一档
         # The name filter's table read into the database thread's cache since the last
         # change (warm_search).
         self._search_warm = False
@@ -140,6 +142,7 @@ class RegisterScreen(Screen):
         self.detail_actions.insertWidget(0, self.editing.household_button)
         self.detail_actions.insertWidget(1, self.editing.resident_button)
         self.detail_actions.addWidget(self.editing.event_button)
+        self.detail_actions.addWidget(self.editing.file_button)
         self.detail_actions.addStretch(1)
         self._remask = QTimer(self, singleShot=True, interval=REMASK_AFTER_MS)
         self._remask.timeout.connect(self.residents.clear_revealed)

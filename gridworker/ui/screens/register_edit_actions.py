@@ -13,8 +13,10 @@ from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
 from PySide6.QtWidgets import QMenu, QPushButton, QTableView
 
 from gridworker.services.access import may_write_entity
+from gridworker.services.household_file import HouseholdFile, household_file
 from gridworker.services.life_events import Member, household_members
 from gridworker.services.register_edit import EditResult, EditView, edit_view
+from gridworker.ui.dialogs.household_file import HouseholdFileDialog
 from gridworker.ui.dialogs.life_event import LifeEventDialog
 from gridworker.ui.dialogs.register_edit import RecordEditDialog
 from gridworker.ui.forms import error_text
@@ -43,6 +45,10 @@ class RegisterEditing(QObject):
         self.event_button.clicked.connect(lambda: self.open_event(self._selected_resident()))
         for button in (self.household_button, self.resident_button, self.event_button):
             button.setVisible(self.writes)
+        # 一户一档: for everyone who reads the register.
+        self.file_button = QPushButton(self.tr("Household file…"))
+        self.file_button.setObjectName("household_file")
+        self.file_button.clicked.connect(self.open_file)
         if not self.writes:
             return
         self._menu(screen.table, [(self.tr("Edit household…"), self._household_at)])
@@ -107,6 +113,25 @@ class RegisterEditing(QObject):
 
         self.screen.session.tasks.run_db(
             lambda _s: household_members(ws, household_id),
+            done=show,
+            failed=lambda exc: self.screen.status.setText(error_text(exc)),
+        )
+
+    def open_file(self) -> None:
+        """The shown household's 一户一档 (ui/dialogs/household_file.py)."""
+        detail = self.screen.detail
+        if detail is None:
+            return
+        ws, household_id = self.screen.session.ws, detail.id
+
+        def show(data: HouseholdFile) -> None:
+            dialog = HouseholdFileDialog(self.screen.session, data, self.screen)
+            dialog.finished.connect(dialog.deleteLater)
+            self.screen.file_dialog = dialog
+            dialog.open()
+
+        self.screen.session.tasks.run_db(
+            lambda _s: household_file(ws, household_id),
             done=show,
             failed=lambda exc: self.screen.status.setText(error_text(exc)),
         )
