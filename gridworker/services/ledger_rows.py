@@ -34,6 +34,11 @@ from gridworker.services.exporting import (
     KINDS,
 )
 from gridworker.services.inspections import template_for
+from gridworker.services.ledger_life import (
+    count_life_events,
+    life_event_columns,
+    life_event_rows,
+)
 from gridworker.services.records import to_entity
 from gridworker.services.standing import in_register
 from gridworker.services.workspace import ServiceError, Workspace
@@ -52,8 +57,9 @@ from gridworker.storage.models import (
     VisitRow,
 )
 
-LEDGER_KINDS = ("cases", "inspections", "rectifications", "visits", "residents")
-"""Sheets in workbook order. Residents are a register snapshot: the period does not apply."""
+LEDGER_KINDS = ("cases", "inspections", "rectifications", "visits", "residents", "life_events")
+"""Sheets in workbook order. Residents are a register snapshot (the active register): the
+period does not apply; life events are those dated in the period (ledger_life.py)."""
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _ON_TIME = ("按期办结", "Closed on time")
@@ -167,6 +173,16 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _from_export("residents", "phone", 15),
         _from_export("residents", "relationship", 11),
         _from_export("residents", "health", 9),
+        _ID,
+    ),
+    "life_events": (
+        _NO,
+        _GRID,
+        _GRID_NAME,
+        _from_export("households", "household_no", 10),
+        _from_export("households", "address", 28),
+        _from_export("residents", "name", 10),
+        *(Column(*c) for c in life_event_columns(DATE_FORMAT, DATETIME_FORMAT)),
         _ID,
     ),
 }
@@ -374,6 +390,7 @@ ROWS: dict[str, Callable[..., Iterator[dict[str, Any]]]] = {
     "rectifications": _rectification_rows,
     "visits": _visit_rows,
     "residents": _resident_rows,
+    "life_events": life_event_rows,
 }
 _DATE_OF: dict[str, Any] = {
     "cases": CaseRow.reported_at,
@@ -382,8 +399,10 @@ _DATE_OF: dict[str, Any] = {
 }
 
 
-def count_rows(s: Session, kind: str, scope: str | None, period: Period) -> int:
+def count_rows(ws: Workspace, s: Session, kind: str, scope: str | None, period: Period) -> int:
     """Rows a sheet will hold (for progress), counted with the same filters."""
+    if kind == "life_events":
+        return count_life_events(ws, s, scope, period)
     if kind == "rectifications":
         stmt = select(func.count()).select_from(RectificationRow)
         stmt = stmt.outerjoin(InspectionRow, InspectionRow.id == RectificationRow.inspection_id)
@@ -396,6 +415,8 @@ def count_rows(s: Session, kind: str, scope: str | None, period: Period) -> int:
             stmt = _within(stmt, _DATE_OF[kind], period)
         if kind == "cases":
             stmt = stmt.where(CaseRow.state != CaseState.draft)
+        if kind == "residents":
+            stmt = stmt.where(in_register())
     return int(s.scalar(stmt) or 0)
 
 

@@ -1419,6 +1419,10 @@
         <translation>住户人员</translation>
     </message>
     <message>
+        <source>Life events</source>
+        <translation>人口变动</translation>
+    </message>
+    <message>
         <source>Save PDF</source>
         <translation>保存 PDF</translation>
     </message>

@@ -231,3 +231,38 @@ def test_updates_carry_the_residents_standing(ws: Workspace) -> None:
     ]
     assert entries[0][3]["kind"] == "separated" and entries[0][3]["recorder"] == "wang.wei"
     assert entries[1][3] == {"life_status": "separated", "occupation": "务工"}
+
+
+def test_the_ledger_has_the_periods_life_events_and_the_active_register(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Proves the 台账 gets a 人口变动 sheet with the period's events (kind label, date,
+    place, reason, the recorder's name, a withdrawn death marked) and its 住户人员 sheet
+    leaves out who moved out."""
+    from openpyxl import load_workbook
+
+    from gridworker.services.ledgers import write_ledger
+
+    _hid, head, spouse = _family(ws)
+    today = ws.today()
+    record_event(
+        ws, EventInput(K.moved_out, today, resident_id=spouse, place="南昌", reason="随子女")
+    )
+    record_event(ws, EventInput(K.died, today - timedelta(days=40), resident_id=head))
+    record_event(ws, EventInput(K.death_undone, today, resident_id=head, reason="误报"))
+    result = write_ledger(ws, tmp_path / "台账.xlsx", start=today - timedelta(days=7), end=today)
+    assert result.counts["life_events"] == 2 and result.counts["residents"] == 1
+    sheet = load_workbook(result.path)["人口变动"]
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert header[:9] == (
+        "序号", "网格编码", "网格名称", "户号", "地址", "姓名", "变动类型", "变动日期", "迁往/迁自"
+    )
+    by_kind = {row[6]: row for row in rows}
+    assert set(by_kind) == {"迁出", "撤销死亡登记"}
+    moved = by_kind["迁出"]
+    assert (moved[5], moved[8], moved[9], moved[11]) == ("王秀兰", "南昌", "随子女", "王伟")
+    assert moved[7].date() == today
+    whole = write_ledger(ws, tmp_path / "all.xlsx")
+    rows = list(load_workbook(whole.path)["人口变动"].iter_rows(2, values_only=True))
+    died = next(r for r in rows if r[6] == "死亡")
+    assert died[10] == "已撤销"
