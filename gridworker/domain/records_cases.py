@@ -83,6 +83,8 @@ class Case(Record):
         int, _workflow("挂账时长（秒）", "Suspended (seconds)", export=False)
     ] = 0
     need_id: Annotated[str | None, d.ref("need", "来源需求", "Need", export=False)] = None
+    # 360302-20261207-0012: given by the server at the case's first push (server/case_numbers).
+    case_no: Annotated[str | None, _workflow("事件编号", "Case no.", size=24, index=True)] = None
 
     @property
     def is_open(self) -> bool:

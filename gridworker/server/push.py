@@ -34,6 +34,7 @@ from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
 from gridworker.server import audit, authz, meta, sequence
 from gridworker.server.api.deps import Caller
+from gridworker.server.case_numbers import assign_case_no
 from gridworker.server.commands import Actor, apply_command, case_children
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.core.config import Settings
@@ -593,15 +594,14 @@ def _create(
         return _update_existing(s, actor, target, record, incoming, 0)
     if target.entity == "case":
         fields.update(CASE_DRAFT)
+        fields["case_no"] = assign_case_no(s, mutation.grid_code, actor.now)
     if actor.scope.role == "department":
         _check_department_attachment(actor, mutation, fields, s)
     _check_restricted(actor, target.entity, mutation.grid_code, fields)
     check_entity(target.entity, mutation.record_id, fields)
     status: OutcomeStatus = "applied"
-    if target.entity == "case" and any(
-        f in mutation.payload and mutation.payload[f] != v for f, v in CASE_DRAFT.items()
-    ):
-        status = "merged"  # the laptop's workflow fields were replaced: send the truth back
+    if target.entity == "case":
+        status = "merged"  # its number, and any workflow field replaced: send the truth back
     deferred = _deferrable(actor, mutation)
     values = new_record_values(
         next_seq(s),

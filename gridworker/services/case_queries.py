@@ -111,6 +111,7 @@ class CaseItem:
     escalated: bool
     reported_at: datetime | None
     countdown: Countdown
+    case_no: str | None = None  # given by the server at the first sync (server/case_numbers)
 
 
 @dataclass(frozen=True)

@@ -260,6 +260,7 @@ class CaseRow(SyncRecord):
     __entity__ = "case"
     __command_fields__ = frozenset(
         {
+            "case_no",
             "deadline_at",
             "department_id",
             "escalated",
@@ -294,6 +295,7 @@ class CaseRow(SyncRecord):
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspended_seconds: Mapped[int] = mapped_column(Integer, default=0)
     need_id: Mapped[str | None] = mapped_column(String(36))
+    case_no: Mapped[str | None] = mapped_column(String(24), index=True)
 
 
 class CaseActionRow(SyncRecord):

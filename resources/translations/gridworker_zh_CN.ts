@@ -167,6 +167,10 @@
         <translation>将事件处置单保存为 PDF 以便打印</translation>
     </message>
     <message>
+        <source>Case no.</source>
+        <translation>事件编号</translation>
+    </message>
+    <message>
         <source>Category</source>
         <translation>类别</translation>
     </message>
@@ -253,6 +257,10 @@
     <message>
         <source>extension requested</source>
         <translation>已申请延期</translation>
+    </message>
+    <message>
+        <source>Given at the next sync</source>
+        <translation>待编号（同步后由服务器生成）</translation>
     </message>
     <message>
         <source>(no description)</source>

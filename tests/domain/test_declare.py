@@ -62,6 +62,7 @@ def test_derived_tables_follow_the_declarations() -> None:
             "extension_pending",
             "suspended_at",
             "suspended_seconds",
+            "case_no",
         }
     } == COMMAND_FIELDS
     assert {

@@ -57,7 +57,8 @@ def test_case_sheet_extracts_as_the_chinese_written_with_timeline_and_photos(
     text = extract(out)
     for expected in [
         "事件处置单",
-        f"事件编号：{seeded.case_id}",
+        "事件编号：待编号（同步后由服务器生成）",  # never synced: no number yet
+        f"记录编号{seeded.case_id}",
         "事件标题",
         "楼道堆放杂物堵塞消防通道",
         "安全隐患 / 消防",
