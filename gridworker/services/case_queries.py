@@ -378,6 +378,7 @@ class PhotoThumb:
     caption: str | None
     is_evidence: bool
     png: bytes | None  # a small PNG preview; None for files that are not images
+    waiting: bool = False  # a picture whose file has not been downloaded yet (等待下载)
 
 
 def _thumbnail(data: bytes, size: int) -> bytes | None:
@@ -413,9 +414,11 @@ def photo_thumbnails(
     thumbs: list[PhotoThumb] = []
     for att_id, sha, mime, caption, evidence in rows:
         png = None
-        if mime in _IMAGE_TYPES and store.exists(sha):
+        held = store.exists(sha)
+        if mime in _IMAGE_TYPES and held:
             png = _thumbnail(store.open_bytes(sha), size)
-        thumbs.append(PhotoThumb(att_id, mime, caption, evidence, png))
+        waiting = mime in _IMAGE_TYPES and not held
+        thumbs.append(PhotoThumb(att_id, mime, caption, evidence, png, waiting))
     return thumbs
 
 

@@ -1926,12 +1926,47 @@
         <translation>粘贴的图片</translation>
     </message>
     <message>
+        <source>Waiting for download</source>
+        <translation>等待下载</translation>
+    </message>
+    <message>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
         <source>evidence (location kept)</source>
         <translation>证据（保留位置）</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一张</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一张 ▶</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适合窗口</translation>
+    </message>
+    <message>
+        <source>Waiting for download</source>
+        <translation>等待下载</translation>
+    </message>
+    <message>
+        <source>evidence (location kept)</source>
+        <translation>证据照片（保留位置）</translation>
+    </message>
+    <message>
+        <source>This file is not a picture that can be shown</source>
+        <translation>这个文件不是可以显示的图片</translation>
     </message>
 </context>
 <context>

@@ -106,6 +106,7 @@ def dialogs(session: Any, window: QWidget) -> dict[str, Callable[[], QDialog]]:
     from gridworker.ui.dialogs.household import HouseholdDialog, ResidentDialog
     from gridworker.ui.dialogs.household_file import HouseholdFileDialog
     from gridworker.ui.dialogs.life_event import LifeEventDialog
+    from gridworker.ui.widgets.photo_viewer import PhotoViewer
     from gridworker.ui.dialogs.register_edit import RecordEditDialog
     from gridworker.ui.dialogs.unlock import UnlockDialog
     from gridworker.ui.screens.case_desk import CaseListDialog
@@ -132,6 +133,7 @@ def dialogs(session: Any, window: QWidget) -> dict[str, Callable[[], QDialog]]:
         "household": lambda: HouseholdDialog(session, [(grid, "网格")], window),
         "edit resident": edit_resident,
         "life event": lambda: LifeEventDialog(session, "fit-check", [], window),
+        "photo": lambda: PhotoViewer(session, [], 0, window),
         "household file": lambda: HouseholdFileDialog(
             session,
             HouseholdFile(
