@@ -106,11 +106,11 @@ def dialogs(session: Any, window: QWidget) -> dict[str, Callable[[], QDialog]]:
     from gridworker.ui.dialogs.household import HouseholdDialog, ResidentDialog
     from gridworker.ui.dialogs.household_file import HouseholdFileDialog
     from gridworker.ui.dialogs.life_event import LifeEventDialog
-    from gridworker.ui.widgets.photo_viewer import PhotoViewer
     from gridworker.ui.dialogs.register_edit import RecordEditDialog
     from gridworker.ui.dialogs.unlock import UnlockDialog
     from gridworker.ui.screens.case_desk import CaseListDialog
     from gridworker.ui.widgets.hazard_site_dialog import NewSiteDialog
+    from gridworker.ui.widgets.photo_viewer import PhotoViewer
     from gridworker.ui.widgets.visits import NeedCaseDialog
 
     grid = session.actor.grids[0] if session.actor.grids else "360302001001001"
