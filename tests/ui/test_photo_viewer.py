@@ -45,10 +45,10 @@ def test_a_thumbnail_opens_the_photo_with_zoom_and_next(
     hid = register_household(
         ws, HouseholdInput(grid_code=GRID, household_no="0101", address="凤凰小区1栋101室")
     )
-    attach(ws, owner_entity="household", owner_id=hid, data=_png(1600, 1200, "#64748b", "凤凰小区5栋"),
-           caption="门牌", photo=True)
-    attach(ws, owner_entity="household", owner_id=hid, data=_png(400, 300, "#16a34a"),
-           caption="楼道", photo=True)
+    sign = _png(1600, 1200, "#64748b", "凤凰小区5栋")
+    attach(ws, owner_entity="household", owner_id=hid, data=sign, caption="门牌", photo=True)
+    stairs = _png(400, 300, "#16a34a")
+    attach(ws, owner_entity="household", owner_id=hid, data=stairs, caption="楼道", photo=True)
     strip = PhotoStrip(session, owner_entity="household", owner_id=hid)
     qtbot.addWidget(strip)
     strip.show()
