@@ -221,6 +221,8 @@ class Visit(Record):
     visited_at: Annotated[datetime, F("走访时间", "Visited at", index=True)]
     mode: Annotated[VisitMode, F("走访方式", "Mode")]
     visitor: Annotated[str, d.code("走访人", "Visitor", 64)]
+    # The display name at the time (shown instead of the login; older records have none).
+    visitor_name: Annotated[str | None, d.text("走访人姓名", "Visitor's name", 64)] = None
     co_visitor: Annotated[str | None, d.text("陪同人", "Co-visitor", 64)] = None
     people_met: Annotated[str | None, d.text("见面人员", "People met", 200, sensitive=True)] = None
     situation: Annotated[str | None, d.text("走访情况", "Situation")] = None

@@ -171,7 +171,12 @@ def _countdown(ws: Workspace, case: Case, now: datetime) -> Countdown:
 
 
 def _case_item(ws: Workspace, row: CaseRow, now: datetime) -> CaseItem:
-    return _from_row(CaseItem, row, countdown=_countdown(ws, to_entity(row, Case), now))
+    return _from_row(
+        CaseItem,
+        row,
+        countdown=_countdown(ws, to_entity(row, Case), now),
+        reporter=row.reporter_name or row.reporter,  # the name, where the record has it
+    )
 
 
 def _sort_key(item: CaseItem) -> tuple[int, float, float]:
@@ -330,6 +335,7 @@ def case_detail(ws: Workspace, case_id: str, *, now: datetime | None = None) -> 
                 TimelineEntry,
                 a,
                 department=names.get(a.department_id, a.department_id) if a.department_id else None,
+                actor=a.actor_name or a.actor,
             )
             for a in actions
         ]
@@ -591,7 +597,13 @@ def site_detail(ws: Workspace, site_id: str) -> SiteDetail:
         last = inspections[0].inspected_at if inspections else None
         site = _site_item(row, {row.id: open_count}, {row.id: overdue}, {row.id: last})
         summaries = [
-            _from_row(InspectionSummary, i, failed_items=failed.get(i.id, 0)) for i in inspections
+            _from_row(
+                InspectionSummary,
+                i,
+                failed_items=failed.get(i.id, 0),
+                inspector=i.inspector_name or i.inspector,
+            )
+            for i in inspections
         ]
         person, phone = row.responsible_person, row.responsible_phone
     # Closed items go last; among the rest the earliest deadline comes first.

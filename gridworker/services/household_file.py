@@ -222,7 +222,8 @@ def _visits(s: Session, household_id: str, zone: tzinfo) -> list[FileEntry]:
             text += f"，见到{v.people_met}"
         if v.situation:
             text += f"：{v.situation}"
-        out.append(_timed_entry(v.visited_at, zone, "走访", text, v.visitor, v.id))
+        who = v.visitor_name or v.visitor
+        out.append(_timed_entry(v.visited_at, zone, "走访", text, who, v.id))
     needs = list(
         s.scalars(
             select(NeedRow).where(NeedRow.visit_id.in_(list(by_id)), NeedRow.deleted.is_(False))
@@ -248,7 +249,7 @@ def _visits(s: Session, household_id: str, zone: tzinfo) -> list[FileEntry]:
         for c in cases:
             when = c.reported_at or c.created_at
             text = f"{c.title}（{c.state.zh}）"
-            out.append(_timed_entry(when, zone, "事件", text, c.reporter, c.id))
+            out.append(_timed_entry(when, zone, "事件", text, c.reporter_name or c.reporter, c.id))
     return out
 
 
@@ -275,7 +276,8 @@ def _sites(s: Session, h: HouseholdRow, zone: tzinfo) -> list[FileEntry]:
             )
         ):
             text = f"{site.name} 检查：{inspection.result.zh if inspection.result else ''}"
-            when, who = inspection.inspected_at, inspection.inspector
+            when = inspection.inspected_at
+            who = inspection.inspector_name or inspection.inspector
             out.append(_timed_entry(when, zone, "隐患", text, who, inspection.id))
     return out
 

@@ -274,6 +274,7 @@ def _case_rows(
             **_fields(row, "id", "grid_code", "title", "category", "urgency", "source"),
             **_fields(row, "address", "reporter", "reported_at", "deadline_at", "state"),
             "grid_name": grid_name,
+            "reporter": row.reporter_name or row.reporter,  # the name, where the record has it
             "subcategory": _subcategory(row.category, row.subcategory, lang),
             "deadline_status": status,
             "department": department or row.department_id,
@@ -308,6 +309,7 @@ def _inspection_rows(
     for row, grid_name, site, n_failed in s.execute(stmt.execution_options(yield_per=500)):
         yield {
             **_fields(row, "id", "grid_code", "kind", "inspector", "inspected_at", "result"),
+            "inspector": row.inspector_name or row.inspector,
             "note": row.note,
             "grid_name": grid_name,
             "site_name": site.name if site else None,
@@ -357,6 +359,7 @@ def _visit_rows(
         yield {
             **_fields(row, "id", "grid_code", "visited_at", "mode", "visitor", "co_visitor"),
             **_fields(row, "people_met", "situation"),
+            "visitor": row.visitor_name or row.visitor,
             "grid_name": grid_name,
             "household_no": household.household_no if household else None,
             "address": household.address if household else None,
@@ -496,7 +499,7 @@ def list_inspections(
                 row.inspected_at,
                 site_name or "",
                 template_title(row.template_code, row.template_version),
-                row.inspector,
+                row.inspector_name or row.inspector,
                 row.result,
                 int(n_failed or 0),
             )
