@@ -3,8 +3,10 @@ sequence, e.g. 360302-20261207-0012.
 
 The server gives the number when the case is first pushed: pushes are serialized by the
 change counter's lock (sequence.lock_sequence), so two laptops that created cases
-offline on the same day get different numbers, whatever order they sync in. A laptop
-shows 待编号 until its sync brings the number back (the create's outcome is `merged`).
+offline on the same day get different numbers, whatever order they sync in. The number
+is written as a change of its own after the create (server/push.py), with no device
+stamp, so the sender's pull in the same sync brings it back; until then a laptop shows
+待编号.
 """
 
 from __future__ import annotations

@@ -600,8 +600,10 @@ def _create(
     _check_restricted(actor, target.entity, mutation.grid_code, fields)
     check_entity(target.entity, mutation.record_id, fields)
     status: OutcomeStatus = "applied"
-    if target.entity == "case":
-        status = "merged"  # its number, and any workflow field replaced: send the truth back
+    if target.entity == "case" and any(
+        f in mutation.payload and mutation.payload[f] != v for f, v in CASE_DRAFT.items()
+    ):
+        status = "merged"  # the laptop's workflow fields were replaced: send the truth back
     deferred = _deferrable(actor, mutation)
     values = new_record_values(
         next_seq(s),
@@ -614,13 +616,20 @@ def _create(
         department_id=None if deferred else _case_department(s, target.entity, fields),
         device=target.device,
     )
+    version = int(values["version"])
+    if target.entity == "case":
+        # Its number is the server's news: a change of its own after the create, with no
+        # device stamp, so that the sender's next pull brings it back (as a workflow
+        # change does); the outcome names the create's version.
+        numbered = next_seq(s)
+        values["version"] = numbered
+        values["field_meta"]["case_no"] = [numbered, target.author]
     if deferred:
         records.create_later(values)
     else:
         created = Record(**values)
         s.add(created)  # flushed with the batch, or by the next query
         records.created(created)
-    version = int(values["version"])
     # What record_values gives for the stored row.
     as_stored = {"id": values["id"], GRID: values["grid_code"], DELETED: False, **values["data"]}
     return MutationOutcome(

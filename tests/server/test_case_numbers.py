@@ -18,8 +18,9 @@ def test_cases_are_numbered_in_arrival_order_and_never_twice(
     app: FastAPI, client: TestClient
 ) -> None:
     """Proves two cases in one push and one in a later push are numbered 0001, 0002, 0003
-    of the county and day; the replayed push answers the same number; a number sent by
-    the laptop is ignored on create and refused on update."""
+    of the county and day; each number is a change after its create (so the sender's own
+    pull brings it); the replayed push answers the same; a number sent by the laptop is
+    ignored on create and refused on update."""
     worker = Laptop(client, "worker.a")
     first, second = case_payload(), case_payload(case_no="999999-20990101-9999")
     sent = [
@@ -27,13 +28,18 @@ def test_cases_are_numbered_in_arrival_order_and_never_twice(
         worker.mutation("create", "case", second["id"], second),
     ]
     outcomes = worker.push(*sent)
-    numbers = [o["record"]["case_no"] for o in outcomes]
+    assert [o["status"] for o in outcomes] == ["applied", "applied"]
+    numbers = [stored(app, "case", c["id"]).data["case_no"] for c in (first, second)]
     prefix = numbers[0][:16]
     assert prefix.startswith("360302-") and numbers == [f"{prefix}0001", f"{prefix}0002"]
-    assert worker.push(*sent) == outcomes  # a replay: the logged answers, the same numbers
+    for case, outcome in zip((first, second), outcomes, strict=True):
+        record = stored(app, "case", case["id"])
+        assert record.version > outcome["version"]  # news to the sender too
+        assert record.field_meta["case_no"] == [record.version, "worker.a"]  # no device
+    assert worker.push(*sent) == outcomes  # a replay: the logged answers
     third = case_payload()
-    assert worker.create("case", third)["record"]["case_no"] == f"{prefix}0003"
-    assert stored(app, "case", second["id"]).data["case_no"] == f"{prefix}0002"
+    worker.create("case", third)
+    assert stored(app, "case", third["id"]).data["case_no"] == f"{prefix}0003"
     refused = worker.push(
         worker.mutation("update", "case", third["id"], {"case_no": "x"}, base=0)
     )[0]

@@ -76,9 +76,7 @@ def reported_case(worker: Laptop) -> dict[str, Any]:
         worker.mutation("create", "case", case["id"], case),
         worker.mutation("command", "case_action", report["id"], report),
     )
-    # `merged`: the server numbered the case (server/case_numbers.py) and says so.
-    assert [o["status"] for o in outcomes] == ["merged", "applied"], outcomes
-    assert outcomes[0]["record"]["case_no"].startswith("360302-")
+    assert [o["status"] for o in outcomes] == ["applied", "applied"], outcomes
     return case
 
 
