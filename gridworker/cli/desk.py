@@ -78,21 +78,22 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from gridworker.services.printing import print_case, print_inspection
+    from gridworker.services.printing import print_case, print_household, print_inspection
 
     ws = open_profile(args)
     try:
         if args.case:
             path = print_case(ws, args.case, Path(args.output))
+            zh, en = "事件处置单", "case sheet"
+        elif getattr(args, "household", None):
+            path = print_household(ws, args.household, Path(args.output))
+            zh, en = "一户一档", "household file"
         else:
             path = print_inspection(ws, args.inspection, Path(args.output))
+            zh, en = "检查记录单", "inspection sheet"
     finally:
         ws.close()
-    say(
-        args,
-        f"{'事件处置单' if args.case else '检查记录单'}已写入 {path}",
-        f"{'case' if args.case else 'inspection'} sheet written to {path}",
-    )
+    say(args, f"{zh}已写入 {path}", f"{en} written to {path}")
     return EXIT_OK
 
 

@@ -25,6 +25,7 @@ from gridworker.cli.desk import (
 )
 from gridworker.cli.importing import cmd_import
 from gridworker.cli.profile import cmd_export, cmd_init, cmd_status
+from gridworker.cli.register import add_register_commands
 from gridworker.cli.sync import cmd_conflicts, cmd_enroll, cmd_sync
 
 ROLES = ["grid_worker", "adviser", "supervisor", "department", "admin"]
@@ -276,6 +277,14 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
             "full ID numbers and phones (the export is audit-logged)",
         ),
     )
+    s.add_argument(
+        "--all",
+        action="store_true",
+        help=h(
+            "居民也包括已迁出和已死亡的人员",
+            "residents: also those who moved out or died",
+        ),
+    )
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser(
@@ -325,12 +334,16 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
     s = sub.add_parser(
         "print",
         help=h(
-            "打印事件处置单或检查记录（PDF）", "a printable PDF of a case (处置单) or an inspection"
+            "打印事件处置单、检查记录或一户一档（PDF）",
+            "a printable PDF of a case (处置单), an inspection or a household (一户一档)",
         ),
     )
     which = s.add_mutually_exclusive_group(required=True)
     which.add_argument("--case", default=None, help=h("事件编号", "case id"))
     which.add_argument("--inspection", default=None, help=h("检查记录编号", "inspection id"))
+    which.add_argument(
+        "--household", default=None, help=h("住户的记录编号（一户一档）", "household id (its file)")
+    )
     s.add_argument("-o", "--output", required=True, help=h("要写入的 .pdf 文件", "the .pdf file"))
     s.set_defaults(func=cmd_print)
 
@@ -505,6 +518,8 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
                 help=h("姓名和电话不脱敏（记入审计）", "full names and phones (audit-logged)"),
             )
         c.set_defaults(func=func)
+
+    add_register_commands(sub, h, parser_class)
 
     s = sub.add_parser(
         "status",

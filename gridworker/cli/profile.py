@@ -87,6 +87,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             out=out,
             unmasked=args.unmasked,
             lang=language(args),
+            everyone=args.all,
         )
     finally:
         ws.close()

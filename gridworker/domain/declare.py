@@ -86,6 +86,9 @@ class F:
     export: bool = True  # a column of the entity's export (when it has one)
     form: bool = False  # typed by a person on the entity's form
     command: bool = False  # set only by workflow actions, never by a field update
+    # A record's standing (a resident moved out): every update of the record carries it,
+    # and a change of it against unseen changes conflicts (docs/design.md §4.7, §12).
+    guard: bool = False
 
     def label(self, lang: str = "zh_CN") -> str:
         return self.en if lang.lower().startswith("en") else self.zh
@@ -183,6 +186,10 @@ class EntityDecl:
     @property
     def command_fields(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields.values() if f.spec.command)
+
+    @property
+    def guard_fields(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields.values() if f.spec.guard)
 
     @property
     def sensitive_fields(self) -> frozenset[str]:

@@ -18,6 +18,7 @@ from gridworker.domain import (
     records_cases,
     records_coop,
     records_hazards,
+    records_life,
     records_party,
     records_register,
     records_volunteer,
@@ -57,6 +58,7 @@ __all__ = [
     "COMMAND_ENTITIES",
     "COMMAND_FIELDS",
     "ENTITY_NAMES",
+    "GUARD_FIELDS",
     "MAX_TITLE_LENGTH",
     "PHONE_FIELDS",
     "SENSITIVE_FIELDS",
@@ -173,6 +175,7 @@ class User:
 
 RECORD_MODULES = (
     records_register.__name__,
+    records_life.__name__,
     records_hazards.__name__,
     records_cases.__name__,
     records_party.__name__,
@@ -217,6 +220,12 @@ COMMAND_FIELDS: dict[str, frozenset[str]] = {
     d.name: d.command_fields for d in DECLARED if d.command_fields
 }
 """Per entity, the fields a sync update may not touch (set only by workflow actions)."""
+
+GUARD_FIELDS: dict[str, frozenset[str]] = {
+    d.name: d.guard_fields for d in DECLARED if d.guard_fields
+}
+"""Per entity, the fields every update carries and whose change against unseen changes
+conflicts (a resident's life_status, docs/design.md §4.7)."""
 
 CASE_COMMAND_FIELDS: frozenset[str] = COMMAND_FIELDS["case"]
 """Case fields set only by applying workflow actions, never by a field update."""

@@ -155,6 +155,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "household_id": ("户编号", "Household id"),
     "department_id": ("部门", "Department"),
     "case_id": ("事件编号", "Case id"),
+    "place": ("地点", "Place"),
 }
 
 

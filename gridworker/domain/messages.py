@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from gridworker.domain.import_messages import IMPORT_MESSAGES
 from gridworker.domain.party_messages import PARTY_MESSAGES, PARTY_NOUNS
+from gridworker.domain.register_messages import REGISTER_MESSAGES
 
 # Kinds of record named in messages ("the household does not exist"): key -> (zh, en);
 # `errors.noun(key)` makes the message parameter.
@@ -359,4 +360,6 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
     **IMPORT_MESSAGES,
     # --- party building (domain/party_messages.py) --------------------------------------
     **PARTY_MESSAGES,
+    # --- the living register (domain/register_messages.py) ------------------------------
+    **REGISTER_MESSAGES,
 }

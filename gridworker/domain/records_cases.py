@@ -65,6 +65,8 @@ class Case(Record):
     reported_at: Annotated[datetime | None, _workflow("上报时间", "Reported at", index=True)] = None
     deadline_at: Annotated[datetime | None, _workflow("办理期限", "Deadline")] = None
     reporter: Annotated[str, d.code("上报人", "Reporter", 64)]
+    # The display name at the time (shown instead of the login; older records have none).
+    reporter_name: Annotated[str | None, d.text("上报人姓名", "Reporter's name", 64)] = None
     address: Annotated[str | None, d.text("地点", "Place", 200)] = None
     lat: Annotated[float | None, d.latitude(export=False)] = None
     lon: Annotated[float | None, d.longitude(export=False)] = None
@@ -83,6 +85,8 @@ class Case(Record):
         int, _workflow("挂账时长（秒）", "Suspended (seconds)", export=False)
     ] = 0
     need_id: Annotated[str | None, d.ref("need", "来源需求", "Need", export=False)] = None
+    # 360302-20261207-0012: given by the server at the case's first push (server/case_numbers).
+    case_no: Annotated[str | None, _workflow("事件编号", "Case no.", size=24, index=True)] = None
 
     @property
     def is_open(self) -> bool:
@@ -124,6 +128,7 @@ class CaseAction(Record):
     case_id: Annotated[str, d.ref("case", "事件编号", "Case id", index=True)]
     action: Annotated[CaseActionKind, F("操作", "Action")]
     actor: Annotated[str, d.code("操作人", "Actor", 64)]
+    actor_name: Annotated[str | None, d.text("操作人姓名", "Actor's name", 64)] = None
     actor_role: Annotated[Role, F("操作人角色", "Actor's role")]
     at: Annotated[datetime, F("操作时间", "At")]
     note: Annotated[str | None, d.text("备注", "Note")] = None

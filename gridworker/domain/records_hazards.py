@@ -70,6 +70,8 @@ class Inspection(Record):
     template_version: Annotated[int, F("检查表版本", "Checklist version")]
     kind: Annotated[InspectionKind, F("检查类型", "Kind")]
     inspector: Annotated[str, d.code("检查人", "Inspector", 64)]
+    # The display name at the time (shown instead of the login; older records have none).
+    inspector_name: Annotated[str | None, d.text("检查人姓名", "Inspector's name", 64)] = None
     inspected_at: Annotated[datetime, F("检查时间", "Inspected at", index=True)]
     result: Annotated[InspectionResult | None, F("检查结果", "Result")] = None
     note: Annotated[str | None, d.text("备注", "Note")] = None

@@ -25,6 +25,7 @@ from gridworker.domain.enums import (
     VisitMode,
 )
 from gridworker.domain.errors import ValidationError
+from gridworker.domain.life_enums import ResidentStatus
 from gridworker.domain.record import Record, check_dates, record_changes, validate_record
 from gridworker.domain.validation import id_birth_date, id_gender, validate_id_number
 
@@ -146,6 +147,8 @@ class Resident(Record):
     emergency_phone: Annotated[
         str | None, d.phone("紧急联系人电话", "Emergency contact phone", export=False)
     ] = None
+    # Set by life events (domain/records_life.py); None: 在册.
+    life_status: Annotated[ResidentStatus | None, F("人员状态", "Status", guard=True)] = None
 
     def validate(self, *, today: date | None = None) -> Self:
         """Normalised copy; gender and birth date come from the ID number when missing.
@@ -226,6 +229,8 @@ class Visit(Record):
     visited_at: Annotated[datetime, F("走访时间", "Visited at", index=True)]
     mode: Annotated[VisitMode, F("走访方式", "Mode")]
     visitor: Annotated[str, d.code("走访人", "Visitor", 64)]
+    # The display name at the time (shown instead of the login; older records have none).
+    visitor_name: Annotated[str | None, d.text("走访人姓名", "Visitor's name", 64)] = None
     co_visitor: Annotated[str | None, d.text("陪同人", "Co-visitor", 64)] = None
     people_met: Annotated[str | None, d.text("见面人员", "People met", 200, sensitive=True)] = None
     situation: Annotated[str | None, d.text("走访情况", "Situation")] = None

@@ -1,9 +1,9 @@
 """A record's children follow it to another grid (docs/design.md §4).
 
 A household moved to another grid takes its residents, their tags, its visits and their
-needs, and the photos of all of them; a case takes its actions and photos. Each child gets
-the new grid as a change of its own, so the new grid's laptops receive it and the old
-grid's evict it, exactly as for the parent. A child created afterwards by a laptop that
+needs, its life events, and the photos of all of them; a case takes its actions and photos.
+Each child gets the new grid as a change of its own, so the new grid's laptops receive it
+and the old grid's evict it, exactly as for the parent. A child created afterwards by a laptop that
 still had the old grid lands in its parent's grid when the pusher covers it, and is
 refused otherwise.
 """
@@ -25,6 +25,7 @@ from gridworker.server.scope import Scope
 PARENT = {
     "resident": ("household", "household_id"),
     "visit": ("household", "household_id"),
+    "life_event": ("household", "household_id"),
     "resident_tag": ("resident", "resident_id"),
     "need": ("visit", "visit_id"),
 }
@@ -70,13 +71,14 @@ def children_of(session: Session, record: Record) -> list[Record]:
     visits = _referring(session, "visit", "household_id", [record.id], grid)
     tags = _referring(session, "resident_tag", "resident_id", [r.id for r in residents], grid)
     needs = _referring(session, "need", "visit_id", [v.id for v in visits], grid)
+    events = _referring(session, "life_event", "household_id", [record.id], grid)
     owners = [record.id, *(r.id for r in residents), *(v.id for v in visits)]
     photos = [
         p
         for p in _referring(session, "attachment", "owner_id", owners, grid)
         if p.data.get("owner_entity") in _PHOTO_OWNERS
     ]
-    return [*residents, *tags, *visits, *needs, *photos]
+    return [*residents, *tags, *visits, *needs, *events, *photos]
 
 
 def _referring(

@@ -195,6 +195,7 @@ def merge_update(
     device: str | None = None,
     bases: Mapping[str, int] | None = None,
     create: bool = False,
+    guards: frozenset[str] = frozenset(),
 ) -> MergeResult:
     """Merge `{field: new}` made from `base_version` into the current values.
 
@@ -207,12 +208,21 @@ def merge_update(
     of the fields the create actually set, from base 0: a field it left empty is not a
     change, and a field the server holds empty takes the create's value; only two
     different non-empty values conflict.
+
+    A `guards` field (a resident's life_status) changed against any unseen change of the
+    record's other fields conflicts too (`guard_conflicts`); not on a create.
     """
     field_bases = bases or {}
     news = news_since(meta, since=base_version, author=author, device=device)
     changes: dict[str, Any] = {}
     conflicts: list[ConflictField] = []
+    if guards and not create:
+        others = changed_by_others(meta, since=base_version, author=author, device=device)
+        conflicts = guard_conflicts(current, incoming, others, guards, author)
+    held = {c.field for c in conflicts}
     for field, value in incoming.items():
+        if field in held:
+            continue
         server = current.get(field)
         if field in current and values_equal(server, value):
             continue
@@ -250,6 +260,54 @@ def merge_update(
     return MergeResult(
         changes=changes, conflicts=tuple(conflicts), others_changed=frozenset(differs)
     )
+
+
+def guard_conflicts(
+    current: Mapping[str, Any],
+    incoming: Mapping[str, Any],
+    others: Mapping[str, Sequence[Any]],
+    guards: frozenset[str],
+    author: str,
+) -> list[ConflictField]:
+    """A record's standing changed (moved out, died) by a laptop that had not seen other
+    changes to the record since: like a delete, it must not simply win. The guard field
+    conflicts (server value kept as the provisional winner), followed by each field
+    changed unseen, with its author and no incoming value. Empty: merge as usual (a
+    guard changed by others against this update is an ordinary field conflict)."""
+    unseen = {f: change for f, change in others.items() if f not in guards and f != DELETED}
+    if not unseen:
+        return []
+    out: list[ConflictField] = []
+    for field in sorted(guards & set(incoming)):
+        value = incoming[field]
+        server = current.get(field)
+        if field in others or values_equal(server, value) or (server is None and value is None):
+            continue
+        latest = max(unseen.values(), key=lambda change: change[0])
+        out.append(
+            ConflictField(
+                field=field,
+                base=None,
+                server=server,
+                server_author=latest[1],
+                incoming=value,
+                incoming_author=author,
+            )
+        )
+    if out:
+        out += [
+            ConflictField(
+                field=field,
+                base=None,
+                server=current.get(field),
+                server_author=change[1],
+                incoming=None,
+                incoming_author=None,
+            )
+            for field, change in sorted(unseen.items())
+            if field not in incoming
+        ]
+    return out
 
 
 def delete_conflicts(

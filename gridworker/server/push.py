@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
 from gridworker import protocol
-from gridworker.domain.entities import SYNC_ENTITIES
+from gridworker.domain.entities import GUARD_FIELDS, SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
@@ -44,6 +44,7 @@ from gridworker.protocol import (
 )
 from gridworker.server import audit, authz, handover, meta, natural_keys, restore, sequence
 from gridworker.server.caller import Caller
+from gridworker.server.case_numbers import assign_case_no
 from gridworker.server.children import children_of, parent_grid, parent_key
 from gridworker.server.commands import Actor, apply_command
 from gridworker.server.conflicts import open_conflict
@@ -640,6 +641,7 @@ def _create(
         natural_keys.check_create(s, mutation.record_id, grid, str(fields.get("household_no")))
     if target.entity == "case":
         fields.update(CASE_DRAFT)
+        fields["case_no"] = assign_case_no(s, grid, actor.now)
     if actor.scope.role == "department":
         authz.check_department_attachment(s, actor.scope, mutation.grid_code, fields)
     authz.check_restricted(actor.scope, target.entity, grid, fields)
@@ -663,13 +665,20 @@ def _create(
         department_id=None if deferred else _case_department(s, target.entity, fields),
         device=target.device,
     )
+    version = int(values["version"])
+    if target.entity == "case":
+        # Its number is the server's news: a change of its own after the create, with no
+        # device stamp, so that the sender's next pull brings it back (as a workflow
+        # change does); the outcome names the create's version.
+        numbered = next_seq(s)
+        values["version"] = numbered
+        values["field_meta"]["case_no"] = [numbered, target.author]
     if deferred:
         records.create_later(values)
     else:
         created = Record(**values)
         s.add(created)  # flushed with the batch, or by the next query
         records.created(created)
-    version = int(values["version"])
     # What record_values gives for the stored row.
     as_stored = {"id": values["id"], GRID: values["grid_code"], DELETED: False, **values["data"]}
     return MutationOutcome(
@@ -730,6 +739,7 @@ def _update_existing(
         device=target.device,
         bases=bases,
         create=create,
+        guards=GUARD_FIELDS.get(target.entity, frozenset()),
     )
     if result.changes:
         check_entity(target.entity, record.id, {**current, **result.changes})

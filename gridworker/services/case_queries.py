@@ -62,6 +62,7 @@ from gridworker.storage.models import (
     InspectionItemRow,
     InspectionRow,
     RectificationRow,
+    Transfer,
 )
 
 T = TypeVar("T")
@@ -111,6 +112,7 @@ class CaseItem:
     escalated: bool
     reported_at: datetime | None
     countdown: Countdown
+    case_no: str | None = None  # given by the server at the first sync (server/case_numbers)
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,12 @@ def _countdown(ws: Workspace, case: Case, now: datetime) -> Countdown:
 
 
 def _case_item(ws: Workspace, row: CaseRow, now: datetime) -> CaseItem:
-    return _from_row(CaseItem, row, countdown=_countdown(ws, to_entity(row, Case), now))
+    return _from_row(
+        CaseItem,
+        row,
+        countdown=_countdown(ws, to_entity(row, Case), now),
+        reporter=row.reporter_name or row.reporter,  # the name, where the record has it
+    )
 
 
 def _sort_key(item: CaseItem) -> tuple[int, float, float]:
@@ -329,6 +336,7 @@ def case_detail(ws: Workspace, case_id: str, *, now: datetime | None = None) -> 
                 TimelineEntry,
                 a,
                 department=names.get(a.department_id, a.department_id) if a.department_id else None,
+                actor=a.actor_name or a.actor,
             )
             for a in actions
         ]
@@ -377,8 +385,10 @@ class PhotoThumb:
     caption: str | None
     is_evidence: bool
     png: bytes | None  # a small PNG preview; None for files that are not images
-    # Referenced but not on this laptop yet (not uploaded by the laptop that took it).
+    # Not on this laptop yet (等待下载); `unsent`: the server said the laptop that took it
+    # has not uploaded it yet (等待上传, docs/design.md §4).
     waiting: bool = False
+    unsent: bool = False
 
 
 def _thumbnail(data: bytes, size: int) -> bytes | None:
@@ -410,14 +420,22 @@ def photo_thumbnails(
                 .order_by(AttachmentRow.created_at, AttachmentRow.id)
             )
         )
+        # Downloads the server answered "not uploaded yet" (Transfer.waits).
+        unuploaded = set(
+            s.scalars(
+                select(Transfer.sha256).where(Transfer.direction == "down", Transfer.waits > 0)
+            )
+        )
     store = ws.profile.attachments
     thumbs: list[PhotoThumb] = []
     for att_id, sha, mime, caption, evidence in rows:
         png = None
-        here = store.exists(sha)
-        if mime in _IMAGE_TYPES and here:
+        held = store.exists(sha)
+        if mime in _IMAGE_TYPES and held:
             png = _thumbnail(store.open_bytes(sha), size)
-        thumbs.append(PhotoThumb(att_id, mime, caption, evidence, png, waiting=not here))
+        waiting = not held
+        unsent = waiting and sha in unuploaded
+        thumbs.append(PhotoThumb(att_id, mime, caption, evidence, png, waiting, unsent))
     return thumbs
 
 
@@ -590,7 +608,13 @@ def site_detail(ws: Workspace, site_id: str) -> SiteDetail:
         last = inspections[0].inspected_at if inspections else None
         site = _site_item(row, {row.id: open_count}, {row.id: overdue}, {row.id: last})
         summaries = [
-            _from_row(InspectionSummary, i, failed_items=failed.get(i.id, 0)) for i in inspections
+            _from_row(
+                InspectionSummary,
+                i,
+                failed_items=failed.get(i.id, 0),
+                inspector=i.inspector_name or i.inspector,
+            )
+            for i in inspections
         ]
         person, phone = row.responsible_person, row.responsible_phone
     # Closed items go last; among the rest the earliest deadline comes first.

@@ -32,6 +32,7 @@ from gridworker.services import cells
 from gridworker.services.access import require
 from gridworker.services.cells import csv_row, xlsx_value
 from gridworker.services.records import PHONE_FIELDS, to_wire
+from gridworker.services.standing import in_register
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
     SYNC_MODELS,
@@ -100,9 +101,11 @@ def mask_field(field: str, value: Any, entity: str | None = None) -> Any:
     return mask_value(entity, field, value)
 
 
-def _rows(ws: Workspace, kind: ExportKind) -> Iterator[SyncRecord]:
+def _rows(ws: Workspace, kind: ExportKind, *, everyone: bool = False) -> Iterator[SyncRecord]:
     with ws.read() as s:
         stmt = select(kind.model).where(kind.model.deleted.is_(False)).order_by(kind.model.id)
+        if kind.model is ResidentRow and not everyone:
+            stmt = stmt.where(in_register())  # who moved out or died: only with `everyone`
         yield from s.scalars(stmt.execution_options(yield_per=1000))
 
 
@@ -129,8 +132,10 @@ def export(
     out: Path,
     unmasked: bool = False,
     lang: str = "zh_CN",
+    everyone: bool = False,
 ) -> ExportResult:
-    """Write one kind of record to `out`; see the module docstring."""
+    """Write one kind of record to `out`; see the module docstring. Residents who moved
+    out or died are left out unless `everyone` (`--all`, docs/design.md §12)."""
     if kind not in KINDS:
         raise ServiceError("export_kind", kind=kind, kinds=", ".join(KINDS))
     if fmt not in FORMATS:
@@ -141,7 +146,7 @@ def export(
         raise ServiceError("role_no_party")  # who is a party member (§22.2)
     out = out.resolve()
     with atomic_path(out, durable=False) as tmp:
-        count = _write(ws, spec, fmt, tmp, unmasked, lang)
+        count = _write(ws, spec, fmt, tmp, unmasked, lang, everyone)
     with ws.write() as s:
         ws.audit(
             s,
@@ -175,7 +180,15 @@ def _resident_extras(ws: Workspace, lang: str) -> dict[str, Callable[[Any], Any]
     }
 
 
-def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool, lang: str) -> int:
+def _write(
+    ws: Workspace,
+    spec: ExportKind,
+    fmt: str,
+    tmp: Path,
+    unmasked: bool,
+    lang: str,
+    everyone: bool = False,
+) -> int:
     count = 0
     fields = [c[0] for c in spec.columns]
     headers = [c[1] if lang.startswith("zh") else c[2] for c in spec.columns]
@@ -192,7 +205,7 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
 
     if fmt == "jsonl":
         with tmp.open("w", encoding="utf-8") as fh:
-            for row in _rows(ws, spec):
+            for row in _rows(ws, spec, everyone=everyone):
                 record = to_wire(row)
                 if not unmasked:
                     record = {k: mask_field(k, v, entity) for k, v in record.items()}
@@ -203,7 +216,7 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(csv_row(headers))
-            for row in _rows(ws, spec):
+            for row in _rows(ws, spec, everyone=everyone):
                 writer.writerow(csv_row(cells(row)))
                 count += 1
     else:
@@ -215,7 +228,7 @@ def _write(ws: Workspace, spec: ExportKind, fmt: str, tmp: Path, unmasked: bool,
             sheet.freeze_panes = "A2"
             sheet.append([xlsx_value(sheet, h) for h in headers])
             text_columns = {i for i, f in enumerate(fields) if is_text_field(f)}
-            for row in _rows(ws, spec):
+            for row in _rows(ws, spec, everyone=everyone):
                 values = cells(row)
                 sheet.append(
                     [

@@ -30,6 +30,7 @@ from gridworker.domain.enums import (
 from gridworker.domain.geometry import BoundaryError as BoundaryError
 from gridworker.domain.geometry import Point, Polygon, ring_area
 from gridworker.domain.geometry import parse_boundary as parse_boundary
+from gridworker.services.standing import in_register
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import (
     CaseRow,
@@ -303,6 +304,7 @@ def _visits_overdue(ws: Workspace, moment: datetime, today: date) -> dict[str, i
         .where(
             ResidentTagRow.deleted.is_(False),
             ResidentRow.deleted.is_(False),
+            in_register(),
             HouseholdRow.deleted.is_(False),
             or_(ResidentTagRow.start_date.is_(None), ResidentTagRow.start_date <= today),
             or_(ResidentTagRow.end_date.is_(None), ResidentTagRow.end_date >= today),

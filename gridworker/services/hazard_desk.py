@@ -325,7 +325,8 @@ def hazard_desk(
 
 
 def _info(row: InspectionRow) -> InspectionInfo:
-    return InspectionInfo(row.id, row.kind, row.inspector, row.inspected_at, row.result, row.note)
+    who = row.inspector_name or row.inspector  # the name, where the record has it
+    return InspectionInfo(row.id, row.kind, who, row.inspected_at, row.result, row.note)
 
 
 def rectification_detail(

@@ -23,7 +23,9 @@ from gridworker.domain.enums import (
     TagKind,
     VisitMode,
 )
+from gridworker.domain.life_enums import ResidentStatus
 from gridworker.domain.masking import mask_id_number, mask_phone
+from gridworker.services.standing import in_register
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import (
     CaseRow,
@@ -46,6 +48,7 @@ class ResidentView:
     id_masked: str | None
     phone_masked: str | None
     tags: tuple[TagKind, ...]
+    life_status: ResidentStatus | None = None  # 人户分离 (the others are not listed)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class HouseholdDetail:
     economic_status: EconomicStatus | None
     residence_type: ResidenceType | None
     residents: tuple[ResidentView, ...]
+    # Members who moved out or died (name, standing): out of the register, in its history.
+    departed: tuple[tuple[str, ResidentStatus], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,9 +122,24 @@ def household_detail(ws: Workspace, household_id: str) -> HouseholdDetail | None
         people = list(
             s.scalars(
                 select(ResidentRow).where(
-                    ResidentRow.household_id == household_id, ResidentRow.deleted.is_(False)
+                    ResidentRow.household_id == household_id,
+                    ResidentRow.deleted.is_(False),
+                    in_register(),  # who moved out or died: in the household's history
                 )
             )
+        )
+        departed = tuple(
+            (name, status)
+            for name, status in s.execute(
+                select(ResidentRow.name, ResidentRow.life_status)
+                .where(
+                    ResidentRow.household_id == household_id,
+                    ResidentRow.deleted.is_(False),
+                    ~in_register(),
+                )
+                .order_by(ResidentRow.name)
+            )
+            if status is not None
         )
         tags: dict[str, list[TagKind]] = {}
         if people:
@@ -148,6 +168,7 @@ def household_detail(ws: Workspace, household_id: str) -> HouseholdDetail | None
             id_masked=mask_id_number(p.id_number) if p.id_number else None,
             phone_masked=mask_phone(p.phone) if p.phone else None,
             tags=tuple(sorted(tags.get(p.id, ()), key=list(TagKind).index)),
+            life_status=p.life_status,
         )
         for p in people
     )
@@ -162,6 +183,7 @@ def household_detail(ws: Workspace, household_id: str) -> HouseholdDetail | None
         economic_status=h.economic_status,
         residence_type=h.residence_type,
         residents=residents,
+        departed=departed,
     )
 
 
@@ -211,7 +233,7 @@ def recent_visits(ws: Workspace, household_id: str, *, limit: int = 20) -> list[
             id=v.id,
             visited_at=v.visited_at,
             mode=v.mode,
-            visitor=v.visitor,
+            visitor=v.visitor_name or v.visitor,  # the name, where the record has it
             co_visitor=v.co_visitor,
             people_met=v.people_met,
             situation=v.situation,

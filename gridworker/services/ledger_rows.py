@@ -34,7 +34,13 @@ from gridworker.services.exporting import (
     KINDS,
 )
 from gridworker.services.inspections import template_for
+from gridworker.services.ledger_life import (
+    count_life_events,
+    life_event_columns,
+    life_event_rows,
+)
 from gridworker.services.records import to_entity
+from gridworker.services.standing import in_register
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
     CaseActionRow,
@@ -51,8 +57,9 @@ from gridworker.storage.models import (
     VisitRow,
 )
 
-LEDGER_KINDS = ("cases", "inspections", "rectifications", "visits", "residents")
-"""Sheets in workbook order. Residents are a register snapshot: the period does not apply."""
+LEDGER_KINDS = ("cases", "inspections", "rectifications", "visits", "residents", "life_events")
+"""Sheets in workbook order. Residents are a register snapshot (the active register): the
+period does not apply; life events are those dated in the period (ledger_life.py)."""
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _ON_TIME = ("按期办结", "Closed on time")
@@ -168,6 +175,16 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _from_export("residents", "health", 9),
         _ID,
     ),
+    "life_events": (
+        _NO,
+        _GRID,
+        _GRID_NAME,
+        _from_export("households", "household_no", 10),
+        _from_export("households", "address", 28),
+        _from_export("residents", "name", 10),
+        *(Column(*c) for c in life_event_columns(DATE_FORMAT, DATETIME_FORMAT)),
+        _ID,
+    ),
 }
 
 
@@ -257,6 +274,7 @@ def _case_rows(
             **_fields(row, "id", "grid_code", "title", "category", "urgency", "source"),
             **_fields(row, "address", "reporter", "reported_at", "deadline_at", "state"),
             "grid_name": grid_name,
+            "reporter": row.reporter_name or row.reporter,  # the name, where the record has it
             "subcategory": _subcategory(row.category, row.subcategory, lang),
             "deadline_status": status,
             "department": department or row.department_id,
@@ -291,6 +309,7 @@ def _inspection_rows(
     for row, grid_name, site, n_failed in s.execute(stmt.execution_options(yield_per=500)):
         yield {
             **_fields(row, "id", "grid_code", "kind", "inspector", "inspected_at", "result"),
+            "inspector": row.inspector_name or row.inspector,
             "note": row.note,
             "grid_name": grid_name,
             "site_name": site.name if site else None,
@@ -340,6 +359,7 @@ def _visit_rows(
         yield {
             **_fields(row, "id", "grid_code", "visited_at", "mode", "visitor", "co_visitor"),
             **_fields(row, "people_met", "situation"),
+            "visitor": row.visitor_name or row.visitor,
             "grid_name": grid_name,
             "household_no": household.household_no if household else None,
             "address": household.address if household else None,
@@ -355,7 +375,7 @@ def _resident_rows(
         HouseholdRow,
         and_(HouseholdRow.id == ResidentRow.household_id, HouseholdRow.deleted.is_(False)),
     )
-    stmt = _in_scope(stmt, ResidentRow, scope)
+    stmt = _in_scope(stmt, ResidentRow, scope).where(in_register())
     stmt = stmt.order_by(ResidentRow.grid_code, HouseholdRow.household_no, ResidentRow.id)
     for row, grid_name, household in s.execute(stmt.execution_options(yield_per=500)):
         yield {
@@ -373,6 +393,7 @@ ROWS: dict[str, Callable[..., Iterator[dict[str, Any]]]] = {
     "rectifications": _rectification_rows,
     "visits": _visit_rows,
     "residents": _resident_rows,
+    "life_events": life_event_rows,
 }
 _DATE_OF: dict[str, Any] = {
     "cases": CaseRow.reported_at,
@@ -381,8 +402,10 @@ _DATE_OF: dict[str, Any] = {
 }
 
 
-def count_rows(s: Session, kind: str, scope: str | None, period: Period) -> int:
+def count_rows(ws: Workspace, s: Session, kind: str, scope: str | None, period: Period) -> int:
     """Rows a sheet will hold (for progress), counted with the same filters."""
+    if kind == "life_events":
+        return count_life_events(ws, s, scope, period)
     if kind == "rectifications":
         stmt = select(func.count()).select_from(RectificationRow)
         stmt = stmt.outerjoin(InspectionRow, InspectionRow.id == RectificationRow.inspection_id)
@@ -395,6 +418,8 @@ def count_rows(s: Session, kind: str, scope: str | None, period: Period) -> int:
             stmt = _within(stmt, _DATE_OF[kind], period)
         if kind == "cases":
             stmt = stmt.where(CaseRow.state != CaseState.draft)
+        if kind == "residents":
+            stmt = stmt.where(in_register())
     return int(s.scalar(stmt) or 0)
 
 
@@ -474,7 +499,7 @@ def list_inspections(
                 row.inspected_at,
                 site_name or "",
                 template_title(row.template_code, row.template_version),
-                row.inspector,
+                row.inspector_name or row.inspector,
                 row.result,
                 int(n_failed or 0),
             )

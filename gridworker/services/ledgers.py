@@ -69,6 +69,7 @@ ENTITY_OF = {
     "rectifications": "rectification",
     "visits": "visit",
     "residents": "resident",
+    "life_events": "life_event",
 }
 _RESIDENT_SHEET = ("住户人员", "Residents")
 _INFO_SHEET = ("导出说明", "About this export")
@@ -184,7 +185,7 @@ def _fill(
 ) -> None:
     zone = ws.calendar.zone
     with ws.read() as s:
-        totals = {kind: count_rows(s, kind, scope, period) for kind in kinds}
+        totals = {kind: count_rows(ws, s, kind, scope, period) for kind in kinds}
         grand, done = max(1, sum(totals.values())), 0
         for kind in kinds:
             title = _RESIDENT_SHEET if kind == "residents" else None

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Select, func, select, tuple_
 
 from gridworker.domain.enums import TagKind
 from gridworker.domain.masking import mask_phone
+from gridworker.services.standing import in_register
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import (
     HouseholdRow,
@@ -87,6 +88,7 @@ def _household_filter(
                 ResidentRow.household_id == HouseholdRow.id,
                 ResidentTagRow.tag == tag,
                 ResidentTagRow.deleted.is_(False),
+                in_register(),
             )
         )
         stmt = stmt.where(tagged.exists())

@@ -213,18 +213,31 @@ def edit_record(
     ws: Workspace, model: type[SyncRecord], record_id: str, changes: dict[str, Any]
 ) -> None:
     """Change some fields of one record; only the changed fields are queued for sync."""
+    with ws.write() as s:
+        edit_in_session(ws, s, model, record_id, changes)
+
+
+def edit_in_session(
+    ws: Workspace,
+    session: Session,
+    model: type[SyncRecord],
+    record_id: str,
+    changes: dict[str, Any],
+) -> SyncRecord:
+    """`edit_record` inside the caller's transaction (an edit that checks more first,
+    services/register_edit.py)."""
     forbidden = set(changes) & ({"id", "version", "deleted"} | model.__command_fields__)
     if forbidden:
         raise ServiceError("fields_not_editable", fields=", ".join(sorted(forbidden)))
-    with ws.write() as s:
-        row = s.get(model, record_id)
-        if row is None or row.deleted:
-            raise ServiceError("record_missing", what=noun("record"))
-        check_write(ws, model.__entity__, row.grid_code)
-        if "grid_code" in changes:
-            check_grid(ws, changes["grid_code"])
-        for key, value in changes.items():
-            setattr(row, key, value)
+    row = session.get(model, record_id)
+    if row is None or row.deleted:
+        raise ServiceError("record_missing", what=noun("record"))
+    check_write(ws, model.__entity__, row.grid_code)
+    if "grid_code" in changes:
+        check_grid(ws, changes["grid_code"])
+    for key, value in changes.items():
+        setattr(row, key, value)
+    return row
 
 
 def delete_record(ws: Workspace, model: type[SyncRecord], record_id: str) -> None:

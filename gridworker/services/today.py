@@ -37,6 +37,7 @@ from gridworker.domain.enums import (
     Urgency,
 )
 from gridworker.services.records import to_entity
+from gridworker.services.standing import in_register
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import (
     CaseRow,
@@ -220,6 +221,7 @@ def visits_due(
         .where(
             ResidentTagRow.deleted.is_(False),
             ResidentRow.deleted.is_(False),
+            in_register(),  # moved out or died: no visit is due (docs/design.md §12)
             HouseholdRow.deleted.is_(False),
             or_(ResidentTagRow.start_date.is_(None), ResidentTagRow.start_date <= today),
             or_(ResidentTagRow.end_date.is_(None), ResidentTagRow.end_date >= today),

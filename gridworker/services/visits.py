@@ -62,6 +62,7 @@ def record_visit(
             grid_code=household.grid_code,
             household_id=household.id,
             visitor=ws.actor.username,
+            visitor_name=ws.actor.display_name or None,
             co_visitor=co_visitor,
             visited_at=when,
             mode=mode,

@@ -37,6 +37,10 @@ from gridworker.domain.enums import (
     Urgency,
     VisitMode,
 )
+from gridworker.domain.life_enums import (
+    LifeEventKind,
+    ResidentStatus,
+)
 from gridworker.domain.records_coop import (
     CoopNeedKind,
     CoopNeedStatus,
@@ -129,6 +133,7 @@ class ResidentRow(SyncRecord):
     other_phone: Mapped[str | None] = mapped_column(String(20))
     emergency_contact: Mapped[str | None] = mapped_column(String(50))
     emergency_phone: Mapped[str | None] = mapped_column(String(20))
+    life_status: Mapped[ResidentStatus | None] = mapped_column(EnumCode(ResidentStatus))
 
 
 class ResidentTagRow(SyncRecord):
@@ -153,6 +158,7 @@ class VisitRow(SyncRecord):
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     mode: Mapped[VisitMode] = mapped_column(EnumCode(VisitMode))
     visitor: Mapped[str] = mapped_column(String(64))
+    visitor_name: Mapped[str | None] = mapped_column(String(64))
     co_visitor: Mapped[str | None] = mapped_column(String(64))
     people_met: Mapped[str | None] = mapped_column(String(200))
     situation: Mapped[str | None] = mapped_column(Text)
@@ -171,6 +177,26 @@ class NeedRow(SyncRecord):
     solved_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
     follow_up_date: Mapped[date | None] = mapped_column(ISODate())
     case_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class LifeEventRow(SyncRecord):
+    """人口变动 (Life event): domain.records_life.LifeEvent."""
+
+    __tablename__ = "life_event"
+    __entity__ = "life_event"
+    household_id: Mapped[str] = mapped_column(String(36), index=True)
+    resident_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    kind: Mapped[LifeEventKind] = mapped_column(EnumCode(LifeEventKind))
+    event_date: Mapped[date] = mapped_column(ISODate(), index=True)
+    place: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorder: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    previous_head_id: Mapped[str | None] = mapped_column(String(36))
+    undoes_id: Mapped[str | None] = mapped_column(String(36))
+    closed_tags: Mapped[str | None] = mapped_column(String(400))
 
 
 class HazardSiteRow(SyncRecord):
@@ -202,6 +228,7 @@ class InspectionRow(SyncRecord):
     template_version: Mapped[int] = mapped_column(Integer)
     kind: Mapped[InspectionKind] = mapped_column(EnumCode(InspectionKind))
     inspector: Mapped[str] = mapped_column(String(64))
+    inspector_name: Mapped[str | None] = mapped_column(String(64))
     inspected_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     result: Mapped[InspectionResult | None] = mapped_column(EnumCode(InspectionResult))
     note: Mapped[str | None] = mapped_column(Text)
@@ -249,6 +276,7 @@ class CaseRow(SyncRecord):
     __entity__ = "case"
     __command_fields__ = frozenset(
         {
+            "case_no",
             "deadline_at",
             "department_id",
             "escalated",
@@ -273,6 +301,7 @@ class CaseRow(SyncRecord):
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reporter: Mapped[str] = mapped_column(String(64))
+    reporter_name: Mapped[str | None] = mapped_column(String(64))
     address: Mapped[str | None] = mapped_column(String(200))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
@@ -283,6 +312,7 @@ class CaseRow(SyncRecord):
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspended_seconds: Mapped[int] = mapped_column(Integer, default=0)
     need_id: Mapped[str | None] = mapped_column(String(36))
+    case_no: Mapped[str | None] = mapped_column(String(24), index=True)
 
 
 class CaseActionRow(SyncRecord):
@@ -293,6 +323,7 @@ class CaseActionRow(SyncRecord):
     case_id: Mapped[str] = mapped_column(String(36), index=True)
     action: Mapped[CaseActionKind] = mapped_column(EnumCode(CaseActionKind))
     actor: Mapped[str] = mapped_column(String(64))
+    actor_name: Mapped[str | None] = mapped_column(String(64))
     actor_role: Mapped[Role] = mapped_column(EnumCode(Role))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(Text)
@@ -543,6 +574,7 @@ ROWS: tuple[type[SyncRecord], ...] = (
     ResidentTagRow,
     VisitRow,
     NeedRow,
+    LifeEventRow,
     HazardSiteRow,
     InspectionRow,
     InspectionItemRow,

@@ -38,7 +38,7 @@ def _column(field: FieldDecl, imports: dict[str, set[str]]) -> tuple[str, str]:
     sa = imports.setdefault("sqlalchemy", set())
     types_ = imports.setdefault("gridworker.storage.types", set())
     if isinstance(kind, type) and issubclass(kind, Enum):
-        # From the module that defines it (enums of a records_* module live there).
+        # The module that defines the enum (domain.enums, or a records module's own).
         imports.setdefault(kind.__module__, set()).add(kind.__name__)
         types_.add("EnumCode")
         mapped, column = kind.__name__, f"EnumCode({kind.__name__})"

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
+from gridworker.domain.entities import GUARD_FIELDS
 from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.domain.wire import wire_value
 from gridworker.storage.models import APPEND_ONLY, COMMAND_ENTITIES, OutboxEntry, SyncRecord
@@ -76,6 +77,20 @@ def _changes(obj: SyncRecord) -> tuple[dict[str, Any], dict[str, Any]]:
         new[key] = wire_value(after)
         old[key] = wire_value(before)
     return new, old
+
+
+def _carry_guards(obj: SyncRecord, new: dict[str, Any], old: dict[str, Any]) -> None:
+    """An update carries the record's standing as this laptop knows it (a resident's
+    life_status): changed meanwhile elsewhere (moved out, died), the server makes the
+    update a visible conflict instead of merging it silently (docs/design.md §4.7, §12).
+    A tombstone does not (a delete has its own conflict)."""
+    if new.get("deleted") is True:
+        return
+    for name in GUARD_FIELDS.get(obj.__entity__, ()):
+        if name not in new:
+            value = wire_value(getattr(obj, name))
+            new[name] = value
+            old[name] = value
 
 
 def _pending_entries(
@@ -194,6 +209,7 @@ def capture(session: Session, flush_context: UOWTransaction, instances: object) 
             raise ValueError(f"{obj.__entity__} rows are append-only and cannot be changed")
         new, old = _changes(obj)
         if new:
+            _carry_guards(obj, new, old)
             changed.append((obj, new, old))
     if not changed:
         pending_by_record: dict[tuple[str, str], OutboxEntry] = {}

@@ -8,25 +8,36 @@ declaration with `form=True` appears on the form with no change here or in the d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from gridworker.domain.declare import FieldDecl, declaration
-from gridworker.domain.record import normalised_values
+from gridworker.domain.field_text import parse_field_text
 from gridworker.ui.forms import EnumCombo, FieldForm
 
 
 class DeclaredFields:
     """The form rows of `entity`'s fields declared for its form (`skip`: fields the
-    dialog lays out itself, such as a grid picked from a list)."""
+    dialog lays out itself, such as a grid picked from a list; `names`: these fields, in
+    this order, instead of the ones declared for the form — an edit form's)."""
 
-    def __init__(self, entity: str, lang: str, *, skip: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        entity: str,
+        lang: str,
+        *,
+        skip: frozenset[str] = frozenset(),
+        names: Sequence[str] | None = None,
+    ) -> None:
         self.decl = declaration(entity)
         self.lang = lang
-        self.fields: list[FieldDecl] = [
-            f for f in self.decl.fields.values() if f.spec.form and f.name not in skip
-        ]
+        self.fields: list[FieldDecl] = (
+            [self.decl.fields[n] for n in names]
+            if names is not None
+            else [f for f in self.decl.fields.values() if f.spec.form and f.name not in skip]
+        )
         self.widgets: dict[str, QWidget] = {}
         for field in self.fields:
             enum = field.enum
@@ -55,8 +66,12 @@ class DeclaredFields:
     def value(self, name: str) -> Any:
         """The field's checked value (DomainError when it is not valid)."""
         field = self.decl.fields[name]
-        required = (name,) if field.required else ()
-        return normalised_values(self.decl.cls, {name: self.raw(name)}, required=required)[name]
+        raw = self.raw(name)
+        if field.enum is not None:
+            if raw is None and field.required:
+                return parse_field_text(self.decl.cls, field, None)  # refused: required
+            return raw
+        return parse_field_text(self.decl.cls, field, raw)
 
     def values(self) -> dict[str, Any]:
         """Every row's checked value."""

@@ -229,6 +229,10 @@
         <translation>将事件处置单保存为 PDF 以便打印</translation>
     </message>
     <message>
+        <source>Case no.</source>
+        <translation>事件编号</translation>
+    </message>
+    <message>
         <source>Category</source>
         <translation>类别</translation>
     </message>
@@ -315,6 +319,10 @@
     <message>
         <source>extension requested</source>
         <translation>已申请延期</translation>
+    </message>
+    <message>
+        <source>Given at the next sync</source>
+        <translation>待编号（同步后由服务器生成）</translation>
     </message>
     <message>
         <source>(no description)</source>
@@ -1488,6 +1496,117 @@
     </message>
 </context>
 <context>
+    <name>HouseholdFileDialog</name>
+    <message>
+        <source>Household file</source>
+        <translation>一户一档</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Economy / residence</source>
+        <translation>经济/居住</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Relationship</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>人员标签</translation>
+    </message>
+    <message>
+        <source>No member registered.</source>
+        <translation>尚无登记成员。</translation>
+    </message>
+    <message>
+        <source>Record, in time order</source>
+        <translation>档案记录（按时间）</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>登记人/走访人</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Nothing recorded yet.</source>
+        <translation>尚无记录。</translation>
+    </message>
+    <message>
+        <source>Print (PDF)…</source>
+        <translation>打印（PDF）…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source> (until %1)</source>
+        <translation>（至 %1）</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>在册</translation>
+    </message>
+    <message>
+        <source>Save PDF</source>
+        <translation>保存 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdsModel</name>
     <message>
         <source>Grid %1</source>
@@ -1597,6 +1716,10 @@
     <message>
         <source>Residents</source>
         <translation>住户人员</translation>
+    </message>
+    <message>
+        <source>Life events</source>
+        <translation>人口变动</translation>
     </message>
     <message>
         <source>Save PDF</source>
@@ -1752,6 +1875,89 @@
     <message>
         <source>Printing…</source>
         <translation>正在生成…</translation>
+    </message>
+</context>
+<context>
+    <name>LifeEventDialog</name>
+    <message>
+        <source>Life event</source>
+        <translation>人口变动</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>变动类型</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>变动日期</translation>
+    </message>
+    <message>
+        <source>To or from</source>
+        <translation>迁往/迁自</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>New member&apos;s name</source>
+        <translation>新成员姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Relationship to head</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <source>Someone new…</source>
+        <translation>新成员…</translation>
+    </message>
+    <message>
+        <source>Where to: the person leaves the active register.</source>
+        <translation>填写迁往何处：此人将移出在册名单，档案中仍保留记录。</translation>
+    </message>
+    <message>
+        <source>Visits due stop and care tags close; a mistake can be withdrawn.</source>
+        <translation>此人的走访提醒停止、关爱标签关闭；登记有误可以撤销。</translation>
+    </message>
+    <message>
+        <source>From where: someone who moved out comes back, or someone new.</source>
+        <translation>填写迁自何处：可以是迁出后回来的成员，也可以是新成员。</translation>
+    </message>
+    <message>
+        <source>The person becomes 户主; the previous head becomes 其他.</source>
+        <translation>此人成为户主；原户主与户主关系改为“其他”。</translation>
+    </message>
+    <message>
+        <source>Where the person lives now; they stay in the register.</source>
+        <translation>填写现居住地：人户分离人员仍在册。</translation>
+    </message>
+    <message>
+        <source>Withdraws a death recorded by mistake: give the reason.</source>
+        <translation>撤销误登记的死亡：须填写原因。</translation>
+    </message>
+    <message>
+        <source>The new member is born on the event&apos;s date.</source>
+        <translation>新成员的出生日期即变动日期。</translation>
     </message>
 </context>
 <context>
@@ -2350,6 +2556,10 @@
         <translation>等待上传</translation>
     </message>
     <message>
+        <source>Waiting for download</source>
+        <translation>等待下载</translation>
+    </message>
+    <message>
         <source>file</source>
         <translation>文件</translation>
     </message>
@@ -2360,6 +2570,37 @@
     <message>
         <source>evidence (location kept)</source>
         <translation>证据（保留位置）</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一张</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一张 ▶</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适合窗口</translation>
+    </message>
+    <message>
+        <source>Waiting for download</source>
+        <translation>等待下载</translation>
+    </message>
+    <message>
+        <source>evidence (location kept)</source>
+        <translation>证据照片（保留位置）</translation>
+    </message>
+    <message>
+        <source>This file is not a picture that can be shown</source>
+        <translation>这个文件不是可以显示的图片</translation>
     </message>
 </context>
 <context>
@@ -2393,6 +2634,69 @@
     <message>
         <source>Drive</source>
         <translation>驱动器</translation>
+    </message>
+</context>
+<context>
+    <name>RecordEditDialog</name>
+    <message>
+        <source>Edit household</source>
+        <translation>编辑住户</translation>
+    </message>
+    <message>
+        <source>Edit resident</source>
+        <translation>编辑居民</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>人员标签</translation>
+    </message>
+    <message>
+        <source>Needed only when a tag is removed</source>
+        <translation>仅在移除标签时填写</translation>
+    </message>
+    <message>
+        <source>Why a tag is removed</source>
+        <translation>移除标签的原因</translation>
+    </message>
+    <message>
+        <source>Numbers are shown masked; “Show full” asks for a reason and logs it. Only the fields you change are saved and synced.</source>
+        <translation>号码以脱敏形式显示；点“显示完整”须填写原因并记入审计日志。只保存并同步您改动的字段。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Follows from the ID number</source>
+        <translation>由身份证号码得出</translation>
+    </message>
+    <message>
+        <source>Show full…</source>
+        <translation>显示完整…</translation>
+    </message>
+    <message>
+        <source>Verify identity on a visit</source>
+        <translation>走访时核实身份</translation>
+    </message>
+    <message>
+        <source>Apply for a benefit or service for the resident</source>
+        <translation>为居民代办救助或服务申请</translation>
+    </message>
+    <message>
+        <source>Contact the resident</source>
+        <translation>联系居民</translation>
+    </message>
+    <message>
+        <source>Correct the register</source>
+        <translation>更正登记信息</translation>
+    </message>
+    <message>
+        <source>Show full number</source>
+        <translation>显示完整号码</translation>
+    </message>
+    <message>
+        <source>Why do you need %1 of %2? The reason is logged.</source>
+        <translation>为什么需要查看%2的%1？原因将记入审计日志。</translation>
     </message>
 </context>
 <context>
@@ -2619,6 +2923,41 @@
     </message>
 </context>
 <context>
+    <name>RegisterEditing</name>
+    <message>
+        <source>Edit household…</source>
+        <translation>编辑住户…</translation>
+    </message>
+    <message>
+        <source>Edit resident…</source>
+        <translation>编辑居民…</translation>
+    </message>
+    <message>
+        <source>Life event…</source>
+        <translation>人口变动…</translation>
+    </message>
+    <message>
+        <source>Household file…</source>
+        <translation>一户一档…</translation>
+    </message>
+    <message>
+        <source>Recorded; it syncs with the household.</source>
+        <translation>已登记，将随本户一起同步。</translation>
+    </message>
+    <message>
+        <source>Select a resident first.</source>
+        <translation>请先选择一位居民。</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>没有改动。</translation>
+    </message>
+    <message>
+        <source>Saved %1 change(s); they sync field by field.</source>
+        <translation>已保存 %1 项修改，将逐项同步。</translation>
+    </message>
+</context>
+<context>
     <name>RegisterScreen</name>
     <message>
         <source>All my grids</source>
@@ -2663,6 +3002,10 @@
     <message>
         <source>Economy / residence</source>
         <translation>经济/居住</translation>
+    </message>
+    <message>
+        <source>Moved out / died</source>
+        <translation>迁出/死亡</translation>
     </message>
     <message>
         <source>Add resident…</source>

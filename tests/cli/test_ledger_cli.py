@@ -43,7 +43,7 @@ def test_ledger_command_writes_the_workbook_for_a_scope_and_period(
         check=True,
     )
     assert done.stdout.strip().splitlines() == [
-        f"台账已写入 {out}：事件 1，隐患排查 0，整改 0，走访 0，住户人员 0（已脱敏）"
+        f"台账已写入 {out}：事件 1，隐患排查 0，整改 0，走访 0，住户人员 0，人口变动 0（已脱敏）"
     ]
     rows = list(load_workbook(out)["事件"].iter_rows(values_only=True))
     assert [r[3] for r in rows[1:]] == ["邻里噪音纠纷"]
@@ -114,6 +114,6 @@ def test_bad_requests_fail_with_one_line(ws: Workspace, profile_dir: Path, tmp_p
         assert len(lines) == 1 and lines[0].startswith("gridworker: ") and message in lines[0]
     usage = run(profile_dir, "print", "-o", str(tmp_path / "x.pdf"))
     assert usage.returncode == 2 and usage.stderr.strip() == (
-        "gridworker: 须给出其中一个参数：--case --inspection"
+        "gridworker: 须给出其中一个参数：--case --inspection --household"
     )
     assert not list(tmp_path.glob("x.*"))

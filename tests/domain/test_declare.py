@@ -53,7 +53,7 @@ def test_derived_tables_follow_the_declarations() -> None:
     names = list(SYNC_ENTITIES)
     assert names[names.index("case") :][:3] == ["case", "case_action", "attachment"]
     assert names.index("party_org") < names.index("party_guidance") < names.index("party_service")
-    assert {"case_action", "visit", "inspection", "inspection_item"} == APPEND_ONLY
+    assert {"case_action", "visit", "inspection", "inspection_item", "life_event"} == APPEND_ONLY
     assert {
         "case": {
             "state",
@@ -64,6 +64,7 @@ def test_derived_tables_follow_the_declarations() -> None:
             "extension_pending",
             "suspended_at",
             "suspended_seconds",
+            "case_no",
         }
     } == COMMAND_FIELDS
     assert {

@@ -290,9 +290,9 @@ def test_sync_metadata_names_real_fields() -> None:
     """Every sync entity is a frozen Record; sensitive and command fields exist on their class."""
     assert set(SYNC_ENTITIES) >= {
         "building", "house", "household", "resident", "resident_tag", "visit", "need",
-        "hazard_site", "inspection", "inspection_item", "rectification", "case", "case_action",
-        "attachment", "party_org", "adviser_posting", "party_guidance", "party_guidance_link",
-        "party_member", "party_service",
+        "life_event", "hazard_site", "inspection", "inspection_item", "rectification", "case",
+        "case_action", "attachment", "party_org", "adviser_posting", "party_guidance",
+        "party_guidance_link", "party_member", "party_service",
     }
     for cls in SYNC_ENTITIES.values():
         assert issubclass(cls, Record)

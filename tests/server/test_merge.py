@@ -219,3 +219,55 @@ def test_is_restricted() -> None:
     assert is_restricted("resident_tag", {"tag": "something-newer"})
     assert not is_restricted("resident_tag", {"tag": "living_alone_elderly"})
     assert not is_restricted("household", {"tag": "community_correction"})
+
+
+def test_a_guard_field_changed_against_unseen_changes_conflicts() -> None:
+    """Proves a move-out (the guard field life_status) pushed from a base before another
+    author's phone change is a conflict on life_status (the server value kept) followed by
+    the unseen phone change as context; from a base after it, or with nothing unseen, it
+    applies; the same value, or null for an absent guard, is no change."""
+    guards = frozenset({"life_status"})
+    unseen = merge_update(
+        CURRENT, META, {"life_status": "moved_out"}, base_version=10, author="wang", guards=guards
+    )
+    assert unseen.status == "conflict" and unseen.changes == {}
+    six = ("field", "base", "server", "server_author", "incoming", "incoming_author")
+    assert [{k: c.model_dump()[k] for k in six} for c in unseen.conflicts] == [
+        {
+            "field": "life_status",
+            "base": None,
+            "server": None,
+            "server_author": "li",
+            "incoming": "moved_out",
+            "incoming_author": "wang",
+        },
+        {
+            "field": "note",
+            "base": None,
+            "server": None,
+            "server_author": "li",
+            "incoming": None,
+            "incoming_author": None,
+        },
+        {
+            "field": "phone",
+            "base": None,
+            "server": "13800138000",
+            "server_author": "li",
+            "incoming": None,
+            "incoming_author": None,
+        },
+    ]
+    seen = merge_update(
+        CURRENT, META, {"life_status": "moved_out"}, base_version=14, author="wang", guards=guards
+    )
+    assert seen.changes == {"life_status": "moved_out"} and not seen.conflicts
+    unchanged = merge_update(
+        CURRENT, META, {"life_status": None, "head_name": "张叁"}, base_version=10,
+        author="wang", guards=guards,
+    )
+    assert unchanged.changes == {"head_name": "张叁"} and not unchanged.conflicts
+    without = merge_update(
+        CURRENT, META, {"life_status": "moved_out"}, base_version=10, author="wang"
+    )
+    assert without.changes == {"life_status": "moved_out"}  # no guard declared: merged

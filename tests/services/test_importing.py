@@ -132,8 +132,9 @@ def test_importing_again_updates_instead_of_duplicating(ws: Workspace, tmp_path:
     assert (count(ws, HouseholdRow), count(ws, ResidentRow)) == (households, residents)
     with ws.read() as s:
         entries = list(s.scalars(select(OutboxEntry)))
+    # A resident's update carries the standing it was made under (life_status, §12).
     assert [(e.op, e.entity, e.payload) for e in entries] == [
-        ("update", "resident", {"phone": "13907970000"})
+        ("update", "resident", {"phone": "13907970000", "life_status": None})
     ]
 
 

@@ -57,7 +57,8 @@ def test_case_sheet_extracts_as_the_chinese_written_with_timeline_and_photos(
     text = extract(out)
     for expected in [
         "事件处置单",
-        f"事件编号：{seeded.case_id}",
+        "事件编号：待编号（同步后由服务器生成）",  # never synced: no number yet
+        f"记录编号{seeded.case_id}",
         "事件标题",
         "楼道堆放杂物堵塞消防通道",
         "安全隐患 / 消防",
@@ -66,14 +67,14 @@ def test_case_sheet_extracts_as_the_chinese_written_with_timeline_and_photos(
         "待签收",
         "凤凰社区第一网格（360302001001001）",
         "凤凰小区3栋2单元",
-        "wang.wei",
+        "上报人王伟",  # display names, not logins (issue 19)
         "2026-11-25 10:00",
         "2026-11-30 17:30",
         "区城管局",
         "3栋2单元一至三楼楼道堆放纸箱和旧家具，影响疏散。",
         "处置过程",
-        "wang.wei（网格员）",
-        "wang.wei（督办员）",
+        "王伟（网格员）",
+        "王伟（督办员）",
         "草稿 → 待受理",
         "待受理 → 已受理",
         "已受理 → 待签收",

@@ -223,9 +223,10 @@ def test_ledger_has_a_sheet_per_kind_with_labels_masked_text_ids_and_real_dates(
         "rectifications": 1,
         "visits": 1,
         "residents": 2,
+        "life_events": 0,
     }
     wb = load_workbook(result.path)
-    assert wb.sheetnames == ["事件", "隐患排查", "整改", "走访", "住户人员", "导出说明"]
+    assert wb.sheetnames == ["事件", "隐患排查", "整改", "走访", "住户人员", "人口变动", "导出说明"]
     for name in wb.sheetnames[:5]:
         sheet = wb[name]
         assert sheet.freeze_panes == "A2"
@@ -319,6 +320,7 @@ def test_scope_and_period_choose_the_rows_and_bad_requests_are_refused(
         "rectifications": 0,
         "visits": 0,
         "residents": 0,
+        "life_events": 0,
     }
     assert rows_of(other.path, "事件")[1][3] == "邻里噪音纠纷"
     day = NOW.date()

@@ -100,11 +100,17 @@ def dialogs(session: Any, window: QWidget) -> dict[str, Callable[[], QDialog]]:
     """Every dialog the app opens, built as the app builds it."""
     from gridworker.domain.enums import CaseCategory
     from gridworker.services.case_queries import Choice
+    from gridworker.services.household_file import HouseholdFile
+    from gridworker.services.register_edit import EditView, editable_fields
     from gridworker.ui.dialogs.enroll import EnrollDialog
     from gridworker.ui.dialogs.household import HouseholdDialog, ResidentDialog
+    from gridworker.ui.dialogs.household_file import HouseholdFileDialog
+    from gridworker.ui.dialogs.life_event import LifeEventDialog
+    from gridworker.ui.dialogs.register_edit import RecordEditDialog
     from gridworker.ui.dialogs.unlock import UnlockDialog
     from gridworker.ui.screens.case_desk import CaseListDialog
     from gridworker.ui.widgets.hazard_site_dialog import NewSiteDialog
+    from gridworker.ui.widgets.photo_viewer import PhotoViewer
     from gridworker.ui.widgets.visits import NeedCaseDialog
 
     grid = session.actor.grids[0] if session.actor.grids else "360302001001001"
@@ -115,8 +121,27 @@ def dialogs(session: Any, window: QWidget) -> dict[str, Callable[[], QDialog]]:
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         return dialog
 
+    def edit_resident() -> QDialog:
+        values = {f.name: "" for f in editable_fields("resident")}
+        values.update(name="张秀英", id_number="360302********0025", phone="139****1234")
+        view = EditView(
+            "resident", "fit-check", grid, "张秀英", values, frozenset({"id_number", "phone"})
+        )
+        return RecordEditDialog(session, view, window)
+
     return {
         "household": lambda: HouseholdDialog(session, [(grid, "网格")], window),
+        "edit resident": edit_resident,
+        "life event": lambda: LifeEventDialog(session, "fit-check", [], window),
+        "photo": lambda: PhotoViewer(session, [], 0, window),
+        "household file": lambda: HouseholdFileDialog(
+            session,
+            HouseholdFile(
+                "fit-check", grid, None, "0001", "凤凰小区1栋101室", None, None, None, None,
+                None, (), (), (),
+            ),
+            window,
+        ),
         "resident": lambda: ResidentDialog(session, window),
         "new site": lambda: NewSiteDialog([Choice(grid, "网格")], "zh_CN", window),
         "need to case": lambda: NeedCaseDialog(

@@ -60,13 +60,14 @@ def audit_details(session: AppSession) -> list[dict]:
 def test_export_a_masked_ledger_for_a_grid_and_month(
     qtbot: QtBot, screen: LedgersScreen, session: AppSession, tmp_path: Path, monkeypatch
 ) -> None:
-    """Proves choosing a grid, the month and four of the five sheets, then Export, writes a
+    """Proves choosing a grid, the month and four of the six sheets, then Export, writes a
     masked workbook with those sheets in the background and says what it wrote."""
     asked: list[str] = []
     save_to(monkeypatch, tmp_path / "台账.xlsx", asked)
     screen.scope.setCurrentIndex(screen.scope.findData(GRID))
     assert "凤凰社区第一网格" in screen.scope.currentText()
     screen.kind_boxes["residents"].setChecked(False)
+    screen.kind_boxes["life_events"].setChecked(False)
     qtbot.mouseClick(screen.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.result.isVisible() and screen.export_button.isEnabled())
     assert asked and asked[0].endswith(f"台账_{GRID}_20261101-20261130.xlsx")

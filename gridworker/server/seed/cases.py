@@ -20,6 +20,7 @@ from gridworker.domain.enums import (
     VisitMode,
 )
 from gridworker.domain.workflow import apply_action
+from gridworker.server.case_numbers import assign_case_no
 from gridworker.server.seed.accounts import DEPARTMENTS, supervisor
 from gridworker.server.seed.core import Seeder
 from gridworker.server.seed.geography import DEMO_GRIDS
@@ -225,6 +226,9 @@ def _case(
             has_photo=extra == "photo",
         )
         actions.append(applied)
+    with seeder.s.no_autoflush:  # numbered as a push numbers it (server/case_numbers.py)
+        number = assign_case_no(seeder.s, grid, case.reported_at or seeder.now)
+    case = dataclasses.replace(case, case_no=number)
     seeder.put(case, worker, department_id=case.department_id)
     for applied in actions:
         seeder.put(applied, applied.actor, department_id=case.department_id)

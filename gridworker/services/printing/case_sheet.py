@@ -76,7 +76,7 @@ def print_case(ws: Workspace, case_id: str, out: Path) -> Path:
     sub = subcategory_label(item.category, item.subcategory, ZH)
     countdown = item.countdown
     doc = Sheet(title=f"事件处置单 {item.title}", footer_note=printed_by(ws))
-    doc.heading("事件处置单", f"事件编号：{item.id}")
+    doc.heading("事件处置单", f"事件编号：{item.case_no or '待编号（同步后由服务器生成）'}")
     doc.fields(
         [
             ("事件标题", item.title),
@@ -92,6 +92,7 @@ def print_case(ws: Workspace, case_id: str, out: Path) -> Path:
             ("时限状态", countdown.status.label(ZH) if countdown.status is not None else ""),
             ("处置部门", detail.department or ""),
             ("标记", _flags(detail)),
+            ("记录编号", item.id),
         ],
         wide=("事件标题", "所属网格", "事件地点"),
     )

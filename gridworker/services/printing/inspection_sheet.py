@@ -127,7 +127,7 @@ def _load(ws: Workspace, inspection_id: str) -> _Inspection:
             template_code=row.template_code,
             template_version=row.template_version,
             kind=row.kind,
-            inspector=row.inspector,
+            inspector=row.inspector_name or row.inspector,
             inspected_at=row.inspected_at,
             result=row.result,
             note=row.note,

@@ -98,6 +98,8 @@ class ResidentsModel(QAbstractTableModel):
     def _display(self, r: ResidentView, column: int) -> str | None:
         lang = self.lang
         if column == self.NAME:
+            if r.life_status is not None:  # 人户分离: still listed, said so
+                return f"{r.name}（{r.life_status.label(lang)}）"
             return r.name
         if column == self.GENDER:
             return r.gender.label(lang) if r.gender else None

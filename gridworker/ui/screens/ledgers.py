@@ -69,6 +69,7 @@ def _kind_titles() -> dict[str, str]:
         "rectifications": QCoreApplication.translate("Ledgers", "Rectifications"),
         "visits": QCoreApplication.translate("Ledgers", "Visits"),
         "residents": QCoreApplication.translate("Ledgers", "Residents"),
+        "life_events": QCoreApplication.translate("Ledgers", "Life events"),
     }
 
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -49,6 +50,7 @@ from gridworker.ui.i18n import current_language
 from gridworker.ui.models.households import HouseholdsModel
 from gridworker.ui.models.residents import ResidentsModel
 from gridworker.ui.screens.base import Screen, heading, select_grid
+from gridworker.ui.screens.register_edit_actions import RegisterEditing
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets.visits import show_visits, visits_table
@@ -70,6 +72,7 @@ class RegisterScreen(Screen):
         self._just_registered: str | None = None  # shown in the list even under a filter
         self._detail_generation = 0
         self.dialog: GuardedDialog | None = None
+        self.file_dialog: QDialog | None = None  # 一户一档
         # The name filter's table read into the database thread's cache since the last
         # change (warm_search).
         self._search_warm = False
@@ -134,6 +137,13 @@ class RegisterScreen(Screen):
         splitter.addWidget(self.detail_stack)
         splitter.setSizes([620, 620])
         layout.addWidget(splitter, 1)
+        # Double-click, context menu and buttons into the edit forms.
+        self.editing = RegisterEditing(self)
+        self.detail_actions.insertWidget(0, self.editing.household_button)
+        self.detail_actions.insertWidget(1, self.editing.resident_button)
+        self.detail_actions.addWidget(self.editing.event_button)
+        self.detail_actions.addWidget(self.editing.file_button)
+        self.detail_actions.addStretch(1)
         self._remask = QTimer(self, singleShot=True, interval=REMASK_AFTER_MS)
         self._remask.timeout.connect(self.residents.clear_revealed)
         session.locked_changed.connect(self._locked_changed)
@@ -147,12 +157,14 @@ class RegisterScreen(Screen):
         self.detail_title.setWordWrap(True)
         box.addWidget(self.detail_title)
         facts = QFormLayout()
-        self.facts = {key: QLabel() for key in ("grid", "number", "head", "phone", "economy")}
+        keys = ("grid", "number", "head", "phone", "economy", "departed")
+        self.facts = {key: QLabel() for key in keys}
         facts.addRow(self.tr("Grid"), self.facts["grid"])
         facts.addRow(self.tr("Household no."), self.facts["number"])
         facts.addRow(self.tr("Head"), self.facts["head"])
         facts.addRow(self.tr("Phone"), self.facts["phone"])
         facts.addRow(self.tr("Economy / residence"), self.facts["economy"])
+        facts.addRow(self.tr("Moved out / died"), self.facts["departed"])
         box.addLayout(facts)
         actions = QHBoxLayout()
         self.add_resident_button = QPushButton(self.tr("Add resident…"))
@@ -163,7 +175,7 @@ class RegisterScreen(Screen):
         actions.addWidget(self.visit_button)
         self.add_resident_button.setVisible(may_write_entity(self.session.ws, "resident"))
         self.visit_button.setVisible(may_do(self.session.ws, Cap.record_visit))
-        actions.addStretch(1)
+        self.detail_actions = actions
         box.addLayout(actions)
         self.resident_table = table_view(self.residents)
         self.resident_table.horizontalHeader().setStretchLastSection(True)
@@ -342,6 +354,8 @@ class RegisterScreen(Screen):
         self.facts["phone"].setText(detail.phone_masked or "—")
         economy = [e.label(lang) for e in (detail.economic_status, detail.residence_type) if e]
         self.facts["economy"].setText(" / ".join(economy) or "—")
+        gone = [f"{name}（{status.label(lang)}）" for name, status in detail.departed]
+        self.facts["departed"].setText("、".join(gone) or "—")
         show_visits(self.visits, visits, lang, self.session.zone)
         self.residents.set_residents(detail.residents)
         self.resident_table.resizeColumnsToContents()

@@ -89,6 +89,7 @@ class CaseDetailView(QWidget):
         self.fields.setHorizontalSpacing(12)
         self.values: dict[str, QLabel] = {}
         names = [
+            ("case_no", self.tr("Case no.")),
             ("category", self.tr("Category")),
             ("urgency", self.tr("Urgency")),
             ("grid", self.tr("Grid")),
@@ -196,6 +197,8 @@ class CaseDetailView(QWidget):
         if detail.extension_pending:
             flags.append(self.tr("extension requested"))
         values = {
+            # The server numbers a case at its first sync (docs/design.md §5).
+            "case_no": item.case_no or self.tr("Given at the next sync"),
             "category": f"{item.category.label(lang)}{' / ' + sub if sub else ''}",
             "urgency": item.urgency.label(lang),
             "grid": item.grid_code,

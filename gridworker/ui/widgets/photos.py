@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -30,6 +30,7 @@ from gridworker.services.workspace import Workspace
 from gridworker.ui.forms import error_text
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
+from gridworker.ui.widgets.photo_viewer import PhotoSource, PhotoViewer
 
 THUMB = 64
 IMAGE_FILTER = "*.jpg *.jpeg *.png *.webp *.tif *.tiff"
@@ -120,6 +121,12 @@ class PhotoStrip(QWidget):
         row.addLayout(self.thumbs)
         row.addWidget(self.message)
         row.addStretch(1)
+        # What the thumbnails show, in order, for the viewer; and whether one waits for
+        # its file (a sync that brings files reloads the strip).
+        self.sources: list[PhotoSource] = []
+        self.waiting = 0
+        self.viewer: PhotoViewer | None = None
+        session.tasks.changed.connect(self._changed)
         if owner_id is not None:
             self.reload()
 
@@ -186,6 +193,7 @@ class PhotoStrip(QWidget):
             photo = PendingPhoto(data, caption, self.evidence.isChecked())
             self._pending.append(photo)
             image = QImage.fromData(data)
+            self.sources.append(PhotoSource(None, data, caption, photo.is_evidence))
             self._add_thumb(image if not image.isNull() else None, caption, photo.is_evidence)
             self._show_message("")
             self.changed.emit()
@@ -234,15 +242,26 @@ class PhotoStrip(QWidget):
         self._clear_thumbs()
         for thumb in thumbs:
             image = QImage.fromData(thumb.png) if thumb.png else None
-            self._add_thumb(image, thumb.caption, thumb.is_evidence, waiting=thumb.waiting)
+            self.sources.append(PhotoSource(thumb.id, None, thumb.caption, thumb.is_evidence))
+            self._add_thumb(
+                image, thumb.caption, thumb.is_evidence, waiting=thumb.waiting, unsent=thumb.unsent
+            )
+        self.waiting = sum(1 for t in thumbs if t.waiting)
         self._stored = len(thumbs)
         self._show_message("")
         self.changed.emit()
 
     def _add_thumb(
-        self, image: QImage | None, caption: str | None, evidence: bool, *, waiting: bool = False
+        self,
+        image: QImage | None,
+        caption: str | None,
+        evidence: bool,
+        *,
+        waiting: bool = False,
+        unsent: bool = False,
     ) -> None:
-        label = QLabel()
+        label = _Thumb(len(self.sources) - 1)
+        label.clicked.connect(self.open_viewer)
         label.setObjectName("thumbnail")
         label.setFixedSize(THUMB, THUMB)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -258,13 +277,17 @@ class PhotoStrip(QWidget):
                 )
             )
         elif waiting:
-            # Taken on another laptop, not uploaded yet: it comes with a later sync.
-            label.setText(self.tr("Waiting for upload"))
+            # Not here yet: the server has it (等待下载), or the laptop that took it has not
+            # uploaded it yet (等待上传); either way a later sync brings it.
+            if unsent:
+                label.setText(self.tr("Waiting for upload"))
+            else:
+                label.setText(self.tr("Waiting for download"))
             label.setWordWrap(True)
         else:
             label.setText(self.tr("file"))
         tips = [caption or ""]
-        if waiting:
+        if unsent:
             tips.append(self.tr("taken on another laptop and not uploaded yet"))
         if evidence:
             tips.append(self.tr("evidence (location kept)"))
@@ -272,7 +295,22 @@ class PhotoStrip(QWidget):
         label.setToolTip(tip)
         self.thumbs.addWidget(label)
 
+    def open_viewer(self, index: int) -> None:
+        """The photo at full size, with the record's others a click away."""
+        if not 0 <= index < len(self.sources):
+            return
+        viewer = PhotoViewer(self.session, list(self.sources), index, self.window())
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.viewer = viewer
+        viewer.show()
+
+    def _changed(self, changes: OpChanges) -> None:
+        if self.waiting and changes.touches("attachment") and self.owner_id is not None:
+            self.reload()  # the files a sync brought show up
+
     def _clear_thumbs(self) -> None:
+        self.sources = []
+        self.waiting = 0
         while self.thumbs.count():
             item = self.thumbs.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -285,3 +323,19 @@ class PhotoStrip(QWidget):
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
+
+
+class _Thumb(QLabel):
+    """A thumbnail that opens the viewer when clicked."""
+
+    clicked = Signal(int)
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(self.index)
+        super().mouseReleaseEvent(event)
