@@ -19,6 +19,7 @@ from gridworker.cli.desk import cmd_dashboard, cmd_ledger, cmd_print
 from gridworker.cli.importing import cmd_import
 from gridworker.cli.profile import cmd_export, cmd_init, cmd_status
 from gridworker.cli.sync import cmd_conflicts, cmd_enroll, cmd_sync
+from gridworker.cli.tasks import add_task_commands
 
 ROLES = ["grid_worker", "adviser", "supervisor", "department", "admin"]
 DEMO_ROLES = ["worker", "street", "admin"]
@@ -428,4 +429,6 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
     )
     s.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
     s.set_defaults(func=cmd_status)
+
+    add_task_commands(sub, h, parser_class)
     return p

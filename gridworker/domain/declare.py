@@ -58,6 +58,8 @@ class Group(StrEnum):
     cases = "cases"  # reported cases
     workflow = "workflow"  # case actions: pushed as workflow commands
     files = "files"  # attachments
+    tasks = "tasks"  # tasks sent to the field (records_field)
+    task_work = "task_work"  # task actions: pushed as workflow commands
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Self
 
-from gridworker.domain import records_cases, records_hazards, records_register
+from gridworker.domain import records_cases, records_field, records_hazards, records_register
 from gridworker.domain.declare import EntityDecl, declarations
 from gridworker.domain.enums import GridType, RegionLevel, Role, SupervisorLevel
 from gridworker.domain.errors import ValidationError
@@ -164,7 +164,12 @@ class User:
 # Declared in domain.records_* (one declaration per entity, domain.declare); the tables
 # below are derived from the declarations, for the code that reads them by name.
 
-RECORD_MODULES = (records_register.__name__, records_hazards.__name__, records_cases.__name__)
+RECORD_MODULES = (
+    records_register.__name__,
+    records_hazards.__name__,
+    records_field.__name__,
+    records_cases.__name__,
+)
 """The modules declaring synced entities, parents before children: a new module of
 record kinds is listed here once."""
 

@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from gridworker.domain.declare import Group
 from gridworker.domain.enums import CaseActionKind, Role
+from gridworker.domain.enums_field import TaskActionKind
 
 
 class Cap(StrEnum):
@@ -35,6 +36,8 @@ class Cap(StrEnum):
     write_cases = "write_cases"
     act_on_cases = "act_on_cases"  # push workflow actions (which ones: ACTION_ROLES)
     attach_files = "attach_files"
+    write_tasks = "write_tasks"
+    act_on_tasks = "act_on_tasks"  # push task actions (which ones: TASK_ACTION_ROLES)
     # Acts.
     record_visit = "record_visit"  # a visit and the needs found
     report_case = "report_case"  # create a case (a draft, reported if the role may)
@@ -47,6 +50,7 @@ class Cap(StrEnum):
     oversee_conflicts = "oversee_conflicts"  # the review desk: every grid it oversees
     see_special_groups = "see_special_groups"  # special-group tags of its own grids
     publish_reference = "publish_reference"  # the calendar and deadline rules
+    issue_tasks = "issue_tasks"  # 任务下发, and the task desk
 
 
 _GW, _AD, _SU, _DE, _AM = (
@@ -66,6 +70,8 @@ TABLE: dict[Cap, frozenset[Role]] = {
     Cap.write_cases: frozenset({_GW, _AD, _SU, _AM}),
     Cap.act_on_cases: frozenset({_GW, _AD, _SU, _DE, _AM}),
     Cap.attach_files: frozenset({_GW, _AD, _SU, _DE, _AM}),
+    Cap.write_tasks: frozenset({_SU, _AM}),
+    Cap.act_on_tasks: frozenset({_GW, _SU, _AM}),
     Cap.record_visit: frozenset({_GW, _AD, _SU}),
     Cap.report_case: frozenset({_GW, _AD, _SU, _AM}),
     Cap.register_site: frozenset({_GW, _SU, _AM}),
@@ -78,6 +84,7 @@ TABLE: dict[Cap, frozenset[Role]] = {
     # Besides the named officers given `special_access` on their account (any role).
     Cap.see_special_groups: frozenset({_GW}),
     Cap.publish_reference: frozenset({_AM}),
+    Cap.issue_tasks: frozenset({_SU, _AM}),
 }
 
 WRITE_CAPS: dict[Group, Cap] = {
@@ -87,6 +94,8 @@ WRITE_CAPS: dict[Group, Cap] = {
     Group.cases: Cap.write_cases,
     Group.workflow: Cap.act_on_cases,
     Group.files: Cap.attach_files,
+    Group.tasks: Cap.write_tasks,
+    Group.task_work: Cap.act_on_tasks,
 }
 """The capability that writes each group of entities."""
 
@@ -97,6 +106,7 @@ IMPLIES: dict[Cap, frozenset[Cap]] = {
     Cap.inspect: frozenset({Cap.write_hazards}),
     Cap.refuse_close_out: frozenset({Cap.write_hazards}),
     Cap.close_out: frozenset({Cap.write_hazards}),
+    Cap.issue_tasks: frozenset({Cap.write_tasks, Cap.act_on_tasks}),
 }
 """The writes each act makes: whoever may act may write them (a test holds the table to it)."""
 
@@ -124,6 +134,20 @@ ACTION_ROLES: dict[CaseActionKind, frozenset[Role]] = {
 }
 """Who takes each workflow action (docs/design.md §5.2); the street-level rows are in
 `domain.workflow`."""
+
+_T = TaskActionKind
+TASK_ACTION_ROLES: dict[TaskActionKind, frozenset[Role]] = {
+    _T.sign: frozenset({_GW}),
+    _T.done: frozenset({_GW}),
+    _T.return_: frozenset({_GW}),
+    _T.remind: frozenset({_SU, _AM}),
+    _T.redo: frozenset({_SU, _AM}),
+    _T.reissue: frozenset({_SU, _AM}),
+    _T.cancel: frozenset({_SU, _AM}),
+}
+"""Who takes each task action (docs/design.md §22): the worker the task is for signs,
+reports done or returns it; whoever may issue tasks reminds, sends back, reissues or
+cancels."""
 
 
 def _role(role: Role | str) -> Role | None:
@@ -162,6 +186,8 @@ _CAP_TEXT: dict[Cap, str] = {
     Cap.write_cases: "push cases",
     Cap.act_on_cases: "push workflow actions (which: §5.2)",
     Cap.attach_files: "push attachments",
+    Cap.write_tasks: "push tasks (任务下发)",
+    Cap.act_on_tasks: "push task actions (which: §22)",
     Cap.record_visit: "record a visit (laptop)",
     Cap.report_case: "create a case (laptop)",
     Cap.register_site: "add a hazard site (laptop)",
@@ -173,6 +199,7 @@ _CAP_TEXT: dict[Cap, str] = {
     Cap.oversee_conflicts: "the review desk for every grid it oversees (laptop)",
     Cap.see_special_groups: "special-group tags of its own grids (besides `special_access`)",
     Cap.publish_reference: "publish the calendar and deadline rules",
+    Cap.issue_tasks: "issue tasks to grids and workers; the task desk (laptop)",
 }
 
 

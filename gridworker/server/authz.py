@@ -46,7 +46,9 @@ from sqlalchemy.orm import Session
 from gridworker.domain.declare import FieldDecl, declaration
 from gridworker.domain.entities import CLOSE_OUT_FIELDS, DECLARED, SYNC_ENTITIES
 from gridworker.domain.enums import CaseActionKind, RectificationStatus, Role, SupervisorLevel
+from gridworker.domain.enums_field import TaskActionKind
 from gridworker.domain.permissions import Cap, may
+from gridworker.domain.task_workflow import may_ever_act_on_task
 from gridworker.domain.workflow import may_ever_act
 from gridworker.server import audit, special_tags
 from gridworker.server.merge import ENVELOPE, Rejected, is_restricted
@@ -196,6 +198,9 @@ def check_action_role(
     scope: Scope, level: SupervisorLevel | None, payload: Mapping[str, Any]
 ) -> None:
     """A workflow action the caller's role can take in no state is refused outright."""
+    if "task_id" in payload:
+        _check_task_action_role(scope, payload)
+        return
     try:
         kind = CaseActionKind.parse(str(payload.get("action")))
         role = Role.parse(scope.role)
@@ -206,6 +211,20 @@ def check_action_role(
             "forbidden",
             f"您的角色不能执行“{kind.zh}”操作",
             f"Your role may not take the action {kind.en!r}",
+        )
+
+
+def _check_task_action_role(scope: Scope, payload: Mapping[str, Any]) -> None:
+    try:
+        task_kind = TaskActionKind.parse(str(payload.get("action")))
+        role = Role.parse(scope.role)
+    except ValueError:
+        return  # an unknown action is the domain validation's to refuse
+    if not may_ever_act_on_task(role, task_kind):
+        raise Rejected(
+            "forbidden",
+            f"您的角色不能对任务执行“{task_kind.zh}”",
+            f"Your role may not take the task action {task_kind.en!r}",
         )
 
 

@@ -28,11 +28,11 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
-from gridworker.domain.entities import SYNC_ENTITIES
+from gridworker.domain.entities import COMMAND_ENTITIES, SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
-from gridworker.server import audit, authz, meta, sequence
+from gridworker.server import audit, authz, meta, sequence, tasks
 from gridworker.server.api.deps import Caller
 from gridworker.server.commands import Actor, apply_command, case_children
 from gridworker.server.conflicts import open_conflict
@@ -495,16 +495,18 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
     records.guard.check_sent(scope, actor.supervisor_level, mutation)
     if not _deferrable(actor, mutation):
         records.insert_pending()  # what follows may read records from the database
-    if mutation.op == "command" or mutation.entity == "case_action":
-        if mutation.op != "command" or mutation.entity != "case_action":
+    if mutation.op == "command" or mutation.entity in COMMAND_ENTITIES:
+        if mutation.op != "command" or mutation.entity not in COMMAND_ENTITIES:
             raise Rejected(
                 "validation",
                 "办理操作只能以命令提交，且不能修改或删除",
                 "Workflow actions are pushed as commands and never changed or deleted",
             )
+        if mutation.entity == "task_action":
+            return tasks.apply_task_command(s, actor, mutation)
         return apply_command(s, actor, mutation)
     if scope.role != "department" and not scope.covers_grid(mutation.grid_code):
-        raise _out_of_scope()
+        raise _out_of_scope(mutation.entity)
     record = records.get(mutation.entity, mutation.record_id)
     target = _Target(mutation, mutation.entity, scope.username, actor.device_id)
     if mutation.op == "create":
@@ -526,12 +528,18 @@ def _deferrable(actor: Actor, mutation: Mutation) -> bool:
     attachment reads its case, and a department's create checks the case too."""
     return (
         mutation.op == "create"
-        and mutation.entity not in ("attachment", "case_action")
+        and mutation.entity not in ("attachment", "case_action", "task")
         and actor.scope.role != "department"
     )
 
 
-def _out_of_scope() -> Rejected:
+def _out_of_scope(entity: str = "") -> Rejected:
+    if entity == "task":
+        return Rejected(
+            "out_of_scope",
+            "该网格不在您的管辖范围内，不能向它下发任务",
+            "The grid is outside your area: you cannot send it a task",
+        )
     return Rejected("out_of_scope", "该记录不在您管辖的网格内", "The record is outside your grids")
 
 
@@ -593,14 +601,16 @@ def _create(
         return _update_existing(s, actor, target, record, incoming, 0)
     if target.entity == "case":
         fields.update(CASE_DRAFT)
+    elif target.entity == "task":
+        fields.update(tasks.TASK_NEW)
+        tasks.check_task(s, actor.scope, mutation.grid_code, fields)
     if actor.scope.role == "department":
         _check_department_attachment(actor, mutation, fields, s)
     _check_restricted(actor, target.entity, mutation.grid_code, fields)
     check_entity(target.entity, mutation.record_id, fields)
     status: OutcomeStatus = "applied"
-    if target.entity == "case" and any(
-        f in mutation.payload and mutation.payload[f] != v for f, v in CASE_DRAFT.items()
-    ):
+    start = {"case": CASE_DRAFT, "task": tasks.TASK_NEW}.get(target.entity, {})
+    if any(f in mutation.payload and mutation.payload[f] != v for f, v in start.items()):
         status = "merged"  # the laptop's workflow fields were replaced: send the truth back
     deferred = _deferrable(actor, mutation)
     values = new_record_values(
@@ -703,6 +713,11 @@ def _update_existing(
     )
     if result.changes:
         check_entity(target.entity, record.id, {**current, **result.changes})
+    if target.entity == "task" and {"assignee", "target_entity", "target_id", GRID} & set(
+        result.changes
+    ):
+        merged = {**current, **result.changes}
+        tasks.check_task(s, actor.scope, str(merged[GRID]), merged)
     owner_changed = target.entity == "attachment" and {"owner_entity", "owner_id"} & set(
         result.changes
     )
@@ -710,9 +725,11 @@ def _update_existing(
         _check_department_attachment(actor, mutation, {**record.data, **result.changes}, s)
     # A case moving to another grid takes its actions and photos along, so that the
     # new grid's clients get its history and the old grid's evict all of it.
-    children = (
-        case_children(s, record) if target.entity == "case" and GRID in result.changes else []
-    )
+    children: list[Record] = []
+    if GRID in result.changes and target.entity == "case":
+        children = case_children(s, record)
+    elif GRID in result.changes and target.entity == "task":
+        children = tasks.task_children(s, record)
     author, device = target.author, target.device
     write_changes(s, record, result.changes, author=author, now=actor.now, device=device)
     for child in children:

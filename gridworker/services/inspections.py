@@ -34,6 +34,7 @@ from gridworker.domain.errors import BiText, WorkflowError, noun
 from gridworker.domain.permissions import Cap
 from gridworker.services.access import check_write, may_do, require
 from gridworker.services.records import row_from
+from gridworker.services.tasks import answer_task
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
     HazardSiteRow,
@@ -131,9 +132,11 @@ def record_inspection(
     kind: InspectionKind = InspectionKind.routine,
     rectification_id: str | None = None,
     inspected_at: datetime | None = None,
+    task_id: str | None = None,
 ) -> InspectionOutcome:
     """Record an inspection; failed items open rectifications (or, for a re-inspection of a
-    rectification, decide whether it is verified)."""
+    rectification, decide whether it is verified). One made for a task (`task_id`) records
+    it and reports the task done (docs/design.md §22)."""
     require(ws, Cap.inspect)
     when = inspected_at or ws.now()
     notes = notes or {}
@@ -165,8 +168,11 @@ def record_inspection(
             result=result,
             note=note,
             rectification_id=rectification_id,
+            task_id=task_id,
         )
         s.add(inspection)
+        if task_id is not None:
+            answer_task(ws, s, task_id, "inspection", inspection.id)
         for code, raw in answers.items():
             item = template.item(code)
             answer = _item_answer(item.answer, raw, code in failed_codes)

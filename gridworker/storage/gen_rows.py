@@ -38,7 +38,7 @@ def _column(field: FieldDecl, imports: dict[str, set[str]]) -> tuple[str, str]:
     sa = imports.setdefault("sqlalchemy", set())
     types_ = imports.setdefault("gridworker.storage.types", set())
     if isinstance(kind, type) and issubclass(kind, Enum):
-        imports.setdefault("gridworker.domain.enums", set()).add(kind.__name__)
+        imports.setdefault(kind.__module__, set()).add(kind.__name__)
         types_.add("EnumCode")
         mapped, column = kind.__name__, f"EnumCode({kind.__name__})"
     elif kind is bool:
@@ -133,7 +133,9 @@ def render() -> str:
     out.append(f"from sqlalchemy import {', '.join(sorted(imports['sqlalchemy']))}")
     out.append("from sqlalchemy.orm import Mapped, mapped_column")
     out.append("")
-    for module in ("gridworker.domain.enums",):
+    # The domain's enums, then those a feature declares in a module of its own.
+    enum_modules = sorted(m for m in imports if m.startswith("gridworker.domain."))
+    for module in enum_modules:
         names = sorted(imports.get(module, ()))
         out.append(f"from {module} import (")
         out += [f"    {n}," for n in names]

@@ -35,6 +35,9 @@ from gridworker.storage.models import Setting
 log = logging.getLogger(__name__)
 
 PREFIX = "reference:"
+# District documents kept as they are pulled, read by their own services (tasks: the
+# staff directory, docs/design.md §22).
+KEPT_DOCUMENTS = ("staff",)
 _KEYS = tuple(PREFIX + kind for kind in KINDS)
 # Parsed documents by content: reading the terms happens on every deadline query.
 _parsed: dict[str, WorkCalendar | DeadlineRules | None] = {}
@@ -44,8 +47,9 @@ _PARSED_MAX = 16
 def store_reference_doc(
     session: Session, kind: str, *, version: int, fields: dict[str, Any]
 ) -> None:
-    """Keep a pulled calendar or rules document (the pulled row's version and fields)."""
-    if kind not in KINDS or not isinstance(fields.get("data"), dict):
+    """Keep a pulled calendar or rules document (the pulled row's version and fields), or
+    another district document this client reads (`KEPT_DOCUMENTS`: the staff directory)."""
+    if kind not in KINDS + KEPT_DOCUMENTS or not isinstance(fields.get("data"), dict):
         return  # a document this client version does not know
     value = {
         "revision": int(fields.get("revision") or 0),

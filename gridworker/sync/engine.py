@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 from gridworker.domain.wire import wire_value
 from gridworker.storage.engine import write_session
 from gridworker.storage.models import (
+    COMMAND_ENTITIES,
     SYNC_MODELS,
-    CaseActionRow,
     LocalConflict,
     OutboxEntry,
     SyncRecord,
@@ -448,9 +448,10 @@ class SyncEngine:
                 rows += list(s.scalars(select(model).where(model.version > mark)))
             rows.sort(key=lambda r: r.version)
             for row in rows:
-                if isinstance(row, CaseActionRow) and row.actor != self.username:
+                command = row.__entity__ in COMMAND_ENTITIES  # a case's or a task's action
+                if command and getattr(row, "actor", None) != self.username:
                     continue  # an action is re-sent by its own actor's laptop, never on behalf
-                op = "command" if row.__entity__ == "case_action" else "create"
+                op = "command" if command else "create"
                 s.add(
                     OutboxEntry(
                         op=op,

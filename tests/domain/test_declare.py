@@ -51,7 +51,8 @@ def test_derived_tables_follow_the_declarations() -> None:
     are read off the declarations (parents before children)."""
     assert list(SYNC_ENTITIES)[:3] == ["building", "house", "household"]
     assert list(SYNC_ENTITIES)[-3:] == ["case", "case_action", "attachment"]
-    assert {"case_action", "visit", "inspection", "inspection_item"} == APPEND_ONLY
+    assert list(SYNC_ENTITIES)[-5:-3] == ["task", "task_action"]
+    assert {"case_action", "visit", "inspection", "inspection_item", "task_action"} == APPEND_ONLY
     assert {
         "case": {
             "state",
@@ -62,7 +63,18 @@ def test_derived_tables_follow_the_declarations() -> None:
             "extension_pending",
             "suspended_at",
             "suspended_seconds",
-        }
+        },
+        "task": {
+            "state",
+            "signed_by",
+            "signed_at",
+            "done_at",
+            "answer_entity",
+            "answer_id",
+            "reason",
+            "remind_count",
+            "reminded_at",
+        },
     } == COMMAND_FIELDS
     assert {
         "phone",
