@@ -31,7 +31,7 @@ from gridworker.services.access import check_grid, check_write, require
 from gridworker.services.records import copy_entity, row_from, to_entity
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.entity_rows import TaskActionRow, TaskRow
-from gridworker.storage.models import ROWS, Setting, SyncRecord
+from gridworker.storage.models import ROWS, GridRow, Setting, SyncRecord
 
 STAFF_SETTING = "reference:staff"
 TASK_COMMAND_FIELDS = COMMAND_FIELDS["task"]
@@ -240,3 +240,31 @@ def mine_clause(ws: Workspace) -> object:
         & TaskRow.grid_code.in_(ws.actor.grids)
         & (TaskRow.signed_by.is_(None) | (TaskRow.signed_by == me)),
     )
+
+
+@dataclass(frozen=True)
+class IssueChoices:
+    """What the 下发任务 form offers: the grids within reach and their workers."""
+
+    grids: list[tuple[str, str]]  # (code, name)
+    workers: list[Worker]
+    default_due: date
+
+
+def issue_choices(ws: Workspace, *, working_days: int = 3) -> IssueChoices:
+    """Grids the actor may send tasks to, the workers of those grids, and a due date
+    `working_days` working days ahead on the district's calendar."""
+    with ws.read() as s:
+        grids = [
+            (code, name)
+            for code, name in s.execute(select(GridRow.code, GridRow.name).order_by(GridRow.code))
+            if ws.actor.covers(code)
+        ]
+        workers = [
+            w for w in staff_directory(ws, s) if any(ws.actor.covers(g) for g in w.grids)
+        ]
+        calendar = ws.deadline_terms(s).calendar
+    due = ws.today()
+    for _ in range(working_days):
+        due = calendar.next_working_day(due)
+    return IssueChoices(grids, workers, due)

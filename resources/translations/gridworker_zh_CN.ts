@@ -586,6 +586,29 @@
     </message>
 </context>
 <context>
+    <name>CountsTable</name>
+    <message>
+        <source>Issued</source>
+        <translation>已下发</translation>
+    </message>
+    <message>
+        <source>Signed for</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+</context>
+<context>
     <name>DashboardScreen</name>
     <message>
         <source>Scope</source>
@@ -1515,6 +1538,25 @@
     </message>
 </context>
 <context>
+    <name>MyTasksPanel</name>
+    <message>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>No task has been sent to you.</source>
+        <translation>没有下发给您的任务。</translation>
+    </message>
+    <message>
+        <source>Tasks (%1)</source>
+        <translation>任务（%1）</translation>
+    </message>
+    <message>
+        <source>%1 overdue</source>
+        <translation>%1 项逾期</translation>
+    </message>
+</context>
+<context>
     <name>Navigation</name>
     <message>
         <source>My day</source>
@@ -1531,6 +1573,10 @@
     <message>
         <source>Hazard desk</source>
         <translation>隐患督办台</translation>
+    </message>
+    <message>
+        <source>Task desk</source>
+        <translation>任务督办</translation>
     </message>
     <message>
         <source>Grid map</source>
@@ -2643,6 +2689,158 @@
     <message>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
+    </message>
+</context>
+<context>
+    <name>TaskActions</name>
+    <message>
+        <source>Reason or note (退回 and 退回重办 need one)</source>
+        <translation>原因或备注（退回、退回重办须填写）</translation>
+    </message>
+    <message>
+        <source>“%1” needs a reason</source>
+        <translation>“%1”须填写原因</translation>
+    </message>
+</context>
+<context>
+    <name>TaskCreateDialog</name>
+    <message>
+        <source>Issue a task</source>
+        <translation>下发任务</translation>
+    </message>
+    <message>
+        <source>A grid</source>
+        <translation>下发给网格</translation>
+    </message>
+    <message>
+        <source>A named worker</source>
+        <translation>指派给网格员</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>任务类型</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>任务标题</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>任务说明</translation>
+    </message>
+    <message>
+        <source>Due (a working day)</source>
+        <translation>截止日期（工作日）</translation>
+    </message>
+    <message>
+        <source>optional: id of the household, site…</source>
+        <translation>可选：住户、场所等记录的编号</translation>
+    </message>
+    <message>
+        <source>Target record</source>
+        <translation>任务对象</translation>
+    </message>
+    <message>
+        <source>Issue</source>
+        <translation>下发</translation>
+    </message>
+</context>
+<context>
+    <name>TaskDeskScreen</name>
+    <message>
+        <source>Issue a task…</source>
+        <translation>下发任务…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>By grid</source>
+        <translation>按网格</translation>
+    </message>
+    <message>
+        <source>By worker</source>
+        <translation>按网格员</translation>
+    </message>
+    <message>
+        <source>All tasks</source>
+        <translation>全部任务</translation>
+    </message>
+    <message>
+        <source>Show all</source>
+        <translation>显示全部</translation>
+    </message>
+    <message>
+        <source>Task desk</source>
+        <translation>任务督办</translation>
+    </message>
+    <message>
+        <source>All tasks (%1)</source>
+        <translation>全部任务（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>TaskModel</name>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Grid / target</source>
+        <translation>网格 / 对象</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <source>Countdown</source>
+        <translation>倒计时</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>(target no longer here)</source>
+        <translation>（对象已不在本机）</translation>
+    </message>
+    <message>
+        <source>(whole grid)</source>
+        <translation>（整个网格）</translation>
+    </message>
+    <message>
+        <source>%1 working days overdue</source>
+        <translation>逾期%1个工作日</translation>
+    </message>
+    <message>
+        <source>due today</source>
+        <translation>今天到期</translation>
+    </message>
+    <message>
+        <source>%1 working days left</source>
+        <translation>剩%1个工作日</translation>
+    </message>
+    <message>
+        <source> · reminded ×%1</source>
+        <translation> · 已催办×%1</translation>
     </message>
 </context>
 <context>
