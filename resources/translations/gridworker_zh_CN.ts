@@ -462,6 +462,10 @@
         <translation>此操作须附现场照片。</translation>
     </message>
     <message>
+        <source>Someone acted on the task first: your action no longer applies.</source>
+        <translation>有人先处理了这项任务：您的操作已不适用。</translation>
+    </message>
+    <message>
         <source>The server did not say why.</source>
         <translation>服务器未说明原因。</translation>
     </message>

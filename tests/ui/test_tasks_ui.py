@@ -108,3 +108,25 @@ def test_the_task_desk_counts_filters_acts_and_issues(qtbot, session: AppSession
     qtbot.waitUntil(lambda: len(screen.model.rows) == 5, timeout=5000)
     screen.resize(1366, 768)
     grab(screen, "task-desk-1366")
+
+
+def test_a_task_conflict_reads_as_the_tasks_action(qapp) -> None:  # type: ignore[no-untyped-def]
+    """Proves a workflow conflict on a task names the task's refused action (签收, not a
+    case action of the same code) and says why in words, not as a code."""
+    from gridworker.services.syncing import ConflictView
+    from gridworker.ui.models.conflicts import action_text, reason_text
+
+    view = ConflictView(
+        id="c1",
+        kind="workflow",
+        entity="task",
+        record_id="t1",
+        grid_code="360302001001001",
+        status="open",
+        fields=[],
+        reject_code="task_invalid_transition",
+        pending_resolution=False,
+        action={"task_id": "t1", "action": "done", "actor": "worker.a2", "note": "已走访"},
+    )
+    assert action_text(view, "zh_CN") == "完成 · 操作人：worker.a2 · “已走访”"
+    assert reason_text(view.reject_code, "zh_CN") == "有人先处理了这项任务：您的操作已不适用。"
