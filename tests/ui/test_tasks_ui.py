@@ -37,7 +37,7 @@ def test_a_worker_signs_and_returns_tasks_on_my_day(qtbot, session: AppSession) 
     assert rows[1][4] == "剩2个工作日" and rows[1][5] == "已下发"
     assert panel.title.text() == "任务（3） · 1 项逾期"
     grab(screen, "today-tasks")
-    buttons = panel.actions.buttons
+    buttons = panel.task_actions.buttons
     panel.table.selectRow(1)
     assert [b.text() for b in buttons.values() if b.isVisibleTo(panel)] == ["签收", "完成", "退回"]
     QTest.mouseClick(
@@ -48,8 +48,8 @@ def test_a_worker_signs_and_returns_tasks_on_my_day(qtbot, session: AppSession) 
     panel.table.selectRow(1)
     back = buttons[next(k for k in buttons if k.code == "return")]
     QTest.mouseClick(back, Qt.MouseButton.LeftButton)
-    assert panel.actions.message.text() == "“退回”须填写原因"
-    panel.actions.reason.setText("该网吧已停业")
+    assert panel.task_actions.message.text() == "“退回”须填写原因"
+    panel.task_actions.reason.setText("该网吧已停业")
     QTest.mouseClick(back, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, session)
     qtbot.waitUntil(lambda: len(panel.model.rows) == 2, timeout=5000)
@@ -81,7 +81,7 @@ def test_the_task_desk_counts_filters_acts_and_issues(qtbot, session: AppSession
     grids.cellClicked.emit(0, 5)
     assert [t.title for t in screen.model.rows] == ["复查老王小炒整改"]
     assert screen.show_all.isVisible()
-    remind = next(b for k, b in screen.actions.buttons.items() if k.code == "remind")
+    remind = next(b for k, b in screen.task_actions.buttons.items() if k.code == "remind")
     assert remind.isVisible()
     QTest.mouseClick(remind, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, session)

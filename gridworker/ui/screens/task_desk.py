@@ -139,9 +139,9 @@ class TaskDeskScreen(Screen):
         self.model = TaskModel(with_worker=True, parent=self)
         self.table = TaskTable(self.model)
         box.addWidget(self.table, 1)
-        self.actions = TaskActions(session, self.table)
-        self.actions.acted.connect(self.refresh)
-        box.addWidget(self.actions)
+        self.task_actions = TaskActions(session, self.table)
+        self.task_actions.acted.connect(self.refresh)
+        box.addWidget(self.task_actions)
         layout.addWidget(list_panel, 3)
 
     def title(self) -> str:
@@ -175,7 +175,7 @@ class TaskDeskScreen(Screen):
         self.model.set_rows(rows)
         if rows:
             self.table.selectRow(0)
-        self.actions.update_buttons()
+        self.task_actions.update_buttons()
         self.show_all.setVisible(self.only is not None)
         if self.only is None:
             self.list_title.setText(self.tr("All tasks (%1)").replace("%1", str(len(rows))))
@@ -185,9 +185,10 @@ class TaskDeskScreen(Screen):
         if ids is None:
             return
         self.only = set(ids)
-        what = table.item(row, 0).text()
-        if column:
-            what += " · " + table.horizontalHeaderItem(column).text()
+        name, header = table.item(row, 0), table.horizontalHeaderItem(column)
+        what = name.text() if name is not None else ""
+        if column and header is not None:
+            what += " · " + header.text()
         self.list_title.setText(f"{what}（{len(ids)}）")
         self._show_tasks()
 

@@ -240,19 +240,20 @@ class MyTasksPanel(QFrame):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
         layout.addWidget(self.stack, 1)
-        self.actions = TaskActions(session, self.table)
-        self.actions.acted.connect(self.refresh)
-        layout.addWidget(self.actions)
+        self.task_actions = TaskActions(session, self.table)
+        self.task_actions.acted.connect(self.refresh)
+        layout.addWidget(self.task_actions)
 
     def refresh(self) -> None:
         if self.session.locked:
             return
         ws = self.session.ws
         self.session.tasks.run_db(
-            lambda _s: task_queries.list_tasks(ws, mine=True, open_only=True), done=self.show
+            lambda _s: task_queries.list_tasks(ws, mine=True, open_only=True),
+            done=self.show_tasks,
         )
 
-    def show(self, rows: list[TaskView]) -> None:  # type: ignore[override]
+    def show_tasks(self, rows: list[TaskView]) -> None:
         if not isValid(self):
             return
         self.model.set_rows(rows)
@@ -264,4 +265,4 @@ class MyTasksPanel(QFrame):
         self.stack.setCurrentWidget(self.table if rows else self.empty)
         if rows and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
-        self.actions.update_buttons()
+        self.task_actions.update_buttons()
