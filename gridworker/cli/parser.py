@@ -17,6 +17,7 @@ from gridworker.cli.app import cmd_demo
 from gridworker.cli.common import EXIT_USAGE, CliError
 from gridworker.cli.desk import cmd_dashboard, cmd_ledger, cmd_print
 from gridworker.cli.importing import cmd_import
+from gridworker.cli.notices import add_notice_commands
 from gridworker.cli.profile import cmd_export, cmd_init, cmd_status
 from gridworker.cli.sync import cmd_conflicts, cmd_enroll, cmd_sync
 from gridworker.cli.tasks import add_task_commands
@@ -431,4 +432,5 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_status)
 
     add_task_commands(sub, h, parser_class)
+    add_notice_commands(sub, h, parser_class)
     return p

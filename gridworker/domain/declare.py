@@ -60,6 +60,8 @@ class Group(StrEnum):
     files = "files"  # attachments
     tasks = "tasks"  # tasks sent to the field (records_field)
     task_work = "task_work"  # task actions: pushed as workflow commands
+    notices = "notices"  # notices published to an area (records_field)
+    notice_reads = "notice_reads"  # read receipts of notices
 
 
 @dataclass(frozen=True, slots=True)

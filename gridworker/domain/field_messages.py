@@ -61,4 +61,13 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
         "The task is “{state}”: nothing can answer it now",
     ),
     "role_no_tasks": ("您的角色不能下发任务", "Your role may not issue tasks"),
+    "notice_street_only": (
+        "只有街道督办员和区管理员可以发布通知",
+        "Only a street supervisor or the district admin may publish notices",
+    ),
+    "notice_no_grids": (
+        "范围 {area} 内没有您管辖的网格，通知没有发布",
+        "No grid of yours lies in {area}: the notice was not published",
+    ),
+    "notice_missing": ("通知不存在", "No such notice"),
 }

@@ -38,6 +38,8 @@ class Cap(StrEnum):
     attach_files = "attach_files"
     write_tasks = "write_tasks"
     act_on_tasks = "act_on_tasks"  # push task actions (which ones: TASK_ACTION_ROLES)
+    write_notices = "write_notices"
+    write_notice_reads = "write_notice_reads"
     # Acts.
     record_visit = "record_visit"  # a visit and the needs found
     report_case = "report_case"  # create a case (a draft, reported if the role may)
@@ -51,6 +53,7 @@ class Cap(StrEnum):
     see_special_groups = "see_special_groups"  # special-group tags of its own grids
     publish_reference = "publish_reference"  # the calendar and deadline rules
     issue_tasks = "issue_tasks"  # 任务下发, and the task desk
+    publish_notices = "publish_notices"  # 通知公告 to an area (a supervisor: street level)
 
 
 _GW, _AD, _SU, _DE, _AM = (
@@ -72,6 +75,8 @@ TABLE: dict[Cap, frozenset[Role]] = {
     Cap.attach_files: frozenset({_GW, _AD, _SU, _DE, _AM}),
     Cap.write_tasks: frozenset({_SU, _AM}),
     Cap.act_on_tasks: frozenset({_GW, _SU, _AM}),
+    Cap.write_notices: frozenset({_SU, _AM}),
+    Cap.write_notice_reads: frozenset({_GW, _AD, _SU, _AM}),
     Cap.record_visit: frozenset({_GW, _AD, _SU}),
     Cap.report_case: frozenset({_GW, _AD, _SU, _AM}),
     Cap.register_site: frozenset({_GW, _SU, _AM}),
@@ -85,6 +90,7 @@ TABLE: dict[Cap, frozenset[Role]] = {
     Cap.see_special_groups: frozenset({_GW}),
     Cap.publish_reference: frozenset({_AM}),
     Cap.issue_tasks: frozenset({_SU, _AM}),
+    Cap.publish_notices: frozenset({_SU, _AM}),
 }
 
 WRITE_CAPS: dict[Group, Cap] = {
@@ -96,6 +102,8 @@ WRITE_CAPS: dict[Group, Cap] = {
     Group.files: Cap.attach_files,
     Group.tasks: Cap.write_tasks,
     Group.task_work: Cap.act_on_tasks,
+    Group.notices: Cap.write_notices,
+    Group.notice_reads: Cap.write_notice_reads,
 }
 """The capability that writes each group of entities."""
 
@@ -107,6 +115,7 @@ IMPLIES: dict[Cap, frozenset[Cap]] = {
     Cap.refuse_close_out: frozenset({Cap.write_hazards}),
     Cap.close_out: frozenset({Cap.write_hazards}),
     Cap.issue_tasks: frozenset({Cap.write_tasks, Cap.act_on_tasks}),
+    Cap.publish_notices: frozenset({Cap.write_notices}),
 }
 """The writes each act makes: whoever may act may write them (a test holds the table to it)."""
 
@@ -188,6 +197,8 @@ _CAP_TEXT: dict[Cap, str] = {
     Cap.attach_files: "push attachments",
     Cap.write_tasks: "push tasks (任务下发)",
     Cap.act_on_tasks: "push task actions (which: §22)",
+    Cap.write_notices: "push notices (通知公告)",
+    Cap.write_notice_reads: "push read receipts of notices",
     Cap.record_visit: "record a visit (laptop)",
     Cap.report_case: "create a case (laptop)",
     Cap.register_site: "add a hazard site (laptop)",
@@ -200,6 +211,7 @@ _CAP_TEXT: dict[Cap, str] = {
     Cap.see_special_groups: "special-group tags of its own grids (besides `special_access`)",
     Cap.publish_reference: "publish the calendar and deadline rules",
     Cap.issue_tasks: "issue tasks to grids and workers; the task desk (laptop)",
+    Cap.publish_notices: "publish notices to an area (a supervisor: street level; §23)",
 }
 
 

@@ -115,3 +115,49 @@ class TaskAction(Record):
     to_state: Annotated[TaskState | None, F("新状态", "To state")] = None
     rejected: Annotated[bool, F("未被采纳", "Rejected")] = False
     reject_code: Annotated[str | None, d.code("未采纳原因", "Reject code", 32)] = None
+
+
+@entity(
+    "notice",
+    "通知公告",
+    "Notice",
+    group=Group.notices,
+    plural=("通知公告", "Notices"),
+    label_field="title",
+)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Notice(Record):
+    """A notice published to an area, copied once into each grid of it (docs/design.md
+    §23): the grid's laptops pull their copy; `publication_id` is the same in every copy."""
+
+    publication_id: Annotated[str, d.code("通知编号", "Notice no.", 36, index=True)]
+    area_code: Annotated[str, d.code("发布范围", "Area", 15)]
+    title: Annotated[str, d.text("通知标题", "Title", MAX_TASK_TITLE)]
+    body: Annotated[str, d.text("通知内容", "Text")]
+    must_read: Annotated[bool, F("必读", "Must read")] = False
+    published_by: Annotated[str, d.code("发布人", "Published by", 64)]
+    published_at: Annotated[datetime, F("发布时间", "Published at", index=True)]
+
+    def validate(self) -> Self:
+        notice = validate_record(self)
+        validate_text(notice.title, field="title", required=True, max_length=MAX_TASK_TITLE)
+        validate_text(notice.body, field="body", required=True)
+        if not self.grid_code.startswith(notice.area_code):
+            raise ValidationError("out_of_range", field="area_code")
+        return notice
+
+
+@entity(
+    "notice_read",
+    "通知已读回执",
+    "Read receipt",
+    group=Group.notice_reads,
+    append_only=True,
+)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoticeRead(Record):
+    """Someone read a grid's copy of a notice (kept in that grid, so its sender sees it)."""
+
+    notice_id: Annotated[str, d.ref("notice", "通知编号", "Notice", index=True)]
+    reader: Annotated[str, d.code("阅读人", "Reader", 64, index=True)]
+    read_at: Annotated[datetime, F("阅读时间", "Read at")]

@@ -32,7 +32,7 @@ from gridworker.domain.entities import COMMAND_ENTITIES, SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
-from gridworker.server import audit, authz, meta, sequence, tasks
+from gridworker.server import audit, authz, meta, notices, sequence, tasks
 from gridworker.server.api.deps import Caller
 from gridworker.server.commands import Actor, apply_command, case_children
 from gridworker.server.conflicts import open_conflict
@@ -604,6 +604,8 @@ def _create(
     elif target.entity == "task":
         fields.update(tasks.TASK_NEW)
         tasks.check_task(s, actor.scope, mutation.grid_code, fields)
+    elif target.entity in ("notice", "notice_read"):
+        notices.check_new(actor, target.entity, fields)
     if actor.scope.role == "department":
         _check_department_attachment(actor, mutation, fields, s)
     _check_restricted(actor, target.entity, mutation.grid_code, fields)

@@ -294,6 +294,30 @@ class TaskActionRow(SyncRecord):
     reject_code: Mapped[str | None] = mapped_column(String(32))
 
 
+class NoticeRow(SyncRecord):
+    """通知公告 (Notice): domain.records_field.Notice."""
+
+    __tablename__ = "notice"
+    __entity__ = "notice"
+    publication_id: Mapped[str] = mapped_column(String(36), index=True)
+    area_code: Mapped[str] = mapped_column(String(15))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    must_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_by: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class NoticeReadRow(SyncRecord):
+    """通知已读回执 (Read receipt): domain.records_field.NoticeRead."""
+
+    __tablename__ = "notice_read"
+    __entity__ = "notice_read"
+    notice_id: Mapped[str] = mapped_column(String(36), index=True)
+    reader: Mapped[str] = mapped_column(String(64), index=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class CaseRow(SyncRecord):
     """事件 (Case): domain.records_cases.Case."""
 
@@ -385,6 +409,8 @@ ROWS: tuple[type[SyncRecord], ...] = (
     RectificationRow,
     TaskRow,
     TaskActionRow,
+    NoticeRow,
+    NoticeReadRow,
     CaseRow,
     CaseActionRow,
     AttachmentRow,

@@ -51,8 +51,15 @@ def test_derived_tables_follow_the_declarations() -> None:
     are read off the declarations (parents before children)."""
     assert list(SYNC_ENTITIES)[:3] == ["building", "house", "household"]
     assert list(SYNC_ENTITIES)[-3:] == ["case", "case_action", "attachment"]
-    assert list(SYNC_ENTITIES)[-5:-3] == ["task", "task_action"]
-    assert {"case_action", "visit", "inspection", "inspection_item", "task_action"} == APPEND_ONLY
+    assert list(SYNC_ENTITIES)[-7:-3] == ["task", "task_action", "notice", "notice_read"]
+    assert {
+        "case_action",
+        "visit",
+        "inspection",
+        "inspection_item",
+        "task_action",
+        "notice_read",
+    } == APPEND_ONLY
     assert {
         "case": {
             "state",

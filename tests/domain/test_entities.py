@@ -291,7 +291,7 @@ def test_sync_metadata_names_real_fields() -> None:
     assert set(SYNC_ENTITIES) == {
         "building", "house", "household", "resident", "resident_tag", "visit", "need",
         "hazard_site", "inspection", "inspection_item", "rectification", "case", "case_action",
-        "attachment", "task", "task_action",
+        "attachment", "task", "task_action", "notice", "notice_read",
     }
     for cls in SYNC_ENTITIES.values():
         assert issubclass(cls, Record)
