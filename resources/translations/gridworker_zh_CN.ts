@@ -1607,6 +1607,10 @@
         <translation>事件</translation>
     </message>
     <message>
+        <source>Notices</source>
+        <translation>通知公告</translation>
+    </message>
+    <message>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -1717,6 +1721,48 @@
     </message>
 </context>
 <context>
+    <name>NoticeReader</name>
+    <message>
+        <source>Mark read</source>
+        <translation>标为已读</translation>
+    </message>
+    <message>
+        <source>%1 · published by %2</source>
+        <translation>%1 · 发布人 %2</translation>
+    </message>
+    <message>
+        <source>%1 files</source>
+        <translation>%1 个附件</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesScreen</name>
+    <message>
+        <source>Publish a notice…</source>
+        <translation>发布通知…</translation>
+    </message>
+    <message>
+        <source>Read by grid</source>
+        <translation>各网格已读情况</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Read / workers</source>
+        <translation>已读 / 网格员</translation>
+    </message>
+    <message>
+        <source>Not read yet</source>
+        <translation>尚未阅读</translation>
+    </message>
+    <message>
+        <source>Notices</source>
+        <translation>通知公告</translation>
+    </message>
+</context>
+<context>
     <name>Panel</name>
     <message>
         <source>%1 (%2)</source>
@@ -1776,6 +1822,37 @@
     <message>
         <source>evidence (location kept)</source>
         <translation>证据（保留位置）</translation>
+    </message>
+</context>
+<context>
+    <name>PublishDialog</name>
+    <message>
+        <source>Publish a notice</source>
+        <translation>发布通知</translation>
+    </message>
+    <message>
+        <source>district, street, community or grid code</source>
+        <translation>区、街道、社区或网格编码</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>发布范围</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Must be read</source>
+        <translation>必读</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>发布</translation>
     </message>
 </context>
 <context>
@@ -3035,6 +3112,36 @@
     <message>
         <source>Unlock</source>
         <translation>解锁</translation>
+    </message>
+</context>
+<context>
+    <name>UnreadNoticesDialog</name>
+    <message>
+        <source>Unread notices</source>
+        <translation>未读通知</translation>
+    </message>
+    <message>
+        <source>%1 unread notices</source>
+        <translation>有 %1 条未读通知</translation>
+    </message>
+    <message>
+        <source>, %1 of them must be read</source>
+        <translation>，其中 %1 条必读</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后再看</translation>
+    </message>
+</context>
+<context>
+    <name>UnreadNoticesPanel</name>
+    <message>
+        <source>Unread notices</source>
+        <translation>未读通知</translation>
+    </message>
+    <message>
+        <source>Unread notices (%1)</source>
+        <translation>未读通知（%1）</translation>
     </message>
 </context>
 <context>

@@ -41,6 +41,7 @@ ENTRIES: list[tuple[str, str, str, str, frozenset[Role]]] = [
     ("hazards", "gridworker.ui.screens.hazards", "HazardsScreen", "Hazards", _WORKER),
     ("cases", "gridworker.ui.screens.cases", "CasesScreen", "Cases", _ALL),
     ("ledgers", "gridworker.ui.screens.ledgers", "LedgersScreen", "Ledgers", _DESK),
+    ("notices", "gridworker.ui.screens.notices", "NoticesScreen", "Notices", _FIELD | _DESK),
     ("conflicts", "gridworker.ui.screens.conflicts", "ConflictsScreen", "Conflicts", _ALL),
     ("sync", "gridworker.ui.screens.sync_page", "SyncScreen", "Sync", _ALL),
 ]
@@ -103,6 +104,7 @@ def _titles_for_lupdate() -> list[str]:
         QCoreApplication.translate("Navigation", "Visits"),
         QCoreApplication.translate("Navigation", "Hazards"),
         QCoreApplication.translate("Navigation", "Cases"),
+        QCoreApplication.translate("Navigation", "Notices"),
         QCoreApplication.translate("Navigation", "Conflicts"),
         QCoreApplication.translate("Navigation", "Sync"),
     ]

@@ -45,6 +45,7 @@ from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
 from gridworker.ui.widgets.calendar_notice import CalendarNotice
+from gridworker.ui.widgets.notices import UnreadNoticesPanel
 from gridworker.ui.widgets.tasks import MyTasksPanel
 
 RED = "#b3261e"
@@ -205,6 +206,8 @@ class TodayScreen(Screen):
             "case_action",
             "task",
             "task_action",
+            "notice",
+            "notice_read",
         }
     )
     navigate = Signal(str, str)  # screen key, record id
@@ -238,7 +241,11 @@ class TodayScreen(Screen):
         for card in (self.visits_card, self.rects_card, self.cases_card):
             cards.addWidget(card, 1)
         layout.addLayout(cards)
-        # Tasks sent to this worker (docs/design.md §22); hidden for other roles.
+        # Unread notices (§23; hidden when there are none) and tasks sent to this worker
+        # (§22; hidden for other roles).
+        self.notices = UnreadNoticesPanel(session)
+        self.notices.setVisible(False)
+        layout.addWidget(self.notices, 2)
         self.tasks = MyTasksPanel(session)
         self.tasks.setVisible(session.ws.actor.role is Role.grid_worker)
         layout.addWidget(self.tasks, 2)
@@ -293,6 +300,7 @@ class TodayScreen(Screen):
         self.calendar_notice.refresh()
         if self.tasks.isVisibleTo(self):
             self.tasks.refresh()
+        self.notices.refresh()
 
     def _tick(self) -> None:
         if self.isVisible():
