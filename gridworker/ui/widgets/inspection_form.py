@@ -322,6 +322,8 @@ class InspectionForm(QWidget):
         note = self.overall_note.text().strip() or None
         kind = InspectionKind.parse(str(self.kind.currentData()))
         ws = self.session.ws
+        # The version the form was opened with, even if a newer one was synced meanwhile.
+        version = self.template.version if self.template is not None else None
 
         def work(_state: object) -> InspectionOutcome:
             outcome = record_inspection(
@@ -332,6 +334,7 @@ class InspectionForm(QWidget):
                 note=note,
                 kind=kind,
                 rectification_id=target.rectification_id,
+                template_version=version,
             )
             if photos:
                 rows = inspection_item_ids(ws, outcome.inspection_id)
