@@ -116,6 +116,10 @@
         <translation>办件台</translation>
     </message>
     <message>
+        <source>Select a case to see its description, photos, place and timeline here.</source>
+        <translation>选择一件事件，在此查看描述、照片、地点和办理过程。</translation>
+    </message>
+    <message>
         <source>Awaiting acceptance</source>
         <translation>待受理</translation>
     </message>
@@ -207,6 +211,10 @@
         <translation>标记</translation>
     </message>
     <message>
+        <source>Coordinates</source>
+        <translation>坐标</translation>
+    </message>
+    <message>
         <source>No action is yours to take now</source>
         <translation>当前没有需要您办理的操作</translation>
     </message>
@@ -257,6 +265,14 @@
     <message>
         <source>(no description)</source>
         <translation>（无描述）</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>未记录</translation>
+    </message>
+    <message>
+        <source>%1° N, %2° E</source>
+        <translation>北纬%1°，东经%2°</translation>
     </message>
     <message>
         <source>to %1</source>
