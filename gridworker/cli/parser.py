@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from gridworker.cli.app import cmd_demo
 from gridworker.cli.common import EXIT_USAGE, CliError
-from gridworker.cli.desk import cmd_dashboard, cmd_ledger, cmd_print
+from gridworker.cli.desk import cmd_dashboard, cmd_ledger, cmd_print, cmd_stats
 from gridworker.cli.importing import cmd_import
 from gridworker.cli.notices import add_notice_commands
 from gridworker.cli.profile import cmd_export, cmd_init, cmd_status
@@ -309,6 +309,24 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
         ),
     )
     s.set_defaults(func=cmd_ledger)
+
+    s = sub.add_parser(
+        "stats",
+        help=h(
+            "工作统计：按网格和人员，不排名（督办员、区管理员）",
+            "work statistics per grid and person, no ranking (supervisors, admin)",
+        ),
+    )
+    s.add_argument("--scope", default=None, help=h("街道、社区或网格编码", "area code (a prefix)"))
+    s.add_argument(
+        "--from", dest="date_from", default=None, help=h("起始日期（默认本月1日）", "first day")
+    )
+    s.add_argument(
+        "--to", dest="date_to", default=None, help=h("截止日期（含，默认今天）", "last day")
+    )
+    s.add_argument("-o", "--output", default=None, help=h("另存为 .xlsx", "also write an .xlsx"))
+    s.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
+    s.set_defaults(func=cmd_stats)
 
     s = sub.add_parser(
         "print",

@@ -70,4 +70,13 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
         "No grid of yours lies in {area}: the notice was not published",
     ),
     "notice_missing": ("通知不存在", "No such notice"),
+    # --- work statistics (docs/design.md §25) ---------------------------------------
+    "stats_role": (
+        "工作统计仅供督办员和区管理员查看",
+        "Work statistics are for supervisors and the district admin",
+    ),
+    "stats_out_of_scope": (
+        "区域 {scope} 不在您的管辖范围内，不能统计",
+        "Area {scope} is outside your area: no statistics for it",
+    ),
 }
