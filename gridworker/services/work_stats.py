@@ -14,7 +14,8 @@ Figures (the same for a grid and a worker, except that visits due belong to a gr
 - rectifications found in the period (the 台账's rule: by the inspection's date; a worker:
   found by their inspection), closed in the period, and of those closed by the deadline.
 
-Lines are sorted by grid code and by worker (grid, then username), never by a figure: the
+Lines are sorted by grid code and by person (grid workers by grid, then username; others
+after them), never by a figure: the
 2023 central guidance against forced rankings in government apps; a screen ranks only when
 the user sorts a column. Grids of the scope with nothing done are listed with zeros.
 Plain values only (safe to hand from a worker thread to the UI).
@@ -243,7 +244,11 @@ def work_stats(
         end=end,
         working_days=ws.calendar.working_days_between(start, end),
         by_grid=sorted(grids.values(), key=lambda line: line.key),
-        by_worker=sorted(workers.values(), key=lambda line: (line.grids[:1], line.key)),
+        # Grid workers by their (first) grid, then the others (a supervisor who closed a
+        # rectification, a worker no longer in the directory), by username.
+        by_worker=sorted(
+            workers.values(), key=lambda line: (not line.grids, line.grids[:1], line.key)
+        ),
     )
 
 

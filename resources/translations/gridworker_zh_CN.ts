@@ -1599,6 +1599,10 @@
         <translation>任务督办</translation>
     </message>
     <message>
+        <source>Work statistics</source>
+        <translation>工作统计</translation>
+    </message>
+    <message>
         <source>Grid map</source>
         <translation>网格地图</translation>
     </message>
@@ -3318,6 +3322,77 @@
     <message>
         <source>Visits</source>
         <translation>走访</translation>
+    </message>
+</context>
+<context>
+    <name>WorkStatsScreen</name>
+    <message>
+        <source>All my area</source>
+        <translation>我的全部辖区</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>Default order</source>
+        <translation>恢复默认顺序</translation>
+    </message>
+    <message>
+        <source>By grid code and person, not ranked</source>
+        <translation>按网格编码和人员排列，不排名</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出Excel…</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>By grid</source>
+        <translation>按网格</translation>
+    </message>
+    <message>
+        <source>By person</source>
+        <translation>按人员</translation>
+    </message>
+    <message>
+        <source>Work statistics</source>
+        <translation>工作统计</translation>
+    </message>
+    <message>
+        <source>%1 to %2, %3 working days.</source>
+        <translation>%1 至 %2，共%3个工作日。</translation>
+    </message>
+    <message>
+        <source>In grid and name order, not ranked: click a column to sort by it.</source>
+        <translation>按网格和人员排列，不排名；点击列标题可按该列排序。</translation>
+    </message>
+    <message>
+        <source>Export to Excel</source>
+        <translation>导出Excel</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
     </message>
 </context>
 </TS>
