@@ -79,4 +79,17 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
         "区域 {scope} 不在您的管辖范围内，不能统计",
         "Area {scope} is outside your area: no statistics for it",
     ),
+    # --- the checklist editor (docs/design.md §24) -----------------------------------
+    "checklist_unknown": (
+        "没有编码为 {template} 的检查表",
+        "There is no checklist template {template}",
+    ),
+    "checklist_invalid": (
+        "检查表不符合格式要求：{detail}",
+        "The checklist template is not valid: {detail}",
+    ),
+    "checklist_publish_role": (
+        "只有区管理员可以发布检查表",
+        "Only the district admin can publish checklist templates",
+    ),
 }

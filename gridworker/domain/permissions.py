@@ -52,6 +52,7 @@ class Cap(StrEnum):
     oversee_conflicts = "oversee_conflicts"  # the review desk: every grid it oversees
     see_special_groups = "see_special_groups"  # special-group tags of its own grids
     publish_reference = "publish_reference"  # the calendar and deadline rules
+    publish_checklists = "publish_checklists"  # checklist template versions (§24)
     issue_tasks = "issue_tasks"  # 任务下发, and the task desk
     publish_notices = "publish_notices"  # 通知公告 to an area (a supervisor: street level)
 
@@ -89,6 +90,7 @@ TABLE: dict[Cap, frozenset[Role]] = {
     # Besides the named officers given `special_access` on their account (any role).
     Cap.see_special_groups: frozenset({_GW}),
     Cap.publish_reference: frozenset({_AM}),
+    Cap.publish_checklists: frozenset({_AM}),
     Cap.issue_tasks: frozenset({_SU, _AM}),
     Cap.publish_notices: frozenset({_SU, _AM}),
 }
@@ -210,6 +212,7 @@ _CAP_TEXT: dict[Cap, str] = {
     Cap.oversee_conflicts: "the review desk for every grid it oversees (laptop)",
     Cap.see_special_groups: "special-group tags of its own grids (besides `special_access`)",
     Cap.publish_reference: "publish the calendar and deadline rules",
+    Cap.publish_checklists: "publish checklist template versions (the editor; §24)",
     Cap.issue_tasks: "issue tasks to grids and workers; the task desk (laptop)",
     Cap.publish_notices: "publish notices to an area (a supervisor: street level; §23)",
 }

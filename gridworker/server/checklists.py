@@ -40,6 +40,23 @@ from gridworker.server.sequence import lock_sequence, next_seq
 KIND_SIZE = 32  # reference_doc.kind
 
 
+class PublishRefused(ChecklistError):
+    """A refusal with its Chinese words (the HTTP route answers with them); str() stays the
+    English the server command prints."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+
+
+def zh_message(exc: ChecklistError) -> str:
+    """The Chinese words of a refusal (a schema or loader problem keeps its detail, which
+    names the section and item)."""
+    if isinstance(exc, PublishRefused):
+        return exc.zh
+    return f"检查表不符合格式要求：{exc}"
+
+
 def published(session: Session) -> dict[tuple[str, int], tuple[ChecklistTemplate, ReferenceDoc]]:
     """Every version published here, by (code, version)."""
     out: dict[tuple[str, int], tuple[ChecklistTemplate, ReferenceDoc]] = {}
@@ -85,7 +102,10 @@ def publish_checklist(
     code, version = template.code, template.version
     kind = document_kind(code, version)
     if len(kind) > KIND_SIZE:
-        raise ChecklistError(f"{source}: the code {code!r} is too long to publish")
+        raise PublishRefused(
+            f"{source}: the code {code!r} is too long to publish",
+            f"检查表编码 {code} 太长，不能发布",
+        )
     ensure_initialised(session)
     session.flush()
     lock_sequence(session)  # two admins publishing at once are serialised
@@ -96,14 +116,17 @@ def publish_checklist(
         if doc is not None and doc.data == data:
             return doc, False
         last = max(v for (c, v) in versions if c == code)
-        raise ChecklistError(
+        raise PublishRefused(
             f"{source}: {code} version {version} exists already (shipped with the app or "
-            f"published); publish a change as version {last + 1}"
+            f"published); publish a change as version {last + 1}",
+            f"检查表 {code} 第{version}版已经存在（随软件发布或已发布），"
+            f"修改请作为第{last + 1}版发布",
         )
     newer = sorted(v for (c, v) in versions if c == code and v > version)
     if newer:
-        raise ChecklistError(
-            f"{source}: {code} version {newer[-1]} is newer; number this one {newer[-1] + 1}"
+        raise PublishRefused(
+            f"{source}: {code} version {newer[-1]} is newer; number this one {newer[-1] + 1}",
+            f"检查表 {code} 已有更新的第{newer[-1]}版，请把这一版编为第{newer[-1] + 1}版",
         )
     older = sorted(v for (c, v) in versions if c == code)
     if older:
@@ -111,9 +134,16 @@ def publish_checklist(
         used = open_rectifications_using(session, removed_items(previous, template))
         if used:
             listed = ", ".join(f"{item} ({n} open)" for item, n in sorted(used.items()))
-            raise ChecklistError(
+            texts = {item.code: item.text.get("zh", "") for item in previous.items}
+            named = "；".join(
+                f"{item}“{texts.get(item, '')}”（{n}项整改未销号）"
+                for item, n in sorted(used.items())
+            )
+            raise PublishRefused(
                 f"{source}: version {version} drops items that open rectifications still use: "
-                f"{listed}; keep them until those are closed out"
+                f"{listed}; keep them until those are closed out",
+                f"第{version}版删去了仍有整改未销号的检查项：{named}。请保留这些检查项，"
+                "待相关整改销号后再删除",
             )
     now = datetime.now(UTC)
     doc = ReferenceDoc(
