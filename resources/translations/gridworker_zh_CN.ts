@@ -412,6 +412,93 @@
     </message>
 </context>
 <context>
+    <name>ChecklistEditorScreen</name>
+    <message>
+        <source>Publish…</source>
+        <translation>发布…</translation>
+    </message>
+    <message>
+        <source>Checklist editor</source>
+        <translation>检查表编辑</translation>
+    </message>
+    <message>
+        <source>Group / item</source>
+        <translation>分组 / 检查项</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Major</source>
+        <translation>重大项</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Add group</source>
+        <translation>新增分组</translation>
+    </message>
+    <message>
+        <source>Add item</source>
+        <translation>新增检查项</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Major item (重大隐患)</source>
+        <translation>重大项（重大隐患）</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>When failed</source>
+        <translation>不合格时必拍</translation>
+    </message>
+    <message>
+        <source>Always required</source>
+        <translation>必须拍照</translation>
+    </message>
+    <message>
+        <source>Text (Chinese)</source>
+        <translation>内容（中文）</translation>
+    </message>
+    <message>
+        <source>Text (English)</source>
+        <translation>内容（英文）</translation>
+    </message>
+    <message>
+        <source>Draft of version %1</source>
+        <translation>第%1版草稿</translation>
+    </message>
+    <message>
+        <source>The draft follows the rules; the preview shows it.</source>
+        <translation>草稿符合规则，右侧预览即网格员看到的样子。</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Publishing…</source>
+        <translation>正在发布…</translation>
+    </message>
+    <message>
+        <source>Version %1 published; laptops get it at their next sync.</source>
+        <translation>第%1版已发布，各电脑下次同步时收到。</translation>
+    </message>
+    <message>
+        <source>Version %1 was already published with this content: nothing changed.</source>
+        <translation>第%1版已按相同内容发布过，没有变化。</translation>
+    </message>
+</context>
+<context>
     <name>Conflicts</name>
     <message>
         <source>Field conflict</source>
@@ -1609,6 +1696,10 @@
     <message>
         <source>Ledgers</source>
         <translation>台账</translation>
+    </message>
+    <message>
+        <source>Checklist editor</source>
+        <translation>检查表编辑</translation>
     </message>
     <message>
         <source>Households</source>
