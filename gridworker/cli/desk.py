@@ -1,4 +1,4 @@
-"""The supervisor's desk: dashboard figures, 台账 ledgers, printable sheets."""
+"""The supervisor's desk: dashboard figures, 台账 ledgers, 工作统计, printable sheets."""
 
 from __future__ import annotations
 
@@ -138,4 +138,42 @@ def cmd_party_print(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     say(args, f"已写入党建月报：{path}", f"monthly report written: {path}")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """工作统计 per grid and per person (docs/design.md §26): a table, JSON, or an .xlsx."""
+    from gridworker.services.work_stats import FIGURE_LABELS, FIGURES, work_stats
+    from gridworker.services.work_stats_export import write_stats
+
+    start, end = _date_arg(args.date_from, "--from"), _date_arg(args.date_to, "--to")
+    ws = open_profile(args)
+    try:
+        stats = work_stats(ws, scope=args.scope, start=start, end=end)
+        path = (
+            write_stats(ws, stats, Path(args.output), lang=language(args)) if args.output else None
+        )
+    finally:
+        ws.close()
+    if args.json:
+        print_json(stats.to_json())
+        return EXIT_OK
+    zh = language(args).startswith("zh")
+    heads = [FIGURE_LABELS[f][0 if zh else 1] for f in FIGURES]
+    period = f"{stats.start.isoformat()} – {stats.end.isoformat()}"
+    print(
+        f"工作统计 {period}（{stats.working_days} 个工作日）"
+        if zh
+        else f"Work statistics {period} ({stats.working_days} working days)"
+    )
+    for title, lines in (
+        ("按网格" if zh else "By grid", stats.by_grid),
+        ("按人员" if zh else "By person", stats.by_worker),
+    ):
+        print(f"\n{title}\t" + "\t".join(heads))
+        for line in lines:
+            cells = ["—" if line.figures[f] is None else str(line.figures[f]) for f in FIGURES]
+            print(f"{line.name or line.key}（{line.key}）\t" + "\t".join(cells))
+    if path is not None:
+        say(args, f"工作统计已写入 {path}", f"work statistics written to {path}")
     return EXIT_OK

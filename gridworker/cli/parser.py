@@ -22,11 +22,14 @@ from gridworker.cli.desk import (
     cmd_party_print,
     cmd_party_report,
     cmd_print,
+    cmd_stats,
 )
 from gridworker.cli.importing import cmd_import
+from gridworker.cli.notices import add_notice_commands
 from gridworker.cli.profile import cmd_export, cmd_init, cmd_status
 from gridworker.cli.register import add_register_commands
 from gridworker.cli.sync import cmd_conflicts, cmd_enroll, cmd_sync
+from gridworker.cli.tasks import add_task_commands
 
 ROLES = ["grid_worker", "adviser", "supervisor", "department", "admin"]
 DEMO_ROLES = ["worker", "street", "admin"]
@@ -332,6 +335,24 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_ledger)
 
     s = sub.add_parser(
+        "stats",
+        help=h(
+            "工作统计：按网格和人员，不排名（督办员、区管理员）",
+            "work statistics per grid and person, no ranking (supervisors, admin)",
+        ),
+    )
+    s.add_argument("--scope", default=None, help=h("街道、社区或网格编码", "area code (a prefix)"))
+    s.add_argument(
+        "--from", dest="date_from", default=None, help=h("起始日期（默认本月1日）", "first day")
+    )
+    s.add_argument(
+        "--to", dest="date_to", default=None, help=h("截止日期（含，默认今天）", "last day")
+    )
+    s.add_argument("-o", "--output", default=None, help=h("另存为 .xlsx", "also write an .xlsx"))
+    s.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
+    s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser(
         "print",
         help=h(
             "打印事件处置单、检查记录或一户一档（PDF）",
@@ -527,4 +548,7 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
     )
     s.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
     s.set_defaults(func=cmd_status)
+
+    add_task_commands(sub, h, parser_class)
+    add_notice_commands(sub, h, parser_class)
     return p

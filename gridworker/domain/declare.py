@@ -63,6 +63,10 @@ class Group(StrEnum):
     party_posting = "party_posting"  # where party-building advisers are stationed
     coop = "coop"  # 三单一协议: needs, resources, projects lists and agreements
     volunteer = "volunteer"  # service stations, volunteers, activities, points
+    tasks = "tasks"  # tasks sent to the field (records_field)
+    task_work = "task_work"  # task actions: pushed as workflow commands
+    notices = "notices"  # notices published to an area (records_field)
+    notice_reads = "notice_reads"  # read receipts of notices
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from typing import Self
 from gridworker.domain import (
     records_cases,
     records_coop,
+    records_field,
     records_hazards,
     records_life,
     records_party,
@@ -177,6 +178,7 @@ RECORD_MODULES = (
     records_register.__name__,
     records_life.__name__,
     records_hazards.__name__,
+    records_field.__name__,
     records_cases.__name__,
     records_party.__name__,
     records_coop.__name__,

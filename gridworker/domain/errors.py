@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from gridworker.domain.field_messages import FIELD_MESSAGES
 from gridworker.domain.messages import APP_MESSAGES, NOUNS
 
 # code -> (zh, en). Placeholders are filled from the error's params; {field} is the
@@ -16,6 +17,7 @@ from gridworker.domain.messages import APP_MESSAGES, NOUNS
 # services, storage, sync and the command line are in `messages` (one catalogue).
 MESSAGES: dict[str, tuple[str, str]] = {
     **APP_MESSAGES,
+    **FIELD_MESSAGES,
     # generic
     "required": ("{field}不能为空", "{field} is required"),
     "too_long": ("{field}不能超过{max}个字符", "{field} must be at most {max} characters"),
@@ -156,6 +158,10 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "department_id": ("部门", "Department"),
     "case_id": ("事件编号", "Case id"),
     "place": ("地点", "Place"),
+    "reason": ("原因", "Reason"),
+    "state": ("状态", "State"),
+    "title": ("标题", "Title"),
+    "done_at": ("完成时间", "Done at"),
 }
 
 

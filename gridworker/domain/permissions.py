@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from gridworker.domain.declare import Group
 from gridworker.domain.enums import CaseActionKind, Role
+from gridworker.domain.enums_field import TaskActionKind
 
 
 class Cap(StrEnum):
@@ -39,6 +40,10 @@ class Cap(StrEnum):
     station_advisers = "station_advisers"  # where party-building advisers are stationed
     write_coop = "write_coop"  # 三单一协议: needs, resources and projects lists, agreements
     write_volunteer = "write_volunteer"  # stations, volunteers, activities, points
+    write_tasks = "write_tasks"
+    act_on_tasks = "act_on_tasks"  # push task actions (which ones: TASK_ACTION_ROLES)
+    write_notices = "write_notices"
+    write_notice_reads = "write_notice_reads"
     # Acts.
     record_visit = "record_visit"  # a visit and the needs found
     report_case = "report_case"  # create a case (a draft, reported if the role may)
@@ -51,6 +56,9 @@ class Cap(StrEnum):
     oversee_conflicts = "oversee_conflicts"  # the review desk: every grid it oversees
     see_special_groups = "see_special_groups"  # special-group tags of its own grids
     publish_reference = "publish_reference"  # the calendar and deadline rules
+    publish_checklists = "publish_checklists"  # checklist template versions (§25)
+    issue_tasks = "issue_tasks"  # 任务下发, and the task desk
+    publish_notices = "publish_notices"  # 通知公告 to an area (a supervisor: street level)
     # Reads.
     see_party = "see_party"  # receive party-building records: who is a party member
 
@@ -72,6 +80,10 @@ TABLE: dict[Cap, frozenset[Role]] = {
     Cap.write_cases: frozenset({_GW, _AD, _SU, _AM}),
     Cap.act_on_cases: frozenset({_GW, _AD, _SU, _DE, _AM}),
     Cap.attach_files: frozenset({_GW, _AD, _SU, _DE, _AM}),
+    Cap.write_tasks: frozenset({_SU, _AM}),
+    Cap.act_on_tasks: frozenset({_GW, _SU, _AM}),
+    Cap.write_notices: frozenset({_SU, _AM}),
+    Cap.write_notice_reads: frozenset({_GW, _AD, _SU, _AM}),
     Cap.record_visit: frozenset({_GW, _AD, _SU}),
     Cap.report_case: frozenset({_GW, _AD, _SU, _AM}),
     Cap.register_site: frozenset({_GW, _SU, _AM}),
@@ -89,6 +101,9 @@ TABLE: dict[Cap, frozenset[Role]] = {
     Cap.see_party: frozenset({_AD, _SU, _AM}),
     Cap.write_coop: frozenset({_GW, _AD, _SU, _AM}),
     Cap.write_volunteer: frozenset({_GW, _AD, _SU, _AM}),
+    Cap.publish_checklists: frozenset({_AM}),
+    Cap.issue_tasks: frozenset({_SU, _AM}),
+    Cap.publish_notices: frozenset({_SU, _AM}),
 }
 
 WRITE_CAPS: dict[Group, Cap] = {
@@ -102,6 +117,10 @@ WRITE_CAPS: dict[Group, Cap] = {
     Group.party_posting: Cap.station_advisers,
     Group.coop: Cap.write_coop,
     Group.volunteer: Cap.write_volunteer,
+    Group.tasks: Cap.write_tasks,
+    Group.task_work: Cap.act_on_tasks,
+    Group.notices: Cap.write_notices,
+    Group.notice_reads: Cap.write_notice_reads,
 }
 """The capability that writes each group of entities."""
 
@@ -120,6 +139,8 @@ IMPLIES: dict[Cap, frozenset[Cap]] = {
     Cap.inspect: frozenset({Cap.write_hazards}),
     Cap.refuse_close_out: frozenset({Cap.write_hazards}),
     Cap.close_out: frozenset({Cap.write_hazards}),
+    Cap.issue_tasks: frozenset({Cap.write_tasks, Cap.act_on_tasks}),
+    Cap.publish_notices: frozenset({Cap.write_notices}),
 }
 """The writes each act makes: whoever may act may write them (a test holds the table to it)."""
 
@@ -147,6 +168,20 @@ ACTION_ROLES: dict[CaseActionKind, frozenset[Role]] = {
 }
 """Who takes each workflow action (docs/design.md §5.2); the street-level rows are in
 `domain.workflow`."""
+
+_T = TaskActionKind
+TASK_ACTION_ROLES: dict[TaskActionKind, frozenset[Role]] = {
+    _T.sign: frozenset({_GW}),
+    _T.done: frozenset({_GW}),
+    _T.return_: frozenset({_GW}),
+    _T.remind: frozenset({_SU, _AM}),
+    _T.redo: frozenset({_SU, _AM}),
+    _T.reissue: frozenset({_SU, _AM}),
+    _T.cancel: frozenset({_SU, _AM}),
+}
+"""Who takes each task action (docs/design.md §23): the worker the task is for signs,
+reports done or returns it; whoever may issue tasks reminds, sends back, reissues or
+cancels."""
 
 
 def _role(role: Role | str) -> Role | None:
@@ -191,6 +226,10 @@ _CAP_TEXT: dict[Cap, str] = {
     Cap.write_cases: "push cases",
     Cap.act_on_cases: "push workflow actions (which: §5.2)",
     Cap.attach_files: "push attachments",
+    Cap.write_tasks: "push tasks (任务下发)",
+    Cap.act_on_tasks: "push task actions (which: §23)",
+    Cap.write_notices: "push notices (通知公告)",
+    Cap.write_notice_reads: "push read receipts of notices",
     Cap.record_visit: "record a visit (laptop)",
     Cap.report_case: "create a case (laptop)",
     Cap.register_site: "add a hazard site (laptop)",
@@ -207,6 +246,9 @@ _CAP_TEXT: dict[Cap, str] = {
     Cap.write_coop: "push 三单一协议: needs, resources and projects lists, agreements",
     Cap.write_volunteer: "push service stations, volunteers, activities, sign-ups, points",
     Cap.see_party: "receive party-building records (who is a party member, §22.2)",
+    Cap.publish_checklists: "publish checklist template versions (the editor; §25)",
+    Cap.issue_tasks: "issue tasks to grids and workers; the task desk (laptop)",
+    Cap.publish_notices: "publish notices to an area (a supervisor: street level; §24)",
 }
 
 

@@ -78,6 +78,8 @@ class Inspection(Record):
     rectification_id: Annotated[
         str | None, d.ref("rectification", "整改单编号", "Rectification id", export=False)
     ] = None
+    # The task this inspection answers (任务下发, docs/design.md §23).
+    task_id: Annotated[str | None, d.ref("task", "任务编号", "Task id", export=False)] = None
 
     def validate(self) -> Self:
         """Normalised copy; a re-inspection names the rectification it checks."""

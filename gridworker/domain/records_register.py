@@ -237,6 +237,8 @@ class Visit(Record):
     # GPS fixes of visits are whereabouts.
     lat: Annotated[float | None, d.latitude(sensitive=True, export=False)] = None
     lon: Annotated[float | None, d.longitude(sensitive=True, export=False)] = None
+    # The task this visit answers (任务下发, docs/design.md §23).
+    task_id: Annotated[str | None, d.ref("task", "任务编号", "Task id", export=False)] = None
 
 
 @entity("need", "需求", "Need", group=Group.visits, personal=True)

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gridworker import __version__
 from gridworker.protocol import HTTP_STATUS, ErrorCode
 from gridworker.server import errors
-from gridworker.server.api.routes import attachments, auth, conflicts, reference, sync
+from gridworker.server.api.routes import attachments, auth, checklists, conflicts, reference, sync
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.meta import ensure_initialised
@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=6)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     errors.install(app)
-    for routes in (auth, sync, conflicts, attachments, reference):
+    for routes in (auth, sync, conflicts, attachments, reference, checklists):
         app.include_router(routes.router)
 
     @app.get("/health", tags=["health"])

@@ -47,7 +47,9 @@ from sqlalchemy.orm import Session
 from gridworker.domain.declare import FieldDecl, declaration
 from gridworker.domain.entities import CLOSE_OUT_FIELDS, DECLARED, SYNC_ENTITIES
 from gridworker.domain.enums import CaseActionKind, RectificationStatus, Role, SupervisorLevel
+from gridworker.domain.enums_field import TaskActionKind
 from gridworker.domain.permissions import Cap, may, may_read
+from gridworker.domain.task_workflow import may_ever_act_on_task
 from gridworker.domain.workflow import may_ever_act
 from gridworker.protocol import Mutation
 from gridworker.server import audit, special_tags
@@ -134,7 +136,13 @@ def check_target(scope: Scope, entity: str, record_id: str, record: Found | None
         raise Unreachable(entity, record_id, why="not_yours", existed=True)
 
 
-def out_of_scope() -> Rejected:
+def out_of_scope(entity: str = "") -> Rejected:
+    if entity == "task":
+        return Rejected(
+            "out_of_scope",
+            "该网格不在您的管辖范围内，不能向它下发任务",
+            "The grid is outside your area: you cannot send it a task",
+        )
     return Rejected("out_of_scope", "该记录不在您管辖的网格内", "The record is outside your grids")
 
 
@@ -155,7 +163,7 @@ def check_sent_grid(scope: Scope, mutation: Mutation, held: Callable[[], frozens
     if scope.role == "department" or scope.covers_grid(mutation.grid_code):
         return
     if mutation.op == "create" or mutation.grid_code not in held():
-        raise out_of_scope()
+        raise out_of_scope(mutation.entity)
 
 
 def check_existing(scope: Scope, record: Record, new_grid: Any) -> None:
@@ -279,6 +287,9 @@ def check_action_role(
     scope: Scope, level: SupervisorLevel | None, payload: Mapping[str, Any]
 ) -> None:
     """A workflow action the caller's role can take in no state is refused outright."""
+    if "task_id" in payload:
+        _check_task_action_role(scope, payload)
+        return
     try:
         kind = CaseActionKind.parse(str(payload.get("action")))
         role = Role.parse(scope.role)
@@ -289,6 +300,20 @@ def check_action_role(
             "forbidden",
             f"您的角色不能执行“{kind.zh}”操作",
             f"Your role may not take the action {kind.en!r}",
+        )
+
+
+def _check_task_action_role(scope: Scope, payload: Mapping[str, Any]) -> None:
+    try:
+        task_kind = TaskActionKind.parse(str(payload.get("action")))
+        role = Role.parse(scope.role)
+    except ValueError:
+        return  # an unknown action is the domain validation's to refuse
+    if not may_ever_act_on_task(role, task_kind):
+        raise Rejected(
+            "forbidden",
+            f"您的角色不能对任务执行“{task_kind.zh}”",
+            f"Your role may not take the task action {task_kind.en!r}",
         )
 
 

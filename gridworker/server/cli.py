@@ -756,6 +756,18 @@ def build_parser() -> argparse.ArgumentParser:
             "--revision", type=int, metavar="N", help="an earlier revision (0: built-in default)"
         )
 
+    from gridworker.server.checklist_cli import cmd_list_checklists, cmd_publish_checklist
+
+    p = add(
+        "publish-checklist",
+        cmd_publish_checklist,
+        "publish a checklist template version (checked against the schema); every laptop gets "
+        "it at its next sync",
+    )
+    p.add_argument("file", metavar="FILE.json")
+    p = add("list-checklists", cmd_list_checklists, "checklist templates and their versions")
+    p.add_argument("--json", action="store_true")
+
     p = add("list-devices", cmd_list_devices, "registered devices")
     p.add_argument("--username")
 

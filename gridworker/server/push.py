@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
 from gridworker import protocol
-from gridworker.domain.entities import GUARD_FIELDS, SYNC_ENTITIES
+from gridworker.domain.entities import COMMAND_ENTITIES, GUARD_FIELDS, SYNC_ENTITIES
 from gridworker.domain.enums import SupervisorLevel
 from gridworker.domain.errors import DomainError
 from gridworker.domain.validation import validate_grid_code
@@ -42,7 +42,17 @@ from gridworker.protocol import (
     PushRequest,
     PushResponse,
 )
-from gridworker.server import audit, authz, handover, meta, natural_keys, restore, sequence
+from gridworker.server import (
+    audit,
+    authz,
+    handover,
+    meta,
+    natural_keys,
+    notices,
+    restore,
+    sequence,
+    tasks,
+)
 from gridworker.server.caller import Caller
 from gridworker.server.case_numbers import assign_case_no
 from gridworker.server.children import children_of, parent_grid, parent_key
@@ -539,17 +549,18 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
     records.guard.check_sent(scope, actor.supervisor_level, mutation)
     if not _deferrable(actor, mutation):
         records.insert_pending()  # what follows may read records from the database
-    if mutation.op == "command" or mutation.entity == "case_action":
-        if mutation.op != "command" or mutation.entity != "case_action":
+    if mutation.op == "command" or mutation.entity in COMMAND_ENTITIES:
+        if mutation.op != "command" or mutation.entity not in COMMAND_ENTITIES:
             raise Rejected(
                 "validation",
                 "办理操作只能以命令提交，且不能修改或删除",
                 "Workflow actions are pushed as commands and never changed or deleted",
             )
         # A restore re-send of an action runs at its original time (restore.py).
-        return apply_command(
-            s, restore.restore_actor(actor, mutation) if mutation.full_state else actor, mutation
-        )
+        by = restore.restore_actor(actor, mutation) if mutation.full_state else actor
+        if mutation.entity == "task_action":
+            return tasks.apply_task_command(s, by, mutation)
+        return apply_command(s, by, mutation)
     # A change made while the laptop still had the grid is handed over (handover.py).
     authz.check_sent_grid(scope, mutation, lambda: handover.held_grids(s, actor))
     record = records.get(mutation.entity, mutation.record_id)
@@ -586,7 +597,7 @@ def _deferrable(actor: Actor, mutation: Mutation) -> bool:
     return (
         mutation.op == "create"
         and not mutation.full_state
-        and mutation.entity not in ("attachment", "case_action")
+        and mutation.entity not in ("attachment", "case_action", "task")
         and actor.scope.role != "department"
     )
 
@@ -642,14 +653,18 @@ def _create(
     if target.entity == "case":
         fields.update(CASE_DRAFT)
         fields["case_no"] = assign_case_no(s, grid, actor.now)
+    elif target.entity == "task":
+        fields.update(tasks.TASK_NEW)
+        tasks.check_task(s, actor.scope, grid, fields)
+    elif target.entity in ("notice", "notice_read"):
+        notices.check_new(actor, target.entity, fields)
     if actor.scope.role == "department":
         authz.check_department_attachment(s, actor.scope, mutation.grid_code, fields)
     authz.check_restricted(actor.scope, target.entity, grid, fields)
     check_entity(target.entity, mutation.record_id, fields)
     status: OutcomeStatus = "applied"
-    if target.entity == "case" and any(
-        f in mutation.payload and mutation.payload[f] != v for f, v in CASE_DRAFT.items()
-    ):
+    start = {"case": CASE_DRAFT, "task": tasks.TASK_NEW}.get(target.entity, {})
+    if any(f in mutation.payload and mutation.payload[f] != v for f, v in start.items()):
         status = "merged"  # the laptop's workflow fields were replaced: send the truth back
     if grid != mutation.grid_code:
         status = "merged"  # placed in its parent's grid: the laptop learns where
@@ -745,6 +760,11 @@ def _update_existing(
         check_entity(target.entity, record.id, {**current, **result.changes})
     if target.entity == "household" and GRID in result.changes:
         natural_keys.check_move(s, record, str(result.changes[GRID]))
+    if target.entity == "task" and {"assignee", "target_entity", "target_id", GRID} & set(
+        result.changes
+    ):
+        merged = {**current, **result.changes}
+        tasks.check_task(s, actor.scope, str(merged[GRID]), merged)
     owner_changed = target.entity == "attachment" and {"owner_entity", "owner_id"} & set(
         result.changes
     )
@@ -753,7 +773,13 @@ def _update_existing(
         authz.check_department_attachment(s, actor.scope, mutation.grid_code, moved)
     # A record moving to another grid takes its children along (children.py), so that the
     # new grid's clients get all of it and the old grid's evict all of it.
-    children = children_of(s, record) if GRID in result.changes else []
+    children: list[Record] = []
+    if GRID in result.changes:
+        children = (
+            tasks.task_children(s, record)
+            if target.entity == "task"
+            else children_of(s, record)
+        )
     author, device = target.author, target.device
     write_changes(s, record, result.changes, author=author, now=actor.now, device=device)
     for child in children:

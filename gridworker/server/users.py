@@ -51,6 +51,7 @@ def create_user(
     display_name: str = "",
     supervisor_level: str | None = None,
     special_access: bool = False,
+    refresh_staff: bool = True,
 ) -> User:
     role = Role.parse(role).code
     if session.scalar(select(User).where(User.username == username)) is not None:
@@ -83,7 +84,16 @@ def create_user(
         created_at=datetime.now(UTC),
     )
     session.add(user)
+    if refresh_staff:
+        _refresh_staff(session)
     return user
+
+
+def _refresh_staff(session: Session) -> None:
+    """Laptops learn who works which grid from the staff directory (server/staff.py)."""
+    from gridworker.server.staff import refresh_staff
+
+    refresh_staff(session)
 
 
 def update_user(
@@ -109,6 +119,7 @@ def update_user(
         user.disabled = True
         for token in session.scalars(select(Token).where(Token.user_id == user.id)):
             token.revoked = True
+    _refresh_staff(session)
     return user
 
 

@@ -19,6 +19,7 @@ _REFUSALS: dict[Cap, str] = {
     Cap.record_visit: "role_no_visits",
     Cap.inspect: "role_no_inspections",
     Cap.bulk_export: "role_no_bulk_export",
+    Cap.publish_notices: "notice_street_only",
 }
 
 

@@ -138,6 +138,8 @@ class CaseDetail:
     extension_pending: bool
     timeline: list[TimelineEntry]
     actions: list[CaseActionKind]  # what the signed-in actor may do now, in table order
+    lat: float | None = None  # where it was reported (WGS-84), when recorded
+    lon: float | None = None
 
 
 @dataclass(frozen=True)
@@ -348,6 +350,8 @@ def case_detail(ws: Workspace, case_id: str, *, now: datetime | None = None) -> 
             department=department,
             extension_pending=row.extension_pending,
             timeline=timeline,
+            lat=row.lat,
+            lon=row.lon,
             actions=available_actions(
                 ws.actor.role,
                 row.state,

@@ -371,7 +371,7 @@ def rectification_detail(
                 )
             )
         )
-    texts = {item.code: item.text for item in template_for(site.kind).items}
+    texts = {item.code: item.text for item in template_for(site.kind, ws).items}
     item = DeskRectification(
         id=rect.id,
         grid_code=rect.grid_code,

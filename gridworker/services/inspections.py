@@ -32,8 +32,10 @@ from gridworker.domain.enums import (
 )
 from gridworker.domain.errors import BiText, WorkflowError, noun
 from gridworker.domain.permissions import Cap
+from gridworker.services import checklist_store
 from gridworker.services.access import check_write, may_do, require
 from gridworker.services.records import row_from
+from gridworker.services.tasks import answer_task
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
     HazardSiteRow,
@@ -91,9 +93,13 @@ def register_site(
         return row.id
 
 
-def template_for(site_kind: HazardKind) -> ChecklistTemplate:
+def template_for(site_kind: HazardKind, ws: Workspace | None = None) -> ChecklistTemplate:
+    """The newest version of a kind's checklist (its code is the kind's): shipped, or with
+    `ws` also the versions the district published (docs/design.md §25)."""
+    if ws is not None:
+        return checklist_store.newest(ws, site_kind.code)
     templates = checklists.load_templates()
-    return templates[site_kind.code]  # a kind's checklist has the kind's code
+    return templates[site_kind.code]
 
 
 def form_items(
@@ -105,7 +111,7 @@ def form_items(
         if site is None or site.deleted:
             raise ServiceError("record_missing", what=noun("site"))
         kind, premises, grade = site.kind, site.premises_type, site.danger_grade
-    template = template_for(kind)
+    template = template_for(kind, ws)
     return template, template.items_for(
         premises.value if premises else None, grade.value if grade else None
     )
@@ -131,9 +137,13 @@ def record_inspection(
     kind: InspectionKind = InspectionKind.routine,
     rectification_id: str | None = None,
     inspected_at: datetime | None = None,
+    task_id: str | None = None,
+    template_version: int | None = None,
 ) -> InspectionOutcome:
     """Record an inspection; failed items open rectifications (or, for a re-inspection of a
-    rectification, decide whether it is verified)."""
+    rectification, decide whether it is verified). One made for a task (`task_id`) records
+    it and reports the task done (docs/design.md §23). `template_version`: the version the
+    form was opened with, kept even when a newer one was synced meanwhile (§25)."""
     require(ws, Cap.inspect)
     when = inspected_at or ws.now()
     notes = notes or {}
@@ -145,7 +155,10 @@ def record_inspection(
         premises = site.premises_type.value if site.premises_type else None
         grade = site.danger_grade.value if site.danger_grade else None
     check_write(ws, "inspection", grid_code)
-    template = template_for(site_kind)
+    if template_version is None:
+        template = template_for(site_kind, ws)
+    else:
+        template = checklist_store.get_template(ws, site_kind.code, template_version)
     today = when.astimezone(ws.calendar.zone).date()
     evaluation = checklists.evaluate(
         template, answers, today=today, premises_type=premises, grade=grade
@@ -166,8 +179,11 @@ def record_inspection(
             result=result,
             note=note,
             rectification_id=rectification_id,
+            task_id=task_id,
         )
         s.add(inspection)
+        if task_id is not None:
+            answer_task(ws, s, task_id, "inspection", inspection.id)
         for code, raw in answers.items():
             item = template.item(code)
             answer = _item_answer(item.answer, raw, code in failed_codes)
@@ -284,7 +300,7 @@ def _desk_review(
 ) -> InspectionRow:
     """The supervisor's own re-inspection of one rectified item (an append-only record)."""
     with_site = s.get(HazardSiteRow, rect.site_id)
-    template = template_for(with_site.kind) if with_site is not None else None
+    template = template_for(with_site.kind, ws) if with_site is not None else None
     result = InspectionResult.pass_ if passed else InspectionResult.fail
     inspection = InspectionRow(
         id=ids.new_id(),

@@ -12,6 +12,7 @@ from gridworker.domain.errors import noun
 from gridworker.domain.permissions import Cap
 from gridworker.domain.validation import validate_text
 from gridworker.services.access import check_write, require
+from gridworker.services.tasks import answer_task
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import HouseholdRow, NeedRow, VisitRow
 
@@ -42,8 +43,10 @@ def record_visit(
     needs: Sequence[NeedInput] = (),
     lat: float | None = None,
     lon: float | None = None,
+    task_id: str | None = None,
 ) -> VisitRecorded:
-    """Log one visit and its needs in one transaction (each need a child row)."""
+    """Log one visit and its needs in one transaction (each need a child row). A visit
+    made for a task (`task_id`) records it and reports the task done (docs/design.md §23)."""
     require(ws, Cap.record_visit)
     when = visited_at or ws.now()
     if when.tzinfo is None:
@@ -70,8 +73,11 @@ def record_visit(
             situation=situation,
             lat=lat,
             lon=lon,
+            task_id=task_id,
         )
         s.add(visit)
+        if task_id is not None:
+            answer_task(ws, s, task_id, "visit", visit.id)
         need_ids = []
         for need in needs:
             row = NeedRow(

@@ -37,6 +37,11 @@ from gridworker.domain.enums import (
     Urgency,
     VisitMode,
 )
+from gridworker.domain.enums_field import (
+    TaskActionKind,
+    TaskKind,
+    TaskState,
+)
 from gridworker.domain.life_enums import (
     LifeEventKind,
     ResidentStatus,
@@ -164,6 +169,7 @@ class VisitRow(SyncRecord):
     situation: Mapped[str | None] = mapped_column(Text)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    task_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class NeedRow(SyncRecord):
@@ -233,6 +239,7 @@ class InspectionRow(SyncRecord):
     result: Mapped[InspectionResult | None] = mapped_column(EnumCode(InspectionResult))
     note: Mapped[str | None] = mapped_column(Text)
     rectification_id: Mapped[str | None] = mapped_column(String(36))
+    task_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class InspectionItemRow(SyncRecord):
@@ -267,6 +274,89 @@ class RectificationRow(SyncRecord):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[str | None] = mapped_column(String(64))
     close_basis: Mapped[CloseBasis | None] = mapped_column(EnumCode(CloseBasis))
+
+
+class TaskRow(SyncRecord):
+    """任务 (Task): domain.records_field.Task."""
+
+    __tablename__ = "task"
+    __entity__ = "task"
+    __command_fields__ = frozenset(
+        {
+            "answer_entity",
+            "answer_id",
+            "done_at",
+            "reason",
+            "remind_count",
+            "reminded_at",
+            "signed_at",
+            "signed_by",
+            "state",
+        }
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[TaskKind] = mapped_column(EnumCode(TaskKind))
+    assignee: Mapped[str | None] = mapped_column(String(64), index=True)
+    due_date: Mapped[date] = mapped_column(ISODate(), index=True)
+    target_entity: Mapped[str | None] = mapped_column(String(32))
+    target_id: Mapped[str | None] = mapped_column(String(36))
+    issued_by: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[TaskState] = mapped_column(
+        EnumCode(TaskState), index=True, default=TaskState.issued
+    )
+    signed_by: Mapped[str | None] = mapped_column(String(64))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answer_entity: Mapped[str | None] = mapped_column(String(32))
+    answer_id: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str | None] = mapped_column(Text)
+    remind_count: Mapped[int] = mapped_column(Integer, default=0)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TaskActionRow(SyncRecord):
+    """任务办理记录 (Task action): domain.records_field.TaskAction."""
+
+    __tablename__ = "task_action"
+    __entity__ = "task_action"
+    task_id: Mapped[str] = mapped_column(String(36), index=True)
+    action: Mapped[TaskActionKind] = mapped_column(EnumCode(TaskActionKind))
+    actor: Mapped[str] = mapped_column(String(64))
+    actor_role: Mapped[Role] = mapped_column(EnumCode(Role))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
+    answer_entity: Mapped[str | None] = mapped_column(String(32))
+    answer_id: Mapped[str | None] = mapped_column(String(36))
+    from_state: Mapped[TaskState | None] = mapped_column(EnumCode(TaskState))
+    to_state: Mapped[TaskState | None] = mapped_column(EnumCode(TaskState))
+    rejected: Mapped[bool] = mapped_column(Boolean, default=False)
+    reject_code: Mapped[str | None] = mapped_column(String(32))
+
+
+class NoticeRow(SyncRecord):
+    """通知公告 (Notice): domain.records_field.Notice."""
+
+    __tablename__ = "notice"
+    __entity__ = "notice"
+    publication_id: Mapped[str] = mapped_column(String(36), index=True)
+    area_code: Mapped[str] = mapped_column(String(15))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    must_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_by: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class NoticeReadRow(SyncRecord):
+    """通知已读回执 (Read receipt): domain.records_field.NoticeRead."""
+
+    __tablename__ = "notice_read"
+    __entity__ = "notice_read"
+    notice_id: Mapped[str] = mapped_column(String(36), index=True)
+    reader: Mapped[str] = mapped_column(String(64), index=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class CaseRow(SyncRecord):
@@ -579,6 +669,10 @@ ROWS: tuple[type[SyncRecord], ...] = (
     InspectionRow,
     InspectionItemRow,
     RectificationRow,
+    TaskRow,
+    TaskActionRow,
+    NoticeRow,
+    NoticeReadRow,
     CaseRow,
     CaseActionRow,
     AttachmentRow,

@@ -134,8 +134,10 @@ def render() -> str:
     out.append(f"from sqlalchemy import {', '.join(sorted(imports['sqlalchemy']))}")
     out.append("from sqlalchemy.orm import Mapped, mapped_column")
     out.append("")
-    for module in sorted(m for m in imports if m.startswith("gridworker.domain.")):
-        names = sorted(imports[module])
+    # The domain's enums, then those a feature declares in a module of its own.
+    enum_modules = sorted(m for m in imports if m.startswith("gridworker.domain."))
+    for module in enum_modules:
+        names = sorted(imports.get(module, ()))
         out.append(f"from {module} import (")
         out += [f"    {n}," for n in names]
         out.append(")")

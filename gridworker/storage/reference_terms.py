@@ -35,6 +35,11 @@ from gridworker.storage.models import Setting
 log = logging.getLogger(__name__)
 
 PREFIX = "reference:"
+# District documents kept as they are pulled, read by their own services (tasks: the
+# staff directory, docs/design.md §23).
+KEPT_DOCUMENTS = ("staff",)
+# Every published checklist template version (`cl:<code>:<version>`, docs/design.md §25).
+KEPT_PREFIXES = ("cl:",)
 _KEYS = tuple(PREFIX + kind for kind in KINDS)
 # Parsed documents by content: reading the terms happens on every deadline query.
 _parsed: dict[str, WorkCalendar | DeadlineRules | None] = {}
@@ -44,8 +49,11 @@ _PARSED_MAX = 16
 def store_reference_doc(
     session: Session, kind: str, *, version: int, fields: dict[str, Any]
 ) -> None:
-    """Keep a pulled calendar or rules document (the pulled row's version and fields)."""
-    if kind not in KINDS or not isinstance(fields.get("data"), dict):
+    """Keep a pulled calendar or rules document (the pulled row's version and fields), or
+    another district document this client reads (`KEPT_DOCUMENTS`: the staff directory;
+    `KEPT_PREFIXES`: published checklist templates)."""
+    kept = kind in KINDS + KEPT_DOCUMENTS or kind.startswith(KEPT_PREFIXES)
+    if not kept or not isinstance(fields.get("data"), dict):
         return  # a document this client version does not know
     value = {
         "revision": int(fields.get("revision") or 0),

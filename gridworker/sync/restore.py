@@ -37,7 +37,6 @@ from gridworker.domain.wire import wire_value
 from gridworker.storage.models import (
     SYNC_MODELS,
     AttachmentRow,
-    CaseActionRow,
     LocalConflict,
     OutboxEntry,
     SyncRecord,
@@ -83,7 +82,8 @@ def after_restore(
     rows.sort(key=lambda r: (_RANK.get(r.__entity__, len(_RANK)), r.version))
     queued = 0
     for row in rows:
-        if isinstance(row, CaseActionRow) and row.actor != username:
+        command = row.__entity__ in COMMAND_ENTITIES  # a case's or a task's action
+        if command and getattr(row, "actor", None) != username:
             continue  # an action is re-sent by its own actor's laptop, never on behalf
         if isinstance(row, AttachmentRow) and not row.deleted and not holds_file(row.sha256):
             # A photo's record only pulled, its file never here: the laptop that holds the
@@ -148,7 +148,7 @@ def _acknowledged_values(unsent: list[OutboxEntry]) -> dict[tuple[str, str], dic
 def _resend(row: SyncRecord, mark: int, before: dict[str, Any]) -> OutboxEntry:
     payload = {k: wire_value(v) for k, v in row.to_fields().items()}
     payload.update({k: v for k, v in before.items() if k in payload})
-    if row.__entity__ == "case_action":
+    if row.__entity__ in COMMAND_ENTITIES:
         op = "command"
     else:
         op = "delete" if payload.get("deleted") else "create"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from gridworker.domain.errors import CodedError
 from gridworker.ui.forms import error_text
@@ -255,6 +257,7 @@ class MainWindow(QMainWindow):
             for window in self._hidden_while_locked:
                 window.show()
             self._hidden_while_locked = []
+            QTimer.singleShot(0, self.offer_unread_notices)
             return
         # Like a screen lock: nothing of the work stays readable, not even in a tooltip,
         # another open window (a household's form) or the title on the task bar.
@@ -271,6 +274,25 @@ class MainWindow(QMainWindow):
         for window in self._hidden_while_locked:
             window.hide()
         QTimer.singleShot(0, self.ask_unlock)
+
+    def offer_unread_notices(self) -> None:
+        """Unread notices are shown when the profile opens or is unlocked (§24)."""
+        if self.session.locked or not isValid(self):
+            return
+        from gridworker.services.notices import list_notices
+
+        ws = self.session.ws
+        self.session.tasks.run_db(
+            lambda _s: list_notices(ws, unread_only=True), done=self._show_unread_notices
+        )
+
+    def _show_unread_notices(self, items: list[Any]) -> None:
+        if not items or not isValid(self) or self.session.locked:
+            return
+        from gridworker.ui.widgets.notices import UnreadNoticesDialog
+
+        self.notices_dialog = UnreadNoticesDialog(self.session, items, self)
+        self.notices_dialog.open()
 
     def ask_unlock(self) -> None:
         if self._asking:
@@ -304,6 +326,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, freeze_startup_heap)
             # Once shown the window manager's frame is known: keep it all on the screen.
             QTimer.singleShot(0, lambda: fit_inside(self))
+            QTimer.singleShot(0, self.offer_unread_notices)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         remember_main_window(self)

@@ -178,6 +178,10 @@
         <translation>办件台</translation>
     </message>
     <message>
+        <source>Select a case to see its description, photos, place and timeline here.</source>
+        <translation>选择一件事件，在此查看描述、照片、地点和办理过程。</translation>
+    </message>
+    <message>
         <source>Awaiting acceptance</source>
         <translation>待受理</translation>
     </message>
@@ -273,6 +277,10 @@
         <translation>标记</translation>
     </message>
     <message>
+        <source>Coordinates</source>
+        <translation>坐标</translation>
+    </message>
+    <message>
         <source>No action is yours to take now</source>
         <translation>当前没有需要您办理的操作</translation>
     </message>
@@ -327,6 +335,14 @@
     <message>
         <source>(no description)</source>
         <translation>（无描述）</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>未记录</translation>
+    </message>
+    <message>
+        <source>%1° N, %2° E</source>
+        <translation>北纬%1°，东经%2°</translation>
     </message>
     <message>
         <source>to %1</source>
@@ -463,6 +479,93 @@
     <message>
         <source>Discard changes?</source>
         <translation>放弃所做的修改？</translation>
+    </message>
+</context>
+<context>
+    <name>ChecklistEditorScreen</name>
+    <message>
+        <source>Publish…</source>
+        <translation>发布…</translation>
+    </message>
+    <message>
+        <source>Checklist editor</source>
+        <translation>检查表编辑</translation>
+    </message>
+    <message>
+        <source>Group / item</source>
+        <translation>分组 / 检查项</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Major</source>
+        <translation>重大项</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>Add group</source>
+        <translation>新增分组</translation>
+    </message>
+    <message>
+        <source>Add item</source>
+        <translation>新增检查项</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Major item (重大隐患)</source>
+        <translation>重大项（重大隐患）</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>When failed</source>
+        <translation>不合格时必拍</translation>
+    </message>
+    <message>
+        <source>Always required</source>
+        <translation>必须拍照</translation>
+    </message>
+    <message>
+        <source>Text (Chinese)</source>
+        <translation>内容（中文）</translation>
+    </message>
+    <message>
+        <source>Text (English)</source>
+        <translation>内容（英文）</translation>
+    </message>
+    <message>
+        <source>Draft of version %1</source>
+        <translation>第%1版草稿</translation>
+    </message>
+    <message>
+        <source>The draft follows the rules; the preview shows it.</source>
+        <translation>草稿符合规则，右侧预览即网格员看到的样子。</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Publishing…</source>
+        <translation>正在发布…</translation>
+    </message>
+    <message>
+        <source>Version %1 published; laptops get it at their next sync.</source>
+        <translation>第%1版已发布，各电脑下次同步时收到。</translation>
+    </message>
+    <message>
+        <source>Version %1 was already published with this content: nothing changed.</source>
+        <translation>第%1版已按相同内容发布过，没有变化。</translation>
     </message>
 </context>
 <context>
@@ -611,6 +714,10 @@
     <message>
         <source>This action needs a photo of the site.</source>
         <translation>此操作须附现场照片。</translation>
+    </message>
+    <message>
+        <source>Someone acted on the task first: your action no longer applies.</source>
+        <translation>有人先处理了这项任务：您的操作已不适用。</translation>
     </message>
     <message>
         <source>The server did not say why.</source>
@@ -789,6 +896,29 @@
     <message>
         <source>Community: %1 agreement(s), %2 resource(s), %3 project(s)</source>
         <translation>本社区：共建协议 %1 份，资源 %2 项，项目 %3 个</translation>
+    </message>
+</context>
+<context>
+    <name>CountsTable</name>
+    <message>
+        <source>Issued</source>
+        <translation>已下发</translation>
+    </message>
+    <message>
+        <source>Signed for</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
     </message>
 </context>
 <context>
@@ -2047,6 +2177,25 @@
     </message>
 </context>
 <context>
+    <name>MyTasksPanel</name>
+    <message>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>No task has been sent to you.</source>
+        <translation>没有下发给您的任务。</translation>
+    </message>
+    <message>
+        <source>Tasks (%1)</source>
+        <translation>任务（%1）</translation>
+    </message>
+    <message>
+        <source>%1 overdue</source>
+        <translation>%1 项逾期</translation>
+    </message>
+</context>
+<context>
     <name>Navigation</name>
     <message>
         <source>My day</source>
@@ -2065,12 +2214,24 @@
         <translation>隐患督办台</translation>
     </message>
     <message>
+        <source>Task desk</source>
+        <translation>任务督办</translation>
+    </message>
+    <message>
+        <source>Work statistics</source>
+        <translation>工作统计</translation>
+    </message>
+    <message>
         <source>Grid map</source>
         <translation>网格地图</translation>
     </message>
     <message>
         <source>Ledgers</source>
         <translation>台账</translation>
+    </message>
+    <message>
+        <source>Checklist editor</source>
+        <translation>检查表编辑</translation>
     </message>
     <message>
         <source>Households</source>
@@ -2099,6 +2260,10 @@
     <message>
         <source>Cases</source>
         <translation>事件</translation>
+    </message>
+    <message>
+        <source>Notices</source>
+        <translation>通知公告</translation>
     </message>
     <message>
         <source>Conflicts</source>
@@ -2235,6 +2400,48 @@
     <message>
         <source>A dangerous building needs its grade (A–D)</source>
         <translation>危房须填写危险性等级（A–D）</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeReader</name>
+    <message>
+        <source>Mark read</source>
+        <translation>标为已读</translation>
+    </message>
+    <message>
+        <source>%1 · published by %2</source>
+        <translation>%1 · 发布人 %2</translation>
+    </message>
+    <message>
+        <source>%1 files</source>
+        <translation>%1 个附件</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesScreen</name>
+    <message>
+        <source>Publish a notice…</source>
+        <translation>发布通知…</translation>
+    </message>
+    <message>
+        <source>Read by grid</source>
+        <translation>各网格已读情况</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Read / workers</source>
+        <translation>已读 / 网格员</translation>
+    </message>
+    <message>
+        <source>Not read yet</source>
+        <translation>尚未阅读</translation>
+    </message>
+    <message>
+        <source>Notices</source>
+        <translation>通知公告</translation>
     </message>
 </context>
 <context>
@@ -2616,6 +2823,37 @@
     <message>
         <source>Kind</source>
         <translation>类型</translation>
+    </message>
+</context>
+<context>
+    <name>PublishDialog</name>
+    <message>
+        <source>Publish a notice</source>
+        <translation>发布通知</translation>
+    </message>
+    <message>
+        <source>district, street, community or grid code</source>
+        <translation>区、街道、社区或网格编码</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>发布范围</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Must be read</source>
+        <translation>必读</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>发布</translation>
     </message>
 </context>
 <context>
@@ -3754,6 +3992,158 @@
     </message>
 </context>
 <context>
+    <name>TaskActions</name>
+    <message>
+        <source>Reason or note (退回 and 退回重办 need one)</source>
+        <translation>原因或备注（退回、退回重办须填写）</translation>
+    </message>
+    <message>
+        <source>“%1” needs a reason</source>
+        <translation>“%1”须填写原因</translation>
+    </message>
+</context>
+<context>
+    <name>TaskCreateDialog</name>
+    <message>
+        <source>Issue a task</source>
+        <translation>下发任务</translation>
+    </message>
+    <message>
+        <source>A grid</source>
+        <translation>下发给网格</translation>
+    </message>
+    <message>
+        <source>A named worker</source>
+        <translation>指派给网格员</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>任务类型</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>任务标题</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>任务说明</translation>
+    </message>
+    <message>
+        <source>Due (a working day)</source>
+        <translation>截止日期（工作日）</translation>
+    </message>
+    <message>
+        <source>optional: id of the household, site…</source>
+        <translation>可选：住户、场所等记录的编号</translation>
+    </message>
+    <message>
+        <source>Target record</source>
+        <translation>任务对象</translation>
+    </message>
+    <message>
+        <source>Issue</source>
+        <translation>下发</translation>
+    </message>
+</context>
+<context>
+    <name>TaskDeskScreen</name>
+    <message>
+        <source>Issue a task…</source>
+        <translation>下发任务…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>By grid</source>
+        <translation>按网格</translation>
+    </message>
+    <message>
+        <source>By worker</source>
+        <translation>按网格员</translation>
+    </message>
+    <message>
+        <source>All tasks</source>
+        <translation>全部任务</translation>
+    </message>
+    <message>
+        <source>Show all</source>
+        <translation>显示全部</translation>
+    </message>
+    <message>
+        <source>Task desk</source>
+        <translation>任务督办</translation>
+    </message>
+    <message>
+        <source>All tasks (%1)</source>
+        <translation>全部任务（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>TaskModel</name>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Grid / target</source>
+        <translation>网格 / 对象</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <source>Countdown</source>
+        <translation>倒计时</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>(target no longer here)</source>
+        <translation>（对象已不在本机）</translation>
+    </message>
+    <message>
+        <source>(whole grid)</source>
+        <translation>（整个网格）</translation>
+    </message>
+    <message>
+        <source>%1 working days overdue</source>
+        <translation>逾期%1个工作日</translation>
+    </message>
+    <message>
+        <source>due today</source>
+        <translation>今天到期</translation>
+    </message>
+    <message>
+        <source>%1 working days left</source>
+        <translation>剩%1个工作日</translation>
+    </message>
+    <message>
+        <source> · reminded ×%1</source>
+        <translation> · 已催办×%1</translation>
+    </message>
+</context>
+<context>
     <name>TodayScreen</name>
     <message>
         <source>Refresh</source>
@@ -3941,6 +4331,36 @@
     <message>
         <source>Unlock</source>
         <translation>解锁</translation>
+    </message>
+</context>
+<context>
+    <name>UnreadNoticesDialog</name>
+    <message>
+        <source>Unread notices</source>
+        <translation>未读通知</translation>
+    </message>
+    <message>
+        <source>%1 unread notices</source>
+        <translation>有 %1 条未读通知</translation>
+    </message>
+    <message>
+        <source>, %1 of them must be read</source>
+        <translation>，其中 %1 条必读</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后再看</translation>
+    </message>
+</context>
+<context>
+    <name>UnreadNoticesPanel</name>
+    <message>
+        <source>Unread notices</source>
+        <translation>未读通知</translation>
+    </message>
+    <message>
+        <source>Unread notices (%1)</source>
+        <translation>未读通知（%1）</translation>
     </message>
 </context>
 <context>
@@ -4187,6 +4607,77 @@
     <message>
         <source>none yet</source>
         <translation>暂无</translation>
+    </message>
+</context>
+<context>
+    <name>WorkStatsScreen</name>
+    <message>
+        <source>All my area</source>
+        <translation>我的全部辖区</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>Default order</source>
+        <translation>恢复默认顺序</translation>
+    </message>
+    <message>
+        <source>By grid code and person, not ranked</source>
+        <translation>按网格编码和人员排列，不排名</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出Excel…</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>By grid</source>
+        <translation>按网格</translation>
+    </message>
+    <message>
+        <source>By person</source>
+        <translation>按人员</translation>
+    </message>
+    <message>
+        <source>Work statistics</source>
+        <translation>工作统计</translation>
+    </message>
+    <message>
+        <source>%1 to %2, %3 working days.</source>
+        <translation>%1 至 %2，共%3个工作日。</translation>
+    </message>
+    <message>
+        <source>In grid and name order, not ranked: click a column to sort by it.</source>
+        <translation>按网格和人员排列，不排名；点击列标题可按该列排序。</translation>
+    </message>
+    <message>
+        <source>Export to Excel</source>
+        <translation>导出Excel</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
     </message>
 </context>
 </TS>

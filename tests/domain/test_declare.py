@@ -53,7 +53,16 @@ def test_derived_tables_follow_the_declarations() -> None:
     names = list(SYNC_ENTITIES)
     assert names[names.index("case") :][:3] == ["case", "case_action", "attachment"]
     assert names.index("party_org") < names.index("party_guidance") < names.index("party_service")
-    assert {"case_action", "visit", "inspection", "inspection_item", "life_event"} == APPEND_ONLY
+    assert {
+        "case_action",
+        "visit",
+        "inspection",
+        "inspection_item",
+        "life_event",
+        "task_action",
+        "notice_read",
+    } == APPEND_ONLY
+    assert names[names.index("task") :][:4] == ["task", "task_action", "notice", "notice_read"]
     assert {
         "case": {
             "state",
@@ -65,7 +74,18 @@ def test_derived_tables_follow_the_declarations() -> None:
             "suspended_at",
             "suspended_seconds",
             "case_no",
-        }
+        },
+        "task": {
+            "state",
+            "signed_by",
+            "signed_at",
+            "done_at",
+            "answer_entity",
+            "answer_id",
+            "reason",
+            "remind_count",
+            "reminded_at",
+        },
     } == COMMAND_FIELDS
     assert {
         "phone",

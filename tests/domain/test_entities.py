@@ -292,7 +292,8 @@ def test_sync_metadata_names_real_fields() -> None:
         "building", "house", "household", "resident", "resident_tag", "visit", "need",
         "life_event", "hazard_site", "inspection", "inspection_item", "rectification", "case",
         "case_action", "attachment", "party_org", "adviser_posting", "party_guidance",
-        "party_guidance_link", "party_member", "party_service",
+        "party_guidance_link", "party_member", "party_service", "task", "task_action", "notice",
+        "notice_read",
     }
     for cls in SYNC_ENTITIES.values():
         assert issubclass(cls, Record)

@@ -25,7 +25,7 @@ from gridworker.server.users import create_department, import_grids
 from tests.server.conftest import GRID_A, GRID_B, GRID_C, login, square
 
 PULL = "/api/v1/sync/pull"
-REFERENCE = frozenset({"grid", "region", "department"})
+REFERENCE = frozenset({"grid", "region", "department", "reference_doc"})
 
 
 class Laptop:

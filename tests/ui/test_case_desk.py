@@ -18,7 +18,7 @@ from gridworker.ui.screens.case_desk import CaseDeskScreen
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import TaskManager
 from tests.cli.test_dashboard_cli import SEED_TIME, Seeded, seeded_server  # noqa: F401
-from tests.ui.conftest import enroll_demo
+from tests.ui.conftest import enroll_demo, grab
 
 # The module's fixtures make a seeded server and a profile once: its tests share one worker.
 pytestmark = pytest.mark.xdist_group("case_desk")
@@ -109,3 +109,39 @@ def test_batch_accept_with_a_refusal(qtbot: QtBot, street_session: AppSession) -
     assert screen.tabs.tabText(0) == "待受理 (0)" and screen.tabs.tabText(1) == "已受理 (5)"
     pick_queue(qtbot, screen, Queue.accepted)
     screen.select_rows([0, 1])
+
+
+def test_the_selected_case_is_shown_beside_the_queue(
+    qtbot: QtBot, street_session: AppSession
+) -> None:
+    """Proves selecting a case in the queue shows its description, place, coordinates and
+    timeline beside the list without leaving the desk (no action buttons of its own, the
+    batch bar acts), that with several selected the current row's case is shown, that a
+    refresh keeps it, and nothing selected shows the hint; screenshots at 1280 and 1366."""
+    screen = shown(qtbot, street_session)
+    assert screen.detail_hint.isVisible() and not screen.detail_scroll.isVisible()
+    pick_queue(qtbot, screen, Queue.accepted)
+    rows = list(screen.model.rows)
+    screen.select_rows([0])
+    qtbot.waitUntil(lambda: screen.detail.case_id == rows[0].id)
+    assert screen.detail_scroll.isVisible() and not screen.detail_hint.isVisible()
+    detail = screen.detail
+    assert detail.title.text() == rows[0].title
+    assert detail.description.text() and detail.description.text() != "（无描述）"
+    assert detail.timeline.rowCount() >= 2  # reported, accepted
+    assert "° N" in detail.values["location"].text() or "北纬" in detail.values["location"].text()
+    assert detail.values["grid"].text() == rows[0].grid_code
+    assert not detail.actions_row.isVisible()  # the batch bar below acts, not a second set
+    screen.select_rows([0, 1], current=rows[1].id)
+    qtbot.waitUntil(lambda: screen.detail.case_id == rows[1].id)
+    assert screen.current_case() == rows[1]
+    screen.refresh()
+    qtbot.waitUntil(lambda: not screen.loading and screen.detail.case_id == rows[1].id)
+    assert {c.id for c in screen.selected()} == {rows[0].id, rows[1].id}
+    grab(screen, "case-desk-detail")
+    screen.resize(1366, 768)
+    qtbot.wait(50)
+    grab(screen, "case-desk-detail-1366")
+    screen.select_rows([])
+    qtbot.waitUntil(lambda: screen.detail_hint.isVisible())
+    assert not screen.detail_scroll.isVisible()

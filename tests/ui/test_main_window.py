@@ -28,7 +28,8 @@ def test_navigation_and_status_bar(qtbot, session: AppSession) -> None:  # type:
     wait_idle(qtbot, session)
     qtbot.waitUntil(lambda: "1" in window.pending_label.text(), timeout=5000)
     assert window.keys == [
-        "today", "map", "register", "visits", "hazards", "community", "cases", "conflicts", "sync"]
+        "today", "map", "register", "visits", "hazards", "community", "cases", "notices",
+        "conflicts", "sync"]
     assert list(window.screens) == ["today", "sync"]  # the others are built when first shown
     for row in range(window.nav.count()):
         window.nav.setCurrentRow(row)

@@ -44,6 +44,7 @@ from gridworker.server.seed.geography import (
 from gridworker.server.seed.hazards import seed_hazards
 from gridworker.server.seed.party import seed_party
 from gridworker.server.seed.register import seed_register, seed_visits
+from gridworker.server.staff import refresh_staff
 from gridworker.server.users import AdminError
 
 __all__ = [
@@ -88,6 +89,7 @@ def seed_demo(
     # what the parts before it built (grids, workers, households).
     seed_district(seeder)
     seed_accounts(seeder)
+    refresh_staff(session)
     seed_register(seeder)
     seed_visits(seeder)
     seed_hazards(seeder)

@@ -24,6 +24,7 @@ def _user(seeder: Seeder, username: str, role: Role, display: str, **kwargs: Any
         password=DEMO_PASSWORD,
         role=role.code,
         display_name=display,
+        refresh_staff=False,  # once, when every account is made (seed_demo)
         **kwargs,
     )
     area = kwargs.get("area_code")

@@ -21,6 +21,7 @@ from gridworker.domain import enums
 from gridworker.domain.calendar import default_calendar
 from gridworker.domain.declare import Mask, field_decl
 from gridworker.domain.declare import find as find_entity
+from gridworker.domain.enums_field import TaskActionKind
 from gridworker.domain.errors import WorkflowError
 from gridworker.domain.errors import field_label as domain_field_label
 from gridworker.domain.masking import mask_kind, mask_value
@@ -147,8 +148,10 @@ def action_text(view: ConflictView, lang: str) -> str:
     """The rejected workflow action: what, by whom, when (what the conflict carries)."""
     action = extra(view, "action") or {}
     code = action.get("action")
+    # A task's action (docs/design.md §23) or a case's.
+    kinds = TaskActionKind if "task_id" in action else enums.CaseActionKind
     try:
-        what = enums.CaseActionKind.parse(str(code)).label(lang) if code else ""
+        what = kinds.parse(str(code)).label(lang) if code else ""
     except ValueError:
         what = str(code)
     parts = [what or QCoreApplication.translate("Conflicts", "Your workflow action on this case")]
@@ -174,6 +177,9 @@ def reason_text(reject_code: str | None, lang: str) -> str:
         ),
         "photo_required": QCoreApplication.translate(
             "Conflicts", "This action needs a photo of the site."
+        ),
+        "task_invalid_transition": QCoreApplication.translate(
+            "Conflicts", "Someone acted on the task first: your action no longer applies."
         ),
     }
     if not reject_code:

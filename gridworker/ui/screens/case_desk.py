@@ -3,7 +3,9 @@
 The queues and the batch logic live in services.case_desk (tested without Qt); this
 screen lays them out. Several rows may be selected; an action button is enabled when
 the workflow allows it for at least one of them, and after a batch each case gets its
-own line: applied, or refused and why. Double-clicking a case opens it in 事件.
+own line: applied, or refused and why. Beside the queue the selected case is shown
+whole (description, photos, coordinates, timeline: ui.widgets.case_detail, without its
+own action buttons, the batch bar acts); double-clicking a case opens it in 事件.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QTabBar,
     QTableView,
     QVBoxLayout,
@@ -40,6 +44,7 @@ from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.screens.today import AMBER, GREY, RED, STYLE, Column, RowsModel
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
+from gridworker.ui.widgets.case_detail import CaseDetailView
 
 A = CaseActionKind
 DESK_ACTIONS: tuple[CaseActionKind, ...] = (
@@ -230,12 +235,25 @@ class CaseDeskScreen(Screen):
         self.table.setObjectName("desk_table")
         empty_hint(self.table, self.tr("No case waits in this queue."))
         self.table.doubleClicked.connect(self._open_selected)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        layout.addWidget(self.table, 1)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        queue_side = QWidget()
+        queue_box = QVBoxLayout(queue_side)
+        queue_box.setContentsMargins(0, 0, 0, 0)
+        queue_box.addWidget(self.table, 1)
         self.empty = QLabel(self.tr("Nothing waiting in this queue."))
         self.empty.setObjectName("panel_empty")
         self.empty.setVisible(False)
-        layout.addWidget(self.empty)
+        queue_box.addWidget(self.empty)
+        queue_box.addStretch(0)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setObjectName("desk_split")
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(queue_side)
+        self.split.addWidget(self._detail_side(session))
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        layout.addWidget(self.split, 1)
         layout.addLayout(self._action_bar())
         self.results = QListWidget()
         self.results.setObjectName("batch_results")
@@ -246,6 +264,30 @@ class CaseDeskScreen(Screen):
 
     def title(self) -> str:
         return self.tr("Case desk")
+
+    def _detail_side(self, session: AppSession) -> QWidget:
+        side = QWidget()
+        box = QVBoxLayout(side)
+        box.setContentsMargins(6, 0, 0, 0)
+        self.detail_hint = QLabel(
+            self.tr("Select a case to see its description, photos, place and timeline here.")
+        )
+        self.detail_hint.setObjectName("panel_empty")
+        self.detail_hint.setWordWrap(True)
+        self.detail_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(self.detail_hint, 1)
+        self.detail = CaseDetailView(session, self.lang, with_actions=False)
+        self.detail.setObjectName("desk_detail")
+        self.detail_scroll = QScrollArea()
+        self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Only vertical scrolling: the timeline table scrolls sideways by itself.
+        self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.detail_scroll.setWidget(self.detail)
+        self.detail_scroll.setVisible(False)
+        box.addWidget(self.detail_scroll, 1)
+        side.setMinimumWidth(340)
+        return side
 
     def _queue_label(self, queue: Queue) -> str:
         names = {
@@ -314,19 +356,28 @@ class CaseDeskScreen(Screen):
             return
         counts, items, departments = result
         self.loading = False
+        same_queue = self.shown_queue is queue
+        keep = {c.id for c in self.selected()} if same_queue else set()
+        current = self.current_case() if same_queue else None
         self.shown_queue = queue
         self.counts = counts
         for n in range(self.tabs.count()):
             self.tabs.setTabText(n, self._queue_label(Queue[str(self.tabs.tabData(n))]))
         self.model.set_rows(items)
+        # A refresh (a sync, a batch) keeps the cases still in the queue selected.
+        self.select_rows(
+            [n for n, c in enumerate(items) if c.id in keep],
+            current=current.id if current is not None else None,
+        )
+        self._show_selected(reload=True)
         self.table.setVisible(bool(items))
         self.empty.setVisible(not items)
-        current = self.department.currentData()
+        chosen_department = self.department.currentData()
         self.department.clear()
         for choice in departments:
             self.department.addItem(choice.name, choice.code)
-        if current is not None:
-            self.department.setCurrentIndex(max(0, self.department.findData(current)))
+        if chosen_department is not None:
+            self.department.setCurrentIndex(max(0, self.department.findData(chosen_department)))
         self.scope_label.setText(
             self.tr("Grid: %1").replace("%1", self.scope) if self.scope else ""
         )
@@ -343,13 +394,41 @@ class CaseDeskScreen(Screen):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.rows[r] for r in rows if r < len(self.model.rows)]
 
-    def select_rows(self, rows: Sequence[int]) -> None:
-        """Select these rows (what a person does with Ctrl+click)."""
+    def select_rows(self, rows: Sequence[int], *, current: str | None = None) -> None:
+        """Select these rows (what a person does with Ctrl+click); the last one (or the
+        case `current`) becomes the current row, whose case is shown beside the queue."""
         selection = self.table.selectionModel()
         selection.clearSelection()
         flags = selection.SelectionFlag.Select | selection.SelectionFlag.Rows
         for r in rows:
             selection.select(self.model.index(r, 0), flags)
+        ids = [self.model.rows[r].id for r in rows if r < len(self.model.rows)]
+        if rows:
+            last = ids.index(current) if current in ids else len(ids) - 1
+            selection.setCurrentIndex(
+                self.model.index(list(rows)[last], 0), selection.SelectionFlag.NoUpdate
+            )
+
+    def current_case(self) -> DeskCase | None:
+        """The case shown beside the queue: the current row when selected, else the
+        first selected one; None when nothing is selected."""
+        chosen = self.selected()
+        if not chosen:
+            return None
+        row = self.table.currentIndex().row()
+        here: DeskCase | None = self.model.rows[row] if 0 <= row < len(self.model.rows) else None
+        return here if here is not None and here in chosen else chosen[0]
+
+    def _selection_changed(self) -> None:
+        self._update_buttons()
+        self._show_selected()
+
+    def _show_selected(self, *, reload: bool = False) -> None:
+        case = self.current_case()
+        self.detail_hint.setVisible(case is None)
+        self.detail_scroll.setVisible(case is not None)
+        if case is not None and (reload or case.id != self.detail.case_id):
+            self.detail.load(case.id)
 
     def _update_buttons(self) -> None:
         # Show what this queue's cases allow; enable what the selection allows.

@@ -38,12 +38,15 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from gridworker.domain.clock import district_today
+from gridworker.domain.enums import Role
 from gridworker.services.today import CaseDue, MyDay, RectificationDue, VisitDue, my_day
 from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
 from gridworker.ui.widgets.calendar_notice import CalendarNotice
+from gridworker.ui.widgets.notices import UnreadNoticesPanel
+from gridworker.ui.widgets.tasks import MyTasksPanel
 
 RED = "#b3261e"
 AMBER = "#b45309"
@@ -201,6 +204,10 @@ class TodayScreen(Screen):
             "hazard_site",
             "case",
             "case_action",
+            "task",
+            "task_action",
+            "notice",
+            "notice_read",
         }
     )
     navigate = Signal(str, str)  # screen key, record id
@@ -234,6 +241,14 @@ class TodayScreen(Screen):
         for card in (self.visits_card, self.rects_card, self.cases_card):
             cards.addWidget(card, 1)
         layout.addLayout(cards)
+        # Unread notices (§24; hidden when there are none) and tasks sent to this worker
+        # (§23; hidden for other roles).
+        self.notices = UnreadNoticesPanel(session)
+        self.notices.setVisible(False)
+        layout.addWidget(self.notices, 2)
+        self.tasks = MyTasksPanel(session)
+        self.tasks.setVisible(session.ws.actor.role is Role.grid_worker)
+        layout.addWidget(self.tasks, 2)
         self.visits = Panel(
             self.tr("Visits due"),
             self.tr("No visits due. Everyone has been seen."),
@@ -255,7 +270,7 @@ class TodayScreen(Screen):
         right.addWidget(self.rectifications, 1)
         right.addWidget(self.cases, 1)
         body.addLayout(right, 5)
-        layout.addLayout(body, 1)
+        layout.addLayout(body, 3)
         self.visits.table.doubleClicked.connect(
             lambda i: self._open("visits", self.visits.model.rows[i.row()].household_id)
         )
@@ -283,6 +298,9 @@ class TodayScreen(Screen):
             lambda _state: my_day(ws), done=self.show_day, failed=self._failed
         )
         self.calendar_notice.refresh()
+        if self.tasks.isVisibleTo(self):
+            self.tasks.refresh()
+        self.notices.refresh()
 
     def _tick(self) -> None:
         if self.isVisible():

@@ -54,9 +54,19 @@ class CaseDetailView(QWidget):
 
     acted = Signal(str, object)  # case id, new CaseState
 
-    def __init__(self, session: AppSession, lang: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: AppSession,
+        lang: str,
+        parent: QWidget | None = None,
+        *,
+        with_actions: bool = True,
+    ) -> None:
+        # with_actions=False: the case desk acts through its own batch bar, so the
+        # per-case buttons would offer the same actions twice.
         super().__init__(parent)
         self.session = session
+        self.with_actions = with_actions
         self.lang = lang
         self.detail: CaseDetail | None = None
         self.departments: list[Choice] = []
@@ -100,6 +110,7 @@ class CaseDetailView(QWidget):
             ("department", self.tr("Department")),
             ("source", self.tr("Source")),
             ("flags", self.tr("Flags")),
+            ("location", self.tr("Coordinates")),
         ]
         for n, (key, text) in enumerate(names):
             caption = QLabel(text)
@@ -108,6 +119,7 @@ class CaseDetailView(QWidget):
             value.setObjectName(f"field_{key}")
             value.setTextFormat(Qt.TextFormat.PlainText)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)  # a long address wraps in a narrow pane (the case desk)
             self.values[key] = value
             self.fields.addWidget(caption, n // 2, (n % 2) * 2)
             self.fields.addWidget(value, n // 2, (n % 2) * 2 + 1)
@@ -122,7 +134,9 @@ class CaseDetailView(QWidget):
         layout.addWidget(self.description)
         self.photos = PhotoStrip(session)
         layout.addWidget(self.photos)
-        actions = QHBoxLayout()
+        self.actions_row = QWidget()
+        actions = QHBoxLayout(self.actions_row)
+        actions.setContentsMargins(0, 0, 0, 0)
         self.no_actions = QLabel(self.tr("No action is yours to take now"))
         self.no_actions.setStyleSheet("color: #6b7280")
         actions.addWidget(self.no_actions)
@@ -132,7 +146,8 @@ class CaseDetailView(QWidget):
         actions.addWidget(self.note, 1)
         self.buttons = QHBoxLayout()
         actions.addLayout(self.buttons)
-        layout.addLayout(actions)
+        layout.addWidget(self.actions_row)
+        self.actions_row.setVisible(with_actions)
         self.error = error_label("error")
         layout.addWidget(self.error)
         layout.addWidget(section_label(self.tr("Timeline")))
@@ -209,6 +224,7 @@ class CaseDetailView(QWidget):
             "department": detail.department or "",
             "source": detail.source.label(lang),
             "flags": "、".join(flags) or "—",
+            "location": self._location(detail),
         }
         for key, text in values.items():
             self.values[key].setText(text)
@@ -217,6 +233,15 @@ class CaseDetailView(QWidget):
             self.photos.bind("case", item.id)
         self._show_actions(detail.actions)
         self._show_timeline(detail)
+
+    def _location(self, detail: CaseDetail) -> str:
+        if detail.lat is None or detail.lon is None:
+            return self.tr("not recorded")
+        return (
+            self.tr("%1° N, %2° E")
+            .replace("%1", f"{detail.lat:.5f}")
+            .replace("%2", f"{detail.lon:.5f}")
+        )
 
     def _show_actions(self, actions: list[CaseActionKind]) -> None:
         for button in self.action_buttons.values():

@@ -162,6 +162,20 @@ class InspectionForm(QWidget):
             failed=lambda exc: self.error.setText(error_text(exc)),
         )
 
+    def preview(self, template: ChecklistTemplate, site_name: str) -> None:
+        """Show every item of `template` as the inspector will see it, with nothing to save
+        (the checklist editor's preview): no draft is kept, save and cancel are hidden."""
+        self.keeper.close()
+        self.target = FormTarget(site_id="", site_name=site_name)
+        self._clear()
+        self.error.setText("")
+        with self.guard.quiet():
+            self.overall_note.clear()
+            self._fill(self.target, template, list(template.items))
+        self.guard.mark_clean()
+        self.save_button.setVisible(False)
+        self.cancel_button.setVisible(False)
+
     def _build(
         self, target: FormTarget, template: ChecklistTemplate, items: list[ChecklistItem]
     ) -> None:
@@ -298,8 +312,8 @@ class InspectionForm(QWidget):
 
     def save(self) -> None:
         target = self.target
-        if target is None or self.template is None:
-            return
+        if target is None or self.template is None or not target.site_id:
+            return  # nothing loaded, or a preview
         problems = self.problems()
         if problems:
             self.error.setText("\n".join(problems))
@@ -322,6 +336,8 @@ class InspectionForm(QWidget):
         note = self.overall_note.text().strip() or None
         kind = InspectionKind.parse(str(self.kind.currentData()))
         ws = self.session.ws
+        # The version the form was opened with, even if a newer one was synced meanwhile.
+        version = self.template.version if self.template is not None else None
 
         def work(_state: object) -> InspectionOutcome:
             outcome = record_inspection(
@@ -332,6 +348,7 @@ class InspectionForm(QWidget):
                 note=note,
                 kind=kind,
                 rectification_id=target.rectification_id,
+                template_version=version,
             )
             if photos:
                 rows = inspection_item_ids(ws, outcome.inspection_id)

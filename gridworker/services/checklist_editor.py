@@ -1,0 +1,78 @@
+"""The district admin's checklist editor (docs/design.md §25): a draft is the newest
+version's JSON document renumbered one higher; it is checked on the laptop by the same
+rules as the server (`domain.checklist_publish.template_from_data`: the schema, then the
+loader's rules), and published through the server's authorised route
+(`POST /api/v1/checklists`), which runs `gridworker-server publish-checklist`'s own
+path: version order, and the refusal to drop an item that open rectifications use."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from gridworker.domain.checklist_publish import PREFIX, template_from_data
+from gridworker.domain.checklists import ChecklistError, ChecklistTemplate
+from gridworker.domain.enums import Role
+from gridworker.services.checklist_store import all_templates, newest
+from gridworker.services.syncing import client_for
+from gridworker.services.workspace import ServiceError, Workspace
+from gridworker.storage.models import Setting
+from gridworker.storage.reference_terms import PREFIX as SETTING_PREFIX
+
+
+def codes(ws: Workspace) -> list[tuple[str, str, int]]:
+    """(code, zh title, highest version) of every template this laptop knows."""
+    best: dict[str, ChecklistTemplate] = {}
+    for (code, _v), template in all_templates(ws).items():
+        if code not in best or template.version > best[code].version:
+            best[code] = template
+    return [(c, t.title.get("zh", c), t.version) for c, t in sorted(best.items())]
+
+
+def document_of(ws: Workspace, template: ChecklistTemplate) -> dict[str, Any]:
+    """The JSON document of one version: its shipped file, or the synced document."""
+    if template.path is not None and template.path.suffix == ".json" and template.path.is_file():
+        data = json.loads(template.path.read_text(encoding="utf-8-sig"))
+        if isinstance(data, dict):
+            return data
+    key = f"{SETTING_PREFIX}{PREFIX}{template.code}:{template.version}"
+    with ws.read() as s:
+        row = s.scalar(select(Setting).where(Setting.key == key))
+    value = row.value if row is not None else None
+    if isinstance(value, dict) and isinstance(value.get("data"), dict):
+        return copy.deepcopy(value["data"])
+    raise ServiceError("checklist_unknown", template=template.code)
+
+
+def new_draft(ws: Workspace, code: str) -> dict[str, Any]:
+    """The newest version of `code` as a draft of the next version."""
+    try:
+        current = newest(ws, code)
+    except ChecklistError:
+        raise ServiceError("checklist_unknown", template=code) from None
+    data = document_of(ws, current)
+    data["version"] = current.version + 1
+    return data
+
+
+def check_draft(data: dict[str, Any]) -> ChecklistTemplate:
+    """The template the draft makes, or ServiceError naming what is wrong and where."""
+    try:
+        return template_from_data(data, "草稿")
+    except ChecklistError as exc:
+        raise ServiceError("checklist_invalid", detail=str(exc).removeprefix("草稿: ")) from None
+
+
+def publish_draft(ws: Workspace, data: dict[str, Any], *, lang: str = "zh_CN") -> dict[str, Any]:
+    """Check the draft here, then publish it through the server (online; district admin
+    only). Returns the server's answer: code, version, and whether it is new."""
+    if ws.actor.role is not Role.admin:
+        raise ServiceError("checklist_publish_role")
+    check_draft(data)
+    client = client_for(ws, lang=lang)
+    reply = client.request("POST", "/api/v1/checklists", json=data, retry=False)
+    answer: dict[str, Any] = reply.json()
+    return answer

@@ -1,0 +1,130 @@
+"""Checklist templates published from the server (docs/design.md §25), on SQLite and
+PostgreSQL: the schema's and the loader's refusals naming the failing item, version order,
+the same content twice, an item still used by an open rectification, and the command
+line (`publish-checklist`, `list-checklists --json`)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from gridworker.domain.checklists import ChecklistError
+from gridworker.resources import resource
+from gridworker.server.checklists import list_checklists, publish_checklist
+from gridworker.server.cli import main
+from gridworker.server.core.db import transaction
+from gridworker.server.merge import new_record
+from tests.server.conftest import GRID_A
+
+
+def shipped(code: str = "fire_safety") -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resource("checklists", f"{code}.json").read_text("utf-8"))
+    return data
+
+
+def version_2() -> dict[str, Any]:
+    """fire_safety v2: a campaign's night check added, the first section's last item
+    dropped."""
+    data = shipped()
+    data["version"] = 2
+    first = data["sections"][0]
+    dropped = first["items"].pop()
+    extra = copy.deepcopy(first["items"][0])
+    extra["code"] = "FS-NIGHT-01"
+    extra["text"] = {"zh": "夜间营业时安全出口未上锁", "en": "Exits unlocked at night"}
+    first["items"].append(extra)
+    data["_dropped"] = dropped["code"]
+    return data
+
+
+def publish(app: FastAPI, data: dict[str, Any]) -> tuple[str, bool]:
+    with transaction(app.state.sessions) as s:
+        doc, new = publish_checklist(s, data, username="admin", source="v.json")
+        return doc.kind, new
+
+
+def test_publishing_checks_and_orders_versions(app: FastAPI) -> None:
+    """Proves a schema failure is refused naming the section and item; version 2 publishes
+    once (the same content again changes nothing, other content under version 2 is
+    refused); an older version number is refused; the list shows shipped and published."""
+    bad = version_2()
+    bad.pop("_dropped")
+    bad["sections"][1]["items"][2]["severity"] = "huge"
+    with pytest.raises(ChecklistError) as refused:
+        publish(app, bad)
+    assert "item FS-" in str(refused.value) and "severity" in str(refused.value)
+    assert str(refused.value).startswith("v.json: section ")
+    good = version_2()
+    good.pop("_dropped")
+    assert publish(app, good) == ("cl:fire_safety:2", True)
+    assert publish(app, good) == ("cl:fire_safety:2", False)
+    other = copy.deepcopy(good)
+    other["title"]["zh"] = "另一个标题"
+    with pytest.raises(ChecklistError, match=r"exists already .* as version 3"):
+        publish(app, other)
+    with pytest.raises(ChecklistError, match="exists already"):
+        publish(app, shipped())  # version 1 ships with the app
+    with transaction(app.state.sessions, write=False) as s:
+        listed = {entry["code"]: entry for entry in list_checklists(s)}
+    assert listed["fire_safety"]["current"] == 2
+    assert [v["source"] for v in listed["fire_safety"]["versions"]] == ["shipped", "published"]
+    assert listed["gas_safety"]["current"] == 1
+
+
+def test_an_item_used_by_an_open_rectification_cannot_go(app: FastAPI) -> None:
+    """Proves a version dropping an item that an open rectification still uses is refused
+    naming the item; once the rectification is closed out it publishes."""
+    data = version_2()
+    dropped = data.pop("_dropped")
+    with transaction(app.state.sessions) as s:
+        rect = new_record(
+            s,
+            entity="rectification",
+            record_id="r-1",
+            grid_code=GRID_A,
+            data={"item_code": dropped, "status": "open", "description": "x"},
+            author="worker.a",
+            now=datetime.now(UTC),
+        )
+        s.flush()
+    with pytest.raises(ChecklistError) as refused:
+        publish(app, data)
+    assert f"{dropped} (1 open)" in str(refused.value)
+    with transaction(app.state.sessions) as s:
+        stored = s.get(type(rect), ("rectification", "r-1"))
+        stored.data = {**stored.data, "status": "closed"}
+    assert publish(app, data)[1] is True
+
+
+def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Proves `publish-checklist` publishes and says so, fails with one line naming the
+    failing item, and `list-checklists --json` lists kinds and versions."""
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    assert main(["--db", db, "init"]) == 0
+    good = version_2()
+    good.pop("_dropped")
+    path = tmp_path / "fire_safety.v2.json"
+    path.write_text(json.dumps(good, ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--db", db, "publish-checklist", str(path)]) == 0
+    assert "fire_safety version 2 published" in capsys.readouterr().out
+    broken = copy.deepcopy(good)
+    broken["version"] = 3
+    broken["sections"][0]["items"][0]["photo"] = "sometimes"
+    path.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+    assert main(["--db", db, "publish-checklist", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "item FS-MGMT-01 › photo" in err
+    assert main(["--db", db, "list-checklists", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(e["code"], e["kind"], e["current"]) for e in listed] == [
+        ("dangerous_building", "dangerous_building", 1),
+        ("fire_safety", "fire_safety", 2),
+        ("gas_safety", "gas_safety", 1),
+    ]
