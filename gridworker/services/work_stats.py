@@ -3,7 +3,7 @@ a period of district days, for supervisors and the district admin.
 
 Figures (the same for a grid and a worker, except that visits due belong to a grid):
 
-- visits due / done: tagged residents whose visit fell due by the period's last day (their
+- visits due / done: tagged residents in the register (§12) whose visit fell due by the period's last day (their
   household's last visit before the period plus the tag's interval, as on 今日待办), once
   each; done: their household was visited within the period;
 - visits: visits recorded in the period (a worker: as the visitor);
@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from gridworker.domain.enums import Role
 from gridworker.domain.enums_field import TaskState
 from gridworker.services.dashboard import area_known, scope_name
+from gridworker.services.standing import in_register
 from gridworker.services.tasks import staff_directory
 from gridworker.services.today import _interval
 from gridworker.services.workspace import ServiceError, Workspace
@@ -283,6 +284,7 @@ def _visits_due(
         .where(
             ResidentTagRow.deleted.is_(False),
             ResidentRow.deleted.is_(False),
+            in_register(),  # moved out or died: no longer due, as on 今日待办 (§12)
             HouseholdRow.deleted.is_(False),
             or_(ResidentTagRow.start_date.is_(None), ResidentTagRow.start_date <= end),
             or_(ResidentTagRow.end_date.is_(None), ResidentTagRow.end_date >= start),

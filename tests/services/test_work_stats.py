@@ -138,3 +138,34 @@ def test_scope_period_and_role_refusals(ws: Workspace) -> None:
     everything = work_stats.work_stats(ws)
     assert (everything.start, everything.end) == (date(2026, 11, 1), date(2026, 11, 27))
     assert OTHER in {line.key for line in everything.by_grid}
+
+
+def test_a_resident_who_moved_out_is_not_due(ws: Workspace) -> None:
+    """Proves visits due follow the register's standing (docs/design.md §12), as 今日待办
+    does: a tagged resident who moved out before the period is no longer a visit due of
+    their grid, while one still in the register is."""
+    from gridworker.domain.life_enums import LifeEventKind
+    from gridworker.services import life_events
+
+    seed_work(ws)
+    worker = as_supervisor(ws)
+    before = work_stats.work_stats(ws, start=NOV[0], end=NOV[1])
+    due_before = {line.key: line.figures["visits_due"] for line in before.by_grid}
+    assert due_before[GRID2] == 1
+    with ws.read() as s:
+        from sqlalchemy import select
+
+        from gridworker.storage.models import ResidentRow
+
+        [rid] = s.scalars(select(ResidentRow.id).where(ResidentRow.grid_code == GRID2))
+    ws.actor = worker
+    life_events.record_event(
+        ws,
+        life_events.EventInput(
+            kind=LifeEventKind.moved_out, event_date=date(2026, 10, 30), resident_id=rid
+        ),
+    )
+    as_supervisor(ws)
+    after = work_stats.work_stats(ws, start=NOV[0], end=NOV[1])
+    due_after = {line.key: line.figures["visits_due"] for line in after.by_grid}
+    assert due_after[GRID2] == 0 and due_after[GRID] == due_before[GRID]
