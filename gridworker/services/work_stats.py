@@ -3,9 +3,10 @@ a period of district days, for supervisors and the district admin.
 
 Figures (the same for a grid and a worker, except that visits due belong to a grid):
 
-- visits due / done: tagged residents in the register (§12) whose visit fell due by the period's last day (their
-  household's last visit before the period plus the tag's interval, as on 今日待办), once
-  each; done: their household was visited within the period;
+- visits due / done: tagged residents in the register (§12) whose visit fell due by the
+  period's last day (their household's last visit before the period plus the tag's
+  interval, as on 今日待办), once each; done: their household was visited within the
+  period;
 - visits: visits recorded in the period (a worker: as the visitor);
 - tasks due / done / on time: tasks (not cancelled) whose due date lies in the period; done
   by the period's end; on time: done on or before the due date (a working day, §23). A
