@@ -488,6 +488,10 @@
         <translation>发布…</translation>
     </message>
     <message>
+        <source>current version %1</source>
+        <translation>现行第%1版</translation>
+    </message>
+    <message>
         <source>Checklist editor</source>
         <translation>检查表编辑</translation>
     </message>

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from gridworker.domain.checklists import ChecklistError
 from gridworker.resources import resource
@@ -20,7 +21,7 @@ from gridworker.server.checklists import list_checklists, publish_checklist
 from gridworker.server.cli import main
 from gridworker.server.core.db import transaction
 from gridworker.server.merge import new_record
-from tests.server.conftest import GRID_A
+from tests.server.conftest import GRID_A, login
 
 
 def shipped(code: str = "fire_safety") -> dict[str, Any]:
@@ -128,3 +129,51 @@ def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         ("fire_safety", "fire_safety", 2),
         ("gas_safety", "gas_safety", 1),
     ]
+
+
+def test_the_publishing_route(app: FastAPI, client: TestClient) -> None:
+    """Proves POST /api/v1/checklists publishes for the admin only (a supervisor and a
+    worker get 403 in Chinese), answers an existing version and a dropped
+    item in use with 422 in Chinese naming the item and its text, the same document again
+    with published=false; GET lists the versions for anyone signed in."""
+    data = version_2()
+    dropped = data.pop("_dropped")
+    for who in ("sup.street", "worker.a"):
+        refused = client.post("/api/v1/checklists", json=data, headers=login(client, who))
+        assert refused.status_code == 403
+        assert refused.json()["message"] == "只有区管理员可以发布检查表"
+    admin = login(client, "admin")
+    changed = shipped()
+    changed["source"] = "改过的依据"
+    again = client.post("/api/v1/checklists", json=changed, headers=admin)
+    assert again.status_code == 422
+    assert again.json()["message"] == (
+        "检查表 fire_safety 第1版已经存在（随软件发布或已发布），修改请作为第2版发布"
+    )
+    with transaction(app.state.sessions) as s:
+        new_record(
+            s,
+            entity="rectification",
+            record_id="r-2",
+            grid_code=GRID_A,
+            data={"item_code": dropped, "status": "open", "description": "x"},
+            author="worker.a",
+            now=datetime.now(UTC),
+        )
+    text = next(i["text"]["zh"] for sec in shipped()["sections"] for i in sec["items"]
+                if i["code"] == dropped)  # fmt: skip
+    in_use = client.post("/api/v1/checklists", json=data, headers=admin)
+    assert in_use.status_code == 422
+    assert f"{dropped}“{text}”（1项整改未销号）" in in_use.json()["message"]
+    kept = version_2()
+    kept.pop("_dropped")
+    kept["sections"][0]["items"].insert(0, next(
+        i for sec in shipped()["sections"] for i in sec["items"] if i["code"] == dropped
+    ))  # fmt: skip
+    done = client.post("/api/v1/checklists", json=kept, headers=admin)
+    assert done.status_code == 200, done.text
+    assert done.json() == {"code": "fire_safety", "version": 2, "published": True}
+    same = client.post("/api/v1/checklists", json=kept, headers=admin)
+    assert same.json() == {"code": "fire_safety", "version": 2, "published": False}
+    listed = client.get("/api/v1/checklists", headers=login(client, "worker.a")).json()
+    assert {e["code"]: e["current"] for e in listed}["fire_safety"] == 2

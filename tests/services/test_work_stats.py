@@ -8,7 +8,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from gridworker.domain.enums import GridType, HazardKind, PremisesType, Role, TagKind, VisitMode
+from gridworker.domain.enums import (
+    CloseBasis,
+    GridType,
+    HazardKind,
+    PremisesType,
+    Role,
+    TagKind,
+    VisitMode,
+)
 from gridworker.domain.enums_field import TaskActionKind
 from gridworker.services import inspections, register, tasks, visits, work_stats
 from gridworker.services.workspace import ServiceError, Workspace
@@ -169,3 +177,40 @@ def test_a_resident_who_moved_out_is_not_due(ws: Workspace) -> None:
     after = work_stats.work_stats(ws, start=NOV[0], end=NOV[1])
     due_after = {line.key: line.figures["visits_due"] for line in after.by_grid}
     assert due_after[GRID2] == 0 and due_after[GRID] == due_before[GRID]
+
+
+def test_rectifications_closed_on_time_and_late(ws: Workspace) -> None:
+    """Proves 整改销号 and 按期销号: of two rectifications found on 27 Nov (deadline 2 Dec, three
+    working days), the one closed on 27 Nov counts on time, the one closed on 3 Dec not;
+    both count under the supervisor who closed them, listed after the grid workers."""
+    seed_work(ws)
+    site = inspections.register_site(
+        ws,
+        grid_code=GRID2,
+        kind=HazardKind.fire_safety,
+        name="湘味餐馆",
+        premises_type=PremisesType.small_restaurant,
+    )
+    outcome = inspections.record_inspection(
+        ws, site_id=site, answers={"FS-MGMT-02": "fail", "FS-MGMT-03": "fail"}
+    )
+    first, second = outcome.rectification_ids
+    for rect in (first, second):
+        inspections.mark_rectified(ws, rect, measures="已整改")
+    as_supervisor(ws)
+    for rect in (first, second):
+        inspections.verify_rectification(ws, rect)
+    inspections.close_out(ws, first, basis=CloseBasis.verification)
+    ws.clock = lambda: datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
+    inspections.close_out(ws, second, basis=CloseBasis.verification)
+    stats = work_stats.work_stats(ws, start=NOV[0], end=date(2026, 12, 31))
+    grid = {line.key: line.figures for line in stats.by_grid}[GRID2]
+    assert (grid["rectifications_found"], grid["rectifications_closed"]) == (2, 2)
+    assert grid["rectifications_on_time"] == 1
+    people = stats.by_worker
+    assert people[-1].key == "zhou.sup" and people[-1].grids == ()
+    assert people[-1].figures["rectifications_closed"] == 2
+    assert people[-1].figures["rectifications_on_time"] == 1
+    november = work_stats.work_stats(ws, start=NOV[0], end=NOV[1])
+    grid = {line.key: line.figures for line in november.by_grid}[GRID2]
+    assert (grid["rectifications_closed"], grid["rectifications_on_time"]) == (1, 1)

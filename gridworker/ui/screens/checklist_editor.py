@@ -86,7 +86,8 @@ class ChecklistEditorScreen(Screen):
         split.setStretchFactor(1, 1)
         layout.addWidget(split, 1)
         for code, title, version in checklist_editor.codes(session.ws):
-            self.template.addItem(f"{title}（{code}，现行第{version}版）", code)
+            current = self.tr("current version %1").replace("%1", str(version))
+            self.template.addItem(f"{title}（{current}）", code)
         self.template.currentIndexChanged.connect(lambda _i: self.load_draft())
         self.load_draft()
 
@@ -176,7 +177,8 @@ class ChecklistEditorScreen(Screen):
         lang = "zh" if self.lang.startswith("zh") else "en"
         current: QTreeWidgetItem | None = None
         for s_index, section in enumerate(self.draft["sections"]):
-            group = QTreeWidgetItem([section["title"].get(lang, ""), section["code"], "", ""])
+            # A group's code (a lower-case word) is edited in the form, not listed here.
+            group = QTreeWidgetItem([section["title"].get(lang, ""), "", "", ""])
             group.setData(0, Qt.ItemDataRole.UserRole, (s_index, None))
             self.tree.addTopLevelItem(group)
             if self.selected == (s_index, None):
