@@ -48,7 +48,7 @@ from gridworker.domain.enums import (
 from gridworker.domain.errors import noun
 from gridworker.domain.masking import mask_phone
 from gridworker.domain.workflow import available_actions
-from gridworker.services.inspections import template_for
+from gridworker.services import checklist_store
 from gridworker.services.queries import Page
 from gridworker.services.records import to_entity
 from gridworker.services.workspace import ServiceError, Workspace
@@ -561,10 +561,6 @@ def _site_item(
     )
 
 
-def _item_texts(kind: HazardKind) -> dict[str, Mapping[str, str]]:
-    return {item.code: item.text for item in template_for(kind).items}
-
-
 def site_detail(ws: Workspace, site_id: str) -> SiteDetail:
     """A site with its inspections (newest first) and rectifications (open ones first)."""
     today = _today(ws)
@@ -597,7 +593,8 @@ def site_detail(ws: Workspace, site_id: str) -> SiteDetail:
                 .order_by(RectificationRow.deadline, RectificationRow.id)
             )
         )
-        texts = _item_texts(row.kind)
+        # Every version's words, published ones too (docs/design.md §25).
+        texts = checklist_store.item_labels(checklist_store.templates_in(s), row.kind.code)
         rect_items = [
             _from_row(
                 RectificationItem,

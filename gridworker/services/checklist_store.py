@@ -5,9 +5,12 @@ was opened with, and an old one reopens, prints and is re-inspected with its own
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,8 +23,10 @@ from gridworker.storage.reference_terms import PREFIX as SETTING_PREFIX
 
 log = logging.getLogger(__name__)
 
-# Parsed published templates by their setting key and document version.
-_parsed: dict[tuple[str, int], ChecklistTemplate | None] = {}
+# Parsed published templates by their setting key and content digest (two profiles in one
+# process, or a server restored and published again, may hold different documents under
+# one key and version).
+_parsed: dict[tuple[str, str], ChecklistTemplate | None] = {}
 
 
 def _synced(s: Session) -> dict[tuple[str, int], ChecklistTemplate]:
@@ -31,7 +36,8 @@ def _synced(s: Session) -> dict[tuple[str, int], ChecklistTemplate]:
         value: Any = row.value
         if not isinstance(value, dict) or not isinstance(value.get("data"), dict):
             continue
-        cache_key = (row.key, int(value.get("version") or 0))
+        digest = hashlib.sha256(orjson.dumps(value["data"], option=orjson.OPT_SORT_KEYS))
+        cache_key = (row.key, digest.hexdigest())
         if cache_key not in _parsed:
             try:
                 _parsed[cache_key] = template_from_data(value["data"], row.key)
@@ -47,8 +53,35 @@ def _synced(s: Session) -> dict[tuple[str, int], ChecklistTemplate]:
 def all_templates(ws: Workspace) -> dict[tuple[str, int], ChecklistTemplate]:
     """Shipped and synced versions, by (code, version)."""
     with ws.read() as s:
-        synced = _synced(s)
-    return {**checklists.load_all(), **synced}
+        return templates_in(s)
+
+
+def templates_in(s: Session) -> dict[tuple[str, int], ChecklistTemplate]:
+    """`all_templates` inside an open session (ledgers, printing)."""
+    return {**checklists.load_all(), **_synced(s)}
+
+
+def item_labels(
+    templates: dict[tuple[str, int], ChecklistTemplate], code: str
+) -> dict[str, Mapping[str, str]]:
+    """Item code -> its text (zh/en) over every version of `code`, the newest text winning,
+    so that an item a later version dropped still has its words (old rectifications)."""
+    texts: dict[str, Mapping[str, str]] = {}
+    for (c, _v), template in sorted(templates.items(), key=lambda kv: kv[0][1]):
+        if c == code:
+            texts.update({i.code: i.text for i in template.items})
+    return texts
+
+
+def item_texts(templates: dict[tuple[str, int], ChecklistTemplate], code: str) -> dict[str, str]:
+    """`item_labels` in Chinese."""
+    return {k: checklists.label(v, "zh_CN") for k, v in item_labels(templates, code).items()}
+
+
+def title_of(templates: dict[tuple[str, int], ChecklistTemplate], code: str, version: int) -> str:
+    """A version's Chinese title (`code vN` for one this laptop does not hold)."""
+    template = templates.get((code, version))
+    return checklists.label(template.title, "zh_CN") if template else f"{code} v{version}"
 
 
 def newest(ws: Workspace, code: str) -> ChecklistTemplate:

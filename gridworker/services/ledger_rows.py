@@ -11,29 +11,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from gridworker.domain import checklists
 from gridworker.domain.deadlines import case_deadline_status, case_effective_deadline
 from gridworker.domain.entities import Case
 from gridworker.domain.enums import (
     CaseActionKind,
     CaseCategory,
     CaseState,
-    HazardKind,
     ItemAnswer,
     RectificationStatus,
     Role,
 )
+from gridworker.services import checklist_store
 from gridworker.services.case_queries import subcategory_label
 from gridworker.services.exporting import (
     KINDS,
 )
-from gridworker.services.inspections import template_for
 from gridworker.services.ledger_life import (
     count_life_events,
     life_event_columns,
@@ -224,19 +221,6 @@ def _grid_join(stmt: Any, model: type[SyncRecord]) -> Any:
     return stmt.outerjoin(GridRow, GridRow.code == model.grid_code)
 
 
-@cache
-def template_title(code: str, version: int) -> str:
-    try:
-        return checklists.label(checklists.get(code, version).title, "zh_CN")
-    except checklists.ChecklistError:
-        return f"{code} v{version}"
-
-
-@cache
-def _item_texts(kind: HazardKind) -> dict[str, str]:
-    return {item.code: checklists.label(item.text, "zh_CN") for item in template_for(kind).items}
-
-
 # --- rows per kind: plain dicts of raw values, keyed by column ----------------------------
 
 
@@ -306,6 +290,7 @@ def _inspection_rows(
     stmt = stmt.outerjoin(failed, failed.c.inspection_id == InspectionRow.id)
     stmt = _within(_in_scope(stmt, InspectionRow, scope), InspectionRow.inspected_at, period)
     stmt = stmt.order_by(InspectionRow.inspected_at, InspectionRow.id)
+    templates = checklist_store.templates_in(s)  # shipped and published versions (§25)
     for row, grid_name, site, n_failed in s.execute(stmt.execution_options(yield_per=500)):
         yield {
             **_fields(row, "id", "grid_code", "kind", "inspector", "inspected_at", "result"),
@@ -315,7 +300,9 @@ def _inspection_rows(
             "site_name": site.name if site else None,
             "site_kind": site.kind if site else None,
             "site_address": site.address if site else None,
-            "template": template_title(row.template_code, row.template_version),
+            "template": checklist_store.title_of(
+                templates, row.template_code, row.template_version
+            ),
             "failed_items": n_failed or 0,
         }
 
@@ -333,8 +320,13 @@ def _rectification_rows(
     stmt = _within(_in_scope(stmt, RectificationRow, scope), found.inspected_at, period)
     stmt = stmt.order_by(found.inspected_at, RectificationRow.id)
     today = ws.now().astimezone(ws.calendar.zone).date()
+    templates = checklist_store.templates_in(s)
+    texts_of: dict[str, dict[str, str]] = {}
     for row, grid_name, site, found_at in s.execute(stmt.execution_options(yield_per=500)):
-        texts = _item_texts(site.kind) if site is not None else {}
+        texts: dict[str, str] = {}
+        if site is not None:
+            code = site.kind.code
+            texts = texts_of.setdefault(code, checklist_store.item_texts(templates, code))
         yield {
             **_fields(row, "id", "grid_code", "description", "measures", "deadline", "status"),
             **_fields(row, "verified_at", "closed_at", "closed_by", "close_basis"),
@@ -492,13 +484,14 @@ def list_inspections(
     stmt = _within(_in_scope(stmt, InspectionRow, scope), InspectionRow.inspected_at, period)
     stmt = stmt.order_by(InspectionRow.inspected_at.desc(), InspectionRow.id).limit(limit)
     with ws.read() as s:
+        templates = checklist_store.templates_in(s)
         return [
             InspectionChoice(
                 row.id,
                 row.grid_code,
                 row.inspected_at,
                 site_name or "",
-                template_title(row.template_code, row.template_version),
+                checklist_store.title_of(templates, row.template_code, row.template_version),
                 row.inspector_name or row.inspector,
                 row.result,
                 int(n_failed or 0),

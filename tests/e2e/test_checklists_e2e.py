@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from gridworker.domain.enums import HazardKind, PremisesType
-from gridworker.services import checklist_store, inspections
+from gridworker.services import case_queries, checklist_store, inspections, ledger_rows
 from gridworker.services.syncing import sync_now
 from gridworker.storage.models import InspectionRow
 from tests.e2e.conftest import GRID_A, PASSWORD, LiveServer, enrolled
@@ -67,5 +67,39 @@ def test_a_published_checklist_reaches_the_laptop(live_server: LiveServer, tmp_p
         assert checklist_store.get_template(worker, "fire_safety", 1).version == 1
         listed = json.loads(server_cli(live_server, "list-checklists", "--json").stdout)
         assert {e["code"]: e["current"] for e in listed}["fire_safety"] == 2
+    finally:
+        worker.close()
+
+
+def test_a_published_version_reads_back_in_ledgers_and_the_site_file(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves an inspection answered against a published version (not shipped with the app)
+    shows that version's title in the ledger's list of inspections, and the rectification of
+    its new item shows the item's words on the site's file, not its bare code."""
+    worker = enrolled(live_server, tmp_path, "worker.a")
+    try:
+        site = inspections.register_site(
+            worker,
+            grid_code=GRID_A,
+            kind=HazardKind.fire_safety,
+            name="夜猫网吧",
+            premises_type=PremisesType.internet_cafe,
+        )
+        data = version_2()
+        data.pop("_dropped")
+        data["title"] = {"zh": "消防安全夜查表（专项）", "en": "Night fire-safety check"}
+        path = tmp_path / "fire_safety.v2.json"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        done = server_cli(live_server, "publish-checklist", str(path))
+        assert done.returncode == 0, done.stderr
+        sync_now(worker, password=PASSWORD)
+        inspections.record_inspection(worker, site_id=site, answers={"FS-NIGHT-01": "fail"})
+        [choice] = ledger_rows.list_inspections(worker)
+        assert choice.template == "消防安全夜查表（专项）"
+        detail = case_queries.site_detail(worker, site)
+        [rect] = detail.rectifications
+        assert rect.item_text is not None
+        assert rect.item_text["zh"] == "夜间营业时安全出口未上锁"
     finally:
         worker.close()

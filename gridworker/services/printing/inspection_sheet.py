@@ -24,6 +24,7 @@ from gridworker.domain.enums import (
 )
 from gridworker.domain.errors import noun
 from gridworker.domain.masking import mask_phone
+from gridworker.services import checklist_store
 from gridworker.services.case_queries import photo_thumbnails
 from gridworker.services.inspections import template_for
 from gridworker.services.printing.case_sheet import PHOTO_PIXELS, ZH, grid_label, local, printed_by
@@ -137,12 +138,13 @@ def _load(ws: Workspace, inspection_id: str) -> _Inspection:
         )
 
 
-def _template(data: _Inspection) -> ChecklistTemplate | None:
-    """The template version the inspection was answered against (else the current one)."""
+def _template(ws: Workspace, data: _Inspection) -> ChecklistTemplate | None:
+    """The template version the inspection was answered against, shipped or published
+    (docs/design.md §25); else the kind's newest."""
     try:
-        return checklists.get(data.template_code, data.template_version)
+        return checklist_store.get_template(ws, data.template_code, data.template_version)
     except checklists.ChecklistError:
-        return template_for(data.site_kind) if data.site_kind is not None else None
+        return template_for(data.site_kind, ws) if data.site_kind is not None else None
 
 
 def _result_text(item: ChecklistItem | None, answer: _Answer | None) -> str:
@@ -215,7 +217,7 @@ def print_inspection(ws: Workspace, inspection_id: str, out: Path) -> Path:
 
     data = _load(ws, inspection_id)
     zone = ws.calendar.zone
-    template = _template(data)
+    template = _template(ws, data)
     title = checklists.label(template.title, ZH) if template is not None else data.template_code
     doc = Sheet(title=f"隐患排查记录 {data.site_name}", footer_note=printed_by(ws))
     doc.heading("隐患排查记录", title)
