@@ -5,6 +5,8 @@
   field; unknown fields and bad values are refused naming the field, and nothing is
   written unless every value is good.
 - `register event …`, `register history …`: life events (cli/register_events.py).
+- `register buildings|building|add-flat|live-in|delete-building|delete-flat`: buildings
+  and flats (cli/register_buildings.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gridworker.cli.common import EXIT_OK, EXIT_USAGE, CliError, english, open_profile, say
+from gridworker.cli.register_buildings import add_building_commands
 from gridworker.cli.register_events import add_event_commands
 
 
@@ -21,12 +24,12 @@ def add_register_commands(sub: Any, h: Callable[[str, str], str], parser_class: 
     """The `register` command and its subcommands, on the main parser's `sub`."""
     s = sub.add_parser(
         "register",
-        help=h("修改住户和居民信息", "edit households and residents"),
+        help=h("修改住户、居民、楼栋和房屋", "edit households, residents, buildings and flats"),
     )
     rsub = s.add_subparsers(
         dest="register_command",
         required=True,
-        metavar="edit|event|history",
+        metavar="edit|event|history|buildings|building|add-flat|live-in|delete-building|delete-flat",
         parser_class=parser_class,
     )
     e = rsub.add_parser(
@@ -60,6 +63,7 @@ def add_register_commands(sub: Any, h: Callable[[str, str], str], parser_class: 
     e.add_argument("--reason", help=h("移除标签的原因", "why the tag is removed"))
     e.set_defaults(func=cmd_register_edit)
     add_event_commands(rsub, h)
+    add_building_commands(rsub, h)
 
 
 def parse_sets(items: list[str]) -> dict[str, str]:

@@ -1,0 +1,48 @@
+"""`gridworker import FILE --buildings` and `gridworker register buildings|building|
+delete-building|add-flat` as a script drives them (real processes on a real profile): the
+report in Chinese with refused lines (exit 3), the building as floors × units, JSON, and
+refusals on stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gridworker.domain import ids
+from tests.cli.test_cli import run
+from tests.conftest import DISTRICT_KEY, GRID
+from tests.services.test_buildings import write_sheet
+
+
+def test_import_list_view_and_refusals(profile_dir: Path, tmp_path: Path) -> None:
+    sheet = write_sheet(tmp_path / "楼栋房屋.xlsx")
+    done = run(profile_dir, "import", str(sheet), "--buildings")
+    assert done.returncode == 3, done.stderr
+    out = done.stdout
+    assert "楼栋房屋.xlsx：表头在第3行" in out
+    assert "共11行，已导入7行（楼栋：新增2、更新0；房屋：新增5、更新0；关联住户0户），拒绝4行" in (
+        out
+    )
+    assert "  第7行：与第4行是同一套房屋（凤凰小区3栋 1单元1502）" in out
+    assert "  A 序号" in out  # an ignored column is listed
+
+    listed = json.loads(run(profile_dir, "register", "buildings", "--json", check=True).stdout)
+    three = ids.building_id(DISTRICT_KEY, GRID, "凤凰小区", "3")
+    assert {b["building_no"]: b["flats"] for b in listed["buildings"]} == {"3栋": 5, "5栋": 0}
+
+    grid = run(profile_dir, "register", "building", three, check=True).stdout.splitlines()
+    assert grid[0] == "凤凰小区3栋"
+    assert " 15层  1501[自住] 1502[出租] | -" in grid
+    assert grid[-1].split() == ["1单元", "|", "2单元"]
+
+    view = json.loads(run(profile_dir, "register", "building", three, "--json", check=True).stdout)
+    assert view["units"] == ["1", "2"] and view["floors"][0] == 15
+
+    refused = run(profile_dir, "register", "delete-building", three)
+    assert refused.returncode == 1
+    assert "楼栋“凤凰小区3栋”下还有5套房屋（0户住户）" in refused.stderr
+    missing = run(profile_dir, "register", "building", ids.new_id())
+    assert missing.returncode == 1 and "楼栋不存在" in missing.stderr
+    twice = run(profile_dir, "register", "add-flat", "--building", three, "--unit", "1单元",
+                "--number", "１５０１")  # fmt: skip
+    assert twice.returncode == 1 and "3栋1单元已有房号“1501”的房屋" in twice.stderr
