@@ -140,7 +140,7 @@ def cmd_building(args: argparse.Namespace) -> int:
 
 
 def _flat(cell: Any, lang: str) -> str:
-    text = cell.number + (f"[{cell.use.label(lang)}]" if cell.use else "")
+    text = str(cell.number) + (f"[{cell.use.label(lang)}]" if cell.use else "")
     if cell.care_tags:
         text += "♥"
     if cell.days_overdue > 0:
