@@ -8,6 +8,7 @@ keys, so each spelling finds the one record; what is shown keeps the first spell
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from gridworker.domain.ids import fold_number
 
@@ -39,6 +40,21 @@ def building_key(text: str) -> str:
     folded = fold_number(text)
     bare = _BUILDING_AFFIX.sub("", folded) or folded
     return _strip_zeros(_chinese_number(bare))
+
+
+def building_label(text: str) -> str:
+    """How a building is stored and shown: a numbered one as "3栋" ("3号楼", "３幢" and
+    "第三栋" too, so that two laptops writing it differently create the same record with
+    the same text, not a conflict over its spelling); another name as written, folded."""
+    key = building_key(text)
+    if re.fullmatch(r"\d+(?:-\d+)*", key):
+        return f"{key}栋"
+    return fold_number(text)
+
+
+def estate_label(text: str) -> str:
+    """An estate's name folded (full-width letters and digits) with its spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def unit_key(text: str | None) -> str:

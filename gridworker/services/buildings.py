@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from gridworker.domain import ids
 from gridworker.domain.buildings import (
     building_key,
+    building_label,
+    estate_label,
     flat_key,
     floor_key,
     floor_of,
@@ -333,7 +335,11 @@ def save_building(
     check_write(ws, "building", grid_code)
     bid = ids.building_id(ws.id_secret, grid_code, estate_name, building_key(building_no))
     existing = s.get(BuildingRow, bid)
-    fields = {"grid_code": grid_code, "estate_name": estate_name, "building_no": building_no}
+    fields = {
+        "grid_code": grid_code,
+        "estate_name": estate_label(estate_name),
+        "building_no": building_label(building_no),
+    }
     fields.update({k: v for k, v in values.items() if v is not None})
     if existing is not None and not existing.deleted:
         fields = {k: v for k, v in fields.items() if k not in _KEY_FIELDS}

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from gridworker.domain import ids
-from gridworker.domain.buildings import building_key, flat_key, floor_key, floor_of, unit_key
+from gridworker.domain.buildings import (
+    building_key,
+    building_label,
+    flat_key,
+    floor_key,
+    floor_of,
+    unit_key,
+)
 
 SECRET = b"k" * 32
 
@@ -20,6 +27,11 @@ def test_other_building_names_keep_their_letters_and_dashes() -> None:
     assert [building_key(t) for t in ("A座", "3-1栋", "十二栋", "二十一号楼")] == [
         "A", "3-1", "12", "21"
     ]  # fmt: skip
+
+
+def test_a_numbered_building_is_stored_one_way() -> None:
+    assert {building_label(t) for t in ("3栋", "3号楼", "３幢", "第三栋")} == {"3栋"}
+    assert [building_label(t) for t in ("3-1号楼", "A座", "Ａ座")] == ["3-1栋", "A座", "A座"]
 
 
 def test_units_flats_and_floors() -> None:
