@@ -102,6 +102,10 @@ REGISTER_MESSAGES: dict[str, tuple[str, str]] = {
         "本网格没有户号为“{value}”的住户，房屋已导入但未关联住户",
         "No household numbered “{value}” in this grid: the flat was imported without it",
     ),
+    "household_no_unknown": (
+        "本网格没有户号为“{value}”的住户",
+        "No household numbered “{value}” in this grid",
+    ),
     "buildings_value_differs": (
         "与第{line}行写的“{first}”不同，保留第{line}行的值",
         "differs from “{first}” on line {line}; line {line}'s value is kept",

@@ -400,6 +400,20 @@ def live_in(ws: Workspace, household_id: str, flat_id_: str | None) -> None:
             h.house_id = flat_id_
 
 
+def live_in_by_number(ws: Workspace, flat_id_: str, household_no: str) -> str:
+    """The household of the flat's grid with this 户号 lives in the flat; its id."""
+    with ws.read() as s:
+        flat = s.get(HouseRow, flat_id_)
+        if flat is None or flat.deleted or not _visible(ws, flat.grid_code):
+            raise ServiceError("record_missing", what=FLAT)
+        hid = ids.household_id(ws.id_secret, flat.grid_code, household_no.strip())
+        home = s.get(HouseholdRow, hid)
+        if home is None or home.deleted:
+            raise ServiceError("household_no_unknown", value=household_no.strip())
+    live_in(ws, hid, flat_id_)
+    return hid
+
+
 def _count(s: Session, model: Any, column: Any, values: Iterable[str]) -> int:
     wanted = list(values)
     if not wanted:

@@ -102,6 +102,26 @@
         <source>No household is registered in flat %1</source>
         <translation>房屋 %1 没有登记住户</translation>
     </message>
+    <message>
+        <source>A household lives here…</source>
+        <translation>登记住户住在这里…</translation>
+    </message>
+    <message>
+        <source>No longer lives here: %1</source>
+        <translation>不再住在这里：%1</translation>
+    </message>
+    <message>
+        <source>A household lives here</source>
+        <translation>登记住户</translation>
+    </message>
+    <message>
+        <source>Household no. of the household living in %1:</source>
+        <translation>住在 %1 的住户的户号：</translation>
+    </message>
+    <message>
+        <source>Saved; it syncs with the register.</source>
+        <translation>已保存，随住户信息同步。</translation>
+    </message>
 </context>
 <context>
     <name>CalendarNotice</name>
@@ -1308,6 +1328,10 @@
     <message>
         <source>Household no.</source>
         <translation>户号</translation>
+    </message>
+    <message>
+        <source>Flat</source>
+        <translation>房屋</translation>
     </message>
     <message>
         <source>Head</source>

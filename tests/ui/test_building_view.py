@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from gridworker.domain import ids
@@ -66,11 +68,12 @@ def seed(session: AppSession) -> None:
 
 
 def test_the_building_view_shows_use_care_overdue_and_opens_the_household_file(
-    qtbot: QtBot, session: AppSession, tmp_path: Path
+    qtbot: QtBot, session: AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Proves the 楼栋图 button opens the buildings, the import button reads a sheet, the
     flats sit on their floor and unit with their use's colour, 501 carries the care mark and
-    the overdue border, and clicking it opens 刘玉珍's household file."""
+    the overdue border, and clicking it opens 刘玉珍's household file, which names the flat;
+    a right-click registers a household in a flat by its 户号 (an unknown one refused)."""
     seed(session)
     screen = open_screen(qtbot, session)
     assert screen.buildings_button.text() == "楼栋图…"
@@ -106,6 +109,23 @@ def test_the_building_view_shows_use_care_overdue_and_opens_the_household_file(
         and dialog.file_dialog.isVisible(),
         timeout=5000,
     )
-    assert dialog.file_dialog.data.household_no == "0101"  # type: ignore[union-attr]
-    dialog.file_dialog.close()  # type: ignore[union-attr]
+    file = dialog.file_dialog
+    assert file.data.household_no == "0101"  # type: ignore[union-attr]
+    assert file.data.flat == "凤凰小区3栋 1单元 501（出租，89.5㎡）"  # type: ignore[union-attr]
+    file.close()  # type: ignore[union-attr]
+
+    # Right-click: 0102 moves from 2单元302 into 101, asked for by its 户号.
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("0102", True))
+    menu = dialog.flat_menu(view.at(1, "1")[0])
+    assert [a.text() for a in menu.actions()] == ["登记住户住在这里…"]
+    menu.actions()[0].trigger()
+    qtbot.waitUntil(lambda: dialog.view is not None and bool(dialog.view.at(1, "1")[0].households),
+                    timeout=5000)  # fmt: skip
+    assert "已保存，随住户信息同步" in dialog.status.text()
+    assert dialog.view is not None and dialog.view.at(3, "2")[1].households == ()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("0999", True))
+    dialog.flat_menu(dialog.view.at(2, "1")[0]).actions()[0].trigger()
+    qtbot.waitUntil(lambda: "没有户号为“0999”的住户" in dialog.status.text(), timeout=5000)
+    menu = dialog.flat_menu(dialog.view.at(1, "1")[0])
+    assert menu.actions()[1].text() == "不再住在这里：0102"
     dialog.close()

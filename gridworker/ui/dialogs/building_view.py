@@ -5,6 +5,7 @@ overdue visits; clicking a flat opens the 一户一档 of the household living t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -36,6 +38,8 @@ from gridworker.services.buildings import (
     FlatHousehold,
     building_view,
     list_buildings,
+    live_in,
+    live_in_by_number,
 )
 from gridworker.services.household_file import HouseholdFile, household_file
 from gridworker.ui.dialogs.household_file import HouseholdFileDialog
@@ -70,6 +74,7 @@ class BuildingViewDialog(QDialog):
         self.buttons: dict[str, QPushButton] = {}  # flat id -> its button
         self.file_dialog: QDialog | None = None
         self.report_lines: list[str] = []
+        self.note = ""  # what the last change said, kept when the building is shown again
         self.setWindowTitle(self.tr("Buildings"))
         self.resize(1180, 700)
         layout = QVBoxLayout(self)
@@ -105,7 +110,8 @@ class BuildingViewDialog(QDialog):
             self.tr("Import buildings…"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.import_button.clicked.connect(self.import_sheet)
-        self.import_button.setVisible(may_write_entity(session.ws, "building"))
+        self.writes = may_write_entity(session.ws, "household")
+        self.import_button.setVisible(self.writes)
         layout.addWidget(close)
         self.load()
 
@@ -240,7 +246,9 @@ class BuildingViewDialog(QDialog):
             .replace("%1", str(len(view.flats)))
             .replace("%2", summary or "—")
             .replace("%3", str(lived))
+            + (f"　{self.note}" if self.note else "")
         )
+        self.note = ""
 
     def _flat_button(self, flat: FlatCell) -> QPushButton:
         marks = []
@@ -259,6 +267,13 @@ class BuildingViewDialog(QDialog):
         )
         button.setToolTip(self._tooltip(flat))
         button.clicked.connect(lambda _c=False, f=flat: self.open_flat(f))
+        if self.writes:
+            button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            button.customContextMenuRequested.connect(
+                lambda _p, f=flat, btn=button: self.flat_menu(f).popup(
+                    btn.mapToGlobal(btn.rect().bottomLeft())
+                )
+            )
         self.buttons[flat.id] = button
         return button
 
@@ -291,6 +306,48 @@ class BuildingViewDialog(QDialog):
             menu.addAction(_household_text(h), partial(self.open_file, h.id))
         button = self.buttons.get(flat.id)
         menu.popup(button.mapToGlobal(button.rect().bottomLeft()) if button else self.pos())
+
+    def flat_menu(self, flat: FlatCell) -> QMenu:
+        """Right-click: register a household living here (by its 户号), or one as gone."""
+        menu = QMenu(self)
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.addAction(self.tr("A household lives here…"), partial(self.link_household, flat))
+        for h in flat.households:
+            text = self.tr("No longer lives here: %1").replace("%1", _household_text(h))
+            menu.addAction(text, partial(self.unlink_household, h.id))
+        return menu
+
+    def link_household(self, flat: FlatCell, household_no: str | None = None) -> None:
+        if household_no is None:
+            household_no, ok = QInputDialog.getText(
+                self,
+                self.tr("A household lives here"),
+                self.tr("Household no. of the household living in %1:").replace("%1", flat.number),
+            )
+            if not ok or not household_no.strip():
+                return
+        ws, number = self.session.ws, household_no
+        self._write(lambda: live_in_by_number(ws, flat.id, number))
+
+    def unlink_household(self, household_id: str) -> None:
+        ws = self.session.ws
+        self._write(lambda: live_in(ws, household_id, None))
+
+    def _write(self, work: Callable[[], object]) -> None:
+        shown = self.view.id if self.view else None
+
+        def done(_result: object) -> None:
+            self.note = self.tr("Saved; it syncs with the register.")
+            self.status.setText(self.note)
+            if shown:
+                self.show_building(shown)
+
+        self.session.tasks.run_db(
+            lambda _s: work(),
+            done=done,
+            failed=self._failed,
+            changes=OpChanges(entities=frozenset({"household"})),
+        )
 
     def open_file(self, household_id: str) -> None:
         ws = self.session.ws
