@@ -4,7 +4,8 @@
   declared name, zh or en label or a roster header; empty text clears an optional
   field; unknown fields and bad values are refused naming the field, and nothing is
   written unless every value is good.
-- `register event …`, `register history …`: life events (cli/register_events.py).
+- `register event …`, `register history …`, `register split …` (分户), `register merge …`
+  (并户): life events (cli/register_events.py).
 - `register buildings|building|add-flat|live-in|delete-building|delete-flat`: buildings
   and flats (cli/register_buildings.py).
 """
@@ -17,7 +18,7 @@ from typing import Any
 
 from gridworker.cli.common import EXIT_OK, EXIT_USAGE, CliError, english, open_profile, say
 from gridworker.cli.register_buildings import add_building_commands
-from gridworker.cli.register_events import add_event_commands
+from gridworker.cli.register_events import add_event_commands, add_split_commands
 
 
 def add_register_commands(sub: Any, h: Callable[[str, str], str], parser_class: type) -> None:
@@ -29,7 +30,7 @@ def add_register_commands(sub: Any, h: Callable[[str, str], str], parser_class: 
     rsub = s.add_subparsers(
         dest="register_command",
         required=True,
-        metavar="edit|event|history|buildings|building|add-flat|live-in|delete-building|delete-flat",
+        metavar="edit|event|history|split|merge|buildings|building|add-flat|live-in|delete-building|delete-flat",
         parser_class=parser_class,
     )
     e = rsub.add_parser(
@@ -63,6 +64,7 @@ def add_register_commands(sub: Any, h: Callable[[str, str], str], parser_class: 
     e.add_argument("--reason", help=h("移除标签的原因", "why the tag is removed"))
     e.set_defaults(func=cmd_register_edit)
     add_event_commands(rsub, h)
+    add_split_commands(rsub, h)
     add_building_commands(rsub, h)
 
 

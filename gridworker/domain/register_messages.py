@@ -60,6 +60,30 @@ REGISTER_MESSAGES: dict[str, tuple[str, str]] = {
         "{name}不是本户成员，不能成为户主",
         "{name} is not a member of this household and cannot become its head",
     ),
+    # --- 分户 and 并户 (services/household_split.py) -------------------------------------
+    "split_nobody": ("请指明新户的户主", "Say who heads the new household"),
+    "split_not_member": (
+        "{name}不是本户在册成员，不能分出",
+        "{name} is not a registered member of this household",
+    ),
+    "split_takes_head": (
+        "户主不能分出：请先办理户主变更",
+        "The head cannot leave in a split: change the head first",
+    ),
+    "split_takes_all": (
+        "分户后原户须至少留一名在册成员：全部迁走请用并户或迁出",
+        "Someone in the register must stay: to move everyone, merge the households or "
+        "record a move-out",
+    ),
+    "event_is_split_or_merge": (
+        "{kind}请用 gridworker register split 或 merge 登记",
+        "Record a {kind} with gridworker register split or merge",
+    ),
+    "merge_into_itself": ("不能把一户并入它自己", "A household cannot merge into itself"),
+    "merge_other_grid": (
+        "并户的两户须在同一网格",
+        "Both households of a merge must be in the same grid",
+    ),
     # --- buildings and flats (services/buildings.py, services/building_import.py) ---------
     "building_in_use": (
         "楼栋“{name}”下还有{flats}套房屋（{households}户住户）、{sites}个隐患点位，不能删除："

@@ -185,6 +185,7 @@ class LifeEventRow(SyncRecord):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     previous_head_id: Mapped[str | None] = mapped_column(String(36))
     undoes_id: Mapped[str | None] = mapped_column(String(36))
+    other_household_id: Mapped[str | None] = mapped_column(String(36))
     closed_tags: Mapped[str | None] = mapped_column(String(400))
 
 

@@ -46,3 +46,36 @@ def test_import_list_view_and_refusals(profile_dir: Path, tmp_path: Path) -> Non
     twice = run(profile_dir, "register", "add-flat", "--building", three, "--unit", "1单元",
                 "--number", "１５０１")  # fmt: skip
     assert twice.returncode == 1 and "3栋1单元已有房号“1501”的房屋" in twice.stderr
+
+
+def test_split_and_merge_from_the_command_line(profile_dir: Path) -> None:
+    """Proves `register split` makes the new household and `register merge` closes one,
+    each saying what it did; `register event --kind 分户` points to them; a head leaving is
+    refused in Chinese (exit 1)."""
+    from gridworker.services.workspace import open_workspace
+    from tests.conftest import PASSPHRASE
+    from tests.services.test_household_split import _family
+
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    hid, people = _family(ws)
+    ws.close()
+    today = __import__("datetime").date.today().isoformat()
+    head = run(profile_dir, "register", "split", "--household", hid, "--head",
+               people["刘建国"], "--household-no", "0202", "--date", today)  # fmt: skip
+    assert head.returncode == 1 and "户主不能分出：请先办理户主变更" in head.stderr
+    done = run(profile_dir, "register", "split", "--household", hid, "--head", people["刘伟"],
+               "--member", people["陈静"], "--household-no", "0202", "--date", today,
+               check=True)  # fmt: skip
+    new = ids.household_id(DISTRICT_KEY, GRID, "0202")
+    assert done.stdout.strip() == f"已分户：新户 {new}（户号 0202，下次同步时上传）"
+    event = run(profile_dir, "register", "event", "--resident", people["刘伟"], "--kind",
+                "分户", "--date", today)  # fmt: skip
+    assert event.returncode == 1
+    assert "分户请用 gridworker register split 或 merge 登记" in event.stderr
+    merged = run(profile_dir, "register", "merge", "--household", new, "--into", hid,
+                 "--date", today, check=True)  # fmt: skip
+    assert merged.stdout.strip() == f"已并户：2人并入 {hid}，原户已关闭（下次同步时上传）"
+    history = json.loads(
+        run(profile_dir, "register", "history", "--household", hid, "--json", check=True).stdout
+    )
+    assert [e["kind_label"] for e in history["events"]] == ["分户", "并户"]
