@@ -36,7 +36,7 @@ from gridworker.domain.validation import id_birth_date, id_gender, validate_id_n
     "Building",
     group=Group.register,
     plural=("楼栋", "Buildings"),
-    label_field="building_no",
+    label_field="estate_name",
 )
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Building(Record):

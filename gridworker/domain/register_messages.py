@@ -76,7 +76,7 @@ REGISTER_MESSAGES: dict[str, tuple[str, str]] = {
         "record a move-out",
     ),
     "event_is_split_or_merge": (
-        "{kind}请用 gridworker register split 或 merge 登记",
+        "{kind}请用“gridworker register split”或“gridworker register merge”登记",
         "Record a {kind} with gridworker register split or merge",
     ),
     "merge_into_itself": ("不能把一户并入它自己", "A household cannot merge into itself"),

@@ -71,7 +71,7 @@ def test_split_and_merge_from_the_command_line(profile_dir: Path) -> None:
     event = run(profile_dir, "register", "event", "--resident", people["刘伟"], "--kind",
                 "分户", "--date", today)  # fmt: skip
     assert event.returncode == 1
-    assert "分户请用 gridworker register split 或 merge 登记" in event.stderr
+    assert "分户请用“gridworker register split”或“gridworker register merge”登记" in event.stderr
     merged = run(profile_dir, "register", "merge", "--household", new, "--into", hid,
                  "--date", today, check=True)  # fmt: skip
     assert merged.stdout.strip() == f"已并户：2人并入 {hid}，原户已关闭（下次同步时上传）"
