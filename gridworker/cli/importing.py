@@ -17,6 +17,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     lang = language(args)
     if args.template:
         return _template(Path(args.file), lang)
+    if getattr(args, "buildings", False):
+        return _buildings(args, lang)
     options = ImportOptions(
         dry_run=args.dry_run,
         mapping=parse_mapping(args.map or []),
@@ -34,6 +36,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json(report.to_json())
     else:
         for line in describe(report, lang):
+            print(line)
+    return EXIT_PARTIAL if report.errors else EXIT_OK
+
+
+def _buildings(args: argparse.Namespace, lang: str) -> int:
+    from gridworker.services.building_import import describe as describe_buildings
+    from gridworker.services.building_import import import_buildings
+
+    ws = open_profile(args)
+    try:
+        report = import_buildings(ws, Path(args.file), lang=lang, dry_run=args.dry_run)
+    finally:
+        ws.close()
+    if args.json:
+        print_json(report.to_json())
+    else:
+        for line in describe_buildings(report, lang):
             print(line)
     return EXIT_PARTIAL if report.errors else EXIT_OK
 

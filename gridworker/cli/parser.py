@@ -233,6 +233,14 @@ def build_parser(english: bool = False) -> argparse.ArgumentParser:
             "what one-digit 与户主关系 codes mean: GB/T 4761 classes or the census form's",
         ),
     )
+    s.add_argument(
+        "--buildings",
+        action="store_true",
+        help=h(
+            "文件是楼栋房屋表（小区名称、楼栋号、单元、房号、房屋用途……），不是花名册",
+            "the file is a sheet of buildings and flats (小区名称, 楼栋号, 单元, 房号, …)",
+        ),
+    )
     s.add_argument("--template", action="store_true", help=h(
         "把花名册模板（带下拉选项的 .xlsx）写到 FILE 后结束",
         "write the roster template (.xlsx with drop-down lists) to FILE and stop"))  # fmt: skip

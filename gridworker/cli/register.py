@@ -4,7 +4,10 @@
   declared name, zh or en label or a roster header; empty text clears an optional
   field; unknown fields and bad values are refused naming the field, and nothing is
   written unless every value is good.
-- `register event …`, `register history …`: life events (cli/register_events.py).
+- `register event …`, `register history …`, `register split …` (分户), `register merge …`
+  (并户): life events (cli/register_events.py).
+- `register buildings|building|add-flat|live-in|delete-building|delete-flat`: buildings
+  and flats (cli/register_buildings.py).
 """
 
 from __future__ import annotations
@@ -14,19 +17,20 @@ from collections.abc import Callable
 from typing import Any
 
 from gridworker.cli.common import EXIT_OK, EXIT_USAGE, CliError, english, open_profile, say
-from gridworker.cli.register_events import add_event_commands
+from gridworker.cli.register_buildings import add_building_commands
+from gridworker.cli.register_events import add_event_commands, add_split_commands
 
 
 def add_register_commands(sub: Any, h: Callable[[str, str], str], parser_class: type) -> None:
     """The `register` command and its subcommands, on the main parser's `sub`."""
     s = sub.add_parser(
         "register",
-        help=h("修改住户和居民信息", "edit households and residents"),
+        help=h("修改住户、居民、楼栋和房屋", "edit households, residents, buildings and flats"),
     )
     rsub = s.add_subparsers(
         dest="register_command",
         required=True,
-        metavar="edit|event|history",
+        metavar="edit|event|history|split|merge|buildings|building|add-flat|live-in|delete-building|delete-flat",
         parser_class=parser_class,
     )
     e = rsub.add_parser(
@@ -60,6 +64,8 @@ def add_register_commands(sub: Any, h: Callable[[str, str], str], parser_class: 
     e.add_argument("--reason", help=h("移除标签的原因", "why the tag is removed"))
     e.set_defaults(func=cmd_register_edit)
     add_event_commands(rsub, h)
+    add_split_commands(rsub, h)
+    add_building_commands(rsub, h)
 
 
 def parse_sets(items: list[str]) -> dict[str, str]:

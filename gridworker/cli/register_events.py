@@ -156,3 +156,88 @@ def cmd_register_history(args: argparse.Namespace) -> int:
         parts.append(f"recorded by {e.recorded_by}" if en else f"登记人 {e.recorded_by}")
         print(" ".join(p for p in parts if p))
     return EXIT_OK
+
+
+def add_split_commands(rsub: Any, h: Callable[[str, str], str]) -> None:
+    """`register split` (分户) and `register merge` (并户)."""
+    sp = rsub.add_parser(
+        "split", help=h("分户：部分成员另立新户", "split: members form a new household")
+    )
+    sp.add_argument(
+        "--household", required=True, help=h("原户的记录编号", "the household's id")
+    )
+    sp.add_argument(
+        "--head", required=True, help=h("新户户主（居民记录编号）", "the new head's id")
+    )
+    sp.add_argument(
+        "--member", action="append", default=[],
+        help=h("随新户主分出的其他成员（可重复）", "another member who leaves (repeatable)"),
+    )  # fmt: skip
+    sp.add_argument("--household-no", required=True, help=h("新户的户号", "the new 户号"))
+    sp.add_argument(
+        "--address", help=h("新户地址（默认同原户）", "its address (default: the same)")
+    )
+    sp.add_argument("--date", required=True, help=h("分户日期 YYYY-MM-DD", "date, YYYY-MM-DD"))
+    sp.add_argument("--reason", help=h("原因", "reason"))
+    sp.add_argument("--note", help=h("备注", "note"))
+    sp.set_defaults(func=cmd_register_split)
+    mg = rsub.add_parser(
+        "merge", help=h("并户：一户的成员全部并入另一户", "merge one household into another")
+    )
+    mg.add_argument(
+        "--household", required=True, help=h("并出的户（将关闭）", "the household that closes")
+    )
+    mg.add_argument("--into", required=True, help=h("并入的户", "the household it joins"))
+    mg.add_argument("--date", required=True, help=h("并户日期 YYYY-MM-DD", "date, YYYY-MM-DD"))
+    mg.add_argument("--reason", help=h("原因", "reason"))
+    mg.add_argument("--note", help=h("备注", "note"))
+    mg.set_defaults(func=cmd_register_merge)
+
+
+def _day(text: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError("bad_date_option", EXIT_USAGE, option="--date", value=text) from None
+
+
+def cmd_register_split(args: argparse.Namespace) -> int:
+    from gridworker.services.household_split import split_household
+
+    day = _day(args.date)
+    ws = open_profile(args)
+    try:
+        new = split_household(
+            ws, args.household, args.member, head_id=args.head,
+            household_no=args.household_no, event_date=day, address=args.address,
+            reason=args.reason, note=args.note,
+        )  # fmt: skip
+    finally:
+        ws.close()
+    say(
+        args,
+        f"已分户：新户 {new}（户号 {args.household_no}，下次同步时上传）",
+        f"split recorded: new household {new} ({args.household_no}; sent at the next sync)",
+    )
+    return EXIT_OK
+
+
+def cmd_register_merge(args: argparse.Namespace) -> int:
+    from gridworker.services.household_split import merge_households
+
+    day = _day(args.date)
+    ws = open_profile(args)
+    try:
+        moved = merge_households(
+            ws, args.household, args.into, event_date=day, reason=args.reason, note=args.note
+        )
+    finally:
+        ws.close()
+    say(
+        args,
+        f"已并户：{moved}人并入 {args.into}，原户已关闭（下次同步时上传）",
+        f"merged: {moved} people joined {args.into}; the other household is closed",
+    )
+    return EXIT_OK

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import unicodedata
 import uuid
 
 import uuid6
@@ -76,3 +77,21 @@ def id_number_hash(secret: bytes, id_number: str) -> str:
     """Keyed hash of an ID number for duplicate checks without the number itself."""
     msg = b"id_number\x1f" + fold_key(id_number).upper().encode("ascii", "replace")
     return hmac.new(secret, msg, hashlib.sha256).hexdigest()
+
+
+def fold_number(text: str) -> str:
+    """A building, unit or flat number as a key: NFKC (full-width digits and letters folded,
+    `１５０２` is `1502`), spaces removed, upper case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+
+
+def building_id(secret: bytes, grid_code: str, estate_name: str, building_key: str) -> str:
+    """Buildings are keyed by grid code + 小区名称 + the building's number as a key
+    (`building_key`: "3栋", "3号楼" and "３幢" all give "3", domain/buildings.py)."""
+    estate = " ".join(unicodedata.normalize("NFKC", estate_name).split())
+    return _keyed(secret, "building", grid_code.strip(), estate, building_key)
+
+
+def house_id(secret: bytes, building_id_: str, unit_key: str, number_key: str) -> str:
+    """Flats are keyed by their building + unit + flat number, each already a key."""
+    return _keyed(secret, "house", building_id_, unit_key, number_key)

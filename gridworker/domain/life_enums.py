@@ -33,3 +33,5 @@ class LifeEventKind(LabeledEnum):
     head_changed = ("head_changed", "户主变更", "Change of head")
     separated = ("separated", "人户分离", "Lives elsewhere")
     death_undone = ("death_undone", "撤销死亡登记", "Death record withdrawn")
+    split_off = ("split", "分户", "Household split")
+    merged = ("merged", "并户", "Households merged")

@@ -1,5 +1,5 @@
 """Life events of the register, declared (docs/design.md §12): 出生, 迁入, 迁出, 死亡,
-户主变更, 人户分离 and the withdrawal of a death recorded by mistake.
+户主变更, 人户分离, 分户, 并户 and the withdrawal of a death recorded by mistake.
 
 An event is a record of its own, kept in the household's history and synced in the
 household's grid (like its residents). It is only ever created: a correction is a new
@@ -52,6 +52,11 @@ class LifeEvent(Record):
     # A withdrawn death: the death event it withdraws.
     undoes_id: Annotated[
         str | None, d.ref("life_event", "撤销的登记", "Withdraws", export=False)
+    ] = None
+    # 分户 and 并户: the other household (the new one split off, the one split from, the
+    # one merged in, the one merged into).
+    other_household_id: Annotated[
+        str | None, d.ref("household", "另一户编号", "Other household id", export=False)
     ] = None
     # The care tags a death closed (codes, 、-separated), reopened if it is withdrawn.
     closed_tags: Annotated[str | None, d.code("关闭的标签", "Tags closed", 400, export=False)] = (

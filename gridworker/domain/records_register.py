@@ -30,11 +30,22 @@ from gridworker.domain.record import Record, check_dates, record_changes, valida
 from gridworker.domain.validation import id_birth_date, id_gender, validate_id_number
 
 
-@entity("building", "楼栋", "Building", group=Group.register, label_field="estate_name")
+@entity(
+    "building",
+    "楼栋",
+    "Building",
+    group=Group.register,
+    plural=("楼栋", "Buildings"),
+    label_field="estate_name",
+)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Building(Record):
+    """A building of the grid (楼栋); its id is derived from grid + 小区 + 楼栋号, so two
+    laptops creating the same building offline make one record (docs/design.md §12.1)."""
+
     estate_name: Annotated[str, d.text("小区名称", "Estate name", 100)]
     building_no: Annotated[str, d.text("楼栋号", "Building number", 32)]
+    address: Annotated[str | None, d.text("地址", "Address", 200)] = None
     house_type: Annotated[str | None, d.text("房屋类型", "House type", 32)] = None
     floors_above: Annotated[int | None, F("地上层数", "Floors above ground")] = None
     floors_below: Annotated[int | None, F("地下层数", "Floors below ground")] = None
@@ -47,6 +58,8 @@ class Building(Record):
         None
     )
     building_head_phone: Annotated[str | None, d.phone("楼栋长电话", "Building head phone")] = None
+    # Free text as the district writes it, one per unit: "1单元 张桂兰；2单元 李建国".
+    unit_heads: Annotated[str | None, d.text("单元长", "Unit heads", 200, sensitive=True)] = None
     lat: Annotated[float | None, d.latitude()] = None
     lon: Annotated[float | None, d.longitude()] = None
     hazard_flag: Annotated[bool, F("危房标记", "Hazard flag")] = False
@@ -61,15 +74,21 @@ class Building(Record):
         return building
 
 
-@entity("house", "房屋", "House", group=Group.register)
+@entity(
+    "house", "房屋", "Flat", group=Group.register, plural=("房屋", "Flats"), label_field="number"
+)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class House(Record):
+    """A flat (房屋) of a building; its id is derived from the building + 单元 + 房号, both
+    folded, so `１５０２` and `1502` of one unit are the same flat (docs/design.md §12.1)."""
+
     building_id: Annotated[str | None, d.ref("building", "所属楼栋", "Building", index=True)] = None
     unit: Annotated[str | None, d.text("单元", "Unit", 16)] = None
     floor: Annotated[str | None, d.text("楼层", "Floor", 16)] = None
     number: Annotated[str, d.text("门牌号", "House number", 32)]
     house_type: Annotated[str | None, d.text("房屋类型", "House type", 32)] = None
     use: Annotated[HouseUse | None, F("房屋用途", "Use")] = None
+    area: Annotated[float | None, F("建筑面积（㎡）", "Area (m²)", lo=1, hi=100000)] = None
     owner_name: Annotated[str | None, d.text("产权人", "Owner", 50, sensitive=True)] = None
     occupant_name: Annotated[str | None, d.text("居住人", "Occupant", 50, sensitive=True)] = None
 
@@ -89,7 +108,9 @@ class House(Record):
 class Household(Record):
     household_no: Annotated[str, d.text("户号", "Household no.", 32, form=True, key=True)]
     address: Annotated[str, d.text("地址", "Address", 200, form=True)]
-    house_id: Annotated[str | None, d.ref("house", "所属房屋", "House", export=False)] = None
+    house_id: Annotated[
+        str | None, d.ref("house", "所属房屋", "Flat", export=False, index=True)
+    ] = None
     head_name: Annotated[str | None, d.name("户主姓名", "Head of household", sensitive=True)] = None
     phone: Annotated[str | None, d.phone("联系电话", "Phone", form=True)] = None
     economic_status: Annotated[

@@ -60,4 +60,78 @@ REGISTER_MESSAGES: dict[str, tuple[str, str]] = {
         "{name}不是本户成员，不能成为户主",
         "{name} is not a member of this household and cannot become its head",
     ),
+    # --- 分户 and 并户 (services/household_split.py) -------------------------------------
+    "split_nobody": ("请指明新户的户主", "Say who heads the new household"),
+    "split_not_member": (
+        "{name}不是本户在册成员，不能分出",
+        "{name} is not a registered member of this household",
+    ),
+    "split_takes_head": (
+        "户主不能分出：请先办理户主变更",
+        "The head cannot leave in a split: change the head first",
+    ),
+    "split_takes_all": (
+        "分户后原户须至少留一名在册成员：全部迁走请用并户或迁出",
+        "Someone in the register must stay: to move everyone, merge the households or "
+        "record a move-out",
+    ),
+    "event_is_split_or_merge": (
+        "{kind}请用“gridworker register split”或“gridworker register merge”登记",
+        "Record a {kind} with gridworker register split or merge",
+    ),
+    "merge_into_itself": ("不能把一户并入它自己", "A household cannot merge into itself"),
+    "merge_other_grid": (
+        "并户的两户须在同一网格",
+        "Both households of a merge must be in the same grid",
+    ),
+    # --- buildings and flats (services/buildings.py, services/building_import.py) ---------
+    "building_in_use": (
+        "楼栋“{name}”下还有{flats}套房屋（{households}户住户）、{sites}个隐患点位，不能删除："
+        "请先删除或移走它们",
+        "The building “{name}” still has {flats} flats ({households} households) and {sites} "
+        "hazard sites: delete or move them first",
+    ),
+    "flat_in_use": (
+        "房屋“{number}”还有{households}户住户居住，不能删除",
+        "{households} households still live in the flat “{number}”: it cannot be deleted",
+    ),
+    "flat_taken": (
+        "{building}{unit}已有房号“{number}”的房屋",
+        "{building} {unit} already has a flat numbered “{number}”",
+    ),
+    "buildings_no_header": (
+        "“{name}”的前{rows}行中找不到楼栋房屋表的表头：至少要有“小区名称”和“楼栋号”两列",
+        "No header of a buildings sheet in the first {rows} rows of “{name}”: it needs at "
+        "least the columns 小区名称 and 楼栋号",
+    ),
+    "buildings_missing": ("缺少{field}", "{field} is missing"),
+    "buildings_grid_missing": (
+        "缺少网格编码（本机负责多个网格，须写明是哪一个）",
+        "The grid code is missing (this profile covers several grids: say which)",
+    ),
+    "buildings_flat_twice": (
+        "与第{line}行是同一套房屋（{building} {unit}{number}）",
+        "The same flat as line {line} ({building} {unit}{number})",
+    ),
+    "buildings_floor_without_flat": (
+        "写了单元或楼层但没有房号：房屋须有房号",
+        "A unit or floor is given but no flat number: a flat needs its number",
+    ),
+    "buildings_bad_use": (
+        "房屋用途“{value}”无效：可选 自住、出租、空置、经营、其他",
+        "Use “{value}” is not valid: choose 自住, 出租, 空置, 经营 or 其他",
+    ),
+    "buildings_bad_number": ("“{value}”不是有效的数字", "“{value}” is not a valid number"),
+    "buildings_no_household": (
+        "本网格没有户号为“{value}”的住户，房屋已导入但未关联住户",
+        "No household numbered “{value}” in this grid: the flat was imported without it",
+    ),
+    "household_no_unknown": (
+        "本网格没有户号为“{value}”的住户",
+        "No household numbered “{value}” in this grid",
+    ),
+    "buildings_value_differs": (
+        "与第{line}行写的“{first}”不同，保留第{line}行的值",
+        "differs from “{first}” on line {line}; line {line}'s value is kept",
+    ),
 }

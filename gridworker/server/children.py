@@ -1,11 +1,12 @@
 """A record's children follow it to another grid (docs/design.md §4).
 
 A household moved to another grid takes its residents, their tags, its visits and their
-needs, its life events, and the photos of all of them; a case takes its actions and photos.
-Each child gets the new grid as a change of its own, so the new grid's laptops receive it
-and the old grid's evict it, exactly as for the parent. A child created afterwards by a laptop that
-still had the old grid lands in its parent's grid when the pusher covers it, and is
-refused otherwise.
+needs, its life events, and the photos of all of them; a case takes its actions and photos;
+a building takes its flats (a household living in a flat keeps its own grid). Each child
+gets the new grid as a change of its own, so the new grid's laptops receive it and the old
+grid's evict it, exactly as for the parent. A child created afterwards by a laptop that
+still had the old grid lands in its parent's grid when the pusher covers it, and is refused
+otherwise.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ PARENT = {
     "resident": ("household", "household_id"),
     "visit": ("household", "household_id"),
     "life_event": ("household", "household_id"),
+    "house": ("building", "building_id"),
     "resident_tag": ("resident", "resident_id"),
     "need": ("visit", "visit_id"),
 }
@@ -64,6 +66,8 @@ def children_of(session: Session, record: Record) -> list[Record]:
     """The records that move with `record` when its grid changes (in its current grid)."""
     if record.entity == "case":
         return case_children(session, record)
+    if record.entity == "building":  # its flats (a household's grid stays its own)
+        return _referring(session, "house", "building_id", [record.id], record.grid_code)
     if record.entity != "household":
         return []
     grid = record.grid_code

@@ -16,6 +16,7 @@ from datetime import date, datetime, tzinfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from gridworker.domain.buildings import unit_label
 from gridworker.domain.clock import district_text
 from gridworker.domain.enums import (
     EconomicStatus,
@@ -30,6 +31,7 @@ from gridworker.domain.masking import mask_id_number, mask_phone
 from gridworker.services.life_events import HistoryEntry, household_history
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
+    BuildingRow,
     CaseRow,
     GridRow,
     HazardSiteRow,
@@ -91,6 +93,8 @@ class HouseholdFile:
     members: tuple[FileMember, ...]
     entries: tuple[FileEntry, ...]
     history: tuple[HistoryEntry, ...]
+    # The flat it lives in (人房关联, docs/design.md §12.1): "凤凰小区3栋 1单元 1502（出租）".
+    flat: str | None = None
 
 
 def household_file(ws: Workspace, household_id: str) -> HouseholdFile:
@@ -110,6 +114,7 @@ def household_file(ws: Workspace, household_id: str) -> HouseholdFile:
         )
         tags = _tags(s, [p.id for p in people])
         entries = _visits(s, h.id, zone) + _sites(s, h, zone)
+        flat = _flat(s, h.house_id)
     history = tuple(household_history(ws, household_id))
     entries += [_event_entry(e) for e in history]
     for person in people:
@@ -146,7 +151,27 @@ def household_file(ws: Workspace, household_id: str) -> HouseholdFile:
         members=members,
         entries=tuple(sorted(entries, key=lambda e: e.sort)),
         history=history,
+        flat=flat,
     )
+
+
+def _flat(s: Session, house_id: str | None) -> str | None:
+    """The household's flat as one line, or None when none is known (or it was deleted)."""
+    if not house_id:
+        return None
+    house = s.get(HouseRow, house_id)
+    if house is None or house.deleted:
+        return None
+    building = s.get(BuildingRow, house.building_id) if house.building_id else None
+    parts = []
+    if building is not None and not building.deleted:
+        parts.append(f"{building.estate_name}{building.building_no}")
+    if house.unit:
+        parts.append(unit_label(house.unit))
+    parts.append(house.number)
+    facts = [x for x in (house.use.zh if house.use else None,
+                         f"{house.area:g}㎡" if house.area else None) if x]  # fmt: skip
+    return " ".join(parts) + (f"（{'，'.join(facts)}）" if facts else "")
 
 
 def _rank(person: ResidentRow) -> int:

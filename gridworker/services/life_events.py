@@ -66,6 +66,8 @@ class EventInput:
 
 def record_event(ws: Workspace, event: EventInput) -> str:
     """Record the event and what it changes; returns the event's id."""
+    if event.kind in (K.split_off, K.merged):  # they move people: services/household_split.py
+        raise ServiceError("event_is_split_or_merge", kind=BiText(event.kind.zh, event.kind.en))
     if event.event_date > ws.today():
         raise ValidationError("event_in_future", field="event_date")
     place = validate_text(event.place or "", field="place", max_length=MAX_TEXT)

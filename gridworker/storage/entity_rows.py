@@ -71,6 +71,7 @@ class BuildingRow(SyncRecord):
     __entity__ = "building"
     estate_name: Mapped[str] = mapped_column(String(100))
     building_no: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(200))
     house_type: Mapped[str | None] = mapped_column(String(32))
     floors_above: Mapped[int | None] = mapped_column(Integer)
     floors_below: Mapped[int | None] = mapped_column(Integer)
@@ -81,13 +82,14 @@ class BuildingRow(SyncRecord):
     property_contact: Mapped[str | None] = mapped_column(String(50))
     building_head: Mapped[str | None] = mapped_column(String(50))
     building_head_phone: Mapped[str | None] = mapped_column(String(20))
+    unit_heads: Mapped[str | None] = mapped_column(String(200))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     hazard_flag: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class HouseRow(SyncRecord):
-    """房屋 (House): domain.records_register.House."""
+    """房屋 (Flat): domain.records_register.House."""
 
     __tablename__ = "house"
     __entity__ = "house"
@@ -97,6 +99,7 @@ class HouseRow(SyncRecord):
     number: Mapped[str] = mapped_column(String(32))
     house_type: Mapped[str | None] = mapped_column(String(32))
     use: Mapped[HouseUse | None] = mapped_column(EnumCode(HouseUse))
+    area: Mapped[float | None] = mapped_column(Float)
     owner_name: Mapped[str | None] = mapped_column(String(50))
     occupant_name: Mapped[str | None] = mapped_column(String(50))
 
@@ -108,7 +111,7 @@ class HouseholdRow(SyncRecord):
     __entity__ = "household"
     household_no: Mapped[str] = mapped_column(String(32))
     address: Mapped[str] = mapped_column(String(200))
-    house_id: Mapped[str | None] = mapped_column(String(36))
+    house_id: Mapped[str | None] = mapped_column(String(36), index=True)
     head_name: Mapped[str | None] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(20))
     economic_status: Mapped[EconomicStatus | None] = mapped_column(EnumCode(EconomicStatus))
@@ -202,6 +205,7 @@ class LifeEventRow(SyncRecord):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     previous_head_id: Mapped[str | None] = mapped_column(String(36))
     undoes_id: Mapped[str | None] = mapped_column(String(36))
+    other_household_id: Mapped[str | None] = mapped_column(String(36))
     closed_tags: Mapped[str | None] = mapped_column(String(400))
 
 

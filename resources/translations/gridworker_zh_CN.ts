@@ -75,6 +75,117 @@
     </message>
 </context>
 <context>
+    <name>BuildingViewDialog</name>
+    <message>
+        <source>Buildings</source>
+        <translation>楼栋图</translation>
+    </message>
+    <message>
+        <source>Import buildings…</source>
+        <translation>导入楼栋表…</translation>
+    </message>
+    <message>
+        <source>Use not given</source>
+        <translation>用途未填</translation>
+    </message>
+    <message>
+        <source>household registered</source>
+        <translation>有登记住户</translation>
+    </message>
+    <message>
+        <source>care group</source>
+        <translation>关爱对象</translation>
+    </message>
+    <message>
+        <source>red border: visit overdue</source>
+        <translation>红框：走访逾期</translation>
+    </message>
+    <message>
+        <source>Import buildings</source>
+        <translation>导入楼栋表</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.xlsx *.csv)</source>
+        <translation>表格文件 (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <source>No building yet</source>
+        <translation>还没有楼栋</translation>
+    </message>
+    <message>
+        <source>Import a sheet of buildings and flats: gridworker import FILE --buildings</source>
+        <translation>请导入楼栋房屋表（“导入楼栋表…”按钮，或 gridworker import 文件 --buildings）</translation>
+    </message>
+    <message>
+        <source> flats</source>
+        <translation>套房屋</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Building head</source>
+        <translation>楼栋长</translation>
+    </message>
+    <message>
+        <source>Unit heads</source>
+        <translation>单元长</translation>
+    </message>
+    <message>
+        <source>Property company</source>
+        <translation>物业公司</translation>
+    </message>
+    <message>
+        <source>Floor %1</source>
+        <translation>%1层</translation>
+    </message>
+    <message>
+        <source>Floor unknown</source>
+        <translation>楼层不详</translation>
+    </message>
+    <message>
+        <source>%1 flats (%2), %3 households living in them</source>
+        <translation>共%1套房屋（%2），住有%3户</translation>
+    </message>
+    <message>
+        <source>overdue %1d</source>
+        <translation>逾期%1天</translation>
+    </message>
+    <message>
+        <source>No household registered here</source>
+        <translation>没有登记住户</translation>
+    </message>
+    <message>
+        <source>No household is registered in flat %1</source>
+        <translation>房屋 %1 没有登记住户</translation>
+    </message>
+    <message>
+        <source>A household lives here…</source>
+        <translation>登记住户住在这里…</translation>
+    </message>
+    <message>
+        <source>No longer lives here: %1</source>
+        <translation>不再住在这里：%1</translation>
+    </message>
+    <message>
+        <source>A household lives here</source>
+        <translation>登记住户</translation>
+    </message>
+    <message>
+        <source>Household no. of the household living in %1:</source>
+        <translation>住在 %1 的住户的户号：</translation>
+    </message>
+    <message>
+        <source>Saved; it syncs with the register.</source>
+        <translation>已保存，随住户信息同步。</translation>
+    </message>
+</context>
+<context>
     <name>CalendarNotice</name>
     <message>
         <source>%1 open deadline(s) fall in %2, which the working-day calendar does not cover: there only weekends count as days off, holidays do not. Ask the district admin to publish that year&apos;s holidays.</source>
@@ -1642,6 +1753,10 @@
     <message>
         <source>Household no.</source>
         <translation>户号</translation>
+    </message>
+    <message>
+        <source>Flat</source>
+        <translation>房屋</translation>
     </message>
     <message>
         <source>Head</source>
@@ -3220,6 +3335,10 @@
     <message>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
+    </message>
+    <message>
+        <source>Buildings…</source>
+        <translation>楼栋图…</translation>
     </message>
     <message>
         <source>Select a household to see its residents.</source>

@@ -265,3 +265,43 @@ def test_a_moved_household_keeps_its_number_unique_in_the_new_grid(
         b.close()
         sup.close()
 
+
+
+def test_a_moved_building_takes_its_flats(any_server: LiveServer, tmp_path: Path) -> None:
+    """Proves a building the supervisor moves from grid A to grid B arrives on B's laptop
+    with its flats and leaves A's laptop (children.py: a building's flats follow it); the
+    household living in a flat keeps its own grid."""
+    from gridworker.services import buildings
+    from gridworker.storage.models import BuildingRow
+
+    a = enrolled(any_server, tmp_path, "worker.a")
+    b = enrolled(any_server, tmp_path, "worker.b")
+    sup = enrolled(any_server, tmp_path, "sup.street")
+    try:
+        with a.write() as s:
+            row, _ = buildings.save_building(a, s, GRID_A, "凤凰小区", "3栋")
+            bid = row.id
+        flats = {buildings.add_flat(a, bid, "1", n) for n in ("1501", "1502")}
+        hid = register.register_household(
+            a, register.HouseholdInput(grid_code=GRID_A, household_no="1501", address="3栋1501")
+        )
+        buildings.live_in(a, hid, sorted(flats)[0])
+        sync_now(a)
+        sync_now(sup)
+        register.edit_record(sup, BuildingRow, bid, {"grid_code": GRID_B})
+        for ws in (sup, a, b):
+            sync_now(ws)
+        moving = {("building", bid), *(("house", f) for f in flats)}
+        assert moving <= set(snapshot(b, GRID_B))
+        assert not moving & set(snapshot(a))
+        assert ("household", hid) in snapshot(a)  # the household stays in grid A
+        db = ServerDb(any_server.db_url)
+        try:
+            records = db.records()
+        finally:
+            db.close()
+        assert {records[k].grid_code for k in moving} == {GRID_B}
+    finally:
+        a.close()
+        b.close()
+        sup.close()

@@ -102,6 +102,7 @@ def dialogs(session: Any, window: QWidget) -> dict[str, Callable[[], QDialog]]:
     from gridworker.services.case_queries import Choice
     from gridworker.services.household_file import HouseholdFile
     from gridworker.services.register_edit import EditView, editable_fields
+    from gridworker.ui.dialogs.building_view import BuildingViewDialog
     from gridworker.ui.dialogs.enroll import EnrollDialog
     from gridworker.ui.dialogs.household import HouseholdDialog, ResidentDialog
     from gridworker.ui.dialogs.household_file import HouseholdFileDialog
@@ -143,6 +144,7 @@ def dialogs(session: Any, window: QWidget) -> dict[str, Callable[[], QDialog]]:
             window,
         ),
         "resident": lambda: ResidentDialog(session, window),
+        "buildings": lambda: BuildingViewDialog(session, window),
         "new site": lambda: NewSiteDialog([Choice(grid, "网格")], "zh_CN", window),
         "need to case": lambda: NeedCaseDialog(
             "楼道灯坏", CaseCategory.livelihood, "zh_CN", window

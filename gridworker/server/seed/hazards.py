@@ -6,6 +6,7 @@ import dataclasses
 from datetime import datetime, timedelta
 
 from gridworker.domain import checklists, ids
+from gridworker.domain.buildings import building_key
 from gridworker.domain.entities import (
     Building,
     HazardSite,
@@ -81,11 +82,13 @@ def _site(seeder: Seeder, grid: str, n: int, name: str, spec: str, failing: str)
     lat, lon = seeder.spot(grid)
     building_id = None
     if kind is HazardKind.dangerous_building:
+        # Keyed as a laptop keys it (docs/design.md §12.1): a sheet naming this building
+        # later finds this record.
         building = Building(
-            id=ids.new_id(),
+            id=ids.building_id(seeder.secret, grid, name, building_key("1栋")),
             grid_code=grid,
             estate_name=name,
-            building_no="1",
+            building_no="1栋",
             house_type="砖混",
             floors_above=seeder.rng.choice((2, 3, 4)),
             built_year=1978 + n,

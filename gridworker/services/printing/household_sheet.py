@@ -42,13 +42,14 @@ def print_household(ws: Workspace, household_id: str, out: Path) -> Path:
             ("地址", f.address),
             ("所属网格", grid_label(ws, f.grid_code)),
             ("户号", f.household_no),
+            ("房屋", f.flat or ""),
             ("户主", f.head_name or ""),
             ("联系电话", f.phone_masked or ""),
             ("经济状况", f.economic_status.label(ZH) if f.economic_status else ""),
             ("居住类型", f.residence_type.label(ZH) if f.residence_type else ""),
             ("备注", f.note or ""),
         ],
-        wide=("地址", "所属网格", "备注"),
+        wide=("地址", "所属网格", "房屋", "备注"),
     )
     doc.section("家庭成员")
     if f.members:

@@ -51,6 +51,7 @@ class HouseholdFileDialog(QDialog):
         for label, value in (
             (self.tr("Grid"), grid),
             (self.tr("Household no."), data.household_no),
+            (self.tr("Flat"), data.flat or "—"),
             (self.tr("Head"), data.head_name or "—"),
             (self.tr("Phone"), data.phone_masked or "—"),
             (self.tr("Economy / residence"), " / ".join(economy) or "—"),

@@ -73,6 +73,7 @@ class RegisterScreen(Screen):
         self._detail_generation = 0
         self.dialog: GuardedDialog | None = None
         self.file_dialog: QDialog | None = None  # 一户一档
+        self.buildings_dialog: QDialog | None = None  # 楼栋图
         # The name filter's table read into the database thread's cache since the last
         # change (warm_search).
         self._search_warm = False
@@ -103,6 +104,9 @@ class RegisterScreen(Screen):
         self.import_button = QPushButton(self.tr("Import roster…"))
         self.import_button.clicked.connect(self.import_roster)
         filters.addWidget(self.import_button)
+        self.buildings_button = QPushButton(self.tr("Buildings…"))  # 楼栋图, for every reader
+        self.buildings_button.clicked.connect(self.open_buildings)
+        filters.addWidget(self.buildings_button)
         # Only a role that writes the register is offered to change it (the server would
         # refuse the rest): an adviser reads it and records visits.
         writes = may_write_entity(session.ws, "household")
@@ -206,6 +210,16 @@ class RegisterScreen(Screen):
         from gridworker.ui.dialogs.roster_import import RosterImportDialog
 
         RosterImportDialog(self.session, self).exec()
+
+    def open_buildings(self) -> QDialog:
+        """楼栋图: buildings as floors × units (dialogs/building_view.py)."""
+        from gridworker.ui.dialogs.building_view import BuildingViewDialog
+
+        dialog = BuildingViewDialog(self.session, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.buildings_dialog = dialog
+        dialog.open()
+        return dialog
 
     def title(self) -> str:
         return self.tr("Households")

@@ -1,0 +1,192 @@
+"""分户 and 并户 as life events (docs/design.md §12): some members of a household leave it
+to form a new one, or a household's members all join another and the emptied one is
+closed. Each is written in one transaction with an event in both households' histories
+(`life_event` kind `split` or `merged`, naming the other household).
+
+A member moving changes their `household_id` (a field of the resident, merged field by
+field like any edit: two laptops moving the same person to different households conflict
+on it). Both households are in one grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gridworker.domain import ids
+from gridworker.domain.enums import Relationship
+from gridworker.domain.errors import ValidationError, noun
+from gridworker.domain.life_enums import DEPARTED, LifeEventKind
+from gridworker.domain.validation import validate_text
+from gridworker.services.access import check_write
+from gridworker.services.register import HouseholdInput, save_household
+from gridworker.services.workspace import ServiceError, Workspace
+from gridworker.storage.models import HouseholdRow, LifeEventRow, ResidentRow
+
+MAX_TEXT = 200
+
+
+def _household(ws: Workspace, s: Session, household_id: str) -> HouseholdRow:
+    row = s.get(HouseholdRow, household_id)
+    if row is None or row.deleted or not ws.actor.covers(row.grid_code):
+        raise ServiceError("record_missing", what=noun("household"))
+    check_write(ws, "household", row.grid_code)
+    return row
+
+
+def _members(s: Session, household_id: str) -> list[ResidentRow]:
+    return list(
+        s.scalars(
+            select(ResidentRow).where(
+                ResidentRow.household_id == household_id, ResidentRow.deleted.is_(False)
+            )
+        )
+    )
+
+
+def _event(
+    ws: Workspace,
+    s: Session,
+    kind: LifeEventKind,
+    household: HouseholdRow,
+    other: HouseholdRow,
+    *,
+    day: date,
+    resident_id: str | None,
+    place: str,
+    reason: str | None,
+    note: str | None,
+) -> None:
+    s.add(
+        LifeEventRow(
+            id=ids.new_id(),
+            grid_code=household.grid_code,
+            version=0,
+            deleted=False,
+            household_id=household.id,
+            resident_id=resident_id,
+            other_household_id=other.id,
+            kind=kind,
+            event_date=day,
+            place=place,
+            reason=reason,
+            note=note,
+            recorded_by=ws.actor.display_name or ws.actor.username,
+            recorder=ws.actor.username,
+            recorded_at=ws.now(),
+        )
+    )
+
+
+def _texts(
+    ws: Workspace, day: date, reason: str | None, note: str | None
+) -> tuple[str | None, str | None]:
+    if day > ws.today():
+        raise ValidationError("event_in_future", field="event_date")
+    return (
+        validate_text(reason or "", field="reason", max_length=MAX_TEXT),
+        validate_text(note or "", field="note"),
+    )
+
+
+def split_household(
+    ws: Workspace,
+    household_id: str,
+    member_ids: Sequence[str],
+    *,
+    head_id: str,
+    household_no: str,
+    event_date: date,
+    address: str | None = None,
+    reason: str | None = None,
+    note: str | None = None,
+) -> str:
+    """分户: `member_ids` leave the household for a new one (户号 `household_no`, the
+    same address and flat unless told), `head_id` its 户主; returns the new household's id.
+    The 户主 stays (a head change comes first), someone in the register stays, and the
+    户号 must be free in the grid."""
+    reason_text, note_text = _texts(ws, event_date, reason, note)
+    if not head_id:
+        raise ServiceError("split_nobody")
+    wanted = list(dict.fromkeys([head_id, *member_ids]))
+    with ws.write() as s:
+        source = _household(ws, s, household_id)
+        people = {r.id: r for r in _members(s, source.id)}
+        movers = []
+        for rid in wanted:
+            person = people.get(rid)
+            if person is None or person.life_status in DEPARTED:
+                raise ServiceError("split_not_member", name=person.name if person else rid)
+            movers.append(person)
+        if any(p.relationship is Relationship.head for p in movers):
+            raise ServiceError("split_takes_head")
+        staying = [
+            p for p in people.values() if p.id not in wanted and p.life_status not in DEPARTED
+        ]
+        if not staying:
+            raise ServiceError("split_takes_all")
+        h = HouseholdInput(
+            grid_code=source.grid_code,
+            household_no=household_no,
+            address=address or source.address,
+        ).normalised()
+        new_id = ids.household_id(ws.id_secret, h.grid_code, h.household_no)
+        taken = s.get(HouseholdRow, new_id)
+        if taken is not None and not taken.deleted:
+            raise ServiceError("household_no_taken", value=h.household_no)
+        new = save_household(ws, s, h, hid=new_id)
+        new.house_id = source.house_id
+        for person in movers:
+            person.household_id = new.id
+            person.relationship = (
+                Relationship.head if person.id == head_id else Relationship.other
+            )
+        new.head_name = people[head_id].name
+        for household, other, place in (
+            (source, new, f"分出新户：户号{new.household_no}"),
+            (new, source, f"分自户号{source.household_no}"),
+        ):
+            _event(ws, s, LifeEventKind.split_off, household, other, day=event_date,
+                   resident_id=head_id, place=place, reason=reason_text or None,
+                   note=note_text or None)  # fmt: skip
+        return new.id
+
+
+def merge_households(
+    ws: Workspace,
+    household_id: str,
+    into_id: str,
+    *,
+    event_date: date,
+    reason: str | None = None,
+    note: str | None = None,
+) -> int:
+    """并户: every member of `household_id` joins `into_id` (as 其他 until told otherwise)
+    and the emptied household is closed (a tombstone; its visits and events stay in the
+    history under it). Both in one grid. Returns how many people moved."""
+    reason_text, note_text = _texts(ws, event_date, reason, note)
+    if household_id == into_id:
+        raise ServiceError("merge_into_itself")
+    with ws.write() as s:
+        source = _household(ws, s, household_id)
+        target = _household(ws, s, into_id)
+        if source.grid_code != target.grid_code:
+            raise ServiceError("merge_other_grid")
+        people = _members(s, source.id)
+        head = next((p.id for p in people if p.relationship is Relationship.head), None)
+        for person in people:
+            person.household_id = target.id
+            if person.life_status not in DEPARTED:
+                person.relationship = Relationship.other
+        for household, other, place in (
+            (source, target, f"并入户号{target.household_no}"),
+            (target, source, f"户号{source.household_no}并入本户"),
+        ):
+            _event(ws, s, LifeEventKind.merged, household, other, day=event_date,
+                   resident_id=head, place=place, reason=reason_text or None,
+                   note=note_text or None)  # fmt: skip
+        source.deleted = True
+        return len(people)
