@@ -3,9 +3,11 @@
 A profile made with `gridworker init` and no district key derives household and resident
 ids from a secret of its own (docs/design.md §4). When it enrolls, every record whose id was
 derived that way (a household by grid + 户号, a resident by ID number, a resident's tag
-from the resident) takes the id the district secret gives the same natural key, and every
+from the resident, a building by grid + 小区 + building number, a flat by its building +
+unit + number) takes the id the district secret gives the same natural key, and every
 reference to it follows: residents' and visits' household, tags' resident, photos' owner,
-and the unsent changes waiting in the outbox (nothing was sent yet). The first push then
+flats' and hazard sites' building, households' flat, and the unsent changes waiting in
+the outbox (nothing was sent yet). The first push then
 meets the records other laptops already registered under those ids, and each create
 merges with them as an edit of the fields it set (server/merge.py): one household, one
 resident, wherever they were registered first.
@@ -19,9 +21,13 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from gridworker.domain import ids
+from gridworker.domain.buildings import building_key, flat_key, unit_key
 from gridworker.storage.models import (
     AttachmentRow,
+    BuildingRow,
+    HazardSiteRow,
     HouseholdRow,
+    HouseRow,
     OutboxEntry,
     ResidentRow,
     ResidentTagRow,
@@ -29,12 +35,15 @@ from gridworker.storage.models import (
     VisitRow,
 )
 
-# Columns that hold a household's or a resident's id, by table.
+# Columns that hold a derived id (household, resident, building, flat), by table.
 _REFERENCES: tuple[tuple[type[SyncRecord], str], ...] = (
     (ResidentRow, "household_id"),
     (VisitRow, "household_id"),
     (ResidentTagRow, "resident_id"),
     (AttachmentRow, "owner_id"),
+    (HouseRow, "building_id"),
+    (HouseholdRow, "house_id"),
+    (HazardSiteRow, "building_id"),
 )
 
 
@@ -48,6 +57,17 @@ def rekey(session: Session, old_secret: bytes, new_secret: bytes) -> dict[str, s
     for r in session.scalars(select(ResidentRow).where(ResidentRow.id_number.is_not(None))):
         if r.id_number and r.id == ids.resident_id(old_secret, r.id_number):
             mapping[r.id] = ids.resident_id(new_secret, r.id_number)
+    # Buildings by grid + 小区 + building key, their flats by building + unit + number key
+    # (a flat's id follows its building's new id).
+    for b in session.scalars(select(BuildingRow)):
+        key = building_key(b.building_no or "")
+        if b.id == ids.building_id(old_secret, b.grid_code, b.estate_name or "", key):
+            mapping[b.id] = ids.building_id(new_secret, b.grid_code, b.estate_name or "", key)
+    for f in session.scalars(select(HouseRow).where(HouseRow.building_id.is_not(None))):
+        old_b = str(f.building_id)
+        unit, number = unit_key(f.unit), flat_key(f.number)
+        if old_b in mapping and f.id == ids.house_id(old_secret, old_b, unit, number):
+            mapping[f.id] = ids.house_id(new_secret, mapping[old_b], unit, number)
     tags: dict[str, str] = {}
     for t in session.scalars(select(ResidentTagRow)):
         resident = mapping.get(t.resident_id)
@@ -62,6 +82,8 @@ def rekey(session: Session, old_secret: bytes, new_secret: bytes) -> dict[str, s
         (HouseholdRow, mapping),
         (ResidentRow, mapping),
         (ResidentTagRow, tags),
+        (BuildingRow, mapping),
+        (HouseRow, mapping),
     )
     for model, ids_of in renamed:
         for old, new in ids_of.items():

@@ -309,3 +309,72 @@ def test_records_made_before_enrollment_take_the_districts_ids(
         if ws is not None:
             ws.close()
         colleague.close()
+
+
+def test_buildings_made_before_enrollment_take_the_districts_ids(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a building and its flat entered on a laptop set up offline (a local secret)
+    take the district's ids at enrollment, with the household's flat and a hazard site's
+    building following: after syncing there is one building and one flat, the same as a
+    colleague already registered (3号楼 written 3栋, １５０２室 written 1502)."""
+    from gridworker.domain.enums import HazardKind, PremisesType
+    from gridworker.services import buildings, inspections
+
+    colleague = enrolled(any_server, tmp_path, "worker.a2")
+    path = tmp_path / "offline"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDWORKER_")}
+    env["GRIDWORKER_PASSPHRASE"] = PASSPHRASE
+    made = subprocess.run(
+        [sys.executable, "-m", "gridworker.cli", "--profile", str(path), "init"]
+        + ["--username", "worker.a", "--grid", GRID_A],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    ws = None
+    try:
+        with colleague.write() as s:
+            theirs, _ = buildings.save_building(colleague, s, GRID_A, "凤凰小区", "3栋")
+            their_building = theirs.id
+        their_flat = buildings.add_flat(colleague, their_building, "1", "1502")
+        sync_now(colleague)
+        ws = open_workspace(path, PASSPHRASE)
+        with ws.write() as s:
+            mine, _ = buildings.save_building(ws, s, GRID_A, "凤凰小区", "3号楼")
+            my_building = mine.id
+        my_flat = buildings.add_flat(ws, my_building, "一单元", "１５０２室")
+        assert (my_building, my_flat) != (their_building, their_flat)
+        household_id = register.register_household(
+            ws, register.HouseholdInput(grid_code=GRID_A, household_no="1502", address="3栋1502")
+        )
+        buildings.live_in(ws, household_id, my_flat)
+        site = inspections.register_site(
+            ws,
+            grid_code=GRID_A,
+            kind=HazardKind.fire_safety,
+            name="凤凰小区3栋底商",
+            premises_type=PremisesType.small_shop,
+            building_id=my_building,
+        )
+        ws.close()
+        ws, _report = enroll(
+            path,
+            server_url=any_server.url,
+            username="worker.a",
+            password=PASSWORD,
+            passphrase=PASSPHRASE,
+        )
+        sync_now(colleague)
+        mine_now = snapshot(ws)
+        assert [k for k in mine_now if k[0] == "building"] == [("building", their_building)]
+        assert [k for k in mine_now if k[0] == "house"] == [("house", their_flat)]
+        [household] = [v for k, v in mine_now.items() if k[0] == "household"]
+        assert household["house_id"] == their_flat  # re-keyed too (grid + 户号)
+        assert mine_now[("hazard_site", site)]["building_id"] == their_building
+        assert snapshot(colleague) == mine_now
+    finally:
+        if ws is not None:
+            ws.close()
