@@ -434,6 +434,7 @@ class SyncEngine:
                 epoch=epoch,
                 high_water=high_water or 0,
                 holds_file=self.profile.attachments.exists,
+                device=self.client.device_id,
             )
 
     def _remember_error(self, exc: SyncError) -> None:

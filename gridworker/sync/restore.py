@@ -64,6 +64,7 @@ def after_restore(
     epoch: str | None,
     high_water: int,
     holds_file: Callable[[str], bool] = lambda sha: True,
+    device: str | None = None,
 ) -> int:
     """Prepare the restore re-sends (see the module doc); return how many were queued.
     `holds_file(sha256)`: whether this laptop has a photo's file (only then is its live
@@ -98,7 +99,22 @@ def after_restore(
         s.add(_requeued(entry, mark))
         s.delete(entry)
     # Conflicts the restored server never had (or had in another state) go: the re-sends
-    # raise again whatever still conflicts.
+    # raise again whatever still conflicts. The re-sends carry the records as the server
+    # had them, so a change that lost provisionally in such a conflict (this laptop's
+    # side: a delete that met a colleague's edit, an edit that met a delete or another
+    # value) would be nowhere: this laptop sends it again, after the re-sends, based on
+    # the mark, and the server raises the conflict again.
+    forgotten = list(
+        s.scalars(
+            select(LocalConflict).where(
+                or_(LocalConflict.version > mark, LocalConflict.version == 0)
+            )
+        )
+    )
+    for conflict in forgotten:
+        side = _own_side(s, conflict, device, mark)
+        if side is not None:
+            s.add(side)
     s.execute(
         delete(LocalConflict).where(or_(LocalConflict.version > mark, LocalConflict.version == 0))
     )
@@ -128,6 +144,50 @@ def after_restore(
     state.backfill = {}
     state.save(s)
     return queued
+
+
+def _own_side(
+    s: Session, conflict: LocalConflict, device: str | None, mark: int
+) -> OutboxEntry | None:
+    """This laptop's losing side of an open field or delete conflict, as a change to send
+    again after a restore (None when the side is another laptop's, or nothing is left)."""
+    if device is None or conflict.status != "open" or conflict.kind not in ("field", "delete"):
+        return None
+    if conflict.resolution is not None:
+        return None  # a resolution waits to be sent: it says what this laptop wants now
+    mine = {
+        f["field"]: f.get("local")
+        for f in conflict.fields or []
+        if f.get("field") and f.get("local_device") == device
+    }
+    if mine.get("deleted") is True:
+        op, payload = "delete", {"deleted": True}
+    else:
+        payload = {k: v for k, v in mine.items() if k not in ("deleted", "id", "version")}
+        op = "update"
+    if not payload:
+        return None
+    model = SYNC_MODELS.get(conflict.entity)
+    row = s.get(model, conflict.record_id) if model is not None else None
+    if row is None:
+        return None
+    fields = row.to_fields()
+    return OutboxEntry(
+        op=op,
+        entity=conflict.entity,
+        record_id=conflict.record_id,
+        grid_code=row.grid_code,
+        base_version=mark,
+        schema_version=SCHEMA_VERSION,
+        payload=payload,
+        old={k: wire_value(fields.get(k)) for k in payload if k in fields},
+        created_at=now_utc(),
+        status="pending",
+        attempts=0,
+        full_state=False,
+        bases={k: mark for k in payload} if op == "update" else None,
+        restored_version=None,
+    )
 
 
 def _acknowledged_values(unsent: list[OutboxEntry]) -> dict[tuple[str, str], dict[str, Any]]:
