@@ -160,6 +160,7 @@ def _own_side(
         for f in conflict.fields or []
         if f.get("field") and f.get("local_device") == device
     }
+    payload: dict[str, Any]
     if mine.get("deleted") is True:
         op, payload = "delete", {"deleted": True}
     else:

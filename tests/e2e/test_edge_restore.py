@@ -307,3 +307,63 @@ def test_a_conflict_opened_after_the_backup_is_raised_again_after_the_restore(
     finally:
         a.close()
         a2.close()
+
+
+def test_a_delete_waiting_when_the_server_was_restored_stays_a_delete_on_the_laptop(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a laptop that deleted a record it had synced after the backup, and learns of
+    the restore on its next sync, ends with the record deleted as the server has it: the
+    re-send of the record (answered `merged`, the record live) and the delete behind it
+    (answered `applied`) are settled in their order in the batch, never the delete first
+    (found by the convergence machine: a laptop holding a record the server had deleted,
+    at the server's version)."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = add_household(a, "1501")
+        sync_now(a)
+        saved = backup(any_server.db_url)
+        register.edit_record(a, HouseholdRow, hid, {"note": "备份后"})
+        sync_now(a)
+        restore(any_server, saved)
+        register.delete_record(a, HouseholdRow, hid)  # waiting when a learns of the restore
+        sync_now(a)
+        sync_now(a2)
+        records, _conflicts = server_state(any_server)
+        assert records[("household", hid)].deleted
+        assert ("household", hid) not in snapshot(a)
+        assert snapshot(a) == snapshot(a2)
+        assert outbox_size(a) == 0
+    finally:
+        a.close()
+        a2.close()
+
+
+def test_an_edit_waiting_when_the_server_was_restored_is_the_value_on_the_laptop(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a laptop whose edit waited when it learned of the restore ends with the value
+    the server has, at the server's version: the re-send's answer (the acknowledged value)
+    never overwrites the edit settled after it in the same batch (a stale value at the
+    server's version, found by the convergence machine)."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = add_household(a, "1601")
+        sync_now(a)
+        saved = backup(any_server.db_url)
+        register.edit_record(a, HouseholdRow, hid, {"note": "备份后已同步"})
+        sync_now(a)
+        restore(any_server, saved)
+        register.edit_record(a, HouseholdRow, hid, {"note": "恢复时未发送"})
+        sync_now(a)
+        sync_now(a2)
+        records, conflicts = server_state(any_server)
+        assert records[("household", hid)].data["note"] == "恢复时未发送"
+        assert not [c for c in conflicts if c.record_id == hid]
+        assert snapshot(a)[("household", hid)]["note"] == "恢复时未发送"
+        assert snapshot(a) == snapshot(a2)
+    finally:
+        a.close()
+        a2.close()
