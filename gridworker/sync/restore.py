@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from gridworker.domain.entities import COMMAND_ENTITIES, SYNC_ENTITIES
 from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.domain.wire import wire_value
+from gridworker.storage.codec import coerce_fields
 from gridworker.storage.models import (
     SYNC_MODELS,
     AttachmentRow,
@@ -111,8 +112,13 @@ def after_restore(
             )
         )
     )
+    sides: dict[tuple[str, str], dict[str, Any]] = {}
     for conflict in forgotten:
-        side = _own_side(s, conflict, device, mark)
+        mine = _own_side(conflict, device)
+        if mine:
+            sides.setdefault((conflict.entity, conflict.record_id), {}).update(mine)
+    for (entity, record_id), mine in sides.items():
+        side = _side_entry(s, entity, record_id, mine, mark)
         if side is not None:
             s.add(side)
     s.execute(
@@ -146,42 +152,55 @@ def after_restore(
     return queued
 
 
-def _own_side(
-    s: Session, conflict: LocalConflict, device: str | None, mark: int
-) -> OutboxEntry | None:
-    """This laptop's losing side of an open field or delete conflict, as a change to send
-    again after a restore (None when the side is another laptop's, or nothing is left)."""
+def _own_side(conflict: LocalConflict, device: str | None) -> dict[str, Any]:
+    """This laptop's losing side of an open field or delete conflict: field -> its value
+    (empty when the side is another laptop's, or a resolution waits to be sent: that says
+    what this laptop wants now)."""
     if device is None or conflict.status != "open" or conflict.kind not in ("field", "delete"):
-        return None
+        return {}
     if conflict.resolution is not None:
-        return None  # a resolution waits to be sent: it says what this laptop wants now
-    mine = {
-        f["field"]: f.get("local")
+        return {}
+    return {
+        str(f["field"]): f.get("local")
         for f in conflict.fields or []
         if f.get("field") and f.get("local_device") == device
     }
+
+
+def _side_entry(
+    s: Session, entity: str, record_id: str, mine: dict[str, Any], mark: int
+) -> OutboxEntry | None:
+    """This laptop's side of the forgotten conflicts of one record as a change made again:
+    queued (based on the mark) and applied to the local row, as the user's change was (a
+    delete marks the row deleted; the server's answer brings back its provisional
+    winner)."""
+    model = SYNC_MODELS.get(entity)
+    row = s.get(model, record_id) if model is not None else None
+    if model is None or row is None:
+        return None
     payload: dict[str, Any]
     if mine.get("deleted") is True:
         op, payload = "delete", {"deleted": True}
+        old = {"deleted": False}
+        row.deleted = True
     else:
-        payload = {k: v for k, v in mine.items() if k not in ("deleted", "id", "version")}
         op = "update"
-    if not payload:
-        return None
-    model = SYNC_MODELS.get(conflict.entity)
-    row = s.get(model, conflict.record_id) if model is not None else None
-    if row is None:
-        return None
-    fields = row.to_fields()
+        payload = {k: v for k, v in mine.items() if k not in ("deleted", "id", "version")}
+        if not payload:
+            return None
+        before = row.to_fields()
+        old = {k: wire_value(before.get(k)) for k in payload}
+        for key, value in coerce_fields(model, payload, strict=False).items():
+            setattr(row, key, value)
     return OutboxEntry(
         op=op,
-        entity=conflict.entity,
-        record_id=conflict.record_id,
+        entity=entity,
+        record_id=record_id,
         grid_code=row.grid_code,
         base_version=mark,
         schema_version=SCHEMA_VERSION,
         payload=payload,
-        old={k: wire_value(fields.get(k)) for k in payload if k in fields},
+        old=old,
         created_at=now_utc(),
         status="pending",
         attempts=0,

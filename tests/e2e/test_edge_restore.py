@@ -267,13 +267,16 @@ def test_a_delete_purged_after_the_restore_is_not_brought_back_by_a_late_laptop(
         a2.close()
 
 
+@pytest.mark.parametrize("first", ["colleague", "deleter"])
 def test_a_conflict_opened_after_the_backup_is_raised_again_after_the_restore(
-    any_server: LiveServer, tmp_path: Path
+    any_server: LiveServer, tmp_path: Path, first: str
 ) -> None:
     """Proves a delete that met a colleague's edit after the backup (an open delete
     conflict the restored server never had) is not lost by the restore: the laptop that
-    made it sends it again, and the conflict shows again with the delete as its incoming
-    side (found by the convergence machine: "sup's household.deleted = True lost")."""
+    made it sends it again, and the conflict shows again with the delete as its side,
+    whichever laptop syncs first after the restore; every laptop ends as the server is
+    (found by the convergence machine: "sup's household.deleted = True lost", then a
+    laptop holding the record live that its own re-sent delete had deleted)."""
     a = enrolled(any_server, tmp_path, "worker.a")
     a2 = enrolled(any_server, tmp_path, "worker.a2")
     try:
@@ -288,22 +291,29 @@ def test_a_conflict_opened_after_the_backup_is_raised_again_after_the_restore(
         _records, conflicts = server_state(any_server)
         assert [c.kind for c in conflicts if c.record_id == hid] == ["delete"]
         restore(any_server, saved)
-        for ws in (a2, a, a2, a):
+        order = (a2, a, a2, a) if first == "colleague" else (a, a2, a, a2)
+        for ws in order:
             sync_now(ws)
         records, conflicts = server_state(any_server)
         row = records[("household", hid)]
-        deletes = [
-            f
+        sides = [
+            (f.get("incoming"), f.get("incoming_author"), f.get("server"), f.get("server_author"))
             for c in conflicts
             if c.record_id == hid and c.status == "open"
             for f in c.fields
-            if f["field"] == "deleted" and True in (f.get("incoming"), f.get("server"))
+            if f["field"] == "deleted"
         ]
-        # a2 re-sent first: a's delete meets the re-sent edit and the conflict shows again.
-        assert not row.deleted and row.data["note"] == "同事备份后改的"
-        assert [(f["incoming"], f["incoming_author"]) for f in deletes] == [(True, "worker.a")]
+        if first == "colleague":
+            # a's delete meets the re-sent edit: the record stays live, the conflict shows.
+            assert not row.deleted and row.data["note"] == "同事备份后改的"
+            assert [s[:2] for s in sides] == [(True, "worker.a")]
+        else:
+            # a's delete lands first; a2's re-sent edit then meets the tombstone.
+            assert row.deleted
+            assert [(s[2], s[3]) for s in sides] == [(True, "worker.a")]
         assert outbox_size(a) == outbox_size(a2) == 0
         assert snapshot(a) == snapshot(a2)
+        assert (("household", hid) in snapshot(a)) == (not row.deleted)
     finally:
         a.close()
         a2.close()
