@@ -78,6 +78,10 @@ class F:
     size: int | None = None  # column size of a text field; None: unbounded text
     check: Check = Check.text
     ref: str | None = None  # for Check.ref: the entity whose id it holds
+    # The record named by this reference is the record's parent: the record lives in its
+    # parent's grid and follows it to another grid (server/children.py, docs/design.md §4).
+    # At most one per entity, only on a reference.
+    parent: bool = False
     sensitive: bool = False  # PIPL: its reveal, export or edit is sensitive (§7)
     # A natural key (户号, ID number, grid code): what a deterministic id derives from or
     # what finds a record, folded like an ID number (NFKC, trimmed: `１０１` is `101`).
@@ -212,6 +216,14 @@ class EntityDecl:
             if f.spec.check is Check.ref and f.spec.ref is not None
         )
 
+    @property
+    def parent(self) -> tuple[str, str] | None:
+        """(parent entity, field naming it) when the record belongs to a parent record."""
+        for f in self.fields.values():
+            if f.spec.parent and f.spec.ref is not None:
+                return (f.spec.ref, f.name)
+        return None
+
     def export_fields(self) -> tuple[FieldDecl, ...]:
         return tuple(f for f in self.fields.values() if f.spec.export)
 
@@ -298,6 +310,9 @@ def entity(
         for field in (label_field, *(f for _name, columns in indexes for f in columns)):
             if field is not None and field not in decl.fields:
                 raise ValueError(f"{name}: {field!r} is not a field")
+        parents = [f.name for f in decl.fields.values() if f.spec.parent]
+        if len(parents) > 1 or any(decl.fields[f].spec.ref is None for f in parents):
+            raise ValueError(f"{name}: a parent is one reference field, not {parents}")
         _BY_NAME[name] = decl
         _BY_CLASS[cls] = decl
         return cls

@@ -213,6 +213,10 @@ APPEND_ONLY: frozenset[str] = frozenset(d.name for d in DECLARED if d.append_onl
 COMMAND_ENTITIES: frozenset[str] = frozenset(d.name for d in DECLARED if d.command)
 """Entities whose new rows travel as workflow commands, applied by the server in order."""
 
+PARENTS: dict[str, tuple[str, str]] = {d.name: d.parent for d in DECLARED if d.parent is not None}
+"""A child entity → (its parent's entity, the field naming the parent), as declared
+(`F.parent`): the child lives in its parent's grid and follows it (docs/design.md §4)."""
+
 SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
     d.name: d.sensitive_fields for d in DECLARED if d.sensitive_fields
 }

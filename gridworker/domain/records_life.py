@@ -32,7 +32,9 @@ from gridworker.domain.record import Record
 )
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LifeEvent(Record):
-    household_id: Annotated[str, d.ref("household", "所属户编号", "Household id", index=True)]
+    household_id: Annotated[
+        str, d.ref("household", "所属户编号", "Household id", index=True, parent=True)
+    ]
     # The person it happened to (for 户主变更, the new head).
     resident_id: Annotated[
         str | None, d.ref("resident", "居民编号", "Resident id", index=True)

@@ -82,7 +82,9 @@ class House(Record):
     """A flat (房屋) of a building; its id is derived from the building + 单元 + 房号, both
     folded, so `１５０２` and `1502` of one unit are the same flat (docs/design.md §12.1)."""
 
-    building_id: Annotated[str | None, d.ref("building", "所属楼栋", "Building", index=True)] = None
+    building_id: Annotated[
+        str | None, d.ref("building", "所属楼栋", "Building", index=True, parent=True)
+    ] = None
     unit: Annotated[str | None, d.text("单元", "Unit", 16)] = None
     floor: Annotated[str | None, d.text("楼层", "Floor", 16)] = None
     number: Annotated[str, d.text("门牌号", "House number", 32)]
@@ -134,7 +136,9 @@ class Household(Record):
 )
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Resident(Record):
-    household_id: Annotated[str, d.ref("household", "所属户编号", "Household id", index=True)]
+    household_id: Annotated[
+        str, d.ref("household", "所属户编号", "Household id", index=True, parent=True)
+    ]
     name: Annotated[str, d.name("姓名", "Name", sensitive=True, index=True)]
     gender: Annotated[Gender | None, F("性别", "Gender")] = None
     id_number: Annotated[
@@ -203,7 +207,9 @@ class Resident(Record):
 @entity("resident_tag", "人员标签", "Resident tag", group=Group.register, personal=True)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResidentTag(Record):
-    resident_id: Annotated[str, d.ref("resident", "居民编号", "Resident id", index=True)]
+    resident_id: Annotated[
+        str, d.ref("resident", "居民编号", "Resident id", index=True, parent=True)
+    ]
     # Special-group status, disability and minors' tags are sensitive (PIPL art. 28).
     tag: Annotated[TagKind, F("人员标签", "Tag", sensitive=True, index=True)]
     start_date: Annotated[date | None, F("开始日期", "Start date")] = None
@@ -246,7 +252,9 @@ class ResidentTag(Record):
 )
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Visit(Record):
-    household_id: Annotated[str, d.ref("household", "走访户编号", "Household id", index=True)]
+    household_id: Annotated[
+        str, d.ref("household", "走访户编号", "Household id", index=True, parent=True)
+    ]
     visited_at: Annotated[datetime, F("走访时间", "Visited at", index=True)]
     mode: Annotated[VisitMode, F("走访方式", "Mode")]
     visitor: Annotated[str, d.code("走访人", "Visitor", 64)]
@@ -265,7 +273,7 @@ class Visit(Record):
 @entity("need", "需求", "Need", group=Group.visits, personal=True)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Need(Record):
-    visit_id: Annotated[str, d.ref("visit", "走访编号", "Visit id", index=True)]
+    visit_id: Annotated[str, d.ref("visit", "走访编号", "Visit id", index=True, parent=True)]
     category: Annotated[NeedCategory, F("需求类别", "Need category")]
     text: Annotated[str, d.text("需求内容", "Need")]
     solved_on_spot: Annotated[bool, F("当场解决", "Solved on the spot")] = False

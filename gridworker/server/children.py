@@ -17,22 +17,36 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridworker.domain.entities import PARENTS, SYNC_ENTITIES
 from gridworker.protocol import Mutation
 from gridworker.server.merge import Rejected
 from gridworker.server.models import Record
 from gridworker.server.scope import Scope
 
-# A child entity -> (its parent's entity, the field naming the parent).
-PARENT = {
-    "resident": ("household", "household_id"),
-    "visit": ("household", "household_id"),
-    "life_event": ("household", "household_id"),
-    "house": ("building", "building_id"),
-    "resident_tag": ("resident", "resident_id"),
-    "need": ("visit", "visit_id"),
-}
-# Photos hang on these owners and follow them.
-_PHOTO_OWNERS = ("household", "resident", "visit")
+# A child entity -> (its parent's entity, the field naming the parent): declared by the
+# child (`F.parent` on its reference, domain/declare.py), so a new record kind declared
+# under a parent follows it without an edit here.
+PARENT = PARENTS
+
+
+def _descendants(entity: str) -> tuple[str, ...]:
+    """The entities below `entity` in the declared tree, in declaration order."""
+    below: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for child, (parent, _field) in PARENT.items():
+            if child not in below and (parent == entity or parent in below):
+                below.add(child)
+                grew = True
+    return tuple(e for e in SYNC_ENTITIES if e in below)
+
+
+# The roots of the declared trees (a parent that is nobody's child): each takes its subtree
+# along when it moves.
+_ROOTS = frozenset(p for p, _f in PARENT.values() if p not in PARENT)
+# Photos hang on the records of those trees and follow them.
+_PHOTO_OWNERS = frozenset(_ROOTS | set(PARENT))
 
 
 def case_children(session: Session, case: Record) -> list[Record]:
@@ -63,26 +77,27 @@ def parent_key(entity: str, fields: Mapping[str, Any]) -> tuple[str, str] | None
 
 
 def children_of(session: Session, record: Record) -> list[Record]:
-    """The records that move with `record` when its grid changes (in its current grid)."""
+    """The records that move with `record` when its grid changes (in its current grid): a
+    case's actions and photos; a declared parent's subtree (a household's residents, their
+    tags, its visits and their needs) and the photos of all of them."""
     if record.entity == "case":
         return case_children(session, record)
-    if record.entity == "building":  # its flats (a household's grid stays its own)
-        return _referring(session, "house", "building_id", [record.id], record.grid_code)
-    if record.entity != "household":
+    if record.entity not in _ROOTS:
         return []
     grid = record.grid_code
-    residents = _referring(session, "resident", "household_id", [record.id], grid)
-    visits = _referring(session, "visit", "household_id", [record.id], grid)
-    tags = _referring(session, "resident_tag", "resident_id", [r.id for r in residents], grid)
-    needs = _referring(session, "need", "visit_id", [v.id for v in visits], grid)
-    events = _referring(session, "life_event", "household_id", [record.id], grid)
-    owners = [record.id, *(r.id for r in residents), *(v.id for v in visits)]
+    found: dict[str, list[Record]] = {record.entity: [record]}
+    for entity in _descendants(record.entity):
+        parent, field = PARENT[entity]
+        ids = [r.id for r in found.get(parent, [])]
+        found[entity] = _referring(session, entity, field, ids, grid) if ids else []
+    subtree = [r for entity, rows in found.items() if entity != record.entity for r in rows]
+    owners = [r.id for rows in found.values() for r in rows if r.entity in _PHOTO_OWNERS]
     photos = [
         p
         for p in _referring(session, "attachment", "owner_id", owners, grid)
         if p.data.get("owner_entity") in _PHOTO_OWNERS
     ]
-    return [*residents, *tags, *visits, *needs, *events, *photos]
+    return [*subtree, *photos]
 
 
 def _referring(

@@ -34,7 +34,7 @@ from gridworker.logging_setup import server_log_config, setup_server_logging
 from gridworker.server import meta, users
 from gridworker.server.core.config import Settings, default_db_url
 from gridworker.server.core.db import make_engine, session_factory, transaction
-from gridworker.server.epoch import new_epoch
+from gridworker.server.epoch import last_change_at, new_epoch
 from gridworker.server.models import Department, Device, Grid, User
 from gridworker.server.special_tags import rekey_special_tags
 
@@ -461,7 +461,26 @@ def cmd_reassign_device(args: argparse.Namespace, settings: Settings) -> None:
 
 def cmd_new_epoch(args: argparse.Namespace, settings: Settings) -> None:
     with _session(settings) as s:
+        last = last_change_at(s)
+        age = (datetime.now(UTC) - last).days if last is not None else 0
+        if age > settings.tombstone_days and not args.accept_old_backup:
+            # Deletes made after such a backup may have had their tombstones purged on the
+            # server and on every laptop: nothing would re-send them (docs/design.md §4.13).
+            raise CliError(
+                f"此备份最后一次变更在 {age} 天前，超过删除记录的保留期限"
+                f"（{settings.tombstone_days} 天）：之后删除的记录可能重新出现。"
+                "请改用更新的备份，或确认后加 --accept-old-backup 重试"
+                if _lang() == "zh_CN"
+                else f"the restored database last changed {age} days ago, longer than deleted "
+                f"records are kept ({settings.tombstone_days} days): records deleted since may "
+                "come back. Restore a newer backup, or run again with --accept-old-backup"
+            )
         epoch, high_water = new_epoch(s)
+    if age > settings.tombstone_days:
+        print(
+            f"warning: the restored database last changed {age} days ago; records deleted "
+            "since may come back (--accept-old-backup)"
+        )
     print(f"new epoch {epoch}")
     print(f"high-water mark {high_water}")
     print(
@@ -782,7 +801,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--username", required=True)
 
-    add("new-epoch", cmd_new_epoch, "start a new epoch after restoring a backup (restore step)")
+    p = add("new-epoch", cmd_new_epoch, "start a new epoch after restoring a backup (restore step)")
+    p.add_argument(
+        "--accept-old-backup",
+        action="store_true",
+        help="go on with a backup older than the tombstone horizon (deletes may come back)",
+    )
     add("purge", cmd_purge, "remove tombstones older than the horizon (180 days)")
     add(
         "rotate-file-key",

@@ -10,10 +10,13 @@ whose local version is above it and then resyncs from zero.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridworker.server import meta
+from gridworker.server.models import MutationLog, Record
 from gridworker.server.sequence import lock_sequence
 
 
@@ -26,3 +29,18 @@ def new_epoch(session: Session) -> tuple[str, int]:
     meta.put(session, meta.EPOCH, epoch)
     meta.put(session, meta.RESTORED_HIGH_WATER, high_water)
     return epoch, high_water
+
+
+def last_change_at(session: Session) -> datetime | None:
+    """When the (restored) database last took a change: the age of the backup it came
+    from. A backup older than the tombstone horizon may lack deletes whose tombstones the
+    purge removed everywhere before the disaster (docs/design.md §4.13)."""
+    times = [
+        t
+        for t in (
+            session.scalar(select(func.max(Record.updated_at))),
+            session.scalar(select(func.max(MutationLog.at))),
+        )
+        if t is not None
+    ]
+    return max((t if t.tzinfo else t.replace(tzinfo=UTC)) for t in times) if times else None

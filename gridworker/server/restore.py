@@ -19,7 +19,10 @@ One rule per field, `deleted` included:
 A re-sent delete of a record someone edited since the restore is a delete conflict; a
 re-sent live record meeting a tombstone made since the restore is an edit against a delete.
 Re-sending the same values from several laptops is no conflict. The outcome is always the
-server's resulting record ("merged"), which the laptop takes.
+server's resulting record ("merged"), which the laptop takes. Once the purge has removed a
+tombstone written since the restore (the horizon passed since), a live re-send of a record
+the server lacks is refused (`restore_expired`): the server cannot tell it from a record
+deleted and purged since, and will not bring that back.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from gridworker.server.merge import (
     DELETED,
     ENVELOPE,
     GRID,
+    Rejected,
     check_entity,
     command_fields,
     current_values,
@@ -61,6 +65,27 @@ def high_water(s: Session, mutation: Mutation) -> int:
     """The restored high-water mark (what the laptop was told), else the mutation's base."""
     mark = meta.get(s, meta.RESTORED_HIGH_WATER)
     return int(mark) if mark is not None else mutation.base_version
+
+
+def resends_expired(s: Session) -> bool:
+    """Whether the purge removed a tombstone written since the restore (its version is above
+    the restored high-water mark): the tombstone horizon passed since the restore. A record
+    the server lacks may then be one deleted and purged since, so a live re-send of it can
+    no longer make it again (docs/design.md §4.13)."""
+    mark = meta.get(s, meta.RESTORED_HIGH_WATER)
+    purged = meta.get(s, meta.PURGED_THROUGH)
+    return mark is not None and int(purged or 0) > int(mark)
+
+
+def _expired() -> Rejected:
+    return Rejected(
+        "restore_expired",
+        "服务器恢复已超过删除记录的保留期限，服务器没有这条记录（可能在此期间已删除并清除），"
+        "不再按本机的旧副本重建",
+        "The server was restored longer ago than deleted records are kept: it lacks this "
+        "record (it may have been deleted and purged since) and no longer makes it again "
+        "from this laptop's old copy",
+    )
 
 
 def restore_actor(actor: Actor, mutation: Mutation) -> Actor:
@@ -124,6 +149,8 @@ def apply_restore(
     incoming = {k: v for k, v in mutation.payload.items() if k not in ENVELOPE and k not in locked}
     incoming[GRID] = incoming.get(GRID, mutation.grid_code)
     if record is None:
+        if not deleted and resends_expired(s):
+            raise _expired()
         return _recreate(s, actor, mutation, incoming, deleted, author, device, case_draft)
     authz.check_existing(actor.scope, record, incoming.get(GRID))
     authz.check_restricted_change(actor.scope, entity, record, incoming)

@@ -35,6 +35,13 @@ REASONS: dict[str, tuple[str, str]] = {
         "该记录已被删除并清除，这项修改无法保存。",
         "The record was deleted and purged: this change cannot be kept.",
     ),
+    "restore_expired": (
+        "服务器恢复后本机很久未同步：服务器已没有这条记录（可能已被删除并清除），"
+        "本机的旧副本不再重建它。如仍需要，请重新登记。",
+        "This laptop did not sync for long after the server was restored: the server no "
+        "longer has this record (it may have been deleted and purged) and does not make it "
+        "again from this old copy. Register it again if it is still needed.",
+    ),
     "validation": (
         "服务器认为这项修改的取值不符合要求。",
         "The server found a value of this change invalid.",

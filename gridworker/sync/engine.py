@@ -34,6 +34,7 @@ from gridworker.protocol import (
     Cursor,
     ErrorCode,
     Mutation,
+    MutationOutcome,
     Op,
     PullRequest,
     PullResponse,
@@ -297,15 +298,27 @@ class SyncEngine:
         sent_ids = {m.mutation_id: m for m in mutations}
         with self._bookkeeping() as s, without_capture(s), s.no_autoflush:
             # The common case, a plain `applied`, is settled in bulk: the entry goes,
-            # the record takes the new version. Everything else goes one by one.
-            plain = [
-                o
-                for o in response.outcomes
-                if o.mutation_id in sent_ids
-                and o.status == "applied"
-                and o.code is None
-                and sent_ids[o.mutation_id].entity != "attachment"
-            ]
+            # the record takes the new version. Everything else goes one by one, in the
+            # batch's order, and so does a plain `applied` whose record an earlier outcome
+            # of the batch settles one by one: settled first, its version would let that
+            # earlier answer overwrite its effect (a restore re-send answered `merged`,
+            # the record live, then the delete behind it: the row came back to life).
+            plain: list[MutationOutcome] = []
+            one_by_one: set[tuple[str, str]] = set()
+            for o in response.outcomes:
+                m = sent_ids.get(o.mutation_id)
+                if m is None:
+                    continue
+                key = (m.entity, m.record_id)
+                if (
+                    o.status == "applied"
+                    and o.code is None
+                    and m.entity != "attachment"
+                    and key not in one_by_one
+                ):
+                    plain.append(o)
+                else:
+                    one_by_one.add(key)
             apply.settle_applied(
                 s,
                 [
@@ -434,6 +447,7 @@ class SyncEngine:
                 epoch=epoch,
                 high_water=high_water or 0,
                 holds_file=self.profile.attachments.exists,
+                device=self.client.device_id,
             )
 
     def _remember_error(self, exc: SyncError) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from gridworker.domain.entities import COMMAND_ENTITIES, SYNC_ENTITIES
 from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.domain.wire import wire_value
+from gridworker.storage.codec import coerce_fields
 from gridworker.storage.models import (
     SYNC_MODELS,
     AttachmentRow,
@@ -63,6 +64,7 @@ def after_restore(
     epoch: str | None,
     high_water: int,
     holds_file: Callable[[str], bool] = lambda sha: True,
+    device: str | None = None,
 ) -> int:
     """Prepare the restore re-sends (see the module doc); return how many were queued.
     `holds_file(sha256)`: whether this laptop has a photo's file (only then is its live
@@ -98,7 +100,27 @@ def after_restore(
         s.add(_requeued(entry, mark))
         s.delete(entry)
     # Conflicts the restored server never had (or had in another state) go: the re-sends
-    # raise again whatever still conflicts.
+    # raise again whatever still conflicts. The re-sends carry the records as the server
+    # had them, so a change that lost provisionally in such a conflict (this laptop's
+    # side: a delete that met a colleague's edit, an edit that met a delete or another
+    # value) would be nowhere: this laptop sends it again, after the re-sends, based on
+    # the mark, and the server raises the conflict again.
+    forgotten = list(
+        s.scalars(
+            select(LocalConflict).where(
+                or_(LocalConflict.version > mark, LocalConflict.version == 0)
+            )
+        )
+    )
+    sides: dict[tuple[str, str], dict[str, Any]] = {}
+    for conflict in forgotten:
+        mine = _own_side(conflict, device)
+        if mine:
+            sides.setdefault((conflict.entity, conflict.record_id), {}).update(mine)
+    for (entity, record_id), mine in sides.items():
+        side = _side_entry(s, entity, record_id, mine, mark)
+        if side is not None:
+            s.add(side)
     s.execute(
         delete(LocalConflict).where(or_(LocalConflict.version > mark, LocalConflict.version == 0))
     )
@@ -128,6 +150,64 @@ def after_restore(
     state.backfill = {}
     state.save(s)
     return queued
+
+
+def _own_side(conflict: LocalConflict, device: str | None) -> dict[str, Any]:
+    """This laptop's losing side of an open field or delete conflict: field -> its value
+    (empty when the side is another laptop's, or a resolution waits to be sent: that says
+    what this laptop wants now)."""
+    if device is None or conflict.status != "open" or conflict.kind not in ("field", "delete"):
+        return {}
+    if conflict.resolution is not None:
+        return {}
+    return {
+        str(f["field"]): f.get("local")
+        for f in conflict.fields or []
+        if f.get("field") and f.get("local_device") == device
+    }
+
+
+def _side_entry(
+    s: Session, entity: str, record_id: str, mine: dict[str, Any], mark: int
+) -> OutboxEntry | None:
+    """This laptop's side of the forgotten conflicts of one record as a change made again:
+    queued (based on the mark) and applied to the local row, as the user's change was (a
+    delete marks the row deleted; the server's answer brings back its provisional
+    winner)."""
+    model = SYNC_MODELS.get(entity)
+    row = s.get(model, record_id) if model is not None else None
+    if model is None or row is None:
+        return None
+    payload: dict[str, Any]
+    if mine.get("deleted") is True:
+        op, payload = "delete", {"deleted": True}
+        old = {"deleted": False}
+        row.deleted = True
+    else:
+        op = "update"
+        payload = {k: v for k, v in mine.items() if k not in ("deleted", "id", "version")}
+        if not payload:
+            return None
+        before = row.to_fields()
+        old = {k: wire_value(before.get(k)) for k in payload}
+        for key, value in coerce_fields(model, payload, strict=False).items():
+            setattr(row, key, value)
+    return OutboxEntry(
+        op=op,
+        entity=entity,
+        record_id=record_id,
+        grid_code=row.grid_code,
+        base_version=mark,
+        schema_version=SCHEMA_VERSION,
+        payload=payload,
+        old=old,
+        created_at=now_utc(),
+        status="pending",
+        attempts=0,
+        full_state=False,
+        bases={k: mark for k in payload} if op == "update" else None,
+        restored_version=None,
+    )
 
 
 def _acknowledged_values(unsent: list[OutboxEntry]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -85,9 +85,11 @@ def set_grids(db_url: str, username: str, grids: list[str]) -> None:
         update_user(s, username=username, grids=grids)
 
 
-def purge_all(db_url: str, *, days_later: int = 1) -> PurgeResult:
-    """The tombstone and mutation-log purge, as if its horizon had passed for everything."""
+def purge_all(
+    db_url: str, *, days_later: int = 1, before: datetime | None = None
+) -> PurgeResult:
+    """The tombstone and mutation-log purge, as if its horizon had passed for everything
+    (`days_later` days from now), or for what is older than `before`."""
+    now = before if before is not None else datetime.now(UTC) + timedelta(days=days_later)
     with server_session(db_url) as s:
-        return purge_tombstones(
-            s, older_than_days=0, now=datetime.now(UTC) + timedelta(days=days_later)
-        )
+        return purge_tombstones(s, older_than_days=0, now=now)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from gridworker.domain.enums import CaseActionKind, CaseCategory
 from gridworker.services import cases, register
 from gridworker.services.attachments import attach
+from gridworker.services.refused import refused_changes
 from gridworker.services.syncing import client_for, sync_now
 from gridworker.storage.models import CaseActionRow, HouseholdRow
 from gridworker.sync.client import SyncClient, SyncError, make_transport
@@ -217,6 +218,162 @@ def test_a_record_purged_before_the_backup_does_not_live_on_after_the_restore(
         assert ("household", gone) not in snapshot(a2)
         assert ("household", kept) in snapshot(a2)
         assert snapshot(a2) == snapshot(a)
+    finally:
+        a.close()
+        a2.close()
+
+
+def test_a_delete_purged_after_the_restore_is_not_brought_back_by_a_late_laptop(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a household deleted after the backup stays deleted when its re-sent tombstone
+    has been purged (the horizon passed since the restore) before a colleague's laptop,
+    away all that time, re-sends its older live copy: the server refuses to make again a
+    record it may have purged (`restore_expired`), and the late laptop drops its copy."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = add_household(a, "1301")
+        kept = add_household(a, "1302")
+        sync_now(a)
+        saved = backup(any_server.db_url)
+        register.edit_record(a, HouseholdRow, hid, {"note": "备份后"})
+        register.edit_record(a, HouseholdRow, kept, {"note": "备份后也留着"})
+        sync_now(a)
+        sync_now(a2)  # a2 holds both, acknowledged after the backup, live
+        register.delete_record(a, HouseholdRow, hid)
+        sync_now(a)
+        restore(any_server, saved)
+        sync_now(a)  # re-sends the tombstone
+        records, _conflicts = server_state(any_server)
+        assert records[("household", hid)].deleted
+        # The horizon passes: the re-sent tombstone is purged; a2 was away all that time.
+        purge_all(any_server.db_url, days_later=200)
+        assert ("household", hid) not in server_state(any_server)[0]
+        sync_now(a2)
+        sync_now(a2)
+        sync_now(a)
+        records, _conflicts = server_state(any_server)
+        assert ("household", hid) not in records or records[("household", hid)].deleted
+        assert ("household", hid) not in snapshot(a2)
+        assert ("household", kept) in snapshot(a2)  # the server had it: nothing else is lost
+        assert snapshot(a2) == snapshot(a)
+        # Not dropped silently: a2 keeps the refused re-send, readable, with its reason.
+        (seen,) = refused_changes(a2)
+        assert (seen.record_id, seen.code) == (hid, "restore_expired")
+        assert "重新登记" in seen.explanation
+    finally:
+        a.close()
+        a2.close()
+
+
+@pytest.mark.parametrize("first", ["colleague", "deleter"])
+def test_a_conflict_opened_after_the_backup_is_raised_again_after_the_restore(
+    any_server: LiveServer, tmp_path: Path, first: str
+) -> None:
+    """Proves a delete that met a colleague's edit after the backup (an open delete
+    conflict the restored server never had) is not lost by the restore: the laptop that
+    made it sends it again, and the conflict shows again with the delete as its side,
+    whichever laptop syncs first after the restore; every laptop ends as the server is
+    (found by the convergence machine: "sup's household.deleted = True lost", then a
+    laptop holding the record live that its own re-sent delete had deleted)."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = add_household(a, "1401")
+        sync_now(a)
+        sync_now(a2)
+        saved = backup(any_server.db_url)
+        register.edit_record(a2, HouseholdRow, hid, {"note": "同事备份后改的"})
+        sync_now(a2)
+        register.delete_record(a, HouseholdRow, hid)  # a never saw a2's edit
+        sync_now(a)
+        _records, conflicts = server_state(any_server)
+        assert [c.kind for c in conflicts if c.record_id == hid] == ["delete"]
+        restore(any_server, saved)
+        order = (a2, a, a2, a) if first == "colleague" else (a, a2, a, a2)
+        for ws in order:
+            sync_now(ws)
+        records, conflicts = server_state(any_server)
+        row = records[("household", hid)]
+        sides = [
+            (f.get("incoming"), f.get("incoming_author"), f.get("server"), f.get("server_author"))
+            for c in conflicts
+            if c.record_id == hid and c.status == "open"
+            for f in c.fields
+            if f["field"] == "deleted"
+        ]
+        if first == "colleague":
+            # a's delete meets the re-sent edit: the record stays live, the conflict shows.
+            assert not row.deleted and row.data["note"] == "同事备份后改的"
+            assert [s[:2] for s in sides] == [(True, "worker.a")]
+        else:
+            # a's delete lands first; a2's re-sent edit then meets the tombstone.
+            assert row.deleted
+            assert [(s[2], s[3]) for s in sides] == [(True, "worker.a")]
+        assert outbox_size(a) == outbox_size(a2) == 0
+        assert snapshot(a) == snapshot(a2)
+        assert (("household", hid) in snapshot(a)) == (not row.deleted)
+    finally:
+        a.close()
+        a2.close()
+
+
+def test_a_delete_waiting_when_the_server_was_restored_stays_a_delete_on_the_laptop(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a laptop that deleted a record it had synced after the backup, and learns of
+    the restore on its next sync, ends with the record deleted as the server has it: the
+    re-send of the record (answered `merged`, the record live) and the delete behind it
+    (answered `applied`) are settled in their order in the batch, never the delete first
+    (found by the convergence machine: a laptop holding a record the server had deleted,
+    at the server's version)."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = add_household(a, "1501")
+        sync_now(a)
+        saved = backup(any_server.db_url)
+        register.edit_record(a, HouseholdRow, hid, {"note": "备份后"})
+        sync_now(a)
+        restore(any_server, saved)
+        register.delete_record(a, HouseholdRow, hid)  # waiting when a learns of the restore
+        sync_now(a)
+        sync_now(a2)
+        records, _conflicts = server_state(any_server)
+        assert records[("household", hid)].deleted
+        assert ("household", hid) not in snapshot(a)
+        assert snapshot(a) == snapshot(a2)
+        assert outbox_size(a) == 0
+    finally:
+        a.close()
+        a2.close()
+
+
+def test_an_edit_waiting_when_the_server_was_restored_is_the_value_on_the_laptop(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a laptop whose edit waited when it learned of the restore ends with the value
+    the server has, at the server's version: the re-send's answer (the acknowledged value)
+    never overwrites the edit settled after it in the same batch (a stale value at the
+    server's version, found by the convergence machine)."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = add_household(a, "1601")
+        sync_now(a)
+        saved = backup(any_server.db_url)
+        register.edit_record(a, HouseholdRow, hid, {"note": "备份后已同步"})
+        sync_now(a)
+        restore(any_server, saved)
+        register.edit_record(a, HouseholdRow, hid, {"note": "恢复时未发送"})
+        sync_now(a)
+        sync_now(a2)
+        records, conflicts = server_state(any_server)
+        assert records[("household", hid)].data["note"] == "恢复时未发送"
+        assert not [c for c in conflicts if c.record_id == hid]
+        assert snapshot(a)[("household", hid)]["note"] == "恢复时未发送"
+        assert snapshot(a) == snapshot(a2)
     finally:
         a.close()
         a2.close()

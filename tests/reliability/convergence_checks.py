@@ -25,9 +25,11 @@ from tests.reliability.convergence_edges import edge_on
 Stats = dict[str, int]
 Key = tuple[str, str]
 # Why the server may refuse a change for good, and only after an edge of the run that can
-# cause it: a record moved out of the pusher's grids, its grid taken from the user, or the
-# record deleted and purged.
-REFUSAL_CODES = frozenset({"out_of_scope", "record_deleted", "left_scope", "household_no_taken"})
+# cause it: a record moved out of the pusher's grids, its grid taken from the user, the
+# record deleted and purged, or a restore re-send after a purge (`restore_expired`).
+REFUSAL_CODES = frozenset(
+    {"out_of_scope", "record_deleted", "left_scope", "household_no_taken", "restore_expired"}
+)
 # Household fields the machine writes and follows (conflicts about them are checked).
 TRACKED = frozenset({"address", "note", "head_name", "phone", "grid_code", "name"})
 # Children and the field naming their parent (case 5: they live in their parent's grid).

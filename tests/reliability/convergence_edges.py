@@ -4,7 +4,8 @@ besides everyday offline work, each a rule of the machine.
 - the server restored from a backup taken earlier in the run, then `new-epoch`;
 - a supervisor moving a household to the other grid;
 - a user's grids changed by the admin (the laptop learns it at its next pull);
-- the tombstone and mutation-log purge, as if its horizon had passed;
+- the tombstone and mutation-log purge, as if its horizon had passed (for what is older
+  than the last restore);
 - a photo referenced before it is uploaded (its upload is held back while colleagues sync);
 - a conflict resolved by keeping a side, with a valid typed value, or with an invalid one;
 - an edit made while a sync runs (after its push, before its pull), then a second edit of
@@ -139,11 +140,16 @@ class EdgeOps:
         m.stats["restores (backup + new-epoch)"] += 1
 
     def purge(self, data: st.DataObject) -> None:
-        """Tombstones and the whole mutation log purged (their horizon passed)."""
+        """Tombstones and the mutation log purged as if their horizon had passed: all of
+        them, or, once the server was restored, those from before the restore. A district
+        purges what is older than 180 days, and its laptops re-send within days of a
+        restore; purging the re-sent tombstones right away would be a laptop away for 180
+        days after the restore, whose re-sends are then refused (docs/design.md §4.13,
+        tests/e2e/test_edge_restore.py)."""
         m: Any = self
         if m.purges >= PURGES_PER_EXAMPLE:
             return
-        result = purge_all(m.server.db_url)
+        result = purge_all(m.server.db_url, before=m.restored_wall)
         m.purges += 1
         m.stats["purges"] += 1
         m.stats["tombstones purged"] += result.tombstones
