@@ -140,7 +140,8 @@ def test_print_the_picked_inspection_record(
     save_to(monkeypatch, tmp_path / "insp", asked)  # no suffix typed: .pdf is added
     qtbot.mouseClick(screen.print_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
-        lambda: (tmp_path / "insp.pdf").exists() and "insp.pdf" in screen.print_note.text()
+        lambda: (tmp_path / "insp.pdf").exists() and "insp.pdf" in screen.print_note.text(),
+        timeout=30_000,  # a PDF with Chinese fonts: seconds on a loaded machine
     )
     assert asked[0].endswith("隐患排查记录_老王小炒.pdf")
     assert "电线穿管保护，无裸露" in extract(tmp_path / "insp.pdf")
@@ -164,7 +165,7 @@ def test_case_detail_prints_the_case_sheet(
     asked: list[str] = []
     save_to(monkeypatch, tmp_path / "case.pdf", asked)
     qtbot.mouseClick(view.print_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "case.pdf" in view.print_note.text())
+    qtbot.waitUntil(lambda: "case.pdf" in view.print_note.text(), timeout=30_000)
     assert asked[0].endswith("事件处置单_楼道堆放杂物堵塞消防通道.pdf")
     text = extract(tmp_path / "case.pdf")
     assert "楼道堆放杂物堵塞消防通道" in text and "派往：区城管局；请尽快清理" in text
