@@ -52,6 +52,7 @@ from gridworker.server import (
     points,
     restore,
     sequence,
+    shared_reach,
     tasks,
 )
 from gridworker.server.caller import Caller
@@ -536,7 +537,14 @@ class _Target:
 
 
 def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) -> MutationOutcome:
+    before = None
+    if mutation.entity == shared_reach.SHARED_ENTITY and mutation.op == "update":
+        found = records.get(mutation.entity, mutation.record_id)
+        before = shared_reach.other_grids(found.data) if found is not None else None
     outcome = _apply_mutation(s, actor, mutation, records)
+    if before is not None:
+        record = records.get(mutation.entity, mutation.record_id)
+        shared_reach.record_dropped_grids(s, record, before)
     if mutation.entity in points.TOUCHED and mutation.op != "command":
         records.insert_pending()  # the balance reads this push's records too
         points.after_mutation(s, mutation, author=actor.username, now=actor.now)
