@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from gridworker.server.core.db import transaction
 from gridworker.server.users import update_user
-from tests.server.conftest import GRID_A, GRID_B, GRID_C
+from tests.server.conftest import GRID_B, GRID_C
 from tests.server.test_party_scope import party
 from tests.server.test_pull import Laptop as Puller
 from tests.server.test_pull import records
