@@ -2509,6 +2509,22 @@
         <translation>月份</translation>
     </message>
     <message>
+        <source>Needs this month</source>
+        <translation>本月需求</translation>
+    </message>
+    <message>
+        <source>Service hours by area</source>
+        <translation>分区域服务时长（小时）</translation>
+    </message>
+    <message>
+        <source>Guidance records by area</source>
+        <translation>分区域指导记录</translation>
+    </message>
+    <message>
+        <source>Nothing in this scope and month.</source>
+        <translation>该范围本月没有数据。</translation>
+    </message>
+    <message>
         <source>By area</source>
         <translation>分区域</translation>
     </message>
