@@ -12,10 +12,10 @@ spending offline can still overdraw it: the server keeps such an exchange, flags
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from gridworker.domain.errors import noun
@@ -245,23 +245,30 @@ class OverdrawView:
     grid_code: str
 
 
-def overdrawn_exchanges(ws: Workspace) -> list[OverdrawView]:
-    """Exchanges the server flagged as overdrawing a balance and nobody has settled yet."""
+def overdrawn_exchanges(ws: Workspace, grid_code: str | None = None) -> list[OverdrawView]:
+    """Exchanges the server flagged as overdrawing a balance and nobody has settled yet
+    (of one grid, or every grid held here)."""
     with ws.read() as s:
-        rows = s.execute(
-            select(PointExchangeRow, VolunteerRow.name)
-            .join(VolunteerRow, VolunteerRow.id == PointExchangeRow.volunteer_id, isouter=True)
-            .where(
-                PointExchangeRow.deleted.is_(False),
-                PointExchangeRow.overdrawn.is_(True),
-                PointExchangeRow.overdraw_note.is_(None),
-            )
-            .order_by(PointExchangeRow.exchanged_on, PointExchangeRow.id)
-        ).all()
-        return [
-            OverdrawView(e.id, name or "", e.exchanged_on, e.item, e.points_spent, e.grid_code)
-            for e, name in rows
-        ]
+        return _overdrawn(s, grid_code)
+
+
+def _overdrawn(s: Session, grid_code: str | None) -> list[OverdrawView]:
+    in_grid = PointExchangeRow.grid_code == grid_code if grid_code is not None else true()
+    rows = s.execute(
+        select(PointExchangeRow, VolunteerRow.name)
+        .join(VolunteerRow, VolunteerRow.id == PointExchangeRow.volunteer_id, isouter=True)
+        .where(
+            PointExchangeRow.deleted.is_(False),
+            PointExchangeRow.overdrawn.is_(True),
+            PointExchangeRow.overdraw_note.is_(None),
+            in_grid,
+        )
+        .order_by(PointExchangeRow.exchanged_on, PointExchangeRow.id)
+    ).all()
+    return [
+        OverdrawView(e.id, name or "", e.exchanged_on, e.item, e.points_spent, e.grid_code)
+        for e, name in rows
+    ]
 
 
 def settle_overdraw(ws: Workspace, exchange_id: str, note: str) -> None:
@@ -301,6 +308,7 @@ class VolunteerBoard:
     stations: list[tuple[str, str, bool]]  # the community's stations: id, name, canteen
     activities: list[ActivityView]
     volunteers: list[VolunteerView]
+    overdrawn: list[OverdrawView] = field(default_factory=list)  # not yet settled
 
     @property
     def station_choices(self) -> list[tuple[str, str]]:
@@ -355,5 +363,6 @@ def volunteer_board(ws: Workspace, grid_code: str) -> VolunteerBoard:
                 .order_by(VolunteerRow.name, VolunteerRow.id)
             )
         ]
+        overdrawn = _overdrawn(s, grid_code)
     shown = [(st.id, st.name, st.canteen) for st in stations]
-    return VolunteerBoard(grid_code, shown, activities, volunteers)
+    return VolunteerBoard(grid_code, shown, activities, volunteers, overdrawn)
