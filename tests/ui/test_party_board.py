@@ -80,7 +80,7 @@ def test_a_supervisor_reads_the_month_and_writes_the_report_and_ledger(
     # The charts show the same figures: needs listed/claimed/done, then per grid.
     assert [b.count for b in screen.needs_chart.bars] == [1, 0, 0]
     assert sorted(b.count for b in screen.hours_chart.bars) == [2, 2]
-    assert [(b.key, b.count) for b in screen.guidance_chart.bars][0] == (GRID, 1)
+    assert next((b.key, b.count) for b in screen.guidance_chart.bars) == (GRID, 1)
     wait_idle(qtbot, session)
     grab(screen, "party-board")
     screen.resize(1600, 1000)

@@ -5,6 +5,7 @@ each adviser's month, and the printable monthly report (PDF) and ledger (Excel).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -40,6 +41,10 @@ def _months(today: date, count: int = 12) -> list[str]:
         out.append(f"{year:04d}-{month:02d}")
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return out
+
+
+def _rank(key: str, area: party_dashboard.AreaFigures) -> tuple[float, str]:
+    return (-float(figure(area.report, key)), area.code)
 
 
 def _shown(value: object) -> str:
@@ -218,7 +223,7 @@ class PartyBoardScreen(Screen):
             (self.hours_chart, "service_hours"),
             (self.guidance_chart, "guidance_records"),
         ):
-            ranked = sorted(board.areas, key=lambda a, k=key: (-figure(a.report, k), a.code))
+            ranked = sorted(board.areas, key=partial(_rank, key))
             bars = [Bar(a.code, a.name, round(figure(a.report, key))) for a in ranked[:12]]
             chart.set_bars(bars if any(b.count for b in bars) else [])
 
