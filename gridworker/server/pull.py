@@ -106,7 +106,11 @@ class _View:
         """`data`: the record's fields, for an organization that reaches every grid it
         covers (shared_reach.py); without it, a row reaches its own grid only."""
         reach = self._reach(grid, restricted, department)
-        if data is not None and self.grids:
+        if (
+            data is not None
+            and self.grids
+            and shared_reach.SHARED_ENTITY not in self.hidden_entities
+        ):
             reach = or_(reach, shared_reach.listed_in(entity, data, self.grids))
         if self.hidden_entities:
             return and_(entity.not_in(sorted(self.hidden_entities)), reach)
