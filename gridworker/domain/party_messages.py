@@ -66,6 +66,11 @@ PARTY_MESSAGES: dict[str, tuple[str, str]] = {
         "积分不足：现有 {balance} 分，需要 {points} 分",
         "Not enough points: {balance} held, {points} needed",
     ),
+    "role_no_settle": (
+        "超额兑换只能由督导或管理员核实处理",
+        "Only a supervisor or the admin settles an overdrawn exchange",
+    ),
+    "overdraw_not_flagged": ("这笔兑换没有超额", "This exchange did not overdraw"),
     "activity_not_open": (
         "这项活动已取消，不能报名或记录参加",
         "This activity was cancelled: no sign-up or attendance",

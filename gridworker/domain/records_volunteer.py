@@ -71,6 +71,12 @@ class Volunteer(Record):
     phone: Annotated[str | None, d.phone("联系电话", "Phone")] = None
     skills: Annotated[str | None, d.text("特长", "Skills", 200)] = None
     resident_id: Annotated[str | None, d.ref("resident", "居民编号", "Resident id")] = None
+    # The server's balance over every grid, written at each push of this volunteer's
+    # sign-ups and exchanges (server/points.py); a laptop's value is never taken.
+    points_balance: Annotated[
+        int | None,
+        F("积分余额（服务器）", "Points balance (server)", lo=-10_000_000, hi=10_000_000),
+    ] = None
 
 
 @entity(
@@ -151,7 +157,22 @@ class PointExchange(Record):
     item: Annotated[str, d.text("兑换物品", "Item", 100)]
     points_spent: Annotated[int, F("使用积分", "Points spent", lo=1, hi=100000)]
     station_id: Annotated[str | None, d.ref("service_station", "邻里之家", "Station")] = None
+    # Set by the server when this exchange took the volunteer's balance over all grids
+    # below zero (server/points.py): the goods were handed out, so the record is kept and
+    # the station's supervisor settles it with a note (docs/design.md §22.8).
+    overdrawn: Annotated[bool, F("超额兑换", "Overdrawn")] = False
+    overdraw_note: Annotated[str | None, d.text("核实处理", "Settlement", 200)] = None
 
+
+# Fields only the server writes: a laptop's value is dropped at push time.
+SERVER_FIELDS: dict[str, frozenset[str]] = {
+    "volunteer": frozenset({"points_balance"}),
+    "point_exchange": frozenset({"overdrawn"}),
+}
+
+# Who settles an overdrawn exchange: the station's supervisor (its area holds the station's
+# grid) or the admin; a settlement is a note on the exchange.
+OVERDRAW_SETTLERS = frozenset({"supervisor", "admin"})
 
 VOLUNTEER_ENTITIES = (
     "service_station",

@@ -52,7 +52,7 @@ from gridworker.domain.permissions import Cap, may, may_read
 from gridworker.domain.task_workflow import may_ever_act_on_task
 from gridworker.domain.workflow import may_ever_act
 from gridworker.protocol import Mutation
-from gridworker.server import audit, special_tags
+from gridworker.server import audit, shared_reach, special_tags
 from gridworker.server.merge import ENVELOPE, Rejected, is_restricted
 from gridworker.server.meta import get_special_id_secret
 from gridworker.server.models import Record
@@ -120,6 +120,8 @@ def readable(scope: Scope, record: Record) -> bool:
         return False
     if scope.covers_grid(record.grid_code):
         return True
+    if shared_reach.covers_any(record.entity, record.data, scope.covers_grid):
+        return True  # an organization covering several grids (shared_reach.py)
     return scope.department_id is not None and record.department_id == scope.department_id
 
 

@@ -58,7 +58,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gridworker.domain.entities import DECLARED
 from gridworker.protocol import ConflictInfo, Cursor, ErrorCode, PullRequest, PullResponse, Row
-from gridworker.server import audit, meta, sequence
+from gridworker.server import audit, meta, sequence, shared_reach
 from gridworker.server.calendar_rules import ENTITY as REFERENCE_DOC
 from gridworker.server.calendar_rules import ReferenceDoc, wire_fields
 from gridworker.server.caller import Caller
@@ -101,14 +101,20 @@ class _View:
     hidden_entities: frozenset[str] = frozenset()
 
     def condition(
-        self, grid: Any, restricted: Any, department: Any, entity: Any
+        self, grid: Any, restricted: Any, department: Any, entity: Any, data: Any = None
     ) -> ColumnElement[bool]:
+        """`data`: the record's fields, for an organization that reaches every grid it
+        covers (shared_reach.py); without it, a row reaches its own grid only."""
+        reach = self._reach(grid, restricted, department)
+        if (
+            data is not None
+            and self.grids
+            and shared_reach.SHARED_ENTITY not in self.hidden_entities
+        ):
+            reach = or_(reach, shared_reach.listed_in(entity, data, self.grids))
         if self.hidden_entities:
-            return and_(
-                entity.not_in(sorted(self.hidden_entities)),
-                self._reach(grid, restricted, department),
-            )
-        return self._reach(grid, restricted, department)
+            return and_(entity.not_in(sorted(self.hidden_entities)), reach)
+        return reach
 
     def _reach(self, grid: Any, restricted: Any, department: Any) -> ColumnElement[bool]:
         if self.department_id is not None:
@@ -152,7 +158,9 @@ def _view(scope: Scope, grids: Iterable[str] | None) -> _View:
 
 
 def _records(s: Session, view: _View) -> Source:
-    cond = view.condition(Record.grid_code, Record.restricted, Record.department_id, Record.entity)
+    cond = view.condition(
+        Record.grid_code, Record.restricted, Record.department_id, Record.entity, Record.data
+    )
     columns = (Record.entity, Record.id, Record.grid_code, Record.version, Record.deleted)
 
     def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
@@ -240,7 +248,7 @@ def _moves_out(s: Session, grids: frozenset[str], visible: _View) -> Source:
     grid, with no fields (the record's values now belong to a grid outside the scope)."""
     joined = and_(Record.entity == Move.entity, Record.id == Move.record_id)
     still_visible = visible.condition(
-        Record.grid_code, Record.restricted, Record.department_id, Record.entity
+        Record.grid_code, Record.restricted, Record.department_id, Record.entity, Record.data
     )
     # A record of an entity the caller never receives leaves no tombstone either.
     hidden = sorted(visible.hidden_entities)

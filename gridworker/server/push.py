@@ -49,8 +49,10 @@ from gridworker.server import (
     meta,
     natural_keys,
     notices,
+    points,
     restore,
     sequence,
+    shared_reach,
     tasks,
 )
 from gridworker.server.caller import Caller
@@ -535,6 +537,23 @@ class _Target:
 
 
 def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) -> MutationOutcome:
+    before = None
+    if mutation.entity == shared_reach.SHARED_ENTITY and mutation.op == "update":
+        found = records.get(mutation.entity, mutation.record_id)
+        before = shared_reach.other_grids(found.data) if found is not None else None
+    outcome = _apply_mutation(s, actor, mutation, records)
+    if before is not None:
+        record = records.get(mutation.entity, mutation.record_id)
+        shared_reach.record_dropped_grids(s, record, before)
+    if mutation.entity in points.TOUCHED and mutation.op != "command":
+        records.insert_pending()  # the balance reads this push's records too
+        points.after_mutation(s, mutation, author=actor.username, now=actor.now)
+    return outcome
+
+
+def _apply_mutation(
+    s: Session, actor: Actor, mutation: Mutation, records: _Records
+) -> MutationOutcome:
     scope = actor.scope
     check_text(mutation.payload)
     check_text(mutation.record_id)
@@ -575,6 +594,7 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
             device=target.device,
             case_draft=CASE_DRAFT,
         )
+    points.check_settlement(scope, mutation.entity, mutation.payload)
     if mutation.op == "create":
         return _create(s, actor, target, record, records)
     if record is None:
@@ -609,6 +629,7 @@ def _fields(mutation: Mutation, *, for_create: bool) -> dict[str, Any]:
     if payload.get("id", mutation.record_id) != mutation.record_id:
         raise Rejected("validation", "记录编号不一致", "The payload id does not match the record")
     fields = {k: v for k, v in payload.items() if k not in ENVELOPE}
+    fields = points.strip_server_fields(mutation.entity, fields)  # the server's (points.py)
     if for_create:
         if fields.get(GRID, mutation.grid_code) != mutation.grid_code:
             raise Rejected("validation", "网格编码不一致", "The payload grid code does not match")
@@ -776,9 +797,7 @@ def _update_existing(
     children: list[Record] = []
     if GRID in result.changes:
         children = (
-            tasks.task_children(s, record)
-            if target.entity == "task"
-            else children_of(s, record)
+            tasks.task_children(s, record) if target.entity == "task" else children_of(s, record)
         )
     author, device = target.author, target.device
     write_changes(s, record, result.changes, author=author, now=actor.now, device=device)

@@ -4,21 +4,24 @@ and exchanged at a station, and a volunteer's running balance.
 
 A sign-up's id follows from its activity and volunteer (`records_volunteer.signup_id`), so
 two laptops signing the same person up make one record. The balance is checked on the
-laptop before an exchange (`points_short`); two laptops spending the same points offline
-can overdraw it, which the server does not refuse (§22.8).
+laptop before an exchange (`points_short`) against the server's balance over every grid
+(as of the last sync) plus this laptop's unsent sign-ups and exchanges. Two laptops
+spending offline can still overdraw it: the server keeps such an exchange, flags it
+`overdrawn`, and a supervisor settles it with a note (§22.8, server/points.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from gridworker.domain.errors import noun
 from gridworker.domain.records_volunteer import (
     DEFAULT_POINTS_PER_HOUR,
+    OVERDRAW_SETTLERS,
     ActivityStatus,
     VolunteerActivity,
     signup_id,
@@ -32,6 +35,7 @@ from gridworker.storage.entity_rows import (
     VolunteerRow,
     VolunteerSignupRow,
 )
+from gridworker.storage.models import OutboxEntry
 
 
 def add_station(
@@ -167,22 +171,32 @@ def record_attendance(
 
 
 def balance(ws: Workspace, volunteer_id: str, session: Session | None = None) -> int:
-    """Points earned in attended activities minus points exchanged (on this laptop)."""
+    """Points earned in attended activities minus points exchanged: the server's figure
+    over every grid as of the last sync, plus this laptop's unsent sign-ups and exchanges;
+    before the server has given one, over the records this laptop holds."""
 
     def read(s: Session) -> int:
-        earned = s.scalar(
-            select(func.coalesce(func.sum(VolunteerSignupRow.points), 0)).where(
-                VolunteerSignupRow.volunteer_id == volunteer_id,
-                VolunteerSignupRow.deleted.is_(False),
-                VolunteerSignupRow.attended.is_(True),
-            )
+        server = s.scalar(
+            select(VolunteerRow.points_balance).where(VolunteerRow.id == volunteer_id)
         )
-        spent = s.scalar(
-            select(func.coalesce(func.sum(PointExchangeRow.points_spent), 0)).where(
-                PointExchangeRow.volunteer_id == volunteer_id, PointExchangeRow.deleted.is_(False)
+        unsent = None
+        if server is not None:
+            unsent = select(OutboxEntry.record_id).where(
+                OutboxEntry.entity.in_(("volunteer_signup", "point_exchange"))
             )
+        earned_q = select(func.coalesce(func.sum(VolunteerSignupRow.points), 0)).where(
+            VolunteerSignupRow.volunteer_id == volunteer_id,
+            VolunteerSignupRow.deleted.is_(False),
+            VolunteerSignupRow.attended.is_(True),
         )
-        return int(earned or 0) - int(spent or 0)
+        spent_q = select(func.coalesce(func.sum(PointExchangeRow.points_spent), 0)).where(
+            PointExchangeRow.volunteer_id == volunteer_id, PointExchangeRow.deleted.is_(False)
+        )
+        if unsent is not None:
+            earned_q = earned_q.where(VolunteerSignupRow.id.in_(unsent))
+            spent_q = spent_q.where(PointExchangeRow.id.in_(unsent))
+        local = int(s.scalar(earned_q) or 0) - int(s.scalar(spent_q) or 0)
+        return local + int(server or 0)
 
     if session is not None:
         return read(session)
@@ -222,6 +236,54 @@ def exchange_points(
 
 
 @dataclass(frozen=True)
+class OverdrawView:
+    id: str
+    volunteer: str
+    exchanged_on: date
+    item: str
+    points_spent: int
+    grid_code: str
+
+
+def overdrawn_exchanges(ws: Workspace, grid_code: str | None = None) -> list[OverdrawView]:
+    """Exchanges the server flagged as overdrawing a balance and nobody has settled yet
+    (of one grid, or every grid held here)."""
+    with ws.read() as s:
+        return _overdrawn(s, grid_code)
+
+
+def _overdrawn(s: Session, grid_code: str | None) -> list[OverdrawView]:
+    in_grid = PointExchangeRow.grid_code == grid_code if grid_code is not None else true()
+    rows = s.execute(
+        select(PointExchangeRow, VolunteerRow.name)
+        .join(VolunteerRow, VolunteerRow.id == PointExchangeRow.volunteer_id, isouter=True)
+        .where(
+            PointExchangeRow.deleted.is_(False),
+            PointExchangeRow.overdrawn.is_(True),
+            PointExchangeRow.overdraw_note.is_(None),
+            in_grid,
+        )
+        .order_by(PointExchangeRow.exchanged_on, PointExchangeRow.id)
+    ).all()
+    return [
+        OverdrawView(e.id, name or "", e.exchanged_on, e.item, e.points_spent, e.grid_code)
+        for e, name in rows
+    ]
+
+
+def settle_overdraw(ws: Workspace, exchange_id: str, note: str) -> None:
+    """A supervisor or the admin settles a flagged exchange with a note (recovered, written
+    off…); the flag stays as the fact it records."""
+    if ws.actor.role.value not in OVERDRAW_SETTLERS:
+        raise ServiceError("role_no_settle")
+    with ws.write() as s:
+        row = live_row(s, PointExchangeRow, exchange_id, "point_exchange")
+        if not row.overdrawn:
+            raise ServiceError("overdraw_not_flagged")
+        update_record(s, ws, "point_exchange", exchange_id, {"overdraw_note": note})
+
+
+@dataclass(frozen=True)
 class ActivityView:
     id: str
     name: str
@@ -246,6 +308,7 @@ class VolunteerBoard:
     stations: list[tuple[str, str, bool]]  # the community's stations: id, name, canteen
     activities: list[ActivityView]
     volunteers: list[VolunteerView]
+    overdrawn: list[OverdrawView] = field(default_factory=list)  # not yet settled
 
     @property
     def station_choices(self) -> list[tuple[str, str]]:
@@ -300,5 +363,6 @@ def volunteer_board(ws: Workspace, grid_code: str) -> VolunteerBoard:
                 .order_by(VolunteerRow.name, VolunteerRow.id)
             )
         ]
+        overdrawn = _overdrawn(s, grid_code)
     shown = [(st.id, st.name, st.canteen) for st in stations]
-    return VolunteerBoard(grid_code, shown, activities, volunteers)
+    return VolunteerBoard(grid_code, shown, activities, volunteers, overdrawn)

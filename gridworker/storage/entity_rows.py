@@ -617,6 +617,7 @@ class VolunteerRow(SyncRecord):
     phone: Mapped[str | None] = mapped_column(String(20))
     skills: Mapped[str | None] = mapped_column(String(200))
     resident_id: Mapped[str | None] = mapped_column(String(36))
+    points_balance: Mapped[int | None] = mapped_column(Integer)
 
 
 class VolunteerActivityRow(SyncRecord):
@@ -658,6 +659,8 @@ class PointExchangeRow(SyncRecord):
     item: Mapped[str] = mapped_column(String(100))
     points_spent: Mapped[int] = mapped_column(Integer)
     station_id: Mapped[str | None] = mapped_column(String(36))
+    overdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    overdraw_note: Mapped[str | None] = mapped_column(String(200))
 
 
 ROWS: tuple[type[SyncRecord], ...] = (

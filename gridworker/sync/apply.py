@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from gridworker.domain.enums import GridType, RegionLevel
@@ -429,6 +429,17 @@ def evict_grid(session: Session, grid_code: str) -> int:
         removed += int(getattr(result, "rowcount", 0) or 0)
     # Whatever the server answers for their changes (even `applied`: sent before the grid
     # was taken), they are asked for again once settled, and go (sync/refetch.py).
+    # An organization covering several grids that lists this one may still reach the
+    # laptop through another of them (server/shared_reach.py): asked for again, it stays
+    # or goes by the server's answer.
+    orgs = SYNC_MODELS["party_org"]
+    padded = "," + func.coalesce(orgs.__table__.c.other_grids, "") + ","
+    kept += [
+        ("party_org", rid)
+        for rid in session.scalars(
+            select(orgs.id).where(padded.like(f"%,{grid_code},%"), orgs.grid_code != grid_code)
+        )
+    ]
     queue_refetch(session, kept)
     session.execute(
         delete(LocalConflict).where(

@@ -2628,6 +2628,22 @@
         <translation>月份</translation>
     </message>
     <message>
+        <source>Needs this month</source>
+        <translation>本月需求</translation>
+    </message>
+    <message>
+        <source>Service hours by area</source>
+        <translation>分区域服务时长（小时）</translation>
+    </message>
+    <message>
+        <source>Guidance records by area</source>
+        <translation>分区域指导记录</translation>
+    </message>
+    <message>
+        <source>Nothing in this scope and month.</source>
+        <translation>该范围本月没有数据。</translation>
+    </message>
+    <message>
         <source>By area</source>
         <translation>分区域</translation>
     </message>
@@ -3785,6 +3801,33 @@
     </message>
 </context>
 <context>
+    <name>SettleDialog</name>
+    <message>
+        <source>Settle an overdrawn exchange</source>
+        <translation>核实处理超额兑换</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 points on %4</source>
+        <translation>%1：%2，%3 分（%4）</translation>
+    </message>
+    <message>
+        <source>recovered, written off, made up next month…</source>
+        <translation>已追回、站点核销、下月活动补足……</translation>
+    </message>
+    <message>
+        <source>Exchange</source>
+        <translation>兑换记录</translation>
+    </message>
+    <message>
+        <source>Settlement</source>
+        <translation>核实处理</translation>
+    </message>
+    <message>
+        <source>Say how it was settled</source>
+        <translation>请说明如何处理</translation>
+    </message>
+</context>
+<context>
     <name>SiteList</name>
     <message>
         <source>All</source>
@@ -4688,6 +4731,10 @@
         <translation>积分兑换…</translation>
     </message>
     <message>
+        <source>Settle…</source>
+        <translation>核实处理…</translation>
+    </message>
+    <message>
         <source>Held on</source>
         <translation>活动日期</translation>
     </message>
@@ -4730,6 +4777,14 @@
     <message>
         <source>none yet</source>
         <translation>暂无</translation>
+    </message>
+    <message>
+        <source>%1 %2 (%3 points)</source>
+        <translation>%1 %2（%3 分）</translation>
+    </message>
+    <message>
+        <source>Overdrawn exchanges to settle: %1</source>
+        <translation>超额兑换待核实：%1</translation>
     </message>
 </context>
 <context>

@@ -125,6 +125,10 @@ def test_seed_demo_builds_a_consistent_district(settings: Settings) -> None:
     for spent in by_entity["point_exchange"]:
         balance[spent.data["volunteer_id"]] -= spent.data["points_spent"]
     assert by_entity["point_exchange"] and min(balance.values()) >= 0
+    # Each volunteer carries the server's balance (server/points.py), equal to the count.
+    assert {v.id: v.data["points_balance"] for v in by_entity["volunteer"]} == {
+        v.id: balance[v.id] for v in by_entity["volunteer"]
+    }
     served = {s.data["member_id"] for s in by_entity["party_service"]}
     assert served <= {m.id for m in by_entity["party_member"]}
     restricted = [t for t in by_entity["resident_tag"] if t.restricted]

@@ -14,6 +14,7 @@ from gridworker.domain.enums import Role, VisitMode
 from gridworker.services import party, party_coop, visits, volunteering
 from gridworker.services.register import HouseholdInput, register_household
 from gridworker.storage.models import SYNC_MODELS, OutboxEntry
+from gridworker.storage.outbox import without_capture
 from gridworker.ui.main_window import STYLE
 from gridworker.ui.screens import registry
 from gridworker.ui.screens.party import PartyScreen
@@ -294,3 +295,54 @@ def test_a_supervisor_registers_the_organization_and_stations_an_adviser(
     adviser_view = open_screen(qtbot, session)
     assert adviser_view.org_button.isVisibleTo(adviser_view)
     assert not adviser_view.station_button.isVisibleTo(adviser_view)
+
+
+def test_a_supervisor_settles_an_overdrawn_exchange_and_an_adviser_only_sees_it(
+    qtbot, session: AppSession
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves the volunteer tab shows an exchange flagged overdrawn (stored as a pull stores
+    the server's flag, without queueing a change; the server's side is in
+    tests/e2e/test_volunteer_points.py) to an adviser without the settle button, and a
+    supervisor settles it in its dialog: the note is queued for the server and the flag
+    leaves the tab."""
+    seed_grid(session)
+    ws = session.ws
+    activity = volunteering.plan_activity(
+        ws, grid_code=GRID, name="助老送餐", held_on=ws.today(), length_hours=2
+    )
+    person = volunteering.register_volunteer(ws, grid_code=GRID, name="周敏")
+    volunteering.record_attendance(ws, activity, person)
+    spent = volunteering.exchange_points(ws, person, item="食用油", points=20)
+    with ws.write() as s, without_capture(s):
+        row = s.get(SYNC_MODELS["point_exchange"], spent)
+        assert row is not None
+        row.overdrawn = True
+    screen = open_screen(qtbot, session)
+    tab = screen.volunteering
+    screen.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.board is not None)
+    assert not tab.overdrawn.isHidden() and "周敏" in tab.overdrawn.text()
+    assert tab.settle.isHidden()  # an adviser sees it, and does not settle it
+    screen.close()
+
+    ws.actor = dataclasses.replace(ws.actor, role=Role.supervisor)
+    screen = open_screen(qtbot, session)
+    tab = screen.volunteering
+    screen.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.board is not None)
+    assert not tab.settle.isHidden()
+    screen.resize(1366, 768)
+    wait_idle(qtbot, session)
+    grab(screen, "party-overdrawn")
+    tab.settle.click()
+    dialog = screen.dialog
+    assert dialog is not None
+    dialog.buttons.accepted.emit()
+    assert dialog.error.text() in ("请说明如何处理", "Say how it was settled")
+    type_text(qtbot, dialog.note, "站点核销")
+    grab(dialog, "party-settle-dialog")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: tab.overdrawn.isHidden())
+    with ws.read() as s:
+        queued = [e.payload for e in s.scalars(select(OutboxEntry)) if e.record_id == spent]
+    assert any(p.get("overdraw_note") == "站点核销" for p in queued)

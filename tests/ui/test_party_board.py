@@ -77,8 +77,15 @@ def test_a_supervisor_reads_the_month_and_writes_the_report_and_ledger(
     assert screen.areas.rowCount() == 2
     assert [screen.advisers.item(0, c).text() for c in range(4)] == ["陈明", "2", "1", "0"]
     assert screen.advisers.item(0, 4).text() == "1"  # one 屋场会
+    # The charts show the same figures: needs listed/claimed/done, then per grid.
+    assert [b.count for b in screen.needs_chart.bars] == [1, 0, 0]
+    assert sorted(b.count for b in screen.hours_chart.bars) == [2, 2]
+    assert next((b.key, b.count) for b in screen.guidance_chart.bars) == (GRID, 1)
     wait_idle(qtbot, session)
     grab(screen, "party-board")
+    screen.resize(1600, 1000)
+    wait_idle(qtbot, session)
+    grab(screen, "party-board-1600")
     for button, name in ((screen.pdf, "月报.pdf"), (screen.xlsx, "台账.xlsx")):
         target = tmp_path / name
         monkeypatch.setattr(

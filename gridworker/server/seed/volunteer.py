@@ -5,6 +5,7 @@ sign-up), and points exchanged at the stations. Written through seed/party.py's 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Protocol
 
@@ -40,6 +41,7 @@ def seed_volunteers(seeder: Seeder, batch: Batch, grids: list[tuple[str, str]]) 
     rng, today = seeder.rng, seeder.today
     codes = [code for code, _ in grids]
     volunteers: dict[str, list[str]] = {}
+    people: list[Volunteer] = []
     for code in codes:
         for _ in range(VOLUNTEERS_PER_GRID):
             volunteer = Volunteer(
@@ -49,7 +51,7 @@ def seed_volunteers(seeder: Seeder, batch: Batch, grids: list[tuple[str, str]]) 
                 registered_on=today - timedelta(days=rng.randrange(30, 900)),
                 phone=f"135{rng.randrange(10**8):08d}",
             )
-            batch.put(volunteer, "demo.admin")
+            people.append(volunteer)
             volunteers.setdefault(code, []).append(volunteer.id)
     step = len(codes) / STATIONS
     balances: dict[str, int] = {}
@@ -117,3 +119,6 @@ def seed_volunteers(seeder: Seeder, batch: Batch, grids: list[tuple[str, str]]) 
                     "demo.admin",
                 )
                 balances[volunteer_id] -= cost
+    # Written last, with the balance the server keeps on each volunteer (server/points.py).
+    for volunteer in people:
+        batch.put(replace(volunteer, points_balance=balances.get(volunteer.id, 0)), "demo.admin")

@@ -5,6 +5,7 @@ each adviser's month, and the printable monthly report (PDF) and ledger (Excel).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -27,6 +28,7 @@ from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
 from gridworker.ui.widgets import section_label
+from gridworker.ui.widgets.charts import Bar, BarChart
 from gridworker.ui.widgets.printing import ask_save_path
 
 _KINDS = (GuidanceKind.meeting, GuidanceKind.yard_meeting, GuidanceKind.problem)
@@ -39,6 +41,10 @@ def _months(today: date, count: int = 12) -> list[str]:
         out.append(f"{year:04d}-{month:02d}")
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return out
+
+
+def _rank(key: str, area: party_dashboard.AreaFigures) -> tuple[float, str]:
+    return (-float(figure(area.report, key)), area.code)
 
 
 def _shown(value: object) -> str:
@@ -91,6 +97,18 @@ class PartyBoardScreen(Screen):
             self.tiles[key] = value
             tiles.addWidget(frame, n // 6, n % 6)
         layout.addLayout(tiles)
+        # Charts as on the case dashboard (widgets/charts.py): the needs' progress and two
+        # figures compared across the areas one level below the scope.
+        charts = QGridLayout()
+        charts.setSpacing(10)
+        self.needs_chart = BarChart(self.tr("Needs this month"))
+        self.hours_chart = BarChart(self.tr("Service hours by area"), horizontal=True)
+        self.guidance_chart = BarChart(self.tr("Guidance records by area"), horizontal=True)
+        for n, chart in enumerate((self.needs_chart, self.hours_chart, self.guidance_chart)):
+            chart.empty_text = self.tr("Nothing in this scope and month.")
+            chart.setMinimumHeight(170)
+            charts.addWidget(chart, 0, n)
+        layout.addLayout(charts, 1)
         split = QSplitter()
         left, right = QWidget(), QWidget()
         left_box, right_box = QVBoxLayout(left), QVBoxLayout(right)
@@ -117,7 +135,7 @@ class PartyBoardScreen(Screen):
         split.addWidget(left)
         split.addWidget(right)
         split.setSizes([700, 500])
-        layout.addWidget(split, 1)
+        layout.addWidget(split, 2)
         self.note = error_label("note")
         layout.addWidget(self.note)
         self.scope.currentIndexChanged.connect(self._load)
@@ -189,6 +207,25 @@ class PartyBoardScreen(Screen):
         )
         self.areas.resizeColumnsToContents()
         self.advisers.resizeColumnsToContents()
+        self._chart(board)
+
+    def _chart(self, board: PartyBoard) -> None:
+        en = self.lang.startswith("en")
+        self.needs_chart.set_bars(
+            [
+                Bar(key, en_label if en else zh, int(figure(board.totals, key)))
+                for key, zh, en_label in FIGURES
+                if key.startswith("needs.")
+            ]
+        )
+        # The twelve areas with the most, as the case dashboard's area chart shows.
+        for chart, key in (
+            (self.hours_chart, "service_hours"),
+            (self.guidance_chart, "guidance_records"),
+        ):
+            ranked = sorted(board.areas, key=partial(_rank, key))
+            bars = [Bar(a.code, a.name, round(figure(a.report, key))) for a in ranked[:12]]
+            chart.set_bars(bars if any(b.count for b in bars) else [])
 
     # --- files --------------------------------------------------------------------------
 

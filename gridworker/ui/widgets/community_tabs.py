@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from gridworker.domain.records_coop import CoopNeedStatus
+from gridworker.domain.records_volunteer import OVERDRAW_SETTLERS
 from gridworker.services import party_coop, volunteering
 from gridworker.services.party_coop import CoopBoard
 from gridworker.ui.forms import error_text
@@ -26,6 +27,7 @@ from gridworker.ui.widgets.party_volunteer_tab import (
     ActivityDialog,
     AttendanceDialog,
     ExchangeDialog,
+    SettleDialog,
     VolunteerDialog,
     VolunteerTab,
 )
@@ -63,6 +65,8 @@ class CommunityTabs(QObject):
         self.volunteering.add_volunteer.clicked.connect(self.new_volunteer)
         self.volunteering.attend.clicked.connect(self.attend)
         self.volunteering.exchange.clicked.connect(self.exchange)
+        self.volunteering.can_settle = session.ws.actor.role.value in OVERDRAW_SETTLERS
+        self.volunteering.settle.clicked.connect(self.settle)
 
     def load(self, grid: str) -> None:
         ws, tasks = self.session.ws, self.session.tasks
@@ -145,6 +149,12 @@ class CommunityTabs(QObject):
         person = board.volunteers[row]
         dialog = ExchangeDialog(person.id, person.name, person.balance, board, self.host)
         self.open(dialog, _exchange)
+
+    def settle(self) -> None:
+        board = self.volunteering.board
+        if board is None or not board.overdrawn:
+            return
+        self.open(SettleDialog(board, self.host), volunteering.settle_overdraw)
 
     # --- saving -------------------------------------------------------------------------
 

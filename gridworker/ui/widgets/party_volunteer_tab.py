@@ -227,6 +227,31 @@ class ExchangeDialog(_Form):
         }
 
 
+class SettleDialog(_Form):
+    """A supervisor settles an exchange the server flagged as overdrawing a balance."""
+
+    def __init__(self, board: VolunteerBoard, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Settle an overdrawn exchange"), parent)
+        self.exchange = QComboBox()
+        self.exchange.setObjectName("exchange")
+        for e in board.overdrawn:
+            text = self.tr("%1: %2, %3 points on %4")
+            for mark, value in (("%1", e.volunteer), ("%2", e.item), ("%3", str(e.points_spent))):
+                text = text.replace(mark, value)
+            self.exchange.addItem(text.replace("%4", e.exchanged_on.isoformat()), e.id)
+        self.note = _line("note")
+        self.note.setPlaceholderText(self.tr("recovered, written off, made up next month…"))
+        self.form.addRow(self.tr("Exchange"), self.exchange)
+        self.form.addRow(self.tr("Settlement"), self.note)
+        self.finish()
+
+    def missing(self) -> str:
+        return "" if self.note.text().strip() else self.tr("Say how it was settled")
+
+    def value(self) -> dict[str, object]:
+        return {"exchange_id": self.exchange.currentData(), "note": self.note.text().strip()}
+
+
 class VolunteerTab(QWidget):
     """Stations, activities and volunteers of a grid; the screen loads `board`."""
 
@@ -248,6 +273,21 @@ class VolunteerTab(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         box.addLayout(row)
+        # Exchanges the server found overdrawing a balance (server/points.py): shown to
+        # everyone holding the grid; the settle button only to a supervisor or the admin.
+        flagged = QHBoxLayout()
+        self.overdrawn = QLabel()
+        self.overdrawn.setObjectName("overdrawn")
+        self.overdrawn.setWordWrap(True)
+        self.overdrawn.setStyleSheet("color: #b3261e;")
+        self.settle = QPushButton(self.tr("Settle…"))
+        self.settle.setObjectName("settle")
+        self.can_settle = False
+        flagged.addWidget(self.overdrawn, 1)
+        flagged.addWidget(self.settle)
+        box.addLayout(flagged)
+        self.overdrawn.setVisible(False)
+        self.settle.setVisible(False)
         tables = QHBoxLayout()
         self.activities = text_table(
             self.tr("Held on"),
@@ -290,5 +330,17 @@ class VolunteerTab(QWidget):
             ],
         )
         set_rows(self.volunteers, [(v.name, str(v.balance)) for v in board.volunteers])
+        flagged = [
+            self.tr("%1 %2 (%3 points)")
+            .replace("%1", e.volunteer)
+            .replace("%2", e.item)
+            .replace("%3", str(e.points_spent))
+            for e in board.overdrawn
+        ]
+        self.overdrawn.setText(
+            self.tr("Overdrawn exchanges to settle: %1").replace("%1", "；".join(flagged))
+        )
+        self.overdrawn.setVisible(bool(flagged))
+        self.settle.setVisible(bool(flagged) and self.can_settle)
         self.activities.resizeColumnsToContents()
         self.volunteers.resizeColumnsToContents()
