@@ -33,8 +33,7 @@ def _sheet(path: Path, lines: list[str]) -> Path:
 def _count(ws: Workspace, model: type) -> int:
     with ws.read() as s:
         return int(
-            s.scalar(select(func.count()).select_from(model).where(model.deleted.is_(False)))
-            or 0
+            s.scalar(select(func.count()).select_from(model).where(model.deleted.is_(False))) or 0
         )
 
 
@@ -72,12 +71,14 @@ def test_the_same_building_made_offline_on_two_laptops_is_one_record(
                 house = s.get(HouseRow, flat)
                 assert house is not None and (house.use, house.area) == (HouseUse.rented, 89.5)
                 assert s.get(HouseholdRow, hid).house_id == flat  # type: ignore[union-attr]
-            [conflict] = [c for c in list_conflicts(ws) if c.entity == "building"]
+            [conflict] = [
+                c for c in list_conflicts(ws, everyone=ws is sup) if c.entity == "building"
+            ]
             assert {f["field"] for f in conflict.fields} == {"building_head"}
             assert outbox_size(ws) == 0
         assert (_count(b, BuildingRow), _count(b, HouseRow)) == (0, 0)  # another grid
 
-        [conflict] = [c for c in list_conflicts(sup) if c.entity == "building"]
+        [conflict] = [c for c in list_conflicts(sup, everyone=True) if c.entity == "building"]
         resolve_conflict(sup, conflict.id, field="building_head", value="张桂兰")
         for ws in (sup, a, a2):
             sync_now(ws)
