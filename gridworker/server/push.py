@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
@@ -114,6 +116,13 @@ def payload_hash(mutation: Mutation) -> str:
         fields["bases"] = mutation.bases
     if mutation.restored_version is not None:
         fields["restored_version"] = mutation.restored_version
+    if _same_in_orjson(mutation.payload):
+        try:
+            # The same bytes as json.dumps below, at a quarter of the cost (issue 23);
+            # a lone surrogate or an integer beyond 64 bits raises: the slow path.
+            return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        except orjson.JSONEncodeError:
+            pass
     try:
         text = json.dumps(
             fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -134,6 +143,22 @@ def payload_hash(mutation: Mutation) -> str:
     # surrogatepass: a lone surrogate (refused later, as that mutation's outcome) must not
     # fail the whole batch here; valid text encodes exactly as with the strict codec.
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _same_in_orjson(value: Any) -> bool:
+    """Whether orjson writes `value` exactly as json.dumps does. Text (escapes included),
+    integers and the key order are the same; floats too, except NaN and ±Infinity (orjson
+    writes null) and magnitudes in [1e-9, 1e-4), which orjson writes without an exponent
+    (0.00001 against 1e-05): such a payload takes the slow path. tests/server/
+    test_push_digest.py compares the two over generated mutations."""
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value) and not 0.0 < abs(value) < 1e-4
+    if kind is dict:
+        return all(_same_in_orjson(item) for item in value.values())
+    if kind is list:
+        return all(_same_in_orjson(item) for item in value)
+    return True
 
 
 def check_text(value: Any) -> None:
