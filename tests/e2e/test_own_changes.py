@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import random
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,11 +20,13 @@ from tests.e2e.conftest import GRID_A, LiveServer, enrolled
 from tests.e2e.test_sync_e2e import outbox_size, snapshot
 
 _RNG = random.Random(23)
+_BORN = itertools.count()  # one birth day per resident: ID numbers never collide
 
 
 def add_household(ws: Workspace, no: str) -> str:
     """A household with one resident (an ID number of its own) and a tag: three records."""
-    id_number = make_id_number(_RNG, date(1950, 3, 7), male=False)
+    born = date(1950, 1, 1) + timedelta(days=next(_BORN))
+    id_number = make_id_number(_RNG, born, male=False)
     return register.register_household(
         ws,
         register.HouseholdInput(grid_code=GRID_A, household_no=no, address=f"凤凰小区{no}室"),
