@@ -122,13 +122,14 @@ def export_documents(roster: Path, tmp: Path, out: Path) -> dict[str, int]:
 
 def env() -> dict[str, str]:
     """The CLI's environment: the server password and the profile passphrase (what a
-    person types), and loopback never through a proxy."""
+    person types), loopback never through a proxy, English output."""
     return {
         **os.environ,
         "GRIDWORKER_PASSWORD": PASSWORD,
         "GRIDWORKER_PASSPHRASE": common.PASSPHRASE,
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
+        "GRIDWORKER_LANG": "en",  # the summaries below are parsed in English
     }
 
 

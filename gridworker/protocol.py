@@ -21,6 +21,8 @@ OLDEST_SCHEMA_ACCEPTED = max(1, SCHEMA_VERSION - 2)
 MAX_PUSH_MUTATIONS = 500
 DEFAULT_PULL_LIMIT = 1000
 MAX_PULL_LIMIT = 5000
+# Ranges of own change numbers a pull may name (PullRequest.own); more are simply pulled.
+MAX_OWN_RANGES = 200
 ATTACHMENT_CHUNK = 1024 * 1024
 
 HEADER_PROTOCOL = "X-GridWorker-Protocol"
@@ -183,6 +185,10 @@ class PullRequest(Wire):
     # Grids being back-filled, each with its own cursor (docs/design.md §4).
     backfill: dict[Annotated[str, Field(max_length=18)], Seq] = Field(default_factory=dict)
     limit: int = Field(default=DEFAULT_PULL_LIMIT, ge=1, le=MAX_PULL_LIMIT)
+    # Change numbers this laptop already holds, as inclusive ranges [first, last]: the
+    # versions its own pushes were answered `applied` with and settled at (docs/design.md
+    # §4.4). The main stream leaves out a record whose version is one of them.
+    own: list[tuple[Seq, Seq]] = Field(default_factory=list, max_length=MAX_OWN_RANGES)
 
 
 class Row(Wire):

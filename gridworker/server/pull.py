@@ -47,7 +47,7 @@ needs no back-fill.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import chain
@@ -157,10 +157,15 @@ def _view(scope: Scope, grids: Iterable[str] | None) -> _View:
 # --- sources --------------------------------------------------------------------
 
 
-def _records(s: Session, view: _View) -> Source:
+def _records(s: Session, view: _View, own: Sequence[tuple[int, int]] = ()) -> Source:
+    """Records in the view. `own`: ranges of versions the caller already holds (its own
+    pushes' answers, PullRequest.own), left out in the query itself, before the limit,
+    so that paging and the cursor work as if those rows had been handed out."""
     cond = view.condition(
         Record.grid_code, Record.restricted, Record.department_id, Record.entity, Record.data
     )
+    if own:
+        cond = and_(cond, not_(or_(*(Record.version.between(lo, hi) for lo, hi in own))))
     columns = (Record.entity, Record.id, Record.grid_code, Record.version, Record.deleted)
 
     def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
@@ -496,6 +501,25 @@ def _snapshot(s: Session) -> None:
         )
 
 
+def _own_ranges(request: PullRequest, cursor: int, high_water: int) -> list[tuple[int, int]]:
+    """The caller's own versions that matter to this pull: within (cursor, high_water], and
+    only with a cursor, whose epoch was checked (a number of another epoch may name
+    another record). Used by the main stream only: a back-filled grid is sent whole, as
+    the laptop may have dropped its rows (an eviction) since it pushed them.
+
+    Why leaving them out changes nothing on the laptop: a record's version is a number
+    taken for that one write of that one record (sequence.next_seq), and the laptop
+    names a version only after it settled the record at that version or newer; such a
+    row is skipped when pulled (docs/design.md §4.5)."""
+    if request.cursor is None or not request.own:
+        return []
+    return [
+        (max(lo, cursor + 1), min(hi, high_water))
+        for lo, hi in request.own
+        if lo <= hi and hi > cursor and lo <= high_water
+    ]
+
+
 def build_pull(
     sessions: sessionmaker[Session], caller: Caller, request: PullRequest, settings: Settings
 ) -> PullResponse:
@@ -528,7 +552,7 @@ def build_pull(
 
         main_view = _view(scope, plan.grids)
         changed = _changed_streams(s, cursor, high_water)
-        sources = [_records(s, main_view)]
+        sources = [_records(s, main_view, _own_ranges(request, cursor, high_water))]
         if "conflict" in changed:
             sources.append(_conflicts(s, main_view))
         sources += _reference(s, changed)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -146,6 +147,17 @@ def retry_policy(total: int = 4) -> Retry:
     )
 
 
+def json_body(body: BaseModel) -> bytes:
+    """The request body: pydantic's own JSON, UTF-8 and compact (issue 23: a quarter of
+    the CPU of `model_dump` + `json.dumps`, and no 6-byte `\\u` escape per Chinese
+    character). Text it cannot encode (a lone surrogate) goes as before, escaped by
+    json.dumps, so the server refuses that one change rather than the laptop the push."""
+    try:
+        return body.model_dump_json().encode()
+    except ValueError:  # PydanticSerializationError
+        return json.dumps(body.model_dump(mode="json"), allow_nan=False).encode()
+
+
 @dataclass
 class Transport:
     """What the client sends requests through; tests swap in a fault-injecting adapter."""
@@ -260,8 +272,16 @@ class SyncClient:
         *,
         retry: bool = True,
     ) -> M:
-        payload = body.model_dump(mode="json") if body is not None else None
-        response = self.request(method, path, json=payload, retry=retry)
+        if body is None:
+            response = self.request(method, path, retry=retry)
+        else:
+            response = self.request(
+                method,
+                path,
+                data=json_body(body),
+                headers={"Content-Type": "application/json"},
+                retry=retry,
+            )
         return parse(response, model)
 
     # --- endpoints -------------------------------------------------------------

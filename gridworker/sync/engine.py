@@ -49,7 +49,7 @@ from gridworker.storage.models import (
 )
 from gridworker.storage.outbox import without_capture
 from gridworker.storage.profile import OpenProfile, wipe_profile
-from gridworker.sync import apply, refetch, resolutions, restore, transfers
+from gridworker.sync import apply, own, refetch, resolutions, restore, transfers
 from gridworker.sync.client import SyncClient, SyncError
 from gridworker.sync.faults import killpoint
 from gridworker.sync.state import SyncState
@@ -332,6 +332,21 @@ class SyncEngine:
                 ],
             )
             report.applied += len(plain)
+            # The versions now held here: the pull need not send these records back.
+            state = SyncState.load(s)
+            own.add(
+                state,
+                response.epoch,
+                own.held(
+                    s,
+                    [
+                        (sent_ids[o.mutation_id].entity, sent_ids[o.mutation_id].record_id, v)
+                        for o in plain
+                        if (v := o.version) is not None
+                    ],
+                ),
+            )
+            state.save(s)
             settled = {o.mutation_id for o in plain}
             rest = [o for o in response.outcomes if o.mutation_id not in settled]
             sent_entries, _records = apply.load_entries(s, [o.mutation_id for o in rest])
@@ -369,6 +384,9 @@ class SyncEngine:
         # The server's truth for rows whose change it refused (sync/refetch.py) first.
         refetch.run(self)
         ahead: Future[PullResponse] | None = None
+        with self.profile.sessions() as s:
+            # Versions this laptop holds already (sync/own.py), for every page's request.
+            own_ranges = own.for_request(SyncState.load(s))
         while True:
             self.check_cancel()
             if ahead is not None:
@@ -383,6 +401,7 @@ class SyncEngine:
                         cursor=cursor,
                         backfill=state.backfill,
                         limit=self.pull_limit,
+                        own=own_ranges,
                     )
                 )
             if response.has_more and not response.evicted and not response.backfill:
@@ -390,6 +409,7 @@ class SyncEngine:
                     device_id=self.client.device_id,
                     cursor=Cursor(epoch=response.epoch, seq=response.cursor.seq),
                     limit=self.pull_limit,
+                    own=own_ranges,
                 )
                 ahead = _in_background(self.client.pull, following, "gridworker-pull")
             killpoint("pull.before_apply")
@@ -401,6 +421,10 @@ class SyncEngine:
                 state.epoch = response.epoch
                 state.seq = response.cursor.seq
                 state.backfill = dict(response.backfill)
+                if response.evicted:
+                    own.clear(state)  # rows went without a pull (sync/own.py)
+                    own_ranges = []
+                own.above(state, state.seq)
                 state.save(s)
             killpoint("pull.after_apply")
             report.pulled += len(response.rows)
@@ -435,6 +459,7 @@ class SyncEngine:
             state = SyncState.load(s)
             state.seq = 0
             state.backfill = {}
+            own.clear(state)
             state.save(s)
 
     def _after_restore(self, epoch: str | None, high_water: int | None) -> int:

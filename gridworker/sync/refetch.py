@@ -22,6 +22,7 @@ from gridworker.storage.codec import coerce_fields
 from gridworker.storage.engine import write_session
 from gridworker.storage.models import SYNC_MODELS, OutboxEntry
 from gridworker.storage.outbox import without_capture
+from gridworker.sync import own
 from gridworker.sync.apply import UNSENT, apply_row, pending_fields, set_fields
 from gridworker.sync.state import SyncState
 
@@ -52,6 +53,7 @@ def run(engine: SyncEngine) -> int:
         state = SyncState.load(s)
         done = set(queued)
         state.refetch = [k for k in state.refetch if (k[0], k[1]) not in done]
+        own.clear(state)  # a row may have gone here: the pull names none (sync/own.py)
         state.save(s)
     return len(queued)
 

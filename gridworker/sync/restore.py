@@ -148,6 +148,7 @@ def after_restore(
     state.epoch = epoch
     state.seq = 0
     state.backfill = {}
+    state.own, state.own_epoch = [], None  # another timeline's numbers (sync/own.py)
     state.save(s)
     return queued
 

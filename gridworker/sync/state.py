@@ -26,6 +26,11 @@ class SyncState:
     # Records whose change the server refused for good: asked for again (by key) before
     # the next pull, so the laptop ends with the server's truth (sync/refetch.py).
     refetch: list[list[str]] = field(default_factory=list)
+    # Versions this laptop's pushes were answered with and its records settled at, as
+    # inclusive [first, last] ranges above the cursor, valid in `own_epoch` only: the
+    # pull need not send those records back (sync/own.py).
+    own: list[list[int]] = field(default_factory=list)
+    own_epoch: str | None = None
 
     @classmethod
     def load(cls, session: Session) -> SyncState:

@@ -253,7 +253,7 @@ def test_injection_and_odd_unicode_in_every_text_field(
     assert outcomes.get("applied", 0) > 0, outcomes
 
 
-@pytest.mark.parametrize("kind", ["nul", "lone_surrogate"])
+@pytest.mark.parametrize("kind", ["nul", "lone_surrogate", "utf8_surrogate", "upper_escape"])
 def test_text_no_database_can_hold_is_refused_per_mutation(
     app: FastAPI,
     signed_in: tuple[TestClient, dict[str, str], str],
@@ -267,7 +267,14 @@ def test_text_no_database_can_hold_is_refused_per_mutation(
     client, headers, device = signed_in
     bad = household(GRID_A, household_no="bad1")
     good = household(GRID_A, household_no="good1")
-    escape = {"nul": "\\u0000", "lone_surrogate": "\\ud800"}[kind]
+    # utf8_surrogate: the surrogate's UTF-8 bytes, unescaped (json.loads decodes a body
+    # with surrogatepass); the server's raw-body scan must see those too (issue 23).
+    escape = {
+        "nul": "\\u0000",
+        "lone_surrogate": "\\ud800",
+        "utf8_surrogate": "@@",
+        "upper_escape": "\\uDFFF",
+    }[kind]
     raw = json.dumps(
         {
             "device_id": device,
@@ -295,9 +302,8 @@ def test_text_no_database_can_hold_is_refused_per_mutation(
             ],
         }
     ).replace("@@", escape)
-    r = client.post(
-        PUSH, content=raw.encode(), headers={**headers, "Content-Type": "application/json"}
-    )
+    content = raw.encode().replace(b"@@", "\ud800".encode("utf-8", "surrogatepass"))
+    r = client.post(PUSH, content=content, headers={**headers, "Content-Type": "application/json"})
     assert r.status_code == 200, r.text[:300]
     first, second = r.json()["outcomes"]
     assert second["status"] == "applied", second
@@ -307,7 +313,9 @@ def test_text_no_database_can_hold_is_refused_per_mutation(
         with transaction(app.state.sessions, write=False) as s:
             stored = s.get(Record, ("household", bad["id"]))
             assert stored is not None and stored.data["note"] == json.loads(
-                f'"before{escape}after"'
+                f'"before{escape}after"'.encode().replace(
+                    b"@@", "\ud800".encode("utf-8", "surrogatepass")
+                )
             )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
 
 from gridworker.protocol import (
     FetchRequest,
@@ -19,19 +20,28 @@ from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep
 from gridworker.server.errors import error_responses
 from gridworker.server.fetch import fetch_records
 from gridworker.server.pull import build_pull
-from gridworker.server.push import apply_push
+from gridworker.server.push import apply_push, text_is_clean
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 ERRORS = error_responses(400, 401, 403, 409, 410, 412, 413, 422, 426, 429)
 
 
+async def raw_body(request: Request) -> bytes:
+    """The request's bytes (read once: FastAPI parsed the model from the same bytes)."""
+    return await request.body()
+
+
 @router.post("/push", response_model=PushResponse, responses=ERRORS)
 def push(
-    body: PushRequest, caller: CallerDep, sessions: SessionsDep, settings: SettingsDep
+    body: PushRequest,
+    caller: CallerDep,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    raw: Annotated[bytes, Depends(raw_body)],
 ) -> PushResponse:
     """Apply a batch of mutations idempotently; one outcome per mutation."""
-    response = apply_push(sessions, caller, body, settings)
+    response = apply_push(sessions, caller, body, settings, text_clean=text_is_clean(raw))
     outcomes = Counter(o.status for o in response.outcomes)
     rejected = Counter(o.code for o in response.outcomes if o.status == "rejected")
     log.info(
