@@ -562,7 +562,9 @@ def _apply_one(s: Session, actor: Actor, mutation: Mutation, records: _Records) 
             return tasks.apply_task_command(s, by, mutation)
         return apply_command(s, by, mutation)
     # A change made while the laptop still had the grid is handed over (handover.py).
-    authz.check_sent_grid(scope, mutation, lambda: handover.held_grids(s, actor))
+    authz.check_sent_grid(
+        scope, mutation, lambda grid, base: handover.had_grid(s, actor, grid, base)
+    )
     record = records.get(mutation.entity, mutation.record_id)
     target = _Target(mutation, mutation.entity, scope.username, actor.device_id)
     if mutation.full_state and mutation.op in ("create", "delete"):
@@ -776,9 +778,7 @@ def _update_existing(
     children: list[Record] = []
     if GRID in result.changes:
         children = (
-            tasks.task_children(s, record)
-            if target.entity == "task"
-            else children_of(s, record)
+            tasks.task_children(s, record) if target.entity == "task" else children_of(s, record)
         )
     author, device = target.author, target.device
     write_changes(s, record, result.changes, author=author, now=actor.now, device=device)
