@@ -158,13 +158,14 @@ def check_role_writes(scope: Scope, entity: str) -> None:
         )
 
 
-def check_sent_grid(scope: Scope, mutation: Mutation, held: Callable[[], frozenset[str]]) -> None:
-    """The grid a mutation names must be the caller's. A change made while the laptop still
-    had the grid (`held()`: handover.py's held grids, read only when needed) passes here
-    and is handed over by push. A department's reach is its cases, checked per record."""
+def check_sent_grid(scope: Scope, mutation: Mutation, had: Callable[[str, int], bool]) -> None:
+    """The grid a mutation names must be the caller's. A change from a copy the laptop had
+    while the grid was its own (`had(grid, base)`: handover.had_grid, read only when
+    needed) passes here and is handed over by push. A department's reach is its cases,
+    checked per record."""
     if scope.role == "department" or scope.covers_grid(mutation.grid_code):
         return
-    if mutation.op == "create" or mutation.grid_code not in held():
+    if mutation.op == "create" or not had(mutation.grid_code, mutation.base_version):
         raise out_of_scope(mutation.entity)
 
 

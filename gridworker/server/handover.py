@@ -9,10 +9,15 @@ grid worker, the supervisors). The pusher's laptop is answered `conflict` with c
 `left_scope` and no values (the record's values now belong to another grid); it keeps
 its change as a refused change it can read, and drops the record.
 
-"Held" means: the record lives in a grid the device had at its last pull (a scope change
-it has not pulled yet, or one being evicted), or the record moved, after the change's
-base version, out of such a grid or one the pusher covers. Anything else out of scope is
-refused `out_of_scope` as before.
+"Held" is one rule: the grid the record was in at the change's base version (the old
+grid of its first move after the base, else its grid now) is one the device had then: a
+grid it had at its last pull (eviction pending included), one the pusher covers, or one
+taken from its scope at a change number at or above the base (`Device.released`, set by
+the pull that first announced the eviction: every copy the laptop had of that grid's
+records is at or below it). So a change from a copy the laptop held is handed over
+however many changes happened since, and a laptop that never held the grid, or claims a
+copy newer than its release, is refused `out_of_scope`, the answer a record that does
+not exist gets.
 """
 
 from __future__ import annotations
@@ -31,12 +36,17 @@ from gridworker.server.models import Device, Move, Record
 CODE = "left_scope"
 
 
-def held_grids(s: Session, actor: Actor) -> frozenset[str]:
-    """The grids the pushing device had at its last pull, eviction pending included."""
+def had_grid(s: Session, actor: Actor, grid: str, base_version: int) -> bool:
+    """Whether the pushing device had `grid` when its copy at `base_version` was current."""
+    if actor.scope.covers_grid(grid):
+        return True
     device = s.get(Device, actor.device_id) if actor.device_id else None
     if device is None:
-        return frozenset()
-    return frozenset(device.grids or []) | frozenset((device.evicting or {}).keys())
+        return False
+    if grid in (device.grids or []) or grid in (device.evicting or {}):
+        return True
+    released = (device.released or {}).get(grid)
+    return released is not None and base_version <= released
 
 
 def left_scope(s: Session, actor: Actor, record: Record, base_version: int) -> bool:
@@ -44,15 +54,14 @@ def left_scope(s: Session, actor: Actor, record: Record, base_version: int) -> b
     scope = actor.scope
     if scope.role == "department" or scope.covers_grid(record.grid_code):
         return False
-    held = held_grids(s, actor)
-    if record.grid_code in held:
-        return True
-    moves = s.scalars(
-        select(Move.old_grid).where(
-            Move.entity == record.entity, Move.record_id == record.id, Move.seq > base_version
-        )
-    )
-    return any(grid in held or scope.covers_grid(grid) for grid in moves)
+    moved_from = s.scalars(
+        select(Move.old_grid)
+        .where(Move.entity == record.entity, Move.record_id == record.id, Move.seq > base_version)
+        .order_by(Move.seq)
+        .limit(1)
+    ).first()
+    grid_at_base = record.grid_code if moved_from is None else moved_from
+    return had_grid(s, actor, grid_at_base, base_version)
 
 
 def hand_over(

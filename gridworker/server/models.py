@@ -117,6 +117,10 @@ class Device(Base):
     # Grids removed from the scope whose eviction the device has not yet confirmed:
     # {grid: cursor seq of the pull that first announced it} (see server/pull.py).
     evicting: Mapped[dict[str, int] | None] = mapped_column(JSONType)
+    # Grids taken from the scope: {grid: the change number (high water) of the pull that
+    # first announced it}. Every copy the laptop had of the grid's records is at or below
+    # it, so a change from such a copy is handed over however late it comes (handover.py).
+    released: Mapped[dict[str, int] | None] = mapped_column(JSONType)
     # The highest mutation id of this device whose log entry the purge removed: a push of
     # an id at or below it, not in the log, is a late replay, not a cloned laptop (push.py).
     log_purged_through: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

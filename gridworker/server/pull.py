@@ -40,8 +40,10 @@ there with no gap and no duplicate. A grid stays listed in the reply's
 reply simply starts the back-fill again), and `has_more` is true while any is
 listed. A grid removed from the scope is listed in `evicted` until the client's
 cursor has moved past the pull that first announced it (Device.evicting), so a
-lost reply does not leave the grid's rows on the laptop. A full pull (cursor 0)
-needs no back-fill.
+lost reply does not leave the grid's rows on the laptop; that pull also records
+the grid and its high water in Device.released (until the grid comes back), which
+is what a late change from a copy of the grid is handed over by (handover.py). A
+full pull (cursor 0) needs no back-fill.
 """
 
 from __future__ import annotations
@@ -425,10 +427,16 @@ class _ScopePlan:
     evicted: list[str] = field(default_factory=list)
     snapshot: list[str] = field(default_factory=list)  # Device.grids to store
     evicting: dict[str, int] = field(default_factory=dict)  # Device.evicting to store
+    released: dict[str, int] = field(default_factory=dict)  # Device.released to store
 
 
 def _plan_scope(
-    s: Session, scope: Scope, device: Device | None, cursor: int, requested: dict[str, int]
+    s: Session,
+    scope: Scope,
+    device: Device | None,
+    cursor: int,
+    requested: dict[str, int],
+    high_water: int,
 ) -> _ScopePlan:
     if scope.everything:
         in_scope = frozenset(s.scalars(select(Grid.code)))
@@ -454,8 +462,17 @@ def _plan_scope(
         for g, since in ((device.evicting or {}) if device is not None else {}).items()
         if cursor <= since and g not in in_scope
     }
+    # A grid leaves the snapshot here, once: every copy of its records the laptop had is
+    # at or below this pull's high water (pulled, or answered to its own pushes), which
+    # is what a late change from such a copy is checked against (handover.py).
+    released = {
+        g: since
+        for g, since in ((device.released or {}) if device is not None else {}).items()
+        if g not in in_scope
+    }
     for grid in held - in_scope:
         pending.setdefault(grid, cursor)
+        released[grid] = high_water
     evicted = sorted(set(pending) | (set(requested) - in_scope))
     main = None if scope.everything else in_scope - set(backfill)
     return _ScopePlan(
@@ -466,6 +483,7 @@ def _plan_scope(
         evicted=evicted,
         snapshot=sorted(snapshot),
         evicting=pending,
+        released=released,
     )
 
 
@@ -548,7 +566,7 @@ def build_pull(
         ):
             raise _cursor_expired()
         device = s.get(Device, caller.device_id)
-        plan = _plan_scope(s, scope, device, cursor, request.backfill)
+        plan = _plan_scope(s, scope, device, cursor, request.backfill, high_water)
 
         main_view = _view(scope, plan.grids)
         changed = _changed_streams(s, cursor, high_water)
@@ -582,6 +600,7 @@ def build_pull(
         touch = device is not None and (
             device.grids != plan.snapshot
             or (device.evicting or {}) != plan.evicting
+            or (device.released or {}) != plan.released
             or device.last_seen is None
             or device.last_seen.replace(tzinfo=device.last_seen.tzinfo or UTC)
             < datetime.now(UTC) - LAST_SEEN_EVERY
@@ -594,6 +613,7 @@ def build_pull(
             if row is not None and touch:
                 row.grids = plan.snapshot
                 row.evicting = plan.evicting or None
+                row.released = plan.released or None
                 row.last_seen = datetime.now(UTC)
             if viewed:
                 audit.record(

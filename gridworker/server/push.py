@@ -630,7 +630,9 @@ def _apply_mutation(
             return tasks.apply_task_command(s, by, mutation)
         return apply_command(s, by, mutation)
     # A change made while the laptop still had the grid is handed over (handover.py).
-    authz.check_sent_grid(scope, mutation, lambda: handover.held_grids(s, actor))
+    authz.check_sent_grid(
+        scope, mutation, lambda grid, base: handover.had_grid(s, actor, grid, base)
+    )
     record = records.get(mutation.entity, mutation.record_id)
     target = _Target(mutation, mutation.entity, scope.username, actor.device_id)
     if mutation.full_state and mutation.op in ("create", "delete"):

@@ -177,6 +177,7 @@ def reassign_device(session: Session, *, device_id: str, username: str) -> Devic
     device.user_id = user.id
     device.grids = None
     device.evicting = None
+    device.released = None
     for token in session.scalars(select(Token).where(Token.device_id == device_id)):
         token.revoked = True
     return device

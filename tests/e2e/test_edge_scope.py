@@ -181,6 +181,61 @@ def test_an_edit_waiting_when_the_grid_is_taken_away_is_kept_visibly(
         set_grids(any_server.db_url, "worker.a2", [GRID_A])
 
 
+def test_a_waiting_edit_is_handed_over_after_colleagues_changes_and_several_pulls(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves the hand-over of an edit waiting when grid A is taken away does not depend on
+    nothing else changing: colleagues' several changes in grid A and in the grid the laptop
+    keeps, pulled in pages of two (so the laptop's cursor moves well past the pull that
+    announced the eviction) before and after the edit's push, still end with the edit kept
+    as a conflict for those who cover grid A (the supervisor takes it, and grid A's worker
+    gets the value), and a laptop without grid A's rows."""
+    set_grids(any_server.db_url, "worker.a2", [GRID_A, GRID_B])
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    a = enrolled(any_server, tmp_path, "worker.a")
+    b = enrolled(any_server, tmp_path, "worker.b")
+    sup = enrolled(any_server, tmp_path, "sup.street")
+    try:
+        hid = _household_with_everything(a, "0506")
+        sync_now(a)
+        sync_now(a2)
+        set_grids(any_server.db_url, "worker.a2", [GRID_B])
+        for n, (ws, grid) in enumerate([(a, GRID_A), (b, GRID_B)] * 3):
+            register.register_household(
+                ws, register.HouseholdInput(grid_code=grid, household_no=f"06{n}", address="同事")
+            )
+            sync_now(ws)  # one colleague's change at a time, each its own change number
+        good = client_for(a2)
+        client = HookedClient(
+            make_transport(good.base_url), device_id=good.device_id, token=good.token
+        )
+        client.hook = lambda: register.edit_record(a2, HouseholdRow, hid, {"note": "收回前改的"})
+        engine = SyncEngine(a2.profile, client, username="worker.a2")
+        engine.pull_limit = 2
+        engine.run_cycle()
+        register.register_household(
+            b, register.HouseholdInput(grid_code=GRID_B, household_no="0699", address="同事")
+        )
+        sync_now(b)
+        sync_now(a2, pull_limit=2)
+        assert snapshot(a2, GRID_A) == {}
+        assert _refused(a2) == [("household", hid, "left_scope")]
+        [handed] = [c for c in _server_conflicts(any_server) if c.record_id == hid]
+        assert handed.grid_code == GRID_A
+        assert [(f["field"], f["incoming"]) for f in handed.fields] == [("note", "收回前改的")]
+        [seen] = [c for c in grid_conflicts(sup) if c.record_id == hid]
+        resolve_grid_conflict(sup, seen.id, keep="incoming")
+        sync_now(sup)
+        sync_now(a)
+        assert snapshot(a)[("household", hid)]["note"] == "收回前改的"
+    finally:
+        a.close()
+        a2.close()
+        b.close()
+        sup.close()
+        set_grids(any_server.db_url, "worker.a2", [GRID_A])
+
+
 def test_a_resident_added_to_a_household_moved_meanwhile_lands_in_its_new_grid(
     any_server: LiveServer, tmp_path: Path
 ) -> None:
@@ -264,7 +319,6 @@ def test_a_moved_household_keeps_its_number_unique_in_the_new_grid(
         a.close()
         b.close()
         sup.close()
-
 
 
 def test_a_moved_building_takes_its_flats(any_server: LiveServer, tmp_path: Path) -> None:
