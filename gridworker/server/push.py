@@ -45,6 +45,7 @@ from gridworker.protocol import (
 from gridworker.server import (
     audit,
     authz,
+    departures,
     handover,
     meta,
     natural_keys,
@@ -241,7 +242,11 @@ def apply_push(
         plan = _plan(s, device.id, request.mutations, last_before, device.log_purged_through or 0)
         todo = [request.mutations[i] for i, step in enumerate(plan) if step.logged is None]
         with sequence.allocating(s, start):
-            applied = iter(_apply_batch(s, actor, todo, lang, _Records(s, todo)))
+            done = _apply_batch(s, actor, todo, lang, _Records(s, todo))
+            # A visit and a departure of one person meet only here (departures.py).
+            households = departures.touched_households(s, zip(todo, done, strict=True))
+            departures.check_households(s, households, author=caller.username, now=now)
+            applied = iter(done)
         outcomes: list[MutationOutcome] = []
         by_id: dict[int, MutationOutcome] = {}
         counts: Counter[str] = Counter()
