@@ -20,11 +20,11 @@ from gridworker.domain.life_enums import ResidentStatus
 from gridworker.domain.validation import id_check_digit
 from gridworker.services import register
 from gridworker.services.life_events import EventInput, household_history, record_event
+from gridworker.services.refused import refused_changes
 from gridworker.services.register_edit import apply_edit
 from gridworker.services.syncing import list_conflicts, resolve_conflict, sync_now
 from gridworker.services.today import visits_due
 from gridworker.services.workspace import Workspace
-from gridworker.services.refused import refused_changes
 from gridworker.storage.models import HouseholdRow, ResidentRow, ResidentTagRow
 from tests.e2e.conftest import GRID_A, GRID_B, LiveServer, enrolled
 from tests.e2e.test_edge_scope import _server_conflicts
