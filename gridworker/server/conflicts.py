@@ -98,6 +98,7 @@ def _described(
     if meta is None and device is None:
         return fields
     ids = {device} | {changed_by(meta, f.field) for f in fields if meta is not None}
+    ids |= {f.incoming_device for f in fields}  # a side made earlier (server/departures.py)
     wanted = sorted(d for d in ids if d)
     names = (
         dict(session.execute(select(Device.id, Device.name).where(Device.id.in_(wanted))).all())
@@ -120,6 +121,8 @@ def _described(
                 incoming_device_name=names.get(device) or None,
                 incoming_at=_iso(now),
             )
+        elif f.incoming_device is not None:
+            extra.update(incoming_device_name=names.get(f.incoming_device) or None)
         out.append(f.model_copy(update={k: v for k, v in extra.items() if getattr(f, k) is None}))
     return out
 

@@ -48,6 +48,7 @@ from gridworker.protocol import (
 from gridworker.server import (
     audit,
     authz,
+    departures,
     handover,
     meta,
     natural_keys,
@@ -290,7 +291,11 @@ def apply_push(
         records = _Records(s, todo)
         records.text_clean = text_clean
         with sequence.allocating(s, start):
-            applied = iter(_apply_batch(s, actor, todo, lang, records))
+            done = _apply_batch(s, actor, todo, lang, records)
+            # A visit and a departure of one person meet only here (departures.py).
+            households = departures.touched_households(s, zip(todo, done, strict=True))
+            departures.check_households(s, households, author=caller.username, now=now)
+            applied = iter(done)
         outcomes: list[MutationOutcome] = []
         by_id: dict[int, MutationOutcome] = {}
         counts: Counter[str] = Counter()

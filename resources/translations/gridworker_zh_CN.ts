@@ -771,6 +771,10 @@
         <translation>流程冲突</translation>
     </message>
     <message>
+        <source>in the register</source>
+        <translation>在册</translation>
+    </message>
+    <message>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
@@ -817,6 +821,10 @@
     <message>
         <source>by %1</source>
         <translation>操作人：%1</translation>
+    </message>
+    <message>
+        <source>A visit (%1, %2 by %3) met this person on or after the day %4 recorded their %5 (%6). Keep the server&apos;s value to confirm the %5 (the visit stays in the household&apos;s file), or choose “in the register” to put the person back.</source>
+        <translation>%3于%1%2走访时见到了此人，而%4已登记此人于%6%5（走访在这一天或之后）。保留服务器的值即确认%5，走访记录仍留在一户一档中；选择“在册”则此人恢复在册。</translation>
     </message>
     <message>
         <source>Someone acted on the case first: your action no longer applies.</source>

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from gridworker.domain import enums
+from gridworker.domain import life_enums as enums_life
 from gridworker.domain.calendar import default_calendar
 from gridworker.domain.declare import Mask, field_decl
 from gridworker.domain.declare import find as find_entity
@@ -73,8 +74,14 @@ def moment_text(value: Any) -> str:
     return f"{value:%Y-%m-%d %H:%M}"
 
 
+# A visit met a person another laptop recorded as moved out or dead (server/departures.py).
+VISITED_AFTER_DEPARTURE = "visited_after_departure"
+
+
 def value_text(entity: str, field: str, value: Any, lang: str) -> str:
     """How a value of a conflict is shown: labels for codes, masks for ID numbers and phones."""
+    if entity == "resident" and field == "life_status" and value in (None, ""):
+        return QCoreApplication.translate("Conflicts", "in the register")  # None: 在册
     if value is None or value == "":
         return QCoreApplication.translate("Conflicts", "(empty)")
     if field == "deleted":
@@ -164,6 +171,37 @@ def action_text(view: ConflictView, lang: str) -> str:
     if action.get("note"):
         parts.append(f"“{action['note']}”")
     return " · ".join(parts)
+
+
+def departure_text(action: dict[str, Any] | None, lang: str) -> str:
+    """What a visit-after-departure conflict is about (its `action` names the visit and the
+    event), and what each choice means."""
+    action = action or {}
+    try:
+        kind = enums_life.LifeEventKind.parse(str(action.get("event_kind"))).label(lang)
+    except ValueError:
+        kind = str(action.get("event_kind") or "")
+    try:
+        mode = enums.VisitMode.parse(str(action.get("visit_mode"))).label(lang)
+    except ValueError:
+        mode = str(action.get("visit_mode") or "")
+    visitor = action.get("visitor_name") or action.get("visitor") or "?"
+    text = QCoreApplication.translate(
+        "Conflicts",
+        "A visit (%1, %2 by %3) met this person on or after the day %4 recorded their %5 "
+        "(%6). Keep the server's value to confirm the %5 (the visit stays in the household's "
+        "file), or choose “in the register” to put the person back.",
+    )
+    for key, value in (
+        ("%1", moment_text(action.get("visited_at"))),
+        ("%2", mode),
+        ("%3", visitor),
+        ("%4", action.get("recorded_by") or "?"),
+        ("%5", kind),
+        ("%6", action.get("event_date") or "?"),
+    ):
+        text = text.replace(key, str(value))
+    return text
 
 
 def reason_text(reject_code: str | None, lang: str) -> str:

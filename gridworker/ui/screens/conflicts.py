@@ -34,9 +34,11 @@ from gridworker.services.syncing import ConflictView, list_conflicts, resolve_co
 from gridworker.ui.forms import error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.models.conflicts import (
+    VISITED_AFTER_DEPARTURE,
     ChoiceError,
     ConflictsModel,
     action_text,
+    departure_text,
     extra,
     has_mine,
     kind_label,
@@ -283,6 +285,8 @@ class ConflictsScreen(Screen):
                 "One side deleted this record while the other changed it. Keep it deleted, "
                 "or keep it with the values you choose."
             )
+        if view.reject_code == VISITED_AFTER_DEPARTURE:
+            return departure_text(view.action, self.lang)
         if view.reject_code == "left_scope":
             return self.tr(
                 "This change was made before the record moved into your grid. Keep the "

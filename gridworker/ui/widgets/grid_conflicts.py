@@ -37,7 +37,14 @@ from gridworker.services.conflict_review import (
 )
 from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
-from gridworker.ui.models.conflicts import entity_label, field_label, side_text, value_text
+from gridworker.ui.models.conflicts import (
+    VISITED_AFTER_DEPARTURE,
+    departure_text,
+    entity_label,
+    field_label,
+    side_text,
+    value_text,
+)
 from gridworker.ui.screens.case_desk import make_table
 from gridworker.ui.screens.today import Column, RowsModel
 from gridworker.ui.session import AppSession
@@ -177,13 +184,20 @@ class GridConflictsPanel(QWidget):
             self.resolve_button.setText(self.tr("Acknowledge"))
             return
         self.resolve_button.setText(self.tr("Resolve on the server"))
+        top = 0
+        if conflict.reject_code == VISITED_AFTER_DEPARTURE:  # say what contradicts what
+            why = QLabel(departure_text(conflict.action, self.lang))
+            why.setObjectName("departure_reason")
+            why.setWordWrap(True)
+            self.grid.addWidget(why, 0, 0, 1, 5)
+            top = 1
         headers = (self.tr("Field"), self.tr("Before"), self.tr("Server"), self.tr("Incoming"),
                    self.tr("Or type"))  # fmt: skip
         for n, text in enumerate(headers):
             label = QLabel(text)
             label.setStyleSheet("font-weight: 600;")
-            self.grid.addWidget(label, 0, n)
-        for r, field in enumerate(conflict.fields, start=1):
+            self.grid.addWidget(label, top, n)
+        for r, field in enumerate(conflict.fields, start=top + 1):
             name = field["field"]
             group = QButtonGroup(self)
             # Each side with who made it, on which laptop and when.

@@ -1,0 +1,101 @@
+"""The server's check of a visit against a departure (server/departures.py), on SQLite and
+PostgreSQL: batch order does not matter, a pair is never opened twice (not after it was
+resolved either), and a person back in the register is no contradiction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.server.conftest import GRID_A
+from tests.server.test_conflicts import listed, resolve
+from tests.server.test_push import Laptop, new_id, registered
+
+CODE = "visited_after_departure"
+
+
+def _visit(household_id: str, people: str, at: str = "2026-12-07T02:30:00.000000+00:00") -> Any:
+    return {
+        "id": new_id(),
+        "grid_code": GRID_A,
+        "deleted": False,
+        "household_id": household_id,
+        "visitor": "sup.street",
+        "visited_at": at,
+        "mode": "home",
+        "people_met": people,
+    }
+
+
+def _event(household_id: str, resident_id: str, kind: str, day: str = "2026-12-07") -> Any:
+    return {
+        "id": new_id(),
+        "grid_code": GRID_A,
+        "deleted": False,
+        "household_id": household_id,
+        "resident_id": resident_id,
+        "kind": kind,
+        "event_date": day,
+        "recorded_by": "张网格员",
+        "recorder": "worker.a",
+        "recorded_at": "2026-12-07T03:00:00.000000+00:00",
+    }
+
+
+def _ours(client: TestClient, laptop: Laptop, status: str = "all") -> list[dict[str, Any]]:
+    return [c for c in listed(client, laptop, status) if c["reject_code"] == CODE]
+
+
+def test_either_order_within_one_push_opens_one_conflict_and_never_again(
+    client: TestClient,
+) -> None:
+    """Proves a move-out pushed as the standing's update before its event, or after it, in
+    one batch after the supervisor.s visit that met 李四 opens exactly one conflict; a later
+    push touching the household (another visit of someone else, a re-sent event of the
+    same person) opens no second one, nor after the first is resolved; and a visit the day
+    before the move-out's date is none."""
+    a, a2 = Laptop(client, "worker.a"), Laptop(client, "sup.street")
+    for standing_first in (True, False):
+        hid, rid = registered(a)
+        a2.create("visit", _visit(hid, "李四", at="2026-12-06T02:30:00.000000+00:00"))
+        a2.create("visit", _visit(hid, "户主李四及家人"))
+        payload = _event(hid, rid, "moved_out")
+        event = a.mutation("create", "life_event", payload["id"], payload)
+        standing = a.mutation("update", "resident", rid, {"life_status": "moved_out"}, base=0)
+        batch = (standing, event) if standing_first else (event, standing)
+        outcomes = a.push(*batch)
+        assert {o["status"] for o in outcomes} == {"applied"}, outcomes
+        mine = [c for c in _ours(client, a) if c["record_id"] == rid]
+        assert len(mine) == 1, (standing_first, mine)
+        [field] = mine[0]["fields"]
+        assert (field["server"], field["incoming"]) == ("moved_out", None)
+        assert (field["server_author"], field["incoming_author"]) == ("worker.a", "sup.street")
+        assert mine[0]["action"]["event_id"] == event["record_id"]
+        a2.create("visit", _visit(hid, "王五"))
+        assert len([c for c in _ours(client, a) if c["record_id"] == rid]) == 1
+        r = resolve(client, a, mine[0]["id"], choice="server")
+        assert r.status_code == 200, r.text
+        a2.create("visit", _visit(hid, "邻居王五"))
+        again = [c for c in _ours(client, a) if c["record_id"] == rid]
+        assert [c["status"] for c in again] == ["resolved"]
+
+
+def test_a_person_back_in_the_register_is_no_contradiction(client: TestClient) -> None:
+    """Proves a visit after a death that was withdrawn (the standing back to 在册) opens no
+    conflict, while the same visit against a standing death does."""
+    a, a2 = Laptop(client, "worker.a"), Laptop(client, "sup.street")
+    hid, rid = registered(a)
+    a.create("life_event", _event(hid, rid, "died"))
+    v1 = a.update("resident", rid, {"life_status": "died"}, base=0)["version"]
+    a.update("resident", rid, {"life_status": None}, base=v1)
+    undone = _event(hid, rid, "death_undone")
+    a.create("life_event", undone)
+    a2.create("visit", _visit(hid, "李四"))
+    assert _ours(client, a) == []
+    hid2, rid2 = registered(a)
+    a.create("life_event", _event(hid2, rid2, "died"))
+    a.update("resident", rid2, {"life_status": "died"}, base=0)
+    phone = _visit(hid2, "李四") | {"mode": "phone"}
+    a2.create("visit", phone)
+    assert [c["record_id"] for c in _ours(client, a)] == [rid2]
