@@ -8,6 +8,7 @@ file per test); data is made by pushing through the API as the clients would.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from gridworker.resources import resource
 from gridworker.server.app import create_app
 from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
@@ -443,6 +445,19 @@ def expect_reference_put(w: World, who: str, grid: str, scope: str) -> Call:
     return Call(200 if who == "admin" else 403)
 
 
+def expect_checklists_read(w: World, who: str, grid: str, scope: str) -> Call:
+    # Checklist versions are district-wide: every signed-in role lists them.
+    return Call(DENIED[who][0] if who in DENIED else 200)
+
+
+def expect_checklist_publish(w: World, who: str, grid: str, scope: str) -> Call:
+    # The district admin publishes (the editor, §25): past authorization, the shipped
+    # version sent again is refused on its content (422); any other role is told 403.
+    if who in DENIED:
+        return Call(DENIED[who][0])
+    return Call(422 if who == "admin" else 403)
+
+
 MATRIX: dict[tuple[str, str], Probe] = {
     ("get", "/health"): expect_health,
     ("post", "/api/v1/auth/login"): expect_login,
@@ -458,6 +473,8 @@ MATRIX: dict[tuple[str, str], Probe] = {
     ("get", "/api/v1/attachments/{sha256}"): expect_download,
     ("get", "/api/v1/reference/{kind}"): expect_reference_read,
     ("put", "/api/v1/reference/{kind}"): expect_reference_publish,
+    ("get", "/api/v1/checklists"): expect_checklists_read,
+    ("post", "/api/v1/checklists"): expect_checklist_publish,
 }
 
 
@@ -502,6 +519,12 @@ def send(w: World, method: str, path: str, who: str, grid: str, scope: str) -> A
             return c.get(url, headers=headers)
         document = {"calendar": {"years": {}}, "deadline-rules": {"urgency": {"normal": 4}}}[kind]
         return c.put(url, json=document, headers=headers)
+    if path == "/api/v1/checklists":
+        if method == "get":
+            return c.get(path, headers=headers)
+        # The shipped template itself: its version exists, so even the admin gets 422.
+        shipped = json.loads(resource("checklists", "fire_safety.json").read_text("utf-8"))
+        return c.post(path, json=shipped, headers=headers)
     if path.endswith("/resolve"):
         conflict = w.conflict(grid)
         return c.post(
