@@ -14,10 +14,11 @@ grid of its first move after the base, else its grid now) is one the device had 
 grid it had at its last pull (eviction pending included), one the pusher covers, or one
 taken from its scope at a change number at or above the base (`Device.released`, set by
 the pull that first announced the eviction: every copy the laptop had of that grid's
-records is at or below it). So a change from a copy the laptop held is handed over
-however many changes happened since, and a laptop that never held the grid, or claims a
-copy newer than its release, is refused `out_of_scope`, the answer a record that does
-not exist gets.
+records is at or below it; the record must have existed at the base, i.e. a field of it
+still stamped at or below the base). So a change from a copy the laptop held is handed
+over however many changes happened since, and a laptop that never held the grid, or
+claims a copy newer than its release or of a record created since, is refused
+`out_of_scope`, the answer a record that does not exist gets.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ from gridworker.server.models import Device, Move, Record
 CODE = "left_scope"
 
 
-def had_grid(s: Session, actor: Actor, grid: str, base_version: int) -> bool:
-    """Whether the pushing device had `grid` when its copy at `base_version` was current."""
+def _holds(s: Session, actor: Actor, grid: str) -> Device | bool:
+    """True if the device has `grid` now (its last pull, eviction pending, or the pusher's
+    scope); else its Device row for the release check (False without one)."""
     if actor.scope.covers_grid(grid):
         return True
     device = s.get(Device, actor.device_id) if actor.device_id else None
@@ -45,8 +47,27 @@ def had_grid(s: Session, actor: Actor, grid: str, base_version: int) -> bool:
         return False
     if grid in (device.grids or []) or grid in (device.evicting or {}):
         return True
+    return device
+
+
+def _released_since(device: Device, grid: str, base_version: int) -> bool:
     released = (device.released or {}).get(grid)
     return released is not None and base_version <= released
+
+
+def had_grid(s: Session, actor: Actor, grid: str, base_version: int) -> bool:
+    """Whether the pushing device had `grid` when its copy at `base_version` was current."""
+    holds = _holds(s, actor, grid)
+    if isinstance(holds, bool):
+        return holds
+    return _released_since(holds, grid, base_version)
+
+
+def _existed_at(record: Record, base_version: int) -> bool:
+    """Whether the record existed at `base_version`: a field still stamped at or below it
+    (creation stamps every field; a field never changed since keeps that stamp)."""
+    seqs = [last_change(record.field_meta, field)[0] for field in record.field_meta]
+    return not seqs or min(seqs) <= base_version
 
 
 def left_scope(s: Session, actor: Actor, record: Record, base_version: int) -> bool:
@@ -61,7 +82,12 @@ def left_scope(s: Session, actor: Actor, record: Record, base_version: int) -> b
         .limit(1)
     ).first()
     grid_at_base = record.grid_code if moved_from is None else moved_from
-    return had_grid(s, actor, grid_at_base, base_version)
+    holds = _holds(s, actor, grid_at_base)
+    if isinstance(holds, bool):
+        return holds
+    # Held only up to its release: the record must have been in it then, not created
+    # there since (a laptop cannot have a copy of a record younger than its base).
+    return _released_since(holds, grid_at_base, base_version) and _existed_at(record, base_version)
 
 
 def hand_over(

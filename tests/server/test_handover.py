@@ -81,8 +81,9 @@ def test_a_change_from_a_copy_held_before_the_grid_was_taken_is_handed_over_howe
     over as a conflict in the record's grid after A was taken away, several colleagues'
     changes came and the laptop pulled past the eviction (nothing is left in
     device.evicting): an edit, a delete, and an edit of a record since moved to a grid the
-    laptop never had. A copy newer than the release, or of a record that came into A
-    from a grid the laptop never had, gets the answer of a record that does not exist."""
+    laptop never had. A copy newer than the release, of a record that came into A from a
+    grid the laptop never had, or of one created in A since, gets the answer of a record
+    that does not exist."""
     set_grids(app, "worker.b", [GRID_A, GRID_B])
     b = Synced(client, "worker.b")
     worker_a, admin = Laptop(client, "worker.a"), Laptop(client, "admin")
@@ -143,7 +144,13 @@ def test_a_change_from_a_copy_held_before_the_grid_was_taken_is_handed_over_howe
     assert stored(app, "household", edited["id"]).data["note"] is None
 
     # Claims the laptop cannot have held: the answer of a record that does not exist.
-    for record_id, base in ((edited["id"], newer["version"]), (stranger["id"], stranger_v)):
+    fresh = household(GRID_A, household_no="0798")  # created in A after the release
+    assert worker_a.create("household", fresh)["status"] == "applied"
+    for record_id, base in (
+        (edited["id"], newer["version"]),
+        (stranger["id"], stranger_v),
+        (fresh["id"], released[GRID_A]),
+    ):
         claimed = b.update("household", record_id, {"note": "x"}, base=base)
         nothing = b.update("household", new_id(), {"note": "x"}, base=base)
         assert claimed["code"] == "out_of_scope"
