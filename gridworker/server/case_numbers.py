@@ -45,3 +45,30 @@ def assign_case_no(session: Session, grid_code: str, now: datetime) -> str:
         number = 1 + max((int(n[len(prefix) :]) for n in taken if n), default=0)
     pending[prefix] = number + 1
     return f"{prefix}{number:04d}"
+
+
+def restored_case_no(
+    session: Session, case_id: str, wanted: object, grid_code: str, now: datetime
+) -> str:
+    """The number of a case a laptop re-sends after a server restore (server/restore.py):
+    the number it had, unless the restored server has meanwhile given it to another case;
+    then, or when it had none, the next number as for a first push. Never two cases with
+    one number (docs/design.md §4.13)."""
+    if isinstance(wanted, str) and wanted:
+        other = session.scalar(
+            select(Record.id)
+            .where(
+                Record.entity == "case",
+                Record.data["case_no"].as_string() == wanted,
+                Record.id != case_id,
+            )
+            .limit(1)
+        )
+        if other is None:
+            prefix, _sep, seq = wanted.rpartition("-")
+            pending: dict[str, int] = session.info.setdefault(_NEXT, {})
+            key = prefix + "-"
+            if key in pending and seq.isdigit():  # numbers this push still hands out
+                pending[key] = max(pending[key], int(seq) + 1)
+            return wanted
+    return assign_case_no(session, grid_code, now)

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from gridworker.protocol import ConflictField, Mutation, MutationOutcome
 from gridworker.server import authz, meta
+from gridworker.server.case_numbers import restored_case_no
 from gridworker.server.commands import Actor
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.merge import (
@@ -308,6 +309,10 @@ def _recreate(
     data = dict(incoming)
     if entity == "case":
         data.update(case_draft)
+        # Its number is a workflow field (not taken from the payload above), given by the
+        # server before the restore: kept unless the restored server has given it meanwhile.
+        wanted = mutation.payload.get("case_no")
+        data["case_no"] = restored_case_no(s, mutation.record_id, wanted, grid, actor.now)
     if not deleted:
         check_entity(entity, mutation.record_id, {**data, GRID: grid})
     values = new_record_values(

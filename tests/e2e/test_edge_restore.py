@@ -17,7 +17,7 @@ from gridworker.services import cases, register
 from gridworker.services.attachments import attach
 from gridworker.services.refused import refused_changes
 from gridworker.services.syncing import client_for, sync_now
-from gridworker.storage.models import CaseActionRow, HouseholdRow
+from gridworker.storage.models import CaseActionRow, CaseRow, HouseholdRow
 from gridworker.sync.client import SyncClient, SyncError, make_transport
 from gridworker.sync.engine import SyncEngine
 from gridworker.sync.faults import FaultPlan, FaultyAdapter, HeldRequests
@@ -377,3 +377,73 @@ def test_an_edit_waiting_when_the_server_was_restored_is_the_value_on_the_laptop
     finally:
         a.close()
         a2.close()
+
+
+def test_a_case_number_given_after_the_backup_survives_the_restore(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves cases numbered after the backup get a number again on the restored server when
+    their laptops re-send them: the one they had while it is free, else the next free one
+    (a case numbered on the restored server meanwhile took it) — never none, never two
+    cases with one number — and every laptop ends with the server's numbers."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    sup = enrolled(any_server, tmp_path, "sup.street")
+    try:
+        sync_now(sup)
+        saved = backup(any_server.db_url)
+        livelihood = CaseCategory.livelihood
+        kept = cases.report_case(a, grid_code=GRID_A, title="楼道灯坏了", category=livelihood)
+        sync_now(a)
+        taken = cases.report_case(a2, grid_code=GRID_A, title="井盖缺失", category=livelihood)
+        sync_now(a2)
+        records, _ = server_state(any_server)
+        numbers = {cid: records[("case", cid)].data["case_no"] for cid in (kept, taken)}
+        assert all(numbers.values()) and len(set(numbers.values())) == 2
+        restore(any_server, saved)
+        newcomer = cases.report_case(
+            sup, grid_code=GRID_A, title="噪音扰民", category=livelihood, submit=False
+        )
+        sync_now(sup)  # numbered first on the restored server: it takes kept's number
+        for ws in (a2, a, sup, a2, a, sup):
+            sync_now(ws)
+        records, _ = server_state(any_server)
+        final = {cid: records[("case", cid)].data["case_no"] for cid in (kept, taken, newcomer)}
+        assert all(final.values()) and len(set(final.values())) == 3, final
+        assert final[newcomer] == numbers[kept]  # the restored server's first number
+        # kept's number was given meanwhile: it takes the next free one (a2 re-sends it,
+        # holding it, before taken), which taken then finds taken in turn.
+        assert final[kept] != numbers[kept]
+        for ws in (a, a2, sup):
+            assert outbox_size(ws) == 0
+            with ws.read() as s:
+                rows = [s.get(CaseRow, cid) for cid in final]
+                held = {r.id: r.case_no for r in rows if r is not None}
+            assert held == {cid: final[cid] for cid in held}, ws.actor.username
+    finally:
+        for ws in (a, a2, sup):
+            ws.close()
+
+
+def test_a_case_keeps_its_number_through_a_restore(any_server: LiveServer, tmp_path: Path) -> None:
+    """Proves a case numbered after the backup, re-sent by its laptop to the restored
+    server, keeps the number it had (the restored server knew none) on server and laptop."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    try:
+        saved = backup(any_server.db_url)
+        case_id = cases.report_case(
+            a, grid_code=GRID_A, title="楼道灯坏了", category=CaseCategory.livelihood
+        )
+        sync_now(a)
+        records, _ = server_state(any_server)
+        number = records[("case", case_id)].data["case_no"]
+        assert number
+        restore(any_server, saved)
+        for _ in range(3):
+            sync_now(a)
+        records, _ = server_state(any_server)
+        assert records[("case", case_id)].data.get("case_no") == number
+        with a.read() as s:
+            assert s.get_one(CaseRow, case_id).case_no == number
+    finally:
+        a.close()
