@@ -404,6 +404,25 @@ def _conflict_from_outcome(
     )
 
 
+def keep_only_unsent_rows(session: Session) -> None:
+    """The resync from zero (after `cursor_expired` or a server restore): every synced row
+    with no unsent change goes, and the full pull brings back what the server still has.
+    Rows of refused changes go too: the server's truth replaces them, the refused change
+    stays readable in the outbox."""
+    session.flush()
+    waiting = set(
+        session.execute(
+            select(OutboxEntry.entity, OutboxEntry.record_id).where(OutboxEntry.status.in_(UNSENT))
+        ).all()
+    )
+    for entity, model in SYNC_MODELS.items():
+        keep = [rid for (e, rid) in waiting if e == entity]
+        stmt = delete(model)
+        if keep:
+            stmt = stmt.where(model.id.not_in(keep))
+        session.execute(stmt)
+
+
 def evict_grid(session: Session, grid_code: str) -> int:
     """Remove a grid's rows locally, creating no deletes (it left this user's scope).
 

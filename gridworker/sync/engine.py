@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from gridworker.protocol import (
@@ -43,7 +43,6 @@ from gridworker.protocol import (
 )
 from gridworker.storage.engine import write_session
 from gridworker.storage.models import (
-    SYNC_MODELS,
     LocalConflict,
     OutboxEntry,
 )
@@ -354,9 +353,7 @@ class SyncEngine:
                 sent = sent_entries.get(outcome.mutation_id)
                 if sent is None:
                     continue
-                status = apply.apply_outcome(
-                    s, sent, outcome, self.username, self.client.device_id
-                )
+                status = apply.apply_outcome(s, sent, outcome, self.username, self.client.device_id)
                 if status == "applied":
                     report.applied += 1
                 elif status == "merged":
@@ -440,22 +437,7 @@ class SyncEngine:
         synced row that has no unsent change (the full pull brings back what still exists),
         keep the outbox and the rows it refers to, and start again from zero."""
         with write_session(self.profile.sessions) as s, without_capture(s):
-            # Rows of refused changes are not kept: the server's truth replaces them (a
-            # record deleted and purged meanwhile is simply gone); the refused change itself
-            # stays readable in the outbox.
-            pending = set(
-                s.execute(
-                    select(OutboxEntry.entity, OutboxEntry.record_id).where(
-                        OutboxEntry.status.in_(apply.UNSENT)
-                    )
-                ).all()
-            )
-            for entity, model in SYNC_MODELS.items():
-                keep = [rid for (e, rid) in pending if e == entity]
-                stmt = delete(model)
-                if keep:
-                    stmt = stmt.where(model.id.not_in(keep))
-                s.execute(stmt)
+            apply.keep_only_unsent_rows(s)
             state = SyncState.load(s)
             state.seq = 0
             state.backfill = {}
@@ -519,4 +501,3 @@ def _in_background(call: Callable[[_In], _Out], arg: _In, name: str) -> Future[_
 
     threading.Thread(target=run, name=name, daemon=True).start()
     return future
-

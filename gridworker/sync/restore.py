@@ -43,9 +43,9 @@ from gridworker.storage.models import (
     SyncRecord,
 )
 from gridworker.storage.outbox import now_utc
+from gridworker.sync.apply import UNSENT, keep_only_unsent_rows
 from gridworker.sync.state import SyncState
 
-UNSENT = ("pending", "sending")
 # Causal order of the re-sends: parents before children (the declarations' order, parents
 # first), and workflow actions last, after the records and photos they need. Derived, so a
 # newly declared record kind takes its place without an edit here.
@@ -128,18 +128,7 @@ def after_restore(
     # re-sends are unsent changes) goes, and the full pull brings back what the restored
     # server has. A delete this laptop never pulled whose tombstone was purged is in no
     # pull: kept, the row would live on here alone.
-    s.flush()
-    waiting = set(
-        s.execute(
-            select(OutboxEntry.entity, OutboxEntry.record_id).where(OutboxEntry.status.in_(UNSENT))
-        ).all()
-    )
-    for entity, model in SYNC_MODELS.items():
-        keep = [rid for (e, rid) in waiting if e == entity]
-        stmt = delete(model)
-        if keep:
-            stmt = stmt.where(model.id.not_in(keep))
-        s.execute(stmt)
+    keep_only_unsent_rows(s)
     # The restored server numbers changes anew from the mark: local versions from the old
     # timeline would hide rows on the resync, so forget them.
     for model in SYNC_MODELS.values():
