@@ -14,6 +14,11 @@ restore procedure (docs/design.md §4), in one transaction.
    uploads it again).
    What a re-send carries is the acknowledged state: a field with an unsent edit goes with
    the value from before that edit, which follows as the ordinary change it is.
+   Every live photo whose file this laptop holds is offered again (an upload whose first
+   question, HEAD, ends it where the server still has the file for this user): the
+   restored database knows no upload made after the backup, nor who proved possession,
+   and the attachments snapshot may lack the file, while a photo's record acknowledged
+   before the backup is not re-sent; without this it would wait for ever everywhere else.
 3. The re-sends go first: the unsent changes are queued again after them, with new
    mutation ids (the restored server never saw the old ones: a push of the old epoch is
    refused before anything is applied), so an edit never reaches the server before the
@@ -41,6 +46,7 @@ from gridworker.storage.models import (
     LocalConflict,
     OutboxEntry,
     SyncRecord,
+    Transfer,
 )
 from gridworker.storage.outbox import now_utc
 from gridworker.sync.apply import UNSENT, keep_only_unsent_rows
@@ -96,6 +102,7 @@ def after_restore(
         s.add(_resend(row, mark, acked.get((row.__entity__, row.id), {})))
         queued += 1
     s.flush()  # the re-sends take their mutation ids first
+    _offer_files_again(s, holds_file)
     for entry in unsent:
         s.add(_requeued(entry, mark))
         s.delete(entry)
@@ -140,6 +147,23 @@ def after_restore(
     state.own, state.own_epoch = [], None  # another timeline's numbers (sync/own.py)
     state.save(s)
     return queued
+
+
+def _offer_files_again(s: Session, holds_file: Callable[[str], bool]) -> None:
+    """Queue an upload of every live photo's file this laptop holds (module doc, step 2).
+    Where the server still has the file for this user, as its uploader or through a record
+    whose author proved possession, the upload's HEAD answers complete and no byte goes;
+    otherwise the bytes go again and prove possession anew. A colleague's photo whose
+    uploader's proof was lost is sent too (it grants only the sender): the laptop cannot
+    tell whose photo a pulled record is, and a restore is rare."""
+    held = dict(
+        s.execute(
+            select(AttachmentRow.sha256, AttachmentRow.size).where(AttachmentRow.deleted.is_(False))
+        ).all()
+    )
+    for sha, size in held.items():
+        if holds_file(sha) and s.get(Transfer, (sha, "up")) is None:
+            s.add(Transfer(sha256=sha, direction="up", size=size or 0, attempts=0))
 
 
 def _own_side(conflict: LocalConflict, device: str | None) -> dict[str, Any]:
