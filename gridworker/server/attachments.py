@@ -6,6 +6,8 @@ record it can read whose author had uploaded that file. Knowing a hash grants no
 - each user's upload is their own (`UploadPart`): an offset or "complete" never tells
   anyone that another user holds or is sending the same bytes. A file the server
   already holds but the caller may not have is answered as an unknown file: send it.
+  So is one the caller may have only through a colleague's record while a record of
+  the caller's own names it: each record is vouched by its own author's upload.
   Sending all of its bytes proves possession (the hash is checked) and grants it;
 - a `FileGrant` row records each user who proved possession;
 - an attachment record grants its readers the file only if the person who set its
@@ -119,7 +121,7 @@ def _grant(session: Session, sha: str, username: str) -> None:
         pass
 
 
-def _named_by(record: Record) -> str:
+def named_by(record: Record) -> str:
     """Who put the hash into an attachment record: the author of its `sha256` field."""
     entry = (record.field_meta or {}).get("sha256")
     if entry and len(entry) > 1 and entry[1] is not None:
@@ -138,7 +140,7 @@ def granting_record(session: Session, sha: str, scope: Scope) -> Record | None:
         )
     ).all()
     for record in records:
-        if readable(scope, record) and holds(session, sha, _named_by(record)):
+        if readable(scope, record) and holds(session, sha, named_by(record)):
             return record
     return None
 
@@ -158,6 +160,33 @@ def may_have(session: Session, settings: Settings, sha: str, scope: Scope) -> Up
     if holds(session, sha, scope.username) or granting_record(session, sha, scope):
         return upload
     return None
+
+
+def _names_unproven(session: Session, sha: str, username: str) -> bool:
+    """Whether a live attachment record names the file by `username`'s hand while
+    `username` never proved possession of it."""
+    if holds(session, sha, username):
+        return False
+    records = session.scalars(
+        select(Record).where(
+            Record.entity == "attachment",
+            Record.deleted.is_(False),
+            Record.data["sha256"].as_string() == sha,
+        )
+    )
+    return any(named_by(record) == username for record in records)
+
+
+def _nothing_to_send(session: Session, settings: Settings, sha: str, scope: Scope) -> Upload | None:
+    """The stored file, if the caller's upload of it is done: the caller may have it, and
+    no record of its own waits for its proof. A record is vouched only by its author's own
+    upload, never by a colleague's record the author can read (the colleague's record may
+    go, or the author's readers not see it): a file the caller could download is sent
+    again for the caller's own record (docs/design.md §4.14)."""
+    held = may_have(session, settings, sha, scope)
+    if held is None or _names_unproven(session, sha, scope.username):
+        return None
+    return held
 
 
 # --- uploads ------------------------------------------------------------------------------
@@ -185,7 +214,7 @@ def upload_status(
 ) -> UploadStatus | None:
     """HEAD: the caller's own upload of this file, or the whole file if the caller may
     have it; None (404) otherwise, whether or not anyone else holds it."""
-    held = may_have(session, settings, sha, scope)
+    held = _nothing_to_send(session, settings, sha, scope)
     if held is not None:
         return _complete(sha, held.size)
     part = session.get(UploadPart, (sha, scope.username))
@@ -219,7 +248,7 @@ def declare_upload(
         )
     if size == 0 and sha != EMPTY_SHA256:
         raise hash_mismatch()
-    held = may_have(session, settings, sha, scope)
+    held = _nothing_to_send(session, settings, sha, scope)
     if held is not None:
         return Declared(_complete(sha, held.size), False)
     username = scope.username
@@ -272,7 +301,7 @@ def append_chunk(
     """
     part = _lock(session, sha, scope.username)
     if part is None:
-        held = may_have(session, settings, sha, scope)
+        held = _nothing_to_send(session, settings, sha, scope)
         if held is not None and offset == held.size and not data:
             return Appended(_complete(sha, held.size))
         if held is not None:
