@@ -13,7 +13,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from gridworker.server.models import Conflict, Record
+from gridworker.server import filestore
+from gridworker.server.attachments import holds, named_by
+from gridworker.server.core.db import transaction
+from gridworker.server.models import Conflict, Record, Upload
 from gridworker.services.syncing import list_conflicts
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import AttachmentRow, OutboxEntry
@@ -126,6 +129,7 @@ def check_invariants(m: Any, server: LiveServer) -> None:
     if edge_on("own_conflicts"):
         check_own_conflicts(m)
     check_clients(m, server)
+    check_photos_servable(m, server)
     m.stats["examples checked"] += 1
     # The examples share the server: its conflicts at the last check are all of them.
     m.stats["visible conflicts on the server at the end"] = len(conflicts)
@@ -348,6 +352,39 @@ def check_clients(m: Any, server: LiveServer) -> None:
             for sha in referenced_photos(ws):
                 assert ws.profile.attachments.exists(sha), (name, "photo never arrived", sha)
                 assert ws.profile.attachments.open_bytes(sha) == m.photos[sha], (name, sha)
+    finally:
+        db.close()
+
+
+def check_photos_servable(m: Any, server: LiveServer) -> None:
+    """Every photo of the run a live record names can be had from the server: its file is
+    stored and the author of the record's hash proved possession of it. A laptop of this
+    example may hold the file from before a restore that lost its upload; a laptop set up
+    later (the examples share the server) would wait for it for ever (docs/design.md §4.13,
+    "Restore and files")."""
+    db = ServerDb(server.db_url)
+    try:
+        with transaction(db.sessions, write=False) as s:
+            named = s.scalars(
+                select(Record).where(Record.entity == "attachment", Record.deleted.is_(False))
+            ).all()
+            for record in named:
+                sha = str(record.data.get("sha256"))
+                if sha not in m.photos:
+                    continue
+                upload = s.get(Upload, sha)
+                stored = upload is not None and upload.complete
+                assert stored and filestore.final_path(server.settings, sha).is_file(), (
+                    "photo not stored on the server",
+                    sha,
+                    record.id,
+                )
+                assert holds(s, sha, named_by(record)), (
+                    "photo's author holds no proof of it on the server",
+                    sha,
+                    record.id,
+                    named_by(record),
+                )
     finally:
         db.close()
 
