@@ -6,6 +6,8 @@ server numbers the colleague's address as a change after that laptop's base (a c
 merges from base 0, and an edit queued before its create was answered has base 0 too),
 yet the value is exactly the one the user replaced: the correction applies, no conflict
 (Mutation.seen, docs/design.md §4.7). A different value from the colleague still is one.
+And an edit made while a sync runs, over a record the pull leaves out as the laptop's own
+push, keeps the bases of what its user was shown (no conflict).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from gridworker.sync.faults import FaultPlan, FaultyAdapter, HeldRequests
 from tests.e2e.conftest import GRID_A, LiveServer, enrolled
 from tests.e2e.test_sync_e2e import snapshot
 from tests.reliability.conftest import ServerDb
+from tests.reliability.convergence_edges import HookedClient
 
 REGISTERED = "凤凰小区1栋101"
 CORRECTED = "新村路9号"
@@ -138,6 +141,46 @@ def test_a_colleagues_other_words_still_conflict(any_server: LiveServer, tmp_pat
             assert ("凤凰小区2栋", CORRECTED) in sides
             sync_now(a2)
             assert snapshot(a2)[("household", hid)]["address"] == "凤凰小区2栋"
+    finally:
+        a.close()
+        a2.close()
+
+
+def test_an_edit_made_while_a_sync_runs_keeps_what_its_user_saw(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves an edit made during a sync (after its push, which the pull then names as
+    this laptop's own, and before the pull brings a colleague's note made meanwhile), and
+    a second edit made after seeing that note, are no conflict and reach everyone."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = register_household(a2, "0905", REGISTERED)
+        sync_now(a2)
+        sync_now(a)
+        register.edit_record(a, HouseholdRow, hid, {"head_name": "李建国"})  # pushed below
+
+        def meanwhile() -> None:
+            register.edit_record(a2, HouseholdRow, hid, {"note": "楼道灯坏了"})
+            sync_now(a2)
+            register.edit_record(a, HouseholdRow, hid, {"address": CORRECTED})
+
+        good = client_for(a)
+        client = HookedClient(
+            make_transport(good.base_url), device_id=good.device_id, token=good.token
+        )
+        client.hook = meanwhile
+        report = SyncEngine(a.profile, client, username="worker.a").run_cycle()
+        assert report.applied == 1 and report.pulled == 1
+        with a.read() as s:
+            row = s.get(HouseholdRow, hid)
+            assert row is not None and row.note == "楼道灯坏了" and row.address == CORRECTED
+        register.edit_record(a, HouseholdRow, hid, {"note": "灯已修好"})
+        assert sync_now(a).conflicts == 0
+        sync_now(a2)
+        assert conflicts_on(any_server, hid) == []
+        assert snapshot(a) == snapshot(a2)
+        assert snapshot(a2)[("household", hid)]["note"] == "灯已修好"
     finally:
         a.close()
         a2.close()
