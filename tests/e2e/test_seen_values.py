@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 
 from gridworker.services import register
-from gridworker.services.syncing import client_for, list_conflicts, sync_now
-from gridworker.services.workspace import Workspace
+from gridworker.services.syncing import client_for, enroll, list_conflicts, sync_now
+from gridworker.services.workspace import Workspace, init_profile
+from gridworker.storage.keyvault import KdfParams
 from gridworker.storage.models import HouseholdRow, OutboxEntry
 from gridworker.sync.client import SyncClient, SyncError, make_transport
 from gridworker.sync.engine import SyncEngine
 from gridworker.sync.faults import FaultPlan, FaultyAdapter, HeldRequests
-from tests.e2e.conftest import GRID_A, LiveServer, enrolled
+from tests.e2e.conftest import GRID_A, PASSPHRASE, PASSWORD, LiveServer, enrolled
 from tests.e2e.test_sync_e2e import snapshot
 from tests.reliability.conftest import ServerDb
 from tests.reliability.convergence_edges import HookedClient
@@ -184,3 +185,51 @@ def test_an_edit_made_while_a_sync_runs_keeps_what_its_user_saw(
     finally:
         a.close()
         a2.close()
+
+
+def test_a_second_laptop_set_up_offline_registered_the_same_words(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves the convergence run's finding is gone: worker.a registers a household on a
+    laptop set up offline (`init`, then enrolled, which pushes it) and on the usual laptop,
+    both with the form's address, and corrects the address on the usual laptop before it
+    syncs: the correction applies with no conflict, on every laptop."""
+    path = tmp_path / "offline"
+    ws = init_profile(
+        path, PASSPHRASE, username="worker.a", grids=[GRID_A], kdf_params=KdfParams.fast()
+    )
+    try:
+        register.register_household(
+            ws,
+            register.HouseholdInput(
+                grid_code=GRID_A, household_no="0906", address=REGISTERED, note="离线登记"
+            ),
+            [],
+        )
+    finally:
+        ws.close()
+    a = enrolled(any_server, tmp_path, "worker.a")
+    offline, _report = enroll(
+        path,
+        server_url=any_server.url,
+        username="worker.a",
+        password=PASSWORD,
+        passphrase=PASSPHRASE,
+    )
+    try:
+        hid = register.register_household(
+            a,
+            register.HouseholdInput(
+                grid_code=GRID_A, household_no="0906", address=REGISTERED, head_name="李建国"
+            ),
+            [],
+        )
+        register.edit_record(a, HouseholdRow, hid, {"address": CORRECTED})
+        assert sync_now(a).conflicts == 0
+        sync_now(offline)
+        assert conflicts_on(any_server, hid) == []
+        assert snapshot(a) == snapshot(offline)
+        assert snapshot(a)[("household", hid)]["address"] == CORRECTED
+    finally:
+        a.close()
+        offline.close()
