@@ -296,12 +296,8 @@ def test_a_guard_field_changed_against_unseen_changes_conflicts() -> None:
     )
     assert seen.changes == {"life_status": "moved_out"} and not seen.conflicts
     unchanged = merge_update(
-        CURRENT,
-        META,
-        {"life_status": None, "head_name": "张叁"},
-        base_version=10,
-        author="wang",
-        guards=guards,
+        CURRENT, META, {"life_status": None, "head_name": "张叁"}, base_version=10,
+        author="wang", guards=guards,
     )
     assert unchanged.changes == {"head_name": "张叁"} and not unchanged.conflicts
     without = merge_update(
