@@ -180,6 +180,11 @@ def other_change(
     return (seq, who) if other else None
 
 
+def _as_seen(seen: Mapping[str, Any] | None, field: str, server: Any) -> bool:
+    """Whether the server holds exactly the value the pusher replaced in `field`."""
+    return seen is not None and field in seen and values_equal(seen[field], server)
+
+
 def is_empty(value: Any) -> bool:
     """A value a person left blank: null or empty text."""
     return value is None or (isinstance(value, str) and not value.strip())
@@ -194,6 +199,7 @@ def merge_update(
     author: str,
     device: str | None = None,
     bases: Mapping[str, int] | None = None,
+    seen: Mapping[str, Any] | None = None,
     create: bool = False,
     guards: frozenset[str] = frozenset(),
 ) -> MergeResult:
@@ -202,7 +208,11 @@ def merge_update(
     Per field: equal to the current value → nothing to do (no conflict even if
     another client set it); changed by another client (`other_change`) after the
     field's base (`bases[field]`, else `base_version`) → conflict, the server value
-    stays as the provisional winner; otherwise → applied.
+    stays as the provisional winner; otherwise → applied. Except when the server's value
+    is the one the pusher replaced (`seen[field]`, the value the user saw when changing
+    it): whatever changed since, the field is as the user saw it, so nothing unseen is
+    overwritten and the change applies (the same words registered on two laptops, one of
+    which then corrected them before its first sync, are no conflict).
 
     `create`: the same record created on two laptops (one natural key), merged as an edit
     of the fields the create actually set, from base 0: a field it left empty is not a
@@ -233,7 +243,11 @@ def merge_update(
             continue
         since = field_bases.get(field, base_version)
         other = other_change(meta, field, since=since, author=author, device=device)
-        if other is not None and not (create and is_empty(server)):
+        if (
+            other is not None
+            and not (create and is_empty(server))
+            and not _as_seen(seen, field, server)
+        ):
             conflicts.append(
                 ConflictField(
                     field=field,

@@ -127,6 +127,9 @@ def payload_hash(mutation: Mutation) -> str:
         "full_state": mutation.full_state,
     }
     # Newer optional keys count only when set, so older mutations keep their digests.
+    # `seen` never counts: it is read from the entry's `old` values, which an entry frozen
+    # (and sent) by an earlier client version had without sending them; its re-send is the
+    # same change and must stay a replay, not a clone.
     if mutation.bases is not None:
         fields["bases"] = mutation.bases
     if mutation.restored_version is not None:
@@ -146,6 +149,7 @@ def payload_hash(mutation: Mutation) -> str:
         # NaN or ±Infinity in the payload (accepted by the request's JSON parser): null,
         # as model_dump gave them.
         dumped = mutation.model_dump(mode="json")
+        dumped.pop("seen", None)  # never part of the digest (above)
         for key in ("bases", "restored_version"):
             if dumped.get(key) is None:
                 dumped.pop(key, None)
@@ -662,7 +666,14 @@ def _apply_mutation(
     if mutation.op == "update":
         incoming = _fields(mutation, for_create=False)
         return _update_existing(
-            s, actor, target, record, incoming, mutation.base_version, bases=mutation.bases
+            s,
+            actor,
+            target,
+            record,
+            incoming,
+            mutation.base_version,
+            bases=mutation.bases,
+            seen=mutation.seen,
         )
     return _delete(s, actor, target, record)
 
@@ -721,7 +732,9 @@ def _create(
         # the fields this create set, from nothing (merge_update, `create`). Workflow
         # fields are not a create's to set on a live record.
         incoming = {k: v for k, v in fields.items() if k not in locked}
-        return _update_existing(s, actor, target, record, incoming, 0, create=True)
+        return _update_existing(
+            s, actor, target, record, incoming, 0, seen=mutation.seen, create=True
+        )
     # A new child lives in its parent's grid (children.py); the pusher must cover it.
     grid = parent_grid(actor.scope, mutation, fields, records.grid_of)
     fields[GRID] = grid
@@ -790,6 +803,7 @@ def _update_existing(
     base_version: int,
     *,
     bases: dict[str, int] | None = None,
+    seen: dict[str, Any] | None = None,
     create: bool = False,
 ) -> MutationOutcome:
     mutation = target.mutation
@@ -830,6 +844,7 @@ def _update_existing(
         author=target.author,
         device=target.device,
         bases=bases,
+        seen=seen,
         create=create,
         guards=GUARD_FIELDS.get(target.entity, frozenset()),
     )

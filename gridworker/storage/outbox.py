@@ -7,7 +7,8 @@ with capture switched off (`without_capture`).
 
 Rules:
 - create: the full record; update: only the changed fields, `{field: new}`, with
-  the old values kept for display; delete: the tombstone (`deleted` set true).
+  the old values kept (shown, and sent as what the user saw, `Mutation.seen`);
+  delete: the tombstone (`deleted` set true).
 - An update of a record that already has a *pending* (not yet sent) entry is
   coalesced into it, keeping its mutation id and base_version: two unsent edits
   never conflict with each other. A field the entry did not hold yet keeps the
@@ -231,8 +232,9 @@ def capture(session: Session, flush_context: UOWTransaction, instances: object) 
             if pending.op == "update":
                 _note_bases(pending, new, obj.version or 0)
             pending.payload = {**pending.payload, **new}
-            if pending.op == "update":
-                pending.old = {**old, **(pending.old or {})}
+            # The value the user replaced, per field (a create's too: the words it first
+            # registered), sent as what the user saw (Mutation.seen, docs/design.md §4.7).
+            pending.old = {**old, **(pending.old or {})}
             pending.grid_code = obj.grid_code
             continue
         pending_by_record[(obj.__entity__, obj.id)] = _enqueue(

@@ -23,7 +23,7 @@ from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -68,6 +68,7 @@ _OUTBOX_COLUMNS = (
     OutboxEntry.full_state,
     OutboxEntry.bases,
     OutboxEntry.restored_version,
+    OutboxEntry.old,
 )
 
 
@@ -282,6 +283,7 @@ class SyncEngine:
                 full_state=e.full_state,
                 bases=e.bases or None,
                 restored_version=e.restored_version,
+                seen=_seen(e.payload, e.old),
             )
             for e in entries
         ]
@@ -482,6 +484,14 @@ class SyncEngine:
                 or 0
             )
             state.save(s)
+
+
+def _seen(payload: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the user saw in each sent field before changing it (the entry's first `old`
+    value of the field; docs/design.md §4.3): the server applies a change over an unseen
+    one that left the field as the user saw it (§4.7)."""
+    seen = {k: v for k, v in (old or {}).items() if k in payload}
+    return seen or None
 
 
 def _in_background(call: Callable[[_In], _Out], arg: _In, name: str) -> Future[_Out]:

@@ -115,6 +115,39 @@ def test_change_before_base_or_by_the_pusher_is_no_conflict() -> None:
     assert own.changes == {"phone": "137"} and not own.conflicts
 
 
+def test_a_change_over_the_value_the_pusher_saw_is_no_conflict() -> None:
+    """Proves a field another author changed after the base applies without a conflict
+    when the server holds the very value the pusher replaced (`seen`), on an update and on
+    a create merged as an edit, and still conflicts when the server holds another value."""
+    as_seen = merge_update(
+        CURRENT,
+        META,
+        {"phone": "137"},
+        base_version=10,
+        author="wang",
+        seen={"phone": "13800138000"},
+    )
+    assert as_seen.changes == {"phone": "137"} and not as_seen.conflicts
+    create = merge_update(
+        CURRENT,
+        META,
+        {"phone": "137"},
+        base_version=0,
+        author="wang",
+        seen={"phone": "13800138000"},
+        create=True,
+    )
+    assert create.changes == {"phone": "137"} and not create.conflicts
+    other = merge_update(
+        CURRENT, META, {"phone": "137"}, base_version=10, author="wang", seen={"phone": "139"}
+    )
+    assert [c.field for c in other.conflicts] == ["phone"] and other.changes == {}
+    unnamed = merge_update(
+        CURRENT, META, {"phone": "137"}, base_version=10, author="wang", seen={"note": None}
+    )
+    assert [c.field for c in unnamed.conflicts] == ["phone"]
+
+
 def test_other_fields_changed_is_merged() -> None:
     """Proves an edit of one field while another author changed other fields since the
     base is `merged`, naming those fields."""

@@ -283,11 +283,16 @@ def test_payload_hash_is_pinned() -> None:
         "full_state",
         "bases",
         "restored_version",
-    }  # a new field must be added to payload_hash too
+        "seen",
+    }  # a new field must be added to payload_hash too (or say why it is not)
     # The newer keys count only when set: a mutation with them has a digest of its own.
     coalesced = edit.model_copy(update={"bases": {"note": 7}})
     restored = create.model_copy(update={"restored_version": 12})
     assert len({payload_hash(m) for m in (edit, coalesced, create, restored)}) == 4
+    # `seen` never counts: an entry frozen and sent before the upgrade, re-sent with the
+    # values its user saw, is the same change (a replay, not a clone).
+    assert payload_hash(edit.model_copy(update={"seen": {"note": "x"}})) == payload_hash(edit)
+    assert payload_hash(odd.model_copy(update={"seen": {"x": 1}})) == payload_hash(odd)
 
 
 def test_replayed_push_changes_nothing(app: FastAPI, client: TestClient) -> None:

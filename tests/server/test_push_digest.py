@@ -38,6 +38,7 @@ def reference_hash(mutation: Mutation) -> str:
         )
     except ValueError:
         dumped = mutation.model_dump(mode="json")
+        dumped.pop("seen", None)  # added to the model later, never part of the digest
         for key in ("bases", "restored_version"):
             if dumped.get(key) is None:
                 dumped.pop(key, None)
