@@ -80,6 +80,19 @@ REGISTER_MESSAGES: dict[str, tuple[str, str]] = {
         "Record a {kind} with gridworker register split or merge",
     ),
     "merge_into_itself": ("不能把一户并入它自己", "A household cannot merge into itself"),
+    "merge_not_member": (
+        "{name}不是并出户的在册成员，不能为其指定与户主关系",
+        "{name} is not a registered member of the household that joins",
+    ),
+    "merge_second_head": (
+        "{name}不能以“户主”身份并入：并入的户已有户主（户主变更请另行登记）",
+        "{name} cannot join as head: the household already has one (record a head change "
+        "separately)",
+    ),
+    "merge_relationship_option": (
+        "--relationship 的写法是 居民编号=关系（如 ID=子女、ID=配偶），收到的是“{value}”",
+        "--relationship takes RESIDENT=relationship (e.g. ID=son, ID=spouse); got “{value}”",
+    ),
     "merge_other_grid": (
         "并户的两户须在同一网格",
         "Both households of a merge must be in the same grid",
