@@ -89,6 +89,8 @@ REGISTER_MESSAGES: dict[str, tuple[str, str]] = {
         "{name} cannot join as head: the household already has one (record a head change "
         "separately)",
     ),
+    "merge_needs_target": ("请选择要并入的户", "Choose the household to join"),
+    "split_needs_member": ("请勾选分出的成员", "Tick the members who leave"),
     "merge_relationship_option": (
         "--relationship 的写法是 居民编号=关系（如 ID=子女、ID=配偶），收到的是“{value}”",
         "--relationship takes RESIDENT=relationship (e.g. ID=son, ID=spouse); got “{value}”",

@@ -25,6 +25,7 @@ from gridworker.domain.life_enums import DEPARTED, LifeEventKind
 from gridworker.domain.validation import validate_text
 from gridworker.services.access import check_write
 from gridworker.services.household_file import flat_label
+from gridworker.services.life_events import Member, household_members
 from gridworker.services.register import HouseholdInput, save_household
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import HouseholdRow, HouseRow, LifeEventRow, ResidentRow
@@ -139,7 +140,7 @@ def split_household(
     户号 must be free in the grid."""
     reason_text, note_text = _texts(ws, event_date, reason, note)
     if not head_id:
-        raise ServiceError("split_nobody")
+        raise ServiceError("split_nobody", field="head_id")
     wanted = list(dict.fromkeys([head_id, *member_ids]))
     with ws.write() as s:
         source = _household(ws, s, household_id)
@@ -148,15 +149,17 @@ def split_household(
         for rid in wanted:
             person = people.get(rid)
             if person is None or person.life_status in DEPARTED:
-                raise ServiceError("split_not_member", name=person.name if person else rid)
+                raise ServiceError(
+                    "split_not_member", field="members", name=person.name if person else rid
+                )
             movers.append(person)
         if any(p.relationship is Relationship.head for p in movers):
-            raise ServiceError("split_takes_head")
+            raise ServiceError("split_takes_head", field="members")
         staying = [
             p for p in people.values() if p.id not in wanted and p.life_status not in DEPARTED
         ]
         if not staying:
-            raise ServiceError("split_takes_all")
+            raise ServiceError("split_takes_all", field="members")
         h = HouseholdInput(
             grid_code=source.grid_code,
             household_no=household_no,
@@ -165,7 +168,7 @@ def split_household(
         new_id = ids.household_id(ws.id_secret, h.grid_code, h.household_no)
         taken = s.get(HouseholdRow, new_id)
         if taken is not None and not taken.deleted:
-            raise ServiceError("household_no_taken", value=h.household_no)
+            raise ServiceError("household_no_taken", field="household_no", value=h.household_no)
         flat = source.house_id if house_id is Flat.SAME else _flat(ws, s, house_id, source)
         new = save_household(ws, s, h, hid=new_id)
         new.house_id = flat
@@ -201,20 +204,20 @@ def merge_households(
     reason_text, note_text = _texts(ws, event_date, reason, note)
     wanted = dict(relationships or {})
     if household_id == into_id:
-        raise ServiceError("merge_into_itself")
+        raise ServiceError("merge_into_itself", field="into_id")
     with ws.write() as s:
         source = _household(ws, s, household_id)
         target = _household(ws, s, into_id)
         if source.grid_code != target.grid_code:
-            raise ServiceError("merge_other_grid")
+            raise ServiceError("merge_other_grid", field="into_id")
         people = _members(s, source.id)
         active = {p.id: p for p in people if p.life_status not in DEPARTED}
         for rid, relationship in wanted.items():
             person = active.get(rid)
             if person is None:
-                raise ServiceError("merge_not_member", name=_name(s, rid))
+                raise ServiceError("merge_not_member", field="relationships", name=_name(s, rid))
             if relationship is Relationship.head:
-                raise ServiceError("merge_second_head", name=person.name)
+                raise ServiceError("merge_second_head", field="relationships", name=person.name)
         head = next((p.id for p in people if p.relationship is Relationship.head), None)
         for person in people:
             person.household_id = target.id
@@ -243,8 +246,39 @@ def _flat(ws: Workspace, s: Session, house_id: str | None, source: HouseholdRow)
         return None
     flat = s.get(HouseRow, house_id)
     if flat is None or flat.deleted or flat.grid_code != source.grid_code:
-        raise ServiceError("record_missing", what=BiText("房屋", "flat"))
+        raise ServiceError("record_missing", field="house_id", what=BiText("房屋", "flat"))
     return flat.id
+
+
+@dataclass(frozen=True)
+class SplitMergeForm:
+    """What the 分户 and 并户 forms show of a household: its members (departed ones
+    too), the flats of its grid and the other households of its grid."""
+
+    household_id: str
+    household_no: str
+    address: str
+    flat: str | None  # the household's flat as one line
+    members: list[Member]
+    flats: list[FlatChoice]
+    households: list[HouseholdChoice]
+
+
+def split_merge_form(ws: Workspace, household_id: str) -> SplitMergeForm:
+    """Read what the 分户 / 并户 forms need (refused as for a split when the user may not
+    write the household)."""
+    with ws.read() as s:
+        h = _household(ws, s, household_id)
+        number, address, flat = h.household_no, h.address, flat_label(s, h.house_id)
+    return SplitMergeForm(
+        household_id,
+        number,
+        address,
+        flat,
+        household_members(ws, household_id),
+        flat_choices(ws, household_id),
+        merge_choices(ws, household_id),
+    )
 
 
 def merge_choices(ws: Workspace, household_id: str) -> list[HouseholdChoice]:
