@@ -149,9 +149,10 @@ def test_a_merge_from_the_household_file_takes_each_members_relationship(
     qtbot: QtBot, session: AppSession, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Proves the 一户一档's 并户 button opens the form; no household chosen is said beside
-    the field; the finder narrows the list to one household and takes it; 刘建国 set to
-    父亲 joins as 父亲 and 王秀兰 left as it was joins as 其他; the closed household leaves
-    the list and the screen shows the household they joined."""
+    the field; Cancel after a change asks first; the finder narrows the list to one
+    household and takes it; 刘建国 set to 父亲 joins as 父亲 and 王秀兰 left as it was
+    joins as 其他; the closed household leaves the list and the screen shows the household
+    they joined."""
     son = register_household(
         session.ws,
         HouseholdInput(grid_code=GRID, household_no="0501", address="凤凰小区6栋101室"),
@@ -184,9 +185,13 @@ def test_a_merge_from_the_household_file_takes_each_members_relationship(
     assert dialog.into.count() == 3  # "choose" and the two other households
     dialog.accept()
     assert dialog.form.error("into_id") == "请选择要并入的户"
-    ime_type(dialog.find, "6栋101")
+    ime_type(dialog.finder, "6栋101")
     assert dialog.into.currentData() == son
     dialog.set_relationship("刘建国", Relationship.father)
+    answers = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: answers.pop(0))
+    dialog.reject()
+    assert dialog.isVisible() and answers == []  # asked, and kept
     ime_type(dialog.reason, "随子女居住")
     grab(dialog, "household-merge")
     dialog.resize(1366, 768)

@@ -116,7 +116,11 @@ class HouseholdFileDialog(QDialog):
         """Offer 分户 and 并户 (when `writes`): the file closes and the form opens."""
         for button, act in ((self.split_button, split), (self.merge_button, merge)):
             button.setVisible(writes)
-            button.clicked.connect(lambda _c=False, act=act: (self.accept(), act()))
+            button.clicked.connect(lambda _c=False, act=act: self._close_then(act))
+
+    def _close_then(self, act: Callable[[], None]) -> None:
+        self.accept()
+        act()
 
     def _member_row(self, m: FileMember) -> list[str]:
         lang = self.lang

@@ -68,7 +68,8 @@ def _beside_field(work: Callable[[], Any]) -> Callable[[Any], Any]:
         except ServiceError as exc:
             if exc.field is None:
                 raise
-            raise ValidationError(exc.code, field=exc.field, **exc.params) from exc
+            params: dict[str, Any] = dict(exc.params)
+            raise ValidationError(exc.code, field=exc.field, **params) from exc
 
     return run
 
@@ -229,7 +230,7 @@ class SplitDialog(GuardedDialog):
                     reason=reason,
                     note=note,
                 )
-            ),  # fmt: skip
+            ),
             changes=SPLIT_CHANGES,
             done=self._saved,
         )
@@ -253,9 +254,9 @@ class MergeDialog(GuardedDialog):
         self.lang = current_language()
         self.setWindowTitle(self.tr("Merge household") + f" · {data.household_no}")
         self.setMinimumWidth(700)
-        self.find = QLineEdit()
-        self.find.setObjectName("find")
-        self.find.setPlaceholderText(self.tr("Household no., head or address"))
+        self.finder = QLineEdit()
+        self.finder.setObjectName("find")
+        self.finder.setPlaceholderText(self.tr("Household no., head or address"))
         self.into = QComboBox()
         self.into.setObjectName("into")
         self.joining = [m for m in data.members if m.life_status not in DEPARTED]
@@ -287,7 +288,7 @@ class MergeDialog(GuardedDialog):
         self.reason = QLineEdit()
         self.note = QLineEdit()
         form = self.form
-        form.add("find", self.tr("Find"), self.find)
+        form.add("find", self.tr("Find"), self.finder)
         form.add("into_id", self.tr("Join household"), self.into, self._check_into)
         form.add("relationships", self.tr("Members"), self.relationships)
         form.add("event_date", self.tr("Date"), self.event_date)
@@ -305,7 +306,7 @@ class MergeDialog(GuardedDialog):
         layout.addStretch(1)  # a taller window leaves the rows together
         layout.addWidget(self.error)
         layout.addWidget(self.buttons(self.tr("Merge")))
-        self.find.textChanged.connect(self._fill)
+        self.finder.textChanged.connect(self._fill)
         self._fill("")
         self.guard.watch(self.into, self.event_date, self.reason, self.note, *self.combos.values())
         self.guard.mark_clean()
@@ -360,7 +361,7 @@ class MergeDialog(GuardedDialog):
                     reason=reason,
                     note=note,
                 )
-            ),  # fmt: skip
+            ),
             changes=SPLIT_CHANGES,
             done=lambda _n: self._saved(into),
         )

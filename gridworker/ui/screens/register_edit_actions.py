@@ -185,7 +185,11 @@ class RegisterEditing(QObject):
         # A merge closes the household shown: show the one it joined, after the refresh
         # the change signal (emitted once this returns) asks for the household shown.
         shown = other_id if merge else data.household_id
-        QTimer.singleShot(0, lambda: screen.show_household(shown))
+        QTimer.singleShot(0, screen, lambda: self._show_after(shown))
+
+    def _show_after(self, household_id: str) -> None:
+        if not self.screen.session.locked:  # locked meanwhile: nothing to show
+            self.screen.show_household(household_id)
 
     def _recorded(self) -> None:
         self.screen.status.setText(self.tr("Recorded; it syncs with the household."))
