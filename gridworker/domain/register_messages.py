@@ -110,6 +110,15 @@ REGISTER_MESSAGES: dict[str, tuple[str, str]] = {
         "房屋“{number}”还有{households}户住户居住，不能删除",
         "{households} households still live in the flat “{number}”: it cannot be deleted",
     ),
+    "building_taken": (
+        "本网格已有楼栋“{name}”：请在楼栋图中选中它修改",
+        "The grid already has the building “{name}”: pick it on the building view to edit it",
+    ),
+    "building_key_fixed": (
+        "楼栋“{name}”的小区名称和楼栋号是它的编号依据，不能修改：请新增正确的楼栋，再删除这一栋",
+        "The estate and number of “{name}” identify it and cannot change: add the right "
+        "building, then delete this one",
+    ),
     "flat_taken": (
         "{building}{unit}已有房号“{number}”的房屋",
         "{building} {unit} already has a flat numbered “{number}”",

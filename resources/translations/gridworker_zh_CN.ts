@@ -75,6 +75,37 @@
     </message>
 </context>
 <context>
+    <name>BuildingDialog</name>
+    <message>
+        <source>Edit building</source>
+        <translation>修改楼栋</translation>
+    </message>
+    <message>
+        <source>New building</source>
+        <translation>新增楼栋</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>The estate and number identify the building.</source>
+        <translation>小区名称和楼栋号是楼栋的编号依据，不能修改。</translation>
+    </message>
+    <message>
+        <source>单元长: one per unit, e.g. “1单元 李建国；2单元 王芳”.</source>
+        <translation>单元长：每个单元一位，如“1单元 李建国；2单元 王芳”。</translation>
+    </message>
+    <message>
+        <source>Only the fields you change are saved and synced. To correct the estate or number, add the right building and delete this one.</source>
+        <translation>只保存并同步您修改的字段。小区名称或楼栋号有误时，请新增正确的楼栋，再删除这一栋。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+</context>
+<context>
     <name>BuildingViewDialog</name>
     <message>
         <source>Buildings</source>
@@ -83,6 +114,18 @@
     <message>
         <source>Import buildings…</source>
         <translation>导入楼栋表…</translation>
+    </message>
+    <message>
+        <source>New building…</source>
+        <translation>新增楼栋…</translation>
+    </message>
+    <message>
+        <source>Edit building…</source>
+        <translation>修改楼栋…</translation>
+    </message>
+    <message>
+        <source>Add flat…</source>
+        <translation>新增房屋…</translation>
     </message>
     <message>
         <source>Use not given</source>
@@ -1321,6 +1364,21 @@
     <message>
         <source>Say what was exchanged</source>
         <translation>请填写兑换物品</translation>
+    </message>
+</context>
+<context>
+    <name>FlatDialog</name>
+    <message>
+        <source>Add flat</source>
+        <translation>新增房屋</translation>
+    </message>
+    <message>
+        <source>The floor follows from the number when left empty (1502: 15).</source>
+        <translation>楼层不填时按房号推算（1502 即 15 层）。</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>新增</translation>
     </message>
 </context>
 <context>
