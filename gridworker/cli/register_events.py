@@ -163,9 +163,7 @@ def add_split_commands(rsub: Any, h: Callable[[str, str], str]) -> None:
     sp = rsub.add_parser(
         "split", help=h("分户：部分成员另立新户", "split: members form a new household")
     )
-    sp.add_argument(
-        "--household", required=True, help=h("原户的记录编号", "the household's id")
-    )
+    sp.add_argument("--household", required=True, help=h("原户的记录编号", "the household's id"))
     sp.add_argument(
         "--head", required=True, help=h("新户户主（居民记录编号）", "the new head's id")
     )
@@ -177,6 +175,11 @@ def add_split_commands(rsub: Any, h: Callable[[str, str], str]) -> None:
     sp.add_argument(
         "--address", help=h("新户地址（默认同原户）", "its address (default: the same)")
     )
+    sp.add_argument(
+        "--flat",
+        help=h("新户居住的房屋编号（默认同原户；none 表示不住登记的房屋）",
+               "the new household's flat id (default: the old one's; none for no flat)"),
+    )  # fmt: skip
     sp.add_argument("--date", required=True, help=h("分户日期 YYYY-MM-DD", "date, YYYY-MM-DD"))
     sp.add_argument("--reason", help=h("原因", "reason"))
     sp.add_argument("--note", help=h("备注", "note"))
@@ -188,6 +191,12 @@ def add_split_commands(rsub: Any, h: Callable[[str, str], str]) -> None:
         "--household", required=True, help=h("并出的户（将关闭）", "the household that closes")
     )
     mg.add_argument("--into", required=True, help=h("并入的户", "the household it joins"))
+    mg.add_argument(
+        "--relationship", action="append", default=[], metavar="RESIDENT=关系",
+        help=h("并入成员与新户主的关系，如 --relationship ID=子（可重复；未写的为“其他”）",
+               "a joining member's relationship to the new head, e.g. ID=son (repeatable; "
+               "others: other)"),
+    )  # fmt: skip
     mg.add_argument("--date", required=True, help=h("并户日期 YYYY-MM-DD", "date, YYYY-MM-DD"))
     mg.add_argument("--reason", help=h("原因", "reason"))
     mg.add_argument("--note", help=h("备注", "note"))
@@ -204,15 +213,18 @@ def _day(text: str) -> Any:
 
 
 def cmd_register_split(args: argparse.Namespace) -> int:
-    from gridworker.services.household_split import split_household
+    from gridworker.services.household_split import Flat, split_household
 
     day = _day(args.date)
+    flat: str | Flat | None = Flat.SAME
+    if args.flat is not None:
+        flat = None if args.flat.strip().lower() in ("", "none", "无") else args.flat.strip()
     ws = open_profile(args)
     try:
         new = split_household(
             ws, args.household, args.member, head_id=args.head,
             household_no=args.household_no, event_date=day, address=args.address,
-            reason=args.reason, note=args.note,
+            house_id=flat, reason=args.reason, note=args.note,
         )  # fmt: skip
     finally:
         ws.close()
@@ -228,11 +240,13 @@ def cmd_register_merge(args: argparse.Namespace) -> int:
     from gridworker.services.household_split import merge_households
 
     day = _day(args.date)
+    relationships = _relationships(args.relationship)
     ws = open_profile(args)
     try:
         moved = merge_households(
-            ws, args.household, args.into, event_date=day, reason=args.reason, note=args.note
-        )
+            ws, args.household, args.into, event_date=day, relationships=relationships,
+            reason=args.reason, note=args.note,
+        )  # fmt: skip
     finally:
         ws.close()
     say(
@@ -241,3 +255,19 @@ def cmd_register_merge(args: argparse.Namespace) -> int:
         f"merged: {moved} people joined {args.into}; the other household is closed",
     )
     return EXIT_OK
+
+
+def _relationships(pairs: list[str]) -> dict[str, Any]:
+    """`RESIDENT=关系` pairs (a code, or its Chinese or English label)."""
+    from gridworker.domain.enums import Relationship
+
+    found: dict[str, Any] = {}
+    for pair in pairs:
+        rid, sep, text = pair.partition("=")
+        try:
+            if not sep or not rid.strip():
+                raise ValueError(pair)
+            found[rid.strip()] = Relationship.parse(text)
+        except ValueError:
+            raise CliError("merge_relationship_option", EXIT_USAGE, value=pair) from None
+    return found

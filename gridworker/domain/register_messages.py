@@ -80,6 +80,21 @@ REGISTER_MESSAGES: dict[str, tuple[str, str]] = {
         "Record a {kind} with gridworker register split or merge",
     ),
     "merge_into_itself": ("不能把一户并入它自己", "A household cannot merge into itself"),
+    "merge_not_member": (
+        "{name}不是并出户的在册成员，不能为其指定与户主关系",
+        "{name} is not a registered member of the household that joins",
+    ),
+    "merge_second_head": (
+        "{name}不能以“户主”身份并入：并入的户已有户主（户主变更请另行登记）",
+        "{name} cannot join as head: the household already has one (record a head change "
+        "separately)",
+    ),
+    "merge_needs_target": ("请选择要并入的户", "Choose the household to join"),
+    "split_needs_member": ("请勾选分出的成员", "Tick the members who leave"),
+    "merge_relationship_option": (
+        "--relationship 的写法是 居民编号=关系（如 ID=子女、ID=配偶），收到的是“{value}”",
+        "--relationship takes RESIDENT=relationship (e.g. ID=son, ID=spouse); got “{value}”",
+    ),
     "merge_other_grid": (
         "并户的两户须在同一网格",
         "Both households of a merge must be in the same grid",
@@ -94,6 +109,15 @@ REGISTER_MESSAGES: dict[str, tuple[str, str]] = {
     "flat_in_use": (
         "房屋“{number}”还有{households}户住户居住，不能删除",
         "{households} households still live in the flat “{number}”: it cannot be deleted",
+    ),
+    "building_taken": (
+        "本网格已有楼栋“{name}”：请在楼栋图中选中它修改",
+        "The grid already has the building “{name}”: pick it on the building view to edit it",
+    ),
+    "building_key_fixed": (
+        "楼栋“{name}”的小区名称和楼栋号是它的编号依据，不能修改：请新增正确的楼栋，再删除这一栋",
+        "The estate and number of “{name}” identify it and cannot change: add the right "
+        "building, then delete this one",
     ),
     "flat_taken": (
         "{building}{unit}已有房号“{number}”的房屋",

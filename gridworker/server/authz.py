@@ -21,6 +21,10 @@ these checks; push itself only applies what they let through. Attachment downloa
   created after it: the resident's create carries the later household's id, possibly in
   a later batch). The server derives nothing from such a reference. Nothing may
   reference a special-group tag (an attachment's owner may not be a tag).
+- Except the references in `MUST_EXIST` (a flat's building): these must name a live
+  record the caller may write, one created earlier in the same batch included; one that
+  does not exist, is deleted or is out of scope gets one refusal (`ParentMissing`: the
+  code `out_of_scope`, words naming the reference), audited like `Unreachable`.
 
 What remains observable, by design (docs/reliability.md): a create of, or a reference to,
 a record with a district-wide natural key (a resident by ID number, a household by grid
@@ -88,6 +92,32 @@ class Unreachable(Rejected):
         self.record_id = record_id
         self.why = why
         self.existed = existed
+
+
+class ParentMissing(Unreachable):
+    """A record whose parent must be there (`MUST_EXIST`) names one that does not exist,
+    is deleted, or is outside the caller's scope: one answer for all three, audited as an
+    `Unreachable` is."""
+
+    def __init__(
+        self, entity: str, record_id: str, *, why: str, existed: bool, zh: str, en: str
+    ) -> None:
+        super().__init__(entity, record_id, why=why, existed=existed)
+        self.zh, self.en = zh, en  # the code stays `out_of_scope`: one answer, as ever
+        self.args = (en,)
+
+
+# The references that must name a live record the caller may write, and the words of the
+# refusal: (entity, field) -> (zh, en). A flat's building: the laptop writes a building
+# before its flats (in one transaction, the building first in the outbox), so a flat
+# whose building the server does not hold has lost it (deleted, purged, another scope).
+MUST_EXIST: dict[tuple[str, str], tuple[str, str]] = {
+    ("house", "building_id"): (
+        "房屋所属的楼栋不存在、已被删除，或不在您的管辖范围内：服务器没有接受这套房屋",
+        "The flat's building does not exist, was deleted, or is outside your scope: the "
+        "server did not take the flat",
+    ),
+}
 
 
 # A stored Record, or the column values of a row the batch will insert.
@@ -446,12 +476,36 @@ class BatchGuard:
                 "附件不能挂在这类记录上",
                 "Files cannot be attached to this kind of record",
             )
+        self._check_parents(scope, mutation, fields)
         for entity, record_id in references(mutation.entity, fields):
             if entity not in SYNC_ENTITIES:
                 continue  # the domain validation refuses an unknown owner entity
             found = self.lookup(entity, record_id)
             if found is not None and not writable(scope, found):
                 raise Unreachable(entity, record_id, why="reference", existed=True)
+
+    def _check_parents(self, scope: Scope, mutation: Mutation, fields: Mapping[str, Any]) -> None:
+        """A reference in `MUST_EXIST` names a live record within the caller's scope: one
+        created earlier in this batch counts (the batch's rows are seen as they are
+        made), a later one in the batch does not. Looked up the same way whether it
+        exists or not (from what the batch prefetched)."""
+        for field, target in REFERENCES.get(mutation.entity, ()):
+            words = MUST_EXIST.get((mutation.entity, field))
+            value = fields.get(field)
+            if words is None or value is None:
+                continue
+            record_id = str(value)
+            found = self.lookup(target, record_id)
+            if found is None:
+                why, existed = "missing", False
+            elif bool(_attr(found, "deleted")):
+                why, existed = "deleted", True
+            elif not writable(scope, found):
+                why, existed = "reference", True
+            else:
+                continue
+            zh, en = words
+            raise ParentMissing(target, record_id, why=why, existed=existed, zh=zh, en=en)
 
 
 def note_refusal(

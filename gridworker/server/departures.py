@@ -6,6 +6,7 @@ them meet. After a push has applied its batch, every household it touched with a
 迁出 or 死亡, or a resident's standing changing to one of them is checked here: a resident
 whose standing is 已迁出 or 已死亡, by the latest such event of theirs, and a visit of the
 household on or after the event's date (the district's day) whose people met name them
+by their whole name (not a part of a longer one: 刘伟 is not met in "刘伟明") or their id
 (a phone call only contradicts a death: someone who moved away can still be phoned), made
 on another laptop than the standing, open one `field` conflict on the resident's
 `life_status` (reject code `visited_after_departure`): the server side is the departure
@@ -131,14 +132,52 @@ def _contradicts(person: Record, event: Record, visit: Record, zone: Any) -> boo
     return standing_by != visit_by
 
 
+# Words that may stand right before or after a name in 见面人员 without being part of it
+# ("户主李四及家人", "其子刘伟", "刘伟夫妇"). Any other letter next to the name makes it
+# part of another name: 刘伟 is not met in "刘伟明" nor in "欧阳刘伟".
+BEFORE_NAME = (
+    "户主", "本人", "见到", "见了", "遇到", "其子", "其女", "其妻", "其夫", "其父", "其母",
+    "妻子", "丈夫", "老伴", "配偶", "儿子", "女儿", "父亲", "母亲", "爸爸", "妈妈", "孙子",
+    "孙女", "儿媳", "女婿", "家属", "邻居", "老人", "居民", "租户", "房东", "与", "和",
+    "及", "同", "跟", "陪",
+)  # fmt: skip
+AFTER_NAME = (
+    "本人", "夫妇", "夫妻", "一家", "全家", "老人", "同志", "先生", "女士", "阿姨", "大爷",
+    "大妈", "奶奶", "爷爷", "叔叔", "在家", "两口", "母子", "父子", "母女", "父女", "一人",
+    "及", "和", "与", "同", "等",
+)  # fmt: skip
+
+
 def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """NFKC, runs of spaces as one (a space separates two names)."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _letter(char: str) -> bool:
+    return unicodedata.category(char).startswith("L")
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] stands alone: a non-letter or a listed word either side."""
+    before = start == 0 or not _letter(text[start - 1]) or text[:start].endswith(BEFORE_NAME)
+    after = end == len(text) or not _letter(text[end]) or text[end:].startswith(AFTER_NAME)
+    return before and after
 
 
 def _names(people_met: str, person: Record) -> bool:
-    """Whether the visit's people met name the person (their name, spaces ignored)."""
-    name = _fold(str(person.data.get("name") or ""))
-    return len(name) >= 2 and name in _fold(people_met)
+    """Whether the visit's people met name the person: their whole name (not a part of a
+    longer one), or their record id. A visit carries no resident ids of its own today; a
+    script may write the id into 见面人员."""
+    text = _fold(people_met)
+    for wanted in (_fold(str(person.data.get("name") or "")), person.id):
+        if len(wanted) < 2:
+            continue
+        start = text.find(wanted)
+        while start >= 0:
+            if _whole(text, start, start + len(wanted)):
+                return True
+            start = text.find(wanted, start + 1)
+    return False
 
 
 def _author(meta: dict[str, Sequence[Any]], field: str) -> str | None:

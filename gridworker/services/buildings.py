@@ -370,13 +370,21 @@ def save_flat(
 
 
 def add_flat(ws: Workspace, building_id: str, unit: str | None, number: str, **values: Any) -> str:
-    """One new flat; a number the unit already has (`１５０２` is `1502`) is refused."""
+    """One new flat; a number the unit already has (`１５０２` is `1502`) is refused. Its
+    floor is stored as a number: the one written ("15层"), else the one its number says."""
+    floor_text = values.pop("floor", None)
+    floor = floor_key(floor_text) if floor_text else floor_of(number)
+    if floor_text and floor is None:
+        raise ServiceError("buildings_bad_number", field="floor", value=floor_text)
+    if floor is not None:
+        values["floor"] = str(floor)
     with ws.write() as s:
         b = _building(ws, s, building_id)
         existing = s.get(HouseRow, flat_id(ws, b.id, unit, number))
         if existing is not None and not existing.deleted:
             raise ServiceError(
                 "flat_taken",
+                field="number",
                 building=b.building_no,
                 unit=unit_label(unit_key(unit)) if unit_key(unit) else "",
                 number=existing.number,

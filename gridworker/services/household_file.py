@@ -114,7 +114,7 @@ def household_file(ws: Workspace, household_id: str) -> HouseholdFile:
         )
         tags = _tags(s, [p.id for p in people])
         entries = _visits(s, h.id, zone) + _sites(s, h, zone)
-        flat = _flat(s, h.house_id)
+        flat = flat_label(s, h.house_id)
     history = tuple(household_history(ws, household_id))
     entries += [_event_entry(e) for e in history]
     for person in people:
@@ -155,7 +155,7 @@ def household_file(ws: Workspace, household_id: str) -> HouseholdFile:
     )
 
 
-def _flat(s: Session, house_id: str | None) -> str | None:
+def flat_label(s: Session, house_id: str | None) -> str | None:
     """The household's flat as one line, or None when none is known (or it was deleted)."""
     if not house_id:
         return None

@@ -10,23 +10,51 @@ on it). Both households are in one grid.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridworker.domain import ids
 from gridworker.domain.enums import Relationship
-from gridworker.domain.errors import ValidationError, noun
+from gridworker.domain.errors import BiText, ValidationError, noun
 from gridworker.domain.life_enums import DEPARTED, LifeEventKind
 from gridworker.domain.validation import validate_text
 from gridworker.services.access import check_write
+from gridworker.services.household_file import flat_label
+from gridworker.services.life_events import Member, household_members
 from gridworker.services.register import HouseholdInput, save_household
 from gridworker.services.workspace import ServiceError, Workspace
-from gridworker.storage.models import HouseholdRow, LifeEventRow, ResidentRow
+from gridworker.storage.models import HouseholdRow, HouseRow, LifeEventRow, ResidentRow
 
 MAX_TEXT = 200
+
+
+class Flat(Enum):
+    """A split's flat when no flat id is given: the old household's."""
+
+    SAME = "same"
+
+
+@dataclass(frozen=True)
+class HouseholdChoice:
+    """Another household of the grid, as the 并户 form offers it."""
+
+    id: str
+    household_no: str
+    head_name: str | None
+    address: str
+
+
+@dataclass(frozen=True)
+class FlatChoice:
+    """A flat of the grid, as the 分户 form offers it."""
+
+    id: str
+    label: str
 
 
 def _household(ws: Workspace, s: Session, household_id: str) -> HouseholdRow:
@@ -101,16 +129,18 @@ def split_household(
     household_no: str,
     event_date: date,
     address: str | None = None,
+    house_id: str | Flat | None = Flat.SAME,
     reason: str | None = None,
     note: str | None = None,
 ) -> str:
     """分户: `member_ids` leave the household for a new one (户号 `household_no`, the
-    same address and flat unless told), `head_id` its 户主; returns the new household's id.
+    same address and flat unless told: `house_id` a flat of the grid, or None for no
+    flat), `head_id` its 户主; returns the new household's id.
     The 户主 stays (a head change comes first), someone in the register stays, and the
     户号 must be free in the grid."""
     reason_text, note_text = _texts(ws, event_date, reason, note)
     if not head_id:
-        raise ServiceError("split_nobody")
+        raise ServiceError("split_nobody", field="head_id")
     wanted = list(dict.fromkeys([head_id, *member_ids]))
     with ws.write() as s:
         source = _household(ws, s, household_id)
@@ -119,15 +149,17 @@ def split_household(
         for rid in wanted:
             person = people.get(rid)
             if person is None or person.life_status in DEPARTED:
-                raise ServiceError("split_not_member", name=person.name if person else rid)
+                raise ServiceError(
+                    "split_not_member", field="members", name=person.name if person else rid
+                )
             movers.append(person)
         if any(p.relationship is Relationship.head for p in movers):
-            raise ServiceError("split_takes_head")
+            raise ServiceError("split_takes_head", field="members")
         staying = [
             p for p in people.values() if p.id not in wanted and p.life_status not in DEPARTED
         ]
         if not staying:
-            raise ServiceError("split_takes_all")
+            raise ServiceError("split_takes_all", field="members")
         h = HouseholdInput(
             grid_code=source.grid_code,
             household_no=household_no,
@@ -136,14 +168,13 @@ def split_household(
         new_id = ids.household_id(ws.id_secret, h.grid_code, h.household_no)
         taken = s.get(HouseholdRow, new_id)
         if taken is not None and not taken.deleted:
-            raise ServiceError("household_no_taken", value=h.household_no)
+            raise ServiceError("household_no_taken", field="household_no", value=h.household_no)
+        flat = source.house_id if house_id is Flat.SAME else _flat(ws, s, house_id, source)
         new = save_household(ws, s, h, hid=new_id)
-        new.house_id = source.house_id
+        new.house_id = flat
         for person in movers:
             person.household_id = new.id
-            person.relationship = (
-                Relationship.head if person.id == head_id else Relationship.other
-            )
+            person.relationship = Relationship.head if person.id == head_id else Relationship.other
         new.head_name = people[head_id].name
         for household, other, place in (
             (source, new, f"分出新户：户号{new.household_no}"),
@@ -161,26 +192,37 @@ def merge_households(
     into_id: str,
     *,
     event_date: date,
+    relationships: Mapping[str, Relationship] | None = None,
     reason: str | None = None,
     note: str | None = None,
 ) -> int:
-    """并户: every member of `household_id` joins `into_id` (as 其他 until told otherwise)
-    and the emptied household is closed (a tombstone; its visits and events stay in the
-    history under it). Both in one grid. Returns how many people moved."""
+    """并户: every member of `household_id` joins `into_id` and the emptied household is
+    closed (a tombstone; its visits and events stay in the history under it). Each member
+    in the register takes the relationship to the new head `relationships` gives them
+    (by resident id), 其他 when not given; nobody joins as 户主 (the household has one).
+    Both in one grid. Returns how many people moved."""
     reason_text, note_text = _texts(ws, event_date, reason, note)
+    wanted = dict(relationships or {})
     if household_id == into_id:
-        raise ServiceError("merge_into_itself")
+        raise ServiceError("merge_into_itself", field="into_id")
     with ws.write() as s:
         source = _household(ws, s, household_id)
         target = _household(ws, s, into_id)
         if source.grid_code != target.grid_code:
-            raise ServiceError("merge_other_grid")
+            raise ServiceError("merge_other_grid", field="into_id")
         people = _members(s, source.id)
+        active = {p.id: p for p in people if p.life_status not in DEPARTED}
+        for rid, relationship in wanted.items():
+            person = active.get(rid)
+            if person is None:
+                raise ServiceError("merge_not_member", field="relationships", name=_name(s, rid))
+            if relationship is Relationship.head:
+                raise ServiceError("merge_second_head", field="relationships", name=person.name)
         head = next((p.id for p in people if p.relationship is Relationship.head), None)
         for person in people:
             person.household_id = target.id
-            if person.life_status not in DEPARTED:
-                person.relationship = Relationship.other
+            if person.id in active:
+                person.relationship = wanted.get(person.id, Relationship.other)
         for household, other, place in (
             (source, target, f"并入户号{target.household_no}"),
             (target, source, f"户号{source.household_no}并入本户"),
@@ -190,3 +232,81 @@ def merge_households(
                    note=note_text or None)  # fmt: skip
         source.deleted = True
         return len(people)
+
+
+def _name(s: Session, rid: str) -> str:
+    row = s.get(ResidentRow, rid)
+    return row.name if row is not None and not row.deleted else rid
+
+
+def _flat(ws: Workspace, s: Session, house_id: str | None, source: HouseholdRow) -> str | None:
+    """A flat the new household may live in: none, or a live flat of the old one's grid (one
+    elsewhere answers as a missing one, §12.1)."""
+    if not house_id:
+        return None
+    flat = s.get(HouseRow, house_id)
+    if flat is None or flat.deleted or flat.grid_code != source.grid_code:
+        raise ServiceError("record_missing", field="house_id", what=BiText("房屋", "flat"))
+    return flat.id
+
+
+@dataclass(frozen=True)
+class SplitMergeForm:
+    """What the 分户 and 并户 forms show of a household: its members (departed ones
+    too), the flats of its grid and the other households of its grid."""
+
+    household_id: str
+    household_no: str
+    address: str
+    flat: str | None  # the household's flat as one line
+    members: list[Member]
+    flats: list[FlatChoice]
+    households: list[HouseholdChoice]
+
+
+def split_merge_form(ws: Workspace, household_id: str) -> SplitMergeForm:
+    """Read what the 分户 / 并户 forms need (refused as for a split when the user may not
+    write the household)."""
+    with ws.read() as s:
+        h = _household(ws, s, household_id)
+        number, address, flat = h.household_no, h.address, flat_label(s, h.house_id)
+    return SplitMergeForm(
+        household_id,
+        number,
+        address,
+        flat,
+        household_members(ws, household_id),
+        flat_choices(ws, household_id),
+        merge_choices(ws, household_id),
+    )
+
+
+def merge_choices(ws: Workspace, household_id: str) -> list[HouseholdChoice]:
+    """The households `household_id` may merge into: the other live ones of its grid,
+    by 户号."""
+    with ws.read() as s:
+        source = _household(ws, s, household_id)
+        rows = s.scalars(
+            select(HouseholdRow)
+            .where(
+                HouseholdRow.grid_code == source.grid_code,
+                HouseholdRow.deleted.is_(False),
+                HouseholdRow.id != source.id,
+            )
+            .order_by(HouseholdRow.household_no, HouseholdRow.id)
+        )
+        return [HouseholdChoice(h.id, h.household_no, h.head_name, h.address) for h in rows]
+
+
+def flat_choices(ws: Workspace, household_id: str) -> list[FlatChoice]:
+    """The flats of the household's grid a new household from a split may live in, by
+    building, unit and number (labelled as on the 一户一档)."""
+    with ws.read() as s:
+        source = _household(ws, s, household_id)
+        rows = s.scalars(
+            select(HouseRow).where(
+                HouseRow.grid_code == source.grid_code, HouseRow.deleted.is_(False)
+            )
+        )
+        found = [(f.id, flat_label(s, f.id) or f.number) for f in rows]
+    return [FlatChoice(i, label) for i, label in sorted(found, key=lambda x: x[1])]

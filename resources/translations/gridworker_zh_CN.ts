@@ -75,6 +75,37 @@
     </message>
 </context>
 <context>
+    <name>BuildingDialog</name>
+    <message>
+        <source>Edit building</source>
+        <translation>修改楼栋</translation>
+    </message>
+    <message>
+        <source>New building</source>
+        <translation>新增楼栋</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>The estate and number identify the building.</source>
+        <translation>小区名称和楼栋号是楼栋的编号依据，不能修改。</translation>
+    </message>
+    <message>
+        <source>单元长: one per unit, e.g. “1单元 李建国；2单元 王芳”.</source>
+        <translation>单元长：每个单元一位，如“1单元 李建国；2单元 王芳”。</translation>
+    </message>
+    <message>
+        <source>Only the fields you change are saved and synced. To correct the estate or number, add the right building and delete this one.</source>
+        <translation>只保存并同步您修改的字段。小区名称或楼栋号有误时，请新增正确的楼栋，再删除这一栋。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+</context>
+<context>
     <name>BuildingViewDialog</name>
     <message>
         <source>Buildings</source>
@@ -83,6 +114,18 @@
     <message>
         <source>Import buildings…</source>
         <translation>导入楼栋表…</translation>
+    </message>
+    <message>
+        <source>New building…</source>
+        <translation>新增楼栋…</translation>
+    </message>
+    <message>
+        <source>Edit building…</source>
+        <translation>修改楼栋…</translation>
+    </message>
+    <message>
+        <source>Add flat…</source>
+        <translation>新增房屋…</translation>
     </message>
     <message>
         <source>Use not given</source>
@@ -1324,6 +1367,21 @@
     </message>
 </context>
 <context>
+    <name>FlatDialog</name>
+    <message>
+        <source>Add flat</source>
+        <translation>新增房屋</translation>
+    </message>
+    <message>
+        <source>The floor follows from the number when left empty (1502: 15).</source>
+        <translation>楼层不填时按房号推算（1502 即 15 层）。</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>新增</translation>
+    </message>
+</context>
+<context>
     <name>GridConflictsPanel</name>
     <message>
         <source>Fetched from the server: needs a connection.</source>
@@ -1835,6 +1893,14 @@
         <translation>尚无记录。</translation>
     </message>
     <message>
+        <source>Split household…</source>
+        <translation>分户…</translation>
+    </message>
+    <message>
+        <source>Merge into another household…</source>
+        <translation>并入他户…</translation>
+    </message>
+    <message>
         <source>Print (PDF)…</source>
         <translation>打印（PDF）…</translation>
     </message>
@@ -2301,6 +2367,61 @@
     <message>
         <source>Name and work unit are required</source>
         <translation>姓名和工作单位为必填项</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <source>Merge household</source>
+        <translation>并户</translation>
+    </message>
+    <message>
+        <source>Household no., head or address</source>
+        <translation>户号、户主或地址</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Relationship to the new head</source>
+        <translation>与新户主关系</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Join household</source>
+        <translation>并入的户</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>并入成员</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>并户日期</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Every member of household %1 joins the chosen household, which keeps its head; household %1 is then closed (its history stays).</source>
+        <translation>户号%1的全部成员并入所选的户（户主不变）；随后户号%1关闭，其历史记录保留。</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>并户</translation>
+    </message>
+    <message>
+        <source>— choose —</source>
+        <translation>— 请选择 —</translation>
     </message>
 </context>
 <context>
@@ -3322,6 +3443,22 @@
         <translation>一户一档…</translation>
     </message>
     <message>
+        <source>Split household…</source>
+        <translation>分户…</translation>
+    </message>
+    <message>
+        <source>Merge into another household…</source>
+        <translation>并入他户…</translation>
+    </message>
+    <message>
+        <source>Household %1 merged; it syncs with the households.</source>
+        <translation>户号%1已并户，将随住户一起同步。</translation>
+    </message>
+    <message>
+        <source>Split from household %1; it syncs with the households.</source>
+        <translation>已从户号%1分户，将随住户一起同步。</translation>
+    </message>
+    <message>
         <source>Recorded; it syncs with the household.</source>
         <translation>已登记，将随本户一起同步。</translation>
     </message>
@@ -3950,6 +4087,65 @@
     <message>
         <source>%1 (%2 overdue)</source>
         <translation>%1（逾期%2）</translation>
+    </message>
+</context>
+<context>
+    <name>SplitDialog</name>
+    <message>
+        <source>Split household</source>
+        <translation>分户</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Same as now: %1</source>
+        <translation>同原户：%1</translation>
+    </message>
+    <message>
+        <source>Not in a registered flat</source>
+        <translation>不住在已登记的房屋</translation>
+    </message>
+    <message>
+        <source>Members who leave</source>
+        <translation>分出的成员</translation>
+    </message>
+    <message>
+        <source>Head of the new household</source>
+        <translation>新户户主</translation>
+    </message>
+    <message>
+        <source>New household no.</source>
+        <translation>新户户号</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Flat</source>
+        <translation>居住房屋</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>分户日期</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>The members ticked form a new household of the grid; the head stays (record a change of head first). The others become 其他 of the new head.</source>
+        <translation>勾选的成员在本网格另立新户；户主不能分出（须先办理户主变更）。新户中除户主外的成员与户主关系记为“其他”。</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>分户</translation>
     </message>
 </context>
 <context>

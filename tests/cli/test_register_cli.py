@@ -52,9 +52,7 @@ def test_register_edit_sets_fields_by_label_and_refuses_clearly(profile_dir: Pat
         "economic_status=低收入家庭",
         check=True,
     )
-    assert done.stdout.strip() == (
-        f"已修改住户 {hid}：地址、联系电话、经济状况（下次同步时上传）"
-    )
+    assert done.stdout.strip() == (f"已修改住户 {hid}：地址、联系电话、经济状况（下次同步时上传）")
     unknown = run(profile_dir, "register", "edit", "--resident", rid, "--set", "颜色=红")
     assert unknown.returncode == 1
     assert unknown.stderr.startswith("gridworker: 居民没有可修改的字段“颜色”：可修改的有 姓名")
@@ -78,9 +76,7 @@ def test_register_edit_sets_fields_by_label_and_refuses_clearly(profile_dir: Pat
     english = run(
         profile_dir, "--lang", "en", "register", "edit", "--resident", rid, "--set", "name=刘建军"
     )
-    assert english.stdout.strip() == (
-        f"resident {rid} changed: Name (sent at the next sync)"
-    )
+    assert english.stdout.strip() == (f"resident {rid} changed: Name (sent at the next sync)")
     ws = open_workspace(profile_dir, PASSPHRASE)
     try:
         with ws.read() as s:
@@ -199,3 +195,39 @@ def test_print_household_file(profile_dir: Path, tmp_path: Path) -> None:
     missing = run(profile_dir, "print", "--household", "nope", "-o", str(tmp_path / "x.pdf"))
     assert missing.returncode == 1
     assert missing.stderr.strip() == "gridworker: 住户不存在（可能已被删除）"
+
+
+def test_register_merge_takes_each_members_relationship(profile_dir: Path) -> None:
+    """Proves `register merge --relationship ID=关系` sets that member's relationship to the
+    new head (a Chinese label or a code), 其他 for the others, and a malformed pair is a
+    usage error naming the form it takes."""
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    try:
+        son, _ = _household(ws)
+        parents = register_household(
+            ws,
+            HouseholdInput(grid_code=GRID, household_no="0302", address="凤凰小区3栋302室"),
+            [
+                ResidentInput("刘老汉", relationship=Relationship.head),
+                ResidentInput("张桂英", relationship=Relationship.spouse),
+            ],
+        )
+        with ws.read() as s:
+            father = s.scalars(select(ResidentRow.id).where(ResidentRow.name == "刘老汉")).one()
+    finally:
+        ws.close()
+    merge = ("register", "merge", "--household", parents, "--into", son, "--date", "2026-12-01")
+    bad = run(profile_dir, *merge, "--relationship", "父亲")
+    assert bad.returncode == 2 and "--relationship 的写法是 居民编号=关系" in bad.stderr
+    done = run(profile_dir, *merge, "--relationship", f"{father}=父亲", check=True)
+    assert "已并户：2人并入" in done.stdout
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    try:
+        with ws.read() as s:
+            rows = {
+                r.name: (r.household_id, r.relationship) for r in s.scalars(select(ResidentRow))
+            }
+    finally:
+        ws.close()
+    assert rows["刘老汉"] == (son, Relationship.father)
+    assert rows["张桂英"] == (son, Relationship.other)

@@ -99,3 +99,40 @@ def test_a_person_back_in_the_register_is_no_contradiction(client: TestClient) -
     phone = _visit(hid2, "李四") | {"mode": "phone"}
     a2.create("visit", phone)
     assert [c["record_id"] for c in _ours(client, a)] == [rid2]
+
+
+def _person(name: str, record_id: str = "r-1") -> Any:
+    from gridworker.server.models import Record
+
+    return Record(entity="resident", id=record_id, data={"name": name})
+
+
+def test_people_met_names_a_person_only_by_their_whole_name_or_id() -> None:
+    """Proves 见面人员 meets 刘伟 when his whole name stands alone (between separators,
+    or next to a role word such as 户主, 其子, 及, 夫妇) or his record id is written, and not
+    when 刘伟 is only part of another name (刘伟明, 欧阳刘伟, 小刘伟) — the false conflict
+    the plain text match made."""
+    from gridworker.server.departures import _names
+
+    rid = "3f1c0a52-4d0e-4c0b-9a57-0d1e7c0b1a11"
+    liu = _person("刘伟", rid)
+    met = ["刘伟", "刘伟、王芳", "王芳，刘伟", "户主刘伟及家人", "其子刘伟", "刘伟夫妇",
+           "刘伟明、刘伟", "刘伟 王芳", "ＬＩＵ 刘伟（儿子）", f"见到{rid}"]  # fmt: skip
+    not_met = ["刘伟明", "欧阳刘伟", "小刘伟", "刘伟明、王芳", "王刘伟东", "户主本人", ""]
+    assert [t for t in met if not _names(t, liu)] == []
+    assert [t for t in not_met if _names(t, liu)] == []
+
+
+def test_a_visit_that_met_someone_with_a_longer_name_opens_no_conflict(
+    client: TestClient,
+) -> None:
+    """Proves a visit that met 李四明 after 李四 moved out opens no conflict (before, the
+    plain text match opened one), while one that met 李四、李四明 does."""
+    a, a2 = Laptop(client, "worker.a"), Laptop(client, "sup.street")
+    hid, rid = registered(a)
+    a.create("life_event", _event(hid, rid, "moved_out"))
+    a.update("resident", rid, {"life_status": "moved_out"}, base=0)
+    a2.create("visit", _visit(hid, "李四明"))
+    assert _ours(client, a) == []
+    a2.create("visit", _visit(hid, "李四明、李四"))
+    assert [c["record_id"] for c in _ours(client, a)] == [rid]

@@ -140,3 +140,76 @@ def test_a_mother_living_alone_merges_into_her_sons_household(ws: Workspace) -> 
     [closed] = household_history(ws, mother)
     assert closed.place == "并入户号0301"
     _refused("record_missing", merge_households, ws, mother, son, event_date=today)
+
+
+def _two_households(ws: Workspace) -> tuple[str, str, dict[str, str]]:
+    son = register_household(
+        ws,
+        HouseholdInput(grid_code=GRID, household_no="0501", address="凤凰小区6栋101室"),
+        [ResidentInput("刘伟", "360302198203150410", relationship=Relationship.head)],
+    )
+    parents = register_household(
+        ws,
+        HouseholdInput(grid_code=GRID, household_no="0502", address="凤凰小区6栋102室"),
+        [
+            ResidentInput("刘建国", "36030219560312041X", relationship=Relationship.head),
+            ResidentInput("王秀兰", "36030219580907042X", relationship=Relationship.spouse),
+        ],
+    )
+    with ws.read() as s:
+        people = {r.name: r.id for r in s.scalars(select(ResidentRow))}
+    return son, parents, people
+
+
+def test_a_merge_takes_each_members_relationship_to_the_new_head(ws: Workspace) -> None:
+    """Proves a merge gives each joining member the relationship it is told (father,
+    mother), 其他 to anyone not named, and refuses a second 户主 or a person who is not a
+    member of the joining household, writing nothing."""
+    son, parents, people = _two_households(ws)
+    today = ws.today()
+    assert _refused("merge_second_head", merge_households, ws, parents, son, event_date=today,
+                    relationships={people["刘建国"]: Relationship.head}) == (
+        "刘建国不能以“户主”身份并入：并入的户已有户主（户主变更请另行登记）"
+    )  # fmt: skip
+    assert _refused("merge_not_member", merge_households, ws, parents, son, event_date=today,
+                    relationships={people["刘伟"]: Relationship.father}) == (
+        "刘伟不是并出户的在册成员，不能为其指定与户主关系"
+    )  # fmt: skip
+    with ws.read() as s:
+        assert not s.get(HouseholdRow, parents).deleted  # type: ignore[union-attr]
+    assert merge_households(ws, parents, son, event_date=today,
+                            relationships={people["刘建国"]: Relationship.father}) == 2  # fmt: skip
+    with ws.read() as s:
+        rows = {r.name: r for r in s.scalars(select(ResidentRow))}
+    assert {n: (r.household_id, r.relationship) for n, r in rows.items()} == {
+        "刘伟": (son, Relationship.head),
+        "刘建国": (son, Relationship.father),
+        "王秀兰": (son, Relationship.other),
+    }
+
+
+def test_a_split_may_name_the_new_households_flat_or_none(ws: Workspace) -> None:
+    """Proves a split puts the new household in the flat it is told (or in none), and a
+    flat that does not exist or lies in another grid is refused as missing."""
+    from gridworker.services.buildings import add_flat, save_building
+    from gridworker.services.household_split import flat_choices
+
+    hid, people = _family(ws)
+    with ws.write() as s:
+        b = save_building(ws, s, GRID, "凤凰小区", "7栋")[0]
+        b2 = save_building(ws, s, GRID2, "城南新村", "1栋")[0]
+        bid, bid2 = b.id, b2.id
+    flat = add_flat(ws, bid, "1", "302")
+    elsewhere = add_flat(ws, bid2, "1", "101")
+    assert [(c.id, c.label) for c in flat_choices(ws, hid)] == [(flat, "凤凰小区7栋 1单元 302")]
+    today = ws.today()
+    for missing in (elsewhere, "no-such-flat"):
+        _refused("record_missing", split_household, ws, hid, [], head_id=people["刘伟"],
+                 household_no="0210", event_date=today, house_id=missing)  # fmt: skip
+    new = split_household(ws, hid, [], head_id=people["刘伟"], household_no="0210",
+                          event_date=today, house_id=flat)  # fmt: skip
+    alone = split_household(ws, hid, [], head_id=people["陈静"], household_no="0211",
+                            event_date=today, house_id=None)  # fmt: skip
+    with ws.read() as s:
+        assert s.get(HouseholdRow, new).house_id == flat  # type: ignore[union-attr]
+        assert s.get(HouseholdRow, alone).house_id is None  # type: ignore[union-attr]

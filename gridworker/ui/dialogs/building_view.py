@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from gridworker.domain.enums import HouseUse
 from gridworker.services.access import may_write_entity
+from gridworker.services.building_edit import building_values
 from gridworker.services.building_import import BuildingImportReport, describe, import_buildings
 from gridworker.services.buildings import (
     BuildingSummary,
@@ -41,7 +42,9 @@ from gridworker.services.buildings import (
     live_in,
     live_in_by_number,
 )
+from gridworker.services.household_detail import grid_choices
 from gridworker.services.household_file import HouseholdFile, household_file
+from gridworker.ui.dialogs.building_form import BuildingDialog, FlatDialog
 from gridworker.ui.dialogs.household_file import HouseholdFileDialog
 from gridworker.ui.forms import error_text, hint_label
 from gridworker.ui.i18n import current_language
@@ -112,6 +115,23 @@ class BuildingViewDialog(QDialog):
         self.import_button.clicked.connect(self.import_sheet)
         self.writes = may_write_entity(session.ws, "household")
         self.import_button.setVisible(self.writes)
+        self.form_dialog: QDialog | None = None
+        self.new_button = close.addButton(
+            self.tr("New building…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.new_button.clicked.connect(self.new_building)
+        self.edit_button = close.addButton(
+            self.tr("Edit building…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.edit_button.clicked.connect(self.edit_building)
+        self.flat_button = close.addButton(
+            self.tr("Add flat…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.flat_button.clicked.connect(self.add_flat)
+        self.new_button.setVisible(may_write_entity(session.ws, "building"))
+        for button in (self.edit_button, self.flat_button):
+            button.setVisible(may_write_entity(session.ws, "building"))
+            button.setEnabled(False)  # until a building is shown
         layout.addWidget(close)
         self.load()
 
@@ -198,6 +218,8 @@ class BuildingViewDialog(QDialog):
 
     def _show(self, view: BuildingView) -> None:
         self.view = view
+        self.edit_button.setEnabled(True)
+        self.flat_button.setEnabled(True)
         self.title.setText(f"{view.estate_name}{view.building_no}")
         facts = [
             (self.tr("Grid"), view.grid_name or view.grid_code),
@@ -348,6 +370,49 @@ class BuildingViewDialog(QDialog):
             failed=self._failed,
             changes=OpChanges(entities=frozenset({"household"})),
         )
+
+    # --- the building and flat forms (ui/dialogs/building_form.py) ----------------------
+
+    def new_building(self) -> None:
+        ws = self.session.ws
+        self.session.tasks.run_db(
+            lambda _s: grid_choices(ws),
+            done=lambda grids: self._open_form(BuildingDialog(self.session, grids, self)),
+            failed=self._failed,
+        )
+
+    def edit_building(self) -> None:
+        if self.view is None:
+            return
+        ws, bid = self.session.ws, self.view.id
+
+        def show(found: tuple[str, dict[str, object]]) -> None:
+            dialog = BuildingDialog(self.session, [], self, building_id=bid, values=found[1])
+            self._open_form(dialog)
+
+        self.session.tasks.run_db(
+            lambda _s: building_values(ws, bid), done=show, failed=self._failed
+        )
+
+    def add_flat(self) -> None:
+        if self.view is None:
+            return
+        title = f"{self.view.estate_name}{self.view.building_no}"
+        self._open_form(FlatDialog(self.session, self.view.id, title, self))
+
+    def _open_form(self, dialog: BuildingDialog | FlatDialog) -> None:
+        if isinstance(dialog, FlatDialog):
+            shown = dialog.building_id
+            dialog.saved.connect(lambda _id: self._form_saved(shown))
+        else:
+            dialog.saved.connect(self._form_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        self.form_dialog = dialog
+        dialog.open()
+
+    def _form_saved(self, building_id: str) -> None:
+        self.note = self.tr("Saved; it syncs with the register.")
+        self.load(select=building_id)
 
     def open_file(self, household_id: str) -> None:
         ws = self.session.ws

@@ -4,6 +4,7 @@ about it in time order (services/household_file.py); printable as a PDF."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QBrush, QColor
@@ -91,6 +92,14 @@ class HouseholdFileDialog(QDialog):
         self.status.setObjectName("status")
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
+        # 分户 / 并户 for the roles that write the register (set_split_actions).
+        self.split_button = QPushButton(self.tr("Split household…"))
+        self.split_button.setObjectName("split")
+        self.merge_button = QPushButton(self.tr("Merge into another household…"))
+        self.merge_button.setObjectName("merge")
+        for button in (self.split_button, self.merge_button):
+            button.setVisible(False)
+            row.addWidget(button)
         self.print_button = QPushButton(self.tr("Print (PDF)…"))
         self.print_button.setObjectName("print")
         self.print_button.clicked.connect(self.print_pdf)
@@ -100,6 +109,18 @@ class HouseholdFileDialog(QDialog):
         buttons.rejected.connect(self.reject)
         row.addWidget(buttons)
         layout.addLayout(row)
+
+    def set_split_actions(
+        self, writes: bool, split: Callable[[], None], merge: Callable[[], None]
+    ) -> None:
+        """Offer 分户 and 并户 (when `writes`): the file closes and the form opens."""
+        for button, act in ((self.split_button, split), (self.merge_button, merge)):
+            button.setVisible(writes)
+            button.clicked.connect(lambda _c=False, act=act: self._close_then(act))
+
+    def _close_then(self, act: Callable[[], None]) -> None:
+        self.accept()
+        act()
 
     def _member_row(self, m: FileMember) -> list[str]:
         lang = self.lang

@@ -9,14 +9,16 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QMenu, QPushButton, QTableView
 
 from gridworker.services.access import may_write_entity
 from gridworker.services.household_file import HouseholdFile, household_file
+from gridworker.services.household_split import SplitMergeForm, split_merge_form
 from gridworker.services.life_events import Member, household_members
 from gridworker.services.register_edit import EditResult, EditView, edit_view
 from gridworker.ui.dialogs.household_file import HouseholdFileDialog
+from gridworker.ui.dialogs.household_split import MergeDialog, SplitDialog
 from gridworker.ui.dialogs.life_event import LifeEventDialog
 from gridworker.ui.dialogs.register_edit import RecordEditDialog
 from gridworker.ui.forms import error_text
@@ -51,7 +53,14 @@ class RegisterEditing(QObject):
         self.file_button.clicked.connect(self.open_file)
         if not self.writes:
             return
-        self._menu(screen.table, [(self.tr("Edit household…"), self._household_at)])
+        self._menu(
+            screen.table,
+            [
+                (self.tr("Edit household…"), self._household_at),
+                (self.tr("Split household…"), partial(self._split_at, merge=False)),
+                (self.tr("Merge into another household…"), partial(self._split_at, merge=True)),
+            ],
+        )
         self._menu(
             screen.resident_table,
             [
@@ -126,6 +135,11 @@ class RegisterEditing(QObject):
 
         def show(data: HouseholdFile) -> None:
             dialog = HouseholdFileDialog(self.screen.session, data, self.screen)
+            dialog.set_split_actions(
+                self.writes,
+                lambda: self.open_split(household_id),
+                lambda: self.open_split(household_id, merge=True),
+            )
             dialog.finished.connect(dialog.deleteLater)
             self.screen.file_dialog = dialog
             dialog.open()
@@ -135,6 +149,47 @@ class RegisterEditing(QObject):
             done=show,
             failed=lambda exc: self.screen.status.setText(error_text(exc)),
         )
+
+    def _split_at(self, index: QModelIndex, *, merge: bool) -> None:
+        if index.isValid():
+            self.open_split(self.screen.model.item(index.row()).id, merge=merge)
+
+    def open_split(self, household_id: str, *, merge: bool = False) -> None:
+        """The 分户 (or 并户) form of `household_id` (members, flats and households read
+        first)."""
+        if not self.writes:
+            return
+        screen, ws = self.screen, self.screen.session.ws
+
+        def show(data: SplitMergeForm) -> None:
+            kind = MergeDialog if merge else SplitDialog
+            dialog = kind(screen.session, data, screen)
+            dialog.saved.connect(partial(self._split_saved, data, merge))
+            dialog.finished.connect(dialog.deleteLater)
+            screen.dialog = dialog
+            dialog.open()
+
+        screen.session.tasks.run_db(
+            lambda _s: split_merge_form(ws, household_id),
+            done=show,
+            failed=lambda exc: screen.status.setText(error_text(exc)),
+        )
+
+    def _split_saved(self, data: SplitMergeForm, merge: bool, other_id: str) -> None:
+        screen = self.screen
+        if merge:
+            text = self.tr("Household %1 merged; it syncs with the households.")
+        else:
+            text = self.tr("Split from household %1; it syncs with the households.")
+        screen.status.setText(text.replace("%1", data.household_no))
+        # A merge closes the household shown: show the one it joined, after the refresh
+        # the change signal (emitted once this returns) asks for the household shown.
+        shown = other_id if merge else data.household_id
+        QTimer.singleShot(0, screen, lambda: self._show_after(shown))
+
+    def _show_after(self, household_id: str) -> None:
+        if not self.screen.session.locked:  # locked meanwhile: nothing to show
+            self.screen.show_household(household_id)
 
     def _recorded(self) -> None:
         self.screen.status.setText(self.tr("Recorded; it syncs with the household."))
@@ -180,9 +235,7 @@ class RegisterEditing(QObject):
         else:
             count = len(result.changed) + len(result.tags_added) + len(result.tags_removed)
             screen.status.setText(
-                self.tr("Saved %1 change(s); they sync field by field.").replace(
-                    "%1", str(count)
-                )
+                self.tr("Saved %1 change(s); they sync field by field.").replace("%1", str(count))
             )
         if screen.detail is not None:
             screen.show_household(screen.detail.id)
