@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.entities import Record as DomainRecord
+from gridworker.domain.record import check_values
 from gridworker.domain.wire import wire_value
 
 DELETED = "deleted"
@@ -67,12 +68,63 @@ def to_entity(cls: type[_R], values: Mapping[str, Any]) -> _R:
     for name in kinds:
         if name not in values or name == "version":
             continue
-        try:
-            kwargs[name] = _from_wire(name, kinds[name], values[name])
-        except (ValueError, TypeError):
-            # Name the field, never echo the value (it may be personal data).
-            raise ValueError(f"{name}: invalid value") from None
+        kwargs[name] = _converted(name, kinds[name], values[name])
     return cls(**kwargs).validate()
+
+
+def check_wire(cls: type[DomainRecord], record_id: str, values: Mapping[str, Any]) -> None:
+    """Raise what `to_entity(cls, {**values, "id": record_id})` raises, building no record
+    where the entity has no rules of its own (record.check_values): the same conversion
+    of each field, the constructor's TypeError for a missing one, then the domain's rules
+    in their order. The push's check of every record (docs/design.md §4.6)."""
+    typed: dict[str, Any] = {"id": record_id}  # `id` is text: _from_wire keeps it
+    # In field order, as to_entity converts: the first bad field is the one named.
+    for name, kinds, keeps in _wire_plan(cls):
+        if name in values:
+            value = values[name]
+            typed[name] = value if value is None or keeps else _converted(name, kinds, value)
+    if not _required(cls) <= typed.keys():
+        cls(**typed)  # raises the constructor's TypeError, as to_entity does
+    check_values(cls, typed)
+
+
+def _converted(name: str, kinds: tuple[type, ...], value: Any) -> Any:
+    try:
+        return _from_wire(name, kinds, value)
+    except (ValueError, TypeError):
+        # Name the field, never echo the value (it may be personal data).
+        raise ValueError(f"{name}: invalid value") from None
+
+
+_WIRE_PLANS: dict[str, tuple[tuple[str, tuple[type, ...], bool], ...]] = {}
+
+
+def _wire_plan(cls: type[DomainRecord]) -> tuple[tuple[str, tuple[type, ...], bool], ...]:
+    """(name, types, whether _from_wire returns any value of it as it is) per field but
+    `id` and `version`: a field of text or codes only keeps what the wire gives."""
+    found = _WIRE_PLANS.get(cls.__qualname__)
+    if found is None:
+        converts = (date, datetime, int, float, bool)  # what _from_wire reads from text
+        found = _WIRE_PLANS[cls.__qualname__] = tuple(
+            (name, kinds, not any(kind in converts for kind in kinds))
+            for name, kinds in _field_types(cls).items()
+            if name not in ("id", "version")
+        )
+    return found
+
+
+_REQUIRED: dict[str, frozenset[str]] = {}
+
+
+def _required(cls: type[DomainRecord]) -> frozenset[str]:
+    found = _REQUIRED.get(cls.__qualname__)
+    if found is None:
+        found = _REQUIRED[cls.__qualname__] = frozenset(
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        )
+    return found
 
 
 def typed_values(entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
