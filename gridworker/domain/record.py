@@ -8,8 +8,10 @@ ValidationError; change a record with ``dataclasses.replace``.
 
 from __future__ import annotations
 
+import inspect
+import types
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import MISSING, dataclass, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from datetime import date
 from typing import Annotated, Any, Self, TypeVar
 
@@ -113,7 +115,39 @@ def check_values(
         cls, changes, lambda name: values[name] if name in values else defaults[name]
     )
     if own:
-        cls(**{**values, **changes}).own_rules(today)
+        _built(cls, {**values, **changes} if changes else values).own_rules(today)
+
+
+def _built(cls: type[_R], values: Mapping[str, Any]) -> _R:
+    """`cls(**values)` for the entity's own rules to read, built through the slots' own
+    descriptors: a frozen dataclass's __init__ sets each field by object.__setattr__,
+    which costs more than the rest of a resident's check. No record has __post_init__."""
+    setters = _setters(cls)
+    if setters is None or not _REQUIRED_OF[cls] <= values.keys():
+        return cls(**values)  # not slotted, or the constructor's own TypeError
+    record = object.__new__(cls)
+    for name, put, default in setters:
+        put(record, values.get(name, default))
+    return record
+
+
+_Setters = tuple[tuple[str, Callable[[object, Any], None], Any], ...]
+_SETTERS: dict[type, _Setters | None] = {}
+_REQUIRED_OF: dict[type, frozenset[str]] = {}
+
+
+def _setters(cls: type[Record]) -> _Setters | None:
+    """(field, its slot's setter, its default) per field; None when a field is no slot."""
+    if cls not in _SETTERS:
+        slots = [(f, inspect.getattr_static(cls, f.name, None)) for f in fields(cls)]
+        _SETTERS[cls] = (
+            tuple((f.name, slot.__set__, f.default) for f, slot in slots)
+            if all(isinstance(slot, types.MemberDescriptorType) for _f, slot in slots)
+            and all(f.default_factory is MISSING for f, _slot in slots)
+            else None
+        )
+        _REQUIRED_OF[cls] = frozenset(f.name for f, _slot in slots if f.default is MISSING)
+    return _SETTERS[cls]
 
 
 _ABSENT: Any = object()

@@ -77,12 +77,21 @@ def check_wire(cls: type[DomainRecord], record_id: str, values: Mapping[str, Any
     where the entity has no rules of its own (record.check_values): the same conversion
     of each field, the constructor's TypeError for a missing one, then the domain's rules
     in their order. The push's check of every record (docs/design.md §4.6)."""
-    typed: dict[str, Any] = {"id": record_id}  # `id` is text: _from_wire keeps it
-    # In field order, as to_entity converts: the first bad field is the one named.
-    for name, kinds, keeps in _wire_plan(cls):
-        if name in values:
-            value = values[name]
-            typed[name] = value if value is None or keeps else _converted(name, kinds, value)
+    known, converting = _wire_plan(cls)
+    # Fields of text or codes as the wire gives them (_from_wire keeps them), `id` too.
+    typed = {name: value for name, value in values.items() if name in known}
+    typed["id"] = record_id
+    try:
+        for name, kinds in converting:
+            value = typed.get(name)
+            if value is not None:
+                typed[name] = _from_wire(name, kinds, value)
+    except (ValueError, TypeError):
+        # Name the first bad field in field order, as to_entity does.
+        for name, kinds in _field_types(cls).items():
+            if name in values and name not in ("id", "version"):
+                _converted(name, kinds, values[name])
+        raise  # not reached: the same conversion fails in the loop above
     if not _required(cls) <= typed.keys():
         cls(**typed)  # raises the constructor's TypeError, as to_entity does
     check_values(cls, typed)
@@ -96,19 +105,20 @@ def _converted(name: str, kinds: tuple[type, ...], value: Any) -> Any:
         raise ValueError(f"{name}: invalid value") from None
 
 
-_WIRE_PLANS: dict[str, tuple[tuple[str, tuple[type, ...], bool], ...]] = {}
+_WirePlan = tuple[frozenset[str], tuple[tuple[str, tuple[type, ...]], ...]]
+_WIRE_PLANS: dict[str, _WirePlan] = {}
 
 
-def _wire_plan(cls: type[DomainRecord]) -> tuple[tuple[str, tuple[type, ...], bool], ...]:
-    """(name, types, whether _from_wire returns any value of it as it is) per field but
-    `id` and `version`: a field of text or codes only keeps what the wire gives."""
+def _wire_plan(cls: type[DomainRecord]) -> _WirePlan:
+    """The fields taken from the wire (all but `id` and `version`), and those _from_wire
+    may convert (dates, numbers, flags: it reads them from text) with their types."""
     found = _WIRE_PLANS.get(cls.__qualname__)
     if found is None:
-        converts = (date, datetime, int, float, bool)  # what _from_wire reads from text
-        found = _WIRE_PLANS[cls.__qualname__] = tuple(
-            (name, kinds, not any(kind in converts for kind in kinds))
-            for name, kinds in _field_types(cls).items()
-            if name not in ("id", "version")
+        converts = (date, datetime, int, float, bool)
+        kinds = {n: k for n, k in _field_types(cls).items() if n not in ("id", "version")}
+        found = _WIRE_PLANS[cls.__qualname__] = (
+            frozenset(kinds),
+            tuple((n, k) for n, k in kinds.items() if any(kind in converts for kind in k)),
         )
     return found
 
