@@ -279,7 +279,8 @@ def records(draw: st.DrawFn, entity: str) -> dict[str, Any]:
         values["gender"] = draw(st.sampled_from([None, "1", "2", "9", "male", "女"]))
     if draw(st.booleans()):
         values[draw(st.sampled_from(["unknown_field", "version", "deleted", "id"]))] = draw(JUNK)
-    return values
+    # Keys in any order: a laptop's JSON need not follow the declaration's.
+    return dict(draw(st.permutations(list(values.items()))))
 
 
 ENTITIES = sorted(SYNC_ENTITIES)
