@@ -13,8 +13,9 @@ mutation (per row for the pull), median of the rounds.
     check_text  push.check_text on every payload and id | one regex over the raw body
                 (JSON can carry a NUL or a lone surrogate only as a \\u escape)
     digest      push.payload_hash | orjson with sorted keys + sha256 (digests compared)
-    check       merge.check_entity per entity | its parts: wire values → dataclass
-                (typed.to_entity without .validate()) and the rest (the domain rules)
+    check       merge.check_entity per entity | the record built from the wire values and
+                validated into its normalised copy (typed.to_entity: the check before
+                issue 23's round 2, on today's rules)
     inserts     the push's record rows: SQLAlchemy executemany per batch of 500 (as
                 `_Records.insert_pending`) | the driver's executemany | COPY (PostgreSQL)
     pull        a 5,000-row page from stored rows: jsontext.loads of each row's data,
@@ -229,33 +230,31 @@ def stage_digest(mutations: list[Any], rounds: int) -> dict[str, Any]:
 
 def stage_check(mutations: list[Any], rounds: int) -> dict[str, Any]:
     from gridworker.domain.entities import SYNC_ENTITIES
-    from gridworker.server.merge import ENVELOPE, GRID, _field_types, _from_wire, check_entity
+    from gridworker.server.merge import ENVELOPE, GRID, check_entity
+    from gridworker.server.typed import to_entity
 
     def fields(m: Any) -> dict[str, Any]:
         out = {k: v for k, v in m.payload.items() if k not in ENVELOPE}
         out[GRID] = m.grid_code
         return out
 
-    def construct(cls: Any, values: dict[str, Any]) -> Any:
-        kinds = _field_types(cls)
-        kwargs = {
-            name: _from_wire(name, kinds[name], values[name])
-            for name in kinds
-            if name in values and name != "version"
-        }
-        return cls(**kwargs)
-
     out: dict[str, Any] = {}
     for entity in sorted({m.entity for m in mutations}):
         cls = SYNC_ENTITIES[entity]
         items = [(m.record_id, fields(m)) for m in mutations if m.entity == entity]
         variants = {
-            "check_entity (today)": lambda items=items, entity=entity: [
-                check_entity(entity, rid, values) for rid, values in items
-            ],
-            "of which: wire values → dataclass": lambda items=items, cls=cls: [
-                construct(cls, {**values, "id": rid}) for rid, values in items
-            ],
+            "check_entity (today: field rules over the wire values)": (
+                lambda items=items, entity=entity: [
+                    check_entity(entity, rid, values) for rid, values in items
+                ]
+            ),
+            # check_entity before issue 23's round 2, on today's rules: the record built from
+            # the wire values, then validate(), which makes its normalised copy.
+            "to_entity + validate (the record and its copy)": (
+                lambda items=items, cls=cls: [
+                    to_entity(cls, {**values, "id": rid}) for rid, values in items
+                ]
+            ),
         }
         out[entity] = {
             "records": len(items),

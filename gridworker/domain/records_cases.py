@@ -4,9 +4,9 @@ attached to any record."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Annotated, Any, Self
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from gridworker.domain import declare as d
 from gridworker.domain.declare import F, Group, entity
@@ -24,7 +24,7 @@ from gridworker.domain.enums import (
     Urgency,
 )
 from gridworker.domain.errors import ValidationError
-from gridworker.domain.record import Record, validate_record
+from gridworker.domain.record import Record
 from gridworker.domain.validation import validate_text
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -93,24 +93,23 @@ class Case(Record):
         """Reported and neither closed nor cancelled."""
         return self.state.is_open
 
-    def validate(self) -> Self:
-        """Normalised copy; a dispute or hazard subcategory is stored as its GB/T 31000
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """A dispute or hazard subcategory is stored as its GB/T 31000
         code, and a 12345 case needs its work-order type (its deadline depends on it)."""
-        case = validate_record(self)
-        validate_text(case.title, field="title", required=True, max_length=MAX_TITLE_LENGTH)
-        if case.source is CaseSource.hotline and case.hotline_type is None:
+        validate_text(self.title, field="title", required=True, max_length=MAX_TITLE_LENGTH)
+        if self.source is CaseSource.hotline and self.hotline_type is None:
             raise ValidationError("hotline_type_required", field="hotline_type")
-        sub = case.subcategory
+        sub = self.subcategory
         table: type[LabeledEnum] | None = {
             CaseCategory.dispute: DisputeType,
             CaseCategory.hazard: HazardType,
-        }.get(case.category)
+        }.get(self.category)
         if sub is not None and table is not None:
             try:
                 sub = table.parse(sub).code
             except ValueError:
                 raise ValidationError("invalid_value", field="subcategory", value=sub) from None
-        return replace(case, subcategory=sub) if sub != case.subcategory else case
+        return {"subcategory": sub} if sub != self.subcategory else {}
 
 
 @entity(
@@ -154,16 +153,15 @@ class Attachment(Record):
     is_evidence: Annotated[bool, F("作为证据", "Evidence")] = False
     taken_at: Annotated[datetime | None, F("拍摄时间", "Taken at")] = None
 
-    def validate(self) -> Self:
-        """Normalised copy; the hash is 64 lower-case hex digits, the owner a known entity."""
-        attachment = validate_record(self)
-        digest = attachment.sha256.lower()
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """The hash is 64 lower-case hex digits, the owner a known entity."""
+        digest = self.sha256.lower()
         if not _SHA256.fullmatch(digest):
             raise ValidationError("sha256_format", field="sha256")
-        if d.find(attachment.owner_entity) is None:
+        if d.find(self.owner_entity) is None:
             raise ValidationError(
-                "invalid_value", field="owner_entity", value=attachment.owner_entity
+                "invalid_value", field="owner_entity", value=self.owner_entity
             )
-        if "/" not in attachment.mime:
-            raise ValidationError("invalid_value", field="mime", value=attachment.mime)
-        return replace(attachment, sha256=digest, mime=attachment.mime.lower())
+        if "/" not in self.mime:
+            raise ValidationError("invalid_value", field="mime", value=self.mime)
+        return {"sha256": digest, "mime": self.mime.lower()}

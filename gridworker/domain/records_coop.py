@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from gridworker.domain import declare as d
 from gridworker.domain.declare import F, Group, entity
 from gridworker.domain.enums import LabeledEnum
 from gridworker.domain.errors import ValidationError, WorkflowError
-from gridworker.domain.record import Record, check_dates, validate_record
+from gridworker.domain.record import Record, check_dates
 
 
 class CoopNeedKind(LabeledEnum):
@@ -72,11 +72,10 @@ class CoopAgreement(Record):
     ends_on: Annotated[date | None, F("结束日期", "Ends on")] = None
     content: Annotated[str | None, d.text("共建内容", "What they agreed")] = None
 
-    def validate(self) -> Self:
-        """Normalised copy; the period cannot end before it starts."""
-        agreement = validate_record(self)
-        check_dates(agreement.starts_on, agreement.ends_on)
-        return agreement
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """The period cannot end before it starts."""
+        check_dates(self.starts_on, self.ends_on)
+        return {}
 
 
 @entity(
@@ -122,10 +121,9 @@ class CoopProject(Record):
     description: Annotated[str | None, d.text("项目内容", "Description")] = None
     agreement_id: Annotated[str | None, d.ref("coop_agreement", "共建协议", "Agreement")] = None
 
-    def validate(self) -> Self:
-        project = validate_record(self)
-        check_dates(project.starts_on, project.ends_on)
-        return project
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        check_dates(self.starts_on, self.ends_on)
+        return {}
 
     def runs_during(self, first: date, last: date) -> bool:
         """Whether the project runs on some day between `first` and `last`."""
@@ -167,20 +165,19 @@ class CoopNeed(Record):
     done_on: Annotated[date | None, F("完成日期", "Done on", index=True)] = None
     outcome: Annotated[str | None, d.text("办理情况", "Outcome")] = None
 
-    def validate(self) -> Self:
-        """Normalised copy; the status agrees with the claimant and the dates, in order."""
-        need = validate_record(self)
-        claimants = [c for c in _CLAIMANTS if getattr(need, c) is not None]
-        listed = need.status is CoopNeedStatus.listed
-        if listed and (claimants or need.claimed_on or need.done_on):
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """The status agrees with the claimant and the dates, in order."""
+        claimants = [c for c in _CLAIMANTS if getattr(self, c) is not None]
+        listed = self.status is CoopNeedStatus.listed
+        if listed and (claimants or self.claimed_on or self.done_on):
             raise ValidationError("coop_need_status", field="status")
-        if not listed and (len(claimants) != 1 or need.claimed_on is None):
+        if not listed and (len(claimants) != 1 or self.claimed_on is None):
             raise ValidationError("coop_need_claimant", field="resource_id")
-        if (need.status is CoopNeedStatus.done) != (need.done_on is not None):
+        if (self.status is CoopNeedStatus.done) != (self.done_on is not None):
             raise ValidationError("coop_need_status", field="done_on")
-        check_dates(need.listed_on, need.claimed_on)
-        check_dates(need.claimed_on, need.done_on)
-        return need
+        check_dates(self.listed_on, self.claimed_on)
+        check_dates(self.claimed_on, self.done_on)
+        return {}
 
     def claim(self, *, on: date, **claimant: str) -> Self:
         """Matched to one resource, project or member (`resource_id=…` etc.)."""

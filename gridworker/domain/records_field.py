@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 from gridworker.domain import declare as d
 from gridworker.domain.declare import F, Group, entity
 from gridworker.domain.enums import Role
 from gridworker.domain.enums_field import TaskActionKind, TaskKind, TaskState
 from gridworker.domain.errors import ValidationError
-from gridworker.domain.record import Record, validate_record
+from gridworker.domain.record import Record
 from gridworker.domain.validation import validate_text
 
 MAX_TASK_TITLE = 200
@@ -75,20 +75,19 @@ class Task(Record):
     def is_open(self) -> bool:
         return self.state.is_open
 
-    def validate(self) -> Self:
-        """Normalised copy: a title, and a target named by kind and id together, of a kind
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """A title, and a target named by kind and id together, of a kind
         the task's kind may point at."""
-        task = validate_record(self)
-        validate_text(task.title, field="title", required=True, max_length=MAX_TASK_TITLE)
-        if (task.target_entity is None) != (task.target_id is None):
+        validate_text(self.title, field="title", required=True, max_length=MAX_TASK_TITLE)
+        if (self.target_entity is None) != (self.target_id is None):
             raise ValidationError("required", field="target_id")
-        if task.target_entity is not None and task.target_entity not in TARGET_ENTITIES[task.kind]:
+        if self.target_entity is not None and self.target_entity not in TARGET_ENTITIES[self.kind]:
             raise ValidationError(
                 "task_target_kind",
                 field="target_entity",
-                kind=task.kind.zh,
+                kind=self.kind.zh,
             )
-        return task
+        return {}
 
 
 @entity(
@@ -138,13 +137,12 @@ class Notice(Record):
     published_by: Annotated[str, d.code("发布人", "Published by", 64)]
     published_at: Annotated[datetime, F("发布时间", "Published at", index=True)]
 
-    def validate(self) -> Self:
-        notice = validate_record(self)
-        validate_text(notice.title, field="title", required=True, max_length=MAX_TASK_TITLE)
-        validate_text(notice.body, field="body", required=True)
-        if not self.grid_code.startswith(notice.area_code):
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        validate_text(self.title, field="title", required=True, max_length=MAX_TASK_TITLE)
+        validate_text(self.body, field="body", required=True)
+        if not self.grid_code.startswith(self.area_code):
             raise ValidationError("out_of_range", field="area_code")
-        return notice
+        return {}
 
 
 @entity(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from gridworker.domain import declare as d
 from gridworker.domain.declare import F, Group, entity
@@ -23,7 +23,7 @@ from gridworker.domain.enums import (
 )
 from gridworker.domain.errors import BiText, ValidationError, WorkflowError
 from gridworker.domain.permissions import Cap, may
-from gridworker.domain.record import Record, validate_record
+from gridworker.domain.record import Record
 
 
 @entity("hazard_site", "隐患点位", "Hazard site", group=Group.hazards, label_field="name")
@@ -46,12 +46,11 @@ class HazardSite(Record):
     lat: Annotated[float | None, d.latitude()] = None
     lon: Annotated[float | None, d.longitude()] = None
 
-    def validate(self) -> Self:
-        """Normalised copy; a dangerous building must have its JGJ 125 grade."""
-        site = validate_record(self)
-        if site.kind is HazardKind.dangerous_building and site.danger_grade is None:
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """A dangerous building must have its JGJ 125 grade."""
+        if self.kind is HazardKind.dangerous_building and self.danger_grade is None:
             raise ValidationError("danger_grade_required", field="danger_grade")
-        return site
+        return {}
 
 
 @entity(
@@ -81,14 +80,13 @@ class Inspection(Record):
     # The task this inspection answers (任务下发, docs/design.md §23).
     task_id: Annotated[str | None, d.ref("task", "任务编号", "Task id", export=False)] = None
 
-    def validate(self) -> Self:
-        """Normalised copy; a re-inspection names the rectification it checks."""
-        inspection = validate_record(self)
-        if inspection.kind is InspectionKind.reinspection and inspection.rectification_id is None:
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """A re-inspection names the rectification it checks."""
+        if self.kind is InspectionKind.reinspection and self.rectification_id is None:
             raise ValidationError("rectification_required", field="rectification_id")
-        if inspection.template_version < 1:
+        if self.template_version < 1:
             raise ValidationError("out_of_range", field="template_version")
-        return inspection
+        return {}
 
 
 @entity("inspection_item", "检查项", "Inspection item", group=Group.hazards, append_only=True)

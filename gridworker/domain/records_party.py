@@ -10,15 +10,15 @@ writes of them from no one else (docs/design.md §22.2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Self
+from typing import Annotated, Any
 
 from gridworker.domain import declare as d
 from gridworker.domain.declare import F, Group, entity
 from gridworker.domain.enums import LabeledEnum
 from gridworker.domain.errors import ValidationError
-from gridworker.domain.record import Record, check_dates, validate_record
+from gridworker.domain.record import Record, check_dates
 from gridworker.domain.validation import validate_grid_code
 
 
@@ -74,15 +74,14 @@ class PartyOrg(Record):
     founded_on: Annotated[date | None, F("成立日期", "Founded on")] = None
     note: Annotated[str | None, d.text("备注", "Note")] = None
 
-    def validate(self) -> Self:
-        """Normalised copy; the other grids are grid codes of the same community."""
-        org = validate_record(self)
-        grids = org.covered_grids()
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """The other grids are grid codes of the same community."""
+        grids = self.covered_grids()
         for code in grids[1:]:
-            if code[:12] != org.grid_code[:12]:
+            if code[:12] != self.grid_code[:12]:
                 raise ValidationError("party_org_other_community", field="other_grids")
         text = ",".join(grids[1:]) or None
-        return org if text == org.other_grids else replace(org, other_grids=text)
+        return {} if text == self.other_grids else {"other_grids": text}
 
     def covered_grids(self) -> tuple[str, ...]:
         """The grids this organization covers: its own first, then the others (deduplicated,
@@ -123,11 +122,10 @@ class AdviserPosting(Record):
     since: Annotated[date, F("驻点日期", "Stationed since")]
     until: Annotated[date | None, F("结束日期", "Stationed until")] = None
 
-    def validate(self) -> Self:
-        """Normalised copy; the stationing cannot end before it starts."""
-        posting = validate_record(self)
-        check_dates(posting.since, posting.until)
-        return posting
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """The stationing cannot end before it starts."""
+        check_dates(self.since, self.until)
+        return {}
 
     def is_active_on(self, day: date) -> bool:
         return self.since <= day and (self.until is None or day <= self.until)
@@ -173,12 +171,11 @@ class PartyGuidanceLink(Record):
     visit_id: Annotated[str | None, d.ref("visit", "走访编号", "Visit id")] = None
     case_id: Annotated[str | None, d.ref("case", "事件编号", "Case id")] = None
 
-    def validate(self) -> Self:
-        """Normalised copy; a link names exactly one visit or one case."""
-        link = validate_record(self)
-        if (link.visit_id is None) == (link.case_id is None):
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """A link names exactly one visit or one case."""
+        if (self.visit_id is None) == (self.case_id is None):
             raise ValidationError("party_link_one_target", field="visit_id")
-        return link
+        return {}
 
 
 @entity(
@@ -208,11 +205,10 @@ class PartyMember(Record):
     skills: Annotated[str | None, d.text("特长", "Skills", 200)] = None
     left_on: Annotated[date | None, F("离开日期", "Left on")] = None
 
-    def validate(self) -> Self:
-        """Normalised copy; a member cannot leave before reporting."""
-        member = validate_record(self)
-        check_dates(member.reported_on, member.left_on)
-        return member
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """A member cannot leave before reporting."""
+        check_dates(self.reported_on, self.left_on)
+        return {}
 
 
 @entity(

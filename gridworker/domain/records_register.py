@@ -7,9 +7,9 @@ the laptop's tables and of exports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Self
+from typing import Annotated, Any
 
 from gridworker.domain import declare as d
 from gridworker.domain.declare import Check, F, Group, Mask, entity
@@ -26,8 +26,8 @@ from gridworker.domain.enums import (
 )
 from gridworker.domain.errors import ValidationError
 from gridworker.domain.life_enums import ResidentStatus
-from gridworker.domain.record import Record, check_dates, record_changes, validate_record
-from gridworker.domain.validation import id_birth_date, id_gender, validate_id_number
+from gridworker.domain.record import Record, check_dates
+from gridworker.domain.validation import id_facts, validate_id_number
 
 
 @entity(
@@ -64,14 +64,13 @@ class Building(Record):
     lon: Annotated[float | None, d.longitude()] = None
     hazard_flag: Annotated[bool, F("危房标记", "Hazard flag")] = False
 
-    def validate(self) -> Self:
-        """Normalised copy; the year built cannot be in the future."""
-        building = validate_record(self)
-        if building.built_year is not None and not (
-            1800 <= building.built_year <= date.today().year + 1
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """The year built cannot be in the future."""
+        if self.built_year is not None and not (
+            1800 <= self.built_year <= date.today().year + 1
         ):
             raise ValidationError("out_of_range", field="built_year")
-        return building
+        return {}
 
 
 @entity(
@@ -175,33 +174,30 @@ class Resident(Record):
     # Set by life events (domain/records_life.py); None: 在册.
     life_status: Annotated[ResidentStatus | None, F("人员状态", "Status", guard=True)] = None
 
-    def validate(self, *, today: date | None = None) -> Self:
-        """Normalised copy; gender and birth date come from the ID number when missing.
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """Gender and birth date come from the ID number when missing.
 
         Given values that contradict the ID number are an error rather than being
         overwritten silently: one of the two was mistyped and a person must decide.
         """
-        # One copy for the record's common checks (the name's included) and these (this
-        # runs for every resident an import or a push brings).
-        changes = record_changes(self)
-        id_number = changes.get("id_number", self.id_number)
-        given_gender = changes.get("gender", self.gender)
-        given_birth = changes.get("birth_date", self.birth_date)
-        if id_number is not None:
-            number = validate_id_number(id_number, today=today)
-            changes["id_number"] = number
-            gender, born = id_gender(number), id_birth_date(number)
-            if given_gender is None:
+        changes: dict[str, Any] = {}
+        if self.id_number is not None:
+            # Validated once; gender and birth date read off the valid number as it is.
+            number = validate_id_number(self.id_number, today=today)
+            gender, born = id_facts(number)
+            if number != self.id_number:
+                changes["id_number"] = number
+            if self.gender is None:
                 changes["gender"] = gender
-            elif given_gender in (Gender.male, Gender.female) and given_gender != gender:
+            elif self.gender in (Gender.male, Gender.female) and self.gender != gender:
                 raise ValidationError("id_gender_mismatch", field="gender")
-            if given_birth is None:
+            if self.birth_date is None:
                 changes["birth_date"] = born
-            elif given_birth != born:
+            elif self.birth_date != born:
                 raise ValidationError("id_birth_mismatch", field="birth_date")
-        elif given_birth is not None and given_birth > (today or date.today()):
+        elif self.birth_date is not None and self.birth_date > (today or date.today()):
             raise ValidationError("out_of_range", field="birth_date")
-        return replace(self, **changes)
+        return changes
 
 
 @entity("resident_tag", "人员标签", "Resident tag", group=Group.register, personal=True)
@@ -217,13 +213,12 @@ class ResidentTag(Record):
     visit_interval_days: Annotated[int | None, F("走访周期（天）", "Visit interval (days)")] = None
     note: Annotated[str | None, d.text("备注", "Note", sensitive=True)] = None
 
-    def validate(self) -> Self:
-        """Normalised copy; the end date cannot precede the start, an interval is ≥ 1 day."""
-        tag = validate_record(self)
-        check_dates(tag.start_date, tag.end_date)
-        if tag.visit_interval_days is not None and tag.visit_interval_days < 1:
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """The end date cannot precede the start, an interval is ≥ 1 day."""
+        check_dates(self.start_date, self.end_date)
+        if self.visit_interval_days is not None and self.visit_interval_days < 1:
             raise ValidationError("out_of_range", field="visit_interval_days")
-        return tag
+        return {}
 
     @property
     def effective_visit_interval(self) -> int:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Self
+from typing import Annotated, Any
 
 from gridworker.domain import declare as d
 from gridworker.domain.declare import F, Group, entity
 from gridworker.domain.enums import LabeledEnum
 from gridworker.domain.errors import ValidationError
 from gridworker.domain.ids import NAMESPACE
-from gridworker.domain.record import Record, validate_record
+from gridworker.domain.record import Record
 
 # Points earned per hour of attended service when an activity sets no rate of its own
 # (default; a district sets its own in each activity).
@@ -131,12 +131,11 @@ class VolunteerSignup(Record):
     hours: Annotated[float | None, F("服务时长（小时）", "Hours", lo=0, hi=24)] = None
     points: Annotated[int, F("获得积分", "Points earned", hi=100000)] = 0
 
-    def validate(self) -> Self:
-        """Normalised copy; only an attended sign-up has hours and points."""
-        signup = validate_record(self)
-        if not signup.attended and (signup.hours is not None or signup.points):
+    def own_rules(self, today: date | None = None) -> dict[str, Any]:
+        """Only an attended sign-up has hours and points."""
+        if not self.attended and (self.hours is not None or self.points):
             raise ValidationError("volunteer_not_attended", field="points")
-        return signup
+        return {}
 
 
 @entity(

@@ -6,6 +6,7 @@ specific code, so an import can report row by row what is wrong.
 
 from __future__ import annotations
 
+import operator
 import re
 import types
 import typing
@@ -35,6 +36,7 @@ PROVINCE_CODES: frozenset[str] = frozenset({
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
+_ID_WEIGHT_OF_ZEROS = 48 * sum(_ID_WEIGHTS)
 _EARLIEST_BIRTH = date(1890, 1, 1)
 _ID_PATTERN = re.compile(r"\d{17}[\dX]")
 _SPACES = re.compile(r"\s+")
@@ -70,7 +72,8 @@ def id_check_digit(first17: str) -> str:
     """The GB 11643 check character (ISO 7064 MOD 11-2) for the first 17 digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValidationError("id_format", field="id_number")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    # ASCII digits as their byte values: one sum, no int() per digit (ord("0") is 48).
+    total = sum(map(operator.mul, first17.encode(), _ID_WEIGHTS)) - _ID_WEIGHT_OF_ZEROS
     return _ID_CHECK_CHARS[total % 11]
 
 
@@ -114,6 +117,14 @@ def id_birth_date(value: str) -> date:
     if born is None:
         raise ValidationError("id_birth_date", field="id_number")
     return born
+
+
+def id_facts(number: str) -> tuple[Gender, date]:
+    """Gender and birth date of a number `validate_id_number` returned (not folded again)."""
+    born = _birth_date_of(number)
+    if born is None:  # not a valid number: validate_id_number refuses it
+        raise ValidationError("id_birth_date", field="id_number")
+    return (Gender.male if int(number[16]) % 2 == 1 else Gender.female), born
 
 
 def id_gender(value: str) -> Gender:
@@ -260,8 +271,12 @@ def _enum_fields(cls: type[Any]) -> dict[str, type[LabeledEnum]]:
     return found
 
 
+# What `FieldRule.normalised` returns for a value its rule leaves as it is.
+SAME: Any = object()
+
+
 @dataclass(frozen=True, slots=True)
-class _FieldRule:
+class FieldRule:
     """What `normalised_changes` checks of one field, worked out once per class."""
 
     name: str
@@ -273,14 +288,50 @@ class _FieldRule:
     lo: float | None  # numbers: the declared range; without one, never negative
     hi: float | None
 
+    def normalised(self, value: Any) -> Any:
+        """The field's value as `normalise_record` leaves it: SAME when unchanged, else
+        the new value; ValidationError when the value breaks the field's rule."""
+        if isinstance(value, str) and not isinstance(value, LabeledEnum):
+            text = value.strip()
+            if self.enum is not None:
+                if not text and self.optional:
+                    return None
+                try:
+                    return self.enum.parse(value)
+                except ValueError:
+                    raise ValidationError("invalid_value", field=self.name, value=value) from None
+            if not text:
+                if not self.optional:
+                    raise ValidationError("required", field=self.name)
+                return None
+            if self.phone:
+                return validate_phone(text, field=self.name)
+            folded = fold_key(text) if self.key else normalise_text(text)
+            return SAME if folded == value else folded
+        if value is None:
+            if self.required:
+                raise ValidationError("required", field=self.name)
+        elif isinstance(value, datetime):
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise ValidationError("naive_datetime", field=self.name)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if self.lo is None and self.hi is None:
+                if value < 0:
+                    raise ValidationError("negative", field=self.name)
+            elif not (self.lo is None or self.lo <= value) or not (
+                self.hi is None or value <= self.hi
+            ):
+                raise ValidationError("out_of_range", field=self.name)
+        return SAME
+
 
 @cache
-def _field_rules(cls: type[DataclassInstance]) -> tuple[_FieldRule, ...]:
+def field_rules(cls: type[DataclassInstance]) -> tuple[FieldRule, ...]:
     """Each field's rule, as its declaration says (domain.declare)."""
     enums = _enum_fields(cls)
     declared = field_decls(cls)
     return tuple(
-        _FieldRule(
+        FieldRule(
             f.name,
             optional=f.default is None,
             required=f.default is MISSING,
@@ -298,42 +349,10 @@ def normalised_changes(record: DataclassInstance) -> dict[str, Any]:
     """The fields `normalise_record` would change, with their new values (see there).
     For a caller that has changes of its own to make: one copy instead of two."""
     changes: dict[str, Any] = {}
-    for rule in _field_rules(type(record)):
-        value = getattr(record, rule.name)
-        if isinstance(value, str) and not isinstance(value, LabeledEnum):
-            text = value.strip()
-            if rule.enum is not None:
-                if not text and rule.optional:
-                    changes[rule.name] = None
-                    continue
-                try:
-                    changes[rule.name] = rule.enum.parse(value)
-                except ValueError:
-                    raise ValidationError("invalid_value", field=rule.name, value=value) from None
-            elif not text:
-                if not rule.optional:
-                    raise ValidationError("required", field=rule.name)
-                changes[rule.name] = None
-            elif rule.phone:
-                changes[rule.name] = validate_phone(text, field=rule.name)
-            else:
-                folded = fold_key(text) if rule.key else normalise_text(text)
-                if folded != value:
-                    changes[rule.name] = folded
-        elif value is None:
-            if rule.required:
-                raise ValidationError("required", field=rule.name)
-        elif isinstance(value, datetime):
-            if value.tzinfo is None or value.utcoffset() is None:
-                raise ValidationError("naive_datetime", field=rule.name)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            if rule.lo is None and rule.hi is None:
-                if value < 0:
-                    raise ValidationError("negative", field=rule.name)
-            elif not (rule.lo is None or rule.lo <= value) or not (
-                rule.hi is None or value <= rule.hi
-            ):
-                raise ValidationError("out_of_range", field=rule.name)
+    for rule in field_rules(type(record)):
+        new = rule.normalised(getattr(record, rule.name))
+        if new is not SAME:
+            changes[rule.name] = new
     return changes
 
 

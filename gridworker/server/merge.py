@@ -40,7 +40,7 @@ from gridworker.protocol import ConflictField
 from gridworker.server.models import Move, Record
 from gridworker.server.sequence import next_seq
 from gridworker.server.stamps import changed_by, last_change, restored_from, stamp, stamped_at
-from gridworker.server.typed import to_entity
+from gridworker.server.typed import check_wire
 
 # Re-exported: the other server modules and the tests read them here.
 __all__ = [
@@ -432,7 +432,7 @@ def check_entity(entity: str, record_id: str, values: Mapping[str, Any]) -> None
     if cls is None:
         return
     try:
-        to_entity(cls, {**values, "id": record_id})
+        check_wire(cls, record_id, values)
     except DomainError as exc:
         raise Rejected("validation", exc.message("zh_CN"), exc.message("en")) from None
     except (ValueError, TypeError) as exc:

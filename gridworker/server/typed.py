@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.entities import Record as DomainRecord
+from gridworker.domain.record import check_values
 from gridworker.domain.wire import wire_value
 
 DELETED = "deleted"
@@ -67,12 +68,73 @@ def to_entity(cls: type[_R], values: Mapping[str, Any]) -> _R:
     for name in kinds:
         if name not in values or name == "version":
             continue
-        try:
-            kwargs[name] = _from_wire(name, kinds[name], values[name])
-        except (ValueError, TypeError):
-            # Name the field, never echo the value (it may be personal data).
-            raise ValueError(f"{name}: invalid value") from None
+        kwargs[name] = _converted(name, kinds[name], values[name])
     return cls(**kwargs).validate()
+
+
+def check_wire(cls: type[DomainRecord], record_id: str, values: Mapping[str, Any]) -> None:
+    """Raise what `to_entity(cls, {**values, "id": record_id})` raises, building no record
+    where the entity has no rules of its own (record.check_values): the same conversion
+    of each field, the constructor's TypeError for a missing one, then the domain's rules
+    in their order. The push's check of every record (docs/design.md §4.6)."""
+    known, converting = _wire_plan(cls)
+    # Fields of text or codes as the wire gives them (_from_wire keeps them), `id` too.
+    typed = {name: value for name, value in values.items() if name in known}
+    typed["id"] = record_id
+    try:
+        for name, kinds in converting:
+            value = typed.get(name)
+            if value is not None:
+                typed[name] = _from_wire(name, kinds, value)
+    except (ValueError, TypeError):
+        # Name the first bad field in field order, as to_entity does.
+        for name, kinds in _field_types(cls).items():
+            if name in values and name not in ("id", "version"):
+                _converted(name, kinds, values[name])
+        raise  # not reached: the same conversion fails in the loop above
+    if not _required(cls) <= typed.keys():
+        cls(**typed)  # raises the constructor's TypeError, as to_entity does
+    check_values(cls, typed)
+
+
+def _converted(name: str, kinds: tuple[type, ...], value: Any) -> Any:
+    try:
+        return _from_wire(name, kinds, value)
+    except (ValueError, TypeError):
+        # Name the field, never echo the value (it may be personal data).
+        raise ValueError(f"{name}: invalid value") from None
+
+
+_WirePlan = tuple[frozenset[str], tuple[tuple[str, tuple[type, ...]], ...]]
+_WIRE_PLANS: dict[str, _WirePlan] = {}
+
+
+def _wire_plan(cls: type[DomainRecord]) -> _WirePlan:
+    """The fields taken from the wire (all but `id` and `version`), and those _from_wire
+    may convert (dates, numbers, flags: it reads them from text) with their types."""
+    found = _WIRE_PLANS.get(cls.__qualname__)
+    if found is None:
+        converts = (date, datetime, int, float, bool)
+        kinds = {n: k for n, k in _field_types(cls).items() if n not in ("id", "version")}
+        found = _WIRE_PLANS[cls.__qualname__] = (
+            frozenset(kinds),
+            tuple((n, k) for n, k in kinds.items() if any(kind in converts for kind in k)),
+        )
+    return found
+
+
+_REQUIRED: dict[str, frozenset[str]] = {}
+
+
+def _required(cls: type[DomainRecord]) -> frozenset[str]:
+    found = _REQUIRED.get(cls.__qualname__)
+    if found is None:
+        found = _REQUIRED[cls.__qualname__] = frozenset(
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        )
+    return found
 
 
 def typed_values(entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
