@@ -200,6 +200,12 @@ class EntityDecl:
         return frozenset(f.name for f in self.fields.values() if f.spec.guard)
 
     @property
+    def key_fields(self) -> frozenset[str]:
+        """The natural-key fields (folded, `key=True`): the grid and, for a household its
+        户号, for a resident its ID number, the fields its id is derived from."""
+        return frozenset(f.name for f in self.fields.values() if f.spec.key)
+
+    @property
     def sensitive_fields(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields.values() if f.spec.sensitive)
 

@@ -60,6 +60,7 @@ __all__ = [
     "COMMAND_FIELDS",
     "ENTITY_NAMES",
     "GUARD_FIELDS",
+    "KEY_FIELDS",
     "MAX_TITLE_LENGTH",
     "PHONE_FIELDS",
     "SENSITIVE_FIELDS",
@@ -232,6 +233,10 @@ GUARD_FIELDS: dict[str, frozenset[str]] = {
 }
 """Per entity, the fields every update carries and whose change against unseen changes
 conflicts (a resident's life_status, docs/design.md §4.7)."""
+
+KEY_FIELDS: dict[str, frozenset[str]] = {d.name: d.key_fields for d in DECLARED}
+"""Per entity, its natural-key fields (`key=True`, the grid always): a change of one is
+never folded into the record's unsent create (storage/outbox.py, docs/design.md §4.3)."""
 
 CASE_COMMAND_FIELDS: frozenset[str] = COMMAND_FIELDS["case"]
 """Case fields set only by applying workflow actions, never by a field update."""

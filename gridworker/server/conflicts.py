@@ -329,13 +329,12 @@ def _apply_resolution(
             check_entity(conflict.entity, record.id, resulting)
         except Rejected as exc:
             raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
-    if record.entity == "household" and GRID in changes:
-        try:
-            natural_keys.check_move(session, record, str(changes[GRID]))
-        except Rejected as exc:
-            raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
     children = children_of(session, record) if GRID in changes else []
-    write_changes(session, record, changes, author=scope.username, now=now)
+    seq = write_changes(session, record, changes, author=scope.username, now=now)
+    try:  # one live household per grid and 户号; the request's transaction undoes the write
+        natural_keys.after_write(session, record, changes, seq)
+    except Rejected as exc:
+        raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
     for child in children:  # a move takes the record's children along (children.py)
         write_changes(session, child, {GRID: record.grid_code}, author=scope.username, now=now)
     return sorted(changes)

@@ -442,6 +442,7 @@ class _Records:
         self.pending: dict[tuple[str, str], dict[str, Any]] = {}
         self.inserted: set[tuple[str, str]] = set()
         self.text_clean = False  # the raw body was scanned: no check_text (apply_push)
+        self._id_secret: bytes | None = None
         by_entity: dict[str, list[str]] = {}
         for m in mutations:
             if m.op != "command":
@@ -500,6 +501,12 @@ class _Records:
         key = (values["entity"], values["id"])
         self.known.pop(key, None)
         self.pending[key] = values
+
+    def id_secret(self) -> bytes:
+        """The district's id secret (natural_keys.py), read once per push."""
+        if self._id_secret is None:
+            self._id_secret = natural_keys.id_secret(self.s)
+        return self._id_secret
 
     def insert_pending(self) -> None:
         if self.pending:
@@ -674,6 +681,7 @@ def _apply_mutation(
             mutation.base_version,
             bases=mutation.bases,
             seen=mutation.seen,
+            records=records,
         )
     return _delete(s, actor, target, record)
 
@@ -733,13 +741,19 @@ def _create(
         # fields are not a create's to set on a live record.
         incoming = {k: v for k, v in fields.items() if k not in locked}
         return _update_existing(
-            s, actor, target, record, incoming, 0, seen=mutation.seen, create=True
+            s, actor, target, record, incoming, 0, seen=mutation.seen, create=True, records=records
         )
     # A new child lives in its parent's grid (children.py); the pusher must cover it.
     grid = parent_grid(actor.scope, mutation, fields, records.grid_of)
     fields[GRID] = grid
-    if target.entity == "household":  # one household per grid and 户号 (natural_keys.py)
-        natural_keys.check_create(s, mutation.record_id, grid, str(fields.get("household_no")))
+    moved_in = target.entity == "household" and natural_keys.check_create(
+        s,  # one live household per grid and 户号 (natural_keys.py)
+        mutation.record_id,
+        grid,
+        str(fields.get("household_no")),
+        secret=records.id_secret(),
+        lookup=records.get,
+    )
     if target.entity == "case":
         fields.update(CASE_DRAFT)
         fields["case_no"] = assign_case_no(s, grid, actor.now)
@@ -771,6 +785,8 @@ def _create(
         device=target.device,
     )
     version = int(values["version"])
+    if moved_in:
+        natural_keys.moved_in_at_create(s, mutation.record_id, grid, version)
     if target.entity == "case":
         # Its number is the server's news: a change of its own after the create, with no
         # device stamp, so that the sender's next pull brings it back (as a workflow
@@ -805,6 +821,7 @@ def _update_existing(
     bases: dict[str, int] | None = None,
     seen: dict[str, Any] | None = None,
     create: bool = False,
+    records: _Records | None = None,
 ) -> MutationOutcome:
     mutation = target.mutation
     if handover.left_scope(s, actor, record, base_version):
@@ -850,8 +867,6 @@ def _update_existing(
     )
     if result.changes:
         check_entity(target.entity, record.id, {**current, **result.changes})
-    if target.entity == "household" and GRID in result.changes:
-        natural_keys.check_move(s, record, str(result.changes[GRID]))
     if target.entity == "task" and {"assignee", "target_entity", "target_id", GRID} & set(
         result.changes
     ):
@@ -871,7 +886,10 @@ def _update_existing(
             tasks.task_children(s, record) if target.entity == "task" else children_of(s, record)
         )
     author, device = target.author, target.device
-    write_changes(s, record, result.changes, author=author, now=actor.now, device=device)
+    seq = write_changes(s, record, result.changes, author=author, now=actor.now, device=device)
+    natural_keys.after_write(
+        s, record, result.changes, seq, lookup=records.get if records is not None else None
+    )
     for child in children:
         write_changes(
             s, child, {GRID: record.grid_code}, author=author, now=actor.now, device=device

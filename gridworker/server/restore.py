@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gridworker.protocol import ConflictField, Mutation, MutationOutcome
-from gridworker.server import authz, meta
+from gridworker.server import authz, meta, natural_keys
 from gridworker.server.case_numbers import restored_case_no
 from gridworker.server.commands import Actor
 from gridworker.server.conflicts import open_conflict
@@ -190,9 +190,10 @@ def apply_restore(
     if changes and not changes.get(DELETED, record.deleted):
         check_entity(entity, record.id, {**current, **changes})
     meta_before = dict(record.field_meta)
-    write_changes(
+    seq = write_changes(
         s, record, changes, author=author, now=actor.now, device=device, restored=restored
     )
+    natural_keys.after_write(s, record, changes, seq)  # one household per grid and 户号
     conflict_id = None
     if conflicts:
         conflict_id = open_conflict(
@@ -315,6 +316,11 @@ def _recreate(
         data["case_no"] = restored_case_no(s, mutation.record_id, wanted, grid, actor.now)
     if not deleted:
         check_entity(entity, mutation.record_id, {**data, GRID: grid})
+    moved_in = (
+        entity == "household"
+        and not deleted
+        and natural_keys.check_create(s, mutation.record_id, grid, str(data.get("household_no")))
+    )
     values = new_record_values(
         next_seq(s),
         entity=entity,
@@ -332,6 +338,8 @@ def _recreate(
         values["field_meta"][DELETED] = list(values["field_meta"][GRID])
     record = Record(**values)
     s.add(record)
+    if moved_in:  # re-made where it had moved to (natural_keys.py)
+        natural_keys.moved_in_at_create(s, record.id, grid, record.version)
     return MutationOutcome(
         mutation_id=mutation.mutation_id,
         status="merged",

@@ -11,7 +11,9 @@ Rules:
   delete: the tombstone (`deleted` set true).
 - An update of a record that already has a *pending* (not yet sent) entry is
   coalesced into it, keeping its mutation id and base_version: two unsent edits
-  never conflict with each other. A field the entry did not hold yet keeps the
+  never conflict with each other (except a change of a natural-key field, the grid, 户号
+  or ID number, into a pending *create*: that goes as its own update, so that the server
+  sees the registration, then the move or re-keying). A field the entry did not hold yet keeps the
   version the user saw when editing it (`bases`): a colleague's value pulled in
   between and then changed deliberately is no conflict.
 - Case workflow fields (`__command_fields__`) change only through actions, so
@@ -30,7 +32,7 @@ from typing import Any
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
-from gridworker.domain.entities import GUARD_FIELDS
+from gridworker.domain.entities import GUARD_FIELDS, KEY_FIELDS
 from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.domain.wire import wire_value
 from gridworker.storage.models import APPEND_ONLY, COMMAND_ENTITIES, OutboxEntry, SyncRecord
@@ -227,6 +229,12 @@ def capture(session: Session, flush_context: UOWTransaction, instances: object) 
             _enqueue(session, op="delete", obj=obj, payload={"deleted": True}, old=old)
             continue
         pending = pending_by_record.get((obj.__entity__, obj.id))
+        if pending is not None and pending.op == "create" and KEY_FIELDS[obj.__entity__] & set(new):
+            # A move or a new natural key (户号, ID number) of a record not yet sent goes as
+            # its own update: the server sees where and as what it was registered, then the
+            # change, which it may refuse alone (a 户号 taken in the new grid) without
+            # refusing the registration (server/natural_keys.py).
+            pending = None
         if pending is not None:
             # Coalesce: keep the earlier base_version and mutation id; the first old value wins.
             if pending.op == "update":

@@ -97,11 +97,14 @@ def new_id() -> str:
 
 
 def household(grid: str = GRID_A, **fields: Any) -> dict[str, Any]:
+    """A household with a random id; its own 户号 (one live household per grid and 户号,
+    server/natural_keys.py), which a random id holds as a moved-in household would."""
+    record_id = new_id()
     record = {
-        "id": new_id(),
+        "id": record_id,
         "grid_code": grid,
         "deleted": False,
-        "household_no": "0101",
+        "household_no": f"0101-{record_id[:8]}",
         "address": "城南路1号1栋101",
         "house_id": None,
         "head_name": "张三",
@@ -528,7 +531,8 @@ def test_worker_cannot_push_into_another_grid(app: FastAPI, client: TestClient) 
     ok = sup.update("household", mine["id"], {"grid_code": GRID_B}, base=v0)
     assert ok["status"] == "applied" and stored(app, "household", mine["id"]).grid_code == GRID_B
     with transaction(app.state.sessions, write=False) as s:
-        move = s.scalars(select(Move)).one()
+        # (A random id counts as moved in from its create: a Move row into its own grid.)
+        move = s.scalars(select(Move).where(Move.old_grid != Move.new_grid)).one()
         assert (move.seq, move.old_grid, move.new_grid) == (ok["version"], GRID_A, GRID_B)
     # Worker.a no longer covers the record's grid. An edit made before the move (from v0)
     # is handed over as a conflict in grid B (handover.py); one claiming to have seen the
