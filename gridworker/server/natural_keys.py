@@ -104,7 +104,14 @@ def check_free(
     native_id = ids.household_id(secret or id_secret(s), grid, household_no)
     if native_id != record_id:
         native = (lookup or (lambda e, i: s.get(Record, (e, i))))(ENTITY, native_id)
-        if native is not None and not native.deleted:
+        # The record the key's id names holds the key while it is live and still there with
+        # that 户号 (it may have moved away, or had its 户号 corrected, since).
+        if (
+            native is not None
+            and not native.deleted
+            and native.grid_code == grid
+            and fold_key(str(native.data.get("household_no") or "")) == fold_key(household_no)
+        ):
             raise taken()
     holder = _moved_in_holder(s, grid, household_no)
     if holder is not None and holder != record_id:
