@@ -19,6 +19,10 @@ PARTY_NOUNS: dict[str, tuple[str, str]] = {
 }
 
 PARTY_MESSAGES: dict[str, tuple[str, str]] = {
+    "party_org_first_grid": (
+        "只有组织所在（第一个）网格的人员可以更改它覆盖的网格或删除它",
+        "Only those of the organization's first grid may change the grids it covers or delete it",
+    ),
     "party_org_other_community": (
         "一个党组织覆盖的网格须在同一社区内",
         "The grids an organization covers must be in one community",

@@ -138,7 +138,13 @@ def writable(scope: Scope, found: Found) -> bool:
     if scope.role == "department":
         department = _attr(found, "department_id")
         return department is not None and department == scope.department_id
-    return scope.covers_grid(grid)
+    if scope.covers_grid(grid):
+        return True
+    # An organization covering several grids: those of any of its grids edit it too, but
+    # only its first grid's change its grids or delete it (shared_reach.check_co_grid).
+    return shared_reach.covers_any(
+        str(_attr(found, "entity")), _attr(found, "data"), scope.covers_grid
+    )
 
 
 def readable(scope: Scope, record: Record) -> bool:
@@ -195,6 +201,8 @@ def check_sent_grid(scope: Scope, mutation: Mutation, had: Callable[[str, int], 
     checked per record."""
     if scope.role == "department" or scope.covers_grid(mutation.grid_code):
         return
+    if mutation.entity == shared_reach.SHARED_ENTITY and mutation.op != "create":
+        return  # reached through another of its grids: checked on the stored record
     if mutation.op == "create" or not had(mutation.grid_code, mutation.base_version):
         raise out_of_scope(mutation.entity)
 

@@ -25,7 +25,7 @@ from gridworker.protocol import (
     ErrorCode,
     ResolveRequest,
 )
-from gridworker.server import audit, natural_keys
+from gridworker.server import audit, natural_keys, shared_reach
 from gridworker.server.children import children_of
 from gridworker.server.errors import ApiError
 from gridworker.server.merge import (
@@ -161,14 +161,20 @@ def restricted_conflict(conflict: Conflict, record_restricted: bool | None) -> b
     return record_restricted
 
 
-def visible(scope: Scope, conflict: Conflict, *, restricted: bool) -> bool:
+def visible(
+    scope: Scope, conflict: Conflict, *, restricted: bool, data: dict[str, Any] | None = None
+) -> bool:
     """Whether the caller may see (and so resolve) this conflict. A change handed over after
-    its record left the pusher's grids (handover.py) is for those who cover it now."""
+    its record left the pusher's grids (handover.py) is for those who cover it now. `data`:
+    the record's fields, for an organization that reaches every grid it covers."""
     if not scope.sees_entity(conflict.entity):
         return False  # party building: not even one the caller's own push made (§22.2)
     if conflict.created_by == scope.username and conflict.reject_code != "left_scope":
         return True
-    if scope.role not in REVIEWERS or not scope.covers_grid(conflict.grid_code):
+    reached = scope.covers_grid(conflict.grid_code) or shared_reach.covers_any(
+        conflict.entity, data, scope.covers_grid
+    )
+    if scope.role not in REVIEWERS or not reached:
         return False
     return not restricted or scope.sees_restricted(conflict.grid_code)
 
@@ -177,7 +183,7 @@ def list_conflicts(
     session: Session, scope: Scope, *, status: StatusFilter = "open", limit: int = 500
 ) -> list[ConflictInfo]:
     """The conflicts the caller may see, newest first."""
-    query = select(Conflict, Record.restricted).outerjoin(
+    query = select(Conflict, Record.restricted, Record.data).outerjoin(
         Record, and_(Record.entity == Conflict.entity, Record.id == Conflict.record_id)
     )
     if status != "all":
@@ -185,14 +191,20 @@ def list_conflicts(
     if not scope.everything:
         mine = Conflict.created_by == scope.username
         if scope.role in REVIEWERS and scope.grids:
-            query = query.where(or_(mine, Conflict.grid_code.in_(sorted(scope.grids))))
+            query = query.where(
+                or_(
+                    mine,
+                    Conflict.grid_code.in_(sorted(scope.grids)),
+                    shared_reach.listed_in(Conflict.entity, Record.data, scope.grids),
+                )
+            )
         else:
             query = query.where(mine)
     query = query.order_by(Conflict.created_at.desc(), Conflict.id).limit(limit)
     return [
         to_info(conflict)
-        for conflict, restricted in session.execute(query)
-        if visible(scope, conflict, restricted=restricted_conflict(conflict, restricted))
+        for conflict, restricted, data in session.execute(query)
+        if visible(scope, conflict, restricted=restricted_conflict(conflict, restricted), data=data)
     ]
 
 
@@ -220,7 +232,10 @@ def resolve_conflict(
     record = session.get(Record, (conflict.entity, conflict.record_id) if conflict else ("", ""))
     restricted = None if record is None else bool(record.restricted)
     if conflict is None or not visible(
-        scope, conflict, restricted=restricted_conflict(conflict, restricted)
+        scope,
+        conflict,
+        restricted=restricted_conflict(conflict, restricted),
+        data=None if record is None else record.data,
     ):
         raise unreachable_conflict()
     if conflict.status == "resolved":
@@ -323,6 +338,10 @@ def _apply_resolution(
             "That grid is outside your scope",
         )
     deleted = bool(changes.get(DELETED, record.deleted))
+    try:  # an organization's grids and deletion stay with its first grid (shared_reach.py)
+        shared_reach.check_co_grid(scope, record, None if changes.get(DELETED) else changes)
+    except Rejected as exc:
+        raise ApiError(ErrorCode.forbidden, exc.zh, exc.en) from None
     if changes and not deleted:
         resulting = {**current, **{k: v for k, v in changes.items() if k != DELETED}}
         try:

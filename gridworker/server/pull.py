@@ -208,7 +208,10 @@ def _conflicts(s: Session, view: _View) -> Source:
     # A conflict whose record was purged counts as restricted if it was about a tag
     # (conflicts.restricted_conflict).
     restricted = func.coalesce(Record.restricted, Conflict.entity == "resident_tag")
-    cond = view.condition(Conflict.grid_code, restricted, Record.department_id, Conflict.entity)
+    # An organization's conflicts reach every grid it covers, as the organization does.
+    cond = view.condition(
+        Conflict.grid_code, restricted, Record.department_id, Conflict.entity, Record.data
+    )
 
     def fetch(after: int, upto: int, limit: int | None) -> list[_Item]:
         q = (

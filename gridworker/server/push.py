@@ -827,6 +827,7 @@ def _update_existing(
     if handover.left_scope(s, actor, record, base_version):
         return handover.hand_over(s, actor, mutation, record, incoming, author=target.author)
     authz.check_existing(actor.scope, record, incoming.get(GRID))
+    shared_reach.check_co_grid(actor.scope, record, incoming)
     if record.restricted or target.entity == "resident_tag":
         authz.check_restricted_change(actor.scope, target.entity, record, incoming)
     # A full-state re-send carries the workflow fields; only actions may set them.
@@ -925,6 +926,7 @@ def _delete(s: Session, actor: Actor, target: _Target, record: Record) -> Mutati
     if handover.left_scope(s, actor, record, mutation.base_version):
         return handover.hand_over(s, actor, mutation, record, None, author=target.author)
     authz.check_existing(actor.scope, record, None)
+    shared_reach.check_co_grid(actor.scope, record, None)
     authz.check_restricted(actor.scope, target.entity, record.grid_code, record.data)
     if record.deleted:
         # Deleted twice (two laptops): the same outcome, nothing to change.

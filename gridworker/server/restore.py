@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gridworker.protocol import ConflictField, Mutation, MutationOutcome
-from gridworker.server import authz, meta, natural_keys
+from gridworker.server import authz, meta, natural_keys, shared_reach
 from gridworker.server.case_numbers import restored_case_no
 from gridworker.server.commands import Actor
 from gridworker.server.conflicts import open_conflict
@@ -154,6 +154,7 @@ def apply_restore(
             raise _expired()
         return _recreate(s, actor, mutation, incoming, deleted, author, device, case_draft)
     authz.check_existing(actor.scope, record, incoming.get(GRID))
+    shared_reach.check_co_grid(actor.scope, record, None if deleted else incoming)
     authz.check_restricted_change(actor.scope, entity, record, incoming)
     rule = field_rule(
         record.field_meta,

@@ -5,9 +5,12 @@ Its record lives in its first grid (`grid_code`) and lists the rest in `other_gr
 (comma-separated codes, normalised by the domain). The pull, the fetch by key and the
 reference checks (authz.readable) give it to a caller who covers any of its grids, and to
 nobody else: a caller who covers none of them gets the answer for a record that does not
-exist. Writing it still needs its first grid (authz.writable), as for any record. When an
-edit drops a grid from `other_grids`, a Move row per dropped grid makes the pull send a
-tombstone to the laptops that held it only through that grid.
+exist. Those who reach it through another of its grids may edit it too (authz.writable),
+except its grids and its deletion, which stay with those of its first grid, where the
+record lives (`check_co_grid`); its conflicts reach all of them (conflicts.visible, the
+pull's conflict stream). When an edit drops a grid from `other_grids`, a Move row per
+dropped grid makes the pull send a tombstone to the laptops that held it only through
+that grid.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sqlalchemy import String, and_, false, func, literal, or_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from gridworker.server.merge import Rejected
 from gridworker.server.models import Move, Record
 from gridworker.server.sequence import next_seq
 
@@ -35,6 +39,26 @@ def covers_any(entity: str, data: dict[str, Any] | None, covers: Any) -> bool:
     """Whether a caller covering grids by `covers(code)` reaches the record through one of
     its other grids."""
     return entity == SHARED_ENTITY and any(covers(code) for code in other_grids(data))
+
+
+def check_co_grid(scope: Any, record: Record, incoming: dict[str, Any] | None) -> None:
+    """A change by one who reaches the organization only through another of its grids:
+    not its grids (`incoming` naming other_grids with other codes) nor its deletion
+    (`incoming` None)."""
+    if record.entity != SHARED_ENTITY or scope.covers_grid(record.grid_code):
+        return
+    if incoming is None:
+        raise Rejected(
+            "forbidden",
+            "只有组织所在（第一个）网格的人员可以删除该组织",
+            "Only those of the organization's first grid may delete it",
+        )
+    if OTHERS in incoming and other_grids(incoming) != other_grids(record.data):
+        raise Rejected(
+            "forbidden",
+            "只有组织所在（第一个）网格的人员可以更改它覆盖的网格",
+            "Only those of the organization's first grid may change the grids it covers",
+        )
 
 
 def listed_in(entity: Any, data: Any, grids: Iterable[str]) -> ColumnElement[bool]:

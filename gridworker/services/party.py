@@ -80,14 +80,36 @@ def update_record(
     row = s.get(SYNC_MODELS[entity], record_id)
     if row is None or row.deleted:
         raise ServiceError("record_missing", what=noun(entity))
-    check_write(ws, entity, row.grid_code)
-    if "grid_code" in changes:
+    co_grid = _co_grid(ws, entity, row)
+    if co_grid:
+        # Reached through another of its grids: edited here too, but its grids stay with
+        # its first grid's people, as on the server (server/shared_reach.py, §22.1).
+        check_write(ws, entity, next(g for g in _covered(row) if ws.actor.covers(g)))
+    else:
+        check_write(ws, entity, row.grid_code)
+    if "grid_code" in changes and not co_grid:
         check_grid(ws, str(changes["grid_code"]))
     current = SYNC_ENTITIES[entity](**row.to_fields())
     new = replace(current, **changes).validate()
+    if co_grid and new.covered_grids() != current.covered_grids():  # type: ignore[attr-defined]
+        raise ServiceError("party_org_first_grid")
     for key, value in _row_values(new).items():
         if getattr(row, key) != value:
             setattr(row, key, value)
+
+
+def _co_grid(ws: Workspace, entity: str, row: Any) -> bool:
+    """An organization the actor reaches only through one of its other grids."""
+    return (
+        entity == "party_org"
+        and not ws.actor.covers(row.grid_code)
+        and any(ws.actor.covers(g) for g in _covered(row))
+    )
+
+
+def _covered(row: Any) -> tuple[str, ...]:
+    org = SYNC_ENTITIES["party_org"](**row.to_fields())
+    return tuple(org.covered_grids())  # type: ignore[attr-defined]
 
 
 def live_row(s: Session, model: type[SyncRecord], record_id: str | None, what: str) -> Any:
@@ -146,6 +168,8 @@ def remove(ws: Workspace, entity: str, record_id: str) -> None:
     _require_read(ws, entity)
     with ws.write() as s:
         row = live_row(s, SYNC_MODELS[entity], record_id, entity)
+        if _co_grid(ws, entity, row):
+            raise ServiceError("party_org_first_grid")
         check_write(ws, entity, row.grid_code)
         row.deleted = True
 

@@ -42,8 +42,9 @@ def test_an_organization_over_two_grids_reaches_an_adviser_of_the_second(
     live_server: LiveServer, tmp_path: Path
 ) -> None:
     """Proves the organization reaches the laptop of an adviser who covers only its second
-    grid (shown as that grid's organization), that this adviser may not edit it (its
-    record lives in the first grid), that dropping the grid from `other_grids` takes it off
+    grid (shown as that grid's organization), that this adviser edits it and the street
+    receives the edit, but may neither change its grids nor delete it (its record lives in
+    the first grid: refused on the laptop, before any sync), that dropping the grid from `other_grids` takes it off
     that laptop, listing it again brings it back, and taking grid B from the adviser's
     scope takes it off as well; the grid worker of grid B never receives it."""
     add_user(live_server, "adviser.b", "adviser", grids=[GRID_B])
@@ -61,12 +62,25 @@ def test_an_organization_over_two_grids_reaches_an_adviser_of_the_second(
     assert holds_org(adviser, org)
     shown = grid_party(adviser, GRID_B).org
     assert shown is not None and shown.id == org and shown.grids == (GRID_A, GRID_B)
+    party.edit(adviser, "party_org", org, members_count=21)
+    sync_now(adviser)
+    sync_now(street)
+    with street.read() as s:
+        row = s.get(SYNC_MODELS["party_org"], org)
+        assert row is not None and row.members_count == 21
+    for change in ({"other_grids": None}, {"other_grids": f"{GRID_B},{GRID_A[:-1]}3"}):
+        try:
+            party.edit(adviser, "party_org", org, **change)
+        except ServiceError as exc:
+            assert exc.code == "party_org_first_grid"
+        else:
+            raise AssertionError(f"an adviser of the second grid changed its grids: {change}")
     try:
-        party.edit(adviser, "party_org", org, members_count=21)
+        party.remove(adviser, "party_org", org)
     except ServiceError as exc:
-        assert exc.code == "grid_not_yours"
+        assert exc.code == "party_org_first_grid"
     else:
-        raise AssertionError("an adviser of the second grid edited the organization")
+        raise AssertionError("an adviser of the second grid deleted the organization")
     worker_b = enrolled(live_server, tmp_path, "worker.b")
     assert not holds_org(worker_b, org)
 
