@@ -141,6 +141,15 @@ def save_resident(
     """`rid`: the resident's id when the caller already derived it (an import)."""
     if rid is None:
         rid = ids.resident_id(ws.id_secret, r.id_number) if r.id_number else ids.new_id()
+        if r.id_number and session.get(ResidentRow, rid) is None:
+            # A resident whose number was given or corrected in place keeps its id: the
+            # number finds it (one live resident per ID number, docs/design.md §4.6).
+            held = session.scalar(
+                select(ResidentRow.id).where(
+                    ResidentRow.id_number == r.id_number, ResidentRow.deleted.is_(False)
+                )
+            )
+            rid = held or rid
     values: dict[str, Any] = {
         **r.field_values(),
         "grid_code": household.grid_code,
