@@ -14,8 +14,9 @@ there) would make a second household. So:
   one whose 户号 is edited in place (`after_write`);
 - a create, a move, a 户号 edited in place (which also makes it moved in), a restore
   re-send and a revival (a delete undone) are refused `household_no_taken` when another
-  live household holds the key: the one the key's id
-  names, or one moved in (kept visibly on the laptop, which then takes the server's truth).
+  live household holds the key: the one the key's id names while it still has that key
+  (one moved away or renumbered since leaves it free), or one moved in (kept visibly on
+  the laptop, which then takes the server's truth).
 
 Moves are rare, so the moved-in check reads the (small) move log first and costs nothing
 else on an ordinary create; the native record is read only for an id it does not give.
@@ -27,8 +28,9 @@ one, its number corrected in place, or made under another id: a restore re-send 
 correction made after the backup, an older client) has a `RecordKey` row naming the id the
 number gives; a create, an ID-number edit, a restore re-send and a revival are refused
 `id_number_taken` when another live resident holds the number: the record the number's id
-names, or one with such a row. The rows' keys are read once per transaction (they are
-few: only corrected residents have one), so an ordinary create costs a set lookup.
+names while it still has it, or one with such a row. The rows' keys are read once per
+transaction (they are few: only corrected residents have one), so an ordinary create costs
+a set lookup.
 """
 
 from __future__ import annotations
@@ -94,9 +96,10 @@ def _moved_into(s: Session, grid: str) -> set[str]:
     return cache[grid]
 
 
-def _moved_in_holder(s: Session, grid: str, household_no: str) -> str | None:
-    """The id of a live household moved into `grid` that has this 户号, if any."""
-    moved = sorted(_moved_into(s, grid))
+def _moved_in_holder(s: Session, grid: str, household_no: str, other_than: str) -> str | None:
+    """The id of a live household moved into `grid` that has this 户号, other than
+    `other_than` (the record checked, itself moved in and already written), if any."""
+    moved = sorted(_moved_into(s, grid) - {other_than})
     if not moved:
         return None
     folded = fold_key(household_no)
@@ -123,15 +126,22 @@ def check_free(
     secret: bytes | None = None,
     lookup: Lookup | None = None,
 ) -> None:
-    """Refused if a live household other than `record_id` holds (grid, 户号)."""
+    """Refused if a live household other than `record_id` holds (grid, 户号): the one the
+    key's id names while it still has that key (one moved away or renumbered since
+    leaves it free), or one moved in."""
     native_id = ids.household_id(secret or id_secret(s), grid, household_no)
     if native_id != record_id:
         native = (lookup or (lambda e, i: s.get(Record, (e, i))))(ENTITY, native_id)
-        if native is not None and not native.deleted:
+        if _holds(native, grid, household_no):
             raise taken()
-    holder = _moved_in_holder(s, grid, household_no)
-    if holder is not None and holder != record_id:
+    if _moved_in_holder(s, grid, household_no, record_id) is not None:
         raise taken()
+
+
+def _holds(record: Record | None, grid: str, household_no: str) -> bool:
+    if record is None or record.deleted or record.grid_code != grid:
+        return False
+    return fold_key(str(record.data.get("household_no") or "")) == fold_key(household_no)
 
 
 def check_create(
@@ -227,9 +237,7 @@ def check_new(
     number = fields.get("id_number") if entity == RESIDENT else None
     if not number:
         return False
-    secret = secret or id_secret(s)
-    check_number_free(s, record_id, str(number), secret=secret, lookup=lookup)
-    return ids.resident_id(secret, str(number)) != record_id
+    return check_number_free(s, record_id, str(number), secret=secret, lookup=lookup) != record_id
 
 
 def made_off_key(
@@ -288,26 +296,25 @@ def check_number_free(
     *,
     secret: bytes | None = None,
     lookup: Lookup | None = None,
-) -> None:
+) -> str:
     """Refused `id_number_taken` if a live resident other than `record_id` holds the
-    number: the one the number's id names (whatever number it holds now: a correction
-    away from it is settled by whoever registers the person again, §4.6), or one with a
-    key row for it whose record still has the number."""
+    number: the one the number's id names while it still has the number (one corrected
+    away from it leaves it free), or one with a key row for it whose record still has the
+    number. Returns the id the number gives."""
     read = lookup or (lambda e, i: s.get(Record, (e, i)))
     key_id = ids.resident_id(secret or id_secret(s), number)
-    if key_id != record_id:
-        native = read(RESIDENT, key_id)
-        if native is not None and not native.deleted:
-            raise number_taken()
-    if key_id not in _resident_keys(s):
-        return
     folded = fold_key(number).upper()
+    if key_id != record_id and _same_number(read(RESIDENT, key_id), folded):
+        raise number_taken()
+    if key_id not in _resident_keys(s):
+        return key_id
     holders = s.scalars(
         select(RecordKey.record_id).where(RecordKey.entity == RESIDENT, RecordKey.key_id == key_id)
     ).all()
     for holder in holders:
         if holder != record_id and _same_number(read(RESIDENT, holder), folded):
             raise number_taken()
+    return key_id
 
 
 def _after_resident_write(
@@ -318,8 +325,6 @@ def _after_resident_write(
     number = record.data.get("id_number")
     if not number:
         return
-    secret = id_secret(s)
-    check_number_free(s, record.id, str(number), secret=secret, lookup=lookup)
-    key_id = ids.resident_id(secret, str(number))
+    key_id = check_number_free(s, record.id, str(number), lookup=lookup)
     if key_id != record.id:
         _hold(s, record.id, key_id)

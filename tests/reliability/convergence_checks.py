@@ -29,10 +29,20 @@ Stats = dict[str, int]
 Key = tuple[str, str]
 # Why the server may refuse a change for good, and only after an edge of the run that can
 # cause it: a record moved out of the pusher's grids, its grid taken from the user, the
-# record deleted and purged, or a restore re-send after a purge (`restore_expired`).
+# record deleted and purged, a restore re-send after a purge (`restore_expired`), or a
+# natural key another record holds (a move, or a 户号 or ID number corrected in place).
 REFUSAL_CODES = frozenset(
-    {"out_of_scope", "record_deleted", "left_scope", "household_no_taken", "restore_expired"}
+    {
+        "out_of_scope",
+        "record_deleted",
+        "left_scope",
+        "household_no_taken",
+        "id_number_taken",
+        "restore_expired",
+    }
 )
+# The refusals a natural key corrected in place explains (and only those).
+KEY_CODES = frozenset({"household_no_taken", "id_number_taken"})
 # Household fields the machine writes and follows (conflicts about them are checked).
 TRACKED = frozenset({"address", "note", "head_name", "phone", "grid_code", "name"})
 # Children and the field naming their parent (case 5: they live in their parent's grid).
@@ -86,7 +96,9 @@ def check_late_deliveries(m: Any) -> None:
                 assert late.status in allowed, (name, what, late.status, late.body[:300])
 
 
-def refusals_allowed(m: Any) -> bool:
+def refusals_allowed(m: Any, code: str = "") -> bool:
+    if code in KEY_CODES and m.key_edits:
+        return True
     return bool(m.moves or m.scope_changes or m.purges)
 
 
@@ -97,7 +109,7 @@ def check_refused(m: Any, name: str, ws: Workspace) -> None:
         if row.status != "rejected":
             continue
         code = (row.last_error or "").split(":", 1)[0]
-        assert refusals_allowed(m) and code in REFUSAL_CODES, (
+        assert refusals_allowed(m, code) and code in REFUSAL_CODES, (
             name,
             row.op,
             row.entity,
