@@ -348,7 +348,6 @@ class EdgeOps:
             m.rekeyed(offline_id, ids.household_id(ws.id_secret, GRID_A, m.household_no(no)), ws)
         m.stats["laptops set up offline, then enrolled"] += 1
 
-
     # --- natural keys corrected in place --------------------------------------------------
 
     def edit_natural_keys(self, data: st.DataObject) -> None:
