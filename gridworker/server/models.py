@@ -185,6 +185,19 @@ class Move(Base):
     new_grid: Mapped[str] = mapped_column(String(18))
 
 
+class RecordKey(Base):
+    """A record holding a natural key its id does not give: a resident whose ID number was
+    corrected or added in place, or who came under another id (docs/design.md §4.6,
+    server/natural_keys.py). `key_id` is the id the key gives (an HMAC of the ID number
+    under the district's id secret: no number in the clear). A row may outlive its
+    record's hold on the key (corrected again, deleted): readers check the record."""
+
+    __tablename__ = "record_key"
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class MutationLog(Base):
     """Outcome of each pushed mutation, for idempotent replays (docs/design.md §4)."""
 

@@ -746,11 +746,11 @@ def _create(
     # A new child lives in its parent's grid (children.py); the pusher must cover it.
     grid = parent_grid(actor.scope, mutation, fields, records.grid_of)
     fields[GRID] = grid
-    moved_in = target.entity == "household" and natural_keys.check_create(
-        s,  # one live household per grid and 户号 (natural_keys.py)
+    off_key = target.entity in ("household", "resident") and natural_keys.check_new(
+        s,  # one live household per grid and 户号, resident per ID number (natural_keys.py)
+        target.entity,
         mutation.record_id,
-        grid,
-        str(fields.get("household_no")),
+        fields,
         secret=records.id_secret(),
         lookup=records.get,
     )
@@ -785,8 +785,10 @@ def _create(
         device=target.device,
     )
     version = int(values["version"])
-    if moved_in:
-        natural_keys.moved_in_at_create(s, mutation.record_id, grid, version)
+    if off_key:
+        natural_keys.made_off_key(
+            s, target.entity, mutation.record_id, fields, version, secret=records.id_secret()
+        )
     if target.entity == "case":
         # Its number is the server's news: a change of its own after the create, with no
         # device stamp, so that the sender's next pull brings it back (as a workflow

@@ -317,11 +317,8 @@ def _recreate(
         data["case_no"] = restored_case_no(s, mutation.record_id, wanted, grid, actor.now)
     if not deleted:
         check_entity(entity, mutation.record_id, {**data, GRID: grid})
-    moved_in = (
-        entity == "household"
-        and not deleted
-        and natural_keys.check_create(s, mutation.record_id, grid, str(data.get("household_no")))
-    )
+    keyed = {**data, GRID: grid}
+    off_key = not deleted and natural_keys.check_new(s, entity, mutation.record_id, keyed)
     values = new_record_values(
         next_seq(s),
         entity=entity,
@@ -339,8 +336,8 @@ def _recreate(
         values["field_meta"][DELETED] = list(values["field_meta"][GRID])
     record = Record(**values)
     s.add(record)
-    if moved_in:  # re-made where it had moved to (natural_keys.py)
-        natural_keys.moved_in_at_create(s, record.id, grid, record.version)
+    if off_key:  # re-made where it had moved to, or with its corrected key (natural_keys.py)
+        natural_keys.made_off_key(s, entity, record.id, keyed, record.version)
     return MutationOutcome(
         mutation_id=mutation.mutation_id,
         status="merged",

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from gridworker.domain import ids
 from gridworker.domain.enums import Relationship, TagKind
 from gridworker.domain.errors import noun
-from gridworker.domain.validation import id_birth_date, id_gender
+from gridworker.domain.validation import fold_key, id_birth_date, id_gender
 from gridworker.services.access import check_grid, check_write
 from gridworker.services.entity_input import EntityInput
 from gridworker.services.workspace import ServiceError, Workspace
@@ -117,17 +117,36 @@ def save_household(
     check_write(ws, "household", h.grid_code)
     if hid is None:
         hid = ids.household_id(ws.id_secret, h.grid_code, h.household_no)
-        if session.get(HouseholdRow, hid) is None:
-            # A household moved in from another grid keeps its id: its 户号 finds it here.
-            moved_in = session.scalar(
+        native = session.get(HouseholdRow, hid)
+        if native is None or (not native.deleted and _key_moved(native, h)):
+            # A household moved in from another grid, or whose 户号 was corrected to this
+            # one, keeps its id: its 户号 finds it here.
+            holder = session.scalar(
                 select(HouseholdRow.id).where(
                     HouseholdRow.grid_code == h.grid_code,
                     HouseholdRow.household_no == h.household_no,
                     HouseholdRow.deleted.is_(False),
                 )
             )
-            hid = moved_in or hid
+            if holder is not None:
+                hid = holder
+            elif native is not None:
+                # The id this 户号 gives is a household's whose 户号 or grid changed since:
+                # writing this registration over it would silently undo that change. A
+                # household of its own, under an id of its own (docs/design.md §4.6).
+                hid = ids.new_id()
     return upsert(session, HouseholdRow, hid, household_values(h))
+
+
+def _key_moved(native: HouseholdRow, h: HouseholdInput) -> bool:
+    return native.grid_code != h.grid_code or fold_key(native.household_no) != fold_key(
+        str(h.household_no)
+    )
+
+
+def _number_moved(native: ResidentRow, r: ResidentInput) -> bool:
+    held = native.id_number
+    return bool(held) and fold_key(str(held)).upper() != fold_key(str(r.id_number)).upper()
 
 
 def save_resident(
@@ -141,6 +160,21 @@ def save_resident(
     """`rid`: the resident's id when the caller already derived it (an import)."""
     if rid is None:
         rid = ids.resident_id(ws.id_secret, r.id_number) if r.id_number else ids.new_id()
+        native = session.get(ResidentRow, rid) if r.id_number else None
+        if r.id_number and (native is None or (not native.deleted and _number_moved(native, r))):
+            # A resident whose number was given or corrected in place keeps its id: the
+            # number finds it (one live resident per ID number, docs/design.md §4.6).
+            held = session.scalar(
+                select(ResidentRow.id).where(
+                    ResidentRow.id_number == r.id_number, ResidentRow.deleted.is_(False)
+                )
+            )
+            if held is not None:
+                rid = held
+            elif native is not None:
+                # The id this number gives is a resident's whose number was corrected
+                # since: writing this registration over it would undo the correction.
+                rid = ids.new_id()
     values: dict[str, Any] = {
         **r.field_values(),
         "grid_code": household.grid_code,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gridworker.services import register
+from gridworker.domain.validation import id_check_digit
+from gridworker.services import register, register_edit
 from gridworker.services.refused import refused_changes
 from gridworker.services.syncing import sync_now
 from gridworker.storage.models import HouseholdRow
@@ -106,3 +107,97 @@ def test_a_number_edited_in_place_holds_it_against_a_registration(
     finally:
         a.close()
         a2.close()
+
+
+# --- one live resident per ID number --------------------------------------------------
+
+
+def _number(n: int) -> str:
+    """A valid GB 11643 ID number, different for each n."""
+    first17 = f"36030219{60 + n:02d}0101{n:03d}"
+    return first17 + id_check_digit(first17)
+
+
+def _live_residents(server: LiveServer, number: str) -> list[str]:
+    db = ServerDb(server.db_url)
+    try:
+        return sorted(
+            key[1]
+            for key, rec in db.records().items()
+            if key[0] == "resident" and not rec.deleted and rec.data.get("id_number") == number
+        )
+    finally:
+        db.close()
+
+
+def _correct(ws: Any, rid: str, number: str) -> None:
+    """The register's edit: the number checked against the laptop's residents, gender and
+    birth date derived from it again."""
+    register_edit.apply_edit(ws, "resident", rid, {"id_number": number})
+
+
+def _resident(ws: Any, hid: str, name: str, number: str | None) -> str:
+    return register.add_resident(ws, hid, register.ResidentInput(name=name, id_number=number))
+
+
+def test_an_id_number_corrected_in_place_holds_it_against_a_registration(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves an ID number corrected on one laptop and the same number registered on
+    another make one live resident, in either order: the second to reach the server is
+    refused `id_number_taken`, visibly, and the other keeps its number."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = _household(a, GRID_A, "0621", "凤凰小区7栋")
+        first = _resident(a, hid, "张秀英", _number(1))
+        second = _resident(a, hid, "李建国", _number(2))
+        sync_now(a)
+        sync_now(a2)
+        # The correction reaches the server first.
+        _correct(a, first, _number(3))
+        taken = _resident(a2, hid, "王芳", _number(3))
+        sync_now(a)
+        sync_now(a2)
+        assert ("resident", taken, "id_number_taken") in _refused(a2)
+        assert _live_residents(any_server, _number(3)) == [first]
+        # The registration reaches the server first.
+        registered = _resident(a2, hid, "刘洋", _number(4))
+        _correct(a, second, _number(4))
+        sync_now(a2)
+        sync_now(a)
+        assert ("resident", second, "id_number_taken") in _refused(a)
+        assert _live_residents(any_server, _number(4)) == [registered]
+        assert _live_residents(any_server, _number(2)) == [second]
+    finally:
+        a.close()
+        a2.close()
+
+
+def test_an_id_number_is_one_resident_across_grids(any_server: LiveServer, tmp_path: Path) -> None:
+    """Proves an ID number is the district's, not a grid's: grid A's worker giving a
+    resident (registered without a number) the number of a resident of grid B, which A's
+    laptop cannot see, is refused `id_number_taken` visibly, and so is grid B's worker
+    registering the number a grid A resident was given."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    b = enrolled(any_server, tmp_path, "worker.b")
+    try:
+        elsewhere = _resident(b, _household(b, GRID_B, "0631", "新村路3号"), "陈静", _number(5))
+        sync_now(b)
+        hid = _household(a, GRID_A, "0632", "凤凰小区8栋")
+        nameless = _resident(a, hid, "杨帆", None)
+        later = _resident(a, hid, "张三", None)
+        sync_now(a)
+        _correct(a, nameless, _number(5))
+        sync_now(a)
+        assert ("resident", nameless, "id_number_taken") in _refused(a)
+        assert _live_residents(any_server, _number(5)) == [elsewhere]
+        _correct(a, later, _number(6))
+        sync_now(a)
+        again = _resident(b, _household(b, GRID_B, "0633", "新村路4号"), "李四", _number(6))
+        sync_now(b)
+        assert ("resident", again, "id_number_taken") in _refused(b)
+        assert _live_residents(any_server, _number(6)) == [later]
+    finally:
+        a.close()
+        b.close()

@@ -29,10 +29,20 @@ Stats = dict[str, int]
 Key = tuple[str, str]
 # Why the server may refuse a change for good, and only after an edge of the run that can
 # cause it: a record moved out of the pusher's grids, its grid taken from the user, the
-# record deleted and purged, or a restore re-send after a purge (`restore_expired`).
+# record deleted and purged, a restore re-send after a purge (`restore_expired`), or a
+# natural key another record holds (a move, or a 户号 or ID number corrected in place).
 REFUSAL_CODES = frozenset(
-    {"out_of_scope", "record_deleted", "left_scope", "household_no_taken", "restore_expired"}
+    {
+        "out_of_scope",
+        "record_deleted",
+        "left_scope",
+        "household_no_taken",
+        "id_number_taken",
+        "restore_expired",
+    }
 )
+# The refusals a natural key corrected in place explains (and only those).
+KEY_CODES = frozenset({"household_no_taken", "id_number_taken"})
 # Household fields the machine writes and follows (conflicts about them are checked).
 TRACKED = frozenset({"address", "note", "head_name", "phone", "grid_code", "name"})
 # Children and the field naming their parent (case 5: they live in their parent's grid).
@@ -86,18 +96,24 @@ def check_late_deliveries(m: Any) -> None:
                 assert late.status in allowed, (name, what, late.status, late.body[:300])
 
 
-def refusals_allowed(m: Any) -> bool:
+def refusals_allowed(m: Any, code: str = "") -> bool:
+    if code in KEY_CODES and m.key_edits:
+        return True
     return bool(m.moves or m.scope_changes or m.purges)
 
 
 def check_refused(m: Any, name: str, ws: Workspace) -> None:
     """A change the server refused for good stays readable on the laptop (its entry, with
-    the reason), and only for the reasons an edge of the run explains."""
-    for row in outbox_rows(ws):
-        if row.status != "rejected":
+    the reason), and only for the reasons an edge of the run explains. A record whose
+    create was refused for its natural key does not exist on the server, so a later change
+    of it that was waiting on the laptop is refused as one of a missing record."""
+    rows = [r for r in outbox_rows(ws) if r.status == "rejected"]
+    codes = [(r, (r.last_error or "").split(":", 1)[0]) for r in rows]
+    never_made = {(r.entity, r.record_id) for r, c in codes if r.op == "create" and c in KEY_CODES}
+    for row, code in codes:
+        if code in ("out_of_scope", "record_deleted") and (row.entity, row.record_id) in never_made:
             continue
-        code = (row.last_error or "").split(":", 1)[0]
-        assert refusals_allowed(m) and code in REFUSAL_CODES, (
+        assert refusals_allowed(m, code) and code in REFUSAL_CODES, (
             name,
             row.op,
             row.entity,

@@ -11,7 +11,10 @@ besides everyday offline work, each a rule of the machine.
 - an edit made while a sync runs (after its push, before its pull), then a second edit of
   the same record once the colleague's change has been pulled;
 - a laptop set up offline with `init` (no district key) that registers a household another
-  laptop registers too, then enrolls, sometimes after a mistyped username.
+  laptop registers too, then enrolls, sometimes after a mistyped username;
+- a household's 户号 or a resident's ID number corrected in place (the register's edit),
+  onto a fresh value, onto one a record on another laptop holds, or onto one another
+  laptop registers meanwhile.
 
 The same household registered on two laptops with different fields filled, and 户号 typed
 with full-width digits, come from `register_household` in test_convergence.py.
@@ -33,13 +36,13 @@ from hypothesis.stateful import rule
 from gridworker.domain import ids
 from gridworker.domain.errors import DomainError
 from gridworker.protocol import PullRequest, PullResponse
-from gridworker.services import register
+from gridworker.services import register, register_edit
 from gridworker.services.attachments import attach
 from gridworker.services.syncing import client_for, enroll, list_conflicts, resolve_conflict
 from gridworker.services.syncing import sync_now as services_sync_now
 from gridworker.services.workspace import ServiceError, init_profile
 from gridworker.storage.keyvault import KdfParams
-from gridworker.storage.models import HouseholdRow
+from gridworker.storage.models import HouseholdRow, ResidentRow
 from gridworker.sync.client import SyncClient, SyncError, make_transport
 from gridworker.sync.engine import SyncEngine
 from gridworker.sync.faults import FaultPlan, FaultyAdapter, HeldRequests
@@ -96,7 +99,10 @@ EDGES = (
     "resolve",
     "edit_while_syncing",
     "offline_laptop",
+    "edit_natural_keys",
 )
+# The laptops whose grids a racing registration may use, and how a new key is chosen.
+KEY_CHOICES = ("fresh", "held", "racing")
 
 
 class EdgeOps:
@@ -341,6 +347,83 @@ class EdgeOps:
         if offline_id is not None:
             m.rekeyed(offline_id, ids.household_id(ws.id_secret, GRID_A, m.household_no(no)), ws)
         m.stats["laptops set up offline, then enrolled"] += 1
+
+    # --- natural keys corrected in place --------------------------------------------------
+
+    def edit_natural_keys(self, data: st.DataObject) -> None:
+        """A household's 户号 or a resident's ID number corrected in place, as the register's
+        edit does it (checked against what the laptop holds): onto a fresh value, onto the
+        value a record on another laptop holds (which this laptop may not have yet), or onto
+        one another laptop registers meanwhile. The server keeps one live household per grid
+        and 户号 and one live resident per ID number: the second to arrive is refused
+        visibly (`household_no_taken`, `id_number_taken`)."""
+        m: Any = self
+        who = data.draw(st.sampled_from(["a", "a2", "b", "sup"]), label="who")
+        other = data.draw(st.sampled_from(["a", "a2", "b", "sup"]), label="other laptop")
+        household = data.draw(st.booleans(), label="household")
+        how = data.draw(st.sampled_from(KEY_CHOICES), label="new key")
+        no = data.draw(st.integers(7, 99), label="household no")
+        model = HouseholdRow if household else ResidentRow
+        rid = m.pick(data, who, model)
+        theirs = m.pick(data, other, model)
+        if rid is None or other == who:
+            return
+        with m.ws[who].read() as s:
+            row = s.get(model, rid)
+            if row is None:
+                return
+            grid = row.grid_code
+            field = "household_no" if household else "id_number"
+            seen = getattr(row, field)
+        if how == "held":
+            if theirs is None:
+                return
+            with m.ws[other].read() as s:
+                held = s.get(model, theirs)
+                value = getattr(held, field) if held is not None else None
+            if not value or (household and held is not None and held.grid_code != grid):
+                return
+        elif household:
+            value = m.household_no(no)
+        else:
+            value = m.fresh_id_number()
+        if value == seen:
+            return
+        try:
+            register_edit.apply_edit(m.ws[who], model.__entity__, rid, {field: value})
+        except (ServiceError, DomainError):
+            m.stats[f"{field} corrections refused locally"] += 1
+            return
+        m.wrote(who, model.__entity__, rid, {field: value}, seen={field: seen})
+        m.key_edits += 1
+        m.stats[f"{field} corrected in place ({how})"] += 1
+        if how == "racing":
+            self._register_racing(data, other, household, grid, value)
+
+    def _register_racing(
+        self, data: st.DataObject, other: str, household: bool, grid: str, value: str
+    ) -> None:
+        """Another laptop registers, before any sync, the 户号 or ID number just given."""
+        m: Any = self
+        if household:
+            if grid not in (m.ws[other].actor.grids or [grid]):
+                return
+            hid = m.register(m.ws[other], other, grid, value, {"note": m.unique("同号")})
+            registered = hid is not None
+        else:
+            hid = m.pick(data, other, HouseholdRow)
+            if hid is None:
+                return
+            try:
+                person = register.ResidentInput(name="周敏", id_number=value)
+                rid = register.add_resident(m.ws[other], hid, person)
+            except (ServiceError, DomainError):
+                return
+            m.created.setdefault(("resident", rid), other)
+            m.wrote(other, "resident", rid, {"name": "周敏"})
+            registered = True
+        if registered:
+            m.stats[f"{'户号' if household else 'ID number'} registered meanwhile elsewhere"] += 1
 
 
 def reset_scopes(db_url: str) -> None:

@@ -205,6 +205,7 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             self.late_uploads = 0
             self.moves = moved
             self.scope_changes: set[str] = set()
+            self.key_edits = 0  # 户号 and ID numbers corrected in place
 
         @initialize()
         def enroll_clients(self) -> None:
@@ -243,6 +244,9 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             """A 户号 from this example's small set: two laptops often register the same
             one, while examples (which share the server) never meet each other's."""
             return f"{self.example % 10_000:04d}{no:02d}"
+
+        def fresh_id_number(self) -> str:
+            return id_number(next(SERIAL))
 
         def unique(self, text: str) -> str:
             return f"{text}{next(SERIAL)}"
