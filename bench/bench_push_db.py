@@ -8,8 +8,11 @@ after one warm-up round; each round reports the wall time of the pushes, this pr
 CPU (route, decode, push, inserts, commit; the test client's own share is small) and, on
 PostgreSQL, the cluster's CPU (postmaster and backends).
 
-    copy         server/bulk.py as it is: COPY on PostgreSQL (executemany on SQLite)
-    executemany  bulk.USE_COPY off: SQLAlchemy's executemany, the path before round 3
+    copy           as it is: COPY on PostgreSQL (executemany on SQLite, bulk.py), the body
+                   decoded by msgspec (push_body.py)
+    executemany    bulk.USE_COPY off: SQLAlchemy's executemany, the path before round 3
+    pydantic-body  push_body.decode off: the body parsed and validated by FastAPI and
+                   pydantic as before round 3 (COPY on)
 
 With --profile, the run is repeated under py-spy (one variant, one round) and the share
 of named functions in `apply_push`'s samples is printed (the moved-in household check,
@@ -42,7 +45,7 @@ from gridworker.process import tune_gc
 DEVICE = "0f6c1d6e-1111-4222-8333-944455556666"
 OTHER_DEVICE = "0f6c1d6e-1111-4222-8333-944455557777"
 BATCH = 500
-VARIANTS = ("copy", "executemany")
+VARIANTS = ("copy", "executemany", "pydantic-body")
 # Functions whose share of apply_push's samples --profile reports (py-spy frame names).
 PROFILED = (
     "apply_push",
@@ -167,8 +170,24 @@ def one_push(
     return {"wall_s": wall, "cpu_s": cpu, "pg_cpu_s": pg_cpu, "applied": applied}
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+def _decode_now() -> Any:
+    from gridworker.server.api import push_body
+
+    return push_body.decode
+
+
+_DECODE = _decode_now()
+
+
+def _use(variant: str) -> None:
     from gridworker.server import bulk
+    from gridworker.server.api import push_body
+
+    bulk.USE_COPY = variant != "executemany"
+    push_body.decode = _DECODE if variant != "pydantic-body" else lambda body: None  # type: ignore[assignment]
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory(prefix="gw-bench-push-") as tmp_name:
         tmp = Path(tmp_name)
@@ -192,13 +211,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     + args.variants[: r % len(args.variants)]
                 )
                 for variant in order:
-                    bulk.USE_COPY = variant == "copy"
+                    _use(variant)
                     result = one_push(backend, args.pg, bodies, tmp, before)
                     assert result["applied"] == len(mutations), result
                     if r:
                         rounds[variant].append(result)
                     print(f"  {backend} {variant} round {r}: {result}", file=sys.stderr)
-            bulk.USE_COPY = True
+            _use("copy")
             out[backend] = {v: _summary(rs, len(mutations)) for v, rs in rounds.items()}
         out["load_end"] = common.loadavg()
         return out
@@ -262,7 +281,7 @@ def _load(values: list[float] | None) -> str:
 
 def markdown(data: dict[str, Any]) -> str:
     lines = [
-        "## The push's server side in process: COPY against executemany (issue 23, round 3)",
+        "## The push's server side in process: round 3's paths against the old (issue 23)",
         "",
         f"{data['started']} · {data['mutations']:,} creates in {data['bodies']} bodies "
         f"({data['moved_in']} households moved into the first grid first); "
