@@ -170,6 +170,30 @@ def one_push(
     return {"wall_s": wall, "cpu_s": cpu, "pg_cpu_s": pg_cpu, "applied": applied}
 
 
+def decode_stage(bodies: list[bytes], n: int, rounds: int) -> dict[str, Any]:
+    """The body alone: FastAPI's way (json.loads, then PushRequest validated) against
+    push_body.decode, alternated in this process, µs per mutation."""
+    from bench.stages_db import per_item, time_variants
+    from gridworker.protocol import PushRequest
+
+    decode = _DECODE
+
+    def pydantic() -> None:
+        for body in bodies:
+            PushRequest.model_validate(json.loads(body))
+
+    def msgspec() -> None:
+        for body in bodies:
+            assert decode(body) is not None
+
+    return per_item(
+        time_variants(
+            {"json.loads + model_validate": pydantic, "push_body.decode": msgspec}, rounds
+        ),
+        n,
+    )
+
+
 def _decode_now() -> Any:
     from gridworker.server.api import push_body
 
@@ -219,6 +243,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     print(f"  {backend} {variant} round {r}: {result}", file=sys.stderr)
             _use("copy")
             out[backend] = {v: _summary(rs, len(mutations)) for v, rs in rounds.items()}
+        out["decode"] = decode_stage(bodies, len(mutations), max(args.rounds, 5))
         out["load_end"] = common.loadavg()
         return out
 
@@ -299,6 +324,17 @@ def markdown(data: dict[str, Any]) -> str:
                 v = s.get(key)
                 cells.append(f"{v['median']:.1f} ({v['min']:.1f}–{v['max']:.1f})" if v else "–")
             lines.append(f"| {backend} | {variant} | " + " | ".join(cells) + " |")
+    if "decode" in data:
+        lines += [
+            "",
+            "The body alone, in this process (µs per mutation, median of the rounds):",
+            "",
+        ]
+        lines += ["| decode | wall | CPU |", "|---|---|---|"]
+        lines += [
+            f"| {k} | {v['us']:.2f} ({v['min_us']:.2f}–{v['max_us']:.2f}) | {v['cpu_us']:.2f} |"
+            for k, v in data["decode"].items()
+        ]
     if "profile" in data:
         p = data["profile"]
         lines += [

@@ -165,6 +165,7 @@ def test_the_fast_decode_takes_only_what_pydantic_takes_and_gives_the_same(raw: 
     assert slow is not None, raw
     assert same_values(fast, slow), raw
     assert fields_set(fast) == fields_set(slow), raw
+    assert fast == slow and fast.model_dump_json() == slow.model_dump_json(), raw
 
 
 def test_odd_bodies_go_the_slow_way_or_decode_alike() -> None:
@@ -223,6 +224,7 @@ def test_odd_bodies_go_the_slow_way_or_decode_alike() -> None:
         slow = reference(raw)
         assert slow is not None, text[:200]
         assert same_values(fast, slow) and fields_set(fast) == fields_set(slow), text[:200]
+        assert fast == slow and fast.model_dump_json() == slow.model_dump_json(), text[:200]
 
 
 # --- through HTTP: the route with the fast path against the route without it --------------

@@ -5,8 +5,8 @@ FastAPI reads a push body with `json.loads` and validates the result into `PushR
 model by model (4.9 µs a mutation in issue 23's baseline; msgspec 1.3). Here a body
 sent as `application/json` is first decoded by msgspec into Structs that carry the same
 constraints as the models (`PushRequest`, `Mutation` in protocol.py), and the models are
-built from them without validating again (`model_construct`, with only the keys the
-body gave, so their `model_fields_set` is the same). msgspec is stricter than pydantic
+built from them without validating again (as `model_construct` builds them, with only
+the keys the body gave in `model_fields_set`). msgspec is stricter than pydantic
 (no "1" for 1, no 1.0 for an integer field, no NaN, no UTF-16, no lone surrogate): every
 body it refuses, whatever the reason, goes to the route exactly as before (FastAPI's own
 handler: the same answer, status and error code), so the fast path only ever takes
@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from fastapi import Request
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.types import Message
 
@@ -66,13 +67,64 @@ class _Push(msgspec.Struct, kw_only=True):
 
 
 _DECODER = msgspec.json.Decoder(_Push)
-_MUTATION_FIELDS = tuple(_Mutation.__struct_fields__)
-_PUSH_FIELDS = tuple(_Push.__struct_fields__)
+_REQUIRED = (
+    "mutation_id",
+    "op",
+    "entity",
+    "record_id",
+    "grid_code",
+    "base_version",
+    "schema_version",
+    "payload",
+)
+_OPTIONAL = tuple(
+    (name, Mutation.model_fields[name].default)
+    for name in ("full_state", "bases", "restored_version", "seen")
+)
+_set = object.__setattr__
+# A field added to the models must be added here too (to the Structs and to `_mutation`).
+if (
+    tuple(Mutation.model_fields) != (*_REQUIRED, *(name for name, _ in _OPTIONAL))
+    or tuple(Mutation.model_fields) != _Mutation.__struct_fields__
+    or tuple(PushRequest.model_fields) != _Push.__struct_fields__
+):
+    raise RuntimeError("push_body: the Structs no longer match protocol.Mutation/PushRequest")
 
 
-def _given(struct: msgspec.Struct, fields: tuple[str, ...]) -> dict[str, Any]:
-    values = {f: getattr(struct, f) for f in fields}
-    return {f: v for f, v in values.items() if v is not msgspec.UNSET}
+def _model(cls: type[BaseModel], values: dict[str, Any], given: set[str]) -> Any:
+    """A validated-looking model of `cls` from values already checked, as pydantic's
+    `model_construct` makes it (its __dict__ in field order, the fields given, no extra,
+    no private state) without its per-field loop: that loop cost more than msgspec's whole
+    decode (7.6 against 1.8 µs a mutation)."""
+    model = cls.__new__(cls)
+    _set(model, "__dict__", values)
+    _set(model, "__pydantic_fields_set__", given)
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def _mutation(m: _Mutation) -> Mutation:
+    values = {
+        "mutation_id": m.mutation_id,
+        "op": m.op,
+        "entity": m.entity,
+        "record_id": m.record_id,
+        "grid_code": m.grid_code,
+        "base_version": m.base_version,
+        "schema_version": m.schema_version,
+        "payload": m.payload,
+    }
+    given = set(_REQUIRED)
+    for name, default in _OPTIONAL:
+        value = getattr(m, name)
+        if value is msgspec.UNSET:
+            values[name] = default
+        else:
+            values[name] = value
+            given.add(name)
+    found: Mutation = _model(Mutation, values, given)
+    return found
 
 
 def decode(body: bytes) -> PushRequest | None:
@@ -82,11 +134,19 @@ def decode(body: bytes) -> PushRequest | None:
         push = _DECODER.decode(body)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
         return None
-    fields = _given(push, _PUSH_FIELDS)
-    fields["mutations"] = [
-        Mutation.model_construct(**_given(m, _MUTATION_FIELDS)) for m in push.mutations
-    ]
-    return PushRequest.model_construct(**fields)
+    given = {"device_id", "mutations"}
+    epoch = push.epoch
+    if epoch is msgspec.UNSET:
+        epoch = None
+    else:
+        given.add("epoch")
+    values = {
+        "device_id": push.device_id,
+        "epoch": epoch,
+        "mutations": [_mutation(m) for m in push.mutations],
+    }
+    found: PushRequest = _model(PushRequest, values, given)
+    return found
 
 
 def decoded(request: Request) -> PushRequest:
