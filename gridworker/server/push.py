@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
@@ -48,6 +48,7 @@ from gridworker.protocol import (
 from gridworker.server import (
     audit,
     authz,
+    bulk,
     departures,
     handover,
     meta,
@@ -326,7 +327,7 @@ def apply_push(
             outcomes.append(outcome)
             counts[outcome.status] += 1
         if logs:
-            s.execute(insert(_LOG_TABLE), logs)  # one executemany
+            bulk.insert_rows(s, _LOG_TABLE, logs)  # one COPY (PostgreSQL) or executemany
         if request.mutations:
             device.last_mutation_id = max(
                 last_before, max(m.mutation_id for m in request.mutations)
@@ -429,9 +430,10 @@ class _Records:
     batch creates; a key it was never asked about, or any key after `forget`, goes to
     the session as before.
 
-    Plain creates are not ORM objects: their rows wait in `pending` and go in with one
-    executemany (`insert_pending`), which a push of thousands of new records needs (the
-    unit of work cost more than the rest of the create). Anything that may read a
+    Plain creates are not ORM objects: their rows wait in `pending` and go in at once
+    (`insert_pending`: COPY on PostgreSQL, one executemany on SQLite, bulk.py), which a
+    push of thousands of new records needs (the unit of work cost more than the rest of
+    the create). Anything that may read a
     record from the database first inserts what is pending (`_apply_one`), and so does
     asking for a pending key here, so no query misses a record the batch created.
     """
@@ -510,7 +512,7 @@ class _Records:
 
     def insert_pending(self) -> None:
         if self.pending:
-            self.s.execute(insert(_RECORD_TABLE), list(self.pending.values()))
+            bulk.insert_rows(self.s, _RECORD_TABLE, list(self.pending.values()))
             self.inserted.update(self.pending)
             self.pending.clear()
 

@@ -78,6 +78,13 @@ def square(x: float, y: float) -> dict[str, Any]:
 
 @pytest.fixture
 def app(settings: Settings) -> Iterator[FastAPI]:
+    application = build_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+def build_app(settings: Settings) -> FastAPI:
+    """The test district's server: three grids, a department and one user per role."""
     application = create_app(settings)
     with transaction(application.state.sessions) as s:
         import_grids(
@@ -108,8 +115,7 @@ def app(settings: Settings) -> Iterator[FastAPI]:
             create_user(
                 s, settings=settings, username=username, password=PASSWORD, role=role, **kwargs
             )
-    yield application
-    application.state.engine.dispose()
+    return application
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
@@ -16,7 +16,10 @@ from gridworker.protocol import (
     PushRequest,
     PushResponse,
 )
+from gridworker.server.api import push_body
 from gridworker.server.api.deps import CallerDep, SessionsDep, SettingsDep
+from gridworker.server.caller import Caller
+from gridworker.server.core.config import Settings
 from gridworker.server.errors import error_responses
 from gridworker.server.fetch import fetch_records
 from gridworker.server.pull import build_pull
@@ -32,15 +35,9 @@ async def raw_body(request: Request) -> bytes:
     return await request.body()
 
 
-@router.post("/push", response_model=PushResponse, responses=ERRORS)
-def push(
-    body: PushRequest,
-    caller: CallerDep,
-    sessions: SessionsDep,
-    settings: SettingsDep,
-    raw: Annotated[bytes, Depends(raw_body)],
+def _push(
+    body: PushRequest, caller: Caller, sessions: Any, settings: Settings, raw: bytes
 ) -> PushResponse:
-    """Apply a batch of mutations idempotently; one outcome per mutation."""
     response = apply_push(sessions, caller, body, settings, text_clean=text_is_clean(raw))
     outcomes = Counter(o.status for o in response.outcomes)
     rejected = Counter(o.code for o in response.outcomes if o.status == "rejected")
@@ -53,6 +50,38 @@ def push(
         f", rejected {dict(rejected)}" if rejected else "",
     )
     return response
+
+
+def push_decoded(
+    body: Annotated[PushRequest, Depends(push_body.decoded)],
+    caller: CallerDep,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    raw: Annotated[bytes, Depends(raw_body)],
+) -> PushResponse:
+    """The push of a body msgspec decoded (push_body.py): the same as `push`."""
+    return _push(body, caller, sessions, settings, raw)
+
+
+def push(
+    body: PushRequest,
+    caller: CallerDep,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    raw: Annotated[bytes, Depends(raw_body)],
+) -> PushResponse:
+    """Apply a batch of mutations idempotently; one outcome per mutation."""
+    return _push(body, caller, sessions, settings, raw)
+
+
+router.add_api_route(
+    "/push",
+    push,
+    methods=["POST"],
+    response_model=PushResponse,
+    responses=ERRORS,
+    route_class_override=push_body.fast_route(push_decoded),
+)
 
 
 @router.post("/pull", response_model=PullResponse, responses=ERRORS)
