@@ -59,11 +59,12 @@ def new_draft(ws: Workspace, code: str) -> dict[str, Any]:
 
 
 def check_draft(data: dict[str, Any]) -> ChecklistTemplate:
-    """The template the draft makes, or ServiceError naming what is wrong and where."""
+    """The template the draft makes, or ServiceError naming what is wrong and where (the
+    group and the item as people read them), in the reader's language."""
     try:
-        return template_from_data(data, "草稿")
+        return template_from_data(data, "draft")
     except ChecklistError as exc:
-        raise ServiceError("checklist_invalid", detail=str(exc).removeprefix("草稿: ")) from None
+        raise ServiceError("checklist_invalid", detail=exc.problem) from None
 
 
 def publish_draft(ws: Workspace, data: dict[str, Any], *, lang: str = "zh_CN") -> dict[str, Any]:

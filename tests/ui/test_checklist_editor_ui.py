@@ -17,6 +17,7 @@ from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import TaskManager
 from tests.e2e.conftest import LiveServer, enrolled, live_server  # noqa: F401
 from tests.e2e.test_checklist_editor_e2e import add_admin
+from tests.ui.audit import untranslated
 from tests.ui.conftest import grab
 
 
@@ -86,3 +87,36 @@ def test_edit_preview_and_publish(qtbot: QtBot, admin_session: AppSession) -> No
     listed = {e["code"]: e["current"] for e in reply}
     assert listed["fire_safety"] == 2
 
+
+def test_a_refused_draft_is_named_in_chinese(qtbot: QtBot, admin_session: AppSession) -> None:
+    """Proves a draft the rules refuse is named in Chinese on the editor screen — the group
+    and the item as the tree shows them, the field by the form's own name — with no English
+    anywhere on the screen (the walk's audit), at 1280 and at 1366×768; screenshots."""
+    screen = ChecklistEditorScreen(admin_session)
+    screen.setStyleSheet(STYLE + screen.styleSheet())
+    screen.resize(1280, 800)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.template.setCurrentIndex(screen.template.findData("fire_safety"))
+    second = screen.tree.topLevelItem(1)
+    assert second is not None
+    item = second.child(0)
+    group, code = second.text(0), item.text(1)  # the tree is rebuilt after each change
+    screen.tree.setCurrentItem(item)
+    screen.text_zh.setText("")
+    screen.text_zh.editingFinished.emit()
+    assert screen.message.text() == (
+        f"检查表不符合格式要求：第2个分组“{group}”第1项 {code}，“内容（中文）”不能为空"
+    )
+    assert untranslated(screen, "checklist editor") == []
+    qtbot.wait(200)
+    grab(screen, "checklist-editor-refused")
+    screen.resize(1366, 768)
+    qtbot.wait(200)
+    assert screen.message.isVisible() and screen.message.width() <= screen.width()
+    grab(screen, "checklist-editor-refused-1366")
+    screen.tree.setCurrentItem(screen.tree.topLevelItem(1).child(0))
+    screen.code.setText("fs-01")
+    screen.code.editingFinished.emit()
+    assert "，“编码”“fs-01”应为大写字母和数字、用连字符分段，如 FS-ELEC-01" in screen.message.text()
+    assert untranslated(screen, "checklist editor") == []
