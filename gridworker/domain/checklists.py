@@ -11,7 +11,6 @@ source of truth, this module only has to agree with their codes.
 
 from __future__ import annotations
 
-import json
 import math
 import operator
 import re
@@ -19,10 +18,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from gridworker.domain.enums import DangerGrade, HazardKind, PremisesType
-from gridworker.domain.errors import BiText, DetailedError
+from gridworker.domain.errors import BiText, CodedError, DetailedError
 from gridworker.resources import resource
 
 # The codes a template may name are the domain's own (one copy, in domain.enums): a
@@ -44,18 +42,27 @@ LANGS = ("zh", "en")
 
 SCHEMA_FILE = "schema.json"  # lives beside the templates but is not one
 
-_TEMPLATE_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-_ITEM_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 
-_TEMPLATE_KEYS = {"code", "version", "kind", "title", "applies_to", "source", "sections"}
-_SECTION_KEYS = {"code", "title", "items"}
-_ITEM_REQUIRED = {"code", "text", "answer", "severity", "photo", "opens_rectification"}
-_ITEM_OPTIONAL = {"hint", "unit", "fail_if", "fail_if_older_than_days", "rectification"}
-_ITEM_OPTIONAL |= {"applies_to", "only_grade", "required"}
+class ChecklistError(CodedError, ValueError):
+    """A template that cannot be used. `problem` says what is wrong and where (the group and
+    the item as people read them, `checklist_words`) in Chinese and English; `source` is
+    the file or document, which the server command and the log show and the editor does
+    not. ``message(lang)`` is the source and the problem in that language; str() is the
+    English, for logs."""
 
+    def __init__(
+        self, en: str, zh: str, *, source: str | None = None, code: str = "checklist_invalid"
+    ) -> None:
+        self.problem = BiText(zh, en)
+        self.source = source
+        super().__init__(
+            code,
+            zh=f"{source}：{zh}" if source else zh,
+            en=f"{source}: {en}" if source else en,
+        )
 
-class ChecklistError(ValueError):
-    """A template that cannot be used; the message names the file and the item."""
+    def __str__(self) -> str:
+        return self.message("en")
 
 
 class AnswerError(DetailedError, ValueError):
@@ -271,12 +278,19 @@ def load_template(path: Path | str) -> ChecklistTemplate:
     try:
         raw = path.read_text(encoding="utf-8-sig")  # tolerate a BOM from Windows editors
     except OSError as exc:
-        raise ChecklistError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    try:
-        data = json.loads(raw, object_pairs_hook=_refuse_duplicate_keys)
-    except ValueError as exc:
-        raise ChecklistError(f"{path}: not valid JSON: {exc}") from exc
-    return _Parser(path).template(data)
+        reason = exc.strerror or str(exc)
+        raise ChecklistError(
+            f"cannot read: {reason}", f"无法读取（{reason}）", source=str(path)
+        ) from exc
+    return template_from_text(raw, path)
+
+
+def template_from_text(raw: str, path: Path) -> ChecklistTemplate:
+    """A template from a file's text (the loader's rules; the schema is the publisher's)."""
+    # Imported here: the parser builds this module's dataclasses.
+    from gridworker.domain.checklist_parser import Parser, parse_json
+
+    return Parser(path).template(parse_json(raw, str(path)))
 
 
 def load_all(*folders: Path | str) -> dict[tuple[str, int], ChecklistTemplate]:
@@ -284,7 +298,9 @@ def load_all(*folders: Path | str) -> dict[tuple[str, int], ChecklistTemplate]:
     found: dict[tuple[str, int], ChecklistTemplate] = {}
     for folder in [Path(f) for f in folders] or [resource("checklists")]:
         if not folder.is_dir():
-            raise ChecklistError(f"{folder}: not a folder of checklist templates")
+            raise ChecklistError(
+                "not a folder of checklist templates", "不是存放检查表的文件夹", source=str(folder)
+            )
         for path in sorted(folder.glob("*.json")):
             if path.name == SCHEMA_FILE:
                 continue
@@ -293,8 +309,11 @@ def load_all(*folders: Path | str) -> dict[tuple[str, int], ChecklistTemplate]:
             other = found.get(key)
             if other is not None and other != template:
                 raise ChecklistError(
-                    f"{path}: {template.code} version {template.version} differs from the one"
-                    f" in {other.path}; publish a changed template under a new version"
+                    f"{template.code} version {template.version} differs from the one"
+                    f" in {other.path}; publish a changed template under a new version",
+                    f"检查表 {template.code} 第{template.version}版与 {other.path} 中的同一版"
+                    "内容不同；修改过的检查表请作为新的一版发布",
+                    source=str(path),
                 )
             found.setdefault(key, template)
     return found
@@ -314,244 +333,11 @@ def get(code: str, version: int, *folders: Path | str) -> ChecklistTemplate:
     try:
         return load_all(*folders)[(code, version)]
     except KeyError:
-        raise ChecklistError(f"no checklist template {code} version {version}") from None
-
-
-# Validation ---------------------------------------------------------------------
-
-
-def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"key {key!r} appears twice in one object")
-        result[key] = value
-    return result
-
-
-class _Parser:
-    """Turns parsed JSON into dataclasses, raising ChecklistError with a location."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def error(self, where: str, message: str) -> ChecklistError:
-        return ChecklistError(
-            f"{self.path}: {where}: {message}" if where else f"{self.path}: {message}"
-        )
-
-    def template(self, data: Any) -> ChecklistTemplate:
-        obj = self.object(data, "", "the template", _TEMPLATE_KEYS, {"$schema"})
-        code = self.string(obj, "code", "", _TEMPLATE_CODE)
-        version = obj["version"]
-        if type(version) is not int or version < 1:
-            raise self.error("", f"version must be a whole number from 1, not {version!r}")
-        kind = self.choice(obj, "kind", "", HAZARD_KINDS)
-        applies_to = self.codes(obj, "applies_to", "", PREMISES_TYPES)
-        sections_raw = obj["sections"]
-        if not isinstance(sections_raw, list) or not sections_raw:
-            raise self.error("", "sections must be a non-empty list")
-        sections: list[Section] = []
-        seen_items: set[str] = set()
-        for index, raw in enumerate(sections_raw, start=1):
-            section = self.section(raw, index, applies_to, kind)
-            if any(s.code == section.code for s in sections):
-                raise self.error(f"section {section.code}", "section code used twice")
-            for item in section.items:
-                if item.code in seen_items:
-                    raise self.error(f"item {item.code}", "item code used twice")
-                seen_items.add(item.code)
-            sections.append(section)
-        return ChecklistTemplate(
-            code=code,
-            version=version,
-            kind=kind,
-            title=self.text(obj, "title", ""),
-            applies_to=applies_to,
-            source=self.string(obj, "source", ""),
-            sections=tuple(sections),
-            path=self.path,
-        )
-
-    def section(self, data: Any, index: int, applies_to: tuple[str, ...], kind: str) -> Section:
-        where = f"section #{index}"
-        if isinstance(data, dict) and isinstance(data.get("code"), str):
-            where = f"section {data['code']}"
-        obj = self.object(data, where, "a section", _SECTION_KEYS, set())
-        code = self.string(obj, "code", where, _TEMPLATE_CODE)
-        items_raw = obj["items"]
-        if not isinstance(items_raw, list) or not items_raw:
-            raise self.error(where, "items must be a non-empty list")
-        items = tuple(
-            self.item(raw, f"{where}, item #{n}", code, applies_to, kind)
-            for n, raw in enumerate(items_raw, start=1)
-        )
-        return Section(code=code, title=self.text(obj, "title", where), items=items)
-
-    def item(
-        self, data: Any, where: str, section: str, applies_to: tuple[str, ...], kind: str
-    ) -> ChecklistItem:
-        if isinstance(data, dict) and isinstance(data.get("code"), str):
-            where = f"item {data['code']}"
-        obj = self.object(data, where, "an item", _ITEM_REQUIRED, _ITEM_OPTIONAL)
-        code = self.string(obj, "code", where, _ITEM_CODE)
-        answer = self.choice(obj, "answer", where, ANSWER_TYPES)
-        opens = self.flag(obj, "opens_rectification", where)
-        item = ChecklistItem(
-            code=code,
-            section=section,
-            text=self.text(obj, "text", where),
-            answer=answer,
-            severity=self.choice(obj, "severity", where, SEVERITIES),
-            photo=self.choice(obj, "photo", where, PHOTO_RULES),
-            opens_rectification=opens,
-            rectification=self.rectification(obj, where, opens),
-            hint=self.text(obj, "hint", where) if "hint" in obj else None,
-            unit=self.unit(obj, where, answer),
-            fail_if=self.fail_if(obj, where, answer),
-            fail_if_older_than_days=self.max_age(obj, where, answer),
-            applies_to=self.codes(obj, "applies_to", where, applies_to, optional=True),
-            only_grade=self.grades(obj, where, kind),
-            required=self.flag(obj, "required", where) if "required" in obj else True,
-        )
-        can_fail = (
-            answer == "yes_no" or bool(item.fail_if) or item.fail_if_older_than_days is not None
-        )
-        if opens and not can_fail:
-            raise self.error(
-                where,
-                f"opens_rectification is true but a {answer} answer without a limit never fails",
-            )
-        return item
-
-    def rectification(
-        self, obj: dict[str, Any], where: str, opens: bool
-    ) -> RectificationDefault | None:
-        if not opens:
-            if "rectification" in obj:
-                raise self.error(where, "rectification given but opens_rectification is false")
-            return None
-        if "rectification" not in obj:
-            raise self.error(where, "rectification is missing but opens_rectification is true")
-        rect = self.object(obj["rectification"], where, "rectification", {"amount", "unit"}, set())
-        unit = self.choice(rect, "unit", where, DEADLINE_UNITS)
-        amount = rect["amount"]
-        if type(amount) is not int or amount < 0:
-            raise self.error(where, f"rectification amount must be a whole number, not {amount!r}")
-        if unit == "same_day" and amount != 0:
-            raise self.error(where, "rectification amount must be 0 when unit is same_day")
-        if unit != "same_day" and amount < 1:
-            raise self.error(where, f"rectification amount must be at least 1 {unit}")
-        return RectificationDefault(amount=amount, unit=unit)
-
-    def unit(self, obj: dict[str, Any], where: str, answer: str) -> Mapping[str, str] | None:
-        if answer != "number":
-            if "unit" in obj:
-                raise self.error(where, f"unit is only for number answers, not {answer}")
-            return None
-        if "unit" not in obj:
-            raise self.error(where, "a number answer needs a unit")
-        if isinstance(obj["unit"], str) and obj["unit"].strip():
-            return {"zh": obj["unit"], "en": obj["unit"]}  # a symbol such as "mm" reads the same
-        return self.text(obj, "unit", where)
-
-    def fail_if(self, obj: dict[str, Any], where: str, answer: str) -> dict[str, float]:
-        if "fail_if" not in obj:
-            return {}
-        if answer != "number":
-            raise self.error(where, f"fail_if is only for number answers, not {answer}")
-        limits = self.object(obj["fail_if"], where, "fail_if", set(), set(_COMPARE))
-        if not limits:
-            raise self.error(where, f"fail_if needs one of {', '.join(_COMPARE)}")
-        for op, limit in limits.items():
-            if type(limit) not in (int, float) or not math.isfinite(limit):
-                raise self.error(where, f"fail_if {op} must be a number, not {limit!r}")
-        return dict(limits)
-
-    def max_age(self, obj: dict[str, Any], where: str, answer: str) -> int | None:
-        if "fail_if_older_than_days" not in obj:
-            return None
-        if answer != "date":
-            raise self.error(
-                where, f"fail_if_older_than_days is only for date answers, not {answer}"
-            )
-        days = obj["fail_if_older_than_days"]
-        if type(days) is not int or days < 1:
-            raise self.error(
-                where, f"fail_if_older_than_days must be a whole number from 1, not {days!r}"
-            )
-        return days
-
-    def grades(self, obj: dict[str, Any], where: str, kind: str) -> tuple[str, ...]:
-        if "only_grade" in obj and kind != "dangerous_building":
-            raise self.error(where, "only_grade is only for dangerous_building templates")
-        return self.codes(obj, "only_grade", where, GRADES, optional=True)
-
-    # Primitive readers
-
-    def object(
-        self, data: Any, where: str, what: str, required: set[str], optional: set[str]
-    ) -> dict[str, Any]:
-        if not isinstance(data, dict):
-            raise self.error(where, f"{what} must be a JSON object")
-        missing = sorted(required - data.keys())
-        if missing:
-            raise self.error(where, f"{what} is missing {', '.join(missing)}")
-        unknown = sorted(data.keys() - required - optional)
-        if unknown:
-            raise self.error(where, f"{what} has unknown field {', '.join(unknown)}")
-        return data
-
-    def string(
-        self, obj: dict[str, Any], key: str, where: str, pattern: re.Pattern[str] | None = None
-    ) -> str:
-        value = obj[key]
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(where, f"{key} must be a non-empty string")
-        if pattern is not None and not pattern.match(value):
-            raise self.error(where, f"{key} {value!r} does not match {pattern.pattern}")
-        return value
-
-    def text(self, obj: dict[str, Any], key: str, where: str) -> dict[str, str]:
-        text = self.object(obj[key], where, key, set(LANGS), set())
-        for lang in LANGS:
-            if not isinstance(text[lang], str) or not text[lang].strip():
-                raise self.error(where, f"{key}.{lang} must be a non-empty string")
-        return dict(text)
-
-    def choice(self, obj: dict[str, Any], key: str, where: str, choices: tuple[str, ...]) -> str:
-        value = obj[key]
-        if value not in choices:
-            raise self.error(
-                where, f"unknown {key} {value!r}; expected one of {', '.join(choices)}"
-            )
-        return str(value)
-
-    def flag(self, obj: dict[str, Any], key: str, where: str) -> bool:
-        value = obj[key]
-        if not isinstance(value, bool):
-            raise self.error(where, f"{key} must be true or false, not {value!r}")
-        return value
-
-    def codes(
-        self,
-        obj: dict[str, Any],
-        key: str,
-        where: str,
-        allowed: tuple[str, ...],
-        optional: bool = False,
-    ) -> tuple[str, ...]:
-        if optional and key not in obj:
-            return ()
-        value = obj[key]
-        if not isinstance(value, list) or not value:
-            raise self.error(where, f"{key} must be a non-empty list")
-        wrong = [v for v in value if v not in allowed]
-        if wrong:
-            raise self.error(where, f"{key} has {wrong!r}, not among {', '.join(allowed)}")
-        if len(set(value)) != len(value):
-            raise self.error(where, f"{key} lists a code twice")
-        return tuple(value)
+        raise ChecklistError(
+            f"no checklist template {code} version {version}",
+            f"没有检查表 {code} 第{version}版",
+            code="checklist_unknown",
+        ) from None
 
 
 # Answers ------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from gridworker.domain.checklist_publish import (
     template_from_data,
 )
 from gridworker.domain.checklists import ChecklistError, ChecklistTemplate
+from gridworker.domain.errors import DomainError
 from gridworker.server import audit
 from gridworker.server.calendar_rules import ReferenceDoc, ReferenceDocRevision
 from gridworker.server.meta import ensure_initialised
@@ -35,20 +36,20 @@ KIND_SIZE = 32  # reference_doc.kind
 
 
 class PublishRefused(ChecklistError):
-    """A refusal with its Chinese words (the HTTP route answers with them); str() stays the
-    English the server command prints."""
+    """A refusal for a publishing reason (a version already known, an item still in use),
+    not the template's format: its words stand alone."""
 
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.zh = zh
+    def __init__(self, en: str, zh: str, *, source: str | None = None) -> None:
+        super().__init__(en, zh, source=source, code="checklist_refused")
 
 
-def zh_message(exc: ChecklistError) -> str:
-    """The Chinese words of a refusal (a schema or loader problem keeps its detail, which
-    names the section and item)."""
+def refusal(exc: ChecklistError, lang: str = "zh_CN") -> str:
+    """What the admin reads of a refusal, without the document's name: a publishing
+    refusal as it is, a format problem after "检查表不符合格式要求：" (`checklist_invalid`),
+    naming the group and the item, in `lang`."""
     if isinstance(exc, PublishRefused):
-        return exc.zh
-    return f"检查表不符合格式要求：{exc}"
+        return exc.problem.label(lang)
+    return DomainError("checklist_invalid", detail=exc.problem).message(lang)
 
 
 def published(session: Session) -> dict[tuple[str, int], tuple[ChecklistTemplate, ReferenceDoc]]:
@@ -97,8 +98,9 @@ def publish_checklist(
     kind = document_kind(code, version)
     if len(kind) > KIND_SIZE:
         raise PublishRefused(
-            f"{source}: the code {code!r} is too long to publish",
+            f"the code {code!r} is too long to publish",
             f"检查表编码 {code} 太长，不能发布",
+            source=source,
         )
     ensure_initialised(session)
     session.flush()
@@ -111,16 +113,18 @@ def publish_checklist(
             return doc, False
         last = max(v for (c, v) in versions if c == code)
         raise PublishRefused(
-            f"{source}: {code} version {version} exists already (shipped with the app or "
+            f"{code} version {version} exists already (shipped with the app or "
             f"published); publish a change as version {last + 1}",
             f"检查表 {code} 第{version}版已经存在（随软件发布或已发布），"
             f"修改请作为第{last + 1}版发布",
+            source=source,
         )
     newer = sorted(v for (c, v) in versions if c == code and v > version)
     if newer:
         raise PublishRefused(
-            f"{source}: {code} version {newer[-1]} is newer; number this one {newer[-1] + 1}",
+            f"{code} version {newer[-1]} is newer; number this one {newer[-1] + 1}",
             f"检查表 {code} 已有更新的第{newer[-1]}版，请把这一版编为第{newer[-1] + 1}版",
+            source=source,
         )
     older = sorted(v for (c, v) in versions if c == code)
     if older:
@@ -134,10 +138,11 @@ def publish_checklist(
                 for item, n in sorted(used.items())
             )
             raise PublishRefused(
-                f"{source}: version {version} drops items that open rectifications still use: "
+                f"version {version} drops items that open rectifications still use: "
                 f"{listed}; keep them until those are closed out",
                 f"第{version}版删去了仍有整改未销号的检查项：{named}。请保留这些检查项，"
                 "待相关整改销号后再删除",
+                source=source,
             )
     now = datetime.now(UTC)
     doc = ReferenceDoc(

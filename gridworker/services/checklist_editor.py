@@ -59,11 +59,12 @@ def new_draft(ws: Workspace, code: str) -> dict[str, Any]:
 
 
 def check_draft(data: dict[str, Any]) -> ChecklistTemplate:
-    """The template the draft makes, or ServiceError naming what is wrong and where."""
+    """The template the draft makes, or ServiceError naming what is wrong and where (the
+    group and the item as people read them), in the reader's language."""
     try:
-        return template_from_data(data, "草稿")
+        return template_from_data(data, "draft")
     except ChecklistError as exc:
-        raise ServiceError("checklist_invalid", detail=str(exc).removeprefix("草稿: ")) from None
+        raise ServiceError("checklist_invalid", detail=exc.problem) from None
 
 
 def publish_draft(ws: Workspace, data: dict[str, Any], *, lang: str = "zh_CN") -> dict[str, Any]:
@@ -76,3 +77,90 @@ def publish_draft(ws: Workspace, data: dict[str, Any], *, lang: str = "zh_CN") -
     reply = client.request("POST", "/api/v1/checklists", json=data, retry=False)
     answer: dict[str, Any] = reply.json()
     return answer
+
+
+# Editing a draft (the editor screen's changes; each is checked by `check_draft` after) --
+
+
+def move(data: dict[str, Any], section: int, item: int | None, step: int) -> tuple[int, int | None]:
+    """Move a group (`item` None) among the groups, or an item within its group, `step`
+    places (-1 up, +1 down); returns its new place. At either end nothing moves: an item
+    does not jump into the next group (a group is a block of the form; an item goes to
+    another one by being added there)."""
+    sections: list[dict[str, Any]] = data["sections"]
+    rows: list[Any] = sections if item is None else sections[section]["items"]
+    here = section if item is None else item
+    there = here + step
+    if not 0 <= there < len(rows):
+        return section, item
+    rows[here], rows[there] = rows[there], rows[here]
+    return (there, None) if item is None else (section, there)
+
+
+def set_text(node: dict[str, Any], key: str, zh: str, en: str) -> None:
+    """A text in both languages (`hint`); both left empty: the item has none. One left
+    empty is kept empty, for the rules to name."""
+    zh, en = zh.strip(), en.strip()
+    if not zh and not en:
+        node.pop(key, None)
+    else:
+        node[key] = {"zh": zh, "en": en}
+
+
+def set_unit(item: dict[str, Any], zh: str, en: str) -> None:
+    """A number item's unit: one symbol for both languages ("mm", or Chinese only: "具"),
+    or a text in each ({"zh": "具", "en": "units"}); both empty: none (the rules then say a
+    number item needs one)."""
+    zh, en = zh.strip(), en.strip()
+    if not zh and not en:
+        item.pop("unit", None)
+    elif not en or en == zh:
+        item["unit"] = zh
+    else:
+        item["unit"] = {"zh": zh, "en": en}
+
+
+def number_or_text(text: str) -> Any:
+    """What was typed as a limit: a whole number, a decimal, or (not a number) the text as
+    typed, for the rules to refuse by name; None when empty."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def set_limits(item: dict[str, Any], limits: dict[str, str]) -> None:
+    """A number item's fail_if from the typed limits by comparison (gt/lt/ge/le; empty
+    ones left out; none at all: no fail_if)."""
+    values = {op: number_or_text(text) for op, text in limits.items()}
+    kept = {op: value for op, value in values.items() if value is not None}
+    if kept:
+        item["fail_if"] = kept
+    else:
+        item.pop("fail_if", None)
+
+
+def set_max_age(item: dict[str, Any], text: str) -> None:
+    """A date item's fail_if_older_than_days (empty: none)."""
+    value = number_or_text(text)
+    if value is None:
+        item.pop("fail_if_older_than_days", None)
+    else:
+        item["fail_if_older_than_days"] = value
+
+
+def set_rectification(item: dict[str, Any], opens: bool, amount: int, unit: str) -> None:
+    """Whether a failed item opens a rectification, and its default term: `amount` of
+    `unit` (same_day: 0 whatever was typed, as the rules require)."""
+    item["opens_rectification"] = opens
+    if opens:
+        item["rectification"] = {"amount": 0 if unit == "same_day" else amount, "unit": unit}
+    else:
+        item.pop("rectification", None)

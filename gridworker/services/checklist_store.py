@@ -88,7 +88,9 @@ def newest(ws: Workspace, code: str) -> ChecklistTemplate:
     """The highest version of `code` (what a new inspection uses)."""
     versions = [t for (c, _v), t in all_templates(ws).items() if c == code]
     if not versions:
-        raise ChecklistError(f"no checklist template {code}")
+        raise ChecklistError(
+            f"no checklist template {code}", f"没有检查表 {code}", code="checklist_unknown"
+        )
     return max(versions, key=lambda t: t.version)
 
 
@@ -97,4 +99,8 @@ def get_template(ws: Workspace, code: str, version: int) -> ChecklistTemplate:
     try:
         return all_templates(ws)[(code, version)]
     except KeyError:
-        raise ChecklistError(f"no checklist template {code} version {version}") from None
+        raise ChecklistError(
+            f"no checklist template {code} version {version}",
+            f"没有检查表 {code} 第{version}版",
+            code="checklist_unknown",
+        ) from None

@@ -678,6 +678,14 @@
         <translation>删除</translation>
     </message>
     <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
         <source>Major item (重大隐患)</source>
         <translation>重大项（重大隐患）</translation>
     </message>
@@ -694,16 +702,24 @@
         <translation>必须拍照</translation>
     </message>
     <message>
-        <source>Text (Chinese)</source>
-        <translation>内容（中文）</translation>
+        <source>Chinese</source>
+        <translation>中文</translation>
     </message>
     <message>
-        <source>Text (English)</source>
-        <translation>内容（英文）</translation>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
     </message>
     <message>
         <source>Draft of version %1</source>
         <translation>第%1版草稿</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
     </message>
     <message>
         <source>The draft follows the rules; the preview shows it.</source>
@@ -2016,6 +2032,77 @@
     <message>
         <source>Photo added</source>
         <translation>已添加照片</translation>
+    </message>
+</context>
+<context>
+    <name>ItemTermsForm</name>
+    <message>
+        <source>A failure opens one, due within</source>
+        <translation>不合格时开整改单，期限</translation>
+    </message>
+    <message>
+        <source>working days</source>
+        <translation>个工作日</translation>
+    </message>
+    <message>
+        <source>working hours</source>
+        <translation>个工作小时</translation>
+    </message>
+    <message>
+        <source>the same day</source>
+        <translation>当日</translation>
+    </message>
+    <message>
+        <source>Hint</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>more than</source>
+        <translation>大于</translation>
+    </message>
+    <message>
+        <source>less than</source>
+        <translation>小于</translation>
+    </message>
+    <message>
+        <source>at least</source>
+        <translation>不小于</translation>
+    </message>
+    <message>
+        <source>at most</source>
+        <translation>不大于</translation>
+    </message>
+    <message>
+        <source>a date older than</source>
+        <translation>超期天数</translation>
+    </message>
+    <message>
+        <source>Number items; a symbol such as mm that reads the same: Chinese only</source>
+        <translation>数值类检查项填写；中英文相同的符号（如 mm）只填中文</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>天（日期类）</translation>
+    </message>
+    <message>
+        <source>Fails when</source>
+        <translation>不合格界限</translation>
+    </message>
+    <message>
+        <source>Rectification</source>
+        <translation>整改期限</translation>
     </message>
 </context>
 <context>

@@ -64,10 +64,32 @@ def test_the_admin_publishes_a_draft_through_the_server(
         broken["sections"][1]["items"] = [dict(i) for i in draft["sections"][1]["items"]]
         broken["sections"][1]["items"][0]["severity"] = "huge"
         code = broken["sections"][1]["items"][0]["code"]
+        text = broken["sections"][1]["items"][0]["text"]["zh"]
+        group = broken["sections"][1]["title"]["zh"]
+        said = (
+            f"第2个分组“{group}”第1项 {code}“{text}”，“重大项”不能是“huge”，应为重大项、一般项之一"
+        )
         with pytest.raises(ServiceError) as invalid:
             checklist_editor.publish_draft(admin, broken)
-        assert invalid.value.message().startswith("检查表不符合格式要求：")
-        assert f"item {code}" in invalid.value.message() and "severity" in invalid.value.message()
+        assert invalid.value.message() == f"检查表不符合格式要求：{said}"
+        assert invalid.value.message("en") == (
+            f"The checklist template is not valid: section {broken['sections'][1]['code']} › "
+            f"item {code} › severity: 'huge' is not one of ['major', 'general']"
+        )
+        with pytest.raises(ServiceError) as checked:
+            checklist_editor.check_draft(broken)
+        assert checked.value.message() == invalid.value.message()
+        # The route itself (past the laptop's check) says the same, in the request's language.
+        for lang, words in (
+            ("zh_CN", invalid.value.message()),
+            ("en", invalid.value.message("en")),
+        ):
+            with pytest.raises(SyncError) as by_route:
+                client_for(admin, lang=lang).request(
+                    "POST", "/api/v1/checklists", json=broken, retry=False
+                )
+            assert by_route.value.status == 422
+            assert by_route.value.message(lang) == words
         added = dict(used, code="FS-NIGHT-01", text={"zh": "夜间安全出口未上锁", "en": "Exits"})
         draft["sections"][0]["items"].append(added)
         with pytest.raises(ServiceError) as not_admin:

@@ -103,9 +103,14 @@ def test_an_item_used_by_an_open_rectification_cannot_go(app: FastAPI) -> None:
     assert publish(app, data)[1] is True
 
 
-def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Proves `publish-checklist` publishes and says so, fails with one line naming the
-    failing item, and `list-checklists --json` lists kinds and versions."""
+    failing item (in English, and in Chinese naming the group and the item under a zh
+    locale, like the other server commands), and `list-checklists --json` lists kinds and
+    versions."""
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
     db = f"sqlite:///{tmp_path / 'server.db'}"
     assert main(["--db", db, "init"]) == 0
     good = version_2()
@@ -122,11 +127,28 @@ def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["--db", db, "publish-checklist", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "item FS-MGMT-01 › photo" in err
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    assert main(["--db", db, "publish-checklist", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "gridworker-server: fire_safety.v2.json：第1个分组“消防管理”第1项 FS-MGMT-01"
+        "“已明确消防安全责任人和管理人”，“拍照”不能是“sometimes”，"
+        "应为不合格时必拍、必须拍照、可选之一\n"
+    )
+    assert main(["--db", db, "publish-checklist", str(tmp_path / "none.json")]) == 1
+    assert "none.json：无法读取（" in capsys.readouterr().err
+    broken["sections"][0]["items"][0]["photo"] = "optional"
+    path.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+    assert main(["--db", db, "publish-checklist", str(path)]) == 0
+    assert capsys.readouterr().out == (
+        "检查表 fire_safety 第3版已从 fire_safety.v2.json 发布，各电脑下次同步时收到\n"
+    )
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
     assert main(["--db", db, "list-checklists", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [(e["code"], e["kind"], e["current"]) for e in listed] == [
         ("dangerous_building", "dangerous_building", 1),
-        ("fire_safety", "fire_safety", 2),
+        ("fire_safety", "fire_safety", 3),
         ("gas_safety", "gas_safety", 1),
     ]
 
@@ -177,3 +199,36 @@ def test_the_publishing_route(app: FastAPI, client: TestClient) -> None:
     assert same.json() == {"code": "fire_safety", "version": 2, "published": False}
     listed = client.get("/api/v1/checklists", headers=login(client, "worker.a")).json()
     assert {e["code"]: e["current"] for e in listed}["fire_safety"] == 2
+
+
+def test_the_route_words_a_format_refusal_in_the_request_language(
+    client: TestClient,
+) -> None:
+    """Proves POST /api/v1/checklists refuses a template the schema or the loader refuses
+    with 422 in Chinese naming the group and the item (no English words), and in English
+    under Accept-Language: en."""
+    admin = login(client, "admin")
+    bad = version_2()
+    bad.pop("_dropped")
+    bad["sections"][0]["items"][0].pop("rectification")
+    refused = client.post("/api/v1/checklists", json=bad, headers=admin)
+    assert refused.status_code == 422
+    assert refused.json()["message"] == (
+        "检查表不符合格式要求：第1个分组“消防管理”第1项 FS-MGMT-01“已明确消防安全责任人和管理人”，"
+        "不合格时开整改单，须填写整改期限"
+    )
+    english = client.post(
+        "/api/v1/checklists", json=bad, headers={**admin, "Accept-Language": "en"}
+    )
+    assert english.json()["message"] == (
+        "The checklist template is not valid: section management › item FS-MGMT-01: "
+        "'rectification' is a required property"
+    )
+    twice = version_2()
+    twice.pop("_dropped")
+    twice["sections"][1]["items"][0]["code"] = "FS-MGMT-01"  # only the loader sees this
+    refused = client.post("/api/v1/checklists", json=twice, headers=admin)
+    assert refused.status_code == 422
+    message = refused.json()["message"]
+    assert message.startswith("检查表不符合格式要求：第2个分组“用电与火源”第1项 FS-MGMT-01")
+    assert message.endswith("检查项编码不能重复") and "item" not in message

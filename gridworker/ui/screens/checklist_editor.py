@@ -3,7 +3,10 @@
 A draft is the newest version of a template renumbered one higher
 (services.checklist_editor.new_draft). The tree shows its groups (sections) and items;
 the form below edits the selected one: an item's code, texts, whether it is a major item
-(severity) and when a photo is asked; groups and items are added and removed. Beside it
+(severity), when a photo is asked, and its terms (hint, a number's unit and fail limits,
+a date's age limit, whether a failure opens a rectification and its default term:
+ui.screens.checklist_terms); groups and items are added, removed and moved up or down
+(an item within its group). Beside it
 the preview is the inspection form itself (ui.widgets.inspection_form.InspectionForm in
 preview mode), rebuilt after each change that the rules accept; a change they refuse
 keeps the last good preview and says why. 发布 sends the draft through the server's
@@ -39,6 +42,7 @@ from gridworker.services.workspace import ServiceError
 from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.screens.base import Screen, heading
+from gridworker.ui.screens.checklist_terms import ItemTermsForm
 from gridworker.ui.session import AppSession
 from gridworker.ui.widgets.inspection_form import InspectionForm
 
@@ -84,6 +88,9 @@ class ChecklistEditorScreen(Screen):
         split.addWidget(self.preview)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
+        # Half each whatever the form's rows would ask for (their size hints grew with the
+        # terms rows; the preview needs its half to lay its items out).
+        split.setSizes([1000, 1000])
         layout.addWidget(split, 1)
         for code, title, version in checklist_editor.codes(session.ws):
             current = self.tr("current version %1").replace("%1", str(version))
@@ -118,11 +125,24 @@ class ChecklistEditorScreen(Screen):
         self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.setObjectName("remove")
         self.remove_button.clicked.connect(self.remove)
-        for button in (self.add_group_button, self.add_item_button, self.remove_button):
+        self.up_button = QPushButton(self.tr("Move up"))
+        self.up_button.setObjectName("move_up")
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button = QPushButton(self.tr("Move down"))
+        self.down_button.setObjectName("move_down")
+        self.down_button.clicked.connect(lambda: self.move_selected(1))
+        for button in (
+            self.add_group_button,
+            self.add_item_button,
+            self.remove_button,
+            self.up_button,
+            self.down_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         box.addLayout(buttons)
         form = QFormLayout()
+        self.form = form
         self.code = QLineEdit()
         self.code.setObjectName("code")
         self.text_zh = QLineEdit()
@@ -140,10 +160,24 @@ class ChecklistEditorScreen(Screen):
         ):
             self.photo.addItem(text, rule)
         form.addRow(self.tr("Code"), self.code)
-        form.addRow(self.tr("Text (Chinese)"), self.text_zh)
-        form.addRow(self.tr("Text (English)"), self.text_en)
-        form.addRow("", self.major)
-        form.addRow(self.tr("Photo"), self.photo)
+        texts = QHBoxLayout()
+        texts.setContentsMargins(0, 0, 0, 0)
+        texts.addWidget(QLabel(self.tr("Chinese")))
+        texts.addWidget(self.text_zh, 3)
+        texts.addWidget(QLabel(self.tr("English")))
+        texts.addWidget(self.text_en, 2)
+        self.text_row = texts
+        form.addRow(self.tr("Text"), texts)
+        photo = QHBoxLayout()
+        photo.setContentsMargins(0, 0, 0, 0)
+        photo.addWidget(self.photo)
+        photo.addSpacing(12)
+        photo.addWidget(self.major)
+        photo.addStretch(1)
+        form.addRow(self.tr("Photo"), photo)
+        self.terms = ItemTermsForm(side)
+        self.terms.add_rows(form)
+        self.terms.changed.connect(self.apply)
         box.addLayout(form)
         for edit in (self.code, self.text_zh, self.text_en):
             edit.editingFinished.connect(self.apply)
@@ -225,6 +259,13 @@ class ChecklistEditorScreen(Screen):
             widget.setEnabled(path is not None)
         self.major.setEnabled(is_item)
         self.photo.setEnabled(is_item)
+        self.up_button.setEnabled(path is not None)
+        self.down_button.setEnabled(path is not None)
+        label = self.form.labelForField(self.text_row)
+        if isinstance(label, QLabel):  # a group has a name, an item a text (the rules' words)
+            label.setText(
+                self.tr("Name") if path is not None and path[1] is None else self.tr("Text")
+            )
         if path is None:
             for edit in (self.code, self.text_zh, self.text_en):
                 edit.clear()
@@ -237,6 +278,7 @@ class ChecklistEditorScreen(Screen):
             if is_item:
                 self.major.setChecked(node.get("severity") == "major")
                 self.photo.setCurrentIndex(_photo_index(node))
+        self.terms.show_item(self.node(path) if path is not None and is_item else None)
         self.filling = False
 
     def apply(self) -> None:
@@ -254,9 +296,22 @@ class ChecklistEditorScreen(Screen):
             node["text"] = text
             node["severity"] = "major" if self.major.isChecked() else "general"
             node["photo"] = self.photo.currentData()
+            self.terms.write(node)
         if self.draft != before:
             self._fill_tree()
             self._refresh_preview()
+
+    def move_selected(self, step: int) -> None:
+        """Move the selected group, or item within its group, one place up or down."""
+        path = self.selected
+        if path is None or self.draft is None:
+            return
+        moved = checklist_editor.move(self.draft, path[0], path[1], step)
+        if moved == path:
+            return
+        self.selected = moved
+        self._fill_tree()
+        self._refresh_preview()
 
     def add_group(self) -> None:
         if self.draft is None:

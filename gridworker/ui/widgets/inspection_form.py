@@ -110,6 +110,10 @@ class InspectionForm(QWidget):
         self.scroll_area.setWidgetResizable(True)
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
+        # The body keeps its layout's minimum size: built before the scroll area had its
+        # size (the checklist editor's first preview), the items were squashed flat into
+        # the visible area instead of scrolling.
+        self.body_layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
         self.scroll_area.setWidget(self.body)
         layout.addWidget(self.scroll_area, 1)
         self.overall_note = QLineEdit()

@@ -14,7 +14,7 @@ from gridworker.domain.checklists import ChecklistError
 from gridworker.domain.permissions import Cap, may
 from gridworker.protocol import ErrorCode
 from gridworker.server.api.deps import CallerDep, SessionsDep
-from gridworker.server.checklists import list_checklists, publish_checklist, zh_message
+from gridworker.server.checklists import list_checklists, publish_checklist, refusal
 from gridworker.server.core.db import transaction
 from gridworker.server.errors import ApiError, error_responses
 
@@ -50,4 +50,4 @@ def post_checklist(
             _prefix, code, version = doc.kind.split(":")
             return {"code": code, "version": int(version), "published": new}
     except ChecklistError as exc:
-        raise ApiError(ErrorCode.validation, zh_message(exc), str(exc)) from None
+        raise ApiError(ErrorCode.validation, refusal(exc), refusal(exc, "en")) from None
