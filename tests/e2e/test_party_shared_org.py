@@ -44,9 +44,10 @@ def test_an_organization_over_two_grids_reaches_an_adviser_of_the_second(
     """Proves the organization reaches the laptop of an adviser who covers only its second
     grid (shown as that grid's organization), that this adviser edits it and the street
     receives the edit, but may neither change its grids nor delete it (its record lives in
-    the first grid: refused on the laptop, before any sync), that dropping the grid from `other_grids` takes it off
-    that laptop, listing it again brings it back, and taking grid B from the adviser's
-    scope takes it off as well; the grid worker of grid B never receives it."""
+    the first grid: refused on the laptop, before any sync), that dropping the grid from
+    `other_grids` takes it off that laptop, listing it again brings it back, and taking
+    grid B from the adviser's scope takes it off as well; the grid worker of grid B never
+    receives it."""
     add_user(live_server, "adviser.b", "adviser", grids=[GRID_B])
     street = enrolled(live_server, tmp_path, "sup.street")
     org = party.save_org(

@@ -114,4 +114,5 @@ def test_an_organizations_conflict_reaches_every_grid_it_covers(
     assert (theirs.status_code, theirs.json()) == (nothing.status_code, nothing.json())
     done = resolve(client, grid_b_sup, conflict_id, choice="local")
     assert done.status_code == 200, done.text
-    assert [r["fields"]["members_count"] for r in fetched(grid_b_sup, "party_org", org["id"])] == [25]
+    stored = fetched(grid_b_sup, "party_org", org["id"])
+    assert [r["fields"]["members_count"] for r in stored] == [25]
