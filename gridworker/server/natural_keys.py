@@ -83,37 +83,52 @@ def id_secret(s: Session) -> bytes:
     return bytes.fromhex(meta.get_id_secret(s))
 
 
-def _moved_into(s: Session, grid: str) -> set[str]:
-    """The ids of households with a Move row into `grid`: read once per grid and
-    transaction (the session's own; a push's many creates ask for the same grids), and
-    added to by every Move this module sees written. A superset is safe (a rolled-back
-    savepoint's move stays listed): `_moved_in_holder` reads the records themselves."""
-    cache: dict[str, set[str]] = s.info.setdefault(_CACHE, {})
+def _moved_into(s: Session, grid: str) -> dict[str, set[str]]:
+    """The households moved into `grid` (a Move row into it) by folded 户号: read once per
+    grid and transaction (the session's own; a push's many creates ask for the same grids,
+    and a grid redrawn may have taken in hundreds), and added to by every Move and 户号 this
+    module sees written. A superset is safe (a rolled-back savepoint's move, a 户号 since
+    changed, stays listed): `_moved_in_holder` reads the records themselves."""
+    cache: dict[str, dict[str, set[str]]] = s.info.setdefault(_CACHE, {})
     if grid not in cache:
-        cache[grid] = set(
-            s.scalars(select(Move.record_id).where(Move.entity == ENTITY, Move.new_grid == grid))
+        moved = sorted(
+            set(
+                s.scalars(
+                    select(Move.record_id).where(Move.entity == ENTITY, Move.new_grid == grid)
+                )
+            )
         )
+        numbers: dict[str, set[str]] = {}
+        for begin in range(0, len(moved), 500):
+            for record_id, data in s.execute(
+                select(Record.id, Record.data).where(
+                    Record.entity == ENTITY,
+                    Record.id.in_(moved[begin : begin + 500]),
+                    Record.grid_code == grid,
+                    Record.deleted.is_(False),
+                )
+            ):
+                numbers.setdefault(fold_key(str(data.get("household_no") or "")), set()).add(
+                    record_id
+                )
+        cache[grid] = numbers
     return cache[grid]
 
 
-def _moved_in_holder(s: Session, grid: str, household_no: str, other_than: str) -> str | None:
+def _note_moved_in(s: Session, grid: str, household_no: str, record_id: str) -> None:
+    _moved_into(s, grid).setdefault(fold_key(household_no), set()).add(record_id)
+
+
+def _moved_in_holder(
+    s: Session, grid: str, household_no: str, other_than: str, lookup: Lookup | None = None
+) -> str | None:
     """The id of a live household moved into `grid` that has this 户号, other than
     `other_than` (the record checked, itself moved in and already written), if any."""
-    moved = sorted(_moved_into(s, grid) - {other_than})
-    if not moved:
-        return None
-    folded = fold_key(household_no)
-    for begin in range(0, len(moved), 500):
-        for record in s.scalars(
-            select(Record).where(
-                Record.entity == ENTITY,
-                Record.id.in_(moved[begin : begin + 500]),
-                Record.grid_code == grid,
-                Record.deleted.is_(False),
-            )
-        ):
-            if fold_key(str(record.data.get("household_no") or "")) == folded:
-                return record.id
+    candidates = _moved_into(s, grid).get(fold_key(household_no), set()) - {other_than}
+    read = lookup or (lambda e, i: s.get(Record, (e, i)))
+    for record_id in sorted(candidates):
+        if _holds(read(ENTITY, record_id), grid, household_no):
+            return record_id
     return None
 
 
@@ -134,7 +149,7 @@ def check_free(
         native = (lookup or (lambda e, i: s.get(Record, (e, i))))(ENTITY, native_id)
         if _holds(native, grid, household_no):
             raise taken()
-    if _moved_in_holder(s, grid, household_no, record_id) is not None:
+    if _moved_in_holder(s, grid, household_no, record_id, lookup) is not None:
         raise taken()
 
 
@@ -161,10 +176,10 @@ def check_create(
     return ids.household_id(secret, grid, household_no) != record_id
 
 
-def moved_in_at_create(s: Session, record_id: str, grid: str, seq: int) -> None:
+def moved_in_at_create(s: Session, record_id: str, grid: str, household_no: str, seq: int) -> None:
     """The Move row of a household made moved in, at its create's number."""
     s.add(Move(seq=seq, entity=ENTITY, record_id=record_id, old_grid=grid, new_grid=grid))
-    _moved_into(s, grid).add(record_id)
+    _note_moved_in(s, grid, household_no, record_id)
 
 
 def after_write(
@@ -188,13 +203,15 @@ def after_write(
         return
     household_no = str(record.data.get("household_no") or "")
     secret = id_secret(s)
-    moved = _moved_into(s, record.grid_code)
-    if GRID in changes:
-        moved.add(record.id)  # the Move row write_changes wrote
+    if GRID in changes:  # the Move row write_changes wrote
+        _note_moved_in(s, record.grid_code, household_no, record.id)
+    elif any(record.id in ids_ for ids_ in _moved_into(s, record.grid_code).values()):
+        _note_moved_in(s, record.grid_code, household_no, record.id)  # a new 户号
     check_free(s, record.id, record.grid_code, household_no, secret=secret, lookup=lookup)
     if ids.household_id(secret, record.grid_code, household_no) == record.id:
         return
-    known = record.id in moved and s.scalar(
+    listed = any(record.id in ids_ for ids_ in _moved_into(s, record.grid_code).values())
+    known = listed and s.scalar(
         select(Move.seq)
         .where(
             Move.entity == ENTITY, Move.record_id == record.id, Move.new_grid == record.grid_code
@@ -202,7 +219,7 @@ def after_write(
         .limit(1)
     )
     if not known:
-        moved.add(record.id)
+        _note_moved_in(s, record.grid_code, household_no, record.id)
         s.add(
             Move(
                 seq=seq,
@@ -252,7 +269,7 @@ def made_off_key(
     """What a new record whose id its key does not give leaves behind: a household's Move
     row into its grid, a resident's key row."""
     if entity == ENTITY:
-        moved_in_at_create(s, record_id, str(fields[GRID]), seq)
+        moved_in_at_create(s, record_id, str(fields[GRID]), str(fields.get("household_no")), seq)
     elif entity == RESIDENT:
         _hold(s, record_id, ids.resident_id(secret or id_secret(s), str(fields["id_number"])))
 
