@@ -77,3 +77,22 @@ def ws(profile_dir: Path) -> Iterator[Workspace]:
 @pytest.fixture
 def fixed_now() -> datetime:
     return datetime(2026, 11, 27, 10, 30, tzinfo=UTC)  # a Friday, 18:30 in Shanghai
+
+
+@pytest.fixture(autouse=True)
+def _garbage_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test with a QApplication collects garbage as the app does: on the GUI thread only
+    (ui/gui_gc.py), never on a database or sync thread where a collected widget crashes the
+    interpreter. Set up before the test's other fixtures, so torn down after them: the last
+    collection runs once the session's threads are done."""
+    if "qapp" not in request.fixturenames:
+        yield
+        return
+    from gridworker.ui.gui_gc import GuiThreadCollector
+
+    collector = GuiThreadCollector(request.getfixturevalue("qapp"))
+    try:
+        yield
+    finally:
+        collector.stop()
+        collector.setParent(None)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from gridworker.services.workspace import Workspace
 from gridworker.storage.profile import profile_exists
 from gridworker.ui.geometry import install_dialog_fitter
+from gridworker.ui.gui_gc import collect_on_gui_thread
 from gridworker.ui.i18n import current_language, install_translators
 from gridworker.ui.tasks import TaskManager
 
@@ -119,6 +120,16 @@ def run(
     that cannot be imported stops the app here, with a message, before the window opens.
     """
     app = make_app(lang=lang)
+    collector = collect_on_gui_thread(app)  # never on the database or sync thread
+    try:
+        return _run(app, profile, workspace, password)
+    finally:
+        collector.stop()
+
+
+def _run(
+    app: QApplication, profile: Path, workspace: Workspace | None, password: str | None
+) -> int:
     note = ""
     if workspace is None:
         # The dialog's module first (only the one needed: enrolling loads the sync stack),
