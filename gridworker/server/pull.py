@@ -53,6 +53,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import chain
+from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Boolean, ColumnElement, and_, false, func, not_, or_, select, true
@@ -89,8 +90,9 @@ class _Item(NamedTuple):
 Source = Callable[[int, int, int | None], list[_Item]]
 
 
-def _sort_key(item: _Item) -> tuple[int, str, str]:
-    return (item.version, *item.key)
+# An item's place in a page: (version, (entity, id)). A C-level key, as the pages of a
+# first pull sort tens of thousands of items three times.
+_sort_key = itemgetter(0, 1)
 
 
 @dataclass(frozen=True)
