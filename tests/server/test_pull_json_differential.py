@@ -17,6 +17,7 @@ from pydantic_core import PydanticSerializationError
 from sqlalchemy import select, text
 
 from gridworker.protocol import Cursor, PullRequest, Row
+from gridworker.server import pull
 from gridworker.server.app import create_app
 from gridworker.server.caller import Caller
 from gridworker.server.core.config import Settings
@@ -228,6 +229,33 @@ def test_scope_changes_back_fill_and_evict_the_same_way(district: FastAPI) -> No
         update_user(s, username="demo.worker", grids=[DEMO_GRIDS[0], OUTSIDE])
     rows = sync_both_ways(app, caller_for(app, "demo.worker", device), state, limit=40)
     assert any(r["grid_code"] == OUTSIDE for r in rows)
+
+
+def test_sqlite_plan_steered_by_version_gives_the_same_pages(
+    district: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves that the pages read by the version index (pull._VersionPlan, SQLite) are the
+    pages SQLite's own plan gives, for callers of every role and page sizes that cut
+    inside and between streams."""
+    app = district
+    if app.state.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is steered on SQLite only")
+    sessions, settings = app.state.sessions, app.state.settings
+    for username in USERNAMES:
+        replies = []
+        for share in (0, 10**9):  # never steered; steered whenever the grids hold a row
+            monkeypatch.setattr(pull._VersionPlan, "SHARE", share)
+            caller = caller_for(app, username, f"dev-plan-{username}-{share}")
+            pages, cursor = [], None
+            while True:
+                request = PullRequest(device_id=caller.device_id, cursor=cursor, limit=150)
+                page = json.loads(pull_page(sessions, caller, request, settings).json())
+                pages.append(page["rows"])
+                cursor = Cursor(**page["cursor"])
+                if not page["has_more"]:
+                    break
+            replies.append(pages)
+        assert replies[0] == replies[1], username
 
 
 def test_the_route_answers_the_spliced_reply_gzipped(district: FastAPI) -> None:
