@@ -28,6 +28,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,81 @@ def run_variant(variant: str, db_url: str, port: int, tmp: Path, before: Path) -
     return out
 
 
+def laptop_store(db_url: str, root: Path, rounds: int) -> dict[str, Any]:
+    """The laptop's store of the pulled records, in process on a fresh profile each time:
+    column values bound by `insert_rows` (the way before) against values bound in one
+    pass (`apply._NewRows`), the same executemany, triggers and commit; CPU µs a row."""
+    from gridworker.protocol import PullRequest
+    from gridworker.server.app import create_app
+    from gridworker.server.caller import Caller
+    from gridworker.server.core.config import Settings
+    from gridworker.server.core.db import transaction
+    from gridworker.server.models import Device, User
+    from gridworker.server.pull import build_pull
+    from gridworker.server.scope import scope_for
+    from gridworker.services.workspace import init_profile, open_workspace
+    from gridworker.storage.bulk import write_new
+    from gridworker.storage.keyvault import KdfParams
+    from gridworker.storage.models import SYNC_MODELS
+    from gridworker.storage.outbox import without_capture
+    from gridworker.sync import apply
+
+    app = create_app(Settings(db_url=db_url, attachment_dir=root / "files"), migrate=False)
+    device = f"bench-store-{uuid.uuid4().hex[:8]}"
+    with transaction(app.state.sessions) as s:
+        user = s.query(User).filter_by(username=common.USERNAME).one()
+        s.add(Device(id=device, user_id=user.id, registered_at=datetime.now(UTC)))
+        caller = Caller(user.id, user.username, user.role, device, scope_for(s, user))
+    pages, cursor = [], None
+    while True:
+        request = PullRequest(device_id=device, cursor=cursor, limit=PAGE)
+        page = build_pull(app.state.sessions, caller, request, app.state.settings)
+        pages.append([r for r in page.rows if r.entity in SYNC_MODELS and not r.deleted])
+        cursor = page.cursor
+        if not page.has_more:
+            break
+    app.state.engine.dispose()
+    rows = sum(len(p) for p in pages)
+    template = root / "store-template"
+    init_profile(template, common.PASSPHRASE, username=common.USERNAME, grids=common.GRID_CODES,
+                 kdf_params=KdfParams.fast(), district_key=common.DISTRICT_KEY).close()  # fmt: skip
+
+    def store(bound: bool) -> float:
+        folder = root / f"store-{uuid.uuid4().hex[:8]}"
+        shutil.copytree(template, folder, ignore=shutil.ignore_patterns("profile.lock"))
+        ws = open_workspace(folder, common.PASSPHRASE)
+        try:
+            t0 = time.process_time()
+            for page_rows in pages:
+                with ws.write() as s, without_capture(s):
+                    now = datetime.now(UTC)
+                    if bound:
+                        new = apply._NewRows(s, now)
+                        values = [(SYNC_MODELS[r.entity], new.values(SYNC_MODELS[r.entity], r))
+                                  for r in page_rows]  # fmt: skip
+                    else:
+                        values = [(m, apply._new_values(m, r, now))
+                                  for r in page_rows for m in (SYNC_MODELS[r.entity],)]  # fmt: skip
+                    write_new(s, values, queue=False, bound=bound)
+            return (time.process_time() - t0) / rows * 1e6
+        finally:
+            ws.close()
+            shutil.rmtree(folder, ignore_errors=True)
+
+    got: dict[str, list[float]] = {"before": [], "after": []}
+    for n in range(rounds):
+        for variant in ("before", "after") if n % 2 == 0 else ("after", "before"):
+            got[variant].append(store(variant == "after"))
+    return {
+        "rows": rows,
+        "before_us_per_row": got["before"],
+        "after_us_per_row": got["after"],
+        "before_over_after": common.median(
+            [b / a for b, a in zip(got["before"], got["after"], strict=True)]
+        ),
+    }
+
+
 def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     table = []
     for backend in dict.fromkeys(r["backend"] for r in runs):
@@ -208,27 +284,38 @@ def markdown(data: dict[str, Any]) -> str:
                 "",
             )
         )
-    return "\n".join(
-        [
-            "## bench_pull: server CPU per pulled row, before and after",
-            "",
-            common.machine_line(data["machine"]),
-            f"before = {data['before']}; pages of {PAGE}; median (each repetition)",
-            "",
-            common.md_table(
-                (
-                    "server DB",
-                    "variant",
-                    "rows",
-                    "server CPU µs/row",
-                    "PostgreSQL µs/row",
-                    "wall s",
-                    "gzip bytes/row",
-                ),
-                rows,
+    text = [
+        "## bench_pull: server CPU per pulled row, before and after",
+        "",
+        common.machine_line(data["machine"]),
+        f"before = {data['before']}; pages of {PAGE}; median (each repetition)",
+        "",
+        common.md_table(
+            (
+                "server DB",
+                "variant",
+                "rows",
+                "server CPU µs/row",
+                "PostgreSQL µs/row",
+                "wall s",
+                "gzip bytes/row",
             ),
+            rows,
+        ),
+    ]
+    store = data.get("store")
+    if store:
+        text += [
+            "",
+            f"Laptop store of the {store['rows']:,} pulled records (in process, fresh profile "
+            "each round; new rows: values, executemany, search triggers, commits), CPU µs a "
+            "row: before "
+            + ", ".join(f"{x:.1f}" for x in store["before_us_per_row"])
+            + "; after "
+            + ", ".join(f"{x:.1f}" for x in store["after_us_per_row"])
+            + f"; before / after **{store['before_over_after']:.2f}×** (median of pairs).",
         ]
-    )
+    return "\n".join(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg", default=os.environ.get("GRIDWORKER_BENCH_PG_URL"))
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--before", default=None, help="the commit to compare with")
+    parser.add_argument(
+        "--store-rounds", type=int, default=5, help="laptop store rounds (SQLite template)"
+    )
     args = parser.parse_args(argv)
     residents = args.residents or (RESIDENTS_QUICK if args.quick else RESIDENTS_FULL)
     root = Path(tempfile.mkdtemp(prefix="gw-bench-pull-"))
@@ -275,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
             digests = {r["digest"] for r in data["runs"] if r["backend"] == backend}
             if len(digests) != 1:
                 raise RuntimeError(f"{backend}: the variants pulled different rows")
+            if backend == "sqlite" and args.store_rounds:
+                data["store"] = laptop_store(db_url, root, args.store_rounds)
+                print(f"laptop store: {data['store']}", flush=True)
     finally:
         for template in templates:
             if template.admin_url:
