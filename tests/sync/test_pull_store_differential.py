@@ -85,13 +85,20 @@ def test_a_seeded_district_is_stored_the_same_both_ways(profile_dir: Path, tmp_p
     with transaction(app.state.sessions) as s:
         seed_demo(s, settings, today=date(2026, 11, 25), households=30)
     caller = caller_for(app, "demo.admin", "dev-admin")
-    page = build_pull(
-        app.state.sessions, caller, PullRequest(device_id="dev-admin", limit=5000), settings
-    )
+    pulled: list[Row] = []
+    cursor = None
+    while True:
+        request = PullRequest(device_id="dev-admin", cursor=cursor, limit=5000)
+        page = build_pull(app.state.sessions, caller, request, settings)
+        pulled += page.rows
+        cursor = page.cursor
+        if not page.has_more:
+            break
     app.state.engine.dispose()
-    rows = [r for r in page.rows if r.entity in SYNC_MODELS and not r.deleted]
+    rows = [r for r in pulled if r.entity in SYNC_MODELS and not r.deleted]
     entities = {r.entity for r in rows}
-    assert {"household", "resident", "resident_tag", "case", "visit"} <= entities, entities
+    assert {"household", "resident", "resident_tag", "case", "visit", "attachment"} <= entities
+    assert any(e.startswith("party_") for e in entities), entities
     before, after = both_ways(profile_dir, rows)
     assert after == before
     assert before["household"] and before["household_search"]
