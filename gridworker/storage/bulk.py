@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, inspect
@@ -42,19 +43,28 @@ _OUTBOX_TABLE: Table = OutboxEntry.__table__  # type: ignore[assignment]
 
 
 def write_new(
-    session: Session, rows: Sequence[NewRow], *, queue: bool, now: datetime | None = None
+    session: Session,
+    rows: Sequence[NewRow],
+    *,
+    queue: bool,
+    now: datetime | None = None,
+    bound: bool = False,
 ) -> int:
     """Insert new synced records (column values; a column left out gets its database
-    default only) and, with `queue`, their `create` outbox entries. Returns the count."""
+    default only) and, with `queue`, their `create` outbox entries. Returns the count.
+    `bound`: the values are what the driver takes already (each through its column's
+    bind processor: a pulled page, sync/apply.py), so they are passed on as they are."""
     if not rows:
         return 0
+    if bound and queue:
+        raise ValueError("an outbox entry is made from column values, not bound ones")
     by_table: dict[tuple[Table, frozenset[str]], list[dict[str, Any]]] = {}
     for model, values in rows:
         table: Table = model.__table__  # type: ignore[assignment]
         by_table.setdefault((table, frozenset(values)), []).append(values)
     entries = _create_entries(session, rows, now or outbox.now_utc()) if queue else []
     for (table, _keys), batch in by_table.items():
-        insert_rows(session, table, batch)
+        insert_rows(session, table, batch, bound=bound)
     insert_rows(session, _OUTBOX_TABLE, entries)
     return len(rows)
 
@@ -129,24 +139,34 @@ def _layout(model: type[SyncRecord]) -> tuple[tuple[tuple[str, str], ...], tuple
     return layout
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def insert_rows(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], *, bound: bool = False
+) -> None:
     """INSERT `rows` (dicts with the same column keys) into `table` in the session's
     transaction: the driver-level executemany under `write_new`. Columns left out get their
-    server-side defaults only (none are computed here): callers pass every value they need."""
+    server-side defaults only (none are computed here): callers pass every value they need.
+    `bound`: the values need no bind processor (see `write_new`)."""
     if not rows:
         return
     conn = session.connection()
     dialect = conn.dialect
     keys = list(rows[0])
     columns = [table.columns[k] for k in keys]
-    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     prepared = dialect.identifier_preparer
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         prepared.format_table(table),
         ", ".join(prepared.format_column(c) for c in columns),
         ", ".join("?" for _ in columns),
     )
-    conn.exec_driver_sql(sql, [tuple(row) for row in _bound(keys, processors, rows)])
+    if bound:
+        if len(keys) == 1:
+            params = [(row[keys[0]],) for row in rows]
+        else:
+            params = list(map(itemgetter(*keys), rows))
+    else:
+        processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+        params = [tuple(row) for row in _bound(keys, processors, rows)]
+    conn.exec_driver_sql(sql, params)
 
 
 def _bound(keys: list[str], processors: list[Any], rows: Sequence[dict[str, Any]]) -> Any:

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import Dialect
 
 from gridworker.domain.entities import PHONE_FIELDS as DOMAIN_PHONE_FIELDS
 from gridworker.domain.errors import ValidationError
@@ -82,6 +83,67 @@ def _lenient(model: type[SyncRecord], values: dict[str, Any]) -> dict[str, Any]:
         if convert is not None:
             out[key] = None if value is None or value == "" else convert(value)
     return out
+
+
+_STORED: dict[tuple[type[SyncRecord], str], dict[str, Any]] = {}
+_BINDS: dict[tuple[type[SyncRecord], str], dict[str, Any]] = {}
+
+
+def stored_converters(model: type[SyncRecord], dialect: Dialect) -> dict[str, Any]:
+    """Per synced field of `model`, a function of one non-empty wire value to what the
+    driver is given for it: the lenient conversion of `coerce_fields(strict=False)` and
+    then the column's bind processor, in one call (a pulled page's new rows are written
+    without a second pass over their values, sync/apply.py). An enum's code maps
+    straight to the code stored; a value the map does not hold (a code this client does
+    not know, a wrong type) takes both steps, with their error. The same keys as the
+    lenient converters; cached per model."""
+    cache_key = (model, dialect.name)
+    converters = _STORED.get(cache_key)
+    if converters is None:
+        converters = {
+            key: _stored_converter(key, column.type, dialect)
+            for key, column in _columns(model).items()
+            if key not in _SKIPPED
+        }
+        _STORED[cache_key] = converters
+    return converters
+
+
+def column_binds(model: type[SyncRecord], dialect: Dialect) -> dict[str, Any]:
+    """Per column of `model`, its bind processor (a column value to what the driver is
+    given), or the identity where it has none. Cached per model."""
+    cache_key = (model, dialect.name)
+    binds = _BINDS.get(cache_key)
+    if binds is None:
+        binds = {}
+        for key, column in _columns(model).items():
+            bind = column.type.dialect_impl(dialect).bind_processor(dialect)
+            binds[key] = bind or _identity
+        _BINDS[cache_key] = binds
+    return binds
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _stored_converter(key: str, ctype: Any, dialect: Dialect) -> Any:
+    bind = ctype.dialect_impl(dialect).bind_processor(dialect)
+    convert = _converter(key, ctype)
+    if isinstance(ctype, EnumCode) and bind is not None:
+        codes = {value: bind(member) for value, member in ctype.enum_cls._value2member_map_.items()}
+
+        def enum_code(value: Any) -> Any:
+            try:
+                code = codes.get(value)
+            except TypeError:  # unhashable
+                code = None
+            return code if code is not None else bind(convert(value))
+
+        return enum_code
+    if bind is None:
+        return convert
+    return lambda value: bind(convert(value))
 
 
 def _converter(key: str, ctype: Any) -> Any:

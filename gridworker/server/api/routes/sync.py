@@ -6,7 +6,7 @@ import logging
 from collections import Counter
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
 from gridworker.protocol import (
     FetchRequest,
@@ -22,7 +22,7 @@ from gridworker.server.caller import Caller
 from gridworker.server.core.config import Settings
 from gridworker.server.errors import error_responses
 from gridworker.server.fetch import fetch_records
-from gridworker.server.pull import build_pull
+from gridworker.server.pull import pull_page
 from gridworker.server.push import apply_push, text_is_clean
 
 log = logging.getLogger(__name__)
@@ -87,17 +87,20 @@ router.add_api_route(
 @router.post("/pull", response_model=PullResponse, responses=ERRORS)
 def pull(
     body: PullRequest, caller: CallerDep, sessions: SessionsDep, settings: SettingsDep
-) -> PullResponse:
+) -> Response:
     """Rows changed since the cursor in the caller's scope, a page at a time."""
-    response = build_pull(sessions, caller, body, settings)
+    page = pull_page(sessions, caller, body, settings)
     log.info(
         "pull by device %s: %d rows to seq %d%s",
         caller.device_id,
-        len(response.rows),
-        response.cursor.seq,
-        " (more)" if response.has_more else "",
+        len(page.rows),
+        page.cursor,
+        " (more)" if page.has_more else "",
     )
-    return response
+    # The reply's JSON written directly (records' fields spliced from their stored text,
+    # server/pull_json.py), not a model FastAPI would validate and serialise again; the
+    # schema stays `PullResponse`, which is what the text is.
+    return Response(page.json(), media_type="application/json")
 
 
 @router.post("/records", response_model=FetchResponse, responses=ERRORS)
