@@ -56,7 +56,7 @@ from gridworker.domain.permissions import Cap, may, may_read
 from gridworker.domain.task_workflow import may_ever_act_on_task
 from gridworker.domain.workflow import may_ever_act
 from gridworker.protocol import Mutation
-from gridworker.server import audit, bulk, shared_reach, special_tags
+from gridworker.server import audit, shared_reach, special_tags
 from gridworker.server.merge import ENVELOPE, Rejected, is_restricted
 from gridworker.server.meta import get_special_id_secret
 from gridworker.server.models import Record
@@ -440,9 +440,7 @@ class BatchGuard:
                 chunk = unique[begin : begin + _CHUNK]
                 self.found.update({(entity, i): None for i in chunk})
                 for record in session.scalars(
-                    select(Record).where(
-                        Record.entity == entity, bulk.among(session, Record.id, chunk)
-                    )
+                    select(Record).where(Record.entity == entity, Record.id.in_(chunk))
                 ):
                     self.found[(entity, record.id)] = record
 

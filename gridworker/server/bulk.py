@@ -21,17 +21,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ARRAY, JSON, ColumnElement, Table, any_, bindparam, insert
+from sqlalchemy import JSON, Table, insert
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from gridworker.domain import jsontext
 
 # Whether PostgreSQL takes the COPY path; the differential test turns it off to store
 # the same push through SQLAlchemy.
 USE_COPY = True
-# Whether PostgreSQL's id lookups take one array parameter (`among`).
-USE_ARRAYS = True
 
 
 def insert_rows(s: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -63,15 +61,3 @@ def insert_rows(s: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> 
         raise DBAPIError.instance(
             statement, None, exc, dbapi.Error, hide_parameters=True, dialect=conn.dialect
         ) from exc
-
-
-def among(
-    s: Session, column: InstrumentedAttribute[Any], values: Sequence[Any]
-) -> ColumnElement[bool]:
-    """`column IN (values)`; on PostgreSQL `column = ANY(%s)`, one array parameter. An IN
-    list of 500 ids is 500 parameters that SQLAlchemy renders and psycopg parses again
-    for every query (its statement cache keeps only short ones): a fifth of the push's
-    three lookups on PostgreSQL (issue 23). The rows found are the same."""
-    if USE_ARRAYS and s.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(values)

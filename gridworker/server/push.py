@@ -1,8 +1,11 @@
 """Push: apply a batch of mutations idempotently (docs/design.md §4, server side).
 
-One write transaction per batch. It first takes the change-log counter's lock
+One write transaction per batch. It plans the batch (digests, the creates' own
+checks, the mutation-log lookup), then takes the change-log counter's lock
 (sequence.py), so the sequence numbers it hands out become visible in commit
-order. A rejected mutation rolls back alone and the others stand (the batch
+order; what another push may have changed while it planned is read again under
+the lock, and every read of a record happens under it (docs/design.md §4.6
+step 2). A rejected mutation rolls back alone and the others stand (the batch
 shares one savepoint until a mutation is rejected: see `_apply_batch`). Its
 outcome is logged per (device, mutation_id) with the SHA-256 of the mutation in
 the same transaction as its effects, so a replay returns the recorded outcome
@@ -457,7 +460,7 @@ def _plan(
         for log in s.scalars(
             select(MutationLog).where(
                 MutationLog.device_id == device_id,
-                bulk.among(s, MutationLog.mutation_id, ids[begin : begin + CHUNK]),
+                MutationLog.mutation_id.in_(ids[begin : begin + CHUNK]),
             )
         ):
             logged[log.mutation_id] = log
@@ -559,7 +562,7 @@ class _Records:
                 chunk = unique[begin : begin + CHUNK]
                 self.known.update({(entity, i): None for i in chunk})
                 for record in s.scalars(
-                    select(Record).where(Record.entity == entity, bulk.among(s, Record.id, chunk))
+                    select(Record).where(Record.entity == entity, Record.id.in_(chunk))
                 ):
                     self.known[(entity, record.id)] = record
         # The checks of what each mutation sent, with the records its references name.
