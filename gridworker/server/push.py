@@ -87,10 +87,11 @@ from gridworker.server.merge import (
     record_values,
     write_changes,
 )
-from gridworker.server.models import Device, MutationLog, Record, User
+from gridworker.server.models import Device, Meta, MutationLog, Record, User
 from gridworker.server.sequence import current_seq, lock_sequence, next_seq
 
 _LOG_TABLE = cast(Table, MutationLog.__table__)
+_EPOCH_NOW = select(Meta.value).where(Meta.key == meta.EPOCH).scalar_subquery()
 _RECORD_TABLE = cast(Table, Record.__table__)
 
 MAX_INT64 = 2**63 - 1
@@ -269,25 +270,13 @@ def apply_push(
     prechecked = _precheck(request.mutations)
     with transaction(sessions) as s:
         # Planned before the change counter's lock, which serialises every writer until
-        # its commit: the checks of the request and the mutation-log lookup. Whatever
-        # another push committed meanwhile is read again under the lock (below).
-        _check_request(s, request)
+        # its commit: the checks of the request and the mutation-log lookup. What another
+        # push may have changed meanwhile is read again under the lock (below).
+        epoch = _check_request(s, request)
         device = s.get(Device, caller.device_id)
         user = s.get(User, caller.user_id)
         if device is None or user is None:
             raise ApiError(ErrorCode.auth_required, "请重新登录", "Sign in again")
-        planned_for = (device.last_mutation_id or 0, device.log_purged_through or 0)
-        plan = _plan(s, device.id, request.mutations, digests, *planned_for)
-        start = lock_sequence(s)
-        # Everything read above as it is now: a restore (a new epoch) or a push of this
-        # device (a laptop retrying while its first push ran) may have committed since.
-        # Both take this lock, so nothing changes them from here to the commit.
-        s.expire_all()
-        epoch = _check_request(s, request)
-        last_before = device.last_mutation_id or 0
-        purged_through = device.log_purged_through or 0
-        if (last_before, purged_through) != planned_for:
-            plan = _plan(s, device.id, request.mutations, digests, last_before, purged_through)
         level = SupervisorLevel.parse(user.supervisor_level) if user.supervisor_level else None
         actor = Actor(
             scope=caller.scope,
@@ -296,6 +285,24 @@ def apply_push(
             lang=lang,
             device_id=caller.device_id,
         )
+        planned_for = (device.last_mutation_id or 0, device.log_purged_through or 0)
+        plan = _plan(s, device.id, request.mutations, digests, *planned_for)
+        start = lock_sequence(s)
+        # In one statement, what only writers holding this lock change, as it is now: the
+        # epoch (a restore) and the device's numbers (a push of this device, i.e. a laptop
+        # retrying while its first push ran; a purge). Nothing changes them from here to
+        # the commit. (The rest of what was read above has no order with the lock.)
+        epoch_now, last_before, purged_through = s.execute(
+            select(_EPOCH_NOW, Device.last_mutation_id, Device.log_purged_through).where(
+                Device.id == device.id
+            )
+        ).one()
+        if str(epoch_now) != epoch:
+            s.expire_all()  # meta.get reads the epoch afresh
+            epoch = _check_request(s, request)
+        last_before, purged_through = last_before or 0, purged_through or 0
+        if (last_before, purged_through) != planned_for:
+            plan = _plan(s, device.id, request.mutations, digests, last_before, purged_through)
         todo = [request.mutations[i] for i, step in enumerate(plan) if step.logged is None]
         records = _Records(s, todo)
         records.text_clean = text_clean
