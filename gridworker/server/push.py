@@ -303,7 +303,11 @@ def apply_push(
         last_before, purged_through = last_before or 0, purged_through or 0
         if (last_before, purged_through) != planned_for:
             plan = _plan(s, device.id, request.mutations, digests, last_before, purged_through)
-        todo = [request.mutations[i] for i, step in enumerate(plan) if step.logged is None]
+        todo = [
+            request.mutations[i]
+            for i, step in enumerate(plan)
+            if step.logged is None and not step.repeat
+        ]
         records = _Records(s, todo)
         records.text_clean = text_clean
         records.prechecked = prechecked
@@ -436,10 +440,12 @@ def _rejected(mutation: Mutation, code: str, reason: str) -> MutationOutcome:
 class _Step:
     """What the mutation at one position of a batch is: its hash, and its logged outcome
     if it is a replay of one applied by an earlier push (None: apply it, or, for an id
-    repeated within this batch, replay the first one's outcome)."""
+    repeated within this batch — `repeat` — replay the first one's outcome, never apply
+    it again)."""
 
     digest: str
     logged: dict[str, Any] | None
+    repeat: bool = False
 
 
 def _plan(
@@ -483,7 +489,7 @@ def _plan(
         elif earlier is not None:
             if earlier != digest:
                 raise _cloned()
-            plan.append(_Step(digest, None))  # a repeat within the batch: the first's outcome
+            plan.append(_Step(digest, None, repeat=True))  # the first one's outcome
         elif mutation.mutation_id <= purged_through:
             plan.append(_Step(digest, _expired(mutation)))
         elif mutation.mutation_id <= last_before:
