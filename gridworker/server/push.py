@@ -385,7 +385,6 @@ def _check_request(s: Session, request: PushRequest) -> str:
 
 # The fields `MutationOutcome(mutation_id=, status=, version=, record=)` marks as set.
 _APPLIED_SET = frozenset({"mutation_id", "status", "version", "record"})
-_JSON_SCALARS = (int, str, type(None))
 _set_attribute = object.__setattr__
 
 
@@ -415,10 +414,12 @@ def applied_outcome(mutation_id: int, version: int) -> MutationOutcome:
 
 
 def outcome_json(outcome: MutationOutcome) -> dict[str, Any]:
-    """`outcome.model_dump(mode="json")` (the mutation log's column): a copy of its
-    fields when each is an int, a str or None, which JSON mode leaves as they are."""
+    """`outcome.model_dump(mode="json")` (the mutation log's column). An outcome without a
+    record and without a code (applied, merged without values, a conflict's id) holds
+    ints, texts and None only, which JSON mode leaves as they are: a copy of its fields,
+    at a tenth of the cost. tests/server/test_push_round4.py compares the two."""
     values = outcome.__dict__
-    if all(type(v) in _JSON_SCALARS for v in values.values()):
+    if values["record"] is None and values["code"] is None:
         return dict(values)
     return outcome.model_dump(mode="json")
 
