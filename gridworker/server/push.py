@@ -860,7 +860,11 @@ def _create(
     s: Session, actor: Actor, target: _Target, record: Record | None, records: _Records
 ) -> MutationOutcome:
     mutation = target.mutation
-    fields = _fields(mutation, for_create=True)
+    checked = records.prechecked.get(id(mutation))
+    if checked is not None and checked[0] is mutation:
+        fields = dict(checked[1])  # what _fields gave (it reads the mutation alone)
+    else:
+        fields = _fields(mutation, for_create=True)
     locked = command_fields(target.entity)
     if record is not None:
         # The same deterministic id created elsewhere (one roster, two laptops): an edit of
@@ -892,7 +896,6 @@ def _create(
     if actor.scope.role == "department":
         authz.check_department_attachment(s, actor.scope, mutation.grid_code, fields)
     authz.check_restricted(actor.scope, target.entity, grid, fields)
-    checked = records.prechecked.get(id(mutation))
     if checked is None or checked[0] is not mutation or not _same_values(checked[1], fields):
         check_entity(target.entity, mutation.record_id, fields)
     status: OutcomeStatus = "applied"
