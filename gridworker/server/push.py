@@ -526,8 +526,8 @@ def _precheck(mutations: Sequence[Mutation]) -> dict[int, tuple[Mutation, dict[s
         try:
             fields = _fields(mutation, for_create=True)
             check_entity(mutation.entity, mutation.record_id, fields)
-        except _REJECTIONS:
-            continue
+        except Exception:  # any failure: checked in its turn, after the
+            continue  # checks before it (a wrong type is refused there, not raised here)
         checked[id(mutation)] = (mutation, fields)
     return checked
 
