@@ -63,3 +63,27 @@ def test_a_repeated_id_within_a_batch_replays_the_first_outcome(
         records = s.scalars(select(Record.id).where(Record.entity == "household")).all()
     assert sorted(logged) == sorted({stray["mutation_id"], first["mutation_id"]})
     assert records == [h["id"]]
+
+
+def test_a_repeated_id_is_not_applied_again_and_the_next_mutation_keeps_its_outcome(
+    app: FastAPI, client: TestClient
+) -> None:
+    """Proves a mutation sent twice in a batch, followed by another, is applied once: the
+    copy gets the first one's outcome, the next mutation its own (it was given the
+    copy's, and logged with it, when the copy was applied a second time)."""
+    worker = Laptop(client, "worker.a")
+    first_h, next_h = household(), household()
+    first = worker.mutation("create", "household", first_h["id"], first_h)
+    following = worker.mutation("create", "household", next_h["id"], next_h)
+    outcomes = worker.push(first, dict(first), following)
+    assert [o["mutation_id"] for o in outcomes] == [first["mutation_id"]] * 2 + [
+        following["mutation_id"]
+    ]
+    assert outcomes[0] == outcomes[1] and outcomes[2]["status"] == "applied"
+    record = stored(app, "household", next_h["id"])
+    assert record is not None and record.version == outcomes[2]["version"]
+    with transaction(app.state.sessions, write=False) as s:
+        logged = {log.mutation_id: log.outcome for log in s.scalars(select(MutationLog))}
+    assert logged == {first["mutation_id"]: outcomes[0], following["mutation_id"]: outcomes[2]}
+    (replayed,) = worker.push(following)
+    assert replayed == outcomes[2]
