@@ -52,7 +52,7 @@ from gridworker.domain.enums import (
     VisitMode,
 )
 from gridworker.domain.errors import DomainError
-from gridworker.domain.validation import id_check_digit
+from gridworker.domain.validation import fold_key, id_check_digit
 from gridworker.domain.wire import wire_value
 from gridworker.services import cases, inspections, register, visits
 from gridworker.services.attachments import attach
@@ -370,8 +370,21 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             extra: dict[str, Any],
             residents: list[register.ResidentInput] | None = None,
         ) -> str | None:
-            """Register a household (with `extra` fields filled) and note what was written."""
+            """Register a household (with `extra` fields filled) and note what was written.
+            On a laptop that holds the household (its 户号 in the grid) this is an edit of
+            it: what the laptop showed is noted first."""
             address = extra.pop("address", ADDRESSES[0])
+            values = {"address": address, "grid_code": grid, "deleted": False, **extra}
+            with ws.read() as s:
+                rows = s.execute(
+                    select(HouseholdRow.id, HouseholdRow.household_no).where(
+                        HouseholdRow.grid_code == grid
+                    )
+                ).all()
+            held = [rid for rid, no in rows if fold_key(no) == fold_key(household_no)]
+            shown = {
+                (rid, f): self.shown(who, HouseholdRow, rid, f) for rid in held for f in values
+            }
             try:
                 hid = register.register_household(
                     ws,
@@ -386,8 +399,8 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             # A registration says the household lives, whether or not this laptop saw it
             # deleted: after a delete elsewhere it is an edit against that delete (a
             # conflict), and once the tombstone is purged it registers the household anew.
-            values = {"address": address, "grid_code": grid, "deleted": False, **extra}
-            self.wrote(who, "household", hid, values)
+            seen = {f: shown[(hid, f)] for f in values if (hid, f) in shown}
+            self.wrote(who, "household", hid, values, seen=seen)
             return hid
 
         # --- offline work ------------------------------------------------------------
