@@ -376,15 +376,14 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             address = extra.pop("address", ADDRESSES[0])
             values = {"address": address, "grid_code": grid, "deleted": False, **extra}
             with ws.read() as s:
-                rows = s.execute(
-                    select(HouseholdRow.id, HouseholdRow.household_no).where(
-                        HouseholdRow.grid_code == grid
-                    )
-                ).all()
-            held = [rid for rid, no in rows if fold_key(no) == fold_key(household_no)]
-            shown = {
-                (rid, f): self.shown(who, HouseholdRow, rid, f) for rid in held for f in values
-            }
+                rows = s.scalars(select(HouseholdRow).where(HouseholdRow.grid_code == grid)).all()
+                before = {
+                    (row.id, f): wire_value(getattr(row, f))
+                    for row in rows
+                    if fold_key(row.household_no) == fold_key(household_no)
+                    for f in values
+                }
+            shown = {(rid, f): self.shown(who, HouseholdRow, rid, f) for rid, f in before}
             try:
                 hid = register.register_household(
                     ws,
@@ -400,7 +399,9 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             # deleted: after a delete elsewhere it is an edit against that delete (a
             # conflict), and once the tombstone is purged it registers the household anew.
             seen = {f: shown[(hid, f)] for f in values if (hid, f) in shown}
-            self.wrote(who, "household", hid, values, seen=seen)
+            # A field it leaves as the laptop held it is no write (nothing is sent).
+            changed = {f: v for f, v in values.items() if before.get((hid, f), OWN_WORDS) != v}
+            self.wrote(who, "household", hid, changed, seen=seen)
             return hid
 
         # --- offline work ------------------------------------------------------------
