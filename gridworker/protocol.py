@@ -144,10 +144,11 @@ class Mutation(Wire):
     # A restore re-send (full_state): the record's version in the old timeline, so that two
     # laptops' re-sends of one record are ordered (the newer copy wins, no conflict).
     restored_version: int | None = Field(default=None, ge=0)
-    # The value each sent field had on the laptop when its user changed it (the outbox
-    # entry's first `old` value of the field): a change the laptop had not seen by number
-    # but that left the field exactly as the user saw it is no conflict (docs/design.md
-    # §4.7). None when the laptop names none.
+    # The value each sent field had on the laptop when its user changed it, where the
+    # laptop held that value from the server (pulled, or its own change acknowledged; never
+    # words it typed itself and has not had answered): a change the laptop had not seen by
+    # number but that left the field exactly as the user saw it is no conflict
+    # (docs/design.md §4.7). None when the laptop names none; ignored on a create.
     seen: dict[str, Any] | None = None
 
 

@@ -209,20 +209,24 @@ def merge_update(
     another client set it); changed by another client (`other_change`) after the
     field's base (`bases[field]`, else `base_version`) → conflict, the server value
     stays as the provisional winner; otherwise → applied. Except when the server's value
-    is the one the pusher replaced (`seen[field]`, the value the user saw when changing
-    it): whatever changed since, the field is as the user saw it, so nothing unseen is
-    overwritten and the change applies (the same words registered on two laptops, one of
-    which then corrected them before its first sync, are no conflict).
+    is the one the pusher replaced (`seen[field]`, the value the laptop had from the
+    server when its user changed it): whatever changed since, the field is as the user saw
+    it, so nothing unseen is overwritten and the change applies.
 
     `create`: the same record created on two laptops (one natural key), merged as an edit
     of the fields the create actually set, from base 0: a field it left empty is not a
     change, and a field the server holds empty takes the create's value; only two
-    different non-empty values conflict.
+    different non-empty values conflict. A create's `seen` is ignored: what it replaced
+    are its own words (a registration corrected before its first sync), which may equal a
+    colleague's later change by chance, never a value the user saw from the server
+    (older clients sent them).
 
     A `guards` field (a resident's life_status) changed against any unseen change of the
     record's other fields conflicts too (`guard_conflicts`); not on a create.
     """
     field_bases = bases or {}
+    if create:
+        seen = None
     news = news_since(meta, since=base_version, author=author, device=device)
     changes: dict[str, Any] = {}
     conflicts: list[ConflictField] = []

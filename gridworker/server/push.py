@@ -133,9 +133,10 @@ def payload_hash(mutation: Mutation) -> str:
         "full_state": mutation.full_state,
     }
     # Newer optional keys count only when set, so older mutations keep their digests.
-    # `seen` never counts: it is read from the entry's `old` values, which an entry frozen
-    # (and sent) by an earlier client version had without sending them; its re-send is the
-    # same change and must stay a replay, not a clone.
+    # `seen` never counts: which replaced values a laptop sends as seen changed between
+    # client versions (none, then every `old` value, then only those it held from the
+    # server); an entry frozen and sent by one version and re-sent by the next is the same
+    # change and must stay a replay, not a clone.
     if mutation.bases is not None:
         fields["bases"] = mutation.bases
     if mutation.restored_version is not None:

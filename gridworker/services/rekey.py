@@ -104,6 +104,8 @@ def rekey(session: Session, old_secret: bytes, new_secret: bytes) -> dict[str, s
         entry.payload = _renamed(entry.payload, everything)
         if entry.old is not None:
             entry.old = _renamed(entry.old, everything)
+        if entry.seen is not None:
+            entry.seen = _renamed(entry.seen, everything)
     return everything
 
 

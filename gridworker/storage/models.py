@@ -162,6 +162,9 @@ class OutboxEntry(Base):
     bases: Mapped[dict[str, int] | None] = mapped_column(JSONText())
     # A restore re-send: the record's version in the timeline before the server's restore.
     restored_version: Mapped[int | None] = mapped_column(Integer)
+    # {field: value} of the `old` values this laptop held from the server (pulled, or
+    # acknowledged), never its own unsent words: sent as `Mutation.seen` (docs/design.md §4.3).
+    seen: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
 
 
 class LocalConflict(Base):

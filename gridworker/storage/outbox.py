@@ -7,8 +7,10 @@ with capture switched off (`without_capture`).
 
 Rules:
 - create: the full record; update: only the changed fields, `{field: new}`, with
-  the old values kept (shown, and sent as what the user saw, `Mutation.seen`);
-  delete: the tombstone (`deleted` set true).
+  the old values kept (shown with conflicts and refused changes), and those the laptop
+  held from the server, not its own words still carried by another entry, in `seen`
+  (sent as what the user saw, `Mutation.seen`); delete: the tombstone (`deleted` set
+  true).
 - An update of a record that already has a *pending* (not yet sent) entry is
   coalesced into it, keeping its mutation id and base_version: two unsent edits
   never conflict with each other (except a change of a natural-key field, the grid, 户号
@@ -96,12 +98,34 @@ def _carry_guards(obj: SyncRecord, new: dict[str, Any], old: dict[str, Any]) -> 
             old[name] = value
 
 
-def _pending_entries(
-    session: Session, keys: list[tuple[str, str]]
-) -> dict[tuple[str, str], OutboxEntry]:
-    """The latest unsent create/update entry of each record, in one query per 500 records
-    per entity (a bulk edit must not cost a query per row)."""
-    found: dict[tuple[str, str], OutboxEntry] = {}
+class _Queued:
+    """What the outbox already holds for the records a flush changes: the latest unsent
+    create/update entry of each (to coalesce into), and the fields every entry carries."""
+
+    def __init__(self) -> None:
+        self.pending: dict[tuple[str, str], OutboxEntry] = {}
+        self.fields: dict[tuple[str, str], list[tuple[OutboxEntry, frozenset[str]]]] = {}
+
+    def add(self, entry: OutboxEntry) -> None:
+        key = (entry.entity, entry.record_id)
+        self.fields.setdefault(key, []).append((entry, frozenset(entry.payload or {})))
+        if entry.status == "pending" and entry.op in ("create", "update"):
+            self.pending[key] = entry  # ascending: the latest wins
+
+    def own_words(self, key: tuple[str, str], *, besides: OutboxEntry | None) -> frozenset[str]:
+        """Fields whose local value is this laptop's own, not the server's: carried by an
+        entry (other than `besides`) still waiting, in flight, or refused."""
+        held: frozenset[str] = frozenset()
+        for entry, fields in self.fields.get(key, ()):
+            if entry is not besides:
+                held |= fields
+        return held
+
+
+def _queued(session: Session, keys: list[tuple[str, str]]) -> _Queued:
+    """The outbox entries of these records, in one query per 500 records per entity (a
+    bulk edit must not cost a query per row)."""
+    found = _Queued()
     by_entity: dict[str, list[str]] = {}
     for entity, record_id in keys:
         by_entity.setdefault(entity, []).append(record_id)
@@ -113,13 +137,11 @@ def _pending_entries(
                     .where(
                         OutboxEntry.entity == entity,
                         OutboxEntry.record_id.in_(record_ids[start : start + 500]),
-                        OutboxEntry.status == "pending",
-                        OutboxEntry.op.in_(("create", "update")),
                     )
                     .order_by(OutboxEntry.mutation_id)
                 )
                 for row in rows:
-                    found[(entity, row.record_id)] = row  # ascending: the latest wins
+                    found.add(row)
     return found
 
 
@@ -182,6 +204,17 @@ def _note_bases(entry: OutboxEntry, new: dict[str, Any], version: int) -> None:
     entry.bases = bases
 
 
+def _note_seen(entry: OutboxEntry, old: dict[str, Any], own: frozenset[str]) -> None:
+    """The replaced values the laptop held from the server (pulled, or acknowledged), sent
+    as what the user saw (`Mutation.seen`, docs/design.md §4.7). A value still carried by
+    another entry of the record (a registration not yet answered, an edit in flight or
+    refused) is the laptop's own words: the server's equal value may be someone else's
+    later change, which the user never saw."""
+    seen = {k: v for k, v in old.items() if k not in own}
+    if seen:
+        entry.seen = {**(entry.seen or {}), **seen}
+
+
 def apply_column_defaults(obj: SyncRecord) -> None:
     # Column defaults fire only at INSERT; the queued payload must carry them already.
     for column in obj.__table__.columns:
@@ -214,40 +247,40 @@ def capture(session: Session, flush_context: UOWTransaction, instances: object) 
         if new:
             _carry_guards(obj, new, old)
             changed.append((obj, new, old))
-    if not changed:
-        pending_by_record: dict[tuple[str, str], OutboxEntry] = {}
-    else:
-        pending_by_record = _pending_entries(
-            session, [(o.__entity__, o.id) for o, new, _ in changed if "deleted" not in new]
-        )
-        for entry in session.new:  # entries queued earlier in this same flush
-            if isinstance(entry, OutboxEntry) and entry.op in ("create", "update"):
-                pending_by_record[(entry.entity, entry.record_id)] = entry
+    edited = [(o.__entity__, o.id) for o, new, _ in changed if "deleted" not in new]
+    queued = _queued(session, edited)
+    for entry in session.new:  # entries queued earlier in this same flush
+        if isinstance(entry, OutboxEntry):
+            queued.add(entry)
     for obj, new, old in changed:
         obj.updated_at = now
         if new.get("deleted") is True:
             _enqueue(session, op="delete", obj=obj, payload={"deleted": True}, old=old)
             continue
-        pending = pending_by_record.get((obj.__entity__, obj.id))
+        key = (obj.__entity__, obj.id)
+        pending = queued.pending.get(key)
         if pending is not None and pending.op == "create" and KEY_FIELDS[obj.__entity__] & set(new):
             # A move or a new natural key (户号, ID number) of a record not yet sent goes as
             # its own update: the server sees where and as what it was registered, then the
             # change, which it may refuse alone (a 户号 taken in the new grid) without
             # refusing the registration (server/natural_keys.py).
             pending = None
+        own = queued.own_words(key, besides=pending)
         if pending is not None:
             # Coalesce: keep the earlier base_version and mutation id; the first old value wins.
             if pending.op == "update":
                 _note_bases(pending, new, obj.version or 0)
+                added = {k: v for k, v in old.items() if k not in pending.payload}
+                _note_seen(pending, added, own)
             pending.payload = {**pending.payload, **new}
             # The value the user replaced, per field (a create's too: the words it first
-            # registered), sent as what the user saw (Mutation.seen, docs/design.md §4.7).
+            # registered), shown with conflicts and refused changes.
             pending.old = {**old, **(pending.old or {})}
             pending.grid_code = obj.grid_code
             continue
-        pending_by_record[(obj.__entity__, obj.id)] = _enqueue(
-            session, op="update", obj=obj, payload=new, old=old
-        )
+        entry = _enqueue(session, op="update", obj=obj, payload=new, old=old)
+        _note_seen(entry, old, own)
+        queued.add(entry)
     for obj in list(session.deleted):
         if isinstance(obj, SyncRecord):
             raise ValueError(

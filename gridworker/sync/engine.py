@@ -68,7 +68,7 @@ _OUTBOX_COLUMNS = (
     OutboxEntry.full_state,
     OutboxEntry.bases,
     OutboxEntry.restored_version,
-    OutboxEntry.old,
+    OutboxEntry.seen,
 )
 
 
@@ -283,7 +283,7 @@ class SyncEngine:
                 full_state=e.full_state,
                 bases=e.bases or None,
                 restored_version=e.restored_version,
-                seen=_seen(e.payload, e.old),
+                seen=_seen(e.payload, e.seen),
             )
             for e in entries
         ]
@@ -486,12 +486,12 @@ class SyncEngine:
             state.save(s)
 
 
-def _seen(payload: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any] | None:
-    """What the user saw in each sent field before changing it (the entry's first `old`
-    value of the field; docs/design.md §4.3): the server applies a change over an unseen
-    one that left the field as the user saw it (§4.7)."""
-    seen = {k: v for k, v in (old or {}).items() if k in payload}
-    return seen or None
+def _seen(payload: dict[str, Any], seen: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the user saw in each sent field before changing it, where the laptop held that
+    value from the server (the entry's `seen`; docs/design.md §4.3): the server applies a
+    change over an unseen one that left the field as the user saw it (§4.7)."""
+    sent = {k: v for k, v in (seen or {}).items() if k in payload}
+    return sent or None
 
 
 def _in_background(call: Callable[[_In], _Out], arg: _In, name: str) -> Future[_Out]:

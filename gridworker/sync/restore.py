@@ -60,7 +60,17 @@ CAUSAL_ORDER = tuple(e for e in SYNC_ENTITIES if e not in COMMAND_ENTITIES) + tu
 )
 _RANK = {entity: n for n, entity in enumerate(CAUSAL_ORDER)}
 # Columns of an outbox entry copied when it is queued again behind the re-sends.
-_KEPT = ("op", "entity", "record_id", "grid_code", "schema_version", "payload", "old", "created_at")
+_KEPT = (
+    "op",
+    "entity",
+    "record_id",
+    "grid_code",
+    "schema_version",
+    "payload",
+    "old",
+    "seen",
+    "created_at",
+)
 
 
 def after_restore(

@@ -1,13 +1,24 @@
-"""A change over a value the user had seen is no conflict, whatever its number says.
+"""A change over a value the user saw *from the server* is no conflict, whatever its
+number says; the same words typed on the laptop by chance are not seeing it.
 
-Two laptops register one household (one id from grid and 户号) with the same address; the
-one that syncs second corrects the address before its registration was answered. The
-server numbers the colleague's address as a change after that laptop's base (a create
-merges from base 0, and an edit queued before its create was answered has base 0 too),
-yet the value is exactly the one the user replaced: the correction applies, no conflict
-(Mutation.seen, docs/design.md §4.7). A different value from the colleague still is one.
-And an edit made while a sync runs, over a record the pull leaves out as the laptop's own
-push, keeps the bases of what its user was shown (no conflict).
+`Mutation.seen` (docs/design.md §4.3, §4.7) names, per sent field, the value the laptop
+held from the server (pulled, or its own change answered) when its user replaced it; the
+server applies the change wherever it still holds exactly that value. Words the laptop
+typed itself and has not had answered (a registration not yet synced, or whose answer was
+lost) are never sent as seen: a colleague's equal value is then a coincidence, not
+something the user saw, and may be a later change the user knows nothing of. So:
+
+- a registration corrected before its first sync, while a colleague registered the words
+  it replaced, is a visible conflict: two people wrote the field and neither saw the
+  other's words (the same words are no proof: the colleague may have checked them at the
+  door); so is the same correction queued behind a registration whose answer was lost;
+- the convergence run's finding stays gone for good: a laptop that registered a
+  household's address, then corrected it twice before syncing, no longer overwrites a
+  colleague's later correction that happened to name its first words;
+- an edit made while a sync runs keeps the bases of what its user was shown (no conflict);
+- a worker who registered a household on two laptops and corrected it on one meets their
+  own registration as a conflict (the laptops never saw each other's words; the user
+  settles it once).
 """
 
 from __future__ import annotations
@@ -60,12 +71,24 @@ def push_answer_lost(ws: Workspace) -> None:
         SyncEngine(ws.profile, lossy, username=ws.actor.username).run_cycle()
 
 
+def address_sides(server: LiveServer, hid: str) -> list[tuple[object, object]]:
+    """(server, incoming) of every address the server holds in a conflict on `hid`."""
+    return [
+        (f["server"], f["incoming"])
+        for c in conflicts_on(server, hid)
+        for f in c.fields  # type: ignore[attr-defined]
+        if f["field"] == "address"
+    ]
+
+
 def test_a_registration_corrected_before_its_first_sync(
     any_server: LiveServer, tmp_path: Path
 ) -> None:
     """Proves a registration corrected before its first push (the edit folded into the
-    waiting create) wins over a colleague's registration of the same words, with no
-    conflict on either laptop, and both end with the correction."""
+    waiting create) against a colleague's registration of the words it replaced is one
+    visible conflict, the colleague's words kept for now: the user typed those words, never
+    saw the colleague's (a concurrent edit of one field by two people, not a false
+    conflict), and both laptops end alike."""
     a = enrolled(any_server, tmp_path, "worker.a")
     a2 = enrolled(any_server, tmp_path, "worker.a2")
     try:
@@ -77,12 +100,12 @@ def test_a_registration_corrected_before_its_first_sync(
             (entry,) = s.query(OutboxEntry).filter_by(record_id=hid).all()
             assert entry.op == "create"  # the correction went into the waiting create
         report = sync_now(a)
-        assert report.conflicts == 0
+        assert report.conflicts == 1
+        assert address_sides(any_server, hid) == [(REGISTERED, CORRECTED)]
         sync_now(a2)
-        assert conflicts_on(any_server, hid) == []
-        assert list_conflicts(a, status="open") == list_conflicts(a2, status="open") == []
-        assert snapshot(a)[("household", hid)]["address"] == CORRECTED
-        assert snapshot(a2)[("household", hid)]["address"] == CORRECTED
+        assert [c.record_id for c in list_conflicts(a, status="open")] == [hid]
+        assert snapshot(a) == snapshot(a2)
+        assert snapshot(a2)[("household", hid)]["address"] == REGISTERED
     finally:
         a.close()
         a2.close()
@@ -92,7 +115,8 @@ def test_a_correction_made_while_the_registration_went_unanswered(
     any_server: LiveServer, tmp_path: Path
 ) -> None:
     """Proves an edit queued while the registration's answer was lost (its own entry,
-    base 0) wins over a colleague's registration of the same words, with no conflict."""
+    base 0, over words the server never answered) against a colleague's registration of
+    those words is one visible conflict, as when folded into the registration."""
     a = enrolled(any_server, tmp_path, "worker.a")
     a2 = enrolled(any_server, tmp_path, "worker.a2")
     try:
@@ -105,22 +129,22 @@ def test_a_correction_made_while_the_registration_went_unanswered(
             entries = s.query(OutboxEntry).filter_by(record_id=hid).all()
             update = [e for e in entries if e.op == "update"]
             assert len(entries) == 2 and update[0].base_version == 0
+            assert update[0].seen is None  # its own words, still carried by the registration
         report = sync_now(a)
-        assert report.conflicts == 0
+        assert report.conflicts == 1
+        assert address_sides(any_server, hid) == [(REGISTERED, CORRECTED)]
         sync_now(a2)
-        assert conflicts_on(any_server, hid) == []
-        assert snapshot(a)[("household", hid)]["address"] == CORRECTED
-        assert snapshot(a2)[("household", hid)]["address"] == CORRECTED
+        assert snapshot(a) == snapshot(a2)
+        assert snapshot(a2)[("household", hid)]["address"] == REGISTERED
     finally:
         a.close()
         a2.close()
 
 
 def test_a_colleagues_other_words_still_conflict(any_server: LiveServer, tmp_path: Path) -> None:
-    """Proves the rule is about the value seen, not a pass: when the colleague registered
-    other words than the ones the user replaced, the correction is a visible conflict
-    (the colleague's words kept for now), whether folded into the create or sent after
-    a lost answer."""
+    """Proves that when the colleague registered other words than the ones the user
+    replaced, the correction is a visible conflict (the colleague's words kept for now),
+    whether folded into the create or sent after a lost answer."""
     a = enrolled(any_server, tmp_path, "worker.a")
     a2 = enrolled(any_server, tmp_path, "worker.a2")
     try:
@@ -133,13 +157,7 @@ def test_a_colleagues_other_words_still_conflict(any_server: LiveServer, tmp_pat
             register.edit_record(a, HouseholdRow, hid, {"address": CORRECTED})
             # (After a lost answer the registration's own words conflict too.)
             assert sync_now(a).conflicts == (2 if lost else 1)
-            sides = [
-                (f["server"], f["incoming"])
-                for c in conflicts_on(any_server, hid)
-                for f in c.fields  # type: ignore[attr-defined]
-                if f["field"] == "address"
-            ]
-            assert ("凤凰小区2栋", CORRECTED) in sides
+            assert ("凤凰小区2栋", CORRECTED) in address_sides(any_server, hid)
             sync_now(a2)
             assert snapshot(a2)[("household", hid)]["address"] == "凤凰小区2栋"
     finally:
@@ -190,10 +208,12 @@ def test_an_edit_made_while_a_sync_runs_keeps_what_its_user_saw(
 def test_a_second_laptop_set_up_offline_registered_the_same_words(
     any_server: LiveServer, tmp_path: Path
 ) -> None:
-    """Proves the convergence run's finding is gone: worker.a registers a household on a
-    laptop set up offline (`init`, then enrolled, which pushes it) and on the usual laptop,
-    both with the form's address, and corrects the address on the usual laptop before it
-    syncs: the correction applies with no conflict, on every laptop."""
+    """Proves worker.a, who registers a household on a laptop set up offline (`init`, then
+    enrolled, which pushes it) and on the usual laptop, both with the form's address, and
+    corrects the address on the usual laptop before it syncs, meets one visible conflict:
+    the usual laptop never saw the other's words (one person, but two laptops, either of
+    which may hold the later truth: the device decides who changed a field, §4.7); both
+    laptops end alike, the fields each filled merged."""
     path = tmp_path / "offline"
     ws = init_profile(
         path, PASSPHRASE, username="worker.a", grids=[GRID_A], kdf_params=KdfParams.fast()
@@ -225,11 +245,66 @@ def test_a_second_laptop_set_up_offline_registered_the_same_words(
             [],
         )
         register.edit_record(a, HouseholdRow, hid, {"address": CORRECTED})
-        assert sync_now(a).conflicts == 0
+        assert sync_now(a).conflicts == 1
+        assert address_sides(any_server, hid) == [(REGISTERED, CORRECTED)]
         sync_now(offline)
-        assert conflicts_on(any_server, hid) == []
         assert snapshot(a) == snapshot(offline)
-        assert snapshot(a)[("household", hid)]["address"] == CORRECTED
+        merged = snapshot(a)[("household", hid)]
+        assert (merged["note"], merged["head_name"]) == ("离线登记", "李建国")
     finally:
         a.close()
         offline.close()
+
+
+def test_a_correction_never_overwrites_a_colleagues_unseen_one_naming_its_first_words(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves the convergence run's silent loss is gone: worker.a2 registers a household
+    offline as 新村路8号 and corrects the address twice; worker.a registers it as 老街3号,
+    corrects it to 新村路8号 (a2's first words, by chance) and syncs first. a2's push is a
+    visible conflict with a's correction kept for now, never a silent overwrite of it
+    (a2's first words were its own, not a value it saw from the server)."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = register_household(a2, "0907", "新村路8号")
+        register.edit_record(a2, HouseholdRow, hid, {"address": "新村路27号"})
+        register.edit_record(a2, HouseholdRow, hid, {"address": "新村路56号"})
+        assert register_household(a, "0907", "老街3号") == hid
+        register.edit_record(a2, HouseholdRow, hid, {"address": REGISTERED})
+        register.edit_record(a, HouseholdRow, hid, {"address": "新村路8号"})
+        assert sync_now(a).conflicts == 0
+        report = sync_now(a2)
+        assert report.conflicts == 1
+        assert address_sides(any_server, hid) == [("新村路8号", REGISTERED)]
+        sync_now(a)
+        assert snapshot(a) == snapshot(a2)
+        assert snapshot(a)[("household", hid)]["address"] == "新村路8号"
+        assert [c.record_id for c in list_conflicts(a2, status="open")] == [hid]
+    finally:
+        a.close()
+        a2.close()
+
+
+def test_an_edit_of_a_pulled_value_names_it_as_seen(any_server: LiveServer, tmp_path: Path) -> None:
+    """Proves an edit of a value the laptop pulled, or had answered, sends it as seen, and
+    one of words still waiting in another entry (an edit in flight) does not."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    try:
+        hid = register_household(a2, "0908", REGISTERED)
+        sync_now(a2)
+        sync_now(a)
+        register.edit_record(a, HouseholdRow, hid, {"address": CORRECTED, "note": "楼道灯坏了"})
+        with a.write() as s:
+            (entry,) = s.query(OutboxEntry).filter_by(record_id=hid).all()
+            assert entry.seen == {"address": REGISTERED, "note": None}
+            entry.status = "sending"  # frozen in a push whose answer has not come back
+        register.edit_record(a, HouseholdRow, hid, {"address": "新村路10号", "head_name": "李四"})
+        with a.read() as s:
+            later = s.query(OutboxEntry).filter_by(record_id=hid, status="pending").one()
+            assert later.old == {"address": CORRECTED, "head_name": None}
+            assert later.seen == {"head_name": None}
+    finally:
+        a.close()
+        a2.close()

@@ -27,6 +27,9 @@ from tests.reliability.convergence_edges import edge_on
 
 Stats = dict[str, int]
 Key = tuple[str, str]
+# What a write's `seen` is when the laptop held its own words there, not the server's (a
+# registration or an edit not yet answered): equal to no value (test_convergence.shown).
+OWN_WORDS: Any = type("OwnWords", (), {"__repr__": lambda self: "<own words>"})()
 # Why the server may refuse a change for good, and only after an edge of the run that can
 # cause it: a record moved out of the pusher's grids, its grid taken from the user, the
 # record deleted and purged, a restore re-send after a purge (`restore_expired`), or a
@@ -190,9 +193,13 @@ def check_actions(m: Any, records: dict[Key, Record], conflicts: list[Conflict])
 
 def check_writes(m: Any, records: dict[Key, Record], conflicts: list[Conflict]) -> None:
     """Every acknowledged write is the server's value, or is held in a visible conflict, or
-    was overtaken by another client's *later* write of the value the server holds (a stale
-    edit never silently overwrites a newer one). `deleted` counts as a field: a delete is
-    never undone without a conflict or a later re-registration (nothing resurrected)."""
+    was overtaken by another client's later write of the value the server holds, made
+    *knowing* it (`m.knew`: the writer had it from the server, itself or through the value
+    it replaced; the same words typed by chance are not knowing it). A stale edit never
+    silently overwrites a newer one, nor a concurrent one. `deleted` counts as a field: a
+    delete is never undone without a conflict or a later re-registration (nothing
+    resurrected). Writes from before a server restore are held to the order alone: the
+    restore re-sends whole records as the laptops held them (docs/design.md §4.13)."""
     conflicted = {(c.entity, c.record_id) for c in conflicts}
     refused = {
         name: {(r.entity, r.record_id) for r in outbox_rows(ws) if r.status == "rejected"}
@@ -221,7 +228,11 @@ def check_writes(m: Any, records: dict[Key, Record], conflicts: list[Conflict]) 
         for who, (order, mine) in last.items():
             if mine == value or (entity, rid) in refused.get(who, ()):
                 continue  # held, or refused for good and kept readable (check_refused)
-            later_holds = any(v == value and o > order for o, w, v, _seen in writes if w != who)
+            later_holds = any(
+                v == value and o > order and (order in m.knew.get(o, ()) or o <= m.restored_at)
+                for o, w, v, _seen in writes
+                if w != who
+            )
             if field != "deleted" and _registered_anew(lives, after=order):
                 continue  # deleted since, then registered anew: that record starts afresh
             in_conflict = (
@@ -246,9 +257,12 @@ def _registered_anew(lives: list[tuple[int, str, Any, Any]], *, after: int) -> b
 def check_conflict_values(m: Any, conflicts: list[Conflict]) -> None:
     """A conflict is about values people wrote: never about a field the other side left
     empty (a create merges as an edit of the fields it set), and never about a value the
-    pusher had already seen when it wrote its own (a coalesced edit keeps the base of each
-    field). Conflicts that follow a server restore are exempt from the second rule: a base
-    from before a restore is clamped, so anything since is concurrent by design."""
+    pusher had already seen, *from the server*, when it wrote its own (a coalesced edit
+    keeps the base of each field). Its own words equal to the server's by chance are not
+    seeing it (OWN_WORDS): a colleague who wrote them never saw the pusher's change, nor
+    the pusher theirs, a real concurrent edit. Conflicts that follow a server restore are
+    exempt from the second rule: a base from before a restore is clamped, so anything
+    since is concurrent by design."""
     written: dict[tuple[str, str, str], set[Any]] = defaultdict(set)
     for (entity, rid, field), writes in m.writes.items():
         written[(entity, rid, field)] |= {v for _o, _w, v, _seen in writes}
@@ -274,7 +288,9 @@ def check_conflict_values(m: Any, conflicts: list[Conflict]) -> None:
             for order, who, v, seen in m.writes.get(key, []):
                 if order <= m.restored_at or usernames.get(who) != f.get("incoming_author"):
                     continue
-                assert not (v == f.get("incoming") and seen == f.get("server")), (
+                assert not (
+                    v == f.get("incoming") and seen is not OWN_WORDS and seen == f.get("server")
+                ), (
                     f"false conflict on {key}: {who} wrote {v!r} having seen {seen!r}, "
                     "which the server reports as an unseen concurrent change"
                 )

@@ -182,6 +182,7 @@ class EdgeOps:
             row = s.get(HouseholdRow, hid)
             current = row.grid_code if row is not None else GRID_A
         target = GRID_B if current == GRID_A else GRID_A
+        m.shown("sup", HouseholdRow, hid, "grid_code")
         try:
             register.edit_record(m.ws["sup"], HouseholdRow, hid, {"grid_code": target})
         except ServiceError:
@@ -253,13 +254,19 @@ class EdgeOps:
                 resolve_conflict(ws, view.id, keep="local")
                 for f in view.fields:
                     if f.get("local_author") is not None:
-                        m.wrote(who, view.entity, view.record_id, {f["field"]: f.get("local")})
+                        m.wrote(
+                            who,
+                            view.entity,
+                            view.record_id,
+                            {f["field"]: f.get("local")},
+                            resolved=True,
+                        )
             else:
                 value = m.typed_value(field, valid=how == "typed")
                 if value is None:
                     return
                 resolve_conflict(ws, view.id, field=field, value=value)
-                m.wrote(who, view.entity, view.record_id, {field: value})
+                m.wrote(who, view.entity, view.record_id, {field: value}, resolved=True)
         except (ServiceError, DomainError):
             m.stats[f"resolutions refused locally ({how})"] += 1
             return
@@ -389,6 +396,7 @@ class EdgeOps:
             value = m.fresh_id_number()
         if value == seen:
             return
+        seen = m.shown(who, model, rid, field)
         try:
             register_edit.apply_edit(m.ws[who], model.__entity__, rid, {field: value})
         except (ServiceError, DomainError):

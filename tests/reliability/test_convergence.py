@@ -52,7 +52,8 @@ from gridworker.domain.enums import (
     VisitMode,
 )
 from gridworker.domain.errors import DomainError
-from gridworker.domain.validation import id_check_digit
+from gridworker.domain.validation import fold_key, id_check_digit
+from gridworker.domain.wire import wire_value
 from gridworker.services import cases, inspections, register, visits
 from gridworker.services.attachments import attach
 from gridworker.services.syncing import client_for
@@ -61,6 +62,7 @@ from gridworker.storage.models import (
     CaseRow,
     HazardSiteRow,
     HouseholdRow,
+    OutboxEntry,
     ResidentRow,
 )
 from gridworker.sync.client import SyncClient, SyncError, make_transport
@@ -68,7 +70,7 @@ from gridworker.sync.engine import SyncEngine
 from gridworker.sync.faults import FaultPlan, FaultyAdapter, HeldRequests
 from tests.e2e.conftest import GRID_A, GRID_B, LiveServer, enrolled
 from tests.reliability.conftest import FULL, ServerDb, scaled
-from tests.reliability.convergence_checks import check_invariants, check_refused
+from tests.reliability.convergence_checks import OWN_WORDS, check_invariants, check_refused
 from tests.reliability.convergence_edges import EdgeOps, edge_on, reset_scopes, sync_now
 
 # Minutes of random schedules against real servers: CI's tier (scripts/test.sh).
@@ -182,10 +184,15 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             self.ws: dict[str, Workspace] = {}
             self.skew: dict[str, int] = {}
             # (entity, id, field) -> [(order, client, wire value, value seen before)], every
-            # local write, in the order they were made.
+            # local write, in the order they were made. The value seen is the one the laptop
+            # held from the server (pulled, or its own change answered), else OWN_WORDS.
             self.writes: dict[tuple[str, str, str], list[tuple[int, str, Any, Any]]] = defaultdict(
                 list
             )
+            # What each laptop had learnt from the server when it wrote: write order -> the
+            # orders of the writes (any client's) it knew of, and per client all it knows.
+            self.knew: dict[int, frozenset[int]] = {}
+            self.knows: dict[str, set[int]] = defaultdict(set)
             self.order = itertools.count(1)
             self.touched: set[tuple[str, str]] = set()
             self.created: dict[tuple[str, str], str] = {}
@@ -276,13 +283,44 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             record_id: str,
             values: dict[str, Any],
             seen: dict[str, Any] | None = None,
+            *,
+            resolved: bool = False,
         ) -> None:
+            """Note a local write, after `shown` noted what the laptop held before it (for an
+            edit); `resolved`: a conflict's resolution, made seeing every side."""
             self.touched.add((entity, record_id))
             for field, value in values.items():
-                before = (seen or {}).get(field)
-                self.writes[(entity, record_id, field)].append(
-                    (self.next_order(), name, value, before)
-                )
+                before = (seen or {}).get(field, OWN_WORDS)
+                key = (entity, record_id, field)
+                if resolved:
+                    self.knows[name] |= {o for o, _w, _v, _s in self.writes[key]}
+                order = self.next_order()
+                self.writes[key].append((order, name, value, before))
+                self.knew[order] = frozenset(self.knows[name])
+                self.knows[name].add(order)
+
+        def shown(self, who: str, model: Any, record_id: str, field: str) -> Any:
+            """What `who`'s laptop shows in a field before its user changes it: the value
+            seen if the laptop holds it from the server (no change of its own, waiting, in
+            flight or refused, carries the field), else OWN_WORDS. A value from the server
+            teaches the laptop of the writes that left it (any write of that value and what
+            its writer knew: a causal history, generous where two people wrote the same
+            words, as the server's `seen` rule is)."""
+            with self.ws[who].read() as s:
+                row = s.get(model, record_id)
+                entries = s.scalars(
+                    select(OutboxEntry).where(
+                        OutboxEntry.entity == model.__entity__,
+                        OutboxEntry.record_id == record_id,
+                    )
+                ).all()
+                value = wire_value(getattr(row, field)) if row is not None else None
+            if row is None or any(field in (e.payload or {}) for e in entries):
+                return OWN_WORDS
+            for order, _w, v, _seen in self.writes.get((model.__entity__, record_id, field), []):
+                if v == value:
+                    self.knows[who] |= {order} | self.knew.get(order, frozenset())
+            return value
 
         def rekeyed(self, old: str, new: str, ws: Workspace) -> None:
             """A household made offline under a local key, re-keyed to the district's id at
@@ -304,9 +342,7 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             """Change one household field to a value never used before, noting what the
             person saw there."""
             value = self.typed_value(field, valid=True)
-            with self.ws[who].read() as s:
-                row = s.get(HouseholdRow, hid)
-                seen = getattr(row, field, None) if row is not None else None
+            seen = self.shown(who, HouseholdRow, hid, field)
             register.edit_record(self.ws[who], HouseholdRow, hid, {field: value})
             self.wrote(who, "household", hid, {field: value}, seen={field: seen})
             stats["field edits"] += 1
@@ -334,8 +370,20 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             extra: dict[str, Any],
             residents: list[register.ResidentInput] | None = None,
         ) -> str | None:
-            """Register a household (with `extra` fields filled) and note what was written."""
+            """Register a household (with `extra` fields filled) and note what was written.
+            On a laptop that holds the household (its 户号 in the grid) this is an edit of
+            it: what the laptop showed is noted first."""
             address = extra.pop("address", ADDRESSES[0])
+            values = {"address": address, "grid_code": grid, "deleted": False, **extra}
+            with ws.read() as s:
+                rows = s.scalars(select(HouseholdRow).where(HouseholdRow.grid_code == grid)).all()
+                before = {
+                    (row.id, f): wire_value(getattr(row, f))
+                    for row in rows
+                    if fold_key(row.household_no) == fold_key(household_no)
+                    for f in values
+                }
+            shown = {(rid, f): self.shown(who, HouseholdRow, rid, f) for rid, f in before}
             try:
                 hid = register.register_household(
                     ws,
@@ -350,8 +398,10 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             # A registration says the household lives, whether or not this laptop saw it
             # deleted: after a delete elsewhere it is an edit against that delete (a
             # conflict), and once the tombstone is purged it registers the household anew.
-            values = {"address": address, "grid_code": grid, "deleted": False, **extra}
-            self.wrote(who, "household", hid, values)
+            seen = {f: shown[(hid, f)] for f in values if (hid, f) in shown}
+            # A field it leaves as the laptop held it is no write (nothing is sent).
+            changed = {f: v for f, v in values.items() if before.get((hid, f), OWN_WORDS) != v}
+            self.wrote(who, "household", hid, changed, seen=seen)
             return hid
 
         # --- offline work ------------------------------------------------------------
@@ -441,9 +491,7 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             if rid is None:
                 return
             value = self.typed_value("name", valid=True)
-            with self.ws[who].read() as s:
-                row = s.get(ResidentRow, rid)
-                seen = row.name if row is not None else None
+            seen = self.shown(who, ResidentRow, rid, "name")
             try:
                 register.edit_record(self.ws[who], ResidentRow, rid, {"name": value})
             except LOCAL_ERRORS:
@@ -457,6 +505,7 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             rid = self.pick(data, who, model)
             if rid is None:
                 return
+            self.shown(who, model, rid, "deleted")
             try:
                 register.delete_record(self.ws[who], model, rid)
             except LOCAL_ERRORS:
