@@ -393,7 +393,7 @@ def applied_outcome(mutation_id: int, version: int) -> MutationOutcome:
     """`MutationOutcome(mutation_id=…, status="applied", version=…, record=None)` without
     pydantic's validation of values already known good (two ints): the same model (its
     fields in order, the same fields set), at a fifth of the cost. Most outcomes of a push
-    are this one. tests/server/test_push_outcomes.py compares the two."""
+    are this one. tests/server/test_push_round4.py compares the two."""
     outcome = MutationOutcome.__new__(MutationOutcome)
     _set_attribute(
         outcome,
