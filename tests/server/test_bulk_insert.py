@@ -132,9 +132,15 @@ def _batches() -> list[list[dict[str, Any]]]:
     return [first, second, list(first)]
 
 
-def _push_everything(
-    url: str, tmp: Path, device: str, batches: list[list[dict[str, Any]]]
+def push_everything(
+    url: str,
+    tmp: Path,
+    device: str,
+    batches: list[list[dict[str, Any]]],
+    username: str = "worker.a",
 ) -> list[Any]:
+    """Each body pushed by `username` through a server on `url`, an update's base the
+    version this database gave the record (the bodies are not changed); the outcomes."""
     settings = Settings(
         db_url=url, attachment_dir=tmp / "files", password_time_cost=1, password_memory_kib=1024
     )
@@ -142,9 +148,9 @@ def _push_everything(
     replies = []
     try:
         with TestClient(application) as client:
-            headers = login(client, "worker.a", device)
+            headers = login(client, username, device)
             versions: dict[str, int] = {}
-            for body in batches:
+            for body in [[dict(m) for m in b] for b in batches]:
                 for m in body:  # an update's base: the version this database gave the create
                     if m["op"] != "create":
                         m["base_version"] = versions.get(m["record_id"], 0)
@@ -184,12 +190,12 @@ def test_the_same_push_stores_the_same_rows_through_copy_and_executemany(
     monkeypatch.setattr(bulk, "insert_rows", counting)
     url_copy, url_many = pg_pair
     monkeypatch.setattr(bulk, "USE_COPY", True)
-    replies_copy = _push_everything(
+    replies_copy = push_everything(
         url_copy, tmp_path / "a", device, [list(map(dict, b)) for b in batches]
     )
     assert copies >= 4  # record rows and log rows of the first two bodies at least
     monkeypatch.setattr(bulk, "USE_COPY", False)
-    replies_many = _push_everything(
+    replies_many = push_everything(
         url_many, tmp_path / "b", device, [list(map(dict, b)) for b in batches]
     )
     assert replies_copy == replies_many

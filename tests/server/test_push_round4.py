@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
@@ -23,10 +22,9 @@ from sqlalchemy import Engine, text
 from gridworker.domain.validation import validate_grid_code
 from gridworker.protocol import ErrorCode, MutationOutcome, PushResponse
 from gridworker.server import push
-from gridworker.server.core.config import Settings
 from gridworker.server.core.db import make_engine
-from tests.server.conftest import GRID_A, GRID_B, GRID_C, _pg_database, build_app, login
-from tests.server.test_bulk_insert import _Frozen
+from tests.server.conftest import GRID_A, GRID_B, GRID_C, _pg_database
+from tests.server.test_bulk_insert import _Frozen, push_everything
 from tests.server.test_push import household, resident, tag_payload
 
 USER = "sup.street"
@@ -129,40 +127,6 @@ def _batches(seed: int) -> list[list[dict[str, Any]]]:
     return [first, second, list(first), third]
 
 
-def _push_everything(
-    url: str, tmp: Path, device: str, batches: list[list[dict[str, Any]]]
-) -> list[Any]:
-    """Each body pushed by the street's supervisor (who covers GRID_A and GRID_B), an
-    update's base the version this database gave the record; the outcomes."""
-    settings = Settings(
-        db_url=url, attachment_dir=tmp / "files", password_time_cost=1, password_memory_kib=1024
-    )
-    application = build_app(settings)
-    replies = []
-    try:
-        with TestClient(application) as client:
-            headers = login(client, USER, device)
-            versions: dict[str, int] = {}
-            for body in [[dict(m) for m in b] for b in batches]:
-                for m in body:
-                    if m["op"] != "create":
-                        m["base_version"] = versions.get(m["record_id"], 0)
-                response = client.post(
-                    "/api/v1/sync/push",
-                    json={"device_id": device, "mutations": body},
-                    headers=headers,
-                )
-                assert response.status_code == 200, response.text
-                reply = response.json()
-                for m, o in zip(body, reply["outcomes"], strict=True):
-                    if o.get("version") is not None:
-                        versions[m["record_id"]] = o["version"]
-                replies.append(reply["outcomes"])
-    finally:
-        application.state.engine.dispose()
-    return replies
-
-
 def _sqlite_pair(tmp_path: Path) -> Iterator[tuple[str, str]]:
     yield f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
 
@@ -214,10 +178,10 @@ def test_the_same_pushes_answer_and_store_the_same_with_and_without_round_4(
     device = f"dev-{USER}-{uuid.uuid4().hex[:8]}"
     batches = _batches(seed)
     url_new, url_old = db_pair
-    replies_new = _push_everything(url_new, tmp_path / "new", device, batches)
+    replies_new = push_everything(url_new, tmp_path / "new", device, batches, USER)
     with monkeypatch.context() as old:
         _as_before(old)
-        replies_old = _push_everything(url_old, tmp_path / "old", device, batches)
+        replies_old = push_everything(url_old, tmp_path / "old", device, batches, USER)
     assert replies_new == replies_old
     statuses = [o["status"] for reply in replies_new for o in reply]
     print({s: statuses.count(s) for s in set(statuses)})
