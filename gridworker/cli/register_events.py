@@ -180,6 +180,13 @@ def add_split_commands(rsub: Any, h: Callable[[str, str], str]) -> None:
         help=h("新户居住的房屋编号（默认同原户；none 表示不住登记的房屋）",
                "the new household's flat id (default: the old one's; none for no flat)"),
     )  # fmt: skip
+    sp.add_argument(
+        "--relationship", action="append", default=[], metavar="RESIDENT=关系",
+        help=h("分出成员与新户主的关系，如 --relationship ID=配偶（可重复；未写的按原户关系推定，"
+               "推定不了的为“其他”）",
+               "a leaving member's relationship to the new head, e.g. ID=spouse (repeatable; "
+               "others: inferred from the old household, else other)"),
+    )  # fmt: skip
     sp.add_argument("--date", required=True, help=h("分户日期 YYYY-MM-DD", "date, YYYY-MM-DD"))
     sp.add_argument("--reason", help=h("原因", "reason"))
     sp.add_argument("--note", help=h("备注", "note"))
@@ -193,9 +200,10 @@ def add_split_commands(rsub: Any, h: Callable[[str, str], str]) -> None:
     mg.add_argument("--into", required=True, help=h("并入的户", "the household it joins"))
     mg.add_argument(
         "--relationship", action="append", default=[], metavar="RESIDENT=关系",
-        help=h("并入成员与新户主的关系，如 --relationship ID=子（可重复；未写的为“其他”）",
+        help=h("并入成员与新户主的关系，如 --relationship ID=子（可重复；未写的按原户主的关系推定，"
+               "推定不了的为“其他”）",
                "a joining member's relationship to the new head, e.g. ID=son (repeatable; "
-               "others: other)"),
+               "others: inferred from their old head's, else other)"),
     )  # fmt: skip
     mg.add_argument("--date", required=True, help=h("并户日期 YYYY-MM-DD", "date, YYYY-MM-DD"))
     mg.add_argument("--reason", help=h("原因", "reason"))
@@ -216,6 +224,7 @@ def cmd_register_split(args: argparse.Namespace) -> int:
     from gridworker.services.household_split import Flat, split_household
 
     day = _day(args.date)
+    relationships = _relationships(args.relationship)
     flat: str | Flat | None = Flat.SAME
     if args.flat is not None:
         flat = None if args.flat.strip().lower() in ("", "none", "无") else args.flat.strip()
@@ -224,7 +233,7 @@ def cmd_register_split(args: argparse.Namespace) -> int:
         new = split_household(
             ws, args.household, args.member, head_id=args.head,
             household_no=args.household_no, event_date=day, address=args.address,
-            house_id=flat, reason=args.reason, note=args.note,
+            house_id=flat, relationships=relationships, reason=args.reason, note=args.note,
         )  # fmt: skip
     finally:
         ws.close()

@@ -70,6 +70,10 @@ REGISTER_MESSAGES: dict[str, tuple[str, str]] = {
         "户主不能分出：请先办理户主变更",
         "The head cannot leave in a split: change the head first",
     ),
+    "split_second_head": (
+        "{name}不能是新户的第二位户主：新户户主已选定，请为其选择其他关系",
+        "{name} cannot be a second head of the new household: choose another relationship",
+    ),
     "split_takes_all": (
         "分户后原户须至少留一名在册成员：全部迁走请用并户或迁出",
         "Someone in the register must stay: to move everyone, merge the households or "

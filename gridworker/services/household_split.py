@@ -14,13 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridworker.domain import ids
-from gridworker.domain.enums import Relationship
+from gridworker.domain.enums import Gender, Relationship
 from gridworker.domain.errors import BiText, ValidationError, noun
+from gridworker.domain.kinship import after_merge, after_split
 from gridworker.domain.life_enums import DEPARTED, LifeEventKind
 from gridworker.domain.validation import validate_text
 from gridworker.services.access import check_write
@@ -130,12 +132,16 @@ def split_household(
     event_date: date,
     address: str | None = None,
     house_id: str | Flat | None = Flat.SAME,
+    relationships: Mapping[str, Relationship] | None = None,
     reason: str | None = None,
     note: str | None = None,
 ) -> str:
     """分户: `member_ids` leave the household for a new one (户号 `household_no`, the
     same address and flat unless told: `house_id` a flat of the grid, or None for no
-    flat), `head_id` its 户主; returns the new household's id.
+    flat), `head_id` its 户主; returns the new household's id. Each other member who
+    leaves takes the relationship to the new head `relationships` gives them (by resident
+    id), else the one `split_relationships` proposes (kinship.after_split, 其他 when the
+    register does not settle it); nobody but `head_id` becomes 户主.
     The 户主 stays (a head change comes first), someone in the register stays, and the
     户号 must be free in the grid."""
     reason_text, note_text = _texts(ws, event_date, reason, note)
@@ -155,6 +161,15 @@ def split_household(
             movers.append(person)
         if any(p.relationship is Relationship.head for p in movers):
             raise ServiceError("split_takes_head", field="members")
+        chosen = dict(relationships or {})
+        for rid, relationship in chosen.items():
+            if rid not in wanted:  # a relationship is given only to someone who leaves
+                raise ServiceError("split_not_member", field="relationships", name=_name(s, rid))
+            if relationship is Relationship.head and rid != head_id:
+                raise ServiceError(
+                    "split_second_head", field="relationships", name=people[rid].name
+                )
+        chosen = {**split_relationships(movers, head_id), **chosen, head_id: Relationship.head}
         staying = [
             p for p in people.values() if p.id not in wanted and p.life_status not in DEPARTED
         ]
@@ -174,7 +189,7 @@ def split_household(
         new.house_id = flat
         for person in movers:
             person.household_id = new.id
-            person.relationship = Relationship.head if person.id == head_id else Relationship.other
+            person.relationship = chosen[person.id]
         new.head_name = people[head_id].name
         for household, other, place in (
             (source, new, f"分出新户：户号{new.household_no}"),
@@ -199,8 +214,9 @@ def merge_households(
     """并户: every member of `household_id` joins `into_id` and the emptied household is
     closed (a tombstone; its visits and events stay in the history under it). Each member
     in the register takes the relationship to the new head `relationships` gives them
-    (by resident id), 其他 when not given; nobody joins as 户主 (the household has one).
-    Both in one grid. Returns how many people moved."""
+    (by resident id); when not given, the one `merge_relationships` proposes from the
+    old head's (kinship.after_merge: 其他 unless the register settles it); nobody joins as
+    户主 (the household has one). Both in one grid. Returns how many people moved."""
     reason_text, note_text = _texts(ws, event_date, reason, note)
     wanted = dict(relationships or {})
     if household_id == into_id:
@@ -219,10 +235,11 @@ def merge_households(
             if relationship is Relationship.head:
                 raise ServiceError("merge_second_head", field="relationships", name=person.name)
         head = next((p.id for p in people if p.relationship is Relationship.head), None)
+        proposed = merge_relationships(list(active.values()), wanted)
         for person in people:
             person.household_id = target.id
             if person.id in active:
-                person.relationship = wanted.get(person.id, Relationship.other)
+                person.relationship = wanted.get(person.id, proposed[person.id])
         for household, other, place in (
             (source, target, f"并入户号{target.household_no}"),
             (target, source, f"户号{source.household_no}并入本户"),
@@ -232,6 +249,40 @@ def merge_households(
                    note=note_text or None)  # fmt: skip
         source.deleted = True
         return len(people)
+
+
+class Person(Protocol):
+    """A member as the proposals read them (a resident row or the form's Member)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def relationship(self) -> Relationship | None: ...
+    @property
+    def gender(self) -> Gender | None: ...
+
+
+def split_relationships(movers: Sequence[Person], head_id: str) -> dict[str, Relationship]:
+    """The relationship to the new head `head_id` proposed for each member who leaves in a
+    split (the head's own is 户主)."""
+    head = next((p.relationship for p in movers if p.id == head_id), None)
+    return {
+        p.id: Relationship.head if p.id == head_id else after_split(p.relationship, head, p.gender)
+        for p in movers
+    }
+
+
+def merge_relationships(
+    joining: Sequence[Person], chosen: Mapping[str, Relationship]
+) -> dict[str, Relationship]:
+    """The relationship to the new head proposed for each joining member: the old head's
+    as `chosen` gives it (其他 if not), the others' following from it."""
+    old_head = next((p.id for p in joining if p.relationship is Relationship.head), None)
+    head_now = chosen.get(old_head or "", Relationship.other)
+    return {
+        p.id: chosen.get(p.id) or after_merge(p.relationship, head_now, p.gender)
+        for p in joining
+    }
 
 
 def _name(s: Session, rid: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridworker.domain import ids
-from gridworker.domain.enums import Relationship
+from gridworker.domain.enums import Gender, Relationship
 from gridworker.domain.errors import BiText, ValidationError, noun
 from gridworker.domain.life_enums import DEPARTED, LifeEventKind, ResidentStatus
 from gridworker.domain.validation import validate_text
@@ -323,6 +323,7 @@ class Member:
     name: str
     life_status: ResidentStatus | None
     relationship: Relationship | None
+    gender: Gender | None = None
 
 
 def household_members(ws: Workspace, household_id: str) -> list[Member]:
@@ -335,7 +336,7 @@ def household_members(ws: Workspace, household_id: str) -> list[Member]:
                 .order_by(ResidentRow.name, ResidentRow.id)
             )
         )
-    members = [Member(r.id, r.name, r.life_status, r.relationship) for r in rows]
+    members = [Member(r.id, r.name, r.life_status, r.relationship, r.gender) for r in rows]
     return sorted(
         members,
         key=lambda m: (m.life_status in DEPARTED, m.relationship is not Relationship.head),

@@ -8,7 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sqlalchemy import select
+
 from gridworker.domain import ids
+from gridworker.domain.enums import Relationship
+from gridworker.storage.models import ResidentRow
 from tests.cli.test_cli import run
 from tests.conftest import DISTRICT_KEY, GRID
 from tests.services.test_buildings import write_sheet
@@ -50,8 +54,10 @@ def test_import_list_view_and_refusals(profile_dir: Path, tmp_path: Path) -> Non
 
 def test_split_and_merge_from_the_command_line(profile_dir: Path) -> None:
     """Proves `register split` makes the new household and `register merge` closes one,
-    each saying what it did; `register event --kind 分户` points to them; a head leaving is
-    refused in Chinese (exit 1)."""
+    each saying what it did, with the relationships given by --relationship (陈静 as
+    其他亲属 in the split; 刘伟 as 子 in the merge, 陈静 then 其他: 其他亲属 of his says
+    nothing more); `register event --kind 分户` points to them; a head leaving is refused
+    in Chinese (exit 1)."""
     from gridworker.services.workspace import open_workspace
     from tests.conftest import PASSPHRASE
     from tests.services.test_household_split import _family
@@ -65,17 +71,28 @@ def test_split_and_merge_from_the_command_line(profile_dir: Path) -> None:
     assert head.returncode == 1 and "户主不能分出：请先办理户主变更" in head.stderr
     done = run(profile_dir, "register", "split", "--household", hid, "--head", people["刘伟"],
                "--member", people["陈静"], "--household-no", "0202", "--date", today,
-               check=True)  # fmt: skip
+               "--relationship", f"{people['陈静']}=其他亲属", check=True)  # fmt: skip
     new = ids.household_id(DISTRICT_KEY, GRID, "0202")
     assert done.stdout.strip() == f"已分户：新户 {new}（户号 0202，下次同步时上传）"
     event = run(profile_dir, "register", "event", "--resident", people["刘伟"], "--kind",
                 "分户", "--date", today)  # fmt: skip
     assert event.returncode == 1
     assert "分户请用“gridworker register split”或“gridworker register merge”登记" in event.stderr
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    with ws.read() as s:
+        chen = s.get(ResidentRow, people["陈静"])
+        assert chen is not None and chen.relationship is Relationship.other_relative
+    ws.close()
     merged = run(profile_dir, "register", "merge", "--household", new, "--into", hid,
-                 "--date", today, check=True)  # fmt: skip
+                 "--relationship", f"{people['刘伟']}=子", "--date", today,
+                 check=True)  # fmt: skip
     assert merged.stdout.strip() == f"已并户：2人并入 {hid}，原户已关闭（下次同步时上传）"
     history = json.loads(
         run(profile_dir, "register", "history", "--household", hid, "--json", check=True).stdout
     )
     assert [e["kind_label"] for e in history["events"]] == ["分户", "并户"]
+    ws = open_workspace(profile_dir, PASSPHRASE)
+    with ws.read() as s:
+        rows = {r.name: r.relationship for r in s.scalars(select(ResidentRow))}
+    ws.close()
+    assert (rows["刘伟"], rows["陈静"]) == (Relationship.son, Relationship.other)

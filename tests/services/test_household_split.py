@@ -52,6 +52,9 @@ def _refused(code: str, call: object, *args: object, **kwargs: object) -> str:
 
 
 def test_a_son_and_his_wife_split_off_into_a_household_of_their_own(ws: Workspace) -> None:
+    """Proves a split makes the new household in the old one's address and flat, moves the
+    members ticked with 陈静 (the old head's 儿媳) as the new head's 配偶, queues only the
+    moved fields and records the event in both households' histories."""
     hid, people = _family(ws)
     today = ws.today()
     new = split_household(
@@ -68,7 +71,7 @@ def test_a_son_and_his_wife_split_off_into_a_household_of_their_own(ws: Workspac
         rows = {r.name: r for r in s.scalars(select(ResidentRow))}
         assert {n for n, r in rows.items() if r.household_id == new} == {"刘伟", "陈静"}
         assert rows["刘伟"].relationship is Relationship.head
-        assert rows["陈静"].relationship is Relationship.other
+        assert rows["陈静"].relationship is Relationship.spouse
         assert rows["刘建国"].household_id == hid
         updates = {
             e.record_id: set(e.payload)
@@ -162,9 +165,10 @@ def _two_households(ws: Workspace) -> tuple[str, str, dict[str, str]]:
 
 
 def test_a_merge_takes_each_members_relationship_to_the_new_head(ws: Workspace) -> None:
-    """Proves a merge gives each joining member the relationship it is told (father,
-    mother), 其他 to anyone not named, and refuses a second 户主 or a person who is not a
-    member of the joining household, writing nothing."""
+    """Proves a merge gives each joining member the relationship it is told (刘建国 as
+    father), the others one following from it (his wife 王秀兰, a woman by her ID number,
+    as mother), and refuses a second 户主 or a person who is not a member of the joining
+    household, writing nothing."""
     son, parents, people = _two_households(ws)
     today = ws.today()
     assert _refused("merge_second_head", merge_households, ws, parents, son, event_date=today,
@@ -184,7 +188,7 @@ def test_a_merge_takes_each_members_relationship_to_the_new_head(ws: Workspace) 
     assert {n: (r.household_id, r.relationship) for n, r in rows.items()} == {
         "刘伟": (son, Relationship.head),
         "刘建国": (son, Relationship.father),
-        "王秀兰": (son, Relationship.other),
+        "王秀兰": (son, Relationship.mother),
     }
 
 
@@ -213,3 +217,31 @@ def test_a_split_may_name_the_new_households_flat_or_none(ws: Workspace) -> None
     with ws.read() as s:
         assert s.get(HouseholdRow, new).house_id == flat  # type: ignore[union-attr]
         assert s.get(HouseholdRow, alone).house_id is None  # type: ignore[union-attr]
+
+
+def test_a_split_takes_the_relationships_it_is_told_and_refuses_a_second_head(
+    ws: Workspace,
+) -> None:
+    """Proves a split gives a leaving member the relationship it is told (陈静 as 其他亲属
+    instead of the 配偶 the register suggests), refuses making a second 户主 or giving a
+    relationship to someone who does not leave, and writes nothing when refused."""
+    hid, people = _family(ws)
+    today = ws.today()
+    args = dict(head_id=people["刘伟"], household_no="0202", event_date=today)
+    assert _refused("split_second_head", split_household, ws, hid, [people["陈静"]], **args,
+                    relationships={people["陈静"]: Relationship.head}) == (
+        "陈静不能是新户的第二位户主：新户户主已选定，请为其选择其他关系"
+    )  # fmt: skip
+    assert _refused("split_not_member", split_household, ws, hid, [people["陈静"]], **args,
+                    relationships={people["王秀兰"]: Relationship.mother}) == (
+        "王秀兰不是本户在册成员，不能分出"
+    )  # fmt: skip
+    with ws.read() as s:
+        assert {r.household_id for r in s.scalars(select(ResidentRow))} == {hid}
+    new = split_household(ws, hid, [people["陈静"]], **args,  # type: ignore[arg-type]
+                          relationships={people["陈静"]: Relationship.other_relative})
+    with ws.read() as s:
+        rows = {r.name: r for r in s.scalars(select(ResidentRow))}
+    assert (rows["陈静"].household_id, rows["陈静"].relationship) == (
+        new, Relationship.other_relative
+    )  # fmt: skip

@@ -6,7 +6,6 @@ relationship chosen for each and shows the household they joined."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TypeVar
 
 import shiboken6
@@ -31,11 +30,13 @@ from tests.ui.test_register import open_screen
 T = TypeVar("T")
 
 
-def _looked_at(name: str) -> Path:
-    """Where a screenshot that is looked at but not committed goes."""
-    folder = Path(__file__).resolve().parents[2] / "build" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{name}.png"
+def _relationships(dialog: SplitDialog | MergeDialog) -> list[tuple[str, str]]:
+    """The relationships table as the user sees it: (member, relationship) rows."""
+    table = dialog.relationships
+    return [
+        (table.item(r, 0).text(), table.cellWidget(r, 1).currentText())  # type: ignore[attr-defined]
+        for r in range(table.rowCount())
+    ]
 
 
 def _family(session: AppSession) -> str:
@@ -106,13 +107,15 @@ def test_a_split_from_the_context_menu_refuses_then_makes_the_new_household(
     assert dialog.form.error("members") == "请勾选分出的成员"
     dialog.tick("刘伟", "陈静")
     assert dialog.head.currentText() == "刘伟"
+    # The register suggests 陈静 (儿媳) as the new head's 配偶.
+    assert _relationships(dialog) == [("陈静", "配偶")]
     dialog.accept()
     assert dialog.form.error("household_no") != ""
     ime_type(dialog.household_no, "0203")
     ime_type(dialog.reason, "结婚后另立户")
     grab(dialog, "household-split")
     dialog.resize(1366, 768)
-    dialog.grab().save(str(_looked_at("household-split-1366")))
+    grab(dialog, "household-split-1366")
     dialog.accept()
     wait_idle(qtbot, session)
     assert dialog.isVisible()
@@ -137,7 +140,7 @@ def test_a_split_from_the_context_menu_refuses_then_makes_the_new_household(
     people = _people(session)
     assert {n for n, r in people.items() if r.household_id == new} == {"刘伟", "陈静"}
     assert (people["刘伟"].relationship, people["陈静"].relationship) == (
-        Relationship.head, Relationship.other
+        Relationship.head, Relationship.spouse
     )  # fmt: skip
     assert [e.kind for e in household_history(session.ws, hid)] == [K.split_off]
     assert [e.reason for e in household_history(session.ws, new)] == ["结婚后另立户"]
@@ -150,9 +153,9 @@ def test_a_merge_from_the_household_file_takes_each_members_relationship(
 ) -> None:  # type: ignore[no-untyped-def]
     """Proves the 一户一档's 并户 button opens the form; no household chosen is said beside
     the field; Cancel after a change asks first; the finder narrows the list to one
-    household and takes it; 刘建国 set to 父亲 joins as 父亲 and 王秀兰 left as it was
-    joins as 其他; the closed household leaves the list and the screen shows the household
-    they joined."""
+    household and takes it; the members start as 其他; 刘建国 set to 父亲 joins as 父亲 and
+    his wife 王秀兰 (a woman by her ID number), not picked for, follows him as 母亲; the
+    closed household leaves the list and the screen shows the household they joined."""
     son = register_household(
         session.ws,
         HouseholdInput(grid_code=GRID, household_no="0501", address="凤凰小区6栋101室"),
@@ -166,7 +169,7 @@ def test_a_merge_from_the_household_file_takes_each_members_relationship(
         HouseholdInput(grid_code=GRID, household_no="0502", address="凤凰小区6栋102室"),
         [
             ResidentInput("刘建国", relationship=Relationship.head),
-            ResidentInput("王秀兰", relationship=Relationship.spouse),
+            ResidentInput("王秀兰", "36030219580907042X", relationship=Relationship.spouse),
         ],
     )
     screen = open_screen(qtbot, session)
@@ -187,7 +190,9 @@ def test_a_merge_from_the_household_file_takes_each_members_relationship(
     assert dialog.form.error("into_id") == "请选择要并入的户"
     ime_type(dialog.finder, "6栋101")
     assert dialog.into.currentData() == son
+    assert _relationships(dialog) == [("刘建国", "其他"), ("王秀兰", "其他")]
     dialog.set_relationship("刘建国", Relationship.father)
+    assert _relationships(dialog) == [("刘建国", "父亲"), ("王秀兰", "母亲")]
     answers = [QMessageBox.StandardButton.No]
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: answers.pop(0))
     dialog.reject()
@@ -195,14 +200,14 @@ def test_a_merge_from_the_household_file_takes_each_members_relationship(
     ime_type(dialog.reason, "随子女居住")
     grab(dialog, "household-merge")
     dialog.resize(1366, 768)
-    dialog.grab().save(str(_looked_at("household-merge-1366")))
+    grab(dialog, "household-merge-1366")
     with qtbot.waitSignal(dialog.saved):
         dialog.accept()
     people = _people(session)
     assert {n: (r.household_id, r.relationship) for n, r in people.items()} == {
         "刘伟": (son, Relationship.head),
         "刘建国": (son, Relationship.father),
-        "王秀兰": (son, Relationship.other),
+        "王秀兰": (son, Relationship.mother),
     }
     with session.ws.read() as s:
         assert s.get(HouseholdRow, parents).deleted  # type: ignore[union-attr]

@@ -1,11 +1,13 @@
 """分户 and 并户 (services/household_split.py), opened from a household on the 住户 screen
 or from its 一户一档.
 
-分户: tick the members who leave, pick the new household's 户主 among them, give its 户号,
-address and flat (the old household's unless changed), date and reason. 并户: pick the
-household this one joins, the date and reason, and each joining member's relationship to
-the new head (其他 unless changed). Both check as the service does, say what is wrong
-beside the field, and ask before edits are lost.
+分户: tick the members who leave, pick the new household's 户主 among them and each other
+one's relationship to them, give its 户号, address and flat (the old household's unless
+changed), date and reason. 并户: pick the household this one joins, the date and reason,
+and each joining member's relationship to the new head. The relationships are suggested
+from the register (domain/kinship.py; 其他 when it does not say) until the user picks one.
+Both check as the service does, say what is wrong beside the field, and ask before edits
+are lost.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ from gridworker.services.household_split import (
     Flat,
     SplitMergeForm,
     merge_households,
+    merge_relationships,
     split_household,
+    split_relationships,
 )
 from gridworker.services.workspace import ServiceError
 from gridworker.ui.forms import EnumCombo, GuardedDialog, hint_label
@@ -79,6 +83,64 @@ def _day(edit: QDateEdit) -> date:
     return date(q.year(), q.month(), q.day())
 
 
+class RelationshipTable(QTableWidget):
+    """Each member's relationship to the new head: the one the register suggests
+    (services.household_split split_relationships / merge_relationships) until the user
+    picks one, which is then kept while the rows are laid out again."""
+
+    changed = Signal()
+
+    def __init__(self, lang: str, header: str) -> None:
+        super().__init__(0, 2)
+        self.lang = lang
+        self.setObjectName("relationships")
+        self.setHorizontalHeaderLabels([self.tr("Member"), header])
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.combos: dict[str, EnumCombo] = {}
+        self.names: dict[str, str] = {}
+        self.chosen: dict[str, Relationship] = {}  # what the user picked, by resident id
+
+    def set_rows(self, rows: list[tuple[str, str, Relationship]]) -> None:
+        """Lay out (resident id, name, suggested relationship) rows; a member the user gave
+        a relationship keeps it."""
+        choices = [r for r in Relationship if r is not Relationship.head]
+        self.setRowCount(len(rows))
+        self.combos, self.names = {}, {}
+        for row, (rid, name, suggested) in enumerate(rows):
+            item = QTableWidgetItem(name)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.setItem(row, 0, item)
+            combo = EnumCombo(choices, self.lang)
+            combo.set_value(self.chosen.get(rid, suggested))
+            combo.activated.connect(lambda _i, rid=rid: self._picked(rid))
+            self.setCellWidget(row, 1, combo)
+            self.combos[rid], self.names[rid] = combo, name
+        self.resizeRowsToContents()
+        height = sum(self.rowHeight(r) for r in range(len(rows))) or 26
+        self.setFixedHeight(self.horizontalHeader().sizeHint().height() + height + 4)
+
+    def suggest(self, suggested: dict[str, Relationship]) -> None:
+        """Show the suggestions for the members the user has not picked for."""
+        for rid, combo in self.combos.items():
+            if rid not in self.chosen and rid in suggested:
+                combo.set_value(suggested[rid])
+
+    def _picked(self, rid: str) -> None:
+        self.chosen[rid] = self.combos[rid].value()
+        self.changed.emit()
+
+    def pick(self, name: str, relationship: Relationship) -> None:
+        """Pick the named member's relationship as a user would (for tests and scripts)."""
+        for rid, shown in self.names.items():
+            if shown == name:
+                self.combos[rid].set_value(relationship)
+                self._picked(rid)
+
+    def values(self) -> dict[str, Relationship]:
+        return {rid: combo.value() for rid, combo in self.combos.items()}
+
+
 class SplitDialog(GuardedDialog):
     """分户 of `data.household_id`; `saved` carries the new household's id."""
 
@@ -118,12 +180,14 @@ class SplitDialog(GuardedDialog):
         self.flat.addItem(self.tr("Not in a registered flat"), NO_FLAT)
         for choice in data.flats:
             self.flat.addItem(choice.label, choice.id)
+        self.relationships = RelationshipTable(self.lang, self.tr("Relationship to the new head"))
         self.event_date = _date_edit(session)
         self.reason = QLineEdit()
         self.note = QLineEdit()
         form = self.form
         form.add("members", self.tr("Members who leave"), self.members, self._check_members)
         form.add("head_id", self.tr("Head of the new household"), self.head, self._check_head)
+        form.add("relationships", self.tr("Relationships"), self.relationships)
         form.add("household_no", self.tr("New household no."), self.household_no, self._check_no)
         form.add("address", self.tr("Address"), self.address, self._check_address)
         form.add("house_id", self.tr("Flat"), self.flat)
@@ -133,7 +197,7 @@ class SplitDialog(GuardedDialog):
         hint = hint_label(
             self.tr(
                 "The members ticked form a new household of the grid; the head stays (record a "
-                "change of head first). The others become 其他 of the new head."
+                "change of head first). Check each one's relationship to the new head."
             )
         )
         layout = QVBoxLayout(self)
@@ -143,6 +207,8 @@ class SplitDialog(GuardedDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons(self.tr("Split")))
         self.members.itemChanged.connect(lambda _item: self._fill_heads())
+        self.head.currentIndexChanged.connect(lambda _i: self._fill_relationships())
+        self.relationships.changed.connect(self.guard.mark)
         self._fill_heads()
         self.guard.watch(
             self.members, self.head, self.household_no, self.address, self.flat,
@@ -175,6 +241,19 @@ class SplitDialog(GuardedDialog):
             index = self.head.findData(keep) if keep else -1
             self.head.setCurrentIndex(max(index, 0))
         self.form.set_error("members", None)
+        self._fill_relationships()
+
+    def _fill_relationships(self) -> None:
+        """The ticked members but the new head, each with the relationship suggested."""
+        head = self.head.currentData()
+        ticked = set(self.ticked())
+        movers = [m for m in self.data.members if m.id in ticked]
+        suggested = split_relationships(movers, str(head)) if head else {}
+        with self.guard.quiet():
+            self.relationships.set_rows(
+                [(m.id, m.name, suggested.get(m.id, Relationship.other))
+                 for m in movers if m.id != head]
+            )  # fmt: skip
 
     def _check_members(self) -> list[str]:
         ticked = self.ticked()
@@ -215,6 +294,7 @@ class SplitDialog(GuardedDialog):
         number, address = self.household_no.text(), self.address.text()
         flat, day = self.flat_choice(), _day(self.event_date)
         reason, note = self.reason.text(), self.note.text()
+        relationships = self.relationships.values()
         self.submit(
             self.session.tasks,
             _beside_field(
@@ -227,6 +307,7 @@ class SplitDialog(GuardedDialog):
                     event_date=day,
                     address=address,
                     house_id=flat,
+                    relationships=relationships,
                     reason=reason,
                     note=note,
                 )
@@ -260,30 +341,11 @@ class MergeDialog(GuardedDialog):
         self.into = QComboBox()
         self.into.setObjectName("into")
         self.joining = [m for m in data.members if m.life_status not in DEPARTED]
-        self.relationships = QTableWidget(len(self.joining), 2)
-        self.relationships.setObjectName("relationships")
-        self.relationships.setHorizontalHeaderLabels(
-            [self.tr("Member"), self.tr("Relationship to the new head")]
-        )
-        self.relationships.verticalHeader().setVisible(False)
-        self.relationships.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.Stretch
-        )
-        self.combos: dict[str, EnumCombo] = {}
-        choices = [r for r in Relationship if r is not Relationship.head]
-        for row, m in enumerate(self.joining):
-            item = QTableWidgetItem(m.name)
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.relationships.setItem(row, 0, item)
-            combo = EnumCombo(choices, self.lang)
-            combo.set_value(Relationship.other)
-            self.relationships.setCellWidget(row, 1, combo)
-            self.combos[m.id] = combo
-        self.relationships.resizeRowsToContents()
-        rows = sum(self.relationships.rowHeight(r) for r in range(len(self.joining)))
-        self.relationships.setFixedHeight(
-            self.relationships.horizontalHeader().sizeHint().height() + rows + 4
-        )
+        self.relationships = RelationshipTable(self.lang, self.tr("Relationship to the new head"))
+        with self.guard.quiet():
+            suggested = merge_relationships(self.joining, {})
+            self.relationships.set_rows([(m.id, m.name, suggested[m.id]) for m in self.joining])
+        self.combos = self.relationships.combos
         self.event_date = _date_edit(session)
         self.reason = QLineEdit()
         self.note = QLineEdit()
@@ -297,7 +359,8 @@ class MergeDialog(GuardedDialog):
         hint = hint_label(
             self.tr(
                 "Every member of household %1 joins the chosen household, which keeps its "
-                "head; household %1 is then closed (its history stays)."
+                "head; household %1 is then closed (its history stays). The others' "
+                "relationships follow the one chosen for their head until you change them."
             ).replace("%1", data.household_no)
         )
         layout = QVBoxLayout(self)
@@ -308,7 +371,9 @@ class MergeDialog(GuardedDialog):
         layout.addWidget(self.buttons(self.tr("Merge")))
         self.finder.textChanged.connect(self._fill)
         self._fill("")
-        self.guard.watch(self.into, self.event_date, self.reason, self.note, *self.combos.values())
+        self.relationships.changed.connect(self._follow_head)
+        self.relationships.changed.connect(self.guard.mark)
+        self.guard.watch(self.into, self.event_date, self.reason, self.note)
         self.guard.mark_clean()
 
     def _fill(self, text: str) -> None:
@@ -334,14 +399,19 @@ class MergeDialog(GuardedDialog):
             raise ValidationError("merge_needs_target", field="into_id")
         return str(value)
 
+    def _follow_head(self) -> None:
+        """The members not picked for follow the relationship picked for their old head."""
+        with self.guard.quiet():
+            self.relationships.suggest(
+                merge_relationships(self.joining, self.relationships.chosen)
+            )
+
     def set_relationship(self, name: str, relationship: Relationship) -> None:
-        """Set the named member's relationship (for tests and scripts)."""
-        for m in self.joining:
-            if m.name == name:
-                self.combos[m.id].set_value(relationship)
+        """Pick the named member's relationship as a user would (for tests and scripts)."""
+        self.relationships.pick(name, relationship)
 
     def chosen_relationships(self) -> dict[str, Relationship]:
-        return {rid: combo.value() for rid, combo in self.combos.items()}
+        return self.relationships.values()
 
     def accept(self) -> None:
         if not self.form.check_all():
