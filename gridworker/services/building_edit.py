@@ -4,9 +4,11 @@ checked as the domain checks a building, written through the one edit path so th
 changed fields are queued (§4.3).
 
 A building's id is derived from grid + 小区 + 楼栋号 (§4.1), so a new building whose key
-another live building of the grid has is refused (`building_taken`, naming it), and an
-edit keeps the key: a spelling of the same key is kept as it was stored, another 小区 or
-楼栋号 is refused (`building_key_fixed`; add the right building and delete this one).
+another live building of the grid has is refused (`building_taken`, naming it; the form
+looks first with `building_by_key` and opens that building instead, what was typed laid
+over it), and an edit keeps the key: a spelling of the same key is kept as it was
+stored, another 小区 or 楼栋号 is refused (`building_key_fixed`; add the right building
+and delete this one).
 """
 
 from __future__ import annotations
@@ -80,6 +82,19 @@ def add_building(ws: Workspace, grid_code: str, values: Mapping[str, Any]) -> st
             ws, s, grid_code, checked["estate_name"], checked["building_no"], **extra
         )
         return row.id
+
+
+def building_by_key(ws: Workspace, grid_code: str, values: Mapping[str, Any]) -> str | None:
+    """The live building of `grid_code` that the typed 小区 and 楼栋号 name (3号楼 and 3栋
+    are one key, §12.1), or None; checked as `add_building` checks them."""
+    checked = _validated(grid_code, values)
+    bid = ids.building_id(
+        ws.id_secret, grid_code, checked["estate_name"], building_key(checked["building_no"])
+    )
+    with ws.read() as s:
+        row = s.get(BuildingRow, bid)
+        found = row is not None and not row.deleted and ws.actor.covers(row.grid_code)
+        return bid if found else None
 
 
 def building_values(ws: Workspace, building_id: str) -> tuple[str, dict[str, Any]]:

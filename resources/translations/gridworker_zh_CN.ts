@@ -93,6 +93,14 @@
         <translation>小区名称和楼栋号是楼栋的编号依据，不能修改。</translation>
     </message>
     <message>
+        <source>The grid already has building %1: the form now shows it, with what you typed in the fields you filled. Save to update it.</source>
+        <translation>本网格已有楼栋“%1”：表中是它的信息，填写过的栏目已换成您输入的内容，保存即更新该楼栋。</translation>
+    </message>
+    <message>
+        <source>The grid already has building %1: the form now shows it.</source>
+        <translation>本网格已有楼栋“%1”：表中是它的信息。</translation>
+    </message>
+    <message>
         <source>单元长: one per unit, e.g. “1单元 李建国；2单元 王芳”.</source>
         <translation>单元长：每个单元一位，如“1单元 李建国；2单元 王芳”。</translation>
     </message>
@@ -2467,10 +2475,6 @@
         <translation>户号、户主或地址</translation>
     </message>
     <message>
-        <source>Member</source>
-        <translation>成员</translation>
-    </message>
-    <message>
         <source>Relationship to the new head</source>
         <translation>与新户主关系</translation>
     </message>
@@ -2499,8 +2503,8 @@
         <translation>备注</translation>
     </message>
     <message>
-        <source>Every member of household %1 joins the chosen household, which keeps its head; household %1 is then closed (its history stays).</source>
-        <translation>户号%1的全部成员并入所选的户（户主不变）；随后户号%1关闭，其历史记录保留。</translation>
+        <source>Every member of household %1 joins the chosen household, which keeps its head; household %1 is then closed (its history stays). The others&apos; relationships follow the one chosen for their head until you change them.</source>
+        <translation>户号%1的全部成员并入所选的户（户主不变）；随后户号%1关闭，其历史记录保留。其他成员与新户主的关系随原户主所选的关系推定，可逐人修改。</translation>
     </message>
     <message>
         <source>Merge</source>
@@ -3714,6 +3718,13 @@
     </message>
 </context>
 <context>
+    <name>RelationshipTable</name>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+</context>
+<context>
     <name>ReportForm</name>
     <message>
         <source>Report a case</source>
@@ -4195,12 +4206,20 @@
         <translation>不住在已登记的房屋</translation>
     </message>
     <message>
+        <source>Relationship to the new head</source>
+        <translation>与新户主关系</translation>
+    </message>
+    <message>
         <source>Members who leave</source>
         <translation>分出的成员</translation>
     </message>
     <message>
         <source>Head of the new household</source>
         <translation>新户户主</translation>
+    </message>
+    <message>
+        <source>Relationships</source>
+        <translation>与新户主关系</translation>
     </message>
     <message>
         <source>New household no.</source>
@@ -4227,8 +4246,8 @@
         <translation>备注</translation>
     </message>
     <message>
-        <source>The members ticked form a new household of the grid; the head stays (record a change of head first). The others become 其他 of the new head.</source>
-        <translation>勾选的成员在本网格另立新户；户主不能分出（须先办理户主变更）。新户中除户主外的成员与户主关系记为“其他”。</translation>
+        <source>The members ticked form a new household of the grid; the head stays (record a change of head first). Check each one&apos;s relationship to the new head.</source>
+        <translation>勾选的成员在本网格另立新户；户主不能分出（请先办理户主变更）。请核对每人与新户主的关系。</translation>
     </message>
     <message>
         <source>Split</source>

@@ -12,7 +12,12 @@ from sqlalchemy import select
 
 from gridworker.domain import ids
 from gridworker.domain.errors import CodedError
-from gridworker.services.building_edit import add_building, building_values, edit_building
+from gridworker.services.building_edit import (
+    add_building,
+    building_by_key,
+    building_values,
+    edit_building,
+)
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import BuildingRow, OutboxEntry
 from tests.conftest import DISTRICT_KEY, GRID, GRID2
@@ -44,6 +49,10 @@ def test_a_building_is_added_then_edited_field_by_field(ws: Workspace) -> None:
                      {"estate_name": "凤凰小区", "building_no": "３栋"})  # fmt: skip
     assert taken.field == "building_no"
     assert taken.message("zh_CN") == "本网格已有楼栋“凤凰小区3栋”：请在楼栋图中选中它修改"
+    # What the form looks up first, to open that building instead (3号楼 = 3栋 = ３栋).
+    for written in ("3号楼", "３栋", "3幢", "3"):
+        assert building_by_key(ws, GRID, {"estate_name": "凤凰小区", "building_no": written}) == bid
+    assert building_by_key(ws, GRID, {"estate_name": "凤凰小区", "building_no": "13栋"}) is None
     bad = _refused("phone_format", add_building, ws, GRID,
                    {"estate_name": "凤凰小区", "building_no": "5栋",
                     "building_head_phone": "12345"})  # fmt: skip
@@ -81,3 +90,5 @@ def test_a_building_outside_the_users_grids_is_missing(ws: Workspace) -> None:
     assert set(answers) == {"楼栋不存在（可能已被删除）"}
     with pytest.raises(CodedError):
         add_building(ws, GRID2, {"estate_name": "城南新村", "building_no": "2栋"})
+    # The form's look-up does not find it either: no way to open it by its key.
+    assert building_by_key(ws, GRID2, {"estate_name": "城南新村", "building_no": "1栋"}) is None

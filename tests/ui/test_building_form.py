@@ -1,8 +1,10 @@
 """楼栋 and 房屋 forms on the 楼栋图, as a grid worker keeps a building without a sheet: a
-new building typed in (a wrong phone said beside its field, one the grid already has
-refused beside 楼栋号), edited (its key shown but fixed, only the change saved), and a
-flat added from the building view, landing on the floor its number says; a number the
-unit already has is refused beside the field; Cancel after typing asks first."""
+new building typed in (a wrong phone said beside its field; one the grid already has,
+however its number is written, opens that building with what was typed laid over it,
+saved as an edit of it, never a second building), edited (its key shown but fixed, only
+the change saved), and a flat added from the building view, landing on the floor its
+number says; a number the unit already has is refused beside the field; Cancel after
+typing asks first."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from gridworker.domain.enums import HouseUse
 from gridworker.services.building_edit import building_values
+from gridworker.services.buildings import list_buildings
 from gridworker.ui.declared_fields import DeclaredFields
 from gridworker.ui.dialogs.building_form import BuildingDialog, FlatDialog
 from gridworker.ui.dialogs.building_view import BuildingViewDialog
@@ -79,17 +82,36 @@ def test_a_building_and_a_flat_are_added_and_edited_on_the_building_view(
     view.new_building()
     form = _form(qtbot, view, BuildingDialog)
     assert isinstance(form, BuildingDialog)
-    _type(form.fields, estate_name="凤凰小区", building_no="３栋")
+    _type(form.fields, estate_name="凤凰小区", building_no="３栋", building_head="李红")
     form.accept()
     wait_idle(qtbot, session)
-    assert form.form.error("building_no") == "本网格已有楼栋“凤凰小区3栋”：请在楼栋图中选中它修改"
+    # Not refused, not a second building: the form is now 凤凰小区3栋's, what was typed on top.
+    assert form.isVisible() and form.building_id == bid
+    assert form.windowTitle() == "修改楼栋"
+    assert form.notice.text() == (
+        "本网格已有楼栋“凤凰小区3栋”：表中是它的信息，填写过的栏目已换成您输入的内容，"
+        "保存即更新该楼栋。"
+    )
+    shown = {k: form.fields.raw(k) for k in ("building_no", "building_head", "floors_above")}
+    assert shown == {"building_no": "3栋", "building_head": "李红", "floors_above": "18"}
+    estate = form.fields.widgets["estate_name"]
+    assert isinstance(estate, QLineEdit) and estate.isReadOnly()
+    grab(form, "building-form-existing")
     asked: list[str] = []
     monkeypatch.setattr(
         QMessageBox, "question",
-        lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.Yes,
+        lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.No,
     )  # fmt: skip
     form.reject()
-    assert asked == ["放弃所做的修改？"] and not form.isVisible()
+    assert asked == ["放弃所做的修改？"] and form.isVisible()
+    with qtbot.waitSignal(form.saved) as saved:
+        form.accept()
+    assert saved.args[0] == bid
+    stored = building_values(session.ws, bid)[1]
+    assert (stored["building_head"], stored["building_no"], stored["floors_above"]) == (
+        "李红", "3栋", 18
+    )  # fmt: skip
+    assert [b.id for b in list_buildings(session.ws)] == [bid]
 
     view.edit_building()
     form = _form(qtbot, view, BuildingDialog)

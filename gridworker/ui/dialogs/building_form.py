@@ -12,7 +12,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from gridworker.domain.errors import ValidationError
-from gridworker.services.building_edit import FORM_FIELDS, add_building, edit_building
+from gridworker.services.building_edit import (
+    FORM_FIELDS,
+    KEY_FIELDS,
+    add_building,
+    building_by_key,
+    building_values,
+    edit_building,
+)
 from gridworker.services.buildings import add_flat
 from gridworker.services.workspace import ServiceError
 from gridworker.ui.declared_fields import DeclaredFields
@@ -71,14 +78,15 @@ class BuildingDialog(GuardedDialog):
         if not editing:
             self.form.add("grid_code", self.tr("Grid"), self.grid)
         self.fields.add_to(self.form)
-        for key in ("estate_name", "building_no"):
-            box = self.fields.widgets[key]
-            if editing and isinstance(box, QLineEdit):
-                # The key names the record (docs/design.md §12.1): shown, not changed.
-                box.setReadOnly(True)
-                box.setToolTip(self.tr("The estate and number identify the building."))
+        if editing:
+            self._fix_key()
         layout = QVBoxLayout(self)
         layout.addLayout(self.form.layout)
+        # Said when a new building's key turns out to be one the grid has (_open_existing).
+        self.notice = hint_label("")
+        self.notice.setObjectName("notice")
+        self.notice.hide()
+        layout.addWidget(self.notice)
         layout.addWidget(
             hint_label(
                 self.tr("单元长: one per unit, e.g. “1单元 李建国；2单元 王芳”.")
@@ -97,6 +105,14 @@ class BuildingDialog(GuardedDialog):
         self.guard.watch(self.grid, *self.fields.widgets.values())
         self.guard.mark_clean()
 
+    def _fix_key(self) -> None:
+        for key in KEY_FIELDS:
+            box = self.fields.widgets[key]
+            if isinstance(box, QLineEdit):
+                # The key names the record (docs/design.md §12.1): shown, not changed.
+                box.setReadOnly(True)
+                box.setToolTip(self.tr("The estate and number identify the building."))
+
     def accept(self) -> None:
         if not self.form.check_all():
             return
@@ -104,17 +120,67 @@ class BuildingDialog(GuardedDialog):
         ws, bid = self.session.ws, self.building_id
         if bid is None:
             grid = str(self.grid.currentData() or "")
-            work: Callable[[], Any] = lambda: add_building(ws, grid, values)  # noqa: E731
+
+            def work() -> Any:
+                # 3号楼 when 3栋 is there: open that one rather than refuse (§12.1).
+                found = building_by_key(ws, grid, values)
+                if found is not None:
+                    return ("existing", found, building_values(ws, found)[1], values)
+                return ("added", add_building(ws, grid, values), None, None)
+
         else:
             changed = {k: v for k, v in values.items() if v != self.baseline.get(k)}
-            work = lambda: (edit_building(ws, bid, changed), bid)[1]  # noqa: E731
+
+            def work() -> Any:
+                edit_building(ws, bid, changed)
+                return ("edited", bid, None, None)
+
         self.submit(
             self.session.tasks, _beside_field(work), changes=BUILDING_CHANGES, done=self._saved
         )
 
-    def _saved(self, building_id: str) -> None:
+    def _saved(self, result: tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]) -> None:
+        how, building_id, stored, typed = result
+        if how == "existing" and stored is not None and typed is not None:
+            self._open_existing(building_id, stored, typed)
+            return
         self.saved.emit(building_id)
         self.accept_saved()
+
+    def _open_existing(
+        self, building_id: str, stored: dict[str, Any], typed: dict[str, Any]
+    ) -> None:
+        """The form becomes the edit of the building the typed key names: its stored
+        values, with what the person typed laid over the fields they filled, unsaved until
+        they press Save (nothing is overwritten without them seeing it)."""
+        self.building_id = building_id
+        self.baseline = {k: v for k, v in stored.items() if k in FORM_FIELDS}
+        merged = dict(self.baseline)
+        merged.update(
+            {k: v for k, v in typed.items() if k not in KEY_FIELDS and v not in (None, "")}
+        )
+        with self.guard.quiet():
+            self.fields.restore(merged)
+        self.grid.setEnabled(False)
+        self._fix_key()
+        self.setWindowTitle(self.tr("Edit building"))
+        name = f"{stored.get('estate_name') or ''}{stored.get('building_no') or ''}"
+        changed = [k for k in FORM_FIELDS if merged.get(k) != self.baseline.get(k)]
+        self.notice.setText(
+            self.tr(
+                "The grid already has building %1: the form now shows it, with what you "
+                "typed in the fields you filled. Save to update it."
+            ).replace("%1", name)
+            if changed
+            else self.tr("The grid already has building %1: the form now shows it.").replace(
+                "%1", name
+            )
+        )
+        self.notice.show()
+        if changed:
+            self.guard.mark()
+        else:
+            self.guard.mark_clean()
 
 
 class FlatDialog(GuardedDialog):
