@@ -6,7 +6,8 @@ them meet. After a push has applied its batch, every household it touched with a
 迁出 or 死亡, or a resident's standing changing to one of them is checked here: a resident
 whose standing is 已迁出 or 已死亡, by the latest such event of theirs, and a visit of the
 household on or after the event's date (the district's day) whose people met name them
-by their whole name (not a part of a longer one: 刘伟 is not met in "刘伟明") or their id
+by their whole name (not a part of a longer one: 刘伟 is not met in "刘伟明"; spaces,
+full-width forms, case and the middle dot's spelling aside) or their id
 (a phone call only contradicts a death: someone who moved away can still be phoned), made
 on another laptop than the standing, open one `field` conflict on the resident's
 `life_status` (reject code `visited_after_departure`): the server side is the departure
@@ -20,6 +21,8 @@ per event and visit, whatever order and however often they arrive.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -148,9 +151,25 @@ AFTER_NAME = (
 )  # fmt: skip
 
 
+# The middle dots people type inside a minority name (阿依古丽·买买提), taken as one.
+DOTS = str.maketrans(dict.fromkeys("•・‧∙⋅.．", "·"))
+
+
 def _fold(text: str) -> str:
-    """NFKC, runs of spaces as one (a space separates two names)."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    """NFKC (full-width letters, digits and spaces as plain ones), one middle dot, case
+    folded, runs of spaces as one (a space separates two names)."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(DOTS).casefold().split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str] | None:
+    """The person's name, its spaces dropped, matching with or without a space between
+    any two of its characters ("刘 伟" is 刘伟, and a name stored as "刘 伟" is met as 刘伟);
+    None when shorter than two characters (too likely to be part of anything)."""
+    chars = [c for c in _fold(name) if not c.isspace()]
+    if len(chars) < 2:
+        return None
+    return re.compile(" ?".join(re.escape(c) for c in chars))
 
 
 def _letter(char: str) -> bool:
@@ -169,14 +188,15 @@ def _names(people_met: str, person: Record) -> bool:
     longer one), or their record id. A visit carries no resident ids of its own today; a
     script may write the id into 见面人员."""
     text = _fold(people_met)
-    for wanted in (_fold(str(person.data.get("name") or "")), person.id):
-        if len(wanted) < 2:
+    patterns = [_name_pattern(str(person.data.get("name") or "")), _name_pattern(person.id)]
+    for pattern in patterns:
+        if pattern is None:
             continue
-        start = text.find(wanted)
-        while start >= 0:
-            if _whole(text, start, start + len(wanted)):
+        start = 0
+        while (found := pattern.search(text, start)) is not None:
+            if _whole(text, found.start(), found.end()):
                 return True
-            start = text.find(wanted, start + 1)
+            start = found.start() + 1
     return False
 
 

@@ -136,3 +136,22 @@ def test_a_visit_that_met_someone_with_a_longer_name_opens_no_conflict(
     assert _ours(client, a) == []
     a2.create("visit", _visit(hid, "李四明、李四"))
     assert [c["record_id"] for c in _ours(client, a)] == [rid]
+
+
+def test_a_name_written_with_spaces_full_width_or_another_dot_is_the_same_name() -> None:
+    """Proves the whole name is compared after normalising spaces and full-width forms:
+    "刘 伟", "刘　伟" (a full-width space), "ＬＩＵ　Ｗｅｉ" and a minority name written with
+    another middle dot all meet the person, a register name stored with a space meets the
+    name written without, and a longer name still does not (刘 伟明)."""
+    from gridworker.server.departures import _names
+
+    liu = _person("刘伟")
+    assert [t for t in ("刘 伟", "刘　伟、王芳", "户主刘 伟及家人") if not _names(t, liu)] == []
+    assert [t for t in ("刘 伟明", "刘　伟明、王芳", "小刘 伟") if _names(t, liu)] == []
+    assert _names("刘伟", _person("刘 伟"))
+    assert _names("见到liu wei本人", _person("ＬＩＵ　Ｗｅｉ"))
+    assert not _names("liu weiming", _person("Liu Wei"))
+    uyghur = _person("阿依古丽·买买提")
+    assert [t for t in ("阿依古丽•买买提", "阿依古丽・买买提", "阿依古丽.买买提、王芳")
+            if not _names(t, uyghur)] == []  # fmt: skip
+    assert not _names("阿依古丽", uyghur)
