@@ -4218,8 +4218,8 @@
         <translation>新户户主</translation>
     </message>
     <message>
-        <source>Relationships</source>
-        <translation>与新户主关系</translation>
+        <source>New household&apos;s members</source>
+        <translation>新户成员</translation>
     </message>
     <message>
         <source>New household no.</source>

@@ -72,6 +72,8 @@ def test_a_building_and_a_flat_are_added_and_edited_on_the_building_view(
     assert form.isVisible() and "电话" in form.form.error("building_head_phone")
     _type(form.fields, building_head_phone="13907991234")
     grab(form, "building-form")
+    form.resize(1366, 768)
+    grab(form, "building-form-1366")
     with qtbot.waitSignal(form.saved) as saved:
         form.accept()
     bid = saved.args[0]

@@ -187,7 +187,7 @@ class SplitDialog(GuardedDialog):
         form = self.form
         form.add("members", self.tr("Members who leave"), self.members, self._check_members)
         form.add("head_id", self.tr("Head of the new household"), self.head, self._check_head)
-        form.add("relationships", self.tr("Relationships"), self.relationships)
+        form.add("relationships", self.tr("New household's members"), self.relationships)
         form.add("household_no", self.tr("New household no."), self.household_no, self._check_no)
         form.add("address", self.tr("Address"), self.address, self._check_address)
         form.add("house_id", self.tr("Flat"), self.flat)
