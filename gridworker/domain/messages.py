@@ -216,6 +216,10 @@ APP_MESSAGES: dict[str, tuple[str, str]] = {
         "This case is not dispatched to your department",
     ),
     "visit_in_future": ("走访时间不能晚于现在", "A visit cannot be in the future"),
+    "visit_met_not_member": (
+        "勾选的见面居民须是本户成员",
+        "The residents ticked as met must be members of this household",
+    ),
     "need_has_case": ("这项需求已经上报为事件", "This need already has a case"),
     "rect_other_site": (
         "这张整改单不属于这个点位",

@@ -257,6 +257,11 @@ class Visit(Record):
     visitor_name: Annotated[str | None, d.text("走访人姓名", "Visitor's name", 64)] = None
     co_visitor: Annotated[str | None, d.text("陪同人", "Co-visitor", 64)] = None
     people_met: Annotated[str | None, d.text("见面人员", "People met", 200, sensitive=True)] = None
+    # The household's members met, by resident id, space-separated (ticked on the visit
+    # form): the departure check matches them exactly, not by name (docs/design.md §4.9).
+    met_resident_ids: Annotated[
+        str | None, d.text("见面居民编号", "Residents met (ids)", 1000, export=False)
+    ] = None
     situation: Annotated[str | None, d.text("走访情况", "Situation")] = None
     # GPS fixes of visits are whereabouts.
     lat: Annotated[float | None, d.latitude(sensitive=True, export=False)] = None

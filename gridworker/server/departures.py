@@ -5,7 +5,8 @@ A visit and a life event are both new, append-only records, so the field merge n
 them meet. After a push has applied its batch, every household it touched with a visit, a
 迁出 or 死亡, or a resident's standing changing to one of them is checked here: a resident
 whose standing is 已迁出 or 已死亡, by the latest such event of theirs, and a visit of the
-household on or after the event's date (the district's day) whose people met name them
+household on or after the event's date (the district's day) that met them — by id when
+the visit names the members it met (`met_resident_ids`), else when its people met name them
 by their whole name (not a part of a longer one: 刘伟 is not met in "刘伟明"; spaces,
 full-width forms, case and the middle dot's spelling aside) or their id
 (a phone call only contradicts a death: someone who moved away can still be phoned), made
@@ -58,7 +59,8 @@ def touched_households(s: Session, applied: Iterable[tuple[Mutation, MutationOut
             continue
         payload = mutation.payload
         if mutation.entity == "visit" and mutation.op == "create":
-            if payload.get("people_met") and payload.get("household_id"):
+            met = payload.get("people_met") or payload.get(MET_IDS)
+            if met and payload.get("household_id"):
                 found.add(str(payload["household_id"]))
         elif mutation.entity == "life_event" and payload.get("kind") in DEPARTURES:
             if payload.get("household_id"):
@@ -97,7 +99,10 @@ def check_households(s: Session, households: set[str], *, author: str, now: date
     }
     if not people:
         return 0
-    visits = [v for v in _by_household(s, "visit", wanted) if v.data.get("people_met")]
+    visits = [
+        v for v in _by_household(s, "visit", wanted)
+        if v.data.get("people_met") or v.data.get(MET_IDS)
+    ]  # fmt: skip
     if not visits:
         return 0
     zone = current_terms(s).calendar.zone
@@ -127,7 +132,7 @@ def _contradicts(person: Record, event: Record, visit: Record, zone: Any) -> boo
         since = date.fromisoformat(str(event.data["event_date"]))
     except (KeyError, ValueError):
         return False
-    if day < since or not _names(str(visit.data.get("people_met") or ""), person):
+    if day < since or not _met(visit, person):
         return False
     # The same laptop recorded both: its worker knew (a person's own contradiction).
     standing_by = changed_by(person.field_meta, FIELD) or _author(person.field_meta, FIELD)
@@ -150,6 +155,8 @@ AFTER_NAME = (
     "及", "和", "与", "同", "等",
 )  # fmt: skip
 
+
+MET_IDS = "met_resident_ids"  # a visit's members met, by id, space-separated
 
 # The middle dots people type inside a minority name (阿依古丽·买买提), taken as one.
 DOTS = str.maketrans(dict.fromkeys("•・‧∙⋅.．", "·"))
@@ -181,6 +188,16 @@ def _whole(text: str, start: int, end: int) -> bool:
     before = start == 0 or not _letter(text[start - 1]) or text[:start].endswith(BEFORE_NAME)
     after = end == len(text) or not _letter(text[end]) or text[end:].startswith(AFTER_NAME)
     return before and after
+
+
+def _met(visit: Record, person: Record) -> bool:
+    """Whether the visit met the person: by id when the visit names the members it met
+    (`met_resident_ids`, ticked on the form: exactly them, whatever 见面人员 says), else
+    by 见面人员 (`_names`)."""
+    ids = str(visit.data.get(MET_IDS) or "").split()
+    if ids:
+        return person.id in ids
+    return _names(str(visit.data.get("people_met") or ""), person)
 
 
 def _names(people_met: str, person: Record) -> bool:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from gridworker.domain import ids
 from gridworker.domain.enums import NeedCategory, VisitMode
 from gridworker.domain.errors import noun
@@ -14,7 +16,7 @@ from gridworker.domain.validation import validate_text
 from gridworker.services.access import check_write, require
 from gridworker.services.tasks import answer_task
 from gridworker.services.workspace import ServiceError, Workspace
-from gridworker.storage.models import HouseholdRow, NeedRow, VisitRow
+from gridworker.storage.models import HouseholdRow, NeedRow, ResidentRow, VisitRow
 
 
 @dataclass
@@ -44,9 +46,13 @@ def record_visit(
     lat: float | None = None,
     lon: float | None = None,
     task_id: str | None = None,
+    met_resident_ids: Sequence[str] = (),
 ) -> VisitRecorded:
     """Log one visit and its needs in one transaction (each need a child row). A visit
-    made for a task (`task_id`) records it and reports the task done (docs/design.md §23)."""
+    made for a task (`task_id`) records it and reports the task done (docs/design.md §23).
+    `met_resident_ids`: the household's members met, ticked on the form (any member of the
+    household, one recorded as gone too: meeting them is what the departure check is for,
+    §4.9); someone else is refused."""
     require(ws, Cap.record_visit)
     when = visited_at or ws.now()
     if when.tzinfo is None:
@@ -60,6 +66,20 @@ def record_visit(
         if household is None or household.deleted:
             raise ServiceError("record_missing", what=noun("household"))
         check_write(ws, "visit", household.grid_code)
+        met = list(dict.fromkeys(met_resident_ids))
+        if met:
+            members = set(
+                s.scalars(
+                    select(ResidentRow.id).where(
+                        ResidentRow.household_id == household.id,
+                        ResidentRow.deleted.is_(False),
+                        ResidentRow.id.in_(met),
+                    )
+                )
+            )
+            stranger = next((rid for rid in met if rid not in members), None)
+            if stranger is not None:
+                raise ServiceError("visit_met_not_member", field="met_resident_ids")
         visit = VisitRow(
             id=ids.new_id(),
             grid_code=household.grid_code,
@@ -74,6 +94,7 @@ def record_visit(
             lat=lat,
             lon=lon,
             task_id=task_id,
+            met_resident_ids=" ".join(met) or None,
         )
         s.add(visit)
         if task_id is not None:

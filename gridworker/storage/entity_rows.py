@@ -169,6 +169,7 @@ class VisitRow(SyncRecord):
     visitor_name: Mapped[str | None] = mapped_column(String(64))
     co_visitor: Mapped[str | None] = mapped_column(String(64))
     people_met: Mapped[str | None] = mapped_column(String(200))
+    met_resident_ids: Mapped[str | None] = mapped_column(String(1000))
     situation: Mapped[str | None] = mapped_column(Text)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)

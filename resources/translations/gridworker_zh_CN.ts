@@ -4862,6 +4862,10 @@
         <translation>走访时间</translation>
     </message>
     <message>
+        <source>Members met</source>
+        <translation>见面成员</translation>
+    </message>
+    <message>
         <source>People met</source>
         <translation>见面人员</translation>
     </message>

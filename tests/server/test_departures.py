@@ -155,3 +155,21 @@ def test_a_name_written_with_spaces_full_width_or_another_dot_is_the_same_name()
     assert [t for t in ("阿依古丽•买买提", "阿依古丽・买买提", "阿依古丽.买买提、王芳")
             if not _names(t, uyghur)] == []  # fmt: skip
     assert not _names("阿依古丽", uyghur)
+
+
+def test_a_visit_naming_the_members_it_met_is_matched_by_id_not_by_name(
+    client: TestClient,
+) -> None:
+    """Proves a visit that names the members it met by id (`met_resident_ids`, ticked on the
+    form) meets exactly them: after 李四 moved out, a visit that met another member by id
+    while its 见面人员 text says 李四 opens no conflict, and one that met 李四 by id while the
+    text names nobody opens one (by name alone neither would be right)."""
+    a, a2 = Laptop(client, "worker.a"), Laptop(client, "sup.street")
+    hid, rid = registered(a)
+    a.create("life_event", _event(hid, rid, "moved_out"))
+    a.update("resident", rid, {"life_status": "moved_out"}, base=0)
+    other = new_id()
+    a2.create("visit", _visit(hid, "李四") | {"met_resident_ids": other})
+    assert _ours(client, a) == []
+    a2.create("visit", _visit(hid, "户主的家人") | {"met_resident_ids": f"{other} {rid}"})
+    assert [c["record_id"] for c in _ours(client, a)] == [rid]

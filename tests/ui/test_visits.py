@@ -241,3 +241,46 @@ def test_screenshot_visit_form(qtbot, session: AppSession) -> None:  # type: ign
     type_text(qtbot, need, "申请辅助器具（轮椅）适配")
     qtbot.waitUntil(lambda: form.draft_saved_at is not None, timeout=AUTOSAVE_MS + 3000)
     wait_idle(qtbot, session)
+
+
+def test_the_members_met_are_ticked_kept_in_the_draft_and_saved_by_id(
+    qtbot, session: AppSession
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves the visit form lists the household's members as boxes (成员见面), a member
+    ticked makes the form unsaved and goes into the draft, and the saved visit names that
+    member by id (`met_resident_ids`) beside its 见面人员 text; record_visit refuses an id
+    that is not the household's."""
+    from gridworker.services.visits import record_visit
+    from gridworker.services.workspace import ServiceError
+    from gridworker.storage.models import ResidentRow
+
+    hid = register_household(
+        session.ws,
+        HouseholdInput(grid_code=GRID, household_no="0601", address="凤凰小区6栋101室"),
+        [
+            ResidentInput("张德明", HEAD_ID, relationship=Relationship.head),
+            ResidentInput("刘伟", relationship=Relationship.son),
+            ResidentInput("刘伟明", relationship=Relationship.grandchild),
+        ],
+    )
+    with session.ws.read() as s:
+        people = {r.name: r.id for r in s.scalars(select(ResidentRow))}
+    screen = open_screen(qtbot, session)
+    form = screen.form
+    screen.select_household(hid)
+    qtbot.waitUntil(lambda: len(form.met.boxes) == 3)
+    assert sorted(b.text() for b in form.met.boxes.values()) == ["刘伟", "刘伟明", "张德明"]
+    assert not form.guard.dirty
+    form.met.tick("刘伟明")
+    assert form.guard.dirty and form.snapshot()["met_resident_ids"] == [people["刘伟明"]]
+    type_text(qtbot, form.people_met, "刘伟明")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.history.table.rowCount() == 1, timeout=5000)
+    with session.ws.read() as s:
+        visit = s.scalars(select(VisitRow)).one()
+    assert (visit.people_met, visit.met_resident_ids) == ("刘伟明", people["刘伟明"])
+    assert form.met.values() == [] and len(form.met.boxes) == 3  # ready for the next
+    with pytest.raises(ServiceError) as err:
+        record_visit(session.ws, household_id=hid, mode=VisitMode.home,
+                     met_resident_ids=[people["刘伟"], "someone-else"])  # fmt: skip
+    assert err.value.code == "visit_met_not_member"

@@ -58,6 +58,7 @@ from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 from gridworker.ui.widgets.visits import (
+    MembersMet,
     NeedsEditor,
     VisitHistory,
     local_time,
@@ -99,6 +100,8 @@ class VisitForm(QWidget):
             widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.people_met = QLineEdit()
         self.people_met.setPlaceholderText(self.tr("Who you spoke with"))
+        self.met = MembersMet()
+        self.met.on_change = self.guard.mark
         self.co_visitor = QLineEdit()
         self.co_visitor.setPlaceholderText(self.tr("e.g. the party-building adviser"))
         self.situation = QPlainTextEdit()
@@ -108,6 +111,7 @@ class VisitForm(QWidget):
         self.needs = NeedsEditor(self.guard, self.lang)
         self.form.add("mode", self.tr("Mode"), self.mode)
         self.form.add("visited_at", self.tr("Time"), self.time, self._check_time)
+        self.form.add("met_resident_ids", self.tr("Members met"), self.met)
         self.form.add("people_met", self.tr("People met"), self.people_met)
         self.form.add("co_visitor", self.tr("Co-visitor"), self.co_visitor)
         self.form.add("situation", self.tr("Situation"), self.situation)
@@ -187,6 +191,8 @@ class VisitForm(QWidget):
             .replace("%1", detail.address)
             .replace("%2", detail.head_name or detail.household_no)
         )
+        with self.guard.quiet():
+            self.met.set_members([(r.id, r.name) for r in detail.residents])
         if draft is not None and not self.guard.dirty:
             self.restore(draft.data)
             self.draft_saved_at = draft.saved_at
@@ -211,6 +217,7 @@ class VisitForm(QWidget):
                 self.time.setDateTime(to_qdatetime(self.session.ws.now(), self.session.zone))
             for widget in (self.people_met, self.co_visitor, self.situation):
                 widget.clear()
+            self.met.set_values([])  # the next visit of the household starts unticked
             self.needs.clear_needs()
         for name in self.form.rows:
             self.form.set_error(name, None)
@@ -242,6 +249,7 @@ class VisitForm(QWidget):
             "mode": self.mode.value().code,
             "visited_at": local_time(self.time, self.session.zone).isoformat(),
             "people_met": self.people_met.text(),
+            "met_resident_ids": self.met.values(),
             "co_visitor": self.co_visitor.text(),
             "situation": self.situation.toPlainText(),
             "needs": self.needs.values(),
@@ -254,6 +262,7 @@ class VisitForm(QWidget):
                 when = datetime.fromisoformat(data["visited_at"])
                 self.time.setDateTime(to_qdatetime(when, self.session.zone))
             self.people_met.setText(str(data.get("people_met") or ""))
+            self.met.set_values(list(data.get("met_resident_ids") or []))
             self.co_visitor.setText(str(data.get("co_visitor") or ""))
             self.situation.setPlainText(str(data.get("situation") or ""))
             self.needs.clear_needs()
@@ -272,6 +281,7 @@ class VisitForm(QWidget):
         self.draft_pending = False
         data, hid, ws = self.snapshot(), self.household_id, self.session.ws
         empty = not (data["people_met"] or data["co_visitor"] or data["situation"].strip())
+        empty = empty and not data["met_resident_ids"]
         empty = empty and not data["needs"]
 
         def write(_s: object) -> datetime | None:
@@ -312,6 +322,7 @@ class VisitForm(QWidget):
             self.co_visitor.text().strip() or None,
             self.situation.toPlainText().strip() or None,
         )
+        met = self.met.values()
         self.autosave_timer.stop()  # a draft write queued after the save would revive it
         self.draft_pending = False
 
@@ -325,6 +336,7 @@ class VisitForm(QWidget):
                 situation=situation,
                 co_visitor=co,
                 needs=needs,
+                met_resident_ids=met,
             )
             drafts.discard_draft(ws, "visit", hid)
             return recorded.visit_id

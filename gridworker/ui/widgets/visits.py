@@ -330,3 +330,44 @@ class NeedCaseDialog(QDialog):
 
     def values(self) -> tuple[str, CaseCategory, Urgency]:
         return self.title.text().strip(), self.category.value(), self.urgency.value()
+
+
+class MembersMet(QWidget):
+    """The household's members as check boxes, flowing left to right: the ones met on the
+    visit, kept by id (the departure check matches them exactly, docs/design.md §4.9)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("met")
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[str, QCheckBox] = {}
+        self.row.addStretch(1)
+        self.on_change: Any = None
+
+    def set_members(self, members: list[tuple[str, str]]) -> None:
+        """(resident id, name) of the household's members in the register."""
+        for box in self.boxes.values():
+            self.row.removeWidget(box)
+            box.deleteLater()
+        self.boxes = {}
+        for n, (rid, name) in enumerate(members):
+            box = QCheckBox(name)
+            box.setObjectName(f"met-{n}")
+            if self.on_change is not None:
+                box.toggled.connect(self.on_change)
+            self.row.insertWidget(n, box)
+            self.boxes[rid] = box
+
+    def values(self) -> list[str]:
+        return [rid for rid, box in self.boxes.items() if box.isChecked()]
+
+    def set_values(self, ids: list[str]) -> None:
+        for rid, box in self.boxes.items():
+            box.setChecked(rid in ids)
+
+    def tick(self, *names: str) -> None:
+        """Tick the named members (for tests and scripts)."""
+        for box in self.boxes.values():
+            if box.text() in names:
+                box.setChecked(True)
