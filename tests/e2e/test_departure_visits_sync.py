@@ -10,13 +10,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from gridworker.domain.enums import VisitMode
+from gridworker.domain.enums import Relationship, VisitMode
 from gridworker.domain.life_enums import LifeEventKind as K
 from gridworker.domain.life_enums import ResidentStatus
 from gridworker.services import visits
 from gridworker.services.conflict_review import grid_conflicts, resolve_grid_conflict
 from gridworker.services.conflicts import list_conflicts
 from gridworker.services.life_events import EventInput, household_history, record_event
+from gridworker.services.register import ResidentInput, add_resident
 from gridworker.services.syncing import sync_now
 from gridworker.services.today import visits_due
 from gridworker.services.workspace import Workspace
@@ -138,3 +139,50 @@ def test_a_death_against_a_later_phone_call_conflicts_but_a_move_out_does_not(
     finally:
         a.close()
         a2.close()
+
+
+def test_a_visit_that_ticked_the_members_met_is_matched_by_id_on_every_laptop(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves a visit that names the members met by id reaches the colleague and the
+    supervisor with them, and is matched by id: after 刘伟's 迁出 on laptop A, a visit on
+    A2 that ticked only 刘伟明 (another member) opens no conflict, though its 见面人员 text
+    "刘伟明、刘伟" would name him (the ticked members are what was met), and a visit that
+    ticked 刘伟 opens exactly one, which the three laptops see."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    sup = enrolled(any_server, tmp_path, "sup.street")
+    try:
+        hid, people = _family(a, "8301")
+        namesake = add_resident(
+            a, hid, ResidentInput("刘伟明", relationship=Relationship.grandchild)
+        )
+        for ws in (a, a2, sup):
+            sync_now(ws)
+        son = people["刘伟"]
+        record_event(a, EventInput(K.moved_out, date.today(), resident_id=son, place="南昌"))
+        other = visits.record_visit(
+            a2, household_id=hid, mode=VisitMode.home, people_met="刘伟明、刘伟",
+            met_resident_ids=[namesake],
+        ).visit_id  # fmt: skip
+        for ws in (a, a2, sup, a):
+            sync_now(ws)
+        for ws in (a, a2, sup):
+            assert _conflicts_about(ws, son) == []
+            with ws.read() as s:
+                row = s.get(VisitRow, other)
+                assert row is not None and row.met_resident_ids == namesake
+        met = visits.record_visit(
+            a2, household_id=hid, mode=VisitMode.home, people_met="家人",
+            met_resident_ids=[son, namesake],
+        ).visit_id  # fmt: skip
+        for ws in (a2, a, sup):
+            sync_now(ws)
+        for ws in (a, a2, sup):
+            [conflict] = _conflicts_about(ws, son)
+            assert conflict.reject_code == CODE and conflict.action is not None
+            assert conflict.action["visit_id"] == met
+            assert outbox_size(ws) == 0
+    finally:
+        for ws in (a, a2, sup):
+            ws.close()
