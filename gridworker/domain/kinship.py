@@ -26,6 +26,10 @@ def after_split(
     if new_head in CHILD:  # a son or daughter leaves with their family
         if member is R.child_in_law:
             return R.spouse
+        if member is R.spouse:  # the old head's spouse: a parent of the new head
+            return _by_gender(gender, R.father, R.mother)
+        if member in PARENT:
+            return R.grandparent
         if member in CHILD:
             return R.sibling
         if member is R.grandchild:

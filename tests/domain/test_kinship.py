@@ -17,6 +17,8 @@ def test_a_split_suggests_what_the_old_household_settles_and_other_elsewhere() -
     assert after_split(R.grandchild, R.son, Gender.female) is R.daughter
     assert after_split(R.grandchild, R.son, Gender.male) is R.son
     assert after_split(R.grandchild, R.son) is R.other  # no gender: not settled
+    assert after_split(R.spouse, R.daughter, Gender.female) is R.mother
+    assert after_split(R.father, R.son) is R.grandparent
     assert after_split(R.son, R.child_in_law) is R.spouse
     assert after_split(R.son, R.spouse) is R.son
     assert after_split(R.parent_in_law, R.spouse, Gender.female) is R.mother

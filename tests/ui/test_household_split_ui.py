@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -87,8 +88,9 @@ def test_a_split_from_the_context_menu_refuses_then_makes_the_new_household(
     """Proves 分户… in the household's menu opens the form without the head among the
     members; nobody ticked, an empty 户号 and a 户号 another household holds are each
     said beside their field with nothing written; Cancel with edits asks first; ticking
-    刘伟 and 陈静 with 刘伟 as head splits them off into 0202 and the events are in both
-    histories."""
+    刘伟 and 陈静 suggests 陈静 as his 配偶, a relationship picked instead (其他亲属) stays
+    while members are ticked and unticked, and the split puts them in 0202 with it, the
+    events in both histories."""
     hid = _family(session)
     register_household(
         session.ws, HouseholdInput(grid_code=GRID, household_no="0203", address="别处")
@@ -134,13 +136,19 @@ def test_a_split_from_the_context_menu_refuses_then_makes_the_new_household(
 
     dialog.household_no.clear()
     ime_type(dialog.household_no, "0202")
+    # A relationship picked stays picked while the rows are laid out again.
+    dialog.relationships.pick("陈静", Relationship.other_relative)
+    dialog.tick("王秀兰")
+    assert _relationships(dialog) == [("王秀兰", "其他"), ("陈静", "其他亲属")]
+    dialog.members.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert _relationships(dialog) == [("陈静", "其他亲属")]
     with qtbot.waitSignal(dialog.saved) as saved:
         dialog.accept()
     new = saved.args[0]
     people = _people(session)
     assert {n for n, r in people.items() if r.household_id == new} == {"刘伟", "陈静"}
     assert (people["刘伟"].relationship, people["陈静"].relationship) == (
-        Relationship.head, Relationship.spouse
+        Relationship.head, Relationship.other_relative
     )  # fmt: skip
     assert [e.kind for e in household_history(session.ws, hid)] == [K.split_off]
     assert [e.reason for e in household_history(session.ws, new)] == ["结婚后另立户"]
