@@ -248,3 +248,60 @@ def test_tasks_from_the_command_line(live_server: LiveServer, tmp_path: Path) ->
     desk = json.loads(gw(sup, "tasks", "desk", "--json").stdout)
     line = next(row for row in desk["by_worker"] if row["key"] == "worker.b")
     assert (line["done"], line["overdue"], line["returned"]) == (1, 0, 0)
+
+
+def test_a_task_stays_when_its_target_moves_or_is_deleted(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves DESIGN's scope rules for a task's target that changes after the task was
+    issued (docs/design.md §23): the household a visit task names is moved to grid B by the
+    supervisor; the task stays in grid A with worker.a, who no longer holds the household
+    (the list has no label for it: 今日待办 says "（对象已不在本机）", tests/ui/test_tasks_ui.py),
+    while the supervisor still names it; a
+    second task's household deleted by a colleague leaves that task with worker.a too, and
+    the worker of grid B receives neither task."""
+    sup = enrolled(live_server, tmp_path, "sup.street")
+    wa = enrolled(live_server, tmp_path, "worker.a")
+    wa2 = enrolled(live_server, tmp_path, "worker.a2")
+    wb = enrolled(live_server, tmp_path, "worker.b")
+    try:
+        moving, going = (
+            register.register_household(
+                wa,
+                register.HouseholdInput(grid_code=GRID_A, household_no=no, address=f"凤凰小区{no}"),
+            )
+            for no in ("0501", "0502")
+        )
+        _sync(wa, wa2, sup)
+        issued = [
+            tasks.create_task(
+                sup,
+                title=title,
+                kind=TaskKind.visit,
+                due=_due(sup),
+                assignee="worker.a",
+                target_id=target,
+            )
+            for title, target in (("走访搬迁户", moving), ("走访注销户", going))
+        ]
+        _sync(sup, wa)
+        assert {t.target_label for t in _mine(wa).values()} == {"凤凰小区0501", "凤凰小区0502"}
+
+        register.edit_record(sup, HouseholdRow, moving, {"grid_code": GRID_B})
+        _sync(sup)
+        register.delete_record(wa2, HouseholdRow, going)
+        _sync(wa2, wa, wb)
+        with wa.read() as s:
+            assert s.get(HouseholdRow, moving) is None
+        mine = _mine(wa)
+        assert set(mine) == set(issued)
+        for task_id in issued:
+            view = mine[task_id]
+            assert (view.grid_code, view.target_label) == (GRID_A, None)
+            assert view.target_id is not None
+        assert not set(issued) & {t.id for t in task_queries.list_tasks(wb)}
+        by_id = {t.id: t for t in task_queries.list_tasks(sup)}
+        assert by_id[issued[0]].target_label == "凤凰小区0501"  # the street still holds it
+    finally:
+        for ws in (sup, wa, wa2, wb):
+            ws.close()

@@ -4,15 +4,19 @@ the 下发任务 dialog, driven through real widgets over a real profile."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QTest
 
-from gridworker.domain.enums_field import TaskState
-from gridworker.services import task_queries
+from gridworker.domain.enums_field import TaskKind, TaskState
+from gridworker.services import register, task_queries, tasks
+from gridworker.storage.entity_rows import HouseholdRow
 from gridworker.ui.screens.task_desk import TaskDeskScreen
 from gridworker.ui.screens.today import TodayScreen
 from gridworker.ui.session import AppSession
-from tests.services.test_tasks import NOW, as_supervisor, seed_tasks
+from tests.conftest import GRID
+from tests.services.test_tasks import NOW, as_supervisor, seed_tasks, with_staff
 from tests.services.test_today import seed_day
 from tests.ui.conftest import grab, wait_idle
 
@@ -130,3 +134,40 @@ def test_a_task_conflict_reads_as_the_tasks_action(qapp) -> None:  # type: ignor
     )
     assert action_text(view, "zh_CN") == "完成 · 操作人：worker.a2 · “已走访”"
     assert reason_text(view.reject_code, "zh_CN") == "有人先处理了这项任务：您的操作已不适用。"
+
+
+def test_a_task_whose_target_left_the_laptop_says_so(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves 今日待办 keeps a task whose household was deleted after it was issued (the
+    grid is the task's scope, docs/design.md §23) and names the target as no longer here,
+    while a task whose household is held names it by its address."""
+    ws = session.ws
+    with_staff(ws)
+    kept, gone = (
+        register.register_household(
+            ws, register.HouseholdInput(grid_code=GRID, household_no=no, address=f"凤凰小区{no}")
+        )
+        for no in ("0601", "0602")
+    )
+    worker = as_supervisor(ws)
+    ws.clock = lambda: NOW
+    for title, target in (("走访0601", kept), ("走访0602", gone)):
+        tasks.create_task(
+            ws,
+            title=title,
+            kind=TaskKind.visit,
+            due=date(2026, 12, 3),
+            assignee="wang.wei",
+            grid_code=GRID,
+            target_id=target,
+        )
+    ws.actor = worker
+    register.delete_record(ws, HouseholdRow, gone)
+    screen = TodayScreen(session)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, session)
+    panel = screen.tasks
+    qtbot.waitUntil(lambda: len(panel.model.rows) == 2, timeout=5000)
+    where = {row[0]: row[2] for row in panel.model.texts()}
+    assert where["走访0601"].endswith(" · 凤凰小区0601")
+    assert where["走访0602"].endswith(" · （对象已不在本机）")
