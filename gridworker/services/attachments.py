@@ -73,6 +73,11 @@ def attach(
 PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "TIFF", "MPO"})
 
 
+def read_file(path: Path) -> bytes:
+    """A file's bytes, or ServiceError `file_error` naming it (for a command's --photo)."""
+    return _read(path)
+
+
 def _read(path: Path | None) -> bytes:
     assert path is not None
     try:

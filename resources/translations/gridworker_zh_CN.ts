@@ -4498,6 +4498,10 @@
         <translation>任务对象</translation>
     </message>
     <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
         <source>Issue</source>
         <translation>下发</translation>
     </message>

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from gridworker.domain.enums import VisitMode
 from gridworker.domain.enums_field import TaskActionKind, TaskKind, TaskState
@@ -16,6 +17,7 @@ from gridworker.domain.errors import WorkflowError
 from gridworker.server.core.db import make_engine, session_factory, transaction
 from gridworker.server.users import create_user
 from gridworker.services import register, task_queries, tasks, visits
+from gridworker.services.attachments import attachments_of
 from gridworker.services.syncing import sync_now
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.entity_rows import HouseholdRow, TaskRow
@@ -304,4 +306,47 @@ def test_a_task_stays_when_its_target_moves_or_is_deleted(
         assert by_id[issued[0]].target_label == "凤凰小区0501"  # the street still holds it
     finally:
         for ws in (sup, wa, wa2, wb):
+            ws.close()
+
+
+def test_a_tasks_photos_reach_the_workers_of_its_grid(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves photos sent with a task (`tasks create --photo`, twice) are stored encrypted on
+    the supervisor's laptop, uploaded with the task and downloaded by both workers of its
+    grid (each the picture sent), and by no worker of another grid; a file
+    that is not a picture is refused before any task is written."""
+    colours = [(200, 80, 40), (40, 80, 200)]
+    sup = tmp_path / "sup"
+    r = gw(sup, "enroll", "--server", live_server.url, "--username", "sup.street", "--quiet")
+    assert r.returncode == 0, r.stderr
+    photos = [tmp_path / "楼道堆物.png", tmp_path / "消防通道.png"]
+    for colour, path in zip(colours, photos, strict=True):
+        Image.new("RGB", (40, 30), colour).save(path, format="PNG")
+    not_a_photo = tmp_path / "通知.png"
+    not_a_photo.write_text("不是图片", encoding="utf-8")
+    due = date.today() + timedelta(days=10)
+    while due.weekday() >= 5:
+        due += timedelta(days=1)
+    base = ["tasks", "create", "--grid", GRID_A, "--kind", "patrol", "--title", "清理楼道堆物",
+            "--due", due.isoformat()]  # fmt: skip
+    refused = gw(sup, *base, "--photo", str(not_a_photo))
+    assert refused.returncode == 1 and "图片" in refused.stderr
+    r = gw(sup, *base, "--photo", str(photos[0]), "--photo", str(photos[1]), "--json")
+    assert r.returncode == 0, r.stderr
+    task_id = json.loads(r.stdout)["id"]
+    assert gw(sup, "sync", "--quiet").returncode == 0
+    wa = enrolled(live_server, tmp_path, "worker.a")
+    wa2 = enrolled(live_server, tmp_path, "worker.a2")
+    wb = enrolled(live_server, tmp_path, "worker.b")
+    try:
+        for ws in (wa, wa2):
+            assert [t.id for t in task_queries.list_tasks(ws)] == [task_id]
+            files = sorted(attachments_of(ws, task_id), key=lambda a: a.caption or "")
+            assert [a.caption for a in files] == [p.name for p in sorted(photos)]
+            for a, path in zip(files, sorted(photos), strict=True):
+                assert ws.profile.attachments.open_bytes(a.sha256) == path.read_bytes()
+        assert task_queries.list_tasks(wb) == [] and attachments_of(wb, task_id) == []
+    finally:
+        for ws in (wa, wa2, wb):
             ws.close()
