@@ -2744,12 +2744,28 @@
         <translation>标为已读</translation>
     </message>
     <message>
+        <source>Save files…</source>
+        <translation>保存附件…</translation>
+    </message>
+    <message>
         <source>%1 · published by %2</source>
         <translation>%1 · 发布人 %2</translation>
     </message>
     <message>
         <source>%1 files</source>
         <translation>%1 个附件</translation>
+    </message>
+    <message>
+        <source>Save the notice&apos;s files in</source>
+        <translation>将通知的附件保存到</translation>
+    </message>
+    <message>
+        <source>%1 files saved in %2</source>
+        <translation>已保存 %1 个附件到 %2</translation>
+    </message>
+    <message>
+        <source>%1 not downloaded yet (the next sync brings them)</source>
+        <translation>%1 个尚未下载（下次同步时取回）</translation>
     </message>
 </context>
 <context>
@@ -3203,8 +3219,28 @@
         <translation>必读</translation>
     </message>
     <message>
+        <source>Add files…</source>
+        <translation>添加附件…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>附件</translation>
+    </message>
+    <message>
         <source>Publish</source>
         <translation>发布</translation>
+    </message>
+    <message>
+        <source>Files of the notice</source>
+        <translation>通知的附件</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
     </message>
 </context>
 <context>
