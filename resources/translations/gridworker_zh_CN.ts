@@ -41,6 +41,41 @@
     </message>
 </context>
 <context>
+    <name>AgreementDialog</name>
+    <message>
+        <source>Sign an agreement</source>
+        <translation>签订共建协议</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Partner organization</source>
+        <translation>共建单位</translation>
+    </message>
+    <message>
+        <source>Signed on</source>
+        <translation>签订日期</translation>
+    </message>
+    <message>
+        <source>Runs from</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <source>What it covers</source>
+        <translation>协议内容</translation>
+    </message>
+    <message>
+        <source>Name the community and the partner</source>
+        <translation>请填写社区和共建单位</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>GridWorker cannot start</source>
@@ -1050,6 +1085,18 @@
     <message>
         <source>Mark done…</source>
         <translation>标记完成…</translation>
+    </message>
+    <message>
+        <source>Sign an agreement…</source>
+        <translation>签订协议…</translation>
+    </message>
+    <message>
+        <source>Add a resource…</source>
+        <translation>新增资源…</translation>
+    </message>
+    <message>
+        <source>Add a project…</source>
+        <translation>新增项目…</translation>
     </message>
     <message>
         <source>Need</source>
@@ -3178,6 +3225,41 @@
     </message>
 </context>
 <context>
+    <name>ProjectDialog</name>
+    <message>
+        <source>Add a project</source>
+        <translation>新增项目</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
+        <source>Partners</source>
+        <translation>共建单位</translation>
+    </message>
+    <message>
+        <source>Runs from</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>项目说明</translation>
+    </message>
+    <message>
+        <source>Name the project and its partners</source>
+        <translation>请填写项目名称和共建单位</translation>
+    </message>
+</context>
+<context>
     <name>PromoteDialog</name>
     <message>
         <source>Need from a visit</source>
@@ -3899,6 +3981,37 @@
     </message>
 </context>
 <context>
+    <name>ResourceDialog</name>
+    <message>
+        <source>Add a resource</source>
+        <translation>新增资源</translation>
+    </message>
+    <message>
+        <source>Offered by</source>
+        <translation>提供单位</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>资源内容</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Say who offers what</source>
+        <translation>请填写提供单位和资源内容</translation>
+    </message>
+</context>
+<context>
     <name>RosterImportDialog</name>
     <message>
         <source>Import a roster</source>
@@ -4066,6 +4179,49 @@
     <message>
         <source>Say what the service was</source>
         <translation>请填写服务内容</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceStationDialog</name>
+    <message>
+        <source>Register a service station</source>
+        <translation>登记邻里之家</translation>
+    </message>
+    <message>
+        <source>e.g. reading room, TCM therapy</source>
+        <translation>如：阅览室、中医理疗</translation>
+    </message>
+    <message>
+        <source>Community canteen</source>
+        <translation>设社区食堂</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>服务项目</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>开放时间</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Name the station</source>
+        <translation>请填写邻里之家名称</translation>
     </message>
 </context>
 <context>
@@ -5060,6 +5216,10 @@
     <message>
         <source>Exchange points…</source>
         <translation>积分兑换…</translation>
+    </message>
+    <message>
+        <source>Register a station…</source>
+        <translation>登记邻里之家…</translation>
     </message>
     <message>
         <source>Settle…</source>

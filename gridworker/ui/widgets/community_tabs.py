@@ -23,6 +23,12 @@ from gridworker.ui.widgets.party_coop_tab import (
     NeedDialog,
     PromoteDialog,
 )
+from gridworker.ui.widgets.party_offer_forms import (
+    AgreementDialog,
+    ProjectDialog,
+    ResourceDialog,
+    ServiceStationDialog,
+)
 from gridworker.ui.widgets.party_volunteer_tab import (
     ActivityDialog,
     AttendanceDialog,
@@ -60,6 +66,9 @@ class CommunityTabs(QObject):
         self.coop.promote.clicked.connect(self.promote_need)
         self.coop.claim.clicked.connect(self.claim_need)
         self.coop.done.clicked.connect(self.complete_need)
+        self.coop.add_agreement.clicked.connect(self.new_agreement)
+        self.coop.add_resource.clicked.connect(self.new_resource)
+        self.coop.add_project.clicked.connect(self.new_project)
         self.volunteering = VolunteerTab(lang)
         self.volunteering.add_activity.clicked.connect(self.new_activity)
         self.volunteering.add_volunteer.clicked.connect(self.new_volunteer)
@@ -67,6 +76,7 @@ class CommunityTabs(QObject):
         self.volunteering.exchange.clicked.connect(self.exchange)
         self.volunteering.can_settle = session.ws.actor.role.value in OVERDRAW_SETTLERS
         self.volunteering.settle.clicked.connect(self.settle)
+        self.volunteering.add_station.clicked.connect(self.new_station)
 
     def load(self, grid: str) -> None:
         ws, tasks = self.session.ws, self.session.tasks
@@ -117,7 +127,29 @@ class CommunityTabs(QObject):
         dialog = DoneDialog(picked[0], picked[1], self.host)
         self.open(dialog, _by_need(party_coop.complete_need))
 
+    def new_agreement(self) -> None:
+        grid = self.grid()
+        if grid is not None:
+            dialog = AgreementDialog(grid, "", self.session.ws.today(), self.host)
+            self.open(dialog, party_coop.sign_agreement)
+
+    def new_resource(self) -> None:
+        grid = self.grid()
+        if grid is not None:
+            self.open(ResourceDialog(grid, self.lang, self.host), party_coop.add_resource)
+
+    def new_project(self) -> None:
+        grid = self.grid()
+        if grid is not None:
+            dialog = ProjectDialog(grid, self.lang, self.session.ws.today(), self.host)
+            self.open(dialog, party_coop.add_project)
+
     # --- volunteer service --------------------------------------------------------------
+
+    def new_station(self) -> None:
+        grid = self.grid()
+        if grid is not None:
+            self.open(ServiceStationDialog(grid, self.host), volunteering.add_station)
 
     def new_activity(self) -> None:
         board, grid = self.volunteering.board, self.grid()

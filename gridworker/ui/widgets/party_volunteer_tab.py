@@ -269,7 +269,10 @@ class VolunteerTab(QWidget):
         self.add_volunteer = QPushButton(self.tr("New volunteer…"))
         self.attend = QPushButton(self.tr("Record attendance…"))
         self.exchange = QPushButton(self.tr("Exchange points…"))
-        for button in (self.add_activity, self.add_volunteer, self.attend, self.exchange):
+        self.add_station = QPushButton(self.tr("Register a station…"))
+        self.add_station.setObjectName("add_station")
+        buttons = (self.add_activity, self.add_volunteer, self.attend, self.exchange)
+        for button in (*buttons, self.add_station):
             row.addWidget(button)
         row.addStretch(1)
         box.addLayout(row)
