@@ -434,6 +434,9 @@ def test_an_adviser_puts_the_communitys_offers_and_a_station_on_record(
     type_text(qtbot, station.opening_hours, "8:30–17:30")
     station.buttons.accepted.emit()
     qtbot.waitUntil(lambda: "凤凰池邻里之家" in screen.volunteering.stations.text())
+    assert screen.volunteering.stations.text().endswith(
+        "凤凰池邻里之家（幸福食堂）：阅览室、中医理疗；8:30–17:30"
+    )
     with ws.read() as s:
         [row] = s.scalars(select(SYNC_MODELS["service_station"])).all()
         assert (row.services, row.canteen, row.opening_hours) == (

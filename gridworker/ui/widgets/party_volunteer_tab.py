@@ -309,10 +309,11 @@ class VolunteerTab(QWidget):
 
     def show_board(self, board: VolunteerBoard) -> None:
         self.board = board
-        names = [
-            name + (self.tr(" (canteen)") if canteen else "")
-            for _id, name, canteen in board.stations
-        ]
+        names = []
+        for station_id, name, canteen in board.stations:
+            text = name + (self.tr(" (canteen)") if canteen else "")
+            notes = [n for n in board.station_notes.get(station_id, (None, None)) if n]
+            names.append(text + (f"：{'；'.join(notes)}" if notes else ""))
         self.stations.setText(
             self.tr("Service stations of the community: %1").replace(
                 "%1", "、".join(names) or self.tr("none yet")
