@@ -350,3 +350,43 @@ def test_a_tasks_photos_reach_the_workers_of_its_grid(
     finally:
         for ws in (wa, wa2, wb):
             ws.close()
+
+
+def test_a_task_names_its_target_from_the_command_line(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves `tasks create --target ID`: a household of grid B named for worker.b's task
+    reaches worker.b with the household's address as its target; the same household for a
+    task to grid A is refused in Chinese (the target must be in the task's grid), and an id
+    this laptop does not hold is refused too; neither makes a task."""
+    wb = enrolled(live_server, tmp_path, "worker.b")
+    sup = enrolled(live_server, tmp_path, "sup.street")
+    try:
+        household = register.register_household(
+            wb, register.HouseholdInput(grid_code=GRID_B, household_no="0701", address="建设路7号")
+        )
+        _sync(wb, sup)
+    finally:
+        sup.close()
+    profile = tmp_path / "sup.street"
+    due = date.today() + timedelta(days=10)
+    while due.weekday() >= 5:
+        due += timedelta(days=1)
+    base = ["tasks", "create", "--kind", "visit", "--title", "走访", "--due", due.isoformat()]
+    r = gw(profile, *base, "--to", "worker.b", "--target", household, "--json")
+    assert r.returncode == 0, r.stderr
+    task_id = json.loads(r.stdout)["id"]
+    wrong = gw(profile, *base, "--grid", GRID_A, "--target", household)
+    assert wrong.returncode == 1 and "网格" in wrong.stderr, wrong.stderr
+    unknown = gw(
+        profile, *base, "--grid", GRID_B, "--target", "0193a9b0-0000-7000-8000-0000000000ff"
+    )
+    assert unknown.returncode == 1, unknown.stderr
+    assert gw(profile, "sync", "--quiet").returncode == 0
+    try:
+        _sync(wb)
+        [view] = task_queries.list_tasks(wb)
+        assert (view.id, view.target_entity, view.target_id) == (task_id, "household", household)
+        assert view.target_label == "建设路7号"
+    finally:
+        wb.close()
