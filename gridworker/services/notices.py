@@ -19,14 +19,13 @@ from typing import Any
 from sqlalchemy import select
 
 from gridworker.domain import ids
-from gridworker.domain.atomic import atomic_path
 from gridworker.domain.enums import Role, SupervisorLevel
 from gridworker.domain.errors import BiText
 from gridworker.domain.permissions import Cap
 from gridworker.domain.records_field import Notice
 from gridworker.domain.validation import validate_grid_code, validate_region_code
 from gridworker.services.access import check_write, require
-from gridworker.services.attachments import attach
+from gridworker.services.attachments import SavedFiles, attach, save_owner_files
 from gridworker.services.records import row_from
 from gridworker.services.tasks import staff_directory
 from gridworker.services.workspace import ServiceError, Workspace
@@ -254,12 +253,6 @@ def receipts(ws: Workspace, publication_id: str) -> list[GridReceipts]:
     return out
 
 
-@dataclass(frozen=True)
-class SavedFiles:
-    saved: list[Path]  # written, in the notice's order
-    waiting: int  # files the server has and this laptop has not downloaded yet
-
-
 def save_files(ws: Workspace, notice_id: str, folder: Path) -> SavedFiles:
     """Write the files of a notice held here (a copy's id) into `folder`, decrypted, under
     their own names (" (2)" added when one is taken); the reader chose the folder, as for
@@ -268,34 +261,4 @@ def save_files(ws: Workspace, notice_id: str, folder: Path) -> SavedFiles:
         notice = s.get(NoticeRow, notice_id)
         if notice is None or notice.deleted:
             raise ServiceError("record_missing", what=BiText("通知", "notice"))
-        files = s.scalars(
-            select(AttachmentRow)
-            .where(AttachmentRow.owner_id == notice_id, AttachmentRow.deleted.is_(False))
-            .order_by(AttachmentRow.taken_at, AttachmentRow.id)
-        ).all()
-        wanted = [(a.sha256, Path(a.caption or f"附件{n}").name) for n, a in enumerate(files, 1)]
-    store = ws.profile.attachments
-    saved: list[Path] = []
-    waiting = 0
-    for sha, name in wanted:
-        if not store.exists(sha):
-            waiting += 1
-            continue
-        target = _free_name(folder / name)
-        with atomic_path(target, durable=False) as tmp:
-            tmp.write_bytes(store.open_bytes(sha))
-        saved.append(target)
-    if saved:
-        with ws.write() as s:
-            detail = {"files": len(saved)}
-            ws.audit(s, "export", entity="notice", record_id=notice_id, detail=detail)
-    return SavedFiles(saved, waiting)
-
-
-def _free_name(path: Path) -> Path:
-    n = 2
-    candidate = path
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
-        n += 1
-    return candidate
+    return save_owner_files(ws, "notice", notice_id, folder)

@@ -71,6 +71,22 @@
         <translation>协议内容</translation>
     </message>
     <message>
+        <source>Add the document…</source>
+        <translation>添加协议文本…</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>协议文本</translation>
+    </message>
+    <message>
+        <source>The agreement&apos;s document</source>
+        <translation>协议文本</translation>
+    </message>
+    <message>
         <source>Name the community and the partner</source>
         <translation>请填写社区和共建单位</translation>
     </message>
@@ -1097,6 +1113,10 @@
     <message>
         <source>Add a project…</source>
         <translation>新增项目…</translation>
+    </message>
+    <message>
+        <source>Lists…</source>
+        <translation>清单…</translation>
     </message>
     <message>
         <source>Need</source>
@@ -2840,6 +2860,65 @@
     <message>
         <source>Notices</source>
         <translation>通知公告</translation>
+    </message>
+</context>
+<context>
+    <name>OffersDialog</name>
+    <message>
+        <source>Agreements, resources and projects</source>
+        <translation>共建协议、资源清单和项目清单</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <source>Resource</source>
+        <translation>资源</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>清单</translation>
+    </message>
+    <message>
+        <source>Kind / status</source>
+        <translation>类型 / 状态</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Save the document…</source>
+        <translation>保存协议文本…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Save the document in</source>
+        <translation>将协议文本保存到</translation>
+    </message>
+    <message>
+        <source>%1 files saved in %2</source>
+        <translation>已保存 %1 个附件到 %2</translation>
+    </message>
+    <message>
+        <source>%1 not downloaded yet (the next sync brings them)</source>
+        <translation>%1 个尚未下载（下次同步时取回）</translation>
     </message>
 </context>
 <context>

@@ -345,11 +345,12 @@ def test_a_supervisor_settles_an_overdrawn_exchange_and_an_adviser_only_sees_it(
 
 
 def test_an_adviser_puts_the_communitys_offers_and_a_station_on_record(
-    qtbot, session: AppSession
+    qtbot, session: AppSession, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     """Proves the 三单一协议 tab's 签订协议…, 新增资源… and 新增项目… dialogs (a missing name
-    refused in the dialog) write an agreement with its period, a resource and a project that
-    the offers line counts and the match dialog then offers; and the volunteer tab's
+    refused in the dialog) write an agreement with its period and document, a resource and a
+    project that the offers line counts, the match dialog then offers and 清单… lists (the
+    agreement's document saved into a folder from there); and the volunteer tab's
     登记邻里之家… registers a station with its services, canteen and opening hours, which the
     tab then lists; screenshots."""
     seed_grid(session)
@@ -369,6 +370,10 @@ def test_an_adviser_puts_the_communitys_offers_and_a_station_on_record(
     agreement.ends_on.on.setChecked(True)
     agreement.ends_on.edit.setDate(agreement.ends_on.edit.date().addYears(1))
     agreement.content.setPlainText("共建党员活动室，每季度一次联合主题党日")
+    document = tmp_path / "共建协议书.pdf"
+    document.write_bytes(b"%PDF-1.4 agreement")
+    agreement.set_files([document])
+    assert agreement.files_label.text() == "共建协议书.pdf"
     agreement.buttons.accepted.emit()
     qtbot.waitUntil(lambda: screen.coop.board is not None and screen.coop.board.agreements == 1)
 
@@ -420,6 +425,28 @@ def test_an_adviser_puts_the_communitys_offers_and_a_station_on_record(
     claim.reject()
     wait_idle(qtbot, session)
     grab(screen, "party-coop-offers-1366")
+
+    # The lists themselves, and the agreement's document saved into a folder.
+    screen.coop.lists.click()
+    lists = screen.dialog
+    assert lists is not None and lists.table.rowCount() == 3
+    rows = [[lists.table.item(r, c).text() for c in range(5)] for r in range(3)]
+    assert rows[0][0] == "协议" and rows[0][3] == "1" and rows[0][4] == "区税务局机关党委"
+    assert rows[1][:2] == ["资源", "技术"] and rows[1][4] == "区人民医院：每月一次上门义诊"
+    assert rows[2][:2] == ["项目", "实施中"] and rows[2][4] == "老旧小区加装电梯"
+    lists.table.selectRow(1)
+    assert not lists.save.isEnabled()
+    lists.table.selectRow(0)
+    assert lists.save.isEnabled()
+    folder = tmp_path / "存档"
+    folder.mkdir()
+    lists.save_to(folder)
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: "已保存 1 个附件" in lists.message.text())
+    assert (folder / "共建协议书.pdf").read_bytes() == document.read_bytes()
+    lists.show()
+    grab(lists, "party-offer-lists")
+    lists.accept()
 
     screen.tabs.setCurrentWidget(screen.volunteering)
     qtbot.waitUntil(lambda: screen.volunteering.board is not None)

@@ -24,7 +24,8 @@ from shiboken6 import isValid
 
 from gridworker.domain.clock import district_text
 from gridworker.services import notices
-from gridworker.services.notices import NoticeView, SavedFiles
+from gridworker.services.attachments import SavedFiles
+from gridworker.services.notices import NoticeView
 from gridworker.ui.forms import error_label, error_text, hint_label
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges

@@ -187,7 +187,9 @@ class CoopTab(QWidget):
         self.add_resource.setObjectName("add_resource")
         self.add_project = QPushButton(self.tr("Add a project…"))
         self.add_project.setObjectName("add_project")
-        for button in (self.add_agreement, self.add_resource, self.add_project):
+        self.lists = QPushButton(self.tr("Lists…"))
+        self.lists.setObjectName("offer_lists")
+        for button in (self.add_agreement, self.add_resource, self.add_project, self.lists):
             offers.addWidget(button)
         offers.addStretch(1)
         self.offers = QLabel()

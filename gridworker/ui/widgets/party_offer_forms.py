@@ -7,11 +7,27 @@ services.volunteering.add_station)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gridworker.domain.records_coop import ProjectStatus, ResourceKind
+from gridworker.services.attachments import SavedFiles
+from gridworker.services.party_coop import OfferView
+from gridworker.ui.forms import set_rows, text_table
 from gridworker.ui.widgets import combo
 from gridworker.ui.widgets.party_coop_tab import _Form
 
@@ -84,7 +100,25 @@ class AgreementDialog(_Form):
         self.form.addRow(self.tr("Runs from"), self.starts_on)
         self.form.addRow("", self.ends_on)
         self.form.addRow(self.tr("What it covers"), self.content)
+        self.files: list[Path] = []
+        files_row = QHBoxLayout()
+        self.add_files = QPushButton(self.tr("Add the document…"))
+        self.add_files.setObjectName("agreement_add_files")
+        self.add_files.clicked.connect(self.pick_files)
+        self.files_label = QLabel(self.tr("none"))
+        self.files_label.setWordWrap(True)
+        files_row.addWidget(self.add_files)
+        files_row.addWidget(self.files_label, 1)
+        self.form.addRow(self.tr("Document"), files_row)
         self.finish()
+
+    def pick_files(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(self, self.tr("The agreement's document"))
+        self.set_files(self.files + [Path(p) for p in paths if Path(p) not in self.files])
+
+    def set_files(self, files: list[Path]) -> None:
+        self.files = list(files)
+        self.files_label.setText("、".join(f.name for f in self.files) or self.tr("none"))
 
     def missing(self) -> str:
         if not self.community.text().strip() or not self.partner.text().strip():
@@ -100,6 +134,7 @@ class AgreementDialog(_Form):
             "starts_on": _day(self.starts_on),
             "ends_on": self.ends_on.value(),
             "content": _text(self.content),
+            "files": list(self.files),
         }
 
 
@@ -216,3 +251,79 @@ class ServiceStationDialog(_Form):
             "manager": _text(self.manager),
             "phone": _text(self.phone),
         }
+
+
+class OffersDialog(QDialog):
+    """The community's agreements, resources and projects as lists; an agreement's document
+    saved into a folder the reader picks."""
+
+    save_requested = Signal(str, Path)  # agreement id, folder
+
+    def __init__(self, offers: list[OfferView], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Agreements, resources and projects"))
+        self.setMinimumSize(720, 360)
+        self.offers = offers
+        box = QVBoxLayout(self)
+        kinds = {
+            "coop_agreement": self.tr("Agreement"),
+            "coop_resource": self.tr("Resource"),
+            "coop_project": self.tr("Project"),
+        }
+        self.table = text_table(
+            self.tr("List"),
+            self.tr("Kind / status"),
+            self.tr("Period"),
+            self.tr("Files"),
+            self.tr("Name"),
+        )
+        self.table.setObjectName("offers_table")
+        set_rows(
+            self.table,
+            [
+                (kinds[o.entity], o.kind, o.period, str(o.files) if o.files else "", o.name)
+                for o in offers
+            ],
+        )
+        self.table.resizeColumnsToContents()
+        box.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.save = QPushButton(self.tr("Save the document…"))
+        self.save.setObjectName("offers_save")
+        self.save.clicked.connect(self.pick_folder)
+        self.message = QLabel()
+        self.message.setObjectName("offers_message")
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.accept)
+        row.addWidget(self.save)
+        row.addWidget(self.message, 1)
+        row.addWidget(close)
+        box.addLayout(row)
+        self.table.currentCellChanged.connect(lambda *_: self._follow())
+        self._follow()
+
+    def current(self) -> OfferView | None:
+        row = self.table.currentRow()
+        return self.offers[row] if 0 <= row < len(self.offers) else None
+
+    def _follow(self) -> None:
+        offer = self.current()
+        self.save.setEnabled(offer is not None and offer.files > 0)
+
+    def pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Save the document in"))
+        if folder:
+            self.save_to(Path(folder))
+
+    def save_to(self, folder: Path) -> None:
+        offer = self.current()
+        if offer is not None and offer.files:
+            self.save_requested.emit(offer.id, folder)
+
+    def saved(self, result: SavedFiles) -> None:
+        text = self.tr("%1 files saved in %2").replace("%1", str(len(result.saved)))
+        text = text.replace("%2", str(result.saved[0].parent) if result.saved else "")
+        if result.waiting:
+            waiting = self.tr("%1 not downloaded yet (the next sync brings them)")
+            text += "；" + waiting.replace("%1", str(result.waiting))
+        self.message.setText(text)
