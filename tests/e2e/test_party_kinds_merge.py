@@ -16,6 +16,7 @@ import pytest
 
 from gridworker.domain.records_party import GuidanceKind
 from gridworker.services import party, party_coop, volunteering
+from gridworker.services.attachments import attachments_of, save_owner_files
 from gridworker.services.conflict_review import grid_conflicts
 from gridworker.services.syncing import sync_now
 from gridworker.services.workspace import Workspace
@@ -181,3 +182,43 @@ def _other(value: Any, n: int) -> Any:
 
 def _wire(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
+
+
+def test_an_agreements_document_reaches_the_laptops_of_its_grid(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves the document signed with a co-building agreement is uploaded with it and
+    downloaded by another laptop of the grid (a grid worker's: the lists carry no party
+    membership), byte for byte, and saved from there into a folder; grid B's worker gets
+    neither the agreement nor its file."""
+    add_user(live_server, "adviser.a", "adviser", grids=[GRID_A])
+    adviser = enrolled(live_server, tmp_path, "adviser.a")
+    worker = enrolled(live_server, tmp_path, "worker.a")
+    other = enrolled(live_server, tmp_path, "worker.b")
+    try:
+        document = tmp_path / "共建协议书.pdf"
+        document.write_bytes(b"%PDF-1.4 co-building agreement, signed")
+        agreement = party_coop.sign_agreement(
+            adviser,
+            grid_code=GRID_A,
+            community="凤凰池社区",
+            partner="区税务局机关党委",
+            signed_on=TODAY,
+            starts_on=TODAY,
+            files=[document],
+        )
+        sync_now(adviser)
+        sync_now(worker)
+        sync_now(other)
+        [file] = attachments_of(worker, agreement)
+        assert worker.profile.attachments.open_bytes(file.sha256) == document.read_bytes()
+        folder = tmp_path / "worker-files"
+        folder.mkdir()
+        saved = save_owner_files(worker, "coop_agreement", agreement, folder)
+        assert [p.name for p in saved.saved] == ["共建协议书.pdf"] and saved.waiting == 0
+        with other.read() as s:
+            assert s.get(SYNC_MODELS["coop_agreement"], agreement) is None
+        assert attachments_of(other, agreement) == []
+    finally:
+        for ws in (adviser, worker, other):
+            ws.close()
