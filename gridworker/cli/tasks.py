@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from gridworker.cli.common import (
@@ -40,6 +41,9 @@ def add_task_commands(sub: Any, h: Callable[[str, str], str], parser_class: type
     c.add_argument("--title", required=True, help=h("任务标题", "title"))
     c.add_argument("--due", required=True, help=h("截止日期 YYYY-MM-DD（工作日）", "due date"))
     c.add_argument("--target", help=h("任务对象的记录编号", "id of the record it is about"))
+    c.add_argument(
+        "--photo", action="append", default=[], help=h("照片（可重复）", "a photo (repeatable)")
+    )
     c.add_argument("--description", help=h("任务说明", "description"))
     c.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
     c.set_defaults(func=cmd_tasks)
@@ -79,6 +83,7 @@ def _due(value: str) -> Any:
 def cmd_tasks(args: argparse.Namespace) -> int:
     from gridworker.domain.enums_field import TaskActionKind, TaskKind
     from gridworker.services import task_queries, tasks
+    from gridworker.services.attachments import read_file
 
     command = args.tasks_command
     if command == "create" and not (args.grid or args.to):
@@ -95,6 +100,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
                 assignee=args.to,
                 description=args.description,
                 target_id=args.target,
+                photos=[(read_file(Path(p)), Path(p).name) for p in args.photo],
             )
             if args.json:
                 print_json({"id": task_id})

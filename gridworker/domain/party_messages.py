@@ -36,6 +36,14 @@ PARTY_MESSAGES: dict[str, tuple[str, str]] = {
         "Your role does not see party-building records",
     ),
     "party_in_future": ("{field}不能晚于现在", "{field} cannot be in the future"),
+    "party_service_before_report": (
+        "服务日期不能早于该党员的报到日期 {date}",
+        "The service date cannot be before the member reported here ({date})",
+    ),
+    "party_service_after_leaving": (
+        "服务日期不能晚于该党员的离开日期 {date}",
+        "The service date cannot be after the member left ({date})",
+    ),
     "party_not_adviser": (
         "只有党建指导员本人可以登记指导记录",
         "Only an adviser records their own guidance",

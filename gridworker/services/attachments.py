@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
 from gridworker.domain import ids
+from gridworker.domain.atomic import atomic_path
 from gridworker.domain.errors import ValidationError, noun
 from gridworker.services.access import check_write
 from gridworker.services.workspace import ServiceError, Workspace
@@ -73,6 +75,11 @@ def attach(
 PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "TIFF", "MPO"})
 
 
+def read_file(path: Path) -> bytes:
+    """A file's bytes, or ServiceError `file_error` naming it (for a command's --photo)."""
+    return _read(path)
+
+
 def _read(path: Path | None) -> bytes:
     assert path is not None
     try:
@@ -108,3 +115,47 @@ def attachments_of(ws: Workspace, owner_id: str) -> list[AttachmentRow]:
                 )
             )
         )
+
+
+@dataclass(frozen=True)
+class SavedFiles:
+    saved: list[Path]  # written, in the record's order
+    waiting: int  # files the server has and this laptop has not downloaded yet
+
+
+def save_owner_files(ws: Workspace, owner_entity: str, owner_id: str, folder: Path) -> SavedFiles:
+    """Write the files of a record held here into `folder`, decrypted, under their own names
+    (" (2)" added when one is taken): the reader's choice, as for an export, audited so. A
+    file not downloaded yet is counted as waiting, not written."""
+    with ws.read() as s:
+        files = s.scalars(
+            select(AttachmentRow)
+            .where(AttachmentRow.owner_id == owner_id, AttachmentRow.deleted.is_(False))
+            .order_by(AttachmentRow.taken_at, AttachmentRow.id)
+        ).all()
+        wanted = [(a.sha256, Path(a.caption or f"附件{n}").name) for n, a in enumerate(files, 1)]
+    store = ws.profile.attachments
+    saved: list[Path] = []
+    waiting = 0
+    for sha, name in wanted:
+        if not store.exists(sha):
+            waiting += 1
+            continue
+        target = _free_name(folder / name)
+        with atomic_path(target, durable=False) as tmp:
+            tmp.write_bytes(store.open_bytes(sha))
+        saved.append(target)
+    if saved:
+        with ws.write() as s:
+            detail = {"files": len(saved)}
+            ws.audit(s, "export", entity=owner_entity, record_id=owner_id, detail=detail)
+    return SavedFiles(saved, waiting)
+
+
+def _free_name(path: Path) -> Path:
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+        n += 1
+    return candidate

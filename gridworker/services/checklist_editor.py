@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from typing import Any
 
 from sqlalchemy import select
@@ -21,6 +22,8 @@ from gridworker.services.syncing import client_for
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import Setting
 from gridworker.storage.reference_terms import PREFIX as SETTING_PREFIX
+
+log = logging.getLogger(__name__)
 
 
 def codes(ws: Workspace) -> list[tuple[str, str, int]]:
@@ -60,10 +63,12 @@ def new_draft(ws: Workspace, code: str) -> dict[str, Any]:
 
 def check_draft(data: dict[str, Any]) -> ChecklistTemplate:
     """The template the draft makes, or ServiceError naming what is wrong and where (the
-    group and the item as people read them), in the reader's language."""
+    group and the item as people read them), in the reader's language. The English detail
+    (the schema's words, the JSON path by codes) goes to the log only."""
     try:
         return template_from_data(data, "draft")
     except ChecklistError as exc:
+        log.info("checklist draft refused: %s", exc.problem.en)
         raise ServiceError("checklist_invalid", detail=exc.problem) from None
 
 

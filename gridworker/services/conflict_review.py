@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import select
 
+from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.protocol import ConflictInfo, ConflictList, ResolveRequest
 from gridworker.services.syncing import LABEL_FIELDS, client_for
 from gridworker.services.workspace import ServiceError, Workspace
@@ -95,12 +96,28 @@ def grid_conflicts(
     client = client_for(ws, lang=lang)
     query = urlencode({"status": status, "limit": 5000})
     reply = client.call("GET", f"/api/v1/conflicts?{query}", ConflictList)
-    infos = [
-        c
-        for c in reply.conflicts
-        if ws.actor.covers(c.grid_code) and (not grid_prefix or c.grid_code.startswith(grid_prefix))
-    ]
+    with ws.read() as s:
+        infos = [
+            c
+            for c in reply.conflicts
+            if any(
+                ws.actor.covers(g) and (not grid_prefix or g.startswith(grid_prefix))
+                for g in _reached_grids(s, c)
+            )
+        ]
     return _views(ws, infos)
+
+
+def _reached_grids(s: Any, info: ConflictInfo) -> tuple[str, ...]:
+    """The grids through which a conflict reaches a reviewer: its record's grid, and for a
+    party organization over several grids every grid it covers (as the server reaches it,
+    server/shared_reach.py, docs/design.md §22.2), read from this laptop's copy."""
+    if info.entity == "party_org":
+        row = s.get(SYNC_MODELS["party_org"], info.record_id)
+        if row is not None:
+            org = SYNC_ENTITIES["party_org"](**row.to_fields())
+            return (info.grid_code, *org.covered_grids())  # type: ignore[attr-defined]
+    return (info.grid_code,)
 
 
 def resolve_grid_conflict(

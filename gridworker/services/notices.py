@@ -20,11 +20,12 @@ from sqlalchemy import select
 
 from gridworker.domain import ids
 from gridworker.domain.enums import Role, SupervisorLevel
+from gridworker.domain.errors import BiText
 from gridworker.domain.permissions import Cap
 from gridworker.domain.records_field import Notice
 from gridworker.domain.validation import validate_grid_code, validate_region_code
 from gridworker.services.access import check_write, require
-from gridworker.services.attachments import attach
+from gridworker.services.attachments import SavedFiles, attach, save_owner_files
 from gridworker.services.records import row_from
 from gridworker.services.tasks import staff_directory
 from gridworker.services.workspace import ServiceError, Workspace
@@ -250,3 +251,14 @@ def receipts(ws: Workspace, publication_id: str) -> list[GridReceipts]:
             )
         )
     return out
+
+
+def save_files(ws: Workspace, notice_id: str, folder: Path) -> SavedFiles:
+    """Write the files of a notice held here (a copy's id) into `folder`, decrypted, under
+    their own names (" (2)" added when one is taken); the reader chose the folder, as for
+    an export. A file not downloaded yet is counted as waiting, not written."""
+    with ws.read() as s:
+        notice = s.get(NoticeRow, notice_id)
+        if notice is None or notice.deleted:
+            raise ServiceError("record_missing", what=BiText("通知", "notice"))
+    return save_owner_files(ws, "notice", notice_id, folder)

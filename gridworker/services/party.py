@@ -303,6 +303,12 @@ def record_service(
         raise ServiceError("party_in_future", field="served_on")
     with ws.write() as s:
         member = live_row(s, SYNC_MODELS["party_member"], member_id, "party_member")
+        # Service counts as 双报到 service only while the member is reported here: the
+        # party report and the ledger's member sheet then count the same services (§22.6).
+        if served_on < member.reported_on:
+            raise ServiceError("party_service_before_report", date=member.reported_on.isoformat())
+        if member.left_on is not None and served_on > member.left_on:
+            raise ServiceError("party_service_after_leaving", date=member.left_on.isoformat())
         values = {
             "grid_code": member.grid_code,
             "member_id": member_id,

@@ -9,11 +9,13 @@ to a reported member only by a role that sees party membership (`see_party`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from gridworker.domain.permissions import Cap, may
 from gridworker.domain.records_coop import (
@@ -23,6 +25,7 @@ from gridworker.domain.records_coop import (
     ProjectStatus,
     ResourceKind,
 )
+from gridworker.services.attachments import attach
 from gridworker.services.party import create_record, live_row, update_record
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.entity_rows import (
@@ -32,7 +35,7 @@ from gridworker.storage.entity_rows import (
     CoopResourceRow,
     PartyMemberRow,
 )
-from gridworker.storage.models import NeedRow, VisitRow
+from gridworker.storage.models import AttachmentRow, NeedRow, VisitRow
 
 
 def sign_agreement(
@@ -45,6 +48,7 @@ def sign_agreement(
     starts_on: date,
     ends_on: date | None = None,
     content: str | None = None,
+    files: Sequence[Path] = (),
 ) -> str:
     """A co-building agreement of the grid's community with an organization; its id."""
     values = {
@@ -57,7 +61,10 @@ def sign_agreement(
         "content": content,
     }
     with ws.write() as s:
-        return create_record(s, ws, "coop_agreement", values)
+        agreement = create_record(s, ws, "coop_agreement", values)
+    for path in files:  # the agreement's document (a scan, a PDF)
+        attach(ws, owner_entity="coop_agreement", owner_id=agreement, path=path, caption=path.name)
+    return agreement
 
 
 def add_resource(
@@ -254,6 +261,20 @@ class CoopBoard:
     agreements: int
     resources: int
     projects: int
+    # the community's lists themselves (三单一协议's 资源清单, 项目清单 and the agreements)
+    offers: list[OfferView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """One agreement, resource or project of the community, as its list shows it."""
+
+    entity: str  # coop_agreement | coop_resource | coop_project
+    id: str
+    name: str  # the partner (agreement), partner：what (resource), the project's name
+    kind: str  # the resource's kind, the project's status ("" for an agreement)
+    period: str  # from – until (agreement, project), listed on (resource)
+    files: int  # files attached (an agreement's document)
 
 
 def coop_board(ws: Workspace, grid_code: str) -> CoopBoard:
@@ -334,5 +355,48 @@ def coop_board(ws: Workspace, grid_code: str) -> CoopBoard:
     claimants += [Claimant("project_id", p.id, p.name) for p in projects]
     claimants += [Claimant("member_id", m.id, m.name) for m in members]
     return CoopBoard(
-        grid_code, views, claimants, promotable, len(agreements), len(resources), len(projects)
+        grid_code,
+        views,
+        claimants,
+        promotable,
+        len(agreements),
+        len(resources),
+        len(projects),
+        _offers(ws, agreements, resources, projects),
     )
+
+
+def _offers(ws: Workspace, agreements: Any, resources: Any, projects: Any) -> list[OfferView]:
+    def span(start: date, end: date | None) -> str:
+        return f"{start.isoformat()} – {end.isoformat() if end else ''}".rstrip()
+
+    ids = [a.id for a in agreements]
+    with ws.read() as s:
+        counted = s.execute(
+            select(AttachmentRow.owner_id, func.count())
+            .where(AttachmentRow.owner_id.in_(ids), AttachmentRow.deleted.is_(False))
+            .group_by(AttachmentRow.owner_id)
+        ).all()
+    files = {owner: int(n) for owner, n in counted}
+    out = [
+        OfferView(
+            "coop_agreement", a.id, a.partner, "", span(a.starts_on, a.ends_on), files.get(a.id, 0)
+        )
+        for a in sorted(agreements, key=lambda a: (a.starts_on, a.partner))
+    ]
+    out += [
+        OfferView(
+            "coop_resource",
+            r.id,
+            f"{r.partner}：{r.description}",
+            r.kind.zh,
+            r.listed_on.isoformat(),
+            0,
+        )
+        for r in sorted(resources, key=lambda r: (r.partner, r.description))
+    ]
+    out += [
+        OfferView("coop_project", p.id, p.name, p.status.zh, span(p.starts_on, p.ends_on), 0)
+        for p in sorted(projects, key=lambda p: (p.starts_on, p.name))
+    ]
+    return out

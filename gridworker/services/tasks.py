@@ -11,6 +11,7 @@ nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +29,7 @@ from gridworker.domain.task_workflow import (
     check_due_date,
 )
 from gridworker.services.access import check_grid, check_write, require
+from gridworker.services.attachments import attach, check_picture
 from gridworker.services.records import copy_entity, row_from, to_entity
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.entity_rows import TaskActionRow, TaskRow
@@ -126,9 +128,15 @@ def create_task(
     description: str | None = None,
     target_id: str | None = None,
     target_entity: str | None = None,
+    photos: Sequence[tuple[bytes, str | None]] = (),
 ) -> str:
-    """Issue a task to a grid (`grid_code`) or a named worker (`assignee`); its id."""
+    """Issue a task to a grid (`grid_code`) or a named worker (`assignee`); its id.
+    `photos` (bytes, caption) are attached to it, encrypted, GPS stripped, and reach the
+    grid's laptops with the task; each must be a picture (checked before anything is
+    written)."""
     require_issue(ws)
+    for data, _caption in photos:
+        check_picture(data)
     with ws.write() as s:
         grid = _task_grid(ws, s, grid_code, assignee)
         check_write(ws, "task", grid)
@@ -149,7 +157,9 @@ def create_task(
             issued_at=ws.now(),
         ).validate()
         s.add(row_from(TaskRow, task))
-        return task.id
+    for data, caption in photos:
+        attach(ws, owner_entity="task", owner_id=task.id, data=data, caption=caption, photo=True)
+    return task.id
 
 
 def require_issue(ws: Workspace) -> None:

@@ -309,6 +309,8 @@ class VolunteerBoard:
     activities: list[ActivityView]
     volunteers: list[VolunteerView]
     overdrawn: list[OverdrawView] = field(default_factory=list)  # not yet settled
+    # a station's services and opening hours, by its id (either may be None)
+    station_notes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @property
     def station_choices(self) -> list[tuple[str, str]]:
@@ -365,4 +367,5 @@ def volunteer_board(ws: Workspace, grid_code: str) -> VolunteerBoard:
         ]
         overdrawn = _overdrawn(s, grid_code)
     shown = [(st.id, st.name, st.canteen) for st in stations]
-    return VolunteerBoard(grid_code, shown, activities, volunteers, overdrawn)
+    notes = {st.id: (st.services, st.opening_hours) for st in stations}
+    return VolunteerBoard(grid_code, shown, activities, volunteers, overdrawn, notes)

@@ -41,6 +41,57 @@
     </message>
 </context>
 <context>
+    <name>AgreementDialog</name>
+    <message>
+        <source>Sign an agreement</source>
+        <translation>签订共建协议</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Partner organization</source>
+        <translation>共建单位</translation>
+    </message>
+    <message>
+        <source>Signed on</source>
+        <translation>签订日期</translation>
+    </message>
+    <message>
+        <source>Runs from</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <source>What it covers</source>
+        <translation>协议内容</translation>
+    </message>
+    <message>
+        <source>Add the document…</source>
+        <translation>添加协议文本…</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>协议文本</translation>
+    </message>
+    <message>
+        <source>The agreement&apos;s document</source>
+        <translation>协议文本</translation>
+    </message>
+    <message>
+        <source>Name the community and the partner</source>
+        <translation>请填写社区和共建单位</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>GridWorker cannot start</source>
@@ -1058,6 +1109,22 @@
     <message>
         <source>Mark done…</source>
         <translation>标记完成…</translation>
+    </message>
+    <message>
+        <source>Sign an agreement…</source>
+        <translation>签订协议…</translation>
+    </message>
+    <message>
+        <source>Add a resource…</source>
+        <translation>新增资源…</translation>
+    </message>
+    <message>
+        <source>Add a project…</source>
+        <translation>新增项目…</translation>
+    </message>
+    <message>
+        <source>Lists…</source>
+        <translation>清单…</translation>
     </message>
     <message>
         <source>Need</source>
@@ -2748,12 +2815,28 @@
         <translation>标为已读</translation>
     </message>
     <message>
+        <source>Save files…</source>
+        <translation>保存附件…</translation>
+    </message>
+    <message>
         <source>%1 · published by %2</source>
         <translation>%1 · 发布人 %2</translation>
     </message>
     <message>
         <source>%1 files</source>
         <translation>%1 个附件</translation>
+    </message>
+    <message>
+        <source>Save the notice&apos;s files in</source>
+        <translation>将通知的附件保存到</translation>
+    </message>
+    <message>
+        <source>%1 files saved in %2</source>
+        <translation>已保存 %1 个附件到 %2</translation>
+    </message>
+    <message>
+        <source>%1 not downloaded yet (the next sync brings them)</source>
+        <translation>%1 个尚未下载（下次同步时取回）</translation>
     </message>
 </context>
 <context>
@@ -2781,6 +2864,65 @@
     <message>
         <source>Notices</source>
         <translation>通知公告</translation>
+    </message>
+</context>
+<context>
+    <name>OffersDialog</name>
+    <message>
+        <source>Agreements, resources and projects</source>
+        <translation>共建协议、资源清单和项目清单</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <source>Resource</source>
+        <translation>资源</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>清单</translation>
+    </message>
+    <message>
+        <source>Kind / status</source>
+        <translation>类型 / 状态</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Save the document…</source>
+        <translation>保存协议文本…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Save the document in</source>
+        <translation>将协议文本保存到</translation>
+    </message>
+    <message>
+        <source>%1 files saved in %2</source>
+        <translation>已保存 %1 个附件到 %2</translation>
+    </message>
+    <message>
+        <source>%1 not downloaded yet (the next sync brings them)</source>
+        <translation>%1 个尚未下载（下次同步时取回）</translation>
     </message>
 </context>
 <context>
@@ -3166,6 +3308,41 @@
     </message>
 </context>
 <context>
+    <name>ProjectDialog</name>
+    <message>
+        <source>Add a project</source>
+        <translation>新增项目</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
+        <source>Partners</source>
+        <translation>共建单位</translation>
+    </message>
+    <message>
+        <source>Runs from</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>项目说明</translation>
+    </message>
+    <message>
+        <source>Name the project and its partners</source>
+        <translation>请填写项目名称和共建单位</translation>
+    </message>
+</context>
+<context>
     <name>PromoteDialog</name>
     <message>
         <source>Need from a visit</source>
@@ -3207,8 +3384,28 @@
         <translation>必读</translation>
     </message>
     <message>
+        <source>Add files…</source>
+        <translation>添加附件…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>附件</translation>
+    </message>
+    <message>
         <source>Publish</source>
         <translation>发布</translation>
+    </message>
+    <message>
+        <source>Files of the notice</source>
+        <translation>通知的附件</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
     </message>
 </context>
 <context>
@@ -3874,6 +4071,37 @@
     </message>
 </context>
 <context>
+    <name>ResourceDialog</name>
+    <message>
+        <source>Add a resource</source>
+        <translation>新增资源</translation>
+    </message>
+    <message>
+        <source>Offered by</source>
+        <translation>提供单位</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>资源内容</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Say who offers what</source>
+        <translation>请填写提供单位和资源内容</translation>
+    </message>
+</context>
+<context>
     <name>RosterImportDialog</name>
     <message>
         <source>Import a roster</source>
@@ -4041,6 +4269,49 @@
     <message>
         <source>Say what the service was</source>
         <translation>请填写服务内容</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceStationDialog</name>
+    <message>
+        <source>Register a service station</source>
+        <translation>登记邻里之家</translation>
+    </message>
+    <message>
+        <source>e.g. reading room, TCM therapy</source>
+        <translation>如：阅览室、中医理疗</translation>
+    </message>
+    <message>
+        <source>Community canteen</source>
+        <translation>设社区食堂</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>服务项目</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>开放时间</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Name the station</source>
+        <translation>请填写邻里之家名称</translation>
     </message>
 </context>
 <context>
@@ -4515,6 +4786,10 @@
     <message>
         <source>Target record</source>
         <translation>任务对象</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
     </message>
     <message>
         <source>Issue</source>
@@ -5043,6 +5318,10 @@
     <message>
         <source>Exchange points…</source>
         <translation>积分兑换…</translation>
+    </message>
+    <message>
+        <source>Register a station…</source>
+        <translation>登记邻里之家…</translation>
     </message>
     <message>
         <source>Settle…</source>

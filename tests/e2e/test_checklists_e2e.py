@@ -30,9 +30,11 @@ def server_cli(server: LiveServer, *args: str) -> subprocess.CompletedProcess[st
 
 
 def test_a_published_checklist_reaches_the_laptop(live_server: LiveServer, tmp_path: Path) -> None:
-    """Proves the flow: publish-checklist on the server, the next sync brings version 2, a
-    new form asks its new item, the form opened before keeps version 1 when saved."""
+    """Proves the flow: publish-checklist on the server, the next sync brings version 2 to
+    both workers' laptops (worker.b's too, in another grid), a new form asks its new item,
+    the form opened before keeps version 1 when saved."""
     worker = enrolled(live_server, tmp_path, "worker.a")
+    other = enrolled(live_server, tmp_path, "worker.b")
     try:
         site = inspections.register_site(
             worker,
@@ -50,6 +52,8 @@ def test_a_published_checklist_reaches_the_laptop(live_server: LiveServer, tmp_p
         done = server_cli(live_server, "publish-checklist", str(path))
         assert done.returncode == 0, done.stderr
         sync_now(worker, password=PASSWORD)
+        sync_now(other, password=PASSWORD)
+        assert checklist_store.newest(other, "fire_safety").version == 2
         after, items = inspections.form_items(worker, site)
         assert after.version == 2 and "FS-NIGHT-01" in {i.code for i in items}
         kept = inspections.record_inspection(
@@ -69,6 +73,7 @@ def test_a_published_checklist_reaches_the_laptop(live_server: LiveServer, tmp_p
         assert {e["code"]: e["current"] for e in listed}["fire_safety"] == 2
     finally:
         worker.close()
+        other.close()
 
 
 def test_a_published_version_reads_back_in_ledgers_and_the_site_file(

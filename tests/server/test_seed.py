@@ -131,6 +131,12 @@ def test_seed_demo_builds_a_consistent_district(settings: Settings) -> None:
     }
     served = {s.data["member_id"] for s in by_entity["party_service"]}
     assert served <= {m.id for m in by_entity["party_member"]}
+    # No service before its member reported (the party report and the ledger agree, §22.6).
+    reported = {m.id: m.data["reported_on"] for m in by_entity["party_member"]}
+    early = [
+        s for s in by_entity["party_service"] if s.data["served_on"] < reported[s.data["member_id"]]
+    ]
+    assert early == []
     restricted = [t for t in by_entity["resident_tag"] if t.restricted]
     assert restricted and all(TagKind(t.data["tag"]).restricted for t in restricted)
     assert {r.data["status"] for r in by_entity["rectification"]} == {

@@ -106,9 +106,25 @@ def test_party_writes_refuse_what_the_server_would(ws: Workspace) -> None:
     assert tomorrow.value.code == "party_in_future"
     with pytest.raises(DomainError):
         party.record_service(ws, member_id=member, served_on=ws.today(), activity="x", hours=25)
+    with pytest.raises(ServiceError) as early:
+        party.record_service(
+            ws, member_id=member, served_on=ws.today() - timedelta(days=1), activity="x", hours=1
+        )
+    assert early.value.message() == f"服务日期不能早于该党员的报到日期 {ws.today().isoformat()}"
+    gone = party.add_member(
+        ws,
+        grid_code=GRID,
+        name="王芳",
+        work_unit="财政局",
+        reported_on=ws.today() - timedelta(days=60),
+    )
+    party.edit(ws, "party_member", gone, left_on=ws.today() - timedelta(days=10))
+    with pytest.raises(ServiceError) as late:
+        party.record_service(ws, member_id=gone, served_on=ws.today(), activity="x", hours=1)
+    assert late.value.code == "party_service_after_leaving"
     with ws.read() as s:
-        # Only the member went into the outbox: the refused link rolled its guidance back.
-        assert len(s.scalars(select(OutboxEntry)).all()) == before + 1
+        # Only the members went into the outbox: the refused link rolled its guidance back.
+        assert len(s.scalars(select(OutboxEntry)).all()) == before + 2
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

@@ -3,11 +3,14 @@ with the inspection form, a refused change named and not previewed, publish."""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from gridworker.services.syncing import client_for
@@ -214,3 +217,53 @@ def test_terms_and_order_are_edited_with_the_preview_following(
     screen.resize(1280, 800)
     qtbot.wait(200)
     grab(screen, "checklist-editor-terms")
+
+
+def test_a_schema_refusal_is_chinese_on_screen_and_english_only_in_the_log(
+    qtbot: QtBot, admin_session: AppSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Proves a draft the JSON Schema refuses (a number item's unit removed: a conditional
+    `required`; its text emptied: `minLength`) is said on the screen wholly in Chinese —
+    the group and the item, the field by the editor's name, no Latin letters but the
+    template's own words — while the schema's English detail (the item by its code, the
+    field by its key) is written to the log and nowhere on the screen."""
+    screen = ChecklistEditorScreen(admin_session)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.template.setCurrentIndex(screen.template.findData("fire_safety"))
+    draft = screen.draft
+    assert draft is not None
+    s, i = next(
+        (s, i)
+        for s, sec in enumerate(draft["sections"])
+        for i, item in enumerate(sec["items"])
+        if item["answer"] == "number"
+    )
+    group, code = screen.tree.topLevelItem(s).text(0), draft["sections"][s]["items"][i]["code"]
+    text = draft["sections"][s]["items"][i]["text"]["zh"]
+    place = f"第{s + 1}个分组“{group}”第{i + 1}项 {code}“{text}”"
+    screen.tree.setCurrentItem(screen.tree.topLevelItem(s).child(i))
+    caplog.set_level(logging.INFO, logger="gridworker.services.checklist_editor")
+    screen.terms.unit_zh.setText("")
+    screen.terms.unit_en.setText("")
+    screen.terms.unit_en.editingFinished.emit()
+    said = screen.message.text()
+    assert said == f"检查表不符合格式要求：{place}，“数值”类检查项须填写单位"
+    # No Latin letters but the template's own words (the code, the item's text: "4kg").
+    assert re.findall(r"[A-Za-z]+", said.replace(place, "")) == []
+    logged = [r.getMessage() for r in caplog.records if "checklist draft refused" in r.getMessage()]
+    assert logged and f"item {code}" in logged[-1] and "unit" in logged[-1]
+    assert not re.search(r"[\u4e00-\u9fff]", logged[-1]), logged[-1]
+    shown_texts = [w.text() for w in screen.findChildren(QLabel) if w.isVisible()]
+    assert not any(logged[-1].split(": ", 1)[1] in t for t in shown_texts)
+
+    screen.terms.unit_zh.setText("具")
+    screen.terms.unit_zh.editingFinished.emit()
+    assert "符合规则" in screen.message.text()
+    screen.tree.setCurrentItem(screen.tree.topLevelItem(s).child(i))
+    screen.text_zh.setText("")
+    screen.text_zh.editingFinished.emit()
+    assert screen.message.text() == (
+        f"检查表不符合格式要求：第{s + 1}个分组“{group}”第{i + 1}项 {code}，“内容（中文）”不能为空"
+    )
+    assert "text › zh" in caplog.records[-1].getMessage()

@@ -95,3 +95,59 @@ def test_the_notices_screen_shows_read_counts_and_publishes(qtbot, session: AppS
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.submit()
     assert dialog.published is not None and dialog.published.grids == 2
+
+
+def test_a_notices_files_are_published_from_the_dialog_and_saved_by_a_reader(  # type: ignore[no-untyped-def]
+    qtbot, session: AppSession, tmp_path
+) -> None:
+    """Proves the 发布通知 dialog attaches files (its 附件 row lists them; 清除 empties it) to
+    every copy of the notice; a reader's 保存附件… writes them decrypted, under their own
+    names, into the folder chosen (a second save does not overwrite: " (2)"), the button
+    only on a notice with files; screenshots."""
+    with_staff(session.ws)
+    worker = as_supervisor(session.ws)
+    session.ws.clock = lambda: NOW
+    leaflet = tmp_path / "燃气安全告知书.pdf"
+    leaflet.write_bytes(b"%PDF-1.4 leaflet")
+    form = tmp_path / "检查登记表.xlsx"
+    form.write_bytes(b"PK\x03\x04 form")
+    screen = NoticesScreen(session)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    dialog = screen.open_publish()
+    dialog.area.setText("360302001")
+    dialog.title_edit.setText("燃气安全夜查工作安排")
+    dialog.body.setPlainText("附件为告知书和登记表，请打印后随身携带。")
+    dialog.set_files([leaflet])
+    dialog.clear_files.click()
+    assert dialog.files == [] and dialog.files_label.text() == "无"
+    dialog.set_files([leaflet, form])
+    assert dialog.files_label.text() == "燃气安全告知书.pdf、检查登记表.xlsx"
+    qtbot.wait(100)
+    grab(dialog, "notices-publish-files")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.submit()
+    wait_idle(qtbot, session)
+    assert dialog.published is not None and dialog.published.grids == 2
+
+    session.ws.actor = worker
+    screen.refresh()
+    wait_idle(qtbot, session)
+    reader = screen.reader
+    qtbot.waitUntil(lambda: len(reader.items) == 1, timeout=5000)
+    reader.list.setCurrentRow(0)
+    assert reader.save.isVisible() and reader.items[0].files == 2
+    folder = tmp_path / "下载"
+    folder.mkdir()
+    for _ in range(2):
+        reader.save_files(folder)
+        wait_idle(qtbot, session)
+        qtbot.waitUntil(lambda: "已保存" in reader.saved.text(), timeout=5000)
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(
+        ["燃气安全告知书.pdf", "检查登记表.xlsx", "燃气安全告知书 (2).pdf", "检查登记表 (2).xlsx"]
+    )
+    assert (folder / "燃气安全告知书.pdf").read_bytes() == leaflet.read_bytes()
+    assert (folder / "检查登记表 (2).xlsx").read_bytes() == form.read_bytes()
+    grab(screen, "notices-files-1366")

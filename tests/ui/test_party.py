@@ -152,9 +152,7 @@ def test_the_screen_is_not_a_grid_workers_and_shows_no_org_plainly(
     assert screen.add_guidance.isVisibleTo(screen)
 
 
-def test_an_adviser_lists_a_need_matches_it_and_marks_it_done(
-    qtbot, session: AppSession
-) -> None:  # type: ignore[no-untyped-def]
+def test_an_adviser_lists_a_need_matches_it_and_marks_it_done(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
     """Proves the 三单一协议 tab: the community's offers are counted, a need typed in its
     dialog is listed, matched in the match dialog to a reported member (members offered to
     an adviser), then marked done with its outcome; matching a need already claimed asks
@@ -202,9 +200,7 @@ def test_an_adviser_lists_a_need_matches_it_and_marks_it_done(
     grab(screen, "party-coop")
 
 
-def test_volunteer_service_from_activity_to_exchanged_points(
-    qtbot, session: AppSession
-) -> None:  # type: ignore[no-untyped-def]
+def test_volunteer_service_from_activity_to_exchanged_points(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
     """Proves the volunteer tab: the community's station is named with its canteen; an
     activity planned in its dialog (2 h, 15 points an hour) and a volunteer registered in
     theirs are listed; attendance recorded for the selected activity gives 30 points in the
@@ -346,3 +342,132 @@ def test_a_supervisor_settles_an_overdrawn_exchange_and_an_adviser_only_sees_it(
     with ws.read() as s:
         queued = [e.payload for e in s.scalars(select(OutboxEntry)) if e.record_id == spent]
     assert any(p.get("overdraw_note") == "站点核销" for p in queued)
+
+
+def test_an_adviser_puts_the_communitys_offers_and_a_station_on_record(
+    qtbot, session: AppSession, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves the 三单一协议 tab's 签订协议…, 新增资源… and 新增项目… dialogs (a missing name
+    refused in the dialog) write an agreement with its period and document, a resource and a
+    project that the offers line counts, the match dialog then offers and 清单… lists (the
+    agreement's document saved into a folder from there); and the volunteer tab's
+    登记邻里之家… registers a station with its services, canteen and opening hours, which the
+    tab then lists; screenshots."""
+    seed_grid(session)
+    ws = session.ws
+    screen = open_screen(qtbot, session, (1366, 768))
+    screen.tabs.setCurrentWidget(screen.coop)
+    qtbot.waitUntil(lambda: screen.coop.board is not None)
+    assert "0" in screen.coop.offers.text()
+
+    screen.coop.add_agreement.click()
+    agreement = screen.dialog
+    assert agreement is not None
+    type_text(qtbot, agreement.partner, "区税务局机关党委")
+    agreement.buttons.accepted.emit()
+    assert agreement.error.text() == "请填写社区和共建单位"
+    type_text(qtbot, agreement.community, "凤凰池社区")
+    agreement.ends_on.on.setChecked(True)
+    agreement.ends_on.edit.setDate(agreement.ends_on.edit.date().addYears(1))
+    agreement.content.setPlainText("共建党员活动室，每季度一次联合主题党日")
+    document = tmp_path / "共建协议书.pdf"
+    document.write_bytes(b"%PDF-1.4 agreement")
+    agreement.set_files([document])
+    assert agreement.files_label.text() == "共建协议书.pdf"
+    agreement.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: screen.coop.board is not None and screen.coop.board.agreements == 1)
+
+    screen.coop.add_resource.click()
+    resource = screen.dialog
+    assert resource is not None
+    type_text(qtbot, resource.partner, "区人民医院")
+    resource.kind.setCurrentIndex(resource.kind.findData("skills"))
+    type_text(qtbot, resource.description, "每月一次上门义诊")
+    type_text(qtbot, resource.contact_phone, "13907990003")
+    resource.show()
+    grab(resource, "party-resource-dialog")
+    resource.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: screen.coop.board is not None and screen.coop.board.resources == 1)
+
+    screen.coop.add_project.click()
+    project = screen.dialog
+    assert project is not None
+    type_text(qtbot, project.name, "老旧小区加装电梯")
+    type_text(qtbot, project.partners, "区住建局、区税务局")
+    project.status.setCurrentIndex(project.status.findData("running"))
+    project.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: screen.coop.board is not None and screen.coop.board.projects == 1)
+    assert screen.coop.offers.text() == "本社区：共建协议 1 份，资源 1 项，项目 1 个"
+    with ws.read() as s:
+        [deal] = s.scalars(select(SYNC_MODELS["coop_agreement"])).all()
+        assert (deal.community, deal.partner, deal.ends_on is not None) == (
+            "凤凰池社区",
+            "区税务局机关党委",
+            True,
+        )
+        [offer] = s.scalars(select(SYNC_MODELS["coop_resource"])).all()
+        assert (offer.kind.code, offer.contact_phone) == ("skills", "13907990003")
+        [joint] = s.scalars(select(SYNC_MODELS["coop_project"])).all()
+        assert (joint.status.code, joint.ends_on) == ("running", None)
+    screen.coop.add_need.click()
+    need = screen.dialog
+    assert need is not None
+    type_text(qtbot, need.title, "独居老人需要上门体检")
+    need.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: screen.coop.needs.rowCount() == 1)
+    screen.coop.needs.selectRow(0)
+    screen.coop.claim.click()
+    claim = screen.dialog
+    assert claim is not None
+    offered = [claim.claimant.itemText(i) for i in range(claim.claimant.count())]
+    assert any("每月一次上门义诊" in o for o in offered)
+    assert any("老旧小区加装电梯" in o for o in offered)
+    claim.reject()
+    wait_idle(qtbot, session)
+    grab(screen, "party-coop-offers-1366")
+
+    # The lists themselves, and the agreement's document saved into a folder.
+    screen.coop.lists.click()
+    lists = screen.dialog
+    assert lists is not None and lists.table.rowCount() == 3
+    rows = [[lists.table.item(r, c).text() for c in range(5)] for r in range(3)]
+    assert rows[0][0] == "协议" and rows[0][3] == "1" and rows[0][4] == "区税务局机关党委"
+    assert rows[1][:2] == ["资源", "技术"] and rows[1][4] == "区人民医院：每月一次上门义诊"
+    assert rows[2][:2] == ["项目", "实施中"] and rows[2][4] == "老旧小区加装电梯"
+    lists.table.selectRow(1)
+    assert not lists.save.isEnabled()
+    lists.table.selectRow(0)
+    assert lists.save.isEnabled()
+    folder = tmp_path / "存档"
+    folder.mkdir()
+    lists.save_to(folder)
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: "已保存 1 个附件" in lists.message.text())
+    assert (folder / "共建协议书.pdf").read_bytes() == document.read_bytes()
+    lists.show()
+    grab(lists, "party-offer-lists")
+    lists.accept()
+
+    screen.tabs.setCurrentWidget(screen.volunteering)
+    qtbot.waitUntil(lambda: screen.volunteering.board is not None)
+    screen.volunteering.add_station.click()
+    station = screen.dialog
+    assert station is not None
+    station.buttons.accepted.emit()
+    assert station.error.text() == "请填写邻里之家名称"
+    type_text(qtbot, station.name, "凤凰池邻里之家")
+    type_text(qtbot, station.services, "阅览室、中医理疗")
+    station.canteen.setChecked(True)
+    type_text(qtbot, station.opening_hours, "8:30–17:30")
+    station.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "凤凰池邻里之家" in screen.volunteering.stations.text())
+    assert screen.volunteering.stations.text().endswith(
+        "凤凰池邻里之家（幸福食堂）：阅览室、中医理疗；8:30–17:30"
+    )
+    with ws.read() as s:
+        [row] = s.scalars(select(SYNC_MODELS["service_station"])).all()
+        assert (row.services, row.canteen, row.opening_hours) == (
+            "阅览室、中医理疗",
+            True,
+            "8:30–17:30",
+        )

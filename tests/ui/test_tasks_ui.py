@@ -4,15 +4,19 @@ the 下发任务 dialog, driven through real widgets over a real profile."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QTest
 
-from gridworker.domain.enums_field import TaskState
-from gridworker.services import task_queries
+from gridworker.domain.enums_field import TaskKind, TaskState
+from gridworker.services import register, task_queries, tasks
+from gridworker.storage.entity_rows import HouseholdRow
 from gridworker.ui.screens.task_desk import TaskDeskScreen
 from gridworker.ui.screens.today import TodayScreen
 from gridworker.ui.session import AppSession
-from tests.services.test_tasks import NOW, as_supervisor, seed_tasks
+from tests.conftest import GRID
+from tests.services.test_tasks import NOW, as_supervisor, seed_tasks, with_staff
 from tests.services.test_today import seed_day
 from tests.ui.conftest import grab, wait_idle
 
@@ -130,3 +134,96 @@ def test_a_task_conflict_reads_as_the_tasks_action(qapp) -> None:  # type: ignor
     )
     assert action_text(view, "zh_CN") == "完成 · 操作人：worker.a2 · “已走访”"
     assert reason_text(view.reject_code, "zh_CN") == "有人先处理了这项任务：您的操作已不适用。"
+
+
+def test_a_task_whose_target_left_the_laptop_says_so(qtbot, session: AppSession) -> None:  # type: ignore[no-untyped-def]
+    """Proves 今日待办 keeps a task whose household was deleted after it was issued (the
+    grid is the task's scope, docs/design.md §23) and names the target as no longer here,
+    while a task whose household is held names it by its address."""
+    ws = session.ws
+    with_staff(ws)
+    kept, gone = (
+        register.register_household(
+            ws, register.HouseholdInput(grid_code=GRID, household_no=no, address=f"凤凰小区{no}")
+        )
+        for no in ("0601", "0602")
+    )
+    worker = as_supervisor(ws)
+    ws.clock = lambda: NOW
+    for title, target in (("走访0601", kept), ("走访0602", gone)):
+        tasks.create_task(
+            ws,
+            title=title,
+            kind=TaskKind.visit,
+            due=date(2026, 12, 3),
+            assignee="wang.wei",
+            grid_code=GRID,
+            target_id=target,
+        )
+    ws.actor = worker
+    register.delete_record(ws, HouseholdRow, gone)
+    screen = TodayScreen(session)
+    qtbot.addWidget(screen)
+    screen.show()
+    wait_idle(qtbot, session)
+    panel = screen.tasks
+    qtbot.waitUntil(lambda: len(panel.model.rows) == 2, timeout=5000)
+    where = {row[0]: row[2] for row in panel.model.texts()}
+    assert where["走访0601"].endswith(" · 凤凰小区0601")
+    assert where["走访0602"].endswith(" · （对象已不在本机）")
+
+
+def test_a_photo_sent_with_a_task_shows_on_my_day(qtbot, session: AppSession, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Proves the 下发任务 dialog takes a photo (its 照片 row; a file that is not a picture is
+    refused there and then) and issues the task with it; the worker's 今日待办 shows the
+    selected task's photo under the list, and nothing for a task without one; screenshots."""
+    from PIL import Image
+
+    seed_tasks(session.ws)
+    worker = as_supervisor(session.ws)
+    session.ws.clock = lambda: NOW
+    desk = TaskDeskScreen(session)
+    qtbot.addWidget(desk)
+    dialog = desk.open_issue()
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: dialog.grid.count() > 0, timeout=5000)
+    dialog.to_worker.setChecked(True)
+    dialog.worker.setCurrentIndex(dialog.worker.findData("wang.wei"))
+    dialog.title_edit.setText("清理3栋楼道堆物")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("patrol"))
+    dialog.due.setDate(QDate(2026, 12, 1))
+    text = tmp_path / "说明.png"
+    text.write_text("不是图片", encoding="utf-8")
+    dialog.photos.add_file(text)
+    assert dialog.photos.count() == 0 and "图片" in dialog.photos.message.text()
+    photo = tmp_path / "楼道.png"
+    Image.new("RGB", (160, 120), (120, 90, 60)).save(photo, format="PNG")
+    dialog.photos.add_file(photo)
+    assert dialog.photos.count() == 1
+    dialog.show()
+    qtbot.wait(100)
+    assert not dialog.photos.evidence.isVisible()
+    grab(dialog, "task-issue-photo")
+    with qtbot.waitSignal(dialog.issued, timeout=5000) as issued:
+        dialog.submit()
+    wait_idle(qtbot, session)
+    task_id = issued.args[0]
+
+    session.ws.actor = worker
+    screen = TodayScreen(session)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    wait_idle(qtbot, session)
+    panel = screen.tasks
+    qtbot.waitUntil(lambda: len(panel.model.rows) == 4, timeout=5000)
+    row = next(n for n, t in enumerate(panel.model.rows) if t.id == task_id)
+    panel.table.selectRow(row)
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: panel.photos.isVisible() and panel.photos.count() == 1)
+    assert panel.photos.sources[0].caption == "楼道.png"
+    assert not panel.photos.add_button.isVisible()
+    grab(screen, "today-tasks-photo-1366")
+    panel.table.selectRow(0 if row else 1)
+    wait_idle(qtbot, session)
+    qtbot.waitUntil(lambda: not panel.photos.isVisible())

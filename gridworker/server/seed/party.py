@@ -239,7 +239,7 @@ def _members(seeder: Seeder, batch: _Batch, grids: list[str]) -> dict[str, list[
             name=seeder.person(),
             work_unit=rng.choice(UNITS),
             unit_party_org="机关党支部",
-            reported_on=seeder.today - timedelta(days=rng.randrange(20, 700)),
+            reported_on=seeder.today - timedelta(days=(reported := rng.randrange(20, 700))),
             place=ReportPlace.residence if rng.random() < 0.7 else ReportPlace.workplace,
             phone=f"137{rng.randrange(10**8):08d}",
             skills=rng.choice(SKILLS),
@@ -251,7 +251,8 @@ def _members(seeder: Seeder, batch: _Batch, grids: list[str]) -> dict[str, list[
                 id=ids.new_id(),
                 grid_code=grid,
                 member_id=member.id,
-                served_on=seeder.today - timedelta(days=rng.randrange(0, 120)),
+                # Never before the member reported (services.party.record_service's rule).
+                served_on=seeder.today - timedelta(days=rng.randrange(0, min(120, reported + 1))),
                 activity=rng.choice(ACTIVITIES),
                 hours=rng.choice((1.0, 1.5, 2.0, 2.5, 3.0, 4.0)),
                 beneficiaries=rng.randrange(1, 30),

@@ -26,6 +26,7 @@ from gridworker.services.tasks import IssueChoices
 from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.session import AppSession
+from gridworker.ui.widgets.photos import PhotoStrip
 from gridworker.ui.widgets.tasks import TASK_CHANGES
 
 
@@ -67,6 +68,9 @@ class TaskCreateDialog(QDialog):
         self.target = QLineEdit()
         self.target.setPlaceholderText(self.tr("optional: id of the household, site…"))
         form.addRow(self.tr("Target record"), self.target)
+        self.photos = PhotoStrip(session, compact=True)
+        self.photos.evidence.setVisible(False)  # a task's photos show what to do, not proof
+        form.addRow(self.tr("Photos"), self.photos)
         layout.addLayout(form)
         self.error = error_label("task_create_error")
         layout.addWidget(self.error)
@@ -108,6 +112,7 @@ class TaskCreateDialog(QDialog):
         q = self.due.date()
         due = date(q.year(), q.month(), q.day())
         target = self.target.text().strip() or None
+        photos = [(p.data, p.caption) for p in self.photos.pending()]
 
         def work(_state: object) -> str:
             return tasks.create_task(
@@ -119,6 +124,7 @@ class TaskCreateDialog(QDialog):
                 assignee=worker,
                 description=description,
                 target_id=target,
+                photos=photos,
             )
 
         self.buttons.setEnabled(False)

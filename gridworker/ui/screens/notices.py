@@ -4,11 +4,14 @@ workers of each grid have read it (as far as their receipts have been synced).""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -139,6 +142,20 @@ class PublishDialog(QDialog):
         form.addRow(self.tr("Text"), self.body)
         self.must_read = QCheckBox(self.tr("Must be read"))
         form.addRow("", self.must_read)
+        self.files: list[Path] = []
+        files_row = QHBoxLayout()
+        self.add_files = QPushButton(self.tr("Add files…"))
+        self.add_files.setObjectName("notice_add_files")
+        self.add_files.clicked.connect(self.pick_files)
+        self.clear_files = QPushButton(self.tr("Clear"))
+        self.clear_files.clicked.connect(lambda: self.set_files([]))
+        self.files_label = QLabel()
+        self.files_label.setWordWrap(True)
+        files_row.addWidget(self.add_files)
+        files_row.addWidget(self.clear_files)
+        files_row.addWidget(self.files_label, 1)
+        form.addRow(self.tr("Files"), files_row)
+        self.set_files([])
         layout.addLayout(form)
         self.error = error_label("publish_error")
         layout.addWidget(self.error)
@@ -150,14 +167,25 @@ class PublishDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
+    def pick_files(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(self, self.tr("Files of the notice"))
+        self.set_files(self.files + [Path(p) for p in paths if Path(p) not in self.files])
+
+    def set_files(self, files: list[Path]) -> None:
+        """The files to attach (each copy of the notice gets them; read when publishing)."""
+        self.files = list(files)
+        self.files_label.setText("、".join(f.name for f in self.files) or self.tr("none"))
+        self.clear_files.setVisible(bool(self.files))
+
     def submit(self) -> None:
         ws = self.session.ws
         area, title = self.area.text().strip(), self.title_edit.text()
         body, must = self.body.toPlainText(), self.must_read.isChecked()
+        files = list(self.files)
         self.buttons.setEnabled(False)
         self.session.tasks.run_db(
             lambda _s: notices.publish_notice(
-                ws, area_code=area, title=title, body=body, must_read=must
+                ws, area_code=area, title=title, body=body, must_read=must, files=files
             ),
             done=self._done,
             failed=self._failed,

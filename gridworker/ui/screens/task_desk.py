@@ -26,7 +26,13 @@ from gridworker.ui.dialogs.task_create import TaskCreateDialog
 from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.screens.base import Screen, heading
 from gridworker.ui.session import AppSession
-from gridworker.ui.widgets.tasks import TaskActions, TaskModel, TaskTable
+from gridworker.ui.widgets.tasks import (
+    TaskActions,
+    TaskModel,
+    TaskTable,
+    photos_and_actions,
+    task_photos,
+)
 
 STYLE = """
 QFrame#panel { background: white; border: 1px solid #d8dee6; border-radius: 6px; }
@@ -139,9 +145,10 @@ class TaskDeskScreen(Screen):
         self.model = TaskModel(with_worker=True, parent=self)
         self.table = TaskTable(self.model)
         box.addWidget(self.table, 1)
+        self.photos = task_photos(session, self.table)
         self.task_actions = TaskActions(session, self.table)
         self.task_actions.acted.connect(self.refresh)
-        box.addWidget(self.task_actions)
+        box.addLayout(photos_and_actions(self.photos, self.task_actions))
         layout.addWidget(list_panel, 3)
 
     def title(self) -> str:

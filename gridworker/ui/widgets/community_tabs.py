@@ -5,6 +5,7 @@ community-service screen (grid workers) share them (docs/design.md §22.7, §22.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from gridworker.domain.records_coop import CoopNeedStatus
 from gridworker.domain.records_volunteer import OVERDRAW_SETTLERS
 from gridworker.services import party_coop, volunteering
+from gridworker.services.attachments import save_owner_files
 from gridworker.services.party_coop import CoopBoard
 from gridworker.ui.forms import error_text
 from gridworker.ui.session import AppSession
@@ -22,6 +24,13 @@ from gridworker.ui.widgets.party_coop_tab import (
     DoneDialog,
     NeedDialog,
     PromoteDialog,
+)
+from gridworker.ui.widgets.party_offer_forms import (
+    AgreementDialog,
+    OffersDialog,
+    ProjectDialog,
+    ResourceDialog,
+    ServiceStationDialog,
 )
 from gridworker.ui.widgets.party_volunteer_tab import (
     ActivityDialog,
@@ -60,6 +69,10 @@ class CommunityTabs(QObject):
         self.coop.promote.clicked.connect(self.promote_need)
         self.coop.claim.clicked.connect(self.claim_need)
         self.coop.done.clicked.connect(self.complete_need)
+        self.coop.add_agreement.clicked.connect(self.new_agreement)
+        self.coop.add_resource.clicked.connect(self.new_resource)
+        self.coop.add_project.clicked.connect(self.new_project)
+        self.coop.lists.clicked.connect(self.show_offers)
         self.volunteering = VolunteerTab(lang)
         self.volunteering.add_activity.clicked.connect(self.new_activity)
         self.volunteering.add_volunteer.clicked.connect(self.new_volunteer)
@@ -67,6 +80,7 @@ class CommunityTabs(QObject):
         self.volunteering.exchange.clicked.connect(self.exchange)
         self.volunteering.can_settle = session.ws.actor.role.value in OVERDRAW_SETTLERS
         self.volunteering.settle.clicked.connect(self.settle)
+        self.volunteering.add_station.clicked.connect(self.new_station)
 
     def load(self, grid: str) -> None:
         ws, tasks = self.session.ws, self.session.tasks
@@ -117,7 +131,47 @@ class CommunityTabs(QObject):
         dialog = DoneDialog(picked[0], picked[1], self.host)
         self.open(dialog, _by_need(party_coop.complete_need))
 
+    def new_agreement(self) -> None:
+        grid = self.grid()
+        if grid is not None:
+            dialog = AgreementDialog(grid, "", self.session.ws.today(), self.host)
+            self.open(dialog, party_coop.sign_agreement)
+
+    def new_resource(self) -> None:
+        grid = self.grid()
+        if grid is not None:
+            self.open(ResourceDialog(grid, self.lang, self.host), party_coop.add_resource)
+
+    def new_project(self) -> None:
+        grid = self.grid()
+        if grid is not None:
+            dialog = ProjectDialog(grid, self.lang, self.session.ws.today(), self.host)
+            self.open(dialog, party_coop.add_project)
+
+    def show_offers(self) -> None:
+        board = self.coop.board
+        if board is None:
+            return
+        dialog = OffersDialog(board.offers, self.host)
+        ws = self.session.ws
+
+        def save(agreement_id: str, folder: Path) -> None:
+            self.session.tasks.run_db(
+                lambda _s: save_owner_files(ws, "coop_agreement", agreement_id, folder),
+                done=dialog.saved,
+                failed=lambda exc: dialog.message.setText(error_text(exc)),
+            )
+
+        dialog.save_requested.connect(save)
+        self.dialog = dialog
+        dialog.open()
+
     # --- volunteer service --------------------------------------------------------------
+
+    def new_station(self) -> None:
+        grid = self.grid()
+        if grid is not None:
+            self.open(ServiceStationDialog(grid, self.host), volunteering.add_station)
 
     def new_activity(self) -> None:
         board, grid = self.volunteering.board, self.grid()

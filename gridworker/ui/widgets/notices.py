@@ -4,9 +4,12 @@ sync)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -21,8 +24,9 @@ from shiboken6 import isValid
 
 from gridworker.domain.clock import district_text
 from gridworker.services import notices
+from gridworker.services.attachments import SavedFiles
 from gridworker.services.notices import NoticeView
-from gridworker.ui.forms import error_label, error_text
+from gridworker.ui.forms import error_label, error_text, hint_label
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
 
@@ -53,12 +57,22 @@ class NoticeReader(QWidget):
         self.mark = QPushButton(self.tr("Mark read"))
         self.mark.setObjectName("notice_mark_read")
         self.mark.clicked.connect(self.mark_read)
+        self.save = QPushButton(self.tr("Save files…"))
+        self.save.setObjectName("notice_save_files")
+        self.save.clicked.connect(self.pick_folder)
         self.error = error_label("notice_error")
+        self.saved = hint_label()
+        self.saved.setObjectName("notice_saved")
         for widget in (self.heading, self.meta):
             right.addWidget(widget)
         right.addWidget(self.body, 1)
         right.addWidget(self.error)
-        right.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignRight)
+        right.addWidget(self.saved)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save)
+        buttons.addWidget(self.mark)
+        right.addLayout(buttons)
         layout.addLayout(right, 3)
         self.list.currentRowChanged.connect(self._show)
 
@@ -87,6 +101,8 @@ class NoticeReader(QWidget):
                 meta += " · " + self.tr("%1 files").replace("%1", str(n.files))
             self.meta.setText(meta)
         self.mark.setVisible(n is not None and not n.read)
+        self.save.setVisible(n is not None and n.files > 0)
+        self.saved.setText("")
 
     def current(self) -> NoticeView | None:
         row = self.list.currentRow()
@@ -103,6 +119,33 @@ class NoticeReader(QWidget):
             failed=self._failed,
             changes=NOTICE_CHANGES,
         )
+
+    def pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Save the notice's files in"))
+        if folder:
+            self.save_files(Path(folder))
+
+    def save_files(self, folder: Path) -> None:
+        """Write the selected notice's files into `folder` (decrypted: the reader's choice)."""
+        n = self.current()
+        if n is None:
+            return
+        ws, notice_id = self.session.ws, n.id
+        self.session.tasks.run_db(
+            lambda _s: notices.save_files(ws, notice_id, folder),
+            done=self._saved,
+            failed=self._failed,
+        )
+
+    def _saved(self, result: SavedFiles) -> None:
+        if not isValid(self):
+            return
+        text = self.tr("%1 files saved in %2").replace("%1", str(len(result.saved)))
+        text = text.replace("%2", str(result.saved[0].parent) if result.saved else "")
+        if result.waiting:
+            waiting = self.tr("%1 not downloaded yet (the next sync brings them)")
+            text += "；" + waiting.replace("%1", str(result.waiting))
+        self.saved.setText(text)
 
     def _marked(self, publication: str) -> None:
         if not isValid(self):

@@ -178,10 +178,24 @@ class CoopTab(QWidget):
         for button in (self.add_need, self.promote, self.claim, self.done):
             row.addWidget(button)
         row.addStretch(1)
+        box.addLayout(row)
+        # What the community offers: the resource and project lists and the agreements.
+        offers = QHBoxLayout()
+        self.add_agreement = QPushButton(self.tr("Sign an agreement…"))
+        self.add_agreement.setObjectName("add_agreement")
+        self.add_resource = QPushButton(self.tr("Add a resource…"))
+        self.add_resource.setObjectName("add_resource")
+        self.add_project = QPushButton(self.tr("Add a project…"))
+        self.add_project.setObjectName("add_project")
+        self.lists = QPushButton(self.tr("Lists…"))
+        self.lists.setObjectName("offer_lists")
+        for button in (self.add_agreement, self.add_resource, self.add_project, self.lists):
+            offers.addWidget(button)
+        offers.addStretch(1)
         self.offers = QLabel()
         self.offers.setObjectName("offers")
-        row.addWidget(self.offers)
-        box.addLayout(row)
+        offers.addWidget(self.offers)
+        box.addLayout(offers)
         self.needs = text_table(
             self.tr("Need"),
             self.tr("Kind"),

@@ -269,7 +269,10 @@ class VolunteerTab(QWidget):
         self.add_volunteer = QPushButton(self.tr("New volunteer…"))
         self.attend = QPushButton(self.tr("Record attendance…"))
         self.exchange = QPushButton(self.tr("Exchange points…"))
-        for button in (self.add_activity, self.add_volunteer, self.attend, self.exchange):
+        self.add_station = QPushButton(self.tr("Register a station…"))
+        self.add_station.setObjectName("add_station")
+        buttons = (self.add_activity, self.add_volunteer, self.attend, self.exchange)
+        for button in (*buttons, self.add_station):
             row.addWidget(button)
         row.addStretch(1)
         box.addLayout(row)
@@ -306,10 +309,11 @@ class VolunteerTab(QWidget):
 
     def show_board(self, board: VolunteerBoard) -> None:
         self.board = board
-        names = [
-            name + (self.tr(" (canteen)") if canteen else "")
-            for _id, name, canteen in board.stations
-        ]
+        names = []
+        for station_id, name, canteen in board.stations:
+            text = name + (self.tr(" (canteen)") if canteen else "")
+            notes = [n for n in board.station_notes.get(station_id, (None, None)) if n]
+            names.append(text + (f"：{'；'.join(notes)}" if notes else ""))
         self.stations.setText(
             self.tr("Service stations of the community: %1").replace(
                 "%1", "、".join(names) or self.tr("none yet")

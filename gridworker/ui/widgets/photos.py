@@ -86,6 +86,7 @@ class PhotoStrip(QWidget):
         owner_entity: str | None = None,
         owner_id: str | None = None,
         compact: bool = False,
+        read_only: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -118,6 +119,7 @@ class PhotoStrip(QWidget):
         self.message.setVisible(False)
         for widget in (self.add_button, self.paste_button, self.evidence):
             row.addWidget(widget)
+            widget.setVisible(not read_only)  # read only: the thumbnails and the viewer
         row.addLayout(self.thumbs)
         row.addWidget(self.message)
         row.addStretch(1)

@@ -31,6 +31,7 @@ from gridworker.ui.forms import error_label, error_text
 from gridworker.ui.i18n import current_language
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
+from gridworker.ui.widgets.photos import PhotoStrip
 
 RED = "#b3261e"
 AMBER = "#b45309"
@@ -154,6 +155,39 @@ class TaskTable(QTableView):
         return model.rows[row] if 0 <= row < len(model.rows) else None
 
 
+def task_photos(session: AppSession, table: TaskTable) -> PhotoStrip:
+    """The selected task's photos (sent with it when issued; a click opens the viewer),
+    shown only when it has any; read only."""
+    strip = PhotoStrip(session, compact=True, read_only=True)
+    strip.setObjectName("task_photos")
+
+    def shown() -> None:
+        strip.setVisible(strip.count() > 0)
+        table.scrollTo(table.currentIndex())  # the list may have lost height to the strip
+
+    strip.changed.connect(shown)
+    strip.setVisible(False)
+
+    def follow() -> None:
+        task = table.selected()
+        if task is None:
+            strip.bind(None, None)
+        elif task.id != strip.owner_id:
+            strip.bind("task", task.id)
+
+    table.selectionModel().currentRowChanged.connect(lambda *_: follow())
+    return strip
+
+
+def photos_and_actions(photos: PhotoStrip, actions: QWidget) -> QHBoxLayout:
+    """The selected task's photos beside its buttons (one row, so the list keeps its height)."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(photos)
+    row.addWidget(actions, 1)
+    return row
+
+
 class TaskActions(QWidget):
     """The buttons of what may be done with the selected task, a reason box, a result line."""
 
@@ -240,9 +274,10 @@ class MyTasksPanel(QFrame):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
         layout.addWidget(self.stack, 1)
+        self.photos = task_photos(session, self.table)
         self.task_actions = TaskActions(session, self.table)
         self.task_actions.acted.connect(self.refresh)
-        layout.addWidget(self.task_actions)
+        layout.addLayout(photos_and_actions(self.photos, self.task_actions))
 
     def refresh(self) -> None:
         if self.session.locked:
