@@ -24,6 +24,7 @@ import functools
 import hashlib
 import json
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -535,6 +536,10 @@ def _precheck(mutations: Sequence[Mutation]) -> dict[int, tuple[Mutation, dict[s
 
 def _same_values(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """The same keys with the same values, of the same types (1, 1.0 and True differ)."""
+    if list(a) == list(b) and all(map(operator.is_, a.values(), b.values())):
+        # The same objects in the same key order (a create's copy of its prechecked
+        # fields): no value needs comparing (issue 23).
+        return True
     return len(a) == len(b) and all(
         k in b and (b[k] is v or (type(b[k]) is type(v) and b[k] == v)) for k, v in a.items()
     )
