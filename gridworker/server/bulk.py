@@ -24,13 +24,16 @@ without flushing the session (as `Session.execute` of a Core insert does not).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Connection, Table, insert
+from sqlalchemy import JSON, Connection, Table, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from gridworker.domain import jsontext
+from gridworker.server.models import Record
+
+_RECORD = cast(Table, Record.__table__)
 
 # Whether the driver's path is taken (COPY on PostgreSQL, sqlite3's executemany); the
 # differential tests turn it off to store the same push through SQLAlchemy.
@@ -108,6 +111,56 @@ def _executemany(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any
     dbapi = conn.dialect.loaded_dbapi
     try:
         driver.executemany(statement, params)  # type: ignore[union-attr]
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(
+            statement, None, exc, dbapi.Error, hide_parameters=True, dialect=conn.dialect
+        ) from exc
+
+
+# Whether `stored_records` asks the driver which ids exist first (the differential test
+# turns it off to read every chunk through the ORM, as before round 5).
+USE_DRIVER_LOOKUP = True
+
+
+def stored_records(s: Session, entity: str, ids: Sequence[str]) -> list[Record]:
+    """The stored records of `entity` among `ids` (at most a few hundred), as ORM objects:
+    `select(Record).where(entity, id IN ids)`. Which ids exist is asked first of the driver
+    in one statement with one parameter (PostgreSQL: `= ANY(%s)`, not prepared, so planned
+    with the array's values like an IN list; SQLite: an IN list of `?`); only those are then
+    loaded through the ORM. A push of new records names hundreds of ids that do not exist
+    yet, and SQLAlchemy's IN of 500 bound parameters cost 3–4 ms of the server's CPU a
+    query on PostgreSQL, 0.7 ms on SQLite, against 0.7 and 0.15 (issue 23, round 5).
+    Pending ORM changes are flushed first, as the ORM query's autoflush would."""
+    if not ids:
+        return []
+    if USE_DRIVER_LOOKUP:
+        if s.autoflush:
+            s.flush()
+        conn = s.connection()
+        found = _existing_ids(conn, entity, ids)
+        if not found:
+            return []
+        ids = [i for i in ids if i in found]
+    return list(s.scalars(select(Record).where(Record.entity == entity, Record.id.in_(ids))))
+
+
+def _existing_ids(conn: Connection, entity: str, ids: Sequence[str]) -> set[str]:
+    driver = conn.connection.driver_connection
+    dbapi = conn.dialect.loaded_dbapi
+    table = conn.dialect.identifier_preparer.format_table(_RECORD)
+    if conn.dialect.name == "postgresql":
+        statement = f"SELECT id FROM {table} WHERE entity = %s AND id = ANY(%s)"
+        params: Sequence[Any] = (entity, list(ids))
+    else:
+        marks = ", ".join("?" * len(ids))
+        statement = f"SELECT id FROM {table} WHERE entity = ? AND id IN ({marks})"
+        params = (entity, *ids)
+    try:
+        if conn.dialect.name == "postgresql":
+            with driver.cursor() as cursor:  # type: ignore[union-attr]
+                cursor.execute(statement, params, prepare=False)
+                return {row[0] for row in cursor}
+        return {row[0] for row in driver.execute(statement, params)}  # type: ignore[union-attr]
     except dbapi.Error as exc:
         raise DBAPIError.instance(
             statement, None, exc, dbapi.Error, hide_parameters=True, dialect=conn.dialect

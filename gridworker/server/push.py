@@ -581,9 +581,7 @@ class _Records:
             for begin in range(0, len(unique), CHUNK):
                 chunk = unique[begin : begin + CHUNK]
                 self.known.update({(entity, i): None for i in chunk})
-                for record in s.scalars(
-                    select(Record).where(Record.entity == entity, Record.id.in_(chunk))
-                ):
+                for record in bulk.stored_records(s, entity, chunk):
                     self.known[(entity, record.id)] = record
         # The checks of what each mutation sent, with the records its references name.
         self.guard = authz.BatchGuard(s, mutations, self.peek)

@@ -1,9 +1,10 @@
 """Proves issue 23's round 5 changes nothing a push gives or stores: the same pushes, with
-sqlite3's executemany, one stamp shared by a new record's fields, check_fields' one-pass
-common case, the identity shortcut of `_same_values`, natural-key ids without UUID objects
-and a household's key id worked out once, answer and store exactly what they did with
-each replaced by the old code (docs/performance.md "Issue 23: optimisation round 5");
-and the two shortcuts that decide something equal the old code over generated input."""
+the prefetch asking the driver which ids exist, sqlite3's executemany, one stamp shared by
+a new record's fields, check_fields' one-pass common case, the identity shortcut of
+`_same_values`, natural-key ids without UUID objects and a household's key id worked out
+once, answer and store exactly what they did with each replaced by the old code
+(docs/performance.md "Issue 23: optimisation round 5"); and the two shortcuts that decide
+something equal the old code over generated input."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ def _old_same_values(a: dict[str, Any], b: dict[str, Any]) -> bool:
 def _as_before(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each of round 5's changes replaced by what it stands for."""
     monkeypatch.setattr(bulk, "USE_COPY", False)  # SQLAlchemy's executemany (both databases)
+    monkeypatch.setattr(bulk, "USE_DRIVER_LOOKUP", False)  # the prefetch's IN lists
     real_values = push.new_record_values
 
     def values_with_a_list_per_field(*args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -206,3 +208,55 @@ def test_same_values_decides_as_before(a: dict[str, Any], b: dict[str, Any], cop
     assert push._same_values(a, b) == _old_same_values(a, b)
     assert push._same_values(b, a) == _old_same_values(b, a)
 
+
+
+@pytest.mark.parametrize("driver", [True, False])
+def test_stored_records_finds_what_the_orm_query_finds(
+    db_pair: tuple[str, str],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    driver: bool,
+) -> None:
+    """Proves `bulk.stored_records` gives the records `select(Record) … IN` gives: stored
+    ones, one added to the session and not flushed yet (the ORM query's autoflush), none
+    for absent or other-entity ids; and an id the database cannot take (a NUL) fails with
+    the same SQLAlchemy error (PostgreSQL) or none (SQLite) on either path."""
+    from sqlalchemy import select
+
+    from gridworker.server.core.db import session_factory, transaction
+    from gridworker.server.migrate import upgrade
+    from gridworker.server.models import Record
+
+    monkeypatch.setattr(bulk, "USE_DRIVER_LOOKUP", driver)
+    engine = make_engine(db_pair[0])
+    upgrade(engine)
+
+    def row(entity: str, n: int) -> Record:
+        return Record(
+            entity=entity, id=f"id-{n}", grid_code="360302001001001", version=n, deleted=False,
+            data={}, field_meta={}, restricted=False, created_by="x", updated_at=_Frozen.now(),
+        )  # fmt: skip
+
+    try:
+        with transaction(session_factory(engine)) as s:
+            s.add_all([row("household", 1), row("household", 2), row("resident", 3)])
+            s.flush()
+            s.add(row("household", 4))  # not flushed
+            wanted = [f"id-{n}" for n in range(6)]
+            found = bulk.stored_records(s, "household", wanted)
+            s.flush()
+            expected = s.scalars(
+                select(Record).where(Record.entity == "household", Record.id.in_(wanted))
+            ).all()
+            assert sorted(r.id for r in found) == ["id-1", "id-2", "id-4"]
+            assert {id(r) for r in found} == {id(r) for r in expected}
+            assert bulk.stored_records(s, "resident", ["id-1", "nope"]) == []
+            assert bulk.stored_records(s, "household", []) == []
+            if engine.dialect.name == "postgresql":
+                from sqlalchemy.exc import DataError
+
+                with pytest.raises(DataError), s.begin_nested():
+                    bulk.stored_records(s, "household", ["a\x00b"])
+            else:
+                assert bulk.stored_records(s, "household", ["a\x00b"]) == []
+    finally:
+        engine.dispose()
