@@ -15,8 +15,9 @@ PostgreSQL, the cluster's CPU (postmaster and backends).
                    pydantic as before round 3 (COPY on)
 
 With --profile, the run is repeated under py-spy (one variant, one round) and the share
-of named functions in `apply_push`'s samples is printed (the moved-in household check,
-the inserts, the per-record check, the commit, the counter lock).
+of named functions in the push route's samples is printed, stage by stage (the digests,
+the precheck, the plan, the prefetch, the per-mutation checks, the create and its natural
+keys, the inserts, the outcomes, the commit, the counter lock).
 
     .venv/bin/python -m bench.bench_push_db [--residents N] [--rounds N] [--pg URL]
         [--backends sqlite,postgresql] [--variants copy,executemany] [--profile]
