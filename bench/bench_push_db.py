@@ -8,9 +8,10 @@ after one warm-up round; each round reports the wall time of the pushes, this pr
 CPU (route, decode, push, inserts, commit; the test client's own share is small) and, on
 PostgreSQL, the cluster's CPU (postmaster and backends).
 
-    copy           as it is: COPY on PostgreSQL (executemany on SQLite, bulk.py), the body
-                   decoded by msgspec (push_body.py)
+    copy           as it is: COPY on PostgreSQL (sqlite3's executemany on SQLite, bulk.py),
+                   the body decoded by msgspec (push_body.py)
     executemany    bulk.USE_COPY off: SQLAlchemy's executemany, the path before round 3
+                   (before round 5 on SQLite)
     pydantic-body  push_body.decode off: the body parsed and validated by FastAPI and
                    pydantic as before round 3 (COPY on)
 
