@@ -8,15 +8,17 @@ after one warm-up round; each round reports the wall time of the pushes, this pr
 CPU (route, decode, push, inserts, commit; the test client's own share is small) and, on
 PostgreSQL, the cluster's CPU (postmaster and backends).
 
-    copy           as it is: COPY on PostgreSQL (executemany on SQLite, bulk.py), the body
-                   decoded by msgspec (push_body.py)
+    copy           as it is: COPY on PostgreSQL (sqlite3's executemany on SQLite, bulk.py),
+                   the body decoded by msgspec (push_body.py)
     executemany    bulk.USE_COPY off: SQLAlchemy's executemany, the path before round 3
+                   (before round 5 on SQLite)
     pydantic-body  push_body.decode off: the body parsed and validated by FastAPI and
                    pydantic as before round 3 (COPY on)
 
 With --profile, the run is repeated under py-spy (one variant, one round) and the share
-of named functions in `apply_push`'s samples is printed (the moved-in household check,
-the inserts, the per-record check, the commit, the counter lock).
+of named functions in the push route's samples is printed, stage by stage (the digests,
+the precheck, the plan, the prefetch, the per-mutation checks, the create and its natural
+keys, the inserts, the outcomes, the commit, the counter lock).
 
     .venv/bin/python -m bench.bench_push_db [--residents N] [--rounds N] [--pg URL]
         [--backends sqlite,postgresql] [--variants copy,executemany] [--profile]
@@ -46,20 +48,40 @@ DEVICE = "0f6c1d6e-1111-4222-8333-944455556666"
 OTHER_DEVICE = "0f6c1d6e-1111-4222-8333-944455557777"
 BATCH = 500
 VARIANTS = ("copy", "executemany", "pydantic-body")
-# Functions whose share of apply_push's samples --profile reports (py-spy frame names).
+# Functions whose share of apply_push's samples --profile reports (py-spy frame names),
+# stage by stage: the push thread's route, then apply_push's steps.
 PROFILED = (
+    "_push",
+    "decode",
+    "text_is_clean",
     "apply_push",
-    "_apply_batch",
-    "check_entity",
-    "check_create",
-    "_moved_in_holder",
-    "_moved_into",
-    "insert_rows",
-    "insert_pending",
+    "payload_hash",
+    "_precheck",
     "_plan",
     "lock_sequence",
+    "_Records.__init__",  # the record prefetch and BatchGuard's
+    "_apply_batch",
+    "_apply_one",
+    "check_sent",
+    "check_sent_grid",
+    "check_role_writes",
+    "parent_grid",
+    "_create",
+    "check_new",
+    "check_entity",
+    "check_restricted",
+    "new_record_values",
+    "_fields",
+    "insert_rows",
+    "insert_pending",
+    "touched_households",
+    "check_households",
+    "outcome_json",
+    "applied_outcome",
+    "apply_creates",
     "commit",
     "model_dump",
+    "serialize_response",
 )
 
 
@@ -283,20 +305,21 @@ def profile(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     for line in raw.read_text().splitlines():
         stack, _, n = line.rpartition(" ")
         # py-spy names a method by its qualified name (`_Records.insert_pending`).
-        names = {frame.split(" (", 1)[0].rpartition(".")[2] for frame in stack.split(";")}
+        qualified = {frame.split(" (", 1)[0] for frame in stack.split(";")}
+        names = qualified | {name.rpartition(".")[2] for name in qualified}
         counts["all"] += int(n)
-        if "apply_push" not in names:
+        if "_push" not in names:
             continue
         for name in PROFILED:
             if name in names:
                 counts[name] += int(n)
-    total = counts["apply_push"] or 1
+    total = counts["_push"] or 1
     return {
         "backend": args.backends[0],
         "variant": args.variants[0],
-        "apply_push_samples": counts["apply_push"],
+        "push_route_samples": counts["_push"],
         "samples": counts["all"],
-        "share_of_apply_push": {k: round(100 * counts[k] / total, 1) for k in PROFILED},
+        "share_of_push_route": {k: round(100 * counts[k] / total, 1) for k in PROFILED},
     }
 
 
@@ -339,13 +362,13 @@ def markdown(data: dict[str, Any]) -> str:
         p = data["profile"]
         lines += [
             "",
-            f"py-spy, {p['backend']}, {p['variant']}: share of `apply_push`'s "
-            f"{p['apply_push_samples']} samples (inclusive; {p['samples']} in the whole run)",
+            f"py-spy, {p['backend']}, {p['variant']}: share of the push route's "
+            f"{p['push_route_samples']} samples (inclusive; {p['samples']} in the whole run)",
             "",
             "| function | % |",
             "|---|---|",
         ]
-        lines += [f"| `{k}` | {v} |" for k, v in p["share_of_apply_push"].items()]
+        lines += [f"| `{k}` | {v} |" for k, v in p["share_of_push_route"].items()]
     return "\n".join(lines) + "\n"
 
 

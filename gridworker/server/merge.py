@@ -496,7 +496,10 @@ def new_record_values(
         "deleted": False,
         "deleted_at": None,
         "data": fields,
-        "field_meta": {field: list(made) for field in (*fields, GRID)},
+        # One stamp shared by every field: an entry is replaced, never changed in place
+        # (write_changes), and the stored JSON is the same (issue 23: a list per field
+        # cost as much as the rest of the row).
+        "field_meta": dict.fromkeys((*fields, GRID), made),
         "department_id": fields.get("department_id") if entity == "case" else department_id,
         "restricted": is_restricted(entity, fields),
         "created_by": author,

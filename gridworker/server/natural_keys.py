@@ -140,11 +140,14 @@ def check_free(
     *,
     secret: bytes | None = None,
     lookup: Lookup | None = None,
+    native_id: str | None = None,
 ) -> None:
     """Refused if a live household other than `record_id` holds (grid, 户号): the one the
     key's id names while it still has that key (one moved away or renumbered since
-    leaves it free), or one moved in."""
-    native_id = ids.household_id(secret or id_secret(s), grid, household_no)
+    leaves it free), or one moved in. `native_id`: the id the key gives, if the caller
+    has it."""
+    if native_id is None:
+        native_id = ids.household_id(secret or id_secret(s), grid, household_no)
     if native_id != record_id:
         native = (lookup or (lambda e, i: s.get(Record, (e, i))))(ENTITY, native_id)
         if _holds(native, grid, household_no):
@@ -171,9 +174,9 @@ def check_create(
     """A new household (a push's create or a restore's re-creation): refused if the key is
     held; True when it is made moved in (its id not the one its key gives), for which the
     caller writes `moved_in_at_create` once the record has its number."""
-    secret = secret or id_secret(s)
-    check_free(s, record_id, grid, household_no, secret=secret, lookup=lookup)
-    return ids.household_id(secret, grid, household_no) != record_id
+    native_id = ids.household_id(secret or id_secret(s), grid, household_no)  # once
+    check_free(s, record_id, grid, household_no, lookup=lookup, native_id=native_id)
+    return native_id != record_id
 
 
 def moved_in_at_create(s: Session, record_id: str, grid: str, household_no: str, seq: int) -> None:

@@ -306,3 +306,109 @@ def test_database_errors_surface_as_sqlalchemy_errors(
         assert ids == [records[0]["id"], records[1]["id"], records[3]["id"]]
     finally:
         engine.dispose()
+
+
+def _sqlite_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the compared tables as SQLite holds it: each value with its storage
+    class (text stays text, an integer an integer), in key order."""
+    with engine.connect() as conn:
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for table, key in TABLES.items():
+            names = [r[1] for r in conn.execute(text(f"PRAGMA table_info({table})"))]
+            typed = ", ".join(f"{n}, typeof({n})" for n in names)
+            out[table] = [
+                tuple(r) for r in conn.execute(text(f"SELECT {typed} FROM {table} ORDER BY {key}"))
+            ]
+        return out
+
+
+def test_the_same_push_stores_the_same_rows_through_sqlite3_and_sqlalchemy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves a push of new records (with a refused one, updates, a delete and replays)
+    inserted by sqlite3's executemany with SQLAlchemy's bind processors leaves the very
+    rows (values and storage classes), outcomes and counter SQLAlchemy's executemany left
+    in another SQLite database, and that the driver's path is taken."""
+    monkeypatch.setattr(push, "datetime", _Frozen)
+    device = f"dev-worker.a-{uuid.uuid4().hex[:8]}"
+    batches = _batches()
+    driver = 0
+    real_executemany = bulk._executemany
+
+    def counting(conn: Any, table: Table, rows: Any) -> None:
+        nonlocal driver
+        driver += 1
+        real_executemany(conn, table, rows)
+
+    monkeypatch.setattr(bulk, "_executemany", counting)
+    url_driver, url_many = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    monkeypatch.setattr(bulk, "USE_COPY", True)
+    replies_driver = push_everything(
+        url_driver, tmp_path / "a", device, [list(map(dict, b)) for b in batches]
+    )
+    assert driver >= 4  # record rows and log rows of the first two bodies at least
+    monkeypatch.setattr(bulk, "USE_COPY", False)
+    replies_many = push_everything(
+        url_many, tmp_path / "b", device, [list(map(dict, b)) for b in batches]
+    )
+    assert replies_driver == replies_many
+    engine_driver, engine_many = make_engine(url_driver), make_engine(url_many)
+    try:
+        rows_driver, rows_many = _sqlite_rows(engine_driver), _sqlite_rows(engine_many)
+    finally:
+        engine_driver.dispose()
+        engine_many.dispose()
+    assert len(rows_driver["record"]) == 24 + 12 + 6
+    assert len(rows_driver["mutation_log"]) == sum(len(b) for b in batches[:2]) - 4
+    assert rows_driver == rows_many
+
+
+def _stored_in_sqlite(url: str, driver: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(bulk, "USE_COPY", driver)
+    engine = make_engine(url)
+    upgrade(engine)
+    records, logs = _awkward_rows("dev")
+    with transaction(session_factory(engine)) as s:
+        with s.begin_nested():  # as in a push: inside a savepoint
+            bulk.insert_rows(s, Record.__table__, records)  # type: ignore[arg-type]
+        bulk.insert_rows(s, MutationLog.__table__, logs)  # type: ignore[arg-type]
+        bulk.insert_rows(s, MutationLog.__table__, [])
+    try:
+        return _sqlite_rows(engine)
+    finally:
+        engine.dispose()
+
+
+def test_awkward_values_are_stored_alike_in_sqlite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves awkward text, JSON null and nested JSON, 64-bit integers, SQL NULLs,
+    booleans and times in another zone are stored by sqlite3's executemany exactly as by
+    SQLAlchemy's (values and storage classes), inside a savepoint and out of it."""
+    by_driver = _stored_in_sqlite(f"sqlite:///{tmp_path / 'a.db'}", True, monkeypatch)
+    by_sqlalchemy = _stored_in_sqlite(f"sqlite:///{tmp_path / 'b.db'}", False, monkeypatch)
+    assert len(by_driver["record"]) == len(AWKWARD) == len(by_driver["mutation_log"])
+    assert by_driver == by_sqlalchemy
+
+
+def test_sqlite_errors_surface_as_sqlalchemy_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves a duplicate key on sqlite3's path raises SQLAlchemy's IntegrityError and the
+    savepoint rolls back alone."""
+    monkeypatch.setattr(bulk, "USE_COPY", True)
+    engine = make_engine(f"sqlite:///{tmp_path / 'e.db'}")
+    upgrade(engine)
+    records, _ = _awkward_rows("dev")
+    table: Table = Record.__table__  # type: ignore[assignment]
+    try:
+        with transaction(session_factory(engine)) as s:
+            bulk.insert_rows(s, table, records[:2])
+            with pytest.raises(IntegrityError), s.begin_nested():
+                bulk.insert_rows(s, table, [records[2], records[0]])
+            bulk.insert_rows(s, table, records[3:4])
+        with engine.connect() as conn:
+            ids = conn.execute(text("SELECT id FROM record ORDER BY id")).scalars().all()
+        assert ids == [records[0]["id"], records[1]["id"], records[3]["id"]]
+    finally:
+        engine.dispose()
