@@ -181,13 +181,30 @@ def check_created(m: Any, records: dict[Key, Record], conflicts: list[Conflict])
 
 
 def check_actions(m: Any, records: dict[Key, Record], conflicts: list[Conflict]) -> None:
-    """Every workflow action taken locally was applied once, or kept as a rejected action."""
+    """Every workflow action taken locally was applied once, or kept as a rejected action in
+    a workflow conflict, or refused for good and kept readable on its laptop as a refused
+    change (the Conflicts screen's 未被接受的修改, with the reason in the user's language:
+    docs/design.md §4.4), for a reason an edge explains (`check_refused`). The last is how a
+    case created in a grid taken from its reporter before the first push ends, with the
+    actions taken on it meanwhile: the case's create is refused `out_of_scope`, and so is
+    every action on it (convergence finding 5)."""
     rejected_actions = {(c.action or {}).get("id") for c in conflicts if c.kind == "workflow"}
+    refused_actions = {
+        r.record_id
+        for ws in m.ws.values()
+        for r in outbox_rows(ws)
+        if r.status == "rejected" and r.op == "command"
+    }
     for action_id, case_id in m.actions:
         if ("case", case_id) not in records and ("case", case_id) in m.deleted and m.purges:
             continue
-        assert ("case_action", action_id) in records or action_id in rejected_actions, (
-            f"workflow action {action_id} on case {case_id} is neither applied nor in a conflict"
+        assert (
+            ("case_action", action_id) in records
+            or action_id in rejected_actions
+            or action_id in refused_actions
+        ), (
+            f"workflow action {action_id} on case {case_id} is neither applied nor in a "
+            "conflict nor a refused change on its laptop"
         )
 
 
