@@ -13,6 +13,7 @@ import pytest
 
 from gridworker.protocol import ErrorCode, PullRequest, PullResponse
 from gridworker.services import register
+from gridworker.services.conflicts import list_conflicts, resolve_conflict
 from gridworker.services.syncing import client_for, sync_now
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import HouseholdRow, ResidentRow
@@ -115,3 +116,49 @@ def test_the_mover_edits_a_resident_after_the_move_and_learns_its_new_grid(
     finally:
         a.close()
         sup.close()
+
+
+def test_keeping_ones_own_grid_in_a_conflict_takes_the_residents_along(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves that a conflict over a household's grid (the supervisor moved it to grid B on
+    one laptop; another laptop, offline since before it was registered, registered the same
+    household in grid A) resolved keeping that laptop's grid moves the household back with
+    its residents, on the server and on every laptop."""
+    second = enrolled(any_server, tmp_path, "sup.street", name="second")
+    a = enrolled(any_server, tmp_path, "worker.a")
+    first = enrolled(any_server, tmp_path, "sup.street", name="first")
+    try:
+        hid = add_household(a, "7703")
+        sync_now(a)
+        sync_now(first)
+        register.edit_record(first, HouseholdRow, hid, {"grid_code": GRID_B})
+        sync_now(first)
+        assert register.register_household(
+            second,
+            register.HouseholdInput(grid_code=GRID_A, household_no="7703", address="凤凰小区"),
+            [],
+        ) == hid
+        sync_now(second)
+        (conflict,) = [
+            c
+            for c in list_conflicts(second, status="open")
+            if c.record_id == hid and any(f["field"] == "grid_code" for f in c.fields)
+        ]
+        resolve_conflict(second, conflict.id, keep="local")
+        for ws in (second, first, a, second, first, a):
+            sync_now(ws)
+        where = grids(any_server)
+        children = [k for k, v in held(first).items() if k[0] == "resident"]
+        assert children
+        assert where[("household", hid)] == GRID_A
+        for key in children:
+            assert where[key] == GRID_A, key
+        for ws in (first, second, a):
+            for key, values in held(ws).items():
+                assert values["grid_code"] == where[key], (ws.actor.username, key)
+        assert snapshot(a, GRID_A) == snapshot(first, GRID_A)
+    finally:
+        a.close()
+        first.close()
+        second.close()
