@@ -279,7 +279,9 @@ def check_conflict_values(m: Any, conflicts: list[Conflict]) -> None:
     seeing it (OWN_WORDS): a colleague who wrote them never saw the pusher's change, nor
     the pusher theirs, a real concurrent edit. Conflicts that follow a server restore are
     exempt from the second rule: a base from before a restore is clamped, so anything
-    since is concurrent by design."""
+    since is concurrent by design. A write typed after the conflict was raised is not what
+    raised it (finding 7: a registration typed again, the same words, once the laptop had
+    the server's; the conflict was its first registration's, its own words)."""
     written: dict[tuple[str, str, str], set[Any]] = defaultdict(set)
     for (entity, rid, field), writes in m.writes.items():
         written[(entity, rid, field)] |= {v for _o, _w, v, _seen in writes}
@@ -302,9 +304,13 @@ def check_conflict_values(m: Any, conflicts: list[Conflict]) -> None:
             )
             if c.reject_code:
                 continue  # a change handed over after its record left the pusher's grids
+            raised = _aware(c.created_at)
+            written_at = getattr(m, "written_at", {})
             for order, who, v, seen in m.writes.get(key, []):
                 if order <= m.restored_at or usernames.get(who) != f.get("incoming_author"):
                     continue
+                if order in written_at and written_at[order] > raised:
+                    continue  # typed after the conflict was raised: not what raised it
                 assert not (
                     v == f.get("incoming") and seen is not OWN_WORDS and seen == f.get("server")
                 ), (
