@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from gridworker.services.workspace import Workspace, init_profile, open_workspace
 from gridworker.storage.keyvault import KdfParams
@@ -27,6 +28,17 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", deadline=None, max_examples=50)
+# Hunting a rare failure: random examples, the example database kept where asked (e.g.
+# build/work/hypothesis, git-ignored) so that a failure found replays first next time.
+settings.register_profile(
+    "hunt",
+    deadline=None,
+    print_blob=True,
+    database=DirectoryBasedExampleDatabase(
+        os.environ.get("HYPOTHESIS_DB", str(Path(__file__).parents[1] / "build/work/hypothesis"))
+    ),
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 ROOT = Path(__file__).resolve().parents[1]

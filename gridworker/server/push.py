@@ -1036,9 +1036,10 @@ def _update_existing(
         s, record, result.changes, seq, lookup=records.get if records is not None else None
     )
     for child in children:
-        write_changes(
-            s, child, {GRID: record.grid_code}, author=author, now=actor.now, device=device
-        )
+        # No device stamp: the pusher's laptop never made (nor holds) the child's new grid.
+        # Stamped with it, its next update of the child would be answered `applied` and
+        # its pull would skip the child as its own change, leaving the old grid there.
+        write_changes(s, child, {GRID: record.grid_code}, author=author, now=actor.now)
     if owner_changed:
         record.department_id = _case_department(s, target.entity, record.data)
     conflict_id = None

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from gridworker.protocol import ConflictField, Mutation, MutationOutcome
 from gridworker.server import authz, meta, natural_keys, shared_reach
 from gridworker.server.case_numbers import restored_case_no
+from gridworker.server.children import children_of, parent_key
 from gridworker.server.commands import Actor
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.merge import (
@@ -149,6 +150,8 @@ def apply_restore(
     locked = command_fields(entity)
     incoming = {k: v for k, v in mutation.payload.items() if k not in ENVELOPE and k not in locked}
     incoming[GRID] = incoming.get(GRID, mutation.grid_code)
+    if not deleted:
+        incoming[GRID] = _parents_grid(s, actor, entity, incoming)
     if record is None:
         if not deleted and resends_expired(s):
             raise _expired()
@@ -191,10 +194,26 @@ def apply_restore(
     if changes and not changes.get(DELETED, record.deleted):
         check_entity(entity, record.id, {**current, **changes})
     meta_before = dict(record.field_meta)
+    # A re-send that moves a record (it had moved in the old timeline) takes its children
+    # along, as the move did then (children.py): a laptop may re-send the moved household
+    # without its residents (it never pulled their move). Their grid carries the re-send's
+    # old-timeline version, so an older copy of a child re-sent later does not move it
+    # back, and a newer one wins as any re-send does; no device stamp, as for a move
+    # (push.py): the laptop that re-sent the parent does not hold the children's new grid.
+    children = children_of(s, record) if GRID in changes else []
     seq = write_changes(
         s, record, changes, author=author, now=actor.now, device=device, restored=restored
     )
     natural_keys.after_write(s, record, changes, seq)  # one household per grid and 户号
+    for child in children:
+        write_changes(
+            s,
+            child,
+            {GRID: record.grid_code},
+            author=author,
+            now=actor.now,
+            restored=restored,
+        )
     conflict_id = None
     if conflicts:
         conflict_id = open_conflict(
@@ -216,6 +235,19 @@ def apply_restore(
         record=record_values(record),
         conflict_id=conflict_id,
     )
+
+
+def _parents_grid(s: Session, actor: Actor, entity: str, incoming: Mapping[str, Any]) -> Any:
+    """The grid a re-sent child lives in: its parent's on the server, where the parent is
+    live there (a laptop's copy of a child may predate its parent's move, which the
+    parent's re-send or the move itself has brought to the server: children live in their
+    parent's grid, children.py). A pusher who does not cover that grid is refused, as for
+    a child created after its parent moved."""
+    key = parent_key(entity, incoming)
+    parent = s.get(Record, key) if key is not None else None
+    if parent is None or parent.deleted or actor.scope.role == "department":
+        return incoming[GRID]
+    return parent.grid_code
 
 
 def _field_changes(

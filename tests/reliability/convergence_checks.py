@@ -181,13 +181,30 @@ def check_created(m: Any, records: dict[Key, Record], conflicts: list[Conflict])
 
 
 def check_actions(m: Any, records: dict[Key, Record], conflicts: list[Conflict]) -> None:
-    """Every workflow action taken locally was applied once, or kept as a rejected action."""
+    """Every workflow action taken locally was applied once, or kept as a rejected action in
+    a workflow conflict, or refused for good and kept readable on its laptop as a refused
+    change (the Conflicts screen's 未被接受的修改, with the reason in the user's language:
+    docs/design.md §4.4), for a reason an edge explains (`check_refused`). The last is how a
+    case created in a grid taken from its reporter before the first push ends, with the
+    actions taken on it meanwhile: the case's create is refused `out_of_scope`, and so is
+    every action on it (convergence finding 5)."""
     rejected_actions = {(c.action or {}).get("id") for c in conflicts if c.kind == "workflow"}
+    refused_actions = {
+        r.record_id
+        for ws in m.ws.values()
+        for r in outbox_rows(ws)
+        if r.status == "rejected" and r.op == "command"
+    }
     for action_id, case_id in m.actions:
         if ("case", case_id) not in records and ("case", case_id) in m.deleted and m.purges:
             continue
-        assert ("case_action", action_id) in records or action_id in rejected_actions, (
-            f"workflow action {action_id} on case {case_id} is neither applied nor in a conflict"
+        assert (
+            ("case_action", action_id) in records
+            or action_id in rejected_actions
+            or action_id in refused_actions
+        ), (
+            f"workflow action {action_id} on case {case_id} is neither applied nor in a "
+            "conflict nor a refused change on its laptop"
         )
 
 
@@ -262,7 +279,9 @@ def check_conflict_values(m: Any, conflicts: list[Conflict]) -> None:
     seeing it (OWN_WORDS): a colleague who wrote them never saw the pusher's change, nor
     the pusher theirs, a real concurrent edit. Conflicts that follow a server restore are
     exempt from the second rule: a base from before a restore is clamped, so anything
-    since is concurrent by design."""
+    since is concurrent by design. A write typed after the conflict was raised is not what
+    raised it (finding 7: a registration typed again, the same words, once the laptop had
+    the server's; the conflict was its first registration's, its own words)."""
     written: dict[tuple[str, str, str], set[Any]] = defaultdict(set)
     for (entity, rid, field), writes in m.writes.items():
         written[(entity, rid, field)] |= {v for _o, _w, v, _seen in writes}
@@ -285,9 +304,13 @@ def check_conflict_values(m: Any, conflicts: list[Conflict]) -> None:
             )
             if c.reject_code:
                 continue  # a change handed over after its record left the pusher's grids
+            raised = _aware(c.created_at)
+            written_at = getattr(m, "written_at", {})
             for order, who, v, seen in m.writes.get(key, []):
                 if order <= m.restored_at or usernames.get(who) != f.get("incoming_author"):
                     continue
+                if order in written_at and written_at[order] > raised:
+                    continue  # typed after the conflict was raised: not what raised it
                 assert not (
                     v == f.get("incoming") and seen is not OWN_WORDS and seen == f.get("server")
                 ), (

@@ -193,6 +193,9 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
             # orders of the writes (any client's) it knew of, and per client all it knows.
             self.knew: dict[int, frozenset[int]] = {}
             self.knows: dict[str, set[int]] = defaultdict(set)
+            # When each write was made (real time): a conflict raised before a write is not
+            # about it (check_conflict_values).
+            self.written_at: dict[int, datetime] = {}
             self.order = itertools.count(1)
             self.touched: set[tuple[str, str]] = set()
             self.created: dict[tuple[str, str], str] = {}
@@ -295,6 +298,7 @@ def make_machine(server: LiveServer, root: Path, stats: Stats) -> type[RuleBased
                 if resolved:
                     self.knows[name] |= {o for o, _w, _v, _s in self.writes[key]}
                 order = self.next_order()
+                self.written_at[order] = datetime.now(UTC)
                 self.writes[key].append((order, name, value, before))
                 self.knew[order] = frozenset(self.knows[name])
                 self.knows[name].add(order)

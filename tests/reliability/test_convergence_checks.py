@@ -6,7 +6,7 @@ other's)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -96,5 +96,22 @@ def test_a_conflict_is_false_only_over_a_value_seen_from_the_server() -> None:
     shown = conflict("凤凰小区1栋101", "新村路9号", "worker.a")
     check_conflict_values(m, [shown])
     m.writes[KEY][2] = (3, "a", "新村路9号", "凤凰小区1栋101")
+    with pytest.raises(AssertionError, match="false conflict"):
+        check_conflict_values(m, [shown])
+
+
+def test_a_conflict_is_not_held_against_words_typed_after_it() -> None:
+    """Proves finding 7's end passes: a2 registers its words (own words), the conflict with
+    sup's registration is raised, then a2 types the same words again having seen sup's; the
+    conflict is its first registration's. Held against the later write (the check before),
+    or raised after that write, it is false."""
+    typed = [(6, "sup", "凤凰小区2栋"), (14, "a2", "凤凰小区1栋101"), (34, "a2", "凤凰小区1栋101")]
+    m = machine(typed)
+    m.ws = {"a2": SimpleNamespace(actor=SimpleNamespace(username="worker.a2"))}
+    m.writes[KEY][2] = (34, "a2", "凤凰小区1栋101", "凤凰小区2栋")
+    shown = conflict("凤凰小区2栋", "凤凰小区1栋101", "worker.a2")
+    m.written_at = {34: shown.created_at + timedelta(seconds=1)}
+    check_conflict_values(m, [shown])
+    m.written_at = {34: shown.created_at - timedelta(seconds=1)}
     with pytest.raises(AssertionError, match="false conflict"):
         check_conflict_values(m, [shown])
