@@ -240,7 +240,7 @@ def breakdown(run: dict[str, Any], timed: dict[str, Any] | None) -> dict[str, An
         records = info["records"]
         out["phases"][phase] = {
             "records": records,
-            "postgres_us_per_record": info["postgres_cpu_s"] * 1e6 / records
+            "postgres_us_per_record": info["postgres_cpu_s"] * 1e6 / max(1, records)
             if info.get("postgres_cpu_s") is not None
             else None,
             "server": per_record(
