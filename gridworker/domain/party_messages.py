@@ -19,6 +19,11 @@ PARTY_NOUNS: dict[str, tuple[str, str]] = {
 }
 
 PARTY_MESSAGES: dict[str, tuple[str, str]] = {
+    "withdraw_in_use": (
+        "{what}“{name}”还被{refs}引用，不能撤销：请先改掉或撤销引用它的记录",
+        "The {what} “{name}” is still referred to by {refs}: change or withdraw those first",
+    ),
+    "withdraw_needs_reason": ("请写明撤销原因", "Say why it is withdrawn"),
     "party_org_first_grid": (
         "只有组织所在（第一个）网格的人员可以更改它覆盖的网格或删除它",
         "Only those of the organization's first grid may change the grids it covers or delete it",

@@ -16,12 +16,13 @@ from dataclasses import fields, replace
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridworker.domain import ids
-from gridworker.domain.declare import declaration
+from gridworker.domain.declare import declaration, declarations
 from gridworker.domain.entities import SYNC_ENTITIES
-from gridworker.domain.errors import noun
+from gridworker.domain.errors import BiText, noun
 from gridworker.domain.permissions import Cap, may, may_read
 from gridworker.domain.record import Record
 from gridworker.domain.records_party import (
@@ -173,6 +174,71 @@ def remove(ws: Workspace, entity: str, record_id: str) -> None:
         check_write(ws, entity, row.grid_code)
         row.deleted = True
 
+
+def values_of(ws: Workspace, entity: str, record_id: str) -> dict[str, Any]:
+    """The fields of a live record held here, to fill its edit form."""
+    if entity not in _EDITABLE:
+        raise ServiceError("record_missing", what=noun("record"))
+    _require_read(ws, entity)
+    with ws.read() as s:
+        row = live_row(s, SYNC_MODELS[entity], record_id, entity)
+        return dict(row.to_fields())
+
+
+def referring(s: Session, entity: str, record_id: str) -> list[tuple[str, int]]:
+    """(entity, how many) of the live records whose reference fields name this record."""
+    found: list[tuple[str, int]] = []
+    for decl in declarations():
+        model = SYNC_MODELS.get(decl.name)
+        if model is None:
+            continue
+        for field_name, target in decl.references:
+            if target != entity:
+                continue
+            column = getattr(model, field_name)
+            n = s.scalar(
+                select(func.count())
+                .select_from(model)
+                .where(column == record_id, model.deleted.is_(False))
+            )
+            if n:
+                found.append((decl.name, int(n)))
+    return found
+
+
+def withdraw(ws: Workspace, entity: str, record_id: str, *, reason: str) -> None:
+    """Withdraw (撤销) a 三单一协议 record or a service station entered by mistake or no
+    longer offered: tombstoned (it syncs as a delete) only when no live record refers to it,
+    else refused naming what does and how many; the reason stays in the profile's audit
+    (docs/design.md §22.7)."""
+    if entity not in _WITHDRAWABLE:
+        raise ServiceError("record_missing", what=noun("record"))
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("withdraw_needs_reason")
+    _require_read(ws, entity)
+    with ws.write() as s:
+        row = live_row(s, SYNC_MODELS[entity], record_id, entity)
+        check_write(ws, entity, row.grid_code)
+        refs = referring(s, entity, record_id)
+        if refs:
+            label = declaration(entity).label_field or "id"
+            raise ServiceError(
+                "withdraw_in_use",
+                what=noun(entity),
+                name=str(getattr(row, label, "") or ""),
+                refs=BiText(
+                    "、".join(f"{n}项{noun(e).label('zh_CN')}" for e, n in refs),
+                    ", ".join(f"{n} × {noun(e).label('en')}" for e, n in refs),
+                ),
+            )
+        row.deleted = True
+        ws.audit(s, "withdraw", entity=entity, record_id=record_id, detail={"reason": reason})
+
+
+_WITHDRAWABLE = frozenset(
+    {"coop_agreement", "coop_resource", "coop_project", "service_station"}
+)
 
 _EDITABLE = frozenset(
     {"party_org", "adviser_posting", "party_member", "party_guidance", "party_service"}

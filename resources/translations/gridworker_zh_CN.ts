@@ -83,6 +83,10 @@
         <translation>协议文本</translation>
     </message>
     <message>
+        <source>Add another document…</source>
+        <translation>再添加文件…</translation>
+    </message>
+    <message>
         <source>The agreement&apos;s document</source>
         <translation>协议文本</translation>
     </message>
@@ -864,6 +868,30 @@
     <message>
         <source>Pick a claimed need</source>
         <translation>请选择一项已认领的需求</translation>
+    </message>
+    <message>
+        <source>canteen</source>
+        <translation>食堂</translation>
+    </message>
+    <message>
+        <source>Edit the agreement</source>
+        <translation>修改共建协议</translation>
+    </message>
+    <message>
+        <source>Edit the resource</source>
+        <translation>修改资源</translation>
+    </message>
+    <message>
+        <source>Edit the project</source>
+        <translation>修改项目</translation>
+    </message>
+    <message>
+        <source>Edit the service station</source>
+        <translation>修改邻里之家</translation>
+    </message>
+    <message>
+        <source>Service stations</source>
+        <translation>邻里之家</translation>
     </message>
     <message>
         <source>Pick an activity first</source>
@@ -2885,6 +2913,10 @@
         <translation>项目</translation>
     </message>
     <message>
+        <source>Service station</source>
+        <translation>邻里之家</translation>
+    </message>
+    <message>
         <source>List</source>
         <translation>清单</translation>
     </message>
@@ -2903,6 +2935,14 @@
     <message>
         <source>Name</source>
         <translation>名称</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Withdraw…</source>
+        <translation>撤销…</translation>
     </message>
     <message>
         <source>Save the document…</source>
@@ -5324,6 +5364,10 @@
         <translation>登记邻里之家…</translation>
     </message>
     <message>
+        <source>Stations…</source>
+        <translation>邻里之家…</translation>
+    </message>
+    <message>
         <source>Settle…</source>
         <translation>核实处理…</translation>
     </message>
@@ -5378,6 +5422,25 @@
     <message>
         <source>Overdrawn exchanges to settle: %1</source>
         <translation>超额兑换待核实：%1</translation>
+    </message>
+</context>
+<context>
+    <name>WithdrawDialog</name>
+    <message>
+        <source>Withdraw</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Withdraw “%1”? It leaves the list on every laptop.</source>
+        <translation>撤销“%1”？撤销后各台电脑的清单上都不再有它。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>撤销原因</translation>
+    </message>
+    <message>
+        <source>Say why it is withdrawn</source>
+        <translation>请写明撤销原因</translation>
     </message>
 </context>
 <context>

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from gridworker.domain.records_coop import CoopNeedStatus
 from gridworker.domain.records_volunteer import OVERDRAW_SETTLERS
-from gridworker.services import party_coop, volunteering
-from gridworker.services.attachments import save_owner_files
-from gridworker.services.party_coop import CoopBoard
+from gridworker.services import party, party_coop, volunteering
+from gridworker.services.attachments import attach, save_owner_files
+from gridworker.services.party_coop import CoopBoard, OfferView
 from gridworker.ui.forms import error_text
 from gridworker.ui.session import AppSession
 from gridworker.ui.tasks import OpChanges
@@ -31,6 +31,7 @@ from gridworker.ui.widgets.party_offer_forms import (
     ProjectDialog,
     ResourceDialog,
     ServiceStationDialog,
+    WithdrawDialog,
 )
 from gridworker.ui.widgets.party_volunteer_tab import (
     ActivityDialog,
@@ -81,6 +82,8 @@ class CommunityTabs(QObject):
         self.volunteering.can_settle = session.ws.actor.role.value in OVERDRAW_SETTLERS
         self.volunteering.settle.clicked.connect(self.settle)
         self.volunteering.add_station.clicked.connect(self.new_station)
+        self.volunteering.station_list.clicked.connect(self.show_stations)
+        self.offers: OffersDialog | None = None  # the open 清单… or 邻里之家… list
 
     def load(self, grid: str) -> None:
         ws, tasks = self.session.ws, self.session.tasks
@@ -163,8 +166,70 @@ class CommunityTabs(QObject):
             )
 
         dialog.save_requested.connect(save)
+        self._list(dialog)
+
+    def _list(self, dialog: OffersDialog) -> None:
+        dialog.edit_requested.connect(self.edit_offer)
+        dialog.withdraw_requested.connect(self.withdraw_offer)
+        self.offers = dialog
         self.dialog = dialog
         dialog.open()
+
+    def _refresh_list(self) -> None:
+        """The open list again, as the record's edit or withdrawal left it."""
+        dialog, grid, ws = self.offers, self.grid(), self.session.ws
+        if dialog is None or grid is None:
+            return
+        if dialog.objectName() == "stations_list":
+            canteen = self.tr("canteen")
+            self.session.tasks.run_db(
+                lambda _s: _station_offers(volunteering.volunteer_board(ws, grid), canteen),
+                done=dialog.show_offers,
+                failed=self._failed,
+            )
+        else:
+            self.session.tasks.run_db(
+                lambda _s: party_coop.coop_board(ws, grid).offers,
+                done=dialog.show_offers,
+                failed=self._failed,
+            )
+
+    def edit_offer(self, entity: str, record_id: str) -> None:
+        """编辑…: the record's own form, filled with its values."""
+        ws, lists = self.session.ws, self.offers
+
+        def show(values: dict[str, object]) -> None:
+            grid = str(values["grid_code"])
+            today = ws.today()
+            form: AgreementDialog | ResourceDialog | ProjectDialog | ServiceStationDialog
+            if entity == "coop_agreement":
+                form = AgreementDialog(grid, "", today, self.host)
+                title = self.tr("Edit the agreement")
+            elif entity == "coop_resource":
+                form = ResourceDialog(grid, self.lang, self.host)
+                title = self.tr("Edit the resource")
+            elif entity == "coop_project":
+                form = ProjectDialog(grid, self.lang, today, self.host)
+                title = self.tr("Edit the project")
+            else:
+                form = ServiceStationDialog(grid, self.host)
+                title = self.tr("Edit the service station")
+            form.fill(values, title)
+            form.finished.connect(lambda _r: self._refresh_list())
+            self.open(form, _edit_saver(entity, record_id))
+
+        failed = (lambda exc: lists.message.setText(error_text(exc))) if lists else self._failed
+        self.session.tasks.run_db(
+            lambda _s: party.values_of(ws, entity, record_id), done=show, failed=failed
+        )
+
+    def withdraw_offer(self, entity: str, record_id: str) -> None:
+        """撤销…: asks why, then withdraws it (refused while a record refers to it)."""
+        lists = self.offers
+        name = next((o.name for o in (lists.offers if lists else []) if o.id == record_id), "")
+        dialog = WithdrawDialog(entity, record_id, name, self.host)
+        dialog.finished.connect(lambda _r: self._refresh_list())
+        self.open(dialog, _withdraw)
 
     # --- volunteer service --------------------------------------------------------------
 
@@ -172,6 +237,17 @@ class CommunityTabs(QObject):
         grid = self.grid()
         if grid is not None:
             self.open(ServiceStationDialog(grid, self.host), volunteering.add_station)
+
+    def show_stations(self) -> None:
+        """邻里之家…: the community's stations, to edit or withdraw one."""
+        board = self.volunteering.board
+        if board is None:
+            return
+        rows = _station_offers(board, self.tr("canteen"))
+        dialog = OffersDialog(rows, self.host, self.tr("Service stations"))
+        dialog.setObjectName("stations_list")
+        dialog.save.setVisible(False)
+        self._list(dialog)
 
     def new_activity(self) -> None:
         board, grid = self.volunteering.board, self.grid()
@@ -246,6 +322,36 @@ def _by_need(act: Callable[..., None]) -> Callable[..., object]:
         return need_id
 
     return call
+
+
+def _edit_saver(entity: str, record_id: str) -> Callable[..., object]:
+    """Saves what an edit form changed (only those fields); an agreement's added
+    documents attached to it."""
+
+    def call(ws: object, **changes: object) -> object:
+        files = changes.pop("files", [])
+        if changes:
+            party.edit(ws, entity, record_id, **changes)  # type: ignore[arg-type]
+        for path in files:  # type: ignore[attr-defined]
+            attach(ws, owner_entity=entity, owner_id=record_id, path=path, caption=path.name)  # type: ignore[arg-type]
+        return record_id
+
+    return call
+
+
+def _withdraw(ws: object, *, entity: str, record_id: str, reason: str) -> object:
+    party.withdraw(ws, entity, record_id, reason=reason)  # type: ignore[arg-type]
+    return record_id
+
+
+def _station_offers(board: volunteering.VolunteerBoard, canteen_label: str) -> list[OfferView]:
+    """The community's stations as rows of the list (services, opening hours)."""
+    out = []
+    for station_id, name, canteen in board.stations:
+        services, hours = board.station_notes.get(station_id, (None, None))
+        kind = "、".join(x for x in (services, canteen_label if canteen else None) if x)
+        out.append(OfferView("service_station", station_id, name, kind, hours or "", 0))
+    return out
 
 
 def _promote(ws: object, *, need_id: str, kind: str) -> object:

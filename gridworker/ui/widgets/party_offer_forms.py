@@ -2,16 +2,21 @@
 co-building agreement with a partner organization (三单一协议's 协议), a resource of its
 resource list, a joint project, and a service station (邻里之家). Each submits the keyword
 arguments of its service (services.party_coop.sign_agreement, add_resource, add_project;
-services.volunteering.add_station)."""
+services.volunteering.add_station). Filled with a record's values (`fill`), the same form
+edits it: `changes()` holds only the fields changed, saved through services.party.edit;
+an unsaved-changes guard asks before edits are thrown away. The lists (清单…, 邻里之家…)
+open a record for editing or withdraw it with a reason (`WithdrawDialog`)."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QDialog,
     QFileDialog,
@@ -27,7 +32,7 @@ from PySide6.QtWidgets import (
 from gridworker.domain.records_coop import ProjectStatus, ResourceKind
 from gridworker.services.attachments import SavedFiles
 from gridworker.services.party_coop import OfferView
-from gridworker.ui.forms import set_rows, text_table
+from gridworker.ui.forms import ChangeGuard, set_rows, text_table
 from gridworker.ui.widgets import combo
 from gridworker.ui.widgets.party_coop_tab import _Form
 
@@ -77,7 +82,79 @@ class _Until(QWidget):
         return _day(self.edit) if self.on.isChecked() else None
 
 
-class AgreementDialog(_Form):
+def _plain(value: object) -> object:
+    """A value as the form holds it (an enum by its code)."""
+    return getattr(value, "code", value)
+
+
+def _set_date(edit: QDateEdit, day: date) -> None:
+    edit.setDate(QDate(day.year, day.month, day.day))
+
+
+class _OfferForm(_Form):
+    """A form that enters a record or, filled with one (`fill`), edits it; the guard asks
+    before typed edits are thrown away (Esc, Cancel, the close button)."""
+
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(title, parent)
+        self.guard = ChangeGuard(self)
+        self.original: dict[str, Any] | None = None  # the record's values when editing
+
+    def finish(self) -> None:
+        super().finish()
+        self.guard.watch(*self.findChildren(QLineEdit), *self.findChildren(QPlainTextEdit))
+        self.guard.watch(*self.findChildren(QDateEdit), *self.findChildren(QCheckBox))
+        self.guard.watch(*self.findChildren(QComboBox))
+
+    def reject(self) -> None:
+        if self.guard.confirm_discard(self):
+            super().reject()
+
+    def accept(self) -> None:
+        self.guard.mark_clean()
+        super().accept()
+
+    def fill(self, values: dict[str, Any], title: str) -> None:
+        """Show a record's values for editing (not an edit of its own)."""
+        self.setWindowTitle(title)
+        self.original = dict(values)
+        with self.guard.quiet():
+            self.load(values)
+
+    def load(self, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def changes(self) -> dict[str, object]:
+        """The fields that differ from the record's (all of `value()` for a new one)."""
+        value = self.value()
+        if self.original is None:
+            return value
+        return {
+            k: v
+            for k, v in value.items()
+            if k in self.original and k != "grid_code" and _plain(self.original[k]) != _plain(v)
+        }
+
+    def _check(self) -> None:
+        missing = self.missing()
+        self.error.setText(missing)
+        if not missing:
+            self.submitted.emit(self.changes() if self.original is not None else self.value())
+
+
+def _fill_until(until: _Until, day: date | None) -> None:
+    until.on.setChecked(day is not None)
+    if day is not None:
+        _set_date(until.edit, day)
+
+
+def _fill_combo(box: Any, value: object) -> None:
+    index = box.findData(_plain(value))
+    if index >= 0:
+        box.setCurrentIndex(index)
+
+
+class AgreementDialog(_OfferForm):
     """A co-building agreement (共建协议) of the community with a partner organization."""
 
     def __init__(
@@ -112,6 +189,21 @@ class AgreementDialog(_Form):
         self.form.addRow(self.tr("Document"), files_row)
         self.finish()
 
+    def load(self, values: dict[str, Any]) -> None:
+        self.community.setText(values["community"])
+        self.partner.setText(values["partner"])
+        _set_date(self.signed_on, values["signed_on"])
+        _set_date(self.starts_on, values["starts_on"])
+        _fill_until(self.ends_on, values["ends_on"])
+        self.content.setPlainText(values["content"] or "")
+        self.add_files.setText(self.tr("Add another document…"))
+
+    def changes(self) -> dict[str, object]:
+        changed = super().changes()
+        if self.original is not None and self.files:
+            changed["files"] = list(self.files)  # attached to the agreement as it is saved
+        return changed
+
     def pick_files(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(self, self.tr("The agreement's document"))
         self.set_files(self.files + [Path(p) for p in paths if Path(p) not in self.files])
@@ -138,7 +230,7 @@ class AgreementDialog(_Form):
         }
 
 
-class ResourceDialog(_Form):
+class ResourceDialog(_OfferForm):
     """A resource a partner offers (资源清单): people, a venue, funds, goods or skills."""
 
     def __init__(self, grid_code: str, lang: str, parent: QWidget | None = None) -> None:
@@ -156,6 +248,13 @@ class ResourceDialog(_Form):
         self.form.addRow(self.tr("Phone"), self.contact_phone)
         self.finish()
 
+    def load(self, values: dict[str, Any]) -> None:
+        self.partner.setText(values["partner"])
+        _fill_combo(self.kind, values["kind"])
+        self.description.setText(values["description"])
+        self.contact.setText(values["contact"] or "")
+        self.contact_phone.setText(values["contact_phone"] or "")
+
     def missing(self) -> str:
         if not self.partner.text().strip() or not self.description.text().strip():
             return self.tr("Say who offers what")
@@ -172,7 +271,7 @@ class ResourceDialog(_Form):
         }
 
 
-class ProjectDialog(_Form):
+class ProjectDialog(_OfferForm):
     """A joint project (项目清单) with its partners, period and status."""
 
     def __init__(
@@ -196,6 +295,14 @@ class ProjectDialog(_Form):
         self.form.addRow(self.tr("Description"), self.description)
         self.finish()
 
+    def load(self, values: dict[str, Any]) -> None:
+        self.name.setText(values["name"])
+        self.partners.setText(values["partners"])
+        _set_date(self.starts_on, values["starts_on"])
+        _fill_until(self.ends_on, values["ends_on"])
+        _fill_combo(self.status, values["status"])
+        self.description.setPlainText(values["description"] or "")
+
     def missing(self) -> str:
         if not self.name.text().strip() or not self.partners.text().strip():
             return self.tr("Name the project and its partners")
@@ -213,7 +320,7 @@ class ProjectDialog(_Form):
         }
 
 
-class ServiceStationDialog(_Form):
+class ServiceStationDialog(_OfferForm):
     """A neighbourhood service station (邻里之家): its services, canteen and opening hours."""
 
     def __init__(self, grid_code: str, parent: QWidget | None = None) -> None:
@@ -237,6 +344,15 @@ class ServiceStationDialog(_Form):
         self.form.addRow(self.tr("Phone"), self.phone)
         self.finish()
 
+    def load(self, values: dict[str, Any]) -> None:
+        self.name.setText(values["name"])
+        self.address.setText(values["address"] or "")
+        self.services.setText(values["services"] or "")
+        self.canteen.setChecked(bool(values["canteen"]))
+        self.opening_hours.setText(values["opening_hours"] or "")
+        self.manager.setText(values["manager"] or "")
+        self.phone.setText(values["phone"] or "")
+
     def missing(self) -> str:
         return "" if self.name.text().strip() else self.tr("Name the station")
 
@@ -258,17 +374,22 @@ class OffersDialog(QDialog):
     saved into a folder the reader picks."""
 
     save_requested = Signal(str, Path)  # agreement id, folder
+    edit_requested = Signal(str, str)  # entity, record id
+    withdraw_requested = Signal(str, str)  # entity, record id
 
-    def __init__(self, offers: list[OfferView], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, offers: list[OfferView], parent: QWidget | None = None, title: str | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Agreements, resources and projects"))
+        self.setWindowTitle(title or self.tr("Agreements, resources and projects"))
         self.setMinimumSize(720, 360)
         self.offers = offers
         box = QVBoxLayout(self)
-        kinds = {
+        self.kinds = {
             "coop_agreement": self.tr("Agreement"),
             "coop_resource": self.tr("Resource"),
             "coop_project": self.tr("Project"),
+            "service_station": self.tr("Service station"),
         }
         self.table = text_table(
             self.tr("List"),
@@ -278,16 +399,16 @@ class OffersDialog(QDialog):
             self.tr("Name"),
         )
         self.table.setObjectName("offers_table")
-        set_rows(
-            self.table,
-            [
-                (kinds[o.entity], o.kind, o.period, str(o.files) if o.files else "", o.name)
-                for o in offers
-            ],
-        )
-        self.table.resizeColumnsToContents()
         box.addWidget(self.table, 1)
         row = QHBoxLayout()
+        self.edit = QPushButton(self.tr("Edit…"))
+        self.edit.setObjectName("offers_edit")
+        self.edit.clicked.connect(self._edit)
+        self.withdraw = QPushButton(self.tr("Withdraw…"))
+        self.withdraw.setObjectName("offers_withdraw")
+        self.withdraw.clicked.connect(self._withdraw)
+        row.addWidget(self.edit)
+        row.addWidget(self.withdraw)
         self.save = QPushButton(self.tr("Save the document…"))
         self.save.setObjectName("offers_save")
         self.save.clicked.connect(self.pick_folder)
@@ -300,6 +421,21 @@ class OffersDialog(QDialog):
         row.addWidget(close)
         box.addLayout(row)
         self.table.currentCellChanged.connect(lambda *_: self._follow())
+        self.show_offers(offers)
+
+    def show_offers(self, offers: list[OfferView]) -> None:
+        """The rows (again after an edit or a withdrawal), the same record kept selected."""
+        kept = self.current()
+        self.offers = offers
+        rows = [
+            (self.kinds[o.entity], o.kind, o.period, str(o.files) if o.files else "", o.name)
+            for o in offers
+        ]
+        set_rows(self.table, rows)
+        self.table.resizeColumnsToContents()
+        ids = [o.id for o in offers]
+        if kept is not None and kept.id in ids:
+            self.table.selectRow(ids.index(kept.id))
         self._follow()
 
     def current(self) -> OfferView | None:
@@ -309,6 +445,20 @@ class OffersDialog(QDialog):
     def _follow(self) -> None:
         offer = self.current()
         self.save.setEnabled(offer is not None and offer.files > 0)
+        self.edit.setEnabled(offer is not None)
+        self.withdraw.setEnabled(offer is not None)
+
+    def _edit(self) -> None:
+        offer = self.current()
+        if offer is not None:
+            self.message.setText("")
+            self.edit_requested.emit(offer.entity, offer.id)
+
+    def _withdraw(self) -> None:
+        offer = self.current()
+        if offer is not None:
+            self.message.setText("")
+            self.withdraw_requested.emit(offer.entity, offer.id)
 
     def pick_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Save the document in"))
@@ -327,3 +477,26 @@ class OffersDialog(QDialog):
             waiting = self.tr("%1 not downloaded yet (the next sync brings them)")
             text += "；" + waiting.replace("%1", str(result.waiting))
         self.message.setText(text)
+
+
+class WithdrawDialog(_Form):
+    """Withdraw (撤销) a record of the lists: why, asked before it goes."""
+
+    def __init__(
+        self, entity: str, record_id: str, name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(self.tr("Withdraw"), parent)
+        self.entity, self.record_id = entity, record_id
+        text = self.tr("Withdraw “%1”? It leaves the list on every laptop.")
+        what = QLabel(text.replace("%1", name))
+        what.setWordWrap(True)
+        self.form.addRow(what)
+        self.reason = _line("reason")
+        self.form.addRow(self.tr("Reason"), self.reason)
+        self.finish()
+
+    def missing(self) -> str:
+        return "" if self.reason.text().strip() else self.tr("Say why it is withdrawn")
+
+    def value(self) -> dict[str, object]:
+        return {"entity": self.entity, "record_id": self.record_id, "reason": self.reason.text()}

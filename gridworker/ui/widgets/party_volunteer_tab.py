@@ -271,8 +271,10 @@ class VolunteerTab(QWidget):
         self.exchange = QPushButton(self.tr("Exchange points…"))
         self.add_station = QPushButton(self.tr("Register a station…"))
         self.add_station.setObjectName("add_station")
+        self.station_list = QPushButton(self.tr("Stations…"))
+        self.station_list.setObjectName("station_list")
         buttons = (self.add_activity, self.add_volunteer, self.attend, self.exchange)
-        for button in (*buttons, self.add_station):
+        for button in (*buttons, self.add_station, self.station_list):
             row.addWidget(button)
         row.addStretch(1)
         box.addLayout(row)
