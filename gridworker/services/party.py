@@ -219,6 +219,13 @@ def withdraw(ws: Workspace, entity: str, record_id: str, *, reason: str) -> None
     _require_read(ws, entity)
     with ws.write() as s:
         row = live_row(s, SYNC_MODELS[entity], record_id, entity)
+        community = row.grid_code[:12]
+        if not ws.actor.covers(row.grid_code) and not any(
+            g[:12] == community for g in ws.actor.grids
+        ):
+            # Not on any list the actor is shown (those are of their communities): an id
+            # probed from outside gets the answer of a missing one.
+            raise ServiceError("record_missing", what=noun(entity))
         check_write(ws, entity, row.grid_code)
         refs = referring(s, entity, record_id)
         if refs:
