@@ -246,6 +246,7 @@ def test_a_withdrawal_is_refused_while_a_need_refers_to_it_and_allowed_after(
     form.buttons.accepted.emit()
     qtbot.waitUntil(lambda: form.result() == QDialog.DialogCode.Accepted, timeout=5000)
     qtbot.waitUntil(lambda: lists.table.rowCount() == 2)
+    wait_idle(qtbot, session)
     with ws.read() as s:
         assert s.get(SYNC_MODELS["coop_resource"], ids["coop_resource"]).deleted
         [audit] = s.scalars(select(LocalAudit).where(LocalAudit.action == "withdraw")).all()
