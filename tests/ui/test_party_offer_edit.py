@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 
 from gridworker.services import party, party_coop, volunteering
 from gridworker.storage.models import SYNC_MODELS, LocalAudit, OutboxEntry
+from gridworker.ui.screens.community import CommunityScreen
 from gridworker.ui.session import AppSession
 from tests.conftest import GRID
 from tests.ui.conftest import grab, wait_idle
@@ -253,3 +254,42 @@ def test_a_withdrawal_is_refused_while_a_need_refers_to_it_and_allowed_after(
         assert audit.record_id == ids["coop_resource"]
         assert audit.detail == {"reason": "医院不再提供"}
     assert queued(session, ids["coop_resource"]) == [("delete", {"deleted": True})]
+
+
+def test_a_grid_worker_withdraws_a_station_from_community_service(
+    qtbot, session: AppSession
+) -> None:  # type: ignore[no-untyped-def]
+    """Proves the grid worker's 社区服务 screen has the same 邻里之家… list: a station an
+    activity is held at is refused naming the activity; a station nothing names goes."""
+    ws = session.ws
+    used = volunteering.add_station(ws, grid_code=GRID, name="凤凰池邻里之家")
+    volunteering.add_station(ws, grid_code=GRID, name="临时活动点")
+    volunteering.plan_activity(
+        ws,
+        grid_code=GRID,
+        name="义务理发",
+        held_on=date(2026, 5, 1),
+        length_hours=2,
+        station_id=used,
+    )
+    screen = CommunityScreen(session)
+    screen.resize(1366, 768)
+    qtbot.addWidget(screen)
+    screen.show()
+    stations = open_lists(qtbot, screen, stations=True)
+    names = [stations.table.item(r, 4).text() for r in range(stations.table.rowCount())]
+    for name, refused in (("凤凰池邻里之家", True), ("临时活动点", False)):
+        stations.table.selectRow(names.index(name))
+        stations.withdraw.click()
+        form = screen.dialog
+        type_text(qtbot, form.reason, "场地收回")
+        form.buttons.accepted.emit()
+        if refused:
+            qtbot.waitUntil(lambda: form.error.text() != "", timeout=5000)  # noqa: B023
+            assert "1项志愿活动" in form.error.text() or "volunteer activity" in form.error.text()
+            form.reject()
+        else:
+            qtbot.waitUntil(lambda: form.result() == QDialog.DialogCode.Accepted, timeout=5000)  # noqa: B023
+    qtbot.waitUntil(lambda: stations.table.rowCount() == 1)
+    wait_idle(qtbot, session)
+    assert stations.table.item(0, 4).text() == "凤凰池邻里之家"
