@@ -129,9 +129,16 @@ def _push_action(ws: Workspace, mutation_id: int, case_id: str, base: int) -> tu
     body = {
         "device_id": client.device_id,
         "mutations": [
-            {"mutation_id": mutation_id, "op": "command", "entity": "case_action",
-             "record_id": action_id, "grid_code": GRID_A, "base_version": base,
-             "schema_version": SCHEMA_VERSION, "payload": payload},
+            {
+                "mutation_id": mutation_id,
+                "op": "command",
+                "entity": "case_action",
+                "record_id": action_id,
+                "grid_code": GRID_A,
+                "base_version": base,
+                "schema_version": SCHEMA_VERSION,
+                "payload": payload,
+            },
         ],
     }
     response = client.request("POST", "/api/v1/sync/push", json=body, retry=False)
