@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from gridworker.domain.enums import CaseActionKind, CaseCategory
@@ -19,10 +20,14 @@ from gridworker.services.refused import refused_changes
 from gridworker.services.syncing import client_for, sync_now
 from gridworker.services.workspace import Workspace
 from gridworker.storage.models import CaseRow
+from gridworker.sync.client import make_transport
+from gridworker.sync.engine import SyncEngine
 from tests.e2e.conftest import GRID_A, GRID_B, LiveServer, enrolled
 from tests.e2e.server_ops import set_grids
 from tests.e2e.test_sync_e2e import snapshot
 from tests.reliability.conftest import ServerDb
+from tests.reliability.convergence_checks import check_actions
+from tests.reliability.convergence_edges import HookedClient
 
 
 def _act_offline(ws: Workspace, case_id: str) -> str:
@@ -33,14 +38,20 @@ def _act_offline(ws: Workspace, case_id: str) -> str:
     return action
 
 
-def _handed_over(server: LiveServer, sup: Workspace, case_id: str, action: str, grid: str) -> None:
+def _handed_over(
+    server: LiveServer, actor: Workspace, sup: Workspace, case_id: str, action: str, grid: str
+) -> None:
     """The action is stored rejected `left_scope` in the case's grid, the case unchanged,
-    and the supervisor's review desk lists the workflow conflict."""
+    and the supervisor's review desk lists the workflow conflict. The convergence machine's
+    check holds the run to the same rule first: before the fix, it failed here (the action
+    was only a refused change on the laptop, of a case the server has)."""
     db = ServerDb(server.db_url)
     try:
         records, conflicts = db.records(), db.conflicts()
     finally:
         db.close()
+    machine = SimpleNamespace(ws={"actor": actor}, actions=[(action, case_id)], deleted=set())
+    check_actions(machine, records, conflicts)
     case = records[("case", case_id)]
     assert (case.grid_code, case.data["state"]) == (grid, "draft")
     stored = records[("case_action", action)]
@@ -83,7 +94,7 @@ def test_an_action_waiting_on_a_case_moved_away_goes_to_the_supervisor(
         sync_now(sup)
         sync_now(a)
         sync_now(a)
-        _handed_over(any_server, sup, case_id, action, GRID_B)
+        _handed_over(any_server, a, sup, case_id, action, GRID_B)
         _left_the_laptop(a, case_id, action)
     finally:
         a.close()
@@ -109,7 +120,43 @@ def test_an_action_waiting_when_the_grid_is_taken_away_goes_to_the_supervisor(
         set_grids(any_server.db_url, "worker.a2", [GRID_B])
         sync_now(a2)
         sync_now(a2)
-        _handed_over(any_server, sup, case_id, action, GRID_A)
+        _handed_over(any_server, a2, sup, case_id, action, GRID_A)
+        _left_the_laptop(a2, case_id, action)
+    finally:
+        a.close()
+        a2.close()
+        sup.close()
+        set_grids(any_server.db_url, "worker.a2", [GRID_A])
+
+
+def test_an_action_taken_while_the_eviction_is_pulled_is_handed_over(
+    any_server: LiveServer, tmp_path: Path
+) -> None:
+    """Proves the hand-over when the laptop pulls the eviction of grid A before the action
+    reaches the server (taken while the sync runs, after its push): the action goes as the
+    case's version the laptop held, so the server can tell it came from a copy held before
+    the release. Sent with base 0 (as before the fix), it was refused `out_of_scope`."""
+    a = enrolled(any_server, tmp_path, "worker.a")
+    a2 = enrolled(any_server, tmp_path, "worker.a2")
+    sup = enrolled(any_server, tmp_path, "sup.street")
+    try:
+        case_id = cases.report_case(
+            a, grid_code=GRID_A, title="垃圾满溢", category=CaseCategory.dispute, submit=False
+        )
+        sync_now(a)
+        sync_now(a2)
+        set_grids(any_server.db_url, "worker.a2", [GRID_B])
+        good = client_for(a2)
+        client = HookedClient(
+            make_transport(good.base_url), device_id=good.device_id, token=good.token
+        )
+        taken: list[str] = []
+        client.hook = lambda: taken.append(_act_offline(a2, case_id))
+        SyncEngine(a2.profile, client, username="worker.a2").run_cycle()
+        sync_now(a2)
+        sync_now(a2)
+        [action] = taken
+        _handed_over(any_server, a2, sup, case_id, action, GRID_A)
         _left_the_laptop(a2, case_id, action)
     finally:
         a.close()
