@@ -138,6 +138,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The new deadline must be later than the current one",
     ),
     "case_mismatch": ("操作不属于这个事件", "The action belongs to another case"),
+    # an action taken offline before its case (task) left the actor's grids (§4.6)
+    "left_scope": (
+        "该操作是离线时做的，做完后该记录移出了操作人的网格：操作未执行，已交给现在负责的人；"
+        "如仍需要，请另行办理",
+        "This action was taken offline before the record left its actor's grids: it was not "
+        "applied and was handed to the people who cover it now; take a new action if it "
+        "still applies",
+    ),
     "deadline_rule_invalid": ("办理时限规则无效：{detail}", "Invalid deadline rule: {detail}"),
 }
 

@@ -24,7 +24,7 @@ from gridworker.domain.errors import WorkflowError
 from gridworker.domain.wire import wire_value
 from gridworker.domain.workflow import apply_action, find_transition, reject_action
 from gridworker.protocol import Mutation, MutationOutcome
-from gridworker.server import authz
+from gridworker.server import authz, handover
 from gridworker.server.calendar_rules import current_terms
 from gridworker.server.children import case_children
 from gridworker.server.conflicts import open_conflict
@@ -91,12 +91,21 @@ def apply_command(session: Session, actor: Actor, mutation: Mutation) -> Mutatio
     case = session.get(Record, ("case", case_id))
     if case is None:
         raise authz.missing("case", case_id)
-    check_case_scope(actor, case)
+    # Taken while the laptop held the case, which has left the actor's grids since: handed
+    # over by the rule of a waiting field edit (handover.py; the base is the case's version
+    # the laptop held), kept rejected with a workflow conflict for those who cover it now.
+    left = handover.left_scope(session, actor, case, mutation.base_version)
+    if not left:
+        check_case_scope(actor, case)
     authz.check_own_action(actor.scope, payload)
     values = {k: v for k, v in payload.items() if k not in ENVELOPE}
     values.update({GRID: case.grid_code, "actor": actor.username, "actor_role": actor.scope.role})
     action = to_entity(CaseAction, {**values, "id": mutation.record_id})
     current = to_entity(Case, record_values(case))
+    if left:
+        error = WorkflowError(handover.CODE)
+        handed = _store_rejected(session, actor, mutation, case, current, action, values, error)
+        return handover.answer(actor, mutation, handed.conflict_id)
     if case.deleted:
         error = WorkflowError("record_deleted", zh="该事件已被删除", en="The case was deleted")
         return _store_rejected(session, actor, mutation, case, current, action, values, error)

@@ -23,16 +23,18 @@ claims a copy newer than its release or of a record created since, is refused
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridworker.protocol import ConflictField, Mutation, MutationOutcome
-from gridworker.server.commands import Actor
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.merge import DELETED, current_values, last_change, values_equal
 from gridworker.server.models import Device, Move, Record
+
+if TYPE_CHECKING:  # commands.py hands workflow actions over with `answer`
+    from gridworker.server.commands import Actor
 
 CODE = "left_scope"
 
@@ -142,6 +144,13 @@ def hand_over(
             meta=record.field_meta,
             device=actor.device_id,
         ).id
+    return answer(actor, mutation, conflict_id)
+
+
+def answer(actor: Actor, mutation: Mutation, conflict_id: str | None) -> MutationOutcome:
+    """What the pusher of a handed-over change learns: `conflict`, `left_scope`, no values.
+    A workflow action is handed over the same way (commands.py, tasks.py: kept rejected,
+    with a workflow conflict in its case's or task's grid)."""
     reason = (
         "The record has left your grids: your change was handed to the people who cover it now"
         if actor.lang.lower().startswith("en")

@@ -26,7 +26,7 @@ from gridworker.domain.task_workflow import (
 )
 from gridworker.domain.wire import wire_value
 from gridworker.protocol import Mutation, MutationOutcome
-from gridworker.server import authz
+from gridworker.server import authz, handover
 from gridworker.server.commands import Actor
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.merge import (
@@ -118,8 +118,13 @@ def apply_task_command(s: Session, actor: Actor, mutation: Mutation) -> Mutation
         authz.check_target(actor.scope, "task_action", existing.id, existing)
         return _outcome_of_stored(s, mutation, existing)
     task = s.get(Record, ("task", task_id))
-    authz.check_target(actor.scope, "task", task_id, task)
-    assert task is not None
+    if task is None:
+        raise authz.missing("task", task_id)
+    # Taken while the laptop held the task, which has left the actor's grids since: handed
+    # over as a case's action is (commands.py, handover.py).
+    left = handover.left_scope(s, actor, task, mutation.base_version)
+    if not left:
+        authz.check_target(actor.scope, "task", task_id, task)
     for key, mine in (("actor", actor.username), ("actor_role", actor.scope.role)):
         if payload.get(key, mine) != mine:
             raise Rejected(
@@ -131,6 +136,10 @@ def apply_task_command(s: Session, actor: Actor, mutation: Mutation) -> Mutation
     values.update({GRID: task.grid_code, "actor": actor.username, "actor_role": actor.scope.role})
     action = to_entity(TaskAction, {**values, "id": mutation.record_id})
     current = to_entity(Task, record_values(task))
+    if left:
+        error = WorkflowError(handover.CODE)
+        handed = _store_rejected(s, actor, mutation, task, current, action, values, error)
+        return handover.answer(actor, mutation, handed.conflict_id)
     if task.deleted:
         error = WorkflowError("record_deleted", zh="该任务已被删除", en="The task was deleted")
         return _store_rejected(s, actor, mutation, task, current, action, values, error)

@@ -37,7 +37,13 @@ from sqlalchemy.orm import Session, UOWTransaction
 from gridworker.domain.entities import GUARD_FIELDS, KEY_FIELDS
 from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.domain.wire import wire_value
-from gridworker.storage.models import APPEND_ONLY, COMMAND_ENTITIES, OutboxEntry, SyncRecord
+from gridworker.storage.models import (
+    APPEND_ONLY,
+    COMMAND_ENTITIES,
+    SYNC_MODELS,
+    OutboxEntry,
+    SyncRecord,
+)
 
 CAPTURE_KEY = "gridworker.capture"
 NEXT_ID_KEY = "gridworker.outbox.next_id"
@@ -165,6 +171,24 @@ def next_mutation_id(session: Session) -> int:
     return int(next_id)
 
 
+# A workflow action's record and the field naming it: a command's base is its version.
+_COMMAND_TARGET = {"case_action": ("case", "case_id"), "task_action": ("task", "task_id")}
+
+
+def _base_version(session: Session, op: str, obj: SyncRecord, payload: dict[str, Any]) -> int:
+    """The version of the record the user saw when making the change. A workflow action is
+    new, so its base is the version of the case (task) it acts on as this laptop held it:
+    the server hands the action over by the rule of a waiting edit when that record has
+    left the user's grids since (server/handover.py, docs/design.md §4.6)."""
+    target = _COMMAND_TARGET.get(obj.__entity__) if op == "command" else None
+    if target is not None:
+        model = SYNC_MODELS.get(target[0])
+        record_id = payload.get(target[1])
+        row = session.get(model, record_id) if model is not None and record_id else None
+        return (row.version or 0) if row is not None else 0
+    return obj.version or 0
+
+
 def _enqueue(
     session: Session,
     *,
@@ -179,7 +203,7 @@ def _enqueue(
         entity=obj.__entity__,
         record_id=obj.id,
         grid_code=obj.grid_code,
-        base_version=obj.version or 0,
+        base_version=_base_version(session, op, obj, payload),
         schema_version=SCHEMA_VERSION,
         payload=payload,
         old=old,

@@ -187,7 +187,10 @@ def check_actions(m: Any, records: dict[Key, Record], conflicts: list[Conflict])
     docs/design.md §4.4), for a reason an edge explains (`check_refused`). The last is how a
     case created in a grid taken from its reporter before the first push ends, with the
     actions taken on it meanwhile: the case's create is refused `out_of_scope`, and so is
-    every action on it (convergence finding 5)."""
+    every action on it (convergence finding 5). An action on a case the server has is never
+    only a refused change: one taken while the laptop held the case, which left the actor's
+    grids before it arrived, is handed over (`left_scope`: stored rejected, with a workflow
+    conflict in the case's grid; server/handover.py, docs/design.md §4.6)."""
     rejected_actions = {(c.action or {}).get("id") for c in conflicts if c.kind == "workflow"}
     refused_actions = {
         r.record_id
@@ -201,10 +204,10 @@ def check_actions(m: Any, records: dict[Key, Record], conflicts: list[Conflict])
         assert (
             ("case_action", action_id) in records
             or action_id in rejected_actions
-            or action_id in refused_actions
+            or (action_id in refused_actions and ("case", case_id) not in records)
         ), (
             f"workflow action {action_id} on case {case_id} is neither applied nor in a "
-            "conflict nor a refused change on its laptop"
+            "conflict, nor a refused change on its laptop of a case the server does not have"
         )
 
 

@@ -155,3 +155,50 @@ def test_a_moved_task_takes_its_actions(app: FastAPI, client: TestClient) -> Non
     )
     assert named["status"] == "rejected" and "不负责网格" in named["reason"]
     assert a  # worker.a's laptop exists; the task left its grid
+
+
+def test_an_action_on_a_task_moved_away_meanwhile_is_handed_over(
+    app: FastAPI, client: TestClient
+) -> None:
+    """Proves a worker's task action taken while the laptop held the task (its base the
+    task's version then), arriving after the supervisor moved the task to grid B, is
+    neither applied nor refused as missing: it is kept rejected `left_scope` in grid B with
+    a workflow conflict there, and the worker learns `left_scope` with no values. A device
+    that never held grid A, acting on a task of grid A, gets exactly the answer of a task
+    that does not exist, and nothing is stored."""
+    sup, a, b = (Laptop(client, u) for u in ("sup.street", "worker.a", "worker.b"))
+    task = task_payload(GRID_A)
+    base = issue(sup, task)["version"]
+    sign = task_action(task, "sign", "worker.a", "grid_worker")
+    moved = sup.one(sup.mutation("update", "task", task["id"], {"grid_code": GRID_B}, base=base))
+    assert moved["status"] == "applied", moved
+    late = a.one(a.mutation("command", "task_action", sign["id"], sign, grid=GRID_A, base=base))
+    assert (late["status"], late["code"], late["record"]) == ("conflict", "left_scope", None)
+    kept = stored(app, "task_action", sign["id"])
+    assert kept is not None and kept.grid_code == GRID_B
+    assert (kept.data["rejected"], kept.data["reject_code"]) == (True, "left_scope")
+    record = stored(app, "task", task["id"])
+    assert record is not None and record.data["state"] == "issued"
+    with transaction(app.state.sessions, write=False) as s:
+        conflict = s.scalars(select(Conflict).where(Conflict.record_id == task["id"])).one()
+        assert (conflict.kind, conflict.grid_code, conflict.reject_code) == (
+            "workflow",
+            GRID_B,
+            "left_scope",
+        )
+        assert conflict.id == late["conflict_id"]
+
+    other = task_payload(GRID_A)
+    other_base = issue(sup, other)["version"]
+    for claimed in (0, other_base):
+        real = task_action(other, "sign", "worker.b", "grid_worker")
+        fake = task_action({**other, "id": new_id()}, "sign", "worker.b", "grid_worker")
+        answers = [
+            b.one(b.mutation("command", "task_action", act["id"], act, grid=GRID_A, base=claimed))
+            for act in (real, fake)
+        ]
+        assert answers[0]["code"] == "out_of_scope"
+        assert [{k: v for k, v in o.items() if k != "mutation_id"} for o in answers] == [
+            {k: v for k, v in answers[1].items() if k != "mutation_id"}
+        ] * 2
+        assert stored(app, "task_action", real["id"]) is None
