@@ -73,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("%s: interrupted", command)
         print(f"gridworker: {CliError('interrupted').message(language(args))}", file=sys.stderr)
         return 130
+    except SystemExit:
+        # --help and usage errors (argparse exits): passed on before the clause below,
+        # whose `_reported()` would import the services and the sync engine (≈ 1 s).
+        raise
     except _reported() as exc:
         # One line in the reader's language, never a traceback: coded failures say what
         # they are; a file, disk or database failure says which (services/errors.py).

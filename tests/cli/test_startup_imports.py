@@ -22,7 +22,10 @@ NOT_ON_STARTUP = ("PySide6", "openpyxl", "reportlab", "PIL")
 _PROBE = """
 import json, sys
 from gridworker.cli import main
-code = main(sys.argv[1:])
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:  # --help, a usage error
+    code = exc.code
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
@@ -65,3 +68,15 @@ def test_sync_enroll_status_do_not_import_ui_reports_or_pillow(
     assert service in modules  # the command's own imports did run
     loaded = sorted(m for m in modules if m.split(".")[0] in NOT_ON_STARTUP)
     assert loaded == [], f"`gridworker {words[0]}` imported {loaded[:5]}"
+
+
+@pytest.mark.parametrize("words", [("--help",), ("sync", "--help"), ("enroll", "--help")])
+def test_help_loads_no_services(tmp_path: Path, words: tuple[str, ...]) -> None:
+    """Proves `--help` answers from the parser alone: argparse's exit used to pass through
+    an `except` clause that imported the services and the sync engine (about a second of
+    every `gridworker --help`)."""
+    code, modules = _modules_after(tmp_path, *words)
+    assert code == 0
+    heavy = sorted(m for m in modules if m.split(".")[0] == "sqlalchemy")[:3]
+    heavy += sorted(m for m in modules if m.startswith(("gridworker.services", "gridworker.sync")))
+    assert heavy == [], f"`gridworker {' '.join(words)}` imported {heavy[:5]}"
