@@ -70,13 +70,21 @@ def test_sync_enroll_status_do_not_import_ui_reports_or_pillow(
     assert loaded == [], f"`gridworker {words[0]}` imported {loaded[:5]}"
 
 
-@pytest.mark.parametrize("words", [("--help",), ("sync", "--help"), ("enroll", "--help")])
-def test_help_loads_no_services(tmp_path: Path, words: tuple[str, ...]) -> None:
-    """Proves `--help` answers from the parser alone: argparse's exit used to pass through
-    an `except` clause that imported the services and the sync engine (about a second of
-    every `gridworker --help`)."""
+@pytest.mark.parametrize(
+    ("words", "exit_code"),
+    [(("--help",), 0), (("sync", "--help"), 0), (("enroll", "--help"), 0), (("sync", "-x"), 2)],
+)
+def test_help_and_usage_errors_load_no_services(
+    tmp_path: Path, words: tuple[str, ...], exit_code: int
+) -> None:
+    """Proves `--help` and a usage error answer from the parser alone: both used to pass
+    through an `except` clause that imported the services and the sync engine (about a
+    second of every `gridworker --help` or mistyped option)."""
     code, modules = _modules_after(tmp_path, *words)
-    assert code == 0
+    assert code == exit_code
     heavy = sorted(m for m in modules if m.split(".")[0] == "sqlalchemy")[:3]
-    heavy += sorted(m for m in modules if m.startswith(("gridworker.services", "gridworker.sync")))
+    # services.errors (the message catalogue's lookup, light) says a usage error
+    light = {"gridworker.services", "gridworker.services.errors"}
+    prefixes = ("gridworker.services", "gridworker.sync")
+    heavy += sorted(m for m in modules if m.startswith(prefixes) and m not in light)
     assert heavy == [], f"`gridworker {' '.join(words)}` imported {heavy[:5]}"
