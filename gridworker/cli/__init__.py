@@ -32,6 +32,7 @@ from gridworker.cli.common import (
 )
 from gridworker.cli.parser import build_parser, wants_english
 from gridworker.cli.sync import read_password
+from gridworker.domain.errors import CodedError
 from gridworker.logging_setup import setup_client_logging
 from gridworker.process import tune_gc
 
@@ -73,14 +74,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("%s: interrupted", command)
         print(f"gridworker: {CliError('interrupted').message(language(args))}", file=sys.stderr)
         return 130
+    except SystemExit:
+        # --help and usage errors (argparse exits): passed on before the clause below,
+        # whose `_reported()` would import the services and the sync engine (≈ 1 s).
+        raise
+    except CodedError as exc:
+        # A coded refusal (a usage error too) before the clause below, whose `_reported()`
+        # imports the services, SQLAlchemy and the sync engine to name the other kinds.
+        return _refuse(command, exc, args)
     except _reported() as exc:
-        # One line in the reader's language, never a traceback: coded failures say what
-        # they are; a file, disk or database failure says which (services/errors.py).
-        from gridworker.services.errors import user_message
-
-        _log_refusal(command, exc)
-        print(f"gridworker: {user_message(exc, language(args))}", file=sys.stderr)
-        return exc.exit_code if isinstance(exc, CliError) else EXIT_FAIL
+        return _refuse(command, exc, args)
     except csv.Error as exc:
         # The csv module's own refusal (a cell past its 128 KiB limit, a stray NUL): one
         # line, not a traceback; its text names no cell content.
@@ -93,6 +96,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             why = f"有单元格超过 {limit} 个字符" if too_long else "格式错误"
             print(f"gridworker: CSV 文件无法读取：{why}", file=sys.stderr)
         return EXIT_FAIL
+
+
+def _refuse(command: str, exc: BaseException, args: argparse.Namespace) -> int:
+    """One line in the reader's language, never a traceback: coded failures say what they
+    are; a file, disk or database failure says which (services/errors.py)."""
+    from gridworker.services.errors import user_message
+
+    _log_refusal(command, exc)
+    print(f"gridworker: {user_message(exc, language(args))}", file=sys.stderr)
+    return exc.exit_code if isinstance(exc, CliError) else EXIT_FAIL
 
 
 def _start_log(args: argparse.Namespace, command: str) -> None:
@@ -121,7 +134,7 @@ def _log_refusal(command: str, exc: BaseException) -> None:
     what = f"{type(exc).__name__} {log_code(exc)}"
     if exc.__cause__ is not None:  # e.g. sync_failed, said kindly, from Offline
         what += f", from {type(exc.__cause__).__name__} {log_code(exc.__cause__)}"
-    if _is_database_error(exc):
+    if not isinstance(exc, CodedError) and _is_database_error(exc):
         log.error("%s: the local database failed (%s)", command, what, exc_info=exc)
     else:
         log.warning("%s: refused (%s)", command, what)

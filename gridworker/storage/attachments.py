@@ -35,7 +35,6 @@ from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from PIL import Image
 
 from gridworker.domain.atomic import atomic_path
 from gridworker.domain.errors import DetailedError
@@ -314,6 +313,8 @@ def _strip_webp(buf: bytearray) -> None:
 
 def _pillow_gps(data: bytes) -> bool | None:
     """Whether Pillow sees GPS data (None: Pillow cannot read the image)."""
+    from PIL import Image  # only when a photo is checked: not on every CLI start
+
     try:
         with Image.open(io.BytesIO(data)) as im:
             exif = im.getexif()
@@ -328,6 +329,8 @@ def _resave_jpeg_without_gps(data: bytes) -> bytes:
     ``quality="keep"`` reuses the original quantisation, so the loss is minimal;
     XMP is not carried over at all.
     """
+    from PIL import Image
+
     with Image.open(io.BytesIO(data)) as im:
         exif = im.getexif()
         exif.pop(_GPS_TAG, None)
