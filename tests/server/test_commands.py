@@ -289,6 +289,19 @@ def test_a_moved_case_takes_its_history_along(app: FastAPI, client: TestClient) 
         actions = s.scalars(select(Record).where(Record.entity == "case_action")).all()
     assert {m.entity for m in moves} == {"case", "case_action", "attachment"}
     assert {a.grid_code for a in actions} == {GRID_B}
-    # Worker.a no longer covers the case; worker.b does and sees its history there.
-    late, _ = act(worker, case, "solve_on_spot")
-    assert late["code"] == "out_of_scope"
+    # Worker.a no longer covers the case, but acted on the copy its laptop held (grid A,
+    # its own): the action is handed over to grid B (design §4.6), never applied there and
+    # never refused as missing; worker.b's supervisors see it as a workflow conflict.
+    late, sent = act(worker, case, "solve_on_spot")
+    assert (late["status"], late["code"], late["record"]) == ("conflict", "left_scope", None)
+    kept = stored(app, "case_action", sent["id"])
+    assert kept is not None and kept.grid_code == GRID_B
+    assert (kept.data["rejected"], kept.data["reject_code"]) == (True, "left_scope")
+    assert state(app, case) == "reported"
+    with transaction(app.state.sessions, write=False) as s:
+        conflict = s.scalars(select(Conflict).where(Conflict.record_id == case["id"])).one()
+        assert (conflict.kind, conflict.grid_code, conflict.id) == (
+            "workflow",
+            GRID_B,
+            late["conflict_id"],
+        )
