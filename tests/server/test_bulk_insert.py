@@ -7,7 +7,7 @@ SQLAlchemy exception."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,36 @@ from gridworker.server.migrate import upgrade
 from gridworker.server.models import MutationLog, Record
 from tests.server.conftest import _pg_database, build_app, login
 from tests.server.test_push import household, resident, tag_payload
+
+
+def numbered_mutations(start: int = 0) -> Callable[..., dict[str, Any]]:
+    """A maker of wire mutations numbered from `start + 1` on, each call the next: (op,
+    entity, payload, record=payload, grid=the record's grid), base version 0."""
+    mid = start
+
+    def mutation(
+        op: str,
+        entity: str,
+        payload: dict[str, Any],
+        record: dict[str, Any] | None = None,
+        grid: str | None = None,
+    ) -> dict[str, Any]:
+        nonlocal mid
+        mid += 1
+        record = record or payload
+        return {
+            "mutation_id": mid,
+            "op": op,
+            "entity": entity,
+            "record_id": record["id"],
+            "grid_code": grid or record["grid_code"],
+            "base_version": 0,
+            "schema_version": 1,
+            "payload": payload,
+        }
+
+    return mutation
+
 
 # Text COPY's own escapes (tab, newline, CR, backslash, \N), quotes, CJK, a non-BMP
 # character, JSON's escapes.
@@ -88,24 +118,7 @@ def _batches() -> list[list[dict[str, Any]]]:
     one refused create in the middle (its savepoint rolls back, the ones before it are
     re-applied), then updates, a delete and more creates with replays of the first body's
     mutations, then the first body again (all replays)."""
-    mid = 0
-
-    def mutation(
-        op: str, entity: str, payload: dict[str, Any], record: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        nonlocal mid
-        mid += 1
-        record = record or payload
-        return {
-            "mutation_id": mid,
-            "op": op,
-            "entity": entity,
-            "record_id": record["id"],
-            "grid_code": record["grid_code"],
-            "base_version": 0,
-            "schema_version": 1,
-            "payload": payload,
-        }
+    mutation = numbered_mutations()
 
     households = [
         household(

@@ -24,7 +24,7 @@ from gridworker.protocol import ErrorCode, MutationOutcome, PushResponse
 from gridworker.server import push
 from gridworker.server.core.db import make_engine
 from tests.server.conftest import GRID_A, GRID_B, GRID_C, _pg_database
-from tests.server.test_bulk_insert import _Frozen, push_everything
+from tests.server.test_bulk_insert import _Frozen, numbered_mutations, push_everything
 from tests.server.test_push import household, resident, tag_payload
 
 USER = "sup.street"
@@ -58,28 +58,7 @@ def _batches(seed: int) -> list[list[dict[str, Any]]]:
     updates (one moving a record), a delete, a create under an id that exists (an edit
     from nothing), replays inside a body of new mutations, then the first body again."""
     rnd = random.Random(seed)
-    mid = 0
-
-    def mutation(
-        op: str,
-        entity: str,
-        payload: dict[str, Any],
-        record: dict[str, Any] | None = None,
-        grid: str | None = None,
-    ) -> dict[str, Any]:
-        nonlocal mid
-        mid += 1
-        record = record or payload
-        return {
-            "mutation_id": mid,
-            "op": op,
-            "entity": entity,
-            "record_id": record["id"],
-            "grid_code": grid or record["grid_code"],
-            "base_version": 0,
-            "schema_version": 1,
-            "payload": payload,
-        }
+    mutation = numbered_mutations()
 
     households = [household(head_name="欧阳" + "伟明芳"[n % 3]) for n in range(30)]
     faults: list[dict[str, Any]] = [

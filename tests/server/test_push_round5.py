@@ -21,7 +21,7 @@ from gridworker.domain.validation import id_check_digit
 from gridworker.server import authz, bulk, merge, natural_keys, push
 from gridworker.server.core.db import make_engine
 from tests.server.conftest import GRID_B, GRID_C
-from tests.server.test_bulk_insert import _Frozen, push_everything
+from tests.server.test_bulk_insert import _Frozen, numbered_mutations, push_everything
 from tests.server.test_push import household, resident
 from tests.server.test_push_round4 import USER, _batches, _rows, db_pair  # noqa: F401
 
@@ -85,22 +85,7 @@ def _edges() -> list[list[dict[str, Any]]]:
     same batch made, a 户号 and an ID number twice in one batch and again in a later one
     (taken on the server), a mutation id repeated in a batch, creates out of scope,
     creates refused for their values, replayed mutations."""
-    mid = 1000
-
-    def mutation(op: str, entity: str, payload: dict[str, Any], record: Any = None) -> Any:
-        nonlocal mid
-        mid += 1
-        record = record or payload
-        return {
-            "mutation_id": mid,
-            "op": op,
-            "entity": entity,
-            "record_id": record["id"],
-            "grid_code": record["grid_code"],
-            "base_version": 0,
-            "schema_version": 1,
-            "payload": payload,
-        }
+    mutation = numbered_mutations(1000)
 
     homes = [household(household_no=f"七-{n:02d}") for n in range(6)]
     same_no = household(household_no="七-00")  # another id, a 户号 the batch just took
