@@ -202,8 +202,8 @@ def _met(visit: Record, person: Record) -> bool:
 
 def _names(people_met: str, person: Record) -> bool:
     """Whether the visit's people met name the person: their whole name (not a part of a
-    longer one), or their record id. A visit carries no resident ids of its own today; a
-    script may write the id into 见面人员."""
+    longer one), or their record id (a script may write it into 见面人员). Visits that
+    name their members by id (`met_resident_ids`) never come here (`_met`)."""
     text = _fold(people_met)
     patterns = [_name_pattern(str(person.data.get("name") or "")), _name_pattern(person.id)]
     for pattern in patterns:
