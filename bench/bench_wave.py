@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -46,8 +47,9 @@ class Sampler(threading.Thread):
             db_url,
             every,
         )
-        # (time, server CPU, PostgreSQL CPU, wait events, lock waits by statement)
-        self.samples: list[tuple[float, float, float, Counter[str], Counter[str]]] = []
+        # (time, server CPU, PostgreSQL CPU, wait events, lock waits by statement, the
+        # clients' CPU: this process's tree but the server's, i.e. the laptop processes)
+        self.samples: list[tuple[float, float, float, Counter[str], Counter[str], float]] = []
         self.stop_event = threading.Event()
 
     def run(self) -> None:
@@ -68,6 +70,8 @@ class Sampler(threading.Thread):
                 while not self.stop_event.is_set():
                     t = time.monotonic()
                     server = procstat.tree_cpu_seconds(self.server_pid)
+                    spy = self._profiler_cpu()
+                    clients = procstat.tree_cpu_seconds(os.getpid()) - server - spy
                     pg = procstat.tree_cpu_seconds(self.postmaster) if self.postmaster else 0.0
                     waits: Counter[str] = Counter()
                     statements: Counter[str] = Counter()
@@ -76,10 +80,17 @@ class Sampler(threading.Thread):
                         if stmt:
                             statements[f"{event}: {stmt}"] += int(n)
                     conn.rollback()
-                    self.samples.append((t, server, pg, waits, statements))
+                    self.samples.append((t, server, pg, waits, statements, clients))
                     self.stop_event.wait(self.every)
         finally:
             engine.dispose()
+
+    def _profiler_cpu(self) -> float:
+        """py-spy's own CPU, when the server runs under it (its parent, our child)."""
+        parent = procstat.parent_pid(self.server_pid)
+        if parent is None or parent == os.getpid():
+            return 0.0
+        return procstat.cpu_seconds(parent, children=False) or 0.0
 
     def window(self, start: float, end: float) -> dict[str, Any]:
         """CPU used between two monotonic instants (nearest samples) and the waits seen."""
@@ -97,6 +108,7 @@ class Sampler(threading.Thread):
             "lock_waits_by_statement": dict(statements.most_common(8)),
             "server_cpu_s": last[1] - first[1],
             "postgres_cpu_s": last[2] - first[2],
+            "clients_cpu_s": last[5] - first[5],
             "measured_over_s": last[0] - first[0],
             "samples": len(inside),
             # backend-samples: how many backends were in each state, summed over samples
@@ -119,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--name", default="wave", help="result file name (bench/results/)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="run the server under py-spy (its workers too): "
+        "bench/results/profiles/<name>-server.json, speedscope",
+    )
     args = parser.parse_args(argv)
     if not args.pg:
         parser.error(
@@ -135,8 +153,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         accounts = prepare_district(db_url, tmp / "files", grids=args.clients)
         log_file = tmp / "server.log"
-        server = start_logged_server(db_url, tmp / "files", log_file, workers=args.workers)
-        sampler = Sampler(server.process.pid, procstat.postmaster_pid(db_url), db_url)
+        prefix: list[str] = []
+        if args.profile:
+            profiles = common.RESULTS_DIR / "profiles"
+            profiles.mkdir(parents=True, exist_ok=True)
+            spy = procstat.pyspy(profiles / f"{args.name}-server.json")
+            prefix = [*spy[:-1], "--subprocesses", "--gil", "--"]
+        server = start_logged_server(
+            db_url, tmp / "files", log_file, workers=args.workers, prefix=prefix
+        )
+        # Under py-spy the server is py-spy's child; py-spy's own CPU is not the server's.
+        server_pid = server.process.pid
+        if prefix:
+            server_pid = procstat.child_pids(server_pid)[0]
+        sampler = Sampler(server_pid, procstat.postmaster_pid(db_url), db_url)
         sampler.start()
         try:
             result = run_real_wave(
@@ -150,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             sampler.stop_event.set()
             sampler.join(10)
+            if prefix:  # the server stops first; py-spy then writes its file and exits
+                os.kill(server_pid, signal.SIGTERM)
+                server.process.wait(120)
             server.stop()
         ran = [o for o in result.outcomes if o.error != "wave never started"]
         start, end = min(o.started for o in ran), max(o.ended for o in ran)
@@ -207,6 +240,7 @@ def markdown(data: dict[str, Any]) -> str:
                     "cycles/s",
                     "server CPU",
                     "PostgreSQL CPU",
+                    "laptops' CPU",
                     "cycles per server CPU-s",
                     "cycles per (server + PostgreSQL) CPU-s",
                     "nothing lost",
@@ -222,6 +256,7 @@ def markdown(data: dict[str, Any]) -> str:
                         f"{s['cycles_per_s']:.1f}",
                         f"{w['server_cpu_s']:.1f} s",
                         f"{w['postgres_cpu_s']:.1f} s",
+                        f"{w.get('clients_cpu_s', float('nan')):.1f} s",
                         f"{data['cycles_per_server_cpu_s']:.1f}",
                         f"{data['cycles_per_server_and_pg_cpu_s']:.1f}",
                         str(s.get("nothing_lost")),

@@ -45,6 +45,11 @@ def cpu_seconds(pid: int, *, children: bool = False) -> float | None:
     return ticks / _TICK
 
 
+def parent_pid(pid: int) -> int | None:
+    fields = _stat_fields(pid)
+    return int(fields[1]) if fields is not None else None
+
+
 def child_pids(pid: int) -> list[int]:
     out: list[int] = []
     try:

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,13 +114,20 @@ def prepare_database(db_url: str, files: Path) -> Settings:
 
 
 def start_server(
-    db_url: str, files: Path, *, workers: int = 1, port: int = 0, log_file: Path | None = None
+    db_url: str,
+    files: Path,
+    *,
+    workers: int = 1,
+    port: int = 0,
+    log_file: Path | None = None,
+    prefix: Sequence[str] = (),
 ) -> LiveServer:
     """`gridworker-server serve` on a free loopback port, ready when /health answers. With
     `log_file`, its stdout and stderr (the access log and every server log line) are
-    appended there, so a test can read what the server wrote."""
+    appended there, so a test can read what the server wrote. `prefix` runs the server
+    under another command (a benchmark's profiler: `py-spy record … --`)."""
     env = {**os.environ, "GRIDWORKER_SERVER_DB": db_url, "GRIDWORKER_SERVER_FILES": str(files)}
-    cmd = [sys.executable, "-m", "gridworker.server.cli", "--db", db_url, "serve"]
+    cmd = [*prefix, sys.executable, "-m", "gridworker.server.cli", "--db", db_url, "serve"]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     if log_file is None:
         proc = subprocess.Popen(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,10 +36,16 @@ def scaled(ci: int, full: int) -> int:
 
 
 def start_logged_server(
-    db_url: str, files: Path, log_file: Path, *, workers: int = 1, port: int = 0
+    db_url: str,
+    files: Path,
+    log_file: Path,
+    *,
+    workers: int = 1,
+    port: int = 0,
+    prefix: Sequence[str] = (),
 ) -> LiveServer:
     """tests/e2e's server with its output in `log_file` (the access log, every log line)."""
-    return start_server(db_url, files, workers=workers, port=port, log_file=log_file)
+    return start_server(db_url, files, workers=workers, port=port, log_file=log_file, prefix=prefix)
 
 
 @dataclass
