@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridworker.domain.entities import PARENTS, SYNC_ENTITIES
+from gridworker.domain.entities import COMMAND_TARGETS, PARENTS, SYNC_ENTITIES
 from gridworker.protocol import Mutation
 from gridworker.server.merge import GRID, Rejected, write_changes
 from gridworker.server.models import Record
@@ -53,18 +53,14 @@ _PHOTO_OWNERS = frozenset(_ROOTS | set(PARENT))
 
 def case_children(session: Session, case: Record) -> list[Record]:
     """The actions and case attachments of a case (they live in the case's grid)."""
-    return _actions_and_files(session, case, "case_action", "case_id", case.grid_code)
+    return _actions_and_files(session, case, *_ACTED_ON["case"], case.grid_code)
 
 
-def task_children(session: Session, task: Record) -> list[Record]:
-    """A task's actions and files (they live in the task's grid, tasks.py)."""
-    return _actions_and_files(session, task, "task_action", "task_id", task.grid_code)
-
-
-# A record acted on by workflow commands -> (its actions' entity, the field naming it).
-# Its actions and files are not declared children (`F.parent`): an action is placed by
-# the command that applies it (commands.py, tasks.py), never by the parent rule below.
-_ACTED_ON = {"case": ("case_action", "case_id"), "task": ("task_action", "task_id")}
+# A record acted on by workflow commands -> (its actions' entity, the field naming it),
+# from the declarations (`COMMAND_TARGETS`: a command entity's one reference). Its actions
+# and files are not declared children (`F.parent`): an action is placed by the command
+# that applies it (commands.py, tasks.py), never by the parent rule below.
+_ACTED_ON = {target: (command, field) for command, (target, field) in COMMAND_TARGETS.items()}
 
 
 def _actions_and_files(
