@@ -230,6 +230,15 @@ class EntityDecl:
                 return (f.spec.ref, f.name)
         return None
 
+    @property
+    def acts_on(self) -> tuple[str, str] | None:
+        """(entity, field naming it) of the record a workflow command acts on: a command
+        entity's one reference (a case action's case, a task action's task)."""
+        if not self.command:
+            return None
+        ((field, target),) = self.references
+        return (target, field)
+
     def export_fields(self) -> tuple[FieldDecl, ...]:
         return tuple(f for f in self.fields.values() if f.spec.export)
 
@@ -319,6 +328,9 @@ def entity(
         parents = [f.name for f in decl.fields.values() if f.spec.parent]
         if len(parents) > 1 or any(decl.fields[f].spec.ref is None for f in parents):
             raise ValueError(f"{name}: a parent is one reference field, not {parents}")
+        if command and len(decl.references) != 1:
+            refs = [f for f, _target in decl.references]
+            raise ValueError(f"{name}: a command acts on one record, one reference, not {refs}")
         _BY_NAME[name] = decl
         _BY_CLASS[cls] = decl
         return cls

@@ -58,6 +58,7 @@ __all__ = [
     "CLOSE_OUT_FIELDS",
     "COMMAND_ENTITIES",
     "COMMAND_FIELDS",
+    "COMMAND_TARGETS",
     "ENTITY_NAMES",
     "GUARD_FIELDS",
     "KEY_FIELDS",
@@ -213,6 +214,12 @@ APPEND_ONLY: frozenset[str] = frozenset(d.name for d in DECLARED if d.append_onl
 
 COMMAND_ENTITIES: frozenset[str] = frozenset(d.name for d in DECLARED if d.command)
 """Entities whose new rows travel as workflow commands, applied by the server in order."""
+
+COMMAND_TARGETS: dict[str, tuple[str, str]] = {
+    d.name: target for d in DECLARED if (target := d.acts_on) is not None
+}
+"""A command entity → (the entity its commands act on, the field naming it), as declared
+(its one reference): a case action's case, a task action's task."""
 
 PARENTS: dict[str, tuple[str, str]] = {d.name: d.parent for d in DECLARED if d.parent is not None}
 """A child entity → (its parent's entity, the field naming the parent), as declared

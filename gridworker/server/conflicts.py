@@ -26,7 +26,7 @@ from gridworker.protocol import (
     ResolveRequest,
 )
 from gridworker.server import audit, natural_keys, shared_reach
-from gridworker.server.children import children_of
+from gridworker.server.children import move_children
 from gridworker.server.errors import ApiError
 from gridworker.server.merge import (
     DELETED,
@@ -348,12 +348,12 @@ def _apply_resolution(
             check_entity(conflict.entity, record.id, resulting)
         except Rejected as exc:
             raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
-    children = children_of(session, record) if GRID in changes else []
+    moved_from = record.grid_code
     seq = write_changes(session, record, changes, author=scope.username, now=now)
     try:  # one live household per grid and 户号; the request's transaction undoes the write
         natural_keys.after_write(session, record, changes, seq)
     except Rejected as exc:
         raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
-    for child in children:  # a move takes the record's children along (children.py)
-        write_changes(session, child, {GRID: record.grid_code}, author=scope.username, now=now)
+    # A move takes the record's children along, as a push's does (children.py).
+    move_children(session, record, moved_from, author=scope.username, now=now)
     return sorted(changes)

@@ -67,7 +67,7 @@ from gridworker.server import (
 )
 from gridworker.server.caller import Caller
 from gridworker.server.case_numbers import assign_case_no
-from gridworker.server.children import children_of, parent_grid, parent_key
+from gridworker.server.children import move_children, parent_grid, parent_key
 from gridworker.server.commands import Actor, apply_command
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.core.config import Settings
@@ -187,9 +187,7 @@ def _same_in_orjson(value: Any) -> bool:
     if kind is dict:
         # A payload is mostly text, numbers and None: only the other values need a look
         # (issue 23: a call per value cost a third of the digest).
-        return all(
-            _same_in_orjson(item) for item in value.values() if type(item) not in _PLAIN
-        )
+        return all(_same_in_orjson(item) for item in value.values() if type(item) not in _PLAIN)
     if kind is list:
         return all(_same_in_orjson(item) for item in value)
     return True
@@ -1023,23 +1021,15 @@ def _update_existing(
     if owner_changed and actor.scope.role == "department":
         moved = {**record.data, **result.changes}
         authz.check_department_attachment(s, actor.scope, mutation.grid_code, moved)
-    # A record moving to another grid takes its children along (children.py), so that the
-    # new grid's clients get all of it and the old grid's evict all of it.
-    children: list[Record] = []
-    if GRID in result.changes:
-        children = (
-            tasks.task_children(s, record) if target.entity == "task" else children_of(s, record)
-        )
+    moved_from = record.grid_code
     author, device = target.author, target.device
     seq = write_changes(s, record, result.changes, author=author, now=actor.now, device=device)
     natural_keys.after_write(
         s, record, result.changes, seq, lookup=records.get if records is not None else None
     )
-    for child in children:
-        # No device stamp: the pusher's laptop never made (nor holds) the child's new grid.
-        # Stamped with it, its next update of the child would be answered `applied` and
-        # its pull would skip the child as its own change, leaving the old grid there.
-        write_changes(s, child, {GRID: record.grid_code}, author=author, now=actor.now)
+    # A record moving to another grid takes its children along (children.py), so that the
+    # new grid's clients get all of it and the old grid's evict all of it.
+    move_children(s, record, moved_from, author=author, now=actor.now)
     if owner_changed:
         record.department_id = _case_department(s, target.entity, record.data)
     conflict_id = None

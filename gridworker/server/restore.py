@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from gridworker.protocol import ConflictField, Mutation, MutationOutcome
 from gridworker.server import authz, meta, natural_keys, shared_reach
 from gridworker.server.case_numbers import restored_case_no
-from gridworker.server.children import children_of, parent_key
+from gridworker.server.children import move_children, parent_key
 from gridworker.server.commands import Actor
 from gridworker.server.conflicts import open_conflict
 from gridworker.server.merge import (
@@ -194,26 +194,17 @@ def apply_restore(
     if changes and not changes.get(DELETED, record.deleted):
         check_entity(entity, record.id, {**current, **changes})
     meta_before = dict(record.field_meta)
-    # A re-send that moves a record (it had moved in the old timeline) takes its children
-    # along, as the move did then (children.py): a laptop may re-send the moved household
-    # without its residents (it never pulled their move). Their grid carries the re-send's
-    # old-timeline version, so an older copy of a child re-sent later does not move it
-    # back, and a newer one wins as any re-send does; no device stamp, as for a move
-    # (push.py): the laptop that re-sent the parent does not hold the children's new grid.
-    children = children_of(s, record) if GRID in changes else []
+    moved_from = record.grid_code
     seq = write_changes(
         s, record, changes, author=author, now=actor.now, device=device, restored=restored
     )
     natural_keys.after_write(s, record, changes, seq)  # one household per grid and 户号
-    for child in children:
-        write_changes(
-            s,
-            child,
-            {GRID: record.grid_code},
-            author=author,
-            now=actor.now,
-            restored=restored,
-        )
+    # A re-send that moves a record (it had moved in the old timeline) takes its children
+    # along, as the move did then (children.py): a laptop may re-send the moved household
+    # without its residents (it never pulled their move). Their grid carries the re-send's
+    # old-timeline version (`restored`), so an older copy of a child re-sent later does not
+    # move it back, and a newer one wins as any re-send does.
+    move_children(s, record, moved_from, author=author, now=actor.now, restored=restored)
     conflict_id = None
     if conflicts:
         conflict_id = open_conflict(

@@ -93,18 +93,6 @@ def check_task(s: Session, scope: Scope, grid_code: str, fields: dict[str, Any])
         )
 
 
-def task_children(session: Session, task: Record) -> list[Record]:
-    """A task's actions and files: they move with it."""
-    rows = session.scalars(
-        select(Record).where(
-            Record.grid_code == task.grid_code,
-            ((Record.entity == "task_action") & (Record.data["task_id"].as_string() == task.id))
-            | ((Record.entity == "attachment") & (Record.data["owner_id"].as_string() == task.id)),
-        )
-    )
-    return [r for r in rows if r.entity == "task_action" or r.data.get("owner_entity") == "task"]
-
-
 def apply_task_command(s: Session, actor: Actor, mutation: Mutation) -> MutationOutcome:
     """Apply one pushed TaskAction. Raises Rejected (scope, role, validation)."""
     payload = mutation.payload

@@ -31,6 +31,7 @@ from gridworker.domain.enums import HouseUse, TagGroup, TagKind
 from gridworker.domain.errors import BiText
 from gridworker.domain.masking import mask_phone
 from gridworker.services.access import check_write
+from gridworker.services.references import referring
 from gridworker.services.register import upsert
 from gridworker.services.standing import in_register
 from gridworker.services.today import visits_due
@@ -38,7 +39,6 @@ from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import (
     BuildingRow,
     GridRow,
-    HazardSiteRow,
     HouseholdRow,
     HouseRow,
     ResidentRow,
@@ -442,20 +442,17 @@ def delete_building(ws: Workspace, building_id: str) -> None:
     with ws.write() as s:
         b = _building(ws, s, building_id)
         check_write(ws, "building", b.grid_code)
-        flat_ids = list(
-            s.scalars(
+        refs = dict(referring(s, "building", b.id))
+        if refs:
+            flat_ids = s.scalars(
                 select(HouseRow.id).where(HouseRow.building_id == b.id, HouseRow.deleted.is_(False))
             )
-        )
-        households = _count(s, HouseholdRow, HouseholdRow.house_id, flat_ids)
-        sites = _count(s, HazardSiteRow, HazardSiteRow.building_id, [b.id])
-        if flat_ids or sites:
             raise ServiceError(
                 "building_in_use",
                 name=f"{b.estate_name}{b.building_no}",
-                flats=len(flat_ids),
-                households=households,
-                sites=sites,
+                flats=refs.get("house", 0),
+                households=_count(s, HouseholdRow, HouseholdRow.house_id, flat_ids),
+                sites=refs.get("hazard_site", 0),
             )
         b.deleted = True
 
@@ -467,7 +464,9 @@ def delete_flat(ws: Workspace, flat_id_: str) -> None:
         if flat is None or flat.deleted or not _visible(ws, flat.grid_code):
             raise ServiceError("record_missing", what=FLAT)
         check_write(ws, "house", flat.grid_code)
-        households = _count(s, HouseholdRow, HouseholdRow.house_id, [flat.id])
-        if households:
-            raise ServiceError("flat_in_use", number=flat.number, households=households)
+        refs = dict(referring(s, "house", flat.id))
+        if refs:
+            raise ServiceError(
+                "flat_in_use", number=flat.number, households=refs.get("household", 0)
+            )
         flat.deleted = True

@@ -16,11 +16,10 @@ from dataclasses import fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridworker.domain import ids
-from gridworker.domain.declare import declaration, declarations
+from gridworker.domain.declare import declaration
 from gridworker.domain.entities import SYNC_ENTITIES
 from gridworker.domain.errors import BiText, noun
 from gridworker.domain.permissions import Cap, may, may_read
@@ -31,6 +30,7 @@ from gridworker.domain.records_party import (
     ReportPlace,
 )
 from gridworker.services.access import check_grid, check_write
+from gridworker.services.references import referring
 from gridworker.services.workspace import ServiceError, Workspace
 from gridworker.storage.models import SYNC_MODELS, CaseRow, VisitRow
 from gridworker.storage.rows_base import SyncRecord
@@ -185,27 +185,6 @@ def values_of(ws: Workspace, entity: str, record_id: str) -> dict[str, Any]:
         return dict(row.to_fields())
 
 
-def referring(s: Session, entity: str, record_id: str) -> list[tuple[str, int]]:
-    """(entity, how many) of the live records whose reference fields name this record."""
-    found: list[tuple[str, int]] = []
-    for decl in declarations():
-        model = SYNC_MODELS.get(decl.name)
-        if model is None:
-            continue
-        for field_name, target in decl.references:
-            if target != entity:
-                continue
-            column = getattr(model, field_name)
-            n = s.scalar(
-                select(func.count())
-                .select_from(model)
-                .where(column == record_id, model.deleted.is_(False))
-            )
-            if n:
-                found.append((decl.name, int(n)))
-    return found
-
-
 def withdraw(ws: Workspace, entity: str, record_id: str, *, reason: str) -> None:
     """Withdraw (撤销) a 三单一协议 record or a service station entered by mistake or no
     longer offered: tombstoned (it syncs as a delete) only when no live record refers to it,
@@ -243,9 +222,7 @@ def withdraw(ws: Workspace, entity: str, record_id: str, *, reason: str) -> None
         ws.audit(s, "withdraw", entity=entity, record_id=record_id, detail={"reason": reason})
 
 
-_WITHDRAWABLE = frozenset(
-    {"coop_agreement", "coop_resource", "coop_project", "service_station"}
-)
+_WITHDRAWABLE = frozenset({"coop_agreement", "coop_resource", "coop_project", "service_station"})
 
 _EDITABLE = frozenset(
     {"party_org", "adviser_posting", "party_member", "party_guidance", "party_service"}

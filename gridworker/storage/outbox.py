@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
-from gridworker.domain.entities import GUARD_FIELDS, KEY_FIELDS
+from gridworker.domain.entities import COMMAND_TARGETS, GUARD_FIELDS, KEY_FIELDS
 from gridworker.domain.version import SCHEMA_VERSION
 from gridworker.domain.wire import wire_value
 from gridworker.storage.models import (
@@ -171,16 +171,13 @@ def next_mutation_id(session: Session) -> int:
     return int(next_id)
 
 
-# A workflow action's record and the field naming it: a command's base is its version.
-_COMMAND_TARGET = {"case_action": ("case", "case_id"), "task_action": ("task", "task_id")}
-
-
 def _base_version(session: Session, op: str, obj: SyncRecord, payload: dict[str, Any]) -> int:
     """The version of the record the user saw when making the change. A workflow action is
     new, so its base is the version of the case (task) it acts on as this laptop held it:
     the server hands the action over by the rule of a waiting edit when that record has
     left the user's grids since (server/handover.py, docs/design.md §4.6)."""
-    target = _COMMAND_TARGET.get(obj.__entity__) if op == "command" else None
+    # The record a workflow action acts on, as declared (`COMMAND_TARGETS`).
+    target = COMMAND_TARGETS.get(obj.__entity__) if op == "command" else None
     if target is not None:
         model = SYNC_MODELS.get(target[0])
         record_id = payload.get(target[1])

@@ -13,6 +13,7 @@ from gridworker.domain.declare import Check, Group, Mask, declaration, labels_by
 from gridworker.domain.entities import (
     APPEND_ONLY,
     COMMAND_FIELDS,
+    COMMAND_TARGETS,
     DECLARED,
     PHONE_FIELDS,
     SENSITIVE_FIELDS,
@@ -165,3 +166,24 @@ def test_a_new_entity_is_declared_once_and_everything_follows() -> None:
         d._BY_NAME.pop("demo_thing", None)
         for cls in [c for c in d._BY_CLASS if c.__name__ == "DemoThing"]:
             del d._BY_CLASS[cls]
+
+
+def test_a_command_acts_on_the_record_its_one_reference_names() -> None:
+    """Proves the record each workflow command acts on is read off its declaration (the map
+    storage/outbox.py spelled out by hand, whose version is a command's base, §4.3; the
+    server's children.py moves a case's or task's actions with it), and that a command
+    entity declared with no reference or two is refused."""
+    assert COMMAND_TARGETS == {
+        "case_action": ("case", "case_id"),
+        "task_action": ("task", "task_id"),
+    }
+    for name, refs in (("no_target_probe", ()), ("two_targets_probe", ("case", "task"))):
+        with pytest.raises(ValueError, match="a command acts on one record"):
+            fields = {
+                f"{target}_id": Annotated[str, d.ref(target, "对象", "Target")] for target in refs
+            }
+            probe = dataclasses.make_dataclass(
+                name, list(fields.items()), bases=(Record,), frozen=True, kw_only=True
+            )
+            d.entity(name, "探针", "Probe", group=Group.tasks, command=True)(probe)
+        assert d.find(name) is None

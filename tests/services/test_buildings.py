@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from gridworker.domain import ids
+from gridworker.domain.declare import declarations
 from gridworker.domain.enums import HouseUse, Relationship, TagKind, VisitMode
 from gridworker.services import buildings as b
 from gridworker.services.building_import import describe, import_buildings
@@ -206,6 +207,24 @@ def test_deleting_what_others_refer_to_is_refused(ws: Workspace, tmp_path: Path)
     five = ids.building_id(DISTRICT_KEY, GRID, "凤凰小区", "5")
     b.delete_building(ws, five)  # nothing refers to it
     assert five not in {x.id for x in b.list_buildings(ws)}
+
+
+def test_the_in_use_refusals_name_every_kind_that_refers_to_a_building_or_flat() -> None:
+    """Proves the declarations give a building exactly the referrers `building_in_use`
+    counts (flats, hazard sites) and a flat exactly `flat_in_use`'s (households): both
+    refuse while `references.referring` finds any, so a kind declared later with a
+    reference to a building or flat fails here until the message names it."""
+    referrers = {
+        (decl.name, target)
+        for decl in declarations()
+        for _field, target in decl.references
+        if target in ("building", "house")
+    }
+    assert referrers == {
+        ("house", "building"),
+        ("hazard_site", "building"),
+        ("household", "house"),
+    }
 
 
 def test_a_flat_number_is_one_flat_however_it_is_written(ws: Workspace, tmp_path: Path) -> None:
