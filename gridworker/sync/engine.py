@@ -311,7 +311,10 @@ class SyncEngine:
         with self._bookkeeping() as s, without_capture(s), s.no_autoflush:
             for batch, response in answered:
                 self._settle_batch(s, batch.sent, response, report)
-                s.flush()  # the next batch's bulk statements see this one's ORM changes
+                # As if the next batch had a transaction of its own: its bulk statements
+                # see this one's ORM changes, its ORM reads the rows the bulk ones changed.
+                s.flush()
+                s.expire_all()
 
     def _settle_batch(
         self, s: Session, batch: list[Sent], response: PushResponse, report: CycleReport
@@ -339,7 +342,7 @@ class SyncEngine:
                 plain.append(o)
             else:
                 one_by_one.add(key)
-        apply.settle_applied(
+        held = apply.settle_applied(
             s,
             [
                 (
@@ -354,18 +357,7 @@ class SyncEngine:
         report.applied += len(plain)
         # The versions now held here: the pull need not send these records back.
         state = SyncState.load(s)
-        own.add(
-            state,
-            response.epoch,
-            own.held(
-                s,
-                [
-                    (sent_ids[o.mutation_id].entity, sent_ids[o.mutation_id].record_id, v)
-                    for o in plain
-                    if (v := o.version) is not None
-                ],
-            ),
-        )
+        own.add(state, response.epoch, held)
         state.save(s)
         settled = {o.mutation_id for o in plain}
         rest = [o for o in response.outcomes if o.mutation_id not in settled]
