@@ -11,6 +11,10 @@ SQLite, on a fresh copy of the server database) and a real SQLCipher profile:
            (the engine's push, without the cycle's pull: bench.profile_sync's client)
     pull   a fresh laptop B enrolled (`services.syncing.enroll`, the first pull of
            `gridworker enroll`) from a server holding A's records
+    store  the pull's store alone, without a server: the pages that enrollment pulls,
+           fetched once as the server sent them, stored into a fresh profile as the
+           engine stores a page (`apply.apply_rows` in one bookkeeping transaction with
+           its commit; the decode of each page before it is not counted)
 
 The figure is the process's CPU (all its threads: time.process_time) around the phase
 alone, over the records pushed or pulled: the process's imports and the unlock, which
@@ -105,6 +109,77 @@ def _pull_child(profile: Path, url: str) -> dict[str, Any]:
     return {"records": report.pulled, **timed, "digest": digest}
 
 
+def _store_child(pages_file: Path) -> dict[str, Any]:
+    import pickle
+    import tempfile
+
+    from bench import common
+    from gridworker.process import tune_gc
+    from gridworker.protocol import PullResponse
+    from gridworker.services.workspace import init_profile
+    from gridworker.storage.engine import write_session
+    from gridworker.storage.keyvault import KdfParams
+    from gridworker.storage.outbox import without_capture
+    from gridworker.sync import apply
+
+    tune_gc()
+    pages = pickle.loads(pages_file.read_bytes())
+    with tempfile.TemporaryDirectory(prefix="gw-store-") as tmp:
+        ws = init_profile(
+            Path(tmp) / "p",
+            common.PASSPHRASE,
+            username=common.USERNAME,
+            grids=common.GRID_CODES,
+            kdf_params=KdfParams.fast(),
+            district_key=common.DISTRICT_KEY,
+        )
+        try:
+            cpu = wall = 0.0
+            records = 0
+            for body in pages:
+                response = PullResponse.model_validate_json(body)
+                c0, t0 = time.process_time(), time.perf_counter()
+                with write_session(ws.profile.sessions, durable=False) as s, without_capture(s):
+                    apply.apply_rows(s, response.rows)
+                cpu += time.process_time() - c0
+                wall += time.perf_counter() - t0
+                records += len(response.rows)
+            digest = _digest(ws, outbox=True)
+        finally:
+            ws.close()
+    return {"records": records, "cpu_s": cpu, "wall_s": wall, "digest": digest}
+
+
+def _fetch_pages(url: str, out: Path) -> None:
+    """Every page a fresh device's first pull gets, as the server's reply bodies."""
+    import pickle
+    import uuid
+
+    from bench import common
+    from bench.bench_sync import PASSWORD
+    from gridworker.protocol import Cursor, PullRequest, PullResponse
+    from gridworker.sync.client import SyncClient, json_body, make_transport
+
+    client = SyncClient(make_transport(url), device_id=str(uuid.uuid4()))
+    client.login(common.USERNAME, PASSWORD)
+    pages: list[bytes] = []
+    cursor = None
+    while True:
+        request = PullRequest(device_id=client.device_id, cursor=cursor, limit=5000)
+        body = client.request(
+            "POST",
+            "/api/v1/sync/pull",
+            data=json_body(request),
+            headers={"Content-Type": "application/json"},
+        ).content
+        pages.append(body)
+        response = PullResponse.model_validate_json(body)
+        cursor = Cursor(epoch=response.epoch, seq=response.cursor.seq)
+        if not response.has_more:
+            break
+    out.write_bytes(pickle.dumps(pages))
+
+
 def _digest(ws: Any, *, outbox: bool) -> str:
     """What the profile holds of the synced records (every column but the local stamps),
     and with `outbox` what is left of its outbox: equal for both trees."""
@@ -132,6 +207,8 @@ def _once(tree: str, phase: str, profile: str, url: str | None) -> None:
     assert Path(gridworker.__file__).is_relative_to(Path(tree).resolve()), gridworker.__file__
     if phase == "push":
         result = _push_child(Path(profile))
+    elif phase == "store":
+        result = _store_child(Path(profile))
     else:
         result = _pull_child(Path(profile), url or "")
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -151,6 +228,18 @@ def _child(tree: Path, phase: str, profile: Path, url: str | None) -> dict[str, 
     if done.returncode != 0:
         raise RuntimeError(f"{tree} {phase}: {done.stderr[-3000:]}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _line(phase: str, r: int, name: str, result: dict[str, Any]) -> None:
+    n = result["records"]
+    print(
+        f"  {phase} round {r} {name}: {n:,} records, "
+        f"{result['cpu_s'] * 1e6 / n:.1f} µs/record CPU, "
+        f"{result['wall_s']:.2f} s wall, process {result['total_cpu_s']:.2f} s, "
+        f"digest {result['digest']}, load {result['load']:.1f}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _stats(values: list[float]) -> str:
@@ -188,13 +277,16 @@ def main(argv: list[str] | None = None) -> int:
         pulled = root / "pulled"
         pulled.mkdir()
         pull_db = copy_template(template, pulled)
-        if "pull" in phases:
+        pages = root / "pages.pickle"
+        if "pull" in phases or "store" in phases:
             server = procstat.Server(server_cmd(pull_db, template.port), pulled, env())
             try:
                 sync = [*procstat.console("gridworker", "gridworker.cli")]
                 sync += ["--profile", str(pulled / "a"), "sync", "--quiet"]
                 done = procstat.run_timed(sync, env=env(), log=pulled / "sync")
                 assert done.returncode == 0, done.stderr[-2000:]
+                if "store" in phases:
+                    _fetch_pages(server.url, pages)
             finally:
                 server.stop()
         for phase in phases:
@@ -204,6 +296,12 @@ def main(argv: list[str] | None = None) -> int:
                 for name in order:
                     tmp = root / f"{phase}-{r}-{name}"
                     tmp.mkdir()
+                    if phase == "store":
+                        result = _child(trees[name], phase, pages, None)
+                        result["load"] = os.getloadavg()[0]
+                        runs[phase][name].append(result)
+                        _line(phase, r, name, result)
+                        continue
                     if phase == "push":
                         db = copy_template(template, tmp)
                         profile = tmp / "a"
@@ -220,15 +318,7 @@ def main(argv: list[str] | None = None) -> int:
                         result["server_digest"] = _server_digest(db)
                     result["load"] = load
                     runs[phase][name].append(result)
-                    n = result["records"]
-                    print(
-                        f"  {phase} round {r} {name}: {n:,} records, "
-                        f"{result['cpu_s'] * 1e6 / n:.1f} µs/record CPU, "
-                        f"{result['wall_s']:.2f} s wall, process {result['total_cpu_s']:.2f} s, "
-                        f"digest {result['digest']}, load {load:.1f}",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+                    _line(phase, r, name, result)
                     shutil.rmtree(tmp, ignore_errors=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
