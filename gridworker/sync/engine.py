@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridworker.protocol import (
@@ -292,11 +292,11 @@ class SyncEngine:
             ]
             if not rows:
                 return None
-            s.execute(
-                update(OutboxEntry)
-                .where(OutboxEntry.mutation_id.in_([r.mutation_id for r in rows]))
-                .values(status="sending", attempts=OutboxEntry.attempts + 1)
-                .execution_options(synchronize_session=False)
+            marks = ", ".join("?" * len(rows))
+            s.connection().exec_driver_sql(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1 "
+                f"WHERE mutation_id IN ({marks})",
+                tuple(r.mutation_id for r in rows),
             )
         body = push_body(self.client.device_id, state.epoch, rows)
         return Frozen([Sent(r.mutation_id, r.entity, r.record_id) for r in rows], body)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from json.encoder import encode_basestring
 from typing import Any, NamedTuple, cast, get_args
 
 from gridworker.protocol import MAX_PUSH_MUTATIONS, Mutation, Op, PushRequest
@@ -36,7 +37,7 @@ class OutboxRow(NamedTuple):
     grid_code: str
     base_version: int
     schema_version: int
-    payload: str | None
+    payload: bytes | None  # as stored, UTF-8 (read CAST AS BLOB: no decode, no encode)
     full_state: Any
     bases: str | None
     restored_version: int | None
@@ -44,13 +45,15 @@ class OutboxRow(NamedTuple):
 
 
 # The columns, in OutboxRow's order (read with the driver: no JSON decoding).
-COLUMNS = ", ".join(OutboxRow._fields)
+COLUMNS = ", ".join(
+    "CAST(payload AS BLOB)" if name == "payload" else name for name in OutboxRow._fields
+)
 
 _TAIL = b',"full_state":false,"bases":null,"restored_version":null,"seen":null}'
 
 
-def _text(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+# What json.dumps(value, ensure_ascii=False) writes for a string, without its set-up.
+_text = encode_basestring
 
 
 def _spliced(row: OutboxRow) -> bytes | None:
@@ -63,9 +66,9 @@ def _spliced(row: OutboxRow) -> bytes | None:
         or row.restored_version is not None
         or row.full_state not in (0, False)
         or payload is None
-        or not payload.startswith("{")
-        or "NaN" in payload
-        or "Infinity" in payload
+        or not payload.startswith(b"{")
+        or b"NaN" in payload
+        or b"Infinity" in payload
         or row.op not in _OPS
         or type(row.mutation_id) is not int
         or type(row.base_version) is not int
@@ -87,8 +90,8 @@ def _spliced(row: OutboxRow) -> bytes | None:
         f'"base_version":{row.base_version},"schema_version":{row.schema_version},"payload":'
     )
     try:
-        return (head + payload).encode() + _TAIL
-    except UnicodeEncodeError:
+        return head.encode() + payload + _TAIL
+    except UnicodeEncodeError:  # a lone surrogate in an id
         return None
 
 
@@ -114,7 +117,7 @@ def mutation(row: OutboxRow) -> Mutation:
     )
 
 
-def _loads(text: str | None) -> Any:
+def _loads(text: str | bytes | None) -> Any:
     return None if text is None else json.loads(text)
 
 
