@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from gridworker.domain.enums import GridType, RegionLevel
@@ -31,6 +31,7 @@ from gridworker.storage.models import (
     SyncRecord,
 )
 from gridworker.storage.reference_terms import store_reference_doc
+from gridworker.sync import own
 from gridworker.sync.state import SyncState
 
 UNSENT = ("pending", "sending")
@@ -155,7 +156,7 @@ class _NewRows:
     def __init__(self, session: Session, now: datetime) -> None:
         self.dialect = session.connection().dialect
         self.now = now
-        self.fixed: dict[type[SyncRecord], tuple[dict[str, Any], dict[str, Any]]] = {}
+        self.fixed: dict[type[SyncRecord], tuple[dict[str, Any], dict[str, Any], Any, Any]] = {}
 
     def values(self, model: type[SyncRecord], row: Row) -> dict[str, Any]:
         known = self.fixed.get(model)
@@ -163,10 +164,10 @@ class _NewRows:
             binds = column_binds(model, self.dialect)
             fixed = {"deleted": False, "created_at": self.now, "updated_at": self.now}
             stamped = {key: binds[key](value) for key, value in fixed.items()}
-            known = self.fixed[model] = (stamped, stored_converters(model, self.dialect))
-        stamped, converters = known
-        binds = column_binds(model, self.dialect)
-        out = {"id": binds["id"](row.id), "version": binds["version"](row.version), **stamped}
+            converters = stored_converters(model, self.dialect)
+            known = self.fixed[model] = (stamped, converters, binds["id"], binds["version"])
+        stamped, converters, bind_id, bind_version = known
+        out = {"id": bind_id(row.id), "version": bind_version(row.version), **stamped}
         for key, value in chain(row.fields.items(), (("grid_code", row.grid_code),)):
             convert = converters.get(key)
             if convert is not None:
@@ -209,11 +210,23 @@ def apply_rows(session: Session, rows: Sequence[Row]) -> None:
         ids_by_entity.setdefault(entity, []).append(record_id)
     local: dict[tuple[str, str], SyncRecord] = {}
     pending: dict[tuple[str, str], frozenset[str]] = {}
+    session.flush()  # the lookups below are the driver's: they see what the ORM holds
+    conn = session.connection()
     for entity, ids in ids_by_entity.items():
         known_model = SYNC_MODELS[entity]
+        # Which of the page's records this laptop has, at the driver (an enrollment's
+        # pages are all new: ORM queries that find nothing cost a tenth of the store);
+        # the ORM loads only those.
+        table = conn.dialect.identifier_preparer.format_table(known_model.__table__)
+        present: list[str] = []
         for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT id FROM {table} WHERE id IN ({marks})"
+            present += [r[0] for r in conn.exec_driver_sql(sql, tuple(chunk))]
+        for start in range(0, len(present), CHUNK):
             for obj in session.scalars(
-                select(known_model).where(known_model.id.in_(ids[start : start + CHUNK]))
+                select(known_model).where(known_model.id.in_(present[start : start + CHUNK]))
             ):
                 local[(entity, obj.id)] = obj  # a strong reference: the identity map is weak
         known = [i for i in ids if (entity, i) in local]
@@ -509,31 +522,44 @@ def queue_refetch(session: Session, keys: Iterable[tuple[str, str]]) -> None:
     state.save(session)
 
 
-def settle_applied(session: Session, settled: Sequence[tuple[int, str, str, int | None]]) -> None:
+def settle_applied(
+    session: Session, settled: Sequence[tuple[int, str, str, int | None]]
+) -> list[int]:
     """Settle plain `applied` outcomes in bulk, as `apply_outcome` would one by one: each
     `(mutation_id, entity, record_id, version)` entry is removed and its record takes
-    the new version unless it already holds a newer one."""
+    the new version unless it already holds a newer one. Returns the versions the local
+    records now hold, as `own.held` reads them back (one per record, its last outcome's).
+
+    At the driver, one executemany per entity: `version = max(version, new)` matches every
+    record present (a newer version stays), so when the statement matched as many rows as
+    it was given, every record is present and holds its version or a newer one, and
+    nothing need be read back; otherwise (a record gone meanwhile) `own.held` reads them."""
     if not settled:
-        return
-    by_entity: dict[str, list[dict[str, Any]]] = {}
+        return []
+    conn = session.connection()
+    preparer = conn.dialect.identifier_preparer
+    by_entity: dict[str, list[tuple[int, str]]] = {}
     for _mutation_id, entity, record_id, version in settled:
         if version is not None and entity in SYNC_MODELS:
-            by_entity.setdefault(entity, []).append({"rid": record_id, "v": version})
+            by_entity.setdefault(entity, []).append((version, record_id))
+    matched = given = 0
     for entity, params in by_entity.items():
-        table = SYNC_MODELS[entity].__table__
-        session.execute(
-            update(table)  # type: ignore[arg-type]
-            .where(table.c.id == bindparam("rid"), table.c.version < bindparam("v"))
-            .values(version=bindparam("v")),
-            params,
+        table = preparer.format_table(SYNC_MODELS[entity].__table__)
+        result = conn.exec_driver_sql(
+            f"UPDATE {table} SET version = max(version, ?) WHERE id = ?", params
         )
+        matched += result.rowcount
+        given += len(params)
     ids = [mutation_id for mutation_id, *_rest in settled]
     for start in range(0, len(ids), CHUNK):
-        session.execute(
-            delete(OutboxEntry)
-            .where(OutboxEntry.mutation_id.in_(ids[start : start + CHUNK]))
-            .execution_options(synchronize_session=False)
-        )
+        chunk = ids[start : start + CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        conn.exec_driver_sql(f"DELETE FROM outbox WHERE mutation_id IN ({marks})", tuple(chunk))
+    records = [(e, rid, v) for e, params in by_entity.items() for v, rid in params]
+    if matched != given:
+        return own.held(session, records)
+    last = {(e, rid): v for e, rid, v in records}  # own.held keeps one version a record
+    return list(last.values())
 
 
 def load_entries(

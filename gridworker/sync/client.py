@@ -306,6 +306,16 @@ class SyncClient:
     def push(self, request: PushRequest) -> PushResponse:
         return self.call("POST", "/api/v1/sync/push", PushResponse, request)
 
+    def push_body(self, body: bytes) -> PushResponse:
+        """`push` with the request body already built (sync/push_body.py)."""
+        response = self.request(
+            "POST",
+            "/api/v1/sync/push",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        return parse(response, PushResponse)
+
     def pull(self, request: PullRequest) -> PullResponse:
         return self.call("POST", "/api/v1/sync/pull", PullResponse, request)
 

@@ -23,9 +23,9 @@ from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridworker.protocol import (
@@ -33,12 +33,9 @@ from gridworker.protocol import (
     MAX_PUSH_MUTATIONS,
     Cursor,
     ErrorCode,
-    Mutation,
     MutationOutcome,
-    Op,
     PullRequest,
     PullResponse,
-    PushRequest,
     PushResponse,
 )
 from gridworker.storage.engine import write_session
@@ -51,25 +48,36 @@ from gridworker.storage.profile import OpenProfile, wipe_profile
 from gridworker.sync import apply, own, refetch, resolutions, restore, transfers
 from gridworker.sync.client import SyncClient, SyncError
 from gridworker.sync.faults import killpoint
+from gridworker.sync.push_body import COLUMNS as PUSH_COLUMNS
+from gridworker.sync.push_body import OutboxRow, push_body
 from gridworker.sync.state import SyncState
 
 log = logging.getLogger(__name__)
 
-# What a push sends of each outbox entry (read as plain rows, not ORM objects).
-_OUTBOX_COLUMNS = (
-    OutboxEntry.mutation_id,
-    OutboxEntry.op,
-    OutboxEntry.entity,
-    OutboxEntry.record_id,
-    OutboxEntry.grid_code,
-    OutboxEntry.base_version,
-    OutboxEntry.schema_version,
-    OutboxEntry.payload,
-    OutboxEntry.full_state,
-    OutboxEntry.bases,
-    OutboxEntry.restored_version,
-    OutboxEntry.seen,
-)
+# Answers settled together, in one transaction, once this many are held (and whenever the
+# push stops). A settle deletes its entries, and their keys in the outbox's (entity,
+# record_id) index sit at random places: each commit writes (and encrypts) every page it
+# touched, and one batch's deletions touch most of the index's pages that the next one's
+# touch again. Four batches of 500 a commit cut that write by half (docs/performance.md,
+# "Issue 23: the laptop's push and pull").
+SETTLE_EVERY = 2000
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What settling needs of a sent entry (the rest stays in the outbox)."""
+
+    mutation_id: int
+    entity: str
+    record_id: str
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """A frozen batch: its entries in order and the request body built from them."""
+
+    sent: list[Sent]
+    body: bytes
 
 
 _In = TypeVar("_In")
@@ -128,6 +136,7 @@ class SyncEngine:
         push_batch: int = MAX_PUSH_MUTATIONS,
         pull_limit: int = MAX_PULL_LIMIT,
         clock: Callable[[], datetime] | None = None,
+        settle_every: int = SETTLE_EVERY,
     ) -> None:
         self.profile = profile
         self.clock = clock
@@ -137,6 +146,7 @@ class SyncEngine:
         self.cancel = cancel or threading.Event()
         self.push_batch = push_batch
         self.pull_limit = pull_limit
+        self.settle_every = settle_every
 
     def _bookkeeping(self) -> AbstractContextManager[Session]:
         """A write transaction of the cycle's own bookkeeping (freezing and settling a
@@ -217,6 +227,11 @@ class SyncEngine:
         helper thread; the database is used on this one only. A frozen batch that is not
         sent (an error, a cancel, the server stopping early) is simply sent again by the
         next cycle, like one cut off by a crash.
+
+        Answers are settled a few batches at a time (`SETTLE_EVERY`), in one transaction,
+        and at once when the push stops, fails or is cancelled: an answer not settled yet
+        is like one lost in a crash, its entries still `sending` (re-sent by the next
+        cycle; the server replays the logged outcomes).
         """
         with self.profile.sessions() as s:
             total = (
@@ -231,24 +246,34 @@ class SyncEngine:
         self.check_cancel()
         batch = self._freeze_batch(after=0)
         in_flight = self._send_batch(batch) if batch is not None else None
-        while batch is not None and in_flight is not None:
-            self.check_cancel()
-            following = self._freeze_batch(after=batch.mutations[-1].mutation_id)
-            response = in_flight.result()
-            killpoint("push.after_send")
-            mutations = batch.mutations
-            stopped = len(response.outcomes) < len(mutations)  # the rest: next cycle
-            in_flight = None
-            if following is not None and not stopped and not self.cancel.is_set():
-                in_flight = self._send_batch(following)
-            self._settle_batch(mutations, response, report)
-            killpoint("push.after_apply")
-            report.pushed += len(mutations)
-            done += len(mutations)
-            self.progress(Progress("push", done, max(total, done)))
-            batch = following
+        answered: list[tuple[Frozen, PushResponse]] = []
+        try:
+            while batch is not None and in_flight is not None:
+                self.check_cancel()
+                following = self._freeze_batch(after=batch.sent[-1].mutation_id)
+                response = in_flight.result()
+                killpoint("push.after_send")
+                stopped = len(response.outcomes) < len(batch.sent)  # the rest: next cycle
+                in_flight = None
+                if following is not None and not stopped and not self.cancel.is_set():
+                    in_flight = self._send_batch(following)
+                answered.append((batch, response))
+                report.pushed += len(batch.sent)
+                done += len(batch.sent)
+                self.progress(Progress("push", done, max(total, done)))
+                if in_flight is None or sum(len(b.sent) for b, _ in answered) >= self.settle_every:
+                    group, answered = answered, []
+                    self._settle(group, report)
+                    killpoint("push.after_apply")
+                batch = following
+        except (SyncError, Cancelled):
+            # Answers already in hand are settled before the cycle gives up (a crash
+            # instead leaves them `sending`: re-sent, the server replays its outcomes).
+            if answered:
+                self._settle(answered, report)
+            raise
 
-    def _freeze_batch(self, *, after: int) -> PushRequest | None:
+    def _freeze_batch(self, *, after: int) -> Frozen | None:
         """The next batch of unsent entries past mutation id `after`, frozen (`sending`):
         later edits get entries of their own. Entries left `sending` by an earlier cycle
         are unsent too, and go again. Mutation ids only grow (storage.outbox), so the
@@ -256,117 +281,103 @@ class SyncEngine:
         counts freezes: a batch frozen ahead and then not sent counts one too.)"""
         with self._bookkeeping() as s:
             state = SyncState.load(s)
-            entries = s.execute(
-                select(*_OUTBOX_COLUMNS)
-                .where(OutboxEntry.status.in_(apply.UNSENT), OutboxEntry.mutation_id > after)
-                .order_by(OutboxEntry.mutation_id)
-                .limit(self.push_batch)
-            ).all()
-            if not entries:
+            # The driver's rows, the JSON columns as stored text (sync/push_body.py).
+            rows = [
+                OutboxRow(*r)
+                for r in s.connection().exec_driver_sql(
+                    f"SELECT {PUSH_COLUMNS} FROM outbox WHERE status IN (?, ?) "
+                    "AND mutation_id > ? ORDER BY mutation_id LIMIT ?",
+                    (*apply.UNSENT, after, self.push_batch),
+                )
+            ]
+            if not rows:
                 return None
-            s.execute(
-                update(OutboxEntry)
-                .where(OutboxEntry.mutation_id.in_([e.mutation_id for e in entries]))
-                .values(status="sending", attempts=OutboxEntry.attempts + 1)
-                .execution_options(synchronize_session=False)
+            marks = ", ".join("?" * len(rows))
+            s.connection().exec_driver_sql(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1 "
+                f"WHERE mutation_id IN ({marks})",
+                tuple(r.mutation_id for r in rows),
             )
-        mutations = [
-            Mutation(
-                mutation_id=e.mutation_id,
-                op=cast(Op, e.op),
-                entity=e.entity,
-                record_id=e.record_id,
-                grid_code=e.grid_code,
-                base_version=e.base_version,
-                schema_version=e.schema_version,
-                payload=e.payload,
-                full_state=e.full_state,
-                bases=e.bases or None,
-                restored_version=e.restored_version,
-                seen=_seen(e.payload, e.seen),
-            )
-            for e in entries
-        ]
-        return PushRequest(device_id=self.client.device_id, epoch=state.epoch, mutations=mutations)
+        body = push_body(self.client.device_id, state.epoch, rows)
+        return Frozen([Sent(r.mutation_id, r.entity, r.record_id) for r in rows], body)
 
-    def _send_batch(self, batch: PushRequest) -> Future[PushResponse]:
+    def _send_batch(self, batch: Frozen) -> Future[PushResponse]:
         killpoint("push.before_send")
-        return _in_background(self.client.push, batch, "gridworker-push")
+        return _in_background(self.client.push_body, batch.body, "gridworker-push")
+
+    def _settle(self, answered: list[tuple[Frozen, PushResponse]], report: CycleReport) -> None:
+        """Settle answered batches, in order, in one transaction (`SETTLE_EVERY`): the
+        same as settling each in a transaction of its own, one after the other."""
+        with self._bookkeeping() as s, without_capture(s), s.no_autoflush:
+            for batch, response in answered:
+                self._settle_batch(s, batch.sent, response, report)
+                # As if the next batch had a transaction of its own: its bulk statements
+                # see this one's ORM changes, its ORM reads the rows the bulk ones changed.
+                s.flush()
+                s.expire_all()
 
     def _settle_batch(
-        self, mutations: list[Mutation], response: PushResponse, report: CycleReport
+        self, s: Session, batch: list[Sent], response: PushResponse, report: CycleReport
     ) -> None:
-        sent_ids = {m.mutation_id: m for m in mutations}
-        with self._bookkeeping() as s, without_capture(s), s.no_autoflush:
-            # The common case, a plain `applied`, is settled in bulk: the entry goes,
-            # the record takes the new version. Everything else goes one by one, in the
-            # batch's order, and so does a plain `applied` whose record an earlier outcome
-            # of the batch settles one by one: settled first, its version would let that
-            # earlier answer overwrite its effect (a restore re-send answered `merged`,
-            # the record live, then the delete behind it: the row came back to life).
-            plain: list[MutationOutcome] = []
-            one_by_one: set[tuple[str, str]] = set()
-            for o in response.outcomes:
-                m = sent_ids.get(o.mutation_id)
-                if m is None:
-                    continue
-                key = (m.entity, m.record_id)
-                if (
-                    o.status == "applied"
-                    and o.code is None
-                    and m.entity != "attachment"
-                    and key not in one_by_one
-                ):
-                    plain.append(o)
-                else:
-                    one_by_one.add(key)
-            apply.settle_applied(
-                s,
-                [
-                    (
-                        o.mutation_id,
-                        sent_ids[o.mutation_id].entity,
-                        sent_ids[o.mutation_id].record_id,
-                        o.version,
-                    )
-                    for o in plain
-                ],
-            )
-            report.applied += len(plain)
-            # The versions now held here: the pull need not send these records back.
-            state = SyncState.load(s)
-            own.add(
-                state,
-                response.epoch,
-                own.held(
-                    s,
-                    [
-                        (sent_ids[o.mutation_id].entity, sent_ids[o.mutation_id].record_id, v)
-                        for o in plain
-                        if (v := o.version) is not None
-                    ],
-                ),
-            )
-            state.save(s)
-            settled = {o.mutation_id for o in plain}
-            rest = [o for o in response.outcomes if o.mutation_id not in settled]
-            sent_entries, _records = apply.load_entries(s, [o.mutation_id for o in rest])
-            for outcome in rest:
-                sent = sent_entries.get(outcome.mutation_id)
-                if sent is None:
-                    continue
-                status = apply.apply_outcome(s, sent, outcome, self.username, self.client.device_id)
-                if status == "applied":
-                    report.applied += 1
-                elif status == "merged":
-                    report.merged += 1
-                elif status == "conflict":
-                    report.conflicts += 1
-                else:
-                    report.rejected += 1
-                if sent.entity == "attachment" and status != "rejected":
-                    s.flush()  # an upload queued earlier in this batch must be found
-                    transfers.queue_upload(s, sent.payload)
+        sent_ids = {m.mutation_id: m for m in batch}
+        # The common case, a plain `applied`, is settled in bulk: the entry goes,
+        # the record takes the new version. Everything else goes one by one, in the
+        # batch's order, and so does a plain `applied` whose record an earlier outcome
+        # of the batch settles one by one: settled first, its version would let that
+        # earlier answer overwrite its effect (a restore re-send answered `merged`,
+        # the record live, then the delete behind it: the row came back to life).
+        plain: list[MutationOutcome] = []
+        one_by_one: set[tuple[str, str]] = set()
+        for o in response.outcomes:
+            m = sent_ids.get(o.mutation_id)
+            if m is None:
+                continue
+            key = (m.entity, m.record_id)
+            if (
+                o.status == "applied"
+                and o.code is None
+                and m.entity != "attachment"
+                and key not in one_by_one
+            ):
+                plain.append(o)
+            else:
+                one_by_one.add(key)
+        held = apply.settle_applied(
+            s,
+            [
+                (
+                    o.mutation_id,
+                    sent_ids[o.mutation_id].entity,
+                    sent_ids[o.mutation_id].record_id,
+                    o.version,
+                )
+                for o in plain
+            ],
+        )
+        report.applied += len(plain)
+        # The versions now held here: the pull need not send these records back.
+        state = SyncState.load(s)
+        own.add(state, response.epoch, held)
+        state.save(s)
+        settled = {o.mutation_id for o in plain}
+        rest = [o for o in response.outcomes if o.mutation_id not in settled]
+        sent_entries, _records = apply.load_entries(s, [o.mutation_id for o in rest])
+        for outcome in rest:
+            sent = sent_entries.get(outcome.mutation_id)
+            if sent is None:
+                continue
+            status = apply.apply_outcome(s, sent, outcome, self.username, self.client.device_id)
+            if status == "applied":
+                report.applied += 1
+            elif status == "merged":
+                report.merged += 1
+            elif status == "conflict":
+                report.conflicts += 1
+            else:
+                report.rejected += 1
+            if sent.entity == "attachment" and status != "rejected":
+                s.flush()  # an upload queued earlier in this batch must be found
+                transfers.queue_upload(s, sent.payload)
 
     # --- pull ------------------------------------------------------------------------
 
@@ -484,14 +495,6 @@ class SyncEngine:
                 or 0
             )
             state.save(s)
-
-
-def _seen(payload: dict[str, Any], seen: dict[str, Any] | None) -> dict[str, Any] | None:
-    """What the user saw in each sent field before changing it, where the laptop held that
-    value from the server (the entry's `seen`; docs/design.md §4.3): the server applies a
-    change over an unseen one that left the field as the user saw it (§4.7)."""
-    sent = {k: v for k, v in (seen or {}).items() if k in payload}
-    return sent or None
 
 
 def _in_background(call: Callable[[_In], _Out], arg: _In, name: str) -> Future[_Out]:

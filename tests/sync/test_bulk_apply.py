@@ -18,7 +18,7 @@ from gridworker.protocol import MutationOutcome, Row
 from gridworker.services.workspace import Workspace, open_workspace
 from gridworker.storage.models import SYNC_MODELS, HouseholdRow, OutboxEntry, ResidentRow
 from gridworker.storage.outbox import without_capture
-from gridworker.sync import apply
+from gridworker.sync import apply, own
 from tests.conftest import GRID, GRID2, PASSPHRASE
 
 HID = "00000000-0000-4000-8000-0000000000{:02d}"
@@ -202,6 +202,36 @@ def test_settle_applied_matches_apply_outcome(ws: Workspace, profile_dir: Path) 
     assert bulk == one_by_one
     versions = sorted(h["version"] for h in bulk["household"])
     assert 99 in versions and 0 not in versions
+
+
+def test_settle_applied_reports_what_own_held_reads_back(ws: Workspace) -> None:
+    """Proves the versions `settle_applied` says the records now hold are the ones
+    `own.held` reads back after it (what the old settle sent to the own ranges): every
+    record present, one already newer, one settled twice (its last version), and, with a
+    record gone from the profile, the present ones only."""
+    with ws.write() as s:
+        for n in range(1, 5):
+            s.add(HouseholdRow(id=HID.format(n), grid_code=GRID, household_no=f"{n:04d}",
+                               address=f"地址{n}", version=0, deleted=False))  # fmt: skip
+    with ws.write() as s, without_capture(s):
+        s.get_one(HouseholdRow, HID.format(4)).version = 99
+    with ws.read() as s:
+        ids = [e.mutation_id for e in s.scalars(select(OutboxEntry))]
+    present = [(m, "household", HID.format(n), 10 + n) for n, m in enumerate(ids, start=1)]
+    twice = [(ids[0], "household", HID.format(1), 30)]
+    gone = [(ids[1], "household", HID.format(77), 40)]
+    for settled in (present + twice, present + gone):
+        with ws.write() as s, without_capture(s):
+            s.execute(
+                OutboxEntry.__table__.update().values(status="sending")  # type: ignore[attr-defined]
+            )
+            s.execute(HouseholdRow.__table__.update().values(version=0).where(  # type: ignore[attr-defined]
+                HouseholdRow.id != HID.format(4)))  # fmt: skip
+            held = apply.settle_applied(s, settled)
+            read = own.held(s, [(e, rid, v) for _m, e, rid, v in settled])
+            assert sorted(held) == sorted(read)
+            s.rollback()
+    assert sorted(read) == [11, 12, 13, 14]  # the gone record's version is not held
 
 
 def test_resident_values_survive_the_driver_level_insert(ws: Workspace) -> None:
