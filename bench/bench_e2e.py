@@ -160,6 +160,7 @@ _WARM_IMPORTS = (
     "gridworker.server.cli",
     "gridworker.server.asgi",
     "platformdirs",
+    "psycopg",  # the server's driver with --pg
     # What `uvicorn[standard]` loads once serving (when installed).
     "uvicorn",
     "httptools",
