@@ -33,8 +33,14 @@ pauses between them, instead of one long run on a shared machine). `--profile` a
 one run per server database with every process under py-spy and the stage breakdown
 (bench/profile_sync.py, bench/stages.py).
 
+Every Python process reads bytecode compiled once before anything is timed (a
+PYTHONPYCACHEPREFIX in the run's temporary folder, `warm_bytecode`), as an installed
+GridWorker does; `--bytecode env` runs them as before this option (here: each process
+compiles gridworker from source). The report says which.
+
     .venv/bin/python -m bench.bench_e2e [--quick] [--repeat N] [--append] [--pg URL]
         [--no-sqlite] [--no-pouchdb] [--pouchdb-batch 100,500] [--profile] [--residents N]
+        [--bytecode cached|env]
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,10 +127,16 @@ def export_documents(roster: Path, tmp: Path, out: Path) -> dict[str, int]:
     return counts
 
 
+# The bytecode cache every process of this run reads (`warm_bytecode`); empty: the
+# environment as it is (`--bytecode env`).
+_PYCACHE: list[Path] = []
+
+
 def env() -> dict[str, str]:
     """The CLI's environment: the server password and the profile passphrase (what a
-    person types), loopback never through a proxy, English output."""
-    return {
+    person types), loopback never through a proxy, English output; with `warm_bytecode`,
+    the run's bytecode cache."""
+    out = {
         **os.environ,
         "GRIDWORKER_PASSWORD": PASSWORD,
         "GRIDWORKER_PASSPHRASE": common.PASSPHRASE,
@@ -131,6 +144,80 @@ def env() -> dict[str, str]:
         "no_proxy": "127.0.0.1,localhost",
         "GRIDWORKER_LANG": "en",  # the summaries below are parsed in English
     }
+    if _PYCACHE:
+        out.pop("PYTHONDONTWRITEBYTECODE", None)
+        out["PYTHONPYCACHEPREFIX"] = str(_PYCACHE[0])
+    return out
+
+
+# What the bench's processes import (the CLI's commands, the server); every package they
+# load is compiled whole, so that modules imported later on (inside functions) are too.
+_WARM_IMPORTS = (
+    "gridworker.cli",
+    "gridworker.services.syncing",
+    "gridworker.services.status",
+    "gridworker.services.importing",
+    "gridworker.server.cli",
+    "gridworker.server.asgi",
+    "platformdirs",
+    "psycopg",  # the server's driver with --pg
+    # What `uvicorn[standard]` loads once serving (when installed).
+    "uvicorn",
+    "httptools",
+    "uvloop",
+    "websockets",
+)
+_WARM = """
+import compileall, importlib, sys
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        pass
+dirs, files = set(), set()
+for name, module in list(sys.modules.items()):
+    path = getattr(module, "__file__", None) or ""
+    if not path.endswith(".py"):
+        continue
+    top = sys.modules.get(name.partition(".")[0])
+    if top is not module and getattr(top, "__path__", None):
+        dirs.update(top.__path__)
+    elif getattr(module, "__path__", None):
+        dirs.update(module.__path__)
+    else:
+        files.add(path.rpartition("/")[0])
+for folder in sorted(dirs):
+    compileall.compile_dir(folder, quiet=2)
+for folder in sorted(files):  # the folders of single-file modules, not their subfolders
+    compileall.compile_dir(folder, maxlevels=0, quiet=2)
+"""
+
+
+def pyc_files(cache: Path) -> set[str]:
+    return {str(p.relative_to(cache)) for p in cache.rglob("*.pyc")}
+
+
+def warm_bytecode(cache: Path) -> set[str]:
+    """Make every later process of this run read compiled bytecode, as an installed
+    GridWorker does (the wheel and the PyInstaller bundle ship .pyc files): this container
+    sets PYTHONDONTWRITEBYTECODE=1 and the checkout has no __pycache__, so each CLI process
+    would otherwise compile about 84 gridworker modules from source (≈ 0.2 s a process,
+    docs/performance.md "CLI start-up"). A fresh PYTHONPYCACHEPREFIX (outside the
+    checkout: nothing to commit), filled once, untimed, with every package the CLI and the
+    server import and the folders of their single-file modules (the standard library's
+    own). Returns the .pyc files in it."""
+    _PYCACHE[:] = [cache]
+    cache.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _WARM, *_WARM_IMPORTS],
+        env=env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"warming the bytecode cache failed:\n{done.stderr[-2000:]}")
+    return pyc_files(cache)
 
 
 def gridworker_cli() -> list[str]:
@@ -393,6 +480,14 @@ def main(argv: list[str] | None = None) -> int:
         "--pouchdb-batch", default="100", help="PouchDB batch_size(s), comma-separated"
     )
     parser.add_argument(
+        "--bytecode",
+        choices=("cached", "env"),
+        default="cached",
+        help="cached: every process reads bytecode compiled once before timing, as an "
+        "installed copy does; env: the environment as it is (PYTHONDONTWRITEBYTECODE "
+        "here: each process compiles gridworker from source)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="then one run per server database under py-spy: the stage breakdown",
@@ -412,7 +507,14 @@ def main(argv: list[str] | None = None) -> int:
     batches = [int(x) for x in args.pouchdb_batch.split(",") if x.strip()]
     root = Path(tempfile.mkdtemp(prefix="gw-bench-e2e-"))
     templates: dict[str, Template] = {}
+    bytecode: dict[str, Any] = {"mode": args.bytecode}
+    data.setdefault("bytecode", [])
     try:
+        warmed: set[str] = set()
+        if args.bytecode == "cached":
+            warmed = warm_bytecode(root / "pycache")
+            bytecode["warmed_pyc"] = len(warmed)
+            print(f"bytecode cache: {len(warmed):,} .pyc in {root / 'pycache'}", flush=True)
         roster, docs = root / "roster.csv", root / "docs.jsonl"
         params: dict[str, Any] = write_roster(roster, residents)
         params["entities"] = export_documents(roster, root, docs)
@@ -456,6 +558,13 @@ def main(argv: list[str] | None = None) -> int:
                     f"{push['server_cpu_s']:.2f} / {pull['server_cpu_s']:.2f} s)",
                     flush=True,
                 )
+        if _PYCACHE:
+            # Modules the warm-up missed, compiled by a process of the run (then cached).
+            later = sorted(pyc_files(_PYCACHE[0]) - warmed)
+            bytecode["compiled_later_pyc"] = len(later)
+            bytecode["compiled_later"] = later[:20]
+        bytecode["reps"] = list(range(first_rep, first_rep + repeat))
+        data["bytecode"].append(bytecode)
         data["summary"] = e2e_report.summarise(data["runs"])
         data["ratios"] = e2e_report.ratios(data["runs"])
         if args.profile:

@@ -2,8 +2,10 @@
 
 Runs, for each source tree, `gridworker --help` (the bare dispatch: imports and the
 parser), `gridworker status` and a `gridworker sync` with nothing to do against a real
-local server (SQLite), on one enrolled profile; `--repeat` rounds, the trees' order
-alternated each round; prints the median (min–max) wall and CPU seconds, and the load.
+local server (SQLite), on one enrolled profile, and `gridworker enroll` of a fresh profile
+each time (sign-in, a new profile with the default Argon2id, a first pull of the handful
+of records a new district has); `--repeat` rounds, the trees' order alternated each
+round; prints the median (min–max) wall and CPU seconds, and the load.
 
     git archive main | tar -x -C /tmp/old   # the tree to compare against
     python -m bench.bench_startup --old /tmp/old --repeat 7
@@ -22,6 +24,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,7 @@ from bench.bench_e2e import server_cmd
 from bench.bench_sync import _prepare
 
 NEW = Path(__file__).resolve().parent.parent
-COMMANDS = ("--help", "status", "sync")
+COMMANDS = ("--help", "status", "sync", "enroll")
 # `python -m gridworker.cli` from the tree on PYTHONPATH: the virtualenv's editable-install
 # finder (which maps `gridworker` to the checkout it was installed from) is dropped first,
 # for both trees alike.
@@ -51,19 +54,25 @@ def _tree_env(tree: Path, bytecode: str, cache: Path) -> dict[str, str]:
     return env
 
 
-def _argv(command: str, profile: Path) -> list[str]:
+def _argv(command: str, profile: Path, url: str) -> list[str]:
     cli = [sys.executable, "-c", LAUNCH]
     if command == "--help":
         return [*cli, "--help"]
+    if command == "enroll":
+        fresh = profile.parent / f"enrolled-{uuid.uuid4().hex}"
+        more = ["--server", url, "--username", common.USERNAME, "--quiet"]
+        return [*cli, "--profile", str(fresh), "enroll", *more]
     return [*cli, "--profile", str(profile), command, *(["--quiet"] if command == "sync" else [])]
 
 
-def _run(tree: Path, command: str, profile: Path, env: dict[str, str], log: Path) -> Any:
-    timed = procstat.run_timed(_argv(command, profile), env=env, cwd=log.parent, log=log)
+def _run(tree: Path, command: str, profile: Path, url: str, env: dict[str, str], log: Path) -> Any:
+    timed = procstat.run_timed(_argv(command, profile, url), env=env, cwd=log.parent, log=log)
     if timed.returncode != 0:
         raise RuntimeError(f"{tree} {command}: exit {timed.returncode}\n{timed.stderr[-2000:]}")
     if command == "sync":
         assert "pushed 0 " in timed.stdout and "pulled 0," in timed.stdout, timed.stdout
+    if command == "enroll":
+        assert "records pulled" in timed.stdout, timed.stdout
     return timed
 
 
@@ -118,13 +127,14 @@ def main(argv: list[str] | None = None) -> int:
             assert done.returncode == 0, done.stderr
             for k, t in trees.items():  # warm-up (and, cached, the .pyc files)
                 for c in COMMANDS:
-                    _run(t, c, profile, envs[k], root / f"warm-{k}")
+                    _run(t, c, profile, server.url, envs[k], root / f"warm-{k}")
             figures: dict[tuple[str, str], list[tuple[float, float]]] = {}
             for i in range(args.repeat):
                 order = ["old", "new"] if i % 2 == 0 else ["new", "old"]
                 for c in COMMANDS:
                     for k in order:
-                        timed = _run(trees[k], c, profile, envs[k], root / f"{k}-{i}")
+                        log = root / f"{k}-{i}"
+                        timed = _run(trees[k], c, profile, server.url, envs[k], log)
                         figures.setdefault((k, c), []).append((timed.wall_s, timed.cpu_s))
                 loads.append(common.loadavg())
         finally:

@@ -79,6 +79,33 @@ def _fmt(s: dict[str, float], fmt: str = "{:,.0f}") -> str:
     return f"{fmt.format(s['median'])} ({low}–{high})"
 
 
+def _bytecode_line(runs: list[dict[str, Any]] | None, reps: set[int]) -> str:
+    """How the GridWorker processes got their bytecode, per `bench_e2e` invocation."""
+    if not runs:
+        return "Bytecode: not recorded (before `--bytecode`: compiled from source in each process)."
+    said = []
+    unsaid = sorted(reps - {r for b in runs for r in b.get("reps", [])})
+    if unsaid:  # repetitions appended to a file from before `--bytecode`
+        said.append(
+            f"repetitions {', '.join(str(r) for r in unsaid)}: not recorded (compiled from "
+            "source in each process)"
+        )
+    for b in runs:
+        reps = ", ".join(str(r) for r in b.get("reps", []))
+        if b["mode"] == "cached":
+            said.append(
+                f"repetitions {reps}: read from a cache compiled once before timing "
+                f"({b['warmed_pyc']:,} .pyc; {b.get('compiled_later_pyc', 0)} more compiled by "
+                "a process of the run), as an installed copy"
+            )
+        else:
+            said.append(
+                f"repetitions {reps}: the environment's (PYTHONDONTWRITEBYTECODE and no "
+                "__pycache__: each process compiles gridworker from source)"
+            )
+    return "Bytecode: " + "; ".join(said) + "."
+
+
 def markdown(data: dict[str, Any]) -> str:
     rows = []
     for variant, s in data["summary"].items():
@@ -165,6 +192,7 @@ def markdown(data: dict[str, Any]) -> str:
         "Server CPU: the server process, from /proc before and after the client process; "
         "PostgreSQL's backends apart.",
         "",
+        _bytecode_line(data.get("bytecode"), {r["rep"] for r in data["runs"]}),
         common.machine_line(data["machine"]),
         f"Load average (1 min) at the start of each repetition: {loads}; "
         f"at the end: {data['machine'].get('loadavg_at_end')}."

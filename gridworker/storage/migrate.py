@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-
 def _newest_revision() -> str:
     """The newest migration's id, from the file names (`NNNN_<slug>.py`, numbered in
     order): reading a folder is all opening a profile costs."""
@@ -51,6 +50,26 @@ def ensure_head(engine: Engine) -> None:
     machinery (tens of milliseconds on every unlock otherwise)."""
     if current_revision(engine) != HEAD_REVISION:
         upgrade(engine)
+
+
+def create_at_head(engine: Engine) -> None:
+    """A new (empty) profile's schema, at the head: the statements a profile migrated to the
+    head consists of (storage/schema_head.py, generated from the migrations) and the head
+    in `alembic_version`, in one transaction. An enrollment no longer imports Alembic nor
+    runs every migration one by one (≈ 0.2–0.3 s of its start). A migration newer than
+    that file: migrated as before."""
+    from gridworker.storage import schema_head
+
+    if schema_head.REVISION != HEAD_REVISION:
+        upgrade(engine)
+        return
+    with engine.begin() as conn:
+        for statement in schema_head.STATEMENTS:
+            conn.exec_driver_sql(statement)
+        conn.execute(
+            text("INSERT INTO alembic_version (version_num) VALUES (:head)"),
+            {"head": schema_head.REVISION},
+        )
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -49,9 +49,7 @@ def write_migration(message: str) -> Path | None:
             with engine.begin() as conn:
                 cfg.attributes["connection"] = conn
                 cfg.attributes["render_as_batch"] = False
-                script = command.revision(
-                    cfg, message=message, autogenerate=True, rev_id=revision
-                )
+                script = command.revision(cfg, message=message, autogenerate=True, rev_id=revision)
         finally:
             engine.dispose()
     assert script is not None and not isinstance(script, list)
@@ -69,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     if path is None:
         print("the profile's tables already match the declarations: no migration written")
         return 0
-    print(f"wrote {path}: read it, then run tests/storage/test_migrations.py")
+    print(
+        f"wrote {path}: read it, run python -m gridworker.storage.gen_schema once it is final,"
+        " then tests/storage/test_migrations.py and test_schema_head.py"
+    )
     return 0
 
 

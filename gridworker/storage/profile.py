@@ -120,10 +120,15 @@ def _acquire(path: Path, timeout: float) -> FileLock:
     return lock
 
 
-def _open_with_key(path: Path, data_key: bytes, lock: FileLock) -> OpenProfile:
+def _open_with_key(
+    path: Path, data_key: bytes, lock: FileLock, *, new: bool = False
+) -> OpenProfile:
     engine = make_engine(path / DB_NAME, data_key)
     try:
-        migrate.ensure_head(engine)
+        if new:  # the empty database create_profile just made
+            migrate.create_at_head(engine)
+        else:
+            migrate.ensure_head(engine)
     except (DBAPIError, DatabaseKeyError) as exc:
         engine.dispose()
         # With the right key, a page that fails SQLCipher's HMAC means damage or tampering.
@@ -156,7 +161,7 @@ def create_profile(
         data_key = keyvault.create_key_file(
             path / KEY_NAME, passphrase, params=kdf_params or keyvault.KdfParams.default()
         )
-        return _open_with_key(path, data_key, lock)
+        return _open_with_key(path, data_key, lock, new=True)
     except BaseException:
         db = path / DB_NAME
         if db.exists() and db.stat().st_size == 0:
