@@ -1,0 +1,230 @@
+"""Proves issue 23's round 6 changes nothing a push gives or stores: check_fields deciding
+by the value's exact type, check_sent and the batch's prefetch reading the payload without
+copying it, and SQLite's parameters made column by column (a column's one immutable object
+processed once) answer and store exactly what they did with each replaced by the old code
+(docs/performance.md "Issue 23: optimisation round 6"); and each of them equals the old
+code over generated input."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Table, create_engine
+
+from gridworker.server import authz, bulk, merge, push
+from gridworker.server.core.db import make_engine
+from gridworker.server.models import MutationLog, Record
+from tests.server.conftest import GRID_B
+from tests.server.test_bulk_insert import _Frozen, numbered_mutations, push_everything
+from tests.server.test_push import household, resident, tag_payload
+from tests.server.test_push_round4 import USER, _batches, _rows, db_pair  # noqa: F401
+from tests.server.test_push_round5 import _edges, _old_check_fields
+
+
+def _round5_check_fields(entity: str, fields: Any) -> None:
+    """authz.check_fields as round 5 left it."""
+    known = authz.field_types(entity)
+    for name, value in fields.items():
+        spec = known.get(name)
+        if spec is None or not authz._type_ok(spec, value):
+            break
+    else:
+        return
+    _old_check_fields(entity, fields)
+
+
+def _row_by_row(plan: Any, rows: Any) -> list[Any]:
+    """bulk's SQLite parameters as round 5 made them: a call per value, row by row."""
+    return [tuple(row[n] if p is None else p(row[n]) for n, p in plan) for row in rows]
+
+
+def _as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each of round 6's changes replaced by what it stands for."""
+    monkeypatch.setattr(authz, "check_fields", _round5_check_fields)
+    monkeypatch.setattr(authz, "_READ_AS_SENT", frozenset())  # check_sent copies, as before
+    references = authz.references
+
+    def references_of_a_copy(entity: str, fields: Any) -> Any:
+        return references(entity, {k: v for k, v in fields.items() if k not in merge.ENVELOPE})
+
+    monkeypatch.setattr(authz, "references", references_of_a_copy)  # the prefetch's copy
+    monkeypatch.setattr(bulk, "_params", _row_by_row)
+
+
+def _round6_body() -> list[list[dict[str, Any]]]:
+    """Creates whose fields fail check_fields (an unknown field, a wrong type, a float
+    for text, an int where a flag goes), tags (read from a copy), a resident naming a
+    household out of scope, updates that send the envelope's keys, and plain creates."""
+    mutation = numbered_mutations(2000)
+    homes = [household(household_no=f"六-{n:02d}") for n in range(4)]
+    people = [resident(h["id"]) for h in homes]
+    body = [mutation("create", "household", h) for h in homes]
+    body += [mutation("create", "resident", p) for p in people]
+    body.append(mutation("create", "household", household(household_no="六-x", colour="红")))
+    body.append(mutation("create", "household", household(household_no="六-y", phone=5)))
+    body.append(mutation("create", "resident", resident(homes[0]["id"], name=1.5)))
+    body.append(mutation("create", "resident", resident(homes[0]["id"], deleted=1)))
+    body.append(mutation("create", "resident_tag", tag_payload(people[0]["id"], "disabled")))
+    body.append(mutation("create", "resident_tag", tag_payload(people[1]["id"], "x", note=3)))
+    body.append(mutation("create", "resident", resident(str(uuid.uuid4()), grid=GRID_B)))
+    body.append(
+        mutation(
+            "update",
+            "household",
+            {"id": homes[1]["id"], "version": 7, "deleted": False, "note": "六"},
+            homes[1],
+        )
+    )
+    body.append(mutation("update", "resident", {"name": 3, "id": people[2]["id"]}, people[2]))
+    later = [mutation("create", "resident", {**resident(homes[3]["id"]), "household_id": None})]
+    return [body, later]
+
+
+@pytest.mark.parametrize("bodies", ["round4-1", "edges", "round6"])
+def test_the_same_pushes_answer_and_store_the_same_with_and_without_round_6(
+    db_pair: tuple[str, str],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    bodies: str,
+) -> None:
+    """Proves pushes of refused, placed, moved, deleted, replayed and colliding mutations
+    and fields of unknown names and wrong types get the same outcomes and leave the same
+    rows (records, log, moves, keys, conflicts, counter) with round 6's changes as with
+    each of them replaced by the old code."""
+    monkeypatch.setattr(push, "datetime", _Frozen)
+    device = f"dev-{USER}-{uuid.uuid4().hex[:8]}"
+    batches = {"edges": _edges, "round6": _round6_body}.get(bodies, lambda: _batches(1))()
+    url_new, url_old = db_pair
+    replies_new = push_everything(url_new, tmp_path / "new", device, batches, USER)
+    with monkeypatch.context() as old:
+        _as_before(old)
+        replies_old = push_everything(url_old, tmp_path / "old", device, batches, USER)
+    assert replies_new == replies_old
+    statuses = [o.get("status") for reply in replies_new for o in reply]
+    assert {"applied", "rejected"} <= set(statuses)
+    if bodies == "round6":
+        reasons = {o.get("reason") or "" for reply in replies_new for o in reply}
+        assert any("未知字段" in r for r in reasons), reasons
+        assert any("字段类型不正确" in r for r in reasons), reasons
+    engine_new, engine_old = make_engine(url_new), make_engine(url_old)
+    try:
+        rows_new, rows_old = _rows(engine_new), _rows(engine_old)
+    finally:
+        engine_new.dispose()
+        engine_old.dispose()
+    assert len(rows_new["record"]) > 4
+    assert rows_new == rows_old
+
+
+class _Code(enum.IntEnum):
+    one = 1
+
+
+class _Text(str):
+    pass
+
+
+_VALUE = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=5)
+    | st.just(_Code.one)
+    | st.just(_Text("子类"))
+)
+_VALUES = _VALUE | st.lists(_VALUE, max_size=2) | st.dictionaries(st.text(max_size=3), _VALUE)
+_NAMES = ["name", "household_no", "note", "age", "phone", "x", "tag", "birth_date"]
+_ENTITIES = ["household", "resident", "resident_tag", "case", "visit", "task", "nope"]
+
+
+def _outcome(check: Any, entity: str, fields: Any) -> Any:
+    try:
+        check(entity, fields)
+    except merge.Rejected as exc:
+        return (exc.code, exc.zh, exc.en)
+    except Exception as exc:
+        return (type(exc).__name__, str(exc))
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from(_ENTITIES),
+    st.dictionaries(st.sampled_from(_NAMES), _VALUES, max_size=6),
+)
+def test_check_fields_refuses_what_it_refused(entity: str, fields: dict[str, Any]) -> None:
+    """check_fields by the value's exact type: the same refusal (code and both texts) or
+    none as round 5's and the first one's, for generated fields of known and unknown names
+    and values of any JSON type and of subclasses of them (an IntEnum, a str)."""
+    found = _outcome(authz.check_fields, entity, fields)
+    assert found == _outcome(_round5_check_fields, entity, fields)
+    assert found == _outcome(_old_check_fields, entity, fields)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from(_ENTITIES),
+    st.dictionaries(st.sampled_from([*_NAMES, "id", "version", "deleted"]), _VALUES, max_size=7),
+)
+def test_a_payload_is_checked_as_its_copy_without_the_envelope(
+    entity: str, payload: dict[str, Any]
+) -> None:
+    """`_check_payload_fields(payload)`: what check_fields says of the payload's copy
+    without `id`, `version` and `deleted`, whatever they hold."""
+    stripped = {k: v for k, v in payload.items() if k not in merge.ENVELOPE}
+    assert _outcome(authz._check_payload_fields, entity, payload) == _outcome(
+        _old_check_fields, entity, stripped
+    )
+
+
+_NOW = datetime(2026, 12, 7, 23, 0, tzinfo=UTC)
+_CELL = st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=3) | st.just(_NOW)
+_JSON = _CELL | st.dictionaries(st.text(max_size=2), _CELL, max_size=2) | st.just({1, 2})
+
+
+def _plan(table: Table) -> Any:
+    engine = create_engine("sqlite://")
+    try:
+        with engine.connect() as conn:
+            return bulk._sqlite_plan(conn, table)[1]
+    finally:
+        engine.dispose()
+
+
+_PLANS = {"record": _plan(Record.__table__), "log": _plan(MutationLog.__table__)}  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(_PLANS)),
+    st.integers(1, 4),
+    st.data(),
+)
+def test_sqlite_parameters_are_the_row_by_row_ones(table: str, count: int, data: Any) -> None:
+    """`bulk._params` against a call per value, row by row, over the real processors of the
+    record and log tables: the same parameters, or the same error (a set is no JSON); a
+    column sometimes holding one object in every row (as the push's time does)."""
+    plan = _PLANS[table]
+    shared = {name: data.draw(_JSON) for name, _p in plan if data.draw(st.booleans())}
+    rows = [
+        {name: shared[name] if name in shared else data.draw(_JSON) for name, _p in plan}
+        for _ in range(count)
+    ]
+    if data.draw(st.booleans()):
+        del rows[-1][plan[-1][0]]  # a column left out: a KeyError either way
+
+    def outcome(make: Any) -> Any:
+        try:
+            return make(plan, rows)
+        except Exception as exc:
+            return (type(exc).__name__, str(exc))
+
+    assert outcome(bulk._params) == outcome(_row_by_row)
