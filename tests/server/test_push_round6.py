@@ -141,7 +141,8 @@ _VALUE = (
     | st.just(_Text("子类"))
 )
 _VALUES = _VALUE | st.lists(_VALUE, max_size=2) | st.dictionaries(st.text(max_size=3), _VALUE)
-_NAMES = ["name", "household_no", "note", "age", "phone", "x", "tag", "birth_date"]
+_NAMES = ["name", "household_no", "note", "phone", "x", "tag", "birth_date", "lat", "confidential"]
+_NAMES += ["visit_interval_days", "suspended_seconds", "remind_count", "escalated"]
 _ENTITIES = ["household", "resident", "resident_tag", "case", "visit", "task", "nope"]
 
 
