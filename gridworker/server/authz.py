@@ -482,10 +482,21 @@ class BatchGuard:
     a reference up costs the same whether it exists or not: both come from memory.
     """
 
-    def __init__(self, session: Session, mutations: Sequence[Mutation], peek: Peek) -> None:
+    def __init__(
+        self,
+        session: Session,
+        mutations: Sequence[Mutation],
+        peek: Peek,
+        read: Mapping[tuple[str, str], Record | None] | None = None,
+    ) -> None:
+        """`read`: what the caller has just read of the stored records (push.py's
+        `_Records.known`: the same query in the same transaction, nothing written since),
+        taken as it is rather than asked again (issue 23, round 6: a push's residents name
+        the households its prefetch has read already)."""
         self.s = session
         self.peek = peek
         self._special_key: bytes | None = None
+        self.found: dict[tuple[str, str], Record | None] = {}
         wanted: dict[str, set[str]] = {}
         for m in mutations:
             if m.op in ("create", "update") and m.entity in SYNC_ENTITIES:
@@ -494,8 +505,11 @@ class BatchGuard:
                 # (issue 23, round 6: the copy cost as much as the rest of the loop).
                 for entity, record_id in references(m.entity, m.payload):
                     if entity in SYNC_ENTITIES and len(record_id) <= 64:
-                        wanted.setdefault(entity, set()).add(record_id)
-        self.found: dict[tuple[str, str], Record | None] = {}
+                        key = (entity, record_id)
+                        if read is not None and key in read:
+                            self.found[key] = read[key]
+                        else:
+                            wanted.setdefault(entity, set()).add(record_id)
         for entity, ids in wanted.items():
             unique = sorted(ids)
             for begin in range(0, len(unique), _CHUNK):

@@ -591,7 +591,7 @@ class _Records:
                 for record in bulk.stored_records(s, entity, chunk):
                     self.known[(entity, record.id)] = record
         # The checks of what each mutation sent, with the records its references name.
-        self.guard = authz.BatchGuard(s, mutations, self.peek)
+        self.guard = authz.BatchGuard(s, mutations, self.peek, read=self.known)
 
     def peek(self, entity: str, record_id: str) -> Record | dict[str, Any] | Any | None:
         """What the batch knows of a record without asking the database: a row waiting to

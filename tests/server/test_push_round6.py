@@ -18,7 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Table, create_engine
 
-from gridworker.server import authz, bulk, merge, push
+from gridworker.domain.validation import fold_key
+from gridworker.server import authz, bulk, merge, natural_keys, push
+from gridworker.server.api.routes import sync as sync_routes
 from gridworker.server.core.db import make_engine
 from gridworker.server.models import MutationLog, Record
 from tests.server.conftest import GRID_B
@@ -56,6 +58,26 @@ def _as_before(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(authz, "references", references_of_a_copy)  # the prefetch's copy
     monkeypatch.setattr(bulk, "_params", _row_by_row)
+    monkeypatch.setattr(authz, "BatchGuard", _GuardReadingAgain)
+    monkeypatch.setattr(natural_keys, "_moved_in_holder", _old_moved_in_holder)
+
+
+class _GuardReadingAgain(authz.BatchGuard):
+    """The batch's guard asking for every record its references name, as before."""
+
+    def __init__(self, session: Any, mutations: Any, peek: Any, read: Any = None) -> None:
+        super().__init__(session, mutations, peek)
+
+
+def _old_moved_in_holder(
+    s: Any, grid: str, household_no: str, other_than: str, lookup: Any = None
+) -> str | None:
+    candidates = natural_keys._moved_into(s, grid).get(fold_key(household_no), set()) - {other_than}
+    read = lookup or (lambda e, i: s.get(Record, (e, i)))
+    for record_id in sorted(candidates):
+        if natural_keys._holds(read(natural_keys.ENTITY, record_id), grid, household_no):
+            return str(record_id)
+    return None
 
 
 def _round6_body() -> list[list[dict[str, Any]]]:
@@ -229,3 +251,40 @@ def test_sqlite_parameters_are_the_row_by_row_ones(table: str, count: int, data:
             return (type(exc).__name__, str(exc))
 
     assert outcome(bulk._params) == outcome(_row_by_row)
+
+
+def test_the_guard_does_not_ask_again_for_what_the_prefetch_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves a push of residents asks for each household they name once: the batch's
+    guard takes what the prefetch read (the households, stored by an earlier push, and
+    one named but absent) instead of asking the database again."""
+    mutation = numbered_mutations(3000)
+    homes = [household(household_no=f"问-{n}") for n in range(3)]
+    people = [resident(h["id"]) for h in homes] + [resident(str(uuid.uuid4()))]
+    batches = [
+        [mutation("create", "household", h) for h in homes],
+        [mutation("create", "resident", p) for p in people],
+    ]
+    asked: list[list[tuple[str, str]]] = []
+    stored_records = bulk.stored_records
+
+    def counted(s: Any, entity: str, ids: Any) -> Any:
+        asked[-1].extend((entity, i) for i in ids)
+        return stored_records(s, entity, ids)
+
+    real_apply = push.apply_push
+
+    def apply_push(*args: Any, **kwargs: Any) -> Any:
+        asked.append([])
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "stored_records", counted)
+    monkeypatch.setattr(sync_routes, "apply_push", apply_push)
+    device = f"dev-{USER}-{uuid.uuid4().hex[:8]}"
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    replies = push_everything(url, tmp_path / "files", device, batches, USER)
+    assert [o["status"] for reply in replies for o in reply] == ["applied"] * 7
+    households = [key for key in asked[1] if key[0] == "household"]
+    assert len(households) == 4  # three stored, one absent: each once
+    assert len(asked[1]) == len(set(asked[1]))
