@@ -43,9 +43,10 @@ def _best(fn: Callable[[], object], repeat: int) -> float:
 
 def stages(mutations: list[Any], repeat: int) -> dict[str, tuple[float, float]]:
     """(old, new) CPU µs per mutation of each stage round 6 changed."""
-    from sqlalchemy import Table, create_engine
+    from sqlalchemy import Table
 
     from gridworker.server import authz, bulk, merge, push
+    from gridworker.server.core.db import make_engine
     from gridworker.server.models import MutationLog, Record
     from tests.server.test_push_round6 import _round5_check_fields, _row_by_row
 
@@ -100,7 +101,7 @@ def stages(mutations: list[Any], repeat: int) -> dict[str, tuple[float, float]]:
             {"device_id": "dev", "mutation_id": m.mutation_id, "payload_hash": "0" * 64}
             | {"outcome": outcome, "at": now}
         )
-    engine = create_engine("sqlite://")
+    engine = make_engine("sqlite://")  # the server's engine: its JSON serializer
     with engine.connect() as conn:
         plans = [
             (bulk._sqlite_plan(conn, table)[1], rows)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Table, create_engine
+from sqlalchemy import Table
 
 from gridworker.domain.validation import fold_key
 from gridworker.server import authz, bulk, merge, natural_keys, push
@@ -214,7 +214,7 @@ _JSON = _CELL | st.dictionaries(st.text(max_size=2), _CELL, max_size=2) | st.jus
 
 
 def _plan(table: Table) -> Any:
-    engine = create_engine("sqlite://")
+    engine = make_engine("sqlite://")  # the server's: its JSON serializer
     try:
         with engine.connect() as conn:
             return bulk._sqlite_plan(conn, table)[1]
