@@ -849,8 +849,10 @@ def _fields(mutation: Mutation, *, for_create: bool) -> dict[str, Any]:
         fields[GRID] = mutation.grid_code
     elif GRID in fields:
         _check_grid_code(str(fields[GRID]))
+    if for_create or mutation.full_state:
+        return fields  # may set workflow fields (issue 23, round 6: not worked out for it)
     locked = set(fields) & command_fields(mutation.entity)
-    if locked and not for_create and not mutation.full_state:
+    if locked:
         raise Rejected(
             "validation",
             "事件状态只能通过办理操作改变",
