@@ -1,9 +1,11 @@
 """Proves issue 23's round 6 changes nothing a push gives or stores: check_fields deciding
 by the value's exact type, check_sent and the batch's prefetch reading the payload without
-copying it, and SQLite's parameters made column by column (a column's one immutable object
-processed once) answer and store exactly what they did with each replaced by the old code
-(docs/performance.md "Issue 23: optimisation round 6"); and each of them equals the old
-code over generated input."""
+copying it, SQLite's parameters made column by column (a column's one immutable object
+processed once), the guard taking the records the prefetch read, a create's fields without
+the workflow fields worked out, the record check's grid code cached and the early return of
+`_moved_in_holder` answer and store exactly what they did with each replaced by the old
+code (docs/performance.md "Issue 23: optimisation round 6"); and the shortcuts that decide
+something equal the old code over generated input."""
 
 from __future__ import annotations
 
