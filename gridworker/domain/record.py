@@ -8,6 +8,7 @@ ValidationError; change a record with ``dataclasses.replace``.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import types
 from collections.abc import Callable, Iterable, Mapping
@@ -72,11 +73,16 @@ def record_changes(record: Record) -> dict[str, Any]:
     )
 
 
+# validate_grid_code once per code (issue 23, round 6: a push checks hundreds of records of
+# a few grids); a refused code raises every time (an exception is not cached).
+_valid_grid_code = functools.lru_cache(maxsize=4096)(validate_grid_code)
+
+
 def _grid_and_names(
     cls: type[Record], changes: dict[str, Any], value_of: Callable[[str], Any]
 ) -> dict[str, Any]:
     grid = changes.get("grid_code", value_of("grid_code"))
-    code = validate_grid_code(grid)
+    code = _valid_grid_code(grid) if type(grid) is str else validate_grid_code(grid)
     if code != value_of("grid_code"):
         changes["grid_code"] = code
     for field in _name_fields(cls):

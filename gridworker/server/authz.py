@@ -307,17 +307,62 @@ def _type_ok(spec: _FieldType, value: Any) -> bool:
     return isinstance(value, spec.kinds)
 
 
-def check_fields(entity: str, fields: Mapping[str, Any]) -> None:
-    """Refuse a field the server does not know, or a value of the wrong JSON type (a name
-    as a number, a phone as a list). The message names the fields, never the values."""
-    known = field_types(entity)
-    # The common case first, in one pass (issue 23): every field known and well typed.
-    for name, value in fields.items():
-        spec = known.get(name)
-        if spec is None or not _type_ok(spec, value):
+# A value of each type a JSON parser gives: `_type_ok` of one depends on its type alone.
+_JSON_SAMPLES: tuple[Any, ...] = (None, True, 0, 0.0, "", [], {})
+_EXACT: dict[str, dict[str, frozenset[type]]] = {}
+_NO_TYPES: frozenset[type] = frozenset()
+
+
+def _exact_types(entity: str) -> dict[str, frozenset[type]]:
+    """Per field, the exact types of parsed JSON that `_type_ok` accepts, worked out by
+    asking it once per type: `type(value) in` the set is its answer for a value of one of
+    these types, without a call per field (issue 23, round 6)."""
+    found = _EXACT.get(entity)
+    if found is None:
+        found = _EXACT[entity] = {
+            name: frozenset(type(v) for v in _JSON_SAMPLES if _type_ok(spec, v))
+            for name, spec in field_types(entity).items()
+        }
+    return found
+
+
+_ANY_JSON: frozenset[type] = frozenset(type(v) for v in _JSON_SAMPLES)
+_EXACT_SENT: dict[str, dict[str, frozenset[type]]] = {}
+
+
+def _check_payload_fields(entity: str, payload: Mapping[str, Any]) -> None:
+    """`check_fields(entity, payload without its envelope keys)` without the copy when
+    every field passes (issue 23, round 6): an envelope key takes any JSON value here, as
+    leaving it out would."""
+    exact = _EXACT_SENT.get(entity)
+    if exact is None:
+        exact = _EXACT_SENT[entity] = {**_exact_types(entity), **dict.fromkeys(ENVELOPE, _ANY_JSON)}
+    for name, value in payload.items():
+        if type(value) not in exact.get(name, _NO_TYPES):
             break
     else:
         return
+    check_fields(entity, {k: v for k, v in payload.items() if k not in ENVELOPE})
+
+
+# The entities whose create or update `check_sent` reads only named fields that are never
+# an envelope key (the types, the parents, the references): it reads their payload as sent.
+_READ_AS_SENT = frozenset(SYNC_ENTITIES) - {"rectification", "resident_tag", "attachment"}
+
+
+def check_fields(entity: str, fields: Mapping[str, Any]) -> None:
+    """Refuse a field the server does not know, or a value of the wrong JSON type (a name
+    as a number, a phone as a list). The message names the fields, never the values."""
+    exact = _exact_types(entity)
+    # The common case first, in one pass (issue 23): every field known, its value of a
+    # type the field takes. Anything else (an unknown field, a wrong type, a subclass of
+    # a JSON type) goes through `_type_ok` below, which decides.
+    for name, value in fields.items():
+        if type(value) not in exact.get(name, _NO_TYPES):
+            break
+    else:
+        return
+    known = field_types(entity)
     unknown = sorted(name for name in fields if name not in known)
     if unknown:
         names = ", ".join(unknown[:5])
@@ -404,6 +449,15 @@ def references(entity: str, fields: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+# The fields `references` reads: none is an envelope key (`BatchGuard` passes it the
+# payload as sent).
+_REFERENCE_FIELDS = frozenset(
+    {f for pairs in REFERENCES.values() for f, _target in pairs} | {"owner_id", "owner_entity"}
+)
+if _REFERENCE_FIELDS & ENVELOPE:
+    raise RuntimeError("authz: a reference field is an envelope key; BatchGuard must copy")
+
+
 # What an attachment may not belong to: a special-group tag (its id must never be asked
 # about by reference), a workflow action (photos belong to the case), and a record only
 # some roles receive (party building, §22.2: the attachment row itself reaches everyone
@@ -428,18 +482,34 @@ class BatchGuard:
     a reference up costs the same whether it exists or not: both come from memory.
     """
 
-    def __init__(self, session: Session, mutations: Sequence[Mutation], peek: Peek) -> None:
+    def __init__(
+        self,
+        session: Session,
+        mutations: Sequence[Mutation],
+        peek: Peek,
+        read: Mapping[tuple[str, str], Record | None] | None = None,
+    ) -> None:
+        """`read`: what the caller has just read of the stored records (push.py's
+        `_Records.known`: the same query in the same transaction, nothing written since),
+        taken as it is rather than asked again (issue 23, round 6: a push's residents name
+        the households its prefetch has read already)."""
         self.s = session
         self.peek = peek
         self._special_key: bytes | None = None
+        self.found: dict[tuple[str, str], Record | None] = {}
         wanted: dict[str, set[str]] = {}
         for m in mutations:
             if m.op in ("create", "update") and m.entity in SYNC_ENTITIES:
-                sent = {k: v for k, v in m.payload.items() if k not in ENVELOPE}
-                for entity, record_id in references(m.entity, sent):
+                # The payload itself: `references` reads only fields that are never an
+                # envelope key (_REFERENCE_FIELDS), so without them it gives the same
+                # (issue 23, round 6: the copy cost as much as the rest of the loop).
+                for entity, record_id in references(m.entity, m.payload):
                     if entity in SYNC_ENTITIES and len(record_id) <= 64:
-                        wanted.setdefault(entity, set()).add(record_id)
-        self.found: dict[tuple[str, str], Record | None] = {}
+                        key = (entity, record_id)
+                        if read is not None and key in read:
+                            self.found[key] = read[key]
+                        else:
+                            wanted.setdefault(entity, set()).add(record_id)
         for entity, ids in wanted.items():
             unique = sorted(ids)
             for begin in range(0, len(unique), _CHUNK):
@@ -463,10 +533,17 @@ class BatchGuard:
     def check_sent(self, scope: Scope, level: SupervisorLevel | None, mutation: Mutation) -> None:
         """Everything about a mutation that depends only on what was sent and on other
         records (never on the record it names): see the module docstring."""
-        fields = {k: v for k, v in mutation.payload.items() if k not in ENVELOPE}
         if mutation.op == "delete":
             return
-        check_fields(mutation.entity, fields)
+        fields: Mapping[str, Any]
+        if mutation.op != "command" and mutation.entity in _READ_AS_SENT:
+            # What follows reads the same of the payload as of its copy without the
+            # envelope keys (none is a type, a parent or a reference field): no copy.
+            fields = mutation.payload
+            _check_payload_fields(mutation.entity, fields)
+        else:
+            fields = {k: v for k, v in mutation.payload.items() if k not in ENVELOPE}
+            check_fields(mutation.entity, fields)
         if mutation.op == "command":
             check_action_role(scope, level, fields)
             return

@@ -23,7 +23,10 @@ without flushing the session (as `Session.execute` of a Core insert does not).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from itertools import repeat
 from typing import Any, cast
 
 from sqlalchemy import JSON, Connection, Table, insert, select
@@ -102,11 +105,37 @@ def _sqlite_plan(conn: Connection, table: Table) -> _SqlitePlan:
     return found
 
 
+# Values no processor can see changed between two rows: one object in a whole column
+# (the push's time in every row) is processed once.
+_IMMUTABLE = frozenset({type(None), bool, int, float, str, datetime, date})
+
+
+def _params(plan: Sequence[tuple[str, Any]], rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Each row's parameters in order, every value through its column's processor, None
+    included, as SQLAlchemy does (a JSON column's None is the text null). Column by
+    column (issue 23, round 6: a third of the cost of a call per value); a column holding
+    one immutable object in every row has it processed once. A KeyError for a column left
+    out, as on the COPY path; a processor's error is raised as the row-by-row pass
+    meets it first."""
+    columns = []
+    try:
+        for name, process in plan:
+            values = [row[name] for row in rows]
+            if process is not None:
+                first = values[0]
+                if type(first) in _IMMUTABLE and all(map(operator.is_, values, repeat(first))):
+                    values = [process(first)] * len(values)
+                else:
+                    values = list(map(process, values))
+            columns.append(values)
+    except Exception:
+        return [tuple(row[n] if p is None else p(row[n]) for n, p in plan) for row in rows]
+    return list(zip(*columns, strict=True))
+
+
 def _executemany(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     statement, plan = _sqlite_plan(conn, table)
-    # Every value through its processor, None included, as SQLAlchemy does (a JSON column's
-    # None is the text null). A KeyError for a column left out, as on the COPY path.
-    params = [tuple(row[n] if p is None else p(row[n]) for n, p in plan) for row in rows]
+    params = _params(plan, rows)
     driver = conn.connection.driver_connection
     dbapi = conn.dialect.loaded_dbapi
     try:

@@ -124,7 +124,10 @@ def _moved_in_holder(
 ) -> str | None:
     """The id of a live household moved into `grid` that has this 户号, other than
     `other_than` (the record checked, itself moved in and already written), if any."""
-    candidates = _moved_into(s, grid).get(fold_key(household_no), set()) - {other_than}
+    listed = _moved_into(s, grid).get(fold_key(household_no))
+    if not listed:
+        return None  # the common case: no household moved in with this 户号
+    candidates = listed - {other_than}
     read = lookup or (lambda e, i: s.get(Record, (e, i)))
     for record_id in sorted(candidates):
         if _holds(read(ENTITY, record_id), grid, household_no):
