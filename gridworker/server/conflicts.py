@@ -44,6 +44,7 @@ from gridworker.server.merge import (
 from gridworker.server.models import Conflict, Device, Record
 from gridworker.server.scope import REVIEWERS, Scope
 from gridworker.server.sequence import lock_sequence, next_seq
+from gridworker.server.task_rules import NAMING_FIELDS, check_task
 from gridworker.server.typed import typed_values
 
 StatusFilter = Literal["open", "resolved", "all"]
@@ -346,8 +347,13 @@ def _apply_resolution(
         resulting = {**current, **{k: v for k, v in changes.items() if k != DELETED}}
         try:
             check_entity(conflict.entity, record.id, resulting)
+            if conflict.entity == "task" and NAMING_FIELDS & set(changes):
+                # As a push's update is (task_rules.py): the named worker works the
+                # task's grid, its target is live and in it.
+                check_task(session, scope, str(resulting[GRID]), resulting)
         except Rejected as exc:
-            raise ApiError(ErrorCode.validation, exc.zh, exc.en) from None
+            code = ErrorCode(exc.code) if exc.code in ErrorCode.__members__ else None
+            raise ApiError(code or ErrorCode.validation, exc.zh, exc.en) from None
     moved_from = record.grid_code
     seq = write_changes(session, record, changes, author=scope.username, now=now)
     try:  # one live household per grid and 户号; the request's transaction undoes the write

@@ -90,6 +90,7 @@ from gridworker.server.merge import (
 )
 from gridworker.server.models import Device, Meta, MutationLog, Record, User
 from gridworker.server.sequence import current_seq, lock_sequence, next_seq
+from gridworker.server.task_rules import NAMING_FIELDS, check_task
 
 _LOG_TABLE = cast(Table, MutationLog.__table__)
 _EPOCH_NOW = select(Meta.value).where(Meta.key == meta.EPOCH).scalar_subquery()
@@ -901,7 +902,7 @@ def _create(
         fields["case_no"] = assign_case_no(s, grid, actor.now)
     elif target.entity == "task":
         fields.update(tasks.TASK_NEW)
-        tasks.check_task(s, actor.scope, grid, fields)
+        check_task(s, actor.scope, grid, fields)
     elif target.entity in ("notice", "notice_read"):
         notices.check_new(actor, target.entity, fields)
     if actor.scope.role == "department":
@@ -1012,11 +1013,9 @@ def _update_existing(
     )
     if result.changes:
         check_entity(target.entity, record.id, {**current, **result.changes})
-    if target.entity == "task" and {"assignee", "target_entity", "target_id", GRID} & set(
-        result.changes
-    ):
+    if target.entity == "task" and NAMING_FIELDS & set(result.changes):
         merged = {**current, **result.changes}
-        tasks.check_task(s, actor.scope, str(merged[GRID]), merged)
+        check_task(s, actor.scope, str(merged[GRID]), merged)
     owner_changed = target.entity == "attachment" and {"owner_entity", "owner_id"} & set(
         result.changes
     )

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridworker.domain.entities import COMMAND_FIELDS
-from gridworker.domain.enums import Role
 from gridworker.domain.errors import WorkflowError
 from gridworker.domain.records_field import Task, TaskAction
 from gridworker.domain.task_workflow import (
@@ -38,8 +37,7 @@ from gridworker.server.merge import (
     values_equal,
     write_changes,
 )
-from gridworker.server.models import Conflict, Record, User
-from gridworker.server.scope import Scope
+from gridworker.server.models import Conflict, Record
 from gridworker.server.typed import to_entity
 
 TASK_COMMAND_FIELDS = COMMAND_FIELDS["task"]
@@ -57,40 +55,6 @@ TASK_NEW: dict[str, Any] = {
     "remind_count": 0,
     "reminded_at": None,
 }
-
-
-def check_task(s: Session, scope: Scope, grid_code: str, fields: dict[str, Any]) -> None:
-    """What a task names must fit its grid: the named worker works it, and the target
-    record is the caller's, live and in it (a target moved to another grid since, or
-    deleted, refuses the task: it would send a worker to a record it cannot see)."""
-    assignee = fields.get("assignee")
-    if assignee:
-        user = s.scalar(select(User).where(User.username == str(assignee)))
-        if (
-            user is None
-            or user.disabled
-            or user.role != Role.grid_worker.value
-            or grid_code not in (user.grids or [])
-        ):
-            raise Rejected(
-                "validation",
-                f"网格员“{assignee}”不负责网格 {grid_code}",
-                f"Grid worker {assignee!r} does not work grid {grid_code}",
-            )
-    entity, target_id = fields.get("target_entity"), fields.get("target_id")
-    if entity is None or target_id is None:
-        return
-    record = s.get(Record, (str(entity), str(target_id)))
-    authz.check_target(scope, str(entity), str(target_id), record)
-    assert record is not None
-    if record.deleted:
-        raise Rejected("record_deleted", "任务对象已被删除", "The task's target was deleted")
-    if record.grid_code != grid_code:
-        raise Rejected(
-            "validation",
-            f"任务对象在网格 {record.grid_code}，不在任务的网格 {grid_code}",
-            f"The task's target is in grid {record.grid_code}, not in the task's grid {grid_code}",
-        )
 
 
 def apply_task_command(s: Session, actor: Actor, mutation: Mutation) -> MutationOutcome:

@@ -12,9 +12,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from gridworker.server.core.config import Settings
 from gridworker.server.core.db import transaction
 from gridworker.server.models import Conflict
-from tests.server.conftest import GRID_A, GRID_B, GRID_C
+from gridworker.server.users import create_user
+from tests.server.conftest import GRID_A, GRID_B, GRID_C, PASSWORD
 from tests.server.test_push import Laptop, household, new_id, stored
 
 
@@ -202,3 +204,40 @@ def test_an_action_on_a_task_moved_away_meanwhile_is_handed_over(
             {k: v for k, v in answers[1].items() if k != "mutation_id"}
         ] * 2
         assert stored(app, "task_action", real["id"]) is None
+
+
+def test_a_resolution_must_name_a_worker_of_the_tasks_grid(
+    app: FastAPI, client: TestClient, settings: Settings
+) -> None:
+    """Proves a conflict over a task's named worker is settled by the push's rule: resolved
+    with a worker who does not work the task's grid it is refused (422, the push's
+    message) and the task keeps its worker; resolved with one who does, it is written.
+    Before, the resolution wrote any name (the check ran on a push only)."""
+    with transaction(app.state.sessions) as s:
+        create_user(
+            s,
+            settings=settings,
+            username="worker.a2",
+            password=PASSWORD,
+            role="grid_worker",
+            grids=[GRID_A],
+        )
+    sup, admin = Laptop(client, "sup.street"), Laptop(client, "admin")
+    task = task_payload()
+    v0 = issue(sup, task)["version"]
+    assert admin.update("task", task["id"], {"assignee": "worker.a"}, base=v0)["status"] == (
+        "applied"
+    )
+    lost = sup.update("task", task["id"], {"assignee": "worker.a2"}, base=v0)
+    assert lost["status"] == "conflict"
+    url = f"/api/v1/conflicts/{lost['conflict_id']}/resolve"
+    refused = client.post(
+        url, json={"choice": "values", "values": {"assignee": "worker.b"}}, headers=sup.headers
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "validation"
+    assert "不负责网格" in refused.json()["message"]
+    assert stored(app, "task", task["id"]).data["assignee"] == "worker.a"
+    settled = client.post(url, json={"choice": "local"}, headers=sup.headers)
+    assert settled.status_code == 200, settled.text
+    assert stored(app, "task", task["id"]).data["assignee"] == "worker.a2"
