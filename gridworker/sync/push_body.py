@@ -56,6 +56,25 @@ _TAIL = b',"full_state":false,"bases":null,"restored_version":null,"seen":null}'
 _text = encode_basestring
 
 
+def _bound(field: str, kind: str) -> int:
+    """A bound of the wire model's field (`Mutation`'s Field(...)), read off the model so
+    that the splice and the validated path refuse the same entries."""
+    for rule in Mutation.model_fields[field].metadata:
+        if hasattr(rule, kind):
+            return int(getattr(rule, kind))
+    raise LookupError(f"Mutation.{field} has no {kind}")
+
+
+# Spelt out, not looped over: this check runs for every entry of every push.
+_ID_LEAST, _BASE_LEAST, _SCHEMA_LEAST = (
+    _bound(name, "ge") for name in ("mutation_id", "base_version", "schema_version")
+)
+_ENTITY, _RECORD, _GRID = (
+    (_bound(name, "min_length"), _bound(name, "max_length"))
+    for name in ("entity", "record_id", "grid_code")
+)
+
+
 def _spliced(row: OutboxRow) -> bytes | None:
     """The entry's JSON with its payload spliced in, or None where the splice cannot vouch
     for the result (see the module's docstring)."""
@@ -73,15 +92,15 @@ def _spliced(row: OutboxRow) -> bytes | None:
         or type(row.mutation_id) is not int
         or type(row.base_version) is not int
         or type(row.schema_version) is not int
-        or row.mutation_id < 1
-        or row.base_version < 0
-        or row.schema_version < 1
+        or row.mutation_id < _ID_LEAST
+        or row.base_version < _BASE_LEAST
+        or row.schema_version < _SCHEMA_LEAST
         or type(row.entity) is not str
         or type(row.record_id) is not str
         or type(row.grid_code) is not str
-        or not 1 <= len(row.entity) <= 32
-        or not 1 <= len(row.record_id) <= 64
-        or not 1 <= len(row.grid_code) <= 18
+        or not _ENTITY[0] <= len(row.entity) <= _ENTITY[1]
+        or not _RECORD[0] <= len(row.record_id) <= _RECORD[1]
+        or not _GRID[0] <= len(row.grid_code) <= _GRID[1]
     ):
         return None
     head = (
